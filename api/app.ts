@@ -1,0 +1,73 @@
+import { Hono, type Context } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { secureHeaders } from 'hono/secure-headers';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Deps, Env } from './context.ts';
+import { ApiError, handleError } from './errors.ts';
+import { loadSession } from './middleware/auth.ts';
+import { buildOpenApi } from './openapi.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { importRoutes } from './routes/imports.ts';
+import { indicatorRoutes } from './routes/indicators.ts';
+import { planRoutes } from './routes/plans.ts';
+import { unitRoutes } from './routes/units.ts';
+
+export const API_PREFIX = '/api/v1';
+
+function clientIp(c: Context, trustProxy: boolean): string | null {
+	if (trustProxy) {
+		const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+		if (forwarded) return forwarded;
+	}
+	try {
+		return getConnInfo(c).remote.address ?? null;
+	} catch {
+		return null; // app.request() in tests has no socket
+	}
+}
+
+function buildApi(deps: Deps) {
+	return new Hono<Env>()
+		.use(async (c, next) => {
+			c.set('deps', deps);
+			c.set('ip', clientIp(c, deps.config.trustProxy));
+			await next();
+			c.header('Cache-Control', 'no-store');
+		})
+		.use(loadSession)
+		.route('/health', healthRoutes)
+		.route('/auth', authRoutes)
+		.route('/units', unitRoutes)
+		.route('/plans', planRoutes)
+		.route('/indicators', indicatorRoutes)
+		.route('/imports', importRoutes);
+}
+
+export type AppType = ReturnType<typeof buildApi>;
+
+/** The whole application: the JSON API under /api/v1 and, when built, the SPA from the same origin. */
+export function createApp(deps: Deps) {
+	const api = buildApi(deps);
+	const app = new Hono<Env>()
+		.use(secureHeaders({ referrerPolicy: 'same-origin', xFrameOptions: 'DENY' }))
+		.route(API_PREFIX, api);
+	const openapi = buildOpenApi(app, API_PREFIX);
+	app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openapi, 200));
+	app.all(`${API_PREFIX}/*`, () => {
+		throw new ApiError('not_found', '接口不存在');
+	});
+	app.onError(handleError);
+
+	const staticDir = deps.config.staticDir;
+	const indexFile = join(staticDir, 'index.html');
+	if (existsSync(indexFile)) {
+		const index = readFileSync(indexFile, 'utf8');
+		app.use('/*', serveStatic({ root: relative(process.cwd(), staticDir) }));
+		// SPA fallback: every other path is a client-side route.
+		app.get('*', (c) => c.html(index));
+	}
+	return app;
+}

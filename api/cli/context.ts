@@ -1,0 +1,15 @@
+import { loadConfig, type Config } from '../config.ts';
+import { openDb } from '../../db/client.ts';
+import { systemClock } from '../lib/clock.ts';
+import type { ServiceContext } from '../context.ts';
+
+export type CliContext = ServiceContext & { config: Config; close(): void };
+
+/** Opens the data folder's database (creating and migrating it) for one command-line run. */
+export function cliContext(): CliContext {
+	const config = loadConfig();
+	const db = openDb(config.dbFile);
+	return { db, config, clock: systemClock(config.today), actor: null, ip: 'cli', close: () => db.$client.close() };
+}
+
+export class UsageError extends Error {}

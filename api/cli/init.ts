@@ -1,0 +1,34 @@
+import { sql } from 'drizzle-orm';
+import { indicator } from '../../db/schema/index.ts';
+import { PLAN_2020 } from '../../db/seed/units.ts';
+import { createDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD, ensureAdmin, loadPlan2020, seedDirectory } from '../services/setup.ts';
+import type { CliContext } from './context.ts';
+
+/** Creates/migrates the database, loads the units and the 2020 plan (idempotent), and the accounts asked for. */
+export async function runInit(ctx: CliContext, opts: { demo: boolean }) {
+	const started = performance.now();
+	seedDirectory(ctx);
+	const report = await loadPlan2020(ctx);
+	const indicators = ctx.db.select({ n: sql<number>`count(*)` }).from(indicator).get()!.n;
+	console.log(
+		`数据库就绪：${ctx.config.dbFile}\n已载入《${PLAN_2020.title}》：${report.sections} 个领域、${report.tasks} 项任务、${report.indicators} 项指标、${report.assignments} 条责任分工（本次新增 ${report.created.indicators} 项指标；库中共 ${indicators} 项指标）`
+	);
+	if (opts.demo) {
+		await createDemoAccounts(ctx);
+		console.log('\n================ 演示账号 DEMO ACCOUNTS ================');
+		console.log('以下为演示账号，仅供试用，切勿用于生产环境（DUBAN_DEMO=0 为正式安装）。');
+		console.log('These are demo accounts for trying Duban out — never use them in production.\n');
+		for (const a of DEMO_ACCOUNTS) {
+			console.log(`  ${a.username.padEnd(10)} 密码 ${DEMO_PASSWORD}   ${a.name}`);
+		}
+		console.log('=========================================================\n');
+	} else {
+		const admin = await ensureAdmin(ctx, ctx.config.adminPassword);
+		if (admin?.password) {
+			console.log(`\n已创建系统管理员 admin，初始密码（只显示这一次，请妥善保存）：${admin.password}\n`);
+		} else if (admin) {
+			console.log('\n已创建系统管理员 admin，密码取自 DUBAN_ADMIN_PASSWORD。\n');
+		}
+	}
+	console.log(`初始化用时 ${Math.round(performance.now() - started)} ms`);
+}

@@ -1,0 +1,154 @@
+import { parseArgs } from 'node:util';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ApiError } from '../errors.ts';
+import { ROLES, type Role } from '../../db/schema/index.ts';
+import { cliContext, UsageError, type CliContext } from './context.ts';
+import { runInit } from './init.ts';
+import { SYSTEM_OFFICE } from '../services/setup.ts';
+import { importTable } from '../services/imports.ts';
+import { createUser } from '../services/users.ts';
+import { exportPlan, EXPORT_FORMATS, type ExportFormat } from '../services/exports.ts';
+import { listPlans } from '../services/plans.ts';
+
+const USAGE = `用法 (usage):
+  duban init [--demo]                       创建/迁移数据库，载入单位名录和 2020 年计划；--demo 加演示账号
+  duban start                               初始化（按 DUBAN_DEMO）并启动服务
+  duban serve                               在已初始化的数据库上启动服务
+  duban user add --username U --name N --role admin|office|leader|unit [--unit 单位] [--email E] --password-stdin
+  duban import FILE --plan-title T --year Y [--dry-run] [--create-units] [--json]
+  duban export plan [--plan ID] --format json|csv|xlsx [--out FILE]
+数据目录取自环境变量 DATA_DIR（默认 ./data）。`;
+
+async function readStdin(): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function userAdd(ctx: CliContext, args: string[]) {
+	const { values } = parseArgs({
+		args,
+		options: {
+			username: { type: 'string' },
+			name: { type: 'string' },
+			role: { type: 'string' },
+			unit: { type: 'string' },
+			email: { type: 'string' },
+			'password-stdin': { type: 'boolean' }
+		}
+	});
+	if (!values.username || !values.name || !values.role) throw new UsageError('需要 --username、--name 和 --role');
+	if (!ROLES.includes(values.role as Role)) throw new UsageError(`--role 只能是 ${ROLES.join('|')}`);
+	if (!values['password-stdin']) throw new UsageError('密码只从标准输入读取：请加 --password-stdin');
+	const password = await readStdin();
+	const created = await createUser(ctx, {
+		username: values.username,
+		name: values.name,
+		role: values.role as Role,
+		unitName: values.unit,
+		email: values.email,
+		password
+	});
+	console.log(`已创建用户 ${created.username}（${created.role}）`);
+}
+
+async function importCommand(ctx: CliContext, args: string[]) {
+	const { values, positionals } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: {
+			'plan-title': { type: 'string' },
+			year: { type: 'string' },
+			'dry-run': { type: 'boolean' },
+			'create-units': { type: 'boolean' },
+			json: { type: 'boolean' }
+		}
+	});
+	const file = positionals[0];
+	if (!file) throw new UsageError('缺少要导入的文件');
+	const year = Number(values.year);
+	if (!values['plan-title'] || !Number.isInteger(year)) throw new UsageError('需要 --plan-title 和 --year');
+	const input = {
+		data: readFileSync(file),
+		fileName: basename(file),
+		plan: { title: values['plan-title'], year },
+		createUnits: !!values['create-units'],
+		dryRun: !!values['dry-run']
+	};
+	let report;
+	try {
+		report = await importTable({ ...ctx, actor: SYSTEM_OFFICE }, input);
+	} catch (err) {
+		// A commit with row errors is refused; show the same report the dry run gives.
+		if (!(err instanceof ApiError) || err.code !== 'unprocessable') throw err;
+		report = err.details as NonNullable<typeof report>;
+	}
+	const { sections, tasks, indicators, assignments, errors, warnings } = report;
+	if (values.json) {
+		console.log(JSON.stringify({ sections, tasks, indicators, assignments, errors, warnings }));
+	} else {
+		console.log(`${values['dry-run'] ? '预览' : report.committed ? '已导入' : '未导入'}：${sections} 个领域、${tasks} 项任务、${indicators} 项指标、${assignments} 条责任分工`);
+		for (const e of errors) console.log(`错误 第 ${e.row} 行 ${e.column}：${e.message}`);
+		for (const w of warnings) console.log(`提示 第 ${w.row} 行 ${w.column}：${w.message}`);
+	}
+	if (errors.length) process.exitCode = 1;
+}
+
+async function exportCommand(ctx: CliContext, args: string[]) {
+	const { values, positionals } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: { plan: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } }
+	});
+	if (positionals[0] !== 'plan') throw new UsageError('目前只支持 duban export plan');
+	const format = (values.format ?? 'json') as ExportFormat;
+	if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format 只能是 ${EXPORT_FORMATS.join('|')}`);
+	const reader = { ...ctx, actor: SYSTEM_OFFICE };
+	const planId = values.plan ? Number(values.plan) : listPlans(reader).at(-1)?.id;
+	if (!planId) throw new UsageError('库中还没有计划');
+	const file = await exportPlan(reader, planId, format);
+	if (values.out) writeFileSync(values.out, file.body);
+	else process.stdout.write(file.body);
+}
+
+async function main(argv: string[]) {
+	const [command, ...rest] = argv;
+	if (!command || command === '--help' || command === 'help') {
+		console.log(USAGE);
+		return;
+	}
+	if (command === 'serve' || command === 'start') {
+		if (command === 'start') {
+			const ctx = cliContext();
+			await runInit(ctx, { demo: ctx.config.demo });
+			ctx.close();
+		}
+		const { startServer } = await import('../server.ts');
+		startServer();
+		return;
+	}
+	const ctx = cliContext();
+	try {
+		if (command === 'init') await runInit(ctx, { demo: rest.includes('--demo') });
+		else if (command === 'user' && rest[0] === 'add') await userAdd(ctx, rest.slice(1));
+		else if (command === 'import') await importCommand(ctx, rest);
+		else if (command === 'export') await exportCommand(ctx, rest);
+		else throw new UsageError(`未知命令：${argv.join(' ')}`);
+	} finally {
+		ctx.close();
+	}
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+	if (err instanceof UsageError) {
+		console.error(`${err.message}\n\n${USAGE}`);
+		process.exitCode = 2;
+	} else if (err instanceof ApiError) {
+		console.error(`错误：${err.message}`);
+		process.exitCode = 1;
+	} else {
+		console.error(err);
+		process.exitCode = 1;
+	}
+});

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { resolve } from 'node:path';
+
+const flag = z
+	.enum(['0', '1', 'true', 'false', 'yes', 'no'])
+	.transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const envSchema = z.object({
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	HOST: z.string().default('127.0.0.1'),
+	DATA_DIR: z.string().default('data'),
+	DUBAN_DEMO: flag.default(true),
+	DUBAN_ADMIN_PASSWORD: z.string().min(8).optional(),
+	/** 'auto' marks cookies Secure when the request arrived over HTTPS. */
+	SECURE_COOKIES: z.enum(['auto', '0', '1']).default('auto'),
+	TRUST_PROXY: flag.default(false),
+	/** Fixes the application's "today" (YYYY-MM-DD) for replaying a plan year. */
+	DUBAN_TODAY: z.iso.date().optional(),
+	SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
+	SESSION_MAX_HOURS: z.coerce.number().int().positive().default(12),
+	STATIC_DIR: z.string().default('build')
+});
+
+export type Config = {
+	port: number;
+	host: string;
+	dataDir: string;
+	dbFile: string;
+	demo: boolean;
+	adminPassword: string | undefined;
+	secureCookies: 'auto' | 'always' | 'never';
+	trustProxy: boolean;
+	today: string | undefined;
+	sessionIdleMs: number;
+	sessionMaxMs: number;
+	staticDir: string;
+};
+
+/** Reads the environment once at start-up; nothing else reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+	const parsed = envSchema.safeParse(env);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+		throw new Error(`配置错误 (environment):\n${lines}`);
+	}
+	const e = parsed.data;
+	const dataDir = resolve(e.DATA_DIR);
+	return {
+		port: e.PORT,
+		host: e.HOST,
+		dataDir,
+		dbFile: resolve(dataDir, 'duban.db'),
+		demo: e.DUBAN_DEMO,
+		adminPassword: e.DUBAN_ADMIN_PASSWORD,
+		secureCookies: e.SECURE_COOKIES === 'auto' ? 'auto' : e.SECURE_COOKIES === '1' ? 'always' : 'never',
+		trustProxy: e.TRUST_PROXY,
+		today: e.DUBAN_TODAY,
+		sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+		sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+		staticDir: resolve(e.STATIC_DIR)
+	};
+}

@@ -1,0 +1,67 @@
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Role } from '../../db/schema/index.ts';
+import type { Env, ServiceContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { validateSessionToken } from '../services/auth.ts';
+
+export const SESSION_COOKIE = 'duban_session';
+
+function isHttps(c: Context<Env>): boolean {
+	const { config } = c.var.deps;
+	if (config.secureCookies !== 'auto') return config.secureCookies === 'always';
+	if (config.trustProxy && c.req.header('x-forwarded-proto') === 'https') return true;
+	return new URL(c.req.url).protocol === 'https:';
+}
+
+export function setSessionCookie(c: Context<Env>, token: string, expiresAt: Date) {
+	setCookie(c, SESSION_COOKIE, token, {
+		httpOnly: true,
+		sameSite: 'Lax',
+		secure: isHttps(c),
+		path: '/',
+		expires: expiresAt
+	});
+}
+
+export function clearSessionCookie(c: Context<Env>) {
+	deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c) });
+}
+
+/** Resolves the session cookie (if any) into `actor`; never rejects by itself. */
+export const loadSession = createMiddleware<Env>(async (c, next) => {
+	c.set('actor', null);
+	c.set('sessionId', null);
+	const token = getCookie(c, SESSION_COOKIE);
+	if (token) {
+		const valid = validateSessionToken(c.var.deps, token);
+		if (valid) {
+			c.set('actor', valid.actor);
+			c.set('sessionId', valid.sessionId);
+			if (valid.refreshed) setSessionCookie(c, token, valid.expiresAt);
+		} else {
+			clearSessionCookie(c);
+		}
+	}
+	await next();
+});
+
+export const requireAuth = createMiddleware<Env>(async (c, next) => {
+	if (!c.var.actor) throw new ApiError('unauthorized', '请先登录');
+	await next();
+});
+
+export function requireRole(...roles: Role[]) {
+	return createMiddleware<Env>(async (c, next) => {
+		const actor = c.var.actor;
+		if (!actor) throw new ApiError('unauthorized', '请先登录');
+		if (!roles.includes(actor.role)) throw new ApiError('forbidden', '当前角色无权执行此操作');
+		await next();
+	});
+}
+
+/** The service context of the current request. */
+export function svc(c: Context<Env>): ServiceContext {
+	return { ...c.var.deps, actor: c.var.actor, ip: c.var.ip };
+}

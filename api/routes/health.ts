@@ -1,0 +1,7 @@
+import { Hono } from 'hono';
+import type { Env } from '../context.ts';
+import { doc } from '../lib/validate.ts';
+
+export const healthRoutes = new Hono<Env>().get('/', doc('服务健康检查', ['system']), (c) =>
+	c.json({ status: 'ok' as const }, 200)
+);

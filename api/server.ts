@@ -1,0 +1,30 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { openDb } from '../db/client.ts';
+import { systemClock } from './lib/clock.ts';
+
+/** Starts the HTTP server on an initialised database (see `duban init`); closes cleanly on SIGINT/SIGTERM. */
+export function startServer() {
+	const startedAt = performance.now();
+	const config = loadConfig();
+	const db = openDb(config.dbFile);
+	const clock = systemClock(config.today);
+	const app = createApp({ db, clock, config });
+	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+		const ms = Math.round(performance.now() - startedAt);
+		console.log(`督办 Duban 已启动: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}  (数据目录 ${config.dataDir}，今日 ${clock.today()}，用时 ${ms} ms)`);
+	});
+	const shutdown = () => {
+		server.close(() => {
+			db.$client.close();
+			process.exit(0);
+		});
+		setTimeout(() => process.exit(0), 3000).unref();
+	};
+	process.on('SIGINT', shutdown);
+	process.on('SIGTERM', shutdown);
+	return server;
+}
+
+if (import.meta.main) startServer();

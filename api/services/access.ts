@@ -1,0 +1,16 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { indicator } from '../../db/schema/index.ts';
+import type { Actor } from '../context.ts';
+import { ApiError } from '../errors.ts';
+
+/** The indicators an actor may read: everything, or only those assigned to the actor's unit. */
+export function visibleIndicators(actor: Actor): SQL | undefined {
+	if (actor.role !== 'unit') return undefined;
+	const unitId = actor.unit?.id ?? -1;
+	return sql`${indicator.id} in (select indicator_id from assignment where unit_id = ${unitId})`;
+}
+
+export function assertOffice(actor: Actor | null): asserts actor is Actor {
+	if (!actor) throw new ApiError('unauthorized', '请先登录');
+	if (actor.role !== 'office') throw new ApiError('forbidden', '仅联席办督查员可执行此操作');
+}

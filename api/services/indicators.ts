@@ -1,0 +1,208 @@
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { alias, type SQLiteSelect } from 'drizzle-orm/sqlite-core';
+import {
+	assignment,
+	indicator,
+	indicatorTarget,
+	pendingGroup,
+	section,
+	task,
+	unit,
+	unitGroup
+} from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
+import type { ServiceContext } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { visibleIndicators } from './access.ts';
+
+export type IndicatorFilter = {
+	planId?: number;
+	sectionId?: number;
+	unitId?: number;
+	role?: 'lead' | 'co';
+	dueFrom?: string;
+	dueTo?: string;
+	status?: 'open' | 'completed';
+	unresolved?: boolean;
+	q?: string;
+	sort?: 'position' | 'due' | '-due';
+	page: number;
+	pageSize: number;
+};
+
+const section2 = alias(section, 'section2');
+const section1 = alias(section, 'section1');
+
+function conditions(ctx: ServiceContext, f: IndicatorFilter): SQL | undefined {
+	const where: (SQL | undefined)[] = [visibleIndicators(ctx.actor!)];
+	if (f.planId) where.push(eq(indicator.planId, f.planId));
+	if (f.sectionId) where.push(or(eq(section1.id, f.sectionId), eq(section2.id, f.sectionId)));
+	if (f.unitId) {
+		const roleCond = f.role ? sql` and role = ${f.role}` : sql``;
+		where.push(
+			sql`${indicator.id} in (select indicator_id from assignment where unit_id = ${f.unitId}${roleCond})`
+		);
+	} else if (f.role && ctx.actor!.unit) {
+		where.push(
+			sql`${indicator.id} in (select indicator_id from assignment where unit_id = ${ctx.actor!.unit.id} and role = ${f.role})`
+		);
+	}
+	if (f.dueFrom) where.push(sql`${indicator.dueOn} >= ${f.dueFrom}`);
+	if (f.dueTo) where.push(sql`${indicator.dueOn} <= ${f.dueTo}`);
+	if (f.status) where.push(eq(indicator.status, f.status));
+	if (f.unresolved) {
+		where.push(
+			sql`${indicator.id} in (select indicator_id from pending_group where resolved_at is null)`
+		);
+	}
+	if (f.q) {
+		const pattern = `%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+		where.push(
+			or(
+				sql`${indicator.text} like ${pattern} escape '\\'`,
+				sql`${task.title} like ${pattern} escape '\\'`,
+				sql`${indicator.unitsText} like ${pattern} escape '\\'`
+			)
+		);
+	}
+	return and(...where);
+}
+
+const baseColumns = {
+	id: indicator.id,
+	planId: indicator.planId,
+	position: indicator.position,
+	text: indicator.text,
+	deadlineText: indicator.deadlineText,
+	dueOn: indicator.dueOn,
+	originalDueOn: indicator.originalDueOn,
+	recurrence: indicator.recurrence,
+	status: indicator.status,
+	completedOn: indicator.completedOn,
+	unitsText: indicator.unitsText,
+	taskId: task.id,
+	taskTitle: task.title,
+	section2Id: section2.id,
+	section2Name: section2.name,
+	section1Id: section1.id,
+	section1Name: section1.name
+};
+
+/** Joins an indicator query to its task and sections (a task hangs under a level-2 section, or
+ * directly under a level-1 section when the table has no second level). */
+function withSections<T extends SQLiteSelect>(qb: T) {
+	return qb
+		.innerJoin(task, eq(task.id, indicator.taskId))
+		.leftJoin(section2, and(eq(section2.id, task.sectionId), eq(section2.level, 2)))
+		.leftJoin(
+			section1,
+			or(eq(section1.id, section2.parentId), and(eq(section1.id, task.sectionId), eq(section1.level, 1)))
+		);
+}
+
+const baseQuery = (db: Db) => withSections(db.select(baseColumns).from(indicator).$dynamic());
+
+type BaseRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['all']>>[number];
+
+/** Units, placeholders and targets for a page of indicators, in three queries. */
+function attachDetails(db: Db, rows: BaseRow[]) {
+	const ids = rows.map((r) => r.id);
+	const units = ids.length
+		? db
+				.select({
+					indicatorId: assignment.indicatorId,
+					unitId: unit.id,
+					name: unit.name,
+					kind: unit.kind,
+					role: assignment.role,
+					via: unitGroup.name
+				})
+				.from(assignment)
+				.innerJoin(unit, eq(unit.id, assignment.unitId))
+				.leftJoin(unitGroup, eq(unitGroup.id, assignment.viaGroupId))
+				.where(inArray(assignment.indicatorId, ids))
+				.orderBy(asc(assignment.position))
+				.all()
+		: [];
+	const pending = ids.length
+		? db
+				.select({
+					indicatorId: pendingGroup.indicatorId,
+					groupId: unitGroup.id,
+					name: unitGroup.name,
+					role: pendingGroup.role,
+					resolvedAt: pendingGroup.resolvedAt
+				})
+				.from(pendingGroup)
+				.innerJoin(unitGroup, eq(unitGroup.id, pendingGroup.groupId))
+				.where(inArray(pendingGroup.indicatorId, ids))
+				.all()
+		: [];
+	const targets = ids.length
+		? db
+				.select()
+				.from(indicatorTarget)
+				.where(inArray(indicatorTarget.indicatorId, ids))
+				.orderBy(asc(indicatorTarget.position))
+				.all()
+		: [];
+	return rows.map((r) => {
+		const mine = units.filter((u) => u.indicatorId === r.id);
+		const unitOf = (u: (typeof mine)[number]) => ({ id: u.unitId, name: u.name, kind: u.kind, via: u.via });
+		return {
+			id: r.id,
+			planId: r.planId,
+			position: r.position,
+			text: r.text,
+			deadlineText: r.deadlineText,
+			dueOn: r.dueOn,
+			originalDueOn: r.originalDueOn,
+			recurrence: r.recurrence,
+			status: r.status,
+			completedOn: r.completedOn,
+			unitsText: r.unitsText,
+			task: { id: r.taskId, title: r.taskTitle },
+			section1: r.section1Id !== null ? { id: r.section1Id, name: r.section1Name! } : null,
+			section2: r.section2Id !== null ? { id: r.section2Id, name: r.section2Name! } : null,
+			leadUnits: mine.filter((u) => u.role === 'lead').map(unitOf),
+			coUnits: mine.filter((u) => u.role === 'co').map(unitOf),
+			pendingGroups: pending
+				.filter((p) => p.indicatorId === r.id)
+				.map((p) => ({ groupId: p.groupId, name: p.name, role: p.role, resolved: p.resolvedAt !== null })),
+			targets: targets
+				.filter((t) => t.indicatorId === r.id)
+				.map((t) => ({ label: t.label, op: t.op, value: t.value, unit: t.unit, text: t.sourceText }))
+		};
+	});
+}
+
+export type IndicatorView = ReturnType<typeof attachDetails>[number];
+
+export function listIndicators(ctx: ServiceContext, f: IndicatorFilter) {
+	const where = conditions(ctx, f);
+	const order =
+		f.sort === 'due'
+			? [sql`${indicator.dueOn} is null`, asc(indicator.dueOn), asc(indicator.position)]
+			: f.sort === '-due'
+				? [desc(indicator.dueOn), asc(indicator.position)]
+				: [asc(indicator.planId), asc(indicator.position)];
+	const rows = baseQuery(ctx.db)
+		.where(where)
+		.orderBy(...order)
+		.limit(f.pageSize)
+		.offset((f.page - 1) * f.pageSize)
+		.all();
+	const total = withSections(ctx.db.select({ n: sql<number>`count(*)` }).from(indicator).$dynamic())
+		.where(where)
+		.get()?.n ?? 0;
+	return { items: attachDetails(ctx.db, rows), total, page: f.page, pageSize: f.pageSize };
+}
+
+export function getIndicator(ctx: ServiceContext, id: number): IndicatorView {
+	const row = baseQuery(ctx.db)
+		.where(and(eq(indicator.id, id), visibleIndicators(ctx.actor!)))
+		.get();
+	if (!row) throw notFound('指标');
+	return attachDetails(ctx.db, [row])[0]!;
+}
+

@@ -1,0 +1,51 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { assignment, pendingGroup, unit, unitGroup } from '../../db/schema/index.ts';
+import type { ServiceContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { assertOffice } from './access.ts';
+import { audit } from './audit.ts';
+import { getIndicator } from './indicators.ts';
+
+/** Replaces a placeholder (省级有关单位) on one indicator by concrete units, keeping the placeholder's role. */
+export function resolvePendingGroup(ctx: ServiceContext, indicatorId: number, groupId: number, unitIds: number[]) {
+	assertOffice(ctx.actor);
+	const pending = ctx.db
+		.select()
+		.from(pendingGroup)
+		.where(and(eq(pendingGroup.indicatorId, indicatorId), eq(pendingGroup.groupId, groupId)))
+		.get();
+	if (!pending) throw new ApiError('not_found', '该指标没有待明确的单位组');
+	const found = ctx.db.select({ id: unit.id }).from(unit).where(inArray(unit.id, unitIds)).all();
+	if (found.length !== new Set(unitIds).size) throw new ApiError('bad_request', '所选单位中有不存在的单位');
+	const before = getIndicator(ctx, indicatorId);
+	ctx.db.transaction((tx) => {
+		let position =
+			tx
+				.select({ n: sql<number>`coalesce(max(${assignment.position}), -1)` })
+				.from(assignment)
+				.where(eq(assignment.indicatorId, indicatorId))
+				.get()!.n + 1;
+		for (const unitId of unitIds) {
+			tx.insert(assignment)
+				.values({ indicatorId, unitId, role: pending.role, viaGroupId: groupId, position: position++ })
+				.onConflictDoNothing()
+				.run();
+		}
+		tx.update(pendingGroup)
+			.set({ resolvedAt: ctx.clock.now(), resolvedBy: ctx.actor!.id || null })
+			.where(eq(pendingGroup.id, pending.id))
+			.run();
+		const groupName = tx.select({ name: unitGroup.name }).from(unitGroup).where(eq(unitGroup.id, groupId)).get()?.name;
+		audit(
+			{ ...ctx, db: tx },
+			{
+				action: 'indicator.resolve_group',
+				objectType: 'indicator',
+				objectId: indicatorId,
+				before: { group: groupName, units: [...before.leadUnits, ...before.coUnits].map((u) => u.name) },
+				after: { unitIds }
+			}
+		);
+	});
+	return getIndicator(ctx, indicatorId);
+}

@@ -1,0 +1,54 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { indicator, plan, section, task } from '../../db/schema/index.ts';
+import type { ServiceContext } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { visibleIndicators } from './access.ts';
+
+export function listPlans(ctx: ServiceContext) {
+	const visible = visibleIndicators(ctx.actor!);
+	return ctx.db
+		.select({
+			id: plan.id,
+			title: plan.title,
+			year: plan.year,
+			docNumber: plan.docNumber,
+			issuer: plan.issuer,
+			issuedOn: plan.issuedOn,
+			indicators: sql<number>`(select count(*) from ${indicator} where ${indicator.planId} = ${plan.id}${visible ? sql` and ${visible}` : sql``})`
+		})
+		.from(plan)
+		.orderBy(asc(plan.year), asc(plan.id))
+		.all();
+}
+
+/** One plan with its section tree; counts are of the indicators the caller may see. */
+export function getPlan(ctx: ServiceContext, id: number) {
+	const row = ctx.db.select().from(plan).where(eq(plan.id, id)).get();
+	if (!row) throw notFound('计划');
+	const visible = visibleIndicators(ctx.actor!);
+	const counts = ctx.db
+		.select({ sectionId: task.sectionId, tasks: sql<number>`count(distinct ${task.id})`, indicators: sql<number>`count(*)` })
+		.from(indicator)
+		.innerJoin(task, eq(task.id, indicator.taskId))
+		.where(and(eq(indicator.planId, id), visible))
+		.groupBy(task.sectionId)
+		.all();
+	const countOf = (sectionId: number) => counts.find((c) => c.sectionId === sectionId);
+	const sections = ctx.db.select().from(section).where(eq(section.planId, id)).orderBy(asc(section.position)).all();
+	const tree = sections
+		.filter((s) => s.level === 1)
+		.map((s1) => {
+			const children = sections
+				.filter((s2) => s2.parentId === s1.id)
+				.map((s2) => ({ id: s2.id, name: s2.name, tasks: countOf(s2.id)?.tasks ?? 0, indicators: countOf(s2.id)?.indicators ?? 0 }));
+			const own = countOf(s1.id);
+			return {
+				id: s1.id,
+				name: s1.name,
+				tasks: children.reduce((n, c) => n + c.tasks, own?.tasks ?? 0),
+				indicators: children.reduce((n, c) => n + c.indicators, own?.indicators ?? 0),
+				children
+			};
+		});
+	return { ...row, createdAt: row.createdAt.toISOString(), sections: tree };
+}

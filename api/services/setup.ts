@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { eq, sql } from 'drizzle-orm';
+import { unit, unitGroup, unitGroupMember, user } from '../../db/schema/index.ts';
+import { GROUPS, PLAN_2020, UNITS } from '../../db/seed/units.ts';
+import type { Actor, ServiceContext } from '../context.ts';
+import { generatePassword } from '../lib/password.ts';
+import { importTable, type ImportReport } from './imports.ts';
+import { createUser } from './users.ts';
+
+/** The command line acts as the office when it loads plans, and as the administrator when it adds users. */
+export const SYSTEM_OFFICE: Actor = { id: 0, username: 'system', name: '系统初始化', role: 'office', unit: null };
+
+/** Inserts the unit directory and groups that are missing; existing rows are left as they are. */
+export function seedDirectory(ctx: ServiceContext) {
+	ctx.db.transaction((tx) => {
+		UNITS.forEach((u, position) => {
+			tx.insert(unit).values({ name: u.name, kind: u.kind, position }).onConflictDoNothing().run();
+		});
+		for (const g of GROUPS) {
+			tx.insert(unitGroup).values({ name: g.name, kind: g.kind }).onConflictDoNothing().run();
+			const groupId = tx.select({ id: unitGroup.id }).from(unitGroup).where(eq(unitGroup.name, g.name)).get()!.id;
+			for (const name of g.members) {
+				const unitId = tx.select({ id: unit.id }).from(unit).where(eq(unit.name, name)).get()!.id;
+				tx.insert(unitGroupMember).values({ groupId, unitId }).onConflictDoNothing().run();
+			}
+		}
+	});
+}
+
+/** The 2020 plan goes through the same importer the office uses. */
+export function loadPlan2020(ctx: ServiceContext): Promise<ImportReport> {
+	const { file, title, year, issuer, issuedOn } = PLAN_2020;
+	return importTable(
+		{ ...ctx, actor: SYSTEM_OFFICE },
+		{
+			data: readFileSync(file),
+			fileName: 'plan-2020.csv',
+			plan: { title, year, issuer, issuedOn },
+			createUnits: false,
+			dryRun: false
+		}
+	);
+}
+
+export const DEMO_PASSWORD = 'Duban@2020';
+
+export const DEMO_ACCOUNTS = [
+	{ username: 'admin', name: '系统管理员', role: 'admin' },
+	{ username: 'office', name: '联席办督查员', role: 'office' },
+	{ username: 'leader', name: '分管领导', role: 'leader' },
+	{ username: 'dsj', name: '省大数据局填报员', role: 'unit', unitName: '省大数据局' },
+	{ username: 'fgw', name: '省发展改革委填报员', role: 'unit', unitName: '省发展改革委' },
+	{ username: 'scjg', name: '省市场监管局填报员', role: 'unit', unitName: '省市场监管局' },
+	{ username: 'hangzhou', name: '杭州市政府填报员', role: 'unit', unitName: '杭州市政府' }
+] as const;
+
+/** Creates the demo accounts that do not exist yet; returns those created. */
+export async function createDemoAccounts(ctx: ServiceContext) {
+	const created: (typeof DEMO_ACCOUNTS)[number][] = [];
+	for (const account of DEMO_ACCOUNTS) {
+		if (ctx.db.select({ id: user.id }).from(user).where(eq(user.username, account.username)).get()) continue;
+		await createUser({ ...ctx, actor: null }, { ...account, password: DEMO_PASSWORD });
+		created.push(account);
+	}
+	return created;
+}
+
+/** A clean install gets one administrator; the password comes from the environment or is generated once. */
+export async function ensureAdmin(ctx: ServiceContext, password: string | undefined) {
+	const admins = ctx.db.select({ n: sql<number>`count(*)` }).from(user).where(eq(user.role, 'admin')).get()!.n;
+	if (admins > 0) return null;
+	const chosen = password ?? generatePassword();
+	await createUser({ ...ctx, actor: null }, { username: 'admin', name: '系统管理员', role: 'admin', password: chosen });
+	return { username: 'admin', password: password ? null : chosen };
+}

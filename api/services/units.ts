@@ -1,0 +1,25 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { assignment, unit, unitGroup } from '../../db/schema/index.ts';
+import type { ServiceContext } from '../context.ts';
+
+/** The unit directory is not secret: every signed-in user may read names and kinds. */
+export function listUnits(ctx: ServiceContext) {
+	return ctx.db
+		.select({
+			id: unit.id,
+			name: unit.name,
+			kind: unit.kind,
+			assignments: sql<number>`(select count(*) from ${assignment} where ${assignment.unitId} = ${unit.id})`
+		})
+		.from(unit)
+		.orderBy(asc(unit.position), asc(unit.id))
+		.all();
+}
+
+export function listGroups(ctx: ServiceContext) {
+	return ctx.db.select().from(unitGroup).orderBy(asc(unitGroup.id)).all();
+}
+
+export function unitIdByName(ctx: ServiceContext, name: string) {
+	return ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.name, name)).get()?.id;
+}

@@ -1,0 +1,29 @@
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema/index.ts';
+
+/** A database or a transaction on it: services accept either. */
+export type Db = BaseSQLiteDatabase<'sync', Database.RunResult, typeof schema>;
+export type SqliteDb = ReturnType<typeof openDb>;
+
+const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** Opens (creating if needed) the SQLite file with the pragmas the design asks for, and migrates it. */
+export function openDb(file: string) {
+	if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+	const sqlite = new Database(file);
+	sqlite.pragma('journal_mode = WAL');
+	sqlite.pragma('foreign_keys = ON');
+	sqlite.pragma('synchronous = FULL');
+	sqlite.pragma('busy_timeout = 5000');
+	const db = drizzle(sqlite, { schema });
+	migrate(db, { migrationsFolder });
+	return db;
+}
+
+export { schema };

@@ -1,0 +1,31 @@
+import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { ROLES } from './constants.ts';
+import { insertedAt } from './columns.ts';
+import { unit } from './unit.ts';
+
+export const user = sqliteTable('user', {
+	id: integer('id').primaryKey({ autoIncrement: true }),
+	username: text('username').notNull().unique(),
+	name: text('name').notNull(),
+	email: text('email'),
+	role: text('role', { enum: ROLES }).notNull(),
+	unitId: integer('unit_id').references(() => unit.id),
+	passwordHash: text('password_hash').notNull(),
+	disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+	createdAt: insertedAt()
+});
+
+/** Lucia-style session: the id is the SHA-256 of the token the browser holds. */
+export const session = sqliteTable(
+	'session',
+	{
+		id: text('id').primaryKey(),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+		lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+		createdAt: insertedAt()
+	},
+	(t) => [index('session_user_idx').on(t.userId)]
+);

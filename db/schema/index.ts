@@ -1,0 +1,5 @@
+export * from './constants.ts';
+export * from './unit.ts';
+export * from './plan.ts';
+export * from './auth.ts';
+export * from './audit.ts';

@@ -1,0 +1,131 @@
+import { sqliteTable, integer, text, real, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { INDICATOR_STATUSES, TARGET_OPS, ASSIGNMENT_ROLES } from './constants.ts';
+import { insertedAt } from './columns.ts';
+import { unit, unitGroup } from './unit.ts';
+import { user } from './auth.ts';
+
+export const plan = sqliteTable('plan', {
+	id: integer('id').primaryKey({ autoIncrement: true }),
+	title: text('title').notNull(),
+	year: integer('year').notNull(),
+	docNumber: text('doc_number'),
+	issuer: text('issuer'),
+	issuedOn: text('issued_on'),
+	createdAt: insertedAt()
+});
+
+/** Two levels: level 1 has no parent; level 2 sits under a level-1 section. */
+export const section = sqliteTable(
+	'section',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		planId: integer('plan_id')
+			.notNull()
+			.references(() => plan.id, { onDelete: 'cascade' }),
+		parentId: integer('parent_id').references((): AnySQLiteColumn => section.id, { onDelete: 'cascade' }),
+		level: integer('level').notNull(),
+		name: text('name').notNull(),
+		position: integer('position').notNull()
+	},
+	(t) => [index('section_plan_idx').on(t.planId, t.position)]
+);
+
+export const task = sqliteTable(
+	'task',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		planId: integer('plan_id')
+			.notNull()
+			.references(() => plan.id, { onDelete: 'cascade' }),
+		sectionId: integer('section_id').references(() => section.id, { onDelete: 'cascade' }),
+		title: text('title').notNull(),
+		position: integer('position').notNull()
+	},
+	(t) => [index('task_plan_idx').on(t.planId, t.position)]
+);
+
+export const indicator = sqliteTable(
+	'indicator',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		planId: integer('plan_id')
+			.notNull()
+			.references(() => plan.id, { onDelete: 'cascade' }),
+		taskId: integer('task_id')
+			.notNull()
+			.references(() => task.id, { onDelete: 'cascade' }),
+		text: text('text').notNull(),
+		position: integer('position').notNull(),
+		deadlineText: text('deadline_text').notNull(),
+		/** Current due date (moves with approved extensions); null when the text has no date. */
+		dueOn: text('due_on'),
+		/** The due date as first planned; on-time statistics use this one. */
+		originalDueOn: text('original_due_on'),
+		recurrence: text('recurrence', { enum: ['monthly'] }),
+		unitsText: text('units_text').notNull(),
+		status: text('status', { enum: INDICATOR_STATUSES }).notNull().default('open'),
+		completedOn: text('completed_on'),
+		createdAt: insertedAt()
+	},
+	(t) => [
+		uniqueIndex('indicator_task_text_uq').on(t.taskId, t.text),
+		index('indicator_plan_due_idx').on(t.planId, t.dueOn)
+	]
+);
+
+export const indicatorTarget = sqliteTable(
+	'indicator_target',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		indicatorId: integer('indicator_id')
+			.notNull()
+			.references(() => indicator.id, { onDelete: 'cascade' }),
+		label: text('label').notNull(),
+		op: text('op', { enum: TARGET_OPS }).notNull(),
+		value: real('value').notNull(),
+		unit: text('unit').notNull(),
+		sourceText: text('source_text').notNull(),
+		position: integer('position').notNull()
+	},
+	(t) => [index('indicator_target_indicator_idx').on(t.indicatorId)]
+);
+
+export const assignment = sqliteTable(
+	'assignment',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		indicatorId: integer('indicator_id')
+			.notNull()
+			.references(() => indicator.id, { onDelete: 'cascade' }),
+		unitId: integer('unit_id')
+			.notNull()
+			.references(() => unit.id),
+		role: text('role', { enum: ASSIGNMENT_ROLES }).notNull(),
+		/** The group the unit came through (各设区市政府, or a resolved 省级有关单位). */
+		viaGroupId: integer('via_group_id').references(() => unitGroup.id),
+		position: integer('position').notNull()
+	},
+	(t) => [
+		uniqueIndex('assignment_indicator_unit_uq').on(t.indicatorId, t.unitId),
+		index('assignment_unit_idx').on(t.unitId, t.indicatorId)
+	]
+);
+
+/** A placeholder group named on an indicator (省级有关单位) until the office resolves it. */
+export const pendingGroup = sqliteTable(
+	'pending_group',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		indicatorId: integer('indicator_id')
+			.notNull()
+			.references(() => indicator.id, { onDelete: 'cascade' }),
+		groupId: integer('group_id')
+			.notNull()
+			.references(() => unitGroup.id),
+		role: text('role', { enum: ASSIGNMENT_ROLES }).notNull(),
+		resolvedAt: integer('resolved_at', { mode: 'timestamp_ms' }),
+		resolvedBy: integer('resolved_by').references(() => user.id)
+	},
+	(t) => [uniqueIndex('pending_group_indicator_group_uq').on(t.indicatorId, t.groupId)]
+);

@@ -1,0 +1,79 @@
+import type { UnitKind } from '../schema/constants.ts';
+
+/** The 11 prefecture-level cities of Zhejiang, in the province's customary order. */
+export const CITY_GOVERNMENTS = [
+	'杭州市政府',
+	'宁波市政府',
+	'温州市政府',
+	'嘉兴市政府',
+	'湖州市政府',
+	'绍兴市政府',
+	'金华市政府',
+	'衢州市政府',
+	'舟山市政府',
+	'台州市政府',
+	'丽水市政府'
+] as const;
+
+/** Every unit named in the 2020 table, plus the city governments behind 各设区市政府. */
+export const UNITS: { name: string; kind: UnitKind }[] = [
+	...[
+		'省大数据局',
+		'省发展改革委',
+		'省市场监管局',
+		'省跑改办',
+		'省委编办',
+		'省财政厅',
+		'省机关事务局',
+		'省政府督查室',
+		'省人大常委会办公厅',
+		'省政协办公厅',
+		'省司法厅',
+		'省委政法委',
+		'省信访局',
+		'省公安厅',
+		'省检察院',
+		'省法院',
+		'省食安办',
+		'省教育厅',
+		'省卫生健康委',
+		'省交通运输厅',
+		'省邮政管理局',
+		'省生态环境厅',
+		'省药监局',
+		'省经信厅',
+		'省政府办公厅',
+		'省人力社保厅',
+		'省建设厅',
+		'省农业农村厅',
+		'省地方金融监管局',
+		'省自然资源厅',
+		'省水利厅',
+		'省商务厅',
+		'省民政厅',
+		'省应急管理厅',
+		'省医保局',
+		'省文化和旅游厅',
+		'省体育局',
+		'省委网信办'
+	].map((name) => ({ name, kind: 'provincial' as const })),
+	...CITY_GOVERNMENTS.map((name) => ({ name, kind: 'city' as const })),
+	// Central agencies' provincial branches, a state-owned company, a city court and a pilot placeholder.
+	...['浙江省税务局', '杭州海关', '宁波海关', '省银保监局', '省电力公司', '杭州市中院', '首批试点所在县（市、区）政府'].map(
+		(name) => ({ name, kind: 'other' as const })
+	)
+];
+
+export const GROUPS: { name: string; kind: 'members' | 'placeholder'; members: readonly string[] }[] = [
+	{ name: '各设区市政府', kind: 'members', members: CITY_GOVERNMENTS },
+	{ name: '各设区市', kind: 'members', members: CITY_GOVERNMENTS },
+	{ name: '省级有关单位', kind: 'placeholder', members: [] }
+];
+
+export const PLAN_2020 = {
+	file: new URL('./plan-2020.csv', import.meta.url),
+	title: '2020年浙江省深化“最多跑一次”改革推进政府数字化转型工作要点',
+	year: 2020,
+	issuer: '浙江省人民政府办公厅',
+	issuedOn: '2020-01-22'
+};
