@@ -11,7 +11,7 @@ export default defineConfig({
 				assets: 'web/static',
 				routes: 'web/src/routes',
 				appTemplate: 'web/src/app.html'
-			},
+			}
 		})
 	],
 	server: { proxy: { '/api': 'http://127.0.0.1:3000' } }

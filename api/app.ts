@@ -14,6 +14,7 @@ import { importRoutes } from './routes/imports.ts';
 import { indicatorRoutes } from './routes/indicators.ts';
 import { planRoutes } from './routes/plans.ts';
 import { unitRoutes } from './routes/units.ts';
+import { userRoutes } from './routes/users.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -43,7 +44,8 @@ function buildApi(deps: Deps) {
 		.route('/units', unitRoutes)
 		.route('/plans', planRoutes)
 		.route('/indicators', indicatorRoutes)
-		.route('/imports', importRoutes);
+		.route('/imports', importRoutes)
+		.route('/users', userRoutes);
 }
 
 export type AppType = ReturnType<typeof buildApi>;

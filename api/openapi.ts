@@ -22,7 +22,7 @@ const errorSchema = {
 };
 
 /** Builds the OpenAPI document from the mounted routes and the zod schemas their validators use. */
-export function buildOpenApi(app: Hono<never> | Hono<any>, prefix: string) {
+export function buildOpenApi(app: Pick<Hono, 'routes'>, prefix: string) {
 	const paths: Record<string, Record<string, Operation>> = {};
 	for (const route of app.routes) {
 		if (!route.path.startsWith(prefix) || route.method === 'ALL') continue;
@@ -49,7 +49,12 @@ export function buildOpenApi(app: Hono<never> | Hono<any>, prefix: string) {
 		} else {
 			const where = validator.target === 'param' ? 'path' : validator.target;
 			for (const [name, s] of Object.entries(schema.properties ?? {})) {
-				op.parameters.push({ name, in: where, required: where === 'path' || !!schema.required?.includes(name), schema: s });
+				op.parameters.push({
+					name,
+					in: where,
+					required: where === 'path' || !!schema.required?.includes(name),
+					schema: s
+				});
 			}
 		}
 	}

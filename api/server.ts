@@ -13,7 +13,9 @@ export function startServer() {
 	const app = createApp({ db, clock, config });
 	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
 		const ms = Math.round(performance.now() - startedAt);
-		console.log(`督办 Duban 已启动: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}  (数据目录 ${config.dataDir}，今日 ${clock.today()}，用时 ${ms} ms)`);
+		console.log(
+			`督办 Duban 已启动: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}  (数据目录 ${config.dataDir}，今日 ${clock.today()}，用时 ${ms} ms)`
+		);
 	});
 	const shutdown = () => {
 		server.close(() => {

@@ -9,7 +9,14 @@ export type CliContext = ServiceContext & { config: Config; close(): void };
 export function cliContext(): CliContext {
 	const config = loadConfig();
 	const db = openDb(config.dbFile);
-	return { db, config, clock: systemClock(config.today), actor: null, ip: 'cli', close: () => db.$client.close() };
+	return {
+		db,
+		config,
+		clock: systemClock(config.today),
+		actor: null,
+		ip: 'cli',
+		close: () => db.$client.close()
+	};
 }
 
 export class UsageError extends Error {}

@@ -1,7 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { indicator } from '../../db/schema/index.ts';
 import { PLAN_2020 } from '../../db/seed/units.ts';
-import { createDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD, ensureAdmin, loadPlan2020, seedDirectory } from '../services/setup.ts';
+import {
+	createDemoAccounts,
+	DEMO_ACCOUNTS,
+	DEMO_PASSWORD,
+	ensureAdmin,
+	loadPlan2020,
+	seedDirectory
+} from '../services/setup.ts';
 import type { CliContext } from './context.ts';
 
 /** Creates/migrates the database, loads the units and the 2020 plan (idempotent), and the accounts asked for. */
@@ -9,7 +16,10 @@ export async function runInit(ctx: CliContext, opts: { demo: boolean }) {
 	const started = performance.now();
 	seedDirectory(ctx);
 	const report = await loadPlan2020(ctx);
-	const indicators = ctx.db.select({ n: sql<number>`count(*)` }).from(indicator).get()!.n;
+	const indicators = ctx.db
+		.select({ n: sql<number>`count(*)` })
+		.from(indicator)
+		.get()!.n;
 	console.log(
 		`数据库就绪：${ctx.config.dbFile}\n已载入《${PLAN_2020.title}》：${report.sections} 个领域、${report.tasks} 项任务、${report.indicators} 项指标、${report.assignments} 条责任分工（本次新增 ${report.created.indicators} 项指标；库中共 ${indicators} 项指标）`
 	);

@@ -23,7 +23,9 @@ const USAGE = `用法 (usage):
 async function readStdin(): Promise<string> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+	return Buffer.concat(chunks)
+		.toString('utf8')
+		.replace(/\r?\n$/, '');
 }
 
 async function userAdd(ctx: CliContext, args: string[]) {
@@ -38,7 +40,8 @@ async function userAdd(ctx: CliContext, args: string[]) {
 			'password-stdin': { type: 'boolean' }
 		}
 	});
-	if (!values.username || !values.name || !values.role) throw new UsageError('需要 --username、--name 和 --role');
+	if (!values.username || !values.name || !values.role)
+		throw new UsageError('需要 --username、--name 和 --role');
 	if (!ROLES.includes(values.role as Role)) throw new UsageError(`--role 只能是 ${ROLES.join('|')}`);
 	if (!values['password-stdin']) throw new UsageError('密码只从标准输入读取：请加 --password-stdin');
 	const password = await readStdin();
@@ -88,7 +91,9 @@ async function importCommand(ctx: CliContext, args: string[]) {
 	if (values.json) {
 		console.log(JSON.stringify({ sections, tasks, indicators, assignments, errors, warnings }));
 	} else {
-		console.log(`${values['dry-run'] ? '预览' : report.committed ? '已导入' : '未导入'}：${sections} 个领域、${tasks} 项任务、${indicators} 项指标、${assignments} 条责任分工`);
+		console.log(
+			`${values['dry-run'] ? '预览' : report.committed ? '已导入' : '未导入'}：${sections} 个领域、${tasks} 项任务、${indicators} 项指标、${assignments} 条责任分工`
+		);
 		for (const e of errors) console.log(`错误 第 ${e.row} 行 ${e.column}：${e.message}`);
 		for (const w of warnings) console.log(`提示 第 ${w.row} 行 ${w.column}：${w.message}`);
 	}

@@ -37,7 +37,13 @@ export const importRoutes = new Hono<Env>().post(
 		const report = await importTable(svc(c), {
 			data: new Uint8Array(await form.file.arrayBuffer()),
 			fileName: form.file.name,
-			plan: { planId: form.planId, title: form.title, year: form.year, issuer: form.issuer, issuedOn: form.issuedOn },
+			plan: {
+				planId: form.planId,
+				title: form.title,
+				year: form.year,
+				issuer: form.issuer,
+				issuedOn: form.issuedOn
+			},
 			createUnits: form.createUnits,
 			dryRun: form.dryRun
 		});

@@ -12,7 +12,10 @@ const FAILURE_WINDOW_MS = 15 * 60_000;
 const DUMMY_HASH =
 	'$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2GLt1Nu+ZVNlHcwXfvH0iI9b2KeLJ2TkWp2+S1k0mKk';
 
-/** Recent failures per username and per IP: each failure past the third doubles a delay (max 8 s). */
+/**
+ * Recent failures per username and per IP. Past 3 failures of an account (or 20 from one address,
+ * which may be a whole office behind one NAT) each further failure doubles a delay, at most 8 s.
+ */
 const failures = new Map<string, number[]>();
 
 function recentFailures(key: string, now: number): number {
@@ -22,7 +25,8 @@ function recentFailures(key: string, now: number): number {
 }
 
 function slowDownMs(username: string, ip: string | null, now: number): number {
-	const n = Math.max(recentFailures(`u:${username}`, now), ip ? recentFailures(`ip:${ip}`, now) : 0);
+	const byIp = ip ? recentFailures(`ip:${ip}`, now) - 17 : 0;
+	const n = Math.max(recentFailures(`u:${username}`, now), byIp);
 	return n < 3 ? 0 : Math.min(250 * 2 ** (n - 3), 8000);
 }
 
@@ -113,7 +117,11 @@ export function validateSessionToken(deps: Deps, token: string): ValidSession | 
 	let refreshed = false;
 	if (now - row.lastSeenAt.getTime() > 60_000) {
 		expiresAt = new Date(Math.min(now + deps.config.sessionIdleMs, hardLimit));
-		deps.db.update(session).set({ expiresAt, lastSeenAt: new Date(now) }).where(eq(session.id, id)).run();
+		deps.db
+			.update(session)
+			.set({ expiresAt, lastSeenAt: new Date(now) })
+			.where(eq(session.id, id))
+			.run();
 		refreshed = true;
 	}
 	return { sessionId: id, actor, expiresAt, refreshed };

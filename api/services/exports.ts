@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { ServiceContext } from '../context.ts';
 import { getPlan } from './plans.ts';
 import { listIndicators, type IndicatorView } from './indicators.ts';
@@ -26,7 +25,9 @@ function namesOf(view: IndicatorView, role: 'lead' | 'co'): string[] {
 	const units = role === 'lead' ? view.leadUnits : view.coUnits;
 	const names = units.map((u) => u.via ?? u.name);
 	const pending = view.pendingGroups.filter((p) => p.role === role && !p.resolved).map((p) => p.name);
-	return [...new Set([...names, ...pending])];
+	// In the order the table lists them.
+	const position = (name: string) => view.unitsText.indexOf(name) + 1 || Infinity;
+	return [...new Set([...names, ...pending])].sort((a, b) => position(a) - position(b));
 }
 
 export function toExportRow(view: IndicatorView): PlanExportRow {
@@ -44,13 +45,27 @@ export function toExportRow(view: IndicatorView): PlanExportRow {
 	};
 }
 
-export const formatTarget = (t: PlanExportRow['targets'][number]) => `${t.label}${OPS[t.op]}${t.value}${t.unit}`;
+export const formatTarget = (t: PlanExportRow['targets'][number]) =>
+	`${t.label}${OPS[t.op]}${t.value}${t.unit}`;
 
 export function planRows(ctx: ServiceContext, planId: number): PlanExportRow[] {
-	return listIndicators(ctx, { planId, page: 1, pageSize: 1_000_000, sort: 'position' }).items.map(toExportRow);
+	return listIndicators(ctx, { planId, page: 1, pageSize: 1_000_000, sort: 'position' }).items.map(
+		toExportRow
+	);
 }
 
-const CSV_HEADER = ['section1', 'section2', 'task', 'indicator', 'deadline_text', 'due_on', 'lead_unit', 'co_units', 'units_text', 'targets'];
+const CSV_HEADER = [
+	'section1',
+	'section2',
+	'task',
+	'indicator',
+	'deadline_text',
+	'due_on',
+	'lead_unit',
+	'co_units',
+	'units_text',
+	'targets'
+];
 
 function csvField(value: string): string {
 	return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -79,7 +94,8 @@ export function toCsv(rows: PlanExportRow[]): string {
 
 /** The layout of the original table (merged section and task cells) with the parsed columns added. */
 export async function toXlsx(title: string, rows: PlanExportRow[]): Promise<Uint8Array<ArrayBuffer>> {
-	const wb = new ExcelJS.Workbook();
+	const { default: Excel } = await import('exceljs');
+	const wb = new Excel.Workbook();
 	const ws = wb.addWorksheet('任务分工表', { views: [{ state: 'frozen', ySplit: 2 }] });
 	ws.columns = [
 		{ width: 14 },
@@ -97,7 +113,18 @@ export async function toXlsx(title: string, rows: PlanExportRow[]): Promise<Uint
 	ws.getCell(1, 1).value = `${title}任务分工表`;
 	ws.getCell(1, 1).font = { bold: true, size: 14 };
 	ws.getCell(1, 1).alignment = { horizontal: 'center' };
-	const header = ['一级领域', '二级领域', '工作任务', '具体指标', '完成时间', '截止日期', '牵头单位', '配合单位', '责任单位', '量化目标'];
+	const header = [
+		'一级领域',
+		'二级领域',
+		'工作任务',
+		'具体指标',
+		'完成时间',
+		'截止日期',
+		'牵头单位',
+		'配合单位',
+		'责任单位',
+		'量化目标'
+	];
 	ws.addRow(header).font = { bold: true };
 	for (const r of rows) {
 		ws.addRow([
@@ -119,7 +146,10 @@ export async function toXlsx(title: string, rows: PlanExportRow[]): Promise<Uint
 		let start = firstData;
 		for (let i = firstData; i <= rows.length + firstData; i++) {
 			const key = (row: number) =>
-				[1, 2, 3].filter((c) => c <= col).map((c) => String(ws.getCell(row, c).value ?? '')).join('\u0000');
+				[1, 2, 3]
+					.filter((c) => c <= col)
+					.map((c) => String(ws.getCell(row, c).value ?? ''))
+					.join('\u0000');
 			if (i === rows.length + firstData || key(i) !== key(start)) {
 				if (i - 1 > start) ws.mergeCells(start, col, i - 1, col);
 				start = i;
@@ -129,7 +159,12 @@ export async function toXlsx(title: string, rows: PlanExportRow[]): Promise<Uint
 	ws.eachRow((row) => {
 		row.eachCell((cell) => {
 			cell.alignment = { vertical: 'middle', wrapText: true, ...cell.alignment };
-			cell.border = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } };
+			cell.border = {
+				top: { style: 'thin' },
+				left: { style: 'thin' },
+				bottom: { style: 'thin' },
+				right: { style: 'thin' }
+			};
 		});
 	});
 	return new Uint8Array(await wb.xlsx.writeBuffer());
@@ -140,10 +175,20 @@ export async function exportPlan(ctx: ServiceContext, planId: number, format: Ex
 	const rows = planRows(ctx, planId);
 	const base = `${plan.year}-任务分工表`;
 	if (format === 'json') {
-		return { body: JSON.stringify(rows, null, 2), contentType: 'application/json; charset=utf-8', name: `${base}.json`, asciiName: `plan-${plan.id}.json` };
+		return {
+			body: JSON.stringify(rows, null, 2),
+			contentType: 'application/json; charset=utf-8',
+			name: `${base}.json`,
+			asciiName: `plan-${plan.id}.json`
+		};
 	}
 	if (format === 'csv') {
-		return { body: toCsv(rows), contentType: 'text/csv; charset=utf-8', name: `${base}.csv`, asciiName: `plan-${plan.id}.csv` };
+		return {
+			body: toCsv(rows),
+			contentType: 'text/csv; charset=utf-8',
+			name: `${base}.csv`,
+			asciiName: `plan-${plan.id}.csv`
+		};
 	}
 	return {
 		body: await toXlsx(plan.title, rows),

@@ -71,8 +71,20 @@ export async function importTable(ctx: ServiceContext, input: ImportInput): Prom
 		throw err;
 	}
 	const directory = {
-		units: new Set(ctx.db.select({ name: unit.name }).from(unit).all().map((u) => u.name)),
-		groups: new Set(ctx.db.select({ name: unitGroup.name }).from(unitGroup).all().map((g) => g.name))
+		units: new Set(
+			ctx.db
+				.select({ name: unit.name })
+				.from(unit)
+				.all()
+				.map((u) => u.name)
+		),
+		groups: new Set(
+			ctx.db
+				.select({ name: unitGroup.name })
+				.from(unitGroup)
+				.all()
+				.map((g) => g.name)
+		)
 	};
 	const analysis = analyseTable(table, { planYear: year, directory, createUnits: input.createUnits });
 	let report!: ImportReport;
@@ -109,11 +121,10 @@ export async function importTable(ctx: ServiceContext, input: ImportInput): Prom
 		report.planId = existingPlanId(ctx.db, input.plan, year);
 	}
 	if (!input.dryRun && analysis.errors.length) {
-		throw new ApiError(
-			'unprocessable',
-			`导入文件有 ${analysis.errors.length} 处错误，未导入任何数据`,
-			{ ...report, rows: undefined }
-		);
+		throw new ApiError('unprocessable', `导入文件有 ${analysis.errors.length} 处错误，未导入任何数据`, {
+			...report,
+			rows: undefined
+		});
 	}
 	return report;
 }
@@ -173,11 +184,25 @@ function tableCounts(rows: ImportRow[], assignments: number): Counts {
 function writeRows(tx: Db, planId: number, rows: ImportRow[], newUnits: string[]) {
 	const counts = { sections: 0, tasks: 0, indicators: 0, assignments: 0, targets: 0, units: 0 };
 	for (const name of newUnits) {
-		tx.insert(unit).values({ name, kind: inferUnitKind(name), position: 10_000 }).run();
+		tx.insert(unit)
+			.values({ name, kind: inferUnitKind(name), position: 10_000 })
+			.run();
 		counts.units++;
 	}
-	const unitIds = new Map(tx.select({ id: unit.id, name: unit.name }).from(unit).all().map((u) => [u.name, u.id]));
-	const groups = new Map(tx.select().from(unitGroup).all().map((g) => [g.name, g]));
+	const unitIds = new Map(
+		tx
+			.select({ id: unit.id, name: unit.name })
+			.from(unit)
+			.all()
+			.map((u) => [u.name, u.id])
+	);
+	const groups = new Map(
+		tx
+			.select()
+			.from(unitGroup)
+			.all()
+			.map((g) => [g.name, g])
+	);
 	const members = new Map<number, number[]>();
 	for (const m of tx.select().from(unitGroupMember).all()) {
 		members.set(m.groupId, [...(members.get(m.groupId) ?? []), m.unitId]);
@@ -237,7 +262,11 @@ function writeRows(tx: Db, planId: number, rows: ImportRow[], newUnits: string[]
 	let assignmentsTotal = 0;
 	for (const row of rows) {
 		const s1 = row.section1 ? ensureSection(1, null, row.section1) : null;
-		const s2 = row.section2 ? (s1 === null ? ensureSection(1, null, row.section2) : ensureSection(2, s1, row.section2)) : null;
+		const s2 = row.section2
+			? s1 === null
+				? ensureSection(1, null, row.section2)
+				: ensureSection(2, s1, row.section2)
+			: null;
 		const taskId = ensureTask(s2 ?? s1, row.task);
 		const indicatorId = ensureIndicator(tx, planId, taskId, row, () => indicatorPos++, counts);
 
@@ -261,7 +290,10 @@ function writeRows(tx: Db, planId: number, rows: ImportRow[], newUnits: string[]
 			}
 			const group = groups.get(ref.name)!;
 			if (group.kind === 'placeholder') {
-				tx.insert(pendingGroup).values({ indicatorId, groupId: group.id, role: ref.role }).onConflictDoNothing().run();
+				tx.insert(pendingGroup)
+					.values({ indicatorId, groupId: group.id, role: ref.role })
+					.onConflictDoNothing()
+					.run();
 			} else {
 				for (const unitId of members.get(group.id) ?? []) assign(unitId, ref.role, group.id);
 			}
@@ -294,7 +326,8 @@ function ensureIndicator(
 	if (found) {
 		id = found.id;
 		// Re-importing corrects the planned deadline, but never undoes an approved extension.
-		if (found.dueOn === found.originalDueOn) tx.update(indicator).set(fields).where(eq(indicator.id, id)).run();
+		if (found.dueOn === found.originalDueOn)
+			tx.update(indicator).set(fields).where(eq(indicator.id, id)).run();
 	} else {
 		counts.indicators++;
 		id = tx
@@ -314,7 +347,15 @@ function ensureIndicator(
 		tx.delete(indicatorTarget).where(eq(indicatorTarget.indicatorId, id)).run();
 		row.targets.forEach((t, position) => {
 			tx.insert(indicatorTarget)
-				.values({ indicatorId: id, label: t.label, op: t.op, value: t.value, unit: t.unit, sourceText: t.text, position })
+				.values({
+					indicatorId: id,
+					label: t.label,
+					op: t.op,
+					value: t.value,
+					unit: t.unit,
+					sourceText: t.text,
+					position
+				})
 				.run();
 			counts.targets++;
 		});

@@ -51,9 +51,7 @@ function conditions(ctx: ServiceContext, f: IndicatorFilter): SQL | undefined {
 	if (f.dueTo) where.push(sql`${indicator.dueOn} <= ${f.dueTo}`);
 	if (f.status) where.push(eq(indicator.status, f.status));
 	if (f.unresolved) {
-		where.push(
-			sql`${indicator.id} in (select indicator_id from pending_group where resolved_at is null)`
-		);
+		where.push(sql`${indicator.id} in (select indicator_id from pending_group where resolved_at is null)`);
 	}
 	if (f.q) {
 		const pattern = `%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
@@ -192,9 +190,15 @@ export function listIndicators(ctx: ServiceContext, f: IndicatorFilter) {
 		.limit(f.pageSize)
 		.offset((f.page - 1) * f.pageSize)
 		.all();
-	const total = withSections(ctx.db.select({ n: sql<number>`count(*)` }).from(indicator).$dynamic())
-		.where(where)
-		.get()?.n ?? 0;
+	const total =
+		withSections(
+			ctx.db
+				.select({ n: sql<number>`count(*)` })
+				.from(indicator)
+				.$dynamic()
+		)
+			.where(where)
+			.get()?.n ?? 0;
 	return { items: attachDetails(ctx.db, rows), total, page: f.page, pageSize: f.pageSize };
 }
 
@@ -205,4 +209,3 @@ export function getIndicator(ctx: ServiceContext, id: number): IndicatorView {
 	if (!row) throw notFound('指标');
 	return attachDetails(ctx.db, [row])[0]!;
 }
-

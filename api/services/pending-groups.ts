@@ -7,7 +7,12 @@ import { audit } from './audit.ts';
 import { getIndicator } from './indicators.ts';
 
 /** Replaces a placeholder (省级有关单位) on one indicator by concrete units, keeping the placeholder's role. */
-export function resolvePendingGroup(ctx: ServiceContext, indicatorId: number, groupId: number, unitIds: number[]) {
+export function resolvePendingGroup(
+	ctx: ServiceContext,
+	indicatorId: number,
+	groupId: number,
+	unitIds: number[]
+) {
 	assertOffice(ctx.actor);
 	const pending = ctx.db
 		.select()
@@ -35,7 +40,11 @@ export function resolvePendingGroup(ctx: ServiceContext, indicatorId: number, gr
 			.set({ resolvedAt: ctx.clock.now(), resolvedBy: ctx.actor!.id || null })
 			.where(eq(pendingGroup.id, pending.id))
 			.run();
-		const groupName = tx.select({ name: unitGroup.name }).from(unitGroup).where(eq(unitGroup.id, groupId)).get()?.name;
+		const groupName = tx
+			.select({ name: unitGroup.name })
+			.from(unitGroup)
+			.where(eq(unitGroup.id, groupId))
+			.get()?.name;
 		audit(
 			{ ...ctx, db: tx },
 			{

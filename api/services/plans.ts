@@ -5,7 +5,12 @@ import { notFound } from '../errors.ts';
 import { visibleIndicators } from './access.ts';
 
 export function listPlans(ctx: ServiceContext) {
-	const visible = visibleIndicators(ctx.actor!);
+	const counts = ctx.db
+		.select({ planId: indicator.planId, n: sql<number>`count(*)` })
+		.from(indicator)
+		.where(visibleIndicators(ctx.actor!))
+		.groupBy(indicator.planId)
+		.all();
 	return ctx.db
 		.select({
 			id: plan.id,
@@ -13,12 +18,12 @@ export function listPlans(ctx: ServiceContext) {
 			year: plan.year,
 			docNumber: plan.docNumber,
 			issuer: plan.issuer,
-			issuedOn: plan.issuedOn,
-			indicators: sql<number>`(select count(*) from ${indicator} where ${indicator.planId} = ${plan.id}${visible ? sql` and ${visible}` : sql``})`
+			issuedOn: plan.issuedOn
 		})
 		.from(plan)
 		.orderBy(asc(plan.year), asc(plan.id))
-		.all();
+		.all()
+		.map((p) => ({ ...p, indicators: counts.find((c) => c.planId === p.id)?.n ?? 0 }));
 }
 
 /** One plan with its section tree; counts are of the indicators the caller may see. */
@@ -27,20 +32,34 @@ export function getPlan(ctx: ServiceContext, id: number) {
 	if (!row) throw notFound('计划');
 	const visible = visibleIndicators(ctx.actor!);
 	const counts = ctx.db
-		.select({ sectionId: task.sectionId, tasks: sql<number>`count(distinct ${task.id})`, indicators: sql<number>`count(*)` })
+		.select({
+			sectionId: task.sectionId,
+			tasks: sql<number>`count(distinct ${task.id})`,
+			indicators: sql<number>`count(*)`
+		})
 		.from(indicator)
 		.innerJoin(task, eq(task.id, indicator.taskId))
 		.where(and(eq(indicator.planId, id), visible))
 		.groupBy(task.sectionId)
 		.all();
 	const countOf = (sectionId: number) => counts.find((c) => c.sectionId === sectionId);
-	const sections = ctx.db.select().from(section).where(eq(section.planId, id)).orderBy(asc(section.position)).all();
+	const sections = ctx.db
+		.select()
+		.from(section)
+		.where(eq(section.planId, id))
+		.orderBy(asc(section.position))
+		.all();
 	const tree = sections
 		.filter((s) => s.level === 1)
 		.map((s1) => {
 			const children = sections
 				.filter((s2) => s2.parentId === s1.id)
-				.map((s2) => ({ id: s2.id, name: s2.name, tasks: countOf(s2.id)?.tasks ?? 0, indicators: countOf(s2.id)?.indicators ?? 0 }));
+				.map((s2) => ({
+					id: s2.id,
+					name: s2.name,
+					tasks: countOf(s2.id)?.tasks ?? 0,
+					indicators: countOf(s2.id)?.indicators ?? 0
+				}));
 			const own = countOf(s1.id);
 			return {
 				id: s1.id,

@@ -8,7 +8,13 @@ import { importTable, type ImportReport } from './imports.ts';
 import { createUser } from './users.ts';
 
 /** The command line acts as the office when it loads plans, and as the administrator when it adds users. */
-export const SYSTEM_OFFICE: Actor = { id: 0, username: 'system', name: '系统初始化', role: 'office', unit: null };
+export const SYSTEM_OFFICE: Actor = {
+	id: 0,
+	username: 'system',
+	name: '系统初始化',
+	role: 'office',
+	unit: null
+};
 
 /** Inserts the unit directory and groups that are missing; existing rows are left as they are. */
 export function seedDirectory(ctx: ServiceContext) {
@@ -18,7 +24,8 @@ export function seedDirectory(ctx: ServiceContext) {
 		});
 		for (const g of GROUPS) {
 			tx.insert(unitGroup).values({ name: g.name, kind: g.kind }).onConflictDoNothing().run();
-			const groupId = tx.select({ id: unitGroup.id }).from(unitGroup).where(eq(unitGroup.name, g.name)).get()!.id;
+			const groupId = tx.select({ id: unitGroup.id }).from(unitGroup).where(eq(unitGroup.name, g.name)).get()!
+				.id;
 			for (const name of g.members) {
 				const unitId = tx.select({ id: unit.id }).from(unit).where(eq(unit.name, name)).get()!.id;
 				tx.insert(unitGroupMember).values({ groupId, unitId }).onConflictDoNothing().run();
@@ -67,9 +74,16 @@ export async function createDemoAccounts(ctx: ServiceContext) {
 
 /** A clean install gets one administrator; the password comes from the environment or is generated once. */
 export async function ensureAdmin(ctx: ServiceContext, password: string | undefined) {
-	const admins = ctx.db.select({ n: sql<number>`count(*)` }).from(user).where(eq(user.role, 'admin')).get()!.n;
+	const admins = ctx.db
+		.select({ n: sql<number>`count(*)` })
+		.from(user)
+		.where(eq(user.role, 'admin'))
+		.get()!.n;
 	if (admins > 0) return null;
 	const chosen = password ?? generatePassword();
-	await createUser({ ...ctx, actor: null }, { username: 'admin', name: '系统管理员', role: 'admin', password: chosen });
+	await createUser(
+		{ ...ctx, actor: null },
+		{ username: 'admin', name: '系统管理员', role: 'admin', password: chosen }
+	);
 	return { username: 'admin', password: password ? null : chosen };
 }

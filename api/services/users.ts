@@ -34,10 +34,38 @@ export async function createUser(ctx: ServiceContext, input: NewUser) {
 	return ctx.db.transaction((tx) => {
 		const created = tx
 			.insert(user)
-			.values({ username: input.username, name: input.name, role: input.role, unitId, email: input.email, passwordHash })
+			.values({
+				username: input.username,
+				name: input.name,
+				role: input.role,
+				unitId,
+				email: input.email,
+				passwordHash
+			})
 			.returning({ id: user.id, username: user.username, role: user.role })
 			.get();
-		audit({ ...ctx, db: tx }, { action: 'user.create', objectType: 'user', objectId: created.id, after: { ...created, unitId } });
+		audit(
+			{ ...ctx, db: tx },
+			{ action: 'user.create', objectType: 'user', objectId: created.id, after: { ...created, unitId } }
+		);
 		return created;
 	});
+}
+
+export function listUsers(ctx: ServiceContext) {
+	if (ctx.actor?.role !== 'admin') throw forbidden('仅系统管理员可查看用户');
+	return ctx.db
+		.select({
+			id: user.id,
+			username: user.username,
+			name: user.name,
+			role: user.role,
+			email: user.email,
+			disabled: user.disabled,
+			unitName: unit.name
+		})
+		.from(user)
+		.leftJoin(unit, eq(unit.id, user.unitId))
+		.orderBy(user.id)
+		.all();
 }

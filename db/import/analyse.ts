@@ -105,7 +105,8 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 		const units: UnitRef[] = [];
 		const addUnits = (text: string, key: ColumnKey, firstIsLead: boolean, allLead: boolean) => {
 			splitUnits(text).forEach((name, i) => {
-				const role: AssignmentRole = allLead || (firstIsLead && i === 0 && units.length === 0) ? 'lead' : 'co';
+				const role: AssignmentRole =
+					allLead || (firstIsLead && i === 0 && units.length === 0) ? 'lead' : 'co';
 				if (opts.directory.groups.has(name)) units.push({ type: 'group', name, role });
 				else if (opts.directory.units.has(name)) units.push({ type: 'unit', name, role });
 				else if (opts.createUnits) {
@@ -147,6 +148,7 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 			targets: parseTargets(indicator)
 		});
 	}
-	if (!rows.length && !errors.length) errors.push({ row: headerRow.rowNumber, column: '', message: '表中没有数据行' });
+	if (!rows.length && !errors.length)
+		errors.push({ row: headerRow.rowNumber, column: '', message: '表中没有数据行' });
 	return { rows, errors, warnings, newUnits: [...newUnits] };
 }

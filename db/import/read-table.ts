@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { extname } from 'node:path';
 
@@ -17,7 +17,8 @@ export async function readTable(data: Uint8Array, fileName: string): Promise<Raw
 function readCsv(data: Uint8Array): RawTable {
 	let text = new TextDecoder('utf-8', { fatal: false }).decode(data);
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-	if (text.includes('\uFFFD')) throw new TableReadError('CSV 文件不是 UTF-8 编码，请在 Excel 中另存为“CSV UTF-8”后再上传');
+	if (text.includes('\uFFFD'))
+		throw new TableReadError('CSV 文件不是 UTF-8 编码，请在 Excel 中另存为“CSV UTF-8”后再上传');
 	let records: string[][];
 	try {
 		records = parseCsv(text, { relax_column_count: true, skip_empty_lines: false }) as string[][];
@@ -40,7 +41,9 @@ function cellText(cell: ExcelJS.Cell): string {
 }
 
 async function readXlsx(data: Uint8Array): Promise<RawTable> {
-	const workbook = new ExcelJS.Workbook();
+	// Loaded on demand: exceljs is heavy and most commands never touch a spreadsheet.
+	const { default: Excel } = await import('exceljs');
+	const workbook = new Excel.Workbook();
 	try {
 		await workbook.xlsx.load(data as unknown as ArrayBuffer);
 	} catch {

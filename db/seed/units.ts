@@ -59,9 +59,15 @@ export const UNITS: { name: string; kind: UnitKind }[] = [
 	].map((name) => ({ name, kind: 'provincial' as const })),
 	...CITY_GOVERNMENTS.map((name) => ({ name, kind: 'city' as const })),
 	// Central agencies' provincial branches, a state-owned company, a city court and a pilot placeholder.
-	...['浙江省税务局', '杭州海关', '宁波海关', '省银保监局', '省电力公司', '杭州市中院', '首批试点所在县（市、区）政府'].map(
-		(name) => ({ name, kind: 'other' as const })
-	)
+	...[
+		'浙江省税务局',
+		'杭州海关',
+		'宁波海关',
+		'省银保监局',
+		'省电力公司',
+		'杭州市中院',
+		'首批试点所在县（市、区）政府'
+	].map((name) => ({ name, kind: 'other' as const }))
 ];
 
 export const GROUPS: { name: string; kind: 'members' | 'placeholder'; members: readonly string[] }[] = [

@@ -1,9 +1,9 @@
 import { normaliseCell } from './normalise.ts';
 
 export type ParsedDeadline =
-	| { kind: 'date'; dueOn: string }
-	| { kind: 'monthly' }
-	| { kind: 'unparsed'; reason: string };
+	| { kind: 'date'; dueOn: string } // ISO YYYY-MM-DD
+	| { kind: 'monthly' } // recurring every month (每月底前, 每月X日前)
+	| { kind: 'unparsed'; reason: string }; // reason in Chinese, for the office to read
 
 const CN_DIGITS = '一二三四五六七八九';
 const N = '(\\d{1,2}|[一二三四五六七八九十]{1,3})';
@@ -64,7 +64,8 @@ function diagnose(s: string): string {
 	if (/长期|持续|常态|长效|经常|逐步|不断/.test(s)) return REASONS.ongoing;
 	const points = s.match(/\d{1,2}[-~～至到](?=\d{1,2}月)|\d{1,2}月|年底|年末|半年|季度/g) ?? [];
 	if (points.length > 1) return REASONS.multiple;
-	if (/工作日|\d+个?(?:日|天|周|小时|个月)内|当日|当天|次日|即时|立即|之日起|后\d/.test(s)) return REASONS.relative;
+	if (/工作日|\d+个?(?:日|天|周|小时|个月)内|当日|当天|次日|即时|立即|之日起|后\d/.test(s))
+		return REASONS.relative;
 	return REASONS.unknown;
 }
 

@@ -11,7 +11,11 @@ describe('normaliseCell', () => {
 		['decimal glyph without spaces', '智能送达３\ue010０等', '智能送达3.0等'],
 		['private-use glyph elsewhere is dropped', '１\ue010 打造政务服务', '1打造政务服务'],
 		['zero-width and BOM characters', '\ufeff省大\u200b数据局\u00ad', '省大数据局'],
-		['spaces next to Chinese punctuation', '增值税电子发票占比超过 ６０％ ， 网上', '增值税电子发票占比超过60％，网上'],
+		[
+			'spaces next to Chinese punctuation',
+			'增值税电子发票占比超过 ６０％ ， 网上',
+			'增值税电子发票占比超过60％，网上'
+		],
 		['runs of Latin spaces collapse', '  IPv6   and  5G  ', 'IPv6 and 5G'],
 		['Latin next to CJK loses the space', '加快政务外网 IPv6 实施', '加快政务外网IPv6实施'],
 		['tabs and non-breaking spaces', 'a\t\u00a0b', 'a b']

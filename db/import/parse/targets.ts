@@ -46,12 +46,15 @@ const NUMBER = new RegExp(
 	'g'
 );
 // 达 alone also ends verbs such as 送达 and 下达 (智能送达3.0 is a version, not a target).
-const PRE_OP = new RegExp(`(${byLength(Object.keys(PRE_OPS)).replace(/(^|\|)达(?=\||$)/, '$1(?<![送到下传表抵通直转])达')})$`);
+const PRE_OP = new RegExp(
+	`(${byLength(Object.keys(PRE_OPS)).replace(/(^|\|)达(?=\||$)/, '$1(?<![送到下传表抵通直转])达')})$`
+);
 const CLAUSE_END = /[，。；;！？!?,]/;
 // A year, date, level, version, range, ordinal or a formula such as 10+N is not an amount.
 const NOT_AMOUNT_BEFORE = /(?:[A-Za-z.+\-－—~～第]|\d[至到])$/;
 const NOT_AMOUNT_AFTER = /^(?:[A-Za-z+\-－—~～年月日号级版期届代]|[至到]\d)/;
-const TIME_PREFIX = /^(?:[到至于]?(?:\d{4}年(?:\d{1,2}月)?|\d{1,2}月)(?:底|末)?|年底|年末)(?:前|之前|以前|内)?/;
+const TIME_PREFIX =
+	/^(?:[到至于]?(?:\d{4}年(?:\d{1,2}月)?|\d{1,2}月)(?:底|末)?|年底|年末)(?:前|之前|以前|内)?/;
 const LEAD_WORDS = /^(?:[和及与并、]|推动|推进|实现|确保|力争|全面|进一步|高质量|完成|开通|推出|建立|建成)/;
 const TRAIL_WORDS = /(?:实现|推出|开通|完成|建立|建成|达到|接入|打造|原则上|高质量|全面|各|均|在|为)$/;
 const RATE = /(?:率|占比|比例|比重)$/;
@@ -91,7 +94,12 @@ export function parseTargets(indicatorText: string): Target[] {
 }
 
 /** Label from the words before the number, or — when the counted thing follows it (推出10个专区) — after. */
-function makeLabel(lead: string, after: string, percent: boolean, hasOp: boolean): { label: string; used: string } {
+function makeLabel(
+	lead: string,
+	after: string,
+	percent: boolean,
+	hasOp: boolean
+): { label: string; used: string } {
 	const noun = (percent ? after : (after.split('的')[0] ?? '')).replace(/[和及与、]+$/, '');
 	const subject = trimWords(lead.replace(/的$/, ''));
 	const countedAfter = /^的?[\p{Script=Han}“"]/u.test(after) && noun.replace(/^的/, '') !== '';

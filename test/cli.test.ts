@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvTable } from './support/harness.ts';
+
+const bin = new URL('../bin/duban.mjs', import.meta.url).pathname;
+let dataDir: string;
+
+function duban(args: string[], input?: string) {
+	const res = spawnSync(process.execPath, [bin, ...args], {
+		env: { ...process.env, DATA_DIR: dataDir },
+		input,
+		encoding: 'utf8'
+	});
+	return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+beforeAll(() => {
+	dataDir = mkdtempSync(join(tmpdir(), 'duban-cli-'));
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('duban command line', () => {
+	it('init loads the 2020 plan and is idempotent; --demo prints clearly marked demo accounts', () => {
+		const first = duban(['init', '--demo']);
+		expect(first.status).toBe(0);
+		expect(first.stdout).toContain('80 项指标');
+		expect(first.stdout).toContain('演示账号');
+		expect(first.stdout).toMatch(/dsj\s+密码/);
+		const again = duban(['init']);
+		expect(again.status).toBe(0);
+		expect(again.stdout).toContain('本次新增 0 项指标；库中共 80 项指标');
+		// A demo install already has an admin, so no password is generated.
+		expect(again.stdout).not.toContain('初始密码');
+	});
+
+	it('user add reads the password from stdin and the new user can be listed', () => {
+		const res = duban(
+			[
+				'user',
+				'add',
+				'--username',
+				'zj-fgw',
+				'--name',
+				'张三',
+				'--role',
+				'unit',
+				'--unit',
+				'省发展改革委',
+				'--password-stdin'
+			],
+			'S3cure!pass\n'
+		);
+		expect(res.stderr).toBe('');
+		expect(res.stdout).toContain('已创建用户 zj-fgw（unit）');
+		const dup = duban(
+			['user', 'add', '--username', 'zj-fgw', '--name', '张三', '--role', 'office', '--password-stdin'],
+			'S3cure!pass\n'
+		);
+		expect(dup.status).toBe(1);
+		expect(dup.stderr).toContain('已存在');
+	});
+
+	it('import --json prints the counts and row errors, exiting 1 on errors and committing nothing', () => {
+		const file = join(dataDir, 'bad.csv');
+		writeFileSync(
+			file,
+			csvTable([
+				['领域', '', '任务一', '指标一', '2020年6月底前', '省大数据局'],
+				['领域', '', '任务一', '指标二', '2个工作日内', '省不存在局']
+			])
+		);
+		const res = duban(['import', file, '--plan-title', '命令行测试', '--year', '2020', '--json']);
+		expect(res.status).toBe(1);
+		const out = JSON.parse(res.stdout);
+		expect(Object.keys(out)).toEqual([
+			'sections',
+			'tasks',
+			'indicators',
+			'assignments',
+			'errors',
+			'warnings'
+		]);
+		expect(out).toMatchObject({ sections: 1, tasks: 1, indicators: 1, assignments: 1 });
+		expect(out.errors).toEqual([
+			{ row: 3, column: '责任单位', message: expect.stringContaining('未知单位“省不存在局”') }
+		]);
+		expect(out.warnings).toEqual([
+			{ row: 3, column: '完成时间', message: expect.stringContaining('2个工作日内') }
+		]);
+		const exported = JSON.parse(duban(['export', 'plan', '--format', 'json']).stdout);
+		expect(exported.some((r: { task: string }) => r.task === '任务一')).toBe(false);
+	});
+
+	it('export plan writes csv and xlsx files', async () => {
+		const csv = join(dataDir, 'plan.csv');
+		expect(duban(['export', 'plan', '--format', 'csv', '--out', csv]).status).toBe(0);
+		expect(readFileSync(csv, 'utf8').split('\r\n').filter(Boolean)).toHaveLength(81);
+		const xlsx = join(dataDir, 'plan.xlsx');
+		expect(duban(['export', 'plan', '--format', 'xlsx', '--out', xlsx]).status).toBe(0);
+		const wb = new ExcelJS.Workbook();
+		await wb.xlsx.readFile(xlsx);
+		expect(wb.worksheets[0]!.getCell('D3').value).toContain('政务服务2.0平台');
+	});
+
+	it('a clean install (DUBAN_DEMO=0) has only an admin, with a password printed once', () => {
+		const clean = mkdtempSync(join(tmpdir(), 'duban-clean-'));
+		const run = () =>
+			spawnSync(process.execPath, [bin, 'init'], {
+				env: { ...process.env, DATA_DIR: clean },
+				encoding: 'utf8'
+			});
+		const first = run();
+		expect(first.stdout).toMatch(/初始密码.*：[A-Za-z0-9]{4}-/);
+		expect(first.stdout).not.toContain('演示账号');
+		expect(run().stdout).not.toContain('初始密码');
+		rmSync(clean, { recursive: true, force: true });
+	});
+
+	it('explains usage errors', () => {
+		const res = duban(['import']);
+		expect(res.status).toBe(2);
+		expect(res.stderr).toContain('缺少要导入的文件');
+	});
+});

@@ -1,0 +1,128 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../api/app.ts';
+import { loadConfig } from '../../api/config.ts';
+import { manualClock } from '../../api/lib/clock.ts';
+import { seedDirectory } from '../../api/services/setup.ts';
+import { createUser } from '../../api/services/users.ts';
+import { openDb } from '../../db/client.ts';
+import type { Role } from '../../db/schema/index.ts';
+
+export const PASSWORD = 'Test@Pass2020';
+
+/** A real HTTP server on a fresh SQLite file in a temp folder, with the unit directory loaded. */
+export async function startTestServer(opts: { start?: Date } = {}) {
+	const dataDir = mkdtempSync(join(tmpdir(), 'duban-test-'));
+	const config = loadConfig({
+		DATA_DIR: dataDir,
+		STATIC_DIR: join(dataDir, 'no-static'),
+		SECURE_COOKIES: '0'
+	});
+	const db = openDb(config.dbFile);
+	const clock = manualClock(opts.start ?? new Date('2020-03-15T02:00:00Z'));
+	const deps = { db, clock, config };
+	seedDirectory({ ...deps, actor: null, ip: null });
+	const app = createApp(deps);
+	const server: ServerType = await new Promise((resolve) => {
+		const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+	});
+	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	let seq = 0;
+
+	/** Creates a user of the given role (and unit) with a unique username. */
+	async function createAccount(role: Role, unitName?: string) {
+		const username = `${role}${++seq}${Date.now().toString(36)}`;
+		await createUser(
+			{ ...deps, actor: null, ip: null },
+			{ username, name: `${role} ${seq}`, role, unitName, password: PASSWORD }
+		);
+		return username;
+	}
+
+	/** An HTTP client with its own cookie jar, signed in as a new user of the role. */
+	async function as(role: Role, unitName?: string) {
+		const client = new Client(base);
+		const username = await createAccount(role, unitName);
+		const res = await client.post('/api/v1/auth/login', { username, password: PASSWORD });
+		if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+		return Object.assign(client, { username });
+	}
+
+	return {
+		base,
+		db,
+		clock,
+		config,
+		deps,
+		anonymous: () => new Client(base),
+		as,
+		createAccount,
+		async close() {
+			await new Promise((r) => server.close(r));
+			db.$client.close();
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+export class Client {
+	cookie = '';
+	readonly base: string;
+	constructor(base: string) {
+		this.base = base;
+	}
+	async request(method: string, path: string, body?: unknown): Promise<Response & { data: any }> {
+		const headers: Record<string, string> = {};
+		if (this.cookie) headers.cookie = this.cookie;
+		let payload: RequestInit['body'];
+		if (body instanceof FormData) payload = body;
+		else if (body !== undefined) {
+			headers['content-type'] = 'application/json';
+			payload = JSON.stringify(body);
+		}
+		const res = await fetch(this.base + path, { method, headers, body: payload });
+		const setCookie = res.headers.getSetCookie();
+		for (const c of setCookie) {
+			const [pair] = c.split(';');
+			if (pair?.startsWith('duban_session=')) this.cookie = pair.endsWith('=') ? '' : pair;
+		}
+		const type = res.headers.get('content-type') ?? '';
+		const data = type.includes('json') ? await res.json() : await res.arrayBuffer();
+		return Object.assign(res, { data });
+	}
+	get(path: string) {
+		return this.request('GET', path);
+	}
+	post(path: string, body?: unknown) {
+		return this.request('POST', path, body);
+	}
+}
+
+/** A task-division table as CSV text (header + rows), the way offices export it from Excel. */
+export function csvTable(
+	rows: string[][],
+	header = ['一级领域', '二级领域', '工作任务', '具体指标', '完成时间', '责任单位']
+) {
+	const field = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+	return [header, ...rows].map((r) => r.map(field).join(',')).join('\n') + '\n';
+}
+
+export function importForm(
+	content: string | Uint8Array<ArrayBuffer>,
+	fields: Record<string, string>,
+	fileName = 'table.csv'
+) {
+	const form = new FormData();
+	form.set('file', new File([content], fileName));
+	for (const [k, v] of Object.entries(fields)) form.set(k, v);
+	return form;
+}
+
+let planSeq = 0;
+/** A unique plan title, so each test imports into its own plan. */
+export const planTitle = () => `测试计划${++planSeq}-${Date.now().toString(36)}`;
