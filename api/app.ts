@@ -15,6 +15,10 @@ import { indicatorRoutes } from './routes/indicators.ts';
 import { planRoutes } from './routes/plans.ts';
 import { unitRoutes } from './routes/units.ts';
 import { userRoutes } from './routes/users.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { requestRoutes } from './routes/requests.ts';
+import { noticeRoutes } from './routes/notices.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -45,7 +49,11 @@ function buildApi(deps: Deps) {
 		.route('/plans', planRoutes)
 		.route('/indicators', indicatorRoutes)
 		.route('/imports', importRoutes)
-		.route('/users', userRoutes);
+		.route('/users', userRoutes)
+		.route('/reports', reportRoutes)
+		.route('/requests', requestRoutes)
+		.route('/notices', noticeRoutes)
+		.route('/attachments', attachmentRoutes);
 }
 
 export type AppType = ReturnType<typeof buildApi>;

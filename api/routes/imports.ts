@@ -1,16 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
+import { flag } from './common.ts';
 import { ApiError } from '../errors.ts';
 import { doc, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
 import { importTable } from '../services/imports.ts';
 
 const MAX_TABLE_BYTES = 10 * 1024 * 1024;
-const flag = z
-	.enum(['1', '0', 'true', 'false', 'on'])
-	.optional()
-	.transform((s) => s === '1' || s === 'true' || s === 'on');
 
 const importForm = z.object({
 	file: z.instanceof(File, { message: '请选择要导入的 .xlsx 或 .csv 文件' }),
@@ -19,8 +16,8 @@ const importForm = z.object({
 	year: z.coerce.number().int().min(2000).max(2100).optional(),
 	issuer: z.string().trim().max(100).optional(),
 	issuedOn: z.iso.date().optional(),
-	createUnits: flag,
-	dryRun: flag
+	createUnits: flag.default(false),
+	dryRun: flag.default(false)
 });
 
 export const importRoutes = new Hono<Env>().post(

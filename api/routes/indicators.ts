@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
+import { flag, idParam, paging, periodSchema } from './common.ts';
 import { doc, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { getIndicator, listIndicators } from '../services/indicators.ts';
 import { resolvePendingGroup } from '../services/pending-groups.ts';
+import { dueDateHistory, indicatorReports, indicatorTimeline } from '../services/indicator-history.ts';
 
 const isoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
-const bool = z.enum(['1', '0', 'true', 'false']).transform((s) => s === '1' || s === 'true');
 
 export const indicatorListQuery = z.object({
 	planId: z.coerce.number().int().positive().optional(),
@@ -17,14 +18,12 @@ export const indicatorListQuery = z.object({
 	dueFrom: isoDate.optional(),
 	dueTo: isoDate.optional(),
 	status: z.enum(['open', 'completed']).optional(),
-	unresolved: bool.optional(),
+	unresolved: flag.optional(),
 	q: z.string().trim().max(100).optional(),
 	sort: z.enum(['position', 'due', '-due']).default('position'),
-	page: z.coerce.number().int().min(1).default(1),
-	pageSize: z.coerce.number().int().min(1).max(500).default(50)
+	...paging
 });
 
-const idParam = z.object({ id: z.coerce.number().int().positive() });
 const resolveBody = z.object({
 	groupId: z.number().int().positive(),
 	unitIds: z.array(z.number().int().positive()).min(1, '请至少选择一个单位').max(200)
@@ -36,6 +35,25 @@ export const indicatorRoutes = new Hono<Env>()
 	)
 	.get('/:id', doc('指标详情', ['indicators']), requireAuth, v('param', idParam), (c) =>
 		c.json(getIndicator(svc(c), c.req.valid('param').id), 200)
+	)
+	.get(
+		'/:id/timeline',
+		doc('指标动态（月报、申请、督办、日期变更）', ['indicators']),
+		requireAuth,
+		v('param', idParam),
+		(c) => c.json({ items: indicatorTimeline(svc(c), c.req.valid('param').id) }, 200)
+	)
+	.get('/:id/due-dates', doc('截止日期变更历史', ['indicators']), requireAuth, v('param', idParam), (c) =>
+		c.json(dueDateHistory(svc(c), c.req.valid('param').id), 200)
+	)
+	.get(
+		'/:id/reports',
+		doc('某指标各责任单位某月的填报情况', ['indicators']),
+		requireAuth,
+		v('param', idParam),
+		v('query', z.object({ period: periodSchema })),
+		(c) =>
+			c.json({ items: indicatorReports(svc(c), c.req.valid('param').id, c.req.valid('query').period) }, 200)
 	)
 	.post(
 		'/:id/resolve-group',

@@ -1,18 +1,22 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
+import { idParam } from './common.ts';
+import { contentDisposition } from '../lib/http.ts';
 import { doc, v } from '../lib/validate.ts';
 import { requireAuth, svc } from '../middleware/auth.ts';
 import { exportPlan, EXPORT_FORMATS } from '../services/exports.ts';
-import { getPlan, listPlans } from '../services/plans.ts';
+import { getPlan, listPlans, planStats } from '../services/plans.ts';
 
-const idParam = z.object({ id: z.coerce.number().int().positive() });
 const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS).default('xlsx') });
 
 export const planRoutes = new Hono<Env>()
 	.get('/', doc('计划列表', ['plans']), requireAuth, (c) => c.json({ items: listPlans(svc(c)) }, 200))
 	.get('/:id', doc('计划及其领域结构', ['plans']), requireAuth, v('param', idParam), (c) =>
 		c.json(getPlan(svc(c), c.req.valid('param').id), 200)
+	)
+	.get('/:id/stats', doc('计划完成情况统计', ['plans']), requireAuth, v('param', idParam), (c) =>
+		c.json(planStats(svc(c), c.req.valid('param').id), 200)
 	)
 	.get(
 		'/:id/export',
@@ -24,7 +28,7 @@ export const planRoutes = new Hono<Env>()
 			const file = await exportPlan(svc(c), c.req.valid('param').id, c.req.valid('query').format);
 			return c.body(file.body, 200, {
 				'Content-Type': file.contentType,
-				'Content-Disposition': `attachment; filename="${file.asciiName}"; filename*=UTF-8''${encodeURIComponent(file.name)}`
+				'Content-Disposition': contentDisposition(file.name)
 			});
 		}
 	);

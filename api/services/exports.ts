@@ -178,22 +178,19 @@ export async function exportPlan(ctx: ServiceContext, planId: number, format: Ex
 		return {
 			body: JSON.stringify(rows, null, 2),
 			contentType: 'application/json; charset=utf-8',
-			name: `${base}.json`,
-			asciiName: `plan-${plan.id}.json`
+			name: `${base}.json`
 		};
 	}
 	if (format === 'csv') {
 		return {
 			body: toCsv(rows),
 			contentType: 'text/csv; charset=utf-8',
-			name: `${base}.csv`,
-			asciiName: `plan-${plan.id}.csv`
+			name: `${base}.csv`
 		};
 	}
 	return {
 		body: await toXlsx(plan.title, rows),
 		contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-		name: `${base}.xlsx`,
-		asciiName: `plan-${plan.id}.xlsx`
+		name: `${base}.xlsx`
 	};
 }

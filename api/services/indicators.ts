@@ -158,6 +158,8 @@ function attachDetails(db: Db, rows: BaseRow[]) {
 			recurrence: r.recurrence,
 			status: r.status,
 			completedOn: r.completedOn,
+			/** On-time statistics use the original due date, whatever extensions were granted. */
+			completion: completionOf(r),
 			unitsText: r.unitsText,
 			task: { id: r.taskId, title: r.taskTitle },
 			section1: r.section1Id !== null ? { id: r.section1Id, name: r.section1Name! } : null,
@@ -172,6 +174,11 @@ function attachDetails(db: Db, rows: BaseRow[]) {
 				.map((t) => ({ label: t.label, op: t.op, value: t.value, unit: t.unit, text: t.sourceText }))
 		};
 	});
+}
+
+export function completionOf(r: { completedOn: string | null; originalDueOn: string | null }) {
+	if (!r.completedOn) return null;
+	return r.originalDueOn && r.completedOn > r.originalDueOn ? ('late' as const) : ('on_time' as const);
 }
 
 export type IndicatorView = ReturnType<typeof attachDetails>[number];

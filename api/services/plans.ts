@@ -71,3 +71,21 @@ export function getPlan(ctx: ServiceContext, id: number) {
 		});
 	return { ...row, createdAt: row.createdAt.toISOString(), sections: tree };
 }
+
+/** Headline figures of a plan as of the application's today (the dashboards build on these). */
+export function planStats(ctx: ServiceContext, id: number) {
+	getPlan(ctx, id);
+	const today = ctx.clock.today();
+	const row = ctx.db
+		.select({
+			indicators: sql<number>`count(*)`,
+			completedOnTime: sql<number>`coalesce(sum(${indicator.status} = 'completed' and (${indicator.originalDueOn} is null or ${indicator.completedOn} <= ${indicator.originalDueOn})), 0)`,
+			completedLate: sql<number>`coalesce(sum(${indicator.status} = 'completed' and ${indicator.completedOn} > ${indicator.originalDueOn}), 0)`,
+			open: sql<number>`coalesce(sum(${indicator.status} = 'open'), 0)`,
+			overdue: sql<number>`coalesce(sum(${indicator.status} = 'open' and ${indicator.dueOn} < ${today}), 0)`
+		})
+		.from(indicator)
+		.where(and(eq(indicator.planId, id), visibleIndicators(ctx.actor!)))
+		.get()!;
+	return { today, ...row };
+}

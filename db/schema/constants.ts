@@ -14,3 +14,17 @@ export const TARGET_OPS = ['>=', '>', '=', '<=', '<'] as const;
 
 /** A group either expands to fixed members or is a placeholder the office resolves per indicator. */
 export const GROUP_KINDS = ['members', 'placeholder'] as const;
+
+export const PROGRESS_STATUSES = ['not_started', 'on_track', 'behind', 'done'] as const;
+export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
+
+/** draft → submitted → accepted, or → returned → (edited) → submitted again. */
+export const REPORT_STATUSES = ['draft', 'submitted', 'returned', 'accepted'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+export const REQUEST_KINDS = ['completion', 'extension'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+export const REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
+
+export const NOTICE_LEVELS = ['blue', 'yellow', 'red'] as const;
+export type NoticeLevel = (typeof NOTICE_LEVELS)[number];

@@ -14,12 +14,13 @@ import type { Role } from '../../db/schema/index.ts';
 export const PASSWORD = 'Test@Pass2020';
 
 /** A real HTTP server on a fresh SQLite file in a temp folder, with the unit directory loaded. */
-export async function startTestServer(opts: { start?: Date } = {}) {
+export async function startTestServer(opts: { start?: Date; env?: Record<string, string> } = {}) {
 	const dataDir = mkdtempSync(join(tmpdir(), 'duban-test-'));
 	const config = loadConfig({
 		DATA_DIR: dataDir,
 		STATIC_DIR: join(dataDir, 'no-static'),
-		SECURE_COOKIES: '0'
+		SECURE_COOKIES: '0',
+		...opts.env
 	});
 	const db = openDb(config.dbFile);
 	const clock = manualClock(opts.start ?? new Date('2020-03-15T02:00:00Z'));
@@ -126,3 +127,30 @@ export function importForm(
 let planSeq = 0;
 /** A unique plan title, so each test imports into its own plan. */
 export const planTitle = () => `测试计划${++planSeq}-${Date.now().toString(36)}`;
+
+/** Imports a small plan as the office and returns its id and indicator ids keyed by indicator text. */
+export async function importPlan(office: Client, rows: string[][], year = 2020) {
+	const res = await office.post(
+		'/api/v1/imports',
+		importForm(csvTable(rows), { title: planTitle(), year: String(year) })
+	);
+	if (res.status !== 200) throw new Error(`import failed: ${JSON.stringify(res.data)}`);
+	const list = await office.get(`/api/v1/indicators?planId=${res.data.planId}&pageSize=500`);
+	const ids: Record<string, number> = {};
+	for (const item of list.data.items) ids[item.text] = item.id;
+	return { planId: res.data.planId as number, ids, items: list.data.items };
+}
+
+/** A minimal file of each kind whose first bytes are right (magic numbers). */
+export const SAMPLE_FILES = {
+	pdf: new TextEncoder().encode('%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+	png: Uint8Array.from([
+		0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52
+	])
+};
+
+export function uploadForm(data: Uint8Array<ArrayBuffer>, name: string) {
+	const form = new FormData();
+	form.set('file', new File([data], name));
+	return form;
+}

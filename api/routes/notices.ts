@@ -1,0 +1,35 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { NOTICE_LEVELS } from '../../db/schema/index.ts';
+import type { Env } from '../context.ts';
+import { flag, idParam, paging } from './common.ts';
+import { doc, v } from '../lib/validate.ts';
+import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
+import { acknowledgeNotice, getNotice, issueNotice, listNotices } from '../services/notices.ts';
+
+const newNotice = z.object({
+	unitId: z.number().int().positive(),
+	indicatorIds: z.array(z.number().int().positive()).min(1, '请至少选择一项指标').max(100),
+	level: z.enum(NOTICE_LEVELS),
+	message: z.string().trim().min(1, '请填写督办事项').max(4000)
+});
+const listQuery = z.object({
+	unacknowledged: flag.optional(),
+	unitId: z.coerce.number().int().positive().optional(),
+	indicatorId: z.coerce.number().int().positive().optional(),
+	...paging
+});
+
+export const noticeRoutes = new Hono<Env>()
+	.post('/', doc('发出督办通知', ['notices']), requireRole('office'), v('json', newNotice), (c) =>
+		c.json(issueNotice(svc(c), c.req.valid('json')), 201)
+	)
+	.get('/', doc('督办通知列表', ['notices']), requireAuth, v('query', listQuery), (c) =>
+		c.json(listNotices(svc(c), c.req.valid('query')), 200)
+	)
+	.get('/:id', doc('督办通知详情', ['notices']), requireAuth, v('param', idParam), (c) =>
+		c.json(getNotice(svc(c), c.req.valid('param').id), 200)
+	)
+	.post('/:id/acknowledge', doc('签收督办通知', ['notices']), requireRole('unit'), v('param', idParam), (c) =>
+		c.json(acknowledgeNotice(svc(c), c.req.valid('param').id), 200)
+	);

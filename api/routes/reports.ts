@@ -1,0 +1,120 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { PROGRESS_STATUSES, REPORT_STATUSES, UNIT_KINDS } from '../../db/schema/index.ts';
+import type { Env } from '../context.ts';
+import { flag, idParam, paging, periodSchema } from './common.ts';
+import { doc, v } from '../lib/validate.ts';
+import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
+import { getReportForm, ownUnitId } from '../services/report-form.ts';
+import {
+	acceptReport,
+	compareVersions,
+	getReport,
+	listReports,
+	listVersions,
+	returnReport
+} from '../services/report-review.ts';
+import { saveReport } from '../services/reports.ts';
+
+const text = (max: number) => z.string().max(max, `不超过 ${max} 字`).default('');
+
+const itemInput = z.object({
+	indicatorId: z.number().int().positive(),
+	progressStatus: z.enum(PROGRESS_STATUSES).nullable().default(null),
+	percent: z
+		.number()
+		.int()
+		.min(0, '完成百分比应在 0–100 之间')
+		.max(100, '完成百分比应在 0–100 之间')
+		.nullable()
+		.default(null),
+	progress: text(4000),
+	problems: text(4000),
+	nextSteps: text(4000),
+	values: z
+		.array(z.object({ targetId: z.number().int().positive(), value: z.number().finite() }))
+		.default([]),
+	attachmentIds: z.array(z.number().int().positive()).max(20).default([])
+});
+
+const saveBody = z.object({ version: z.number().int().nullable(), items: z.array(itemInput).max(2000) });
+
+const listQuery = z.object({
+	period: periodSchema.optional(),
+	status: z.enum(REPORT_STATUSES).optional(),
+	late: flag.optional(),
+	unitKind: z.enum(UNIT_KINDS).optional(),
+	unitId: z.coerce.number().int().positive().optional(),
+	...paging
+});
+
+const returnBody = z.object({
+	reason: z.string().trim().min(1, '请填写退回原因').max(2000),
+	items: z
+		.array(z.object({ indicatorId: z.number().int().positive(), reason: z.string().trim().min(1).max(2000) }))
+		.default([])
+});
+
+export const reportRoutes = new Hono<Env>()
+	.get(
+		'/mine/:period',
+		doc('本单位某月的月报表单', ['reports']),
+		requireRole('unit'),
+		v('param', z.object({ period: periodSchema })),
+		(c) => {
+			const ctx = svc(c);
+			return c.json(getReportForm(ctx, ownUnitId(ctx), c.req.valid('param').period), 200);
+		}
+	)
+	.put(
+		'/mine/:period',
+		doc('保存月报草稿', ['reports']),
+		requireRole('unit'),
+		v('param', z.object({ period: periodSchema })),
+		v('json', saveBody),
+		(c) =>
+			c.json(saveReport(svc(c), { period: c.req.valid('param').period, ...c.req.valid('json') }, false), 200)
+	)
+	.post(
+		'/mine/:period/submit',
+		doc('提交月报', ['reports']),
+		requireRole('unit'),
+		v('param', z.object({ period: periodSchema })),
+		v('json', saveBody),
+		(c) =>
+			c.json(saveReport(svc(c), { period: c.req.valid('param').period, ...c.req.valid('json') }, true), 200)
+	)
+	.get('/', doc('月报列表（审核队列）', ['reports']), requireAuth, v('query', listQuery), (c) =>
+		c.json(listReports(svc(c), c.req.valid('query')), 200)
+	)
+	.get('/:id', doc('月报详情', ['reports']), requireAuth, v('param', idParam), (c) =>
+		c.json(getReport(svc(c), c.req.valid('param').id), 200)
+	)
+	.post('/:id/accept', doc('审核通过', ['reports']), requireRole('office'), v('param', idParam), (c) =>
+		c.json(acceptReport(svc(c), c.req.valid('param').id), 200)
+	)
+	.post(
+		'/:id/return',
+		doc('退回月报（整体及逐项原因）', ['reports']),
+		requireRole('office'),
+		v('param', idParam),
+		v('json', returnBody),
+		(c) => {
+			const { reason, items } = c.req.valid('json');
+			return c.json(returnReport(svc(c), c.req.valid('param').id, reason, items), 200);
+		}
+	)
+	.get('/:id/versions', doc('月报的历史版本', ['reports']), requireAuth, v('param', idParam), (c) =>
+		c.json({ items: listVersions(svc(c), c.req.valid('param').id) }, 200)
+	)
+	.get(
+		'/:id/compare',
+		doc('比较两个版本', ['reports']),
+		requireAuth,
+		v('param', idParam),
+		v('query', z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) })),
+		(c) => {
+			const { from, to } = c.req.valid('query');
+			return c.json(compareVersions(svc(c), c.req.valid('param').id, from, to), 200);
+		}
+	);

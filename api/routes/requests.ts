@@ -1,0 +1,45 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { REQUEST_KINDS, REQUEST_STATUSES } from '../../db/schema/index.ts';
+import type { Env } from '../context.ts';
+import { idParam, paging } from './common.ts';
+import { doc, v } from '../lib/validate.ts';
+import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
+import { createRequest, decideRequest, getRequest, listRequests } from '../services/requests.ts';
+
+const newRequest = z.object({
+	kind: z.enum(REQUEST_KINDS),
+	indicatorId: z.number().int().positive(),
+	statement: z.string().trim().min(1, '请填写说明').max(4000),
+	newDueOn: z.iso.date('日期格式应为 YYYY-MM-DD').optional(),
+	attachmentIds: z.array(z.number().int().positive()).max(20).default([])
+});
+const listQuery = z.object({
+	status: z.enum(REQUEST_STATUSES).optional(),
+	kind: z.enum(REQUEST_KINDS).optional(),
+	indicatorId: z.coerce.number().int().positive().optional(),
+	...paging
+});
+const decision = z.object({ approve: z.boolean(), note: z.string().trim().max(2000).default('') });
+
+export const requestRoutes = new Hono<Env>()
+	.post('/', doc('提出办结或延期申请', ['requests']), requireRole('unit'), v('json', newRequest), (c) =>
+		c.json(getRequest(svc(c), createRequest(svc(c), c.req.valid('json')).id), 201)
+	)
+	.get('/', doc('申请列表', ['requests']), requireAuth, v('query', listQuery), (c) =>
+		c.json(listRequests(svc(c), c.req.valid('query')), 200)
+	)
+	.get('/:id', doc('申请详情', ['requests']), requireAuth, v('param', idParam), (c) =>
+		c.json(getRequest(svc(c), c.req.valid('param').id), 200)
+	)
+	.post(
+		'/:id/decide',
+		doc('审批申请', ['requests']),
+		requireRole('office'),
+		v('param', idParam),
+		v('json', decision),
+		(c) => {
+			const { approve, note } = c.req.valid('json');
+			return c.json(decideRequest(svc(c), c.req.valid('param').id, approve, note), 200);
+		}
+	);

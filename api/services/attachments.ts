@@ -1,0 +1,127 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { and, eq, sql } from 'drizzle-orm';
+import { assignment, attachment, report, reportItem, request } from '../../db/schema/index.ts';
+import type { ServiceContext } from '../context.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { ALLOWED_EXTENSIONS, checkFileContent, contentTypeOf } from '../lib/file-types.ts';
+import { audit } from './audit.ts';
+import { ownUnitId } from './report-form.ts';
+import { getSettings } from './settings.ts';
+
+export const attachmentsDir = (dataDir: string) => join(dataDir, 'attachments');
+
+/** Keeps the user's name only as metadata: no path parts, no control characters, bounded length. */
+export function cleanFileName(name: string): string {
+	const base = name.split(/[\\/]/).pop() ?? '';
+	// eslint-disable-next-line no-control-regex -- control characters never belong in a file name
+	const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '').trim();
+	return (cleaned || '附件').slice(0, 200);
+}
+
+/**
+ * Stores an upload for the actor's unit. The file is written and fsynced under a generated name
+ * before its row exists, so a row never points to a missing file.
+ */
+export function storeAttachment(ctx: ServiceContext, fileName: string, data: Uint8Array) {
+	const unitId = ownUnitId(ctx);
+	const maxBytes = getSettings(ctx.db).attachmentMaxMb * 1024 * 1024;
+	if (data.length > maxBytes)
+		throw new ApiError('payload_too_large', `文件超过 ${getSettings(ctx.db).attachmentMaxMb} MB 上限`);
+	if (data.length === 0) throw new ApiError('bad_request', '文件为空');
+	const originalName = cleanFileName(fileName);
+	const ext = originalName.includes('.') ? originalName.split('.').pop()!.toLowerCase() : '';
+	if (!(ALLOWED_EXTENSIONS as readonly string[]).includes(ext)) {
+		throw new ApiError(
+			'unsupported_media_type',
+			`不支持“.${ext || '无扩展名'}”文件，只能上传 pdf、doc/docx、xls/xlsx、jpg/png`
+		);
+	}
+	const wrong = checkFileContent(ext, data);
+	if (wrong) throw new ApiError('unsupported_media_type', `${wrong}，请检查文件是否损坏或扩展名是否正确`);
+
+	const now = ctx.clock.now();
+	const dir = join(attachmentsDir(ctx.config.dataDir), now.toISOString().slice(0, 7));
+	mkdirSync(dir, { recursive: true });
+	const storedName = `${now.toISOString().slice(0, 7)}/${randomUUID()}.${ext}`;
+	const finalPath = join(attachmentsDir(ctx.config.dataDir), storedName);
+	const tmpPath = `${finalPath}.part`;
+	const fd = openSync(tmpPath, 'w', 0o600);
+	try {
+		writeSync(fd, data);
+		fsyncSync(fd);
+	} finally {
+		closeSync(fd);
+	}
+	renameSync(tmpPath, finalPath);
+	return ctx.db.transaction((tx) => {
+		const row = tx
+			.insert(attachment)
+			.values({
+				storedName,
+				originalName,
+				contentType: contentTypeOf(ext),
+				size: data.length,
+				sha256: createHash('sha256').update(data).digest('hex'),
+				unitId,
+				createdAt: now,
+				createdBy: ctx.actor!.id
+			})
+			.returning({
+				id: attachment.id,
+				name: attachment.originalName,
+				size: attachment.size,
+				contentType: attachment.contentType
+			})
+			.get();
+		audit(
+			{ ...ctx, db: tx },
+			{ action: 'attachment.upload', objectType: 'attachment', objectId: row.id, after: row }
+		);
+		return row;
+	});
+}
+
+/**
+ * Who may download: the office and leaders; the uploading unit; and the other units assigned to the
+ * same indicator once the report it belongs to has been submitted.
+ */
+export function readAttachment(ctx: ServiceContext, id: number) {
+	const row = ctx.db.select().from(attachment).where(eq(attachment.id, id)).get();
+	if (!row || !canRead(ctx, row)) throw notFound('附件');
+	return { row, data: readFileSync(join(attachmentsDir(ctx.config.dataDir), row.storedName)) };
+}
+
+function canRead(ctx: ServiceContext, row: typeof attachment.$inferSelect): boolean {
+	const actor = ctx.actor!;
+	if (actor.role === 'office' || actor.role === 'leader') return true;
+	if (actor.role !== 'unit' || !actor.unit) return false;
+	if (row.unitId === actor.unit.id) return true;
+	if (row.ownerType === 'report_item' && row.ownerId) {
+		const item = ctx.db
+			.select({ indicatorId: reportItem.indicatorId, status: report.status })
+			.from(reportItem)
+			.innerJoin(report, eq(report.id, reportItem.reportId))
+			.where(eq(reportItem.id, row.ownerId))
+			.get();
+		return !!item && item.status !== 'draft' && isAssigned(ctx, item.indicatorId, actor.unit.id);
+	}
+	if (row.ownerType === 'request' && row.ownerId) {
+		const req = ctx.db
+			.select({ indicatorId: request.indicatorId })
+			.from(request)
+			.where(eq(request.id, row.ownerId))
+			.get();
+		return !!req && isAssigned(ctx, req.indicatorId, actor.unit.id);
+	}
+	return false;
+}
+
+export function isAssigned(ctx: ServiceContext, indicatorId: number, unitId: number) {
+	return !!ctx.db
+		.select({ n: sql`1` })
+		.from(assignment)
+		.where(and(eq(assignment.indicatorId, indicatorId), eq(assignment.unitId, unitId)))
+		.get();
+}

@@ -1,0 +1,203 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import {
+	assignment,
+	dueDateChange,
+	report,
+	reportItem,
+	request,
+	unit,
+	urgeNotice,
+	urgeNoticeIndicator,
+	user
+} from '../../db/schema/index.ts';
+import type { ServiceContext } from '../context.ts';
+import { getIndicator } from './indicators.ts';
+import { noticeNumber } from './notices.ts';
+
+/** Reports that reached the office: a unit sees those of every unit on an indicator it shares. */
+const SHARED_STATUSES = ['submitted', 'returned', 'accepted'] as const;
+
+/** One indicator across all its units for a month (the office's review view, and the units' coordination view). */
+export function indicatorReports(ctx: ServiceContext, indicatorId: number, period: string) {
+	getIndicator(ctx, indicatorId); // 404 unless the caller may see the indicator
+	const units = ctx.db
+		.select({ unitId: unit.id, name: unit.name, role: assignment.role })
+		.from(assignment)
+		.innerJoin(unit, eq(unit.id, assignment.unitId))
+		.where(eq(assignment.indicatorId, indicatorId))
+		.orderBy(asc(assignment.position))
+		.all();
+	const items = ctx.db
+		.select({
+			unitId: report.unitId,
+			reportId: report.id,
+			status: report.status,
+			late: report.late,
+			submittedAt: report.submittedAt,
+			progressStatus: reportItem.progressStatus,
+			percent: reportItem.percent,
+			progress: reportItem.progress,
+			problems: reportItem.problems,
+			nextSteps: reportItem.nextSteps
+		})
+		.from(reportItem)
+		.innerJoin(report, eq(report.id, reportItem.reportId))
+		.where(
+			and(
+				eq(reportItem.indicatorId, indicatorId),
+				eq(report.period, period),
+				inArray(report.status, [...SHARED_STATUSES])
+			)
+		)
+		.all();
+	return units.map((u) => {
+		const item = items.find((i) => i.unitId === u.unitId);
+		return {
+			unit: { id: u.unitId, name: u.name },
+			role: u.role,
+			item: item ? { ...item, submittedAt: item.submittedAt?.toISOString() ?? null } : null
+		};
+	});
+}
+
+export type TimelineEvent = { at: string; kind: string; unit: string | null; title: string; detail: string };
+
+/** Everything that happened to an indicator: reports, requests, notices and date changes, newest first. */
+export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): TimelineEvent[] {
+	getIndicator(ctx, indicatorId);
+	const events: TimelineEvent[] = [];
+	const reports = ctx.db
+		.select({
+			period: report.period,
+			submittedAt: report.submittedAt,
+			late: report.late,
+			status: report.status,
+			unit: unit.name,
+			percent: reportItem.percent,
+			progress: reportItem.progress,
+			progressStatus: reportItem.progressStatus
+		})
+		.from(reportItem)
+		.innerJoin(report, eq(report.id, reportItem.reportId))
+		.innerJoin(unit, eq(unit.id, report.unitId))
+		.where(and(eq(reportItem.indicatorId, indicatorId), inArray(report.status, [...SHARED_STATUSES])))
+		.all();
+	for (const r of reports) {
+		events.push({
+			at: r.submittedAt!.toISOString(),
+			kind: 'report',
+			unit: r.unit,
+			title: `${r.period} 月报${r.late ? '（逾期报送）' : ''}`,
+			detail: `${r.percent ?? '—'}% ${r.progress}`
+		});
+	}
+	const requests = ctx.db
+		.select({
+			kind: request.kind,
+			status: request.status,
+			statement: request.statement,
+			newDueOn: request.newDueOn,
+			createdAt: request.createdAt,
+			decidedAt: request.decidedAt,
+			decisionNote: request.decisionNote,
+			unit: unit.name
+		})
+		.from(request)
+		.innerJoin(unit, eq(unit.id, request.unitId))
+		.where(eq(request.indicatorId, indicatorId))
+		.all();
+	for (const r of requests) {
+		const label = r.kind === 'completion' ? '办结申请' : `延期申请（至 ${r.newDueOn}）`;
+		events.push({
+			at: r.createdAt.toISOString(),
+			kind: `request.${r.kind}`,
+			unit: r.unit,
+			title: label,
+			detail: r.statement
+		});
+		if (r.decidedAt) {
+			events.push({
+				at: r.decidedAt.toISOString(),
+				kind: `request.${r.status}`,
+				unit: r.unit,
+				title: `${label}${r.status === 'approved' ? '已批准' : '未同意'}`,
+				detail: r.decisionNote ?? ''
+			});
+		}
+	}
+	const notices = ctx.db
+		.select({
+			year: urgeNotice.year,
+			seq: urgeNotice.seq,
+			level: urgeNotice.level,
+			message: urgeNotice.message,
+			issuedAt: urgeNotice.issuedAt,
+			acknowledgedAt: urgeNotice.acknowledgedAt,
+			unit: unit.name
+		})
+		.from(urgeNoticeIndicator)
+		.innerJoin(urgeNotice, eq(urgeNotice.id, urgeNoticeIndicator.noticeId))
+		.innerJoin(unit, eq(unit.id, urgeNotice.unitId))
+		.where(eq(urgeNoticeIndicator.indicatorId, indicatorId))
+		.all();
+	for (const n of notices) {
+		events.push({
+			at: n.issuedAt.toISOString(),
+			kind: `notice.${n.level}`,
+			unit: n.unit,
+			title: `${noticeNumber(n.year, n.seq)}督办通知`,
+			detail: n.message
+		});
+		if (n.acknowledgedAt)
+			events.push({
+				at: n.acknowledgedAt.toISOString(),
+				kind: 'notice.acknowledged',
+				unit: n.unit,
+				title: `${noticeNumber(n.year, n.seq)}已签收`,
+				detail: ''
+			});
+	}
+	const changes = ctx.db
+		.select({
+			fromDueOn: dueDateChange.fromDueOn,
+			toDueOn: dueDateChange.toDueOn,
+			reason: dueDateChange.reason,
+			at: dueDateChange.at,
+			by: sql<string | null>`${user.name}`
+		})
+		.from(dueDateChange)
+		.leftJoin(user, eq(user.id, dueDateChange.by))
+		.where(eq(dueDateChange.indicatorId, indicatorId))
+		.all();
+	for (const c of changes) {
+		events.push({
+			at: c.at.toISOString(),
+			kind: 'due_date',
+			unit: null,
+			title: `截止日期 ${c.fromDueOn ?? '无'} → ${c.toDueOn}`,
+			detail: c.reason
+		});
+	}
+	return events.sort((a, b) => b.at.localeCompare(a.at));
+}
+
+/** The history of the due date: as planned, then each approved change. */
+export function dueDateHistory(ctx: ServiceContext, indicatorId: number) {
+	const ind = getIndicator(ctx, indicatorId);
+	const changes = ctx.db
+		.select({
+			fromDueOn: dueDateChange.fromDueOn,
+			toDueOn: dueDateChange.toDueOn,
+			reason: dueDateChange.reason,
+			at: dueDateChange.at
+		})
+		.from(dueDateChange)
+		.where(eq(dueDateChange.indicatorId, indicatorId))
+		.orderBy(asc(dueDateChange.at))
+		.all();
+	return {
+		originalDueOn: ind.originalDueOn,
+		dueOn: ind.dueOn,
+		changes: changes.map((c) => ({ ...c, at: c.at.toISOString() }))
+	};
+}

@@ -1,0 +1,206 @@
+import { and, asc, eq, inArray, lt, or, gte, sql } from 'drizzle-orm';
+import {
+	assignment,
+	attachment,
+	indicator,
+	indicatorTarget,
+	plan,
+	report,
+	reportItem,
+	reportItemValue,
+	task,
+	unit
+} from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
+import type { ServiceContext } from '../context.ts';
+import { ApiError, forbidden } from '../errors.ts';
+import { daysBetween, PERIOD_RE, periodStart, reportDueOn } from '../lib/dates.ts';
+import { getSettings } from './settings.ts';
+
+/** The unit whose report the actor may write: a unit user's own unit, nobody else's. */
+export function ownUnitId(ctx: ServiceContext): number {
+	const actor = ctx.actor;
+	if (!actor) throw new ApiError('unauthorized', '请先登录');
+	if (actor.role !== 'unit' || !actor.unit) throw forbidden('只有单位填报员可以填报本单位月报');
+	return actor.unit.id;
+}
+
+/**
+ * The assignments a unit reports on for a month: indicators of plans of that year or earlier that
+ * are still open, or were completed in or after that month.
+ */
+export function reportableAssignments(db: Db, unitId: number, period: string) {
+	const start = periodStart(period);
+	return db
+		.select({
+			indicatorId: indicator.id,
+			role: assignment.role,
+			text: indicator.text,
+			taskTitle: task.title,
+			deadlineText: indicator.deadlineText,
+			dueOn: indicator.dueOn,
+			originalDueOn: indicator.originalDueOn,
+			recurrence: indicator.recurrence,
+			status: indicator.status,
+			completedOn: indicator.completedOn
+		})
+		.from(assignment)
+		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
+		.innerJoin(task, eq(task.id, indicator.taskId))
+		.innerJoin(plan, eq(plan.id, indicator.planId))
+		.where(
+			and(
+				eq(assignment.unitId, unitId),
+				sql`${plan.year} <= ${Number(period.slice(0, 4))}`,
+				or(eq(indicator.status, 'open'), gte(indicator.completedOn, start))
+			)
+		)
+		.orderBy(
+			sql`${assignment.role} = 'co'`,
+			sql`${indicator.dueOn} is null`,
+			asc(indicator.dueOn),
+			asc(indicator.position)
+		)
+		.all();
+}
+
+function itemsWithValues(db: Db, reportIds: number[]) {
+	if (!reportIds.length) return { items: [], values: [], files: [] };
+	const items = db.select().from(reportItem).where(inArray(reportItem.reportId, reportIds)).all();
+	const itemIds = items.map((i) => i.id);
+	const values = itemIds.length
+		? db.select().from(reportItemValue).where(inArray(reportItemValue.itemId, itemIds)).all()
+		: [];
+	const files = itemIds.length
+		? db
+				.select({
+					id: attachment.id,
+					ownerId: attachment.ownerId,
+					name: attachment.originalName,
+					size: attachment.size,
+					contentType: attachment.contentType
+				})
+				.from(attachment)
+				.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, itemIds)))
+				.all()
+		: [];
+	return { items, values, files };
+}
+
+/** The month's report form: every reportable assignment, merged with what was saved, plus last month's text. */
+export function getReportForm(ctx: ServiceContext, unitId: number, period: string) {
+	if (!PERIOD_RE.test(period)) throw new ApiError('bad_request', '月份格式应为 YYYY-MM');
+	const today = ctx.clock.today();
+	const dueOn = reportDueOn(period, getSettings(ctx.db).reportDueDay);
+	const row = ctx.db
+		.select()
+		.from(report)
+		.where(and(eq(report.unitId, unitId), eq(report.period, period)))
+		.get();
+	const assignments = reportableAssignments(ctx.db, unitId, period);
+	const indicatorIds = assignments.map((a) => a.indicatorId);
+	const targets = indicatorIds.length
+		? ctx.db
+				.select()
+				.from(indicatorTarget)
+				.where(inArray(indicatorTarget.indicatorId, indicatorIds))
+				.orderBy(asc(indicatorTarget.position))
+				.all()
+		: [];
+	const saved = itemsWithValues(ctx.db, row ? [row.id] : []);
+	// The latest earlier report that reached the office, per indicator: the text to copy or carry forward.
+	const earlier = ctx.db
+		.select({ id: report.id, period: report.period })
+		.from(report)
+		.where(
+			and(
+				eq(report.unitId, unitId),
+				lt(report.period, period),
+				inArray(report.status, ['submitted', 'accepted', 'returned'])
+			)
+		)
+		.orderBy(sql`${report.period} desc`)
+		.limit(24)
+		.all();
+	const previous = itemsWithValues(
+		ctx.db,
+		earlier.map((r) => r.id)
+	);
+	const periodOfReport = new Map(earlier.map((r) => [r.id, r.period]));
+	const latestPrevious = new Map<number, (typeof previous.items)[number]>();
+	for (const r of earlier) {
+		for (const item of previous.items) {
+			if (item.reportId === r.id && !latestPrevious.has(item.indicatorId))
+				latestPrevious.set(item.indicatorId, item);
+		}
+	}
+	const valuesOf = (itemId: number, list: typeof saved.values) =>
+		Object.fromEntries(list.filter((v) => v.itemId === itemId).map((v) => [v.targetId, v.value]));
+
+	const items = assignments.map((a) => {
+		const item = saved.items.find((i) => i.indicatorId === a.indicatorId);
+		const prev = latestPrevious.get(a.indicatorId);
+		return {
+			indicatorId: a.indicatorId,
+			role: a.role,
+			indicator: {
+				text: a.text,
+				task: a.taskTitle,
+				deadlineText: a.deadlineText,
+				dueOn: a.dueOn,
+				originalDueOn: a.originalDueOn,
+				recurrence: a.recurrence,
+				status: a.status,
+				completedOn: a.completedOn
+			},
+			daysLeft: a.dueOn ? daysBetween(today, a.dueOn) : null,
+			targets: targets
+				.filter((t) => t.indicatorId === a.indicatorId)
+				.map((t) => ({ id: t.id, label: t.label, op: t.op, value: t.value, unit: t.unit })),
+			progressStatus: item?.progressStatus ?? null,
+			percent: item?.percent ?? null,
+			progress: item?.progress ?? '',
+			problems: item?.problems ?? '',
+			nextSteps: item?.nextSteps ?? '',
+			values: item ? valuesOf(item.id, saved.values) : {},
+			returnReason: item?.returnReason ?? null,
+			attachments: item ? saved.files.filter((f) => f.ownerId === item.id) : [],
+			previous: prev
+				? {
+						period: periodOfReport.get(prev.reportId)!,
+						progressStatus: prev.progressStatus,
+						percent: prev.percent,
+						progress: prev.progress,
+						problems: prev.problems,
+						nextSteps: prev.nextSteps,
+						values: valuesOf(prev.id, previous.values)
+					}
+				: null
+		};
+	});
+	const unitRow = ctx.db
+		.select({ id: unit.id, name: unit.name })
+		.from(unit)
+		.where(eq(unit.id, unitId))
+		.get()!;
+	return {
+		unit: unitRow,
+		period,
+		dueOn,
+		daysLeft: daysBetween(today, dueOn),
+		report: row
+			? {
+					id: row.id,
+					status: row.status,
+					version: row.version,
+					late: row.late,
+					submittedAt: row.submittedAt?.toISOString() ?? null,
+					returnReason: row.returnReason,
+					updatedAt: row.updatedAt.toISOString()
+				}
+			: null,
+		items
+	};
+}
+
+export type ReportForm = ReturnType<typeof getReportForm>;

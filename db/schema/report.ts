@@ -1,0 +1,93 @@
+import { sqliteTable, integer, text, real, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { PROGRESS_STATUSES, REPORT_STATUSES } from './constants.ts';
+import { insertedAt } from './columns.ts';
+import { unit } from './unit.ts';
+import { indicator, indicatorTarget } from './plan.ts';
+import { user } from './auth.ts';
+
+/** One unit's monthly progress report (period YYYY-MM); `version` guards against saving over newer work. */
+export const report = sqliteTable(
+	'report',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		unitId: integer('unit_id')
+			.notNull()
+			.references(() => unit.id),
+		period: text('period').notNull(),
+		status: text('status', { enum: REPORT_STATUSES }).notNull().default('draft'),
+		version: integer('version').notNull().default(1),
+		dueOn: text('due_on').notNull(),
+		/** The first submission decides on time vs late; resubmissions after a return do not. */
+		firstSubmittedAt: integer('first_submitted_at', { mode: 'timestamp_ms' }),
+		submittedAt: integer('submitted_at', { mode: 'timestamp_ms' }),
+		late: integer('late', { mode: 'boolean' }),
+		reviewedAt: integer('reviewed_at', { mode: 'timestamp_ms' }),
+		reviewedBy: integer('reviewed_by').references(() => user.id),
+		returnReason: text('return_reason'),
+		updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+		updatedBy: integer('updated_by').references(() => user.id),
+		createdAt: insertedAt()
+	},
+	(t) => [
+		uniqueIndex('report_unit_period_uq').on(t.unitId, t.period),
+		index('report_period_status_idx').on(t.period, t.status)
+	]
+);
+
+export const reportItem = sqliteTable(
+	'report_item',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		reportId: integer('report_id')
+			.notNull()
+			.references(() => report.id, { onDelete: 'cascade' }),
+		indicatorId: integer('indicator_id')
+			.notNull()
+			.references(() => indicator.id),
+		role: text('role', { enum: ['lead', 'co'] }).notNull(),
+		progressStatus: text('progress_status', { enum: PROGRESS_STATUSES }),
+		percent: integer('percent'),
+		progress: text('progress').notNull().default(''),
+		problems: text('problems').notNull().default(''),
+		nextSteps: text('next_steps').notNull().default(''),
+		/** Set by the office when it returns the report with a reason for this item. */
+		returnReason: text('return_reason')
+	},
+	(t) => [
+		uniqueIndex('report_item_report_indicator_uq').on(t.reportId, t.indicatorId),
+		index('report_item_indicator_idx').on(t.indicatorId)
+	]
+);
+
+/** The actual value a unit reports against one numeric target of the indicator. */
+export const reportItemValue = sqliteTable(
+	'report_item_value',
+	{
+		itemId: integer('item_id')
+			.notNull()
+			.references(() => reportItem.id, { onDelete: 'cascade' }),
+		targetId: integer('target_id')
+			.notNull()
+			.references(() => indicatorTarget.id, { onDelete: 'cascade' }),
+		value: real('value').notNull()
+	},
+	(t) => [uniqueIndex('report_item_value_uq').on(t.itemId, t.targetId)]
+);
+
+/** Every saved state of a report, kept for comparison (snapshot of the report and its items as JSON). */
+export const reportVersion = sqliteTable(
+	'report_version',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		reportId: integer('report_id')
+			.notNull()
+			.references(() => report.id, { onDelete: 'cascade' }),
+		version: integer('version').notNull(),
+		action: text('action', { enum: ['save', 'submit', 'return', 'accept'] }).notNull(),
+		status: text('status', { enum: REPORT_STATUSES }).notNull(),
+		snapshot: text('snapshot', { mode: 'json' }).notNull(),
+		at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+		by: integer('by').references(() => user.id)
+	},
+	(t) => [uniqueIndex('report_version_uq').on(t.reportId, t.version)]
+);

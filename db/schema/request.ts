@@ -1,0 +1,84 @@
+import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { NOTICE_LEVELS, REQUEST_KINDS, REQUEST_STATUSES } from './constants.ts';
+import { insertedAt } from './columns.ts';
+import { unit } from './unit.ts';
+import { indicator } from './plan.ts';
+import { user } from './auth.ts';
+
+/** Completion sign-off (办结) and deadline extension (延期) requests, decided by the office. */
+export const request = sqliteTable(
+	'request',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		kind: text('kind', { enum: REQUEST_KINDS }).notNull(),
+		indicatorId: integer('indicator_id')
+			.notNull()
+			.references(() => indicator.id),
+		unitId: integer('unit_id')
+			.notNull()
+			.references(() => unit.id),
+		status: text('status', { enum: REQUEST_STATUSES }).notNull().default('pending'),
+		statement: text('statement').notNull(),
+		newDueOn: text('new_due_on'),
+		/** An extension asked for after the due date. */
+		late: integer('late', { mode: 'boolean' }).notNull().default(false),
+		createdAt: insertedAt(),
+		createdBy: integer('created_by').references(() => user.id),
+		decidedAt: integer('decided_at', { mode: 'timestamp_ms' }),
+		decidedBy: integer('decided_by').references(() => user.id),
+		decisionNote: text('decision_note')
+	},
+	(t) => [index('request_status_idx').on(t.status, t.kind), index('request_indicator_idx').on(t.indicatorId)]
+);
+
+/** The history of an indicator's due date (approved extensions). */
+export const dueDateChange = sqliteTable(
+	'due_date_change',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		indicatorId: integer('indicator_id')
+			.notNull()
+			.references(() => indicator.id, { onDelete: 'cascade' }),
+		fromDueOn: text('from_due_on'),
+		toDueOn: text('to_due_on').notNull(),
+		requestId: integer('request_id').references(() => request.id),
+		reason: text('reason').notNull(),
+		at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+		by: integer('by').references(() => user.id)
+	},
+	(t) => [index('due_date_change_indicator_idx').on(t.indicatorId)]
+);
+
+/** Numbered urge notice (督办〔2020〕12号) to one unit about one or more indicators. */
+export const urgeNotice = sqliteTable(
+	'urge_notice',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		year: integer('year').notNull(),
+		seq: integer('seq').notNull(),
+		unitId: integer('unit_id')
+			.notNull()
+			.references(() => unit.id),
+		level: text('level', { enum: NOTICE_LEVELS }).notNull(),
+		message: text('message').notNull(),
+		issuedOn: text('issued_on').notNull(),
+		issuedAt: integer('issued_at', { mode: 'timestamp_ms' }).notNull(),
+		issuedBy: integer('issued_by').references(() => user.id),
+		acknowledgedAt: integer('acknowledged_at', { mode: 'timestamp_ms' }),
+		acknowledgedBy: integer('acknowledged_by').references(() => user.id)
+	},
+	(t) => [index('urge_notice_unit_idx').on(t.unitId), index('urge_notice_year_seq_idx').on(t.year, t.seq)]
+);
+
+export const urgeNoticeIndicator = sqliteTable(
+	'urge_notice_indicator',
+	{
+		noticeId: integer('notice_id')
+			.notNull()
+			.references(() => urgeNotice.id, { onDelete: 'cascade' }),
+		indicatorId: integer('indicator_id')
+			.notNull()
+			.references(() => indicator.id)
+	},
+	(t) => [index('urge_notice_indicator_idx').on(t.indicatorId)]
+);
