@@ -10,6 +10,7 @@ import { loadSession } from './middleware/auth.ts';
 import { buildOpenApi } from './openapi.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metaRoutes } from './routes/meta.ts';
 import { importRoutes } from './routes/imports.ts';
 import { indicatorRoutes } from './routes/indicators.ts';
 import { planRoutes } from './routes/plans.ts';
@@ -45,6 +46,7 @@ function buildApi(deps: Deps) {
 		.use(loadSession)
 		.route('/health', healthRoutes)
 		.route('/auth', authRoutes)
+		.route('/meta', metaRoutes)
 		.route('/units', unitRoutes)
 		.route('/plans', planRoutes)
 		.route('/indicators', indicatorRoutes)

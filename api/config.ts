@@ -14,8 +14,10 @@ const envSchema = z.object({
 	/** 'auto' marks cookies Secure when the request arrived over HTTPS. */
 	SECURE_COOKIES: z.enum(['auto', '0', '1']).default('auto'),
 	TRUST_PROXY: flag.default(false),
-	/** Fixes the application's "today" (YYYY-MM-DD) for replaying a plan year. */
+	/** Starts the application's calendar on this day (YYYY-MM-DD) to replay a plan year. */
 	DUBAN_TODAY: z.iso.date().optional(),
+	/** A demo install's history runs up to this day, which is then its "today" (kept in the database). */
+	DUBAN_DEMO_DATE: z.iso.date().default('2020-10-15'),
 	SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
 	SESSION_MAX_HOURS: z.coerce.number().int().positive().default(12),
 	STATIC_DIR: z.string().default('build')
@@ -27,6 +29,7 @@ export type Config = {
 	dataDir: string;
 	dbFile: string;
 	demo: boolean;
+	demoDate: string;
 	adminPassword: string | undefined;
 	secureCookies: 'auto' | 'always' | 'never';
 	trustProxy: boolean;
@@ -51,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		dataDir,
 		dbFile: resolve(dataDir, 'duban.db'),
 		demo: e.DUBAN_DEMO,
+		demoDate: e.DUBAN_DEMO_DATE,
 		adminPassword: e.DUBAN_ADMIN_PASSWORD,
 		secureCookies: e.SECURE_COOKIES === 'auto' ? 'auto' : e.SECURE_COOKIES === '1' ? 'always' : 'never',
 		trustProxy: e.TRUST_PROXY,

@@ -2,14 +2,14 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openDb } from '../db/client.ts';
-import { systemClock } from './lib/clock.ts';
+import { appClock } from './lib/app-clock.ts';
 
 /** Starts the HTTP server on an initialised database (see `duban init`); closes cleanly on SIGINT/SIGTERM. */
 export function startServer() {
 	const startedAt = performance.now();
 	const config = loadConfig();
 	const db = openDb(config.dbFile);
-	const clock = systemClock(config.today);
+	const clock = appClock(config, db);
 	const app = createApp({ db, clock, config });
 	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
 		const ms = Math.round(performance.now() - startedAt);

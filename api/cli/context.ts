@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from '../config.ts';
 import { openDb } from '../../db/client.ts';
-import { systemClock } from '../lib/clock.ts';
+import { appClock } from '../lib/app-clock.ts';
 import type { ServiceContext } from '../context.ts';
 
 export type CliContext = ServiceContext & { config: Config; close(): void };
@@ -12,7 +12,7 @@ export function cliContext(): CliContext {
 	return {
 		db,
 		config,
-		clock: systemClock(config.today),
+		clock: appClock(config, db),
 		actor: null,
 		ip: 'cli',
 		close: () => db.$client.close()

@@ -10,6 +10,7 @@ import {
 	seedDirectory
 } from '../services/setup.ts';
 import type { CliContext } from './context.ts';
+import { loadDemoHistory } from '../services/demo-history.ts';
 
 /** Creates/migrates the database, loads the units and the 2020 plan (idempotent), and the accounts asked for. */
 export async function runInit(ctx: CliContext, opts: { demo: boolean }) {
@@ -25,6 +26,12 @@ export async function runInit(ctx: CliContext, opts: { demo: boolean }) {
 	);
 	if (opts.demo) {
 		await createDemoAccounts(ctx);
+		const history = loadDemoHistory(ctx, ctx.config.demoDate);
+		if (history) {
+			console.log(
+				`已载入演示数据（模拟的 2020 年填报历史，截至 ${ctx.config.demoDate}，演示模式下系统“今天”即该日）：${history.reports} 份月报（逾期 ${history.late} 份、退回 ${history.returned} 份），缺报 ${history.missing} 次，办结 ${history.completed} 项、延期 ${history.extensions} 项、督办通知 ${history.notices} 份，用时 ${history.ms} ms`
+			);
+		}
 		console.log('\n================ 演示账号 DEMO ACCOUNTS ================');
 		console.log('以下为演示账号，仅供试用，切勿用于生产环境（DUBAN_DEMO=0 为正式安装）。');
 		console.log('These are demo accounts for trying Duban out — never use them in production.\n');

@@ -166,12 +166,12 @@ function missingFields(form: ReturnType<typeof getReportForm>) {
  * Saves the unit's draft (and, with `submit`, submits it) in one transaction. `version` is the one
  * the form was loaded with: saving over a newer version is refused with 409.
  */
-export function saveReport(ctx: ServiceContext, input: SaveInput, submit: boolean) {
+export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boolean): number {
 	const unitId = ownUnitId(ctx);
 	if (!PERIOD_RE.test(input.period)) throw new ApiError('bad_request', '月份格式应为 YYYY-MM');
 	const now = ctx.clock.now();
 	const dueOn = reportDueOn(input.period, getSettings(ctx.db).reportDueDay);
-	ctx.db.transaction((tx) => {
+	return ctx.db.transaction((tx) => {
 		const txCtx = { ...ctx, db: tx };
 		let row = tx
 			.select()
@@ -236,6 +236,12 @@ export function saveReport(ctx: ServiceContext, input: SaveInput, submit: boolea
 			before,
 			after: { period: input.period, version, ...after }
 		});
+		return row.id;
 	});
-	return getReportForm(ctx, unitId, input.period);
+}
+
+/** Saves (or submits) and answers with the form as it now stands. */
+export function saveReport(ctx: ServiceContext, input: SaveInput, submit: boolean) {
+	writeReport(ctx, input, submit);
+	return getReportForm(ctx, ownUnitId(ctx), input.period);
 }

@@ -6,7 +6,9 @@ import type { Db } from '../../db/client.ts';
 export const SETTINGS = z.object({
 	/** Day of the month monthly reports are due; 0 = the last day of the month. */
 	reportDueDay: z.number().int().min(0).max(31).default(0),
-	attachmentMaxMb: z.number().positive().max(200).default(20)
+	attachmentMaxMb: z.number().positive().max(200).default(20),
+	/** Set when demo data was loaded: the simulated history runs up to this day, the demo's "today". */
+	demoDate: z.iso.date().nullable().default(null)
 });
 
 export type Settings = z.infer<typeof SETTINGS>;

@@ -73,7 +73,7 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 		) as Partial<Record<ColumnKey, string>>;
 		if (Object.values(values).every((v) => !v)) continue;
 		// A repeated header (page breaks in pasted tables) is not data.
-		if (Object.keys(mapHeaders(raw.cells)).length >= 2) continue;
+		if (Object.values(columns).every((col) => (raw.cells[col.index] ?? '').trim() === col.header)) continue;
 		for (const key of FILL_DOWN) {
 			if (columns[key] && !values[key]) values[key] = last[key];
 			else if (values[key]) last[key] = values[key];

@@ -187,6 +187,21 @@ describe('import dry run and commit', () => {
 		]);
 	});
 
+	it('skips a header repeated at a page break, but keeps data that merely contains header words', async () => {
+		const header = ['一级领域', '二级领域', '工作任务', '具体指标', '完成时间', '责任单位'];
+		const rows = [
+			['领域', '', '任务', '指标一', '2020年6月底前', '省大数据局'],
+			header,
+			['领域', '', '任务', '指标二', '2020年7月底前', '省大数据局']
+		];
+		const res = await office.post(
+			'/api/v1/imports',
+			importForm(csvTable(rows), { title: planTitle(), year: '2020', dryRun: '1' })
+		);
+		expect(res.data.errors).toEqual([]);
+		expect(res.data.rows.map((r: { indicator: string }) => r.indicator)).toEqual(['指标一', '指标二']);
+	});
+
 	it('refuses other file types with a clear message', async () => {
 		const res = await office.post(
 			'/api/v1/imports',

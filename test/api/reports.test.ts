@@ -23,10 +23,7 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 const count = (table: string) => s.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`))!.n;
-const at = (iso: string) => {
-	const target = new Date(iso).getTime();
-	s.clock.advance(target - s.clock.now().getTime());
-};
+const at = (iso: string) => s.clock.set(new Date(iso));
 
 function fill(form: any, overrides: Record<string, unknown> = {}) {
 	return form.items.map((i: any) => ({

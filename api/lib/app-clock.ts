@@ -1,0 +1,9 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../../db/client.ts';
+import { getSettings } from '../services/settings.ts';
+import { systemClock } from './clock.ts';
+
+/** DUBAN_TODAY wins; a demo database starts on its demo date; otherwise the real calendar. */
+export function appClock(config: Config, db: Db) {
+	return systemClock(config.today ?? getSettings(db).demoDate ?? undefined);
+}

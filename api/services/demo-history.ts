@@ -1,0 +1,270 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { assignment, indicator, pendingGroup, unit, user } from '../../db/schema/index.ts';
+import type { Actor, ServiceContext } from '../context.ts';
+import { manualClock } from '../lib/clock.ts';
+import { addDays, addMonths, periodOf, reportDueOn } from '../lib/dates.ts';
+import { actorOf } from './auth.ts';
+import { issueNotice, acknowledgeNotice } from './notices.ts';
+import { resolvePendingGroup } from './pending-groups.ts';
+import { getReportForm } from './report-form.ts';
+import { acceptReport, returnReport } from './report-review.ts';
+import { writeReport, type ItemInput } from './reports.ts';
+import { createRequest, decideRequest } from './requests.ts';
+import { getSettings, putSetting } from './settings.ts';
+
+/** A small seeded generator (mulberry32): the same history on every machine. */
+function random(seed: number) {
+	let a = seed;
+	return () => {
+		a = (a + 0x6d2b79f5) | 0;
+		let t = Math.imul(a ^ (a >>> 15), 1 | a);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+type Event = { at: Date; run: () => void };
+
+const PLAN_START = '2020-01-22';
+const atTime = (day: string, minutes: number) =>
+	new Date(Date.parse(`${day}T09:00:00+08:00`) + Math.floor(minutes) * 60_000);
+
+/**
+ * Loads a simulated, deterministic 2020 reporting history up to `demoDate` through the same services
+ * the users call: most units report on time, some late, some not at all; indicators are completed on
+ * time or late, a few are extended, overdue ones draw urge notices. Marked as demo data in settings.
+ */
+export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
+	if (getSettings(ctx.db).demoDate) return null;
+	const started = performance.now();
+	const rand = random(20200122);
+	const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+	const clock = manualClock(atTime(PLAN_START, 0));
+	const base = { db: ctx.db, config: ctx.config, ip: 'demo', clock };
+	const as = (actor: Actor) => ({ ...base, actor });
+	const officeId = ctx.db.select({ id: user.id }).from(user).where(eq(user.role, 'office')).get()?.id;
+	if (!officeId) throw new Error('demo history needs the demo office account');
+	const office = actorOf(ctx, officeId)!;
+	const counts = { reports: 0, late: 0, missing: 0, returned: 0, completed: 0, extensions: 0, notices: 0 };
+
+	// The office settles 省级有关单位 on each indicator in February: one to three provincial departments.
+	const provincial = ctx.db
+		.select({ id: unit.id })
+		.from(unit)
+		.where(eq(unit.kind, 'provincial'))
+		.orderBy(asc(unit.position))
+		.all();
+	const pending = ctx.db.select().from(pendingGroup).where(isNull(pendingGroup.resolvedAt)).all();
+	clock.set(atTime('2020-02-10', 0));
+	for (const p of pending) {
+		const chosen = new Set(Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(provincial).id));
+		resolvePendingGroup(as(office), p.indicatorId, p.groupId, [...chosen]);
+	}
+
+	const unitActors = new Map<number, Actor>();
+	const actorFor = (unitId: number): Actor => {
+		let actor = unitActors.get(unitId);
+		if (!actor) {
+			const existing = ctx.db
+				.select({ id: user.id })
+				.from(user)
+				.where(and(eq(user.unitId, unitId), eq(user.role, 'unit')))
+				.get();
+			// Units without a demo login get a disabled reporter who only ever acts in this simulation.
+			const id =
+				existing?.id ??
+				ctx.db
+					.insert(user)
+					.values({
+						username: `demo-unit-${unitId}`,
+						name: '演示填报员',
+						role: 'unit',
+						unitId,
+						passwordHash: '!',
+						disabled: true
+					})
+					.returning({ id: user.id })
+					.get().id;
+			const row = ctx.db.select({ name: unit.name }).from(unit).where(eq(unit.id, unitId)).get()!;
+			actor = {
+				id,
+				username: `demo-unit-${unitId}`,
+				name: '演示填报员',
+				role: 'unit',
+				unit: { id: unitId, name: row.name }
+			};
+			unitActors.set(unitId, actor);
+		}
+		return actor;
+	};
+
+	const events: Event[] = [];
+	const schedule = (at: Date, run: () => void) => {
+		if (at.getTime() <= atTime(demoDate, 9 * 60).getTime()) events.push({ at, run });
+	};
+
+	// Completions, extensions and overdue indicators.
+	const indicators = ctx.db
+		.select({ id: indicator.id, dueOn: indicator.dueOn, text: indicator.text })
+		.from(indicator)
+		.where(and(eq(indicator.status, 'open'), sql`${indicator.dueOn} is not null`))
+		.orderBy(asc(indicator.id))
+		.all();
+	const leadOf = (indicatorId: number) =>
+		ctx.db
+			.select({ unitId: assignment.unitId })
+			.from(assignment)
+			.where(and(eq(assignment.indicatorId, indicatorId), eq(assignment.role, 'lead')))
+			.get()?.unitId;
+	const overdue: { id: number; unitId: number }[] = [];
+	for (const ind of indicators) {
+		const lead = leadOf(ind.id);
+		if (!lead || !ind.dueOn || ind.dueOn >= demoDate) continue;
+		const fate = rand();
+		const complete = (day: string, statement: string) =>
+			schedule(atTime(day, rand() * 300), () => {
+				const req = createRequest(as(actorFor(lead)), {
+					kind: 'completion',
+					indicatorId: ind.id,
+					statement,
+					attachmentIds: []
+				});
+				clock.set(atTime(addDays(day, 2), rand() * 300));
+				decideRequest(as(office), req.id, true, '经核查，同意办结');
+				counts.completed++;
+			});
+		if (fate < 0.68)
+			complete(addDays(ind.dueOn, -Math.floor(3 + rand() * 20)), '已按期完成全部工作内容，相关材料已归档。');
+		else if (fate < 0.8)
+			complete(addDays(ind.dueOn, Math.floor(5 + rand() * 40)), '工作已全部完成，较计划时间有所延后。');
+		else if (fate < 0.88) {
+			const askOn = addDays(ind.dueOn, -10);
+			const newDue = addDays(ind.dueOn, 92);
+			schedule(atTime(askOn, 60), () => {
+				const req = createRequest(as(actorFor(lead)), {
+					kind: 'extension',
+					indicatorId: ind.id,
+					newDueOn: newDue,
+					statement: '受疫情影响，项目招标和设备到货推迟，申请延期。',
+					attachmentIds: []
+				});
+				clock.set(atTime(addDays(askOn, 3), 60));
+				decideRequest(as(office), req.id, true, '同意延期，请抓紧推进');
+				counts.extensions++;
+			});
+		} else overdue.push({ id: ind.id, unitId: lead });
+	}
+
+	// Urge notices to units with overdue indicators, in July and September.
+	for (const [day, slice] of [
+		['2020-07-10', overdue.slice(0, 3)],
+		['2020-09-08', overdue.slice(3, 7)]
+	] as const) {
+		for (const o of slice) {
+			schedule(atTime(day, 30), () => {
+				const notice = issueNotice(as(office), {
+					unitId: o.unitId,
+					indicatorIds: [o.id],
+					level: day < '2020-09-01' ? 'yellow' : 'red',
+					message: '该项指标已超过完成时限，请抓紧推进，并于 5 个工作日内书面报告进展。'
+				});
+				counts.notices++;
+				if (rand() < 0.7)
+					schedule(atTime(addDays(day, 1 + Math.floor(rand() * 2)), 120), () =>
+						acknowledgeNotice(as(actorFor(o.unitId)), notice.id)
+					);
+			});
+		}
+	}
+
+	// Monthly reports: most on time, some late, some missing; the office reviews each within days.
+	const dueDay = getSettings(ctx.db).reportDueDay;
+	const units = ctx.db
+		.selectDistinct({ unitId: assignment.unitId })
+		.from(assignment)
+		.orderBy(asc(assignment.unitId))
+		.all();
+	for (let period = '2020-01'; period <= periodOf(demoDate); period = addMonths(period, 1)) {
+		const due = reportDueOn(period, dueDay);
+		for (const { unitId } of units) {
+			const fate = rand();
+			if (due >= demoDate) {
+				if (fate < 0.4)
+					schedule(atTime(addDays(demoDate, -2), rand() * 400), () => fileReport(unitId, period, false));
+				continue;
+			}
+			if (fate < 0.07) {
+				counts.missing++;
+				continue;
+			}
+			const late = fate < 0.2;
+			const day = late ? addDays(due, 1 + Math.floor(rand() * 8)) : addDays(due, -Math.floor(rand() * 6));
+			schedule(atTime(day, rand() * 480), () => {
+				const reportId = fileReport(unitId, period, true);
+				if (late) counts.late++;
+				const returned = rand() < 0.06;
+				// The last month before the demo date is partly still waiting for review.
+				const lag = addDays(due, 31) >= demoDate && rand() < 0.5 ? 30 : 1 + Math.floor(rand() * 3);
+				schedule(atTime(addDays(day, lag), 300), () => {
+					if (!returned) return acceptReport(as(office), reportId);
+					const form = getReportForm(as(office), unitId, period);
+					returnReport(as(office), reportId, '部分事项进展描述不具体，请补充量化数据后重新报送。', [
+						{ indicatorId: form.items[0]!.indicatorId, reason: '请补充本月完成的具体数量' }
+					]);
+					counts.returned++;
+					schedule(atTime(addDays(day, 5), 200), () => {
+						fileReport(unitId, period, true);
+						schedule(atTime(addDays(day, 7), 200), () => acceptReport(as(office), reportId));
+					});
+				});
+			});
+		}
+	}
+
+	function fileReport(unitId: number, period: string, submit: boolean) {
+		const actor = actorFor(unitId);
+		const form = getReportForm(as(actor), unitId, period);
+		const today = clock.today();
+		const items: ItemInput[] = form.items.map((item) => {
+			const due = item.indicator.dueOn ?? '2020-12-31';
+			const span = Math.max(1, Date.parse(due) - Date.parse(PLAN_START));
+			const share = Math.min(1, Math.max(0, (Date.parse(today) - Date.parse(PLAN_START)) / span));
+			const done = item.indicator.status === 'completed';
+			const percent = done ? 100 : Math.max(0, Math.min(95, Math.round(share * 100 - 15 + rand() * 25)));
+			const behind = !done && (due < today || rand() < 0.08);
+			const topic = item.indicator.text.replace(/^\d{4}年底前，/, '').slice(0, 18);
+			return {
+				indicatorId: item.indicatorId,
+				progressStatus: done ? 'done' : behind ? 'behind' : percent < 5 ? 'not_started' : 'on_track',
+				percent,
+				progress: `${Number(period.slice(5))}月，围绕“${topic}”${item.role === 'lead' ? '牵头' : '配合'}推进，累计完成年度工作量约 ${percent}%。`,
+				problems: behind
+					? pick(['受疫情影响，部分项目招标推迟。', '跨部门数据对接进度慢于预期。', '资金尚未全部到位。'])
+					: '',
+				nextSteps: done
+					? '巩固成果，做好总结。'
+					: pick(['加快系统开发和试点应用。', '加强部门协同，推进数据共享。', '抓紧完成招标采购。']),
+				values: item.targets.map((t) => ({ targetId: t.id, value: Math.round((t.value * percent) / 100) })),
+				attachmentIds: []
+			};
+		});
+		const reportId = writeReport(as(actor), { period, version: form.report?.version ?? null, items }, submit);
+		if (submit && !form.report?.submittedAt) counts.reports++;
+		return reportId;
+	}
+
+	// Run everything in time order; events may schedule follow-ups, which join the queue.
+	let done = 0;
+	while (events.length > done) {
+		events.splice(
+			done,
+			events.length - done,
+			...events.slice(done).sort((a, b) => a.at.getTime() - b.at.getTime())
+		);
+		const next = events[done++]!;
+		clock.set(next.at);
+		next.run();
+	}
+	putSetting(ctx.db, 'demoDate', demoDate, ctx.clock.now());
+	return { ...counts, ms: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,35 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { loadDemoHistory } from '../../api/services/demo-history.ts';
+import { createDemoAccounts, loadPlan2020 } from '../../api/services/setup.ts';
+import { startTestServer } from '../support/harness.ts';
+
+/** A short demo history (to mid-April) is enough to see it is deterministic and marked as demo data. */
+async function demoDatabase() {
+	const s = await startTestServer();
+	const ctx = { ...s.deps, actor: null, ip: null };
+	await loadPlan2020(ctx);
+	await createDemoAccounts(ctx);
+	const counts = loadDemoHistory(ctx, '2020-04-15');
+	const rows = s.db.all(
+		sql`select r.period, u.name, r.status, r.late, r.submitted_at, count(i.id) as items from report r join unit u on u.id = r.unit_id left join report_item i on i.report_id = r.id group by r.id order by r.id`
+	);
+	const again = loadDemoHistory(ctx, '2020-04-15');
+	const demoDate = s.db.get<{ value: string }>(sql`select value from setting where key = 'demoDate'`)?.value;
+	await s.close();
+	return { counts, rows, again, demoDate };
+}
+
+describe('demo history', () => {
+	it('is the same on every run, has on-time, late and missing reports, and loads only once', async () => {
+		const a = await demoDatabase();
+		const b = await demoDatabase();
+		expect(a.rows).toEqual(b.rows);
+		expect({ ...a.counts, ms: 0 }).toEqual({ ...b.counts, ms: 0 });
+		expect(a.counts!.reports).toBeGreaterThan(100);
+		expect(a.counts!.late).toBeGreaterThan(0);
+		expect(a.counts!.missing).toBeGreaterThan(0);
+		expect(a.again).toBeNull();
+		expect(JSON.parse(a.demoDate!)).toBe('2020-04-15');
+	});
+});
