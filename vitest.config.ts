@@ -6,6 +6,8 @@ export default defineConfig({
 		exclude: ['test/e2e/**', 'node_modules/**'],
 		pool: 'forks',
 		testTimeout: 20_000,
-		hookTimeout: 30_000
+		hookTimeout: 30_000,
+		// Dates must not depend on the machine's zone: the business calendar is Asia/Shanghai.
+		env: { TZ: 'UTC' }
 	}
 });

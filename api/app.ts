@@ -20,6 +20,9 @@ import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { notificationRoutes } from './routes/notifications.ts';
+import { mailRoutes } from './routes/mail.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -55,7 +58,10 @@ function buildApi(deps: Deps) {
 		.route('/reports', reportRoutes)
 		.route('/requests', requestRoutes)
 		.route('/notices', noticeRoutes)
-		.route('/attachments', attachmentRoutes);
+		.route('/attachments', attachmentRoutes)
+		.route('/alerts', alertRoutes)
+		.route('/notifications', notificationRoutes)
+		.route('/mail', mailRoutes);
 }
 
 export type AppType = ReturnType<typeof buildApi>;

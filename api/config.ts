@@ -20,7 +20,14 @@ const envSchema = z.object({
 	DUBAN_DEMO_DATE: z.iso.date().default('2020-10-15'),
 	SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
 	SESSION_MAX_HOURS: z.coerce.number().int().positive().default(12),
-	STATIC_DIR: z.string().default('build')
+	STATIC_DIR: z.string().default('build'),
+	/** SMTP server as one URL (smtp://user:pass@host:587, smtps://…); unset keeps mail in the outbox. */
+	SMTP_URL: z.string().url().optional(),
+	MAIL_FROM: z.string().default('督办系统 <duban@localhost>'),
+	/** The address users reach the system at, for links in mail. */
+	PUBLIC_URL: z.string().url().optional(),
+	/** 0 turns the scheduled jobs off in this process (extra web instances; run `duban tasks worker` once). */
+	DUBAN_JOBS: flag.default(true)
 });
 
 export type Config = {
@@ -37,6 +44,10 @@ export type Config = {
 	sessionIdleMs: number;
 	sessionMaxMs: number;
 	staticDir: string;
+	smtpUrl: string | undefined;
+	mailFrom: string;
+	publicUrl: string;
+	jobs: boolean;
 };
 
 /** Reads the environment once at start-up; nothing else reads process.env. */
@@ -61,6 +72,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		today: e.DUBAN_TODAY,
 		sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
 		sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
-		staticDir: resolve(e.STATIC_DIR)
+		staticDir: resolve(e.STATIC_DIR),
+		smtpUrl: e.SMTP_URL,
+		mailFrom: e.MAIL_FROM,
+		publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
+		jobs: e.DUBAN_JOBS
 	};
 }

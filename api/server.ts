@@ -3,9 +3,11 @@ import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openDb } from '../db/client.ts';
 import { appClock } from './lib/app-clock.ts';
+import { smtpMailer } from './lib/mailer.ts';
+import { startScheduler } from '../tasks/index.ts';
 
 /** Starts the HTTP server on an initialised database (see `duban init`); closes cleanly on SIGINT/SIGTERM. */
-export function startServer() {
+export async function startServer() {
 	const startedAt = performance.now();
 	const config = loadConfig();
 	const db = openDb(config.dbFile);
@@ -17,7 +19,11 @@ export function startServer() {
 			`督办 Duban 已启动: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}  (数据目录 ${config.dataDir}，今日 ${clock.today()}，用时 ${ms} ms)`
 		);
 	});
-	const shutdown = () => {
+	const mailer = smtpMailer(config.smtpUrl);
+	const stopJobs = config.jobs ? await startScheduler({ db, clock, mailer, config }) : null;
+	const shutdown = async () => {
+		await stopJobs?.();
+		mailer?.close();
 		server.close(() => {
 			db.$client.close();
 			process.exit(0);
@@ -29,4 +35,4 @@ export function startServer() {
 	return server;
 }
 
-if (import.meta.main) startServer();
+if (import.meta.main) await startServer();

@@ -11,7 +11,8 @@ let dataDir: string;
 
 function duban(args: string[], input?: string) {
 	const res = spawnSync(process.execPath, [bin, ...args], {
-		env: { ...process.env, DATA_DIR: dataDir },
+		// A short demo history keeps `init --demo` quick here; its content is tested in demo-history.test.ts.
+		env: { ...process.env, DATA_DIR: dataDir, DUBAN_DEMO_DATE: '2020-02-20' },
 		input,
 		encoding: 'utf8'
 	});

@@ -5,6 +5,7 @@ import { ApiError } from '../errors.ts';
 import { ROLES, type Role } from '../../db/schema/index.ts';
 import { cliContext, UsageError, type CliContext } from './context.ts';
 import { runInit } from './init.ts';
+import { alertsCommand, tasksCommand } from './tasks.ts';
 import { SYSTEM_OFFICE } from '../services/setup.ts';
 import { importTable } from '../services/imports.ts';
 import { createUser } from '../services/users.ts';
@@ -18,6 +19,10 @@ const USAGE = `用法 (usage):
   duban user add --username U --name N --role admin|office|leader|unit [--unit 单位] [--email E] --password-stdin
   duban import FILE --plan-title T --year Y [--dry-run] [--create-units] [--json]
   duban export plan [--plan ID] --format json|csv|xlsx [--out FILE]
+  duban tasks run daily|evaluate|send-mail [--as-of YYYY-MM-DD] [--json]
+  duban tasks replay --from YYYY-MM-DD --to YYYY-MM-DD [--json]
+  duban tasks worker                        只运行定时任务（网页实例设 DUBAN_JOBS=0）
+  duban alerts [--as-of YYYY-MM-DD] [--json]  评估并列出当前预警
 数据目录取自环境变量 DATA_DIR（默认 ./data）。`;
 
 async function readStdin(): Promise<string> {
@@ -130,7 +135,7 @@ async function main(argv: string[]) {
 			ctx.close();
 		}
 		const { startServer } = await import('../server.ts');
-		startServer();
+		await startServer();
 		return;
 	}
 	const ctx = cliContext();
@@ -139,6 +144,8 @@ async function main(argv: string[]) {
 		else if (command === 'user' && rest[0] === 'add') await userAdd(ctx, rest.slice(1));
 		else if (command === 'import') await importCommand(ctx, rest);
 		else if (command === 'export') await exportCommand(ctx, rest);
+		else if (command === 'tasks') await tasksCommand(ctx, rest);
+		else if (command === 'alerts') alertsCommand(ctx, rest);
 		else throw new UsageError(`未知命令：${argv.join(' ')}`);
 	} finally {
 		ctx.close();

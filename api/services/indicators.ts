@@ -14,6 +14,7 @@ import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { visibleIndicators } from './access.ts';
+import { openAlerts } from './alerts.ts';
 
 export type IndicatorFilter = {
 	planId?: number;
@@ -144,8 +145,10 @@ function attachDetails(db: Db, rows: BaseRow[]) {
 				.orderBy(asc(indicatorTarget.position))
 				.all()
 		: [];
+	const alerts = ids.length ? openAlerts(db, { indicatorIds: ids }) : [];
 	return rows.map((r) => {
 		const mine = units.filter((u) => u.indicatorId === r.id);
+		const lit = alerts.filter((a) => a.indicator?.id === r.id);
 		const unitOf = (u: (typeof mine)[number]) => ({ id: u.unitId, name: u.name, kind: u.kind, via: u.via });
 		return {
 			id: r.id,
@@ -160,6 +163,15 @@ function attachDetails(db: Db, rows: BaseRow[]) {
 			completedOn: r.completedOn,
 			/** On-time statistics use the original due date, whatever extensions were granted. */
 			completion: completionOf(r),
+			light: lightOf(r, lit),
+			alerts: lit.map((a) => ({
+				unitId: a.unit.id,
+				unit: a.unit.name,
+				kind: a.kind,
+				light: a.light,
+				since: a.since,
+				reason: a.reason
+			})),
 			unitsText: r.unitsText,
 			task: { id: r.taskId, title: r.taskTitle },
 			section1: r.section1Id !== null ? { id: r.section1Id, name: r.section1Name! } : null,
@@ -174,6 +186,18 @@ function attachDetails(db: Db, rows: BaseRow[]) {
 				.map((t) => ({ label: t.label, op: t.op, value: t.value, unit: t.unit, text: t.sourceText }))
 		};
 	});
+}
+
+/** The indicator's light: completed (on time / late) apart; else the worst open alert; else green. */
+function lightOf(
+	r: { completedOn: string | null; originalDueOn: string | null },
+	alerts: { light: 'red' | 'yellow' }[]
+) {
+	const completion = completionOf(r);
+	if (completion) return completion === 'late' ? ('completed_late' as const) : ('completed_on_time' as const);
+	if (alerts.some((a) => a.light === 'red')) return 'red' as const;
+	if (alerts.length) return 'yellow' as const;
+	return 'green' as const;
 }
 
 export function completionOf(r: { completedOn: string | null; originalDueOn: string | null }) {

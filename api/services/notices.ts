@@ -13,6 +13,10 @@ import { assertOffice } from './access.ts';
 import { isAssigned } from './attachments.ts';
 import { audit } from './audit.ts';
 import { ownUnitId } from './report-form.ts';
+import { enqueueMail } from './mail.ts';
+import { renderDigest } from './mail-templates.ts';
+import { unitRecipients } from './recipients.ts';
+import type { Db } from '../../db/client.ts';
 
 export const noticeNumber = (year: number, seq: number) => `督办〔${year}〕${seq}号`;
 
@@ -54,6 +58,7 @@ export function issueNotice(
 			.get();
 		for (const indicatorId of new Set(input.indicatorIds))
 			tx.insert(urgeNoticeIndicator).values({ noticeId: row.id, indicatorId }).run();
+		mailNotice(ctx, tx, row, noticeNumber(year, seq));
 		audit(
 			{ ...ctx, db: tx },
 			{
@@ -65,6 +70,41 @@ export function issueNotice(
 		);
 		return getNotice(ctx, row.id, tx);
 	});
+}
+
+const LEVEL_TEXT = { blue: '蓝色', yellow: '黄色', red: '红色' } as const;
+
+/** Urge notices are mailed to the unit's recipients in the transaction that issues them. */
+function mailNotice(ctx: ServiceContext, tx: Db, row: typeof urgeNotice.$inferSelect, number: string) {
+	const unitName = tx.select({ name: unit.name }).from(unit).where(eq(unit.id, row.unitId)).get()!.name;
+	const { text, html } = renderDigest({
+		heading: `${number} 督办通知`,
+		intro: `${unitName}：联席办向你单位发出${LEVEL_TEXT[row.level]}督办通知，请登录督办系统签收并按要求办理。`,
+		items: [
+			{
+				key: 'notice',
+				light: row.level === 'blue' ? null : row.level,
+				title: row.message,
+				detail: `发文日期 ${row.issuedOn}`,
+				deadline: null,
+				link: `${ctx.config.publicUrl}/workspace`
+			}
+		],
+		footer: '本邮件由督办系统自动发送，请勿直接回复。'
+	});
+	for (const recipient of unitRecipients(tx, row.unitId)) {
+		enqueueMail(
+			tx,
+			{
+				dedupeKey: `notice|${row.id}|${recipient}`,
+				recipient,
+				subject: `【${LEVEL_TEXT[row.level]}督办】${number} ${unitName}`,
+				text,
+				html
+			},
+			ctx.clock.now()
+		);
+	}
 }
 
 /** The unit signs for (签收) a notice addressed to it; the time and person are kept. */

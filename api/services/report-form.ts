@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, or, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import {
 	assignment,
 	attachment,
@@ -14,7 +14,7 @@ import {
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, forbidden } from '../errors.ts';
-import { daysBetween, PERIOD_RE, periodStart, reportDueOn } from '../lib/dates.ts';
+import { daysBetween, PERIOD_RE, periodEnd, periodStart, reportDueOn } from '../lib/dates.ts';
 import { getSettings } from './settings.ts';
 
 /** The unit whose report the actor may write: a unit user's own unit, nobody else's. */
@@ -26,11 +26,21 @@ export function ownUnitId(ctx: ServiceContext): number {
 }
 
 /**
+ * Whether an indicator is reported on in a month: its plan has started by the month's end (the plan's
+ * issue date, or 1 January of its year) and it was not completed before the month began.
+ */
+export function reportableIn(period: string): SQL {
+	return and(
+		sql`coalesce(${plan.issuedOn}, ${plan.year} || '-01-01') <= ${periodEnd(period)}`,
+		or(isNull(indicator.completedOn), gte(indicator.completedOn, periodStart(period)))
+	)!;
+}
+
+/**
  * The assignments a unit reports on for a month: indicators of plans of that year or earlier that
  * are still open, or were completed in or after that month.
  */
 export function reportableAssignments(db: Db, unitId: number, period: string) {
-	const start = periodStart(period);
 	return db
 		.select({
 			indicatorId: indicator.id,
@@ -48,13 +58,7 @@ export function reportableAssignments(db: Db, unitId: number, period: string) {
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
 		.innerJoin(task, eq(task.id, indicator.taskId))
 		.innerJoin(plan, eq(plan.id, indicator.planId))
-		.where(
-			and(
-				eq(assignment.unitId, unitId),
-				sql`${plan.year} <= ${Number(period.slice(0, 4))}`,
-				or(eq(indicator.status, 'open'), gte(indicator.completedOn, start))
-			)
-		)
+		.where(and(eq(assignment.unitId, unitId), reportableIn(period)))
 		.orderBy(
 			sql`${assignment.role} = 'co'`,
 			sql`${indicator.dueOn} is null`,

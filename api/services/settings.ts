@@ -7,6 +7,16 @@ export const SETTINGS = z.object({
 	/** Day of the month monthly reports are due; 0 = the last day of the month. */
 	reportDueDay: z.number().int().min(0).max(31).default(0),
 	attachmentMaxMb: z.number().positive().max(200).default(20),
+	/** Yellow when an open indicator is due within this many days. */
+	dueSoonDays: z.number().int().min(0).max(90).default(15),
+	/** Yellow when reported progress is this many points behind the time-proportional expectation (序时进度). */
+	behindPoints: z.number().min(0).max(100).default(10),
+	reportReminderDays: z.array(z.number().int().min(1).max(31)).default([5, 1]),
+	indicatorReminderDays: z.array(z.number().int().min(1).max(90)).default([15, 7, 3, 1]),
+	overdueReminderEveryDays: z.number().int().min(1).max(60).default(7),
+	/** After this many overdue reminders the office digest asks for an urge notice. */
+	escalateAfterReminders: z.number().int().min(1).max(10).default(2),
+	mailMaxAttempts: z.number().int().min(1).max(20).default(6),
 	/** Set when demo data was loaded: the simulated history runs up to this day, the demo's "today". */
 	demoDate: z.iso.date().nullable().default(null)
 });

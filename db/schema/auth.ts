@@ -12,6 +12,8 @@ export const user = sqliteTable('user', {
 	unitId: integer('unit_id').references(() => unit.id),
 	passwordHash: text('password_hash').notNull(),
 	disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+	/** The user does not want reminder mail (in-app notifications still arrive). */
+	emailOptOut: integer('email_opt_out', { mode: 'boolean' }).notNull().default(false),
 	createdAt: insertedAt()
 });
 

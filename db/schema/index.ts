@@ -6,3 +6,4 @@ export * from './audit.ts';
 export * from './report.ts';
 export * from './request.ts';
 export * from './attachment.ts';
+export * from './alert.ts';

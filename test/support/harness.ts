@@ -34,19 +34,19 @@ export async function startTestServer(opts: { start?: Date; env?: Record<string,
 	let seq = 0;
 
 	/** Creates a user of the given role (and unit) with a unique username. */
-	async function createAccount(role: Role, unitName?: string) {
+	async function createAccount(role: Role, unitName?: string, email?: string) {
 		const username = `${role}${++seq}${Date.now().toString(36)}`;
 		await createUser(
 			{ ...deps, actor: null, ip: null },
-			{ username, name: `${role} ${seq}`, role, unitName, password: PASSWORD }
+			{ username, name: `${role} ${seq}`, role, unitName, email, password: PASSWORD }
 		);
 		return username;
 	}
 
 	/** An HTTP client with its own cookie jar, signed in as a new user of the role. */
-	async function as(role: Role, unitName?: string) {
+	async function as(role: Role, unitName?: string, email?: string) {
 		const client = new Client(base);
-		const username = await createAccount(role, unitName);
+		const username = await createAccount(role, unitName, email);
 		const res = await client.post('/api/v1/auth/login', { username, password: PASSWORD });
 		if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
 		return Object.assign(client, { username });
@@ -129,10 +129,10 @@ let planSeq = 0;
 export const planTitle = () => `测试计划${++planSeq}-${Date.now().toString(36)}`;
 
 /** Imports a small plan as the office and returns its id and indicator ids keyed by indicator text. */
-export async function importPlan(office: Client, rows: string[][], year = 2020) {
+export async function importPlan(office: Client, rows: string[][], year = 2020, issuedOn?: string) {
 	const res = await office.post(
 		'/api/v1/imports',
-		importForm(csvTable(rows), { title: planTitle(), year: String(year) })
+		importForm(csvTable(rows), { title: planTitle(), year: String(year), ...(issuedOn ? { issuedOn } : {}) })
 	);
 	if (res.status !== 200) throw new Error(`import failed: ${JSON.stringify(res.data)}`);
 	const list = await office.get(`/api/v1/indicators?planId=${res.data.planId}&pageSize=500`);

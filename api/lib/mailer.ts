@@ -1,0 +1,29 @@
+import nodemailer from 'nodemailer';
+
+export type MailMessage = {
+	from: string;
+	to: string;
+	subject: string;
+	text: string;
+	html: string;
+	messageId: string;
+};
+export type Mailer = { send(message: MailMessage): Promise<void>; close(): void };
+
+/** nodemailer over SMTP from one URL; null when no SMTP is configured (mail then waits in the outbox). */
+export function smtpMailer(url: string | undefined): Mailer | null {
+	if (!url) return null;
+	const transport = nodemailer.createTransport(url);
+	return {
+		async send(message) {
+			await transport.sendMail(message);
+		},
+		close: () => transport.close()
+	};
+}
+
+/** SMTP 5xx replies are permanent; everything else (4xx, connection trouble) is worth retrying. */
+export function isPermanentFailure(err: unknown): boolean {
+	const code = (err as { responseCode?: number }).responseCode;
+	return typeof code === 'number' && code >= 500 && code < 600;
+}

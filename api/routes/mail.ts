@@ -1,0 +1,28 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Env } from '../context.ts';
+import { idParam, paging } from './common.ts';
+import { doc, v } from '../lib/validate.ts';
+import { requireRole, svc } from '../middleware/auth.ts';
+import { getMail, listMail, retryMail } from '../services/mail.ts';
+import { listJobRuns } from '../services/job-runs.ts';
+
+const listQuery = z.object({
+	status: z.enum(['queued', 'sent', 'failed']).optional(),
+	q: z.string().trim().max(100).optional(),
+	...paging
+});
+
+export const mailRoutes = new Hono<Env>()
+	.get('/', doc('邮件日志', ['mail']), requireRole('admin'), v('query', listQuery), (c) =>
+		c.json(listMail(svc(c), c.req.valid('query')), 200)
+	)
+	.get('/jobs', doc('定时任务运行记录', ['mail']), requireRole('admin'), v('query', z.object(paging)), (c) =>
+		c.json(listJobRuns(svc(c), c.req.valid('query')), 200)
+	)
+	.get('/:id', doc('邮件内容', ['mail']), requireRole('admin'), v('param', idParam), (c) =>
+		c.json(getMail(svc(c), c.req.valid('param').id), 200)
+	)
+	.post('/:id/retry', doc('重发失败的邮件', ['mail']), requireRole('admin'), v('param', idParam), (c) =>
+		c.json(retryMail(svc(c), c.req.valid('param').id), 200)
+	);

@@ -1,0 +1,25 @@
+import { desc, sql } from 'drizzle-orm';
+import { jobRun } from '../../db/schema/index.ts';
+import type { ServiceContext } from '../context.ts';
+import { forbidden } from '../errors.ts';
+
+export function listJobRuns(ctx: ServiceContext, f: { page: number; pageSize: number }) {
+	if (ctx.actor?.role !== 'admin') throw forbidden('仅系统管理员可查看任务记录');
+	const items = ctx.db
+		.select()
+		.from(jobRun)
+		.orderBy(desc(jobRun.id))
+		.limit(f.pageSize)
+		.offset((f.page - 1) * f.pageSize)
+		.all()
+		.map((r) => ({
+			...r,
+			startedAt: r.startedAt.toISOString(),
+			finishedAt: r.finishedAt?.toISOString() ?? null
+		}));
+	const total = ctx.db
+		.select({ n: sql<number>`count(*)` })
+		.from(jobRun)
+		.get()!.n;
+	return { items, total, page: f.page, pageSize: f.pageSize };
+}

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { outbox } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
+import type { ServiceContext } from '../context.ts';
+import { ApiError, forbidden, notFound } from '../errors.ts';
+import { isPermanentFailure, type Mailer } from '../lib/mailer.ts';
+import { audit } from './audit.ts';
+import type { Settings } from './settings.ts';
+
+export type NewMail = { dedupeKey: string; recipient: string; subject: string; text: string; html: string };
+
+/**
+ * Queues a mail in the caller's transaction. The dedupe key makes it at most once; the Message-ID
+ * is fixed here so retries keep it.
+ */
+export function enqueueMail(tx: Db, mail: NewMail, now: Date): boolean {
+	const hash = createHash('sha256').update(mail.dedupeKey).digest('hex').slice(0, 24);
+	const inserted = tx
+		.insert(outbox)
+		.values({ ...mail, messageId: `<${hash}@duban>`, nextAttemptAt: now, createdAt: now })
+		.onConflictDoNothing({ target: outbox.dedupeKey })
+		.run();
+	return inserted.changes > 0;
+}
+
+/** Backoff after the n-th failed attempt: 1, 2, 4, … minutes, at most 6 hours. */
+export const retryDelayMs = (attempts: number) => Math.min(2 ** (attempts - 1) * 60_000, 6 * 3_600_000);
+
+export type SendResult = { sent: number; retried: number; failed: number; queued: number };
+
+/** Delivers what is due in the outbox; a temporary failure is retried later, a permanent one or the last attempt fails it. */
+export async function sendQueued(opts: {
+	db: Db;
+	now: Date;
+	mailer: Mailer | null;
+	from: string;
+	settings: Settings;
+	limit?: number;
+}): Promise<SendResult> {
+	const result = { sent: 0, retried: 0, failed: 0, queued: 0 };
+	if (opts.mailer) {
+		const due = opts.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.status, 'queued'), lte(outbox.nextAttemptAt, opts.now)))
+			.orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+			.limit(opts.limit ?? 200)
+			.all();
+		for (const mail of due) {
+			try {
+				await opts.mailer.send({
+					from: opts.from,
+					to: mail.recipient,
+					subject: mail.subject,
+					text: mail.text,
+					html: mail.html,
+					messageId: mail.messageId
+				});
+				opts.db
+					.update(outbox)
+					.set({ status: 'sent', sentAt: opts.now, attempts: mail.attempts + 1, lastError: null })
+					.where(eq(outbox.id, mail.id))
+					.run();
+				result.sent++;
+			} catch (err) {
+				const attempts = mail.attempts + 1;
+				const give = isPermanentFailure(err) || attempts >= opts.settings.mailMaxAttempts;
+				opts.db
+					.update(outbox)
+					.set({
+						status: give ? 'failed' : 'queued',
+						attempts,
+						lastError: String((err as Error).message ?? err).slice(0, 500),
+						nextAttemptAt: new Date(opts.now.getTime() + retryDelayMs(attempts))
+					})
+					.where(eq(outbox.id, mail.id))
+					.run();
+				if (give) result.failed++;
+				else result.retried++;
+			}
+		}
+	}
+	result.queued = opts.db
+		.select({ n: sql<number>`count(*)` })
+		.from(outbox)
+		.where(eq(outbox.status, 'queued'))
+		.get()!.n;
+	return result;
+}
+
+function assertAdmin(ctx: ServiceContext) {
+	if (ctx.actor?.role !== 'admin') throw forbidden('仅系统管理员可查看邮件日志');
+}
+
+/** The admin's mail log: every mail with its state, newest first. */
+export function listMail(
+	ctx: ServiceContext,
+	f: { status?: 'queued' | 'sent' | 'failed'; q?: string; page: number; pageSize: number }
+) {
+	assertAdmin(ctx);
+	const where = and(
+		f.status ? eq(outbox.status, f.status) : undefined,
+		f.q ? sql`(${outbox.recipient} like ${`%${f.q}%`} or ${outbox.subject} like ${`%${f.q}%`})` : undefined
+	);
+	const items = ctx.db
+		.select({
+			id: outbox.id,
+			recipient: outbox.recipient,
+			subject: outbox.subject,
+			status: outbox.status,
+			attempts: outbox.attempts,
+			lastError: outbox.lastError,
+			createdAt: outbox.createdAt,
+			sentAt: outbox.sentAt
+		})
+		.from(outbox)
+		.where(where)
+		.orderBy(desc(outbox.id))
+		.limit(f.pageSize)
+		.offset((f.page - 1) * f.pageSize)
+		.all()
+		.map((m) => ({ ...m, createdAt: m.createdAt.toISOString(), sentAt: m.sentAt?.toISOString() ?? null }));
+	const total = ctx.db
+		.select({ n: sql<number>`count(*)` })
+		.from(outbox)
+		.where(where)
+		.get()!.n;
+	return { items, total, page: f.page, pageSize: f.pageSize };
+}
+
+export function getMail(ctx: ServiceContext, id: number) {
+	assertAdmin(ctx);
+	const row = ctx.db.select().from(outbox).where(eq(outbox.id, id)).get();
+	if (!row) throw notFound('邮件');
+	return {
+		...row,
+		createdAt: row.createdAt.toISOString(),
+		sentAt: row.sentAt?.toISOString() ?? null,
+		nextAttemptAt: row.nextAttemptAt.toISOString()
+	};
+}
+
+/** The admin puts a failed mail back in the queue for a fresh round of attempts. */
+export function retryMail(ctx: ServiceContext, id: number) {
+	assertAdmin(ctx);
+	const row = ctx.db.select().from(outbox).where(eq(outbox.id, id)).get();
+	if (!row) throw notFound('邮件');
+	if (row.status !== 'failed') throw new ApiError('conflict', '只有发送失败的邮件可以重发');
+	ctx.db.transaction((tx) => {
+		tx.update(outbox)
+			.set({ status: 'queued', attempts: 0, nextAttemptAt: ctx.clock.now() })
+			.where(eq(outbox.id, id))
+			.run();
+		audit(
+			{ ...ctx, db: tx },
+			{
+				action: 'mail.retry',
+				objectType: 'outbox',
+				objectId: id,
+				before: { status: row.status, attempts: row.attempts }
+			}
+		);
+	});
+	return getMail(ctx, id);
+}

@@ -1,0 +1,103 @@
+import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { ALERT_KINDS, LIGHTS } from './constants.ts';
+import { unit } from './unit.ts';
+import { indicator } from './plan.ts';
+import { user } from './auth.ts';
+
+/**
+ * A warning light on (indicator, unit) or (unit, period), opened and resolved by the daily evaluation.
+ * `openKey` is set while the alert is open and cleared when it resolves: at most one open alert per key.
+ */
+export const alert = sqliteTable(
+	'alert',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		kind: text('kind', { enum: ALERT_KINDS }).notNull(),
+		light: text('light', { enum: LIGHTS }).notNull(),
+		indicatorId: integer('indicator_id').references(() => indicator.id, { onDelete: 'cascade' }),
+		unitId: integer('unit_id')
+			.notNull()
+			.references(() => unit.id),
+		period: text('period'),
+		openKey: text('open_key').unique(),
+		since: text('since').notNull(),
+		resolvedOn: text('resolved_on'),
+		reason: text('reason').notNull()
+	},
+	(t) => [index('alert_indicator_idx').on(t.indicatorId), index('alert_unit_idx').on(t.unitId, t.resolvedOn)]
+);
+
+/** The history of each alert: opened, reason changed, resolved. */
+export const alertEvent = sqliteTable(
+	'alert_event',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		alertId: integer('alert_id')
+			.notNull()
+			.references(() => alert.id, { onDelete: 'cascade' }),
+		on: text('on').notNull(),
+		event: text('event', { enum: ['opened', 'changed', 'resolved'] }).notNull(),
+		reason: text('reason').notNull()
+	},
+	(t) => [index('alert_event_alert_idx').on(t.alertId)]
+);
+
+/** Mail to send, written in the transaction of the event that causes it; the sender job delivers it. */
+export const outbox = sqliteTable(
+	'outbox',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		/** One mail per (reason, recipient, day): a second run of the same day adds nothing. */
+		dedupeKey: text('dedupe_key').notNull().unique(),
+		recipient: text('recipient').notNull(),
+		subject: text('subject').notNull(),
+		text: text('text').notNull(),
+		html: text('html').notNull(),
+		messageId: text('message_id').notNull(),
+		status: text('status', { enum: ['queued', 'sent', 'failed'] })
+			.notNull()
+			.default('queued'),
+		attempts: integer('attempts').notNull().default(0),
+		nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+		lastError: text('last_error'),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+		sentAt: integer('sent_at', { mode: 'timestamp_ms' })
+	},
+	(t) => [index('outbox_status_next_idx').on(t.status, t.nextAttemptAt)]
+);
+
+/** In-app notifications behind the bell. */
+export const notification = sqliteTable(
+	'notification',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		dedupeKey: text('dedupe_key').notNull().unique(),
+		title: text('title').notNull(),
+		body: text('body').notNull(),
+		link: text('link'),
+		light: text('light', { enum: LIGHTS }),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+		readAt: integer('read_at', { mode: 'timestamp_ms' })
+	},
+	(t) => [index('notification_user_idx').on(t.userId, t.readAt)]
+);
+
+/** Every run of a scheduled job: when it was due, when it ran, how it ended, what it did. */
+export const jobRun = sqliteTable(
+	'job_run',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		job: text('job').notNull(),
+		/** The business day the run is for (YYYY-MM-DD). */
+		day: text('day').notNull(),
+		startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+		finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+		outcome: text('outcome', { enum: ['running', 'ok', 'failed'] }).notNull(),
+		counts: text('counts', { mode: 'json' }),
+		error: text('error')
+	},
+	(t) => [index('job_run_job_day_idx').on(t.job, t.day)]
+);

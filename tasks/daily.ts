@@ -1,0 +1,20 @@
+import { shanghaiDay } from '../api/lib/clock.ts';
+import { writeReminders } from '../api/services/reminders.ts';
+import type { JobDeps } from './context.ts';
+import { runEvaluate } from './evaluate.ts';
+
+/** The daily round: evaluate the lights, then write the day's reminder digests and notifications. */
+export function runDaily(deps: JobDeps) {
+	const { openedAlerts, ...evaluation } = runEvaluate(deps);
+	const reminders = writeReminders(
+		{
+			db: deps.db,
+			day: shanghaiDay(deps.now),
+			now: deps.now,
+			settings: deps.settings,
+			publicUrl: deps.config.publicUrl
+		},
+		openedAlerts.filter((a) => a.light === 'red')
+	);
+	return { ...evaluation, ...reminders };
+}

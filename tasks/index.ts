@@ -1,0 +1,61 @@
+import cron from 'node-cron';
+import { shanghaiDay, type Clock } from '../api/lib/clock.ts';
+import type { Config } from '../api/config.ts';
+import type { Db } from '../db/client.ts';
+import type { Mailer } from '../api/lib/mailer.ts';
+import { getSettings } from '../api/services/settings.ts';
+import type { JobDeps } from './context.ts';
+import { runDaily } from './daily.ts';
+import { runEvaluate } from './evaluate.ts';
+import { hasRun, recordRun } from './run-log.ts';
+import { runSendMail } from './send-mail.ts';
+
+/** Every job by name, for the schedule and for `duban tasks run NAME`. */
+export const JOBS: Record<'daily' | 'evaluate' | 'send-mail', (deps: JobDeps) => unknown> = {
+	daily: (deps: JobDeps) => runDaily(deps),
+	evaluate: (deps: JobDeps) => {
+		const { openedAlerts: _opened, ...counts } = runEvaluate(deps);
+		return counts;
+	},
+	'send-mail': (deps: JobDeps) => runSendMail(deps)
+};
+export type JobName = keyof typeof JOBS;
+
+/** The schedule, in Asia/Shanghai time: the daily round at 06:00, mail every minute. */
+export const SCHEDULE: { job: JobName; cron: string }[] = [
+	{ job: 'daily', cron: '0 6 * * *' },
+	{ job: 'send-mail', cron: '* * * * *' }
+];
+
+export type SchedulerDeps = { db: Db; clock: Clock; mailer: Mailer | null; config: Config };
+
+export function runJob(job: JobName, deps: SchedulerDeps, now = deps.clock.now()) {
+	const jobDeps: JobDeps = {
+		db: deps.db,
+		now,
+		mailer: deps.mailer,
+		settings: getSettings(deps.db),
+		config: deps.config
+	};
+	return recordRun(deps.db, job, shanghaiDay(now), () => JOBS[job](jobDeps));
+}
+
+/**
+ * Starts the node-cron tasks (no overlapping runs), and catches up: if today's daily round has not run
+ * (the server was down at 06:00), it runs now. Returns a stop function.
+ */
+export async function startScheduler(deps: SchedulerDeps) {
+	const log = (job: string, err: unknown) => console.error(`[duban] 定时任务 ${job} 失败:`, err);
+	const tasks = SCHEDULE.map(({ job, cron: expression }) =>
+		cron.schedule(expression, () => runJob(job, deps).catch((err) => log(job, err)), {
+			name: job,
+			timezone: 'Asia/Shanghai',
+			noOverlap: true
+		})
+	);
+	if (!hasRun(deps.db, 'daily', deps.clock.today()))
+		await runJob('daily', deps).catch((err) => log('daily', err));
+	return async () => {
+		for (const task of tasks) await task.destroy();
+	};
+}
