@@ -121,6 +121,45 @@ describe('duban command line', () => {
 		rmSync(clean, { recursive: true, force: true });
 	});
 
+	it('tasks replay prints what each day opened and resolved; alerts --json prints one object a line', () => {
+		const replay = duban(['tasks', 'replay', '--from', '2020-06-30', '--to', '2020-07-01', '--json']);
+		expect(replay.status).toBe(0);
+		const days = replay.stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(days.map((d: { day: string }) => d.day)).toEqual(['2020-06-30', '2020-07-01']);
+		expect(days[1]).toMatchObject({
+			opened: expect.any(Number),
+			resolved: expect.any(Number),
+			mails: expect.any(Number)
+		});
+		expect(days[1].opened).toBeGreaterThan(0);
+		const alerts = duban(['alerts', '--as-of', '2020-07-01', '--json']);
+		const lines = alerts.stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		const overdue = lines.filter((l: { kind: string }) => l.kind === 'overdue');
+		expect(overdue.length).toBeGreaterThan(0);
+		expect(Object.keys(overdue[0])).toEqual([
+			'kind',
+			'light',
+			'indicator',
+			'unit',
+			'period',
+			'since',
+			'reason'
+		]);
+		expect(overdue[0].indicator).toMatchObject({
+			id: expect.any(Number),
+			task: expect.any(String),
+			text: expect.any(String)
+		});
+		const run = duban(['tasks', 'run', 'evaluate', '--as-of', '2020-07-01', '--json']);
+		expect(JSON.parse(run.stdout)).toMatchObject({ day: '2020-07-01', opened: 0, resolved: 0 });
+	});
+
 	it('explains usage errors', () => {
 		const res = duban(['import']);
 		expect(res.status).toBe(2);

@@ -29,7 +29,13 @@ export const REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export const NOTICE_LEVELS = ['blue', 'yellow', 'red'] as const;
 export type NoticeLevel = (typeof NOTICE_LEVELS)[number];
 
-export const ALERT_KINDS = ['overdue', 'due_soon', 'reported_behind', 'behind_schedule', 'report_missing'] as const;
+export const ALERT_KINDS = [
+	'overdue',
+	'due_soon',
+	'reported_behind',
+	'behind_schedule',
+	'report_missing'
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const LIGHTS = ['red', 'yellow'] as const;
 export type Light = (typeof LIGHTS)[number];

@@ -1,0 +1,33 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../api/lib/clock.ts';
+import { loadPlan2020 } from '../../api/services/setup.ts';
+import { startScheduler } from '../../tasks/index.ts';
+import { startTestServer } from '../support/harness.ts';
+
+describe('scheduler', () => {
+	it('catches up today’s daily round at start-up, once; a second start the same day runs nothing', async () => {
+		const s = await startTestServer();
+		await loadPlan2020({ ...s.deps, actor: null, ip: null });
+		const clock = manualClock(new Date('2020-07-01T03:00:00Z'));
+		const deps = { ...s.deps, clock, mailer: null };
+		const stop = await startScheduler(deps);
+		await stop();
+		const runs = () =>
+			s.db.all<{ job: string; day: string; outcome: string }>(
+				sql`select job, day, outcome from job_run order by id`
+			);
+		expect(runs()).toEqual([{ job: 'daily', day: '2020-07-01', outcome: 'ok' }]);
+		const counts = s.db.get<{ counts: string }>(sql`select counts from job_run`)!;
+		expect(JSON.parse(counts.counts)).toMatchObject({ day: '2020-07-01', opened: expect.any(Number) });
+		const stopAgain = await startScheduler(deps);
+		await stopAgain();
+		expect(runs()).toHaveLength(1);
+		clock.set(new Date('2020-07-02T03:00:00Z'));
+		await (
+			await startScheduler(deps)
+		)();
+		expect(runs().map((r) => r.day)).toEqual(['2020-07-01', '2020-07-02']);
+		await s.close();
+	});
+});
