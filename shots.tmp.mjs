@@ -8,7 +8,9 @@ if (user !== '-') {
 	const r = await ctx.request.post('/api/v1/auth/login', { data: { username: user, password: 'Duban@2020' } });
 	if (r.status() !== 200) throw new Error('login ' + r.status());
 }
+if (process.env.LOCALE === 'en') await ctx.addInitScript(() => localStorage.setItem('duban.locale', 'en'));
 const page = await ctx.newPage();
+if (process.env.PRINT) await page.emulateMedia({ media: 'print' });
 const errors = [];
 page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
 page.on('pageerror', (e) => errors.push(String(e)));

@@ -13,7 +13,11 @@ export type Mailer = { send(message: MailMessage): Promise<void>; close(): void 
 /** nodemailer over SMTP from one URL; null when no SMTP is configured (mail then waits in the outbox). */
 export function smtpMailer(url: string | undefined): Mailer | null {
 	if (!url) return null;
-	const transport = nodemailer.createTransport(url);
+	// A pool keeps a few connections open, so a morning's digests do not each pay for a new SMTP session.
+	const pooled = new URL(url);
+	if (!pooled.searchParams.has('pool')) pooled.searchParams.set('pool', 'true');
+	if (!pooled.searchParams.has('maxConnections')) pooled.searchParams.set('maxConnections', '4');
+	const transport = nodemailer.createTransport(pooled.toString());
 	return {
 		async send(message) {
 			await transport.sendMail(message);

@@ -27,6 +27,8 @@ export function enqueueMail(tx: Db, mail: NewMail, now: Date): boolean {
 /** Backoff after the n-th failed attempt: 1, 2, 4, … minutes, at most 6 hours. */
 export const retryDelayMs = (attempts: number) => Math.min(2 ** (attempts - 1) * 60_000, 6 * 3_600_000);
 
+const SEND_CONCURRENCY = 4;
+
 export type SendResult = { sent: number; retried: number; failed: number; queued: number };
 
 /** Delivers what is due in the outbox; a temporary failure is retried later, a permanent one or the last attempt fails it. */
@@ -47,38 +49,47 @@ export async function sendQueued(opts: {
 			.orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
 			.limit(opts.limit ?? 200)
 			.all();
-		for (const mail of due) {
-			try {
-				await opts.mailer.send({
-					from: opts.from,
-					to: mail.recipient,
-					subject: mail.subject,
-					text: mail.text,
-					html: mail.html,
-					messageId: mail.messageId
-				});
-				opts.db
-					.update(outbox)
-					.set({ status: 'sent', sentAt: opts.now, attempts: mail.attempts + 1, lastError: null })
-					.where(eq(outbox.id, mail.id))
-					.run();
-				result.sent++;
-			} catch (err) {
+		// A few at a time, as many as the pool has connections.
+		for (let i = 0; i < due.length; i += SEND_CONCURRENCY) {
+			const batch = due.slice(i, i + SEND_CONCURRENCY);
+			const outcomes = await Promise.allSettled(
+				batch.map((mail) =>
+					opts.mailer!.send({
+						from: opts.from,
+						to: mail.recipient,
+						subject: mail.subject,
+						text: mail.text,
+						html: mail.html,
+						messageId: mail.messageId
+					})
+				)
+			);
+			outcomes.forEach((outcome, k) => {
+				const mail = batch[k]!;
 				const attempts = mail.attempts + 1;
-				const give = isPermanentFailure(err) || attempts >= opts.settings.mailMaxAttempts;
+				if (outcome.status === 'fulfilled') {
+					opts.db
+						.update(outbox)
+						.set({ status: 'sent', sentAt: opts.now, attempts, lastError: null })
+						.where(eq(outbox.id, mail.id))
+						.run();
+					result.sent++;
+					return;
+				}
+				const give = isPermanentFailure(outcome.reason) || attempts >= opts.settings.mailMaxAttempts;
 				opts.db
 					.update(outbox)
 					.set({
 						status: give ? 'failed' : 'queued',
 						attempts,
-						lastError: String((err as Error).message ?? err).slice(0, 500),
+						lastError: String((outcome.reason as Error)?.message ?? outcome.reason).slice(0, 500),
 						nextAttemptAt: new Date(opts.now.getTime() + retryDelayMs(attempts))
 					})
 					.where(eq(outbox.id, mail.id))
 					.run();
 				if (give) result.failed++;
 				else result.retried++;
-			}
+			});
 		}
 	}
 	result.queued = opts.db

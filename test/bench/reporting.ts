@@ -1,7 +1,7 @@
 // Figures for monthly reporting on the demo data: demo load time, database size, and the server time of
 // the report form and of a submission for the unit with the most assignments, over the real HTTP server.
 import { serve } from '@hono/node-server';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -16,95 +16,95 @@ import { openDb } from '../../db/client.ts';
 import { systemClock } from '../../api/lib/clock.ts';
 
 const RUNS = 30;
-const dataDir = mkdtempSync(join(tmpdir(), 'duban-bench-'));
-const config = loadConfig({ DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'none'), SECURE_COOKIES: '0' });
-const db = openDb(config.dbFile);
-const setupCtx = { db, config, clock: systemClock('2020-01-22'), actor: null, ip: null };
-seedDirectory(setupCtx);
-await loadPlan2020(setupCtx);
-await createDemoAccounts(setupCtx);
-const history = loadDemoHistory(setupCtx, config.demoDate)!;
-db.$client.pragma('wal_checkpoint(TRUNCATE)');
-const dbBytes = statSync(config.dbFile).size;
 
-const busiest = db.get<{ name: string; n: number }>(
-	sql`select u.name, count(*) as n from assignment a join unit u on u.id = a.unit_id group by u.id order by n desc limit 1`
-)!;
-await createUser(setupCtx, {
-	username: 'bench',
-	name: 'bench',
-	role: 'unit',
-	unitName: busiest.name,
-	password: 'Bench@2020x'
-});
+/** Returns the figures and leaves the demo database in place (its folder) for the next measurements. */
+export async function benchReporting() {
+	const dataDir = mkdtempSync(join(tmpdir(), 'duban-bench-'));
+	const config = loadConfig({ DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'none'), SECURE_COOKIES: '0' });
+	const db = openDb(config.dbFile);
+	const setupCtx = { db, config, clock: systemClock('2020-01-22'), actor: null, ip: null };
+	seedDirectory(setupCtx);
+	await loadPlan2020(setupCtx);
+	await createDemoAccounts(setupCtx);
+	const history = loadDemoHistory(setupCtx, config.demoDate)!;
+	db.$client.pragma('wal_checkpoint(TRUNCATE)');
+	const dbBytes = statSync(config.dbFile).size;
 
-const app = createApp({ db, config, clock: appClock(config, db) });
-const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-await new Promise((r) => server.once('listening', r));
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
-const login = await fetch(`${base}/auth/login`, {
-	method: 'POST',
-	headers: { 'content-type': 'application/json' },
-	body: JSON.stringify({ username: 'bench', password: 'Bench@2020x' })
-});
-const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
-const headers = { cookie, 'content-type': 'application/json' };
+	const busiest = db.get<{ name: string; n: number }>(
+		sql`select u.name, count(*) as n from assignment a join unit u on u.id = a.unit_id group by u.id order by n desc limit 1`
+	)!;
+	await createUser(setupCtx, {
+		username: 'bench',
+		name: 'bench',
+		role: 'unit',
+		unitName: busiest.name,
+		password: 'Bench@2020x'
+	});
 
-async function timed(fn: () => Promise<Response>) {
-	const t = performance.now();
-	const res = await fn();
-	await res.arrayBuffer();
-	if (!res.ok) throw new Error(`HTTP ${res.status}`);
-	return performance.now() - t;
-}
-const stats = (xs: number[]) => {
-	const s = [...xs].sort((a, b) => a - b);
-	return { median: s[Math.floor(s.length / 2)]!, p95: s[Math.floor(s.length * 0.95)]! };
-};
+	const app = createApp({ db, config, clock: appClock(config, db) });
+	const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+	await new Promise((r) => server.once('listening', r));
+	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+	const login = await fetch(`${base}/auth/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ username: 'bench', password: 'Bench@2020x' })
+	});
+	const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+	const headers = { cookie, 'content-type': 'application/json' };
 
-const formTimes: number[] = [];
-for (let i = 0; i < RUNS; i++)
-	formTimes.push(await timed(() => fetch(`${base}/reports/mine/2020-10`, { headers })));
-
-// Each submission is a different month, so each is a real first submission of a full form.
-const submitTimes: number[] = [];
-for (let m = 1; m <= 12 && submitTimes.length < 8; m++) {
-	const period = `2021-${String(m).padStart(2, '0')}`;
-	const form = (await (await fetch(`${base}/reports/mine/${period}`, { headers })).json()) as {
-		items: { indicatorId: number }[];
+	async function timed(fn: () => Promise<Response>) {
+		const t = performance.now();
+		const res = await fn();
+		await res.arrayBuffer();
+		if (!res.ok) throw new Error(`HTTP ${res.status}`);
+		return performance.now() - t;
+	}
+	const stats = (xs: number[]) => {
+		const s = [...xs].sort((a, b) => a - b);
+		return { median: s[Math.floor(s.length / 2)]!, p95: s[Math.floor(s.length * 0.95)]! };
 	};
-	const items = form.items.map((i) => ({
-		indicatorId: i.indicatorId,
-		progressStatus: 'on_track',
-		percent: 50,
-		progress: '本月进展正常',
-		nextSteps: '继续推进'
-	}));
-	submitTimes.push(
-		await timed(() =>
-			fetch(`${base}/reports/mine/${period}/submit`, {
-				method: 'POST',
-				headers,
-				body: JSON.stringify({ version: null, items })
-			})
-		)
-	);
-}
 
-const figures = {
-	demo_history_load_ms: history.ms,
-	demo_reports: history.reports,
-	db_size_mb: Math.round((dbBytes / 1024 / 1024) * 10) / 10,
-	busiest_unit_assignments: busiest.n,
-	report_form_median_ms: Math.round(stats(formTimes).median * 10) / 10,
-	report_form_p95_ms: Math.round(stats(formTimes).p95 * 10) / 10,
-	report_submit_median_ms: Math.round(stats(submitTimes).median * 10) / 10,
-	report_submit_p95_ms: Math.round(stats(submitTimes).p95 * 10) / 10
-};
-console.log(
-	`reporting (${busiest.name}, ${busiest.n} assignments, ${RUNS} form loads, ${submitTimes.length} submissions):`
-);
-console.log(JSON.stringify(figures));
-server.close();
-db.$client.close();
-rmSync(dataDir, { recursive: true, force: true });
+	const formTimes: number[] = [];
+	for (let i = 0; i < RUNS; i++)
+		formTimes.push(await timed(() => fetch(`${base}/reports/mine/2020-10`, { headers })));
+
+	// Each submission is a different month, so each is a real first submission of a full form.
+	const submitTimes: number[] = [];
+	for (let m = 1; m <= 12 && submitTimes.length < 8; m++) {
+		const period = `2021-${String(m).padStart(2, '0')}`;
+		const form = (await (await fetch(`${base}/reports/mine/${period}`, { headers })).json()) as {
+			items: { indicatorId: number }[];
+		};
+		const items = form.items.map((i) => ({
+			indicatorId: i.indicatorId,
+			progressStatus: 'on_track',
+			percent: 50,
+			progress: '本月进展正常',
+			nextSteps: '继续推进'
+		}));
+		submitTimes.push(
+			await timed(() =>
+				fetch(`${base}/reports/mine/${period}/submit`, {
+					method: 'POST',
+					headers,
+					body: JSON.stringify({ version: null, items })
+				})
+			)
+		);
+	}
+
+	const figures = {
+		demo_history_load_ms: history.ms,
+		demo_reports: history.reports,
+		db_size_mb: Math.round((dbBytes / 1024 / 1024) * 10) / 10,
+		busiest_unit_assignments: busiest.n,
+		report_form_median_ms: Math.round(stats(formTimes).median * 10) / 10,
+		report_form_p95_ms: Math.round(stats(formTimes).p95 * 10) / 10,
+		report_submit_median_ms: Math.round(stats(submitTimes).median * 10) / 10,
+		report_submit_p95_ms: Math.round(stats(submitTimes).p95 * 10) / 10
+	};
+	server.close();
+	db.$client.close();
+	return { figures, dataDir };
+}

@@ -1,0 +1,44 @@
+// Mails per second from the outbox through the sender job to a real SMTP server on 127.0.0.1.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../api/config.ts';
+import { openDb } from '../../db/client.ts';
+import { smtpMailer } from '../../api/lib/mailer.ts';
+import { enqueueMail, sendQueued } from '../../api/services/mail.ts';
+import { getSettings } from '../../api/services/settings.ts';
+import { startSmtp } from '../support/smtp.ts';
+
+export async function benchMail(count = 500) {
+	const dataDir = mkdtempSync(join(tmpdir(), 'duban-mail-'));
+	const config = loadConfig({ DATA_DIR: dataDir });
+	const db = openDb(config.dbFile);
+	const smtp = await startSmtp();
+	const now = new Date();
+	db.transaction((tx) => {
+		for (let i = 0; i < count; i++) {
+			enqueueMail(
+				tx,
+				{
+					dedupeKey: `bench|${i}`,
+					recipient: `unit${i}@duban.test`,
+					subject: `【督办提醒】测试单位${i} 待办 3 项`,
+					text: '正文'.repeat(200),
+					html: `<p>${'正文'.repeat(200)}</p>`
+				},
+				now
+			);
+		}
+	});
+	const mailer = smtpMailer(smtp.url)!;
+	const started = performance.now();
+	let sent = 0;
+	while (sent < count)
+		sent += (await sendQueued({ db, now, mailer, from: config.mailFrom, settings: getSettings(db) })).sent;
+	const seconds = (performance.now() - started) / 1000;
+	mailer.close();
+	await smtp.stop();
+	db.$client.close();
+	rmSync(dataDir, { recursive: true, force: true });
+	return { mails: count, received: smtp.received.length, mails_per_second: Math.round(count / seconds) };
+}

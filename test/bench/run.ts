@@ -1,0 +1,62 @@
+// npm run bench: builds the demo and the synthetic province-wide databases, measures, and ends with one
+// JSON line of every figure (name → number, units in the names).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../api/config.ts';
+import { benchReporting } from './reporting.ts';
+import { benchMail } from './mail.ts';
+import { buildSynthetic } from './synthetic.ts';
+
+const started = performance.now();
+const figures: Record<string, number> = {};
+const phase = (name: string, dataDir: string, arg?: string) => {
+	const out = execFileSync(
+		process.execPath,
+		[new URL('./phase.ts', import.meta.url).pathname, name, dataDir, ...(arg ? [arg] : [])],
+		{ encoding: 'utf8' }
+	);
+	return JSON.parse(out.trim().split('\n').at(-1)!) as { ms: number; peak_rss_mb: number };
+};
+
+console.log('== reporting on the demo data');
+const demo = await benchReporting();
+console.log(JSON.stringify(demo.figures));
+Object.assign(figures, demo.figures);
+
+console.log('== alert engine on the demo data');
+const demoDaily = phase('daily', demo.dataDir, '2020-10-15');
+const demoReplay = phase('replay', demo.dataDir);
+console.log(JSON.stringify({ demoDaily, demoReplay }));
+Object.assign(figures, {
+	demo_daily_ms: demoDaily.ms,
+	demo_daily_peak_rss_mb: demoDaily.peak_rss_mb,
+	demo_replay_year_ms: demoReplay.ms,
+	demo_replay_year_peak_rss_mb: demoReplay.peak_rss_mb
+});
+rmSync(demo.dataDir, { recursive: true, force: true });
+
+console.log('== synthetic province-wide volume');
+const synDir = mkdtempSync(join(tmpdir(), 'duban-syn-'));
+const syn = buildSynthetic(loadConfig({ DATA_DIR: synDir }));
+console.log(JSON.stringify(syn));
+const first = phase('daily', synDir, '2021-01-15');
+const steady = phase('daily', synDir, '2021-01-16');
+console.log(JSON.stringify({ first, steady }));
+Object.assign(figures, {
+	synthetic_report_items: syn.reportItems,
+	synthetic_build_ms: syn.buildMs,
+	synthetic_daily_first_ms: first.ms,
+	synthetic_daily_ms: steady.ms,
+	synthetic_daily_peak_rss_mb: steady.peak_rss_mb
+});
+rmSync(synDir, { recursive: true, force: true });
+
+console.log('== mail sender to a local SMTP server');
+const mail = await benchMail();
+console.log(JSON.stringify(mail));
+figures.mails_per_second = mail.mails_per_second;
+
+figures.bench_total_s = Math.round((performance.now() - started) / 1000);
+console.log(JSON.stringify(figures));
