@@ -30,11 +30,15 @@ ensure_deps() {
 }
 
 # Playwright drives the system's Chromium (it cannot download its own browser here): Debian's package.
+# Chinese fonts too, or screenshots show boxes instead of characters.
 ensure_chromium() {
 	export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
-	[ -x "$CHROMIUM_PATH" ] && return 0
-	echo "安装 Chromium (apt-get install chromium) …" >&2
+	local packages=()
+	[ -x "$CHROMIUM_PATH" ] || packages+=(chromium)
+	fc-list :lang=zh 2>/dev/null | grep -q . || packages+=(fonts-noto-cjk)
+	[ ${#packages[@]} -eq 0 ] && return 0
+	echo "安装 ${packages[*]} (apt-get) …" >&2
 	local sudo=""
 	[ "$(id -u)" = 0 ] || sudo="sudo"
-	$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+	$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
 }

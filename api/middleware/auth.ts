@@ -21,7 +21,8 @@ export function setSessionCookie(c: Context<Env>, token: string, expiresAt: Date
 		sameSite: 'Lax',
 		secure: isHttps(c),
 		path: '/',
-		expires: expiresAt
+		// A relative lifetime: the application's clock may run on a replayed date, the browser's does not.
+		maxAge: Math.max(1, Math.floor((expiresAt.getTime() - c.var.deps.clock.now().getTime()) / 1000))
 	});
 }
 

@@ -4,7 +4,6 @@ import {
 	unit,
 	urgeNotice,
 	urgeNoticeIndicator,
-	user,
 	type NoticeLevel
 } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
@@ -127,9 +126,10 @@ export function acknowledgeNotice(ctx: ServiceContext, id: number) {
 	return getNotice(ctx, id);
 }
 
+// Written out: drizzle drops the table prefix of outer columns inside a select-list subquery.
 const acknowledger = sql<
 	string | null
->`(select name from ${user} where ${user.id} = ${urgeNotice.acknowledgedBy})`;
+>`(select u.name from "user" u where u.id = "urge_notice"."acknowledged_by")`;
 
 function noticeRows(
 	ctx: ServiceContext,

@@ -54,8 +54,9 @@ export function listReports(ctx: ServiceContext, f: ReportFilter) {
 			unitId: unit.id,
 			unitName: unit.name,
 			unitKind: unit.kind,
-			items: sql<number>`(select count(*) from ${reportItem} where ${reportItem.reportId} = ${report.id})`,
-			returnedItems: sql<number>`(select count(*) from ${reportItem} where ${reportItem.reportId} = ${report.id} and ${reportItem.returnReason} is not null)`
+			// Written out: drizzle drops the table prefix of outer columns inside a select-list subquery.
+			items: sql<number>`(select count(*) from report_item ri where ri.report_id = "report"."id")`,
+			returnedItems: sql<number>`(select count(*) from report_item ri where ri.report_id = "report"."id" and ri.return_reason is not null)`
 		})
 		.from(report)
 		.innerJoin(unit, eq(unit.id, report.unitId))

@@ -17,6 +17,13 @@ export const SETTINGS = z.object({
 	/** After this many overdue reminders the office digest asks for an urge notice. */
 	escalateAfterReminders: z.number().int().min(1).max(10).default(2),
 	mailMaxAttempts: z.number().int().min(1).max(20).default(6),
+	/** Unit score for a month: 100 minus these per missing report, late report, red lead and red co indicator. */
+	scoreMissingReport: z.number().min(0).max(100).default(10),
+	scoreLateReport: z.number().min(0).max(100).default(3),
+	scoreRedLead: z.number().min(0).max(100).default(5),
+	scoreRedCo: z.number().min(0).max(100).default(2),
+	/** The office that issues bulletins (通报) and urge notices. */
+	officeName: z.string().default('省推进政府数字化转型联席会议办公室'),
 	/** Set when demo data was loaded: the simulated history runs up to this day, the demo's "today". */
 	demoDate: z.iso.date().nullable().default(null)
 });

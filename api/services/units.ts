@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import { assignment, unit, unitGroup } from '../../db/schema/index.ts';
+import { unit, unitGroup } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 
 /** The unit directory is not secret: every signed-in user may read names and kinds. */
@@ -9,7 +9,8 @@ export function listUnits(ctx: ServiceContext) {
 			id: unit.id,
 			name: unit.name,
 			kind: unit.kind,
-			assignments: sql<number>`(select count(*) from ${assignment} where ${assignment.unitId} = ${unit.id})`
+			// Written out: drizzle drops the table prefix of outer columns inside a select-list subquery.
+			assignments: sql<number>`(select count(*) from assignment a where a.unit_id = "unit"."id")`
 		})
 		.from(unit)
 		.orderBy(asc(unit.position), asc(unit.id))

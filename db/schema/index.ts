@@ -7,3 +7,4 @@ export * from './report.ts';
 export * from './request.ts';
 export * from './attachment.ts';
 export * from './alert.ts';
+export * from './score.ts';

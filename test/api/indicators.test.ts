@@ -99,6 +99,10 @@ describe('a unit user sees only its own unit', () => {
 				query
 			).toBe(true);
 		}
+		const units = (await office.get('/api/v1/units')).data.items;
+		const counts = Object.fromEntries(units.map((u: any) => [u.name, u.assignments]));
+		expect(counts['省市场监管局']).toBe(1);
+		expect(counts['省大数据局']).toBe(2);
 		const plans = await unit.get('/api/v1/plans');
 		expect(plans.data.items.find((p: { id: number }) => p.id === planId).indicators).toBe(1);
 	});

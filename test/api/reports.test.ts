@@ -94,7 +94,11 @@ describe('monthly report lifecycle', () => {
 		expect(editAfterSubmit.status).toBe(409);
 
 		const queue = await office.get('/api/v1/reports?period=2020-03&status=submitted');
-		expect(queue.data.items.map((r: any) => r.id)).toContain(reportId);
+		expect(queue.data.items.find((r: any) => r.id === reportId)).toMatchObject({
+			items: 2,
+			returnedItems: 0,
+			unit: { name: '省经信厅' }
+		});
 
 		const returned = await office.post(`/api/v1/reports/${reportId}/return`, {
 			reason: '请补充量化数据',

@@ -1,0 +1,54 @@
+import { hc, type ClientResponse } from 'hono/client';
+import type { AppType } from '../../../api/app.ts';
+
+/** The one way the front end talks to the API: the typed Hono client over same-origin fetch. */
+export const api = hc<AppType>('/api/v1', { init: { credentials: 'same-origin' } });
+
+export type ApiErrorBody = { error: { code: string; message: string; details?: unknown } };
+
+export class ApiFailure extends Error {
+	readonly status: number;
+	readonly body: ApiErrorBody['error'];
+	constructor(status: number, body: ApiErrorBody['error']) {
+		super(body.message);
+		this.status = status;
+		this.body = body;
+	}
+}
+
+/** Awaits a client call and returns its JSON, or throws ApiFailure with the server's Chinese message. */
+export async function call<T>(request: Promise<ClientResponse<T>>): Promise<T> {
+	const res = await request;
+	if (res.ok) return (await res.json()) as T;
+	let body: ApiErrorBody['error'] = { code: 'internal', message: `请求失败（${res.status}）` };
+	try {
+		body = ((await res.json()) as ApiErrorBody).error ?? body;
+	} catch {
+		/* not JSON: keep the generic message */
+	}
+	if (res.status === 401 && typeof window !== 'undefined' && !location.pathname.startsWith('/login')) {
+		location.href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+	}
+	throw new ApiFailure(res.status, body);
+}
+
+/** Download address of a plan export (a plain link, so the browser saves the file). */
+export function exportUrl(planId: number, format: 'xlsx' | 'csv' | 'json' = 'xlsx'): string {
+	return `/api/v1/plans/${planId}/export?format=${format}`;
+}
+
+/** A person-readable message for any failure: the server's message plus each invalid field's reason. */
+export function errorText(err: unknown): string {
+	if (err instanceof ApiFailure) {
+		const details = err.body.details;
+		if (Array.isArray(details)) {
+			const reasons = details
+				.map((d) => (d && typeof d === 'object' && 'message' in d ? String(d.message) : ''))
+				.filter(Boolean);
+			if (reasons.length) return `${err.message}：${[...new Set(reasons)].join('；')}`;
+		}
+		return err.message;
+	}
+	if (err instanceof TypeError) return '无法连接服务器，请检查网络后重试';
+	return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,100 @@
+import { locale, t } from './i18n/index.svelte.ts';
+import type { IndicatorUnit, Role, Target } from './types.ts';
+
+export function roleLabel(role: Role): string {
+	return t(`role.${role}`);
+}
+
+const OPS: Record<string, string> = { '>=': '≥', '>': '>', '=': '=', '<=': '≤', '<': '<' };
+export const opSymbol = (op: string) => OPS[op] ?? op;
+
+/** 1200000 with no unit reads as 120万 in Chinese, as the plan writes it. */
+export function formatValue(value: number, unit: string): string {
+	if (locale.current === 'zh' && !unit && value >= 10_000 && value % 100 === 0) {
+		return `${(value / 10_000).toLocaleString('zh-CN')}万`;
+	}
+	return `${value.toLocaleString(locale.current === 'zh' ? 'zh-CN' : 'en')}${unit}`;
+}
+
+/** “日活跃用户数 ≥ 120万” */
+export function targetText(target: Target): string {
+	return `${target.label} ${opSymbol(target.op)} ${formatValue(target.value, target.unit)}`;
+}
+
+/** Today's calendar date in Asia/Shanghai, as YYYY-MM-DD. */
+export function todayIso(now = new Date()): string {
+	return new Intl.DateTimeFormat('en-CA', {
+		timeZone: 'Asia/Shanghai',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit'
+	}).format(now);
+}
+
+const dayNumber = (iso: string) => {
+	const [y, m, d] = iso.split('-').map(Number);
+	return Date.UTC(y!, m! - 1, d!) / 86_400_000;
+};
+
+/** Whole days from `from` to `to` (both YYYY-MM-DD); negative when `to` is in the past. */
+export function daysBetween(from: string, to: string): number {
+	return Math.round(dayNumber(to) - dayNumber(from));
+}
+
+export type DueState = { kind: 'overdue' | 'today' | 'soon' | 'later' | 'none'; days: number; text: string };
+
+/** How far a due date is from today, in words and as a status for colours. */
+export function dueState(dueOn: string | null, today = todayIso(), completed = false): DueState {
+	if (!dueOn) return { kind: 'none', days: 0, text: t('due.none') };
+	const days = daysBetween(today, dueOn);
+	if (completed) return { kind: 'later', days, text: t('status.completed') };
+	if (days < 0) return { kind: 'overdue', days, text: t('due.overdue', { n: -days }) };
+	if (days === 0) return { kind: 'today', days, text: t('due.today') };
+	return { kind: days <= 15 ? 'soon' : 'later', days, text: t('due.left', { n: days }) };
+}
+
+/** Last day of a YYYY-MM month. */
+export function monthRange(month: string): { from: string; to: string } {
+	const [y, m] = month.split('-').map(Number);
+	const last = new Date(Date.UTC(y!, m!, 0)).getUTCDate();
+	return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` };
+}
+
+export type UnitEntry =
+	{ type: 'unit'; unit: IndicatorUnit } | { type: 'group'; name: string; units: IndicatorUnit[] };
+
+/**
+ * Units in the order the table lists them, with the members of a large group (各设区市政府 → 11 cities)
+ * folded into one entry so a row stays short. Small groups (a resolved 省级有关单位) stay expanded.
+ */
+export function foldUnits(units: IndicatorUnit[], minGroup = 4): UnitEntry[] {
+	const byGroup = new Map<string, IndicatorUnit[]>();
+	for (const u of units) if (u.via) byGroup.set(u.via, [...(byGroup.get(u.via) ?? []), u]);
+	const out: UnitEntry[] = [];
+	const emitted = new Set<string>();
+	for (const u of units) {
+		const members = u.via ? byGroup.get(u.via)! : null;
+		if (!members || members.length < minGroup) out.push({ type: 'unit', unit: u });
+		else if (!emitted.has(u.via!)) {
+			emitted.add(u.via!);
+			out.push({ type: 'group', name: u.via!, units: members });
+		}
+	}
+	return out;
+}
+
+const CN_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/** 1 → 一, 12 → 十二, 21 → 二十一 (section numbers as the plan prints them). */
+export function chineseNumber(n: number): string {
+	if (n < 10) return CN_DIGITS[n]!;
+	if (n < 20) return `十${n % 10 ? CN_DIGITS[n % 10] : ''}`;
+	if (n < 100) return `${CN_DIGITS[Math.floor(n / 10)]}十${n % 10 ? CN_DIGITS[n % 10] : ''}`;
+	return String(n);
+}
+
+/** “一、” for a first-level section and “（一）” for a second-level one; 1. / (1) in English. */
+export function sectionMark(level: 1 | 2, index: number): string {
+	if (locale.current === 'en') return level === 1 ? `${index}.` : `(${index})`;
+	return level === 1 ? `${chineseNumber(index)}、` : `（${chineseNumber(index)}）`;
+}

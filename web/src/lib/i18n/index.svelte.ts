@@ -1,0 +1,51 @@
+import { en } from './en.ts';
+import { zh, type MessageKey } from './zh.ts';
+
+export type Locale = 'zh' | 'en';
+export type { MessageKey };
+
+const catalogues = { zh, en } as const;
+const STORAGE_KEY = 'duban.locale';
+
+function initialLocale(): Locale {
+	try {
+		return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh';
+	} catch {
+		return 'zh';
+	}
+}
+
+let current = $state<Locale>(typeof localStorage === 'undefined' ? 'zh' : initialLocale());
+
+/** The chosen language; reading it inside a template or effect makes that reactive. */
+export const locale = {
+	get current(): Locale {
+		return current;
+	},
+	set(next: Locale) {
+		current = next;
+		try {
+			localStorage.setItem(STORAGE_KEY, next);
+		} catch {
+			/* private mode: keep it for this page only */
+		}
+		if (typeof document !== 'undefined') document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
+	}
+};
+
+/** Looks a message up in the current catalogue and fills in `{name}` parameters. */
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+	const text: string = catalogues[current][key] ?? zh[key] ?? key;
+	if (!params) return text;
+	return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+/** “标签：” in Chinese, “Label: ” in English. */
+export function colon(): string {
+	return current === 'zh' ? '：' : ': ';
+}
+
+/** “（注）” in Chinese, “ (note)” in English. */
+export function paren(text: string | number): string {
+	return current === 'zh' ? `（${text}）` : ` (${text})`;
+}

@@ -1,0 +1,56 @@
+import type { ReadonlyURLSearchParams } from '$app/state';
+import { monthRange } from '#lib/format.ts';
+
+/** The plan page's filters, as kept in the URL query so a filtered view can be shared. */
+export type Filters = {
+	section: string;
+	unit: string;
+	month: string;
+	unresolved: boolean;
+	q: string;
+};
+
+export const PAGE_SIZE = 200;
+
+export function readFilters(params: ReadonlyURLSearchParams): Filters & { page: number } {
+	const month = params.get('month') ?? '';
+	return {
+		section: /^\d+$/.test(params.get('section') ?? '') ? params.get('section')! : '',
+		unit: /^\d+$/.test(params.get('unit') ?? '') ? params.get('unit')! : '',
+		month: /^\d{4}-(0[1-9]|1[0-2])$/.test(month) ? month : '',
+		unresolved: params.get('unresolved') === '1',
+		q: (params.get('q') ?? '').slice(0, 100),
+		page: Math.max(1, Number(params.get('page')) || 1)
+	};
+}
+
+/** Writes changed filters into a copy of the query; any filter change goes back to page 1. */
+export function writeFilters(params: ReadonlyURLSearchParams, patch: Partial<Filters> & { page?: number }) {
+	const next = new URLSearchParams(params.toString());
+	for (const [key, value] of Object.entries(patch)) {
+		const text = typeof value === 'boolean' ? (value ? '1' : '') : String(value ?? '');
+		if (text && !(key === 'page' && text === '1')) next.set(key, text);
+		else next.delete(key);
+	}
+	if (!('page' in patch)) next.delete('page');
+	return next;
+}
+
+/** The /indicators query for a plan and its filters (all values as strings, as the URL carries them). */
+export function indicatorQuery(planId: number, f: Filters & { page: number }) {
+	const query: Record<string, string> = {
+		planId: String(planId),
+		page: String(f.page),
+		pageSize: String(PAGE_SIZE)
+	};
+	if (f.section) query.sectionId = f.section;
+	if (f.unit) query.unitId = f.unit;
+	if (f.month) {
+		const { from, to } = monthRange(f.month);
+		query.dueFrom = from;
+		query.dueTo = to;
+	}
+	if (f.unresolved) query.unresolved = '1';
+	if (f.q) query.q = f.q;
+	return query;
+}
