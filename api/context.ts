@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './lib/clock.ts';
+import type { Mailer } from './lib/mailer.ts';
 import type { Role } from '../db/schema/index.ts';
 
 export type Actor = {
@@ -11,10 +12,11 @@ export type Actor = {
 	unit: { id: number; name: string } | null;
 };
 
-export type Deps = { db: Db; clock: Clock; config: Config };
+/** `mailer` is null when no SMTP is configured: mail then waits in the outbox. */
+export type Deps = { db: Db; clock: Clock; config: Config; mailer: Mailer | null };
 
 /** What every service verb receives: the dependencies plus who is asking and from where. */
-export type ServiceContext = Deps & { actor: Actor | null; ip: string | null };
+export type ServiceContext = Omit<Deps, 'mailer'> & { actor: Actor | null; ip: string | null };
 
 export type Env = {
 	Variables: {

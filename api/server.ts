@@ -12,14 +12,14 @@ export async function startServer() {
 	const config = loadConfig();
 	const db = openDb(config.dbFile);
 	const clock = appClock(config, db);
-	const app = createApp({ db, clock, config });
+	const mailer = smtpMailer(config.smtpUrl);
+	const app = createApp({ db, clock, config, mailer });
 	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
 		const ms = Math.round(performance.now() - startedAt);
 		console.log(
 			`督办 Duban 已启动: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}  (数据目录 ${config.dataDir}，今日 ${clock.today()}，用时 ${ms} ms)`
 		);
 	});
-	const mailer = smtpMailer(config.smtpUrl);
 	const stopJobs = config.jobs ? await startScheduler({ db, clock, mailer, config }) : null;
 	const shutdown = async () => {
 		await stopJobs?.();

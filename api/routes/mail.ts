@@ -4,7 +4,9 @@ import type { Env } from '../context.ts';
 import { idParam, paging } from './common.ts';
 import { doc, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
-import { getMail, listMail, retryMail } from '../services/mail.ts';
+import { getMail, listMail, retryMail, sendQueued } from '../services/mail.ts';
+import { getSettings } from '../services/settings.ts';
+import { ApiError } from '../errors.ts';
 import { listJobRuns } from '../services/job-runs.ts';
 
 const listQuery = z.object({
@@ -20,6 +22,14 @@ export const mailRoutes = new Hono<Env>()
 	.get('/jobs', doc('定时任务运行记录', ['mail']), requireRole('admin'), v('query', z.object(paging)), (c) =>
 		c.json(listJobRuns(svc(c), c.req.valid('query')), 200)
 	)
+	.post('/send-now', doc('立即发送队列中的邮件', ['mail']), requireRole('admin'), async (c) => {
+		const { db, clock, mailer, config } = c.var.deps;
+		if (!mailer) throw new ApiError('conflict', '尚未配置 SMTP（SMTP_URL），邮件保留在发件箱中');
+		return c.json(
+			await sendQueued({ db, now: clock.now(), mailer, from: config.mailFrom, settings: getSettings(db) }),
+			200
+		);
+	})
 	.get('/:id', doc('邮件内容', ['mail']), requireRole('admin'), v('param', idParam), (c) =>
 		c.json(getMail(svc(c), c.req.valid('param').id), 200)
 	)

@@ -1,11 +1,5 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import {
-	indicator,
-	unit,
-	urgeNotice,
-	urgeNoticeIndicator,
-	type NoticeLevel
-} from '../../db/schema/index.ts';
+import { indicator, unit, urgeNotice, urgeNoticeIndicator, type NoticeLevel } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { assertOffice } from './access.ts';

@@ -66,7 +66,10 @@ export async function createDemoAccounts(ctx: ServiceContext) {
 	const created: (typeof DEMO_ACCOUNTS)[number][] = [];
 	for (const account of DEMO_ACCOUNTS) {
 		if (ctx.db.select({ id: user.id }).from(user).where(eq(user.username, account.username)).get()) continue;
-		await createUser({ ...ctx, actor: null }, { ...account, password: DEMO_PASSWORD });
+		await createUser(
+			{ ...ctx, actor: null },
+			{ ...account, email: `${account.username}@demo.duban.local`, password: DEMO_PASSWORD }
+		);
 		created.push(account);
 	}
 	return created;

@@ -41,7 +41,7 @@ export async function benchReporting() {
 		password: 'Bench@2020x'
 	});
 
-	const app = createApp({ db, config, clock: appClock(config, db) });
+	const app = createApp({ db, config, clock: appClock(config, db), mailer: null });
 	const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
 	await new Promise((r) => server.once('listening', r));
 	const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;

@@ -1,13 +1,17 @@
-// Starts the real server for the browser tests on a fresh data folder with the 2020 plan and demo accounts.
+// Starts the real server for the browser tests on a fresh data folder with the 2020 plan, the demo
+// accounts and history, and a real SMTP server on 127.0.0.1 that receives its mail.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSmtp } from '../support/smtp.ts';
 
+const smtp = await startSmtp();
 process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'duban-e2e-'));
 process.env.PORT = process.env.E2E_PORT ?? '4173';
 process.env.HOST = '127.0.0.1';
 process.env.DUBAN_DEMO = '1';
 process.env.SECURE_COOKIES = '0';
+process.env.SMTP_URL = smtp.url;
 
 const { cliContext } = await import('../../api/cli/context.ts');
 const { runInit } = await import('../../api/cli/init.ts');
@@ -15,4 +19,4 @@ const ctx = cliContext();
 await runInit(ctx, { demo: true });
 ctx.close();
 const { startServer } = await import('../../api/server.ts');
-startServer();
+await startServer();

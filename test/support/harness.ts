@@ -24,7 +24,7 @@ export async function startTestServer(opts: { start?: Date; env?: Record<string,
 	});
 	const db = openDb(config.dbFile);
 	const clock = manualClock(opts.start ?? new Date('2020-03-15T02:00:00Z'));
-	const deps = { db, clock, config };
+	const deps = { db, clock, config, mailer: null };
 	seedDirectory({ ...deps, actor: null, ip: null });
 	const app = createApp(deps);
 	const server: ServerType = await new Promise((resolve) => {
