@@ -23,6 +23,8 @@ import { attachmentRoutes } from './routes/attachments.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { mailRoutes } from './routes/mail.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { bulletinRoutes } from './routes/bulletins.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -61,7 +63,9 @@ function buildApi(deps: Deps) {
 		.route('/attachments', attachmentRoutes)
 		.route('/alerts', alertRoutes)
 		.route('/notifications', notificationRoutes)
-		.route('/mail', mailRoutes);
+		.route('/mail', mailRoutes)
+		.route('/dashboard', dashboardRoutes)
+		.route('/bulletins', bulletinRoutes);
 }
 
 export type AppType = ReturnType<typeof buildApi>;

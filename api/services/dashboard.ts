@@ -70,7 +70,7 @@ export function reportStatuses(
 	});
 }
 
-function countStatuses(status: Map<number, string>) {
+export function countStatuses(status: Map<number, string>) {
 	let onTime = 0;
 	let late = 0;
 	let missing = 0;
@@ -94,26 +94,31 @@ export function dashboardSummary(ctx: ServiceContext, f: DashboardFilter, day: s
 	assertSupervisor(ctx);
 	const today = ctx.clock.today();
 	if (day > today) throw new ApiError('bad_request', '只能查看今天及以前的情况');
-	const { indicators, assignments } = loadScope(ctx.db, f);
+	return summaryData(ctx.db, f, day, today);
+}
+
+/** The dashboard's figures for a day, without the caller check (bulletins use them too). */
+export function summaryData(db: Db, f: DashboardFilter, day: string, today: string) {
+	const { indicators, assignments } = loadScope(db, f);
 	const units = f.unitKind || f.unitId ? new Set(assignments.map((a) => a.unitId)) : null;
-	const { lights } = lightsOn(ctx.db, day, today);
+	const { lights } = lightsOn(db, day, today);
 	const lightOf = new Map(indicators.map((i) => [i.id, indicatorLight(i, day, lights, units)]));
 	const count = (l: IndicatorLight) => [...lightOf.values()].filter((x) => x === l).length;
 	const open = indicators.filter((i) => !(i.completedOn && i.completedOn <= day));
-	const dueDay = getSettings(ctx.db).reportDueDay;
+	const dueDay = getSettings(db).reportDueDay;
 	const period = lastDuePeriod(day, dueDay);
 
 	const year = Number(day.slice(0, 4));
 	const months = Array.from({ length: 12 }, (_, m) => `${year}-${String(m + 1).padStart(2, '0')}`);
 	const statuses = reportStatuses(
-		ctx.db,
+		db,
 		units,
 		f.planId,
 		day,
 		months.filter((p) => `${p}-01` <= day)
 	);
 	const thisPeriod =
-		statuses.find((s) => s.period === period) ?? reportStatuses(ctx.db, units, f.planId, day, [period])[0]!;
+		statuses.find((s) => s.period === period) ?? reportStatuses(db, units, f.planId, day, [period])[0]!;
 
 	const sections = new Map<
 		number,
@@ -185,14 +190,27 @@ export function dashboardList(
 	f: DashboardFilter,
 	day: string,
 	kind: ListKind,
-	sort: 'due' | '-due' | 'overdue',
+	sort: 'due' | '-due',
 	page: number,
 	pageSize: number
 ) {
 	assertSupervisor(ctx);
-	const { indicators, assignments } = loadScope(ctx.db, f);
+	return listData(ctx.db, f, day, ctx.clock.today(), kind, sort, page, pageSize);
+}
+
+export function listData(
+	db: Db,
+	f: DashboardFilter,
+	day: string,
+	today: string,
+	kind: ListKind,
+	sort: 'due' | '-due',
+	page: number,
+	pageSize: number
+) {
+	const { indicators, assignments } = loadScope(db, f);
 	const units = f.unitKind || f.unitId ? new Set(assignments.map((a) => a.unitId)) : null;
-	const { lights } = lightsOn(ctx.db, day, ctx.clock.today());
+	const { lights } = lightsOn(db, day, today);
 	const picked: (ScopeIndicator & { light: IndicatorLight })[] = [];
 	for (const i of indicators) {
 		const light = indicatorLight(i, day, lights, units);
@@ -232,11 +250,8 @@ export function dashboardList(
 			light: i.light,
 			daysOverdue: i.dueOn && i.dueOn < day ? daysBetween(i.dueOn, day) : 0,
 			units: (byIndicator.get(i.id) ?? [])
-				.filter(
-					(a) =>
-						lights.get(i.id)?.get(a.unitId) === (kind === 'red' ? 'red' : lights.get(i.id)?.get(a.unitId)) ||
-						kind === 'due_soon'
-				)
+				// On the red list, the units that are red; on the due-soon list, every unit concerned.
+				.filter((a) => kind === 'due_soon' || lights.get(i.id)?.get(a.unitId) === 'red')
 				.map((a) => ({ id: a.unitId, name: a.unitName, role: a.role }))
 		}))
 	};

@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { UNIT_KINDS } from '../../db/schema/index.ts';
+import type { Env } from '../context.ts';
+import { doc, v } from '../lib/validate.ts';
+import { requireAuth, svc } from '../middleware/auth.ts';
+import { dashboardList, dashboardSummary } from '../services/dashboard.ts';
+import { unitDashboard } from '../services/unit-dashboard.ts';
+import { unitRanking } from '../services/ranking.ts';
+import { paging, periodSchema } from './common.ts';
+
+const filter = {
+	asOf: z.iso.date('日期格式应为 YYYY-MM-DD').optional(),
+	planId: z.coerce.number().int().positive().optional(),
+	sectionId: z.coerce.number().int().positive().optional(),
+	unitKind: z.enum(UNIT_KINDS).optional(),
+	unitId: z.coerce.number().int().positive().optional()
+};
+const listQuery = z.object({
+	...filter,
+	kind: z.enum(['red', 'due_soon']).default('red'),
+	sort: z.enum(['due', '-due']).default('due'),
+	...paging
+});
+
+export const dashboardRoutes = new Hono<Env>()
+	.get(
+		'/summary',
+		doc('督查看板：总数、分领域、趋势、月报矩阵', ['dashboard']),
+		requireAuth,
+		v('query', z.object(filter)),
+		(c) => {
+			const { asOf, ...f } = c.req.valid('query');
+			return c.json(dashboardSummary(svc(c), f, asOf ?? c.var.deps.clock.today()), 200);
+		}
+	)
+	.get('/list', doc('红灯清单 / 临期清单', ['dashboard']), requireAuth, v('query', listQuery), (c) => {
+		const { asOf, kind, sort, page, pageSize, ...f } = c.req.valid('query');
+		return c.json(
+			dashboardList(svc(c), f, asOf ?? c.var.deps.clock.today(), kind, sort, page, pageSize),
+			200
+		);
+	})
+	.get(
+		'/ranking',
+		doc('单位月度得分排名', ['dashboard']),
+		requireAuth,
+		v('query', z.object({ period: periodSchema, unitKind: z.enum(UNIT_KINDS).optional() })),
+		(c) => {
+			const { period, unitKind } = c.req.valid('query');
+			return c.json(unitRanking(svc(c), period, unitKind), 200);
+		}
+	)
+	.get(
+		'/unit',
+		doc('单位看板（本单位）', ['dashboard']),
+		requireAuth,
+		v('query', z.object({ unitId: z.coerce.number().int().positive().optional() })),
+		(c) => c.json(unitDashboard(svc(c), c.req.valid('query').unitId), 200)
+	);

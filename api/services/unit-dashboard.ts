@@ -1,0 +1,40 @@
+import { sql } from 'drizzle-orm';
+import type { ServiceContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { addMonths, daysBetween } from '../lib/dates.ts';
+import { visibleOpenAlerts } from './alerts.ts';
+import { lastDuePeriod, reportStatuses } from './dashboard.ts';
+import { listNotices } from './notices.ts';
+import { unitScoreOf } from './ranking.ts';
+import { getSettings } from './settings.ts';
+
+/** A unit's own dashboard: its lights, deadlines ahead, report history, score and rank, notices. */
+export function unitDashboard(ctx: ServiceContext, requested?: number) {
+	const actor = ctx.actor!;
+	const unitId = actor.role === 'unit' ? actor.unit?.id : requested;
+	if (!unitId) throw new ApiError(actor.role === 'unit' ? 'forbidden' : 'bad_request', '请指定单位');
+	if (actor.role === 'admin') throw new ApiError('forbidden', '系统管理员不查看业务数据');
+	const today = ctx.clock.today();
+	const settings = getSettings(ctx.db);
+	const deadlines = ctx.db
+		.all<{ id: number; text: string; task: string; dueOn: string; role: 'lead' | 'co' }>(
+			sql`select i.id, i.text, t.title as task, i.due_on as dueOn, a.role from assignment a join indicator i on i.id = a.indicator_id join task t on t.id = i.task_id
+				where a.unit_id = ${unitId} and i.status = 'open' and i.due_on is not null order by i.due_on limit 50`
+		)
+		.map((d) => ({ ...d, daysLeft: daysBetween(today, d.dueOn) }));
+	const last = lastDuePeriod(today, settings.reportDueDay);
+	const periods = Array.from({ length: 12 }, (_, i) => addMonths(last, i - 11));
+	const history = reportStatuses(ctx.db, new Set([unitId]), undefined, today, periods).map((s) => ({
+		period: s.period,
+		status: s.status.get(unitId) ?? 'none'
+	}));
+	return {
+		unitId,
+		today,
+		alerts: visibleOpenAlerts(ctx, { unitId }),
+		deadlines,
+		history,
+		score: unitScoreOf(ctx.db, last, today, unitId),
+		notices: listNotices({ ...ctx }, { unitId, page: 1, pageSize: 10 }).items
+	};
+}

@@ -1,0 +1,206 @@
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../tasks/index.ts';
+import { importPlan, startTestServer, type Client, type TestServer } from '../support/harness.ts';
+
+/**
+ * A small world built by the test, so every dashboard figure can be counted independently:
+ * plan issued 2020-01-01; today is 2020-04-20.
+ *   A 按期完成  due 03-31, lead 省档案局→(省财政厅), completed 03-20
+ *   B 逾期完成  due 02-29, lead 省审计厅→(省水利厅), completed 03-10
+ *   C 红灯      due 03-31, lead 省商务厅, co 省水利厅 — open
+ *   D 临期      due 05-05, lead 省财政厅 — open (yellow: due within 15 days)
+ *   E 远期      due 12-31, lead 省商务厅 — open (green)
+ * March reports: 省财政厅 on time, 省商务厅 late, 省水利厅 missing.
+ */
+let s: TestServer;
+let office: Client;
+let ids: Record<string, number>;
+let planId: number;
+
+beforeAll(async () => {
+	s = await startTestServer({
+		start: new Date('2020-03-01T02:00:00Z'),
+		env: { SESSION_IDLE_MINUTES: '500000', SESSION_MAX_HOURS: '9000' }
+	});
+	office = await s.as('office');
+	const plan = await importPlan(
+		office,
+		[
+			['领域一', '子领域甲', '任务一', 'A按期完成', '2020年3月底前', '省财政厅'],
+			['领域一', '子领域甲', '任务一', 'B逾期完成', '2020年2月底前', '省水利厅'],
+			['领域一', '子领域乙', '任务二', 'C红灯', '2020年3月底前', '省商务厅、省水利厅'],
+			['领域二', '子领域丙', '任务三', 'D临期', '2020年5月5日前', '省财政厅'],
+			['领域二', '子领域丙', '任务三', 'E远期', '2020年12月底前', '省商务厅']
+		],
+		2020,
+		'2020-01-01'
+	);
+	ids = plan.ids;
+	planId = plan.planId;
+	const units = {
+		fin: await s.as('unit', '省财政厅'),
+		trade: await s.as('unit', '省商务厅'),
+		water: await s.as('unit', '省水利厅')
+	};
+	const complete = async (unit: Client, id: number, at: string) => {
+		s.clock.set(new Date(at));
+		const r = await unit.post('/api/v1/requests', { kind: 'completion', indicatorId: id, statement: '完成' });
+		await office.post(`/api/v1/requests/${r.data.id}/decide`, { approve: true });
+	};
+	await complete(units.water, ids['B逾期完成']!, '2020-03-10T02:00:00Z');
+	await complete(units.fin, ids['A按期完成']!, '2020-03-20T02:00:00Z');
+	const submit = async (unit: Client, at: string) => {
+		s.clock.set(new Date(at));
+		const form = (await unit.get('/api/v1/reports/mine/2020-03')).data;
+		const items = form.items.map((i: any) => ({
+			indicatorId: i.indicatorId,
+			progressStatus: 'on_track',
+			progress: '进展'
+		}));
+		const res = await unit.post('/api/v1/reports/mine/2020-03/submit', { version: null, items });
+		expect(res.status).toBe(200);
+	};
+	await submit(units.fin, '2020-03-30T02:00:00Z');
+	await submit(units.trade, '2020-04-03T02:00:00Z');
+	s.clock.set(new Date('2020-04-20T02:00:00Z'));
+	await runJob('daily', { ...s.deps, mailer: null }, s.clock.now());
+});
+afterAll(() => s.close());
+
+describe('office dashboard', () => {
+	it('every tile equals an independent count of the test’s data', async () => {
+		const res = await office.get(`/api/v1/dashboard/summary?planId=${planId}`);
+		expect(res.status).toBe(200);
+		expect(res.data.day).toBe('2020-04-20');
+		expect(res.data.tiles).toEqual({
+			indicators: 5,
+			completedOnTime: 1,
+			completedLate: 1,
+			inProgress: 3,
+			red: 1,
+			yellow: 1,
+			dueWithin30: 1,
+			reports: {
+				period: '2020-03',
+				due: '2020-03-31',
+				expected: 3,
+				onTime: 1,
+				late: 1,
+				missing: 1,
+				rate: 66.7
+			}
+		});
+		const top = res.data.sections.filter((x: any) => x.parentId === null).map((x: any) => [x.name, x.counts]);
+		expect(top).toEqual([
+			['领域一', { red: 1, yellow: 0, green: 0, completed_on_time: 1, completed_late: 1 }],
+			['领域二', { red: 0, yellow: 1, green: 1, completed_on_time: 0, completed_late: 0 }]
+		]);
+	});
+
+	it('the submission rate counts only units with an open assignment that month', async () => {
+		// In April 省水利厅 still has C open, 省财政厅 has D, 省商务厅 C and E: 3 expected. In May nothing changes.
+		// A unit whose only indicator was completed before the month is not expected: 省水利厅 in February had B (due 02-29, completed 03-10) — still expected.
+		const res = await office.get(`/api/v1/dashboard/summary?planId=${planId}`);
+		const matrix = res.data.matrix;
+		const row = (name: string) => matrix.rows.find((r: any) => r.unit.name === name).cells;
+		expect(matrix.periods).toEqual(['2020-01', '2020-02', '2020-03', '2020-04']);
+		expect(row('省财政厅')).toEqual(['missing', 'missing', 'on_time', 'not_due']);
+		expect(row('省商务厅')).toEqual(['missing', 'missing', 'late', 'not_due']);
+		expect(row('省水利厅')).toEqual(['missing', 'missing', 'missing', 'not_due']);
+		const trend = res.data.trend.find((t: any) => t.period === '2020-03');
+		expect(trend).toEqual({ period: '2020-03', completed: 2, overdue: 0, submissionRate: 66.7 });
+	});
+
+	it('an earlier day replays the lights of that day', async () => {
+		const res = await office.get(`/api/v1/dashboard/summary?planId=${planId}&asOf=2020-03-05`);
+		expect(res.data.tiles).toMatchObject({ completedOnTime: 0, completedLate: 0, inProgress: 5, red: 1 });
+		expect((await office.get(`/api/v1/dashboard/summary?asOf=2020-05-01`)).status).toBe(400);
+	});
+
+	it('the red list names the red indicator and its red units; the due-soon list the yellow one', async () => {
+		const red = (await office.get(`/api/v1/dashboard/list?planId=${planId}&kind=red`)).data;
+		expect(red.items.map((i: any) => [i.text, i.daysOverdue, i.units.map((u: any) => u.name)])).toEqual([
+			['C红灯', 20, ['省商务厅', '省水利厅']]
+		]);
+		const soon = (await office.get(`/api/v1/dashboard/list?planId=${planId}&kind=due_soon`)).data;
+		expect(soon.items.map((i: any) => i.text)).toEqual(['D临期']);
+	});
+
+	it('ranks units for a month by score, with the weights and counts behind it', async () => {
+		const res = await office.get('/api/v1/dashboard/ranking?period=2020-03');
+		expect(res.data.weights).toEqual({ missing: 10, late: 3, redLead: 5, redCo: 2 });
+		const mine = res.data.items.filter((r: any) =>
+			['省财政厅', '省商务厅', '省水利厅'].includes(r.unit.name)
+		);
+		// At the end of March: nothing overdue yet except B, completed 03-10 (so not red at 03-31).
+		expect(mine.map((r: any) => [r.unit.name, r.score, r.counts])).toEqual([
+			['省财政厅', 100, { missing: 0, late: 0, redLead: 0, redCo: 0 }],
+			['省商务厅', 97, { missing: 0, late: 1, redLead: 0, redCo: 0 }],
+			['省水利厅', 90, { missing: 1, late: 0, redLead: 0, redCo: 0 }]
+		]);
+		expect(res.data.final).toBe(false);
+		const ranks = mine.map((r: any) => r.rank);
+		expect(ranks[0]).toBeLessThan(ranks[1]);
+		expect(ranks[1]).toBeLessThan(ranks[2]);
+	});
+
+	it('units and admins cannot read the office dashboard', async () => {
+		const unit = await s.as('unit', '省财政厅');
+		expect((await unit.get('/api/v1/dashboard/summary')).status).toBe(403);
+		expect((await (await s.as('admin')).get('/api/v1/dashboard/ranking?period=2020-03')).status).toBe(403);
+		const own = (await unit.get('/api/v1/dashboard/unit')).data;
+		expect(own.deadlines.map((d: any) => d.text)).toEqual(['D临期']);
+	});
+});
+
+describe('bulletins', () => {
+	it('a month’s bulletin names the right units and numbers; edited, published, read by a unit; docx and xlsx open again', async () => {
+		const draft = await office.post('/api/v1/bulletins', { period: '2020-03' });
+		expect(draft.status).toBe(201);
+		const c = draft.data.content;
+		expect(c.title).toBe('关于2020年3月政府数字化转型工作进展情况的通报');
+		expect(c.asOf).toBe('2020-04-20');
+		expect(c.texts.overview).toContain('已完成 2 项（按期 1 项、逾期 1 项）');
+		expect(c.texts.overview).toContain('红灯 1 项');
+		expect(c.texts.overview).toContain('按时报送 1 个、逾期报送 1 个、未报送 1 个');
+		expect(c.texts.problems).toContain('省商务厅、省水利厅的 1 项指标已超过完成时限仍未办结');
+		expect(c.texts.problems).toContain('省水利厅未报送 2020-03 月报');
+		expect(c.tables.redList.map((r: any) => r.unit)).toEqual(['省商务厅', '省水利厅']);
+
+		const unit = await s.as('unit', '省财政厅');
+		expect((await unit.get(`/api/v1/bulletins/${draft.data.id}`)).status).toBe(404);
+		const edited = await office.request('PUT', `/api/v1/bulletins/${draft.data.id}`, {
+			texts: { units: '各单位总体按计划推进。' }
+		});
+		expect(edited.data.content.texts.units).toBe('各单位总体按计划推进。');
+		const published = await office.post(`/api/v1/bulletins/${draft.data.id}/publish`);
+		expect(published.data.number).toMatch(/^督查通报〔2020〕\d+号$/);
+		expect(
+			(await office.request('PUT', `/api/v1/bulletins/${draft.data.id}`, { texts: { units: '改' } })).status
+		).toBe(409);
+		const read = await unit.get(`/api/v1/bulletins/${draft.data.id}`);
+		expect(read.data.content.texts.units).toBe('各单位总体按计划推进。');
+
+		const docx = await unit.get(`/api/v1/bulletins/${draft.data.id}/export?format=docx`);
+		const xml = await (await JSZip.loadAsync(docx.data)).file('word/document.xml')!.async('string');
+		expect(xml).toContain('关于2020年3月政府数字化转型工作进展情况的通报');
+		expect(xml).toContain(published.data.number);
+		expect(xml).toContain('各单位总体按计划推进。');
+		expect(xml).toContain('附件3 红灯清单');
+		const xlsx = await unit.get(`/api/v1/bulletins/${draft.data.id}/export?format=xlsx`);
+		const wb = new ExcelJS.Workbook();
+		await wb.xlsx.load(xlsx.data);
+		expect(wb.worksheets.map((w) => w.name)).toEqual([
+			'分领域进展',
+			'各单位得分排名',
+			'红灯清单',
+			'月报报送情况',
+			'进展趋势'
+		]);
+		const redSheet = wb.getWorksheet('红灯清单')!;
+		expect(redSheet.getRow(3).getCell(1).value).toBe('省商务厅');
+		expect(redSheet.getRow(3).getCell(3).value).toBe('C红灯');
+	});
+});
