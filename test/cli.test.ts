@@ -160,6 +160,17 @@ describe('duban command line', () => {
 		expect(JSON.parse(run.stdout)).toMatchObject({ day: '2020-07-01', opened: 0, resolved: 0 });
 	});
 
+	it('bulletin produces the same document as the UI, as json, docx or xlsx', () => {
+		const json = duban(['bulletin', '--period', '2020-01', '--format', 'json']);
+		expect(json.status).toBe(0);
+		const content = JSON.parse(json.stdout);
+		expect(content.title).toBe('关于2020年1月政府数字化转型工作进展情况的通报');
+		expect(content.texts.overview).toContain('全省工作要点共 80 项指标');
+		const docx = join(dataDir, 'b.docx');
+		expect(duban(['bulletin', '--period', '2020-01', '--format', 'docx', '--out', docx]).status).toBe(0);
+		expect(readFileSync(docx).subarray(0, 2).toString()).toBe('PK');
+	});
+
 	it('explains usage errors', () => {
 		const res = duban(['import']);
 		expect(res.status).toBe(2);

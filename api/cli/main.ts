@@ -6,6 +6,7 @@ import { ROLES, type Role } from '../../db/schema/index.ts';
 import { cliContext, UsageError, type CliContext } from './context.ts';
 import { runInit } from './init.ts';
 import { alertsCommand, tasksCommand } from './tasks.ts';
+import { bulletinCommand } from './bulletin.ts';
 import { SYSTEM_OFFICE } from '../services/setup.ts';
 import { importTable } from '../services/imports.ts';
 import { createUser } from '../services/users.ts';
@@ -23,6 +24,7 @@ const USAGE = `用法 (usage):
   duban tasks replay --from YYYY-MM-DD --to YYYY-MM-DD [--json]
   duban tasks worker                        只运行定时任务（网页实例设 DUBAN_JOBS=0）
   duban alerts [--as-of YYYY-MM-DD] [--json]  评估并列出当前预警
+  duban bulletin --period YYYY-MM [--week YYYY-MM-DD] --format docx|xlsx|json [--out FILE]  生成通报
 数据目录取自环境变量 DATA_DIR（默认 ./data）。`;
 
 async function readStdin(): Promise<string> {
@@ -146,6 +148,7 @@ async function main(argv: string[]) {
 		else if (command === 'export') await exportCommand(ctx, rest);
 		else if (command === 'tasks') await tasksCommand(ctx, rest);
 		else if (command === 'alerts') alertsCommand(ctx, rest);
+		else if (command === 'bulletin') await bulletinCommand(ctx, rest);
 		else throw new UsageError(`未知命令：${argv.join(' ')}`);
 	} finally {
 		ctx.close();

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { flag, idParam, paging, periodSchema } from './common.ts';
 import { doc, v } from '../lib/validate.ts';
+import { contentDisposition } from '../lib/http.ts';
+import { exportIndicatorList } from '../services/exports.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { getIndicator, listIndicators } from '../services/indicators.ts';
 import { resolvePendingGroup } from '../services/pending-groups.ts';
@@ -32,6 +34,25 @@ const resolveBody = z.object({
 export const indicatorRoutes = new Hono<Env>()
 	.get('/', doc('指标列表（筛选、分页）', ['indicators']), requireAuth, v('query', indicatorListQuery), (c) =>
 		c.json(listIndicators(svc(c), c.req.valid('query')), 200)
+	)
+	.get(
+		'/export',
+		doc('导出指标清单（当前筛选条件，xlsx 或 csv）', ['indicators']),
+		requireAuth,
+		v(
+			'query',
+			indicatorListQuery
+				.omit({ page: true, pageSize: true })
+				.extend({ format: z.enum(['xlsx', 'csv']).default('xlsx') })
+		),
+		async (c) => {
+			const { format, ...f } = c.req.valid('query');
+			const file = await exportIndicatorList(svc(c), { ...f, page: 1, pageSize: 1 }, format);
+			return c.body(file.body, 200, {
+				'Content-Type': file.contentType,
+				'Content-Disposition': contentDisposition(file.name)
+			});
+		}
 	)
 	.get('/:id', doc('指标详情', ['indicators']), requireAuth, v('param', idParam), (c) =>
 		c.json(getIndicator(svc(c), c.req.valid('param').id), 200)

@@ -4,10 +4,12 @@ import { PROGRESS_STATUSES, REPORT_STATUSES, UNIT_KINDS } from '../../db/schema/
 import type { Env } from '../context.ts';
 import { flag, idParam, paging, periodSchema } from './common.ts';
 import { doc, v } from '../lib/validate.ts';
+import { contentDisposition } from '../lib/http.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { getReportForm, ownUnitId } from '../services/report-form.ts';
 import {
 	acceptReport,
+	exportReports,
 	compareVersions,
 	getReport,
 	listReports,
@@ -86,6 +88,25 @@ export const reportRoutes = new Hono<Env>()
 	)
 	.get('/', doc('月报列表（审核队列）', ['reports']), requireAuth, v('query', listQuery), (c) =>
 		c.json(listReports(svc(c), c.req.valid('query')), 200)
+	)
+	.get(
+		'/export',
+		doc('导出月报（当前筛选条件）', ['reports']),
+		requireAuth,
+		v(
+			'query',
+			listQuery
+				.omit({ page: true, pageSize: true })
+				.extend({ format: z.enum(['xlsx', 'csv']).default('xlsx') })
+		),
+		async (c) => {
+			const { format, ...f } = c.req.valid('query');
+			const file = await exportReports(svc(c), f, format);
+			return c.body(file.body, 200, {
+				'Content-Type': file.contentType,
+				'Content-Disposition': contentDisposition(file.name)
+			});
+		}
 	)
 	.get('/:id', doc('月报详情', ['reports']), requireAuth, v('param', idParam), (c) =>
 		c.json(getReport(svc(c), c.req.valid('param').id), 200)

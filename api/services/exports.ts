@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import type { ServiceContext } from '../context.ts';
 import { getPlan } from './plans.ts';
-import { listIndicators, type IndicatorView } from './indicators.ts';
+import { listIndicators, type IndicatorFilter, type IndicatorView } from './indicators.ts';
+import { csvText, tableFile } from '../lib/table-file.ts';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -48,10 +50,8 @@ export function toExportRow(view: IndicatorView): PlanExportRow {
 export const formatTarget = (t: PlanExportRow['targets'][number]) =>
 	`${t.label}${OPS[t.op]}${t.value}${t.unit}`;
 
-export function planRows(ctx: ServiceContext, planId: number): PlanExportRow[] {
-	return listIndicators(ctx, { planId, page: 1, pageSize: 1_000_000, sort: 'position' }).items.map(
-		toExportRow
-	);
+export function planViews(ctx: ServiceContext, planId: number): IndicatorView[] {
+	return listIndicators(ctx, { planId, page: 1, pageSize: 1_000_000, sort: 'position' }).items;
 }
 
 const CSV_HEADER = [
@@ -67,33 +67,115 @@ const CSV_HEADER = [
 	'targets'
 ];
 
-function csvField(value: string): string {
-	return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 /** UTF-8 with BOM so that Excel opens the Chinese text correctly. */
 export function toCsv(rows: PlanExportRow[]): string {
-	const lines = rows.map((r) =>
-		[
-			r.section1 ?? '',
-			r.section2 ?? '',
+	return csvText(
+		CSV_HEADER,
+		rows.map((r) => [
+			r.section1,
+			r.section2,
 			r.task,
 			r.indicator,
 			r.deadline_text,
-			r.due_on ?? '',
+			r.due_on,
 			r.lead_unit,
 			r.co_units.join('、'),
 			r.units_text,
 			r.targets.map(formatTarget).join('；')
-		]
-			.map(csvField)
-			.join(',')
+		])
 	);
-	return '\uFEFF' + [CSV_HEADER.join(','), ...lines].join('\r\n') + '\r\n';
 }
 
-/** The layout of the original table (merged section and task cells) with the parsed columns added. */
-export async function toXlsx(title: string, rows: PlanExportRow[]): Promise<Uint8Array<ArrayBuffer>> {
+/** The indicator list under the caller's current filter, as a download. */
+export async function exportIndicatorList(
+	ctx: ServiceContext,
+	filter: IndicatorFilter,
+	format: 'csv' | 'xlsx'
+) {
+	const views = listIndicators(ctx, { ...filter, page: 1, pageSize: 1_000_000 }).items;
+	const status = statusColumns(ctx, views);
+	const head = [
+		'一级领域',
+		'二级领域',
+		'工作任务',
+		'具体指标',
+		'完成时间',
+		'截止日期',
+		'原定日期',
+		'牵头单位',
+		'配合单位',
+		'状态',
+		'完成日期',
+		'最新进展'
+	];
+	const rows = views.map((v, i) => {
+		const r = toExportRow(v);
+		return [
+			r.section1,
+			r.section2,
+			r.task,
+			r.indicator,
+			r.deadline_text,
+			r.due_on,
+			status[i]!.originalDueOn,
+			r.lead_unit,
+			r.co_units.join('、'),
+			LIGHT_TEXT[v.light] ?? v.light,
+			status[i]!.completedOn,
+			status[i]!.latestProgress
+		];
+	});
+	return { ...(await tableFile(format, '指标清单', head, rows)), name: `指标清单.${format}` };
+}
+
+export type StatusColumns = {
+	light: string;
+	completedOn: string | null;
+	originalDueOn: string | null;
+	latestProgress: string;
+};
+
+export const LIGHT_TEXT: Record<string, string> = {
+	red: '红灯',
+	yellow: '黄灯',
+	green: '正常',
+	completed_on_time: '按期完成',
+	completed_late: '逾期完成'
+};
+
+const LIGHT_FILL: Record<string, string> = {
+	red: 'FFF4CCCC',
+	yellow: 'FFFFF2CC',
+	green: 'FFE2F0D9',
+	completed_on_time: 'FFDDEBF7',
+	completed_late: 'FFEDEDED'
+};
+
+/** Today's status of each indicator: light, completion date, original due date, the latest progress reported. */
+export function statusColumns(ctx: ServiceContext, views: IndicatorView[]): StatusColumns[] {
+	const latest = new Map(
+		ctx.db
+			.all<{ indicatorId: number; progress: string; period: string; unit: string }>(
+				sql`select ri.indicator_id as indicatorId, ri.progress, r.period, u.name as unit from report_item ri
+					join report r on r.id = ri.report_id join unit u on u.id = r.unit_id
+					where r.status in ('submitted', 'returned', 'accepted') and ri.progress <> ''
+					order by r.period, ri.role = 'lead', r.submitted_at`
+			)
+			.map((r) => [r.indicatorId, `${r.period} ${r.unit}：${r.progress}`])
+	);
+	return views.map((v) => ({
+		light: v.light,
+		completedOn: v.completedOn,
+		originalDueOn: v.originalDueOn,
+		latestProgress: latest.get(v.id) ?? ''
+	}));
+}
+
+export async function toXlsx(
+	title: string,
+	rows: PlanExportRow[],
+	status?: StatusColumns[]
+): Promise<Uint8Array<ArrayBuffer>> {
 	const { default: Excel } = await import('exceljs');
 	const wb = new Excel.Workbook();
 	const ws = wb.addWorksheet('任务分工表', { views: [{ state: 'frozen', ySplit: 2 }] });
@@ -109,7 +191,8 @@ export async function toXlsx(title: string, rows: PlanExportRow[]): Promise<Uint
 		{ width: 36 },
 		{ width: 30 }
 	];
-	ws.mergeCells(1, 1, 1, 10);
+	if (status) ws.columns = [...ws.columns, { width: 10 }, { width: 12 }, { width: 12 }, { width: 50 }];
+	ws.mergeCells(1, 1, 1, status ? 14 : 10);
 	ws.getCell(1, 1).value = `${title}任务分工表`;
 	ws.getCell(1, 1).font = { bold: true, size: 14 };
 	ws.getCell(1, 1).alignment = { horizontal: 'center' };
@@ -125,9 +208,10 @@ export async function toXlsx(title: string, rows: PlanExportRow[]): Promise<Uint
 		'责任单位',
 		'量化目标'
 	];
-	ws.addRow(header).font = { bold: true };
-	for (const r of rows) {
-		ws.addRow([
+	ws.addRow(status ? [...header, '状态', '原定日期', '完成日期', '最新进展'] : header).font = { bold: true };
+	rows.forEach((r, i) => {
+		const st = status?.[i];
+		const row = ws.addRow([
 			r.section1 ?? '',
 			r.section2 ?? '',
 			r.task,
@@ -137,9 +221,18 @@ export async function toXlsx(title: string, rows: PlanExportRow[]): Promise<Uint
 			r.lead_unit,
 			r.co_units.join('、'),
 			r.units_text,
-			r.targets.map(formatTarget).join('；')
+			r.targets.map(formatTarget).join('；'),
+			...(st
+				? [LIGHT_TEXT[st.light] ?? st.light, st.originalDueOn ?? '', st.completedOn ?? '', st.latestProgress]
+				: [])
 		]);
-	}
+		if (st)
+			row.getCell(11).fill = {
+				type: 'pattern',
+				pattern: 'solid',
+				fgColor: { argb: LIGHT_FILL[st.light] ?? 'FFFFFFFF' }
+			};
+	});
 	// Merge runs of equal section and task cells, as the original table does.
 	const firstData = 3;
 	for (const col of [1, 2, 3]) {
@@ -172,7 +265,8 @@ export async function toXlsx(title: string, rows: PlanExportRow[]): Promise<Uint
 
 export async function exportPlan(ctx: ServiceContext, planId: number, format: ExportFormat) {
 	const plan = getPlan(ctx, planId);
-	const rows = planRows(ctx, planId);
+	const views = planViews(ctx, planId);
+	const rows = views.map(toExportRow);
 	const base = `${plan.year}-任务分工表`;
 	if (format === 'json') {
 		return {
@@ -189,7 +283,8 @@ export async function exportPlan(ctx: ServiceContext, planId: number, format: Ex
 		};
 	}
 	return {
-		body: await toXlsx(plan.title, rows),
+		// The spreadsheet also carries today's status: lights, dates and the latest progress.
+		body: await toXlsx(plan.title, rows, statusColumns(ctx, views)),
 		contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 		name: `${base}.xlsx`
 	};

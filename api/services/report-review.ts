@@ -14,6 +14,7 @@ import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
 import { getReportForm } from './report-form.ts';
 import { recordVersion, snapshotReport } from './reports.ts';
+import { tableFile } from '../lib/table-file.ts';
 
 export type ReportFilter = {
 	period?: string;
@@ -213,4 +214,76 @@ export function compareVersions(ctx: ServiceContext, id: number, from: number, t
 	if (a.status !== b.status)
 		changes.unshift({ indicatorId: 0, field: 'status', from: a.status, to: b.status });
 	return { from, to, changes };
+}
+
+const PROGRESS_TEXT: Record<string, string> = {
+	not_started: '未启动',
+	on_track: '按计划推进',
+	behind: '滞后',
+	done: '已完成'
+};
+const REPORT_STATUS_TEXT: Record<string, string> = {
+	draft: '草稿',
+	submitted: '待审核',
+	returned: '已退回',
+	accepted: '已通过'
+};
+
+/** A month's reports (under the queue's filter) as one row per item, for Excel. */
+export async function exportReports(
+	ctx: ServiceContext,
+	f: Omit<ReportFilter, 'page' | 'pageSize'>,
+	format: 'csv' | 'xlsx'
+) {
+	const list = listReports(ctx, { ...f, page: 1, pageSize: 1_000_000 });
+	const ids = list.items.map((r) => r.id);
+	const items = ids.length
+		? ctx.db.all<{
+				reportId: number;
+				text: string;
+				role: string;
+				progressStatus: string | null;
+				percent: number | null;
+				progress: string;
+				problems: string;
+				nextSteps: string;
+				returnReason: string | null;
+			}>(
+				sql`select ri.report_id as reportId, i.text, ri.role, ri.progress_status as progressStatus, ri.percent, ri.progress, ri.problems, ri.next_steps as nextSteps, ri.return_reason as returnReason
+					from report_item ri join indicator i on i.id = ri.indicator_id where ri.report_id in ${ids} order by ri.report_id, ri.role = 'co', i.position`
+			)
+		: [];
+	const byId = new Map(list.items.map((r) => [r.id, r]));
+	const head = [
+		'月份',
+		'单位',
+		'报告状态',
+		'是否逾期',
+		'具体指标',
+		'角色',
+		'进展状态',
+		'完成比例',
+		'当月进展',
+		'存在问题',
+		'下步计划',
+		'退回原因'
+	];
+	const rows = items.map((i) => {
+		const r = byId.get(i.reportId)!;
+		return [
+			r.period,
+			r.unit.name,
+			REPORT_STATUS_TEXT[r.status] ?? r.status,
+			r.late ? '逾期' : '按时',
+			i.text,
+			i.role === 'lead' ? '牵头' : '配合',
+			i.progressStatus ? PROGRESS_TEXT[i.progressStatus]! : '',
+			i.percent,
+			i.progress,
+			i.problems,
+			i.nextSteps,
+			i.returnReason
+		];
+	});
+	return { ...(await tableFile(format, '月报', head, rows)), name: `${f.period ?? '全部'}月报.${format}` };
 }

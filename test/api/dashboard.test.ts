@@ -204,3 +204,36 @@ describe('bulletins', () => {
 		expect(redSheet.getRow(3).getCell(3).value).toBe('C红灯');
 	});
 });
+
+describe('exports', () => {
+	it('the plan table carries today’s status; list pages export their current filter as csv (BOM) and xlsx', async () => {
+		const plan = await office.get(`/api/v1/plans/${planId}/export?format=xlsx`);
+		const wb = new ExcelJS.Workbook();
+		await wb.xlsx.load(plan.data);
+		const ws = wb.worksheets[0]!;
+		expect(ws.getRow(2).values).toEqual(expect.arrayContaining(['状态', '原定日期', '完成日期', '最新进展']));
+		const statusOf = (text: string) => {
+			for (let r = 3; r <= ws.rowCount; r++)
+				if (ws.getCell(r, 4).value === text) return ws.getCell(r, 11).value;
+		};
+		expect(statusOf('C红灯')).toBe('红灯');
+		expect(statusOf('B逾期完成')).toBe('逾期完成');
+
+		const csv = await office.get(
+			`/api/v1/indicators/export?planId=${planId}&q=${encodeURIComponent('红灯')}&format=csv`
+		);
+		const bytes = new Uint8Array(csv.data);
+		expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+		const lines = new TextDecoder().decode(bytes).trim().split('\r\n');
+		expect(lines).toHaveLength(2);
+		expect(lines[1]).toContain('C红灯');
+		expect(lines[1]).toContain('红灯');
+
+		const reports = await office.get('/api/v1/reports/export?period=2020-03&format=xlsx');
+		const rb = new ExcelJS.Workbook();
+		await rb.xlsx.load(reports.data);
+		const rows = rb.worksheets[0]!.getSheetValues().slice(2) as unknown[][];
+		expect(rows.map((r) => r[2]).sort()).toEqual(['省商务厅', '省商务厅', '省财政厅', '省财政厅'].sort());
+		expect(reports.headers.get('content-disposition')).toContain(encodeURIComponent('2020-03月报.xlsx'));
+	});
+});

@@ -92,6 +92,7 @@ const routes = () =>
 
 /** Routes a unit may call on its own unit's data only: listed above, or scoped to the caller by design. */
 const OWN_SCOPE = [
+	'GET /reports/export',
 	'GET /reports/mine/:period',
 	'PUT /reports/mine/:period',
 	'POST /reports/mine/:period/submit',

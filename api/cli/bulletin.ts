@@ -1,0 +1,34 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { PERIOD_RE } from '../lib/dates.ts';
+import { bulletinDocx, bulletinXlsx } from '../services/bulletin-files.ts';
+import { buildBulletin } from '../services/bulletin-content.ts';
+import { UsageError, type CliContext } from './context.ts';
+
+/** duban bulletin --period YYYY-MM [--week YYYY-MM-DD] --format docx|xlsx|json --out FILE: the same document as the UI's draft. */
+export async function bulletinCommand(ctx: CliContext, args: string[]) {
+	const { values } = parseArgs({
+		args,
+		options: {
+			period: { type: 'string' },
+			week: { type: 'string' },
+			format: { type: 'string' },
+			out: { type: 'string' }
+		}
+	});
+	if (!values.period || !PERIOD_RE.test(values.period)) throw new UsageError('需要 --period YYYY-MM');
+	const format = values.format ?? 'json';
+	if (!['docx', 'xlsx', 'json'].includes(format)) throw new UsageError('--format 只能是 docx|xlsx|json');
+	if (format !== 'json' && !values.out) throw new UsageError('docx/xlsx 需要 --out FILE');
+	const content = buildBulletin(ctx.db, values.period, values.week ?? null, ctx.clock.today());
+	const body =
+		format === 'docx'
+			? await bulletinDocx(content, null)
+			: format === 'xlsx'
+				? await bulletinXlsx(content)
+				: JSON.stringify(content, null, 2);
+	if (values.out) {
+		writeFileSync(values.out, body);
+		console.log(`已生成 ${values.out}：${content.title}`);
+	} else process.stdout.write(`${body as string}\n`);
+}
