@@ -3,8 +3,8 @@ import type { Db } from '../../db/client.ts';
 import type { UnitKind } from '../../db/schema/index.ts';
 import { desiredAlerts } from './lights.ts';
 import { getSettings } from './settings.ts';
-import { openAlerts } from './alerts.ts';
 import { hasRun } from '../../tasks/run-log.ts';
+import { memo } from '../lib/memo.ts';
 
 export type DashboardFilter = { planId?: number; sectionId?: number; unitKind?: UnitKind; unitId?: number };
 
@@ -34,6 +34,10 @@ export type ScopeAssignment = {
 
 /** The indicators and assignments a dashboard looks at, narrowed by plan, section, unit kind and unit. */
 export function loadScope(db: Db, f: DashboardFilter) {
+	return memo(db, `scope|${JSON.stringify(f)}`, () => loadScopeNow(db, f));
+}
+
+function loadScopeNow(db: Db, f: DashboardFilter) {
 	const indicators = db.all<ScopeIndicator>(sql`
 		select i.id, i.plan_id as planId, i.text, t.title as task, i.due_on as dueOn, i.original_due_on as originalDueOn,
 			i.completed_on as completedOn, i.recurrence, coalesce(p.issued_on, p.year || '-01-01') as planStart,
@@ -68,17 +72,23 @@ export type LightMap = Map<number, Map<number, 'red' | 'yellow'>>;
  * the rules applied to that day (the date picker replays any earlier day).
  */
 export function lightsOn(db: Db, day: string, today: string) {
+	return memo(db, `lights|${day}|${today}`, () => lightsOnNow(db, day, today));
+}
+
+function lightsOnNow(db: Db, day: string, today: string) {
 	const lights: LightMap = new Map();
 	const missing: { unitId: number; period: string }[] = [];
 	const rows =
 		day === today && hasRun(db, 'daily', today)
-			? openAlerts(db).map((a) => ({
-					kind: a.kind,
-					light: a.light,
-					indicatorId: a.indicator?.id ?? null,
-					unitId: a.unit.id,
-					period: a.period
-				}))
+			? db.all<{
+					kind: string;
+					light: 'red' | 'yellow';
+					indicatorId: number | null;
+					unitId: number;
+					period: string | null;
+				}>(
+					sql`select kind, light, indicator_id as indicatorId, unit_id as unitId, period from alert where open_key is not null`
+				)
 			: desiredAlerts(db, day, getSettings(db));
 	for (const a of rows) {
 		if (a.kind === 'report_missing') {

@@ -14,6 +14,7 @@ import {
 import { endOfDay } from './lights.ts';
 import { reportableInMemory } from './report-form.ts';
 import { getSettings } from './settings.ts';
+import { memo } from '../lib/memo.ts';
 
 /** Dashboards are for the office and leaders (and, for their own unit, units: see unitDashboard). */
 export function assertSupervisor(ctx: ServiceContext) {
@@ -99,6 +100,10 @@ export function dashboardSummary(ctx: ServiceContext, f: DashboardFilter, day: s
 
 /** The dashboard's figures for a day, without the caller check (bulletins use them too). */
 export function summaryData(db: Db, f: DashboardFilter, day: string, today: string) {
+	return memo(db, `summary|${JSON.stringify(f)}|${day}|${today}`, () => summaryNow(db, f, day, today));
+}
+
+function summaryNow(db: Db, f: DashboardFilter, day: string, today: string) {
 	const { indicators, assignments } = loadScope(db, f);
 	const units = f.unitKind || f.unitId ? new Set(assignments.map((a) => a.unitId)) : null;
 	const { lights } = lightsOn(db, day, today);

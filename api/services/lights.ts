@@ -13,7 +13,6 @@ import {
 import type { Db } from '../../db/client.ts';
 import { addDays, addMonths, daysBetween, periodOf, reportDueOn } from '../lib/dates.ts';
 import type { Settings } from './settings.ts';
-import { reportableInMemory } from './report-form.ts';
 
 export type DesiredAlert = {
 	key: string;
@@ -165,17 +164,25 @@ export function desiredAlerts(db: Db, day: string, settings: Settings): DesiredA
 			.all()
 			.map((r) => `${r.unitId}|${r.period}`)
 	);
-	const firstStart = spans.reduce((min, x) => (x.start < min ? x.start : min), '9999');
-	for (
-		let period = periodOf(firstStart);
-		reportDueOn(period, settings.reportDueDay) < day;
-		period = addMonths(period, 1)
-	) {
-		const due = reportDueOn(period, settings.reportDueDay);
-		const reportable = reportableInMemory(period);
-		const expected = new Set(spans.filter((x) => reportable(x.start, x.completedOn)).map((x) => x.unitId));
-		for (const unitId of expected) {
+	// Each assignment makes its unit report from its plan's start month to its completion month.
+	const ranges = new Map<number, [string, string][]>();
+	for (const x of spans) {
+		ranges.set(x.unitId, [
+			...(ranges.get(x.unitId) ?? []),
+			[periodOf(x.start), x.completedOn ? periodOf(x.completedOn) : '9999-12']
+		]);
+	}
+	let last = periodOf(day);
+	while (reportDueOn(last, settings.reportDueDay) >= day) last = addMonths(last, -1);
+	for (const [unitId, list] of ranges) {
+		const periods = new Set<string>();
+		for (const [from, to] of list) {
+			for (let period = from; period <= to && period <= last; period = addMonths(period, 1))
+				periods.add(period);
+		}
+		for (const period of periods) {
 			if (reported.has(`${unitId}|${period}`)) continue;
+			const due = reportDueOn(period, settings.reportDueDay);
 			const a = { kind: 'report_missing' as const, indicatorId: null, unitId, period };
 			out.push({
 				...a,

@@ -6,6 +6,7 @@ import { ApiError } from '../errors.ts';
 import { addMonths, PERIOD_RE, periodEnd } from '../lib/dates.ts';
 import { reportStatuses } from './dashboard.ts';
 import { getSettings, type Settings } from './settings.ts';
+import { memo } from '../lib/memo.ts';
 
 export type ScoreCounts = { missing: number; late: number; redLead: number; redCo: number };
 export type RankedUnit = {
@@ -94,7 +95,7 @@ export function rankingFor(db: Db, period: string, today: string): { final: bool
 			};
 		}
 	}
-	const items = computeRanking(db, period, today);
+	const items = memo(db, `ranking|${period}|${today}`, () => computeRanking(db, period, today));
 	if (final && items.length) {
 		const weights = weightsOf(getSettings(db));
 		db.transaction((tx) => {

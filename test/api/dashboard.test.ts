@@ -237,3 +237,20 @@ describe('exports', () => {
 		expect(reports.headers.get('content-disposition')).toContain(encodeURIComponent('2020-03月报.xlsx'));
 	});
 });
+
+// Last: it changes the shared world the tests above count.
+describe('freshness', () => {
+	it('a change shows on the dashboard at once (cached figures are dropped on any write)', async () => {
+		const before = (await office.get(`/api/v1/dashboard/summary?planId=${planId}`)).data.tiles;
+		const trade = await s.as('unit', '省商务厅');
+		const r = await trade.post('/api/v1/requests', {
+			kind: 'completion',
+			indicatorId: ids['E远期'],
+			statement: '提前完成'
+		});
+		await office.post(`/api/v1/requests/${r.data.id}/decide`, { approve: true });
+		const after = (await office.get(`/api/v1/dashboard/summary?planId=${planId}`)).data.tiles;
+		expect(after.completedOnTime).toBe(before.completedOnTime + 1);
+		expect(after.inProgress).toBe(before.inProgress - 1);
+	});
+});

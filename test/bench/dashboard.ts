@@ -1,0 +1,190 @@
+// Dashboard endpoints against the real HTTP server (its own process) on the synthetic province-wide
+// database: median and p95 latency, the server's peak memory, and the bare SQL each endpoint cannot avoid.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+
+const bin = new URL('../../bin/duban.mjs', import.meta.url).pathname;
+const server = new URL('../../api/server.ts', import.meta.url).pathname;
+
+const stats = (xs: number[]) => {
+	const s = [...xs].sort((a, b) => a - b);
+	const r = (n: number) => Math.round(n * 10) / 10;
+	return {
+		median: r(s[Math.floor(s.length / 2)]!),
+		p95: r(s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]!)
+	};
+};
+
+async function timeMany(runs: number, fn: () => Promise<Response>) {
+	const times: number[] = [];
+	for (let i = 0; i < runs; i++) {
+		const t = performance.now();
+		const res = await fn();
+		await res.arrayBuffer();
+		if (!res.ok) throw new Error(`HTTP ${res.status} ${res.url}`);
+		times.push(performance.now() - t);
+	}
+	return stats(times);
+}
+
+function timeSql(db: Database.Database, runs: number, query: string, ...params: unknown[]) {
+	const statement = db.prepare(query);
+	const times: number[] = [];
+	for (let i = 0; i < runs; i++) {
+		const t = performance.now();
+		statement.all(...params);
+		times.push(performance.now() - t);
+	}
+	return stats(times);
+}
+
+export async function benchDashboard(dataDir: string, today: string, port = 4791) {
+	const env = {
+		...process.env,
+		DATA_DIR: dataDir,
+		DUBAN_TODAY: today,
+		DUBAN_JOBS: '0',
+		PORT: String(port),
+		DUBAN_DEMO: '0'
+	};
+	const password = 'Bench@2021pass';
+	const unitName = (
+		new Database(`${dataDir}/duban.db`, { readonly: true })
+			.prepare(
+				'select u.name from assignment a join unit u on u.id = a.unit_id group by u.id order by count(*) desc limit 1'
+			)
+			.get() as { name: string }
+	).name;
+	for (const [username, role, unit] of [
+		['bench-office', 'office', null],
+		['bench-unit', 'unit', unitName]
+	] as const) {
+		spawnSync(
+			process.execPath,
+			[
+				bin,
+				'user',
+				'add',
+				'--username',
+				username,
+				'--name',
+				username,
+				'--role',
+				role,
+				...(unit ? ['--unit', unit] : []),
+				'--password-stdin'
+			],
+			{ env, input: password }
+		);
+	}
+	const child = spawn(process.execPath, [server], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+	await new Promise<void>((resolve) =>
+		child.stdout!.on('data', (d: Buffer) => d.toString().includes('已启动') && resolve())
+	);
+	const base = `http://127.0.0.1:${port}/api/v1`;
+	const login = async (username: string) => {
+		const res = await fetch(`${base}/auth/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ username, password })
+		});
+		return { cookie: res.headers.getSetCookie()[0]!.split(';')[0]!, 'content-type': 'application/json' };
+	};
+	const office = await login('bench-office');
+	const unit = await login('bench-unit');
+	const period = '2020-12';
+	const runs = 30;
+	const http = {
+		dashboard_summary: await timeMany(runs, () => fetch(`${base}/dashboard/summary`, { headers: office })),
+		dashboard_summary_earlier_day: await timeMany(5, () =>
+			fetch(`${base}/dashboard/summary?asOf=2020-09-30`, { headers: office })
+		),
+		ranking: await timeMany(runs, () =>
+			fetch(`${base}/dashboard/ranking?period=${period}`, { headers: office })
+		),
+		red_list: await timeMany(runs, () =>
+			fetch(`${base}/dashboard/list?kind=red&page=1&pageSize=50`, { headers: office })
+		),
+		report_form: await timeMany(runs, () => fetch(`${base}/reports/mine/2021-01`, { headers: unit })),
+		bulletin: await timeMany(5, () =>
+			fetch(`${base}/bulletins`, { method: 'POST', headers: office, body: JSON.stringify({ period }) })
+		)
+	};
+	const form = (await (await fetch(`${base}/reports/mine/2021-02`, { headers: unit })).json()) as {
+		items: { indicatorId: number }[];
+	};
+	const items = form.items.map((i) => ({
+		indicatorId: i.indicatorId,
+		progressStatus: 'on_track',
+		percent: 10,
+		progress: '进展'
+	}));
+	const submitTimes: number[] = [];
+	for (let m = 2; m <= 12; m++) {
+		const p = `2021-${String(m).padStart(2, '0')}`;
+		const t = performance.now();
+		const res = await fetch(`${base}/reports/mine/${p}/submit`, {
+			method: 'POST',
+			headers: unit,
+			body: JSON.stringify({ version: null, items })
+		});
+		await res.arrayBuffer();
+		submitTimes.push(performance.now() - t);
+	}
+	const submission = stats(submitTimes);
+	const peakRssMb = Math.round(
+		Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024
+	);
+	child.kill('SIGTERM');
+
+	const db = new Database(`${dataDir}/duban.db`, { readonly: true });
+	const bare = {
+		dashboard_summary: timeSql(
+			db,
+			runs,
+			`select count(*), sum(status = 'completed'), (select count(*) from alert where open_key is not null and light = 'red') from indicator`
+		),
+		ranking: timeSql(
+			db,
+			runs,
+			`select unit_id, late, count(*) from report where period = ? group by unit_id`,
+			period
+		),
+		red_list: timeSql(
+			db,
+			runs,
+			`select a.*, i.text from alert a join indicator i on i.id = a.indicator_id where a.open_key is not null and a.light = 'red' order by i.due_on limit 50`
+		),
+		report_form: timeSql(
+			db,
+			runs,
+			`select * from assignment a join indicator i on i.id = a.indicator_id where a.unit_id = (select id from unit where name = ?)`,
+			unitName
+		)
+	};
+	db.close();
+	const ratio = (k: keyof typeof bare) =>
+		Math.round((http[k].median / Math.max(0.01, bare[k].median)) * 10) / 10;
+	return {
+		dashboard_median_ms: http.dashboard_summary.median,
+		dashboard_p95_ms: http.dashboard_summary.p95,
+		dashboard_earlier_day_p95_ms: http.dashboard_summary_earlier_day.p95,
+		ranking_median_ms: http.ranking.median,
+		ranking_p95_ms: http.ranking.p95,
+		red_list_median_ms: http.red_list.median,
+		red_list_p95_ms: http.red_list.p95,
+		province_report_form_p95_ms: http.report_form.p95,
+		province_submission_p95_ms: submission.p95,
+		bulletin_p95_ms: http.bulletin.p95,
+		server_peak_rss_mb: peakRssMb,
+		sql_dashboard_median_ms: bare.dashboard_summary.median,
+		sql_ranking_median_ms: bare.ranking.median,
+		sql_red_list_median_ms: bare.red_list.median,
+		sql_report_form_median_ms: bare.report_form.median,
+		dashboard_to_sql_ratio: ratio('dashboard_summary'),
+		ranking_to_sql_ratio: ratio('ranking'),
+		red_list_to_sql_ratio: ratio('red_list'),
+		report_form_to_sql_ratio: ratio('report_form')
+	};
+}
