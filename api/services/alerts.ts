@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { alert, alertEvent, indicator, task, unit } from '../../db/schema/index.ts';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { alert, alertEvent, indicator, lightSnapshot, task, unit } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { desiredAlerts, type DesiredAlert } from './lights.ts';
@@ -140,4 +141,48 @@ export function alertHistory(ctx: ServiceContext, alertId: number) {
 		.where(eq(alertEvent.alertId, alertId))
 		.orderBy(asc(alertEvent.id))
 		.all();
+}
+
+export type LightRow = {
+	kind: string;
+	light: 'red' | 'yellow';
+	indicatorId: number | null;
+	unitId: number;
+	period: string | null;
+};
+
+/** Keeps the day's open alerts, compressed, so that dashboards and bulletins can replay that day cheaply. */
+export const openLightRows = (db: Db) =>
+	db.all<LightRow>(
+		sql`select kind, light, indicator_id as indicatorId, unit_id as unitId, period from alert where open_key is not null`
+	);
+
+export function saveLightSnapshot(db: Db, day: string) {
+	const rows = openLightRows(db);
+	const data = gzipSync(
+		JSON.stringify(rows.map((r) => [r.kind, r.light, r.indicatorId, r.unitId, r.period]))
+	);
+	db.insert(lightSnapshot)
+		.values({ day, data })
+		.onConflictDoUpdate({ target: lightSnapshot.day, set: { data } })
+		.run();
+}
+
+export function loadLightSnapshot(db: Db, day: string): LightRow[] | null {
+	const row = db.select().from(lightSnapshot).where(eq(lightSnapshot.day, day)).get();
+	if (!row) return null;
+	const tuples = JSON.parse(gunzipSync(row.data).toString()) as [
+		string,
+		'red' | 'yellow',
+		number | null,
+		number,
+		string | null
+	][];
+	return tuples.map(([kind, light, indicatorId, unitId, period]) => ({
+		kind,
+		light,
+		indicatorId,
+		unitId,
+		period
+	}));
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { UnitKind } from '../../db/schema/index.ts';
 import { desiredAlerts } from './lights.ts';
+import { loadLightSnapshot, openLightRows } from './alerts.ts';
 import { getSettings } from './settings.ts';
 import { hasRun } from '../../tasks/run-log.ts';
 import { memo } from '../lib/memo.ts';
@@ -78,18 +79,11 @@ export function lightsOn(db: Db, day: string, today: string) {
 function lightsOnNow(db: Db, day: string, today: string) {
 	const lights: LightMap = new Map();
 	const missing: { unitId: number; period: string }[] = [];
+	// Today from the alert table once today's evaluation ran; an earlier day from its snapshot; else the rules.
 	const rows =
 		day === today && hasRun(db, 'daily', today)
-			? db.all<{
-					kind: string;
-					light: 'red' | 'yellow';
-					indicatorId: number | null;
-					unitId: number;
-					period: string | null;
-				}>(
-					sql`select kind, light, indicator_id as indicatorId, unit_id as unitId, period from alert where open_key is not null`
-				)
-			: desiredAlerts(db, day, getSettings(db));
+			? openLightRows(db)
+			: (loadLightSnapshot(db, day) ?? desiredAlerts(db, day, getSettings(db)));
 	for (const a of rows) {
 		if (a.kind === 'report_missing') {
 			missing.push({ unitId: a.unitId, period: a.period! });

@@ -1,4 +1,4 @@
-import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, index, blob } from 'drizzle-orm/sqlite-core';
 import { ALERT_KINDS, LIGHTS } from './constants.ts';
 import { unit } from './unit.ts';
 import { indicator } from './plan.ts';
@@ -101,3 +101,9 @@ export const jobRun = sqliteTable(
 	},
 	(t) => [index('job_run_job_day_idx').on(t.job, t.day)]
 );
+
+/** The lights of a day as the daily evaluation left them (gzip JSON): earlier days replay from here. */
+export const lightSnapshot = sqliteTable('light_snapshot', {
+	day: text('day').primaryKey(),
+	data: blob('data', { mode: 'buffer' }).notNull()
+});

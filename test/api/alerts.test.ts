@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAlerts } from '../../api/services/alerts.ts';
+import { loadLightSnapshot, openAlerts } from '../../api/services/alerts.ts';
 import { runJob } from '../../tasks/index.ts';
 import { importPlan, startTestServer, type Client, type TestServer } from '../support/harness.ts';
 
@@ -37,6 +37,15 @@ describe('warning lights', () => {
 			since: '2020-07-01',
 			reason: '已超过完成时限 2020-06-30（逾期 1 天），尚未办结'
 		});
+	});
+
+	it('each daily run keeps a snapshot of the day’s lights, for replaying that day later', async () => {
+		const snapshot = loadLightSnapshot(s.db, '2020-07-01')!;
+		expect(snapshot.map((r) => `${r.kind}|${r.indicatorId}|${r.unitId}|${r.period}`).sort()).toEqual(
+			openAlerts(s.db)
+				.map((a) => `${a.kind}|${a.indicator?.id ?? null}|${a.unit.id}|${a.period}`)
+				.sort()
+		);
 	});
 
 	it('a second run on the same day changes nothing', async () => {

@@ -8,6 +8,7 @@ import { loadConfig } from '../../api/config.ts';
 import { benchReporting } from './reporting.ts';
 import { benchMail } from './mail.ts';
 import { buildSynthetic } from './synthetic.ts';
+import { benchDashboard } from './dashboard.ts';
 
 const started = performance.now();
 const figures: Record<string, number> = {};
@@ -41,6 +42,8 @@ console.log('== synthetic province-wide volume');
 const synDir = mkdtempSync(join(tmpdir(), 'duban-syn-'));
 const syn = buildSynthetic(loadConfig({ DATA_DIR: synDir }));
 console.log(JSON.stringify(syn));
+// A system that runs every day has yesterday's and every month end's snapshot: make the last month end's.
+phase('daily', synDir, '2020-12-31');
 const first = phase('daily', synDir, '2021-01-15');
 const steady = phase('daily', synDir, '2021-01-16');
 console.log(JSON.stringify({ first, steady }));
@@ -51,6 +54,10 @@ Object.assign(figures, {
 	synthetic_daily_ms: steady.ms,
 	synthetic_daily_peak_rss_mb: steady.peak_rss_mb
 });
+console.log('== dashboards over HTTP on the synthetic volume');
+const dashboard = await benchDashboard(synDir, '2021-01-16');
+console.log(JSON.stringify(dashboard));
+Object.assign(figures, dashboard);
 rmSync(synDir, { recursive: true, force: true });
 
 console.log('== mail sender to a local SMTP server');
