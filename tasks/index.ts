@@ -37,7 +37,7 @@ export function runJob(job: JobName, deps: SchedulerDeps, now = deps.clock.now()
 		settings: getSettings(deps.db),
 		config: deps.config
 	};
-	return recordRun(deps.db, job, shanghaiDay(now), () => JOBS[job](jobDeps));
+	return recordRun(deps.db, job, now, shanghaiDay(now), () => JOBS[job](jobDeps));
 }
 
 /**

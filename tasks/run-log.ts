@@ -3,10 +3,16 @@ import { jobRun } from '../db/schema/index.ts';
 import type { Db } from '../db/client.ts';
 
 /** Records a job run (start, end, outcome, counts); a failure is recorded and rethrown. */
-export async function recordRun<T>(db: Db, job: string, day: string, run: () => T | Promise<T>): Promise<T> {
+export async function recordRun<T>(
+	db: Db,
+	job: string,
+	scheduledAt: Date,
+	day: string,
+	run: () => T | Promise<T>
+): Promise<T> {
 	const id = db
 		.insert(jobRun)
-		.values({ job, day, startedAt: new Date(), outcome: 'running' })
+		.values({ job, day, scheduledAt, startedAt: new Date(), outcome: 'running' })
 		.returning({ id: jobRun.id })
 		.get().id;
 	try {

@@ -14,6 +14,7 @@ export function listJobRuns(ctx: ServiceContext, f: { page: number; pageSize: nu
 		.all()
 		.map((r) => ({
 			...r,
+			scheduledAt: r.scheduledAt.toISOString(),
 			startedAt: r.startedAt.toISOString(),
 			finishedAt: r.finishedAt?.toISOString() ?? null
 		}));

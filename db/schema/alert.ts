@@ -91,8 +91,9 @@ export const jobRun = sqliteTable(
 	{
 		id: integer('id').primaryKey({ autoIncrement: true }),
 		job: text('job').notNull(),
-		/** The business day the run is for (YYYY-MM-DD). */
+		/** The business day the run is for (YYYY-MM-DD), and the instant it was scheduled for. */
 		day: text('day').notNull(),
+		scheduledAt: integer('scheduled_at', { mode: 'timestamp_ms' }).notNull(),
 		startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
 		finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
 		outcome: text('outcome', { enum: ['running', 'ok', 'failed'] }).notNull(),

@@ -1,4 +1,0 @@
-CREATE TABLE `light_snapshot` (
-	`day` text PRIMARY KEY NOT NULL,
-	`data` blob NOT NULL
-);
