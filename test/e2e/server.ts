@@ -1,12 +1,14 @@
 // Starts the real server for the browser tests on a fresh data folder with the 2020 plan, the demo
 // accounts and history, and a real SMTP server on 127.0.0.1 that receives its mail.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSmtp } from '../support/smtp.ts';
 
 const smtp = await startSmtp();
-process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'duban-e2e-'));
+const dataDir = mkdtempSync(join(tmpdir(), 'duban-e2e-'));
+process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+process.env.DATA_DIR = dataDir;
 process.env.PORT = process.env.E2E_PORT ?? '4173';
 process.env.HOST = '127.0.0.1';
 process.env.DUBAN_DEMO = '1';
