@@ -14,13 +14,15 @@ export async function startServer() {
 	const clock = appClock(config, db);
 	const mailer = smtpMailer(config.smtpUrl);
 	const app = createApp({ db, clock, config, mailer });
-	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+	let stopJobs: (() => Promise<void>) | null = null;
+	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, async (info) => {
 		const ms = Math.round(performance.now() - startedAt);
 		console.log(
 			`督办 Duban 已启动: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}  (数据目录 ${config.dataDir}，今日 ${clock.today()}，用时 ${ms} ms)`
 		);
+		// Jobs start once the server listens, so a catch-up run does not delay readiness.
+		if (config.jobs) stopJobs = await startScheduler({ db, clock, mailer, config });
 	});
-	const stopJobs = config.jobs ? await startScheduler({ db, clock, mailer, config }) : null;
 	const shutdown = async () => {
 		await stopJobs?.();
 		mailer?.close();
