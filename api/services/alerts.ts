@@ -68,6 +68,19 @@ export function evaluateAlerts(db: Db, day: string): EvaluationResult {
 	});
 }
 
+/** Resolves every open alert of one indicator (it was signed off), with the reason in its history. */
+export function resolveIndicatorAlerts(tx: Db, indicatorId: number, day: string, reason: string) {
+	const open = tx
+		.select({ id: alert.id })
+		.from(alert)
+		.where(and(isNotNull(alert.openKey), eq(alert.indicatorId, indicatorId)))
+		.all();
+	for (const { id } of open) {
+		tx.update(alert).set({ openKey: null, resolvedOn: day }).where(eq(alert.id, id)).run();
+		tx.insert(alertEvent).values({ alertId: id, on: day, event: 'resolved', reason }).run();
+	}
+}
+
 export type AlertView = {
 	id: number;
 	kind: string;

@@ -14,6 +14,7 @@ import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { assertOffice, visibleIndicators } from './access.ts';
 import { audit } from './audit.ts';
+import { resolveIndicatorAlerts } from './alerts.ts';
 import { ownUnitId } from './report-form.ts';
 
 export type NewRequest = {
@@ -134,6 +135,8 @@ export function decideRequest(ctx: ServiceContext, id: number, approve: boolean,
 				.set({ status: 'completed', completedOn: today })
 				.where(eq(indicator.id, ind.id))
 				.run();
+			// A signed-off indicator's lights go out at once, not at the next daily evaluation.
+			resolveIndicatorAlerts(tx, ind.id, today, '已办结');
 		}
 		if (approve && row.kind === 'extension') {
 			tx.update(indicator).set({ dueOn: row.newDueOn }).where(eq(indicator.id, ind.id)).run();
