@@ -21,6 +21,8 @@ export function openDb(file: string) {
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('synchronous = FULL');
 	sqlite.pragma('busy_timeout = 5000');
+	// Deleted rows (sessions, drafts) are overwritten, not left readable in free pages.
+	sqlite.pragma('secure_delete = ON');
 	const db = drizzle(sqlite, { schema });
 	migrate(db, { migrationsFolder });
 	return db;

@@ -7,6 +7,7 @@ import { cliContext, UsageError, type CliContext } from './context.ts';
 import { runInit } from './init.ts';
 import { alertsCommand, tasksCommand } from './tasks.ts';
 import { bulletinCommand } from './bulletin.ts';
+import { backupCommand, restoreCommand } from './backup.ts';
 import { SYSTEM_OFFICE } from '../services/setup.ts';
 import { importTable } from '../services/imports.ts';
 import { createUser } from '../services/users.ts';
@@ -25,6 +26,8 @@ const USAGE = `用法 (usage):
   duban tasks worker                        只运行定时任务（网页实例设 DUBAN_JOBS=0）
   duban alerts [--as-of YYYY-MM-DD] [--json]  评估并列出当前预警
   duban bulletin --period YYYY-MM [--week YYYY-MM-DD] --format docx|xlsx|json [--out FILE]  生成通报
+  duban backup --out DIR                    在线备份（数据库、附件、校验清单）
+  duban restore DIR                         恢复到空的数据目录
 数据目录取自环境变量 DATA_DIR（默认 ./data）。`;
 
 async function readStdin(): Promise<string> {
@@ -140,6 +143,8 @@ async function main(argv: string[]) {
 		await startServer();
 		return;
 	}
+	if (command === 'backup') return backupCommand(rest);
+	if (command === 'restore') return restoreCommand(rest);
 	const ctx = cliContext();
 	try {
 		if (command === 'init') await runInit(ctx, { demo: rest.includes('--demo') });

@@ -43,3 +43,47 @@ export async function createUnitUser(request: APIRequestContext, unitName: strin
 	expect(res.status()).toBe(201);
 	return username;
 }
+
+/** Reads JSON from the API, failing the test with the URL on any other status. */
+export async function getJson<T>(request: APIRequestContext, url: string): Promise<T> {
+	const res = await request.get(url);
+	expect(res.status(), url).toBe(200);
+	return (await res.json()) as T;
+}
+
+/**
+ * Imports a small 2020 plan through the API as the office (the request context must be signed in as
+ * the office). Unknown units are created, so a fresh unit name gives a unit with only these indicators.
+ */
+export async function importPlan(request: APIRequestContext, rows: string[][], title = unique('E2E计划')) {
+	const res = await request.post('/api/v1/imports', {
+		multipart: {
+			file: { name: 'plan.xlsx', mimeType: 'application/octet-stream', buffer: await taskTableXlsx(rows) },
+			title,
+			year: '2020',
+			createUnits: '1'
+		}
+	});
+	expect(res.status(), await res.text()).toBe(200);
+	const planId = ((await res.json()) as { planId: number }).planId;
+	const { items } = await getJson<{ items: { id: number; text: string }[] }>(
+		request,
+		`/api/v1/indicators?planId=${planId}&pageSize=500`
+	);
+	return { planId, title, indicators: items };
+}
+
+/** The id of a unit by its exact name. */
+export async function unitIdOf(request: APIRequestContext, name: string) {
+	const { items } = await getJson<{ items: { id: number; name: string }[] }>(request, '/api/v1/units');
+	const unit = items.find((u) => u.name === name);
+	expect(unit, name).toBeTruthy();
+	return unit!.id;
+}
+
+/** A small valid PDF, built in the test (the server checks that the bytes start with %PDF-). */
+export function tinyPdf(): Buffer {
+	return Buffer.from(
+		'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'
+	);
+}
