@@ -8,6 +8,7 @@ import { runInit } from './init.ts';
 import { alertsCommand, tasksCommand } from './tasks.ts';
 import { bulletinCommand } from './bulletin.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
+import { auditCommand } from './audit.ts';
 import { SYSTEM_OFFICE } from '../services/setup.ts';
 import { importTable } from '../services/imports.ts';
 import { createUser } from '../services/users.ts';
@@ -28,6 +29,7 @@ const USAGE = `用法 (usage):
   duban bulletin --period YYYY-MM [--week YYYY-MM-DD] --format docx|xlsx|json [--out FILE]  生成通报
   duban backup --out DIR                    在线备份（数据库、附件、校验清单）
   duban restore DIR                         恢复到空的数据目录
+  duban audit verify | archive --before D --out FILE   校验审计日志哈希链 / 归档 190 天前的行
 数据目录取自环境变量 DATA_DIR（默认 ./data）。`;
 
 async function readStdin(): Promise<string> {
@@ -154,6 +156,7 @@ async function main(argv: string[]) {
 		else if (command === 'tasks') await tasksCommand(ctx, rest);
 		else if (command === 'alerts') alertsCommand(ctx, rest);
 		else if (command === 'bulletin') await bulletinCommand(ctx, rest);
+		else if (command === 'audit') auditCommand(ctx, rest);
 		else throw new UsageError(`未知命令：${argv.join(' ')}`);
 	} finally {
 		ctx.close();

@@ -16,7 +16,13 @@ export const auditLog = sqliteTable(
 		result: text('result', { enum: ['ok', 'denied', 'failed'] }).notNull(),
 		ip: text('ip'),
 		before: text('before', { mode: 'json' }),
-		after: text('after', { mode: 'json' })
+		after: text('after', { mode: 'json' }),
+		/** Hash chain: each row's hash covers its content and the previous row's hash. */
+		prevHash: text('prev_hash').notNull(),
+		hash: text('hash').notNull()
 	},
 	(t) => [index('audit_log_at_idx').on(t.at), index('audit_log_user_idx').on(t.userId)]
 );
+
+/** Holds a row only while `duban audit archive` moves old rows out; the delete trigger refuses otherwise. */
+export const auditArchiveGate = sqliteTable('audit_archive_gate', { id: integer('id').primaryKey() });

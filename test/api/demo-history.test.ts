@@ -31,5 +31,5 @@ describe('demo history', () => {
 		expect(a.counts!.missing).toBeGreaterThan(0);
 		expect(a.again).toBeNull();
 		expect(JSON.parse(a.demoDate!)).toBe('2020-04-15');
-	});
+	}, 120_000);
 });
