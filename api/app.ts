@@ -1,12 +1,12 @@
 import { Hono, type Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { secureHeaders } from 'hono/secure-headers';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Deps, Env } from './context.ts';
 import { ApiError, handleError } from './errors.ts';
 import { loadSession } from './middleware/auth.ts';
+import { inlineScriptHashes, sameOrigin, securityHeaders } from './middleware/security.ts';
 import { buildOpenApi } from './openapi.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -48,6 +48,7 @@ function buildApi(deps: Deps) {
 			await next();
 			c.header('Cache-Control', 'no-store');
 		})
+		.use(sameOrigin)
 		.use(loadSession)
 		.route('/health', healthRoutes)
 		.route('/auth', authRoutes)
@@ -73,8 +74,10 @@ export type AppType = ReturnType<typeof buildApi>;
 /** The whole application: the JSON API under /api/v1 and, when built, the SPA from the same origin. */
 export function createApp(deps: Deps) {
 	const api = buildApi(deps);
+	const indexFile = join(deps.config.staticDir, 'index.html');
+	const index = existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null;
 	const app = new Hono<Env>()
-		.use(secureHeaders({ referrerPolicy: 'same-origin', xFrameOptions: 'DENY' }))
+		.use(securityHeaders(inlineScriptHashes(index ?? ''), deps.config))
 		.route(API_PREFIX, api);
 	const openapi = buildOpenApi(app, API_PREFIX);
 	app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openapi, 200));
@@ -83,11 +86,8 @@ export function createApp(deps: Deps) {
 	});
 	app.onError(handleError);
 
-	const staticDir = deps.config.staticDir;
-	const indexFile = join(staticDir, 'index.html');
-	if (existsSync(indexFile)) {
-		const index = readFileSync(indexFile, 'utf8');
-		app.use('/*', serveStatic({ root: relative(process.cwd(), staticDir) }));
+	if (index !== null) {
+		app.use('/*', serveStatic({ root: relative(process.cwd(), deps.config.staticDir) }));
 		// SPA fallback: every other path is a client-side route.
 		app.get('*', (c) => c.html(index));
 	}

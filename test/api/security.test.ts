@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, startTestServer, type TestServer } from '../support/harness.ts';
+
+let s: TestServer;
+beforeAll(async () => {
+	s = await startTestServer({ env: { TRUST_PROXY: '1' } });
+});
+afterAll(() => s.close());
+
+describe('web hardening', () => {
+	it('sends the security headers on every response, errors included', async () => {
+		for (const path of ['/api/v1/health', '/api/v1/plans', '/api/v1/no-such-thing']) {
+			const res = await fetch(s.base + path);
+			const csp = res.headers.get('content-security-policy')!;
+			expect(csp, path).toContain("object-src 'none'");
+			expect(csp).toContain("base-uri 'none'");
+			expect(csp).toContain("frame-ancestors 'none'");
+			expect(csp.split(';').find((d) => d.trim().startsWith('script-src'))).not.toContain('unsafe-inline');
+			expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+			expect(res.headers.get('referrer-policy')).toBe('same-origin');
+			expect(res.headers.get('cache-control')).toBe('no-store');
+			expect(res.headers.get('strict-transport-security')).toBeNull();
+		}
+		const https = await fetch(`${s.base}/api/v1/health`, { headers: { 'x-forwarded-proto': 'https' } });
+		expect(https.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+	});
+
+	it('refuses state-changing requests from another site, and accepts them from this one', async () => {
+		const username = await s.createAccount('office');
+		const login = (headers: Record<string, string>) =>
+			fetch(`${s.base}/api/v1/auth/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', ...headers },
+				body: JSON.stringify({ username, password: PASSWORD })
+			});
+		const evil = await login({ origin: 'https://evil.example' });
+		expect(evil.status).toBe(403);
+		expect((await evil.json()).error.message).toBe('拒绝跨站请求');
+		expect((await login({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+		expect((await login({ origin: s.base, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+		// Reading stays possible from anywhere the cookie allows (SameSite=Lax): only changes are guarded.
+		expect(
+			(await fetch(`${s.base}/api/v1/health`, { headers: { origin: 'https://evil.example' } })).status
+		).toBe(200);
+	});
+
+	it('a JSON route takes only JSON', async () => {
+		const res = await fetch(`${s.base}/api/v1/auth/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'text/plain' },
+			body: JSON.stringify({ username: 'x', password: 'y' })
+		});
+		expect(res.status).toBe(400);
+	});
+});
