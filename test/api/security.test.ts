@@ -35,7 +35,7 @@ describe('web hardening', () => {
 			});
 		const evil = await login({ origin: 'https://evil.example' });
 		expect(evil.status).toBe(403);
-		expect((await evil.json()).error.message).toBe('拒绝跨站请求');
+		expect(((await evil.json()) as any).error.message).toBe('拒绝跨站请求');
 		expect((await login({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
 		expect((await login({ origin: s.base, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
 		// Reading stays possible from anywhere the cookie allows (SameSite=Lax): only changes are guarded.

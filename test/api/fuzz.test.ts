@@ -1,0 +1,133 @@
+import fc from 'fast-check';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importPlan, startTestServer, type Client, type TestServer } from '../support/harness.ts';
+
+/**
+ * Every operation of the OpenAPI document gets FUZZ_RUNS generated bad requests — odd path
+ * parameters, query values and JSON bodies — as the office and as a unit user. None may answer 5xx,
+ * leak a stack trace or SQL, or store anything.
+ */
+// 200 in `npm test`; the full run (`FUZZ_RUNS=1000`) takes a few minutes and is documented in the README.
+const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
+// Ending our own session or signing in again would only test the fuzzer.
+const SKIP = new Set(['post /auth/logout', 'post /auth/login']);
+const LEAKS =
+	/(\bat .+\(.+:\d+:\d+\))|SQLITE_|sqlite3|select .+ from |node_modules|TypeError|ReferenceError/i;
+const TABLES = [
+	'plan',
+	'indicator',
+	'assignment',
+	'report',
+	'report_item',
+	'request',
+	'urge_notice',
+	'attachment',
+	'bulletin',
+	'user',
+	'unit'
+];
+
+let s: TestServer;
+let office: Client;
+let unit: Client;
+let operations: { method: string; path: string; params: { name: string; in: string }[] }[] = [];
+
+beforeAll(async () => {
+	s = await startTestServer();
+	office = await s.as('office');
+	unit = await s.as('unit', '省大数据局');
+	await importPlan(office, [['领域', '', '模糊测试任务', '模糊测试指标', '2020年6月底前', '省大数据局']]);
+	const doc = (await office.get('/api/v1/openapi.json')).data;
+	for (const [path, methods] of Object.entries<any>(doc.paths)) {
+		for (const [method, op] of Object.entries<any>(methods)) {
+			if (!SKIP.has(`${method} ${path}`)) operations.push({ method, path, params: op.parameters ?? [] });
+		}
+	}
+});
+afterAll(() => s.close());
+
+const counts = () =>
+	TABLES.map((t) => s.db.get<{ n: number }>(sql.raw(`select count(*) as n from "${t}"`))!.n);
+
+const weird = fc.oneof(
+	fc.string(),
+	fc.integer().map(String),
+	fc.double().map(String),
+	fc.constantFrom(
+		'-1',
+		'0',
+		'99999999999999999999',
+		'1e9',
+		'NaN',
+		'../../etc/passwd',
+		"' or 1=1 --",
+		'%00',
+		'２０２０-１３',
+		'<script>',
+		'2020-02-30',
+		'9999-99'
+	)
+);
+const body = fc.oneof(
+	fc.jsonValue(),
+	fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue()),
+	fc.string()
+);
+
+describe('fuzzing every operation of the OpenAPI document', () => {
+	it(`${RUNS} bad requests per operation: no 5xx, no leaks, nothing stored`, async () => {
+		expect(operations.length).toBeGreaterThan(40);
+		const before = counts();
+		let sent = 0;
+		const failures: string[] = [];
+		for (const op of operations) {
+			const samples = fc.sample(
+				fc.record({
+					path: fc.array(weird, { minLength: 3, maxLength: 3 }),
+					query: fc.dictionary(
+						fc.constantFrom(...op.params.filter((p) => p.in === 'query').map((p) => p.name), 'x'),
+						weird
+					),
+					body,
+					asUnit: fc.boolean(),
+					raw: fc.boolean()
+				}),
+				{ numRuns: RUNS, seed: 42 }
+			);
+			for (let i = 0; i < samples.length; i += 25) {
+				await Promise.all(
+					samples.slice(i, i + 25).map(async (sample) => {
+						let n = 0;
+						const url =
+							op.path.replace(/\{\w+\}/g, () => encodeURIComponent(sample.path[n++] ?? 'x')) +
+							'?' +
+							new URLSearchParams(sample.query).toString();
+						const client = sample.asUnit ? unit : office;
+						const headers: Record<string, string> = { cookie: client.cookie };
+						let payload: string | undefined;
+						if (op.method !== 'get') {
+							headers['content-type'] = 'application/json';
+							payload =
+								sample.raw && typeof sample.body === 'string' ? sample.body : JSON.stringify(sample.body);
+						}
+						const res = await fetch(`${s.base}/api/v1${url}`, {
+							method: op.method.toUpperCase(),
+							headers,
+							body: payload
+						});
+						const text = await res.text();
+						sent++;
+						if (res.status >= 500 || LEAKS.test(text))
+							failures.push(`${op.method.toUpperCase()} ${url} → ${res.status} ${text.slice(0, 200)}`);
+					})
+				);
+			}
+		}
+		expect(failures.slice(0, 10)).toEqual([]);
+		expect(counts()).toEqual(before);
+		console.log(
+			`fuzz: ${operations.length} operations × ${RUNS} = ${sent} requests, 5xx or leaks: ${failures.length}`
+		);
+	}, 600_000);
+});
