@@ -31,7 +31,7 @@ const TABLES = [
 let s: TestServer;
 let office: Client;
 let unit: Client;
-let operations: { method: string; path: string; params: { name: string; in: string }[] }[] = [];
+const operations: { method: string; path: string; params: { name: string; in: string }[] }[] = [];
 
 beforeAll(async () => {
 	s = await startTestServer();
