@@ -4,7 +4,8 @@ import { ROLES } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
 import { doc, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
-import { createUser, listUsers } from '../services/users.ts';
+import { createUser, listUsers, unlockUser } from '../services/users.ts';
+import { idParam } from './common.ts';
 
 const newUser = z.object({
 	username: z
@@ -24,4 +25,11 @@ export const userRoutes = new Hono<Env>()
 	)
 	.post('/', doc('创建用户', ['users']), requireRole('admin'), v('json', newUser), async (c) =>
 		c.json(await createUser(svc(c), c.req.valid('json')), 201)
+	)
+	.post(
+		'/:id/unlock',
+		doc('解锁因登录失败被锁定的账户', ['users']),
+		requireRole('admin'),
+		v('param', idParam),
+		(c) => c.json(unlockUser(svc(c), c.req.valid('param').id), 200)
 	);

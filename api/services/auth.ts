@@ -5,6 +5,7 @@ import { ApiError } from '../errors.ts';
 import { verifyPassword } from '../lib/password.ts';
 import { generateSessionToken, sessionIdFromToken } from '../lib/token.ts';
 import { audit } from './audit.ts';
+import { getSettings } from './settings.ts';
 
 const LOGIN_FAILED = '用户名或密码错误';
 const FAILURE_WINDOW_MS = 15 * 60_000;
@@ -38,6 +39,36 @@ function noteFailure(username: string, ip: string | null, now: number) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const shanghaiTime = (at: Date) =>
+	new Intl.DateTimeFormat('zh-CN', {
+		timeZone: 'Asia/Shanghai',
+		hour: '2-digit',
+		minute: '2-digit',
+		hour12: false
+	}).format(at);
+
+/** Counts a failed sign-in of an existing account; enough of them within the window lock it. */
+function countFailure(ctx: ServiceContext, row: typeof user.$inferSelect, now: Date) {
+	const { lockoutThreshold, lockoutMinutes } = getSettings(ctx.db);
+	const window = lockoutMinutes * 60_000;
+	const failed =
+		row.lastFailedAt && now.getTime() - row.lastFailedAt.getTime() < window ? row.failedLogins + 1 : 1;
+	const lockedUntil = failed >= lockoutThreshold ? new Date(now.getTime() + window) : null;
+	ctx.db
+		.update(user)
+		.set({ failedLogins: lockedUntil ? 0 : failed, lastFailedAt: now, lockedUntil })
+		.where(eq(user.id, row.id))
+		.run();
+	if (lockedUntil)
+		audit(ctx, {
+			action: 'auth.lock',
+			objectType: 'user',
+			objectId: row.id,
+			username: row.username,
+			after: { lockedUntil }
+		});
+}
+
 export type LoginResult = { token: string; expiresAt: Date; actor: Actor };
 
 export async function login(ctx: ServiceContext, username: string, password: string): Promise<LoginResult> {
@@ -47,12 +78,35 @@ export async function login(ctx: ServiceContext, username: string, password: str
 
 	const row = ctx.db.select().from(user).where(eq(user.username, username)).get();
 	const ok = await verifyPassword(row?.passwordHash ?? DUMMY_HASH, password);
+	if (row?.lockedUntil && row.lockedUntil > now) {
+		// Locked: even the right password is refused until the lock ends or the security admin lifts it.
+		audit(ctx, {
+			action: 'auth.login',
+			result: 'denied',
+			username,
+			objectType: 'user',
+			objectId: row.id,
+			after: { lockedUntil: row.lockedUntil }
+		});
+		throw new ApiError(
+			'forbidden',
+			`账户因多次登录失败已锁定，请于 ${shanghaiTime(row.lockedUntil)} 后再试，或联系安全管理员解锁`,
+			{ lockedUntil: row.lockedUntil.toISOString() }
+		);
+	}
 	if (!row || !ok || row.disabled) {
 		noteFailure(username, ctx.ip, now.getTime());
+		if (row) countFailure(ctx, row, now);
 		audit(ctx, { action: 'auth.login', result: 'failed', username, objectType: 'user', objectId: row?.id });
 		throw new ApiError('unauthorized', LOGIN_FAILED);
 	}
 	failures.delete(`u:${username}`);
+	if (row.failedLogins)
+		ctx.db
+			.update(user)
+			.set({ failedLogins: 0, lastFailedAt: null, lockedUntil: null })
+			.where(eq(user.id, row.id))
+			.run();
 
 	const token = generateSessionToken();
 	const expiresAt = new Date(now.getTime() + ctx.config.sessionIdleMs);

@@ -22,6 +22,9 @@ export const SETTINGS = z.object({
 	scoreLateReport: z.number().min(0).max(100).default(3),
 	scoreRedLead: z.number().min(0).max(100).default(5),
 	scoreRedCo: z.number().min(0).max(100).default(2),
+	/** After this many failed sign-ins within the window an account is locked for the same number of minutes. */
+	lockoutThreshold: z.number().int().min(3).max(20).default(5),
+	lockoutMinutes: z.number().int().min(1).max(1440).default(15),
 	/** The office that issues bulletins (通报) and urge notices. */
 	officeName: z.string().default('省推进政府数字化转型联席会议办公室'),
 	/** Set when demo data was loaded: the simulated history runs up to this day, the demo's "today". */

@@ -69,3 +69,21 @@ export function listUsers(ctx: ServiceContext) {
 		.orderBy(user.id)
 		.all();
 }
+
+/** Lifts a sign-in lock (the security administrator's task; the system administrator's until that role exists). */
+export function unlockUser(ctx: ServiceContext, id: number) {
+	if (ctx.actor?.role !== 'admin') throw forbidden('仅管理员可解锁账户');
+	const row = ctx.db.select({ lockedUntil: user.lockedUntil }).from(user).where(eq(user.id, id)).get();
+	if (!row) throw new ApiError('not_found', '用户不存在');
+	ctx.db.transaction((tx) => {
+		tx.update(user)
+			.set({ failedLogins: 0, lastFailedAt: null, lockedUntil: null })
+			.where(eq(user.id, id))
+			.run();
+		audit(
+			{ ...ctx, db: tx },
+			{ action: 'user.unlock', objectType: 'user', objectId: id, before: { lockedUntil: row.lockedUntil } }
+		);
+	});
+	return { unlocked: true };
+}

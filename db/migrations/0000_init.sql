@@ -137,6 +137,9 @@ CREATE TABLE `user` (
 	`password_hash` text NOT NULL,
 	`disabled` integer DEFAULT false NOT NULL,
 	`email_opt_out` integer DEFAULT false NOT NULL,
+	`failed_logins` integer DEFAULT 0 NOT NULL,
+	`last_failed_at` integer,
+	`locked_until` integer,
 	`created_at` integer DEFAULT (cast(unixepoch('subsec') * 1000 as integer)) NOT NULL,
 	FOREIGN KEY (`unit_id`) REFERENCES `unit`(`id`) ON UPDATE no action ON DELETE no action
 );

@@ -14,6 +14,10 @@ export const user = sqliteTable('user', {
 	disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
 	/** The user does not want reminder mail (in-app notifications still arrive). */
 	emailOptOut: integer('email_opt_out', { mode: 'boolean' }).notNull().default(false),
+	/** Consecutive failed sign-ins within the window, and the lock they may have caused. */
+	failedLogins: integer('failed_logins').notNull().default(0),
+	lastFailedAt: integer('last_failed_at', { mode: 'timestamp_ms' }),
+	lockedUntil: integer('locked_until', { mode: 'timestamp_ms' }),
 	createdAt: insertedAt()
 });
 

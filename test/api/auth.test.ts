@@ -72,6 +72,25 @@ describe('sign-in', () => {
 		expect(times[4]! - times[0]!).toBeGreaterThan(400);
 	});
 
+	it('locks an account after 5 failures in 15 minutes; the right password is refused until then or until unlocked', async () => {
+		const username = await s.createAccount('leader');
+		const client = s.anonymous();
+		const attempt = (password: string) => client.post('/api/v1/auth/login', { username, password });
+		for (let i = 0; i < 5; i++) expect((await attempt('wrong-password')).status).toBe(401);
+		const locked = await attempt(PASSWORD);
+		expect(locked.status).toBe(403);
+		expect(locked.data.error.message).toMatch(/账户因多次登录失败已锁定，请于 \d\d:\d\d 后再试/);
+		s.clock.advance(16 * 60_000);
+		expect((await attempt(PASSWORD)).status).toBe(200);
+
+		for (let i = 0; i < 5; i++) await attempt('wrong-password');
+		expect((await attempt(PASSWORD)).status).toBe(403);
+		const admin = await s.as('admin');
+		const userId = (await admin.get('/api/v1/users')).data.items.find((u: any) => u.username === username).id;
+		expect((await admin.post(`/api/v1/users/${userId}/unlock`)).status).toBe(200);
+		expect((await attempt(PASSWORD)).status).toBe(200);
+	});
+
 	it('rejects malformed bodies with 400 and a message', async () => {
 		const res = await s.anonymous().post('/api/v1/auth/login', { username: '' });
 		expect(res.status).toBe(400);

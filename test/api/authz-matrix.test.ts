@@ -124,6 +124,7 @@ const cases = (): Record<string, Case> => ({
 		body: { username: 'intruder', name: '冒名', role: 'office', password: 'Passw0rd!x' },
 		allow: 'A'
 	},
+	'POST /api/v1/users/:id/unlock': { path: '/users/1/unlock', allow: 'A' },
 	'GET /api/v1/reports/mine/:period': { path: '/reports/mine/2020-03', allow: 'UX' },
 	'PUT /api/v1/reports/mine/:period': {
 		path: '/reports/mine/2020-04',
