@@ -97,7 +97,18 @@ function loadVisible(ctx: ServiceContext, id: number) {
 /** One report as the office reviews it: the unit's form for that month, read-only. */
 export function getReport(ctx: ServiceContext, id: number) {
 	const row = loadVisible(ctx, id);
-	return getReportForm(ctx, row.unitId, row.period);
+	const form = getReportForm(ctx, row.unitId, row.period);
+	// A report that reached the office shows what was sent, not indicators assigned since.
+	if (row.status === 'draft') return form;
+	const sent = new Set(
+		ctx.db
+			.select({ id: reportItem.indicatorId })
+			.from(reportItem)
+			.where(eq(reportItem.reportId, id))
+			.all()
+			.map((i) => i.id)
+	);
+	return { ...form, items: form.items.filter((i) => sent.has(i.indicatorId)) };
 }
 
 export function acceptReport(ctx: ServiceContext, id: number) {

@@ -186,7 +186,7 @@ const columns = {
 	createdByName: user.name
 };
 
-function shape(r: { createdAt: Date; decidedAt: Date | null } & Record<string, unknown>) {
+function shape<T extends { createdAt: Date; decidedAt: Date | null }>(r: T) {
 	return { ...r, createdAt: r.createdAt.toISOString(), decidedAt: r.decidedAt?.toISOString() ?? null };
 }
 
