@@ -171,7 +171,7 @@ function summaryNow(db: Db, f: DashboardFilter, day: string, today: string) {
 			red: count('red'),
 			yellow: count('yellow'),
 			dueWithin30: open.filter(
-				(i) => i.dueOn && !i.recurrence && i.dueOn > day && i.dueOn <= addDays(day, 30)
+				(i) => i.dueOn && !i.recurrence && i.dueOn >= day && i.dueOn <= addDays(day, 30)
 			).length,
 			reports: { period, due: thisPeriod.due, ...countStatuses(thisPeriod.status) }
 		},

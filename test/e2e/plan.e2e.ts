@@ -128,7 +128,10 @@ test.describe('计划总览', () => {
 		expect(foreign, 'an indicator without 省大数据局').toBeTruthy();
 		await office.close();
 
+		// “/” opens a unit reporter's workspace; its tasks are one click away.
 		await signInPage(page, 'dsj', '/');
+		await expect(page).toHaveURL(/\/workspace$/);
+		await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '本单位任务' }).click();
 		await expect(page).toHaveURL(/\/my$/);
 		await expect(page.getByRole('banner')).toContainText('省大数据局');
 

@@ -16,7 +16,7 @@ async function contextFor(browser: Browser, size: { width: number; height: numbe
 
 for (const size of SIZES) {
 	test(`screens at ${size.width}×${size.height}`, async ({ browser }) => {
-		test.setTimeout(60_000);
+		test.setTimeout(150_000);
 		const shot = (name: string) => `${DIR}/${name}-${size.width}.png`;
 
 		// Login
@@ -67,7 +67,53 @@ for (const size of SIZES) {
 		await page.getByRole('button', { name: '预览' }).click();
 		await expect(page.getByRole('heading', { name: '校验结果' })).toBeVisible();
 		await page.screenshot({ path: shot('import'), fullPage: true });
+
+		// Review queue and one report, requests, urge notices (with the prefilled issue form)
+		await page.goto('/review');
+		await expect(page.locator('tr[data-report-id]').first()).toBeVisible();
+		await page.screenshot({ path: shot('review-queue'), fullPage: true });
+		await page.locator('tr[data-report-id]').first().getByRole('link').click();
+		await expect(page.locator('article[data-indicator-id]').first()).toBeVisible();
+		await page.locator('article[data-indicator-id]').first().getByLabel('退回此项').check();
+		await page.screenshot({ path: shot('review-report'), fullPage: true });
+
+		await page.goto('/review?status=accepted');
+		await page.locator('tr[data-report-id]').first().getByRole('link').click();
+		await page.getByRole('button', { name: '比较' }).click();
+		await expect(page.getByRole('table', { name: /的差异/ })).toBeVisible();
+		await page.screenshot({ path: shot('review-versions'), fullPage: false });
+
+		await page.goto('/requests?status=all');
+		await expect(page.locator('tr[data-request-id]').first()).toBeVisible();
+		await page.screenshot({ path: shot('requests'), fullPage: true });
+
+		const dsjId = (
+			(await (await office.request.get('/api/v1/units')).json()) as { items: { id: number; name: string }[] }
+		).items.find((u) => u.name === '省大数据局')!.id;
+		const overdue = (
+			(await (await office.request.get(`/api/v1/alerts?unitId=${dsjId}&light=red`)).json()) as {
+				items: { indicator: { id: number } | null }[];
+			}
+		).items.find((a) => a.indicator)!.indicator!.id;
+		await page.goto(`/notices?issue=1&unitId=${dsjId}&indicatorId=${overdue}&level=red`);
+		await expect(page.locator('tr[data-notice-id]').first()).toBeVisible();
+		await expect(page.getByRole('checkbox', { checked: true })).toHaveCount(1);
+		await page.screenshot({ path: shot('notices'), fullPage: true });
 		await office.close();
+
+		// Mail log with one mail open, and the job runs, as the admin
+		const admin = await contextFor(browser, size, 'admin');
+		const mail = await admin.newPage();
+		await mail.goto('/mail');
+		await expect(mail.locator('tr[data-mail-id]').first()).toBeVisible();
+		await mail.screenshot({ path: shot('mail'), fullPage: true });
+		await mail.locator('tr[data-mail-id]').filter({ hasText: '督办提醒' }).first().getByRole('link').click();
+		await expect(mail.locator('iframe[sandbox]')).toBeVisible();
+		await mail.screenshot({ path: shot('mail-detail'), fullPage: true });
+		await mail.getByRole('tab', { name: '任务运行记录' }).click();
+		await expect(mail.getByRole('cell', { name: 'daily', exact: true }).first()).toBeVisible();
+		await mail.screenshot({ path: shot('mail-jobs'), fullPage: true });
+		await admin.close();
 
 		// My unit as a unit reporter
 		const unit = await contextFor(browser, size, 'dsj');
@@ -75,6 +121,19 @@ for (const size of SIZES) {
 		await my.goto('/my');
 		await expect(my.locator('tr[data-indicator-id]').first()).toBeVisible();
 		await my.screenshot({ path: shot('my-unit'), fullPage: true });
+
+		// The unit's workspace (this month's report), the bell, and its urge notices
+		await my.goto('/workspace');
+		await expect(my.locator('article[data-indicator-id]').first()).toBeVisible();
+		await expect(my.locator('tr').filter({ hasText: '2020年9月' }).first()).toBeVisible();
+		await my.screenshot({ path: shot('workspace'), fullPage: true });
+		await my.screenshot({ path: shot('workspace-top'), fullPage: false });
+		await my.getByRole('button', { name: /^通知（/ }).click();
+		await expect(my.getByRole('region', { name: '通知' })).toBeVisible();
+		await my.screenshot({ path: shot('bell'), fullPage: false });
+		await my.goto('/notices');
+		await expect(my.locator('tr[data-notice-id]').first()).toBeVisible();
+		await my.screenshot({ path: shot('notices-unit'), fullPage: true });
 		await unit.close();
 	});
 }

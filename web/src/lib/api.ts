@@ -52,3 +52,50 @@ export function errorText(err: unknown): string {
 	if (err instanceof TypeError) return '无法连接服务器，请检查网络后重试';
 	return err instanceof Error ? err.message : String(err);
 }
+
+/** Download address of an attachment (a plain link: the server sends it with its original name). */
+export function attachmentUrl(id: number): string {
+	return `/api/v1/attachments/${id}`;
+}
+
+export type Uploaded = { id: number; name: string; size: number; contentType: string };
+
+/**
+ * Uploads one attachment with progress. The typed client cannot report upload progress (fetch has
+ * none), so this one call goes through XMLHttpRequest to the same POST /attachments endpoint; a
+ * refusal (413 too big, 415 wrong content) throws ApiFailure with the server's Chinese message.
+ */
+export function uploadAttachment(
+	file: File,
+	onprogress?: (fraction: number) => void
+): { done: Promise<Uploaded>; abort: () => void } {
+	const xhr = new XMLHttpRequest();
+	const done = new Promise<Uploaded>((resolvePromise, reject) => {
+		xhr.open('POST', '/api/v1/attachments');
+		xhr.withCredentials = true;
+		xhr.responseType = 'text';
+		xhr.upload.onprogress = (e) => {
+			if (e.lengthComputable) onprogress?.(e.loaded / e.total);
+		};
+		xhr.onload = () => {
+			let body: unknown = null;
+			try {
+				body = JSON.parse(xhr.responseText);
+			} catch {
+				/* not JSON */
+			}
+			if (xhr.status >= 200 && xhr.status < 300) return resolvePromise(body as Uploaded);
+			const error = (body as ApiErrorBody | null)?.error ?? {
+				code: 'internal',
+				message: `上传失败（${xhr.status}）`
+			};
+			reject(new ApiFailure(xhr.status, error));
+		};
+		xhr.onerror = () => reject(new TypeError('network'));
+		xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
+		const form = new FormData();
+		form.append('file', file);
+		xhr.send(form);
+	});
+	return { done, abort: () => xhr.abort() };
+}

@@ -1,5 +1,5 @@
 import { locale, t } from './i18n/index.svelte.ts';
-import type { IndicatorUnit, Role, Target } from './types.ts';
+import type { Indicator, IndicatorUnit, Light, Role, Target } from './types.ts';
 
 export function roleLabel(role: Role): string {
 	return t(`role.${role}`);
@@ -97,4 +97,71 @@ export function chineseNumber(n: number): string {
 export function sectionMark(level: 1 | 2, index: number): string {
 	if (locale.current === 'en') return level === 1 ? `${index}.` : `(${index})`;
 	return level === 1 ? `${chineseNumber(index)}、` : `（${chineseNumber(index)}）`;
+}
+
+const SHANGHAI = 'Asia/Shanghai';
+
+/** A stored UTC timestamp as “2020-10-15 14:30” in +08:00. */
+export function formatDateTime(iso: string | null | undefined): string {
+	if (!iso) return '—';
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime())) return iso;
+	const parts = new Intl.DateTimeFormat('en-CA', {
+		timeZone: SHANGHAI,
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		hourCycle: 'h23'
+	}).formatToParts(d);
+	const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+	return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/** Only the time of day, “14:30”, in +08:00. */
+export function formatTime(iso: string | null | undefined): string {
+	return formatDateTime(iso).slice(11) || '—';
+}
+
+/** The month (YYYY-MM) of a YYYY-MM-DD date. */
+export const monthOf = (iso: string) => iso.slice(0, 7);
+
+/** A YYYY-MM month moved by `n` months. */
+export function addMonths(period: string, n: number): string {
+	const [y, m] = period.split('-').map(Number);
+	const index = y! * 12 + (m! - 1) + n;
+	return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** “2020年10月” in Chinese, “Oct 2020” in English. */
+export function periodLabel(period: string): string {
+	const [y, m] = period.split('-').map(Number);
+	if (locale.current === 'zh') return `${y}年${m}月`;
+	return new Date(Date.UTC(y!, m! - 1, 1)).toLocaleString('en', {
+		month: 'short',
+		year: 'numeric',
+		timeZone: 'UTC'
+	});
+}
+
+/** A byte count as “320 KB” / “1.5 MB”. */
+export function fileSize(bytes: number): string {
+	if (bytes < 1024) return `${bytes} B`;
+	if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/**
+ * One unit's light on an indicator: completed (on time / late) apart, else the worst of that unit's
+ * open alerts, else green. Without a unit, the indicator's own light (the worst of all its units).
+ */
+export function unitLight(ind: Pick<Indicator, 'light' | 'alerts' | 'completion'>, unitId?: number): Light {
+	if (ind.completion) return ind.completion === 'late' ? 'completed_late' : 'completed_on_time';
+	if (unitId === undefined) return ind.light as Light;
+	const mine = ind.alerts.filter((a) => a.unitId === unitId);
+	if (mine.some((a) => a.light === 'red')) return 'red';
+	return mine.length ? 'yellow' : 'green';
 }

@@ -12,6 +12,11 @@ class Session {
 	today = $state(todayIso());
 	/** Set when the install shows demo data. */
 	demoDate = $state<string | null>(null);
+	/** Day of the month reports are due (0 = month end) and the attachment size limit, from /meta. */
+	reportDueDay = $state(0);
+	attachmentMaxMb = $state(20);
+	/** True once /meta has answered (or failed): pages that default to "this month" wait for it. */
+	metaReady = $state(false);
 	#pending: Promise<User | null> | null = null;
 
 	/** Asks the server for its calendar date; the browser's date stays as a fallback. */
@@ -20,8 +25,11 @@ class Session {
 			.then((m) => {
 				this.today = m.today;
 				this.demoDate = m.demoDate;
+				this.reportDueDay = m.reportDueDay;
+				this.attachmentMaxMb = m.attachmentMaxMb;
 			})
-			.catch(() => {});
+			.catch(() => {})
+			.finally(() => (this.metaReady = true));
 	}
 
 	load(): Promise<User | null> {

@@ -16,3 +16,64 @@ export type UnitKind = Unit['kind'];
 export type ImportReport = InferResponseType<typeof api.imports.$post, 200>;
 export type ImportIssue = ImportReport['errors'][number];
 export type UserRow = InferResponseType<typeof api.users.$get, 200>['items'][number];
+export type Meta = InferResponseType<typeof api.meta.$get, 200>;
+/** An indicator's (or a unit's) warning light; the API sends it as a plain string. */
+export type Light = 'red' | 'yellow' | 'green' | 'completed_on_time' | 'completed_late';
+export type IndicatorAlert = Indicator['alerts'][number];
+export type ReportForm = InferResponseType<(typeof api.reports.mine)[':period']['$get'], 200>;
+export type ReportFormItem = ReportForm['items'][number];
+export type ReportInfo = NonNullable<ReportForm['report']>;
+export type ReportStatus = ReportInfo['status'];
+export type ProgressStatus = NonNullable<ReportFormItem['progressStatus']>;
+export type Attachment = ReportFormItem['attachments'][number];
+export type ReportRow = InferResponseType<typeof api.reports.$get, 200>['items'][number];
+export type ReportVersion = InferResponseType<
+	(typeof api.reports)[':id']['versions']['$get'],
+	200
+>['items'][number];
+export type VersionChange = InferResponseType<
+	(typeof api.reports)[':id']['compare']['$get'],
+	200
+>['changes'][number];
+export type UnitMonth = InferResponseType<
+	(typeof api.indicators)[':id']['reports']['$get'],
+	200
+>['items'][number];
+/**
+ * A completion or extension request as GET /requests lists it. Written out: the service's reply shape
+ * is not inferable through the client (its helper widens the row), so the fields are named here.
+ */
+export type RequestRow = {
+	id: number;
+	kind: 'completion' | 'extension';
+	status: 'pending' | 'approved' | 'rejected';
+	statement: string;
+	newDueOn: string | null;
+	late: boolean;
+	createdAt: string;
+	decidedAt: string | null;
+	decisionNote: string | null;
+	indicatorId: number;
+	indicatorText: string;
+	taskTitle: string;
+	dueOn: string | null;
+	originalDueOn: string | null;
+	unitId: number;
+	unitName: string;
+	createdByName: string | null;
+};
+export type RequestDetail = RequestRow & { attachments: { id: number; name: string; size: number }[] };
+export type RequestList = { items: RequestRow[]; total: number; page: number; pageSize: number };
+export type Notice = InferResponseType<typeof api.notices.$get, 200>['items'][number];
+export type NoticeLevel = Notice['level'];
+export type AlertItem = InferResponseType<typeof api.alerts.$get, 200>['items'][number];
+export type NotificationList = InferResponseType<typeof api.notifications.$get, 200>;
+export type Notification = NotificationList['items'][number];
+export type MailRow = InferResponseType<typeof api.mail.$get, 200>['items'][number];
+export type MailDetail = InferResponseType<(typeof api.mail)[':id']['$get'], 200>;
+export type JobRun = InferResponseType<typeof api.mail.jobs.$get, 200>['items'][number];
+export type TimelineEvent = InferResponseType<
+	(typeof api.indicators)[':id']['timeline']['$get'],
+	200
+>['items'][number];
+export type DueDates = InferResponseType<(typeof api.indicators)[':id']['due-dates']['$get'], 200>;

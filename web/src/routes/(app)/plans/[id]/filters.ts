@@ -8,7 +8,19 @@ export type Filters = {
 	month: string;
 	unresolved: boolean;
 	q: string;
+	/** Warning light, applied to the loaded page (the list API has no light filter). */
+	light: '' | LightFilter;
 };
+
+export const LIGHT_FILTERS = ['red', 'yellow', 'green', 'completed'] as const;
+export type LightFilter = (typeof LIGHT_FILTERS)[number];
+
+/** Whether an indicator's light passes the light filter (completed = on time or late). */
+export function lightMatches(light: string, filter: Filters['light']): boolean {
+	if (!filter) return true;
+	if (filter === 'completed') return light.startsWith('completed');
+	return light === filter;
+}
 
 export const PAGE_SIZE = 200;
 
@@ -20,6 +32,9 @@ export function readFilters(params: ReadonlyURLSearchParams): Filters & { page: 
 		month: /^\d{4}-(0[1-9]|1[0-2])$/.test(month) ? month : '',
 		unresolved: params.get('unresolved') === '1',
 		q: (params.get('q') ?? '').slice(0, 100),
+		light: (LIGHT_FILTERS as readonly string[]).includes(params.get('light') ?? '')
+			? (params.get('light') as LightFilter)
+			: '',
 		page: Math.max(1, Number(params.get('page')) || 1)
 	};
 }

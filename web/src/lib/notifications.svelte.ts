@@ -1,0 +1,37 @@
+import { api, call } from './api.ts';
+import type { Notification } from './types.ts';
+
+/** The bell's state, shared by the top bar and the notifications page so both show the same count. */
+class Bell {
+	unread = $state(0);
+	latest = $state<Notification[]>([]);
+	failed = $state(false);
+
+	refresh() {
+		return call(api.notifications.$get({ query: { pageSize: '8' } }))
+			.then((r) => {
+				this.latest = r.items;
+				this.unread = r.unread;
+				this.failed = false;
+			})
+			.catch(() => {
+				this.failed = true;
+			});
+	}
+
+	/** Marks one notification read (optimistically) and tells the server. */
+	async read(n: Notification) {
+		if (n.readAt) return;
+		n.readAt = new Date().toISOString();
+		this.unread = Math.max(0, this.unread - 1);
+		await call(api.notifications[':id'].read.$post({ param: { id: String(n.id) } })).catch(() => {});
+		await this.refresh();
+	}
+
+	async readAll() {
+		await call(api.notifications['read-all'].$post()).catch(() => {});
+		await this.refresh();
+	}
+}
+
+export const bell = new Bell();

@@ -1,0 +1,98 @@
+import { t } from '#lib/i18n/index.svelte.ts';
+import type { Uploaded } from '#lib/api.ts';
+import type { ProgressStatus, ReportFormItem } from '#lib/types.ts';
+
+/** One item of the report as the form edits it: numbers stay text until they are sent. */
+export type Draft = {
+	indicatorId: number;
+	progressStatus: ProgressStatus | '';
+	percent: string;
+	progress: string;
+	problems: string;
+	nextSteps: string;
+	/** targetId → the actual value as typed */
+	values: Record<string, string>;
+	attachments: Uploaded[];
+};
+
+export const PROGRESS: ProgressStatus[] = ['not_started', 'on_track', 'behind', 'done'];
+
+export function toDraft(item: ReportFormItem): Draft {
+	return {
+		indicatorId: item.indicatorId,
+		progressStatus: item.progressStatus ?? '',
+		percent: item.percent === null ? '' : String(item.percent),
+		progress: item.progress,
+		problems: item.problems,
+		nextSteps: item.nextSteps,
+		values: Object.fromEntries(Object.entries(item.values).map(([k, v]) => [k, String(v)])),
+		attachments: item.attachments.map(({ id, name, size, contentType }) => ({ id, name, size, contentType }))
+	};
+}
+
+const isNumber = (text: string) => text.trim() !== '' && Number.isFinite(Number(text));
+
+/** The request body's items; text that is not a number is left out (and reported by `problems`). */
+export function toInput(d: Draft) {
+	const percent = d.percent.trim();
+	return {
+		indicatorId: d.indicatorId,
+		progressStatus: d.progressStatus || null,
+		percent: isNumber(percent) ? Math.round(Number(percent)) : null,
+		progress: d.progress,
+		problems: d.problems,
+		nextSteps: d.nextSteps,
+		values: Object.entries(d.values)
+			.filter(([, v]) => isNumber(v))
+			.map(([k, v]) => ({ targetId: Number(k), value: Number(v) })),
+		attachmentIds: d.attachments.map((a) => a.id)
+	};
+}
+
+export type Problem = { indicatorId: number; field: string; message: string };
+
+/** What keeps an item from being sent: bad numbers always, missing required fields on submit. */
+export function problems(d: Draft, index: number, forSubmit: boolean): Problem[] {
+	const out: Problem[] = [];
+	const label = t('report.itemN', { n: index + 1 });
+	const percent = d.percent.trim();
+	if (percent && (!isNumber(percent) || Number(percent) < 0 || Number(percent) > 100))
+		out.push({ indicatorId: d.indicatorId, field: 'percent', message: `${label}${t('report.bad.percent')}` });
+	for (const [k, v] of Object.entries(d.values))
+		if (v.trim() && !isNumber(v))
+			out.push({
+				indicatorId: d.indicatorId,
+				field: `value-${k}`,
+				message: `${label}${t('report.bad.value')}`
+			});
+	if (forSubmit) {
+		if (!d.progressStatus)
+			out.push({
+				indicatorId: d.indicatorId,
+				field: 'status',
+				message: `${label}${t('report.missing.status')}`
+			});
+		if (!d.progress.trim())
+			out.push({
+				indicatorId: d.indicatorId,
+				field: 'progress',
+				message: `${label}${t('report.missing.progress')}`
+			});
+	}
+	return out;
+}
+
+/** “复制上月内容”: last month's text goes into the fields still empty. */
+export function copyPrevious(d: Draft, prev: NonNullable<ReportFormItem['previous']>) {
+	if (!d.progress.trim()) d.progress = prev.progress;
+	if (!d.problems.trim()) d.problems = prev.problems;
+	if (!d.nextSteps.trim()) d.nextSteps = prev.nextSteps;
+}
+
+/** “本月无变化”: last month's status, percent and figures carry forward; an empty 当月进展 says so. */
+export function carryForward(d: Draft, prev: NonNullable<ReportFormItem['previous']>) {
+	d.progressStatus = prev.progressStatus ?? d.progressStatus;
+	d.percent = prev.percent === null ? d.percent : String(prev.percent);
+	for (const [k, v] of Object.entries(prev.values)) d.values[k] = String(v);
+	if (!d.progress.trim()) d.progress = t('report.noChangeText', { period: prev.period });
+}
