@@ -78,6 +78,8 @@ export function createApp(deps: Deps) {
 	const indexFile = join(deps.config.staticDir, 'index.html');
 	const index = existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null;
 	const app = new Hono<Env>()
+		// Compressed responses: the SPA's JavaScript and the API's JSON travel gzip'd.
+		.use(compress())
 		.use(securityHeaders(inlineScriptHashes(index ?? ''), deps.config))
 		.route(API_PREFIX, api);
 	const openapi = buildOpenApi(app, API_PREFIX);
