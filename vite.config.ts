@@ -5,7 +5,13 @@ import { defineConfig } from 'vite';
 export default defineConfig({
 	plugins: [
 		sveltekit({
-			adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: true }),
+			adapter: adapter({
+				pages: 'build',
+				assets: 'build',
+				fallback: 'index.html',
+				strict: true,
+				precompress: true
+			}),
 			files: {
 				src: 'web/src',
 				assets: 'web/static',

@@ -90,7 +90,8 @@ export function createApp(deps: Deps) {
 	app.onError(handleError);
 
 	if (index !== null) {
-		app.use('/*', serveStatic({ root: relative(process.cwd(), deps.config.staticDir) }));
+		// The build ships .br/.gz next to each asset: served as they are, with no compression per request.
+		app.use('/*', serveStatic({ root: relative(process.cwd(), deps.config.staticDir), precompressed: true }));
 		// SPA fallback: every other path is a client-side route.
 		app.get('*', (c) => c.html(index));
 	}
