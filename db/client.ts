@@ -9,7 +9,6 @@ import * as schema from './schema/index.ts';
 
 /** A database or a transaction on it: services accept either. */
 export type Db = BaseSQLiteDatabase<'sync', Database.RunResult, typeof schema>;
-export type SqliteDb = ReturnType<typeof openDb>;
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 

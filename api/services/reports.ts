@@ -30,13 +30,6 @@ export type ItemInput = {
 
 export type SaveInput = { period: string; version: number | null; items: ItemInput[] };
 
-export const PROGRESS_LABELS: Record<ProgressStatus, string> = {
-	not_started: '未启动',
-	on_track: '按计划推进',
-	behind: '滞后',
-	done: '已完成'
-};
-
 /** The report and its items as they are now: what a version keeps. */
 export function snapshotReport(db: Db, reportId: number) {
 	const row = db.select().from(report).where(eq(report.id, reportId)).get()!;

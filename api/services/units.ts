@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import { unit, unitGroup } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 
@@ -19,8 +19,4 @@ export function listUnits(ctx: ServiceContext) {
 
 export function listGroups(ctx: ServiceContext) {
 	return ctx.db.select().from(unitGroup).orderBy(asc(unitGroup.id)).all();
-}
-
-export function unitIdByName(ctx: ServiceContext, name: string) {
-	return ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.name, name)).get()?.id;
 }

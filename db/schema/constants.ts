@@ -8,7 +8,6 @@ export const ASSIGNMENT_ROLES = ['lead', 'co'] as const;
 export type AssignmentRole = (typeof ASSIGNMENT_ROLES)[number];
 
 export const INDICATOR_STATUSES = ['open', 'completed'] as const;
-export type IndicatorStatus = (typeof INDICATOR_STATUSES)[number];
 
 export const TARGET_OPS = ['>=', '>', '=', '<=', '<'] as const;
 
