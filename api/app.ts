@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import type { Deps, Env } from './context.ts';
 import { ApiError, handleError } from './errors.ts';
 import { loadSession } from './middleware/auth.ts';
+import { auditDenials, enforceDuties } from './middleware/duties.ts';
 import { inlineScriptHashes, sameOrigin, securityHeaders } from './middleware/security.ts';
 import { buildOpenApi } from './openapi.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -26,6 +27,8 @@ import { notificationRoutes } from './routes/notifications.ts';
 import { mailRoutes } from './routes/mail.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { bulletinRoutes } from './routes/bulletins.ts';
+import { securityRoutes } from './routes/security.ts';
+import { auditRoutes } from './routes/audit.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -49,8 +52,10 @@ function buildApi(deps: Deps) {
 			await next();
 			c.header('Cache-Control', 'no-store');
 		})
+		.use(auditDenials)
 		.use(sameOrigin)
 		.use(loadSession)
+		.use(enforceDuties(API_PREFIX))
 		.route('/health', healthRoutes)
 		.route('/auth', authRoutes)
 		.route('/meta', metaRoutes)
@@ -67,7 +72,9 @@ function buildApi(deps: Deps) {
 		.route('/notifications', notificationRoutes)
 		.route('/mail', mailRoutes)
 		.route('/dashboard', dashboardRoutes)
-		.route('/bulletins', bulletinRoutes);
+		.route('/bulletins', bulletinRoutes)
+		.route('/security', securityRoutes)
+		.route('/audit', auditRoutes);
 }
 
 export type AppType = ReturnType<typeof buildApi>;

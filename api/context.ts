@@ -23,6 +23,8 @@ export type Env = {
 		deps: Deps;
 		actor: Actor | null;
 		sessionId: string | null;
+		/** What the signed-in user must do first (change the password, enrol TOTP) before anything else. */
+		pending: 'password' | 'totp' | null;
 		ip: string | null;
 	};
 };

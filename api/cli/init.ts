@@ -5,7 +5,7 @@ import {
 	createDemoAccounts,
 	DEMO_ACCOUNTS,
 	DEMO_PASSWORD,
-	ensureAdmin,
+	ensureAdministrators,
 	loadPlan2020,
 	seedDirectory
 } from '../services/setup.ts';
@@ -40,11 +40,12 @@ export async function runInit(ctx: CliContext, opts: { demo: boolean }) {
 		}
 		console.log('=========================================================\n');
 	} else {
-		const admin = await ensureAdmin(ctx, ctx.config.adminPassword);
-		if (admin?.password) {
-			console.log(`\n已创建系统管理员 admin，初始密码（只显示这一次，请妥善保存）：${admin.password}\n`);
-		} else if (admin) {
-			console.log('\n已创建系统管理员 admin，密码取自 DUBAN_ADMIN_PASSWORD。\n');
+		for (const admin of await ensureAdministrators(ctx, ctx.config.adminPassword)) {
+			console.log(
+				admin.password
+					? `\n已创建${admin.name} ${admin.username}，初始密码（只显示这一次，首次登录须修改）：${admin.password}`
+					: `\n已创建${admin.name} ${admin.username}，密码取自 DUBAN_ADMIN_PASSWORD。`
+			);
 		}
 	}
 	console.log(`初始化用时 ${Math.round(performance.now() - started)} ms`);

@@ -19,7 +19,7 @@ const USAGE = `用法 (usage):
   duban init [--demo]                       创建/迁移数据库，载入单位名录和 2020 年计划；--demo 加演示账号
   duban start                               初始化（按 DUBAN_DEMO）并启动服务
   duban serve                               在已初始化的数据库上启动服务
-  duban user add --username U --name N --role admin|office|leader|unit [--unit 单位] [--email E] --password-stdin
+  duban user add --username U --name N --role admin|security|auditor|office|leader|unit [--unit 单位] [--email E] --password-stdin [--permanent]
   duban import FILE --plan-title T --year Y [--dry-run] [--create-units] [--json]
   duban export plan [--plan ID] --format json|csv|xlsx [--out FILE]
   duban tasks run daily|evaluate|send-mail [--as-of YYYY-MM-DD] [--json]
@@ -49,7 +49,9 @@ async function userAdd(ctx: CliContext, args: string[]) {
 			role: { type: 'string' },
 			unit: { type: 'string' },
 			email: { type: 'string' },
-			'password-stdin': { type: 'boolean' }
+			'password-stdin': { type: 'boolean' },
+			/** The password was chosen by the user themself: no change at the first sign-in. */
+			permanent: { type: 'boolean' }
 		}
 	});
 	if (!values.username || !values.name || !values.role)
@@ -63,7 +65,8 @@ async function userAdd(ctx: CliContext, args: string[]) {
 		role: values.role as Role,
 		unitName: values.unit,
 		email: values.email,
-		password
+		password,
+		temporary: !values.permanent
 	});
 	console.log(`已创建用户 ${created.username}（${created.role}）`);
 }

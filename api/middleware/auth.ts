@@ -6,7 +6,9 @@ import type { Env, ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { validateSessionToken } from '../services/auth.ts';
 
-export const SESSION_COOKIE = 'duban_session';
+/** Over HTTPS the cookie is `__Host-` prefixed: Secure, no Domain, Path=/ (the browser enforces all three). */
+const SESSION_COOKIE = 'duban_session';
+const HOST_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 
 function isHttps(c: Context<Env>): boolean {
 	const { config } = c.var.deps;
@@ -15,8 +17,10 @@ function isHttps(c: Context<Env>): boolean {
 	return new URL(c.req.url).protocol === 'https:';
 }
 
+const cookieName = (c: Context<Env>) => (isHttps(c) ? HOST_SESSION_COOKIE : SESSION_COOKIE);
+
 export function setSessionCookie(c: Context<Env>, token: string, expiresAt: Date) {
-	setCookie(c, SESSION_COOKIE, token, {
+	setCookie(c, cookieName(c), token, {
 		httpOnly: true,
 		sameSite: 'Lax',
 		secure: isHttps(c),
@@ -27,19 +31,21 @@ export function setSessionCookie(c: Context<Env>, token: string, expiresAt: Date
 }
 
 export function clearSessionCookie(c: Context<Env>) {
-	deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c) });
+	deleteCookie(c, cookieName(c), { path: '/', secure: isHttps(c) });
 }
 
 /** Resolves the session cookie (if any) into `actor`; never rejects by itself. */
 export const loadSession = createMiddleware<Env>(async (c, next) => {
 	c.set('actor', null);
 	c.set('sessionId', null);
-	const token = getCookie(c, SESSION_COOKIE);
+	c.set('pending', null);
+	const token = getCookie(c, cookieName(c));
 	if (token) {
 		const valid = validateSessionToken(c.var.deps, token);
 		if (valid) {
 			c.set('actor', valid.actor);
 			c.set('sessionId', valid.sessionId);
+			c.set('pending', valid.pending);
 			if (valid.refreshed) setSessionCookie(c, token, valid.expiresAt);
 		} else {
 			clearSessionCookie(c);

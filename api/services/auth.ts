@@ -1,41 +1,19 @@
-import { and, eq, lt } from 'drizzle-orm';
-import { session, unit, user } from '../../db/schema/index.ts';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { ADMIN_ROLES, auditLog, session, unit, user, type Role } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
 import type { Actor, Deps, ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { verifyPassword } from '../lib/password.ts';
-import { generateSessionToken, sessionIdFromToken } from '../lib/token.ts';
+import { matchTotpStep } from '../lib/totp.ts';
+import { sessionIdFromToken } from '../lib/token.ts';
 import { audit } from './audit.ts';
-import { getSettings } from './settings.ts';
+import { openSession } from './sessions.ts';
+import { getSettings, type Settings } from './settings.ts';
 
 const LOGIN_FAILED = '用户名或密码错误';
-const FAILURE_WINDOW_MS = 15 * 60_000;
 // A hash to verify against when the user does not exist, so both paths take the same time.
 const DUMMY_HASH =
 	'$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2GLt1Nu+ZVNlHcwXfvH0iI9b2KeLJ2TkWp2+S1k0mKk';
-
-/**
- * Recent failures per username and per IP. Past 3 failures of an account (or 20 from one address,
- * which may be a whole office behind one NAT) each further failure doubles a delay, at most 8 s.
- */
-const failures = new Map<string, number[]>();
-
-function recentFailures(key: string, now: number): number {
-	const list = (failures.get(key) ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
-	failures.set(key, list);
-	return list.length;
-}
-
-function slowDownMs(username: string, ip: string | null, now: number): number {
-	const byIp = ip ? recentFailures(`ip:${ip}`, now) - 17 : 0;
-	const n = Math.max(recentFailures(`u:${username}`, now), byIp);
-	return n < 3 ? 0 : Math.min(250 * 2 ** (n - 3), 8000);
-}
-
-function noteFailure(username: string, ip: string | null, now: number) {
-	for (const key of [`u:${username}`, ip ? `ip:${ip}` : null]) {
-		if (key) failures.set(key, [...(failures.get(key) ?? []), now]);
-	}
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -47,13 +25,34 @@ const shanghaiTime = (at: Date) =>
 		hour12: false
 	}).format(at);
 
+type UserRow = typeof user.$inferSelect;
+
+/** Failed sign-ins of the account within the window (0 once the window has passed). */
+function recentAccountFailures(row: UserRow | undefined, now: Date, windowMs: number): number {
+	return row?.lastFailedAt && now.getTime() - row.lastFailedAt.getTime() < windowMs ? row.failedLogins : 0;
+}
+
+/** Failed sign-ins from one address within the window, read from the audit log (durable, shared by instances). */
+function recentIpFailures(db: Db, ip: string, since: Date): number {
+	return db
+		.select({ n: sql<number>`count(*)` })
+		.from(auditLog)
+		.where(
+			and(
+				eq(auditLog.ip, ip),
+				eq(auditLog.action, 'auth.login'),
+				gte(auditLog.at, since),
+				eq(auditLog.result, 'failed')
+			)
+		)
+		.get()!.n;
+}
+
 /** Counts a failed sign-in of an existing account; enough of them within the window lock it. */
-function countFailure(ctx: ServiceContext, row: typeof user.$inferSelect, now: Date) {
-	const { lockoutThreshold, lockoutMinutes } = getSettings(ctx.db);
-	const window = lockoutMinutes * 60_000;
-	const failed =
-		row.lastFailedAt && now.getTime() - row.lastFailedAt.getTime() < window ? row.failedLogins + 1 : 1;
-	const lockedUntil = failed >= lockoutThreshold ? new Date(now.getTime() + window) : null;
+export function countFailure(ctx: ServiceContext, row: UserRow, now: Date, settings: Settings) {
+	const window = settings.lockoutMinutes * 60_000;
+	const failed = recentAccountFailures(row, now, window) + 1;
+	const lockedUntil = failed >= settings.lockoutThreshold ? new Date(now.getTime() + window) : null;
 	ctx.db
 		.update(user)
 		.set({ failedLogins: lockedUntil ? 0 : failed, lastFailedAt: now, lockedUntil })
@@ -69,14 +68,43 @@ function countFailure(ctx: ServiceContext, row: typeof user.$inferSelect, now: D
 		});
 }
 
-export type LoginResult = { token: string; expiresAt: Date; actor: Actor };
+/** What a signed-in user must do before anything else: change the password, or enrol a second factor. */
+export type Pending = 'password' | 'totp' | null;
 
-export async function login(ctx: ServiceContext, username: string, password: string): Promise<LoginResult> {
+function pendingFor(row: UserRow, role: Role, now: Date, settings: Settings): Pending {
+	const changedAt = row.passwordChangedAt ?? row.createdAt;
+	const expired =
+		settings.passwordMaxAgeDays > 0 &&
+		now.getTime() - changedAt.getTime() > settings.passwordMaxAgeDays * 86_400_000;
+	if (row.mustChangePassword || expired) return 'password';
+	if (settings.totpRequiredForAdmins && (ADMIN_ROLES as readonly Role[]).includes(role) && !row.totpEnabledAt)
+		return 'totp';
+	return null;
+}
+
+export type LoginInput = { username: string; password: string; code?: string; userAgent?: string | null };
+export type LoginResult = { token: string; expiresAt: Date; actor: Actor; pending: Pending };
+
+export async function login(ctx: ServiceContext, input: LoginInput): Promise<LoginResult> {
+	const { username, password, code } = input;
 	const now = ctx.clock.now();
-	const delay = slowDownMs(username, ctx.ip, now.getTime());
-	if (delay > 0) await sleep(delay);
+	const settings = getSettings(ctx.db);
+	const window = settings.lockoutMinutes * 60_000;
+	if (
+		ctx.ip &&
+		recentIpFailures(ctx.db, ctx.ip, new Date(now.getTime() - window)) >= settings.loginIpMaxFailures
+	) {
+		audit(ctx, { action: 'auth.login', result: 'denied', username, after: { throttled: ctx.ip } });
+		throw new ApiError(
+			'too_many_requests',
+			`来自该地址的登录失败次数过多，请 ${settings.lockoutMinutes} 分钟后再试`
+		);
+	}
 
 	const row = ctx.db.select().from(user).where(eq(user.username, username)).get();
+	// Past 3 failures of an account each further try waits longer (at most 8 s) before it is answered.
+	const failures = recentAccountFailures(row, now, window);
+	if (failures >= 3) await sleep(Math.min(250 * 2 ** (failures - 3), 8000));
 	const ok = await verifyPassword(row?.passwordHash ?? DUMMY_HASH, password);
 	if (row?.lockedUntil && row.lockedUntil > now) {
 		// Locked: even the right password is refused until the lock ends or the security admin lifts it.
@@ -95,61 +123,96 @@ export async function login(ctx: ServiceContext, username: string, password: str
 		);
 	}
 	if (!row || !ok || row.disabled) {
-		noteFailure(username, ctx.ip, now.getTime());
-		if (row) countFailure(ctx, row, now);
+		if (row) countFailure(ctx, row, now, settings);
 		audit(ctx, { action: 'auth.login', result: 'failed', username, objectType: 'user', objectId: row?.id });
 		throw new ApiError('unauthorized', LOGIN_FAILED);
 	}
-	failures.delete(`u:${username}`);
-	if (row.failedLogins)
-		ctx.db
-			.update(user)
-			.set({ failedLogins: 0, lastFailedAt: null, lockedUntil: null })
+	let totpStep: number | null = null;
+	if (row.totpEnabledAt && row.totpSecret) {
+		// The password was right: ask for the second factor; a wrong code counts as a failed sign-in.
+		if (!code) throw new ApiError('unauthorized', '请输入动态验证码', { totpRequired: true });
+		totpStep = matchTotpStep(row.totpSecret, code);
+		if (totpStep === null || (row.totpLastStep !== null && totpStep <= row.totpLastStep)) {
+			countFailure(ctx, row, now, settings);
+			audit(ctx, {
+				action: 'auth.login',
+				result: 'failed',
+				username,
+				objectType: 'user',
+				objectId: row.id,
+				after: { factor: 'totp' }
+			});
+			throw new ApiError('unauthorized', '动态验证码错误或已使用过，请输入验证器上的新验证码', {
+				totpRequired: true
+			});
+		}
+	}
+
+	const actor = actorOf(ctx, row.id)!;
+	const opened = ctx.db.transaction((tx) => {
+		tx.update(user)
+			.set({
+				failedLogins: 0,
+				lastFailedAt: null,
+				lockedUntil: null,
+				totpLastStep: totpStep ?? row.totpLastStep
+			})
 			.where(eq(user.id, row.id))
 			.run();
-
-	const token = generateSessionToken();
-	const expiresAt = new Date(now.getTime() + ctx.config.sessionIdleMs);
-	const actor = actorOf(ctx, row.id)!;
-	ctx.db.transaction((tx) => {
-		tx.insert(session)
-			.values({ id: sessionIdFromToken(token), userId: row.id, expiresAt, lastSeenAt: now, createdAt: now })
-			.run();
+		const created = openSession(tx, {
+			userId: row.id,
+			now,
+			idleMs: ctx.config.sessionIdleMs,
+			ip: ctx.ip,
+			userAgent: input.userAgent ?? null
+		});
 		// Expired sessions of this user are swept at each login rather than by a separate job.
 		tx.delete(session)
 			.where(and(eq(session.userId, row.id), lt(session.expiresAt, now)))
 			.run();
 		audit({ ...ctx, db: tx, actor }, { action: 'auth.login', objectType: 'user', objectId: row.id });
+		return created;
 	});
-	return { token, expiresAt, actor };
+	return {
+		token: opened.token,
+		expiresAt: opened.expiresAt,
+		actor,
+		pending: pendingFor(row, actor.role, now, settings)
+	};
 }
 
-export function actorOf(deps: Pick<Deps, 'db'>, userId: number): Actor | null {
-	const row = deps.db
-		.select({
-			id: user.id,
-			username: user.username,
-			name: user.name,
-			role: user.role,
-			disabled: user.disabled,
-			unitId: unit.id,
-			unitName: unit.name
-		})
+function loadAccount(db: Db, userId: number) {
+	return db
+		.select({ account: user, unitName: unit.name })
 		.from(user)
 		.leftJoin(unit, eq(unit.id, user.unitId))
 		.where(eq(user.id, userId))
 		.get();
-	if (!row || row.disabled) return null;
+}
+
+function toActor(account: UserRow, unitName: string | null): Actor | null {
+	if (account.disabled) return null;
 	return {
-		id: row.id,
-		username: row.username,
-		name: row.name,
-		role: row.role,
-		unit: row.unitId !== null && row.unitName !== null ? { id: row.unitId, name: row.unitName } : null
+		id: account.id,
+		username: account.username,
+		name: account.name,
+		role: account.role,
+		unit: account.unitId !== null && unitName !== null ? { id: account.unitId, name: unitName } : null
 	};
 }
 
-export type ValidSession = { sessionId: string; actor: Actor; expiresAt: Date; refreshed: boolean };
+export function actorOf(deps: Pick<Deps, 'db'>, userId: number): Actor | null {
+	const found = loadAccount(deps.db, userId);
+	return found ? toActor(found.account, found.unitName) : null;
+}
+
+export type ValidSession = {
+	sessionId: string;
+	actor: Actor;
+	pending: Pending;
+	expiresAt: Date;
+	refreshed: boolean;
+};
 
 /**
  * Sliding expiry: each use pushes the expiry an idle period ahead, never past the absolute maximum.
@@ -159,26 +222,29 @@ export function validateSessionToken(deps: Deps, token: string): ValidSession | 
 	const id = sessionIdFromToken(token);
 	const row = deps.db.select().from(session).where(eq(session.id, id)).get();
 	if (!row) return null;
-	const now = deps.clock.now().getTime();
+	const now = deps.clock.now();
 	const hardLimit = row.createdAt.getTime() + deps.config.sessionMaxMs;
-	if (now >= row.expiresAt.getTime() || now >= hardLimit) {
+	if (now.getTime() >= row.expiresAt.getTime() || now.getTime() >= hardLimit) {
 		deps.db.delete(session).where(eq(session.id, id)).run();
 		return null;
 	}
-	const actor = actorOf(deps, row.userId);
+	const found = loadAccount(deps.db, row.userId);
+	const actor = found && toActor(found.account, found.unitName);
 	if (!actor) return null;
 	let expiresAt = row.expiresAt;
 	let refreshed = false;
-	if (now - row.lastSeenAt.getTime() > 60_000) {
-		expiresAt = new Date(Math.min(now + deps.config.sessionIdleMs, hardLimit));
-		deps.db
-			.update(session)
-			.set({ expiresAt, lastSeenAt: new Date(now) })
-			.where(eq(session.id, id))
-			.run();
+	if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
+		expiresAt = new Date(Math.min(now.getTime() + deps.config.sessionIdleMs, hardLimit));
+		deps.db.update(session).set({ expiresAt, lastSeenAt: now }).where(eq(session.id, id)).run();
 		refreshed = true;
 	}
-	return { sessionId: id, actor, expiresAt, refreshed };
+	return {
+		sessionId: id,
+		actor,
+		pending: pendingFor(found.account, actor.role, now, getSettings(deps.db)),
+		expiresAt,
+		refreshed
+	};
 }
 
 export function logout(ctx: ServiceContext, sessionId: string) {

@@ -25,6 +25,14 @@ export const SETTINGS = z.object({
 	/** After this many failed sign-ins within the window an account is locked for the same number of minutes. */
 	lockoutThreshold: z.number().int().min(3).max(20).default(5),
 	lockoutMinutes: z.number().int().min(1).max(1440).default(15),
+	/** Failed sign-ins from one address within the lockout window before it gets 429 (a whole office may share one). */
+	loginIpMaxFailures: z.number().int().min(5).max(1000).default(30),
+	/** Password policy; the defaults are MLPS 2.0 level 3 (ASVS would drop the expiry: set it to 0). */
+	passwordMinLength: z.number().int().min(8).max(64).default(8),
+	passwordMinClasses: z.number().int().min(1).max(4).default(3),
+	passwordMaxAgeDays: z.number().int().min(0).max(365).default(90),
+	/** Administrators (system, security, audit) must sign in with a TOTP code as well. */
+	totpRequiredForAdmins: z.boolean().default(false),
 	/** The office that issues bulletins (通报) and urge notices. */
 	officeName: z.string().default('省推进政府数字化转型联席会议办公室'),
 	/** Set when demo data was loaded: the simulated history runs up to this day, the demo's "today". */
@@ -32,6 +40,23 @@ export const SETTINGS = z.object({
 });
 
 export type Settings = z.infer<typeof SETTINGS>;
+
+/** The settings that are the security admin's policies rather than the business's. */
+export const POLICY_KEYS = [
+	'lockoutThreshold',
+	'lockoutMinutes',
+	'loginIpMaxFailures',
+	'passwordMinLength',
+	'passwordMinClasses',
+	'passwordMaxAgeDays',
+	'totpRequiredForAdmins'
+] as const satisfies readonly (keyof Settings)[];
+export const POLICY = SETTINGS.pick(
+	Object.fromEntries(POLICY_KEYS.map((k) => [k, true])) as {
+		[K in (typeof POLICY_KEYS)[number]]: true;
+	}
+);
+export type Policy = z.infer<typeof POLICY>;
 
 export function getSettings(db: Db): Settings {
 	const stored = Object.fromEntries(

@@ -53,6 +53,8 @@ export const DEMO_PASSWORD = 'Duban@2020';
 
 export const DEMO_ACCOUNTS = [
 	{ username: 'admin', name: '系统管理员', role: 'admin' },
+	{ username: 'secadmin', name: '安全管理员', role: 'security' },
+	{ username: 'auditor', name: '审计管理员', role: 'auditor' },
 	{ username: 'office', name: '联席办督查员', role: 'office' },
 	{ username: 'leader', name: '分管领导', role: 'leader' },
 	{ username: 'dsj', name: '省大数据局填报员', role: 'unit', unitName: '省大数据局' },
@@ -75,18 +77,31 @@ export async function createDemoAccounts(ctx: ServiceContext) {
 	return created;
 }
 
-/** A clean install gets one administrator; the password comes from the environment or is generated once. */
-export async function ensureAdmin(ctx: ServiceContext, password: string | undefined) {
-	const admins = ctx.db
-		.select({ n: sql<number>`count(*)` })
-		.from(user)
-		.where(eq(user.role, 'admin'))
-		.get()!.n;
-	if (admins > 0) return null;
-	const chosen = password ?? generatePassword();
-	await createUser(
-		{ ...ctx, actor: null },
-		{ username: 'admin', name: '系统管理员', role: 'admin', password: chosen }
-	);
-	return { username: 'admin', password: password ? null : chosen };
+/** The three administrators of 三员分立 a clean install starts with. */
+const ADMINISTRATORS = [
+	{ username: 'admin', name: '系统管理员', role: 'admin' },
+	{ username: 'secadmin', name: '安全管理员', role: 'security' },
+	{ username: 'auditor', name: '审计管理员', role: 'auditor' }
+] as const;
+
+/**
+ * A clean install gets the system, security and audit administrators. The system admin's password may
+ * come from the environment; the others (and a generated one) are shown once and must be changed at the
+ * first sign-in.
+ */
+export async function ensureAdministrators(ctx: ServiceContext, adminPassword: string | undefined) {
+	const created: { username: string; name: string; password: string | null }[] = [];
+	for (const account of ADMINISTRATORS) {
+		const exists = ctx.db
+			.select({ n: sql<number>`count(*)` })
+			.from(user)
+			.where(eq(user.role, account.role))
+			.get()!.n;
+		if (exists > 0) continue;
+		const given = account.role === 'admin' ? adminPassword : undefined;
+		const password = given ?? generatePassword();
+		await createUser({ ...ctx, actor: null }, { ...account, password, temporary: given === undefined });
+		created.push({ username: account.username, name: account.name, password: given ? null : password });
+	}
+	return created;
 }

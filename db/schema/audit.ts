@@ -21,7 +21,12 @@ export const auditLog = sqliteTable(
 		prevHash: text('prev_hash').notNull(),
 		hash: text('hash').notNull()
 	},
-	(t) => [index('audit_log_at_idx').on(t.at), index('audit_log_user_idx').on(t.userId)]
+	(t) => [
+		index('audit_log_at_idx').on(t.at),
+		index('audit_log_user_idx').on(t.userId),
+		// Failed sign-ins per source address within the throttling window.
+		index('audit_log_ip_idx').on(t.ip, t.action, t.at)
+	]
 );
 
 /** Holds a row only while `duban audit archive` moves old rows out; the delete trigger refuses otherwise. */

@@ -18,6 +18,14 @@ export const user = sqliteTable('user', {
 	failedLogins: integer('failed_logins').notNull().default(0),
 	lastFailedAt: integer('last_failed_at', { mode: 'timestamp_ms' }),
 	lockedUntil: integer('locked_until', { mode: 'timestamp_ms' }),
+	/** Set for a password someone else chose (a new account, a reset): it must be changed at the next sign-in. */
+	mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+	passwordChangedAt: integer('password_changed_at', { mode: 'timestamp_ms' }),
+	/** TOTP (RFC 6238) secret, base32; enabled once the user proved it with a code. */
+	totpSecret: text('totp_secret'),
+	totpEnabledAt: integer('totp_enabled_at', { mode: 'timestamp_ms' }),
+	/** The time step of the last accepted code: a code is accepted once (RFC 6238 §5.2). */
+	totpLastStep: integer('totp_last_step'),
 	createdAt: insertedAt()
 });
 
@@ -31,6 +39,9 @@ export const session = sqliteTable(
 			.references(() => user.id, { onDelete: 'cascade' }),
 		expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
 		lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+		/** Where the session was opened from, for the security admin's session list. */
+		ip: text('ip'),
+		userAgent: text('user_agent'),
 		createdAt: insertedAt()
 	},
 	(t) => [index('session_user_idx').on(t.userId)]

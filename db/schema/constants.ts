@@ -1,8 +1,15 @@
 export const UNIT_KINDS = ['provincial', 'city', 'county', 'other'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
-export const ROLES = ['admin', 'office', 'leader', 'unit'] as const;
+/**
+ * 三员分立: the system admin (accounts, units, settings), the security admin (roles, policies, locks,
+ * sessions) and the audit admin (the audit log, nothing else) are separate roles; a user has exactly one
+ * role, so no account holds two of them, and none of them has a business role.
+ */
+export const ROLES = ['admin', 'security', 'auditor', 'office', 'leader', 'unit'] as const;
 export type Role = (typeof ROLES)[number];
+export const ADMIN_ROLES = ['admin', 'security', 'auditor'] as const satisfies readonly Role[];
+export const BUSINESS_ROLES = ['office', 'leader', 'unit'] as const satisfies readonly Role[];
 
 export const ASSIGNMENT_ROLES = ['lead', 'co'] as const;
 export type AssignmentRole = (typeof ASSIGNMENT_ROLES)[number];

@@ -12,12 +12,13 @@ import {
 } from '../support/harness.ts';
 
 /**
- * The authorisation matrix: every route of the router table × every role (admin, office, leader, the
- * unit that owns the data, another unit). Who may call what is written down here per route; a route
+ * The authorisation matrix: every route of the router table × every role (system admin, security admin,
+ * audit admin, office, leader, the unit that owns the data, another unit). Who may call what is written down here per route; a route
  * missing from the table fails the test, so a new route cannot be forgotten. A caller who may not
  * gets 403 or 404, and a refused change changes nothing.
  */
-type Who = 'A' | 'O' | 'L' | 'U' | 'X';
+type Who = 'A' | 'S' | 'D' | 'O' | 'L' | 'U' | 'X';
+const EVERYONE: Who[] = ['A', 'S', 'D', 'O', 'L', 'U', 'X'];
 type Case = { path: string; body?: unknown; allow: string; skip?: string };
 
 let s: TestServer;
@@ -34,7 +35,9 @@ const id = {
 	mail: 0,
 	plan: 0,
 	group: 0,
-	unit: 0
+	unit: 0,
+	user: 0,
+	session: ''
 };
 
 beforeAll(async () => {
@@ -44,6 +47,8 @@ beforeAll(async () => {
 	});
 	as.O = await s.as('office', undefined, 'office@matrix.test');
 	as.A = await s.as('admin');
+	as.S = await s.as('security');
+	as.D = await s.as('auditor');
 	as.L = await s.as('leader');
 	as.U = await s.as('unit', '省司法厅', 'sf@matrix.test');
 	as.X = await s.as('unit', '省信访局');
@@ -88,14 +93,23 @@ beforeAll(async () => {
 	await as.O.post(`/api/v1/bulletins/${id.bulletin}/publish`);
 	id.draft = (await as.O.post('/api/v1/bulletins', { period: '2020-03' })).data.id;
 	id.mail = (await as.A.get('/api/v1/mail')).data.items[0].id;
+	const victim = await s.as('leader');
+	id.user = (await as.A.get('/api/v1/users')).data.items.find((u: any) => u.username === victim.username).id;
+	id.session = (await as.S.get('/api/v1/security/sessions?pageSize=500')).data.items.find(
+		(x: any) => x.userId === id.user
+	).id;
 });
 afterAll(() => s.close());
 
 const cases = (): Record<string, Case> => ({
-	'GET /api/v1/health': { path: '/health', allow: 'AOLUX' },
+	'GET /api/v1/health': { path: '/health', allow: 'ASDOLUX' },
 	'POST /api/v1/auth/login': { path: '', allow: '', skip: 'anyone may try to sign in' },
-	'GET /api/v1/auth/me': { path: '/auth/me', allow: 'AOLUX' },
+	'GET /api/v1/auth/me': { path: '/auth/me', allow: 'ASDOLUX' },
 	'POST /api/v1/auth/logout': { path: '', allow: '', skip: 'ends the caller’s own session' },
+	'POST /api/v1/auth/password': { path: '', allow: '', skip: 'changes the caller’s own password' },
+	'POST /api/v1/auth/totp/setup': { path: '', allow: '', skip: 'the caller’s own second factor' },
+	'POST /api/v1/auth/totp/enable': { path: '', allow: '', skip: 'the caller’s own second factor' },
+	'POST /api/v1/auth/totp/disable': { path: '', allow: '', skip: 'the caller’s own second factor' },
 	'GET /api/v1/meta': { path: '/meta', allow: 'AOLUX' },
 	'GET /api/v1/units': { path: '/units', allow: 'AOLUX' },
 	'GET /api/v1/units/groups': { path: '/units/groups', allow: 'AOLUX' },
@@ -118,13 +132,33 @@ const cases = (): Record<string, Case> => ({
 		allow: 'O'
 	},
 	'POST /api/v1/imports': { path: '/imports', body: { title: 'x', year: 2020 }, allow: 'O' },
-	'GET /api/v1/users': { path: '/users', allow: 'A' },
+	'GET /api/v1/users': { path: '/users', allow: 'AS' },
 	'POST /api/v1/users': {
 		path: '/users',
 		body: { username: 'intruder', name: '冒名', role: 'office', password: 'Passw0rd!x' },
 		allow: 'A'
 	},
-	'POST /api/v1/users/:id/unlock': { path: '/users/1/unlock', allow: 'A' },
+	'POST /api/v1/users/:id/disable': { path: `/users/${id.user}/disable`, allow: 'A' },
+	'POST /api/v1/users/:id/enable': { path: `/users/${id.user}/enable`, allow: 'A' },
+	'POST /api/v1/users/:id/reset-password': { path: `/users/${id.user}/reset-password`, allow: 'A' },
+	'PUT /api/v1/security/users/:id/role': {
+		path: `/security/users/${id.user}/role`,
+		body: { role: 'office' },
+		allow: 'S'
+	},
+	'POST /api/v1/security/users/:id/unlock': { path: `/security/users/${id.user}/unlock`, allow: 'S' },
+	'POST /api/v1/security/users/:id/reset-totp': { path: `/security/users/${id.user}/reset-totp`, allow: 'S' },
+	'POST /api/v1/security/users/:id/end-sessions': {
+		path: `/security/users/${id.user}/end-sessions`,
+		allow: 'S'
+	},
+	'GET /api/v1/security/sessions': { path: '/security/sessions', allow: 'S' },
+	'DELETE /api/v1/security/sessions/:id': { path: `/security/sessions/${id.session}`, allow: 'S' },
+	'GET /api/v1/security/policy': { path: '/security/policy', allow: 'S' },
+	'PUT /api/v1/security/policy': { path: '/security/policy', body: { passwordMinLength: 20 }, allow: 'S' },
+	'GET /api/v1/audit': { path: '/audit', allow: 'D' },
+	'GET /api/v1/audit/export': { path: '/audit/export?format=csv', allow: 'D' },
+	'GET /api/v1/audit/verify': { path: '/audit/verify', allow: 'D' },
 	'GET /api/v1/reports/mine/:period': { path: '/reports/mine/2020-03', allow: 'UX' },
 	'PUT /api/v1/reports/mine/:period': {
 		path: '/reports/mine/2020-04',
@@ -220,7 +254,9 @@ function fingerprint() {
 		'outbox',
 		'user',
 		'plan',
-		'attachment'
+		'attachment',
+		'session',
+		'setting'
 	]
 		.map((t) => JSON.stringify(s.db.all(sql.raw(`select * from "${t}" order by 1`))))
 		.join('\n');
@@ -244,7 +280,7 @@ describe('authorisation matrix', () => {
 		for (const [route, c] of Object.entries(table)) {
 			if (c.skip) continue;
 			const method = route.split(' ')[0]!;
-			for (const who of ['A', 'O', 'L', 'U', 'X'] as Who[]) {
+			for (const who of EVERYONE) {
 				const allowed = c.allow.includes(who);
 				// Allowed changes are exercised by the feature tests; here they would change the shared data.
 				if (allowed && method !== 'GET') continue;
@@ -260,8 +296,39 @@ describe('authorisation matrix', () => {
 			}
 		}
 		console.log(
-			`authorisation matrix: ${Object.keys(table).length} routes × 5 roles, ${checked} calls checked`
+			`authorisation matrix: ${Object.keys(table).length} routes × ${EVERYONE.length} callers, ${checked} calls checked`
 		);
 		expect(checked).toBeGreaterThan(200);
+	});
+});
+
+describe('separation of duties (三员分立)', () => {
+	it('the audit admin gets 403 on everything but the audit log, and every refusal is an audit row', async () => {
+		const denials = () =>
+			s.db.$client
+				.prepare("select count(*) n from audit_log where action = 'authz.denied' and username = ?")
+				.get(as.D.username) as { n: number };
+		const before = denials().n;
+		let refused = 0;
+		for (const [route, c] of Object.entries(cases())) {
+			if (c.skip || /^\/(audit|auth|health)\b/.test(c.path)) continue;
+			const res = await as.D.request(route.split(' ')[0]!, `/api/v1${c.path}`, c.body);
+			expect(res.status, `auditor ${route}`).toBe(403);
+			refused++;
+		}
+		expect(refused).toBeGreaterThan(60);
+		expect(denials().n - before).toBe(refused);
+	});
+
+	it('the security admin reaches only accounts, sessions and policies; no administrator makes business decisions', async () => {
+		for (const who of ['A', 'S', 'D'] as Who[]) {
+			for (const [route, c] of Object.entries(cases())) {
+				if (c.skip || route.startsWith('GET') || !/[OLU]/.test(c.allow)) continue;
+				const res = await as[who].request(route.split(' ')[0]!, `/api/v1${c.path}`, c.body);
+				expect([403, 404], `${who} ${route}`).toContain(res.status);
+			}
+		}
+		expect((await as.S.get('/api/v1/plans')).status).toBe(403);
+		expect((await as.S.get('/api/v1/users')).status).toBe(200);
 	});
 });

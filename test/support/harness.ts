@@ -90,7 +90,7 @@ export class Client {
 		const setCookie = res.headers.getSetCookie();
 		for (const c of setCookie) {
 			const [pair] = c.split(';');
-			if (pair?.startsWith('duban_session=')) this.cookie = pair.endsWith('=') ? '' : pair;
+			if (/^(__Host-)?duban_session=/.test(pair ?? '')) this.cookie = pair!.endsWith('=') ? '' : pair!;
 		}
 		const type = res.headers.get('content-type') ?? '';
 		const data = type.includes('json') ? await res.json() : await res.arrayBuffer();

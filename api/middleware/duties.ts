@@ -1,0 +1,61 @@
+import { createMiddleware } from 'hono/factory';
+import { routePath } from 'hono/route';
+import type { Role } from '../../db/schema/index.ts';
+import type { Env } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { audit } from '../services/audit.ts';
+import { svc } from './auth.ts';
+
+/** Paths (below /api/v1) a user may still call while a password change or TOTP enrolment is pending. */
+const PENDING_ALLOWED = ['/health', '/auth/me', '/auth/logout', '/auth/password', '/auth/totp/'];
+
+/**
+ * 三员分立: the security and audit administrators reach only their own areas (the audit admin gets 403 on
+ * everything but the audit log). Business routes check their own roles; this fence keeps the two
+ * administrators out of business data entirely.
+ */
+const AREAS: Partial<Record<Role, string[]>> = {
+	security: ['/health', '/auth/', '/security/', '/users'],
+	auditor: ['/health', '/auth/', '/audit']
+};
+
+const within = (path: string, prefixes: string[]) =>
+	prefixes.some(
+		(p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`) || path.startsWith(`${p}?`)
+	);
+
+export function enforceDuties(prefix: string) {
+	return createMiddleware<Env>(async (c, next) => {
+		const actor = c.var.actor;
+		if (actor) {
+			const path = c.req.path.slice(prefix.length);
+			const pending = c.var.pending;
+			if (pending && !within(path, PENDING_ALLOWED))
+				throw new ApiError(
+					'forbidden',
+					pending === 'password'
+						? '请先修改密码（首次登录、密码被重置或已过期）'
+						: '安全策略要求管理员先绑定动态验证码',
+					{ pending }
+				);
+			const area = AREAS[actor.role];
+			if (area && !within(path, area)) throw new ApiError('forbidden', '管理员角色不能访问业务功能');
+		}
+		await next();
+	});
+}
+
+/** Every authorisation denial (403) is an audit row: who tried what, from where. */
+export const auditDenials = createMiddleware<Env>(async (c, next) => {
+	await next();
+	const err = c.error;
+	if (err instanceof ApiError && err.code === 'forbidden' && !c.req.path.endsWith('/auth/login')) {
+		audit(svc(c), {
+			action: 'authz.denied',
+			result: 'denied',
+			objectType: 'route',
+			objectId: `${c.req.method} ${routePath(c, -1) || c.req.path}`,
+			after: { path: c.req.path, message: err.message }
+		});
+	}
+});

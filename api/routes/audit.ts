@@ -1,0 +1,40 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Env } from '../context.ts';
+import { contentDisposition } from '../lib/http.ts';
+import { doc, v } from '../lib/validate.ts';
+import { requireRole, svc } from '../middleware/auth.ts';
+import { checkAuditChain, exportAudit, searchAudit } from '../services/audit-log.ts';
+import { paging } from './common.ts';
+
+const isoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
+const filter = z.object({
+	username: z.string().trim().min(1).max(64).optional(),
+	unitId: z.coerce.number().int().positive().optional(),
+	action: z.string().trim().min(1).max(64).optional(),
+	result: z.enum(['ok', 'denied', 'failed']).optional(),
+	from: isoDate.optional(),
+	to: isoDate.optional()
+});
+const auditor = requireRole('auditor');
+
+/** The audit administrator's only area: search, export and chain verification of the audit log. */
+export const auditRoutes = new Hono<Env>()
+	.get('/', doc('查询审计日志', ['audit']), auditor, v('query', filter.extend(paging)), (c) =>
+		c.json(searchAudit(svc(c), c.req.valid('query')), 200)
+	)
+	.get(
+		'/export',
+		doc('导出审计日志', ['audit']),
+		auditor,
+		v('query', filter.extend({ format: z.enum(['csv', 'xlsx']).default('xlsx') })),
+		async (c) => {
+			const { format, ...f } = c.req.valid('query');
+			const file = await exportAudit(svc(c), f, format);
+			return c.body(file.body, 200, {
+				'Content-Type': file.contentType,
+				'Content-Disposition': contentDisposition(file.name)
+			});
+		}
+	)
+	.get('/verify', doc('校验审计日志哈希链', ['audit']), auditor, (c) => c.json(checkAuditChain(svc(c)), 200));

@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ROLES } from '../../db/schema/index.ts';
+import type { Env } from '../context.ts';
+import { doc, v } from '../lib/validate.ts';
+import { requireRole, svc } from '../middleware/auth.ts';
+import { getPolicy, updatePolicy } from '../services/policy.ts';
+import { endSession, endUserSessions, listSessions } from '../services/sessions.ts';
+import { POLICY } from '../services/settings.ts';
+import { resetTotp, setRole, unlockUser } from '../services/users.ts';
+import { idParam, paging } from './common.ts';
+
+const roleBody = z.object({ role: z.enum(ROLES), unitName: z.string().trim().min(1).optional() });
+const sessionParam = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, '会话标识格式不正确') });
+const security = requireRole('security');
+
+/** The security administrator: roles, locks, second factors, sessions and the security policies. */
+export const securityRoutes = new Hono<Env>()
+	.put(
+		'/users/:id/role',
+		doc('变更用户角色', ['security']),
+		security,
+		v('param', idParam),
+		v('json', roleBody),
+		(c) => c.json(setRole(svc(c), c.req.valid('param').id, c.req.valid('json')), 200)
+	)
+	.post(
+		'/users/:id/unlock',
+		doc('解锁因登录失败被锁定的账户', ['security']),
+		security,
+		v('param', idParam),
+		(c) => c.json(unlockUser(svc(c), c.req.valid('param').id), 200)
+	)
+	.post(
+		'/users/:id/reset-totp',
+		doc('重置动态验证码（如手机丢失）', ['security']),
+		security,
+		v('param', idParam),
+		(c) => c.json(resetTotp(svc(c), c.req.valid('param').id), 200)
+	)
+	.post(
+		'/users/:id/end-sessions',
+		doc('结束某用户的全部会话', ['security']),
+		security,
+		v('param', idParam),
+		(c) => c.json(endUserSessions(svc(c), c.req.valid('param').id), 200)
+	)
+	.get('/sessions', doc('在线会话', ['security']), security, v('query', z.object(paging)), (c) =>
+		c.json(listSessions(svc(c), c.req.valid('query')), 200)
+	)
+	.delete('/sessions/:id', doc('结束一个会话', ['security']), security, v('param', sessionParam), (c) =>
+		c.json(endSession(svc(c), c.req.valid('param').id), 200)
+	)
+	.get('/policy', doc('安全策略', ['security']), security, (c) => c.json(getPolicy(svc(c)), 200))
+	.put('/policy', doc('修改安全策略', ['security']), security, v('json', POLICY.partial().strict()), (c) =>
+		c.json(updatePolicy(svc(c), c.req.valid('json')), 200)
+	);

@@ -1,0 +1,102 @@
+import { and, eq, gt, ne, sql } from 'drizzle-orm';
+import { session, unit, user } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
+import type { ServiceContext } from '../context.ts';
+import { ApiError, forbidden } from '../errors.ts';
+import { generateSessionToken, sessionIdFromToken } from '../lib/token.ts';
+import { audit } from './audit.ts';
+
+export type NewSession = { token: string; sessionId: string; expiresAt: Date };
+
+/** A fresh token (never one the browser sent), stored as its SHA-256. Call inside the caller's transaction. */
+export function openSession(
+	db: Db,
+	at: { userId: number; now: Date; idleMs: number; ip: string | null; userAgent: string | null }
+): NewSession {
+	const token = generateSessionToken();
+	const sessionId = sessionIdFromToken(token);
+	const expiresAt = new Date(at.now.getTime() + at.idleMs);
+	db.insert(session)
+		.values({
+			id: sessionId,
+			userId: at.userId,
+			expiresAt,
+			lastSeenAt: at.now,
+			createdAt: at.now,
+			ip: at.ip,
+			userAgent: at.userAgent?.slice(0, 200) ?? null
+		})
+		.run();
+	return { token, sessionId, expiresAt };
+}
+
+/** Ends every session of a user (but `keep`); returns how many ended. */
+export function endSessionsOf(db: Db, userId: number, keep?: string): number {
+	const where = keep ? and(eq(session.userId, userId), ne(session.id, keep)) : eq(session.userId, userId);
+	return db.delete(session).where(where).run().changes;
+}
+
+function assertSecurityAdmin(ctx: ServiceContext) {
+	if (ctx.actor?.role !== 'security') throw forbidden('仅安全管理员可管理会话');
+}
+
+/** The sessions alive now, newest activity first (the security admin's view). */
+export function listSessions(ctx: ServiceContext, opts: { page: number; pageSize: number }) {
+	assertSecurityAdmin(ctx);
+	const now = ctx.clock.now();
+	const alive = gt(session.expiresAt, now);
+	const total = ctx.db
+		.select({ n: sql<number>`count(*)` })
+		.from(session)
+		.where(alive)
+		.get()!.n;
+	const items = ctx.db
+		.select({
+			// The id is the SHA-256 of the browser's token: naming a session by it reveals nothing usable.
+			id: session.id,
+			userId: user.id,
+			username: user.username,
+			name: user.name,
+			role: user.role,
+			unitName: unit.name,
+			ip: session.ip,
+			userAgent: session.userAgent,
+			createdAt: session.createdAt,
+			lastSeenAt: session.lastSeenAt,
+			expiresAt: session.expiresAt
+		})
+		.from(session)
+		.innerJoin(user, eq(user.id, session.userId))
+		.leftJoin(unit, eq(unit.id, user.unitId))
+		.where(alive)
+		.orderBy(sql`${session.lastSeenAt} desc`)
+		.limit(opts.pageSize)
+		.offset((opts.page - 1) * opts.pageSize)
+		.all();
+	return { items, total };
+}
+
+export function endSession(ctx: ServiceContext, sessionId: string) {
+	assertSecurityAdmin(ctx);
+	const row = ctx.db.select({ userId: session.userId }).from(session).where(eq(session.id, sessionId)).get();
+	if (!row) throw new ApiError('not_found', '会话不存在或已结束');
+	ctx.db.transaction((tx) => {
+		tx.delete(session).where(eq(session.id, sessionId)).run();
+		audit({ ...ctx, db: tx }, { action: 'session.end', objectType: 'user', objectId: row.userId });
+	});
+	return { ended: 1 };
+}
+
+export function endUserSessions(ctx: ServiceContext, userId: number) {
+	assertSecurityAdmin(ctx);
+	if (!ctx.db.select({ id: user.id }).from(user).where(eq(user.id, userId)).get())
+		throw new ApiError('not_found', '用户不存在');
+	return ctx.db.transaction((tx) => {
+		const ended = endSessionsOf(tx, userId);
+		audit(
+			{ ...ctx, db: tx },
+			{ action: 'session.end_all', objectType: 'user', objectId: userId, after: { ended } }
+		);
+		return { ended };
+	});
+}
