@@ -27,7 +27,13 @@ const envSchema = z.object({
 	/** The address users reach the system at, for links in mail. */
 	PUBLIC_URL: z.string().url().optional(),
 	/** 0 turns the scheduled jobs off in this process (extra web instances; run `duban tasks worker` once). */
-	DUBAN_JOBS: flag.default(true)
+	DUBAN_JOBS: flag.default(true),
+	/** clamd to scan uploads with (tcp://host:3310, unix:///run/clamav/clamd.ctl); unset: no scan. */
+	CLAMD_URL: z
+		.string()
+		.regex(/^(tcp:\/\/[^/]+|unix:\/\/\/.+)$/, '应为 tcp://主机:端口 或 unix:///套接字路径')
+		.optional(),
+	CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000)
 });
 
 export type Config = {
@@ -48,6 +54,8 @@ export type Config = {
 	mailFrom: string;
 	publicUrl: string;
 	jobs: boolean;
+	clamdUrl: string | undefined;
+	clamdTimeoutMs: number;
 };
 
 /** Reads the environment once at start-up; nothing else reads process.env. */
@@ -76,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		smtpUrl: e.SMTP_URL,
 		mailFrom: e.MAIL_FROM,
 		publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
-		jobs: e.DUBAN_JOBS
+		jobs: e.DUBAN_JOBS,
+		clamdUrl: e.CLAMD_URL,
+		clamdTimeoutMs: e.CLAMD_TIMEOUT_MS
 	};
 }

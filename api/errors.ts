@@ -13,7 +13,8 @@ const STATUS = {
 	unsupported_media_type: 415,
 	unprocessable: 422,
 	too_many_requests: 429,
-	internal: 500
+	internal: 500,
+	service_unavailable: 503
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof STATUS;

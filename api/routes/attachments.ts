@@ -30,7 +30,7 @@ export const attachmentRoutes = new Hono<Env>()
 		v('form', upload),
 		async (c) => {
 			const file = c.req.valid('form').file;
-			return c.json(storeAttachment(svc(c), file.name, new Uint8Array(await file.arrayBuffer())), 201);
+			return c.json(await storeAttachment(svc(c), file.name, new Uint8Array(await file.arrayBuffer())), 201);
 		}
 	)
 	.get('/:id', doc('下载附件', ['attachments']), requireAuth, v('param', idParam), (c) => {

@@ -5,6 +5,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { assignment, attachment, report, reportItem, request } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
+import { scanBytes } from '../lib/clamd.ts';
 import { ALLOWED_EXTENSIONS, checkFileContent, contentTypeOf } from '../lib/file-types.ts';
 import { audit } from './audit.ts';
 import { ownUnitId } from './report-form.ts';
@@ -21,10 +22,11 @@ export function cleanFileName(name: string): string {
 }
 
 /**
- * Stores an upload for the actor's unit. The file is written and fsynced under a generated name
- * before its row exists, so a row never points to a missing file.
+ * Stores an upload for the actor's unit. With CLAMD_URL set the bytes are virus-scanned first, and
+ * nothing is written unless clamd says they are clean. The file is written and fsynced under a
+ * generated name before its row exists, so a row never points to a missing file.
  */
-export function storeAttachment(ctx: ServiceContext, fileName: string, data: Uint8Array) {
+export async function storeAttachment(ctx: ServiceContext, fileName: string, data: Uint8Array) {
 	const unitId = ownUnitId(ctx);
 	const maxBytes = getSettings(ctx.db).attachmentMaxMb * 1024 * 1024;
 	if (data.length > maxBytes)
@@ -40,6 +42,7 @@ export function storeAttachment(ctx: ServiceContext, fileName: string, data: Uin
 	}
 	const wrong = checkFileContent(ext, data);
 	if (wrong) throw new ApiError('unsupported_media_type', `${wrong}，请检查文件是否损坏或扩展名是否正确`);
+	if (ctx.config.clamdUrl) await virusScan(ctx, ctx.config.clamdUrl, originalName, data);
 
 	const now = ctx.clock.now();
 	const dir = join(attachmentsDir(ctx.config.dataDir), now.toISOString().slice(0, 7));
@@ -81,6 +84,35 @@ export function storeAttachment(ctx: ServiceContext, fileName: string, data: Uin
 		);
 		return row;
 	});
+}
+
+/** Fails closed: an upload is refused unless clamd answers that it is clean. Refusals are audited. */
+async function virusScan(ctx: ServiceContext, url: string, name: string, data: Uint8Array) {
+	const refuse = (result: 'denied' | 'failed', reason: Record<string, unknown>) => {
+		const sha256 = createHash('sha256').update(data).digest('hex');
+		const after = { name, size: data.length, sha256, ...reason };
+		ctx.db.transaction((tx) =>
+			audit({ ...ctx, db: tx }, { action: 'attachment.rejected', objectType: 'attachment', result, after })
+		);
+	};
+	let verdict;
+	try {
+		verdict = await scanBytes(url, data, { timeoutMs: ctx.config.clamdTimeoutMs });
+	} catch (err) {
+		const reason = (err as Error).message;
+		console.error(`[duban] virus scan failed, upload refused: ${reason}`);
+		refuse('failed', { scanError: reason });
+		throw new ApiError(
+			'service_unavailable',
+			'病毒扫描服务暂时不可用，文件未上传，请稍后重试；如持续出现请联系系统管理员'
+		);
+	}
+	if (!verdict.clean) {
+		refuse('denied', { virus: verdict.signature });
+		throw new ApiError('unprocessable', `文件未通过病毒扫描（检测到 ${verdict.signature}），已拒绝上传`, {
+			signature: verdict.signature
+		});
+	}
 }
 
 /**
