@@ -50,11 +50,13 @@ export const auditDenials = createMiddleware<Env>(async (c, next) => {
 	await next();
 	const err = c.error;
 	if (err instanceof ApiError && err.code === 'forbidden' && !c.req.path.endsWith('/auth/login')) {
+		// The route whose handler refused (its pattern, e.g. /reports/:id), or the path when a fence refused.
+		const route = routePath(c);
 		audit(svc(c), {
 			action: 'authz.denied',
 			result: 'denied',
 			objectType: 'route',
-			objectId: `${c.req.method} ${routePath(c, -1) || c.req.path}`,
+			objectId: `${c.req.method} ${route && !route.includes('*') ? route : c.req.path}`,
 			after: { path: c.req.path, message: err.message }
 		});
 	}

@@ -85,9 +85,10 @@ describe('sign-in', () => {
 
 		for (let i = 0; i < 5; i++) await attempt('wrong-password');
 		expect((await attempt(PASSWORD)).status).toBe(403);
-		const admin = await s.as('admin');
-		const userId = (await admin.get('/api/v1/users')).data.items.find((u: any) => u.username === username).id;
-		expect((await admin.post(`/api/v1/users/${userId}/unlock`)).status).toBe(200);
+		const security = await s.as('security');
+		const listed = (await security.get('/api/v1/users')).data.items.find((u: any) => u.username === username);
+		expect(listed.lockedUntil).not.toBeNull();
+		expect((await security.post(`/api/v1/security/users/${listed.id}/unlock`)).status).toBe(200);
 		expect((await attempt(PASSWORD)).status).toBe(200);
 	});
 

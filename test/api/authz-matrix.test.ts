@@ -22,7 +22,7 @@ const EVERYONE: Who[] = ['A', 'S', 'D', 'O', 'L', 'U', 'X'];
 type Case = { path: string; body?: unknown; allow: string; skip?: string };
 
 let s: TestServer;
-const as = {} as Record<Who, Client>;
+const as = {} as Record<Who, Client & { username: string }>;
 const id = {
 	indicator: 0,
 	report: 0,

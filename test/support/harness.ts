@@ -7,6 +7,7 @@ import { createApp } from '../../api/app.ts';
 import { loadConfig } from '../../api/config.ts';
 import { manualClock } from '../../api/lib/clock.ts';
 import { seedDirectory } from '../../api/services/setup.ts';
+import { putSetting } from '../../api/services/settings.ts';
 import { createUser } from '../../api/services/users.ts';
 import { openDb } from '../../db/client.ts';
 import type { Role } from '../../db/schema/index.ts';
@@ -14,7 +15,9 @@ import type { Role } from '../../db/schema/index.ts';
 export const PASSWORD = 'Test@Pass2020';
 
 /** A real HTTP server on a fresh SQLite file in a temp folder, with the unit directory loaded. */
-export async function startTestServer(opts: { start?: Date; env?: Record<string, string> } = {}) {
+export async function startTestServer(
+	opts: { start?: Date; env?: Record<string, string>; passwordExpiry?: boolean } = {}
+) {
 	const dataDir = mkdtempSync(join(tmpdir(), 'duban-test-'));
 	const config = loadConfig({
 		DATA_DIR: dataDir,
@@ -26,6 +29,8 @@ export async function startTestServer(opts: { start?: Date; env?: Record<string,
 	const clock = manualClock(opts.start ?? new Date('2020-03-15T02:00:00Z'));
 	const deps = { db, clock, config, mailer: null };
 	seedDirectory({ ...deps, actor: null, ip: null });
+	// Tests jump the calendar across months; a password expiring after 90 days is tested on its own.
+	if (!opts.passwordExpiry) putSetting(db, 'passwordMaxAgeDays', 0, clock.now());
 	const app = createApp(deps);
 	const server: ServerType = await new Promise((resolve) => {
 		const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -101,6 +106,9 @@ export class Client {
 	}
 	post(path: string, body?: unknown) {
 		return this.request('POST', path, body);
+	}
+	put(path: string, body?: unknown) {
+		return this.request('PUT', path, body);
 	}
 }
 
