@@ -107,7 +107,7 @@ describe('duban command line', () => {
 		expect(wb.worksheets[0]!.getCell('D3').value).toContain('政务服务2.0平台');
 	});
 
-	it('a clean install (DUBAN_DEMO=0) has only an admin, with a password printed once', () => {
+	it('a clean install (DUBAN_DEMO=0) has only the three administrators, each with a password printed once', () => {
 		const clean = mkdtempSync(join(tmpdir(), 'duban-clean-'));
 		const run = () =>
 			spawnSync(process.execPath, [bin, 'init'], {
@@ -115,7 +115,8 @@ describe('duban command line', () => {
 				encoding: 'utf8'
 			});
 		const first = run();
-		expect(first.stdout).toMatch(/初始密码.*：[A-Za-z0-9]{4}-/);
+		for (const name of ['系统管理员 admin', '安全管理员 secadmin', '审计管理员 auditor'])
+			expect(first.stdout).toMatch(new RegExp(`已创建${name}，初始密码.*首次登录须修改.*：[A-Za-z0-9]{4}-`));
 		expect(first.stdout).not.toContain('演示账号');
 		expect(run().stdout).not.toContain('初始密码');
 		rmSync(clean, { recursive: true, force: true });
