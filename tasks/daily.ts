@@ -16,5 +16,8 @@ export function runDaily(deps: JobDeps) {
 		},
 		openedAlerts.filter((a) => a.light === 'red')
 	);
+	// Deleted rows (ended sessions, reset secrets) are zeroed by secure_delete in the database file; folding
+	// the WAL back and truncating it removes the older copies of those pages as well.
+	deps.db.$client.pragma('wal_checkpoint(TRUNCATE)');
 	return { ...evaluation, ...reminders };
 }
