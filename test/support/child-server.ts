@@ -1,0 +1,75 @@
+// The real server (`node api/server.ts`) as a child process, for tests that must kill it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+const serverFile = new URL('../../api/server.ts', import.meta.url).pathname;
+const repoRoot = new URL('../../', import.meta.url).pathname;
+
+/** A TCP port nobody listens on right now (the OS picks it; released before returning). */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
+export type ChildServer = {
+	base: string;
+	proc: ChildProcess;
+	/** Resolves once the process has ended, with how it ended. */
+	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	/** What the process printed so far (stdout and stderr interleaved). */
+	output(): string;
+};
+
+/**
+ * Starts `node api/server.ts` with the given environment (on top of this process's) and waits until
+ * GET /api/v1/health answers 200. Throws with the child's output when it exits or does not get ready.
+ */
+export async function startChildServer(
+	env: Record<string, string>,
+	opts: { port: number; readyTimeoutMs?: number }
+): Promise<ChildServer> {
+	const base = `http://127.0.0.1:${opts.port}`;
+	const proc = spawn(process.execPath, [serverFile], {
+		cwd: repoRoot,
+		env: { ...process.env, ...env, PORT: String(opts.port), HOST: '127.0.0.1' },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	// Never outlive the test process (a worker killed on timeout would leave the server on its port).
+	const reap = () => proc.kill('SIGKILL');
+	process.once('exit', reap);
+	let out = '';
+	proc.stdout!.on('data', (d) => (out += d));
+	proc.stderr!.on('data', (d) => (out += d));
+	let ended = false;
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+		proc.once('exit', (code, signal) => {
+			ended = true;
+			process.off('exit', reap);
+			resolve({ code, signal });
+		})
+	);
+	const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
+	for (;;) {
+		if (ended) throw new Error(`server exited before it was ready:\n${out}`);
+		try {
+			const res = await fetch(`${base}/api/v1/health`);
+			await res.arrayBuffer();
+			if (res.status === 200) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			proc.kill('SIGKILL');
+			throw new Error(`server not ready after ${opts.readyTimeoutMs ?? 30_000} ms:\n${out}`);
+		}
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	return { base, proc, exited, output: () => out };
+}
