@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { shanghaiDay } from '../api/lib/clock.ts';
 import { writeReminders } from '../api/services/reminders.ts';
 import type { JobDeps } from './context.ts';
@@ -18,6 +19,6 @@ export function runDaily(deps: JobDeps) {
 	);
 	// Deleted rows (ended sessions, reset secrets) are zeroed by secure_delete in the database file; folding
 	// the WAL back and truncating it removes the older copies of those pages as well.
-	deps.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+	deps.db.get(sql`pragma wal_checkpoint(TRUNCATE)`);
 	return { ...evaluation, ...reminders };
 }

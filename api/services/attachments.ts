@@ -26,6 +26,15 @@ export function cleanFileName(name: string): string {
  * nothing is written unless clamd says they are clean. The file is written and fsynced under a
  * generated name before its row exists, so a row never points to a missing file.
  */
+function fsyncDir(path: string) {
+	const fd = openSync(path, 'r');
+	try {
+		fsyncSync(fd);
+	} finally {
+		closeSync(fd);
+	}
+}
+
 export async function storeAttachment(ctx: ServiceContext, fileName: string, data: Uint8Array) {
 	const unitId = ownUnitId(ctx);
 	const maxBytes = getSettings(ctx.db).attachmentMaxMb * 1024 * 1024;
@@ -46,7 +55,8 @@ export async function storeAttachment(ctx: ServiceContext, fileName: string, dat
 
 	const now = ctx.clock.now();
 	const dir = join(attachmentsDir(ctx.config.dataDir), now.toISOString().slice(0, 7));
-	mkdirSync(dir, { recursive: true });
+	// A new month folder's own name must survive a power cut too, like the file's below.
+	if (mkdirSync(dir, { recursive: true })) fsyncDir(attachmentsDir(ctx.config.dataDir));
 	const storedName = `${now.toISOString().slice(0, 7)}/${randomUUID()}.${ext}`;
 	const finalPath = join(attachmentsDir(ctx.config.dataDir), storedName);
 	const tmpPath = `${finalPath}.part`;
@@ -58,6 +68,8 @@ export async function storeAttachment(ctx: ServiceContext, fileName: string, dat
 		closeSync(fd);
 	}
 	renameSync(tmpPath, finalPath);
+	// The rename is durable only once the folder is synced; only then may a row point to the file.
+	fsyncDir(dir);
 	return ctx.db.transaction((tx) => {
 		const row = tx
 			.insert(attachment)
