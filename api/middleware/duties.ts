@@ -15,7 +15,8 @@ const PENDING_ALLOWED = ['/health', '/auth/me', '/auth/logout', '/auth/password'
  * administrators out of business data entirely.
  */
 const AREAS: Partial<Record<Role, string[]>> = {
-	security: ['/health', '/auth/', '/security/', '/users'],
+	// The unit directory: a unit user's role needs its unit.
+	security: ['/health', '/auth/', '/security/', '/users', '/units'],
 	auditor: ['/health', '/auth/', '/audit']
 };
 
