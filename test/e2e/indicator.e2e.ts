@@ -75,7 +75,7 @@ test('the admin adds a unit reporter', async ({ page }) => {
 	const username = unique('e2e_');
 	await page.getByLabel('用户名').fill(username);
 	await page.getByLabel('姓名').fill('测试填报员');
-	await page.getByLabel('角色').selectOption('unit');
+	await page.getByLabel('角色', { exact: true }).selectOption('unit');
 	await page.getByRole('combobox', { name: '所属单位' }).fill('杭州');
 	await page.getByRole('option', { name: /^杭州市政府/ }).click();
 	await page.getByLabel('初始密码').fill('short');

@@ -1,4 +1,10 @@
-import { expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import {
+	expect,
+	request as playwrightRequest,
+	type APIRequestContext,
+	type BrowserContext,
+	type Page
+} from '@playwright/test';
 import ExcelJS from 'exceljs';
 
 export const DEMO_PASSWORD = 'Duban@2020';
@@ -30,7 +36,17 @@ export async function taskTableXlsx(rows: string[][]): Promise<Buffer> {
 	return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** Creates a unit account through the API as the demo admin. */
+/** The origin the browser tests run against (as playwright.config.ts sets baseURL). */
+export const BASE_URL = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}`;
+
+/** A password the policy accepts, for accounts an administrator creates (changed at the first sign-in). */
+export const TEMP_PASSWORD = 'Temp@Pass2020';
+
+/**
+ * Creates a unit account through the API as the demo admin. The admin's password is only temporary
+ * (it must be changed at the first sign-in), so the new user signs in once in a separate request
+ * context and changes it to the demo password: callers then sign in with DEMO_PASSWORD as before.
+ */
 export async function createUnitUser(request: APIRequestContext, unitName: string) {
 	const username = unique('u');
 	const login = await request.post('/api/v1/auth/login', {
@@ -38,10 +54,29 @@ export async function createUnitUser(request: APIRequestContext, unitName: strin
 	});
 	expect(login.status()).toBe(200);
 	const res = await request.post('/api/v1/users', {
-		data: { username, name: `${unitName}测试员`, role: 'unit', unitName, password: DEMO_PASSWORD }
+		data: { username, name: `${unitName}测试员`, role: 'unit', unitName, password: TEMP_PASSWORD }
 	});
-	expect(res.status()).toBe(201);
+	expect(res.status(), await res.text()).toBe(201);
+	await changeFirstPassword(username, TEMP_PASSWORD, DEMO_PASSWORD);
 	return username;
+}
+
+/** Signs a new account in once, in its own request context, and replaces its temporary password. */
+export async function changeFirstPassword(username: string, temporary: string, password: string) {
+	const own = await playwrightRequest.newContext({ baseURL: BASE_URL });
+	try {
+		const login = await own.post('/api/v1/auth/login', { data: { username, password: temporary } });
+		expect(login.status(), `first login ${username}`).toBe(200);
+		expect(((await login.json()) as { pending: string | null }).pending).toBe('password');
+		const change = await own.post('/api/v1/auth/password', {
+			data: { currentPassword: temporary, newPassword: password }
+		});
+		expect(change.status(), await change.text()).toBe(200);
+		// Leave no session behind: tests count the sessions a user has.
+		expect((await own.post('/api/v1/auth/logout')).status()).toBe(200);
+	} finally {
+		await own.dispose();
+	}
 }
 
 /** Reads JSON from the API, failing the test with the URL on any other status. */

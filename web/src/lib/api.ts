@@ -29,7 +29,25 @@ export async function call<T>(request: Promise<ClientResponse<T>>): Promise<T> {
 	if (res.status === 401 && typeof window !== 'undefined' && !location.pathname.startsWith('/login')) {
 		location.href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
 	}
+	const pending = pendingOf(res.status, body);
+	if (pending) onPending?.(pending);
 	throw new ApiFailure(res.status, body);
+}
+
+/** What a signed-in user must do before anything else: change the password, or enrol a second factor. */
+export type Pending = 'password' | 'totp';
+
+/** A 403 that says the account has a pending step (details.pending) rather than lacking a right. */
+function pendingOf(status: number, body: ApiErrorBody['error']): Pending | null {
+	if (status !== 403 || !body.details || typeof body.details !== 'object') return null;
+	const pending = (body.details as { pending?: unknown }).pending;
+	return pending === 'password' || pending === 'totp' ? pending : null;
+}
+
+let onPending: ((pending: Pending) => void) | null = null;
+/** The session store listens here, so that any call refused for a pending step sends the user to /account. */
+export function setPendingHandler(handler: (pending: Pending) => void) {
+	onPending = handler;
 }
 
 /** Download address of a plan export (a plain link, so the browser saves the file). */

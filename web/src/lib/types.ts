@@ -77,3 +77,9 @@ export type TimelineEvent = InferResponseType<
 	200
 >['items'][number];
 export type DueDates = InferResponseType<(typeof api.indicators)[':id']['due-dates']['$get'], 200>;
+export type PasswordPolicy = InferResponseType<typeof api.auth.me.$get, 200>['passwordPolicy'];
+export type SessionRow = InferResponseType<typeof api.security.sessions.$get, 200>['items'][number];
+export type SecurityPolicy = InferResponseType<typeof api.security.policy.$get, 200>;
+export type AuditPage = InferResponseType<typeof api.audit.$get, 200>;
+export type AuditRow = AuditPage['items'][number];
+export type AuditCheck = InferResponseType<typeof api.audit.verify.$get, 200>;

@@ -1,9 +1,11 @@
 import { dashboardEn } from './dashboard.en.ts';
+import { securityEn } from './security.en.ts';
 import type { Messages } from './zh.ts';
 
 /** The English catalogue: every key of the Chinese one. */
 export const en: Messages = {
 	...dashboardEn,
+	...securityEn,
 	'app.name': 'Duban',
 	'app.subtitle': 'Work points supervision',
 	'app.title': 'Duban · Work points supervision',
@@ -12,7 +14,7 @@ export const en: Messages = {
 	'lang.zh': '中文',
 	'lang.en': 'English',
 
-	'role.admin': 'Administrator',
+	'role.admin': 'System administrator',
 	'role.office': 'Office inspector',
 	'role.leader': 'Leader',
 	'role.unit': 'Unit reporter',
@@ -60,7 +62,8 @@ export const en: Messages = {
 	'login.submitting': 'Signing in…',
 	'login.usernameRequired': 'Please enter your username',
 	'login.passwordRequired': 'Please enter your password',
-	'login.footer': 'Forgot your password? Ask the system administrator to reset it.',
+	'login.footer':
+		'Forgot your password? Ask the system administrator (administrators: the security administrator) to reset it.',
 
 	'home.noPlans': 'No plan yet',
 	'home.noPlansHint': 'An office inspector can create a plan by importing a task-division table.',
@@ -260,7 +263,6 @@ export const en: Messages = {
 	'users.unitRequired': 'A unit reporter needs a unit',
 	'users.email': 'Email (optional)',
 	'users.password': 'Initial password',
-	'users.passwordHint': 'At least 8 characters',
 	'users.submit': 'Create user',
 	'users.submitting': 'Creating…',
 	'users.created': 'Created user “{username}”',

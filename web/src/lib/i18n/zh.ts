@@ -1,8 +1,10 @@
 import { dashboardZh } from './dashboard.zh.ts';
+import { securityZh } from './security.zh.ts';
 
 /** The Chinese (default) message catalogue. Keys are flat; `{name}` marks a parameter. */
 export const zh = {
 	...dashboardZh,
+	...securityZh,
 	'app.name': '督办',
 	'app.subtitle': '工作要点督查督办系统',
 	'app.title': '督办 · 工作要点督查督办系统',
@@ -59,7 +61,7 @@ export const zh = {
 	'login.submitting': '正在登录…',
 	'login.usernameRequired': '请输入用户名',
 	'login.passwordRequired': '请输入密码',
-	'login.footer': '如忘记密码，请联系系统管理员重置。',
+	'login.footer': '如忘记密码，请联系系统管理员重置（管理员账户由安全管理员重置）。',
 
 	'home.noPlans': '尚无工作计划',
 	'home.noPlansHint': '联席办督查员可通过“导入”上传任务分工表，建立工作计划。',
@@ -259,7 +261,6 @@ export const zh = {
 	'users.unitRequired': '单位填报员必须指定所属单位',
 	'users.email': '邮箱（选填）',
 	'users.password': '初始密码',
-	'users.passwordHint': '至少 8 位',
 	'users.submit': '创建用户',
 	'users.submitting': '正在创建…',
 	'users.created': '已创建用户“{username}”',

@@ -1,0 +1,32 @@
+import { formatDateTime } from './format.ts';
+import type { Role, UserRow } from './types.ts';
+
+/** 三员分立: the three administrator roles, and the business roles the system administrator creates. */
+export const ADMIN_ROLES: readonly Role[] = ['admin', 'security', 'auditor'];
+export const BUSINESS_ROLES: readonly Role[] = ['office', 'leader', 'unit'];
+export const ALL_ROLES: readonly Role[] = [...ADMIN_ROLES, ...BUSINESS_ROLES];
+
+export const isAdminRole = (role: Role) => ADMIN_ROLES.includes(role);
+
+/**
+ * Whether a sign-in lock is in force. The lock time is on the application's clock (a demo runs on its
+ * own calendar): compared with it when known, otherwise any recorded lock counts (unlocking an expired
+ * lock does no harm).
+ */
+export function isLocked(lockedUntil: string | null, now: Date | null): boolean {
+	if (!lockedUntil) return false;
+	return now === null || Date.parse(lockedUntil) > now.getTime();
+}
+
+/** “10:30” when the lock ends today (on the application's calendar), else “2020-10-16 10:30”. */
+export function lockEnd(lockedUntil: string, today: string | null): string {
+	const text = formatDateTime(lockedUntil);
+	return today && text.startsWith(today) ? text.slice(11) : text;
+}
+
+/** Free-text search over username, name and unit. */
+export function matchesSearch(user: Pick<UserRow, 'username' | 'name' | 'unitName'>, q: string): boolean {
+	const needle = q.trim().toLowerCase();
+	if (!needle) return true;
+	return [user.username, user.name, user.unitName ?? ''].some((v) => v.toLowerCase().includes(needle));
+}
