@@ -1,11 +1,11 @@
 // Dashboard endpoints against the real HTTP server (its own process) on the synthetic province-wide
 // database: median and p95 latency, the server's peak memory, and the bare SQL each endpoint cannot avoid.
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
+import { freePort, startChildServer } from '../support/child-server.ts';
+import { peakRssMb, signIn } from './server.ts';
 
 const bin = new URL('../../bin/duban.mjs', import.meta.url).pathname;
-const server = new URL('../../api/server.ts', import.meta.url).pathname;
 
 const stats = (xs: number[]) => {
 	const s = [...xs].sort((a, b) => a - b);
@@ -40,15 +40,8 @@ function timeSql(db: Database.Database, runs: number, query: string, ...params: 
 	return stats(times);
 }
 
-export async function benchDashboard(dataDir: string, today: string, port = 4791) {
-	const env = {
-		...process.env,
-		DATA_DIR: dataDir,
-		DUBAN_TODAY: today,
-		DUBAN_JOBS: '0',
-		PORT: String(port),
-		DUBAN_DEMO: '0'
-	};
+export async function benchDashboard(dataDir: string, today: string) {
+	const env = { DATA_DIR: dataDir, DUBAN_TODAY: today, DUBAN_JOBS: '0', DUBAN_DEMO: '0' };
 	const password = 'Bench@2021pass';
 	const unitName = (
 		new Database(`${dataDir}/duban.db`, { readonly: true })
@@ -74,26 +67,16 @@ export async function benchDashboard(dataDir: string, today: string, port = 4791
 				'--role',
 				role,
 				...(unit ? ['--unit', unit] : []),
-				'--password-stdin'
+				'--password-stdin',
+				'--permanent'
 			],
-			{ env, input: password }
+			{ env: { ...process.env, ...env }, input: password }
 		);
 	}
-	const child = spawn(process.execPath, [server], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-	await new Promise<void>((resolve) =>
-		child.stdout!.on('data', (d: Buffer) => d.toString().includes('已启动') && resolve())
-	);
-	const base = `http://127.0.0.1:${port}/api/v1`;
-	const login = async (username: string) => {
-		const res = await fetch(`${base}/auth/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ username, password })
-		});
-		return { cookie: res.headers.getSetCookie()[0]!.split(';')[0]!, 'content-type': 'application/json' };
-	};
-	const office = await login('bench-office');
-	const unit = await login('bench-unit');
+	const server = await startChildServer(env, { port: await freePort() });
+	const base = `${server.base}/api/v1`;
+	const office = await signIn(base, 'bench-office', password);
+	const unit = await signIn(base, 'bench-unit', password);
 	const period = '2020-12';
 	const runs = 30;
 	const http = {
@@ -134,10 +117,9 @@ export async function benchDashboard(dataDir: string, today: string, port = 4791
 		submitTimes.push(performance.now() - t);
 	}
 	const submission = stats(submitTimes);
-	const peakRssMb = Math.round(
-		Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024
-	);
-	child.kill('SIGTERM');
+	const serverPeakRssMb = peakRssMb(server.proc.pid!);
+	server.proc.kill('SIGTERM');
+	await server.exited;
 
 	const db = new Database(`${dataDir}/duban.db`, { readonly: true });
 	const bare = {
@@ -182,7 +164,7 @@ export async function benchDashboard(dataDir: string, today: string, port = 4791
 		province_submission_p95_ms: submission.p95,
 		bulletin_cold_ms: http.bulletin.first,
 		bulletin_p95_ms: http.bulletin.p95,
-		server_peak_rss_mb: peakRssMb,
+		server_peak_rss_mb: serverPeakRssMb,
 		sql_dashboard_median_ms: bare.dashboard_summary.median,
 		sql_ranking_median_ms: bare.ranking.median,
 		sql_red_list_median_ms: bare.red_list.median,

@@ -1,0 +1,423 @@
+// npm run bench:load — the month-end rush: USERS unit users (default 300), each in its own unit with 15–36
+// assignments, open, save (twice) and submit their monthly report forms for LOAD_SECONDS (default 60)
+// against the real server in its own process; then a count check in the database that every submission
+// the server acknowledged is there, submitted, with all its items. Ends with one JSON line of figures;
+// exits 1 on any error or lost submission.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { loadConfig } from '../../api/config.ts';
+import { manualClock } from '../../api/lib/clock.ts';
+import { addMonths, reportDueOn } from '../../api/lib/dates.ts';
+import { getReportForm, type ReportForm } from '../../api/services/report-form.ts';
+import { writeReport } from '../../api/services/reports.ts';
+import { importTable } from '../../api/services/imports.ts';
+import { seedDirectory, SYSTEM_OFFICE } from '../../api/services/setup.ts';
+import { createUser } from '../../api/services/users.ts';
+import { openDb } from '../../db/client.ts';
+import { freePort, startChildServer } from '../support/child-server.ts';
+import { csvTable } from '../support/harness.ts';
+import { cpuSeconds, peakRssMb, signIn } from './server.ts';
+
+const USERS = Number(process.env.USERS ?? 300);
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
+const PASSWORD = 'Load@Test2020';
+/** A three-year plan, so that every unit has many months to report on. */
+const PLAN = {
+	title: '数字化改革三年行动计划（2018—2020年）任务分工（压测）',
+	year: 2018,
+	issuer: '省数字化改革领导小组办公室',
+	issuedOn: '2018-01-15'
+};
+const MONTHS = Array.from({ length: 36 }, (_, i) => addMonths('2018-01', i));
+/**
+ * Months every unit has already submitted before the rush (through the service, ~50 ms each), so that
+ * forms carry last month's text to copy; the users' own submissions add to it during the rush.
+ */
+const HISTORY = MONTHS.slice(0, 3);
+/** The months the users work through during the rush, one after another. */
+const PERIODS = MONTHS.slice(HISTORY.length);
+/** The server's "today": the first working day after the last period. */
+const TODAY = '2021-01-04';
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+const log = (line: string) => console.log(line);
+
+type FormItem = Pick<ReportForm['items'][number], 'indicatorId' | 'targets'>;
+
+/** What a unit writes into its form: every item filled; a draft (the first autosave) has the text half done. */
+function fill(items: FormItem[], period: string, draft: boolean) {
+	const month = MONTHS.indexOf(period) + 1;
+	return items.map((item, i) => ({
+		indicatorId: item.indicatorId,
+		progressStatus: (['on_track', 'on_track', 'on_track', 'behind', 'not_started'] as const)[
+			(i + month) % 5
+		]!,
+		percent: Math.min(100, month * 3 + (i % 7)),
+		progress: draft
+			? `${period}：已召开专题推进会`
+			: `${period}：已召开专题推进会，制定实施方案并印发各地；完成系统对接和数据归集，累计覆盖${10 + i}个县（市、区），` +
+				`形成典型案例${1 + (i % 4)}个，整体进展符合序时要求。`,
+		problems: draft ? '' : i % 3 === 0 ? '部分县（市、区）数据共享接口尚未打通，基层人员培训不足。' : '',
+		nextSteps: draft ? '' : '下月继续推进系统迭代和推广应用，加强督促指导，按期完成年度目标。',
+		values: item.targets.map((t) => ({ targetId: t.id, value: Math.round((t.value * (month % 12)) / 12) })),
+		attachmentIds: []
+	}));
+}
+
+/**
+ * The plan as the office would import it: USERS units, unit i in 15 + (7i mod 22) ∈ 15..36 indicators
+ * (the busiest real unit has 36), about five units an indicator, the first of them the lead unit; a fifth
+ * of the deadlines monthly, the rest month ends over the three years; most texts with numeric targets.
+ */
+function planTable() {
+	let seed = 11;
+	const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+	const units = Array.from({ length: USERS }, (_, i) => `压测单位${String(i + 1).padStart(3, '0')}`);
+	const perUnit = units.map((_, i) => 15 + ((7 * i) % 22));
+	const indicators = Math.max(36, Math.round(perUnit.reduce((a, b) => a + b, 0) / 5));
+	const unitsOf: string[][] = Array.from({ length: indicators }, () => []);
+	units.forEach((name, i) => {
+		const chosen = new Set<number>();
+		while (chosen.size < perUnit[i]!) chosen.add(Math.floor(rand() * indicators));
+		for (const j of chosen) unitsOf[j]!.splice(Math.floor(rand() * (unitsOf[j]!.length + 1)), 0, name);
+	});
+	const texts = [
+		(j: number) => `推进第${j}批政务服务事项“一网通办”，网上可办率达到${80 + (j % 20)}%`,
+		(j: number) => `围绕第${j}号重点场景建成${2 + (j % 9)}个数字化应用，覆盖${20 + (j % 70)}个乡镇（街道）`,
+		(j: number) => `完善第${j}号工作机制，健全数据共享和业务协同规范，形成工作闭环`,
+		(j: number) => `第${j}项改革事项办理时间压缩至${1 + (j % 5)}个工作日以内，群众满意率不低于95%`
+	];
+	const rows = unitsOf.flatMap((names, j) => {
+		if (!names.length) return [];
+		const deadline = j % 5 === 0 ? '每月底前' : `${2018 + (j % 3)}年${1 + (j % 12)}月底前`;
+		const task = Math.floor(j / 5);
+		return [
+			[
+				`领域${1 + (task % 4)}`,
+				`子领域${1 + (task % 4)}-${1 + (Math.floor(task / 4) % 5)}`,
+				`重点任务${task + 1}`,
+				texts[j % texts.length]!(j + 1),
+				deadline,
+				names.join('、')
+			]
+		];
+	});
+	return { units, perUnit, rows };
+}
+
+/** The data folder: directory, plan, USERS unit accounts and HISTORY months already submitted. */
+async function setUp(dataDir: string) {
+	const config = loadConfig({ DATA_DIR: dataDir, SECURE_COOKIES: '0' });
+	const db = openDb(config.dbFile);
+	const clock = manualClock(new Date(`${PLAN.issuedOn}T02:00:00Z`));
+	const ctx = { db, config, clock, actor: null, ip: null };
+	seedDirectory(ctx);
+
+	let t = performance.now();
+	const table = planTable();
+	const imported = await importTable(
+		{ ...ctx, actor: SYSTEM_OFFICE },
+		{
+			data: new TextEncoder().encode(csvTable(table.rows)),
+			fileName: 'load-plan.csv',
+			plan: PLAN,
+			createUnits: true,
+			dryRun: false
+		}
+	);
+	if (!imported.committed) throw new Error(`import failed: ${JSON.stringify(imported.errors.slice(0, 3))}`);
+	log(
+		`plan imported: ${imported.indicators} indicators, ${imported.assignments} assignments, ${imported.targets} targets, ` +
+			`${imported.created.units} units (${seconds(performance.now() - t)} s)`
+	);
+
+	// argon2 hashing dominates: a few at a time keep both cores busy. The accounts are new on the server's
+	// "today" (an older password would have expired).
+	t = performance.now();
+	const accountsCtx = { ...ctx, clock: manualClock(new Date(`${TODAY}T00:00:00+08:00`)) };
+	const users: { username: string; id: number; unitName: string }[] = [];
+	for (let i = 0; i < USERS; i += 4) {
+		const batch = table.units.slice(i, i + 4).map(async (unitName, k) => {
+			const username = `load${String(i + k + 1).padStart(3, '0')}`;
+			const created = await createUser(accountsCtx, {
+				username,
+				name: `${unitName}填报员`,
+				role: 'unit',
+				unitName,
+				password: PASSWORD
+			});
+			return { username, id: created.id, unitName };
+		});
+		users.push(...(await Promise.all(batch)));
+	}
+	log(`${USERS} unit users created (${seconds(performance.now() - t)} s)`);
+
+	t = performance.now();
+	const unitIds = new Map(
+		(db.$client.prepare('select id, name from unit').all() as { id: number; name: string }[]).map((u) => [
+			u.name,
+			u.id
+		])
+	);
+	const accounts = users.map((u) => ({ ...u, unitId: unitIds.get(u.unitName)! }));
+	for (const period of HISTORY) {
+		clock.set(new Date(`${reportDueOn(period, 0)}T02:00:00Z`));
+		for (const a of accounts) {
+			const actor = {
+				id: a.id,
+				username: a.username,
+				name: a.username,
+				role: 'unit' as const,
+				unit: { id: a.unitId, name: a.unitName }
+			};
+			const form = getReportForm({ ...ctx, actor }, a.unitId, period);
+			writeReport({ ...ctx, actor }, { period, version: null, items: fill(form.items, period, false) }, true);
+		}
+	}
+	log(`${HISTORY.length} months of history submitted per unit (${seconds(performance.now() - t)} s)`);
+	db.$client.pragma('wal_checkpoint(TRUNCATE)');
+	db.$client.close();
+	return { accounts, perUnit: table.perUnit, config };
+}
+
+type Kind = 'open' | 'save' | 'submit';
+type Failure = { kind: Kind; user: string; period: string; status: number; body: string };
+
+/** Latencies per kind, failures, and the (unit, period) pairs whose submission the server acknowledged. */
+function recorder() {
+	const times: Record<Kind, number[]> = { open: [], save: [], submit: [] };
+	const failures: Failure[] = [];
+	const submitted = new Set<string>();
+	return { times, failures, submitted };
+}
+
+function percentiles(xs: number[]) {
+	const s = [...xs].sort((a, b) => a - b);
+	const at = (p: number) => Math.round((s[Math.max(0, Math.ceil(p * s.length) - 1)] ?? 0) * 10) / 10;
+	return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+/** One unit user: period after period, open the form, autosave twice, submit, until the time is up. */
+async function unitUser(
+	base: string,
+	origin: string,
+	account: { username: string; unitId: number },
+	headers: Record<string, string>,
+	deadline: number,
+	rec: ReturnType<typeof recorder>
+) {
+	const call = async <T>(kind: Kind, period: string, method: string, path: string, body?: unknown) => {
+		const started = performance.now();
+		try {
+			const res = await fetch(base + path, {
+				method,
+				headers: body ? { ...headers, origin } : headers,
+				body: body ? JSON.stringify(body) : undefined
+			});
+			const text = await res.text();
+			rec.times[kind].push(performance.now() - started);
+			if (res.ok) return JSON.parse(text) as T;
+			rec.failures.push({
+				kind,
+				user: account.username,
+				period,
+				status: res.status,
+				body: text.slice(0, 300)
+			});
+		} catch (err) {
+			rec.times[kind].push(performance.now() - started);
+			const cause = err instanceof Error ? `${err.message} ${String(err.cause ?? '')}` : String(err);
+			rec.failures.push({ kind, user: account.username, period, status: 0, body: cause });
+		}
+		return null;
+	};
+	const live = () => performance.now() < deadline;
+	let p = 0;
+	let submitted = 0;
+	while (live()) {
+		// Past the last period (not expected at this rate) the user keeps opening the last form.
+		const period = PERIODS[Math.min(p, PERIODS.length - 1)]!;
+		const path = `/reports/mine/${period}`;
+		const form = await call<ReportForm>('open', period, 'GET', path);
+		if (!form || p >= PERIODS.length || !live()) continue;
+		if (form.report?.status === 'submitted') {
+			p++;
+			continue;
+		}
+		let version = form.report?.version ?? null;
+		const first = await call<ReportForm>('save', period, 'PUT', path, {
+			version,
+			items: fill(form.items, period, true)
+		});
+		if (!first || !live()) continue;
+		const items = fill(form.items, period, false);
+		const second = await call<ReportForm>('save', period, 'PUT', path, {
+			version: first.report!.version,
+			items
+		});
+		if (!second || !live()) continue;
+		version = second.report!.version;
+		if (await call<ReportForm>('submit', period, 'POST', `${path}/submit`, { version, items })) {
+			rec.submitted.add(`${account.unitId}|${period}`);
+			submitted++;
+			p++;
+		}
+	}
+	return { submitted, outOfPeriods: p >= PERIODS.length };
+}
+
+/** Every acknowledged submission in the database, submitted, with every item filled and every value. */
+function countCheck(dbFile: string, submitted: Set<string>) {
+	const db = new Database(dbFile, { readonly: true });
+	const rows = db
+		.prepare(
+			`select r.unit_id as unitId, r.period,
+			        (select count(*) from report_item i where i.report_id = r.id and i.progress_status is not null and i.progress <> '') as filled,
+			        (select count(*) from assignment a where a.unit_id = r.unit_id) as assigned,
+			        (select count(*) from report_item_value v join report_item i on i.id = v.item_id where i.report_id = r.id) as vals,
+			        (select count(*) from assignment a join indicator_target t on t.indicator_id = a.indicator_id where a.unit_id = r.unit_id) as targets
+			   from report r where r.status = 'submitted' and r.period >= ?`
+		)
+		.all(PERIODS[0]) as {
+		unitId: number;
+		period: string;
+		filled: number;
+		assigned: number;
+		vals: number;
+		targets: number;
+	}[];
+	db.close();
+	const inDb = new Set(rows.map((r) => `${r.unitId}|${r.period}`));
+	return {
+		inDb: inDb.size,
+		lost: [...submitted].filter((k) => !inDb.has(k)),
+		unacknowledged: [...inDb].filter((k) => !submitted.has(k)),
+		incomplete: rows.filter((r) => r.filled !== r.assigned || r.vals !== r.targets)
+	};
+}
+
+const setupStarted = performance.now();
+const dataDir = mkdtempSync(join(tmpdir(), 'duban-load-'));
+log(`== setup: ${USERS} units and unit users, plan, ${HISTORY.length} months of history (${dataDir})`);
+const { accounts, perUnit, config } = await setUp(dataDir);
+const setupS = seconds(performance.now() - setupStarted);
+log(`setup ${setupS} s; assignments per unit ${Math.min(...perUnit)}–${Math.max(...perUnit)}`);
+
+const server = await startChildServer(
+	{
+		DATA_DIR: dataDir,
+		DUBAN_DEMO: '0',
+		DUBAN_JOBS: '0',
+		DUBAN_TODAY: TODAY,
+		SECURE_COOKIES: '0',
+		STATIC_DIR: join(dataDir, 'no-static'),
+		SESSION_IDLE_MINUTES: '600'
+	},
+	{ port: await freePort() }
+);
+const pid = server.proc.pid!;
+const base = `${server.base}/api/v1`;
+let pass = false;
+try {
+	log(`== server ${server.base} (pid ${pid}), today ${TODAY}; signing in ${USERS} users`);
+	let t = performance.now();
+	const sessions: Record<string, string>[] = [];
+	for (let i = 0; i < accounts.length; i += 8) {
+		const batch = accounts.slice(i, i + 8).map((a) => signIn(base, a.username, PASSWORD));
+		sessions.push(...(await Promise.all(batch)));
+	}
+	const signInS = seconds(performance.now() - t);
+	log(`signed in (${signInS} s)`);
+
+	log(
+		`== the rush: ${USERS} users × ${SECONDS} s from ${PERIODS[0]} on; load average ${loadavg()[0]!.toFixed(2)}`
+	);
+	const rec = recorder();
+	const cpuBefore = cpuSeconds(pid);
+	const driverBefore = process.cpuUsage();
+	t = performance.now();
+	// Node's fetch keeps one connection per user busy (its global undici Agent has no cap per origin).
+	const users = await Promise.all(
+		accounts.map((a, i) => unitUser(base, server.base, a, sessions[i]!, t + SECONDS * 1000, rec))
+	);
+	const elapsedS = (performance.now() - t) / 1000;
+	const serverCpuS = cpuSeconds(pid) - cpuBefore;
+	const driverCpu = process.cpuUsage(driverBefore);
+	const serverPeakRssMb = peakRssMb(pid);
+	server.proc.kill('SIGTERM');
+	const exit = await server.exited;
+	log(`server stopped (exit ${exit.code}); load average ${loadavg()[0]!.toFixed(2)}`);
+
+	const check = countCheck(config.dbFile, rec.submitted);
+	const all = [...rec.times.open, ...rec.times.save, ...rec.times.submit];
+	const overall = percentiles(all);
+	const byKind = Object.fromEntries(
+		(['open', 'save', 'submit'] as const).flatMap((k) =>
+			Object.entries(percentiles(rec.times[k])).map(([p, ms]) => [`${k}_${p}_ms`, ms])
+		)
+	);
+	const rate = (n: number) => Math.round((n / elapsedS) * 10) / 10;
+	const figures = {
+		load_users: USERS,
+		load_seconds: SECONDS,
+		measured_s: Math.round(elapsedS * 10) / 10,
+		requests: all.length,
+		rps: rate(all.length),
+		report_form_rps: rate(rec.times.open.length),
+		save_rps: rate(rec.times.save.length),
+		submit_rps: rate(rec.times.submit.length),
+		p50_ms: overall.p50,
+		p95_ms: overall.p95,
+		p99_ms: overall.p99,
+		...byKind,
+		submissions: rec.submitted.size,
+		submissions_in_db: check.inDb,
+		lost: check.lost.length,
+		incomplete_in_db: check.incomplete.length,
+		errors: rec.failures.length,
+		users_without_submission: users.filter((u) => u.submitted === 0).length,
+		users_out_of_periods: users.filter((u) => u.outOfPeriods).length,
+		server_peak_rss_mb: serverPeakRssMb,
+		server_cpu_s: Math.round(serverCpuS * 10) / 10,
+		driver_cpu_s: Math.round(((driverCpu.user + driverCpu.system) / 1e6) * 10) / 10,
+		setup_s: setupS,
+		sign_in_s: signInS
+	};
+	log(
+		`${figures.requests} requests in ${figures.measured_s} s: ${figures.rps}/s (forms opened ${figures.report_form_rps}/s, ` +
+			`saves ${figures.save_rps}/s, submissions ${figures.submit_rps}/s)`
+	);
+	log(`latency ms p50/p95/p99: all ${overall.p50}/${overall.p95}/${overall.p99}`);
+	for (const k of ['open', 'save', 'submit'] as const)
+		log(`  ${k.padEnd(6)} ${byKind[`${k}_p50_ms`]}/${byKind[`${k}_p95_ms`]}/${byKind[`${k}_p99_ms`]}`);
+	log(
+		`${figures.users_without_submission} users got no submission through; CPU: server ${figures.server_cpu_s} s, ` +
+			`load driver ${figures.driver_cpu_s} s (the machine's cores are shared)`
+	);
+	log(`errors: ${rec.failures.length}`);
+	for (const f of rec.failures.slice(0, 5))
+		log(`  ${f.kind} ${f.user} ${f.period}: HTTP ${f.status} ${f.body}`);
+	const serverErrors = server
+		.output()
+		.split('\n')
+		.filter((l) => /error/i.test(l));
+	for (const line of serverErrors.slice(0, 5)) log(`  server: ${line}`);
+	pass =
+		!rec.failures.length && !check.lost.length && !check.unacknowledged.length && !check.incomplete.length;
+	log(
+		`count check: ${rec.submitted.size} submissions acknowledged, ${check.inDb} submitted in the database, ` +
+			`${check.lost.length} lost, ${check.unacknowledged.length} not acknowledged, ${check.incomplete.length} incomplete` +
+			` → ${pass ? 'PASS' : 'FAIL'}`
+	);
+	for (const k of check.lost.slice(0, 5)) log(`  lost: unit|period ${k}`);
+	for (const r of check.incomplete.slice(0, 5)) log(`  incomplete: ${JSON.stringify(r)}`);
+	console.log(JSON.stringify(figures));
+} finally {
+	server.proc.kill('SIGTERM');
+	await server.exited;
+	if (pass) rmSync(dataDir, { recursive: true, force: true });
+	else log(`data kept in ${dataDir}`);
+}
+process.exit(pass ? 0 : 1);
