@@ -15,6 +15,9 @@ async function logIn(page: Page, username: string, password: string) {
 }
 
 test.describe('三员分立与账户安全', () => {
+	// Each test creates accounts (argon2 hashing) and signs in several times.
+	test.describe.configure({ timeout: 90_000 });
+
 	test('a new account must change its password at the first sign-in before anything else', async ({
 		browser
 	}) => {
@@ -79,7 +82,6 @@ test.describe('三员分立与账户安全', () => {
 	});
 
 	test('the security admin unlocks a locked account and ends a user’s session', async ({ browser }) => {
-		test.setTimeout(60_000);
 		const setup = await browser.newContext();
 		const locked = await createUnitUser(setup.request, '省大数据局');
 		const online = await createUnitUser(setup.request, '省发展改革委');

@@ -5,6 +5,14 @@ export type Locale = 'zh' | 'en';
 export type { MessageKey };
 
 const catalogues = { zh, en } as const;
+/** Messages that arrive with the pages that use them (addMessages), so that other pages do not carry them. */
+const extra: Record<Locale, Record<string, string>> = { zh: {}, en: {} };
+
+/** Adds a page group's messages; call it at module level in a module those pages import. */
+export function addMessages(messages: Record<Locale, Record<string, string>>) {
+	Object.assign(extra.zh, messages.zh);
+	Object.assign(extra.en, messages.en);
+}
 const STORAGE_KEY = 'duban.locale';
 
 function initialLocale(): Locale {
@@ -35,7 +43,9 @@ export const locale = {
 
 /** Looks a message up in the current catalogue and fills in `{name}` parameters. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-	const text: string = catalogues[current][key] ?? zh[key] ?? key;
+	const base: Record<string, string> = catalogues[current];
+	const text: string =
+		base[key] ?? extra[current][key] ?? (zh as Record<string, string>)[key] ?? extra.zh[key] ?? key;
 	if (!params) return text;
 	return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }

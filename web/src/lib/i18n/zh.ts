@@ -1,4 +1,5 @@
 import { dashboardZh } from './dashboard.zh.ts';
+import type { accountsZh } from './accounts.zh.ts';
 import { securityZh } from './security.zh.ts';
 
 /** The Chinese (default) message catalogue. Keys are flat; `{name}` marks a parameter. */
@@ -656,5 +657,8 @@ export const zh = {
 	'my.goWorkspace': '去填报本月月报 ›'
 } as const;
 
-export type MessageKey = keyof typeof zh;
-export type Messages = Record<MessageKey, string>;
+/** The keys every page has (English must have each of them too). */
+export type CoreKey = keyof typeof zh;
+/** Every key: the core ones and those the account, users, security and audit pages load with them. */
+export type MessageKey = CoreKey | keyof typeof accountsZh;
+export type Messages = Record<CoreKey, string>;

@@ -1,3 +1,4 @@
+import '#lib/i18n/accounts.ts';
 import { t, type MessageKey } from '#lib/i18n/index.svelte.ts';
 
 export const RESULTS = ['ok', 'denied', 'failed'] as const;
