@@ -64,6 +64,7 @@ test.describe('三员分立与账户安全', () => {
 		const refusal = page.getByRole('alert').filter({ hasText: '新密码不符合安全策略' });
 		await expect(refusal).toContainText('至少 3 类');
 		await expect(refusal).toContainText('过于常见');
+		await page.screenshot({ path: `${SHOTS}/account-pending-1440.png`, fullPage: true });
 		await expect(page).toHaveURL(/\/account$/);
 
 		// A good one: other sessions are signed out, and the way on opens.
@@ -231,6 +232,7 @@ test.describe('三员分立与账户安全', () => {
 		const exportRow = rows.first();
 		await exportRow.getByRole('button', { name: '展开' }).click();
 		await expect(page.locator('tr.detail-row')).toContainText('"format": "csv"');
+		await page.screenshot({ path: `${SHOTS}/audit-detail-1440.png`, fullPage: true });
 
 		await page.getByRole('button', { name: '校验哈希链' }).click();
 		await expect(page.locator('[data-chain="ok"]')).toContainText('哈希链完整');
