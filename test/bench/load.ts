@@ -381,6 +381,8 @@ try {
 		users_out_of_periods: users.filter((u) => u.outOfPeriods).length,
 		server_peak_rss_mb: serverPeakRssMb,
 		server_cpu_s: Math.round(serverCpuS * 10) / 10,
+		// What a request costs the server, whatever share of the cores it got on a busy machine.
+		server_cpu_ms_per_request: Math.round((serverCpuS * 1000) / Math.max(1, all.length)),
 		driver_cpu_s: Math.round(((driverCpu.user + driverCpu.system) / 1e6) * 10) / 10,
 		setup_s: setupS,
 		sign_in_s: signInS
@@ -393,7 +395,8 @@ try {
 	for (const k of ['open', 'save', 'submit'] as const)
 		log(`  ${k.padEnd(6)} ${byKind[`${k}_p50_ms`]}/${byKind[`${k}_p95_ms`]}/${byKind[`${k}_p99_ms`]}`);
 	log(
-		`${figures.users_without_submission} users got no submission through; CPU: server ${figures.server_cpu_s} s, ` +
+		`${figures.users_without_submission} users got no submission through; CPU: server ${figures.server_cpu_s} s ` +
+			`(${figures.server_cpu_ms_per_request} ms a request), ` +
 			`load driver ${figures.driver_cpu_s} s (the machine's cores are shared)`
 	);
 	log(`errors: ${rec.failures.length}`);
