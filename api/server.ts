@@ -23,6 +23,10 @@ export async function startServer() {
 		// Jobs start once the server listens, so a catch-up run does not delay readiness.
 		if (config.jobs) stopJobs = await startScheduler({ db, clock, mailer, config });
 	});
+	// Under a saturated event loop one turn can outlast Node's 5 s keep-alive timeout: a connection must not
+	// be closed while the client's next request is already waiting unread in it (ECONNRESET).
+	(server as import('node:http').Server).keepAliveTimeout = 65_000;
+	(server as import('node:http').Server).headersTimeout = 66_000;
 	const shutdown = async () => {
 		await stopJobs?.();
 		mailer?.close();

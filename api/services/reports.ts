@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import {
 	attachment,
 	report,
@@ -86,58 +86,90 @@ export function recordVersion(
 
 function writeItems(tx: Db, reportId: number, unitId: number, period: string, items: ItemInput[]) {
 	const allowed = new Map(reportableAssignments(tx, unitId, period).map((a) => [a.indicatorId, a.role]));
-	for (const input of items) {
-		const role = allowed.get(input.indicatorId);
-		if (!role) throw new ApiError('bad_request', `指标 ${input.indicatorId} 不在本单位本月的填报范围内`);
-		const fields = {
-			progressStatus: input.progressStatus,
-			percent: input.percent,
-			progress: input.progress,
-			problems: input.problems,
-			nextSteps: input.nextSteps
-		};
-		const itemId = tx
-			.insert(reportItem)
-			.values({ reportId, indicatorId: input.indicatorId, role, ...fields })
-			.onConflictDoUpdate({ target: [reportItem.reportId, reportItem.indicatorId], set: fields })
-			.returning({ id: reportItem.id })
-			.get().id;
-
-		tx.delete(reportItemValue).where(eq(reportItemValue.itemId, itemId)).run();
-		const targetIds = new Set(
-			tx
-				.select({ id: indicatorTarget.id })
-				.from(indicatorTarget)
-				.where(eq(indicatorTarget.indicatorId, input.indicatorId))
-				.all()
-				.map((t) => t.id)
-		);
+	// The last entry of an indicator wins, as when each was written in turn.
+	const inputs = [...new Map(items.map((i) => [i.indicatorId, i])).values()];
+	if (!inputs.length) return;
+	for (const input of inputs) {
+		if (!allowed.has(input.indicatorId))
+			throw new ApiError('bad_request', `指标 ${input.indicatorId} 不在本单位本月的填报范围内`);
+	}
+	const targetsOf = new Map<number, Set<number>>();
+	for (const t of tx
+		.select({ id: indicatorTarget.id, indicatorId: indicatorTarget.indicatorId })
+		.from(indicatorTarget)
+		.where(
+			inArray(
+				indicatorTarget.indicatorId,
+				inputs.map((i) => i.indicatorId)
+			)
+		)
+		.all()) {
+		targetsOf.set(t.indicatorId, (targetsOf.get(t.indicatorId) ?? new Set()).add(t.id));
+	}
+	for (const input of inputs) {
 		for (const v of input.values) {
-			if (!targetIds.has(v.targetId))
+			if (!targetsOf.get(input.indicatorId)?.has(v.targetId))
 				throw new ApiError('bad_request', `量化目标 ${v.targetId} 不属于该指标`);
-			tx.insert(reportItemValue).values({ itemId, targetId: v.targetId, value: v.value }).run();
 		}
-
-		// Attachments: the unit's own uploads, either unlinked or already on this item.
-		tx.update(attachment)
-			.set({ ownerType: null, ownerId: null })
-			.where(and(eq(attachment.ownerType, 'report_item'), eq(attachment.ownerId, itemId)))
-			.run();
-		if (input.attachmentIds.length) {
-			const linked = tx
-				.update(attachment)
-				.set({ ownerType: 'report_item', ownerId: itemId })
-				.where(
-					and(
-						inArray(attachment.id, input.attachmentIds),
-						eq(attachment.unitId, unitId),
-						or(isNull(attachment.ownerId), eq(attachment.ownerId, itemId))
-					)
-				)
-				.run();
-			if (linked.changes !== new Set(input.attachmentIds).size) {
-				throw new ApiError('bad_request', '附件不存在、不属于本单位或已用于其他事项');
+	}
+	const rows = tx
+		.insert(reportItem)
+		.values(
+			inputs.map((input) => ({
+				reportId,
+				indicatorId: input.indicatorId,
+				role: allowed.get(input.indicatorId)!,
+				progressStatus: input.progressStatus,
+				percent: input.percent,
+				progress: input.progress,
+				problems: input.problems,
+				nextSteps: input.nextSteps
+			}))
+		)
+		.onConflictDoUpdate({
+			target: [reportItem.reportId, reportItem.indicatorId],
+			set: {
+				progressStatus: sql`excluded.progress_status`,
+				percent: sql`excluded.percent`,
+				progress: sql`excluded.progress`,
+				problems: sql`excluded.problems`,
+				nextSteps: sql`excluded.next_steps`
 			}
+		})
+		.returning({ id: reportItem.id, indicatorId: reportItem.indicatorId })
+		.all();
+	const itemOf = new Map(rows.map((r) => [r.indicatorId, r.id]));
+	const itemIds = rows.map((r) => r.id);
+	tx.delete(reportItemValue).where(inArray(reportItemValue.itemId, itemIds)).run();
+	const values = inputs.flatMap((input) =>
+		[...new Map(input.values.map((v) => [v.targetId, v.value]))].map(([targetId, value]) => ({
+			itemId: itemOf.get(input.indicatorId)!,
+			targetId,
+			value
+		}))
+	);
+	if (values.length) tx.insert(reportItemValue).values(values).run();
+	// Attachments: the unit's own uploads, either unlinked or already on this item.
+	tx.update(attachment)
+		.set({ ownerType: null, ownerId: null })
+		.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, itemIds)))
+		.run();
+	for (const input of inputs) {
+		if (!input.attachmentIds.length) continue;
+		const itemId = itemOf.get(input.indicatorId)!;
+		const linked = tx
+			.update(attachment)
+			.set({ ownerType: 'report_item', ownerId: itemId })
+			.where(
+				and(
+					inArray(attachment.id, input.attachmentIds),
+					eq(attachment.unitId, unitId),
+					or(isNull(attachment.ownerId), eq(attachment.ownerId, itemId))
+				)
+			)
+			.run();
+		if (linked.changes !== new Set(input.attachmentIds).size) {
+			throw new ApiError('bad_request', '附件不存在、不属于本单位或已用于其他事项');
 		}
 	}
 }
