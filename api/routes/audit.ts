@@ -4,7 +4,7 @@ import type { Env } from '../context.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { doc, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
-import { checkAuditChain, exportAudit, searchAudit } from '../services/audit-log.ts';
+import { auditUnits, checkAuditChain, exportAudit, searchAudit } from '../services/audit-log.ts';
 import { paging } from './common.ts';
 
 const isoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
@@ -36,5 +36,8 @@ export const auditRoutes = new Hono<Env>()
 				'Content-Disposition': contentDisposition(file.name)
 			});
 		}
+	)
+	.get('/units', doc('单位名录（审计日志按单位筛选）', ['audit']), auditor, (c) =>
+		c.json({ items: auditUnits(svc(c)) }, 200)
 	)
 	.get('/verify', doc('校验审计日志哈希链', ['audit']), auditor, (c) => c.json(checkAuditChain(svc(c)), 200));

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { doc, v } from '../lib/validate.ts';
 import { clearSessionCookie, requireAuth, setSessionCookie, svc } from '../middleware/auth.ts';
-import { changePassword, disableTotp, enableTotp, passwordPolicy, setupTotp } from '../services/account.ts';
+import {
+	accountState,
+	changePassword,
+	disableTotp,
+	enableTotp,
+	passwordPolicy,
+	setupTotp
+} from '../services/account.ts';
 import { login, logout } from '../services/auth.ts';
 
 const loginBody = z.object({
@@ -34,7 +41,15 @@ export const authRoutes = new Hono<Env>()
 		return c.json({ user: result.actor, pending: result.pending }, 200);
 	})
 	.get('/me', doc('当前用户', ['auth']), requireAuth, (c) =>
-		c.json({ user: c.var.actor!, pending: c.var.pending, passwordPolicy: passwordPolicy(c.var.deps) }, 200)
+		c.json(
+			{
+				user: c.var.actor!,
+				pending: c.var.pending,
+				passwordPolicy: passwordPolicy(c.var.deps),
+				...accountState(svc(c))
+			},
+			200
+		)
 	)
 	.post('/logout', doc('退出登录', ['auth']), requireAuth, (c) => {
 		logout(svc(c), c.var.sessionId!);

@@ -46,7 +46,7 @@ export const securityRoutes = new Hono<Env>()
 		(c) => c.json(endUserSessions(svc(c), c.req.valid('param').id), 200)
 	)
 	.get('/sessions', doc('在线会话', ['security']), security, v('query', z.object(paging)), (c) =>
-		c.json(listSessions(svc(c), c.req.valid('query')), 200)
+		c.json(listSessions(svc(c), { ...c.req.valid('query'), current: c.var.sessionId }), 200)
 	)
 	.delete('/sessions/:id', doc('结束一个会话', ['security']), security, v('param', sessionParam), (c) =>
 		c.json(endSession(svc(c), c.req.valid('param').id), 200)

@@ -16,6 +16,12 @@ function me(ctx: ServiceContext) {
 	return ctx.db.select().from(user).where(eq(user.id, ctx.actor.id)).get()!;
 }
 
+/** What the account page shows about the caller's own account. */
+export function accountState(ctx: ServiceContext) {
+	const row = me(ctx);
+	return { totpEnabled: row.totpEnabledAt !== null, passwordChangedAt: row.passwordChangedAt };
+}
+
 export function passwordPolicy(ctx: Pick<ServiceContext, 'db'>) {
 	const s = getSettings(ctx.db);
 	return {

@@ -41,7 +41,10 @@ function assertSecurityAdmin(ctx: ServiceContext) {
 }
 
 /** The sessions alive now, newest activity first (the security admin's view). */
-export function listSessions(ctx: ServiceContext, opts: { page: number; pageSize: number }) {
+export function listSessions(
+	ctx: ServiceContext,
+	opts: { page: number; pageSize: number; current: string | null }
+) {
 	assertSecurityAdmin(ctx);
 	const now = ctx.clock.now();
 	const alive = gt(session.expiresAt, now);
@@ -72,7 +75,8 @@ export function listSessions(ctx: ServiceContext, opts: { page: number; pageSize
 		.orderBy(sql`${session.lastSeenAt} desc`)
 		.limit(opts.pageSize)
 		.offset((opts.page - 1) * opts.pageSize)
-		.all();
+		.all()
+		.map((row) => ({ ...row, current: row.id === opts.current }));
 	return { items, total };
 }
 

@@ -81,6 +81,7 @@ export async function createUser(ctx: ServiceContext, input: NewUser) {
 export function listUsers(ctx: ServiceContext) {
 	if (ctx.actor?.role !== 'admin' && ctx.actor?.role !== 'security')
 		throw forbidden('仅系统管理员或安全管理员可查看用户');
+	const now = ctx.clock.now();
 	return ctx.db
 		.select({
 			id: user.id,
@@ -100,7 +101,12 @@ export function listUsers(ctx: ServiceContext) {
 		.leftJoin(unit, eq(unit.id, user.unitId))
 		.orderBy(user.id)
 		.all()
-		.map((u) => ({ ...u, totpEnabled: u.totpEnabled !== null }));
+		.map((u) => ({
+			...u,
+			totpEnabled: u.totpEnabled !== null,
+			// Against the application's clock, which the browser does not know.
+			locked: u.lockedUntil !== null && u.lockedUntil > now
+		}));
 }
 
 function target(ctx: ServiceContext, id: number) {

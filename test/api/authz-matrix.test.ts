@@ -159,6 +159,7 @@ const cases = (): Record<string, Case> => ({
 	'GET /api/v1/audit': { path: '/audit', allow: 'D' },
 	'GET /api/v1/audit/export': { path: '/audit/export?format=csv', allow: 'D' },
 	'GET /api/v1/audit/verify': { path: '/audit/verify', allow: 'D' },
+	'GET /api/v1/audit/units': { path: '/audit/units', allow: 'D' },
 	'GET /api/v1/reports/mine/:period': { path: '/reports/mine/2020-03', allow: 'UX' },
 	'PUT /api/v1/reports/mine/:period': {
 		path: '/reports/mine/2020-04',

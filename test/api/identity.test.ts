@@ -173,7 +173,12 @@ describe('sessions', () => {
 		const list = await sec.get('/api/v1/security/sessions?pageSize=500');
 		const mine = list.data.items.filter((x: any) => x.username === a.username);
 		expect(mine).toHaveLength(2);
-		expect(mine[0]).toMatchObject({ ip: expect.stringContaining('127.0.0.1'), role: 'leader' });
+		expect(mine[0]).toMatchObject({
+			ip: expect.stringContaining('127.0.0.1'),
+			role: 'leader',
+			current: false
+		});
+		expect(list.data.items.filter((x: any) => x.current).map((x: any) => x.username)).toEqual([sec.username]);
 		// Which row is which browser is not exposed; end one, then the rest.
 		expect((await sec.request('DELETE', `/api/v1/security/sessions/${mine[0].id}`)).status).toBe(200);
 		const alive = [(await a.get('/api/v1/auth/me')).status, (await b.get('/api/v1/auth/me')).status].sort();
