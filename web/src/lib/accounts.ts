@@ -8,16 +8,6 @@ export const ALL_ROLES: readonly Role[] = [...ADMIN_ROLES, ...BUSINESS_ROLES];
 
 export const isAdminRole = (role: Role) => ADMIN_ROLES.includes(role);
 
-/**
- * Whether a sign-in lock is in force. The lock time is on the application's clock (a demo runs on its
- * own calendar): compared with it when known, otherwise any recorded lock counts (unlocking an expired
- * lock does no harm).
- */
-export function isLocked(lockedUntil: string | null, now: Date | null): boolean {
-	if (!lockedUntil) return false;
-	return now === null || Date.parse(lockedUntil) > now.getTime();
-}
-
 /** “10:30” when the lock ends today (on the application's calendar), else “2020-10-16 10:30”. */
 export function lockEnd(lockedUntil: string, today: string | null): string {
 	const text = formatDateTime(lockedUntil);

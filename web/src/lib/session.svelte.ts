@@ -15,8 +15,8 @@ class Session {
 	pending = $state<Pending | null>(null);
 	/** The password rules in force (shown as a checklist on /account and the users page). */
 	passwordPolicy = $state<PasswordPolicy>({ minLength: 8, minClasses: 3, maxAgeDays: 90 });
-	/** Whether this account signs in with a TOTP code; null while unknown (/auth/me does not say). */
-	totpEnabled = $state<boolean | null>(null);
+	/** Whether this account signs in with a TOTP code (from /auth/me). */
+	totpEnabled = $state(false);
 	/** True once /auth/me has answered (with a user or not). */
 	ready = $state(false);
 	error = $state<string | null>(null);
@@ -86,16 +86,14 @@ class Session {
 		this.pending = r.pending;
 		if (JSON.stringify(this.passwordPolicy) !== JSON.stringify(r.passwordPolicy))
 			this.passwordPolicy = r.passwordPolicy;
-		// Read when the server sends it; otherwise what this browser learnt (sign-in with a code, enrolment).
-		const totp = (r as { totpEnabled?: unknown }).totpEnabled;
-		if (typeof totp === 'boolean') this.totpEnabled = totp;
+		this.totpEnabled = r.totpEnabled;
 		this.error = null;
 		this.loadMeta();
 		return r.user;
 	}
 
 	/** After a successful login: no need to ask /auth/me again. */
-	set(user: User, pending: Pending | null = null, totpEnabled: boolean | null = null) {
+	set(user: User, pending: Pending | null = null, totpEnabled = false) {
 		this.user = user;
 		this.pending = pending;
 		this.totpEnabled = totpEnabled;
@@ -108,15 +106,10 @@ class Session {
 	clear() {
 		this.user = null;
 		this.pending = null;
-		this.totpEnabled = null;
+		this.totpEnabled = false;
 		this.ready = false;
 		this.#pending = null;
 		this.#metaLoaded = false;
-	}
-
-	/** The application's now, when its clock is known (null for the fenced roles, who get no /meta). */
-	now(): Date | null {
-		return this.clockOffsetMs === null ? null : new Date(Date.now() + this.clockOffsetMs);
 	}
 
 	is(...roles: Role[]): boolean {
