@@ -37,11 +37,8 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'account.totp': 'Authenticator codes (two-factor sign-in)',
 	'account.totp.on': 'On',
 	'account.totp.off': 'Off',
-	'account.totp.unknown': 'Unknown',
 	'account.totp.intro':
 		'When on, signing in needs the 6-digit code of an authenticator app (FreeOTP, Microsoft Authenticator, Google Authenticator) as well as the password.',
-	'account.totp.unknownHint':
-		'If it is on, enter a code below to turn it off; otherwise generate a key first.',
 	'account.totp.setup': 'Generate a key',
 	'account.totp.settingUp': 'Generating…',
 	'account.totp.step1':
@@ -144,7 +141,8 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'sessions.end': 'End',
 	'sessions.confirmEnd': 'End this session of “{name} ({username})”?',
 	'sessions.confirmEndBody': 'From {ip}, signed in at {time}. That browser must sign in again.',
-	'sessions.confirmEndSelf': 'This may be the session you are using: you would be signed out at once.',
+	'sessions.current': 'this session',
+	'sessions.currentHint': 'The session you are using (sign out to end it)',
 	'sessions.ended': 'Session ended',
 	'sessions.empty': 'No sessions',
 	'sessions.refresh': 'Refresh',
@@ -187,6 +185,8 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'audit.intro':
 		'Every sign-in, refused access and change, kept as a tamper-evident hash chain. Times are Beijing time (+08:00).',
 	'audit.filter.username': 'Username',
+	'audit.filter.unit': 'Unit',
+	'audit.filter.unitPlaceholder': 'All units (type to search)',
 	'audit.filter.action': 'Action',
 	'audit.filter.result': 'Result',
 	'audit.filter.from': 'From',

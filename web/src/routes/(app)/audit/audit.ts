@@ -5,7 +5,17 @@ export const RESULTS = ['ok', 'denied', 'failed'] as const;
 export type Result = (typeof RESULTS)[number];
 
 /** The audit search as it stands in the page's URL (and as the API and the export take it). */
-export type Filters = { username: string; action: string; result: Result | ''; from: string; to: string };
+export type Filters = {
+	username: string;
+	unitId: string;
+	action: string;
+	result: Result | '';
+	from: string;
+	to: string;
+};
+
+/** Every filter cleared (清除). */
+export const NO_FILTERS: Filters = { username: '', unitId: '', action: '', result: '', from: '', to: '' };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -14,6 +24,7 @@ export function readFilters(params: { get(key: string): string | null }): Filter
 	const day = (key: string) => (DAY.test(params.get(key) ?? '') ? params.get(key)! : '');
 	return {
 		username: (params.get('username') ?? '').trim().slice(0, 64),
+		unitId: /^[1-9]\d{0,8}$/.test(params.get('unitId') ?? '') ? params.get('unitId')! : '',
 		action: (params.get('action') ?? '').trim().slice(0, 64),
 		result: RESULTS.includes(result) ? result : '',
 		from: day('from'),
