@@ -76,26 +76,23 @@ export function reportableAssignments(db: Db, unitId: number, period: string) {
 		.all();
 }
 
-function itemsWithValues(db: Db, reportIds: number[]) {
-	if (!reportIds.length) return { items: [], values: [], files: [] };
-	const items = db.select().from(reportItem).where(inArray(reportItem.reportId, reportIds)).all();
+/** Report items chosen by `where`, with their target values and attachments. */
+function itemsWithValues(db: Db, where: SQL) {
+	const items = db.select().from(reportItem).where(where).all();
 	const itemIds = items.map((i) => i.id);
-	const values = itemIds.length
-		? db.select().from(reportItemValue).where(inArray(reportItemValue.itemId, itemIds)).all()
-		: [];
-	const files = itemIds.length
-		? db
-				.select({
-					id: attachment.id,
-					ownerId: attachment.ownerId,
-					name: attachment.originalName,
-					size: attachment.size,
-					contentType: attachment.contentType
-				})
-				.from(attachment)
-				.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, itemIds)))
-				.all()
-		: [];
+	if (!itemIds.length) return { items, values: [], files: [] };
+	const values = db.select().from(reportItemValue).where(inArray(reportItemValue.itemId, itemIds)).all();
+	const files = db
+		.select({
+			id: attachment.id,
+			ownerId: attachment.ownerId,
+			name: attachment.originalName,
+			size: attachment.size,
+			contentType: attachment.contentType
+		})
+		.from(attachment)
+		.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, itemIds)))
+		.all();
 	return { items, values, files };
 }
 
@@ -119,33 +116,26 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 				.orderBy(asc(indicatorTarget.position))
 				.all()
 		: [];
-	const saved = itemsWithValues(ctx.db, row ? [row.id] : []);
-	// The latest earlier report that reached the office, per indicator: the text to copy or carry forward.
-	const earlier = ctx.db
-		.select({ id: report.id, period: report.period })
-		.from(report)
-		.where(
-			and(
-				eq(report.unitId, unitId),
-				lt(report.period, period),
-				inArray(report.status, ['submitted', 'accepted', 'returned'])
-			)
-		)
-		.orderBy(sql`${report.period} desc`)
-		.limit(24)
-		.all();
+	const saved = itemsWithValues(ctx.db, eq(reportItem.reportId, row?.id ?? -1));
+	// Per indicator, the item of the latest earlier report that reached the office: the text to copy or
+	// carry forward. Chosen in SQL, so a unit with years of reports loads one item per indicator.
+	const latest = ctx.db.all<{ id: number; period: string }>(sql`
+		select id, period from (
+			select ri.id, r.period,
+				row_number() over (partition by ri.indicator_id order by r.period desc) as n
+			from report r join report_item ri on ri.report_id = r.id
+			where r.unit_id = ${unitId} and r.period < ${period}
+				and r.status in ('submitted', 'accepted', 'returned')
+		) where n = 1`);
 	const previous = itemsWithValues(
 		ctx.db,
-		earlier.map((r) => r.id)
+		inArray(
+			reportItem.id,
+			latest.map((l) => l.id)
+		)
 	);
-	const periodOfReport = new Map(earlier.map((r) => [r.id, r.period]));
-	const latestPrevious = new Map<number, (typeof previous.items)[number]>();
-	for (const r of earlier) {
-		for (const item of previous.items) {
-			if (item.reportId === r.id && !latestPrevious.has(item.indicatorId))
-				latestPrevious.set(item.indicatorId, item);
-		}
-	}
+	const periodOfItem = new Map(latest.map((l) => [l.id, l.period]));
+	const latestPrevious = new Map(previous.items.map((item) => [item.indicatorId, item]));
 	const valuesOf = (itemId: number, list: typeof saved.values) =>
 		Object.fromEntries(list.filter((v) => v.itemId === itemId).map((v) => [v.targetId, v.value]));
 
@@ -179,7 +169,7 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 			attachments: item ? saved.files.filter((f) => f.ownerId === item.id) : [],
 			previous: prev
 				? {
-						period: periodOfReport.get(prev.reportId)!,
+						period: periodOfItem.get(prev.id)!,
 						progressStatus: prev.progressStatus,
 						percent: prev.percent,
 						progress: prev.progress,
