@@ -140,6 +140,16 @@ test.describe('三员分立与账户安全', () => {
 		await page.locator(`tr[data-user="${online}"]`).getByRole('button', { name: '变更角色' }).click();
 		await expect(page.getByRole('dialog')).toContainText('三员分立');
 		await expect(page.getByLabel('新角色').locator('option')).toHaveCount(6);
+		// The unit picker reads the unit directory and starts at the account's own unit.
+		const unitPicker = page.getByRole('dialog').getByRole('combobox', { name: '所属单位' });
+		await expect(unitPicker).toHaveValue('省发展改革委');
+		await unitPicker.click();
+		const unitOptions = page.locator('#rd-unit-list').getByRole('option');
+		await expect(unitOptions.filter({ hasText: '省大数据局' })).toBeVisible();
+		expect(await unitOptions.count()).toBeGreaterThan(10);
+		await unitPicker.press('Escape');
+		await expect(unitOptions).toHaveCount(0);
+		await expect(page.getByRole('dialog')).toBeVisible();
 		await page.getByRole('dialog').getByRole('button', { name: '取消' }).click();
 
 		// 在线会话: end the user's session; the user's next page load goes to the login page.
@@ -147,6 +157,12 @@ test.describe('三员分立与账户安全', () => {
 		await expect(page).toHaveURL(/tab=sessions/);
 		const sessionRow = page.locator(`tr[data-session-user="${online}"]`);
 		await expect(sessionRow).toHaveCount(1);
+		// The security admin's own session is marked and cannot be ended from here.
+		const own = page.locator('tr[data-current]');
+		await expect(own).toHaveCount(1);
+		await expect(own).toHaveAttribute('data-session-user', 'secadmin');
+		await expect(own).toContainText('本会话');
+		await expect(own.getByRole('button', { name: '结束' })).toHaveCount(0);
 		await page.screenshot({ path: `${SHOTS}/security-sessions-1440.png`, fullPage: true });
 		await sessionRow.getByRole('button', { name: '结束' }).click();
 		await expect(page.getByRole('dialog')).toContainText('结束后该浏览器须重新登录');
@@ -174,6 +190,11 @@ test.describe('三员分立与账户安全', () => {
 	});
 
 	test('the auditor sees only the audit log, filters, exports and verifies it', async ({ browser }) => {
+		// A unit reporter's sign-ins are logged under its unit.
+		const setup = await browser.newContext();
+		await createUnitUser(setup.request, '省市场监管局');
+		await setup.close();
+
 		// A failed and a good sign-in of the leader, to find again.
 		const other = await playwrightRequest.newContext({ baseURL: BASE_URL });
 		expect(
@@ -204,6 +225,8 @@ test.describe('三员分立与账户安全', () => {
 		await expect(page).toHaveURL(/username=leader/);
 		await expect(page).toHaveURL(/action=auth\.login/);
 		const rows = page.locator('tr[data-audit-id]');
+		// (the unit picker has a 清除 of its own)
+		const clearFilters = page.locator('button.clear', { hasText: '清除' });
 		await expect(rows.first()).toBeVisible();
 		for (const action of await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-action'))))
 			expect(action).toBe('auth.login');
@@ -213,7 +236,6 @@ test.describe('三员分立与账户安全', () => {
 		await expect(rows.first()).toContainText('失败');
 		await expect(rows.filter({ hasText: '成功' })).toHaveCount(0);
 		await page.getByLabel('结果').selectOption('');
-		await page.screenshot({ path: `${SHOTS}/audit-1440.png`, fullPage: true });
 
 		// Export under the current filter: UTF-8 with BOM, Chinese header.
 		const [download] = await Promise.all([
@@ -226,8 +248,19 @@ test.describe('三员分立与账户安全', () => {
 		expect(csv).toContain('auth.login');
 		expect(csv).toContain('leader');
 
+		// The unit filter narrows the rows to that unit's.
+		await clearFilters.click();
+		const unitFilter = page.getByRole('combobox', { name: '单位' });
+		await unitFilter.fill('市场监管');
+		await page.getByRole('option', { name: '省市场监管局' }).click();
+		await expect(page).toHaveURL(/unitId=\d+/);
+		await expect(unitFilter).toHaveValue('省市场监管局');
+		const units = page.locator('tr[data-audit-id] td.unit');
+		await expect.poll(async () => [...new Set(await units.allTextContents())]).toEqual(['省市场监管局']);
+		await page.screenshot({ path: `${SHOTS}/audit-1440.png`, fullPage: true });
+
 		// The details of a change open under its row.
-		await page.getByRole('button', { name: '清除' }).click();
+		await clearFilters.click();
 		await page.getByLabel('操作').selectOption('audit.export');
 		const exportRow = rows.first();
 		await exportRow.getByRole('button', { name: '展开' }).click();
