@@ -60,6 +60,19 @@ describe('sign-in', () => {
 		expect((await client.get('/api/v1/auth/me')).status).toBe(401);
 	});
 
+	it('ends a session 12 hours after sign-in even while it is in use (absolute limit, injected clock)', async () => {
+		const client = await s.as('leader');
+		const signedInAt = s.clock.now().getTime();
+		// Active every 20 minutes: the idle timeout never strikes, the absolute limit does.
+		while (s.clock.now().getTime() + 20 * 60_000 < signedInAt + s.config.sessionMaxMs) {
+			s.clock.advance(20 * 60_000);
+			expect((await client.get('/api/v1/auth/me')).status).toBe(200);
+		}
+		s.clock.advance(20 * 60_000);
+		expect((await client.get('/api/v1/auth/me')).status).toBe(401);
+		expect(s.config.sessionMaxMs).toBe(12 * 3_600_000);
+	});
+
 	it('slows down repeated failures for one account', async () => {
 		const username = await s.createAccount('office');
 		const client = s.anonymous();
