@@ -318,6 +318,7 @@ describe('separation of duties (三员分立)', () => {
 			refused++;
 		}
 		expect(refused).toBeGreaterThan(60);
+		console.log(`audit admin: ${refused} routes outside the audit log refused, each an audit row`);
 		expect(denials().n - before).toBe(refused);
 	});
 
