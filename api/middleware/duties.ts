@@ -20,10 +20,9 @@ const AREAS: Partial<Record<Role, string[]>> = {
 	auditor: ['/health', '/auth/', '/audit']
 };
 
+/** `/users` covers /users and /users/…; `/auth/` covers only what is below /auth. */
 const within = (path: string, prefixes: string[]) =>
-	prefixes.some(
-		(p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`) || path.startsWith(`${p}?`)
-	);
+	prefixes.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`));
 
 export function enforceDuties(prefix: string) {
 	return createMiddleware<Env>(async (c, next) => {
