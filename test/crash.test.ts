@@ -25,7 +25,7 @@ import { SYSTEM_OFFICE, seedDirectory } from '../api/services/setup.ts';
 import { createUser } from '../api/services/users.ts';
 import { openDb, schema } from '../db/client.ts';
 import { freePort, startChildServer, type ChildServer } from './support/child-server.ts';
-import { csvTable, PASSWORD, SAMPLE_FILES } from './support/harness.ts';
+import { Client, csvTable, PASSWORD, SAMPLE_FILES } from './support/harness.ts';
 
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 10);
 const SEED = process.env.CRASH_SEED ? Number(process.env.CRASH_SEED) : randomInt(2 ** 31);
@@ -76,40 +76,26 @@ class NetworkError extends Error {}
 /** The server answered, but not with what the test expects. */
 class HttpError extends Error {}
 
-/** A client with its own session cookie; state-changing requests carry the server's Origin as a browser would. */
-class HttpClient {
-	cookie = '';
-	readonly base: string;
+/**
+ * The harness client with the Origin a browser sends on changes; a request the dying server cut off and
+ * an unexpected answer are told apart.
+ */
+class HttpClient extends Client {
 	constructor(base: string) {
-		this.base = base;
+		super(base);
+		this.headers = { origin: base };
 	}
-	async request(method: string, path: string, body?: unknown, expected = 200): Promise<any> {
-		const headers: Record<string, string> = { origin: this.base };
-		if (this.cookie) headers.cookie = this.cookie;
-		let payload: RequestInit['body'];
-		if (body instanceof FormData) payload = body;
-		else if (body !== undefined) {
-			headers['content-type'] = 'application/json';
-			payload = JSON.stringify(body);
-		}
-		let status: number;
-		let data: any;
+	async call(method: string, path: string, body?: unknown, expected = 200): Promise<any> {
+		let res: Awaited<ReturnType<Client['request']>>;
 		try {
-			const res = await fetch(this.base + path, { method, headers, body: payload });
-			status = res.status;
-			for (const c of res.headers.getSetCookie()) {
-				const [pair] = c.split(';');
-				if (pair?.startsWith('duban_session=')) this.cookie = pair.endsWith('=') ? '' : pair;
-			}
-			const type = res.headers.get('content-type') ?? '';
-			data = type.includes('json') ? await res.json() : new Uint8Array(await res.arrayBuffer());
+			res = await this.request(method, path, body);
 		} catch (err) {
 			const cause = (err as { cause?: { code?: string; message?: string } }).cause;
 			throw new NetworkError(`${method} ${path}: ${cause?.code ?? cause?.message ?? String(err)}`);
 		}
-		if (status !== expected)
-			throw new HttpError(`${method} ${path}: ${status} ${JSON.stringify(data).slice(0, 400)}`);
-		return data;
+		if (res.status !== expected)
+			throw new HttpError(`${method} ${path}: ${res.status} ${JSON.stringify(res.data).slice(0, 400)}`);
+		return res.data instanceof ArrayBuffer ? new Uint8Array(res.data) : res.data;
 	}
 }
 
@@ -143,7 +129,7 @@ async function prepareAll(users: UnitUser[], life: Life) {
 
 /** Signs in; a system-created account must not be sent to change its password first. */
 async function login(client: HttpClient, username: string) {
-	const data = await client.request('POST', '/api/v1/auth/login', { username, password: PASSWORD });
+	const data = await client.call('POST', '/api/v1/auth/login', { username, password: PASSWORD });
 	if (data?.mustChangePassword === true || data?.user?.mustChangePassword === true || data?.pending) {
 		throw new Error(
 			`setup bug: the login of ${username} (created by createUser with actor null) answered ` +
@@ -162,7 +148,7 @@ type Session = { u: UnitUser; client: HttpClient; form: any };
 async function prepare(u: UnitUser, life: Life): Promise<Session> {
 	const client = new HttpClient(life.server.base);
 	await login(client, u.username);
-	const form = await client.request('GET', `/api/v1/reports/mine/${periodOf(u.next)}`);
+	const form = await client.call('GET', `/api/v1/reports/mine/${periodOf(u.next)}`);
 	if (form.unit.id !== u.unitId) throw new HttpError(`form of unit ${form.unit.id}, expected ${u.unitId}`);
 	return { u, client, form };
 }
@@ -184,7 +170,7 @@ async function submitLoop({ u, client, form }: Session, life: Life, acks: Acks, 
 				const data = pdf(`${tag} ${item.indicatorId}`);
 				const upload = new FormData();
 				upload.set('file', new File([data], `${period} 进展材料.pdf`));
-				const res = await client.request('POST', '/api/v1/attachments', upload, 201);
+				const res = await client.call('POST', '/api/v1/attachments', upload, 201);
 				const ack = { id: res.id as number, sha256: sha256(data), size: data.length };
 				acks.uploads.push(ack);
 				files.push(ack);
@@ -200,13 +186,13 @@ async function submitLoop({ u, client, form }: Session, life: Life, acks: Acks, 
 					values: item.targets.map((t: any) => ({ targetId: t.id, value: t.value / 2 })),
 					attachmentIds: filesOf(i)
 				}));
-			const draft = await client.request('PUT', `/api/v1/reports/mine/${period}`, {
+			const draft = await client.call('PUT', `/api/v1/reports/mine/${period}`, {
 				version: null,
 				items: items(`草稿 ${tag}`, (i) => (i === 0 ? [files[0]!.id] : []))
 			});
 			acks.saves.push({ unitId: u.unitId, period, version: draft.report.version });
 			const progress = `已提交 ${tag}`;
-			const submitted = await client.request('POST', `/api/v1/reports/mine/${period}/submit`, {
+			const submitted = await client.call('POST', `/api/v1/reports/mine/${period}/submit`, {
 				version: draft.report.version,
 				items: items(progress, (i) => [files[i]!.id])
 			});
@@ -604,10 +590,7 @@ describe('crash safety', () => {
 				await login(office, 'crash-office');
 				const seen = new Map<number, { status: string; version: number; items: number }>();
 				for (let page = 1; ; page++) {
-					const list = await office.request(
-						'GET',
-						`/api/v1/reports?status=submitted&pageSize=500&page=${page}`
-					);
+					const list = await office.call('GET', `/api/v1/reports?status=submitted&pageSize=500&page=${page}`);
 					for (const r of list.items) seen.set(r.id, r);
 					if (page * 500 >= list.total) break;
 				}
@@ -618,7 +601,7 @@ describe('crash safety', () => {
 				}
 				// A sample of the acknowledged files comes back through the API byte for byte.
 				for (const ack of acks.uploads.filter((_, i) => i % 25 === 0)) {
-					const data = await office.request('GET', `/api/v1/attachments/${ack.id}`);
+					const data = await office.call('GET', `/api/v1/attachments/${ack.id}`);
 					if (sha256(data) !== ack.sha256) problems.push(`final: attachment ${ack.id} downloads other bytes`);
 				}
 				current.proc.kill('SIGTERM');

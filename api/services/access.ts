@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { indicator } from '../../db/schema/index.ts';
+import { indicator, type Role } from '../../db/schema/index.ts';
 import type { Actor } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, forbidden } from '../errors.ts';
 
 /** The indicators an actor may read: everything, or only those assigned to the actor's unit. */
 export function visibleIndicators(actor: Actor): SQL | undefined {
@@ -10,7 +10,16 @@ export function visibleIndicators(actor: Actor): SQL | undefined {
 	return sql`${indicator.id} in (select indicator_id from assignment where unit_id = ${unitId})`;
 }
 
-export function assertOffice(actor: Actor | null): asserts actor is Actor {
+/** Services check the role as well as their route does (defence in depth), with the refusal in Chinese. */
+export function assertRole(
+	actor: Actor | null,
+	roles: readonly Role[],
+	message: string
+): asserts actor is Actor {
 	if (!actor) throw new ApiError('unauthorized', '请先登录');
-	if (actor.role !== 'office') throw new ApiError('forbidden', '仅联席办督查员可执行此操作');
+	if (!roles.includes(actor.role)) throw forbidden(message);
+}
+
+export function assertOffice(actor: Actor | null): asserts actor is Actor {
+	assertRole(actor, ['office'], '仅联席办督查员可执行此操作');
 }

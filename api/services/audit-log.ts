@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm';
 import { auditLog, unit } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { forbidden } from '../errors.ts';
+import { assertRole } from './access.ts';
 import { addDays } from '../lib/dates.ts';
 import { tableFile } from '../lib/table-file.ts';
 import { audit, verifyAuditChain } from './audit.ts';
@@ -18,9 +18,8 @@ export type AuditFilter = {
 };
 
 /** The audit admin reads the log; no one else does (the system and security admins are audited by it). */
-function assertAuditor(ctx: ServiceContext) {
-	if (ctx.actor?.role !== 'auditor') throw forbidden('仅审计管理员可查看审计日志');
-}
+const assertAuditor = (ctx: ServiceContext) =>
+	assertRole(ctx.actor, ['auditor'], '仅审计管理员可查看审计日志');
 
 const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
 

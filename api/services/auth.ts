@@ -1,4 +1,4 @@
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { ADMIN_ROLES, auditLog, session, unit, user, type Role } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { Actor, Deps, ServiceContext } from '../context.ts';
@@ -101,7 +101,8 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
 		);
 	}
 
-	const row = ctx.db.select().from(user).where(eq(user.username, username)).get();
+	const found = loadAccount(ctx.db, eq(user.username, username));
+	const row = found?.account;
 	// Past 3 failures of an account each further try waits longer (at most 8 s) before it is answered.
 	const failures = recentAccountFailures(row, now, window);
 	if (failures >= 3) await sleep(Math.min(250 * 2 ** (failures - 3), 8000));
@@ -148,7 +149,8 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
 		}
 	}
 
-	const actor = actorOf(ctx, row.id)!;
+	// Not disabled (refused above), so an actor.
+	const actor = toActor(row, found!.unitName)!;
 	const opened = ctx.db.transaction((tx) => {
 		tx.update(user)
 			.set({
@@ -181,12 +183,12 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
 	};
 }
 
-function loadAccount(db: Db, userId: number) {
+function loadAccount(db: Db, where: SQL) {
 	return db
 		.select({ account: user, unitName: unit.name })
 		.from(user)
 		.leftJoin(unit, eq(unit.id, user.unitId))
-		.where(eq(user.id, userId))
+		.where(where)
 		.get();
 }
 
@@ -202,7 +204,7 @@ function toActor(account: UserRow, unitName: string | null): Actor | null {
 }
 
 export function actorOf(deps: Pick<Deps, 'db'>, userId: number): Actor | null {
-	const found = loadAccount(deps.db, userId);
+	const found = loadAccount(deps.db, eq(user.id, userId));
 	return found ? toActor(found.account, found.unitName) : null;
 }
 
@@ -228,7 +230,7 @@ export function validateSessionToken(deps: Deps, token: string): ValidSession | 
 		deps.db.delete(session).where(eq(session.id, id)).run();
 		return null;
 	}
-	const found = loadAccount(deps.db, row.userId);
+	const found = loadAccount(deps.db, eq(user.id, row.userId));
 	const actor = found && toActor(found.account, found.unitName);
 	if (!actor) return null;
 	let expiresAt = row.expiresAt;

@@ -1,10 +1,10 @@
 import { desc, sql } from 'drizzle-orm';
 import { jobRun } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { forbidden } from '../errors.ts';
+import { assertRole } from './access.ts';
 
 export function listJobRuns(ctx: ServiceContext, f: { page: number; pageSize: number }) {
-	if (ctx.actor?.role !== 'admin') throw forbidden('仅系统管理员可查看任务记录');
+	assertRole(ctx.actor, ['admin'], '仅系统管理员可查看任务记录');
 	const items = ctx.db
 		.select()
 		.from(jobRun)

@@ -3,8 +3,9 @@ import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, forbidden, notFound } from '../errors.ts';
+import { ApiError, notFound } from '../errors.ts';
 import { isPermanentFailure, type Mailer } from '../lib/mailer.ts';
+import { assertRole } from './access.ts';
 import { audit } from './audit.ts';
 import type { Settings } from './settings.ts';
 
@@ -100,9 +101,7 @@ export async function sendQueued(opts: {
 	return result;
 }
 
-function assertAdmin(ctx: ServiceContext) {
-	if (ctx.actor?.role !== 'admin') throw forbidden('仅系统管理员可查看邮件日志');
-}
+const assertAdmin = (ctx: ServiceContext) => assertRole(ctx.actor, ['admin'], '仅系统管理员可查看邮件日志');
 
 /** The admin's mail log: every mail with its state, newest first. */
 export function listMail(

@@ -1,20 +1,16 @@
 import type { ServiceContext } from '../context.ts';
-import { forbidden } from '../errors.ts';
+import { assertRole } from './access.ts';
 import { audit } from './audit.ts';
 import { getSettings, POLICY, POLICY_KEYS, putSetting, type Policy } from './settings.ts';
 
-function assertSecurityAdmin(ctx: ServiceContext) {
-	if (ctx.actor?.role !== 'security') throw forbidden('仅安全管理员可管理安全策略');
-}
-
 /** The security policies: password rules, lockout, address throttling, second factor for administrators. */
 export function getPolicy(ctx: ServiceContext): Policy {
-	assertSecurityAdmin(ctx);
+	assertRole(ctx.actor, ['security'], '仅安全管理员可管理安全策略');
 	return POLICY.parse(getSettings(ctx.db));
 }
 
 export function updatePolicy(ctx: ServiceContext, patch: Partial<Policy>): Policy {
-	assertSecurityAdmin(ctx);
+	assertRole(ctx.actor, ['security'], '仅安全管理员可管理安全策略');
 	const before = POLICY.parse(getSettings(ctx.db));
 	const now = ctx.clock.now();
 	ctx.db.transaction((tx) => {

@@ -2,8 +2,9 @@ import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { session, unit, user } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, forbidden } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 import { generateSessionToken, sessionIdFromToken } from '../lib/token.ts';
+import { assertRole } from './access.ts';
 import { audit } from './audit.ts';
 
 export type NewSession = { token: string; sessionId: string; expiresAt: Date };
@@ -36,9 +37,8 @@ export function endSessionsOf(db: Db, userId: number, keep?: string): number {
 	return db.delete(session).where(where).run().changes;
 }
 
-function assertSecurityAdmin(ctx: ServiceContext) {
-	if (ctx.actor?.role !== 'security') throw forbidden('仅安全管理员可管理会话');
-}
+const assertSecurityAdmin = (ctx: ServiceContext) =>
+	assertRole(ctx.actor, ['security'], '仅安全管理员可管理会话');
 
 /** The sessions alive now, newest activity first (the security admin's view). */
 export function listSessions(

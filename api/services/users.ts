@@ -4,6 +4,7 @@ import type { ServiceContext } from '../context.ts';
 import { ApiError, forbidden } from '../errors.ts';
 import { generatePassword, hashPassword } from '../lib/password.ts';
 import { assertPasswordAllowed } from './account.ts';
+import { assertRole } from './access.ts';
 import { audit } from './audit.ts';
 import { endSessionsOf } from './sessions.ts';
 
@@ -21,7 +22,7 @@ export type NewUser = {
 const isAdminRole = (role: Role) => (ADMIN_ROLES as readonly Role[]).includes(role);
 
 /** The unit a role needs: a unit user belongs to exactly one unit, nobody else to any. */
-export function unitIdFor(ctx: Pick<ServiceContext, 'db'>, role: Role, unitName: string | undefined) {
+function unitIdFor(ctx: Pick<ServiceContext, 'db'>, role: Role, unitName: string | undefined) {
 	if (role !== 'unit') {
 		if (unitName) throw new ApiError('bad_request', '只有单位填报员可以绑定单位');
 		return null;
@@ -79,8 +80,7 @@ export async function createUser(ctx: ServiceContext, input: NewUser) {
 
 /** Accounts with their security state; the system admin and the security admin both need this list. */
 export function listUsers(ctx: ServiceContext) {
-	if (ctx.actor?.role !== 'admin' && ctx.actor?.role !== 'security')
-		throw forbidden('仅系统管理员或安全管理员可查看用户');
+	assertRole(ctx.actor, ['admin', 'security'], '仅系统管理员或安全管理员可查看用户');
 	const now = ctx.clock.now();
 	return ctx.db
 		.select({
@@ -118,7 +118,7 @@ function target(ctx: ServiceContext, id: number) {
 
 /** Disabling ends the account's sessions at once; enabling lets it sign in again. */
 export function setDisabled(ctx: ServiceContext, id: number, disabled: boolean) {
-	if (ctx.actor?.role !== 'admin') throw forbidden('仅系统管理员可停用或启用账户');
+	assertRole(ctx.actor, ['admin'], '仅系统管理员可停用或启用账户');
 	const row = target(ctx, id);
 	return ctx.db.transaction((tx) => {
 		tx.update(user).set({ disabled }).where(eq(user.id, id)).run();
@@ -166,7 +166,7 @@ export async function resetPassword(ctx: ServiceContext, id: number) {
 
 /** The security admin's grants: one role per account, so no one holds two administrator roles. */
 export function setRole(ctx: ServiceContext, id: number, input: { role: Role; unitName?: string }) {
-	if (ctx.actor?.role !== 'security') throw forbidden('仅安全管理员可变更角色');
+	assertRole(ctx.actor, ['security'], '仅安全管理员可变更角色');
 	const row = target(ctx, id);
 	const unitId = unitIdFor(ctx, input.role, input.unitName);
 	return ctx.db.transaction((tx) => {
@@ -189,7 +189,7 @@ export function setRole(ctx: ServiceContext, id: number, input: { role: Role; un
 
 /** Lifts a sign-in lock (the security administrator's task). */
 export function unlockUser(ctx: ServiceContext, id: number) {
-	if (ctx.actor?.role !== 'security') throw forbidden('仅安全管理员可解锁账户');
+	assertRole(ctx.actor, ['security'], '仅安全管理员可解锁账户');
 	const row = target(ctx, id);
 	ctx.db.transaction((tx) => {
 		tx.update(user)
@@ -206,7 +206,7 @@ export function unlockUser(ctx: ServiceContext, id: number) {
 
 /** For a lost phone: the user enrols a new authenticator at the next sign-in. */
 export function resetTotp(ctx: ServiceContext, id: number) {
-	if (ctx.actor?.role !== 'security') throw forbidden('仅安全管理员可重置动态验证码');
+	assertRole(ctx.actor, ['security'], '仅安全管理员可重置动态验证码');
 	target(ctx, id);
 	ctx.db.transaction((tx) => {
 		tx.update(user)

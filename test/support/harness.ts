@@ -78,12 +78,14 @@ export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 export class Client {
 	cookie = '';
+	/** Sent with every request (e.g. the Origin a browser adds). */
+	headers: Record<string, string> = {};
 	readonly base: string;
 	constructor(base: string) {
 		this.base = base;
 	}
 	async request(method: string, path: string, body?: unknown): Promise<Response & { data: any }> {
-		const headers: Record<string, string> = {};
+		const headers: Record<string, string> = { ...this.headers };
 		if (this.cookie) headers.cookie = this.cookie;
 		let payload: RequestInit['body'];
 		if (body instanceof FormData) payload = body;
