@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { ServiceContext } from '../context.ts';
 import { getPlan } from './plans.ts';
 import { listIndicators, type IndicatorFilter, type IndicatorView } from './indicators.ts';
-import { csvText, tableFile } from '../lib/table-file.ts';
+import { csvText, tableFile, type Cell } from '../lib/table-file.ts';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -67,23 +67,25 @@ const CSV_HEADER = [
 	'targets'
 ];
 
+/** A row's cells in the original table's column order (CSV and workbook alike). */
+function planCells(r: PlanExportRow): Cell[] {
+	return [
+		r.section1,
+		r.section2,
+		r.task,
+		r.indicator,
+		r.deadline_text,
+		r.due_on,
+		r.lead_unit,
+		r.co_units.join('、'),
+		r.units_text,
+		r.targets.map(formatTarget).join('；')
+	];
+}
+
 /** UTF-8 with BOM so that Excel opens the Chinese text correctly. */
 export function toCsv(rows: PlanExportRow[]): string {
-	return csvText(
-		CSV_HEADER,
-		rows.map((r) => [
-			r.section1,
-			r.section2,
-			r.task,
-			r.indicator,
-			r.deadline_text,
-			r.due_on,
-			r.lead_unit,
-			r.co_units.join('、'),
-			r.units_text,
-			r.targets.map(formatTarget).join('；')
-		])
-	);
+	return csvText(CSV_HEADER, rows.map(planCells));
 }
 
 /** The indicator list under the caller's current filter, as a download. */
@@ -211,17 +213,10 @@ export async function toXlsx(
 	ws.addRow(status ? [...header, '状态', '原定日期', '完成日期', '最新进展'] : header).font = { bold: true };
 	rows.forEach((r, i) => {
 		const st = status?.[i];
+		const cells = planCells(r);
+		cells[5] ??= '未解析'; // due_on: the deadline text had no date
 		const row = ws.addRow([
-			r.section1 ?? '',
-			r.section2 ?? '',
-			r.task,
-			r.indicator,
-			r.deadline_text,
-			r.due_on ?? '未解析',
-			r.lead_unit,
-			r.co_units.join('、'),
-			r.units_text,
-			r.targets.map(formatTarget).join('；'),
+			...cells.map((c) => c ?? ''),
 			...(st
 				? [LIGHT_TEXT[st.light] ?? st.light, st.originalDueOn ?? '', st.completedOn ?? '', st.latestProgress]
 				: [])
