@@ -33,7 +33,9 @@ const envSchema = z.object({
 		.string()
 		.regex(/^(tcp:\/\/[^/]+|unix:\/\/\/.+)$/, '应为 tcp://主机:端口 或 unix:///套接字路径')
 		.optional(),
-	CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000)
+	CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+	/** Draft saves of monthly reports one user may make per minute (autosave stays well below). */
+	REPORT_SAVES_PER_MINUTE: z.coerce.number().int().positive().default(30)
 });
 
 export type Config = {
@@ -56,6 +58,7 @@ export type Config = {
 	jobs: boolean;
 	clamdUrl: string | undefined;
 	clamdTimeoutMs: number;
+	reportSavesPerMinute: number;
 };
 
 /** Reads the environment once at start-up; nothing else reads process.env. */
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
 		jobs: e.DUBAN_JOBS,
 		clamdUrl: e.CLAMD_URL,
-		clamdTimeoutMs: e.CLAMD_TIMEOUT_MS
+		clamdTimeoutMs: e.CLAMD_TIMEOUT_MS,
+		reportSavesPerMinute: e.REPORT_SAVES_PER_MINUTE
 	};
 }

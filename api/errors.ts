@@ -36,6 +36,9 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError('not_found', `${what}不存在或无权查看`);
 export const forbidden = (message = '无权执行此操作') => new ApiError('forbidden', message);
+/** 429 with `Retry-After` (the seconds are also in the details, for the web app). */
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+	new ApiError('too_many_requests', message, { retryAfterSeconds });
 
 export function zodDetails(err: ZodError) {
 	return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
@@ -46,7 +49,11 @@ function body(code: ErrorCode, message: string, details?: unknown): ErrorBody {
 }
 
 export function handleError(err: Error, c: Context) {
-	if (err instanceof ApiError) return c.json(body(err.code, err.message, err.details), err.status);
+	if (err instanceof ApiError) {
+		const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+		if (err.code === 'too_many_requests' && typeof retry === 'number') c.header('Retry-After', String(retry));
+		return c.json(body(err.code, err.message, err.details), err.status);
+	}
 	if (err instanceof ZodError) return c.json(body('bad_request', '请求参数有误', zodDetails(err)), 400);
 	if (err instanceof HTTPException) {
 		const status = err.status as ContentfulStatusCode;

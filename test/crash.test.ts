@@ -20,7 +20,7 @@ import { loadConfig } from '../api/config.ts';
 import { systemClock } from '../api/lib/clock.ts';
 import { verifyAuditChain } from '../api/services/audit.ts';
 import { importTable } from '../api/services/imports.ts';
-import { snapshotReport } from '../api/services/reports.ts';
+import { snapshotReport } from '../api/services/report-versions.ts';
 import { SYSTEM_OFFICE, seedDirectory } from '../api/services/setup.ts';
 import { createUser } from '../api/services/users.ts';
 import { openDb, schema } from '../db/client.ts';

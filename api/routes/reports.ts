@@ -39,7 +39,11 @@ const itemInput = z.object({
 	attachmentIds: z.array(z.number().int().positive()).max(20).default([])
 });
 
-const saveBody = z.object({ version: z.number().int().nullable(), items: z.array(itemInput).max(2000) });
+/** `revision`: the report's revision the form was loaded with; null or absent for a month not yet saved. */
+const saveBody = z.object({
+	revision: z.number().int().nullable().default(null),
+	items: z.array(itemInput).max(2000)
+});
 
 const listQuery = z.object({
 	period: periodSchema.optional(),
@@ -130,7 +134,7 @@ export const reportRoutes = new Hono<Env>()
 	)
 	.get(
 		'/:id/compare',
-		doc('比较两个版本', ['reports']),
+		doc('比较两个版本（from、to 为版本记录的 id）', ['reports']),
 		requireAuth,
 		v('param', idParam),
 		v('query', z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) })),

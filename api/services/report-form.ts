@@ -195,6 +195,7 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 					id: row.id,
 					status: row.status,
 					version: row.version,
+					revision: row.revision,
 					late: row.late,
 					submittedAt: row.submittedAt?.toISOString() ?? null,
 					returnReason: row.returnReason,

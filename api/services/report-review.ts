@@ -13,7 +13,13 @@ import { ApiError, notFound } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
 import { getReportForm } from './report-form.ts';
-import { recordVersion, snapshotReport } from './reports.ts';
+import {
+	auditedChanges,
+	recordVersion,
+	snapshotChanges,
+	snapshotReport,
+	type KeptSnapshot
+} from './report-versions.ts';
 import { tableFile } from '../lib/table-file.ts';
 
 export type ReportFilter = {
@@ -152,27 +158,43 @@ function review(
 				.run();
 			if (!updated.changes) throw new ApiError('bad_request', `指标 ${item.indicatorId} 不在该月报中`);
 		}
-		const version = row.version + 1;
+		const revision = row.revision + 1;
 		tx.update(report)
 			.set({
 				status: action === 'accept' ? 'accepted' : 'returned',
 				returnReason: reason,
 				reviewedAt: ctx.clock.now(),
 				reviewedBy: ctx.actor!.id || null,
-				version
+				revision
 			})
 			.where(eq(report.id, id))
 			.run();
-		const after = recordVersion(txCtx, tx, id, version, action);
-		audit(txCtx, { action: `report.${action}`, objectType: 'report', objectId: id, before, after });
+		// The review belongs to the submission it decides on: it keeps that version number.
+		const after = recordVersion(txCtx, tx, id, row.version, action);
+		audit(txCtx, {
+			action: `report.${action}`,
+			objectType: 'report',
+			objectId: id,
+			before: { status: before.status, revision: row.revision },
+			after: {
+				period: row.period,
+				status: after.status,
+				version: row.version,
+				revision,
+				reason,
+				changes: auditedChanges(snapshotChanges(before, after))
+			}
+		});
 	});
 	return getReport(ctx, id);
 }
 
+/** The kept versions, oldest first; `id` names one for comparison (a return shares its submission's number). */
 export function listVersions(ctx: ServiceContext, id: number) {
 	loadVisible(ctx, id);
 	return ctx.db
 		.select({
+			id: reportVersion.id,
 			version: reportVersion.version,
 			action: reportVersion.action,
 			status: reportVersion.status,
@@ -182,49 +204,24 @@ export function listVersions(ctx: ServiceContext, id: number) {
 		.from(reportVersion)
 		.leftJoin(user, eq(user.id, reportVersion.by))
 		.where(eq(reportVersion.reportId, id))
-		.orderBy(asc(reportVersion.version))
+		.orderBy(asc(reportVersion.id))
 		.all()
 		.map((v) => ({ ...v, at: v.at.toISOString() }));
 }
 
-type Snapshot = ReturnType<typeof snapshotReport>;
-
-/** Field-by-field differences between two kept versions of a report. */
+/** Field-by-field differences, attachments included, between two kept versions (by their ids). */
 export function compareVersions(ctx: ServiceContext, id: number, from: number, to: number) {
 	loadVisible(ctx, id);
-	const load = (version: number) => {
+	const load = (versionId: number) => {
 		const row = ctx.db
 			.select({ snapshot: reportVersion.snapshot })
 			.from(reportVersion)
-			.where(and(eq(reportVersion.reportId, id), eq(reportVersion.version, version)))
+			.where(and(eq(reportVersion.reportId, id), eq(reportVersion.id, versionId)))
 			.get();
-		if (!row) throw new ApiError('not_found', `版本 ${version} 不存在`);
-		return row.snapshot as Snapshot;
+		if (!row) throw new ApiError('not_found', '该版本不存在');
+		return row.snapshot as KeptSnapshot;
 	};
-	const a = load(from);
-	const b = load(to);
-	const fields = [
-		'progressStatus',
-		'percent',
-		'progress',
-		'problems',
-		'nextSteps',
-		'returnReason',
-		'values'
-	] as const;
-	const changes: { indicatorId: number; field: string; from: unknown; to: unknown }[] = [];
-	for (const item of b.items) {
-		const old = a.items.find((i) => i.indicatorId === item.indicatorId);
-		for (const field of fields) {
-			const x = old?.[field] ?? null;
-			const y = item[field] ?? null;
-			if (JSON.stringify(x) !== JSON.stringify(y))
-				changes.push({ indicatorId: item.indicatorId, field, from: x, to: y });
-		}
-	}
-	if (a.status !== b.status)
-		changes.unshift({ indicatorId: 0, field: 'status', from: a.status, to: b.status });
-	return { from, to, changes };
+	return { from, to, changes: snapshotChanges(load(from), load(to)) };
 }
 
 const PROGRESS_TEXT: Record<string, string> = {

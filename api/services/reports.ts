@@ -1,20 +1,27 @@
-import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import {
 	attachment,
 	report,
 	reportItem,
 	reportItemValue,
-	reportVersion,
 	indicatorTarget,
 	type ProgressStatus
 } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, tooManyRequests } from '../errors.ts';
 import { shanghaiDay } from '../lib/clock.ts';
 import { PERIOD_RE, reportDueOn } from '../lib/dates.ts';
+import { takeSlot } from '../lib/rate-limit.ts';
 import { audit } from './audit.ts';
 import { getReportForm, ownUnitId, reportableAssignments } from './report-form.ts';
+import {
+	auditedChanges,
+	recordVersion,
+	snapshotChanges,
+	snapshotReport,
+	type Snapshot
+} from './report-versions.ts';
 import { getSettings } from './settings.ts';
 
 export type ItemInput = {
@@ -28,71 +35,49 @@ export type ItemInput = {
 	attachmentIds: number[];
 };
 
-export type SaveInput = { period: string; version: number | null; items: ItemInput[] };
+/** `revision` is the one the form was loaded with (null: no report yet). */
+export type SaveInput = { period: string; revision: number | null; items: ItemInput[] };
 
-/** The report and its items as they are now: what a version keeps. */
-export function snapshotReport(db: Db, reportId: number) {
-	const row = db.select().from(report).where(eq(report.id, reportId)).get()!;
-	const items = db.select().from(reportItem).where(eq(reportItem.reportId, reportId)).all();
-	const values = items.length
-		? db
-				.select()
-				.from(reportItemValue)
-				.where(
-					inArray(
-						reportItemValue.itemId,
-						items.map((i) => i.id)
-					)
-				)
-				.all()
-		: [];
-	return {
-		status: row.status,
-		returnReason: row.returnReason,
-		items: items.map((i) => ({
-			indicatorId: i.indicatorId,
-			progressStatus: i.progressStatus,
-			percent: i.percent,
-			progress: i.progress,
-			problems: i.problems,
-			nextSteps: i.nextSteps,
-			returnReason: i.returnReason,
-			values: Object.fromEntries(values.filter((v) => v.itemId === i.id).map((v) => [v.targetId, v.value]))
-		}))
-	};
+/** Whether an item as sent is what is stored already (values: the last entry of a target wins). */
+function unchanged(input: ItemInput, stored: Snapshot['items'][number] | undefined) {
+	const ids = (list: number[]) => JSON.stringify([...new Set(list)].sort((a, b) => a - b));
+	return (
+		!!stored &&
+		input.progressStatus === stored.progressStatus &&
+		input.percent === stored.percent &&
+		input.progress === stored.progress &&
+		input.problems === stored.problems &&
+		input.nextSteps === stored.nextSteps &&
+		JSON.stringify(Object.fromEntries(input.values.map((v) => [v.targetId, v.value]))) ===
+			JSON.stringify(stored.values) &&
+		ids(input.attachmentIds) === ids(stored.attachments.map((a) => a.id))
+	);
 }
 
-export function recordVersion(
-	ctx: ServiceContext,
+/** Writes the items that differ from what is stored (`stored`: the report's items now). */
+function writeItems(
 	tx: Db,
 	reportId: number,
-	version: number,
-	action: 'save' | 'submit' | 'return' | 'accept'
+	unitId: number,
+	period: string,
+	items: ItemInput[],
+	stored: Snapshot['items']
 ) {
-	const snapshot = snapshotReport(tx, reportId);
-	tx.insert(reportVersion)
-		.values({
-			reportId,
-			version,
-			action,
-			status: snapshot.status,
-			snapshot,
-			at: ctx.clock.now(),
-			by: ctx.actor?.id || null
-		})
-		.run();
-	return snapshot;
-}
-
-function writeItems(tx: Db, reportId: number, unitId: number, period: string, items: ItemInput[]) {
 	const allowed = new Map(reportableAssignments(tx, unitId, period).map((a) => [a.indicatorId, a.role]));
 	// The last entry of an indicator wins, as when each was written in turn.
-	const inputs = [...new Map(items.map((i) => [i.indicatorId, i])).values()];
-	if (!inputs.length) return;
-	for (const input of inputs) {
+	const sent = [...new Map(items.map((i) => [i.indicatorId, i])).values()];
+	for (const input of sent) {
 		if (!allowed.has(input.indicatorId))
 			throw new ApiError('bad_request', `指标 ${input.indicatorId} 不在本单位本月的填报范围内`);
 	}
+	const inputs = sent.filter(
+		(input) =>
+			!unchanged(
+				input,
+				stored.find((i) => i.indicatorId === input.indicatorId)
+			)
+	);
+	if (!inputs.length) return;
 	const targetsOf = new Map<number, Set<number>>();
 	for (const t of tx
 		.select({ id: indicatorTarget.id, indicatorId: indicatorTarget.indicatorId })
@@ -188,8 +173,10 @@ function missingFields(form: ReturnType<typeof getReportForm>) {
 }
 
 /**
- * Saves the unit's draft (and, with `submit`, submits it) in one transaction. `version` is the one
- * the form was loaded with: saving over a newer version is refused with 409.
+ * Saves the unit's draft (and, with `submit`, submits it) in one transaction. `revision` is the one the
+ * form was loaded with: saving over a newer revision is refused with 409. A submission is the next
+ * version (v1, v2 …); a draft save changes no version number, keeps one draft, and is audited as the
+ * fields it changed. A draft save that changes nothing writes nothing.
  */
 export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boolean): number {
 	const unitId = ownUnitId(ctx);
@@ -209,35 +196,48 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 				row.status === 'accepted' ? '该月报已审核通过，不能再修改' : '该月报已提交，待联席办审核，不能修改'
 			);
 		}
-		if (row ? row.version !== input.version : input.version !== null) {
+		if (row ? row.revision !== input.revision : input.revision !== null) {
 			throw new ApiError(
 				'conflict',
 				'该月报已被他人更新（版本已变化），请刷新页面后再编辑，以免覆盖他人的修改',
-				{
-					currentVersion: row?.version ?? null
-				}
+				{ currentRevision: row?.revision ?? null }
 			);
 		}
 		const before = row ? snapshotReport(tx, row.id) : null;
 		if (!row) {
 			row = tx
 				.insert(report)
-				.values({ unitId, period: input.period, dueOn, updatedAt: now, updatedBy: ctx.actor!.id, version: 0 })
+				.values({
+					unitId,
+					period: input.period,
+					dueOn,
+					updatedAt: now,
+					updatedBy: ctx.actor!.id,
+					version: 0,
+					revision: 0
+				})
 				.returning()
 				.get();
 		}
-		writeItems(tx, row.id, unitId, input.period, input.items);
-		const version = row.version + 1;
+		writeItems(tx, row.id, unitId, input.period, input.items, before?.items ?? []);
 		if (submit) {
 			const problems = missingFields(getReportForm(txCtx, unitId, input.period));
 			if (problems.length) {
 				throw new ApiError('unprocessable', `还有 ${problems.length} 处必填内容未完成，不能提交`, problems);
 			}
+			tx.update(reportItem)
+				.set({ returnReason: null })
+				.where(and(eq(reportItem.reportId, row.id), isNotNull(reportItem.returnReason)))
+				.run();
 		}
+		if (!submit && before && !snapshotChanges(before, snapshotReport(tx, row.id)).length) return row.id;
+		const version = row.version + (submit ? 1 : 0);
+		const revision = row.revision + 1;
 		const firstSubmittedAt = row.firstSubmittedAt ?? (submit ? now : null);
 		tx.update(report)
 			.set({
 				version,
+				revision,
 				updatedAt: now,
 				updatedBy: ctx.actor!.id,
 				...(submit
@@ -251,22 +251,51 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 			})
 			.where(eq(report.id, row.id))
 			.run();
-		if (submit)
-			tx.update(reportItem).set({ returnReason: null }).where(eq(reportItem.reportId, row.id)).run();
-		const after = recordVersion(txCtx, tx, row.id, version, submit ? 'submit' : 'save');
+		const after = submit
+			? recordVersion(txCtx, tx, row.id, version, 'submit')
+			: recordVersion(txCtx, tx, row.id, version + 1, 'save');
 		audit(txCtx, {
 			action: submit ? 'report.submit' : 'report.save',
 			objectType: 'report',
 			objectId: row.id,
-			before,
-			after: { period: input.period, version, ...after }
+			before: before && { status: before.status, revision: row.revision },
+			after: {
+				period: input.period,
+				status: after.status,
+				version,
+				revision,
+				changes: auditedChanges(snapshotChanges(before, after))
+			}
 		});
 		return row.id;
 	});
 }
 
-/** Saves (or submits) and answers with the form as it now stands. */
+/** Draft saves a user may make per minute (autosave makes at most one every few seconds). */
+const SAVE_WINDOW_MS = 60_000;
+
+/**
+ * Saves (or submits) and answers with the form as it now stands. Draft saves are limited per user
+ * (`REPORT_SAVES_PER_MINUTE`), so no one can fill the audit log with saves; a submission is not.
+ */
 export function saveReport(ctx: ServiceContext, input: SaveInput, submit: boolean) {
+	const unitId = ownUnitId(ctx);
+	if (!submit) {
+		const waitMs = takeSlot(
+			ctx.db,
+			`report.save:${ctx.actor!.id}`,
+			ctx.clock.now().getTime(),
+			ctx.config.reportSavesPerMinute,
+			SAVE_WINDOW_MS
+		);
+		if (waitMs) {
+			const seconds = Math.ceil(waitMs / 1000);
+			throw tooManyRequests(
+				`保存过于频繁，请 ${seconds} 秒后再试（草稿每分钟最多保存 ${ctx.config.reportSavesPerMinute} 次）`,
+				seconds
+			);
+		}
+	}
 	writeReport(ctx, input, submit);
-	return getReportForm(ctx, ownUnitId(ctx), input.period);
+	return getReportForm(ctx, unitId, input.period);
 }

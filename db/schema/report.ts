@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, real, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
 import { PROGRESS_STATUSES, REPORT_STATUSES } from './constants.ts';
 import { insertedAt } from './columns.ts';
@@ -5,7 +6,10 @@ import { unit } from './unit.ts';
 import { indicator, indicatorTarget } from './plan.ts';
 import { user } from './auth.ts';
 
-/** One unit's monthly progress report (period YYYY-MM); `version` guards against saving over newer work. */
+/**
+ * One unit's monthly progress report (period YYYY-MM). `version` counts its submissions (the number users
+ * see: the first submission is v1); `revision` counts every write and guards against saving over newer work.
+ */
 export const report = sqliteTable(
 	'report',
 	{
@@ -16,6 +20,7 @@ export const report = sqliteTable(
 		period: text('period').notNull(),
 		status: text('status', { enum: REPORT_STATUSES }).notNull().default('draft'),
 		version: integer('version').notNull().default(1),
+		revision: integer('revision').notNull().default(0),
 		dueOn: text('due_on').notNull(),
 		/** The first submission decides on time vs late; resubmissions after a return do not. */
 		firstSubmittedAt: integer('first_submitted_at', { mode: 'timestamp_ms' }),
@@ -74,7 +79,12 @@ export const reportItemValue = sqliteTable(
 	(t) => [uniqueIndex('report_item_value_uq').on(t.itemId, t.targetId)]
 );
 
-/** Every saved state of a report, kept for comparison (snapshot of the report and its items as JSON). */
+/**
+ * The kept states of a report, for comparison (snapshot of the report, its items and attachments as JSON):
+ * each submission, return and acceptance, numbered by the submission they belong to, and at most one
+ * draft (action 'save', numbered as the submission it will become), overwritten by each draft save and
+ * removed by the submission.
+ */
 export const reportVersion = sqliteTable(
 	'report_version',
 	{
@@ -89,5 +99,10 @@ export const reportVersion = sqliteTable(
 		at: integer('at', { mode: 'timestamp_ms' }).notNull(),
 		by: integer('by').references(() => user.id)
 	},
-	(t) => [uniqueIndex('report_version_uq').on(t.reportId, t.version)]
+	(t) => [
+		uniqueIndex('report_version_uq').on(t.reportId, t.version, t.action),
+		uniqueIndex('report_version_draft_uq')
+			.on(t.reportId)
+			.where(sql`${t.action} = 'save'`)
+	]
 );

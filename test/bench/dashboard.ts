@@ -111,7 +111,7 @@ export async function benchDashboard(dataDir: string, today: string) {
 		const res = await fetch(`${base}/reports/mine/${p}/submit`, {
 			method: 'POST',
 			headers: unit,
-			body: JSON.stringify({ version: null, items })
+			body: JSON.stringify({ revision: null, items })
 		});
 		await res.arrayBuffer();
 		submitTimes.push(performance.now() - t);

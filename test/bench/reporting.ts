@@ -93,7 +93,7 @@ export async function benchReporting() {
 				fetch(`${base}/reports/mine/${period}/submit`, {
 					method: 'POST',
 					headers,
-					body: JSON.stringify({ version: null, items })
+					body: JSON.stringify({ revision: null, items })
 				})
 			)
 		);

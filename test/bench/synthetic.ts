@@ -96,8 +96,8 @@ export function buildSynthetic(config: Config, until = '2021-01-15') {
 			}
 		}
 		const insertReport = sqlite.prepare(
-			`insert into report (unit_id, period, status, version, due_on, first_submitted_at, submitted_at, late, updated_at, created_at)
-			 values (?, ?, ?, 2, ?, ?, ?, ?, ?, ?) returning id`
+			`insert into report (unit_id, period, status, version, revision, due_on, first_submitted_at, submitted_at, late, updated_at, created_at)
+			 values (?, ?, ?, 1, 2, ?, ?, ?, ?, ?, ?) returning id`
 		);
 		const insertItem = sqlite.prepare(
 			`insert into report_item (report_id, indicator_id, role, progress_status, percent, progress, problems, next_steps)

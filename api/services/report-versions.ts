@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { attachment, report, reportItem, reportItemValue, reportVersion } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
+import type { ServiceContext } from '../context.ts';
+
+/** The report and its items (with their attachments) as they are now: what a version keeps. */
+export function snapshotReport(db: Db, reportId: number) {
+	const row = db.select().from(report).where(eq(report.id, reportId)).get()!;
+	const items = db.select().from(reportItem).where(eq(reportItem.reportId, reportId)).all();
+	const itemIds = items.map((i) => i.id);
+	const values = itemIds.length
+		? db.select().from(reportItemValue).where(inArray(reportItemValue.itemId, itemIds)).all()
+		: [];
+	const files = itemIds.length
+		? db
+				.select({ id: attachment.id, name: attachment.originalName, ownerId: attachment.ownerId })
+				.from(attachment)
+				.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, itemIds)))
+				.orderBy(asc(attachment.id))
+				.all()
+		: [];
+	return {
+		status: row.status,
+		returnReason: row.returnReason,
+		items: items.map((i) => ({
+			indicatorId: i.indicatorId,
+			progressStatus: i.progressStatus,
+			percent: i.percent,
+			progress: i.progress,
+			problems: i.problems,
+			nextSteps: i.nextSteps,
+			returnReason: i.returnReason,
+			values: Object.fromEntries(values.filter((v) => v.itemId === i.id).map((v) => [v.targetId, v.value])),
+			attachments: files.filter((f) => f.ownerId === i.id).map(({ id, name }) => ({ id, name }))
+		}))
+	};
+}
+
+export type Snapshot = ReturnType<typeof snapshotReport>;
+type SnapshotItem = Snapshot['items'][number];
+/** Versions kept before attachments were recorded have none: their attachments are unknown, not absent. */
+type KeptItem = Omit<SnapshotItem, 'attachments'> & { attachments?: SnapshotItem['attachments'] };
+export type KeptSnapshot = Omit<Snapshot, 'items'> & { items: KeptItem[] };
+
+const ITEM_FIELDS = [
+	'progressStatus',
+	'percent',
+	'progress',
+	'problems',
+	'nextSteps',
+	'returnReason',
+	'values'
+] as const;
+
+export type Change = { indicatorId: number; field: string; from: unknown; to: unknown };
+
+/**
+ * What differs from `a` to `b`, field by field: the report's status (indicator 0), each item's fields,
+ * and each attachment added (`from` null) or removed (`to` null). `a` null: everything in `b` is new.
+ */
+export function snapshotChanges(a: KeptSnapshot | null, b: KeptSnapshot): Change[] {
+	const changes: Change[] = [];
+	if (a?.status !== b.status)
+		changes.push({ indicatorId: 0, field: 'status', from: a?.status ?? null, to: b.status });
+	for (const item of b.items) {
+		const old = a?.items.find((i) => i.indicatorId === item.indicatorId);
+		for (const field of ITEM_FIELDS) {
+			const x = old?.[field] ?? null;
+			const y = item[field] ?? null;
+			if (JSON.stringify(x) !== JSON.stringify(y))
+				changes.push({ indicatorId: item.indicatorId, field, from: x, to: y });
+		}
+		const before = old ? old.attachments : [];
+		if (!before || !item.attachments) continue;
+		const ids = (list: { id: number }[]) => new Set(list.map((f) => f.id));
+		const had = ids(before);
+		const has = ids(item.attachments);
+		for (const f of before)
+			if (!has.has(f.id))
+				changes.push({ indicatorId: item.indicatorId, field: 'attachment', from: f, to: null });
+		for (const f of item.attachments)
+			if (!had.has(f.id))
+				changes.push({ indicatorId: item.indicatorId, field: 'attachment', from: null, to: f });
+	}
+	return changes;
+}
+
+/** Text longer than this goes into the audit log as its length and a digest, never as a copy. */
+const AUDIT_TEXT_MAX = 64;
+
+function compact(value: unknown): unknown {
+	if (typeof value === 'string' && value.length > AUDIT_TEXT_MAX)
+		return { chars: value.length, sha256: createHash('sha256').update(value).digest('hex').slice(0, 16) };
+	if (value && typeof value === 'object')
+		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compact(v)]));
+	return value;
+}
+
+/** A report write's changes as the audit log keeps them: each changed field, long text as a digest. */
+export function auditedChanges(changes: Change[]) {
+	return changes.map((c) => ({ ...c, from: compact(c.from), to: compact(c.to) }));
+}
+
+/**
+ * Keeps the report's state after a write: a draft save overwrites the one kept draft; a submission,
+ * return or acceptance is kept for good (and a submission replaces the draft it was made from).
+ * `version` is the submission the state belongs to (for a draft, the one it will become).
+ */
+export function recordVersion(
+	ctx: ServiceContext,
+	tx: Db,
+	reportId: number,
+	version: number,
+	action: 'save' | 'submit' | 'return' | 'accept'
+) {
+	const snapshot = snapshotReport(tx, reportId);
+	const row = { version, status: snapshot.status, snapshot, at: ctx.clock.now(), by: ctx.actor?.id || null };
+	const draft = and(eq(reportVersion.reportId, reportId), eq(reportVersion.action, 'save'));
+	if (action === 'save') {
+		if (tx.update(reportVersion).set(row).where(draft).run().changes) return snapshot;
+	} else tx.delete(reportVersion).where(draft).run();
+	tx.insert(reportVersion)
+		.values({ ...row, reportId, action })
+		.run();
+	return snapshot;
+}
