@@ -100,13 +100,14 @@ class HttpClient extends Client {
 }
 
 type UploadAck = { id: number; sha256: string; size: number };
-type SaveAck = { unitId: number; period: string; version: number };
+type SaveAck = { unitId: number; period: string; revision: number };
 type SubmissionAck = {
 	username: string;
 	unitId: number;
 	period: string;
 	reportId: number;
 	version: number;
+	revision: number;
 	items: { indicatorId: number; progress: string; attachmentIds: number[] }[];
 };
 type Acks = { uploads: UploadAck[]; saves: SaveAck[]; submissions: SubmissionAck[] };
@@ -187,13 +188,13 @@ async function submitLoop({ u, client, form }: Session, life: Life, acks: Acks, 
 					attachmentIds: filesOf(i)
 				}));
 			const draft = await client.call('PUT', `/api/v1/reports/mine/${period}`, {
-				version: null,
+				revision: null,
 				items: items(`草稿 ${tag}`, (i) => (i === 0 ? [files[0]!.id] : []))
 			});
-			acks.saves.push({ unitId: u.unitId, period, version: draft.report.version });
+			acks.saves.push({ unitId: u.unitId, period, revision: draft.report.revision });
 			const progress = `已提交 ${tag}`;
 			const submitted = await client.call('POST', `/api/v1/reports/mine/${period}/submit`, {
-				version: draft.report.version,
+				revision: draft.report.revision,
 				items: items(progress, (i) => [files[i]!.id])
 			});
 			if (submitted.report?.status !== 'submitted')
@@ -204,6 +205,7 @@ async function submitLoop({ u, client, form }: Session, life: Life, acks: Acks, 
 				period,
 				reportId: submitted.report.id,
 				version: submitted.report.version,
+				revision: submitted.report.revision,
 				items: form.items.map((item: any, i: number) => ({
 					indicatorId: item.indicatorId,
 					progress,
@@ -232,12 +234,33 @@ type Figures = {
 };
 
 /**
+ * The kept versions of a report (oldest first) against the rule: submissions numbered 1, 2 … up to
+ * the report's version, a return or acceptance numbered as the submission it decided, and at most one
+ * draft, the last entry, numbered as the submission it will become.
+ */
+function keptVersionsFollowTheRule(vs: { version: number; action: string }[], reportVersion: number) {
+	let submissions = 0;
+	for (const [i, v] of vs.entries()) {
+		if (v.action === 'submit') submissions++;
+		else if (v.action === 'save') {
+			if (i !== vs.length - 1 || v.version !== submissions + 1) return false;
+			continue;
+		} else if (!submissions) return false;
+		if (v.version !== submissions) return false;
+	}
+	return submissions === reportVersion;
+}
+
+/**
  * Opens the database file as the crash left it (read-only; SQLite replays the WAL as any reader
  * would) and lists every violation. A report is half-saved when
- *   - its versions are not exactly 1..report.version (every write records its version in the same
- *     transaction), or its latest version's status is not the report's;
- *   - its current rows (report, items, item values) differ from the snapshot of its latest version;
- *   - the number of report.save / report.submit audit rows for it is not its version;
+ *   - its kept versions break the rule (every write records its version in the same transaction): in
+ *     order, submissions numbered 1..report.version, each return or acceptance numbered as the
+ *     submission before it, and at most one draft, last, numbered as the next submission; or its
+ *     latest version's status is not the report's;
+ *   - its current rows (report, items, item values, attachments) differ from the snapshot of its
+ *     latest version;
+ *   - the number of report.save / submit / return / accept audit rows for it is not its revision;
  *   - it is submitted but lacks submitted_at / first_submitted_at / late, its latest version is not
  *     a 'submit', or it lacks an item (with status and progress) for any of the unit's assignments.
  */
@@ -259,6 +282,7 @@ function checkDataDir(dataDir: string, expectedItems: Map<number, number>, acks:
 			period: string;
 			status: string;
 			version: number;
+			revision: number;
 			submitted_at: number | null;
 			first_submitted_at: number | null;
 			late: number | null;
@@ -270,7 +294,7 @@ function checkDataDir(dataDir: string, expectedItems: Map<number, number>, acks:
 		>();
 		for (const v of sqlite
 			.prepare(
-				'select report_id, version, action, status, snapshot from report_version order by report_id, version'
+				'select report_id, version, action, status, snapshot from report_version order by report_id, id'
 			)
 			.all() as { report_id: number; version: number; action: string; status: string; snapshot: string }[]) {
 			versions.set(v.report_id, [...(versions.get(v.report_id) ?? []), v]);
@@ -290,7 +314,8 @@ function checkDataDir(dataDir: string, expectedItems: Map<number, number>, acks:
 		for (const r of sqlite
 			.prepare(
 				`select action, object_id, count(*) as n from audit_log
-				 where action in ('report.save', 'report.submit', 'attachment.upload') group by action, object_id`
+				 where action in ('report.save', 'report.submit', 'report.return', 'report.accept', 'attachment.upload')
+				 group by action, object_id`
 			)
 			.all() as { action: string; object_id: string; n: number }[]) {
 			auditCount.set(`${r.action}:${r.object_id}`, r.n);
@@ -298,16 +323,10 @@ function checkDataDir(dataDir: string, expectedItems: Map<number, number>, acks:
 		const reportById = new Map(reports.map((r) => [r.id, r]));
 
 		for (const r of reports) {
-			const label = `report ${r.id} (unit ${r.unit_id}, ${r.period}, ${r.status} v${r.version})`;
+			const label = `report ${r.id} (unit ${r.unit_id}, ${r.period}, ${r.status} v${r.version} r${r.revision})`;
 			const vs = versions.get(r.id) ?? [];
-			const numbers = vs.map((v) => v.version);
-			if (
-				!isDeepStrictEqual(
-					numbers,
-					Array.from({ length: r.version }, (_, i) => i + 1)
-				)
-			)
-				problems.push(`${label}: versions [${numbers.join(',')}]`);
+			if (!keptVersionsFollowTheRule(vs, r.version))
+				problems.push(`${label}: versions [${vs.map((v) => `v${v.version} ${v.action}`).join(', ')}]`);
 			const last = vs.at(-1);
 			if (last) {
 				if (last.status !== r.status) problems.push(`${label}: latest version has status ${last.status}`);
@@ -316,9 +335,10 @@ function checkDataDir(dataDir: string, expectedItems: Map<number, number>, acks:
 				if (!isDeepStrictEqual(stored, current))
 					problems.push(`${label}: rows differ from the snapshot of version ${last.version}`);
 			}
-			const writes =
-				(auditCount.get(`report.save:${r.id}`) ?? 0) + (auditCount.get(`report.submit:${r.id}`) ?? 0);
-			if (writes !== r.version) problems.push(`${label}: ${writes} save/submit audit rows`);
+			const writes = ['save', 'submit', 'return', 'accept']
+				.map((action) => auditCount.get(`report.${action}:${r.id}`) ?? 0)
+				.reduce((a, b) => a + b);
+			if (writes !== r.revision) problems.push(`${label}: ${writes} report write audit rows`);
 			if (r.status === 'submitted') {
 				if (r.submitted_at === null || r.first_submitted_at === null || r.late === null)
 					problems.push(`${label}: submission time or lateness missing`);
@@ -388,9 +408,9 @@ function checkDataDir(dataDir: string, expectedItems: Map<number, number>, acks:
 		const byUnitPeriod = new Map(reports.map((r) => [`${r.unit_id}:${r.period}`, r]));
 		for (const ack of acks.saves) {
 			const row = byUnitPeriod.get(`${ack.unitId}:${ack.period}`);
-			if (!row || row.version < ack.version) {
+			if (!row || row.revision < ack.revision) {
 				lostSaves++;
-				problems.push(`acknowledged draft of unit ${ack.unitId} ${ack.period} v${ack.version} missing`);
+				problems.push(`acknowledged draft of unit ${ack.unitId} ${ack.period} r${ack.revision} missing`);
 			}
 		}
 		let lostSubmissions = 0;
@@ -402,6 +422,7 @@ function checkDataDir(dataDir: string, expectedItems: Map<number, number>, acks:
 				if (row.unit_id !== ack.unitId || row.period !== ack.period) why.push('another unit or month');
 				if (row.status !== 'submitted') why.push(`status ${row.status}`);
 				if (row.version !== ack.version) why.push(`version ${row.version}, answered ${ack.version}`);
+				if (row.revision !== ack.revision) why.push(`revision ${row.revision}, answered ${ack.revision}`);
 				const its = itemsOf.get(row.id) ?? [];
 				for (const want of ack.items) {
 					const item = its.find((i) => i.indicator_id === want.indicatorId);

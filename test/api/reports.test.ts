@@ -40,7 +40,7 @@ function fill(form: any, overrides: Record<string, unknown> = {}) {
 }
 
 describe('monthly report lifecycle', () => {
-	it('draft → submit → return with reasons → resubmit → accept, every version kept', async () => {
+	it('draft → submit → return with reasons → resubmit → accept: v1, v2, each decision kept', async () => {
 		at('2020-03-20T02:00:00Z');
 		const { ids } = await importPlan(office, [
 			['领域', '', '任务甲', '日活跃用户数达到120万', '2020年12月底前', '省经信厅、省财政厅'],
@@ -57,7 +57,7 @@ describe('monthly report lifecycle', () => {
 		expect(mine[0].targets[0]).toMatchObject({ label: '日活跃用户数', value: 1_200_000 });
 
 		const draft = await unit.request('PUT', '/api/v1/reports/mine/2020-03', {
-			version: null,
+			revision: null,
 			items: [
 				{
 					indicatorId: mine[0].indicatorId,
@@ -67,34 +67,40 @@ describe('monthly report lifecycle', () => {
 			]
 		});
 		expect(draft.status).toBe(200);
-		expect(draft.data.report).toMatchObject({ status: 'draft', version: 1 });
+		expect(draft.data.report).toMatchObject({ status: 'draft', version: 0, revision: 1 });
 		expect(draft.data.items.find((i: any) => i.indicatorId === mine[0].indicatorId).values).toEqual({
 			[mine[0].targets[0].id]: 500000
 		});
 		// The office does not see drafts.
 		expect((await office.get(`/api/v1/reports/${draft.data.report.id}`)).status).toBe(404);
 
-		const incomplete = await unit.post('/api/v1/reports/mine/2020-03/submit', { version: 1, items: [] });
+		const incomplete = await unit.post('/api/v1/reports/mine/2020-03/submit', { revision: 1, items: [] });
 		expect(incomplete.status).toBe(422);
 		expect(incomplete.data.error.message).toMatch(/必填内容未完成/);
 		expect(incomplete.data.error.details.some((d: any) => d.message.includes('请填写当月进展'))).toBe(true);
 
 		const submitted = await unit.post('/api/v1/reports/mine/2020-03/submit', {
-			version: 1,
+			revision: 1,
 			items: fill(form)
 		});
 		expect(submitted.status).toBe(200);
-		expect(submitted.data.report).toMatchObject({ status: 'submitted', late: false, version: 2 });
+		expect(submitted.data.report).toMatchObject({
+			status: 'submitted',
+			late: false,
+			version: 1,
+			revision: 2
+		});
 		const reportId = submitted.data.report.id;
 
 		const editAfterSubmit = await unit.request('PUT', '/api/v1/reports/mine/2020-03', {
-			version: 2,
+			revision: 2,
 			items: []
 		});
 		expect(editAfterSubmit.status).toBe(409);
 
 		const queue = await office.get('/api/v1/reports?period=2020-03&status=submitted');
 		expect(queue.data.items.find((r: any) => r.id === reportId)).toMatchObject({
+			version: 1,
 			items: 2,
 			returnedItems: 0,
 			unit: { name: '省经信厅' }
@@ -105,7 +111,11 @@ describe('monthly report lifecycle', () => {
 			items: [{ indicatorId: mine[1].indicatorId, reason: '进展描述过于简单' }]
 		});
 		expect(returned.status).toBe(200);
-		expect(returned.data.report).toMatchObject({ status: 'returned', returnReason: '请补充量化数据' });
+		expect(returned.data.report).toMatchObject({
+			status: 'returned',
+			returnReason: '请补充量化数据',
+			version: 1
+		});
 		const back = (await unit.get('/api/v1/reports/mine/2020-03')).data;
 		expect(back.items.find((i: any) => i.indicatorId === mine[1].indicatorId).returnReason).toBe(
 			'进展描述过于简单'
@@ -113,18 +123,18 @@ describe('monthly report lifecycle', () => {
 
 		at('2020-04-03T02:00:00Z');
 		const resubmitted = await unit.post('/api/v1/reports/mine/2020-03/submit', {
-			version: back.report.version,
+			revision: back.report.revision,
 			items: fill(back, { progress: '已补充：平台完成招标，进度 40%' })
 		});
-		expect(resubmitted.data.report).toMatchObject({ status: 'submitted', late: false });
+		expect(resubmitted.data.report).toMatchObject({ status: 'submitted', late: false, version: 2 });
 		expect(resubmitted.data.items.every((i: any) => i.returnReason === null)).toBe(true);
 
 		const accepted = await office.post(`/api/v1/reports/${reportId}/accept`);
-		expect(accepted.data.report.status).toBe('accepted');
+		expect(accepted.data.report).toMatchObject({ status: 'accepted', version: 2 });
 		expect(
 			(
 				await unit.request('PUT', '/api/v1/reports/mine/2020-03', {
-					version: accepted.data.report.version,
+					revision: accepted.data.report.revision,
 					items: []
 				})
 			).status
@@ -132,8 +142,16 @@ describe('monthly report lifecycle', () => {
 		expect((await office.post(`/api/v1/reports/${reportId}/accept`)).status).toBe(409);
 
 		const versions = (await office.get(`/api/v1/reports/${reportId}/versions`)).data.items;
-		expect(versions.map((v: any) => v.action)).toEqual(['save', 'submit', 'return', 'submit', 'accept']);
-		const diff = (await office.get(`/api/v1/reports/${reportId}/compare?from=2&to=4`)).data;
+		// The draft saved before the first submission is replaced by it.
+		expect(versions.map((v: any) => `v${v.version} ${v.action}`)).toEqual([
+			'v1 submit',
+			'v1 return',
+			'v2 submit',
+			'v2 accept'
+		]);
+		const diff = (
+			await office.get(`/api/v1/reports/${reportId}/compare?from=${versions[0].id}&to=${versions[2].id}`)
+		).data;
 		expect(diff.changes).toEqual(
 			expect.arrayContaining([
 				expect.objectContaining({ field: 'progress', to: '已补充：平台完成招标，进度 40%' })
@@ -148,18 +166,18 @@ describe('monthly report lifecycle', () => {
 		const second = await s.as('unit', '省水利厅');
 		const form = (await first.get('/api/v1/reports/mine/2020-03')).data;
 		const saved = await first.request('PUT', '/api/v1/reports/mine/2020-03', {
-			version: null,
+			revision: null,
 			items: fill(form)
 		});
-		expect(saved.data.report.version).toBe(1);
+		expect(saved.data.report.revision).toBe(1);
 		const stale = await second.request('PUT', '/api/v1/reports/mine/2020-03', {
-			version: null,
+			revision: null,
 			items: fill(form, { progress: '覆盖' })
 		});
 		expect(stale.status).toBe(409);
 		expect(stale.data.error.message).toContain('请刷新');
 		expect((await first.get('/api/v1/reports/mine/2020-03')).data.items[0].progress).not.toBe('覆盖');
-		const late = await second.post('/api/v1/reports/mine/2020-03/submit', { version: 1, items: fill(form) });
+		const late = await second.post('/api/v1/reports/mine/2020-03/submit', { revision: 1, items: fill(form) });
 		expect(late.data.report).toMatchObject({ status: 'submitted', late: true });
 		const lateQueue = await office.get('/api/v1/reports?period=2020-03&late=1');
 		expect(lateQueue.data.items.map((r: any) => r.unit.name)).toContain('省水利厅');
@@ -171,7 +189,7 @@ describe('monthly report lifecycle', () => {
 		const unit = await s.as('unit', '省商务厅');
 		const april = (await unit.get('/api/v1/reports/mine/2020-04')).data;
 		await unit.post('/api/v1/reports/mine/2020-04/submit', {
-			version: null,
+			revision: null,
 			items: fill(april, { progress: '四月进展' })
 		});
 		const may = (await unit.get('/api/v1/reports/mine/2020-05')).data;
