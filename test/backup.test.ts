@@ -36,20 +36,22 @@ describe('backup and restore', () => {
 
 		// Keep writing (draft saves) while the backup runs in another process.
 		const form = (await unit.get('/api/v1/reports/mine/2020-04')).data;
-		let version: number | null = null;
+		let revision: number | null = null;
 		let writing = true;
 		const writer = (async () => {
 			let n = 0;
 			while (writing) {
+				// At the pace of autosave, under the per-user limit of saves a minute.
+				s.clock.advance(3_000);
 				const res = await unit.request('PUT', '/api/v1/reports/mine/2020-04', {
-					version,
+					revision,
 					items: form.items.map((i: any) => ({
 						indicatorId: i.indicatorId,
 						progress: `第 ${++n} 次保存`,
 						attachmentIds: files
 					}))
 				});
-				version = res.data.report.version;
+				revision = res.data.report.revision;
 			}
 			return n;
 		})();

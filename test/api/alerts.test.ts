@@ -122,7 +122,7 @@ describe('warning lights', () => {
 			progress: '进展',
 			values: i.targets.map((t: any) => ({ targetId: t.id, value: 300000 }))
 		}));
-		await unit.post('/api/v1/reports/mine/2020-06/submit', { version: null, items });
+		await unit.post('/api/v1/reports/mine/2020-06/submit', { revision: null, items });
 		await daily('2020-07-05T02:00:00Z');
 		const behind = openAlerts(s.db, { indicatorIds: [ids['日活跃用户数达到120万']!] });
 		expect(behind).toEqual([expect.objectContaining({ kind: 'behind_schedule', light: 'yellow' })]);

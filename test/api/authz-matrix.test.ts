@@ -69,7 +69,7 @@ beforeAll(async () => {
 		{ indicatorId: id.indicator, progressStatus: 'behind', progress: '进展', attachmentIds: [id.attachment] }
 	];
 	id.report = (
-		await as.U.post('/api/v1/reports/mine/2020-03/submit', { version: null, items })
+		await as.U.post('/api/v1/reports/mine/2020-03/submit', { revision: null, items })
 	).data.report.id;
 	id.request = (
 		await as.U.post('/api/v1/requests', {
@@ -163,12 +163,12 @@ const cases = (): Record<string, Case> => ({
 	'GET /api/v1/reports/mine/:period': { path: '/reports/mine/2020-03', allow: 'UX' },
 	'PUT /api/v1/reports/mine/:period': {
 		path: '/reports/mine/2020-04',
-		body: { version: null, items: [] },
+		body: { revision: null, items: [] },
 		allow: 'UX'
 	},
 	'POST /api/v1/reports/mine/:period/submit': {
 		path: '/reports/mine/2020-04/submit',
-		body: { version: null, items: [] },
+		body: { revision: null, items: [] },
 		allow: 'UX'
 	},
 	'GET /api/v1/reports': { path: '/reports', allow: 'OLUX' },

@@ -59,7 +59,7 @@ beforeAll(async () => {
 			progressStatus: 'on_track',
 			progress: '进展'
 		}));
-		const res = await unit.post('/api/v1/reports/mine/2020-03/submit', { version: null, items });
+		const res = await unit.post('/api/v1/reports/mine/2020-03/submit', { revision: null, items });
 		expect(res.status).toBe(200);
 	};
 	await submit(units.fin, '2020-03-30T02:00:00Z');

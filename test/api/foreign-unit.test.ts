@@ -39,7 +39,7 @@ beforeAll(async () => {
 		attachmentIds: [ids.attachment]
 	}));
 	ids.report = (
-		await owner.post('/api/v1/reports/mine/2020-03/submit', { version: null, items })
+		await owner.post('/api/v1/reports/mine/2020-03/submit', { revision: null, items })
 	).data.report.id;
 	ids.request = (
 		await owner.post('/api/v1/requests', {
@@ -148,7 +148,7 @@ describe('another unit', () => {
 		const form = (await stranger.get('/api/v1/reports/mine/2020-03')).data;
 		expect(form.items.map((i: any) => i.indicatorId)).not.toContain(ids.indicator);
 		const sneak = await stranger.request('PUT', '/api/v1/reports/mine/2020-03', {
-			version: null,
+			revision: null,
 			items: [{ indicatorId: ids.indicator, progress: '冒填' }]
 		});
 		expect(sneak.status).toBe(400);
@@ -169,12 +169,12 @@ describe('another unit', () => {
 			progress: '四月进展',
 			attachmentIds: i.indicatorId === shared['共享指标'] ? [file] : []
 		}));
-		await lead.request('PUT', '/api/v1/reports/mine/2020-04', { version: null, items });
+		const draft = await lead.request('PUT', '/api/v1/reports/mine/2020-04', { revision: null, items });
 		const draftView = (await co.get(`/api/v1/indicators/${shared['共享指标']}/reports?period=2020-04`)).data
 			.items;
 		expect(draftView.find((r: any) => r.unit.name === '省司法厅').item).toBeNull();
 		expect((await co.get(`/api/v1/attachments/${file}`)).status).toBe(404);
-		await lead.post('/api/v1/reports/mine/2020-04/submit', { version: 1, items });
+		await lead.post('/api/v1/reports/mine/2020-04/submit', { revision: draft.data.report.revision, items });
 		const view = (await co.get(`/api/v1/indicators/${shared['共享指标']}/reports?period=2020-04`)).data.items;
 		expect(view.find((r: any) => r.unit.name === '省司法厅').item.progress).toBe('四月进展');
 		expect((await co.get(`/api/v1/attachments/${file}`)).status).toBe(200);

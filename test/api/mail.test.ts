@@ -52,7 +52,7 @@ describe('reminders', () => {
 		await s.as('unit', '省邮政管理局', 'yz@duban.test');
 		const form = (await done.get('/api/v1/reports/mine/2020-06')).data;
 		await done.post('/api/v1/reports/mine/2020-06/submit', {
-			version: null,
+			revision: null,
 			items: form.items.map((i: any) => ({
 				indicatorId: i.indicatorId,
 				progressStatus: 'on_track',
