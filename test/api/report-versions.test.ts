@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -218,5 +222,61 @@ describe('report versions', () => {
 		expect(
 			(await office.get(`/api/v1/reports/${reportId}/compare?from=${sub1.id}&to=${otherVersion}`)).status
 		).toBe(404);
+	});
+});
+
+describe('the migration to versions numbered by submission', () => {
+	it('keeps the newest draft only, renumbers kept versions and turns the old version into the revision', () => {
+		const dir = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
+		const files = readdirSync(dir)
+			.filter((f) => f.endsWith('.sql'))
+			.sort();
+		const mine = files.findIndex((f) => f.endsWith('_report_versions.sql'));
+		const sqlite = new Database(':memory:');
+		sqlite.pragma('foreign_keys = off');
+		const apply = (file: string) => {
+			for (const statement of readFileSync(join(dir, file), 'utf8').split('--> statement-breakpoint'))
+				sqlite.exec(statement);
+		};
+		files.slice(0, mine).forEach(apply);
+		// Three reports as the old code kept them: every write a version.
+		const old = {
+			1: ['save', 'save', 'submit', 'return', 'save', 'submit', 'accept'],
+			2: ['save', 'save', 'save'],
+			3: ['submit', 'return', 'save', 'save']
+		};
+		for (const [id, actions] of Object.entries(old)) {
+			sqlite
+				.prepare(
+					`insert into report (id, unit_id, period, status, version, due_on, updated_at) values (?, 1, ?, 'draft', ?, '2020-05-31', 0)`
+				)
+				.run(Number(id), `2020-0${id}`, actions.length);
+			actions.forEach((action, i) =>
+				sqlite
+					.prepare(
+						`insert into report_version (report_id, version, action, status, snapshot, at) values (?, ?, ?, 'draft', '{}', 0)`
+					)
+					.run(Number(id), i + 1, action)
+			);
+		}
+		apply(files[mine]!);
+		const reports = sqlite.prepare('select id, version, revision from report order by id').all();
+		expect(reports).toEqual([
+			{ id: 1, version: 2, revision: 7 },
+			{ id: 2, version: 0, revision: 3 },
+			{ id: 3, version: 1, revision: 4 }
+		]);
+		const kept = sqlite
+			.prepare(`select report_id as r, 'v' || version || ' ' || action as v from report_version order by id`)
+			.all() as { r: number; v: string }[];
+		expect(kept.filter((k) => k.r === 1).map((k) => k.v)).toEqual([
+			'v1 submit',
+			'v1 return',
+			'v2 submit',
+			'v2 accept'
+		]);
+		expect(kept.filter((k) => k.r === 2).map((k) => k.v)).toEqual(['v1 save']);
+		expect(kept.filter((k) => k.r === 3).map((k) => k.v)).toEqual(['v1 submit', 'v1 return', 'v2 save']);
+		sqlite.close();
 	});
 });
