@@ -35,7 +35,7 @@ const envSchema = z.object({
 		.optional(),
 	CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 	/** Draft saves of monthly reports one user may make per minute (autosave stays well below). */
-	REPORT_SAVES_PER_MINUTE: z.coerce.number().int().positive().default(30)
+	REPORT_SAVE_LIMIT: z.coerce.number().int().positive().default(30)
 });
 
 export type Config = {
@@ -58,7 +58,7 @@ export type Config = {
 	jobs: boolean;
 	clamdUrl: string | undefined;
 	clamdTimeoutMs: number;
-	reportSavesPerMinute: number;
+	reportSaveLimit: number;
 };
 
 /** Reads the environment once at start-up; nothing else reads process.env. */
@@ -90,6 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		jobs: e.DUBAN_JOBS,
 		clamdUrl: e.CLAMD_URL,
 		clamdTimeoutMs: e.CLAMD_TIMEOUT_MS,
-		reportSavesPerMinute: e.REPORT_SAVES_PER_MINUTE
+		reportSaveLimit: e.REPORT_SAVE_LIMIT
 	};
 }

@@ -276,7 +276,7 @@ const SAVE_WINDOW_MS = 60_000;
 
 /**
  * Saves (or submits) and answers with the form as it now stands. Draft saves are limited per user
- * (`REPORT_SAVES_PER_MINUTE`), so no one can fill the audit log with saves; a submission is not.
+ * (`REPORT_SAVE_LIMIT`), so no one can fill the audit log with saves; a submission is not.
  */
 export function saveReport(ctx: ServiceContext, input: SaveInput, submit: boolean) {
 	const unitId = ownUnitId(ctx);
@@ -285,13 +285,13 @@ export function saveReport(ctx: ServiceContext, input: SaveInput, submit: boolea
 			ctx.db,
 			`report.save:${ctx.actor!.id}`,
 			ctx.clock.now().getTime(),
-			ctx.config.reportSavesPerMinute,
+			ctx.config.reportSaveLimit,
 			SAVE_WINDOW_MS
 		);
 		if (waitMs) {
 			const seconds = Math.ceil(waitMs / 1000);
 			throw tooManyRequests(
-				`保存过于频繁，请 ${seconds} 秒后再试（草稿每分钟最多保存 ${ctx.config.reportSavesPerMinute} 次）`,
+				`保存过于频繁，请 ${seconds} 秒后再试（草稿每分钟最多保存 ${ctx.config.reportSaveLimit} 次）`,
 				seconds
 			);
 		}

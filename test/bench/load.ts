@@ -173,7 +173,11 @@ async function setUp(dataDir: string) {
 				unit: { id: a.unitId, name: a.unitName }
 			};
 			const form = getReportForm({ ...ctx, actor }, a.unitId, period);
-			writeReport({ ...ctx, actor }, { period, revision: null, items: fill(form.items, period, false) }, true);
+			writeReport(
+				{ ...ctx, actor },
+				{ period, revision: null, items: fill(form.items, period, false) },
+				true
+			);
 		}
 	}
 	log(`${HISTORY.length} months of history submitted per unit (${seconds(performance.now() - t)} s)`);
@@ -315,7 +319,7 @@ const server = await startChildServer(
 		STATIC_DIR: join(dataDir, 'no-static'),
 		SESSION_IDLE_MINUTES: '600',
 		// Users here save with no pause at all; the per-user save limit is for people, not this rush.
-		REPORT_SAVES_PER_MINUTE: '100000'
+		REPORT_SAVE_LIMIT: '100000'
 	},
 	{ port: await freePort() }
 );
