@@ -248,7 +248,11 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 				attachmentIds: []
 			};
 		});
-		const reportId = writeReport(as(actor), { period, revision: form.report?.revision ?? null, items }, submit);
+		const reportId = writeReport(
+			as(actor),
+			{ period, revision: form.report?.revision ?? null, items },
+			submit
+		);
 		if (submit && !form.report?.submittedAt) counts.reports++;
 		return reportId;
 	}
