@@ -271,7 +271,7 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 	});
 }
 
-/** Draft saves a user may make per minute (autosave makes at most one every few seconds). */
+/** The window of the draft-save limit: `REPORT_SAVE_LIMIT` saves in any minute. */
 const SAVE_WINDOW_MS = 60_000;
 
 /**
