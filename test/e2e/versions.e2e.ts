@@ -79,5 +79,8 @@ test('the review page’s version compare shows an attachment added on resubmiss
 	await expect(row.getByRole('link', { name: '平台验收报告.pdf' })).toBeVisible();
 	await expect(table).not.toContainText('系统联调记录.pdf');
 	await page.screenshot({ path: 'test-results/screens/review-versions-attachment-1440.png' });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await expect(table).toBeVisible();
+	await page.screenshot({ path: 'test-results/screens/review-versions-attachment-390.png' });
 	await Promise.all([office.close(), unit.close()]);
 });
