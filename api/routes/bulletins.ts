@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { contentDisposition } from '../lib/http.ts';
-import { doc, v } from '../lib/validate.ts';
+import { dateSchema, doc, periodSchema, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { bulletinDocx, bulletinXlsx } from '../services/bulletin-files.ts';
 import {
@@ -12,11 +12,11 @@ import {
 	listBulletins,
 	publishBulletin
 } from '../services/bulletins.ts';
-import { idParam, paging, periodSchema } from './common.ts';
+import { idParam, paging } from './common.ts';
 
 const newBulletin = z.object({
 	period: periodSchema,
-	week: z.iso.date('周报请填写该周星期一的日期').nullable().default(null)
+	week: dateSchema.nullable().default(null)
 });
 const edit = z.object({
 	title: z.string().trim().min(1).max(200).optional(),

@@ -2,11 +2,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { PROGRESS_STATUSES, REPORT_STATUSES, UNIT_KINDS } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
-import { flag, idParam, paging, periodSchema } from './common.ts';
-import { doc, v } from '../lib/validate.ts';
+import { flag, idParam, paging } from './common.ts';
+import { doc, periodSchema, v } from '../lib/validate.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
-import { getReportForm, ownUnitId } from '../services/report-form.ts';
+import { getOwnReportForm } from '../services/report-form.ts';
 import {
 	acceptReport,
 	exportReports,
@@ -35,11 +35,24 @@ const itemInput = z.object({
 	nextSteps: text(4000),
 	values: z
 		.array(z.object({ targetId: z.number().int().positive(), value: z.number().finite() }))
+		.max(20)
 		.default([]),
 	attachmentIds: z.array(z.number().int().positive()).max(20).default([])
 });
 
-const saveBody = z.object({ version: z.number().int().nullable(), items: z.array(itemInput).max(2000) });
+const REPORT_MAX_ITEMS = 2000;
+/**
+ * An item at every maximum (three texts of 4,000 Chinese characters at 3 bytes each, 20 values, 20
+ * attachments) is about 37 KB of JSON (measured in test/api/input-limits.test.ts); the body limit
+ * holds the largest report the schema allows.
+ */
+export const REPORT_ITEM_MAX_BYTES = 40 * 1024;
+export const REPORT_SAVE_MAX_BYTES = REPORT_MAX_ITEMS * REPORT_ITEM_MAX_BYTES;
+
+const saveBody = z.object({
+	version: z.number().int().nullable(),
+	items: z.array(itemInput).max(REPORT_MAX_ITEMS)
+});
 
 const listQuery = z.object({
 	period: periodSchema.optional(),
@@ -63,10 +76,7 @@ export const reportRoutes = new Hono<Env>()
 		doc('本单位某月的月报表单', ['reports']),
 		requireRole('unit'),
 		v('param', z.object({ period: periodSchema })),
-		(c) => {
-			const ctx = svc(c);
-			return c.json(getReportForm(ctx, ownUnitId(ctx), c.req.valid('param').period), 200);
-		}
+		(c) => c.json(getOwnReportForm(svc(c), c.req.valid('param').period), 200)
 	)
 	.put(
 		'/mine/:period',

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { REQUEST_KINDS, REQUEST_STATUSES } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
 import { idParam, paging } from './common.ts';
-import { doc, v } from '../lib/validate.ts';
+import { dateSchema, doc, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { createRequest, decideRequest, getRequest, listRequests } from '../services/requests.ts';
 
@@ -11,7 +11,7 @@ const newRequest = z.object({
 	kind: z.enum(REQUEST_KINDS),
 	indicatorId: z.number().int().positive(),
 	statement: z.string().trim().min(1, '请填写说明').max(4000),
-	newDueOn: z.iso.date('日期格式应为 YYYY-MM-DD').optional(),
+	newDueOn: dateSchema.optional(),
 	attachmentIds: z.array(z.number().int().positive()).max(20).default([])
 });
 const listQuery = z.object({

@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { assignment, indicator, pendingGroup, unit, user } from '../../db/schema/index.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 import { manualClock } from '../lib/clock.ts';
-import { addDays, addMonths, periodOf, reportDueOn } from '../lib/dates.ts';
+import { addDays, periodOf, periodsBetween, reportDueOn } from '../lib/dates.ts';
 import { actorOf } from './auth.ts';
 import { issueNotice, acknowledgeNotice } from './notices.ts';
 import { resolvePendingGroup } from './pending-groups.ts';
@@ -184,7 +184,7 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 		.from(assignment)
 		.orderBy(asc(assignment.unitId))
 		.all();
-	for (let period = '2020-01'; period <= periodOf(demoDate); period = addMonths(period, 1)) {
+	for (const period of periodsBetween('2020-01', periodOf(demoDate))) {
 		const due = reportDueOn(period, dueDay);
 		for (const { unitId } of units) {
 			const fate = rand();

@@ -12,9 +12,9 @@ import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { shanghaiDay } from '../lib/clock.ts';
-import { PERIOD_RE, reportDueOn } from '../lib/dates.ts';
+import { reportDueOn } from '../lib/dates.ts';
 import { audit } from './audit.ts';
-import { getReportForm, ownUnitId, reportableAssignments } from './report-form.ts';
+import { assertOwedPeriod, getReportForm, ownUnitId, reportableAssignments } from './report-form.ts';
 import { getSettings } from './settings.ts';
 
 export type ItemInput = {
@@ -193,7 +193,7 @@ function missingFields(form: ReturnType<typeof getReportForm>) {
  */
 export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boolean): number {
 	const unitId = ownUnitId(ctx);
-	if (!PERIOD_RE.test(input.period)) throw new ApiError('bad_request', '月份格式应为 YYYY-MM');
+	assertOwedPeriod(ctx, unitId, input.period);
 	const now = ctx.clock.now();
 	const dueOn = reportDueOn(input.period, getSettings(ctx.db).reportDueDay);
 	return ctx.db.transaction((tx) => {
