@@ -3,6 +3,7 @@ import type { ValidationTargets } from 'hono';
 import { z } from 'zod';
 import { ApiError, zodDetails } from '../errors.ts';
 import { DATE_WINDOW_MESSAGE, inDateWindow, inPeriodWindow, PERIOD_RE, PERIOD_WINDOW_MESSAGE } from './dates.ts';
+import { stripBidiControls, stripXmlForbidden } from './text.ts';
 
 type Target = keyof ValidationTargets;
 
@@ -37,3 +38,8 @@ export const periodSchema = z
 export const dateSchema = z.iso
 	.date('日期格式应为 YYYY-MM-DD')
 	.refine(inDateWindow, { message: DATE_WINDOW_MESSAGE, ...outOfRange });
+
+/** Text a user types: characters XML forbids are dropped before any check (they corrupt .docx/.xlsx). */
+export const userText = z.string().overwrite(stripXmlForbidden);
+/** A name others see (a person, a sign-in name): also without bidi controls, which disguise it. */
+export const nameText = userText.overwrite(stripBidiControls);

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { flag, idParam, paging } from './common.ts';
-import { dateSchema, doc, periodSchema, v } from '../lib/validate.ts';
+import { dateSchema, doc, periodSchema, userText, v } from '../lib/validate.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { exportIndicatorList } from '../services/exports.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
@@ -20,7 +20,7 @@ export const indicatorListQuery = z.object({
 	dueTo: dateSchema.optional(),
 	status: z.enum(['open', 'completed']).optional(),
 	unresolved: flag.optional(),
-	q: z.string().trim().max(100).optional(),
+	q: userText.trim().max(100).optional(),
 	sort: z.enum(['position', 'due', '-due']).default('position'),
 	...paging
 });

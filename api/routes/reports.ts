@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PROGRESS_STATUSES, REPORT_STATUSES, UNIT_KINDS } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
 import { flag, idParam, paging } from './common.ts';
-import { doc, periodSchema, v } from '../lib/validate.ts';
+import { doc, periodSchema, userText, v } from '../lib/validate.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { getOwnReportForm } from '../services/report-form.ts';
@@ -18,7 +18,7 @@ import {
 } from '../services/report-review.ts';
 import { saveReport } from '../services/reports.ts';
 
-const text = (max: number) => z.string().max(max, `不超过 ${max} 字`).default('');
+const text = (max: number) => userText.max(max, `不超过 ${max} 字`).default('');
 
 const itemInput = z.object({
 	indicatorId: z.number().int().positive(),
@@ -64,9 +64,9 @@ const listQuery = z.object({
 });
 
 const returnBody = z.object({
-	reason: z.string().trim().min(1, '请填写退回原因').max(2000),
+	reason: userText.trim().min(1, '请填写退回原因').max(2000),
 	items: z
-		.array(z.object({ indicatorId: z.number().int().positive(), reason: z.string().trim().min(1).max(2000) }))
+		.array(z.object({ indicatorId: z.number().int().positive(), reason: userText.trim().min(1).max(2000) }))
 		.default([])
 });
 

@@ -84,6 +84,16 @@ export function recordVersion(
 	return snapshot;
 }
 
+/** Far beyond any count or amount a plan sets; beyond it a figure is a typo (or an attack on the charts). */
+const ACTUAL_VALUE_MAX = 1e12;
+
+/** What is wrong with an actual value: negative only where the target itself is negative, and bounded. */
+function actualValueProblem(value: number, targetValue: number): string | null {
+	if (value < 0 && targetValue >= 0) return '不能为负数';
+	if (Math.abs(value) > ACTUAL_VALUE_MAX) return '超出合理范围（绝对值不超过 1 万亿）';
+	return null;
+}
+
 function writeItems(tx: Db, reportId: number, unitId: number, period: string, items: ItemInput[]) {
 	const allowed = new Map(reportableAssignments(tx, unitId, period).map((a) => [a.indicatorId, a.role]));
 	// The last entry of an indicator wins, as when each was written in turn.
@@ -93,9 +103,14 @@ function writeItems(tx: Db, reportId: number, unitId: number, period: string, it
 		if (!allowed.has(input.indicatorId))
 			throw new ApiError('bad_request', `指标 ${input.indicatorId} 不在本单位本月的填报范围内`);
 	}
-	const targetsOf = new Map<number, Set<number>>();
+	const targetsOf = new Map<number, Map<number, { label: string; value: number }>>();
 	for (const t of tx
-		.select({ id: indicatorTarget.id, indicatorId: indicatorTarget.indicatorId })
+		.select({
+			id: indicatorTarget.id,
+			indicatorId: indicatorTarget.indicatorId,
+			label: indicatorTarget.label,
+			value: indicatorTarget.value
+		})
 		.from(indicatorTarget)
 		.where(
 			inArray(
@@ -104,12 +119,14 @@ function writeItems(tx: Db, reportId: number, unitId: number, period: string, it
 			)
 		)
 		.all()) {
-		targetsOf.set(t.indicatorId, (targetsOf.get(t.indicatorId) ?? new Set()).add(t.id));
+		targetsOf.set(t.indicatorId, (targetsOf.get(t.indicatorId) ?? new Map()).set(t.id, t));
 	}
 	for (const input of inputs) {
 		for (const v of input.values) {
-			if (!targetsOf.get(input.indicatorId)?.has(v.targetId))
-				throw new ApiError('bad_request', `量化目标 ${v.targetId} 不属于该指标`);
+			const target = targetsOf.get(input.indicatorId)?.get(v.targetId);
+			if (!target) throw new ApiError('bad_request', `量化目标 ${v.targetId} 不属于该指标`);
+			const problem = actualValueProblem(v.value, target.value);
+			if (problem) throw new ApiError('bad_request', `“${target.label}”的实际值${problem}`);
 		}
 	}
 	const rows = tx
