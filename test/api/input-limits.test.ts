@@ -10,7 +10,7 @@ import { SYSTEM_OFFICE, seedDirectory } from '../../api/services/setup.ts';
 import { createUser } from '../../api/services/users.ts';
 import { openDb } from '../../db/client.ts';
 import { freePort, startChildServer, type ChildServer } from '../support/child-server.ts';
-import { Client, csvTable, PASSWORD, SAMPLE_FILES, uploadForm } from '../support/harness.ts';
+import { Client, csvTable, PASSWORD, SAMPLE_FILES, sendBody, uploadForm } from '../support/harness.ts';
 
 /**
  * Input that once hung or flooded the server, against the real server in its own process (a hang
@@ -174,43 +174,6 @@ function streamBody(path: string, total: number, cookie = '') {
 	});
 }
 
-/**
- * Sends a body with its Content-Length, as browsers do, in 64 KB chunks; stops sending once the server
- * has answered (it may answer, and close, before the body is through).
- */
-async function send(method: string, path: string, body: unknown, client?: Client) {
-	const encoded = body instanceof FormData ? new Response(body) : null;
-	const data = encoded ? Buffer.from(await encoded.arrayBuffer()) : Buffer.from(JSON.stringify(body));
-	const type = encoded?.headers.get('content-type') ?? 'application/json';
-	return new Promise<{ status: number; data: any }>((resolve, reject) => {
-		const req = httpRequest(new URL(`/api/v1${path}`, server.base), {
-			method,
-			agent: false, // a fresh connection: the server closes one whose body it refused
-			headers: { 'content-type': type, 'content-length': data.length, cookie: client?.cookie ?? '' }
-		});
-		let answered = false;
-		let offset = 0;
-		const pump = () => {
-			while (!answered && offset < data.length) {
-				const chunk = data.subarray(offset, (offset += 64 * 1024));
-				if (!req.write(chunk)) return void req.once('drain', pump);
-			}
-			if (!answered) req.end();
-		};
-		req.on('response', (r) => {
-			answered = true;
-			let text = '';
-			r.on('data', (d) => (text += d));
-			r.on('end', () => {
-				resolve({ status: r.statusCode!, data: JSON.parse(text) });
-				req.destroy();
-			});
-		});
-		req.on('error', (err) => answered || reject(new Error(`${method} ${path}: ${err.message}`)));
-		pump();
-	});
-}
-
 describe('body limits', () => {
 	it('refuses a 300 MB streamed anonymous sign-in body with 413 before reading it, memory flat', async () => {
 		const before = rssMb();
@@ -259,15 +222,15 @@ describe('body limits', () => {
 
 	it('every JSON route gets 1 MB; the report save gets what 2,000 of the largest items need', async () => {
 		const big = { version: null, items: [], pad: 'x'.repeat(1024 * 1024) };
-		const notice = await send('POST', '/notices', big, as.office);
+		const notice = await sendBody(server.base, 'POST', '/notices', big, as.office);
 		expect(notice.status).toBe(413);
 		expect(notice.data.error).toMatchObject({ code: 'payload_too_large', message: '请求内容超过 1 MB 上限' });
-		expect((await send('POST', '/requests', big, as.unit)).status).toBe(413);
+		expect((await sendBody(server.base, 'POST', '/requests', big, as.unit)).status).toBe(413);
 		// The save route takes more than 1 MB from its unit (the rest of the body is then validated) …
-		const save = await send('PUT', '/reports/mine/2020-06', big, as.unit);
+		const save = await sendBody(server.base, 'PUT', '/reports/mine/2020-06', big, as.unit);
 		expect(save.status).toBe(409); // the draft of the test above is at version 1
 		// … but not from an anonymous caller.
-		expect((await send('PUT', '/reports/mine/2020-06', big)).status).toBe(413);
+		expect((await sendBody(server.base, 'PUT', '/reports/mine/2020-06', big)).status).toBe(413);
 
 		const maxItem = {
 			indicatorId: 2_147_483_647,
@@ -291,11 +254,17 @@ describe('body limits', () => {
 	it('uploads keep their own limit', async () => {
 		const pdf = new Uint8Array(2 * 1024 * 1024);
 		pdf.set(SAMPLE_FILES.pdf);
-		const upload = await send('POST', '/attachments', uploadForm(pdf, '两兆.pdf'), as.unit);
+		const upload = await sendBody(server.base, 'POST', '/attachments', uploadForm(pdf, '两兆.pdf'), as.unit);
 		expect(upload.status).toBe(201);
 		const tooBig = new Uint8Array(21 * 1024 * 1024);
 		tooBig.set(SAMPLE_FILES.pdf);
-		const refused = await send('POST', '/attachments', uploadForm(tooBig, '太大.pdf'), as.unit);
+		const refused = await sendBody(
+			server.base,
+			'POST',
+			'/attachments',
+			uploadForm(tooBig, '太大.pdf'),
+			as.unit
+		);
 		expect(refused.status).toBe(413);
 		expect(refused.data.error.message).toMatch(/文件超过 \d+ MB 上限/);
 	});
