@@ -47,7 +47,9 @@ export async function tasksCommand(ctx: CliContext, args: string[]) {
 			const from = values.from;
 			const to = values.to;
 			if (!from || !to || !isDay(from) || !isDay(to) || from > to)
-				throw new UsageError(`需要 --from YYYY-MM-DD --to YYYY-MM-DD（from 不晚于 to，${DATE_WINDOW_MESSAGE}）`);
+				throw new UsageError(
+					`需要 --from YYYY-MM-DD --to YYYY-MM-DD（from 不晚于 to，${DATE_WINDOW_MESSAGE}）`
+				);
 			for (const day of daysFromTo(from, to)) {
 				const mailsBefore = countMail(ctx);
 				const now = morningOf(day);

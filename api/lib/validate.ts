@@ -2,7 +2,13 @@ import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
 import { z } from 'zod';
 import { ApiError, zodDetails } from '../errors.ts';
-import { DATE_WINDOW_MESSAGE, inDateWindow, inPeriodWindow, PERIOD_RE, PERIOD_WINDOW_MESSAGE } from './dates.ts';
+import {
+	DATE_WINDOW_MESSAGE,
+	inDateWindow,
+	inPeriodWindow,
+	PERIOD_RE,
+	PERIOD_WINDOW_MESSAGE
+} from './dates.ts';
 import { stripBidiControls, stripXmlForbidden } from './text.ts';
 
 type Target = keyof ValidationTargets;

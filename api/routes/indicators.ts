@@ -10,7 +10,6 @@ import { getIndicator, listIndicators } from '../services/indicators.ts';
 import { resolvePendingGroup } from '../services/pending-groups.ts';
 import { dueDateHistory, indicatorReports, indicatorTimeline } from '../services/indicator-history.ts';
 
-
 export const indicatorListQuery = z.object({
 	planId: z.coerce.number().int().positive().optional(),
 	sectionId: z.coerce.number().int().positive().optional(),
