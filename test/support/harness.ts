@@ -169,7 +169,7 @@ export function uploadForm(data: Uint8Array<ArrayBuffer>, name: string) {
 /**
  * Sends a body with its Content-Length, as browsers do. A server that refuses the body by its length
  * answers (and closes the connection) before reading it: the headers go first, the body only if no
- * answer came within 300 ms, in 64 KB chunks, stopping once the answer is in.
+ * answer came within 2 s (a busy machine), in 64 KB chunks, stopping once the answer is in.
  */
 export async function sendBody(base: string, method: string, path: string, body: unknown, client?: Client) {
 	const encoded = body instanceof FormData ? new Response(body) : null;
@@ -207,6 +207,6 @@ export async function sendBody(base: string, method: string, path: string, body:
 		});
 		req.on('error', (err) => answered || reject(new Error(`${method} ${path}: ${err.message}`)));
 		req.flushHeaders();
-		setTimeout(pump, 300);
+		setTimeout(pump, 2_000);
 	});
 }
