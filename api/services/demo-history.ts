@@ -201,6 +201,7 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 			const day = late ? addDays(due, 1 + Math.floor(rand() * 8)) : addDays(due, -Math.floor(rand() * 6));
 			schedule(atTime(day, rand() * 480), () => {
 				const reportId = fileReport(unitId, period, true);
+				if (reportId === null) return;
 				if (late) counts.late++;
 				const returned = rand() < 0.06;
 				// The last month before the demo date is partly still waiting for review.
@@ -221,9 +222,11 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 		}
 	}
 
+	/** The unit's report for the month; none when it owes none (all its indicators were done before). */
 	function fileReport(unitId: number, period: string, submit: boolean) {
 		const actor = actorFor(unitId);
 		const form = getReportForm(as(actor), unitId, period);
+		if (!form.items.length) return null;
 		const today = clock.today();
 		const items: ItemInput[] = form.items.map((item) => {
 			const due = item.indicator.dueOn ?? '2020-12-31';
