@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import type { Deps, Env } from './context.ts';
 import { ApiError, handleError } from './errors.ts';
 import { loadSession } from './middleware/auth.ts';
+import { bodyLimits } from './middleware/body-limit.ts';
 import { auditDenials, enforceDuties } from './middleware/duties.ts';
 import { inlineScriptHashes, sameOrigin, securityHeaders } from './middleware/security.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -55,6 +56,7 @@ function buildApi(deps: Deps) {
 		.use(auditDenials)
 		.use(sameOrigin)
 		.use(loadSession)
+		.use(bodyLimits)
 		.use(enforceDuties(API_PREFIX))
 		.route('/health', healthRoutes)
 		.route('/auth', authRoutes)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateSchema } from './lib/validate.ts';
 import { resolve } from 'node:path';
 
 const flag = z
@@ -15,9 +16,9 @@ const envSchema = z.object({
 	SECURE_COOKIES: z.enum(['auto', '0', '1']).default('auto'),
 	TRUST_PROXY: flag.default(false),
 	/** Starts the application's calendar on this day (YYYY-MM-DD) to replay a plan year. */
-	DUBAN_TODAY: z.iso.date().optional(),
+	DUBAN_TODAY: dateSchema.optional(),
 	/** A demo install's history runs up to this day, which is then its "today" (kept in the database). */
-	DUBAN_DEMO_DATE: z.iso.date().default('2020-10-15'),
+	DUBAN_DEMO_DATE: dateSchema.default('2020-10-15'),
 	SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
 	SESSION_MAX_HOURS: z.coerce.number().int().positive().default(12),
 	STATIC_DIR: z.string().default('build'),

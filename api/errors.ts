@@ -40,8 +40,12 @@ export const forbidden = (message = '无权执行此操作') => new ApiError('fo
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
 	new ApiError('too_many_requests', message, { retryAfterSeconds });
 
+/** Each problem with its field; a check that names a stable code (e.g. `date_out_of_range`) passes it on. */
 export function zodDetails(err: ZodError) {
-	return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+	return err.issues.map((i) => {
+		const code = i.code === 'custom' ? (i.params?.code as string | undefined) : undefined;
+		return { path: i.path.join('.'), message: i.message, ...(code ? { code } : {}) };
+	});
 }
 
 function body(code: ErrorCode, message: string, details?: unknown): ErrorBody {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { PERIOD_RE } from '../lib/dates.ts';
+import { inPeriodWindow, PERIOD_RE, PERIOD_WINDOW_MESSAGE } from '../lib/dates.ts';
 import { bulletinDocx, bulletinXlsx } from '../services/bulletin-files.ts';
 import { buildBulletin } from '../services/bulletin-content.ts';
 import { UsageError, type CliContext } from './context.ts';
@@ -16,7 +16,8 @@ export async function bulletinCommand(ctx: CliContext, args: string[]) {
 			out: { type: 'string' }
 		}
 	});
-	if (!values.period || !PERIOD_RE.test(values.period)) throw new UsageError('需要 --period YYYY-MM');
+	if (!values.period || !PERIOD_RE.test(values.period) || !inPeriodWindow(values.period))
+		throw new UsageError(`需要 --period YYYY-MM（${PERIOD_WINDOW_MESSAGE}）`);
 	const format = values.format ?? 'json';
 	if (!['docx', 'xlsx', 'json'].includes(format)) throw new UsageError('--format 只能是 docx|xlsx|json');
 	if (format !== 'json' && !values.out) throw new UsageError('docx/xlsx 需要 --out FILE');

@@ -2,19 +2,20 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.ts';
 import { openAlerts, evaluateAlerts } from '../services/alerts.ts';
-import { addDays } from '../lib/dates.ts';
+import { DATE_WINDOW_MESSAGE, daysFromTo, inDateWindow } from '../lib/dates.ts';
 import { manualClock } from '../lib/clock.ts';
 import { smtpMailer } from '../lib/mailer.ts';
 import { JOBS, runJob, startScheduler, type JobName } from '../../tasks/index.ts';
 import { UsageError, type CliContext } from './context.ts';
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
+const isDay = (value: string) => ISO.test(value) && inDateWindow(value);
 /** Jobs replayed for a past day run at 06:00 Shanghai time, as the schedule does. */
 const morningOf = (day: string) => new Date(`${day}T06:00:00+08:00`);
 
 function asOf(value: string | undefined, ctx: CliContext): Date {
 	if (value === undefined) return ctx.clock.now();
-	if (!ISO.test(value)) throw new UsageError('--as-of 应为 YYYY-MM-DD');
+	if (!isDay(value)) throw new UsageError(`--as-of 应为 YYYY-MM-DD，${DATE_WINDOW_MESSAGE}`);
 	return morningOf(value);
 }
 
@@ -45,9 +46,11 @@ export async function tasksCommand(ctx: CliContext, args: string[]) {
 		} else if (sub === 'replay') {
 			const from = values.from;
 			const to = values.to;
-			if (!from || !to || !ISO.test(from) || !ISO.test(to) || from > to)
-				throw new UsageError('需要 --from YYYY-MM-DD --to YYYY-MM-DD（from 不晚于 to）');
-			for (let day = from; day <= to; day = addDays(day, 1)) {
+			if (!from || !to || !isDay(from) || !isDay(to) || from > to)
+				throw new UsageError(
+					`需要 --from YYYY-MM-DD --to YYYY-MM-DD（from 不晚于 to，${DATE_WINDOW_MESSAGE}）`
+				);
+			for (const day of daysFromTo(from, to)) {
 				const mailsBefore = countMail(ctx);
 				const now = morningOf(day);
 				const result = (await runJob('daily', { ...ctx, clock: manualClock(now), mailer }, now)) as {
@@ -99,7 +102,7 @@ function countMail(ctx: CliContext) {
 export function alertsCommand(ctx: CliContext, args: string[]) {
 	const { values } = parseArgs({ args, options: { 'as-of': { type: 'string' }, json: { type: 'boolean' } } });
 	const day = values['as-of'] ?? ctx.clock.today();
-	if (!ISO.test(day)) throw new UsageError('--as-of 应为 YYYY-MM-DD');
+	if (!isDay(day)) throw new UsageError(`--as-of 应为 YYYY-MM-DD，${DATE_WINDOW_MESSAGE}`);
 	evaluateAlerts(ctx.db, day);
 	for (const a of openAlerts(ctx.db)) {
 		const line = {

@@ -1,7 +1,15 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiError, zodDetails } from '../errors.ts';
+import {
+	DATE_WINDOW_MESSAGE,
+	inDateWindow,
+	inPeriodWindow,
+	PERIOD_RE,
+	PERIOD_WINDOW_MESSAGE
+} from './dates.ts';
+import { stripBidiControls, stripXmlForbidden } from './text.ts';
 
 type Target = keyof ValidationTargets;
 
@@ -26,3 +34,18 @@ export function doc(summary: string, tags?: string[]) {
 	routeDocs.set(mw, { summary, tags });
 	return mw;
 }
+
+const outOfRange = { params: { code: 'date_out_of_range' }, abort: true };
+/** Every period and date the system accepts lies in the date window: no walk over far-off months. */
+export const periodSchema = z
+	.string()
+	.regex(PERIOD_RE, '月份格式应为 YYYY-MM')
+	.refine(inPeriodWindow, { message: PERIOD_WINDOW_MESSAGE, ...outOfRange });
+export const dateSchema = z.iso
+	.date('日期格式应为 YYYY-MM-DD')
+	.refine(inDateWindow, { message: DATE_WINDOW_MESSAGE, ...outOfRange });
+
+/** Text a user types: characters XML forbids are dropped before any check (they corrupt .docx/.xlsx). */
+export const userText = z.string().overwrite(stripXmlForbidden);
+/** A name others see (a person, a sign-in name): also without bidi controls, which disguise it. */
+export const nameText = userText.overwrite(stripBidiControls);

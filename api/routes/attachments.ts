@@ -1,14 +1,11 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { idParam } from './common.ts';
-import { ApiError } from '../errors.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { doc, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { readAttachment, storeAttachment } from '../services/attachments.ts';
-import { getSettings } from '../services/settings.ts';
 
 const upload = z.object({ file: z.instanceof(File, { message: '请选择文件' }) });
 
@@ -17,16 +14,6 @@ export const attachmentRoutes = new Hono<Env>()
 		'/',
 		doc('上传附件（pdf、doc/docx、xls/xlsx、jpg/png）', ['attachments']),
 		requireRole('unit'),
-		// Refuse oversized bodies while they stream in, before anything is buffered.
-		async (c, next) => {
-			const maxMb = getSettings(c.var.deps.db).attachmentMaxMb;
-			return bodyLimit({
-				maxSize: maxMb * 1024 * 1024 + 64 * 1024,
-				onError: () => {
-					throw new ApiError('payload_too_large', `文件超过 ${maxMb} MB 上限`);
-				}
-			})(c, next);
-		},
 		v('form', upload),
 		async (c) => {
 			const file = c.req.valid('form').file;

@@ -2,19 +2,18 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { contentDisposition } from '../lib/http.ts';
-import { doc, v } from '../lib/validate.ts';
+import { dateSchema, doc, nameText, userText, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
 import { auditUnits, checkAuditChain, exportAudit, searchAudit } from '../services/audit-log.ts';
 import { paging } from './common.ts';
 
-const isoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
 const filter = z.object({
-	username: z.string().trim().min(1).max(64).optional(),
+	username: nameText.trim().min(1).max(64).optional(),
 	unitId: z.coerce.number().int().positive().optional(),
-	action: z.string().trim().min(1).max(64).optional(),
+	action: userText.trim().min(1).max(64).optional(),
 	result: z.enum(['ok', 'denied', 'failed']).optional(),
-	from: isoDate.optional(),
-	to: isoDate.optional()
+	from: dateSchema.optional(),
+	to: dateSchema.optional()
 });
 const auditor = requireRole('auditor');
 

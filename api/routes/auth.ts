@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
-import { doc, v } from '../lib/validate.ts';
+import { doc, nameText, v } from '../lib/validate.ts';
 import { clearSessionCookie, requireAuth, setSessionCookie, svc } from '../middleware/auth.ts';
 import {
 	accountState,
@@ -14,7 +14,7 @@ import {
 import { login, logout } from '../services/auth.ts';
 
 const loginBody = z.object({
-	username: z.string().trim().min(1, '请输入用户名').max(64),
+	username: nameText.trim().min(1, '请输入用户名').max(64),
 	password: z.string().min(1, '请输入密码').max(256),
 	code: z.string().trim().max(12).optional()
 });

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { contentDisposition } from '../lib/http.ts';
-import { doc, v } from '../lib/validate.ts';
+import { dateSchema, doc, periodSchema, userText, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { bulletinDocx, bulletinXlsx } from '../services/bulletin-files.ts';
 import {
@@ -12,20 +12,20 @@ import {
 	listBulletins,
 	publishBulletin
 } from '../services/bulletins.ts';
-import { idParam, paging, periodSchema } from './common.ts';
+import { idParam, paging } from './common.ts';
 
 const newBulletin = z.object({
 	period: periodSchema,
-	week: z.iso.date('周报请填写该周星期一的日期').nullable().default(null)
+	week: dateSchema.nullable().default(null)
 });
 const edit = z.object({
-	title: z.string().trim().min(1).max(200).optional(),
+	title: userText.trim().min(1).max(200).optional(),
 	texts: z
 		.object({
-			overview: z.string().max(20_000),
-			sections: z.string().max(20_000),
-			units: z.string().max(20_000),
-			problems: z.string().max(20_000)
+			overview: userText.max(20_000),
+			sections: userText.max(20_000),
+			units: userText.max(20_000),
+			problems: userText.max(20_000)
 		})
 		.partial()
 });

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { PERIOD_RE } from '../lib/dates.ts';
 
 /** Schemas several routers share. */
 export const idParam = z.object({ id: z.coerce.number().int().positive() });
-export const periodSchema = z.string().regex(PERIOD_RE, '月份格式应为 YYYY-MM');
 export const paging = {
 	page: z.coerce.number().int().min(1).default(1),
 	pageSize: z.coerce.number().int().min(1).max(500).default(50)

@@ -2,15 +2,15 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { UNIT_KINDS } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
-import { doc, v } from '../lib/validate.ts';
+import { dateSchema, doc, periodSchema, v } from '../lib/validate.ts';
 import { requireAuth, svc } from '../middleware/auth.ts';
 import { dashboardList, dashboardSummary } from '../services/dashboard.ts';
 import { unitDashboard } from '../services/unit-dashboard.ts';
 import { unitRanking } from '../services/ranking.ts';
-import { paging, periodSchema } from './common.ts';
+import { paging } from './common.ts';
 
 const filter = {
-	asOf: z.iso.date('日期格式应为 YYYY-MM-DD').optional(),
+	asOf: dateSchema.optional(),
 	planId: z.coerce.number().int().positive().optional(),
 	sectionId: z.coerce.number().int().positive().optional(),
 	unitKind: z.enum(UNIT_KINDS).optional(),

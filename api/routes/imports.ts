@@ -3,20 +3,20 @@ import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { flag } from './common.ts';
 import { ApiError } from '../errors.ts';
-import { doc, v } from '../lib/validate.ts';
+import { dateSchema, doc, userText, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
 import { importTable } from '../services/imports.ts';
 import { evaluateAlerts } from '../services/alerts.ts';
 
-const MAX_TABLE_BYTES = 10 * 1024 * 1024;
+export const MAX_TABLE_BYTES = 10 * 1024 * 1024;
 
 const importForm = z.object({
 	file: z.instanceof(File, { message: '请选择要导入的 .xlsx 或 .csv 文件' }),
 	planId: z.coerce.number().int().positive().optional(),
-	title: z.string().trim().min(1).max(200).optional(),
+	title: userText.trim().min(1).max(200).optional(),
 	year: z.coerce.number().int().min(2000).max(2100).optional(),
-	issuer: z.string().trim().max(100).optional(),
-	issuedOn: z.iso.date().optional(),
+	issuer: userText.trim().max(100).optional(),
+	issuedOn: dateSchema.optional(),
 	createUnits: flag.default(false),
 	dryRun: flag.default(false)
 });

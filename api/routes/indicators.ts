@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
-import { flag, idParam, paging, periodSchema } from './common.ts';
-import { doc, v } from '../lib/validate.ts';
+import { flag, idParam, paging } from './common.ts';
+import { dateSchema, doc, periodSchema, userText, v } from '../lib/validate.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { exportIndicatorList } from '../services/exports.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
@@ -10,18 +10,16 @@ import { getIndicator, listIndicators } from '../services/indicators.ts';
 import { resolvePendingGroup } from '../services/pending-groups.ts';
 import { dueDateHistory, indicatorReports, indicatorTimeline } from '../services/indicator-history.ts';
 
-const isoDate = z.iso.date('日期格式应为 YYYY-MM-DD');
-
 export const indicatorListQuery = z.object({
 	planId: z.coerce.number().int().positive().optional(),
 	sectionId: z.coerce.number().int().positive().optional(),
 	unitId: z.coerce.number().int().positive().optional(),
 	role: z.enum(['lead', 'co']).optional(),
-	dueFrom: isoDate.optional(),
-	dueTo: isoDate.optional(),
+	dueFrom: dateSchema.optional(),
+	dueTo: dateSchema.optional(),
 	status: z.enum(['open', 'completed']).optional(),
 	unresolved: flag.optional(),
-	q: z.string().trim().max(100).optional(),
+	q: userText.trim().max(100).optional(),
 	sort: z.enum(['position', 'due', '-due']).default('position'),
 	...paging
 });

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { idParam, paging } from './common.ts';
-import { doc, v } from '../lib/validate.ts';
+import { doc, userText, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
 import { getMail, listMail, retryMail, sendQueued } from '../services/mail.ts';
 import { getSettings } from '../services/settings.ts';
@@ -11,7 +11,7 @@ import { listJobRuns } from '../services/job-runs.ts';
 
 const listQuery = z.object({
 	status: z.enum(['queued', 'sent', 'failed']).optional(),
-	q: z.string().trim().max(100).optional(),
+	q: userText.trim().max(100).optional(),
 	...paging
 });
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { NOTICE_LEVELS } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
 import { flag, idParam, paging } from './common.ts';
-import { doc, v } from '../lib/validate.ts';
+import { doc, userText, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { acknowledgeNotice, getNotice, issueNotice, listNotices } from '../services/notices.ts';
 
@@ -11,7 +11,7 @@ const newNotice = z.object({
 	unitId: z.number().int().positive(),
 	indicatorIds: z.array(z.number().int().positive()).min(1, '请至少选择一项指标').max(100),
 	level: z.enum(NOTICE_LEVELS),
-	message: z.string().trim().min(1, '请填写督办事项').max(4000)
+	message: userText.trim().min(1, '请填写督办事项').max(4000)
 });
 const listQuery = z.object({
 	unacknowledged: flag.optional(),

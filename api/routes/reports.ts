@@ -2,11 +2,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { PROGRESS_STATUSES, REPORT_STATUSES, UNIT_KINDS } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
-import { flag, idParam, paging, periodSchema } from './common.ts';
-import { doc, v } from '../lib/validate.ts';
+import { flag, idParam, paging } from './common.ts';
+import { doc, periodSchema, userText, v } from '../lib/validate.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
-import { getReportForm, ownUnitId } from '../services/report-form.ts';
+import { getOwnReportForm } from '../services/report-form.ts';
 import {
 	acceptReport,
 	exportReports,
@@ -18,7 +18,7 @@ import {
 } from '../services/report-review.ts';
 import { saveReport } from '../services/reports.ts';
 
-const text = (max: number) => z.string().max(max, `不超过 ${max} 字`).default('');
+const text = (max: number) => userText.max(max, `不超过 ${max} 字`).default('');
 
 const itemInput = z.object({
 	indicatorId: z.number().int().positive(),
@@ -35,14 +35,24 @@ const itemInput = z.object({
 	nextSteps: text(4000),
 	values: z
 		.array(z.object({ targetId: z.number().int().positive(), value: z.number().finite() }))
+		.max(20)
 		.default([]),
 	attachmentIds: z.array(z.number().int().positive()).max(20).default([])
 });
 
+const REPORT_MAX_ITEMS = 2000;
+/**
+ * An item at every maximum (three texts of 4,000 Chinese characters at 3 bytes each, 20 values, 20
+ * attachments) is about 37 KB of JSON (measured in test/api/input-limits.test.ts); the body limit
+ * holds the largest report the schema allows.
+ */
+export const REPORT_ITEM_MAX_BYTES = 40 * 1024;
+export const REPORT_SAVE_MAX_BYTES = REPORT_MAX_ITEMS * REPORT_ITEM_MAX_BYTES;
+
 /** `revision`: the report's revision the form was loaded with; null or absent for a month not yet saved. */
 const saveBody = z.object({
 	revision: z.number().int().nullable().default(null),
-	items: z.array(itemInput).max(2000)
+	items: z.array(itemInput).max(REPORT_MAX_ITEMS)
 });
 
 const listQuery = z.object({
@@ -55,9 +65,9 @@ const listQuery = z.object({
 });
 
 const returnBody = z.object({
-	reason: z.string().trim().min(1, '请填写退回原因').max(2000),
+	reason: userText.trim().min(1, '请填写退回原因').max(2000),
 	items: z
-		.array(z.object({ indicatorId: z.number().int().positive(), reason: z.string().trim().min(1).max(2000) }))
+		.array(z.object({ indicatorId: z.number().int().positive(), reason: userText.trim().min(1).max(2000) }))
 		.default([])
 });
 
@@ -67,10 +77,7 @@ export const reportRoutes = new Hono<Env>()
 		doc('本单位某月的月报表单', ['reports']),
 		requireRole('unit'),
 		v('param', z.object({ period: periodSchema })),
-		(c) => {
-			const ctx = svc(c);
-			return c.json(getReportForm(ctx, ownUnitId(ctx), c.req.valid('param').period), 200);
-		}
+		(c) => c.json(getOwnReportForm(svc(c), c.req.valid('param').period), 200)
 	)
 	.put(
 		'/mine/:period',

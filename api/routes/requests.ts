@@ -3,15 +3,15 @@ import { z } from 'zod';
 import { REQUEST_KINDS, REQUEST_STATUSES } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
 import { idParam, paging } from './common.ts';
-import { doc, v } from '../lib/validate.ts';
+import { dateSchema, doc, userText, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { createRequest, decideRequest, getRequest, listRequests } from '../services/requests.ts';
 
 const newRequest = z.object({
 	kind: z.enum(REQUEST_KINDS),
 	indicatorId: z.number().int().positive(),
-	statement: z.string().trim().min(1, '请填写说明').max(4000),
-	newDueOn: z.iso.date('日期格式应为 YYYY-MM-DD').optional(),
+	statement: userText.trim().min(1, '请填写说明').max(4000),
+	newDueOn: dateSchema.optional(),
 	attachmentIds: z.array(z.number().int().positive()).max(20).default([])
 });
 const listQuery = z.object({
@@ -20,7 +20,7 @@ const listQuery = z.object({
 	indicatorId: z.coerce.number().int().positive().optional(),
 	...paging
 });
-const decision = z.object({ approve: z.boolean(), note: z.string().trim().max(2000).default('') });
+const decision = z.object({ approve: z.boolean(), note: userText.trim().max(2000).default('') });
 
 export const requestRoutes = new Hono<Env>()
 	.post('/', doc('提出办结或延期申请', ['requests']), requireRole('unit'), v('json', newRequest), (c) =>

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ROLES } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
-import { doc, v } from '../lib/validate.ts';
+import { doc, nameText, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
 import { createUser, listUsers, resetPassword, setDisabled } from '../services/users.ts';
 import { idParam } from './common.ts';
@@ -14,7 +14,7 @@ const usernameSchema = z
 
 const newUser = z.object({
 	username: usernameSchema,
-	name: z.string().trim().min(1, '请填写姓名').max(50),
+	name: nameText.trim().min(1, '请填写姓名').max(50),
 	role: z.enum(ROLES),
 	unitName: z.string().trim().min(1).optional(),
 	email: z.email('邮箱格式不正确').optional(),

@@ -1,6 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { indicator, type Role } from '../../db/schema/index.ts';
-import type { Actor } from '../context.ts';
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { indicator, report, type Role } from '../../db/schema/index.ts';
+import type { Actor, ServiceContext } from '../context.ts';
 import { ApiError, forbidden } from '../errors.ts';
 
 /** The indicators an actor may read: everything, or only those assigned to the actor's unit. */
@@ -8,6 +8,14 @@ export function visibleIndicators(actor: Actor): SQL | undefined {
 	if (actor.role !== 'unit') return undefined;
 	const unitId = actor.unit?.id ?? -1;
 	return sql`${indicator.id} in (select indicator_id from assignment where unit_id = ${unitId})`;
+}
+
+/** Drafts belong to their unit until submitted: the office and leaders see the rest. */
+export function visibleReports(ctx: ServiceContext): SQL | undefined {
+	const actor = ctx.actor!;
+	if (actor.role === 'unit') return eq(report.unitId, actor.unit?.id ?? -1);
+	if (actor.role === 'office' || actor.role === 'leader') return sql`${report.status} <> 'draft'`;
+	throw new ApiError('forbidden', '当前角色无权查看月报');
 }
 
 /** Services check the role as well as their route does (defence in depth), with the refusal in Chinese. */

@@ -7,18 +7,24 @@ import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { scanBytes } from '../lib/clamd.ts';
 import { ALLOWED_EXTENSIONS, checkFileContent, contentTypeOf } from '../lib/file-types.ts';
+import { stripBidiControls, stripXmlForbidden } from '../lib/text.ts';
+import { visibleReports } from './access.ts';
 import { audit } from './audit.ts';
 import { ownUnitId } from './report-form.ts';
 import { getSettings } from './settings.ts';
 
 export const attachmentsDir = (dataDir: string) => join(dataDir, 'attachments');
 
-/** Keeps the user's name only as metadata: no path parts, no control characters, bounded length. */
+/**
+ * Keeps the user's name only as metadata: no path parts, no control or bidi characters (which disguise
+ * the extension), nothing XML forbids, bounded length.
+ */
 export function cleanFileName(name: string): string {
 	const base = name.split(/[\\/]/).pop() ?? '';
 	// eslint-disable-next-line no-control-regex -- control characters never belong in a file name
-	const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '').trim();
-	return (cleaned || '附件').slice(0, 200);
+	const cleaned = stripBidiControls(base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')).trim();
+	// Stripped after the cut, which may split a surrogate pair.
+	return stripXmlForbidden((cleaned || '附件').slice(0, 200));
 }
 
 /**
@@ -128,8 +134,9 @@ async function virusScan(ctx: ServiceContext, url: string, name: string, data: U
 }
 
 /**
- * Who may download: the office and leaders; the uploading unit; and the other units assigned to the
- * same indicator once the report it belongs to has been submitted.
+ * Who may download: whoever may see what the file is attached to — the report (drafts stay with their
+ * unit), or the request — plus the other units assigned to the same indicator once the report has been
+ * submitted. A file attached to nothing yet is its unit's alone.
  */
 export function readAttachment(ctx: ServiceContext, id: number) {
 	const row = ctx.db.select().from(attachment).where(eq(attachment.id, id)).get();
@@ -139,17 +146,23 @@ export function readAttachment(ctx: ServiceContext, id: number) {
 
 function canRead(ctx: ServiceContext, row: typeof attachment.$inferSelect): boolean {
 	const actor = ctx.actor!;
-	if (actor.role === 'office' || actor.role === 'leader') return true;
-	if (actor.role !== 'unit' || !actor.unit) return false;
-	if (row.unitId === actor.unit.id) return true;
+	if (actor.role !== 'unit' && actor.role !== 'office' && actor.role !== 'leader') return false;
+	const ownUnit = actor.role === 'unit' ? (actor.unit?.id ?? -1) : null;
+	if (row.unitId === ownUnit) return true;
 	if (row.ownerType === 'report_item' && row.ownerId) {
 		const item = ctx.db
-			.select({ indicatorId: reportItem.indicatorId, status: report.status })
+			.select({
+				indicatorId: reportItem.indicatorId,
+				status: report.status,
+				visible: sql<number>`coalesce(${visibleReports(ctx) ?? sql`1`}, 0)`
+			})
 			.from(reportItem)
 			.innerJoin(report, eq(report.id, reportItem.reportId))
 			.where(eq(reportItem.id, row.ownerId))
 			.get();
-		return !!item && item.status !== 'draft' && isAssigned(ctx, item.indicatorId, actor.unit.id);
+		if (!item) return false;
+		if (item.visible) return true;
+		return ownUnit !== null && item.status !== 'draft' && isAssigned(ctx, item.indicatorId, ownUnit);
 	}
 	if (row.ownerType === 'request' && row.ownerId) {
 		const req = ctx.db
@@ -157,7 +170,7 @@ function canRead(ctx: ServiceContext, row: typeof attachment.$inferSelect): bool
 			.from(request)
 			.where(eq(request.id, row.ownerId))
 			.get();
-		return !!req && isAssigned(ctx, req.indicatorId, actor.unit.id);
+		return !!req && (ownUnit === null || isAssigned(ctx, req.indicatorId, ownUnit));
 	}
 	return false;
 }

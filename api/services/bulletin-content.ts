@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.ts';
-import { addDays, addMonths, periodEnd } from '../lib/dates.ts';
-import { countStatuses, listData, lastDuePeriod, reportStatuses, summaryData } from './dashboard.ts';
+import { addDays, addMonths, lastPeriodDue, periodEnd } from '../lib/dates.ts';
+import { countStatuses, listData, reportStatuses, summaryData } from './dashboard.ts';
 import { rankingFor } from './ranking.ts';
 import { getSettings } from './settings.ts';
 
@@ -69,7 +69,7 @@ export function buildBulletin(db: Db, period: string, week: string | null, today
 	const previousAsOf = week ? addDays(asOf, -7) : bulletinAsOf(addMonths(period, -1), null, today);
 	const now = summaryData(db, {}, asOf, today);
 	const before = summaryData(db, {}, previousAsOf, today);
-	const reportPeriod = week ? lastDuePeriod(asOf, settings.reportDueDay) : period;
+	const reportPeriod = week ? lastPeriodDue(asOf, settings.reportDueDay, true) : period;
 	const [reports] = reportStatuses(db, null, undefined, asOf, [reportPeriod]);
 	const ranking = rankingFor(db, reportPeriod, today).items;
 	const previousRanking = new Map(

@@ -1,3 +1,4 @@
+import { xmlSafe } from '../lib/text.ts';
 import type { BulletinContent } from './bulletin-content.ts';
 
 const SECTION_TITLES = ['一、总体情况', '二、分领域进展', '三、各单位情况', '四、存在问题'] as const;
@@ -52,9 +53,10 @@ export function bulletinTables(c: BulletinContent): TableSpec[] {
 
 /** The bulletin as a Word document, in the layout these offices exchange. */
 export async function bulletinDocx(
-	c: BulletinContent,
+	content: BulletinContent,
 	number: string | null
 ): Promise<Uint8Array<ArrayBuffer>> {
+	const c = xmlSafe(content);
 	const {
 		AlignmentType,
 		Document,
@@ -129,7 +131,8 @@ export async function bulletinDocx(
 }
 
 /** The bulletin's tables as a workbook, one sheet each. */
-export async function bulletinXlsx(c: BulletinContent): Promise<Uint8Array<ArrayBuffer>> {
+export async function bulletinXlsx(content: BulletinContent): Promise<Uint8Array<ArrayBuffer>> {
+	const c = xmlSafe(content);
 	const { default: Excel } = await import('exceljs');
 	const wb = new Excel.Workbook();
 	for (const spec of bulletinTables(c)) {

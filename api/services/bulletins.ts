@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { bulletin } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { PERIOD_RE } from '../lib/dates.ts';
+import { assertPeriod } from '../lib/dates.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
 import { buildBulletin, type BulletinContent, type BulletinTexts } from './bulletin-content.ts';
@@ -26,7 +26,7 @@ function shape(row: typeof bulletin.$inferSelect) {
 /** The office generates a draft bulletin for a month (or a week, given its Monday) from the data. */
 export function createBulletin(ctx: ServiceContext, period: string, week: string | null) {
 	assertOffice(ctx.actor);
-	if (!PERIOD_RE.test(period)) throw new ApiError('bad_request', '月份格式应为 YYYY-MM');
+	assertPeriod(period);
 	if (week && new Date(`${week}T00:00:00Z`).getUTCDay() !== 1)
 		throw new ApiError('bad_request', '周报请选择该周的星期一');
 	const today = ctx.clock.today();

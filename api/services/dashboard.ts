@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { addDays, addMonths, daysBetween, periodEnd, periodOf, reportDueOn } from '../lib/dates.ts';
+import { addDays, daysBetween, lastPeriodDue, periodEnd, reportDueOn } from '../lib/dates.ts';
 import {
 	indicatorLight,
 	lightsOn,
@@ -20,13 +20,6 @@ import { memo } from '../lib/memo.ts';
 export function assertSupervisor(ctx: ServiceContext) {
 	const role = ctx.actor?.role;
 	if (role !== 'office' && role !== 'leader') throw new ApiError('forbidden', '仅联席办和领导可查看督查看板');
-}
-
-/** The latest month whose report was due on or before the day. */
-export function lastDuePeriod(day: string, dueDay: number): string {
-	let period = periodOf(day);
-	while (reportDueOn(period, dueDay) > day) period = addMonths(period, -1);
-	return period;
 }
 
 type ReportRow = { unitId: number; period: string; late: number; submittedAt: number };
@@ -111,7 +104,7 @@ function summaryNow(db: Db, f: DashboardFilter, day: string, today: string) {
 	const count = (l: IndicatorLight) => [...lightOf.values()].filter((x) => x === l).length;
 	const open = indicators.filter((i) => !(i.completedOn && i.completedOn <= day));
 	const dueDay = getSettings(db).reportDueDay;
-	const period = lastDuePeriod(day, dueDay);
+	const period = lastPeriodDue(day, dueDay, true);
 
 	const year = Number(day.slice(0, 4));
 	const months = Array.from({ length: 12 }, (_, m) => `${year}-${String(m + 1).padStart(2, '0')}`);

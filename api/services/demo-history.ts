@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { assignment, indicator, pendingGroup, unit, user } from '../../db/schema/index.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 import { manualClock } from '../lib/clock.ts';
-import { addDays, addMonths, periodOf, reportDueOn } from '../lib/dates.ts';
+import { addDays, periodOf, periodsBetween, reportDueOn } from '../lib/dates.ts';
 import { actorOf } from './auth.ts';
 import { issueNotice, acknowledgeNotice } from './notices.ts';
 import { resolvePendingGroup } from './pending-groups.ts';
@@ -184,7 +184,7 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 		.from(assignment)
 		.orderBy(asc(assignment.unitId))
 		.all();
-	for (let period = '2020-01'; period <= periodOf(demoDate); period = addMonths(period, 1)) {
+	for (const period of periodsBetween('2020-01', periodOf(demoDate))) {
 		const due = reportDueOn(period, dueDay);
 		for (const { unitId } of units) {
 			const fate = rand();
@@ -201,6 +201,7 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 			const day = late ? addDays(due, 1 + Math.floor(rand() * 8)) : addDays(due, -Math.floor(rand() * 6));
 			schedule(atTime(day, rand() * 480), () => {
 				const reportId = fileReport(unitId, period, true);
+				if (reportId === null) return;
 				if (late) counts.late++;
 				const returned = rand() < 0.06;
 				// The last month before the demo date is partly still waiting for review.
@@ -221,9 +222,11 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 		}
 	}
 
+	/** The unit's report for the month; none when it owes none (all its indicators were done before). */
 	function fileReport(unitId: number, period: string, submit: boolean) {
 		const actor = actorFor(unitId);
 		const form = getReportForm(as(actor), unitId, period);
+		if (!form.items.length) return null;
 		const today = clock.today();
 		const items: ItemInput[] = form.items.map((item) => {
 			const due = item.indicator.dueOn ?? '2020-12-31';

@@ -3,6 +3,7 @@ import type { ServiceContext } from '../context.ts';
 import { getPlan } from './plans.ts';
 import { listIndicators, type IndicatorFilter, type IndicatorView } from './indicators.ts';
 import { csvText, tableFile, type Cell } from '../lib/table-file.ts';
+import { xmlSafe } from '../lib/text.ts';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -174,10 +175,11 @@ export function statusColumns(ctx: ServiceContext, views: IndicatorView[]): Stat
 }
 
 export async function toXlsx(
-	title: string,
-	rows: PlanExportRow[],
-	status?: StatusColumns[]
+	planTitle: string,
+	planRows: PlanExportRow[],
+	planStatus?: StatusColumns[]
 ): Promise<Uint8Array<ArrayBuffer>> {
+	const [title, rows, status] = xmlSafe([planTitle, planRows, planStatus] as const);
 	const { default: Excel } = await import('exceljs');
 	const wb = new Excel.Workbook();
 	const ws = wb.addWorksheet('任务分工表', { views: [{ state: 'frozen', ySplit: 2 }] });

@@ -11,7 +11,15 @@ import {
 	type Light
 } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
-import { addDays, addMonths, daysBetween, periodOf, reportDueOn } from '../lib/dates.ts';
+import {
+	addDays,
+	addMonths,
+	daysBetween,
+	lastPeriodDue,
+	periodOf,
+	periodsBetween,
+	reportDueOn
+} from '../lib/dates.ts';
 import type { Settings } from './settings.ts';
 
 export type DesiredAlert = {
@@ -172,13 +180,11 @@ export function desiredAlerts(db: Db, day: string, settings: Settings): DesiredA
 			[periodOf(x.start), x.completedOn ? periodOf(x.completedOn) : '9999-12']
 		]);
 	}
-	let last = periodOf(day);
-	while (reportDueOn(last, settings.reportDueDay) >= day) last = addMonths(last, -1);
+	const last = lastPeriodDue(day, settings.reportDueDay, false);
 	for (const [unitId, list] of ranges) {
 		const periods = new Set<string>();
 		for (const [from, to] of list) {
-			for (let period = from; period <= to && period <= last; period = addMonths(period, 1))
-				periods.add(period);
+			for (const period of periodsBetween(from, to < last ? to : last)) periods.add(period);
 		}
 		for (const period of periods) {
 			if (reported.has(`${unitId}|${period}`)) continue;

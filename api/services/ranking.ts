@@ -3,7 +3,7 @@ import { unitScore, type UnitKind } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { addMonths, PERIOD_RE, periodEnd } from '../lib/dates.ts';
+import { addMonths, assertPeriod, periodEnd } from '../lib/dates.ts';
 import { reportStatuses } from './dashboard.ts';
 import { getSettings, type Settings } from './settings.ts';
 import { memo } from '../lib/memo.ts';
@@ -121,7 +121,7 @@ export function rankingFor(db: Db, period: string, today: string): { final: bool
 export function unitRanking(ctx: ServiceContext, period: string, unitKind?: UnitKind) {
 	const role = ctx.actor?.role;
 	if (role !== 'office' && role !== 'leader') throw new ApiError('forbidden', '仅联席办和领导可查看单位排名');
-	if (!PERIOD_RE.test(period)) throw new ApiError('bad_request', '月份格式应为 YYYY-MM');
+	assertPeriod(period);
 	const today = ctx.clock.today();
 	if (`${period}-01` > today) throw new ApiError('bad_request', '该月尚未开始');
 	const current = rankingFor(ctx.db, period, today);

@@ -14,7 +14,7 @@ import {
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, forbidden } from '../errors.ts';
-import { daysBetween, PERIOD_RE, periodEnd, periodStart, reportDueOn } from '../lib/dates.ts';
+import { assertPeriod, daysBetween, periodEnd, periodOf, periodStart, reportDueOn } from '../lib/dates.ts';
 import { getSettings } from './settings.ts';
 
 /** The unit whose report the actor may write: a unit user's own unit, nobody else's. */
@@ -76,6 +76,27 @@ export function reportableAssignments(db: Db, unitId: number, period: string) {
 		.all();
 }
 
+/** A month not yet begun has no report: filing it early would count as on time before the work. */
+function assertBegun(ctx: ServiceContext, period: string) {
+	assertPeriod(period);
+	if (period > periodOf(ctx.clock.today()))
+		throw new ApiError('bad_request', `${period} 尚未开始，只能查看和填报本月及以前的月报`);
+}
+
+/** The months a unit owes: begun, and with at least one indicator it reports on (from its plan's start). */
+export function assertOwedPeriod(ctx: ServiceContext, unitId: number, period: string) {
+	assertBegun(ctx, period);
+	const owed = ctx.db
+		.select({ id: assignment.id })
+		.from(assignment)
+		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
+		.innerJoin(plan, eq(plan.id, indicator.planId))
+		.where(and(eq(assignment.unitId, unitId), reportableIn(period)))
+		.limit(1)
+		.get();
+	if (!owed) throw new ApiError('not_found', `本单位 ${period} 没有需要填报的指标，无需报送月报`);
+}
+
 /** Report items chosen by `where`, with their target values and attachments. */
 function itemsWithValues(db: Db, where: SQL) {
 	const items = db.select().from(reportItem).where(where).all();
@@ -98,7 +119,7 @@ function itemsWithValues(db: Db, where: SQL) {
 
 /** The month's report form: every reportable assignment, merged with what was saved, plus last month's text. */
 export function getReportForm(ctx: ServiceContext, unitId: number, period: string) {
-	if (!PERIOD_RE.test(period)) throw new ApiError('bad_request', '月份格式应为 YYYY-MM');
+	assertPeriod(period);
 	const today = ctx.clock.today();
 	const dueOn = reportDueOn(period, getSettings(ctx.db).reportDueDay);
 	const row = ctx.db
@@ -204,6 +225,13 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 			: null,
 		items
 	};
+}
+
+/** The actor's own unit's form for a month that has begun. */
+export function getOwnReportForm(ctx: ServiceContext, period: string) {
+	const unitId = ownUnitId(ctx);
+	assertBegun(ctx, period);
+	return getReportForm(ctx, unitId, period);
 }
 
 export type ReportForm = ReturnType<typeof getReportForm>;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import {
 	report,
 	reportItem,
@@ -10,7 +10,7 @@ import {
 } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { assertOffice } from './access.ts';
+import { assertOffice, visibleReports } from './access.ts';
 import { audit } from './audit.ts';
 import { getReportForm } from './report-form.ts';
 import {
@@ -31,14 +31,6 @@ export type ReportFilter = {
 	page: number;
 	pageSize: number;
 };
-
-/** Drafts belong to their unit until submitted: the office and leaders see the rest. */
-function visibleReports(ctx: ServiceContext): SQL | undefined {
-	const actor = ctx.actor!;
-	if (actor.role === 'unit') return eq(report.unitId, actor.unit?.id ?? -1);
-	if (actor.role === 'office' || actor.role === 'leader') return sql`${report.status} <> 'draft'`;
-	throw new ApiError('forbidden', '当前角色无权查看月报');
-}
 
 export function listReports(ctx: ServiceContext, f: ReportFilter) {
 	const where = and(

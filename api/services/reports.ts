@@ -11,10 +11,10 @@ import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, tooManyRequests } from '../errors.ts';
 import { shanghaiDay } from '../lib/clock.ts';
-import { PERIOD_RE, reportDueOn } from '../lib/dates.ts';
+import { reportDueOn } from '../lib/dates.ts';
 import { takeSlot } from '../lib/rate-limit.ts';
 import { audit } from './audit.ts';
-import { getReportForm, ownUnitId, reportableAssignments } from './report-form.ts';
+import { assertOwedPeriod, getReportForm, ownUnitId, reportableAssignments } from './report-form.ts';
 import {
 	auditedChanges,
 	recordVersion,
@@ -54,6 +54,16 @@ function unchanged(input: ItemInput, stored: Snapshot['items'][number] | undefin
 	);
 }
 
+/** Far beyond any count or amount a plan sets; beyond it a figure is a typo (or an attack on the charts). */
+const ACTUAL_VALUE_MAX = 1e12;
+
+/** What is wrong with an actual value: negative only where the target itself is negative, and bounded. */
+function actualValueProblem(value: number, targetValue: number): string | null {
+	if (value < 0 && targetValue >= 0) return '不能为负数';
+	if (Math.abs(value) > ACTUAL_VALUE_MAX) return '超出合理范围（绝对值不超过 1 万亿）';
+	return null;
+}
+
 /** Writes the items that differ from what is stored (`stored`: the report's items now). */
 function writeItems(
 	tx: Db,
@@ -78,9 +88,14 @@ function writeItems(
 			)
 	);
 	if (!inputs.length) return;
-	const targetsOf = new Map<number, Set<number>>();
+	const targetsOf = new Map<number, Map<number, { label: string; value: number }>>();
 	for (const t of tx
-		.select({ id: indicatorTarget.id, indicatorId: indicatorTarget.indicatorId })
+		.select({
+			id: indicatorTarget.id,
+			indicatorId: indicatorTarget.indicatorId,
+			label: indicatorTarget.label,
+			value: indicatorTarget.value
+		})
 		.from(indicatorTarget)
 		.where(
 			inArray(
@@ -89,12 +104,14 @@ function writeItems(
 			)
 		)
 		.all()) {
-		targetsOf.set(t.indicatorId, (targetsOf.get(t.indicatorId) ?? new Set()).add(t.id));
+		targetsOf.set(t.indicatorId, (targetsOf.get(t.indicatorId) ?? new Map()).set(t.id, t));
 	}
 	for (const input of inputs) {
 		for (const v of input.values) {
-			if (!targetsOf.get(input.indicatorId)?.has(v.targetId))
-				throw new ApiError('bad_request', `量化目标 ${v.targetId} 不属于该指标`);
+			const target = targetsOf.get(input.indicatorId)?.get(v.targetId);
+			if (!target) throw new ApiError('bad_request', `量化目标 ${v.targetId} 不属于该指标`);
+			const problem = actualValueProblem(v.value, target.value);
+			if (problem) throw new ApiError('bad_request', `“${target.label}”的实际值${problem}`);
 		}
 	}
 	const rows = tx
@@ -180,7 +197,7 @@ function missingFields(form: ReturnType<typeof getReportForm>) {
  */
 export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boolean): number {
 	const unitId = ownUnitId(ctx);
-	if (!PERIOD_RE.test(input.period)) throw new ApiError('bad_request', '月份格式应为 YYYY-MM');
+	assertOwedPeriod(ctx, unitId, input.period);
 	const now = ctx.clock.now();
 	const dueOn = reportDueOn(input.period, getSettings(ctx.db).reportDueDay);
 	return ctx.db.transaction((tx) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateSchema } from '../lib/validate.ts';
 import { setting } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 
@@ -36,7 +37,7 @@ export const SETTINGS = z.object({
 	/** The office that issues bulletins (通报) and urge notices. */
 	officeName: z.string().default('省推进政府数字化转型联席会议办公室'),
 	/** Set when demo data was loaded: the simulated history runs up to this day, the demo's "today". */
-	demoDate: z.iso.date().nullable().default(null)
+	demoDate: dateSchema.nullable().default(null)
 });
 
 export type Settings = z.infer<typeof SETTINGS>;

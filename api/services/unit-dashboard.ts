@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { addMonths, daysBetween } from '../lib/dates.ts';
+import { addMonths, daysBetween, lastPeriodDue } from '../lib/dates.ts';
 import { visibleOpenAlerts } from './alerts.ts';
-import { lastDuePeriod, reportStatuses } from './dashboard.ts';
+import { reportStatuses } from './dashboard.ts';
 import { listNotices } from './notices.ts';
 import { unitScoreOf } from './ranking.ts';
 import { getSettings } from './settings.ts';
@@ -22,7 +22,7 @@ export function unitDashboard(ctx: ServiceContext, requested?: number) {
 				where a.unit_id = ${unitId} and i.status = 'open' and i.due_on is not null order by i.due_on limit 50`
 		)
 		.map((d) => ({ ...d, daysLeft: daysBetween(today, d.dueOn) }));
-	const last = lastDuePeriod(today, settings.reportDueDay);
+	const last = lastPeriodDue(today, settings.reportDueDay, true);
 	const periods = Array.from({ length: 12 }, (_, i) => addMonths(last, i - 11));
 	const history = reportStatuses(ctx.db, new Set([unitId]), undefined, today, periods).map((s) => ({
 		period: s.period,

@@ -5,6 +5,7 @@ import { runJob } from '../../tasks/index.ts';
 import {
 	importPlan,
 	SAMPLE_FILES,
+	sendBody,
 	startTestServer,
 	uploadForm,
 	type Client,
@@ -226,8 +227,8 @@ const cases = (): Record<string, Case> => ({
 	'POST /api/v1/mail/send-now': { path: '/mail/send-now', allow: 'A' },
 	'GET /api/v1/mail/:id': { path: `/mail/${id.mail}`, allow: 'A' },
 	'POST /api/v1/mail/:id/retry': { path: `/mail/${id.mail}/retry`, allow: 'A' },
-	'GET /api/v1/dashboard/summary': { path: '/dashboard/summary', allow: 'OL' },
-	'GET /api/v1/dashboard/list': { path: '/dashboard/list', allow: 'OL' },
+	'GET /api/v1/dashboard/summary': { path: '/dashboard/summary?asOf=2020-04-01', allow: 'OL' },
+	'GET /api/v1/dashboard/list': { path: '/dashboard/list?asOf=2020-04-01', allow: 'OL' },
 	'GET /api/v1/dashboard/ranking': { path: '/dashboard/ranking?period=2020-03', allow: 'OL' },
 	'GET /api/v1/dashboard/unit': { path: `/dashboard/unit?unitId=${id.unit}`, allow: 'OLUX' },
 	'GET /api/v1/bulletins': { path: '/bulletins', allow: 'AOLUX' },
@@ -300,6 +301,51 @@ describe('authorisation matrix', () => {
 			`authorisation matrix: ${Object.keys(table).length} routes × ${EVERYONE.length} callers, ${checked} calls checked`
 		);
 		expect(checked).toBeGreaterThan(200);
+	});
+});
+
+describe('input outside the limits, on every route of the matrix', () => {
+	/** The route's dates and periods moved to where Date.UTC once cycled (years 0–99) or past the window. */
+	const outOfWindow = (text: string) =>
+		text.replace(/\b20\d\d-\d\d-\d\d\b/g, '0050-01-01').replace(/\b20\d\d-\d\d\b/g, '9999-12');
+
+	it('a date or period outside 2000–2099 is a 400 for whoever may call the route, refused for the rest; nothing changes', async () => {
+		let checked = 0;
+		for (const [route, c] of Object.entries(cases())) {
+			const body = c.body === undefined ? undefined : JSON.parse(outOfWindow(JSON.stringify(c.body)));
+			const path = outOfWindow(c.path);
+			if (c.skip || (path === c.path && JSON.stringify(body) === JSON.stringify(c.body))) continue;
+			for (const who of EVERYONE) {
+				const before = fingerprint();
+				const res = await as[who].request(route.split(' ')[0]!, `/api/v1${path}`, body);
+				const expected = c.allow.includes(who) ? [400] : [400, 403, 404];
+				expect(expected, `${who} ${route} ${path} → ${res.status}`).toContain(res.status);
+				expect(fingerprint(), `${who} ${route} changed data`).toBe(before);
+				checked++;
+			}
+		}
+		console.log(`authorisation matrix: ${checked} calls with dates outside the window, all refused`);
+		expect(checked).toBeGreaterThan(40);
+	});
+
+	it('a body over 1 MB is a 413 on every route that takes one, for every caller; nothing changes', async () => {
+		const pad = 'x'.repeat(1024 * 1024);
+		// The report save takes more from a signed-in caller (fuzz and input-limits cover it); uploads are forms.
+		const larger = /reports\/mine|attachments|imports/;
+		let checked = 0;
+		for (const [route, c] of Object.entries(cases())) {
+			if (c.skip || c.body === undefined || larger.test(c.path)) continue;
+			for (const who of EVERYONE) {
+				const before = fingerprint();
+				const res = await sendBody(s.base, route.split(' ')[0]!, c.path, { ...c.body, pad }, as[who]);
+				expect(res.status, `${who} ${route}`).toBe(413);
+				expect(res.data.error.code).toBe('payload_too_large');
+				expect(fingerprint(), `${who} ${route} changed data`).toBe(before);
+				checked++;
+			}
+		}
+		console.log(`authorisation matrix: ${checked} oversized bodies, all 413`);
+		expect(checked).toBeGreaterThan(50);
 	});
 });
 
