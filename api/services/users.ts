@@ -167,11 +167,20 @@ export async function resetPassword(ctx: ServiceContext, id: number) {
  */
 export function setRole(ctx: ServiceContext, id: number, input: { role: Role; unitName?: string }) {
 	const row = accountFor(ctx, id, 'changeRole');
-	if (kindOfRole(input.role) !== row.kind)
+	if (kindOfRole(input.role) !== row.kind) {
+		audit(ctx, {
+			action: 'user.role',
+			result: 'denied',
+			objectType: 'user',
+			objectId: id,
+			before: { role: row.role, kind: row.kind },
+			after: { role: input.role }
+		});
 		throw new ApiError('unprocessable', '业务账户与管理员账户之间不能变更角色；如需管理员账户，请新建账户', {
 			kind: row.kind,
 			roles: rolesWithin(row.kind)
 		});
+	}
 	const unitId = unitIdFor(ctx, input.role, input.unitName);
 	return ctx.db.transaction((tx) => {
 		tx.update(user).set({ role: input.role, unitId }).where(eq(user.id, id)).run();
