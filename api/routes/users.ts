@@ -23,7 +23,6 @@ const newUser = z.object({
 	password: z.string().min(1, '请设置初始密码').max(128)
 });
 
-
 /** Accounts: who may call what comes from the duties table (the services check the account's kind). */
 export const userRoutes = new Hono<Env>()
 	.get('/', doc('用户列表', ['users']), requireRole(...DUTIES.read.accounts), (c) =>

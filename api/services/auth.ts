@@ -69,7 +69,14 @@ function recordFailure(
 	settings: Settings,
 	after?: Record<string, unknown>
 ) {
-	audit(ctx, { action: 'auth.login', result: 'failed', username, objectType: 'user', objectId: row?.id, after });
+	audit(ctx, {
+		action: 'auth.login',
+		result: 'failed',
+		username,
+		objectType: 'user',
+		objectId: row?.id,
+		after
+	});
 	if (throttle.failures + 1 === settings.lockoutThreshold)
 		audit(ctx, {
 			action: 'auth.lock',

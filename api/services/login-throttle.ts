@@ -90,7 +90,8 @@ export function loginThrottle(
 ): LoginThrottle {
 	const since = new Date(at.now.getTime() - windowMs(at.settings));
 	const rows = rowsSince(db, since, at.username);
-	const failures = failuresByAddress(rows, unlocksSince(db, since).get(at.username) ?? 0).get(at.ip ?? '') ?? [];
+	const failures =
+		failuresByAddress(rows, unlocksSince(db, since).get(at.username) ?? 0).get(at.ip ?? '') ?? [];
 	const attempts = rows.filter((r) => r.action === 'auth.login' && r.result !== 'ok');
 	return {
 		failures: failures.length,
@@ -163,7 +164,12 @@ export function alertIfAttacked(
 			const heading = r.owner ? '您的账户正遭受登录尝试' : `账户 ${account.username} 正遭受登录尝试`;
 			enqueueMail(
 				tx,
-				{ dedupeKey: key, recipient: r.email, subject: `【督办系统】${heading}`, ...renderNotice(heading, [detail, advice]) },
+				{
+					dedupeKey: key,
+					recipient: r.email,
+					subject: `【督办系统】${heading}`,
+					...renderNotice(heading, [detail, advice])
+				},
 				now
 			);
 		}

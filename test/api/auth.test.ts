@@ -92,7 +92,9 @@ describe('sign-in', () => {
 		for (let i = 0; i < 5; i++) expect((await attempt('wrong-password')).status).toBe(401);
 		const locked = await attempt(PASSWORD);
 		expect(locked.status).toBe(429);
-		expect(locked.data.error.message).toMatch(/^登录失败次数过多，请于 \d\d:\d\d 后再试，或联系安全管理员解锁$/);
+		expect(locked.data.error.message).toMatch(
+			/^登录失败次数过多，请于 \d\d:\d\d 后再试，或联系安全管理员解锁$/
+		);
 		s.clock.advance(16 * 60_000);
 		expect((await attempt(PASSWORD)).status).toBe(200);
 

@@ -335,7 +335,11 @@ describe('separation of duties (三员分立)', () => {
 	});
 
 	it('role round trips never cross the account kind: every cross-kind change is refused and changes nothing', async () => {
-		const users = (await as.S.get('/api/v1/users')).data.items as { id: number; username: string; role: string }[];
+		const users = (await as.S.get('/api/v1/users')).data.items as {
+			id: number;
+			username: string;
+			role: string;
+		}[];
 		const idOf = (who: Who) => users.find((u) => u.username === as[who].username)!.id;
 		const business: Who[] = ['O', 'L', 'U'];
 		const admins: Who[] = ['A', 'D'];

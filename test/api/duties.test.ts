@@ -33,7 +33,10 @@ function account(username: string) {
 const signIn = (username: string, password: string) =>
 	s.anonymous().post('/api/v1/auth/login', { username, password });
 const setRole = (id: number, role: Role) =>
-	sec.put(`/api/v1/security/users/${id}/role`, { role, ...(unitFor(role) ? { unitName: unitFor(role) } : {}) });
+	sec.put(`/api/v1/security/users/${id}/role`, {
+		role,
+		...(unitFor(role) ? { unitName: unitFor(role) } : {})
+	});
 const auditRows = (action: string, id: number) =>
 	s.db.$client
 		.prepare('select count(*) n from audit_log where action = ? and object_id = ? and result = ?')
@@ -121,8 +124,14 @@ describe('role changes never cross the account kind', () => {
 			expect((await target.get('/api/v1/auth/me')).status).toBe(200);
 		}
 		expect(
-			(await admin.post('/api/v1/users', { username: 'newsec', name: '某', role: 'security', password: 'Zx9#kLm2Qp' }))
-				.status
+			(
+				await admin.post('/api/v1/users', {
+					username: 'newsec',
+					name: '某',
+					role: 'security',
+					password: 'Zx9#kLm2Qp'
+				})
+			).status
 		).toBe(403);
 	});
 
@@ -172,7 +181,9 @@ describe('the duties table of 三员分立, route by route', () => {
 			case 'endSessions':
 				return actor.post(`/api/v1/security/users/${id}/end-sessions`);
 			case 'endOneSession': {
-				const row = s.db.$client.prepare('select id from session where user_id = ?').get(id) as { id: string };
+				const row = s.db.$client.prepare('select id from session where user_id = ?').get(id) as {
+					id: string;
+				};
 				return actor.request('DELETE', `/api/v1/security/sessions/${row.id}`);
 			}
 			default:

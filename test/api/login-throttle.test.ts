@@ -54,7 +54,9 @@ describe('an attack on one account does not lock its owner out', () => {
 		expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
 		const right = await login(attacker, owner, PASSWORD);
 		expect(right.status).toBe(429);
-		expect(right.data.error.message).toMatch(/^登录失败次数过多，请于 \d\d:\d\d 后再试，或联系安全管理员解锁$/);
+		expect(right.data.error.message).toMatch(
+			/^登录失败次数过多，请于 \d\d:\d\d 后再试，或联系安全管理员解锁$/
+		);
 
 		const home = from();
 		const started = performance.now();
@@ -130,7 +132,9 @@ describe('usernames cannot be enumerated', () => {
 			for (const [n, name] of names.entries()) {
 				const started = performance.now();
 				const res = await login(clients[n]!, name, `Wrong#${i}q`);
-				const body = JSON.stringify(res.data).replace(/\d\d:\d\d/, 'HH:MM').replace(/"retryAt":"[^"]+"/, '');
+				const body = JSON.stringify(res.data)
+					.replace(/\d\d:\d\d/, 'HH:MM')
+					.replace(/"retryAt":"[^"]+"/, '');
 				steps[n]!.push({ status: res.status, body, ms: performance.now() - started });
 			}
 		}
@@ -148,7 +152,8 @@ describe('usernames cannot be enumerated', () => {
 			'nobody-gamma'
 		];
 		// Warm every thread of the pool first: a thread's first argon2 run is slower, whichever name it checks.
-		for (let i = 0; i < 2; i++) await Promise.all([1, 2, 3, 4].map(() => login(from(), 'warm-up', 'Wrong#0w')));
+		for (let i = 0; i < 2; i++)
+			await Promise.all([1, 2, 3, 4].map(() => login(from(), 'warm-up', 'Wrong#0w')));
 		const all = await patterns(names);
 		const real = all.filter((_, i) => i % 2 === 0);
 		const unknown = all.filter((_, i) => i % 2 === 1);

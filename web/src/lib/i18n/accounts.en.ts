@@ -64,8 +64,7 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'users.passwordHintPolicy':
 		'At least {n} characters with {m} of upper case, lower case, digits, symbols; changed at the first sign-in.',
 	'users.col.actions': 'Actions',
-	'users.status.locked':
-		'Sign-in limited until {time}',
+	'users.status.locked': 'Sign-in limited until {time}',
 	'users.status.mustChange': 'Must change password',
 	'users.status.totp': 'Authenticator',
 	'users.search': 'Search username, name or unit',
@@ -88,7 +87,8 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'users.tempOnce':
 		'The temporary password is shown this once only. Pass it on through a safe channel; the user must change it after signing in.',
 	'users.tempLabel': 'Temporary password',
-	'users.adminResetBySecurity': 'Administrator accounts are disabled, enabled and reset by the security administrator',
+	'users.adminResetBySecurity':
+		'Administrator accounts are disabled, enabled and reset by the security administrator',
 	'users.selfRow': 'Your account',
 
 	'security.title': 'Security',
@@ -104,12 +104,9 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'security.endSessions': 'End sessions',
 	'security.roleTitle': 'Change the role of “{name} ({username})”',
 	'security.roleNow': 'Current role: {role}',
-	'security.roleKind':
-		'Account kind: {kind} (fixed)',
-	'security.kind.business':
-		'business account',
-	'security.kind.administrator':
-		'administrator account',
+	'security.roleKind': 'Account kind: {kind} (fixed)',
+	'security.kind.business': 'business account',
+	'security.kind.administrator': 'administrator account',
 	'security.roleNew': 'New role',
 	'security.roleUnit': 'Unit',
 	'security.roleUnitHint': 'A unit reporter needs a unit',
@@ -131,8 +128,7 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'security.confirmResetAdmin': 'Reset the password of administrator “{name} ({username})”?',
 	'security.resetOnlyAdmins': 'Business account passwords are reset by the system administrator',
 	'security.filter.status': 'Status',
-	'security.filter.locked':
-		'Sign-in limited',
+	'security.filter.locked': 'Sign-in limited',
 	'security.filter.disabled': 'Disabled',
 	'security.filter.mustChange': 'Must change password',
 	'security.filter.noTotp': 'Administrator without authenticator',
@@ -168,19 +164,16 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'policy.passwordMaxAgeDays': 'Password lifetime (days)',
 	'policy.passwordMaxAgeDays.hint':
 		'0–365; an expired password must be changed at sign-in. MLPS level 3 default: 90; 0 turns rotation off (OWASP ASVS advises against periodic rotation, relying on length and common-password checks).',
-	'policy.lockoutThreshold':
-		'Failures per name and address',
+	'policy.lockoutThreshold': 'Failures per name and address',
 	'policy.lockoutThreshold.hint':
 		'3–20. After that many failed sign-ins of one username from one address within the window, that address is refused for that name (other addresses are not, so the owner can still sign in); from the 3rd failure each answer is delayed. Unknown names are treated the same. Default 5.',
-	'policy.lockoutMinutes':
-		'Window (minutes)',
+	'policy.lockoutMinutes': 'Window (minutes)',
 	'policy.lockoutMinutes.hint':
 		'1–1440. Failures count within this window and the limit ends as they leave it; the security administrator can lift it earlier. Default 15.',
 	'policy.loginIpMaxFailures': 'Failures per address',
 	'policy.loginIpMaxFailures.hint':
 		'5–1000. Sign-ins from one address pause after that many failures within the window (a whole office may share an address). Default 30.',
-	'policy.loginAlertAttempts':
-		'Attack alert (attempts)',
+	'policy.loginAlertAttempts': 'Attack alert (attempts)',
 	'policy.loginAlertAttempts.hint':
 		'3–1000. When an account has that many failed or refused sign-ins from anywhere within the window, its owner (in the app, and by mail) and the security administrators are told; once per window. Default 10.',
 	'policy.totpRequiredForAdmins': 'Administrators must use authenticator codes',
