@@ -4,24 +4,21 @@ import type { Role } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { audit } from '../services/audit.ts';
-import { svc } from './auth.ts';
+import { DUTIES, rolesFor, type AccountDuty } from '../services/duties.ts';
+import { requireRole, svc } from './auth.ts';
 
 /** Paths (below /api/v1) a user may still call while a password change or TOTP enrolment is pending. */
 const PENDING_ALLOWED = ['/health', '/auth/me', '/auth/logout', '/auth/password', '/auth/totp/'];
 
 /**
- * 三员分立: the security and audit administrators reach only their own areas (the audit admin gets 403 on
- * everything but the audit log). Business routes check their own roles; this fence keeps the two
- * administrators out of business data entirely.
+ * 三员分立: the security and audit administrators reach only their own areas of the duties table (the
+ * audit admin gets 403 on everything but the audit log). Business routes check their own roles; this
+ * fence keeps the two administrators out of business data entirely.
  */
-const AREAS: Partial<Record<Role, string[]>> = {
-	// The unit directory: a unit user's role needs its unit.
-	security: ['/health', '/auth/', '/security/', '/users', '/units'],
-	auditor: ['/health', '/auth/', '/audit']
-};
+const AREAS: Partial<Record<Role, readonly string[]>> = DUTIES.areas;
 
 /** `/users` covers /users and /users/…; `/auth/` covers only what is below /auth. */
-const within = (path: string, prefixes: string[]) =>
+const within = (path: string, prefixes: readonly string[]) =>
 	prefixes.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`));
 
 export function enforceDuties(prefix: string) {
@@ -44,6 +41,9 @@ export function enforceDuties(prefix: string) {
 		await next();
 	});
 }
+
+/** A route guard from the duties table: the roles that may do this to some kind of account. */
+export const requireDuty = (duty: AccountDuty) => requireRole(...rolesFor(duty));
 
 /** Every authorisation denial (403) is an audit row: who tried what, from where. */
 export const auditDenials = createMiddleware<Env>(async (c, next) => {

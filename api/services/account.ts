@@ -6,7 +6,8 @@ import { hashPassword, verifyPassword } from '../lib/password.ts';
 import { passwordProblems } from '../lib/password-policy.ts';
 import { matchTotpStep, newTotpSecret, totpUri } from '../lib/totp.ts';
 import { audit } from './audit.ts';
-import { countFailure } from './auth.ts';
+import { assertNotThrottled } from './auth.ts';
+import { loginThrottle } from './login-throttle.ts';
 import { endSessionsOf, openSession } from './sessions.ts';
 import { getSettings } from './settings.ts';
 
@@ -47,8 +48,13 @@ export async function changePassword(
 ) {
 	const row = me(ctx);
 	const now = ctx.clock.now();
+	// A stolen session cannot guess the current password faster than a sign-in could: the same throttle.
+	assertNotThrottled(
+		ctx,
+		row.username,
+		loginThrottle(ctx.db, { username: row.username, ip: ctx.ip, now, settings: getSettings(ctx.db) })
+	);
 	if (!(await verifyPassword(row.passwordHash, input.currentPassword))) {
-		countFailure(ctx, row, now, getSettings(ctx.db));
 		audit(ctx, { action: 'auth.password_change', result: 'failed', objectType: 'user', objectId: row.id });
 		throw new ApiError('bad_request', '当前密码不正确');
 	}

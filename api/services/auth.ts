@@ -7,6 +7,7 @@ import { verifyPassword } from '../lib/password.ts';
 import { matchTotpStep } from '../lib/totp.ts';
 import { sessionIdFromToken } from '../lib/token.ts';
 import { audit } from './audit.ts';
+import { alertIfAttacked, loginThrottle, type LoginThrottle } from './login-throttle.ts';
 import { openSession } from './sessions.ts';
 import { getSettings, type Settings } from './settings.ts';
 
@@ -27,11 +28,6 @@ const shanghaiTime = (at: Date) =>
 
 type UserRow = typeof user.$inferSelect;
 
-/** Failed sign-ins of the account within the window (0 once the window has passed). */
-function recentAccountFailures(row: UserRow | undefined, now: Date, windowMs: number): number {
-	return row?.lastFailedAt && now.getTime() - row.lastFailedAt.getTime() < windowMs ? row.failedLogins : 0;
-}
-
 /** Failed sign-ins from one address within the window, read from the audit log (durable, shared by instances). */
 function recentIpFailures(db: Db, ip: string, since: Date): number {
 	return db
@@ -48,24 +44,48 @@ function recentIpFailures(db: Db, ip: string, since: Date): number {
 		.get()!.n;
 }
 
-/** Counts a failed sign-in of an existing account; enough of them within the window lock it. */
-export function countFailure(ctx: ServiceContext, row: UserRow, now: Date, settings: Settings) {
-	const window = settings.lockoutMinutes * 60_000;
-	const failed = recentAccountFailures(row, now, window) + 1;
-	const lockedUntil = failed >= settings.lockoutThreshold ? new Date(now.getTime() + window) : null;
-	ctx.db
-		.update(user)
-		.set({ failedLogins: lockedUntil ? 0 : failed, lastFailedAt: now, lockedUntil })
-		.where(eq(user.id, row.id))
-		.run();
-	if (lockedUntil)
+/** Refuses a sign-in (or a password check) from an address that failed too often for this username. */
+export function assertNotThrottled(ctx: ServiceContext, username: string, throttle: LoginThrottle) {
+	if (!throttle.blockedUntil) return;
+	audit(ctx, {
+		action: 'auth.login',
+		result: 'denied',
+		username,
+		after: { throttled: 'username_address', until: throttle.blockedUntil }
+	});
+	throw new ApiError(
+		'too_many_requests',
+		`登录失败次数过多，请于 ${shanghaiTime(throttle.blockedUntil)} 后再试，或联系安全管理员解锁`,
+		{ retryAt: throttle.blockedUntil.toISOString() }
+	);
+}
+
+/** Records a failed sign-in; the failure that reaches the threshold also records the throttle it starts. */
+function recordFailure(
+	ctx: ServiceContext,
+	username: string,
+	row: UserRow | undefined,
+	throttle: LoginThrottle,
+	settings: Settings,
+	after?: Record<string, unknown>
+) {
+	audit(ctx, {
+		action: 'auth.login',
+		result: 'failed',
+		username,
+		objectType: 'user',
+		objectId: row?.id,
+		after
+	});
+	if (throttle.failures + 1 === settings.lockoutThreshold)
 		audit(ctx, {
 			action: 'auth.lock',
+			username,
 			objectType: 'user',
-			objectId: row.id,
-			username: row.username,
-			after: { lockedUntil }
+			objectId: row?.id,
+			after: { ip: ctx.ip, minutes: settings.lockoutMinutes }
 		});
+	if (row) alertIfAttacked(ctx, row, throttle, settings);
 }
 
 /** What a signed-in user must do before anything else: change the password, or enrol a second factor. */
@@ -101,31 +121,21 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
 		);
 	}
 
+	// Everything below depends on the typed name only, never on whether it exists: the same delays, the
+	// same refusals and an argon2 verification either way, so answers cannot tell real names from others.
+	const throttle = loginThrottle(ctx.db, { username, ip: ctx.ip, now, settings });
+	if (throttle.blockedUntil) {
+		const account = loadAccount(ctx.db, eq(user.username, username))?.account;
+		if (account) alertIfAttacked(ctx, account, throttle, settings);
+		assertNotThrottled(ctx, username, throttle);
+	}
+	// Past 3 failures of this name from this address each further try waits longer (at most 8 s).
+	if (throttle.failures >= 3) await sleep(Math.min(250 * 2 ** (throttle.failures - 3), 8000));
 	const found = loadAccount(ctx.db, eq(user.username, username));
 	const row = found?.account;
-	// Past 3 failures of an account each further try waits longer (at most 8 s) before it is answered.
-	const failures = recentAccountFailures(row, now, window);
-	if (failures >= 3) await sleep(Math.min(250 * 2 ** (failures - 3), 8000));
 	const ok = await verifyPassword(row?.passwordHash ?? DUMMY_HASH, password);
-	if (row?.lockedUntil && row.lockedUntil > now) {
-		// Locked: even the right password is refused until the lock ends or the security admin lifts it.
-		audit(ctx, {
-			action: 'auth.login',
-			result: 'denied',
-			username,
-			objectType: 'user',
-			objectId: row.id,
-			after: { lockedUntil: row.lockedUntil }
-		});
-		throw new ApiError(
-			'forbidden',
-			`账户因多次登录失败已锁定，请于 ${shanghaiTime(row.lockedUntil)} 后再试，或联系安全管理员解锁`,
-			{ lockedUntil: row.lockedUntil.toISOString() }
-		);
-	}
 	if (!row || !ok || row.disabled) {
-		if (row) countFailure(ctx, row, now, settings);
-		audit(ctx, { action: 'auth.login', result: 'failed', username, objectType: 'user', objectId: row?.id });
+		recordFailure(ctx, username, row, throttle, settings);
 		throw new ApiError('unauthorized', LOGIN_FAILED);
 	}
 	let totpStep: number | null = null;
@@ -134,15 +144,7 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
 		if (!code) throw new ApiError('unauthorized', '请输入动态验证码', { totpRequired: true });
 		totpStep = matchTotpStep(row.totpSecret, code);
 		if (totpStep === null || (row.totpLastStep !== null && totpStep <= row.totpLastStep)) {
-			countFailure(ctx, row, now, settings);
-			audit(ctx, {
-				action: 'auth.login',
-				result: 'failed',
-				username,
-				objectType: 'user',
-				objectId: row.id,
-				after: { factor: 'totp' }
-			});
+			recordFailure(ctx, username, row, throttle, settings, { factor: 'totp' });
 			throw new ApiError('unauthorized', '动态验证码错误或已使用过，请输入验证器上的新验证码', {
 				totpRequired: true
 			});
@@ -152,15 +154,8 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
 	// Not disabled (refused above), so an actor.
 	const actor = toActor(row, found!.unitName)!;
 	const opened = ctx.db.transaction((tx) => {
-		tx.update(user)
-			.set({
-				failedLogins: 0,
-				lastFailedAt: null,
-				lockedUntil: null,
-				totpLastStep: totpStep ?? row.totpLastStep
-			})
-			.where(eq(user.id, row.id))
-			.run();
+		// This success (its audit row) also clears the failures of this name from this address.
+		if (totpStep !== null) tx.update(user).set({ totpLastStep: totpStep }).where(eq(user.id, row.id)).run();
 		const created = openSession(tx, {
 			userId: row.id,
 			now,

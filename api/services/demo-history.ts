@@ -79,6 +79,7 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 						username: `demo-unit-${unitId}`,
 						name: '演示填报员',
 						role: 'unit',
+						kind: 'business',
 						unitId,
 						passwordHash: '!',
 						disabled: true

@@ -42,3 +42,14 @@ export function renderDigest(opts: { heading: string; intro: string; items: Dige
 		`<p style="color:#666">${escape(opts.footer)}</p></div>`;
 	return { text, html };
 }
+
+/** A short notice: a heading and a few paragraphs. */
+export function renderNotice(heading: string, paragraphs: string[]) {
+	const text = [heading, '', ...paragraphs].join('\n');
+	const html =
+		`<div style="font-family:'PingFang SC','Microsoft YaHei',sans-serif;font-size:14px;color:#222">` +
+		`<h2 style="font-size:18px;color:#8b1a1a">${escape(heading)}</h2>` +
+		paragraphs.map((p) => `<p>${escape(p)}</p>`).join('') +
+		`</div>`;
+	return { text, html };
+}

@@ -1,6 +1,12 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { notification } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
+
+/** Adds one notification in the caller's transaction; its dedupe key makes it at most once. */
+export function addNotification(tx: Db, n: typeof notification.$inferInsert): boolean {
+	return tx.insert(notification).values(n).onConflictDoNothing().run().changes > 0;
+}
 
 /** The bell: the caller's own notifications, unread first counted. */
 export function listNotifications(

@@ -1,16 +1,17 @@
 import type { ServiceContext } from '../context.ts';
 import { assertRole } from './access.ts';
 import { audit } from './audit.ts';
+import { DUTIES } from './duties.ts';
 import { getSettings, POLICY, POLICY_KEYS, putSetting, type Policy } from './settings.ts';
 
 /** The security policies: password rules, lockout, address throttling, second factor for administrators. */
 export function getPolicy(ctx: ServiceContext): Policy {
-	assertRole(ctx.actor, ['security'], '仅安全管理员可管理安全策略');
+	assertRole(ctx.actor, DUTIES.read.policy, '仅安全管理员可管理安全策略');
 	return POLICY.parse(getSettings(ctx.db));
 }
 
 export function updatePolicy(ctx: ServiceContext, patch: Partial<Policy>): Policy {
-	assertRole(ctx.actor, ['security'], '仅安全管理员可管理安全策略');
+	assertRole(ctx.actor, DUTIES.read.policy, '仅安全管理员可管理安全策略');
 	const before = POLICY.parse(getSettings(ctx.db));
 	const now = ctx.clock.now();
 	ctx.db.transaction((tx) => {

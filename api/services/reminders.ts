@@ -3,7 +3,6 @@ import {
 	alert,
 	assignment,
 	indicator,
-	notification,
 	plan,
 	report,
 	task,
@@ -15,6 +14,7 @@ import {
 import type { Db } from '../../db/client.ts';
 import { daysBetween, periodOf, reportDueOn } from '../lib/dates.ts';
 import { enqueueMail } from './mail.ts';
+import { addNotification } from './notifications.ts';
 import { unitRecipients } from './recipients.ts';
 import { reportableIn } from './report-form.ts';
 import { renderDigest, type DigestItem } from './mail-templates.ts';
@@ -194,20 +194,16 @@ export function writeReminders(
 
 	return c.db.transaction((tx) => {
 		const notify = (userId: number, item: DigestItem) => {
-			const inserted = tx
-				.insert(notification)
-				.values({
-					userId,
-					dedupeKey: `${item.key}|${c.day}|${userId}`,
-					title: item.title,
-					body: item.detail,
-					link: item.link.replace(c.publicUrl, ''),
-					light: item.light,
-					createdAt: c.now
-				})
-				.onConflictDoNothing()
-				.run();
-			result.notifications += inserted.changes;
+			const inserted = addNotification(tx, {
+				userId,
+				dedupeKey: `${item.key}|${c.day}|${userId}`,
+				title: item.title,
+				body: item.detail,
+				link: item.link.replace(c.publicUrl, ''),
+				light: item.light,
+				createdAt: c.now
+			});
+			if (inserted) result.notifications++;
 		};
 		// One digest per recipient address, whatever units it reports for.
 		const byRecipient = new Map<string, { units: string[]; items: DigestItem[] }>();

@@ -6,6 +6,7 @@ import { ApiError } from '../errors.ts';
 import { generateSessionToken, sessionIdFromToken } from '../lib/token.ts';
 import { assertRole } from './access.ts';
 import { audit } from './audit.ts';
+import { accountFor, DUTIES } from './duties.ts';
 
 export type NewSession = { token: string; sessionId: string; expiresAt: Date };
 
@@ -37,15 +38,12 @@ export function endSessionsOf(db: Db, userId: number, keep?: string): number {
 	return db.delete(session).where(where).run().changes;
 }
 
-const assertSecurityAdmin = (ctx: ServiceContext) =>
-	assertRole(ctx.actor, ['security'], '仅安全管理员可管理会话');
-
 /** The sessions alive now, newest activity first (the security admin's view). */
 export function listSessions(
 	ctx: ServiceContext,
 	opts: { page: number; pageSize: number; current: string | null }
 ) {
-	assertSecurityAdmin(ctx);
+	assertRole(ctx.actor, DUTIES.read.sessions, '仅安全管理员可查看在线会话');
 	const now = ctx.clock.now();
 	const alive = gt(session.expiresAt, now);
 	const total = ctx.db
@@ -81,9 +79,11 @@ export function listSessions(
 }
 
 export function endSession(ctx: ServiceContext, sessionId: string) {
-	assertSecurityAdmin(ctx);
+	assertRole(ctx.actor, DUTIES.read.sessions, '仅安全管理员可管理会话');
 	const row = ctx.db.select({ userId: session.userId }).from(session).where(eq(session.id, sessionId)).get();
 	if (!row) throw new ApiError('not_found', '会话不存在或已结束');
+	// One's own other browsers may be signed out; anyone else's only as the duties table allows.
+	if (row.userId !== ctx.actor.id) accountFor(ctx, row.userId, 'endSessions');
 	ctx.db.transaction((tx) => {
 		tx.delete(session).where(eq(session.id, sessionId)).run();
 		audit({ ...ctx, db: tx }, { action: 'session.end', objectType: 'user', objectId: row.userId });
@@ -92,9 +92,7 @@ export function endSession(ctx: ServiceContext, sessionId: string) {
 }
 
 export function endUserSessions(ctx: ServiceContext, userId: number) {
-	assertSecurityAdmin(ctx);
-	if (!ctx.db.select({ id: user.id }).from(user).where(eq(user.id, userId)).get())
-		throw new ApiError('not_found', '用户不存在');
+	accountFor(ctx, userId, 'endSessions');
 	return ctx.db.transaction((tx) => {
 		const ended = endSessionsOf(tx, userId);
 		audit(

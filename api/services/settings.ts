@@ -23,11 +23,16 @@ export const SETTINGS = z.object({
 	scoreLateReport: z.number().min(0).max(100).default(3),
 	scoreRedLead: z.number().min(0).max(100).default(5),
 	scoreRedCo: z.number().min(0).max(100).default(2),
-	/** After this many failed sign-ins within the window an account is locked for the same number of minutes. */
+	/**
+	 * After this many failed sign-ins of one username from one address within the window (minutes), that
+	 * address is refused for that username until the failures leave the window; other addresses are not.
+	 */
 	lockoutThreshold: z.number().int().min(3).max(20).default(5),
 	lockoutMinutes: z.number().int().min(1).max(1440).default(15),
 	/** Failed sign-ins from one address within the lockout window before it gets 429 (a whole office may share one). */
 	loginIpMaxFailures: z.number().int().min(5).max(1000).default(30),
+	/** Failed or refused sign-ins of one account from anywhere within the window that alert its owner and the security admins. */
+	loginAlertAttempts: z.number().int().min(3).max(1000).default(10),
 	/** Password policy; the defaults are MLPS 2.0 level 3 (ASVS would drop the expiry: set it to 0). */
 	passwordMinLength: z.number().int().min(8).max(64).default(8),
 	passwordMinClasses: z.number().int().min(1).max(4).default(3),
@@ -47,6 +52,7 @@ export const POLICY_KEYS = [
 	'lockoutThreshold',
 	'lockoutMinutes',
 	'loginIpMaxFailures',
+	'loginAlertAttempts',
 	'passwordMinLength',
 	'passwordMinClasses',
 	'passwordMaxAgeDays',

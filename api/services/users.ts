@@ -1,12 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { ADMIN_ROLES, BUSINESS_ROLES, unit, user, type Role } from '../../db/schema/index.ts';
+import { kindOfRole, unit, user, type Role } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, forbidden } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 import { generatePassword, hashPassword } from '../lib/password.ts';
 import { assertPasswordAllowed } from './account.ts';
 import { assertRole } from './access.ts';
 import { audit } from './audit.ts';
+import { accountFor, assertDuty, DUTIES, dutiesOn, mayDo, rolesWithin } from './duties.ts';
+import { lockedAccounts, UNLOCK_ACTION } from './login-throttle.ts';
 import { endSessionsOf } from './sessions.ts';
+import { getSettings } from './settings.ts';
 
 export type NewUser = {
 	username: string;
@@ -18,8 +21,6 @@ export type NewUser = {
 	/** Someone other than the user chose the password: it must be changed at the first sign-in. */
 	temporary?: boolean;
 };
-
-const isAdminRole = (role: Role) => (ADMIN_ROLES as readonly Role[]).includes(role);
 
 /** The unit a role needs: a unit user belongs to exactly one unit, nobody else to any. */
 function unitIdFor(ctx: Pick<ServiceContext, 'db'>, role: Role, unitName: string | undefined) {
@@ -35,14 +36,12 @@ function unitIdFor(ctx: Pick<ServiceContext, 'db'>, role: Role, unitName: string
 
 /**
  * The system administrator creates business accounts (office, leader, unit) with a temporary password;
- * the administrator roles are granted by the security administrator, or set up at the console (actor null).
+ * administrator accounts are set up at the console (actor null). The account's kind follows from its first
+ * role and never changes.
  */
 export async function createUser(ctx: ServiceContext, input: NewUser) {
-	if (ctx.actor) {
-		if (ctx.actor.role !== 'admin') throw forbidden('仅系统管理员可创建用户');
-		if (!(BUSINESS_ROLES as readonly Role[]).includes(input.role))
-			throw forbidden('系统管理员只能创建业务账户；管理员角色由安全管理员授予');
-	}
+	const kind = kindOfRole(input.role);
+	if (ctx.actor) assertDuty(ctx.actor, 'create', kind);
 	assertPasswordAllowed(ctx, input.password, input.username);
 	const unitId = unitIdFor(ctx, input.role, input.unitName);
 	if (ctx.db.select({ id: user.id }).from(user).where(eq(user.username, input.username)).get()) {
@@ -57,13 +56,14 @@ export async function createUser(ctx: ServiceContext, input: NewUser) {
 				username: input.username,
 				name: input.name,
 				role: input.role,
+				kind,
 				unitId,
 				email: input.email,
 				passwordHash,
 				mustChangePassword,
 				passwordChangedAt: ctx.clock.now()
 			})
-			.returning({ id: user.id, username: user.username, role: user.role })
+			.returning({ id: user.id, username: user.username, role: user.role, kind: user.kind })
 			.get();
 		audit(
 			{ ...ctx, db: tx },
@@ -78,20 +78,24 @@ export async function createUser(ctx: ServiceContext, input: NewUser) {
 	});
 }
 
-/** Accounts with their security state; the system admin and the security admin both need this list. */
+/**
+ * Accounts with their security state, what the caller may do to each (from the duties table) and the roles
+ * it may give each; the system admin and the security admin both need this list.
+ */
 export function listUsers(ctx: ServiceContext) {
-	assertRole(ctx.actor, ['admin', 'security'], '仅系统管理员或安全管理员可查看用户');
-	const now = ctx.clock.now();
+	assertRole(ctx.actor, DUTIES.read.accounts, '仅系统管理员或安全管理员可查看用户');
+	const role = ctx.actor.role;
+	const locks = lockedAccounts(ctx.db, ctx.clock.now(), getSettings(ctx.db));
 	return ctx.db
 		.select({
 			id: user.id,
 			username: user.username,
 			name: user.name,
 			role: user.role,
+			kind: user.kind,
 			email: user.email,
 			disabled: user.disabled,
 			unitName: unit.name,
-			lockedUntil: user.lockedUntil,
 			mustChangePassword: user.mustChangePassword,
 			passwordChangedAt: user.passwordChangedAt,
 			totpEnabled: user.totpEnabledAt,
@@ -101,25 +105,23 @@ export function listUsers(ctx: ServiceContext) {
 		.leftJoin(unit, eq(unit.id, user.unitId))
 		.orderBy(user.id)
 		.all()
-		.map((u) => ({
-			...u,
-			totpEnabled: u.totpEnabled !== null,
+		.map((u) => {
 			// Against the application's clock, which the browser does not know.
-			locked: u.lockedUntil !== null && u.lockedUntil > now
-		}));
-}
-
-function target(ctx: ServiceContext, id: number) {
-	const row = ctx.db.select().from(user).where(eq(user.id, id)).get();
-	if (!row) throw new ApiError('not_found', '用户不存在');
-	if (row.id === ctx.actor?.id) throw forbidden('不能对自己的账户执行此操作');
-	return row;
+			const lockedUntil = locks.get(u.username) ?? null;
+			return {
+				...u,
+				totpEnabled: u.totpEnabled !== null,
+				lockedUntil,
+				locked: lockedUntil !== null,
+				may: u.id === ctx.actor!.id ? [] : dutiesOn(role, u.kind),
+				roles: u.id !== ctx.actor!.id && mayDo(role, 'changeRole', u.kind) ? rolesWithin(u.kind) : []
+			};
+		});
 }
 
 /** Disabling ends the account's sessions at once; enabling lets it sign in again. */
 export function setDisabled(ctx: ServiceContext, id: number, disabled: boolean) {
-	assertRole(ctx.actor, ['admin'], '仅系统管理员可停用或启用账户');
-	const row = target(ctx, id);
+	const row = accountFor(ctx, id, 'disable');
 	return ctx.db.transaction((tx) => {
 		tx.update(user).set({ disabled }).where(eq(user.id, id)).run();
 		const ended = disabled ? endSessionsOf(tx, id) : 0;
@@ -139,15 +141,10 @@ export function setDisabled(ctx: ServiceContext, id: number, disabled: boolean) 
 
 /**
  * A new temporary password, shown once to whoever reset it and to be changed at the next sign-in.
- * Business accounts are reset by the system admin, administrator accounts by the security admin.
+ * Who may is decided by the account's kind (the duties table), never by its current role.
  */
 export async function resetPassword(ctx: ServiceContext, id: number) {
-	const row = target(ctx, id);
-	const allowed = isAdminRole(row.role) ? ctx.actor?.role === 'security' : ctx.actor?.role === 'admin';
-	if (!allowed)
-		throw forbidden(
-			isAdminRole(row.role) ? '管理员账户的密码由安全管理员重置' : '业务账户的密码由系统管理员重置'
-		);
+	accountFor(ctx, id, 'resetPassword');
 	const password = generatePassword();
 	const passwordHash = await hashPassword(password);
 	ctx.db.transaction((tx) => {
@@ -164,10 +161,26 @@ export async function resetPassword(ctx: ServiceContext, id: number) {
 	return { temporaryPassword: password };
 }
 
-/** The security admin's grants: one role per account, so no one holds two administrator roles. */
+/**
+ * The security admin's grants: one role per account, so no one holds two administrator roles. A role
+ * stays within the account's kind: a business user who becomes an administrator gets a new account.
+ */
 export function setRole(ctx: ServiceContext, id: number, input: { role: Role; unitName?: string }) {
-	assertRole(ctx.actor, ['security'], '仅安全管理员可变更角色');
-	const row = target(ctx, id);
+	const row = accountFor(ctx, id, 'changeRole');
+	if (kindOfRole(input.role) !== row.kind) {
+		audit(ctx, {
+			action: 'user.role',
+			result: 'denied',
+			objectType: 'user',
+			objectId: id,
+			before: { role: row.role, kind: row.kind },
+			after: { role: input.role }
+		});
+		throw new ApiError('unprocessable', '业务账户与管理员账户之间不能变更角色；如需管理员账户，请新建账户', {
+			kind: row.kind,
+			roles: rolesWithin(row.kind)
+		});
+	}
 	const unitId = unitIdFor(ctx, input.role, input.unitName);
 	return ctx.db.transaction((tx) => {
 		tx.update(user).set({ role: input.role, unitId }).where(eq(user.id, id)).run();
@@ -187,27 +200,19 @@ export function setRole(ctx: ServiceContext, id: number, input: { role: Role; un
 	});
 }
 
-/** Lifts a sign-in lock (the security administrator's task). */
+/**
+ * Lifts the sign-in throttles of an account from every address (the security administrator's task): the
+ * failures before this audit row no longer count.
+ */
 export function unlockUser(ctx: ServiceContext, id: number) {
-	assertRole(ctx.actor, ['security'], '仅安全管理员可解锁账户');
-	const row = target(ctx, id);
-	ctx.db.transaction((tx) => {
-		tx.update(user)
-			.set({ failedLogins: 0, lastFailedAt: null, lockedUntil: null })
-			.where(eq(user.id, id))
-			.run();
-		audit(
-			{ ...ctx, db: tx },
-			{ action: 'user.unlock', objectType: 'user', objectId: id, before: { lockedUntil: row.lockedUntil } }
-		);
-	});
+	const row = accountFor(ctx, id, 'unlock');
+	audit(ctx, { action: UNLOCK_ACTION, objectType: 'user', objectId: id, after: { username: row.username } });
 	return { unlocked: true };
 }
 
 /** For a lost phone: the user enrols a new authenticator at the next sign-in. */
 export function resetTotp(ctx: ServiceContext, id: number) {
-	assertRole(ctx.actor, ['security'], '仅安全管理员可重置动态验证码');
-	target(ctx, id);
+	accountFor(ctx, id, 'resetTotp');
 	ctx.db.transaction((tx) => {
 		tx.update(user)
 			.set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null })

@@ -25,7 +25,9 @@ export const auditLog = sqliteTable(
 		index('audit_log_at_idx').on(t.at),
 		index('audit_log_user_idx').on(t.userId),
 		// Failed sign-ins per source address within the throttling window.
-		index('audit_log_ip_idx').on(t.ip, t.action, t.at)
+		index('audit_log_ip_idx').on(t.ip, t.action, t.at),
+		// Sign-in attempts per typed username within the throttling window.
+		index('audit_log_username_idx').on(t.username, t.action, t.at)
 	]
 );
 

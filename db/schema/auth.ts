@@ -1,5 +1,5 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
-import { ROLES } from './constants.ts';
+import { ACCOUNT_KINDS, ROLES } from './constants.ts';
 import { insertedAt } from './columns.ts';
 import { unit } from './unit.ts';
 
@@ -9,15 +9,13 @@ export const user = sqliteTable('user', {
 	name: text('name').notNull(),
 	email: text('email'),
 	role: text('role', { enum: ROLES }).notNull(),
+	/** Business or administrator, set at creation and never changed (triggers); the role stays within it. */
+	kind: text('kind', { enum: ACCOUNT_KINDS }).notNull().default('business'),
 	unitId: integer('unit_id').references(() => unit.id),
 	passwordHash: text('password_hash').notNull(),
 	disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
 	/** The user does not want reminder mail (in-app notifications still arrive). */
 	emailOptOut: integer('email_opt_out', { mode: 'boolean' }).notNull().default(false),
-	/** Consecutive failed sign-ins within the window, and the lock they may have caused. */
-	failedLogins: integer('failed_logins').notNull().default(0),
-	lastFailedAt: integer('last_failed_at', { mode: 'timestamp_ms' }),
-	lockedUntil: integer('locked_until', { mode: 'timestamp_ms' }),
 	/** Set for a password someone else chose (a new account, a reset): it must be changed at the next sign-in. */
 	mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
 	passwordChangedAt: integer('password_changed_at', { mode: 'timestamp_ms' }),

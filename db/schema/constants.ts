@@ -11,6 +11,19 @@ export type Role = (typeof ROLES)[number];
 export const ADMIN_ROLES = ['admin', 'security', 'auditor'] as const satisfies readonly Role[];
 export const BUSINESS_ROLES = ['office', 'leader', 'unit'] as const satisfies readonly Role[];
 
+/**
+ * An account's kind is fixed at creation: a role change stays within it (the database refuses anything
+ * else), so who looks after an account (its password, its disabling) cannot be changed by changing roles.
+ */
+export const ACCOUNT_KINDS = ['business', 'administrator'] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+export const ROLES_OF_KIND = {
+	business: BUSINESS_ROLES,
+	administrator: ADMIN_ROLES
+} as const satisfies Record<AccountKind, readonly Role[]>;
+export const kindOfRole = (role: Role): AccountKind =>
+	(ADMIN_ROLES as readonly Role[]).includes(role) ? 'administrator' : 'business';
+
 export const ASSIGNMENT_ROLES = ['lead', 'co'] as const;
 export type AssignmentRole = (typeof ASSIGNMENT_ROLES)[number];
 

@@ -82,22 +82,24 @@ describe('sign-in', () => {
 			await client.post('/api/v1/auth/login', { username, password: 'wrong-password' });
 			times.push(performance.now() - t);
 		}
-		expect(times[4]! - times[0]!).toBeGreaterThan(400);
+		expect(times[4]! - Math.min(...times.slice(0, 3))).toBeGreaterThan(400);
 	});
 
-	it('locks an account after 5 failures in 15 minutes; the right password is refused until then or until unlocked', async () => {
+	it('refuses an address after 5 failures for a name in 15 minutes, even the right password, until then or until unlocked', async () => {
 		const username = await s.createAccount('leader');
 		const client = s.anonymous();
 		const attempt = (password: string) => client.post('/api/v1/auth/login', { username, password });
 		for (let i = 0; i < 5; i++) expect((await attempt('wrong-password')).status).toBe(401);
 		const locked = await attempt(PASSWORD);
-		expect(locked.status).toBe(403);
-		expect(locked.data.error.message).toMatch(/账户因多次登录失败已锁定，请于 \d\d:\d\d 后再试/);
+		expect(locked.status).toBe(429);
+		expect(locked.data.error.message).toMatch(
+			/^登录失败次数过多，请于 \d\d:\d\d 后再试，或联系安全管理员解锁$/
+		);
 		s.clock.advance(16 * 60_000);
 		expect((await attempt(PASSWORD)).status).toBe(200);
 
 		for (let i = 0; i < 5; i++) await attempt('wrong-password');
-		expect((await attempt(PASSWORD)).status).toBe(403);
+		expect((await attempt(PASSWORD)).status).toBe(429);
 		const security = await s.as('security');
 		const listed = (await security.get('/api/v1/users')).data.items.find((u: any) => u.username === username);
 		expect(listed).toMatchObject({ locked: true, lockedUntil: expect.any(String) });

@@ -379,4 +379,41 @@ describe('separation of duties (三员分立)', () => {
 		expect((await as.S.get('/api/v1/plans')).status).toBe(403);
 		expect((await as.S.get('/api/v1/users')).status).toBe(200);
 	});
+
+	it('role round trips never cross the account kind: every cross-kind change is refused and changes nothing', async () => {
+		const users = (await as.S.get('/api/v1/users')).data.items as {
+			id: number;
+			username: string;
+			role: string;
+		}[];
+		const idOf = (who: Who) => users.find((u) => u.username === as[who].username)!.id;
+		const business: Who[] = ['O', 'L', 'U'];
+		const admins: Who[] = ['A', 'D'];
+		let refused = 0;
+		for (const [targets, roles] of [
+			[business, ['admin', 'security', 'auditor']],
+			[admins, ['office', 'leader', 'unit']]
+		] as const) {
+			for (const who of targets) {
+				for (const role of roles) {
+					const before = fingerprint();
+					const body = role === 'unit' ? { role, unitName: '省司法厅' } : { role };
+					const res = await as.S.put(`/api/v1/security/users/${idOf(who)}/role`, body);
+					expect(res.status, `${who} → ${role}`).toBe(422);
+					expect(res.data.error.code).toBe('unprocessable');
+					expect(fingerprint(), `${who} → ${role} changed data`).toBe(before);
+					// Whoever may not reset the account before the attempt still may not after it.
+					const reset = await (targets === business ? as.S : as.A).post(
+						`/api/v1/users/${idOf(who)}/reset-password`
+					);
+					expect(reset.status, `reset ${who} after → ${role}`).toBe(403);
+					refused++;
+				}
+			}
+		}
+		expect(refused).toBe(15);
+		// The callers are still signed in with their old roles.
+		expect((await as.O.get('/api/v1/auth/me')).data.user.role).toBe('office');
+		expect((await as.D.get('/api/v1/audit')).status).toBe(200);
+	});
 });

@@ -189,17 +189,20 @@ describe('sessions', () => {
 		expect((await b.get('/api/v1/auth/me')).status).toBe(401);
 	});
 
-	it('a role change by the security admin replaces the role (one per account) and ends the sessions', async () => {
+	it('a role change by the security admin replaces the role (one per account), within the account kind, and ends the sessions', async () => {
 		const user = await s.as('office');
 		const id = userId(user.username);
-		const changed = await sec.put(`/api/v1/security/users/${id}/role`, { role: 'auditor' });
+		const across = await sec.put(`/api/v1/security/users/${id}/role`, { role: 'auditor' });
+		expect(across.status).toBe(422);
+		expect((await user.get('/api/v1/auth/me')).status).toBe(200);
+		const changed = await sec.put(`/api/v1/security/users/${id}/role`, { role: 'leader' });
 		expect(changed.status).toBe(200);
 		expect((await user.get('/api/v1/auth/me')).status).toBe(401);
 		const again = s.anonymous();
 		await login(again, user.username, PASSWORD);
-		expect((await again.get('/api/v1/auth/me')).data.user.role).toBe('auditor');
-		expect((await again.get('/api/v1/reports')).status).toBe(403);
-		expect((await again.get('/api/v1/audit')).status).toBe(200);
+		expect((await again.get('/api/v1/auth/me')).data.user.role).toBe('leader');
+		expect((await again.get('/api/v1/reports/mine/2020-02')).status).toBe(403);
+		expect((await again.get('/api/v1/dashboard/summary')).status).toBe(200);
 		const self = await sec.put(`/api/v1/security/users/${userId(sec.username)}/role`, {
 			role: 'office'
 		});

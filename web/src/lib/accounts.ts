@@ -1,12 +1,11 @@
 import { formatDateTime } from './format.ts';
 import type { Role, UserRow } from './types.ts';
 
-/** 三员分立: the three administrator roles, and the business roles the system administrator creates. */
-export const ADMIN_ROLES: readonly Role[] = ['admin', 'security', 'auditor'];
-export const BUSINESS_ROLES: readonly Role[] = ['office', 'leader', 'unit'];
-export const ALL_ROLES: readonly Role[] = [...ADMIN_ROLES, ...BUSINESS_ROLES];
-
-export const isAdminRole = (role: Role) => ADMIN_ROLES.includes(role);
+/**
+ * Every role, administrators first (for the filters). Which roles an account may be given and what may
+ * be done to it come from the server (`kind`, `roles`, `may` on each account), never from here.
+ */
+export const ALL_ROLES: readonly Role[] = ['admin', 'security', 'auditor', 'office', 'leader', 'unit'];
 
 /** “10:30” when the lock ends today (on the application's calendar), else “2020-10-16 10:30”. */
 export function lockEnd(lockedUntil: string, today: string | null): string {

@@ -64,7 +64,7 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'users.passwordHintPolicy':
 		'At least {n} characters with {m} of upper case, lower case, digits, symbols; changed at the first sign-in.',
 	'users.col.actions': 'Actions',
-	'users.status.locked': 'Locked until {time}',
+	'users.status.locked': 'Sign-in limited until {time}',
 	'users.status.mustChange': 'Must change password',
 	'users.status.totp': 'Authenticator',
 	'users.search': 'Search username, name or unit',
@@ -87,7 +87,8 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'users.tempOnce':
 		'The temporary password is shown this once only. Pass it on through a safe channel; the user must change it after signing in.',
 	'users.tempLabel': 'Temporary password',
-	'users.adminResetBySecurity': 'Administrator passwords are reset by the security administrator',
+	'users.adminResetBySecurity':
+		'Administrator accounts are disabled, enabled and reset by the security administrator',
 	'users.selfRow': 'Your account',
 
 	'security.title': 'Security',
@@ -103,16 +104,19 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'security.endSessions': 'End sessions',
 	'security.roleTitle': 'Change the role of “{name} ({username})”',
 	'security.roleNow': 'Current role: {role}',
+	'security.roleKind': 'Account kind: {kind} (fixed)',
+	'security.kind.business': 'business account',
+	'security.kind.administrator': 'administrator account',
 	'security.roleNew': 'New role',
 	'security.roleUnit': 'Unit',
 	'security.roleUnitHint': 'A unit reporter needs a unit',
 	'security.roleNote':
-		'An account has exactly one role (the system, security and audit administrators are always different people). The user is signed out at once; the new rights apply from the next sign-in.',
+		'A role changes only within the account’s kind: among the business roles (office, leader, unit reporter) or among the administrator roles (system, security, audit); for a role of the other kind create a new account. An account has exactly one role; the user is signed out at once and the new rights apply from the next sign-in.',
 	'security.roleSame': 'That is the current role',
 	'security.roleDone': '“{username}” is now {role}',
 	'security.confirmUnlock': 'Unlock “{name} ({username})”?',
 	'security.confirmUnlockBody':
-		'The account is locked until {time} after repeated failed sign-ins. Unlocking lets it sign in at once and clears the failure count.',
+		'Sign-in to this account is limited from some addresses until {time} after repeated failures. Unlocking clears the failures of every address at once.',
 	'security.unlocked': 'Unlocked “{username}”',
 	'security.confirmResetTotp': 'Reset the authenticator of “{name} ({username})”?',
 	'security.confirmResetTotpBody':
@@ -124,7 +128,7 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'security.confirmResetAdmin': 'Reset the password of administrator “{name} ({username})”?',
 	'security.resetOnlyAdmins': 'Business account passwords are reset by the system administrator',
 	'security.filter.status': 'Status',
-	'security.filter.locked': 'Locked',
+	'security.filter.locked': 'Sign-in limited',
 	'security.filter.disabled': 'Disabled',
 	'security.filter.mustChange': 'Must change password',
 	'security.filter.noTotp': 'Administrator without authenticator',
@@ -160,15 +164,18 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'policy.passwordMaxAgeDays': 'Password lifetime (days)',
 	'policy.passwordMaxAgeDays.hint':
 		'0–365; an expired password must be changed at sign-in. MLPS level 3 default: 90; 0 turns rotation off (OWASP ASVS advises against periodic rotation, relying on length and common-password checks).',
-	'policy.lockoutThreshold': 'Failures before lock',
+	'policy.lockoutThreshold': 'Failures per name and address',
 	'policy.lockoutThreshold.hint':
-		'3–20. That many failed sign-ins within the window below lock the account. MLPS level 3 default: 5.',
-	'policy.lockoutMinutes': 'Window and lock (minutes)',
+		'3–20. After that many failed sign-ins of one username from one address within the window, that address is refused for that name (other addresses are not, so the owner can still sign in); from the 3rd failure each answer is delayed. Unknown names are treated the same. Default 5.',
+	'policy.lockoutMinutes': 'Window (minutes)',
 	'policy.lockoutMinutes.hint':
-		'1–1440. Both the counting window and the lock time; the security administrator can unlock earlier. Default 15.',
+		'1–1440. Failures count within this window and the limit ends as they leave it; the security administrator can lift it earlier. Default 15.',
 	'policy.loginIpMaxFailures': 'Failures per address',
 	'policy.loginIpMaxFailures.hint':
 		'5–1000. Sign-ins from one address pause after that many failures within the window (a whole office may share an address). Default 30.',
+	'policy.loginAlertAttempts': 'Attack alert (attempts)',
+	'policy.loginAlertAttempts.hint':
+		'3–1000. When an account has that many failed or refused sign-ins from anywhere within the window, its owner (in the app, and by mail) and the security administrators are told; once per window. Default 10.',
 	'policy.totpRequiredForAdmins': 'Administrators must use authenticator codes',
 	'policy.totpRequiredForAdmins.hint':
 		'When on, system, security and audit administrators without an authenticator must set one up after signing in. MLPS level 3 asks for two or more combined authentication factors: recommended.',

@@ -59,7 +59,7 @@ export const accountsZh = {
 	'users.passwordHintPolicy':
 		'至少 {n} 位，含大写字母、小写字母、数字、符号中至少 {m} 类；用户首次登录时须修改。',
 	'users.col.actions': '操作',
-	'users.status.locked': '锁定至 {time}',
+	'users.status.locked': '限制登录至 {time}',
 	'users.status.mustChange': '须改密',
 	'users.status.totp': '已绑定动态码',
 	'users.search': '搜索用户名、姓名或单位',
@@ -80,7 +80,7 @@ export const accountsZh = {
 	'users.tempOnce':
 		'临时密码只显示这一次，关闭后无法再查看。请通过安全的渠道告知用户，用户登录后须立即修改。',
 	'users.tempLabel': '临时密码',
-	'users.adminResetBySecurity': '管理员账户的密码由安全管理员重置',
+	'users.adminResetBySecurity': '管理员账户由安全管理员停用、启用和重置密码（三员分立）',
 	'users.selfRow': '当前登录账户',
 
 	'security.title': '安全管理',
@@ -95,15 +95,19 @@ export const accountsZh = {
 	'security.endSessions': '结束会话',
 	'security.roleTitle': '变更“{name}（{username}）”的角色',
 	'security.roleNow': '当前角色：{role}',
+	'security.roleKind': '账户类别：{kind}（不可变更）',
+	'security.kind.business': '业务账户',
+	'security.kind.administrator': '管理员账户',
 	'security.roleNew': '新角色',
 	'security.roleUnit': '所属单位',
 	'security.roleUnitHint': '单位填报员必须指定所属单位',
 	'security.roleNote':
-		'一个账户只有一个角色（三员分立：系统管理员、安全管理员、审计管理员互不兼任）。变更后该用户的会话立即结束，新权限在下次登录时生效。',
+		'角色只能在同类账户之内变更：业务账户（联席办督查员、领导、单位填报员）之间，或管理员账户（系统管理员、安全管理员、审计管理员）之间；需要另一类角色时请新建账户。一个账户只有一个角色；变更后该用户的会话立即结束，新权限在下次登录时生效。',
 	'security.roleSame': '新角色与当前角色相同',
 	'security.roleDone': '已将“{username}”的角色改为{role}',
 	'security.confirmUnlock': '解锁“{name}（{username}）”？',
-	'security.confirmUnlockBody': '该账户因多次登录失败被锁定至 {time}。解锁后可立即再次登录，失败计数清零。',
+	'security.confirmUnlockBody':
+		'该账户在某些地址因多次登录失败被限制登录，至 {time} 解除。解除后各地址的失败计数清零，可立即再次登录。',
 	'security.unlocked': '已解锁“{username}”',
 	'security.confirmResetTotp': '重置“{name}（{username}）”的动态验证码？',
 	'security.confirmResetTotpBody':
@@ -115,7 +119,7 @@ export const accountsZh = {
 	'security.confirmResetAdmin': '重置管理员“{name}（{username}）”的密码？',
 	'security.resetOnlyAdmins': '业务账户的密码由系统管理员重置',
 	'security.filter.status': '状态',
-	'security.filter.locked': '已锁定',
+	'security.filter.locked': '限制登录',
 	'security.filter.disabled': '已停用',
 	'security.filter.mustChange': '须改密',
 	'security.filter.noTotp': '管理员未绑定动态码',
@@ -150,15 +154,18 @@ export const accountsZh = {
 	'policy.passwordMaxAgeDays': '密码有效期（天）',
 	'policy.passwordMaxAgeDays.hint':
 		'0–365 天，到期后登录须先修改密码。等保三级默认 90 天；填 0 表示不强制定期更换（OWASP ASVS 建议不定期更换，而以长度和常见密码检查代替）。',
-	'policy.lockoutThreshold': '连续失败锁定次数',
+	'policy.lockoutThreshold': '同一地址失败限制次数',
 	'policy.lockoutThreshold.hint':
-		'3–20 次。在下面的时间窗口内连续登录失败达到此次数即锁定账户。等保三级默认 5 次。',
-	'policy.lockoutMinutes': '时间窗口与锁定时长（分钟）',
+		'3–20 次。同一用户名在时间窗口内从同一地址登录失败达到此次数后，该地址对该用户名暂停登录（其他地址不受影响，本人仍可从自己的地址登录）；第 3 次失败起每次应答逐步延迟。用户名不存在时同样处理。等保三级默认 5 次。',
+	'policy.lockoutMinutes': '时间窗口（分钟）',
 	'policy.lockoutMinutes.hint':
-		'1–1440 分钟。既是计数窗口，也是锁定时长；安全管理员可提前解锁。默认 15 分钟。',
+		'1–1440 分钟。失败次数在此窗口内计数，移出窗口后限制自动解除；安全管理员可提前解除。默认 15 分钟。',
 	'policy.loginIpMaxFailures': '同一地址失败上限（次）',
 	'policy.loginIpMaxFailures.hint':
 		'5–1000 次。同一来源地址在时间窗口内登录失败达到此次数后暂停登录（同一单位可能共用出口地址，不宜过低）。默认 30 次。',
+	'policy.loginAlertAttempts': '账户遭受攻击告警（次）',
+	'policy.loginAlertAttempts.hint':
+		'3–1000 次。某账户在时间窗口内（来自任何地址）失败或被拒绝的登录达到此次数时，通知账户本人（站内消息，有邮箱时发邮件）和安全管理员；每个窗口只通知一次。默认 10 次。',
 	'policy.totpRequiredForAdmins': '管理员必须使用动态验证码',
 	'policy.totpRequiredForAdmins.hint':
 		'开启后，系统管理员、安全管理员、审计管理员未绑定动态验证码的，登录后须先绑定。等保三级要求采用两种或两种以上组合的鉴别技术，建议开启。',
