@@ -14,7 +14,7 @@ import {
 	type UnitKind
 } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
-import { analyseTable, type ImportRow, type Issue } from '../../db/import/analyse.ts';
+import { analyseTable, type ImportRow, type Issue, type LayoutSummary } from '../../db/import/analyse.ts';
 import { readTable, TableReadError } from '../../db/import/read-table.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -47,7 +47,10 @@ export type ImportReport = Counts & {
 	created: Counts & { units: number };
 	errors: Issue[];
 	warnings: Issue[];
+	notes: Issue[];
 	newUnits: string[];
+	dataRows: number;
+	layout: LayoutSummary;
 	rows: ImportRow[];
 };
 
@@ -99,7 +102,10 @@ export async function importTable(ctx: ServiceContext, input: ImportInput): Prom
 				created: created.counts,
 				errors: analysis.errors,
 				warnings: analysis.warnings,
+				notes: analysis.notes,
 				newUnits: analysis.newUnits,
+				dataRows: analysis.dataRows,
+				layout: analysis.layout,
 				rows: analysis.rows
 			};
 			// A dry run and a file with errors go through the very same writes, then roll back.

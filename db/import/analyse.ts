@@ -1,5 +1,6 @@
 import type { AssignmentRole } from '../schema/constants.ts';
-import { findHeaderRow, mapHeaders, missingColumns, type ColumnKey, type ColumnMap } from './columns.ts';
+import { missingColumns, type ColumnKey, type ColumnMap } from './columns.ts';
+import { recogniseLayout, type ManualMapping } from './layout.ts';
 import { normaliseCell } from './parse/normalise.ts';
 import { parseDeadline } from './parse/deadline.ts';
 import { closestNames, splitUnits } from './parse/units.ts';
@@ -29,14 +30,28 @@ export type ImportRow = {
 
 export type Directory = { units: ReadonlySet<string>; groups: ReadonlySet<string> };
 
+/** The structure found, for the preview and for mapping columns by hand. */
+export type LayoutSummary = {
+	headerRows: number[];
+	headers: string[];
+	columns: ColumnMap;
+	signature: string;
+	recognised: boolean;
+};
+
 export type Analysis = {
 	rows: ImportRow[];
 	errors: Issue[];
 	warnings: Issue[];
+	/** How the layout was read (merged headers, heading rows, notes skipped): information, not a problem. */
+	notes: Issue[];
 	newUnits: string[];
+	/** Rows that held data (headings, notes and repeated headers excluded), whether or not they imported. */
+	dataRows: number;
+	layout: LayoutSummary;
 };
 
-type Options = { planYear: number; directory: Directory; createUnits: boolean };
+type Options = { planYear: number; directory: Directory; createUnits: boolean; mapping?: ManualMapping };
 
 const FILL_DOWN: ColumnKey[] = ['section1', 'section2', 'task'];
 
@@ -44,26 +59,66 @@ const FILL_DOWN: ColumnKey[] = ['section1', 'section2', 'task'];
 export function analyseTable(table: RawTable, opts: Options): Analysis {
 	const errors: Issue[] = [];
 	const warnings: Issue[] = [];
-	const headerIndex = findHeaderRow(table.rows);
-	const headerRow = table.rows[headerIndex];
-	const columns: ColumnMap = headerRow ? mapHeaders(headerRow.cells) : {};
+	const notes: Issue[] = [];
+	const layout = recogniseLayout(table, opts.mapping);
+	for (const n of layout.notes)
+		(n.unclear ? warnings : notes).push({ row: n.row, column: '', message: n.message });
+	const columns = layout.columns;
+	const summary: LayoutSummary = {
+		headerRows: layout.headerRows,
+		headers: layout.headers,
+		columns,
+		signature: layout.signature,
+		recognised: layout.recognised
+	};
 	const missing = missingColumns(columns);
-	if (!headerRow || missing.length) {
-		const found = (headerRow?.cells ?? table.rows[0]?.cells ?? []).map((c) => c.trim()).filter(Boolean);
+	const headerRowNumber = layout.headerRows[layout.headerRows.length - 1];
+	if (headerRowNumber === undefined || missing.length) {
+		const found = layout.headers.filter(Boolean);
 		errors.push({
-			row: headerRow?.rowNumber ?? 1,
+			row: headerRowNumber ?? 1,
 			column: '',
 			message: `缺少必需的列：${missing.join('、') || '工作任务、完成时间、责任单位'}。找到的列：${found.join('、') || '（无）'}`
 		});
-		return { rows: [], errors, warnings, newUnits: [] };
+		if (layout.recognised)
+			warnings.push({ row: headerRowNumber ?? 1, column: '', message: '未能识别表格结构，请手工指定各列' });
+		summary.recognised = false;
+		return { rows: [], errors, warnings, notes, newUnits: [], dataRows: 0, layout: summary };
 	}
 
 	const header = (key: ColumnKey) => columns[key]?.header ?? '';
 	const rows: ImportRow[] = [];
 	const newUnits = new Set<string>();
 	const last: Partial<Record<ColumnKey, string>> = {};
+	// Heading rows (第一阶段：…, 一、…, （一）…) fill the section levels the columns do not give.
+	const headingLevels: ColumnKey[] = (['section1', 'section2'] as const).filter((k) => !columns[k]);
+	const heading: Partial<Record<ColumnKey, string>> = {};
+	let dataRows = 0;
 
-	for (const raw of table.rows.slice(headerIndex + 1)) {
+	for (const raw of table.rows) {
+		const role = layout.roles.get(raw.rowNumber);
+		if (role?.kind === 'heading') {
+			const key = headingLevels[Math.min(role.level, headingLevels.length) - 1];
+			if (key) {
+				heading[key] = role.name;
+				if (key === 'section1') delete heading.section2;
+				notes.push({
+					row: raw.rowNumber,
+					column: '',
+					message: `标题行“${role.name}”读作${key === 'section1' ? '一级' : '二级'}领域`
+				});
+			}
+			continue;
+		}
+		if (role?.kind === 'note') {
+			notes.push({
+				row: raw.rowNumber,
+				column: '',
+				message: `备注或落款“${role.text.slice(0, 30)}”不是任务，未导入`
+			});
+			continue;
+		}
+		if (role?.kind !== 'data') continue;
 		const get = (key: ColumnKey) => {
 			const col = columns[key];
 			return col ? normaliseCell(raw.cells[col.index] ?? '') : '';
@@ -72,8 +127,8 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 			(Object.keys(columns) as ColumnKey[]).map((k) => [k, get(k)])
 		) as Partial<Record<ColumnKey, string>>;
 		if (Object.values(values).every((v) => !v)) continue;
-		// A repeated header (page breaks in pasted tables) is not data.
-		if (Object.values(columns).every((col) => (raw.cells[col.index] ?? '').trim() === col.header)) continue;
+		dataRows++;
+		for (const key of headingLevels) values[key] = heading[key];
 		for (const key of FILL_DOWN) {
 			if (columns[key] && !values[key]) values[key] = last[key];
 			else if (values[key]) last[key] = values[key];
@@ -82,7 +137,8 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 		const fail = (key: ColumnKey, message: string) =>
 			rowIssues.push({ row: raw.rowNumber, column: header(key), message });
 
-		const indicator = values.indicator || values.task || '';
+		const content = values.indicator || values.task || '';
+		const indicator = values.standard ? `${content}\n工作标准：${values.standard}` : content;
 		const task = values.task || values.indicator || '';
 		if (!indicator) fail(columns.indicator ? 'indicator' : 'task', '指标内容为空');
 
@@ -149,6 +205,6 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 		});
 	}
 	if (!rows.length && !errors.length)
-		errors.push({ row: headerRow.rowNumber, column: '', message: '表中没有数据行' });
-	return { rows, errors, warnings, newUnits: [...newUnits] };
+		errors.push({ row: headerRowNumber, column: '', message: '表中没有数据行' });
+	return { rows, errors, warnings, notes, newUnits: [...newUnits], dataRows, layout: summary };
 }
