@@ -14,7 +14,14 @@ import {
 	type UnitKind
 } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
-import { analyseTable, type ImportRow, type Issue, type LayoutSummary } from '../../db/import/analyse.ts';
+import {
+	analyseTable,
+	type Analysis,
+	type ImportRow,
+	type Issue,
+	type LayoutSummary
+} from '../../db/import/analyse.ts';
+import type { DeadlineRule } from '../../db/import/parse/deadline.ts';
 import { readTable, TableReadError } from '../../db/import/read-table.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -81,20 +88,15 @@ export async function importTable(ctx: ServiceContext, input: ImportInput): Prom
 				.all()
 				.map((u) => u.name)
 		),
-		groups: new Set(
-			ctx.db
-				.select({ name: unitGroup.name })
-				.from(unitGroup)
-				.all()
-				.map((g) => g.name)
-		)
+		groups: new Set(groupNames(ctx.db, 'members')),
+		placeholders: new Set(groupNames(ctx.db, 'placeholder'))
 	};
 	const analysis = analyseTable(table, { planYear: year, directory, createUnits: input.createUnits });
 	let report!: ImportReport;
 	try {
 		ctx.db.transaction((tx) => {
 			const planId = ensurePlan(tx, input.plan, year);
-			const created = writeRows(tx, planId, analysis.rows, analysis.newUnits);
+			const created = writeRows(tx, planId, analysis);
 			report = {
 				...tableCounts(analysis.rows, created.assignmentsTotal),
 				planId,
@@ -133,6 +135,15 @@ export async function importTable(ctx: ServiceContext, input: ImportInput): Prom
 		});
 	}
 	return report;
+}
+
+function groupNames(db: Db, kind: 'members' | 'placeholder') {
+	return db
+		.select({ name: unitGroup.name })
+		.from(unitGroup)
+		.where(eq(unitGroup.kind, kind))
+		.all()
+		.map((g) => g.name);
 }
 
 function planYear(db: Db, planId: number | undefined): number {
@@ -187,21 +198,26 @@ function tableCounts(rows: ImportRow[], assignments: number): Counts {
 }
 
 /** Upserts sections, tasks, indicators, targets and assignments; returns what it created. */
-function writeRows(tx: Db, planId: number, rows: ImportRow[], newUnits: string[]) {
+function writeRows(tx: Db, planId: number, analysis: Analysis) {
+	const { rows, newUnits, newPlaceholders } = analysis;
 	const counts = { sections: 0, tasks: 0, indicators: 0, assignments: 0, targets: 0, units: 0 };
+	for (const name of newPlaceholders) {
+		tx.insert(unitGroup).values({ name, kind: 'placeholder' }).onConflictDoNothing().run();
+	}
 	for (const name of newUnits) {
 		tx.insert(unit)
 			.values({ name, kind: inferUnitKind(name), position: 10_000 })
 			.run();
 		counts.units++;
 	}
-	const unitIds = new Map(
+	const units = new Map(
 		tx
-			.select({ id: unit.id, name: unit.name })
+			.select({ id: unit.id, name: unit.name, kind: unit.kind })
 			.from(unit)
 			.all()
-			.map((u) => [u.name, u.id])
+			.map((u) => [u.name, u])
 	);
+	const unitById = new Map([...units.values()].map((u) => [u.id, u]));
 	const groups = new Map(
 		tx
 			.select()
@@ -282,16 +298,17 @@ function writeRows(tx: Db, planId: number, rows: ImportRow[], newUnits: string[]
 			if (seen.has(unitId)) return;
 			seen.add(unitId);
 			assignmentsTotal++;
+			const dueOn = levelDueOn(row.rule, unitById.get(unitId)!.kind);
 			const inserted = tx
 				.insert(assignment)
-				.values({ indicatorId, unitId, role, viaGroupId, position: position++ })
+				.values({ indicatorId, unitId, role, viaGroupId, dueOn, position: position++ })
 				.onConflictDoNothing()
 				.run();
 			counts.assignments += inserted.changes;
 		};
 		for (const ref of row.units) {
-			if (ref.type !== 'group') {
-				assign(unitIds.get(ref.name)!, ref.role, null);
+			if (ref.type === 'unit' || ref.type === 'new') {
+				assign(units.get(ref.name)!.id, ref.role, null);
 				continue;
 			}
 			const group = groups.get(ref.name)!;
@@ -321,6 +338,7 @@ function ensureIndicator(
 		dueOn: row.dueOn,
 		originalDueOn: row.dueOn,
 		recurrence: row.recurrence,
+		deadlineRule: row.rule,
 		unitsText: row.unitsText
 	};
 	const found = tx
@@ -367,4 +385,10 @@ function ensureIndicator(
 		});
 	}
 	return id;
+}
+
+/** A unit's own due date under a per-level deadline (市级 / 区、县（市）); null: the indicator's date applies. */
+function levelDueOn(rule: DeadlineRule | null, kind: UnitKind): string | null {
+	if (rule?.kind !== 'perLevel') return null;
+	return rule.levels.find((l) => l.level === kind)?.dueOn ?? null;
 }

@@ -2,17 +2,19 @@ import type { AssignmentRole } from '../schema/constants.ts';
 import { missingColumns, type ColumnKey, type ColumnMap } from './columns.ts';
 import { recogniseLayout, type ManualMapping } from './layout.ts';
 import { normaliseCell } from './parse/normalise.ts';
-import { parseDeadline } from './parse/deadline.ts';
-import { closestNames, splitUnits } from './parse/units.ts';
+import { parseDeadline, type DeadlineRule } from './parse/deadline.ts';
+import { isPlaceholderName } from './parse/placeholders.ts';
+import { closestNames, splitUnitNote, splitUnits } from './parse/units.ts';
 import { parseTargets, type Target } from './parse/targets.ts';
 import type { RawTable } from './read-table.ts';
 
 export type Issue = { row: number; column: string; message: string };
 
-export type UnitRef =
-	| { type: 'unit'; name: string; role: AssignmentRole }
-	| { type: 'group'; name: string; role: AssignmentRole }
-	| { type: 'new'; name: string; role: AssignmentRole };
+/**
+ * unit: in the directory; group: expands to its members (各设区市政府); placeholder: 待明确 until the office
+ * names the units (省级有关单位, or a name like 各级各部门 the patterns recognise); new: a unit to create.
+ */
+export type UnitRef = { type: 'unit' | 'group' | 'placeholder' | 'new'; name: string; role: AssignmentRole };
 
 export type ImportRow = {
 	row: number;
@@ -23,12 +25,20 @@ export type ImportRow = {
 	deadlineText: string;
 	dueOn: string | null;
 	recurrence: 'monthly' | null;
+	/** Per unit level, batches or relative to an event; dueOn is then the last date (null for relative). */
+	rule: DeadlineRule | null;
 	unitsText: string;
 	units: UnitRef[];
 	targets: Target[];
 };
 
-export type Directory = { units: ReadonlySet<string>; groups: ReadonlySet<string> };
+export type Directory = {
+	units: ReadonlySet<string>;
+	/** Groups with members (各设区市政府). */
+	groups: ReadonlySet<string>;
+	/** The office's list of placeholders (placeholder groups). */
+	placeholders: ReadonlySet<string>;
+};
 
 /** The structure found, for the preview and for mapping columns by hand. */
 export type LayoutSummary = {
@@ -46,6 +56,8 @@ export type Analysis = {
 	/** How the layout was read (merged headers, heading rows, notes skipped): information, not a problem. */
 	notes: Issue[];
 	newUnits: string[];
+	/** Placeholder names not yet on the office's list: added to it by the commit. */
+	newPlaceholders: string[];
 	/** Rows that held data (headings, notes and repeated headers excluded), whether or not they imported. */
 	dataRows: number;
 	layout: LayoutSummary;
@@ -83,12 +95,22 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 		if (layout.recognised)
 			warnings.push({ row: headerRowNumber ?? 1, column: '', message: '未能识别表格结构，请手工指定各列' });
 		summary.recognised = false;
-		return { rows: [], errors, warnings, notes, newUnits: [], dataRows: 0, layout: summary };
+		return {
+			rows: [],
+			errors,
+			warnings,
+			notes,
+			newUnits: [],
+			newPlaceholders: [],
+			dataRows: 0,
+			layout: summary
+		};
 	}
 
 	const header = (key: ColumnKey) => columns[key]?.header ?? '';
 	const rows: ImportRow[] = [];
 	const newUnits = new Set<string>();
+	const newPlaceholders = new Set<string>();
 	const last: Partial<Record<ColumnKey, string>> = {};
 	// Heading rows (第一阶段：…, 一、…, （一）…) fill the section levels the columns do not give.
 	const headingLevels: ColumnKey[] = (['section1', 'section2'] as const).filter((k) => !columns[k]);
@@ -145,12 +167,16 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 		const deadlineText = values.deadline ?? '';
 		let dueOn: string | null = null;
 		let recurrence: 'monthly' | null = null;
+		let rule: DeadlineRule | null = null;
 		if (!deadlineText) fail('deadline', '完成时间为空');
 		else {
 			const parsed = parseDeadline(deadlineText, opts.planYear);
 			if (parsed.kind === 'date') dueOn = parsed.dueOn;
 			else if (parsed.kind === 'monthly') recurrence = 'monthly';
-			else
+			else if (parsed.kind !== 'unparsed') {
+				rule = parsed;
+				dueOn = ruleDueOn(parsed);
+			} else
 				warnings.push({
 					row: raw.rowNumber,
 					column: header('deadline'),
@@ -159,13 +185,20 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 		}
 
 		const units: UnitRef[] = [];
-		const addUnits = (text: string, key: ColumnKey, firstIsLead: boolean, allLead: boolean) => {
+		const addUnits = (cell: string, key: ColumnKey, firstIsLead: boolean, allLead: boolean) => {
+			const { units: text, note } = splitUnitNote(cell);
+			if (note)
+				notes.push({ row: raw.rowNumber, column: header(key), message: `单位栏中的备注未作为单位：${note}` });
 			splitUnits(text).forEach((name, i) => {
 				const role: AssignmentRole =
 					allLead || (firstIsLead && i === 0 && units.length === 0) ? 'lead' : 'co';
-				if (opts.directory.groups.has(name)) units.push({ type: 'group', name, role });
+				if (opts.directory.placeholders.has(name)) units.push({ type: 'placeholder', name, role });
+				else if (opts.directory.groups.has(name)) units.push({ type: 'group', name, role });
 				else if (opts.directory.units.has(name)) units.push({ type: 'unit', name, role });
-				else if (opts.createUnits) {
+				else if (isPlaceholderName(name)) {
+					units.push({ type: 'placeholder', name, role });
+					newPlaceholders.add(name);
+				} else if (opts.createUnits) {
 					units.push({ type: 'new', name, role });
 					newUnits.add(name);
 				} else {
@@ -181,7 +214,7 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 			unitsText = [lead, co].filter(Boolean).join('；');
 			addUnits(lead, 'lead', false, true);
 			addUnits(co, 'co', false, false);
-			if (!lead) fail('lead', '牵头单位为空');
+			if (!splitUnits(splitUnitNote(lead).units).length) fail('lead', '牵头单位为空');
 		} else {
 			unitsText = values.units ?? '';
 			if (!unitsText) fail('units', '责任单位为空');
@@ -199,6 +232,7 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 			deadlineText,
 			dueOn,
 			recurrence,
+			rule,
 			unitsText,
 			units,
 			targets: parseTargets(indicator)
@@ -206,5 +240,33 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 	}
 	if (!rows.length && !errors.length)
 		errors.push({ row: headerRowNumber, column: '', message: '表中没有数据行' });
-	return { rows, errors, warnings, notes, newUnits: [...newUnits], dataRows, layout: summary };
+	return {
+		rows,
+		errors,
+		warnings,
+		notes,
+		newUnits: [...newUnits],
+		newPlaceholders: [...newPlaceholders],
+		dataRows,
+		layout: summary
+	};
+}
+
+/** The indicator's own due date under a rule: the last date any unit or batch has; none until the event. */
+function ruleDueOn(rule: DeadlineRule): string | null {
+	if (rule.kind === 'perLevel')
+		return (
+			rule.levels
+				.map((l) => l.dueOn)
+				.sort()
+				.at(-1) ?? null
+		);
+	if (rule.kind === 'batches')
+		return (
+			rule.batches
+				.map((b) => b.dueOn)
+				.sort()
+				.at(-1) ?? null
+		);
+	return null;
 }

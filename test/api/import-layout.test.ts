@@ -50,6 +50,33 @@ describe('layout recognition', () => {
 			'第三阶段：对接业务系统'
 		]);
 		expect(rows[0]!.indicator).toContain('工作标准：补填报送《事项范围确认清单》');
+		const rules = (res.data.rows as { rule: { kind: string } | null }[]).map((r) => r.rule?.kind);
+		expect(rules).toEqual([
+			'perLevel',
+			'batches',
+			'relative',
+			'relative',
+			'relative',
+			'relative',
+			'relative'
+		]);
+		// Placeholders stay 待明确; the lead cell's merged units reach tasks 4–7.
+		const units = (res.data.rows as { units: { type: string; name: string; role: string }[] }[]).map(
+			(r) => r.units
+		);
+		expect(units[0]).toEqual([
+			{ type: 'new', name: '市编资办', role: 'lead' },
+			{ type: 'new', name: '市数据源局', role: 'lead' },
+			{ type: 'placeholder', name: '区县(市)跑改办', role: 'lead' },
+			{ type: 'placeholder', name: '各级各部门', role: 'co' }
+		]);
+		expect(units[2]).toContainEqual({ type: 'placeholder', name: '市级部门', role: 'co' });
+		expect(units[6]).toEqual([
+			{ type: 'new', name: '市数据资源局', role: 'lead' },
+			{ type: 'placeholder', name: '区县（市）电子政务部门', role: 'lead' },
+			{ type: 'placeholder', name: '各级各部门', role: 'co' }
+		]);
+		expect(units[5]).toContainEqual({ type: 'placeholder', name: '自建业务系统建设单位', role: 'co' });
 		expect(res.data.notes.map((n: { message: string }) => n.message)).toContainEqual(
 			expect.stringContaining('备注或落款')
 		);
