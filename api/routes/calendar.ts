@@ -6,6 +6,7 @@ import { doc, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { listCalendarYear, setCalendarDay } from '../services/work-calendar.ts';
 import { listDeadlineEvents, recordDeadlineEvent } from '../services/deadline-events.ts';
+import { setTargetMeaning } from '../services/target-meaning.ts';
 
 /** Dates a person can mean: the window the API accepts (years 0–99 map to 1900 in Date.UTC). */
 const day = z.iso
@@ -39,7 +40,18 @@ export const calendarRoutes = new Hono<Env>()
 		}
 	);
 
-/** The event a relative deadline counts from, recorded on the indicator. */
+const targetParam = z.object({
+	id: z.coerce.number().int().positive(),
+	targetId: z.coerce.number().int().positive()
+});
+const meaningBody = z
+	.object({
+		baseline: z.number().min(0, '基数不能为负').max(1e12, '基数过大').nullable().optional(),
+		aggregation: z.enum(['each', 'sum']).optional()
+	})
+	.refine((b) => b.baseline !== undefined || b.aggregation !== undefined, '请填写基数或选择汇总方式');
+
+/** What the import leaves to the office: a relative deadline's event, a relative target's baseline. */
 export const deadlineEventRoutes = new Hono<Env>()
 	.get(
 		'/:id/deadline-events',
@@ -55,4 +67,15 @@ export const deadlineEventRoutes = new Hono<Env>()
 		v('param', idParam),
 		v('json', z.object({ occurredOn: day })),
 		(c) => c.json(recordDeadlineEvent(svc(c), c.req.valid('param').id, c.req.valid('json').occurredOn), 200)
+	)
+	.put(
+		'/:id/targets/:targetId',
+		doc('填写相对目标的基数，选择各责任单位的数值是汇总还是各自达标', ['indicators']),
+		requireRole('office'),
+		v('param', targetParam),
+		v('json', meaningBody),
+		(c) => {
+			const { id, targetId } = c.req.valid('param');
+			return c.json(setTargetMeaning(svc(c), id, targetId, c.req.valid('json')), 200);
+		}
 	);

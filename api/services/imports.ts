@@ -22,6 +22,7 @@ import {
 	type LayoutSummary
 } from '../../db/import/analyse.ts';
 import type { DeadlineRule } from '../../db/import/parse/deadline.ts';
+import type { Target } from '../../db/import/parse/targets.ts';
 import { readTable, TableReadError } from '../../db/import/read-table.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -360,26 +361,41 @@ function ensureIndicator(
 			.returning({ id: indicator.id })
 			.get().id;
 	}
-	const existing = tx.select().from(indicatorTarget).where(eq(indicatorTarget.indicatorId, id)).all();
-	const same =
-		existing.length === row.targets.length &&
-		existing.every((t, i) => {
-			const n = row.targets[i]!;
-			return t.label === n.label && t.op === n.op && t.value === n.value && t.unit === n.unit;
+	const existing = tx
+		.select()
+		.from(indicatorTarget)
+		.where(eq(indicatorTarget.indicatorId, id))
+		.orderBy(indicatorTarget.position)
+		.all();
+	const meaning = (t: Target) => ({
+		label: t.label,
+		op: t.op,
+		value: t.value,
+		scale: t.scale,
+		valueMax: t.valueMax,
+		unit: t.unit,
+		relative: t.relative,
+		aggregation: t.aggregation
+	});
+	const same = (i: number) => {
+		const stored = existing[i]!;
+		return Object.entries(meaning(row.targets[i]!)).every(([k, v]) => stored[k as keyof typeof stored] === v);
+	};
+	if (existing.length === row.targets.length) {
+		// Same number of targets: corrected in place, so the actuals already reported stay attached.
+		row.targets.forEach((t, i) => {
+			if (same(i)) return;
+			tx.update(indicatorTarget)
+				.set({ ...meaning(t), sourceText: t.text })
+				.where(eq(indicatorTarget.id, existing[i]!.id))
+				.run();
+			counts.targets++;
 		});
-	if (!same) {
+	} else {
 		tx.delete(indicatorTarget).where(eq(indicatorTarget.indicatorId, id)).run();
 		row.targets.forEach((t, position) => {
 			tx.insert(indicatorTarget)
-				.values({
-					indicatorId: id,
-					label: t.label,
-					op: t.op,
-					value: t.value,
-					unit: t.unit,
-					sourceText: t.text,
-					position
-				})
+				.values({ indicatorId: id, ...meaning(t), sourceText: t.text, position })
 				.run();
 			counts.targets++;
 		});

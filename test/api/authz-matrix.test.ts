@@ -140,6 +140,11 @@ const cases = (): Record<string, Case> => ({
 		body: { occurredOn: '2020-03-02' },
 		allow: 'OU'
 	},
+	'PUT /api/v1/indicators/:id/targets/:targetId': {
+		path: `/indicators/${id.indicator}/targets/1`,
+		body: { aggregation: 'each' },
+		allow: 'O'
+	},
 	'GET /api/v1/work-calendar/:year': { path: '/work-calendar/2020', allow: 'AOLUX' },
 	'PUT /api/v1/work-calendar/days/:day': {
 		path: '/work-calendar/days/2020-10-01',
@@ -274,7 +279,8 @@ function fingerprint() {
 		'session',
 		'setting',
 		'holiday',
-		'indicator_event'
+		'indicator_event',
+		'indicator_target'
 	]
 		.map((t) => JSON.stringify(s.db.all(sql.raw(`select * from "${t}" order by 1`))))
 		.join('\n');

@@ -47,7 +47,7 @@ describe('import dry run and commit', () => {
 		});
 		expect(res.data.rows[0]).toMatchObject({
 			dueOn: '2020-06-30',
-			targets: [{ label: '“浙里办”日活跃用户数', op: '>=', value: 1200000 }]
+			targets: [{ label: '“浙里办”日活跃用户数', op: '>=', value: 120, scale: 4 }]
 		});
 		expect(res.data.rows[1].dueOn).toBe('2020-09-07');
 		expect(res.data.rows[2]).toMatchObject({ dueOn: null, recurrence: 'monthly' });

@@ -113,3 +113,43 @@ describe('relative deadlines', () => {
 		expect(due.find((d) => d.name === '省大数据局')?.due_on).toBeNull();
 	});
 });
+
+describe('targets with meaning', () => {
+	it('the office enters a 翻一番 baseline and chooses each vs sum; shown on the indicator', async () => {
+		const rows = [
+			['领域', '', '智安', '全省“智安小区”数量在2019年基础上翻一番', '2020年底前', '省公安厅'],
+			['领域', '', '开放', '设区市各推出5个以上数据开放创新应用', '2020年底前', '各设区市政府']
+		];
+		const res = await office.post(
+			'/api/v1/imports',
+			importForm(csvTable(rows), { title: planTitle(), year: '2020' })
+		);
+		const list = (await office.get(`/api/v1/indicators?planId=${res.data.planId}`)).data.items;
+		const [doubling, perCity] = list;
+		expect(doubling.targets[0]).toMatchObject({ relative: 'factor', value: 2, baseline: null });
+		expect(perCity.targets[0]).toMatchObject({ aggregation: 'each', value: 5 });
+		const get = await office.get(`/api/v1/indicators/${doubling.id}`);
+		const targetId = s.db.get<{ id: number }>(
+			sql`select id from indicator_target where indicator_id = ${doubling.id}`
+		)!.id;
+		expect(get.status).toBe(200);
+		const set = await office.put(`/api/v1/indicators/${doubling.id}/targets/${targetId}`, { baseline: 1200 });
+		expect(set.status).toBe(200);
+		expect(set.data.targets[0]).toMatchObject({ baseline: 1200 });
+		const negative = await office.put(`/api/v1/indicators/${doubling.id}/targets/${targetId}`, {
+			baseline: -1
+		});
+		expect(negative.status).toBe(400);
+		const perCityTarget = s.db.get<{ id: number }>(
+			sql`select id from indicator_target where indicator_id = ${perCity.id}`
+		)!.id;
+		const noBaseline = await office.put(`/api/v1/indicators/${perCity.id}/targets/${perCityTarget}`, {
+			baseline: 3
+		});
+		expect(noBaseline.status).toBe(400);
+		const sum = await office.put(`/api/v1/indicators/${perCity.id}/targets/${perCityTarget}`, {
+			aggregation: 'sum'
+		});
+		expect(sum.data.targets[0].aggregation).toBe('sum');
+	});
+});

@@ -311,6 +311,8 @@ export const en: Messages = {
 	'report.deadline': 'Deadline',
 	'report.actual': 'Actual',
 	'report.target': 'target',
+	'target.factor': 'baseline × {n}',
+	'target.each': ' (each unit)',
 	'report.choose': 'Choose',
 	'report.field.status': 'Progress',
 	'report.field.percent': 'Percent done',

@@ -310,6 +310,8 @@ export const zh = {
 	'report.deadline': '完成时间',
 	'report.actual': '实际',
 	'report.target': '目标',
+	'target.factor': '基数×{n}',
+	'target.each': '（每个单位）',
 	'report.choose': '请选择',
 	'report.field.status': '进展状态',
 	'report.field.percent': '完成百分比',
