@@ -1,6 +1,9 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
 import {
 	assignment,
+	importLayout,
+	importRequest,
 	indicator,
 	indicatorTarget,
 	pendingGroup,
@@ -14,16 +17,12 @@ import {
 	type UnitKind
 } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
-import {
-	analyseTable,
-	type Analysis,
-	type ImportRow,
-	type Issue,
-	type LayoutSummary
-} from '../../db/import/analyse.ts';
+import { type Analysis, type ImportRow, type Issue, type LayoutSummary } from '../../db/import/analyse.ts';
 import type { DeadlineRule } from '../../db/import/parse/deadline.ts';
 import type { Target } from '../../db/import/parse/targets.ts';
-import { readTable, TableReadError } from '../../db/import/read-table.ts';
+import type { ManualMapping } from '../../db/import/layout.ts';
+import { analyseInWorker, type Progress } from './import-worker.ts';
+import { setImportProgress } from './import-progress.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { assertOffice } from './access.ts';
@@ -44,6 +43,8 @@ export type ImportInput = {
 	plan: PlanInput;
 	createUnits: boolean;
 	dryRun: boolean;
+	/** Columns chosen by hand when the layout was not recognised; remembered for the same layout. */
+	mapping?: ManualMapping;
 };
 
 type Counts = { sections: number; tasks: number; indicators: number; assignments: number; targets: number };
@@ -71,28 +72,42 @@ export function inferUnitKind(name: string): UnitKind {
 	return 'other';
 }
 
-export async function importTable(ctx: ServiceContext, input: ImportInput): Promise<ImportReport> {
+export type ImportOptions = {
+	/** Idempotency-Key: a retried commit with the same key and file gets the first answer, no second import. */
+	key?: string;
+};
+
+export async function importTable(
+	ctx: ServiceContext,
+	input: ImportInput,
+	options: ImportOptions = {}
+): Promise<ImportReport & { replayed?: boolean }> {
 	assertOffice(ctx.actor);
 	const year = input.plan.year ?? planYear(ctx.db, input.plan.planId);
-	let table;
-	try {
-		table = await readTable(input.data, input.fileName);
-	} catch (err) {
-		if (err instanceof TableReadError) throw new ApiError('bad_request', err.message);
-		throw err;
-	}
-	const directory = {
-		units: new Set(
-			ctx.db
+	const digest = requestDigest(input);
+	const replay = options.key && !input.dryRun ? storedAnswer(ctx, options.key, digest) : null;
+	if (replay) return { ...replay, replayed: true };
+	const progress = (p: Progress) => setImportProgress(ctx, options.key, p);
+	progress({ phase: 'reading', done: 0, total: 0 });
+	const { analysis } = await analyseInWorker(
+		{
+			data: input.data,
+			fileName: input.fileName,
+			planYear: year,
+			units: ctx.db
 				.select({ name: unit.name })
 				.from(unit)
 				.all()
-				.map((u) => u.name)
-		),
-		groups: new Set(groupNames(ctx.db, 'members')),
-		placeholders: new Set(groupNames(ctx.db, 'placeholder'))
-	};
-	const analysis = analyseTable(table, { planYear: year, directory, createUnits: input.createUnits });
+				.map((u) => u.name),
+			groups: groupNames(ctx.db, 'members'),
+			placeholders: groupNames(ctx.db, 'placeholder'),
+			createUnits: input.createUnits,
+			mapping: input.mapping,
+			remembered: rememberedMappings(ctx.db)
+		},
+		progress
+	);
+	progress({ phase: 'writing', done: analysis.dataRows, total: analysis.dataRows });
 	let report!: ImportReport;
 	try {
 		ctx.db.transaction((tx) => {
@@ -123,11 +138,16 @@ export async function importTable(ctx: ServiceContext, input: ImportInput): Prom
 				}
 			);
 			report.committed = true;
+			if (input.mapping) rememberMapping(tx, ctx, analysis.layout.signature, input.mapping);
+			// In the same transaction as the import: after a crash there is either both or neither.
+			if (options.key) storeAnswer(tx, ctx, options.key, digest, report);
 		});
 	} catch (err) {
 		if (!(err instanceof DryRunRollback)) throw err;
 		// A plan row created by the rolled-back pass is gone again.
 		report.planId = existingPlanId(ctx.db, input.plan, year);
+	} finally {
+		progress({ phase: 'done', done: analysis.dataRows, total: analysis.dataRows });
 	}
 	if (!input.dryRun && analysis.errors.length) {
 		throw new ApiError('unprocessable', `导入文件有 ${analysis.errors.length} 处错误，未导入任何数据`, {
@@ -136,6 +156,54 @@ export async function importTable(ctx: ServiceContext, input: ImportInput): Prom
 		});
 	}
 	return report;
+}
+
+/** The file and everything that decides what it imports to. */
+function requestDigest(input: ImportInput): string {
+	const hash = createHash('sha256');
+	hash.update(input.data);
+	hash.update(JSON.stringify([input.fileName, input.plan, input.createUnits, input.mapping ?? null]));
+	return hash.digest('hex');
+}
+
+function storedAnswer(ctx: ServiceContext, key: string, digest: string): ImportReport | null {
+	const row = ctx.db
+		.select()
+		.from(importRequest)
+		.where(and(eq(importRequest.userId, ctx.actor!.id), eq(importRequest.key, key)))
+		.get();
+	if (!row) return null;
+	if (row.digest !== digest)
+		throw new ApiError('conflict', '该 Idempotency-Key 已用于另一份导入；重新导入请刷新页面后再试');
+	return row.response as ImportReport;
+}
+
+function storeAnswer(tx: Db, ctx: ServiceContext, key: string, digest: string, report: ImportReport) {
+	// The rows can be thousands: a replay answers whether and what was imported, not the preview again.
+	tx.insert(importRequest)
+		.values({ userId: ctx.actor!.id, key, digest, response: { ...report, rows: [] } })
+		.run();
+}
+
+function rememberedMappings(db: Db): Record<string, ManualMapping> {
+	return Object.fromEntries(
+		db
+			.select()
+			.from(importLayout)
+			.all()
+			.map((l) => [l.signature, l.mapping as ManualMapping])
+	);
+}
+
+function rememberMapping(tx: Db, ctx: ServiceContext, signature: string, mapping: ManualMapping) {
+	if (!signature) return;
+	tx.insert(importLayout)
+		.values({ signature, mapping, updatedBy: ctx.actor!.id || null })
+		.onConflictDoUpdate({
+			target: importLayout.signature,
+			set: { mapping, updatedBy: ctx.actor!.id || null }
+		})
+		.run();
 }
 
 function groupNames(db: Db, kind: 'members' | 'placeholder') {
@@ -240,7 +308,18 @@ function writeRows(tx: Db, planId: number, analysis: Analysis) {
 	let taskPos = nextPosition(task);
 	let indicatorPos = nextPosition(indicator);
 
-	const ensureSection = (level: 1 | 2, parentId: number | null, name: string) => {
+	// Rows share sections and tasks: each is looked up once per import, not once per row.
+	const known = new Map<string, number>();
+	const once = (key: string, find: () => number) => {
+		let id = known.get(key);
+		if (id === undefined) known.set(key, (id = find()));
+		return id;
+	};
+	const ensureSection = (level: 1 | 2, parentId: number | null, name: string) =>
+		once(`s\u0000${level}\u0000${parentId}\u0000${name}`, () => findOrAddSection(level, parentId, name));
+	const ensureTask = (sectionId: number | null, title: string) =>
+		once(`t\u0000${sectionId}\u0000${title}`, () => findOrAddTask(sectionId, title));
+	const findOrAddSection = (level: 1 | 2, parentId: number | null, name: string) => {
 		const found = tx
 			.select({ id: section.id })
 			.from(section)
@@ -261,7 +340,7 @@ function writeRows(tx: Db, planId: number, analysis: Analysis) {
 			.returning({ id: section.id })
 			.get().id;
 	};
-	const ensureTask = (sectionId: number | null, title: string) => {
+	const findOrAddTask = (sectionId: number | null, title: string) => {
 		const found = tx
 			.select({ id: task.id })
 			.from(task)
@@ -294,18 +373,12 @@ function writeRows(tx: Db, planId: number, analysis: Analysis) {
 		const indicatorId = ensureIndicator(tx, planId, taskId, row, () => indicatorPos++, counts);
 
 		const seen = new Set<number>();
-		let position = 0;
+		const assignments: (typeof assignment.$inferInsert)[] = [];
 		const assign = (unitId: number, role: AssignmentRole, viaGroupId: number | null) => {
 			if (seen.has(unitId)) return;
 			seen.add(unitId);
-			assignmentsTotal++;
 			const dueOn = levelDueOn(row.rule, unitById.get(unitId)!.kind);
-			const inserted = tx
-				.insert(assignment)
-				.values({ indicatorId, unitId, role, viaGroupId, dueOn, position: position++ })
-				.onConflictDoNothing()
-				.run();
-			counts.assignments += inserted.changes;
+			assignments.push({ indicatorId, unitId, role, viaGroupId, dueOn, position: assignments.length });
 		};
 		for (const ref of row.units) {
 			if (ref.type === 'unit' || ref.type === 'new') {
@@ -322,6 +395,10 @@ function writeRows(tx: Db, planId: number, analysis: Analysis) {
 				for (const unitId of members.get(group.id) ?? []) assign(unitId, ref.role, group.id);
 			}
 		}
+		assignmentsTotal += assignments.length;
+		// One statement per row (a 各设区市政府 row is eleven assignments).
+		if (assignments.length)
+			counts.assignments += tx.insert(assignment).values(assignments).onConflictDoNothing().run().changes;
 	}
 	return { counts, assignmentsTotal };
 }

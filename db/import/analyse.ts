@@ -63,7 +63,14 @@ export type Analysis = {
 	layout: LayoutSummary;
 };
 
-type Options = { planYear: number; directory: Directory; createUnits: boolean; mapping?: ManualMapping };
+type Options = {
+	planYear: number;
+	directory: Directory;
+	createUnits: boolean;
+	mapping?: ManualMapping;
+	/** Called every few hundred rows with the rows read so far. */
+	onProgress?: (done: number, total: number) => void;
+};
 
 const FILL_DOWN: ColumnKey[] = ['section1', 'section2', 'task'];
 
@@ -117,7 +124,8 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 	const heading: Partial<Record<ColumnKey, string>> = {};
 	let dataRows = 0;
 
-	for (const raw of table.rows) {
+	for (const [index, raw] of table.rows.entries()) {
+		if (index % 500 === 0) opts.onProgress?.(index, table.rows.length);
 		const role = layout.roles.get(raw.rowNumber);
 		if (role?.kind === 'heading') {
 			const key = headingLevels[Math.min(role.level, headingLevels.length) - 1];

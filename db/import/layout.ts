@@ -49,7 +49,18 @@ export function recogniseLayout(table: RawTable, manual?: ManualMapping): Layout
 			unclear: true,
 			message: '未能识别表格结构：前 15 行中没有找到表头（如“工作任务”“完成时间”“责任单位”），请手工指定各列'
 		});
-		return { headerRows: [], columns: {}, headers: [], signature: '', recognised: false, notes, roles };
+		// Unrecognised, the first row with text names the layout, so a hand mapping can be remembered.
+		const first = table.rows.find((r) => r.cells.some((c) => clean(c)));
+		const signature = first ? first.cells.map(clean).join('|') : '';
+		return {
+			headerRows: [],
+			columns: {},
+			headers: first?.cells.map(clean) ?? [],
+			signature,
+			recognised: false,
+			notes,
+			roles
+		};
 	}
 	const { headerRows, headers } = head;
 	const columns = manual ? head.columns : mapByMerges(table, headerRows, headers, notes);

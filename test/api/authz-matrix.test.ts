@@ -151,6 +151,8 @@ const cases = (): Record<string, Case> => ({
 		body: { kind: 'workday', name: '冒名' },
 		allow: 'O'
 	},
+	'GET /api/v1/imports/template': { path: '/imports/template', allow: 'O' },
+	'GET /api/v1/imports/progress/:key': { path: '/imports/progress/abcdefgh', allow: 'O' },
 	'POST /api/v1/imports': { path: '/imports', body: { title: 'x', year: 2020 }, allow: 'O' },
 	'GET /api/v1/users': { path: '/users', allow: 'AS' },
 	'POST /api/v1/users': {
