@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { signInPage, taskTableXlsx, unique } from './utils.ts';
+import { officeLayout2020 } from '../support/tables.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -71,4 +72,57 @@ test('only the office may import', async ({ page }) => {
 	await expect(
 		page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '导入' })
 	).toHaveCount(0);
+});
+
+test('the preview shows the structure found and every parsed row of the office layout; a hand mapping when unsure', async ({
+	page
+}) => {
+	await signInPage(page, 'office', '/import');
+	await expect(page.getByRole('link', { name: '下载模板' })).toHaveAttribute(
+		'href',
+		'/api/v1/imports/template'
+	);
+	await page.getByLabel('新建计划').check();
+	await page.getByLabel('计划名称').fill(unique('E2E办公厅版式'));
+	await page.getByLabel('年度').fill('2020');
+	await page.getByLabel('分工表文件').setInputFiles({
+		name: 'office-layout.xlsx',
+		mimeType: XLSX,
+		buffer: Buffer.from(await officeLayout2020())
+	});
+	await page.getByRole('button', { name: '预览' }).click();
+	await expect(page.getByText('校验通过，没有错误，可以确认导入。')).toBeVisible();
+	await expect(page.getByText('数据行：80')).toBeVisible();
+	await expect(page.getByText('表头“工作任务”合并跨 3 列')).toBeVisible();
+	await expect(page.getByRole('heading', { name: '识别出的结构' })).toBeVisible();
+	const dau = page.getByRole('row').filter({ hasText: '日活跃用户数达到120万' });
+	await expect(dau).toContainText('2020年底前');
+	await expect(dau).toContainText('→ 2020-12-31');
+	await expect(dau).toContainText('“浙里办”日活跃用户数 ≥ 120万');
+	const pilot = page.getByRole('row').filter({ hasText: '未来社区' });
+	await expect(pilot).toContainText('首批试点所在县（市、区）政府（待明确）');
+	for (const width of [1440, 390]) {
+		await page.setViewportSize({ width, height: 1100 });
+		await page.screenshot({ path: `test-results/import-preview-${width}.png`, fullPage: false });
+	}
+	await page.getByRole('heading', { name: '逐行解析结果' }).scrollIntoViewIfNeeded();
+	await page.setViewportSize({ width: 1440, height: 1100 });
+	await page.screenshot({ path: 'test-results/import-rows-1440.png' });
+
+	// A layout it cannot read: it says so and offers the columns by hand.
+	await page.getByLabel('分工表文件').setInputFiles({
+		name: 'odd.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from('序号,事项,要求,时间,负责\n1,事项甲,推出10个专区,2020年6月底前,省大数据局\n')
+	});
+	await page.getByRole('button', { name: '预览' }).click();
+	await expect(page.getByText('未能识别表格结构', { exact: false }).first()).toBeVisible();
+	await page.getByLabel('工作任务').selectOption({ label: '第 2 列 · 事项' });
+	await page.getByLabel('具体指标').selectOption({ label: '第 3 列 · 要求' });
+	await page.getByLabel('完成时间').selectOption({ label: '第 4 列 · 时间' });
+	await page.getByLabel('责任单位').selectOption({ label: '第 5 列 · 负责' });
+	await page.screenshot({ path: 'test-results/import-mapping-1440.png' });
+	await page.getByRole('button', { name: '按此对应重新预览' }).click();
+	await expect(page.getByText('校验通过，没有错误，可以确认导入。')).toBeVisible();
+	await expect(page.getByRole('row').filter({ hasText: '推出10个专区' })).toContainText('→ 2020-06-30');
 });
