@@ -8,6 +8,7 @@ import {
 	indicatorTarget,
 	pendingGroup,
 	plan,
+	reportItemValue,
 	section,
 	task,
 	unit,
@@ -462,6 +463,13 @@ function ensureIndicator(
 		// Same number of targets: corrected in place, so the actuals already reported stay attached.
 		row.targets.forEach((t, i) => {
 			if (same(i)) return;
+			const shift = existing[i]!.scale - t.scale;
+			// Actuals are kept in the target's scale: 950000 reported against 1200000 is 95 against 120万.
+			if (shift)
+				tx.update(reportItemValue)
+					.set({ value: sql`${reportItemValue.value} * ${10 ** shift}` })
+					.where(eq(reportItemValue.targetId, existing[i]!.id))
+					.run();
 			tx.update(indicatorTarget)
 				.set({ ...meaning(t), sourceText: t.text })
 				.where(eq(indicatorTarget.id, existing[i]!.id))

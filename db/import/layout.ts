@@ -154,6 +154,8 @@ function findHeader(table: RawTable): Head | null {
  */
 function subHeaderRow(upper: string[], lower: string[]): boolean {
 	const u = upper.map(clean);
+	// A title row above the header names no column.
+	if (!u.some((x) => columnKeyOf(x))) return false;
 	let refined = 0;
 	for (let i = 0; i < lower.length; i++) {
 		const l = clean(lower[i] ?? '');

@@ -27,7 +27,7 @@ describe('layout recognition', () => {
 		const res = await preview(await officeLayout2020(), XLSX);
 		expect(res.status).toBe(200);
 		expect(res.data.errors).toEqual([]);
-		expect(res.data.layout.recognised).toBe(true);
+		expect(res.data.layout).toMatchObject({ recognised: true, headerRows: [2] });
 		expect(res.data.warnings.filter((w: { message: string }) => w.message.includes('结构'))).toEqual([]);
 		const rows = res.data.rows as { section1: string; section2: string; task: string }[];
 		expect(new Set(rows.map((r) => r.section1)).size).toBe(4);
