@@ -84,7 +84,8 @@ test('the preview shows the structure found and every parsed row of the office l
 	await signInPage(page, 'office', '/import');
 	await expect(page.getByRole('link', { name: '下载模板' })).toHaveAttribute(
 		'href',
-		'/api/v1/imports/template'
+		'/api/v1/imports/template',
+		READ
 	);
 	await page.getByLabel('新建计划').check();
 	await page.getByLabel('计划名称').fill(unique('E2E办公厅版式'));
@@ -103,7 +104,7 @@ test('the preview shows the structure found and every parsed row of the office l
 	await expect(dau).toContainText('2020年底前');
 	await expect(dau).toContainText('→ 2020-12-31');
 	await expect(dau).toContainText('“浙里办”日活跃用户数 ≥ 120万');
-	const pilot = page.getByRole('row').filter({ hasText: '未来社区' });
+	const pilot = page.getByRole('row').filter({ hasText: '首批试点所在县' });
 	await expect(pilot).toContainText('首批试点所在县（市、区）政府（待明确）');
 	for (const width of [1440, 390]) {
 		await page.setViewportSize({ width, height: 1100 });
