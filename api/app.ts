@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { importRoutes } from './routes/imports.ts';
+import { calendarRoutes, deadlineEventRoutes } from './routes/calendar.ts';
 import { indicatorRoutes } from './routes/indicators.ts';
 import { planRoutes } from './routes/plans.ts';
 import { unitRoutes } from './routes/units.ts';
@@ -64,6 +65,8 @@ function buildApi(deps: Deps) {
 		.route('/units', unitRoutes)
 		.route('/plans', planRoutes)
 		.route('/indicators', indicatorRoutes)
+		.route('/indicators', deadlineEventRoutes)
+		.route('/work-calendar', calendarRoutes)
 		.route('/imports', importRoutes)
 		.route('/users', userRoutes)
 		.route('/reports', reportRoutes)

@@ -6,6 +6,10 @@ import { ApiError } from '../errors.ts';
 import { dateSchema, doc, userText, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
 import { importTable } from '../services/imports.ts';
+import { getImportProgress } from '../services/import-progress.ts';
+import { importTemplate } from '../services/import-template.ts';
+import { contentDisposition } from '../lib/http.ts';
+import { COLUMN_KEYS, type ColumnKey } from '../../db/import/columns.ts';
 import { evaluateAlerts } from '../services/alerts.ts';
 
 export const MAX_TABLE_BYTES = 10 * 1024 * 1024;
@@ -18,36 +22,87 @@ const importForm = z.object({
 	issuer: userText.trim().max(100).optional(),
 	issuedOn: dateSchema.optional(),
 	createUnits: flag.default(false),
-	dryRun: flag.default(false)
+	dryRun: flag.default(false),
+	/** Columns by hand: {"headerRow": 2, "columns": {"task": 0, "deadline": 4, …}} (0-based columns). */
+	mapping: z
+		.string()
+		.max(2000)
+		.transform((text, ctx) => {
+			try {
+				return mappingSchema.parse(JSON.parse(text));
+			} catch {
+				ctx.addIssue({ code: 'custom', message: '列对应关系格式有误，请重新选择各列' });
+				return z.NEVER;
+			}
+		})
+		.optional()
 });
 
-export const importRoutes = new Hono<Env>().post(
-	'/',
-	doc('导入任务分工表（dryRun=1 为预览）', ['imports']),
-	requireRole('office'),
-	v('form', importForm),
-	async (c) => {
-		const form = c.req.valid('form');
-		if (form.file.size > MAX_TABLE_BYTES) throw new ApiError('payload_too_large', '文件超过 10 MB');
-		if (form.planId === undefined && (!form.title || !form.year)) {
-			throw new ApiError('bad_request', '请选择已有计划，或填写新计划的名称和年度');
-		}
-		const report = await importTable(svc(c), {
-			data: new Uint8Array(await form.file.arrayBuffer()),
-			fileName: form.file.name,
-			plan: {
-				planId: form.planId,
-				title: form.title,
-				year: form.year,
-				issuer: form.issuer,
-				issuedOn: form.issuedOn
-			},
-			createUnits: form.createUnits,
-			dryRun: form.dryRun
+const mappingSchema = z.object({
+	headerRow: z.number().int().min(1).max(1000),
+	columns: z.partialRecord(
+		z.enum(COLUMN_KEYS as [ColumnKey, ...ColumnKey[]]),
+		z.number().int().min(0).max(200)
+	)
+});
+
+/** A client-chosen key (a UUID): printable ASCII, as RFC 9110 field values allow. */
+const idempotencyKey = z.object({
+	'idempotency-key': z
+		.string()
+		.regex(/^[\x21-\x7e]{8,100}$/, 'Idempotency-Key 应为 8–100 个可见 ASCII 字符')
+		.optional()
+});
+
+export const importRoutes = new Hono<Env>()
+	.get('/template', doc('下载任务分工表模板（.xlsx）', ['imports']), requireRole('office'), async (c) => {
+		const file = await importTemplate(svc(c));
+		return c.body(file.body, 200, {
+			'Content-Type': file.contentType,
+			'Content-Disposition': contentDisposition(file.name)
 		});
-		// New indicators may already be overdue: the office sees them lit now, not after the next daily run.
-		if (report.committed && report.created.indicators > 0)
-			evaluateAlerts(c.var.deps.db, c.var.deps.clock.today());
-		return c.json(report, 200);
-	}
-);
+	})
+	.get(
+		'/progress/:key',
+		doc('导入进度（按 Idempotency-Key）', ['imports']),
+		requireRole('office'),
+		v('param', z.object({ key: z.string().max(100) })),
+		(c) => c.json({ progress: getImportProgress(svc(c), c.req.valid('param').key) }, 200)
+	)
+	.post(
+		'/',
+		doc('导入任务分工表（dryRun=1 为预览；Idempotency-Key 使重试不会重复导入）', ['imports']),
+		requireRole('office'),
+		v('form', importForm),
+		v('header', idempotencyKey),
+		async (c) => {
+			const form = c.req.valid('form');
+			if (form.file.size > MAX_TABLE_BYTES) throw new ApiError('payload_too_large', '文件超过 10 MB');
+			if (form.planId === undefined && (!form.title || !form.year)) {
+				throw new ApiError('bad_request', '请选择已有计划，或填写新计划的名称和年度');
+			}
+			const report = await importTable(
+				svc(c),
+				{
+					data: new Uint8Array(await form.file.arrayBuffer()),
+					fileName: form.file.name,
+					plan: {
+						planId: form.planId,
+						title: form.title,
+						year: form.year,
+						issuer: form.issuer,
+						issuedOn: form.issuedOn
+					},
+					createUnits: form.createUnits,
+					dryRun: form.dryRun,
+					mapping: form.mapping
+				},
+				{ key: c.req.valid('header')['idempotency-key'] }
+			);
+			// New indicators may already be overdue: the office sees them lit now, not after the next daily run.
+			if (report.committed && report.created.indicators > 0)
+				evaluateAlerts(c.var.deps.db, c.var.deps.clock.today());
+			if (report.replayed) c.header('Idempotent-Replayed', 'true');
+			return c.json(report, 200);
+		}
+	);

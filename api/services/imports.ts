@@ -1,10 +1,14 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
 import {
 	assignment,
+	importLayout,
+	importRequest,
 	indicator,
 	indicatorTarget,
 	pendingGroup,
 	plan,
+	reportItemValue,
 	section,
 	task,
 	unit,
@@ -14,8 +18,12 @@ import {
 	type UnitKind
 } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
-import { analyseTable, type ImportRow, type Issue } from '../../db/import/analyse.ts';
-import { readTable, TableReadError } from '../../db/import/read-table.ts';
+import { type Analysis, type ImportRow, type Issue, type LayoutSummary } from '../../db/import/analyse.ts';
+import type { DeadlineRule } from '../../db/import/parse/deadline.ts';
+import type { Target } from '../../db/import/parse/targets.ts';
+import type { ManualMapping } from '../../db/import/layout.ts';
+import { analyseInWorker, type Progress } from './import-worker.ts';
+import { setImportProgress } from './import-progress.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { assertOffice } from './access.ts';
@@ -36,6 +44,8 @@ export type ImportInput = {
 	plan: PlanInput;
 	createUnits: boolean;
 	dryRun: boolean;
+	/** Columns chosen by hand when the layout was not recognised; remembered for the same layout. */
+	mapping?: ManualMapping;
 };
 
 type Counts = { sections: number; tasks: number; indicators: number; assignments: number; targets: number };
@@ -47,7 +57,10 @@ export type ImportReport = Counts & {
 	created: Counts & { units: number };
 	errors: Issue[];
 	warnings: Issue[];
+	notes: Issue[];
 	newUnits: string[];
+	dataRows: number;
+	layout: LayoutSummary;
 	rows: ImportRow[];
 };
 
@@ -60,38 +73,47 @@ export function inferUnitKind(name: string): UnitKind {
 	return 'other';
 }
 
-export async function importTable(ctx: ServiceContext, input: ImportInput): Promise<ImportReport> {
+export type ImportOptions = {
+	/** Idempotency-Key: a retried commit with the same key and file gets the first answer, no second import. */
+	key?: string;
+};
+
+export async function importTable(
+	ctx: ServiceContext,
+	input: ImportInput,
+	options: ImportOptions = {}
+): Promise<ImportReport & { replayed?: boolean }> {
 	assertOffice(ctx.actor);
 	const year = input.plan.year ?? planYear(ctx.db, input.plan.planId);
-	let table;
-	try {
-		table = await readTable(input.data, input.fileName);
-	} catch (err) {
-		if (err instanceof TableReadError) throw new ApiError('bad_request', err.message);
-		throw err;
-	}
-	const directory = {
-		units: new Set(
-			ctx.db
+	const digest = requestDigest(input);
+	const replay = options.key && !input.dryRun ? storedAnswer(ctx, options.key, digest) : null;
+	if (replay) return { ...replay, replayed: true };
+	const progress = (p: Progress) => setImportProgress(ctx, options.key, p);
+	progress({ phase: 'reading', done: 0, total: 0 });
+	const { analysis } = await analyseInWorker(
+		{
+			data: input.data,
+			fileName: input.fileName,
+			planYear: year,
+			units: ctx.db
 				.select({ name: unit.name })
 				.from(unit)
 				.all()
-				.map((u) => u.name)
-		),
-		groups: new Set(
-			ctx.db
-				.select({ name: unitGroup.name })
-				.from(unitGroup)
-				.all()
-				.map((g) => g.name)
-		)
-	};
-	const analysis = analyseTable(table, { planYear: year, directory, createUnits: input.createUnits });
+				.map((u) => u.name),
+			groups: groupNames(ctx.db, 'members'),
+			placeholders: groupNames(ctx.db, 'placeholder'),
+			createUnits: input.createUnits,
+			mapping: input.mapping,
+			remembered: rememberedMappings(ctx.db)
+		},
+		progress
+	);
+	progress({ phase: 'writing', done: analysis.dataRows, total: analysis.dataRows });
 	let report!: ImportReport;
 	try {
 		ctx.db.transaction((tx) => {
 			const planId = ensurePlan(tx, input.plan, year);
-			const created = writeRows(tx, planId, analysis.rows, analysis.newUnits);
+			const created = writeRows(tx, planId, analysis);
 			report = {
 				...tableCounts(analysis.rows, created.assignmentsTotal),
 				planId,
@@ -99,7 +121,10 @@ export async function importTable(ctx: ServiceContext, input: ImportInput): Prom
 				created: created.counts,
 				errors: analysis.errors,
 				warnings: analysis.warnings,
+				notes: analysis.notes,
 				newUnits: analysis.newUnits,
+				dataRows: analysis.dataRows,
+				layout: analysis.layout,
 				rows: analysis.rows
 			};
 			// A dry run and a file with errors go through the very same writes, then roll back.
@@ -114,11 +139,16 @@ export async function importTable(ctx: ServiceContext, input: ImportInput): Prom
 				}
 			);
 			report.committed = true;
+			if (input.mapping) rememberMapping(tx, ctx, analysis.layout.signature, input.mapping);
+			// In the same transaction as the import: after a crash there is either both or neither.
+			if (options.key) storeAnswer(tx, ctx, options.key, digest, report);
 		});
 	} catch (err) {
 		if (!(err instanceof DryRunRollback)) throw err;
 		// A plan row created by the rolled-back pass is gone again.
 		report.planId = existingPlanId(ctx.db, input.plan, year);
+	} finally {
+		progress({ phase: 'done', done: analysis.dataRows, total: analysis.dataRows });
 	}
 	if (!input.dryRun && analysis.errors.length) {
 		throw new ApiError('unprocessable', `导入文件有 ${analysis.errors.length} 处错误，未导入任何数据`, {
@@ -127,6 +157,63 @@ export async function importTable(ctx: ServiceContext, input: ImportInput): Prom
 		});
 	}
 	return report;
+}
+
+/** The file and everything that decides what it imports to. */
+function requestDigest(input: ImportInput): string {
+	const hash = createHash('sha256');
+	hash.update(input.data);
+	hash.update(JSON.stringify([input.fileName, input.plan, input.createUnits, input.mapping ?? null]));
+	return hash.digest('hex');
+}
+
+function storedAnswer(ctx: ServiceContext, key: string, digest: string): ImportReport | null {
+	const row = ctx.db
+		.select()
+		.from(importRequest)
+		.where(and(eq(importRequest.userId, ctx.actor!.id), eq(importRequest.key, key)))
+		.get();
+	if (!row) return null;
+	if (row.digest !== digest)
+		throw new ApiError('conflict', '该 Idempotency-Key 已用于另一份导入；重新导入请刷新页面后再试');
+	return row.response as ImportReport;
+}
+
+function storeAnswer(tx: Db, ctx: ServiceContext, key: string, digest: string, report: ImportReport) {
+	// The rows can be thousands: a replay answers whether and what was imported, not the preview again.
+	tx.insert(importRequest)
+		.values({ userId: ctx.actor!.id, key, digest, response: { ...report, rows: [] } })
+		.run();
+}
+
+function rememberedMappings(db: Db): Record<string, ManualMapping> {
+	return Object.fromEntries(
+		db
+			.select()
+			.from(importLayout)
+			.all()
+			.map((l) => [l.signature, l.mapping as ManualMapping])
+	);
+}
+
+function rememberMapping(tx: Db, ctx: ServiceContext, signature: string, mapping: ManualMapping) {
+	if (!signature) return;
+	tx.insert(importLayout)
+		.values({ signature, mapping, updatedBy: ctx.actor!.id || null })
+		.onConflictDoUpdate({
+			target: importLayout.signature,
+			set: { mapping, updatedBy: ctx.actor!.id || null }
+		})
+		.run();
+}
+
+function groupNames(db: Db, kind: 'members' | 'placeholder') {
+	return db
+		.select({ name: unitGroup.name })
+		.from(unitGroup)
+		.where(eq(unitGroup.kind, kind))
+		.all()
+		.map((g) => g.name);
 }
 
 function planYear(db: Db, planId: number | undefined): number {
@@ -181,21 +268,26 @@ function tableCounts(rows: ImportRow[], assignments: number): Counts {
 }
 
 /** Upserts sections, tasks, indicators, targets and assignments; returns what it created. */
-function writeRows(tx: Db, planId: number, rows: ImportRow[], newUnits: string[]) {
+function writeRows(tx: Db, planId: number, analysis: Analysis) {
+	const { rows, newUnits, newPlaceholders } = analysis;
 	const counts = { sections: 0, tasks: 0, indicators: 0, assignments: 0, targets: 0, units: 0 };
+	for (const name of newPlaceholders) {
+		tx.insert(unitGroup).values({ name, kind: 'placeholder' }).onConflictDoNothing().run();
+	}
 	for (const name of newUnits) {
 		tx.insert(unit)
 			.values({ name, kind: inferUnitKind(name), position: 10_000 })
 			.run();
 		counts.units++;
 	}
-	const unitIds = new Map(
+	const units = new Map(
 		tx
-			.select({ id: unit.id, name: unit.name })
+			.select({ id: unit.id, name: unit.name, kind: unit.kind })
 			.from(unit)
 			.all()
-			.map((u) => [u.name, u.id])
+			.map((u) => [u.name, u])
 	);
+	const unitById = new Map([...units.values()].map((u) => [u.id, u]));
 	const groups = new Map(
 		tx
 			.select()
@@ -217,7 +309,18 @@ function writeRows(tx: Db, planId: number, rows: ImportRow[], newUnits: string[]
 	let taskPos = nextPosition(task);
 	let indicatorPos = nextPosition(indicator);
 
-	const ensureSection = (level: 1 | 2, parentId: number | null, name: string) => {
+	// Rows share sections and tasks: each is looked up once per import, not once per row.
+	const known = new Map<string, number>();
+	const once = (key: string, find: () => number) => {
+		let id = known.get(key);
+		if (id === undefined) known.set(key, (id = find()));
+		return id;
+	};
+	const ensureSection = (level: 1 | 2, parentId: number | null, name: string) =>
+		once(`s\u0000${level}\u0000${parentId}\u0000${name}`, () => findOrAddSection(level, parentId, name));
+	const ensureTask = (sectionId: number | null, title: string) =>
+		once(`t\u0000${sectionId}\u0000${title}`, () => findOrAddTask(sectionId, title));
+	const findOrAddSection = (level: 1 | 2, parentId: number | null, name: string) => {
 		const found = tx
 			.select({ id: section.id })
 			.from(section)
@@ -238,7 +341,7 @@ function writeRows(tx: Db, planId: number, rows: ImportRow[], newUnits: string[]
 			.returning({ id: section.id })
 			.get().id;
 	};
-	const ensureTask = (sectionId: number | null, title: string) => {
+	const findOrAddTask = (sectionId: number | null, title: string) => {
 		const found = tx
 			.select({ id: task.id })
 			.from(task)
@@ -271,21 +374,16 @@ function writeRows(tx: Db, planId: number, rows: ImportRow[], newUnits: string[]
 		const indicatorId = ensureIndicator(tx, planId, taskId, row, () => indicatorPos++, counts);
 
 		const seen = new Set<number>();
-		let position = 0;
+		const assignments: (typeof assignment.$inferInsert)[] = [];
 		const assign = (unitId: number, role: AssignmentRole, viaGroupId: number | null) => {
 			if (seen.has(unitId)) return;
 			seen.add(unitId);
-			assignmentsTotal++;
-			const inserted = tx
-				.insert(assignment)
-				.values({ indicatorId, unitId, role, viaGroupId, position: position++ })
-				.onConflictDoNothing()
-				.run();
-			counts.assignments += inserted.changes;
+			const dueOn = levelDueOn(row.rule, unitById.get(unitId)!.kind);
+			assignments.push({ indicatorId, unitId, role, viaGroupId, dueOn, position: assignments.length });
 		};
 		for (const ref of row.units) {
-			if (ref.type !== 'group') {
-				assign(unitIds.get(ref.name)!, ref.role, null);
+			if (ref.type === 'unit' || ref.type === 'new') {
+				assign(units.get(ref.name)!.id, ref.role, null);
 				continue;
 			}
 			const group = groups.get(ref.name)!;
@@ -298,6 +396,10 @@ function writeRows(tx: Db, planId: number, rows: ImportRow[], newUnits: string[]
 				for (const unitId of members.get(group.id) ?? []) assign(unitId, ref.role, group.id);
 			}
 		}
+		assignmentsTotal += assignments.length;
+		// One statement per row (a 各设区市政府 row is eleven assignments).
+		if (assignments.length)
+			counts.assignments += tx.insert(assignment).values(assignments).onConflictDoNothing().run().changes;
 	}
 	return { counts, assignmentsTotal };
 }
@@ -315,6 +417,7 @@ function ensureIndicator(
 		dueOn: row.dueOn,
 		originalDueOn: row.dueOn,
 		recurrence: row.recurrence,
+		deadlineRule: row.rule,
 		unitsText: row.unitsText
 	};
 	const found = tx
@@ -336,29 +439,57 @@ function ensureIndicator(
 			.returning({ id: indicator.id })
 			.get().id;
 	}
-	const existing = tx.select().from(indicatorTarget).where(eq(indicatorTarget.indicatorId, id)).all();
-	const same =
-		existing.length === row.targets.length &&
-		existing.every((t, i) => {
-			const n = row.targets[i]!;
-			return t.label === n.label && t.op === n.op && t.value === n.value && t.unit === n.unit;
+	const existing = tx
+		.select()
+		.from(indicatorTarget)
+		.where(eq(indicatorTarget.indicatorId, id))
+		.orderBy(indicatorTarget.position)
+		.all();
+	const meaning = (t: Target) => ({
+		label: t.label,
+		op: t.op,
+		value: t.value,
+		scale: t.scale,
+		valueMax: t.valueMax,
+		unit: t.unit,
+		relative: t.relative,
+		aggregation: t.aggregation
+	});
+	const same = (i: number) => {
+		const stored = existing[i]!;
+		return Object.entries(meaning(row.targets[i]!)).every(([k, v]) => stored[k as keyof typeof stored] === v);
+	};
+	if (existing.length === row.targets.length) {
+		// Same number of targets: corrected in place, so the actuals already reported stay attached.
+		row.targets.forEach((t, i) => {
+			if (same(i)) return;
+			const shift = existing[i]!.scale - t.scale;
+			// Actuals are kept in the target's scale: 950000 reported against 1200000 is 95 against 120万.
+			if (shift)
+				tx.update(reportItemValue)
+					.set({ value: sql`${reportItemValue.value} * ${10 ** shift}` })
+					.where(eq(reportItemValue.targetId, existing[i]!.id))
+					.run();
+			tx.update(indicatorTarget)
+				.set({ ...meaning(t), sourceText: t.text })
+				.where(eq(indicatorTarget.id, existing[i]!.id))
+				.run();
+			counts.targets++;
 		});
-	if (!same) {
+	} else {
 		tx.delete(indicatorTarget).where(eq(indicatorTarget.indicatorId, id)).run();
 		row.targets.forEach((t, position) => {
 			tx.insert(indicatorTarget)
-				.values({
-					indicatorId: id,
-					label: t.label,
-					op: t.op,
-					value: t.value,
-					unit: t.unit,
-					sourceText: t.text,
-					position
-				})
+				.values({ indicatorId: id, ...meaning(t), sourceText: t.text, position })
 				.run();
 			counts.targets++;
 		});
 	}
 	return id;
+}
+
+/** A unit's own due date under a per-level deadline (市级 / 区、县（市）); null: the indicator's date applies. */
+function levelDueOn(rule: DeadlineRule | null, kind: UnitKind): string | null {
+	if (rule?.kind !== 'perLevel') return null;
+	return rule.levels.find((l) => l.level === kind)?.dueOn ?? null;
 }

@@ -183,7 +183,18 @@ function attachDetails(db: Db, rows: BaseRow[]) {
 				.map((p) => ({ groupId: p.groupId, name: p.name, role: p.role, resolved: p.resolvedAt !== null })),
 			targets: targets
 				.filter((t) => t.indicatorId === r.id)
-				.map((t) => ({ label: t.label, op: t.op, value: t.value, unit: t.unit, text: t.sourceText }))
+				.map((t) => ({
+					label: t.label,
+					op: t.op,
+					value: t.value,
+					scale: t.scale,
+					valueMax: t.valueMax,
+					unit: t.unit,
+					relative: t.relative,
+					baseline: t.baseline,
+					aggregation: t.aggregation,
+					text: t.sourceText
+				}))
 		};
 	});
 }

@@ -179,7 +179,18 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 			daysLeft: a.dueOn ? daysBetween(today, a.dueOn) : null,
 			targets: targets
 				.filter((t) => t.indicatorId === a.indicatorId)
-				.map((t) => ({ id: t.id, label: t.label, op: t.op, value: t.value, unit: t.unit })),
+				.map((t) => ({
+					id: t.id,
+					label: t.label,
+					op: t.op,
+					value: t.value,
+					scale: t.scale,
+					valueMax: t.valueMax,
+					unit: t.unit,
+					relative: t.relative,
+					baseline: t.baseline,
+					aggregation: t.aggregation
+				})),
 			progressStatus: item?.progressStatus ?? null,
 			percent: item?.percent ?? null,
 			progress: item?.progress ?? '',

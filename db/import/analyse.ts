@@ -1,17 +1,20 @@
 import type { AssignmentRole } from '../schema/constants.ts';
-import { findHeaderRow, mapHeaders, missingColumns, type ColumnKey, type ColumnMap } from './columns.ts';
+import { missingColumns, type ColumnKey, type ColumnMap } from './columns.ts';
+import { recogniseLayout, type ManualMapping } from './layout.ts';
 import { normaliseCell } from './parse/normalise.ts';
-import { parseDeadline } from './parse/deadline.ts';
-import { closestNames, splitUnits } from './parse/units.ts';
+import { parseDeadline, type DeadlineRule } from './parse/deadline.ts';
+import { isPlaceholderName } from './parse/placeholders.ts';
+import { closestNames, splitUnitNote, splitUnits } from './parse/units.ts';
 import { parseTargets, type Target } from './parse/targets.ts';
 import type { RawTable } from './read-table.ts';
 
 export type Issue = { row: number; column: string; message: string };
 
-export type UnitRef =
-	| { type: 'unit'; name: string; role: AssignmentRole }
-	| { type: 'group'; name: string; role: AssignmentRole }
-	| { type: 'new'; name: string; role: AssignmentRole };
+/**
+ * unit: in the directory; group: expands to its members (各设区市政府); placeholder: 待明确 until the office
+ * names the units (省级有关单位, or a name like 各级各部门 the patterns recognise); new: a unit to create.
+ */
+export type UnitRef = { type: 'unit' | 'group' | 'placeholder' | 'new'; name: string; role: AssignmentRole };
 
 export type ImportRow = {
 	row: number;
@@ -22,21 +25,52 @@ export type ImportRow = {
 	deadlineText: string;
 	dueOn: string | null;
 	recurrence: 'monthly' | null;
+	/** Per unit level, batches or relative to an event; dueOn is then the last date (null for relative). */
+	rule: DeadlineRule | null;
 	unitsText: string;
 	units: UnitRef[];
 	targets: Target[];
 };
 
-export type Directory = { units: ReadonlySet<string>; groups: ReadonlySet<string> };
+export type Directory = {
+	units: ReadonlySet<string>;
+	/** Groups with members (各设区市政府). */
+	groups: ReadonlySet<string>;
+	/** The office's list of placeholders (placeholder groups). */
+	placeholders: ReadonlySet<string>;
+};
+
+/** The structure found, for the preview and for mapping columns by hand. */
+export type LayoutSummary = {
+	headerRows: number[];
+	headers: string[];
+	columns: ColumnMap;
+	signature: string;
+	recognised: boolean;
+};
 
 export type Analysis = {
 	rows: ImportRow[];
 	errors: Issue[];
 	warnings: Issue[];
+	/** How the layout was read (merged headers, heading rows, notes skipped): information, not a problem. */
+	notes: Issue[];
 	newUnits: string[];
+	/** Placeholder names not yet on the office's list: added to it by the commit. */
+	newPlaceholders: string[];
+	/** Rows that held data (headings, notes and repeated headers excluded), whether or not they imported. */
+	dataRows: number;
+	layout: LayoutSummary;
 };
 
-type Options = { planYear: number; directory: Directory; createUnits: boolean };
+type Options = {
+	planYear: number;
+	directory: Directory;
+	createUnits: boolean;
+	mapping?: ManualMapping;
+	/** Called every few hundred rows with the rows read so far. */
+	onProgress?: (done: number, total: number) => void;
+};
 
 const FILL_DOWN: ColumnKey[] = ['section1', 'section2', 'task'];
 
@@ -44,26 +78,77 @@ const FILL_DOWN: ColumnKey[] = ['section1', 'section2', 'task'];
 export function analyseTable(table: RawTable, opts: Options): Analysis {
 	const errors: Issue[] = [];
 	const warnings: Issue[] = [];
-	const headerIndex = findHeaderRow(table.rows);
-	const headerRow = table.rows[headerIndex];
-	const columns: ColumnMap = headerRow ? mapHeaders(headerRow.cells) : {};
+	const notes: Issue[] = [];
+	const layout = recogniseLayout(table, opts.mapping);
+	for (const n of layout.notes)
+		(n.unclear ? warnings : notes).push({ row: n.row, column: '', message: n.message });
+	const columns = layout.columns;
+	const summary: LayoutSummary = {
+		headerRows: layout.headerRows,
+		headers: layout.headers,
+		columns,
+		signature: layout.signature,
+		recognised: layout.recognised
+	};
 	const missing = missingColumns(columns);
-	if (!headerRow || missing.length) {
-		const found = (headerRow?.cells ?? table.rows[0]?.cells ?? []).map((c) => c.trim()).filter(Boolean);
+	const headerRowNumber = layout.headerRows[layout.headerRows.length - 1];
+	if (headerRowNumber === undefined || missing.length) {
+		const found = layout.headers.filter(Boolean);
 		errors.push({
-			row: headerRow?.rowNumber ?? 1,
+			row: headerRowNumber ?? 1,
 			column: '',
 			message: `缺少必需的列：${missing.join('、') || '工作任务、完成时间、责任单位'}。找到的列：${found.join('、') || '（无）'}`
 		});
-		return { rows: [], errors, warnings, newUnits: [] };
+		if (layout.recognised)
+			warnings.push({ row: headerRowNumber ?? 1, column: '', message: '未能识别表格结构，请手工指定各列' });
+		summary.recognised = false;
+		return {
+			rows: [],
+			errors,
+			warnings,
+			notes,
+			newUnits: [],
+			newPlaceholders: [],
+			dataRows: 0,
+			layout: summary
+		};
 	}
 
 	const header = (key: ColumnKey) => columns[key]?.header ?? '';
 	const rows: ImportRow[] = [];
 	const newUnits = new Set<string>();
+	const newPlaceholders = new Set<string>();
 	const last: Partial<Record<ColumnKey, string>> = {};
+	// Heading rows (第一阶段：…, 一、…, （一）…) fill the section levels the columns do not give.
+	const headingLevels: ColumnKey[] = (['section1', 'section2'] as const).filter((k) => !columns[k]);
+	const heading: Partial<Record<ColumnKey, string>> = {};
+	let dataRows = 0;
 
-	for (const raw of table.rows.slice(headerIndex + 1)) {
+	for (const [index, raw] of table.rows.entries()) {
+		if (index % 500 === 0) opts.onProgress?.(index, table.rows.length);
+		const role = layout.roles.get(raw.rowNumber);
+		if (role?.kind === 'heading') {
+			const key = headingLevels[Math.min(role.level, headingLevels.length) - 1];
+			if (key) {
+				heading[key] = role.name;
+				if (key === 'section1') delete heading.section2;
+				notes.push({
+					row: raw.rowNumber,
+					column: '',
+					message: `标题行“${role.name}”读作${key === 'section1' ? '一级' : '二级'}领域`
+				});
+			}
+			continue;
+		}
+		if (role?.kind === 'note') {
+			notes.push({
+				row: raw.rowNumber,
+				column: '',
+				message: `备注或落款“${role.text.slice(0, 30)}”不是任务，未导入`
+			});
+			continue;
+		}
+		if (role?.kind !== 'data') continue;
 		const get = (key: ColumnKey) => {
 			const col = columns[key];
 			return col ? normaliseCell(raw.cells[col.index] ?? '') : '';
@@ -72,8 +157,8 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 			(Object.keys(columns) as ColumnKey[]).map((k) => [k, get(k)])
 		) as Partial<Record<ColumnKey, string>>;
 		if (Object.values(values).every((v) => !v)) continue;
-		// A repeated header (page breaks in pasted tables) is not data.
-		if (Object.values(columns).every((col) => (raw.cells[col.index] ?? '').trim() === col.header)) continue;
+		dataRows++;
+		for (const key of headingLevels) values[key] = heading[key];
 		for (const key of FILL_DOWN) {
 			if (columns[key] && !values[key]) values[key] = last[key];
 			else if (values[key]) last[key] = values[key];
@@ -82,19 +167,24 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 		const fail = (key: ColumnKey, message: string) =>
 			rowIssues.push({ row: raw.rowNumber, column: header(key), message });
 
-		const indicator = values.indicator || values.task || '';
+		const content = values.indicator || values.task || '';
+		const indicator = values.standard ? `${content}\n工作标准：${values.standard}` : content;
 		const task = values.task || values.indicator || '';
 		if (!indicator) fail(columns.indicator ? 'indicator' : 'task', '指标内容为空');
 
 		const deadlineText = values.deadline ?? '';
 		let dueOn: string | null = null;
 		let recurrence: 'monthly' | null = null;
+		let rule: DeadlineRule | null = null;
 		if (!deadlineText) fail('deadline', '完成时间为空');
 		else {
 			const parsed = parseDeadline(deadlineText, opts.planYear);
 			if (parsed.kind === 'date') dueOn = parsed.dueOn;
 			else if (parsed.kind === 'monthly') recurrence = 'monthly';
-			else
+			else if (parsed.kind !== 'unparsed') {
+				rule = parsed;
+				dueOn = ruleDueOn(parsed);
+			} else
 				warnings.push({
 					row: raw.rowNumber,
 					column: header('deadline'),
@@ -103,13 +193,20 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 		}
 
 		const units: UnitRef[] = [];
-		const addUnits = (text: string, key: ColumnKey, firstIsLead: boolean, allLead: boolean) => {
+		const addUnits = (cell: string, key: ColumnKey, firstIsLead: boolean, allLead: boolean) => {
+			const { units: text, note } = splitUnitNote(cell);
+			if (note)
+				notes.push({ row: raw.rowNumber, column: header(key), message: `单位栏中的备注未作为单位：${note}` });
 			splitUnits(text).forEach((name, i) => {
 				const role: AssignmentRole =
 					allLead || (firstIsLead && i === 0 && units.length === 0) ? 'lead' : 'co';
-				if (opts.directory.groups.has(name)) units.push({ type: 'group', name, role });
+				if (opts.directory.placeholders.has(name)) units.push({ type: 'placeholder', name, role });
+				else if (opts.directory.groups.has(name)) units.push({ type: 'group', name, role });
 				else if (opts.directory.units.has(name)) units.push({ type: 'unit', name, role });
-				else if (opts.createUnits) {
+				else if (isPlaceholderName(name)) {
+					units.push({ type: 'placeholder', name, role });
+					newPlaceholders.add(name);
+				} else if (opts.createUnits) {
 					units.push({ type: 'new', name, role });
 					newUnits.add(name);
 				} else {
@@ -125,7 +222,7 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 			unitsText = [lead, co].filter(Boolean).join('；');
 			addUnits(lead, 'lead', false, true);
 			addUnits(co, 'co', false, false);
-			if (!lead) fail('lead', '牵头单位为空');
+			if (!splitUnits(splitUnitNote(lead).units).length) fail('lead', '牵头单位为空');
 		} else {
 			unitsText = values.units ?? '';
 			if (!unitsText) fail('units', '责任单位为空');
@@ -143,12 +240,41 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 			deadlineText,
 			dueOn,
 			recurrence,
+			rule,
 			unitsText,
 			units,
 			targets: parseTargets(indicator)
 		});
 	}
 	if (!rows.length && !errors.length)
-		errors.push({ row: headerRow.rowNumber, column: '', message: '表中没有数据行' });
-	return { rows, errors, warnings, newUnits: [...newUnits] };
+		errors.push({ row: headerRowNumber, column: '', message: '表中没有数据行' });
+	return {
+		rows,
+		errors,
+		warnings,
+		notes,
+		newUnits: [...newUnits],
+		newPlaceholders: [...newPlaceholders],
+		dataRows,
+		layout: summary
+	};
+}
+
+/** The indicator's own due date under a rule: the last date any unit or batch has; none until the event. */
+function ruleDueOn(rule: DeadlineRule): string | null {
+	if (rule.kind === 'perLevel')
+		return (
+			rule.levels
+				.map((l) => l.dueOn)
+				.sort()
+				.at(-1) ?? null
+		);
+	if (rule.kind === 'batches')
+		return (
+			rule.batches
+				.map((b) => b.dueOn)
+				.sort()
+				.at(-1) ?? null
+		);
+	return null;
 }

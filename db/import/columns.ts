@@ -3,7 +3,9 @@ export const COLUMN_VARIANTS = {
 	section1: ['一级领域', '领域', '一级标题', '板块', '类别', '一级分类', '工作领域'],
 	section2: ['二级领域', '二级标题', '子领域', '二级分类', '子项'],
 	task: ['工作任务', '重点任务', '主要任务', '任务名称', '任务'],
-	indicator: ['具体指标', '工作内容', '工作标准', '具体任务', '指标', '任务内容'],
+	indicator: ['具体指标', '工作内容', '具体任务', '指标', '任务内容'],
+	// Kept with the indicator text: what counts as done.
+	standard: ['工作标准', '完成标准', '验收标准'],
 	deadline: ['完成时间', '完成时限', '时限', '时间节点', '完成期限'],
 	units: ['责任单位', '责任部门'],
 	lead: ['牵头单位', '牵头部门'],
@@ -12,23 +14,21 @@ export const COLUMN_VARIANTS = {
 
 export type ColumnKey = keyof typeof COLUMN_VARIANTS;
 export type ColumnMap = Partial<Record<ColumnKey, { index: number; header: string }>>;
+export const COLUMN_KEYS = Object.keys(COLUMN_VARIANTS) as ColumnKey[];
 
 const clean = (s: string) => s.replace(/\s+/g, '').replace(/[（(].*?[）)]/g, '');
+const ENTRIES = Object.entries(COLUMN_VARIANTS) as [ColumnKey, readonly string[]][];
 
-/** Maps header cells to columns; a header matches its variants exactly (ignoring spaces and notes in brackets). */
-export function mapHeaders(headers: string[]): ColumnMap {
-	const map: ColumnMap = {};
-	headers.forEach((raw, index) => {
-		const h = clean(raw);
-		if (!h) return;
-		for (const [key, variants] of Object.entries(COLUMN_VARIANTS) as [ColumnKey, readonly string[]][]) {
-			if (!map[key] && variants.includes(h)) {
-				map[key] = { index, header: raw.trim() };
-				return;
-			}
-		}
-	});
-	return map;
+/**
+ * The column a header names: its variants exactly (ignoring spaces and notes in brackets), else a header
+ * ending in a variant of two or more characters (十项任务 → 任务).
+ */
+export function columnKeyOf(raw: string): ColumnKey | null {
+	const h = clean(raw);
+	if (!h) return null;
+	for (const [key, variants] of ENTRIES) if (variants.includes(h)) return key;
+	for (const [key, variants] of ENTRIES) if (variants.some((v) => v.length >= 2 && h.endsWith(v))) return key;
+	return null;
 }
 
 /** What is missing for a usable table, in words for the office; empty when the columns suffice. */
@@ -38,18 +38,4 @@ export function missingColumns(map: ColumnMap): string[] {
 	if (!map.deadline) missing.push('完成时间');
 	if (!map.units && !map.lead) missing.push('责任单位（或牵头单位）');
 	return missing;
-}
-
-/** The header row is the first of the first 15 rows that names enough known columns. */
-export function findHeaderRow(rows: { cells: string[] }[]): number {
-	let best = -1;
-	let bestCount = 0;
-	rows.slice(0, 15).forEach((row, i) => {
-		const count = Object.keys(mapHeaders(row.cells)).length;
-		if (count > bestCount) {
-			best = i;
-			bestCount = count;
-		}
-	});
-	return bestCount >= 2 ? best : -1;
 }

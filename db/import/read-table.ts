@@ -2,8 +2,14 @@ import type ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { extname } from 'node:path';
 
-/** A sheet as plain text: the spreadsheet row number (1-based) of every row, merged cells filled in. */
-export type RawTable = { rows: { rowNumber: number; cells: string[] }[] };
+/** A merged range: spreadsheet rows (1-based, inclusive) and column indexes (0-based, inclusive). */
+export type Merge = { top: number; bottom: number; left: number; right: number };
+
+/**
+ * A sheet as plain text: the spreadsheet row number (1-based) of every row, merged cells filled in, and
+ * the merged ranges themselves (layout recognition reads structure from them; a CSV has none).
+ */
+export type RawTable = { rows: { rowNumber: number; cells: string[] }[]; merges: Merge[] };
 
 export class TableReadError extends Error {}
 
@@ -14,18 +20,30 @@ export async function readTable(data: Uint8Array, fileName: string): Promise<Raw
 	throw new TableReadError(`不支持的文件类型“${ext || '无扩展名'}”，请上传 .xlsx 或 .csv 文件`);
 }
 
+/** UTF-8 when the bytes are valid UTF-8, else GB18030 (what Excel on Chinese Windows saves as “CSV”). */
+export function decodeCsv(data: Uint8Array): string {
+	let text: string;
+	try {
+		text = new TextDecoder('utf-8', { fatal: true }).decode(data);
+	} catch {
+		try {
+			text = new TextDecoder('gb18030', { fatal: true }).decode(data);
+		} catch {
+			throw new TableReadError('CSV 文件的编码无法识别，请在 Excel 中另存为“CSV UTF-8”后再上传');
+		}
+	}
+	return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 function readCsv(data: Uint8Array): RawTable {
-	let text = new TextDecoder('utf-8', { fatal: false }).decode(data);
-	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-	if (text.includes('\uFFFD'))
-		throw new TableReadError('CSV 文件不是 UTF-8 编码，请在 Excel 中另存为“CSV UTF-8”后再上传');
+	const text = decodeCsv(data);
 	let records: string[][];
 	try {
 		records = parseCsv(text, { relax_column_count: true, skip_empty_lines: false }) as string[][];
 	} catch (err) {
 		throw new TableReadError(`CSV 文件格式有误：${(err as Error).message}`);
 	}
-	return { rows: records.map((cells, i) => ({ rowNumber: i + 1, cells })) };
+	return { rows: records.map((cells, i) => ({ rowNumber: i + 1, cells })), merges: [] };
 }
 
 function cellText(cell: ExcelJS.Cell): string {
@@ -63,5 +81,16 @@ async function readXlsx(data: Uint8Array): Promise<RawTable> {
 		}
 		rows.push({ rowNumber: r, cells });
 	}
-	return { rows };
+	const merges = ((sheet.model as { merges?: string[] }).merges ?? []).flatMap((range) => {
+		const m = range.match(/^([A-Z]+)(\d+):([A-Z]+)(\d+)$/);
+		return m
+			? [{ top: Number(m[2]), bottom: Number(m[4]), left: columnIndex(m[1]!), right: columnIndex(m[3]!) }]
+			: [];
+	});
+	return { rows, merges };
+}
+
+/** `A` → 0, `AB` → 27. */
+function columnIndex(letters: string): number {
+	return [...letters].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0) - 1;
 }

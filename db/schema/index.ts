@@ -8,3 +8,4 @@ export * from './request.ts';
 export * from './attachment.ts';
 export * from './alert.ts';
 export * from './score.ts';
+export * from './import.ts';

@@ -63,6 +63,8 @@ export const indicator = sqliteTable(
 		/** The due date as first planned; on-time statistics use this one. */
 		originalDueOn: text('original_due_on'),
 		recurrence: text('recurrence', { enum: ['monthly'] }),
+		/** A deadline that is more than one date (per unit level, batches, relative to an event); see DeadlineRule. */
+		deadlineRule: text('deadline_rule', { mode: 'json' }),
 		unitsText: text('units_text').notNull(),
 		status: text('status', { enum: INDICATOR_STATUSES }).notNull().default('open'),
 		completedOn: text('completed_on'),
@@ -83,8 +85,20 @@ export const indicatorTarget = sqliteTable(
 			.references(() => indicator.id, { onDelete: 'cascade' }),
 		label: text('label').notNull(),
 		op: text('op', { enum: TARGET_OPS }).notNull(),
+		/** In the target's own scale: 120 with scale 4 is 120万; actuals are entered in the same scale. */
 		value: real('value').notNull(),
+		/** Power of ten of the magnitude word as written (万 → 4, 亿 → 8); 0 for none. */
+		scale: integer('scale').notNull().default(0),
+		/** Upper bound of a range (30–50个); value is the lower one. */
+		valueMax: real('value_max'),
 		unit: text('unit').notNull(),
+		/** A target relative to a baseline the office enters: 翻一番 (factor), 提高N个百分点 (points), 增长N% (percent). */
+		relative: text('relative', { enum: ['factor', 'points', 'percent'] }),
+		baseline: real('baseline'),
+		/** 'each': every owner must reach the value (各…N个以上); 'sum': the owners' reported parts are summed. */
+		aggregation: text('aggregation', { enum: ['each', 'sum'] })
+			.notNull()
+			.default('sum'),
 		sourceText: text('source_text').notNull(),
 		position: integer('position').notNull()
 	},
@@ -104,6 +118,8 @@ export const assignment = sqliteTable(
 		role: text('role', { enum: ASSIGNMENT_ROLES }).notNull(),
 		/** The group the unit came through (各设区市政府, or a resolved 省级有关单位). */
 		viaGroupId: integer('via_group_id').references(() => unitGroup.id),
+		/** This unit's own due date when the deadline differs per unit level (市级 / 区、县（市）). */
+		dueOn: text('due_on'),
 		position: integer('position').notNull()
 	},
 	(t) => [

@@ -58,22 +58,19 @@ export const UNITS: { name: string; kind: UnitKind }[] = [
 		'省委网信办'
 	].map((name) => ({ name, kind: 'provincial' as const })),
 	...CITY_GOVERNMENTS.map((name) => ({ name, kind: 'city' as const })),
-	// Central agencies' provincial branches, a state-owned company, a city court and a pilot placeholder.
-	...[
-		'浙江省税务局',
-		'杭州海关',
-		'宁波海关',
-		'省银保监局',
-		'省电力公司',
-		'杭州市中院',
-		'首批试点所在县（市、区）政府'
-	].map((name) => ({ name, kind: 'other' as const }))
+	// Central agencies' provincial branches, a state-owned company and a city court.
+	...['浙江省税务局', '杭州海关', '宁波海关', '省银保监局', '省电力公司', '杭州市中院'].map((name) => ({
+		name,
+		kind: 'other' as const
+	}))
 ];
 
 export const GROUPS: { name: string; kind: 'members' | 'placeholder'; members: readonly string[] }[] = [
 	{ name: '各设区市政府', kind: 'members', members: CITY_GOVERNMENTS },
 	{ name: '各设区市', kind: 'members', members: CITY_GOVERNMENTS },
-	{ name: '省级有关单位', kind: 'placeholder', members: [] }
+	{ name: '省级有关单位', kind: 'placeholder', members: [] },
+	// The pilot counties are chosen later: a placeholder (待明确), not a unit that files reports.
+	{ name: '首批试点所在县（市、区）政府', kind: 'placeholder', members: [] }
 ];
 
 export const PLAN_2020 = {

@@ -132,6 +132,28 @@ const cases = (): Record<string, Case> => ({
 		body: { groupId: id.group, unitIds: [id.unit] },
 		allow: 'O'
 	},
+	'GET /api/v1/indicators/:id/deadline-events': {
+		path: `/indicators/${id.indicator}/deadline-events`,
+		allow: 'AOLU'
+	},
+	'POST /api/v1/indicators/:id/deadline-events': {
+		path: `/indicators/${id.indicator}/deadline-events`,
+		body: { occurredOn: '2020-03-02' },
+		allow: 'OU'
+	},
+	'PUT /api/v1/indicators/:id/targets/:targetId': {
+		path: `/indicators/${id.indicator}/targets/1`,
+		body: { aggregation: 'each' },
+		allow: 'O'
+	},
+	'GET /api/v1/work-calendar/:year': { path: '/work-calendar/2020', allow: 'AOLUX' },
+	'PUT /api/v1/work-calendar/days/:day': {
+		path: '/work-calendar/days/2020-10-01',
+		body: { kind: 'workday', name: '冒名' },
+		allow: 'O'
+	},
+	'GET /api/v1/imports/template': { path: '/imports/template', allow: 'O' },
+	'GET /api/v1/imports/progress/:key': { path: '/imports/progress/abcdefgh', allow: 'O' },
 	'POST /api/v1/imports': { path: '/imports', body: { title: 'x', year: 2020 }, allow: 'O' },
 	'GET /api/v1/users': { path: '/users', allow: 'AS' },
 	'POST /api/v1/users': {
@@ -258,7 +280,10 @@ function fingerprint() {
 		'plan',
 		'attachment',
 		'session',
-		'setting'
+		'setting',
+		'holiday',
+		'indicator_event',
+		'indicator_target'
 	]
 		.map((t) => JSON.stringify(s.db.all(sql.raw(`select * from "${t}" order by 1`))))
 		.join('\n');

@@ -47,7 +47,7 @@ describe('import dry run and commit', () => {
 		});
 		expect(res.data.rows[0]).toMatchObject({
 			dueOn: '2020-06-30',
-			targets: [{ label: '“浙里办”日活跃用户数', op: '>=', value: 1200000 }]
+			targets: [{ label: '“浙里办”日活跃用户数', op: '>=', value: 120, scale: 4 }]
 		});
 		expect(res.data.rows[1].dueOn).toBe('2020-09-07');
 		expect(res.data.rows[2]).toMatchObject({ dueOn: null, recurrence: 'monthly' });
@@ -120,16 +120,21 @@ describe('import dry run and commit', () => {
 	});
 
 	it('keeps an unparseable deadline as text with a warning, never a guessed date', async () => {
-		const rows = [['领域乙', '', '相对时限任务', '收到申请后办理', '2个工作日内', '省大数据局']];
+		const rows = [['领域乙', '', '长期任务', '常态化推进', '长期坚持', '省大数据局']];
 		const res = await office.post(
 			'/api/v1/imports',
 			importForm(csvTable(rows), { title: planTitle(), year: '2020' })
 		);
 		expect(res.status).toBe(200);
 		expect(res.data.warnings).toEqual([
-			{ row: 2, column: '完成时间', message: expect.stringContaining('2个工作日内') }
+			{ row: 2, column: '完成时间', message: expect.stringContaining('长期坚持') }
 		]);
-		expect(res.data.rows[0]).toMatchObject({ deadlineText: '2个工作日内', dueOn: null, recurrence: null });
+		expect(res.data.rows[0]).toMatchObject({
+			deadlineText: '长期坚持',
+			dueOn: null,
+			recurrence: null,
+			rule: null
+		});
 	});
 
 	it('names the columns it found when a required one is missing', async () => {

@@ -54,7 +54,8 @@ describe('monthly report lifecycle', () => {
 			(i: any) => i.indicatorId in { [ids['日活跃用户数达到120万']!]: 1, [ids['建成一个平台']!]: 1 }
 		);
 		expect(mine.map((i: any) => i.role)).toEqual(['lead', 'co']);
-		expect(mine[0].targets[0]).toMatchObject({ label: '日活跃用户数', value: 1_200_000 });
+		// Asked in the target's own unit: 120万 is value 120 in scale 10⁴, and the unit reports 万 too.
+		expect(mine[0].targets[0]).toMatchObject({ label: '日活跃用户数', value: 120, scale: 4 });
 
 		const draft = await unit.request('PUT', '/api/v1/reports/mine/2020-03', {
 			revision: null,
@@ -62,14 +63,14 @@ describe('monthly report lifecycle', () => {
 				{
 					indicatorId: mine[0].indicatorId,
 					progress: '草稿',
-					values: [{ targetId: mine[0].targets[0].id, value: 500000 }]
+					values: [{ targetId: mine[0].targets[0].id, value: 50 }]
 				}
 			]
 		});
 		expect(draft.status).toBe(200);
 		expect(draft.data.report).toMatchObject({ status: 'draft', version: 0, revision: 1 });
 		expect(draft.data.items.find((i: any) => i.indicatorId === mine[0].indicatorId).values).toEqual({
-			[mine[0].targets[0].id]: 500000
+			[mine[0].targets[0].id]: 50
 		});
 		// The office does not see drafts.
 		expect((await office.get(`/api/v1/reports/${draft.data.report.id}`)).status).toBe(404);

@@ -71,14 +71,8 @@ describe('parseDeadline', () => {
 
 	// Real cells from the 杭州“一窗受理” plan (seed 002) that have no single fixed date.
 	it.each([
-		['2个工作日内', '相对期限'],
-		['联调测试通过2个工作日内。', '相对期限'],
-		['接口注册完成后2日内完成联调。', '相对期限'],
-		['收到《事项开通确认单》当日', '相对期限'],
-		['市级:9月7日前,区、县(市):9月14日前', '多个时间节点'],
-		['8月31日第一批,其余三批在9月20日前发布', '多个时间节点'],
 		['9-12月每月各1批', '多个时间节点'],
-		['按《事项安排表》可提前发。', '无法识别'],
+		['即时办结', '相对期限'],
 		['2020年6月底前、12月底前', '多个时间节点'],
 		['长期坚持', '长期'],
 		['持续推进', '长期'],
@@ -101,6 +95,45 @@ describe('parseDeadline', () => {
 		['每月32日前', '日期不存在：每月32日']
 	])('%s is an impossible date', (text, expected) => {
 		expect(reason(text)).toBe(expected);
+	});
+
+	// Seed 002's five event-relative deadlines, as written.
+	it.each([
+		['2个工作日内', { event: '', days: 2, workingDays: true }],
+		['联调测试通过2个工作日内。', { event: '联调测试通过', days: 2, workingDays: true }],
+		['接口注册完成后2日内完成联调。', { event: '接口注册完成', days: 2, workingDays: false }],
+		['收到《事项开通确认单》当日', { event: '收到《事项开通确认单》', days: 0, workingDays: false }],
+		['按《事项安排表》可提前发。', { event: '《事项安排表》确定的日期', days: 0, workingDays: false }],
+		['审批通过次日', { event: '审批通过', days: 1, workingDays: false }],
+		['收到通知后三个工作日内', { event: '收到通知', days: 3, workingDays: true }]
+	])('%s counts from an event', (text, rule) => {
+		expect(parseDeadline(text, 2020)).toEqual({ kind: 'relative', ...rule });
+	});
+
+	it('reads a date per unit level (seed 002)', () => {
+		expect(parseDeadline('市级:9月7日前,区、县(市):9月14日前', 2020)).toEqual({
+			kind: 'perLevel',
+			levels: [
+				{ level: 'city', label: '市级', dueOn: '2020-09-07' },
+				{ level: 'county', label: '区、县(市)', dueOn: '2020-09-14' }
+			]
+		});
+		expect(parseDeadline('省级：6月底前；县（市、区）：9月底前', 2020)).toMatchObject({
+			levels: [
+				{ level: 'provincial', dueOn: '2020-06-30' },
+				{ level: 'county', dueOn: '2020-09-30' }
+			]
+		});
+	});
+
+	it('reads batches as milestones (seed 002)', () => {
+		expect(parseDeadline('8月31日第一批,其余三批在9月20日前发布', 2020)).toEqual({
+			kind: 'batches',
+			batches: [
+				{ label: '第一批', dueOn: '2020-08-31' },
+				{ label: '其余三批', dueOn: '2020-09-20' }
+			]
+		});
 	});
 
 	it('never returns a date for text around a date', () => {

@@ -1,8 +1,21 @@
 import { normaliseCell } from './normalise.ts';
 
+/** The level of a unit a per-level deadline names (市级 / 区、县（市）). */
+export type UnitLevel = 'provincial' | 'city' | 'county';
+
+/** A deadline that is more than one date: kept as a rule on the indicator. */
+export type DeadlineRule =
+	// 市级:9月7日前,区、县(市):9月14日前 — each assignment takes the date of its unit's level
+	| { kind: 'perLevel'; levels: { level: UnitLevel; label: string; dueOn: string }[] }
+	// 8月31日第一批,其余三批在9月20日前发布 — each batch a milestone
+	| { kind: 'batches'; batches: { label: string; dueOn: string }[] }
+	// 接口注册完成后2日内 — counts from an event the office or the unit records on the indicator
+	| { kind: 'relative'; event: string; days: number; workingDays: boolean };
+
 export type ParsedDeadline =
 	| { kind: 'date'; dueOn: string } // ISO YYYY-MM-DD
 	| { kind: 'monthly' } // recurring every month (每月底前, 每月X日前)
+	| DeadlineRule
 	| { kind: 'unparsed'; reason: string }; // reason in Chinese, for the office to read
 
 const CN_DIGITS = '一二三四五六七八九';
@@ -56,7 +69,61 @@ export function parseDeadline(text: string, planYear: number): ParsedDeadline {
 	if (m) return m[2] === '上' ? date(year(m[1]), 6, 30) : date(year(m[1]), 12, 31);
 	m = s.match(QUARTER);
 	if (m) return monthEnd(year(m[1]), toInt(m[2]) * 3);
-	return unparsed(diagnose(s));
+	return perLevel(s, planYear) ?? batches(s, planYear) ?? relative(s) ?? unparsed(diagnose(s));
+}
+
+const LEVELS: [RegExp, UnitLevel][] = [
+	[/^省级/, 'provincial'],
+	[/^(?:市级|设区市|市本级)/, 'city'],
+	[/^(?:区、?县[（(]市[）)]|县[（(]市、?区[）)]|县级|区县|县市区)/, 'county']
+];
+const PARTS = /[,，;；]/;
+
+function perLevel(s: string, planYear: number): DeadlineRule | null {
+	const parts = s.split(PARTS).filter(Boolean);
+	if (parts.length < 2) return null;
+	const levels = parts.map((part) => {
+		const m = part.match(/^(.+?)[:：](.+)$/);
+		const level = m && LEVELS.find(([re]) => re.test(m[1]!))?.[1];
+		const when = m && parseDeadline(m[2]!, planYear);
+		return level && when?.kind === 'date' ? { level, label: m[1]!, dueOn: when.dueOn } : null;
+	});
+	return levels.every((l) => l)
+		? { kind: 'perLevel', levels: levels as NonNullable<(typeof levels)[number]>[] }
+		: null;
+}
+
+const BATCH = /(第[一二三四五六七八九十\d]+批|其余[一二三四五六七八九十\d]*批|最后一批)/;
+
+function batches(s: string, planYear: number): DeadlineRule | null {
+	const parts = s.split(PARTS).filter(Boolean);
+	if (parts.length < 2) return null;
+	const found = parts.map((part) => {
+		const label = part.match(BATCH)?.[1];
+		if (!label) return null;
+		const rest = part
+			.replace(label, '')
+			.replace(/^在/, '')
+			.replace(/(?:发布|上线|完成|开通)$/, '');
+		const when = parseDeadline(rest, planYear);
+		return when.kind === 'date' ? { label, dueOn: when.dueOn } : null;
+	});
+	return found.every((b) => b)
+		? { kind: 'batches', batches: found as { label: string; dueOn: string }[] }
+		: null;
+}
+
+const WITHIN = new RegExp(`^(.*?)后?${N}个?(工作日|日|天)(?:内|以内|之内)`);
+
+function relative(s: string): DeadlineRule | null {
+	let m = s.match(WITHIN);
+	if (m) return { kind: 'relative', event: m[1]!, days: toInt(m[2]), workingDays: m[3] === '工作日' };
+	m = s.match(/^(.+?)(当日|当天|次日)$/);
+	if (m) return { kind: 'relative', event: m[1]!, days: m[2] === '次日' ? 1 : 0, workingDays: false };
+	// 按《事项安排表》: the date the schedule sets, recorded when the schedule is out.
+	m = s.match(/^按(《[^》]+》)/);
+	if (m) return { kind: 'relative', event: `${m[1]}确定的日期`, days: 0, workingDays: false };
+	return null;
 }
 
 function diagnose(s: string): string {

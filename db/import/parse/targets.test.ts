@@ -2,12 +2,24 @@ import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { parseTargets, type Target, type TargetOp } from './targets.ts';
 
-const t = (label: string, op: TargetOp, value: number, unit: string, text: string): Target => ({
+const t = (
+	label: string,
+	op: TargetOp,
+	value: number,
+	unit: string,
+	text: string,
+	meaning: Partial<Target> = {}
+): Target => ({
 	label,
 	op,
 	value,
+	scale: 0,
+	valueMax: null,
 	unit,
-	text
+	relative: null,
+	aggregation: 'sum',
+	text,
+	...meaning
 });
 
 const indicators = readFileSync(new URL('../../seed/plan-2020.csv', import.meta.url), 'utf8')
@@ -37,7 +49,8 @@ const PLAN_2020: [row: number, indicator: string, expected: Target[]][] = [
 	[
 		7,
 		'2020年底前，“浙里办”日活跃用户数达到120万',
-		[t('“浙里办”日活跃用户数', '>=', 1200000, '', '“浙里办”日活跃用户数达到120万')]
+		// 120万 keeps its magnitude: value 120 in the scale 10⁴, shown and reported as 万.
+		[t('“浙里办”日活跃用户数', '>=', 120, '', '“浙里办”日活跃用户数达到120万', { scale: 4 })]
 	],
 	[8, '建设更加适应政务需求的“浙政钉”2.0版，完成消息、文件、服务专有化部署和数据迁移，实现安全可控', []],
 	[
@@ -65,11 +78,20 @@ const PLAN_2020: [row: number, indicator: string, expected: Target[]][] = [
 			t('网上、掌上办税占比', '>', 85, '%', '网上、掌上办税占比超过85％')
 		]
 	],
-	// “最多80天”“最多20个工作日” are the names of reforms, quoted.
+	// “最多80天”“最多20个工作日” name reforms and are ceilings as well.
 	[
 		29,
 		'进一步精简投资项目事项办理环节和材料，推动一般企业投资项目全过程审批“最多80天”，实现企业投资简易低风险小型项目快速审批“最多20个工作日”',
-		[]
+		[
+			t('一般企业投资项目全过程审批', '<=', 80, '天', '推动一般企业投资项目全过程审批最多80天'),
+			t(
+				'企业投资简易低风险小型项目快速审批',
+				'<=',
+				20,
+				'个工作日',
+				'实现企业投资简易低风险小型项目快速审批最多20个工作日'
+			)
+		]
 	],
 	// 智能送达3.0 is a version (送达 is not 达到).
 	[
@@ -77,11 +99,15 @@ const PLAN_2020: [row: number, indicator: string, expected: Target[]][] = [
 		'深化杭州互联网法院和浙江移动微法院建设，打造浙江法院办案办公统一平台、“凤凰”金融智审、智能送达3.0等智能应用',
 		[]
 	],
-	// 翻一番 is relative to an unstated 2019 baseline and written without digits; 2019年 is a year.
+	// 翻一番: twice the 2019 baseline, which the office enters; 2019年 is a year, not an amount.
 	[
 		46,
 		'推动各地建成符合区域实际的智慧安防信息应用系统或功能模块，全省“智安小区”“智安单位”数量在2019年基础上翻一番',
-		[]
+		[
+			t('全省“智安小区”“智安单位”数量', '>=', 2, '倍', '全省“智安小区”“智安单位”数量在2019年基础上翻一番', {
+				relative: 'factor'
+			})
+		]
 	],
 	[
 		47,
@@ -131,7 +157,10 @@ const PLAN_2020: [row: number, indicator: string, expected: Target[]][] = [
 		[
 			t('新增开放数据集', '>=', 1500, '个', '新增开放数据集1500个'),
 			t('开放数据项', '>=', 5000, '项', '开放数据项5000项以上'),
-			t('设区市数据开放创新应用', '>=', 5, '个', '设区市各推出5个以上数据开放创新应用')
+			// 各: five for each city, not five in all.
+			t('设区市数据开放创新应用', '>=', 5, '个', '设区市各推出5个以上数据开放创新应用', {
+				aggregation: 'each'
+			})
 		]
 	],
 	[
@@ -170,7 +199,7 @@ describe('parseTargets on plan-2020.csv', () => {
 
 	it('reads the full-width PDF form of the same text', () => {
 		expect(parseTargets('２０２０ 年底前，“浙里办”日活跃用户数达到 １２０ 万')).toEqual([
-			t('“浙里办”日活跃用户数', '>=', 1200000, '', '“浙里办”日活跃用户数达到120万')
+			t('“浙里办”日活跃用户数', '>=', 120, '', '“浙里办”日活跃用户数达到120万', { scale: 4 })
 		]);
 		expect(parseTargets('打造政务服务 ２\ue010 ０ 平台')).toEqual([]);
 	});
@@ -189,12 +218,52 @@ describe('parseTargets', () => {
 		['年办件量在12件(含)以下', '<=', 12, '件'],
 		['满意率达到95%左右', '=', 95, '%'],
 		['培育100余家企业', '>', 100, '家'],
-		['营收达到1.5亿元', '>=', 150000000, '元'],
-		['用户数达到0.35万', '>=', 3500, '']
+		['审批最多80天', '<=', 80, '天'],
+		['办理时限不超过20个工作日', '<=', 20, '个工作日'],
+		['办结时间3个工作日以内', '<=', 3, '个工作日']
 	])('%s', (text, op, value, unit) => {
 		const [target, ...rest] = parseTargets(text);
 		expect(rest).toEqual([]);
-		expect(target).toMatchObject({ op, value, unit });
+		expect(target).toMatchObject({ op, value, unit, scale: 0 });
+	});
+
+	it.each([
+		['营收达到1.5亿元', 1.5, 8, '元'],
+		['用户数达到0.35万', 0.35, 4, ''],
+		['日活跃用户数达到120万', 120, 4, ''],
+		['注册用户达到120万人', 120, 4, '人']
+	])('%s keeps its magnitude word', (text, value, scale, unit) => {
+		expect(parseTargets(text)).toEqual([expect.objectContaining({ value, scale, unit })]);
+	});
+
+	it('reads ranges', () => {
+		expect(parseTargets('建设3至5个试点')).toEqual([
+			expect.objectContaining({ op: '>=', value: 3, valueMax: 5, unit: '个' })
+		]);
+		expect(parseTargets('覆盖率80-90%')).toEqual([
+			expect.objectContaining({ value: 80, valueMax: 90, unit: '%' })
+		]);
+	});
+
+	it.each([
+		['网上办件率提高5个百分点', '网上办件率', 5, '个百分点', 'points'],
+		['营业收入增长10%', '营业收入', 10, '%', 'percent'],
+		['“智安小区”数量在2019年基础上翻一番', '“智安小区”数量', 2, '倍', 'factor'],
+		['用户数翻两番', '用户数', 4, '倍', 'factor']
+	])('%s is relative to a baseline', (text, label, value, unit, relative) => {
+		expect(parseTargets(text)).toEqual([expect.objectContaining({ label, value, unit, relative, op: '>=' })]);
+	});
+
+	it('提高到 names the level itself, not an increase', () => {
+		expect(parseTargets('网上办件率提高到90%')).toEqual([
+			expect.objectContaining({ label: '网上办件率', value: 90, relative: null })
+		]);
+	});
+
+	it('各…N个以上 is each owner’s part; a plain amount is the owners’ sum', () => {
+		expect(parseTargets('设区市各推出5个以上应用')[0]?.aggregation).toBe('each');
+		expect(parseTargets('每个设区市建成2个中心')[0]?.aggregation).toBe('each');
+		expect(parseTargets('新增开放数据集1500个')[0]?.aggregation).toBe('sum');
 	});
 
 	it('labels several targets in one clause separately', () => {
@@ -215,7 +284,6 @@ describe('parseTargets', () => {
 		'三级联动',
 		'推进“10+N”行动',
 		'部署5G网络',
-		'3至5个试点',
 		'分4批发布',
 		'联系人:张斌(85250421)',
 		'《2020年工作要点》',

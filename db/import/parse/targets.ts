@@ -1,7 +1,23 @@
 import { normaliseCell } from './normalise.ts';
 
 export type TargetOp = '>=' | '>' | '=' | '<=' | '<';
-export type Target = { label: string; op: TargetOp; value: number; unit: string; text: string };
+/**
+ * A numeric target as written. `value` is in the target's own scale (120万 → value 120, scale 4) and so
+ * are the actuals units report; `valueMax` closes a range (3至5个). A relative target (翻一番, 提高5个百分点,
+ * 增长10%) counts from a baseline the office enters. `aggregation` says whether every owner must reach the
+ * value (各设区市推出5个以上 → each) or the owners' parts add up to it (sum).
+ */
+export type Target = {
+	label: string;
+	op: TargetOp;
+	value: number;
+	scale: number;
+	valueMax: number | null;
+	unit: string;
+	relative: 'factor' | 'points' | 'percent' | null;
+	aggregation: 'each' | 'sum';
+	text: string;
+};
 
 const PRE_OPS: Record<string, TargetOp> = {
 	不少于: '>=',
@@ -24,6 +40,9 @@ const PRE_OPS: Record<string, TargetOp> = {
 	缩短至: '<=',
 	缩短到: '<=',
 	降至: '<=',
+	最多: '<=',
+	最长: '<=',
+	最少: '>=',
 	超过: '>',
 	高于: '>',
 	多于: '>',
@@ -50,6 +69,16 @@ const PRE_OP = new RegExp(
 	`(${byLength(Object.keys(PRE_OPS)).replace(/(^|\|)达(?=\||$)/, '$1(?<![送到下传表抵通直转])达')})$`
 );
 const CLAUSE_END = /[，。；;！？!?,]/;
+const RANGE = new RegExp(
+	`^(\\d+(?:\\.\\d+)?)[-~～至到](\\d+(?:\\.\\d+)?)(${byLength(Object.keys(MAGNITUDES))})?(${UNITS})`
+);
+// 提高5个百分点 and 增长10% count from a baseline; 提高到 / 提高至 name the level itself.
+const RELATIVE_VERB = /(?:提高|提升|增长|增加|上升)了?$/;
+// 各设区市各推出5个 / 每个市 / 分别: every owner must reach the value.
+const EACH = /(?:各|每个?|分别)[\p{Script=Han}]{0,6}$/u;
+// Quoted reform names that are ceilings as well: “最多80天”.
+const QUOTED_CEILING = /[“"](?:最多|最长|不超过)$/;
+const DOUBLING = /^(.*?)(?:在(\d{4})年(?:的)?基础上)?(?:实现)?翻(一|两|二)?番/;
 // A year, date, level, version, range, ordinal or a formula such as 10+N is not an amount.
 const NOT_AMOUNT_BEFORE = /(?:[A-Za-z.+\-－—~～第]|\d[至到])$/;
 const NOT_AMOUNT_AFTER = /^(?:[A-Za-z+\-－—~～年月日号级版期届代]|[至到]\d)/;
@@ -66,31 +95,75 @@ export function parseTargets(indicatorText: string): Target[] {
 	const targets: Target[] = [];
 	let cursor = 0;
 	for (const m of text.matchAll(NUMBER)) {
-		const [whole, digits = '', magnitude, approx, unit, post] = m;
+		let [whole, digits = ''] = m;
+		let [, , magnitude, approx, unit, post]: (string | undefined)[] = m;
 		const start = m.index;
-		const end = start + whole.length;
-		if (quoted[start] || NOT_AMOUNT_BEFORE.test(text.slice(Math.max(0, start - 2), start))) continue;
-		if (NOT_AMOUNT_AFTER.test(text.slice(start + digits.length))) continue;
+		if (start < cursor) continue;
 		const clauseStart = Math.max(cursor, lastClauseEnd(text, start));
-		const before = text.slice(clauseStart, start);
+		let before = text.slice(clauseStart, start);
+		if (quoted[start] && !QUOTED_CEILING.test(before)) continue;
+		if (NOT_AMOUNT_BEFORE.test(text.slice(Math.max(0, start - 2), start))) continue;
+		const range = text.slice(start).match(RANGE);
+		let valueMax: number | null = null;
+		if (range) {
+			[whole, digits = '', , magnitude, unit] = range;
+			valueMax = Number(range[2]);
+			approx = post = undefined;
+		} else if (NOT_AMOUNT_AFTER.test(text.slice(start + digits.length))) continue;
+		const end = start + whole.length;
+		before = before.replace(/[“"]$/, '').replace(/[“"](?=最多$|最长$|不超过$)/, '');
 		const pre = before.match(PRE_OP)?.[1];
 		if (!unit && !pre && !post) continue;
 
 		const preOp = pre ? PRE_OPS[pre] : undefined;
 		const postOp = post ? POST_OPS[post] : approx ? '>' : undefined;
 		const op = (pre && NEUTRAL.has(pre) ? (postOp ?? preOp) : (preOp ?? postOp)) ?? '>=';
-		const lead = before.slice(0, before.length - (pre?.length ?? 0)).replace(TIME_PREFIX, '');
-		const { label, used } = makeLabel(lead, followingWords(text, end), unit === '%' || unit === '％', !!pre);
+		let lead = before.slice(0, before.length - (pre?.length ?? 0)).replace(TIME_PREFIX, '');
+		const written = unit === '％' ? '%' : (unit ?? '');
+		const relative =
+			!pre && RELATIVE_VERB.test(lead) && (written === '个百分点' || written === '%')
+				? written === '%'
+					? 'percent'
+					: 'points'
+				: null;
+		if (relative) lead = lead.replace(RELATIVE_VERB, '');
+		const { label, used } = makeLabel(lead, followingWords(text, end), written === '%', !!pre || !!relative);
 		targets.push({
 			label,
 			op,
-			value: scale(digits, magnitude ? (MAGNITUDES[magnitude] ?? 0) : 0),
-			unit: unit === '％' ? '%' : (unit ?? ''),
+			value: Number(digits),
+			scale: magnitude ? (MAGNITUDES[magnitude] ?? 0) : 0,
+			valueMax,
+			unit: written,
+			relative,
+			aggregation: EACH.test(before) ? 'each' : 'sum',
 			text: before.replace(TIME_PREFIX, '').replace(/^[和及与并、]+/, '') + whole + used
 		});
 		cursor = end + used.length;
 	}
-	return targets;
+	return [...targets, ...doublings(text)];
+}
+
+/** 在2019年基础上翻一番: twice (翻两番: four times) a baseline the office enters. */
+function doublings(text: string): Target[] {
+	return text.split(/[，。；;！？!?,]/).flatMap((clause) => {
+		const m = clause.match(DOUBLING);
+		if (!m) return [];
+		const label = trimWords(m[1]!.replace(TIME_PREFIX, '').replace(/的$/, ''));
+		return [
+			{
+				label,
+				op: '>=' as const,
+				value: m[3] === '一' || !m[3] ? 2 : 4,
+				scale: 0,
+				valueMax: null,
+				unit: '倍',
+				relative: 'factor' as const,
+				aggregation: EACH.test(m[1]!) ? ('each' as const) : ('sum' as const),
+				text: m[0]
+			}
+		];
+	});
 }
 
 /** Label from the words before the number, or — when the counted thing follows it (推出10个专区) — after. */
@@ -131,13 +204,6 @@ function followingWords(text: string, from: number): string {
 function lastClauseEnd(text: string, before: number): number {
 	for (let i = before - 1; i >= 0; i--) if (CLAUSE_END.test(text[i] ?? '')) return i + 1;
 	return 0;
-}
-
-/** `1.5` with exponent 8 → 150000000, by moving the decimal point rather than multiplying floats. */
-function scale(digits: string, exponent: number): number {
-	const [int = '', frac = ''] = digits.split('.');
-	const shifted = frac.padEnd(exponent, '0');
-	return Number(`${int}${shifted.slice(0, exponent)}.${shifted.slice(exponent) || '0'}`);
 }
 
 /** Marks positions inside “…”, "…" and 《…》: numbers there are names (“最多80天”, “10+N”). */

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { closestNames, splitUnits } from './units.ts';
+import { closestNames, splitUnitNote, splitUnits } from './units.ts';
+import { isPlaceholderName } from './placeholders.ts';
 
 describe('splitUnits', () => {
 	it.each([
@@ -80,5 +81,36 @@ describe('closestNames', () => {
 		expect(closestNames('省发改委', ['省发展改革委', '省发展改革委'])).toEqual(['省发展改革委']);
 		expect(closestNames('', known)).toEqual([]);
 		expect(closestNames('省发改委', [])).toEqual([]);
+	});
+});
+
+describe('placeholders and lead phrases (seed 002, the 2020 table)', () => {
+	it.each([
+		'省级有关单位',
+		'首批试点所在县（市、区）政府',
+		'各级各部门',
+		'自建业务系统建设单位',
+		'市级部门',
+		'区县（市）电子政务部门',
+		'相关部门'
+	])('%s is a placeholder', (name) => expect(isPlaceholderName(name)).toBe(true));
+
+	it.each(['省大数据局', '各设区市政府', '杭州市政府', '省建设厅', '市数据资源局'])('%s is not', (name) => {
+		expect(isPlaceholderName(name)).toBe(false);
+	});
+
+	it('reads “市级由A、B牵头,区县(市)“跑改办”牵头” as the units it names', () => {
+		expect(splitUnits('市级由市编资办、市数据源局牵头,区县(市)“跑改办”牵头')).toEqual([
+			'市编资办',
+			'市数据源局',
+			'区县(市)跑改办'
+		]);
+	});
+
+	it('keeps a note in a units cell apart', () => {
+		expect(splitUnitNote('自建业务系统建设单位。 备注：省级自建业务系统，由省级单位负责。')).toEqual({
+			units: '自建业务系统建设单位。 ',
+			note: '备注：省级自建业务系统，由省级单位负责。'
+		});
 	});
 });

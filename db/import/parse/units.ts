@@ -4,6 +4,17 @@ const OPEN = '（([【〔';
 const CLOSE = '）)]】〕';
 const SEPARATORS = '、，,；;\n\r';
 
+/** A note written into a units cell (备注：省级自建业务系统，由省级单位负责。): kept apart, not a unit. */
+export function splitUnitNote(text: string): { units: string; note: string | null } {
+	const m = text.match(/(?:备注|注)[:：]/);
+	if (!m || m.index === undefined) return { units: text, note: null };
+	return { units: text.slice(0, m.index), note: text.slice(m.index).trim() };
+}
+
+/** “市级由A、B牵头” and “区县(市)“跑改办”牵头” name the units A, B and 区县(市)跑改办. */
+const LEAD_PREFIX = /^(?:省级|市级|县级|市本级)由/;
+const LEAD_SUFFIX = /(?<=.)(?:负责)?牵头$/;
+
 /** Splits a 责任单位 cell into unit names, in order, without splitting inside brackets. */
 export function splitUnits(text: string): string[] {
 	const parts: string[] = [];
@@ -18,7 +29,10 @@ export function splitUnits(text: string): string[] {
 		} else current += c;
 	}
 	parts.push(current);
-	const names = parts.map((p) => normaliseCell(p).replace(/[。.]+$/, '')).filter(Boolean);
+	const names = parts
+		.map((p) => normaliseCell(p).replace(/[。.]+$/, ''))
+		.map((p) => p.replace(LEAD_PREFIX, '').replace(LEAD_SUFFIX, '').replace(/[“”"]/g, ''))
+		.filter(Boolean);
 	return [...new Set(names)];
 }
 

@@ -8,17 +8,40 @@ export function roleLabel(role: Role): string {
 const OPS: Record<string, string> = { '>=': '≥', '>': '>', '=': '=', '<=': '≤', '<': '<' };
 export const opSymbol = (op: string) => OPS[op] ?? op;
 
-/** 1200000 with no unit reads as 120万 in Chinese, as the plan writes it. */
-export function formatValue(value: number, unit: string): string {
-	if (locale.current === 'zh' && !unit && value >= 10_000 && value % 100 === 0) {
-		return `${(value / 10_000).toLocaleString('zh-CN')}万`;
-	}
-	return `${value.toLocaleString(locale.current === 'zh' ? 'zh-CN' : 'en')}${unit}`;
+const SCALE_WORDS: Record<number, string> = {
+	3: '千',
+	4: '万',
+	5: '十万',
+	6: '百万',
+	7: '千万',
+	8: '亿',
+	12: '万亿'
+};
+
+/** The unit a target is written, shown and reported in: 万, 亿元, 个 (120万 is value 120 in scale 10⁴). */
+export function targetUnit(target: { scale?: number; unit: string }): string {
+	return `${SCALE_WORDS[target.scale ?? 0] ?? ''}${target.unit}`;
 }
 
-/** “日活跃用户数 ≥ 120万” */
+/** A value in its target's unit; 1200000 with no unit (imported before scales were kept) reads as 120万. */
+export function formatValue(value: number, unit: string, scale = 0): string {
+	if (locale.current === 'zh' && !scale && !unit && value >= 10_000 && value % 100 === 0) {
+		return `${(value / 10_000).toLocaleString('zh-CN')}万`;
+	}
+	return `${value.toLocaleString(locale.current === 'zh' ? 'zh-CN' : 'en')}${targetUnit({ scale, unit })}`;
+}
+
+/** “日活跃用户数 ≥ 120万”, “试点 3–5个”, “数量 ≥ 基数×2”, “应用 ≥ 5个（每个单位）” */
 export function targetText(target: Target): string {
-	return `${target.label} ${opSymbol(target.op)} ${formatValue(target.value, target.unit)}`;
+	const amount =
+		target.relative === 'factor'
+			? t('target.factor', { n: target.value })
+			: target.valueMax !== null && target.valueMax !== undefined
+				? `${target.value}–${formatValue(target.valueMax, target.unit, target.scale)}`
+				: `${target.relative ? '+' : ''}${formatValue(target.value, target.unit, target.scale)}`;
+	const op = target.valueMax !== null && target.valueMax !== undefined ? '' : `${opSymbol(target.op)} `;
+	const each = target.aggregation === 'each' ? t('target.each') : '';
+	return `${target.label} ${op}${amount}${each}`;
 }
 
 /** Today's calendar date in Asia/Shanghai, as YYYY-MM-DD. */

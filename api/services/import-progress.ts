@@ -1,0 +1,22 @@
+import type { ServiceContext } from '../context.ts';
+import { assertOffice } from './access.ts';
+import type { Progress } from './import-worker.ts';
+
+/** In-memory progress of running imports, by user and the client's key; the page polls it while it waits. */
+const running = new Map<string, Progress & { at: number }>();
+const KEEP_MS = 10 * 60_000;
+
+const slot = (userId: number, key: string) => `${userId}\u0000${key}`;
+
+export function setImportProgress(ctx: ServiceContext, key: string | undefined, progress: Progress) {
+	if (!key || !ctx.actor) return;
+	const now = ctx.clock.now().getTime();
+	for (const [k, v] of running) if (now - v.at > KEEP_MS) running.delete(k);
+	running.set(slot(ctx.actor.id, key), { ...progress, at: now });
+}
+
+export function getImportProgress(ctx: ServiceContext, key: string): Progress | null {
+	assertOffice(ctx.actor);
+	const p = running.get(slot(ctx.actor.id, key));
+	return p ? { phase: p.phase, done: p.done, total: p.total } : null;
+}

@@ -1,0 +1,61 @@
+import { asc } from 'drizzle-orm';
+import { unit, unitGroup } from '../../db/schema/index.ts';
+import type { ServiceContext } from '../context.ts';
+import { assertOffice } from './access.ts';
+
+const HEADERS = ['一级领域', '二级领域', '工作任务', '具体指标', '完成时间', '责任单位'];
+const EXAMPLE = [
+	'推进“掌上办事”',
+	'深化“浙里办”',
+	'提升“浙里办”服务能力',
+	'2020年底前，“浙里办”日活跃用户数达到120万',
+	'2020年12月底前',
+	'省大数据局、各设区市政府'
+];
+const ROWS = 2000;
+
+/**
+ * The task-division table template: the headers the importer reads, one example row, and data validation
+ * — 完成时间 hints at a date or a rule, 责任单位 offers the directory (a warning, not a refusal: a cell may
+ * name several units).
+ */
+export async function importTemplate(ctx: ServiceContext) {
+	assertOffice(ctx.actor);
+	const { default: Excel } = await import('exceljs');
+	const wb = new Excel.Workbook();
+	const ws = wb.addWorksheet('任务分工表', { views: [{ state: 'frozen', ySplit: 1 }] });
+	ws.addRow(HEADERS).font = { bold: true };
+	ws.addRow(EXAMPLE);
+	ws.columns = HEADERS.map((_, i) => ({ width: [18, 18, 24, 48, 16, 30][i] }));
+	const names = [
+		...ctx.db.select({ name: unit.name }).from(unit).orderBy(asc(unit.position), asc(unit.id)).all(),
+		...ctx.db.select({ name: unitGroup.name }).from(unitGroup).orderBy(asc(unitGroup.id)).all()
+	].map((u) => u.name);
+	const directory = wb.addWorksheet('单位名录', { state: 'hidden' });
+	names.forEach((name) => directory.addRow([name]));
+	for (let r = 2; r <= ROWS; r++) {
+		ws.getCell(r, 5).dataValidation = {
+			type: 'custom',
+			allowBlank: true,
+			formulae: ['TRUE'],
+			showInputMessage: true,
+			promptTitle: '完成时间',
+			prompt:
+				'写日期（2020年6月底前、9月7日前），或规则：市级:9月7日前,区、县(市):9月14日前；收到通知后2个工作日内；每月底前'
+		};
+		ws.getCell(r, 6).dataValidation = {
+			type: 'list',
+			allowBlank: true,
+			formulae: [`单位名录!$A$1:$A$${Math.max(1, names.length)}`],
+			showErrorMessage: true,
+			errorStyle: 'warning',
+			errorTitle: '单位不在名录中',
+			error: '该单位不在单位名录中。多个单位请用顿号分隔；“有关单位”等待明确的写法会导入为待明确。'
+		};
+	}
+	return {
+		body: new Uint8Array(await wb.xlsx.writeBuffer()),
+		contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+		name: '任务分工表模板.xlsx'
+	};
+}
