@@ -2,16 +2,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { idParam } from './common.ts';
-import { doc, v } from '../lib/validate.ts';
+import { dateSchema, doc, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { listCalendarYear, setCalendarDay } from '../services/work-calendar.ts';
 import { listDeadlineEvents, recordDeadlineEvent } from '../services/deadline-events.ts';
 import { setTargetMeaning } from '../services/target-meaning.ts';
 
-/** Dates a person can mean: the window the API accepts (years 0–99 map to 1900 in Date.UTC). */
-const day = z.iso
-	.date('日期格式应为 YYYY-MM-DD')
-	.refine((d) => d >= '2000-01-01' && d <= '2099-12-31', '日期应在 2000-01-01 至 2099-12-31 之间');
 
 const dayBody = z.object({
 	kind: z.enum(['holiday', 'workday']).nullable(),
@@ -31,7 +27,7 @@ export const calendarRoutes = new Hono<Env>()
 		'/days/:day',
 		doc('增补或更正节假日、调休上班日（kind 为 null 时删除）', ['calendar']),
 		requireRole('office'),
-		v('param', z.object({ day })),
+		v('param', z.object({ day: dateSchema })),
 		v('json', dayBody),
 		(c) => {
 			const { kind, name } = c.req.valid('json');
@@ -65,7 +61,7 @@ export const deadlineEventRoutes = new Hono<Env>()
 		doc('登记相对期限的起算事件（联席办或责任单位），据此计算截止日期', ['indicators']),
 		requireRole('office', 'unit'),
 		v('param', idParam),
-		v('json', z.object({ occurredOn: day })),
+		v('json', z.object({ occurredOn: dateSchema })),
 		(c) => c.json(recordDeadlineEvent(svc(c), c.req.valid('param').id, c.req.valid('json').occurredOn), 200)
 	)
 	.put(
