@@ -16,6 +16,7 @@ import { PERIOD_RE, reportDueOn } from '../lib/dates.ts';
 import { audit } from './audit.ts';
 import { getReportForm, ownUnitId, reportableAssignments } from './report-form.ts';
 import { getSettings } from './settings.ts';
+import { reminderTopic, withdrawReminders } from './notifications.ts';
 
 export type ItemInput = {
 	indicatorId: number;
@@ -251,8 +252,10 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 			})
 			.where(eq(report.id, row.id))
 			.run();
-		if (submit)
+		if (submit) {
 			tx.update(reportItem).set({ returnReason: null }).where(eq(reportItem.reportId, row.id)).run();
+			withdrawReminders(tx, reminderTopic.report(unitId, input.period), now);
+		}
 		const after = recordVersion(txCtx, tx, row.id, version, submit ? 'submit' : 'save');
 		audit(txCtx, {
 			action: submit ? 'report.submit' : 'report.save',
