@@ -1,10 +1,12 @@
 import { dashboardEn } from './dashboard.en.ts';
+import { noticesEn } from './notices.en.ts';
 import { securityEn } from './security.en.ts';
 import type { Messages } from './zh.ts';
 
 /** The English catalogue: every key of the Chinese one. */
 export const en: Messages = {
 	...dashboardEn,
+	...noticesEn,
 	...securityEn,
 	'app.name': 'Duban',
 	'app.subtitle': 'Work points supervision',
@@ -547,7 +549,7 @@ export const en: Messages = {
 	'notice.col.message': 'Message',
 	'notice.col.indicators': 'Indicators',
 	'notice.col.issuedOn': 'Issued',
-	'notice.col.ack': 'Signed for',
+	'notice.col.ack': 'Progress',
 	'notice.empty': 'No urge notices match',
 	'notice.issueTitle': 'Issue an urge notice',
 	'notice.prefilled': "Prefilled from the daily digest's suggestion; check it and issue.",
@@ -567,7 +569,7 @@ export const en: Messages = {
 	'notice.template.blue': 'Please keep an eye on this indicator and report its progress every month.',
 	'notice.template.yellow': 'This indicator is behind; please speed up to finish on time.',
 	'notice.template.red':
-		'This indicator is past its deadline; please push it forward and report in writing within 5 working days.',
+		'This indicator is past its deadline; please push it forward and report in writing by the answer deadline.',
 
 	'bell.title': 'Notifications',
 	'bell.label': 'Notifications ({n} unread)',
