@@ -36,7 +36,7 @@ async function expectNoSidewaysScroll(page: Page, selector: string) {
 test('on a phone, dsj signs for a notice and answers it with text and an attachment; the office accepts', async ({
 	browser
 }) => {
-	test.setTimeout(90_000);
+	test.setTimeout(180_000);
 	const office = await browser.newContext();
 	await signIn(office, 'office');
 	const { indicators } = await importPlan(office.request, [

@@ -530,8 +530,9 @@ export const en: Messages = {
 	'compare.field.values': 'Actual values',
 
 	'notice.title': 'Urge notices',
-	'notice.intro': 'Urge notices from the office and whether the units have signed for them.',
-	'notice.introUnit': 'Urge notices to your unit: sign for them and act on them.',
+	'notice.intro':
+		'Urge notices from the office, signed for and answered by the units; accept an answer or ask again.',
+	'notice.introUnit': 'Urge notices to your unit: sign for them and answer by the deadline.',
 	'notice.level.blue': 'Blue',
 	'notice.level.yellow': 'Yellow',
 	'notice.level.red': 'Red',

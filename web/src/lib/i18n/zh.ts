@@ -524,8 +524,8 @@ export const zh = {
 	'compare.field.values': '量化指标实际值',
 
 	'notice.title': '督办通知',
-	'notice.intro': '联席办发出的督办通知及各单位签收情况。',
-	'notice.introUnit': '联席办发给本单位的督办通知，请及时签收并按要求办理。',
+	'notice.intro': '联席办发出的督办通知及各单位签收、反馈情况；单位反馈后请审核通过或要求重新反馈。',
+	'notice.introUnit': '联席办发给本单位的督办通知，请及时签收，并在反馈期限内反馈办理情况。',
 	'notice.level.blue': '蓝色督办',
 	'notice.level.yellow': '黄色督办',
 	'notice.level.red': '红色督办',
