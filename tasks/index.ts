@@ -9,21 +9,25 @@ import { runDaily } from './daily.ts';
 import { runEvaluate } from './evaluate.ts';
 import { hasRun, recordRun } from './run-log.ts';
 import { runSendMail } from './send-mail.ts';
+import { runLeaderDigest } from './leader-digest.ts';
 
 /** Every job by name, for the schedule and for `duban tasks run NAME`. */
-export const JOBS: Record<'daily' | 'evaluate' | 'send-mail', (deps: JobDeps) => unknown> = {
-	daily: (deps: JobDeps) => runDaily(deps),
-	evaluate: (deps: JobDeps) => {
-		const { openedAlerts: _opened, ...counts } = runEvaluate(deps);
-		return counts;
-	},
-	'send-mail': (deps: JobDeps) => runSendMail(deps)
-};
+export const JOBS: Record<'daily' | 'evaluate' | 'send-mail' | 'leader-digest', (deps: JobDeps) => unknown> =
+	{
+		daily: (deps: JobDeps) => runDaily(deps),
+		evaluate: (deps: JobDeps) => {
+			const { openedAlerts: _opened, ...counts } = runEvaluate(deps);
+			return counts;
+		},
+		'send-mail': (deps: JobDeps) => runSendMail(deps),
+		'leader-digest': (deps: JobDeps) => runLeaderDigest(deps)
+	};
 export type JobName = keyof typeof JOBS;
 
-/** The schedule, in Asia/Shanghai time: the daily round at 06:00, mail every minute. */
+/** The schedule, in Asia/Shanghai time: the daily round at 06:00, the leaders' digest Mondays 08:00, mail every minute. */
 export const SCHEDULE: { job: JobName; cron: string }[] = [
 	{ job: 'daily', cron: '0 6 * * *' },
+	{ job: 'leader-digest', cron: '0 8 * * 1' },
 	{ job: 'send-mail', cron: '* * * * *' }
 ];
 

@@ -1,23 +1,35 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { NOTICE_LEVELS } from '../../db/schema/index.ts';
+import { NOTICE_LEVELS, NOTICE_STATES } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
 import { flag, idParam, paging } from './common.ts';
-import { doc, userText, v } from '../lib/validate.ts';
+import { dateSchema, doc, userText, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { acknowledgeNotice, getNotice, issueNotice, listNotices } from '../services/notices.ts';
+import { answerNotice, reviewAnswer } from '../services/notice-answers.ts';
 
 const newNotice = z.object({
 	unitId: z.number().int().positive(),
 	indicatorIds: z.array(z.number().int().positive()).min(1, '请至少选择一项指标').max(100),
 	level: z.enum(NOTICE_LEVELS),
-	message: userText.trim().min(1, '请填写督办事项').max(4000)
+	message: userText.trim().min(1, '请填写督办事项').max(4000),
+	answerDueOn: dateSchema.optional()
 });
 const listQuery = z.object({
 	unacknowledged: flag.optional(),
+	state: z.enum(NOTICE_STATES).optional(),
 	unitId: z.coerce.number().int().positive().optional(),
 	indicatorId: z.coerce.number().int().positive().optional(),
 	...paging
+});
+const answerBody = z.object({
+	text: z.string().trim().min(1, '请填写办理情况').max(8000),
+	attachmentIds: z.array(z.number().int().positive()).max(20).default([])
+});
+const reviewBody = z.object({
+	accept: z.boolean(),
+	note: z.string().trim().max(2000).default(''),
+	answerDueOn: dateSchema.optional()
 });
 
 export const noticeRoutes = new Hono<Env>()
@@ -32,4 +44,20 @@ export const noticeRoutes = new Hono<Env>()
 	)
 	.post('/:id/acknowledge', doc('签收督办通知', ['notices']), requireRole('unit'), v('param', idParam), (c) =>
 		c.json(acknowledgeNotice(svc(c), c.req.valid('param').id), 200)
+	)
+	.post(
+		'/:id/answers',
+		doc('反馈办理情况（文字和附件）', ['notices']),
+		requireRole('unit'),
+		v('param', idParam),
+		v('json', answerBody),
+		(c) => c.json(answerNotice(svc(c), c.req.valid('param').id, c.req.valid('json')), 201)
+	)
+	.post(
+		'/:id/review',
+		doc('审核办理情况反馈（通过或要求重新反馈）', ['notices']),
+		requireRole('office'),
+		v('param', idParam),
+		v('json', reviewBody),
+		(c) => c.json(reviewAnswer(svc(c), c.req.valid('param').id, c.req.valid('json')), 200)
 	);

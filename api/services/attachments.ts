@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { assignment, attachment, report, reportItem, request } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { scanBytes } from '../lib/clamd.ts';
@@ -173,6 +174,24 @@ function canRead(ctx: ServiceContext, row: typeof attachment.$inferSelect): bool
 		return !!req && (ownUnit === null || isAssigned(ctx, req.indicatorId, ownUnit));
 	}
 	return false;
+}
+
+/** Attaches the unit's not yet used uploads to a request or an answer, in the caller's transaction. */
+export function linkAttachments(
+	tx: Db,
+	ids: number[],
+	unitId: number,
+	ownerType: 'request' | 'notice_answer',
+	ownerId: number
+) {
+	if (!ids.length) return;
+	const linked = tx
+		.update(attachment)
+		.set({ ownerType, ownerId })
+		.where(and(inArray(attachment.id, ids), eq(attachment.unitId, unitId), isNull(attachment.ownerId)))
+		.run();
+	if (linked.changes !== new Set(ids).size)
+		throw new ApiError('bad_request', '附件不存在、不属于本单位或已用于其他事项');
 }
 
 export function isAssigned(ctx: ServiceContext, indicatorId: number, unitId: number) {

@@ -4,6 +4,7 @@ import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { assertPeriod } from '../lib/dates.ts';
 import { assertOffice } from './access.ts';
+import { notifyRole } from './notifications.ts';
 import { audit } from './audit.ts';
 import { buildBulletin, type BulletinContent, type BulletinTexts } from './bulletin-content.ts';
 
@@ -110,6 +111,13 @@ export function publishBulletin(ctx: ServiceContext, id: number) {
 			.set({ status: 'published', seq, publishedAt: ctx.clock.now(), publishedBy: ctx.actor!.id || null })
 			.where(eq(bulletin.id, id))
 			.run();
+		notifyRole({ ...ctx, db: tx }, 'leader', {
+			key: `bulletin.publish|${id}`,
+			title: `${bulletinNumber(row.year, seq)} ${row.title}`,
+			body: '联席办发布了新的督查通报。',
+			link: `/bulletins/${id}`,
+			light: null
+		});
 		audit(
 			{ ...ctx, db: tx },
 			{

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { assignment, indicator, pendingGroup, unit, user } from '../../db/schema/index.ts';
+import { assignment, indicator, pendingGroup, unit, unitNews, user } from '../../db/schema/index.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 import { manualClock } from '../lib/clock.ts';
 import { addDays, periodOf, periodsBetween, reportDueOn } from '../lib/dates.ts';
@@ -273,6 +273,8 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 		clock.set(next.at);
 		next.run();
 	}
+	// The simulated year's decisions stay in the bells; the first daily digest does not mail them as news.
+	ctx.db.update(unitNews).set({ mailedOn: demoDate }).where(isNull(unitNews.mailedOn)).run();
 	putSetting(ctx.db, 'demoDate', demoDate, ctx.clock.now());
 	return { ...counts, ms: Math.round(performance.now() - started) };
 }

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
 	assignment,
 	dueDateChange,
+	noticeAnswer,
 	report,
 	reportItem,
 	request,
@@ -127,6 +128,7 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 	}
 	const notices = ctx.db
 		.select({
+			id: urgeNotice.id,
 			year: urgeNotice.year,
 			seq: urgeNotice.seq,
 			level: urgeNotice.level,
@@ -155,6 +157,37 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 				unit: n.unit,
 				title: `${noticeNumber(n.year, n.seq)}已签收`,
 				detail: ''
+			});
+	}
+	const answers = notices.length
+		? ctx.db
+				.select()
+				.from(noticeAnswer)
+				.where(
+					inArray(
+						noticeAnswer.noticeId,
+						notices.map((n) => n.id)
+					)
+				)
+				.all()
+		: [];
+	for (const a of answers) {
+		const n = notices.find((x) => x.id === a.noticeId)!;
+		const number = noticeNumber(n.year, n.seq);
+		events.push({
+			at: a.createdAt.toISOString(),
+			kind: 'notice.answer',
+			unit: n.unit,
+			title: `${number}办理情况反馈`,
+			detail: a.text
+		});
+		if (a.decidedAt)
+			events.push({
+				at: a.decidedAt.toISOString(),
+				kind: `notice.answer_${a.status}`,
+				unit: n.unit,
+				title: a.status === 'accepted' ? `${number}反馈已通过（已办结）` : `${number}要求重新反馈`,
+				detail: a.decisionNote ?? ''
 			});
 	}
 	const changes = ctx.db

@@ -7,7 +7,11 @@ export type DigestItem = {
 	detail: string;
 	deadline: string | null;
 	link: string;
+	/** What a reminder is about, so the bell can withdraw it once settled (see `reminderTopic`). */
+	topic?: string;
 };
+
+export const MAIL_FOOTER = '本邮件由督办系统自动发送，请勿直接回复。';
 
 const LIGHT_TEXT = { red: '红灯', yellow: '黄灯' } as const;
 const LIGHT_COLOUR = { red: '#b3261e', yellow: '#b26a00' } as const;

@@ -1,19 +1,22 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { notification } from '../../db/schema/index.ts';
+import { notification, unit, unitNews, user, type Light, type Role } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
+import { enqueueMail } from './mail.ts';
+import { MAIL_FOOTER, renderDigest } from './mail-templates.ts';
+import { unitRecipients } from './recipients.ts';
 
 /** Adds one notification in the caller's transaction; its dedupe key makes it at most once. */
 export function addNotification(tx: Db, n: typeof notification.$inferInsert): boolean {
 	return tx.insert(notification).values(n).onConflictDoNothing().run().changes > 0;
 }
 
-/** The bell: the caller's own notifications, unread first counted. */
+/** The bell: the caller's own notifications (withdrawn reminders left out), unread first counted. */
 export function listNotifications(
 	ctx: ServiceContext,
 	f: { unread?: boolean; page: number; pageSize: number }
 ) {
-	const mine = eq(notification.userId, ctx.actor!.id);
+	const mine = and(eq(notification.userId, ctx.actor!.id), isNull(notification.withdrawnAt));
 	const where = and(mine, f.unread ? isNull(notification.readAt) : undefined);
 	const items = ctx.db
 		.select()
@@ -23,7 +26,7 @@ export function listNotifications(
 		.limit(f.pageSize)
 		.offset((f.page - 1) * f.pageSize)
 		.all()
-		.map(({ dedupeKey: _key, userId: _user, ...n }) => ({
+		.map(({ dedupeKey: _key, userId: _user, topic: _topic, withdrawnAt: _w, ...n }) => ({
 			...n,
 			createdAt: n.createdAt.toISOString(),
 			readAt: n.readAt?.toISOString() ?? null
@@ -57,4 +60,108 @@ export function markRead(ctx: ServiceContext, id?: number) {
 		)
 		.run().changes;
 	return { marked: changed };
+}
+
+export type News = {
+	unitId: number;
+	/** Once per key: the same decision never notifies twice. */
+	key: string;
+	title: string;
+	body: string;
+	/** In-app path, e.g. `/workspace?period=2020-06`. */
+	link: string;
+	light: Light | null;
+	/** Mailed at once (a red notice, a return close to the reporting deadline) instead of in the next digest. */
+	urgent?: boolean;
+};
+
+/**
+ * The one way a decision on a unit's work reaches the unit, in the caller's transaction: a bell
+ * notification for each of its users, and a mail, at once when urgent or else in the unit's next daily
+ * digest (kept in `unit_news` until then).
+ */
+export function notifyUnit(ctx: ServiceContext, news: News) {
+	const now = ctx.clock.now();
+	const today = ctx.clock.today();
+	const inserted = ctx.db
+		.insert(unitNews)
+		.values({
+			unitId: news.unitId,
+			dedupeKey: news.key,
+			title: news.title,
+			body: news.body,
+			link: news.link,
+			light: news.light,
+			createdAt: now,
+			mailedOn: news.urgent ? today : null
+		})
+		.onConflictDoNothing()
+		.run();
+	if (!inserted.changes) return;
+	const users = ctx.db
+		.select({ id: user.id })
+		.from(user)
+		.where(and(eq(user.unitId, news.unitId), eq(user.role, 'unit'), eq(user.disabled, false)))
+		.all();
+	bellFor(ctx, users, news);
+	if (!news.urgent) return;
+	const unitName = ctx.db.select({ name: unit.name }).from(unit).where(eq(unit.id, news.unitId)).get()!.name;
+	const { text, html } = renderDigest({
+		heading: `${unitName}：${news.title}`,
+		intro: '联席办对你单位的工作作出了需要尽快办理的决定：',
+		items: [{ ...news, detail: news.body, deadline: null, link: `${ctx.config.publicUrl}${news.link}` }],
+		footer: MAIL_FOOTER
+	});
+	for (const recipient of unitRecipients(ctx.db, news.unitId)) {
+		enqueueMail(
+			ctx.db,
+			{
+				dedupeKey: `news|${news.key}|${recipient}`,
+				recipient,
+				subject: `【督办提醒·紧急】${unitName} ${news.title}`,
+				text,
+				html
+			},
+			now
+		);
+	}
+}
+
+/** Bell notifications for everyone in a role (leaders hear of published bulletins), once per key. */
+export function notifyRole(ctx: ServiceContext, role: Role, news: Omit<News, 'unitId' | 'urgent'>) {
+	const users = ctx.db
+		.select({ id: user.id })
+		.from(user)
+		.where(and(eq(user.role, role), eq(user.disabled, false)))
+		.all();
+	bellFor(ctx, users, news);
+}
+
+function bellFor(ctx: ServiceContext, users: { id: number }[], news: Omit<News, 'unitId'>) {
+	for (const u of users) {
+		addNotification(ctx.db, {
+			userId: u.id,
+			dedupeKey: `${news.key}|${u.id}`,
+			title: news.title,
+			body: news.body,
+			link: news.link,
+			light: news.light,
+			createdAt: ctx.clock.now()
+		});
+	}
+}
+
+/** Reminder topics: what a reminder is about, so it can be withdrawn once that is settled. */
+export const reminderTopic = {
+	indicator: (indicatorId: number) => `indicator:${indicatorId}`,
+	report: (unitId: number, period: string) => `report:${unitId}:${period}`,
+	notice: (noticeId: number) => `notice:${noticeId}`
+};
+
+/** Takes reminders that no longer apply off the bell (the indicator closed, the report came in). */
+export function withdrawReminders(tx: Db, topic: string, now: Date) {
+	tx.update(notification)
+		.set({ withdrawnAt: now })
+		.where(and(eq(notification.topic, topic), isNull(notification.withdrawnAt)))
+		.run();
 }

@@ -5,6 +5,7 @@ import { ApiError } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
 import { getIndicator } from './indicators.ts';
+import { notifyUnit } from './notifications.ts';
 
 /** Replaces a placeholder (省级有关单位) on one indicator by concrete units, keeping the placeholder's role. */
 export function resolvePendingGroup(
@@ -31,10 +32,23 @@ export function resolvePendingGroup(
 				.where(eq(assignment.indicatorId, indicatorId))
 				.get()!.n + 1;
 		for (const unitId of unitIds) {
-			tx.insert(assignment)
+			const added = tx
+				.insert(assignment)
 				.values({ indicatorId, unitId, role: pending.role, viaGroupId: groupId, position: position++ })
 				.onConflictDoNothing()
 				.run();
+			if (added.changes)
+				notifyUnit(
+					{ ...ctx, db: tx },
+					{
+						unitId,
+						key: `plan.assign|${indicatorId}|${unitId}`,
+						title: `计划调整：新增${pending.role === 'lead' ? '牵头' : '配合'}任务`,
+						body: `${before.task.title}：${before.text}${before.dueOn ? `（截止 ${before.dueOn}）` : ''}`,
+						link: `/indicators/${indicatorId}`,
+						light: null
+					}
+				);
 		}
 		tx.update(pendingGroup)
 			.set({ resolvedAt: ctx.clock.now(), resolvedBy: ctx.actor!.id || null })

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import {
 	alert,
 	assignment,
@@ -7,6 +7,7 @@ import {
 	report,
 	task,
 	unit,
+	unitNews,
 	urgeNotice,
 	urgeNoticeIndicator,
 	user
@@ -14,22 +15,21 @@ import {
 import type { Db } from '../../db/client.ts';
 import { daysBetween, periodOf, reportDueOn } from '../lib/dates.ts';
 import { enqueueMail } from './mail.ts';
-import { addNotification } from './notifications.ts';
 import { unitRecipients } from './recipients.ts';
 import { reportableIn } from './report-form.ts';
-import { renderDigest, type DigestItem } from './mail-templates.ts';
+import { MAIL_FOOTER, renderDigest, type DigestItem } from './mail-templates.ts';
+import { overdueUnanswered } from './notice-answers.ts';
+import { LEVEL_TEXT } from './notices.ts';
+import { addNotification, reminderTopic } from './notifications.ts';
+import { workCalendar } from './work-calendar.ts';
 import type { Settings } from './settings.ts';
 
 export type ReminderResult = {
 	mails: number;
 	notifications: number;
 	unitsReminded: number;
+	/** Overdue indicators and overdue unanswered notices the office digest asks a notice for. */
 	escalations: number;
-};
-
-const isWorkingDay = (day: string) => {
-	const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-	return weekday !== 0 && weekday !== 6;
 };
 
 type Ctx = { db: Db; day: string; now: Date; settings: Settings; publicUrl: string };
@@ -58,6 +58,7 @@ function unitItems(c: Ctx) {
 		for (const { unitId } of pending) {
 			add(unitId, {
 				key: `report-due|${period}`,
+				topic: reminderTopic.report(unitId, period),
 				light: null,
 				title: `${period} 月报将于 ${due} 截止`,
 				detail: `还有 ${left} 天，请按时报送本月工作完成情况`,
@@ -66,7 +67,7 @@ function unitItems(c: Ctx) {
 			});
 		}
 	}
-	if (isWorkingDay(day)) {
+	if (workCalendar(db).isWorkingDay(day)) {
 		for (const a of db
 			.select()
 			.from(alert)
@@ -74,6 +75,7 @@ function unitItems(c: Ctx) {
 			.all()) {
 			add(a.unitId, {
 				key: `report-missing|${a.period}`,
+				topic: reminderTopic.report(a.unitId, a.period!),
 				light: 'red',
 				title: `${a.period} 月报超期未报`,
 				detail: a.reason,
@@ -105,6 +107,7 @@ function unitItems(c: Ctx) {
 		if (settings.indicatorReminderDays.includes(until)) {
 			add(o.unitId, {
 				key: `indicator-due|${o.id}`,
+				topic: reminderTopic.indicator(o.id),
 				light: until <= settings.dueSoonDays ? 'yellow' : null,
 				title,
 				detail: `还有 ${until} 天到期（${o.role === 'lead' ? '牵头' : '配合'}）`,
@@ -117,6 +120,7 @@ function unitItems(c: Ctx) {
 			const nth = (over - 1) / settings.overdueReminderEveryDays + 1;
 			add(o.unitId, {
 				key: `indicator-overdue|${o.id}`,
+				topic: reminderTopic.indicator(o.id),
 				light: 'red',
 				title,
 				detail: `已逾期 ${over} 天，尚未办结（第 ${nth} 次逾期提醒）`,
@@ -127,7 +131,19 @@ function unitItems(c: Ctx) {
 		if (over >= 1 + settings.overdueReminderEveryDays * (settings.escalateAfterReminders - 1))
 			escalations.push(o);
 	}
-	return { items, escalations };
+	const overdueNotices = overdueUnanswered(db, day);
+	for (const n of overdueNotices) {
+		add(n.unitId, {
+			key: `notice-overdue|${n.id}`,
+			topic: reminderTopic.notice(n.id),
+			light: 'red',
+			title: `${n.number} 督办通知逾期未反馈`,
+			detail: `反馈期限 ${n.answerDueOn} 已过，请尽快报送办理情况`,
+			deadline: n.answerDueOn,
+			link: `${c.publicUrl}/notices?notice=${n.id}`
+		});
+	}
+	return { items, escalations, overdueNotices };
 }
 
 /** Overdue (indicator, unit) pairs that have drawn no red urge notice since their due date. */
@@ -165,7 +181,7 @@ export function writeReminders(
 	c: Ctx,
 	openedRed: { indicatorId: number | null; unitId: number; reason: string }[]
 ): ReminderResult {
-	const { items, escalations } = unitItems(c);
+	const { items, escalations, overdueNotices } = unitItems(c);
 	const toEscalate = needingNotice(c.db, escalations);
 	const unitNames = new Map(
 		c.db
@@ -189,7 +205,7 @@ export function writeReminders(
 		mails: 0,
 		notifications: 0,
 		unitsReminded: items.size,
-		escalations: toEscalate.length
+		escalations: toEscalate.length + overdueNotices.length
 	};
 
 	return c.db.transaction((tx) => {
@@ -201,18 +217,50 @@ export function writeReminders(
 				body: item.detail,
 				link: item.link.replace(c.publicUrl, ''),
 				light: item.light,
+				topic: item.topic ?? null,
 				createdAt: c.now
 			});
 			if (inserted) result.notifications++;
 		};
+		// Decisions since the last digest (already in the bell) lead each unit's digest.
+		const news = tx
+			.select()
+			.from(unitNews)
+			.where(and(isNull(unitNews.mailedOn), lte(unitNews.createdAt, c.now)))
+			.orderBy(unitNews.id)
+			.all();
+		const newsOf = new Map<number, DigestItem[]>();
+		for (const n of news)
+			newsOf.set(n.unitId, [
+				...(newsOf.get(n.unitId) ?? []),
+				{
+					key: n.dedupeKey,
+					light: n.light,
+					title: n.title,
+					detail: n.body,
+					deadline: null,
+					link: `${c.publicUrl}${n.link}`
+				}
+			]);
+		if (news.length)
+			tx.update(unitNews)
+				.set({ mailedOn: c.day })
+				.where(
+					inArray(
+						unitNews.id,
+						news.map((n) => n.id)
+					)
+				)
+				.run();
 		// One digest per recipient address, whatever units it reports for.
-		const byRecipient = new Map<string, { units: string[]; items: DigestItem[] }>();
-		for (const [unitId, list] of items) {
+		const byRecipient = new Map<string, { units: string[]; news: DigestItem[]; items: DigestItem[] }>();
+		for (const unitId of new Set([...newsOf.keys(), ...items.keys()])) {
 			const u = unitNames.get(unitId)!;
-			const addresses = unitRecipients(tx, unitId);
-			for (const address of addresses) {
-				const entry = byRecipient.get(address) ?? { units: [], items: [] };
+			const list = items.get(unitId) ?? [];
+			for (const address of unitRecipients(tx, unitId)) {
+				const entry = byRecipient.get(address) ?? { units: [], news: [], items: [] };
 				entry.units.push(u.name);
+				entry.news.push(...(newsOf.get(unitId) ?? []));
 				entry.items.push(...list);
 				byRecipient.set(address, entry);
 			}
@@ -221,13 +269,17 @@ export function writeReminders(
 		}
 		for (const [address, entry] of byRecipient) {
 			const reds = entry.items.filter((i) => i.light === 'red').length;
+			const counts = [
+				entry.items.length ? `待办 ${entry.items.length} 项` : '',
+				entry.news.length ? `新消息 ${entry.news.length} 条` : ''
+			].filter(Boolean);
 			const { text, html } = renderDigest({
 				heading: `${entry.units.join('、')}督办提醒（${c.day}）`,
-				intro: `您单位今日有 ${entry.items.length} 项待办事项${reds ? `，其中红灯 ${reds} 项` : ''}，请及时处理。`,
-				items: entry.items,
-				footer: '本邮件由督办系统自动发送，请勿直接回复。'
+				intro: `您单位今日有${counts.join('、')}${reds ? `，其中红灯 ${reds} 项` : ''}，请及时处理。`,
+				items: [...entry.news, ...entry.items],
+				footer: MAIL_FOOTER
 			});
-			const subject = `【督办提醒】${entry.units.join('、')} ${c.day} 待办 ${entry.items.length} 项${reds ? `（红灯 ${reds} 项）` : ''}`;
+			const subject = `【督办提醒】${entry.units.join('、')} ${c.day} ${counts.join('，')}${reds ? `（红灯 ${reds} 项）` : ''}`;
 			if (
 				enqueueMail(
 					tx,
@@ -254,6 +306,14 @@ export function writeReminders(
 				detail: `${o.task}（逾期 ${daysBetween(o.dueOn!, c.day)} 天，已提醒 ${c.settings.escalateAfterReminders} 次以上仍未办结）`,
 				deadline: o.dueOn,
 				link: `${c.publicUrl}/notices?issue=1&unitId=${o.unitId}&indicatorId=${o.id}&level=red`
+			})),
+			...overdueNotices.map((n) => ({
+				key: `notice-escalate|${n.id}`,
+				light: 'red' as const,
+				title: `逾期未反馈：${n.number} ${unitNames.get(n.unitId)?.name ?? ''}`,
+				detail: `反馈期限 ${n.answerDueOn} 已过，建议发出${LEVEL_TEXT[n.next]}督办通知`,
+				deadline: n.answerDueOn,
+				link: `${c.publicUrl}/notices?issue=1&unitId=${n.unitId}${n.indicatorId ? `&indicatorId=${n.indicatorId}` : ''}&level=${n.next}`
 			}))
 		];
 		const missing = tx
@@ -264,9 +324,9 @@ export function writeReminders(
 		if (officeItems.length || missing) {
 			const { text, html } = renderDigest({
 				heading: `督办日报（${c.day}）`,
-				intro: `今日新增红灯 ${openedRed.length} 项，超期未报月报 ${missing} 份，需发督办通知 ${toEscalate.length} 项。`,
+				intro: `今日新增红灯 ${openedRed.length} 项，超期未报月报 ${missing} 份，需发督办通知 ${toEscalate.length} 项，督办通知逾期未反馈 ${overdueNotices.length} 件。`,
 				items: officeItems,
-				footer: '点击“建议发督办通知”的链接可一键发出红色督办通知。'
+				footer: '点击“建议发督办通知”或“逾期未反馈”的链接可一键发出督办通知。'
 			});
 			for (const p of people.filter((p) => p.role === 'office')) {
 				notify(p.id, {

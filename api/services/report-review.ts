@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
+	indicator,
 	report,
 	reportItem,
 	reportVersion,
@@ -21,6 +22,9 @@ import {
 	type KeptSnapshot
 } from './report-versions.ts';
 import { tableFile } from '../lib/table-file.ts';
+import { daysBetween } from '../lib/dates.ts';
+import { notifyUnit } from './notifications.ts';
+import { getSettings } from './settings.ts';
 
 export type ReportFilter = {
 	period?: string;
@@ -109,6 +113,7 @@ export function getReport(ctx: ServiceContext, id: number) {
 	return { ...form, items: form.items.filter((i) => sent.has(i.indicatorId)) };
 }
 
+/** Accepts a submitted report. Hook: an acceptance comment, once the API takes one, goes to notifyReview. */
 export function acceptReport(ctx: ServiceContext, id: number) {
 	assertOffice(ctx.actor);
 	return review(ctx, id, 'accept', null, []);
@@ -163,6 +168,7 @@ function review(
 			.run();
 		// The review belongs to the submission it decides on: it keeps that version number.
 		const after = recordVersion(txCtx, tx, id, row.version, action);
+		notifyReview(txCtx, row, action, reason, items, null);
 		audit(txCtx, {
 			action: `report.${action}`,
 			objectType: 'report',
@@ -179,6 +185,58 @@ function review(
 		});
 	});
 	return getReport(ctx, id);
+}
+
+/**
+ * The unit hears of the review: a return with its reasons, overall and per item (mailed at once when
+ * the reporting due day is near or past), an acceptance with the office's comment if there is one.
+ */
+function notifyReview(
+	ctx: ServiceContext,
+	row: typeof report.$inferSelect,
+	action: 'accept' | 'return',
+	reason: string | null,
+	items: { indicatorId: number; reason: string }[],
+	comment: string | null
+) {
+	const link = `/workspace?period=${row.period}`;
+	const key = `report.${action}|${row.id}|${row.version}`;
+	if (action === 'accept') {
+		notifyUnit(ctx, {
+			unitId: row.unitId,
+			key,
+			title: `${row.period} 月报已审核通过`,
+			body: comment ? `联席办意见：${comment}` : '联席办已审核通过本月月报。',
+			link,
+			light: null
+		});
+		return;
+	}
+	const texts = items.length
+		? new Map(
+				ctx.db
+					.select({ id: indicator.id, text: indicator.text })
+					.from(indicator)
+					.where(
+						inArray(
+							indicator.id,
+							items.map((i) => i.indicatorId)
+						)
+					)
+					.all()
+					.map((i) => [i.id, i.text.length > 30 ? `${i.text.slice(0, 30)}…` : i.text])
+			)
+		: new Map<number, string>();
+	const perItem = items.map((i) => `${texts.get(i.indicatorId) ?? i.indicatorId}：${i.reason}`);
+	notifyUnit(ctx, {
+		unitId: row.unitId,
+		key,
+		title: `${row.period} 月报被退回，请修改后重新报送`,
+		body: [`退回原因：${reason}`, ...perItem].join('；'),
+		link,
+		light: 'red',
+		urgent: daysBetween(ctx.clock.today(), row.dueOn) <= getSettings(ctx.db).urgentReturnDays
+	});
 }
 
 /** The kept versions, oldest first; `id` names one for comparison (a return shares its submission's number). */

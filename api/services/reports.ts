@@ -23,6 +23,7 @@ import {
 	type Snapshot
 } from './report-versions.ts';
 import { getSettings } from './settings.ts';
+import { reminderTopic, withdrawReminders } from './notifications.ts';
 
 export type ItemInput = {
 	indicatorId: number;
@@ -268,6 +269,7 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 			})
 			.where(eq(report.id, row.id))
 			.run();
+		if (submit) withdrawReminders(tx, reminderTopic.report(unitId, input.period), now);
 		const after = submit
 			? recordVersion(txCtx, tx, row.id, version, 'submit')
 			: recordVersion(txCtx, tx, row.id, version + 1, 'save');

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import {
 	assignment,
 	attachment,
@@ -15,6 +15,8 @@ import { ApiError, notFound } from '../errors.ts';
 import { assertOffice, visibleIndicators } from './access.ts';
 import { audit } from './audit.ts';
 import { resolveIndicatorAlerts } from './alerts.ts';
+import { linkAttachments } from './attachments.ts';
+import { notifyUnit, reminderTopic, withdrawReminders } from './notifications.ts';
 import { ownUnitId } from './report-form.ts';
 
 export type NewRequest = {
@@ -83,21 +85,7 @@ export function createRequest(ctx: ServiceContext, input: NewRequest) {
 			})
 			.returning()
 			.get();
-		if (input.attachmentIds.length) {
-			const linked = tx
-				.update(attachment)
-				.set({ ownerType: 'request', ownerId: row.id })
-				.where(
-					and(
-						inArray(attachment.id, input.attachmentIds),
-						eq(attachment.unitId, unitId),
-						isNull(attachment.ownerId)
-					)
-				)
-				.run();
-			if (linked.changes !== new Set(input.attachmentIds).size)
-				throw new ApiError('bad_request', '附件不存在、不属于本单位或已用于其他事项');
-		}
+		linkAttachments(tx, input.attachmentIds, unitId, 'request', row.id);
 		audit(
 			{ ...ctx, db: tx },
 			{ action: `request.${input.kind}.create`, objectType: 'request', objectId: row.id, after: row }
@@ -137,6 +125,7 @@ export function decideRequest(ctx: ServiceContext, id: number, approve: boolean,
 				.run();
 			// A signed-off indicator's lights go out at once, not at the next daily evaluation.
 			resolveIndicatorAlerts(tx, ind.id, today, '已办结');
+			withdrawReminders(tx, reminderTopic.indicator(ind.id), now);
 		}
 		if (approve && row.kind === 'extension') {
 			tx.update(indicator).set({ dueOn: row.newDueOn }).where(eq(indicator.id, ind.id)).run();
@@ -152,6 +141,7 @@ export function decideRequest(ctx: ServiceContext, id: number, approve: boolean,
 				})
 				.run();
 		}
+		notifyDecision({ ...ctx, db: tx }, row, ind, approve, note.trim());
 		audit(
 			{ ...ctx, db: tx },
 			{
@@ -164,6 +154,48 @@ export function decideRequest(ctx: ServiceContext, id: number, approve: boolean,
 		);
 	});
 	return getRequest(ctx, id);
+}
+
+/**
+ * The asking unit hears of the decision with the office's note; when an extension moves the due date,
+ * the indicator's other units hear of the new date too.
+ */
+function notifyDecision(
+	ctx: ServiceContext,
+	row: typeof request.$inferSelect,
+	ind: typeof indicator.$inferSelect,
+	approve: boolean,
+	note: string
+) {
+	const label = REQUEST_KIND_LABELS[row.kind];
+	const text = ind.text.length > 40 ? `${ind.text.slice(0, 40)}…` : ind.text;
+	const link = `/indicators/${ind.id}`;
+	notifyUnit(ctx, {
+		unitId: row.unitId,
+		key: `request.decide|${row.id}`,
+		title: `${label}${approve ? '已批准' : '未同意'}：${text}`,
+		body:
+			(approve && row.kind === 'extension' ? `截止日期调整为 ${row.newDueOn}。` : '') +
+			(note ? `联席办意见：${note}` : approve ? '联席办已同意。' : ''),
+		link,
+		light: approve ? null : 'yellow'
+	});
+	if (!approve || row.kind !== 'extension') return;
+	const others = ctx.db
+		.select({ unitId: assignment.unitId })
+		.from(assignment)
+		.where(eq(assignment.indicatorId, ind.id))
+		.all()
+		.filter((a) => a.unitId !== row.unitId);
+	for (const { unitId } of others)
+		notifyUnit(ctx, {
+			unitId,
+			key: `plan.due|${row.id}|${unitId}`,
+			title: `计划调整：截止日期调整为 ${row.newDueOn}`,
+			body: `${text}（原截止 ${ind.dueOn ?? '无'}）`,
+			link,
+			light: null
+		});
 }
 
 const columns = {

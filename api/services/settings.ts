@@ -17,6 +17,16 @@ export const SETTINGS = z.object({
 	overdueReminderEveryDays: z.number().int().min(1).max(60).default(7),
 	/** After this many overdue reminders the office digest asks for an urge notice. */
 	escalateAfterReminders: z.number().int().min(1).max(10).default(2),
+	/** Working days a unit has to answer an urge notice, by its level (the office may set another date). */
+	noticeAnswerDays: z
+		.object({
+			blue: z.number().int().min(1).max(60),
+			yellow: z.number().int().min(1).max(60),
+			red: z.number().int().min(1).max(60)
+		})
+		.default({ blue: 5, yellow: 3, red: 2 }),
+	/** A report returned this many days or fewer before its reporting due day (or after it) is mailed at once. */
+	urgentReturnDays: z.number().int().min(0).max(31).default(3),
 	mailMaxAttempts: z.number().int().min(1).max(20).default(6),
 	/** Unit score for a month: 100 minus these per missing report, late report, red lead and red co indicator. */
 	scoreMissingReport: z.number().min(0).max(100).default(10),

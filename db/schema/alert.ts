@@ -79,10 +79,36 @@ export const notification = sqliteTable(
 		body: text('body').notNull(),
 		link: text('link'),
 		light: text('light', { enum: LIGHTS }),
+		/** What a reminder is about (`indicator:12`, `report:3:2020-06`): it is withdrawn when that is settled. */
+		topic: text('topic'),
 		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-		readAt: integer('read_at', { mode: 'timestamp_ms' })
+		readAt: integer('read_at', { mode: 'timestamp_ms' }),
+		/** Set when the reminder no longer applies (the indicator closed, the report came in): off the bell. */
+		withdrawnAt: integer('withdrawn_at', { mode: 'timestamp_ms' })
 	},
-	(t) => [index('notification_user_idx').on(t.userId, t.readAt)]
+	(t) => [index('notification_user_idx').on(t.userId, t.readAt), index('notification_topic_idx').on(t.topic)]
+);
+
+/**
+ * A decision on a unit's work (report returned, request decided, notice issued, plan changed), kept for
+ * the unit's next daily digest mail; `mailedOn` is set once a digest (or an urgent mail) carried it.
+ */
+export const unitNews = sqliteTable(
+	'unit_news',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		unitId: integer('unit_id')
+			.notNull()
+			.references(() => unit.id),
+		dedupeKey: text('dedupe_key').notNull().unique(),
+		title: text('title').notNull(),
+		body: text('body').notNull(),
+		link: text('link').notNull(),
+		light: text('light', { enum: LIGHTS }),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+		mailedOn: text('mailed_on')
+	},
+	(t) => [index('unit_news_unit_mailed_idx').on(t.unitId, t.mailedOn)]
 );
 
 /** Every run of a scheduled job: when it was due, when it ran, how it ended, what it did. */

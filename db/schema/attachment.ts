@@ -14,8 +14,8 @@ export const attachment = sqliteTable(
 		size: integer('size').notNull(),
 		sha256: text('sha256').notNull(),
 		unitId: integer('unit_id').references(() => unit.id),
-		/** What it is attached to: a report item or a request; null until linked. */
-		ownerType: text('owner_type', { enum: ['report_item', 'request'] }),
+		/** What it is attached to: a report item, a request or an answer to an urge notice; null until linked. */
+		ownerType: text('owner_type', { enum: ['report_item', 'request', 'notice_answer'] }),
 		ownerId: integer('owner_id'),
 		createdAt: insertedAt(),
 		createdBy: integer('created_by').references(() => user.id)

@@ -47,6 +47,11 @@ export const REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
 
 export const NOTICE_LEVELS = ['blue', 'yellow', 'red'] as const;
 export type NoticeLevel = (typeof NOTICE_LEVELS)[number];
+/** An answer waits for the office, which accepts it or asks again (the unit then answers anew). */
+export const NOTICE_ANSWER_STATUSES = ['pending', 'accepted', 'returned'] as const;
+/** Where a notice stands: 待签收 / 待反馈 / 已反馈 / 逾期未反馈 / 已办结. */
+export const NOTICE_STATES = ['unacknowledged', 'awaiting', 'answered', 'overdue', 'closed'] as const;
+export type NoticeState = (typeof NOTICE_STATES)[number];
 
 export const ALERT_KINDS = [
 	'overdue',

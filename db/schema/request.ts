@@ -1,5 +1,5 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
-import { NOTICE_LEVELS, REQUEST_KINDS, REQUEST_STATUSES } from './constants.ts';
+import { NOTICE_ANSWER_STATUSES, NOTICE_LEVELS, REQUEST_KINDS, REQUEST_STATUSES } from './constants.ts';
 import { insertedAt } from './columns.ts';
 import { unit } from './unit.ts';
 import { indicator } from './plan.ts';
@@ -65,7 +65,11 @@ export const urgeNotice = sqliteTable(
 		issuedAt: integer('issued_at', { mode: 'timestamp_ms' }).notNull(),
 		issuedBy: integer('issued_by').references(() => user.id),
 		acknowledgedAt: integer('acknowledged_at', { mode: 'timestamp_ms' }),
-		acknowledgedBy: integer('acknowledged_by').references(() => user.id)
+		acknowledgedBy: integer('acknowledged_by').references(() => user.id),
+		/** The unit's written answer (办理情况反馈) is due by this day; null on notices issued before answers existed. */
+		answerDueOn: text('answer_due_on'),
+		/** Set when the office accepts an answer (已办结). */
+		closedAt: integer('closed_at', { mode: 'timestamp_ms' })
 	},
 	(t) => [index('urge_notice_unit_idx').on(t.unitId), index('urge_notice_year_seq_idx').on(t.year, t.seq)]
 );
@@ -81,4 +85,24 @@ export const urgeNoticeIndicator = sqliteTable(
 			.references(() => indicator.id)
 	},
 	(t) => [index('urge_notice_indicator_idx').on(t.indicatorId)]
+);
+
+/** The unit's answers to an urge notice (办理情况反馈); the office accepts one or asks again with a reason. */
+export const noticeAnswer = sqliteTable(
+	'notice_answer',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		noticeId: integer('notice_id')
+			.notNull()
+			.references(() => urgeNotice.id, { onDelete: 'cascade' }),
+		text: text('text').notNull(),
+		status: text('status', { enum: NOTICE_ANSWER_STATUSES }).notNull().default('pending'),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+		createdBy: integer('created_by').references(() => user.id),
+		decidedAt: integer('decided_at', { mode: 'timestamp_ms' }),
+		decidedBy: integer('decided_by').references(() => user.id),
+		/** Why the office asks again. */
+		decisionNote: text('decision_note')
+	},
+	(t) => [index('notice_answer_notice_idx').on(t.noticeId)]
 );

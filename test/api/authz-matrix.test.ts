@@ -225,6 +225,16 @@ const cases = (): Record<string, Case> => ({
 	'GET /api/v1/notices': { path: '/notices', allow: 'AOLUX' },
 	'GET /api/v1/notices/:id': { path: `/notices/${id.notice}`, allow: 'AOLU' },
 	'POST /api/v1/notices/:id/acknowledge': { path: `/notices/${id.notice}/acknowledge`, allow: 'U' },
+	'POST /api/v1/notices/:id/answers': {
+		path: `/notices/${id.notice}/answers`,
+		body: { text: '办理情况' },
+		allow: 'U'
+	},
+	'POST /api/v1/notices/:id/review': {
+		path: `/notices/${id.notice}/review`,
+		body: { accept: true },
+		allow: 'O'
+	},
 	'POST /api/v1/attachments': {
 		path: '',
 		allow: 'UX',
@@ -271,6 +281,9 @@ function fingerprint() {
 		'report_item',
 		'request',
 		'urge_notice',
+		'notice_answer',
+		'notification',
+		'unit_news',
 		'indicator',
 		'assignment',
 		'pending_group',

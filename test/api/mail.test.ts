@@ -138,7 +138,7 @@ describe('reminders', () => {
 		expect((await unit.get('/api/v1/notifications')).data.unread).toBe(0);
 	});
 
-	it('urge notices are mailed to the unit when issued', async () => {
+	it('a red urge notice is mailed to the unit at once', async () => {
 		s.clock.set(new Date('2020-07-23T02:00:00Z'));
 		await s.as('unit', '省应急管理厅', 'yj@duban.test');
 		const { ids } = await importPlan(office, [
@@ -154,7 +154,7 @@ describe('reminders', () => {
 			message: '请于本周内完成'
 		});
 		const [mail] = outbox('yj@duban.test');
-		expect(mail!.subject).toBe(`【红色督办】${notice.data.number} 省应急管理厅`);
+		expect(mail!.subject).toBe(`【督办提醒·紧急】省应急管理厅 ${notice.data.number} 红色督办通知`);
 		expect(mail!.text).toContain('请于本周内完成');
 	});
 });

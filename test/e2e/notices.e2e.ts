@@ -41,9 +41,9 @@ test('the office issues a red notice from the digest link, the unit signs for it
 	const issued = op.getByText(new RegExp(`已向${unitName}发出 督办〔2020〕\\d+号`));
 	await expect(issued).toBeVisible();
 	const number = (await issued.textContent())!.match(/督办〔2020〕\d+号/)![0];
-	const row = op.getByRole('row').filter({ hasText: number });
-	await expect(row).toContainText('红色督办');
-	await expect(row).toContainText('未签收');
+	const card = op.getByRole('article', { name: number });
+	await expect(card).toContainText('红色督办');
+	await expect(card).toContainText('待签收');
 
 	// 2. The unit sees it at the top of its workspace and signs for it.
 	const unit = await browser.newContext();
@@ -61,12 +61,11 @@ test('the office issues a red notice from the digest link, the unit signs for it
 
 	// 3. The office sees it signed for, by whom and when.
 	await op.goto(`/notices?unit=${unitId}`);
-	const signed = op.getByRole('row').filter({ hasText: number });
-	await expect(signed).toContainText('已签收');
-	await expect(signed).toContainText(`${unitName}测试员`);
-	await expect(signed).toContainText(/2020-10-15 \d\d:\d\d/);
-	await op.getByLabel('仅看未签收').check();
-	await expect(op.getByRole('row').filter({ hasText: number })).toHaveCount(0);
+	const signed = op.getByRole('article', { name: number });
+	await expect(signed).toContainText('待反馈');
+	await expect(signed).toContainText(new RegExp(`${unitName}测试员 于 2020-10-15 \\d\\d:\\d\\d 签收`));
+	await op.getByLabel('状态').selectOption({ label: '待签收' });
+	await expect(op.getByRole('article', { name: number })).toHaveCount(0);
 
 	const { items } = await getJson<{ items: { number: string; acknowledgedByName: string | null }[] }>(
 		office.request,

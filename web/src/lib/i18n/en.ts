@@ -1,10 +1,12 @@
 import { dashboardEn } from './dashboard.en.ts';
+import { noticesEn } from './notices.en.ts';
 import { securityEn } from './security.en.ts';
 import type { Messages } from './zh.ts';
 
 /** The English catalogue: every key of the Chinese one. */
 export const en: Messages = {
 	...dashboardEn,
+	...noticesEn,
 	...securityEn,
 	'app.name': 'Duban',
 	'app.subtitle': 'Work points supervision',
@@ -574,8 +576,9 @@ export const en: Messages = {
 	'compare.field.attachmentRemoved': 'Attachment removed',
 
 	'notice.title': 'Urge notices',
-	'notice.intro': 'Urge notices from the office and whether the units have signed for them.',
-	'notice.introUnit': 'Urge notices to your unit: sign for them and act on them.',
+	'notice.intro':
+		'Urge notices from the office, signed for and answered by the units; accept an answer or ask again.',
+	'notice.introUnit': 'Urge notices to your unit: sign for them and answer by the deadline.',
 	'notice.level.blue': 'Blue',
 	'notice.level.yellow': 'Yellow',
 	'notice.level.red': 'Red',
@@ -593,7 +596,7 @@ export const en: Messages = {
 	'notice.col.message': 'Message',
 	'notice.col.indicators': 'Indicators',
 	'notice.col.issuedOn': 'Issued',
-	'notice.col.ack': 'Signed for',
+	'notice.col.ack': 'Progress',
 	'notice.empty': 'No urge notices match',
 	'notice.issueTitle': 'Issue an urge notice',
 	'notice.prefilled': "Prefilled from the daily digest's suggestion; check it and issue.",
@@ -613,7 +616,7 @@ export const en: Messages = {
 	'notice.template.blue': 'Please keep an eye on this indicator and report its progress every month.',
 	'notice.template.yellow': 'This indicator is behind; please speed up to finish on time.',
 	'notice.template.red':
-		'This indicator is past its deadline; please push it forward and report in writing within 5 working days.',
+		'This indicator is past its deadline; please push it forward and report in writing by the answer deadline.',
 
 	'bell.title': 'Notifications',
 	'bell.label': 'Notifications ({n} unread)',

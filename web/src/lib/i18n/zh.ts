@@ -1,10 +1,12 @@
 import { dashboardZh } from './dashboard.zh.ts';
+import { noticesZh } from './notices.zh.ts';
 import type { accountsZh } from './accounts.zh.ts';
 import { securityZh } from './security.zh.ts';
 
 /** The Chinese (default) message catalogue. Keys are flat; `{name}` marks a parameter. */
 export const zh = {
 	...dashboardZh,
+	...noticesZh,
 	...securityZh,
 	'app.name': '督办',
 	'app.subtitle': '工作要点督查督办系统',
@@ -568,8 +570,8 @@ export const zh = {
 	'compare.field.attachmentRemoved': '移除附件',
 
 	'notice.title': '督办通知',
-	'notice.intro': '联席办发出的督办通知及各单位签收情况。',
-	'notice.introUnit': '联席办发给本单位的督办通知，请及时签收并按要求办理。',
+	'notice.intro': '联席办发出的督办通知及各单位签收、反馈情况；单位反馈后请审核通过或要求重新反馈。',
+	'notice.introUnit': '联席办发给本单位的督办通知，请及时签收，并在反馈期限内反馈办理情况。',
 	'notice.level.blue': '蓝色督办',
 	'notice.level.yellow': '黄色督办',
 	'notice.level.red': '红色督办',
@@ -587,7 +589,7 @@ export const zh = {
 	'notice.col.message': '督办事项',
 	'notice.col.indicators': '涉及指标',
 	'notice.col.issuedOn': '发文日期',
-	'notice.col.ack': '签收情况',
+	'notice.col.ack': '办理情况',
 	'notice.empty': '没有符合条件的督办通知',
 	'notice.issueTitle': '发出督办通知',
 	'notice.prefilled': '已按督办日报的建议预填，请核对后发出。',
@@ -606,7 +608,7 @@ export const zh = {
 	'notice.issued': '已向{unit}发出 {number}。',
 	'notice.template.blue': '请关注该项指标的推进情况，按时报送月度进展。',
 	'notice.template.yellow': '该项指标推进滞后，请加快推进，确保按期完成。',
-	'notice.template.red': '该项指标已超过完成时限，请抓紧推进，并于 5 个工作日内书面报告进展。',
+	'notice.template.red': '该项指标已超过完成时限，请抓紧推进，并在反馈期限内书面报告办理情况。',
 
 	'bell.title': '通知',
 	'bell.label': '通知（{n} 条未读）',

@@ -1,0 +1,194 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { noticeAnswer, urgeNotice, urgeNoticeIndicator, type NoticeLevel } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
+import type { ServiceContext } from '../context.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { assertOffice } from './access.ts';
+import { linkAttachments } from './attachments.ts';
+import { audit } from './audit.ts';
+import { defaultAnswerDueOn, getNotice, noticeNumber, noticeState } from './notices.ts';
+import { notifyRole, notifyUnit, reminderTopic, withdrawReminders } from './notifications.ts';
+import { ownUnitId } from './report-form.ts';
+
+/** The unit answers a notice (办理情况反馈) with text and attachments; answering also signs for it. */
+export function answerNotice(
+	ctx: ServiceContext,
+	id: number,
+	input: { text: string; attachmentIds: number[] }
+) {
+	const unitId = ownUnitId(ctx);
+	const row = ctx.db
+		.select()
+		.from(urgeNotice)
+		.where(and(eq(urgeNotice.id, id), eq(urgeNotice.unitId, unitId)))
+		.get();
+	if (!row) throw notFound('督办通知');
+	if (row.closedAt) throw new ApiError('conflict', '该督办通知已办结，不能再反馈');
+	if (!input.text.trim()) throw new ApiError('bad_request', '请填写办理情况');
+	const now = ctx.clock.now();
+	ctx.db.transaction((tx) => {
+		const txCtx = { ...ctx, db: tx };
+		if (pendingAnswer(tx, id)) throw new ApiError('conflict', '已提交反馈，正等待联席办审核');
+		if (!row.acknowledgedAt)
+			tx.update(urgeNotice)
+				.set({ acknowledgedAt: now, acknowledgedBy: ctx.actor!.id })
+				.where(eq(urgeNotice.id, id))
+				.run();
+		const answer = tx
+			.insert(noticeAnswer)
+			.values({ noticeId: id, text: input.text.trim(), createdAt: now, createdBy: ctx.actor!.id })
+			.returning()
+			.get();
+		linkAttachments(tx, input.attachmentIds, unitId, 'notice_answer', answer.id);
+		withdrawReminders(tx, reminderTopic.notice(id), now);
+		const number = noticeNumber(row.year, row.seq);
+		notifyRole(txCtx, 'office', {
+			key: `notice.answer|${answer.id}`,
+			title: `${number} 已反馈办理情况，待审核`,
+			body: `${ctx.actor!.unit?.name ?? ''}：${answer.text.slice(0, 80)}`,
+			link: `/notices?notice=${id}`,
+			light: null
+		});
+		audit(txCtx, {
+			action: 'notice.answer',
+			objectType: 'urge_notice',
+			objectId: id,
+			after: { answerId: answer.id, text: answer.text, attachmentIds: input.attachmentIds }
+		});
+	});
+	return getNotice(ctx, id);
+}
+
+const pendingAnswer = (db: Db, noticeId: number) =>
+	db
+		.select()
+		.from(noticeAnswer)
+		.where(and(eq(noticeAnswer.noticeId, noticeId), eq(noticeAnswer.status, 'pending')))
+		.get();
+
+/**
+ * The office accepts the pending answer (the notice is closed, 已办结) or asks again with a reason and
+ * a new answer deadline (by default the level's, counted from today).
+ */
+export function reviewAnswer(
+	ctx: ServiceContext,
+	id: number,
+	input: { accept: boolean; note: string; answerDueOn?: string }
+) {
+	assertOffice(ctx.actor);
+	const row = ctx.db.select().from(urgeNotice).where(eq(urgeNotice.id, id)).get();
+	if (!row) throw notFound('督办通知');
+	const answer = pendingAnswer(ctx.db, id);
+	if (!answer) throw new ApiError('conflict', '该通知没有待审核的反馈');
+	const note = input.note.trim();
+	if (!input.accept && !note) throw new ApiError('bad_request', '要求重新反馈时请填写理由');
+	const today = ctx.clock.today();
+	if (input.answerDueOn && input.answerDueOn < today)
+		throw new ApiError('bad_request', '反馈期限不能早于今天');
+	const now = ctx.clock.now();
+	const number = noticeNumber(row.year, row.seq);
+	const answerDueOn = input.accept
+		? row.answerDueOn
+		: (input.answerDueOn ?? defaultAnswerDueOn(ctx.db, row.level, today));
+	ctx.db.transaction((tx) => {
+		const txCtx = { ...ctx, db: tx };
+		tx.update(noticeAnswer)
+			.set({
+				status: input.accept ? 'accepted' : 'returned',
+				decidedAt: now,
+				decidedBy: ctx.actor!.id || null,
+				decisionNote: note || null
+			})
+			.where(eq(noticeAnswer.id, answer.id))
+			.run();
+		tx.update(urgeNotice)
+			.set(input.accept ? { closedAt: now } : { answerDueOn })
+			.where(eq(urgeNotice.id, id))
+			.run();
+		notifyUnit(txCtx, {
+			unitId: row.unitId,
+			key: `notice.review|${answer.id}`,
+			title: input.accept ? `${number} 办理情况反馈已通过（已办结）` : `${number} 需重新反馈办理情况`,
+			body: input.accept
+				? note || '联席办已认可你单位的办理情况反馈。'
+				: `理由：${note}（请于 ${answerDueOn} 前重新反馈）`,
+			link: `/notices?notice=${id}`,
+			light: input.accept ? null : 'yellow'
+		});
+		audit(txCtx, {
+			action: input.accept ? 'notice.answer.accept' : 'notice.answer.return',
+			objectType: 'urge_notice',
+			objectId: id,
+			before: { answerId: answer.id, answerDueOn: row.answerDueOn },
+			after: { note, answerDueOn }
+		});
+	});
+	return getNotice(ctx, id);
+}
+
+const NEXT_LEVEL: Record<NoticeLevel, NoticeLevel> = { blue: 'yellow', yellow: 'red', red: 'red' };
+const RANK: Record<NoticeLevel, number> = { blue: 0, yellow: 1, red: 2 };
+
+export type OverdueNotice = {
+	id: number;
+	number: string;
+	unitId: number;
+	level: NoticeLevel;
+	answerDueOn: string;
+	indicatorId: number | null;
+	/** The level the escalation rule suggests: the next one up (a red notice is repeated as red). */
+	next: NoticeLevel;
+};
+
+/**
+ * Notices whose answer deadline has passed unanswered and that no later notice to the unit about one
+ * of the same indicators, at the next level or higher, has followed yet: the office digest suggests one.
+ */
+export function overdueUnanswered(db: Db, day: string): OverdueNotice[] {
+	const rows = db
+		.select({
+			id: urgeNotice.id,
+			year: urgeNotice.year,
+			seq: urgeNotice.seq,
+			unitId: urgeNotice.unitId,
+			level: urgeNotice.level,
+			answerDueOn: urgeNotice.answerDueOn,
+			indicatorId: sql<
+				number | null
+			>`(select min(indicator_id) from urge_notice_indicator uni where uni.notice_id = "urge_notice"."id")`
+		})
+		.from(urgeNotice)
+		.where(and(sql`${noticeState(day)} = 'overdue'`, isNull(urgeNotice.closedAt)))
+		.all();
+	if (!rows.length) return [];
+	const later = db
+		.select({
+			unitId: urgeNotice.unitId,
+			level: urgeNotice.level,
+			issuedOn: urgeNotice.issuedOn,
+			indicatorId: urgeNoticeIndicator.indicatorId
+		})
+		.from(urgeNotice)
+		.innerJoin(urgeNoticeIndicator, eq(urgeNoticeIndicator.noticeId, urgeNotice.id))
+		.all();
+	return rows
+		.map((r) => ({
+			id: r.id,
+			number: noticeNumber(r.year, r.seq),
+			unitId: r.unitId,
+			level: r.level,
+			answerDueOn: r.answerDueOn!,
+			indicatorId: r.indicatorId,
+			next: NEXT_LEVEL[r.level]
+		}))
+		.filter(
+			(r) =>
+				!later.some(
+					(l) =>
+						l.unitId === r.unitId &&
+						l.issuedOn > r.answerDueOn &&
+						RANK[l.level] >= RANK[r.next] &&
+						(r.indicatorId === null || l.indicatorId === r.indicatorId)
+				)
+		);
+}

@@ -1,0 +1,43 @@
+import type { noticesZh } from './notices.zh.ts';
+
+/** English messages of urge-notice answers and states: every key of notices.zh.ts. */
+export const noticesEn: Record<keyof typeof noticesZh, string> = {
+	'notice.state.unacknowledged': 'To sign for',
+	'notice.state.awaiting': 'Answer due',
+	'notice.state.answered': 'Answered',
+	'notice.state.overdue': 'Answer overdue',
+	'notice.state.closed': 'Closed',
+	'notice.filter.state': 'State',
+	'notice.filter.all': 'All',
+	'notice.answerDue': 'Answer by',
+	'notice.answerDueHint': 'Empty: by level, blue 5, yellow 3, red 2 working days',
+	'notice.signedBy': 'Signed for by {name} at {at}',
+	'notice.answers': 'Answers',
+	'notice.answerBy': '{name} · {at}',
+	'notice.answer.pending': 'Awaiting review',
+	'notice.answer.accepted': 'Accepted',
+	'notice.answer.returned': 'Asked again',
+	'notice.answer.returnedWhy': 'Office’s reason',
+	'notice.answerOpen': 'Answer',
+	'notice.answerAgain': 'Answer again',
+	'notice.answerText': 'What has been done',
+	'notice.answerPlaceholder': 'The measures taken, the progress made and the next steps',
+	'notice.answerSubmit': 'Send answer',
+	'notice.answerNeedText': 'Please describe what has been done',
+	'notice.answered': 'Your answer to {number} has been sent.',
+	'notice.review.accept': 'Accept',
+	'notice.review.askAgain': 'Ask again',
+	'notice.review.reason': 'Reason',
+	'notice.review.needReason': 'Please give the reason for asking again',
+	'notice.review.newDue': 'New answer deadline',
+	'notice.review.submit': 'Send back',
+	'notice.reviewed.accepted': 'The answer to {number} is accepted; the notice is closed.',
+	'notice.reviewed.returned': '{unit} has been asked to answer {number} again.',
+	'notice.showAll': 'All urge notices',
+	'notice.cancel': 'Cancel',
+	'timeline.answer': 'Answer',
+	'timeline.answerAccepted': 'Answer accepted',
+	'timeline.answerReturned': 'Asked again',
+	'bell.withdrawnHint':
+		'Reminders that no longer apply (the indicator closed, the report came in) are withdrawn.'
+};
