@@ -129,6 +129,8 @@ export function viteBuild(root: string) {
 if (import.meta.main) {
 	const root = resolve(import.meta.dirname, '..');
 	const { dir, built } = selectBuild(root, viteBuild(root));
-	process.stderr.write(built ? `前端已构建：${relative(root, dir)}\n` : `前端未变，沿用 ${relative(root, dir)}\n`);
+	process.stderr.write(
+		built ? `前端已构建：${relative(root, dir)}\n` : `前端未变，沿用 ${relative(root, dir)}\n`
+	);
 	process.stdout.write(`${dir}\n`);
 }

@@ -11,7 +11,10 @@ describe('npm start: build only when the front end changed, never over a running
 	const fakeBuild = (outDir: string) => {
 		builds.push(outDir);
 		mkdirSync(join(outDir, '_app'), { recursive: true });
-		writeFileSync(join(outDir, 'index.html'), `<html>${readFileSync(join(root, 'web/src/app.html'), 'utf8')}</html>`);
+		writeFileSync(
+			join(outDir, 'index.html'),
+			`<html>${readFileSync(join(root, 'web/src/app.html'), 'utf8')}</html>`
+		);
 		writeFileSync(join(outDir, '_app/start.js'), 'export {}');
 	};
 

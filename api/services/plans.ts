@@ -31,7 +31,10 @@ export function listPlans(ctx: ServiceContext) {
  * plan). Month pickers and the unit's 12-month strip start there; null while there is no plan.
  */
 export function firstPlanMonth(db: ServiceContext['db']): string | null {
-	const row = db.select({ year: sql<number | null>`min(${plan.year})` }).from(plan).get();
+	const row = db
+		.select({ year: sql<number | null>`min(${plan.year})` })
+		.from(plan)
+		.get();
 	return row?.year ? `${row.year}-01` : null;
 }
 

@@ -18,7 +18,10 @@ const DIR = 'test-results/screens';
 
 /** The page is no wider than the screen: nothing to scroll sideways. */
 async function fitsWidth(page: Page) {
-	const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+	const [scroll, inner] = await page.evaluate(() => [
+		document.documentElement.scrollWidth,
+		window.innerWidth
+	]);
 	expect(inner).toBe(390);
 	expect(scroll, 'document scrollWidth').toBeLessThanOrEqual(inner);
 }

@@ -331,7 +331,8 @@ export const en: Messages = {
 	'report.showPrevious': 'Show the report of {period}',
 	'report.copyPrevious': 'Copy last month',
 	'report.copyAll': 'Copy last month for all',
-	'report.copyAllHint': "Fills last month's status, percent, actual values and texts into this month's empty fields",
+	'report.copyAllHint':
+		"Fills last month's status, percent, actual values and texts into this month's empty fields",
 	'report.copiedAll': 'Filled last month into {n} items; check each before submitting.',
 	'report.noChange': 'No change this month',
 	'report.noChangeText': 'No new progress this month; as in {period}.',
