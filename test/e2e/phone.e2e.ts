@@ -91,7 +91,13 @@ test('dsj fills and submits the monthly report on a 390 px phone', async ({ brow
 	await fixedAtBottom();
 	await fitsWidth(page);
 
-	// Everything else from last month in one tap; the item typed above keeps what was typed.
+	// 本月无变化 on the second item: last month's status and figures, and 当月进展 says nothing changed.
+	const second = cards.nth(1);
+	await second.getByRole('button', { name: '本月无变化' }).tap();
+	await expect(second.getByLabel('进展状态')).not.toHaveValue('');
+	await expect(second.getByLabel('当月进展')).toHaveValue(/^本月无新进展，情况同 2020-09。$/);
+
+	// Everything else from last month in one tap; the items typed above keep what was typed.
 	await page.getByRole('button', { name: '全部复制上月内容' }).tap();
 	await expect(page.getByRole('status').filter({ hasText: /已为 \d+ 项填入上月内容/ })).toBeVisible();
 	await expect(first.getByLabel('当月进展')).toHaveValue('手机上填报：本月完成浙政钉 2.0 版消息模块的迁移。');
