@@ -8,6 +8,7 @@ export default ts.config(
 	{
 		ignores: [
 			'build/',
+			'builds/',
 			'.svelte-kit/',
 			'node_modules/',
 			'.tools/',

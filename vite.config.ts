@@ -2,12 +2,15 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import adapter from '@sveltejs/adapter-static';
 import { defineConfig } from 'vite';
 
+// npm start builds into a folder of its own (scripts/build-select.ts); everything else builds to build/.
+const out = process.env.DUBAN_BUILD_OUT || 'build';
+
 export default defineConfig({
 	plugins: [
 		sveltekit({
 			adapter: adapter({
-				pages: 'build',
-				assets: 'build',
+				pages: out,
+				assets: out,
 				fallback: 'index.html',
 				strict: true,
 				precompress: true

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# npm start: build the front end, initialise the data folder (2020 plan, demo accounts unless DUBAN_DEMO=0), serve.
+# npm start: build the front end if its sources changed (into builds/build-<hash>/, never over a running
+# server's files), initialise the data folder (2020 plan, demo accounts unless DUBAN_DEMO=0), serve.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node-env.sh
 ensure_deps
 npx svelte-kit sync >/dev/null
-npx vite build --logLevel warn
+STATIC_DIR="${STATIC_DIR:-$(node scripts/build-select.ts)}"
+export STATIC_DIR
 exec node bin/duban.mjs start

@@ -26,6 +26,18 @@ export function listPlans(ctx: ServiceContext) {
 		.map((p) => ({ ...p, indicators: counts.find((c) => c.planId === p.id)?.n ?? 0 }));
 }
 
+/**
+ * The first month anything can be reported for: January of the earliest plan's year (no 2019 for a 2020
+ * plan). Month pickers and the unit's 12-month strip start there; null while there is no plan.
+ */
+export function firstPlanMonth(db: ServiceContext['db']): string | null {
+	const row = db
+		.select({ year: sql<number | null>`min(${plan.year})` })
+		.from(plan)
+		.get();
+	return row?.year ? `${row.year}-01` : null;
+}
+
 /** One plan with its section tree; counts are of the indicators the caller may see. */
 export function getPlan(ctx: ServiceContext, id: number) {
 	const row = ctx.db.select().from(plan).where(eq(plan.id, id)).get();

@@ -15,6 +15,7 @@ import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, forbidden } from '../errors.ts';
 import { assertPeriod, daysBetween, periodEnd, periodOf, periodStart, reportDueOn } from '../lib/dates.ts';
+import { firstPlanMonth } from './plans.ts';
 import { getSettings } from './settings.ts';
 
 /** The unit whose report the actor may write: a unit user's own unit, nobody else's. */
@@ -220,6 +221,7 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 	return {
 		unit: unitRow,
 		period,
+		firstPeriod: firstPlanMonth(ctx.db),
 		dueOn,
 		daysLeft: daysBetween(today, dueOn),
 		report: row

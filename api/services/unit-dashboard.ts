@@ -5,6 +5,7 @@ import { addMonths, daysBetween, lastPeriodDue } from '../lib/dates.ts';
 import { visibleOpenAlerts } from './alerts.ts';
 import { reportStatuses } from './dashboard.ts';
 import { listNotices } from './notices.ts';
+import { firstPlanMonth } from './plans.ts';
 import { unitScoreOf } from './ranking.ts';
 import { getSettings } from './settings.ts';
 
@@ -23,7 +24,8 @@ export function unitDashboard(ctx: ServiceContext, requested?: number) {
 		)
 		.map((d) => ({ ...d, daysLeft: daysBetween(today, d.dueOn) }));
 	const last = lastPeriodDue(today, settings.reportDueDay, true);
-	const periods = Array.from({ length: 12 }, (_, i) => addMonths(last, i - 11));
+	const first = firstPlanMonth(ctx.db) ?? last;
+	const periods = Array.from({ length: 12 }, (_, i) => addMonths(last, i - 11)).filter((p) => p >= first);
 	const history = reportStatuses(ctx.db, new Set([unitId]), undefined, today, periods).map((s) => ({
 		period: s.period,
 		status: s.status.get(unitId) ?? 'none'

@@ -121,7 +121,9 @@ test('a unit reports, the office returns an item, the unit resubmits, the office
 	await expect(ask.getByRole('link', { name: '完成证明.pdf' })).toBeVisible();
 	await ask.getByRole('button', { name: '提交申请' }).click();
 	await expect(up.getByText('已提交办结申请，等待联席办审批。')).toBeVisible();
-	await expect(card.getByRole('button', { name: '申请办结' })).toBeDisabled();
+	// The pending request is a visible state on the card, not a greyed button with a tooltip.
+	await expect(card.getByText('办结审批中', { exact: true })).toBeVisible();
+	await expect(card.getByRole('button', { name: '申请办结' })).toHaveCount(0);
 
 	// 7. The office approves it in the requests queue, with the evidence at hand.
 	await op.goto('/requests');

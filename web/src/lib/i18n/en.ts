@@ -374,7 +374,11 @@ export const en: Messages = {
 	'report.missing.progress': ": fill in this month's progress",
 	'report.previous': 'Last report: {period}',
 	'report.showPrevious': 'Show the report of {period}',
-	'report.copyPrevious': "Copy last month's text",
+	'report.copyPrevious': 'Copy last month',
+	'report.copyAll': 'Copy last month for all',
+	'report.copyAllHint':
+		"Fills last month's status, percent, actual values and texts into this month's empty fields",
+	'report.copiedAll': 'Filled last month into {n} items; check each before submitting.',
 	'report.noChange': 'No change this month',
 	'report.noChangeText': 'No new progress this month; as in {period}.',
 
@@ -432,7 +436,8 @@ export const en: Messages = {
 	'request.late': 'Asked late',
 	'request.askCompletion': 'Ask for sign-off',
 	'request.askExtension': 'Ask for extension',
-	'request.pendingAlready': 'A request of this kind is already pending',
+	'request.pendingCompletion': 'Completion under review',
+	'request.pendingExtension': 'Extension under review',
 	'request.completionTitle': 'Ask for sign-off',
 	'request.extensionTitle': 'Ask for an extension',
 	'request.indicator': 'Indicator',

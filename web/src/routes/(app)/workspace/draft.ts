@@ -82,17 +82,23 @@ export function problems(d: Draft, index: number, forSubmit: boolean): Problem[]
 	return out;
 }
 
-/** “复制上月内容”: last month's text goes into the fields still empty. */
-export function copyPrevious(d: Draft, prev: NonNullable<ReportFormItem['previous']>) {
+type Previous = NonNullable<ReportFormItem['previous']>;
+
+/**
+ * “复制上月内容”: last month's status, percent, actual values and texts go into the fields still empty,
+ * so a copied item is complete wherever last month's was; nothing typed this month is overwritten.
+ */
+export function copyPrevious(d: Draft, prev: Previous) {
+	if (!d.progressStatus && prev.progressStatus) d.progressStatus = prev.progressStatus;
+	if (!d.percent.trim() && prev.percent !== null) d.percent = String(prev.percent);
+	for (const [k, v] of Object.entries(prev.values)) if (!d.values[k]?.trim()) d.values[k] = String(v);
 	if (!d.progress.trim()) d.progress = prev.progress;
 	if (!d.problems.trim()) d.problems = prev.problems;
 	if (!d.nextSteps.trim()) d.nextSteps = prev.nextSteps;
 }
 
-/** “本月无变化”: last month's status, percent and figures carry forward; an empty 当月进展 says so. */
-export function carryForward(d: Draft, prev: NonNullable<ReportFormItem['previous']>) {
-	d.progressStatus = prev.progressStatus ?? d.progressStatus;
-	d.percent = prev.percent === null ? d.percent : String(prev.percent);
-	for (const [k, v] of Object.entries(prev.values)) d.values[k] = String(v);
+/** “本月无变化”: everything as last month, and 当月进展 says that nothing changed (not last month's text). */
+export function carryForward(d: Draft, prev: Previous) {
 	if (!d.progress.trim()) d.progress = t('report.noChangeText', { period: prev.period });
+	copyPrevious(d, prev);
 }
