@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { assignment, attachment, report, reportItem, request } from '../../db/schema/index.ts';
+import { assignment, attachment, noticeAnswer, report, reportItem, request } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -136,7 +136,7 @@ async function virusScan(ctx: ServiceContext, url: string, name: string, data: U
 
 /**
  * Who may download: whoever may see what the file is attached to — the report (drafts stay with their
- * unit), or the request — plus the other units assigned to the same indicator once the report has been
+ * unit), the request or the answer to an urge notice — plus the other units assigned to the same indicator once the report has been
  * submitted. A file attached to nothing yet is its unit's alone.
  */
 export function readAttachment(ctx: ServiceContext, id: number) {
@@ -172,6 +172,15 @@ function canRead(ctx: ServiceContext, row: typeof attachment.$inferSelect): bool
 			.where(eq(request.id, row.ownerId))
 			.get();
 		return !!req && (ownUnit === null || isAssigned(ctx, req.indicatorId, ownUnit));
+	}
+	// An answer to an urge notice is sent when written: the office and leaders read it, other units don't.
+	if (row.ownerType === 'notice_answer' && row.ownerId) {
+		const answer = ctx.db
+			.select({ id: noticeAnswer.id })
+			.from(noticeAnswer)
+			.where(eq(noticeAnswer.id, row.ownerId))
+			.get();
+		return !!answer && ownUnit === null;
 	}
 	return false;
 }

@@ -132,7 +132,7 @@ describe('a unit hears of every decision on its work', () => {
 
 		const again = (await unit.get('/api/v1/reports/mine/2020-06')).data;
 		await unit.post('/api/v1/reports/mine/2020-06/submit', {
-			version: again.report.version,
+			revision: again.report.revision,
 			items: fill(again)
 		});
 		await office.post(`/api/v1/reports/${sent.data.report.id}/accept`);
