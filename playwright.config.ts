@@ -36,7 +36,8 @@ export default defineConfig({
 		url: `http://127.0.0.1:${port}/api/v1/health`,
 		env: { E2E_PORT: String(port) },
 		reuseExistingServer: false,
-		timeout: 60_000,
+		// The server loads the demo year through the services day by day first; slow on a busy machine.
+		timeout: 180_000,
 		stdout: 'pipe'
 	}
 });
