@@ -8,7 +8,6 @@ import { listCalendarYear, setCalendarDay } from '../services/work-calendar.ts';
 import { listDeadlineEvents, recordDeadlineEvent } from '../services/deadline-events.ts';
 import { setTargetMeaning } from '../services/target-meaning.ts';
 
-
 const dayBody = z.object({
 	kind: z.enum(['holiday', 'workday']).nullable(),
 	name: z.string().trim().min(1, '请填写名称（如“春节”）').max(50).optional()
