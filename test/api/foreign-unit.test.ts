@@ -83,6 +83,8 @@ const routes = () =>
 			{ unitId: 1, indicatorIds: [ids.indicator], level: 'red', message: '冒名督办' }
 		],
 		['POST', `/api/v1/notices/${ids.notice}/acknowledge`],
+		['POST', `/api/v1/notices/${ids.notice}/answers`, { text: '冒名反馈' }],
+		['POST', `/api/v1/notices/${ids.notice}/review`, { accept: true }],
 		['GET', `/api/v1/attachments/${ids.attachment}`],
 		['GET', `/api/v1/indicators/${ids.indicator}`],
 		['GET', `/api/v1/indicators/${ids.indicator}/timeline`],
