@@ -15,6 +15,7 @@ import type { ServiceContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { visibleIndicators } from './access.ts';
 import { openAlerts } from './alerts.ts';
+import { targetView } from './target-view.ts';
 
 export type IndicatorFilter = {
 	planId?: number;
@@ -183,18 +184,7 @@ function attachDetails(db: Db, rows: BaseRow[]) {
 				.map((p) => ({ groupId: p.groupId, name: p.name, role: p.role, resolved: p.resolvedAt !== null })),
 			targets: targets
 				.filter((t) => t.indicatorId === r.id)
-				.map((t) => ({
-					label: t.label,
-					op: t.op,
-					value: t.value,
-					scale: t.scale,
-					valueMax: t.valueMax,
-					unit: t.unit,
-					relative: t.relative,
-					baseline: t.baseline,
-					aggregation: t.aggregation,
-					text: t.sourceText
-				}))
+				.map((t) => ({ ...targetView(t), text: t.sourceText }))
 		};
 	});
 }

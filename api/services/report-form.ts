@@ -17,6 +17,7 @@ import { ApiError, forbidden } from '../errors.ts';
 import { assertPeriod, daysBetween, periodEnd, periodOf, periodStart, reportDueOn } from '../lib/dates.ts';
 import { firstPlanMonth } from './plans.ts';
 import { getSettings } from './settings.ts';
+import { targetView } from './target-view.ts';
 
 /** The unit whose report the actor may write: a unit user's own unit, nobody else's. */
 export function ownUnitId(ctx: ServiceContext): number {
@@ -178,20 +179,7 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 				completedOn: a.completedOn
 			},
 			daysLeft: a.dueOn ? daysBetween(today, a.dueOn) : null,
-			targets: targets
-				.filter((t) => t.indicatorId === a.indicatorId)
-				.map((t) => ({
-					id: t.id,
-					label: t.label,
-					op: t.op,
-					value: t.value,
-					scale: t.scale,
-					valueMax: t.valueMax,
-					unit: t.unit,
-					relative: t.relative,
-					baseline: t.baseline,
-					aggregation: t.aggregation
-				})),
+			targets: targets.filter((t) => t.indicatorId === a.indicatorId).map(targetView),
 			progressStatus: item?.progressStatus ?? null,
 			percent: item?.percent ?? null,
 			progress: item?.progress ?? '',
