@@ -6,7 +6,6 @@ import { ApiError } from '../errors.ts';
 import { doc, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
 import { importTable } from '../services/imports.ts';
-import { evaluateAlerts } from '../services/alerts.ts';
 
 const MAX_TABLE_BYTES = 10 * 1024 * 1024;
 
@@ -45,9 +44,6 @@ export const importRoutes = new Hono<Env>().post(
 			createUnits: form.createUnits,
 			dryRun: form.dryRun
 		});
-		// New indicators may already be overdue: the office sees them lit now, not after the next daily run.
-		if (report.committed && report.created.indicators > 0)
-			evaluateAlerts(c.var.deps.db, c.var.deps.clock.today());
 		return c.json(report, 200);
 	}
 );

@@ -18,6 +18,7 @@ import { analyseTable, type ImportRow, type Issue } from '../../db/import/analys
 import { readTable, TableReadError } from '../../db/import/read-table.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { refreshSupervision } from './alerts.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
 
@@ -104,6 +105,8 @@ export async function importTable(ctx: ServiceContext, input: ImportInput): Prom
 			};
 			// A dry run and a file with errors go through the very same writes, then roll back.
 			if (input.dryRun || analysis.errors.length) throw new DryRunRollback();
+			// New indicators may already be due or overdue: lit in the import's own transaction.
+			refreshSupervision(tx, ctx.clock.today(), {}, 'import');
 			audit(
 				{ ...ctx, db: tx },
 				{
@@ -282,6 +285,9 @@ function writeRows(tx: Db, planId: number, rows: ImportRow[], newUnits: string[]
 				.onConflictDoNothing()
 				.run();
 			counts.assignments += inserted.changes;
+			// A lead that is a group (各设区市政府) means every member owes its own part (the office may change it).
+			if (inserted.changes && viaGroupId !== null && role === 'lead')
+				tx.update(indicator).set({ kind: 'each' }).where(eq(indicator.id, indicatorId)).run();
 		};
 		for (const ref of row.units) {
 			if (ref.type !== 'group') {

@@ -163,17 +163,19 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 			toDueOn: dueDateChange.toDueOn,
 			reason: dueDateChange.reason,
 			at: dueDateChange.at,
-			by: sql<string | null>`${user.name}`
+			by: sql<string | null>`${user.name}`,
+			unitName: unit.name
 		})
 		.from(dueDateChange)
 		.leftJoin(user, eq(user.id, dueDateChange.by))
+		.leftJoin(unit, eq(unit.id, dueDateChange.unitId))
 		.where(eq(dueDateChange.indicatorId, indicatorId))
 		.all();
 	for (const c of changes) {
 		events.push({
 			at: c.at.toISOString(),
 			kind: 'due_date',
-			unit: null,
+			unit: c.unitName,
 			title: `截止日期 ${c.fromDueOn ?? '无'} → ${c.toDueOn}`,
 			detail: c.reason
 		});
@@ -189,9 +191,12 @@ export function dueDateHistory(ctx: ServiceContext, indicatorId: number) {
 			fromDueOn: dueDateChange.fromDueOn,
 			toDueOn: dueDateChange.toDueOn,
 			reason: dueDateChange.reason,
-			at: dueDateChange.at
+			at: dueDateChange.at,
+			/** Null: the whole indicator's date moved; else only this unit's part. */
+			unit: unit.name
 		})
 		.from(dueDateChange)
+		.leftJoin(unit, eq(unit.id, dueDateChange.unitId))
 		.where(eq(dueDateChange.indicatorId, indicatorId))
 		.orderBy(asc(dueDateChange.at))
 		.all();

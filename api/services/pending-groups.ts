@@ -4,6 +4,7 @@ import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
+import { refreshSupervision } from './alerts.ts';
 import { getIndicator } from './indicators.ts';
 
 /** Replaces a placeholder (省级有关单位) on one indicator by concrete units, keeping the placeholder's role. */
@@ -40,6 +41,8 @@ export function resolvePendingGroup(
 			.set({ resolvedAt: ctx.clock.now(), resolvedBy: ctx.actor!.id || null })
 			.where(eq(pendingGroup.id, pending.id))
 			.run();
+		refreshSupervision(tx, ctx.clock.today(), { indicatorIds: [indicatorId] }, 'placeholder_resolved');
+		refreshSupervision(tx, ctx.clock.today(), { unitIds }, 'placeholder_resolved');
 		const groupName = tx
 			.select({ name: unitGroup.name })
 			.from(unitGroup)

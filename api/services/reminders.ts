@@ -19,6 +19,8 @@ import { unitRecipients } from './recipients.ts';
 import { reportableIn } from './report-form.ts';
 import { renderDigest, type DigestItem } from './mail-templates.ts';
 import type { Settings } from './settings.ts';
+import { reasonText } from '../../web/src/lib/rules/reasons.ts';
+import type { DesiredAlert } from './lights.ts';
 
 export type ReminderResult = {
 	mails: number;
@@ -72,11 +74,11 @@ function unitItems(c: Ctx) {
 			.from(alert)
 			.where(and(isNotNull(alert.openKey), eq(alert.kind, 'report_missing')))
 			.all()) {
-			add(a.unitId, {
+			add(a.unitId!, {
 				key: `report-missing|${a.period}`,
 				light: 'red',
 				title: `${a.period} 月报超期未报`,
-				detail: a.reason,
+				detail: reasonText(a.kind, a.params, day),
 				deadline: reportDueOn(a.period!, settings.reportDueDay),
 				link: `${c.publicUrl}/workspace?period=${a.period}`
 			});
@@ -88,14 +90,15 @@ function unitItems(c: Ctx) {
 			id: indicator.id,
 			text: indicator.text,
 			task: task.title,
-			dueOn: indicator.dueOn,
+			// Each unit's own part: its own due date when extended alone, open until it is signed off.
+			dueOn: sql<string | null>`coalesce(${assignment.dueOn}, ${indicator.dueOn})`,
 			unitId: assignment.unitId,
 			role: assignment.role
 		})
 		.from(assignment)
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
 		.innerJoin(task, eq(task.id, indicator.taskId))
-		.where(and(eq(indicator.status, 'open'), isNotNull(indicator.dueOn), isNull(indicator.recurrence)))
+		.where(and(isNull(assignment.completedOn), isNotNull(indicator.dueOn), isNull(indicator.recurrence)))
 		.all();
 	const escalations: typeof open = [];
 	for (const o of open) {
@@ -163,7 +166,7 @@ function needingNotice<T extends { id: number; unitId: number; dueOn: string | n
  */
 export function writeReminders(
 	c: Ctx,
-	openedRed: { indicatorId: number | null; unitId: number; reason: string }[]
+	openedRed: Pick<DesiredAlert, 'kind' | 'indicatorId' | 'unitId' | 'params'>[]
 ): ReminderResult {
 	const { items, escalations } = unitItems(c);
 	const toEscalate = needingNotice(c.db, escalations);
@@ -242,12 +245,15 @@ export function writeReminders(
 				result.mails++;
 		}
 
+		const newRed = openedRed.filter((a) => a.indicatorId !== null);
+		const newRedIndicators = new Set(newRed.map((a) => a.indicatorId)).size;
+		const newRedUnits = new Set(newRed.map((a) => a.unitId)).size;
 		const officeItems: DigestItem[] = [
-			...openedRed.map((a) => ({
-				key: `new-red|${a.indicatorId ?? ''}|${a.unitId}`,
+			...newRed.map((a) => ({
+				key: `new-red|${a.indicatorId ?? ''}|${a.unitId ?? ''}`,
 				light: 'red' as const,
-				title: `新增红灯：${unitNames.get(a.unitId)?.name ?? ''}`,
-				detail: a.reason,
+				title: `新增红灯：${a.unitId ? (unitNames.get(a.unitId)?.name ?? '') : '待明确责任单位'}`,
+				detail: reasonText(a.kind, a.params, c.day),
 				deadline: null,
 				link: a.indicatorId ? `${c.publicUrl}/indicators/${a.indicatorId}` : `${c.publicUrl}/review`
 			})),
@@ -268,7 +274,7 @@ export function writeReminders(
 		if (officeItems.length || missing) {
 			const { text, html } = renderDigest({
 				heading: `督办日报（${c.day}）`,
-				intro: `今日新增红灯 ${openedRed.length} 项，超期未报月报 ${missing} 份，需发督办通知 ${toEscalate.length} 项。`,
+				intro: `今日新增红灯指标 ${newRedIndicators} 项（涉及 ${newRedUnits} 个单位），超期未报月报 ${missing} 份，需发督办通知 ${toEscalate.length} 项。`,
 				items: officeItems,
 				footer: '点击“建议发督办通知”的链接可一键发出红色督办通知。'
 			});
@@ -277,7 +283,7 @@ export function writeReminders(
 					key: 'office-digest',
 					light: officeItems.length ? 'red' : null,
 					title: `督办日报（${c.day}）`,
-					detail: `新增红灯 ${openedRed.length} 项，超期未报 ${missing} 份，需督办 ${toEscalate.length} 项`,
+					detail: `新增红灯指标 ${newRedIndicators} 项（涉及 ${newRedUnits} 个单位），超期未报月报 ${missing} 份，需督办 ${toEscalate.length} 项`,
 					deadline: null,
 					link: `${c.publicUrl}/`
 				});
@@ -289,7 +295,7 @@ export function writeReminders(
 						{
 							dedupeKey: `office-digest|${c.day}|${p.email}`,
 							recipient: p.email,
-							subject: `【督办日报】${c.day} 新增红灯 ${openedRed.length} 项，需督办 ${toEscalate.length} 项`,
+							subject: `【督办日报】${c.day} 新增红灯指标 ${newRedIndicators} 项，需督办 ${toEscalate.length} 项`,
 							text,
 							html
 						},

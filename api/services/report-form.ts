@@ -32,7 +32,7 @@ export function ownUnitId(ctx: ServiceContext): number {
 export function reportableIn(period: string): SQL {
 	return and(
 		sql`coalesce(${plan.issuedOn}, ${plan.year} || '-01-01') <= ${periodEnd(period)}`,
-		or(isNull(indicator.completedOn), gte(indicator.completedOn, periodStart(period)))
+		or(isNull(assignment.completedOn), gte(assignment.completedOn, periodStart(period)))
 	)!;
 }
 
@@ -46,7 +46,7 @@ export function reportableInMemory(period: string) {
 
 /**
  * The assignments a unit reports on for a month: indicators of plans of that year or earlier that
- * are still open, or were completed in or after that month.
+ * are still open for the unit, or whose part it signed off in or after that month.
  */
 export function reportableAssignments(db: Db, unitId: number, period: string) {
 	return db
@@ -56,11 +56,15 @@ export function reportableAssignments(db: Db, unitId: number, period: string) {
 			text: indicator.text,
 			taskTitle: task.title,
 			deadlineText: indicator.deadlineText,
-			dueOn: indicator.dueOn,
+			// The unit's own part: its due date (extended alone or with the indicator) and its sign-off.
+			dueOn: sql<string | null>`coalesce(${assignment.dueOn}, ${indicator.dueOn})`,
 			originalDueOn: indicator.originalDueOn,
 			recurrence: indicator.recurrence,
-			status: indicator.status,
-			completedOn: indicator.completedOn
+			status: sql<
+				'open' | 'completed'
+			>`case when ${assignment.completedOn} is null then 'open' else 'completed' end`,
+			completedOn: assignment.completedOn,
+			kind: indicator.kind
 		})
 		.from(assignment)
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))

@@ -12,6 +12,7 @@ import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
+import { refreshSupervision } from './alerts.ts';
 import { getReportForm } from './report-form.ts';
 import { recordVersion, snapshotReport } from './reports.ts';
 import { tableFile } from '../lib/table-file.ts';
@@ -163,6 +164,7 @@ function review(
 			})
 			.where(eq(report.id, id))
 			.run();
+		refreshSupervision(tx, ctx.clock.today(), { unitIds: [row.unitId] }, 'review');
 		const after = recordVersion(txCtx, tx, id, version, action);
 		audit(txCtx, { action: `report.${action}`, objectType: 'report', objectId: id, before, after });
 	});

@@ -9,6 +9,7 @@ import {
 	type ProgressStatus
 } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
+import { refreshSupervision } from './alerts.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { shanghaiDay } from '../lib/clock.ts';
@@ -251,8 +252,10 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 			})
 			.where(eq(report.id, row.id))
 			.run();
-		if (submit)
+		if (submit) {
 			tx.update(reportItem).set({ returnReason: null }).where(eq(reportItem.reportId, row.id)).run();
+			refreshSupervision(tx, ctx.clock.today(), { unitIds: [unitId] }, 'report');
+		}
 		const after = recordVersion(txCtx, tx, row.id, version, submit ? 'submit' : 'save');
 		audit(txCtx, {
 			action: submit ? 'report.submit' : 'report.save',

@@ -18,8 +18,8 @@ export function unitDashboard(ctx: ServiceContext, requested?: number) {
 	const settings = getSettings(ctx.db);
 	const deadlines = ctx.db
 		.all<{ id: number; text: string; task: string; dueOn: string; role: 'lead' | 'co' }>(
-			sql`select i.id, i.text, t.title as task, i.due_on as dueOn, a.role from assignment a join indicator i on i.id = a.indicator_id join task t on t.id = i.task_id
-				where a.unit_id = ${unitId} and i.status = 'open' and i.due_on is not null order by i.due_on limit 50`
+			sql`select i.id, i.text, t.title as task, coalesce(a.due_on, i.due_on) as dueOn, a.role from assignment a join indicator i on i.id = a.indicator_id join task t on t.id = i.task_id
+				where a.unit_id = ${unitId} and a.completed_on is null and coalesce(a.due_on, i.due_on) is not null order by 4 limit 50`
 		)
 		.map((d) => ({ ...d, daysLeft: daysBetween(today, d.dueOn) }));
 	const last = lastDuePeriod(today, settings.reportDueDay);

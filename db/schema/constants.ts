@@ -16,6 +16,15 @@ export type AssignmentRole = (typeof ASSIGNMENT_ROLES)[number];
 
 export const INDICATOR_STATUSES = ['open', 'completed'] as const;
 
+export {
+	INDICATOR_KINDS,
+	ALERT_KINDS,
+	LIGHTS,
+	type IndicatorKind,
+	type AlertKind,
+	type Light
+} from '../../web/src/lib/rules/enums.ts';
+
 export const TARGET_OPS = ['>=', '>', '=', '<=', '<'] as const;
 
 /** A group either expands to fixed members or is a placeholder the office resolves per indicator. */
@@ -34,14 +43,3 @@ export const REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
 
 export const NOTICE_LEVELS = ['blue', 'yellow', 'red'] as const;
 export type NoticeLevel = (typeof NOTICE_LEVELS)[number];
-
-export const ALERT_KINDS = [
-	'overdue',
-	'due_soon',
-	'reported_behind',
-	'behind_schedule',
-	'report_missing'
-] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
-export const LIGHTS = ['red', 'yellow'] as const;
-export type Light = (typeof LIGHTS)[number];

@@ -1,6 +1,6 @@
 import { sqliteTable, integer, text, real, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { INDICATOR_STATUSES, TARGET_OPS, ASSIGNMENT_ROLES } from './constants.ts';
+import { INDICATOR_STATUSES, INDICATOR_KINDS, TARGET_OPS, ASSIGNMENT_ROLES } from './constants.ts';
 import { insertedAt } from './columns.ts';
 import { unit, unitGroup } from './unit.ts';
 import { user } from './auth.ts';
@@ -64,8 +64,11 @@ export const indicator = sqliteTable(
 		originalDueOn: text('original_due_on'),
 		recurrence: text('recurrence', { enum: ['monthly'] }),
 		unitsText: text('units_text').notNull(),
+		/** Completed when every accountable part is: in a joint indicator the lead's, else every unit's. */
 		status: text('status', { enum: INDICATOR_STATUSES }).notNull().default('open'),
 		completedOn: text('completed_on'),
+		/** joint: the lead signs off for all, co-units support; each: every unit owes and signs off its own part. */
+		kind: text('kind', { enum: INDICATOR_KINDS }).notNull().default('joint'),
 		createdAt: insertedAt()
 	},
 	(t) => [
@@ -104,7 +107,11 @@ export const assignment = sqliteTable(
 		role: text('role', { enum: ASSIGNMENT_ROLES }).notNull(),
 		/** The group the unit came through (各设区市政府, or a resolved 省级有关单位). */
 		viaGroupId: integer('via_group_id').references(() => unitGroup.id),
-		position: integer('position').notNull()
+		position: integer('position').notNull(),
+		/** This unit's own due date when its part alone was extended; null: the indicator's. */
+		dueOn: text('due_on'),
+		/** The day this unit's part was signed off (on time or late against the indicator's original date). */
+		completedOn: text('completed_on')
 	},
 	(t) => [
 		uniqueIndex('assignment_indicator_unit_uq').on(t.indicatorId, t.unitId),
