@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { alert, alertEvent, indicator, task, unit } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
@@ -215,7 +215,3 @@ export const lightRowsOn = (db: Db, day: string) =>
 		sql`select kind, light, indicator_id as indicatorId, unit_id as unitId, period from alert
 			where since <= ${day} and (resolved_on is null or resolved_on > ${day})`
 	);
-
-/** Lit on a day, as a SQL condition (for aggregates over the alert table). */
-export const litOn = (day: string) =>
-	and(sql`${alert.since} <= ${day}`, or(isNull(alert.resolvedOn), sql`${alert.resolvedOn} > ${day}`));

@@ -13,9 +13,9 @@ import {
 import type { ServiceContext } from '../context.ts';
 import { getIndicator } from './indicators.ts';
 import { noticeNumber } from './notices.ts';
+import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 
 /** Reports that reached the office: a unit sees those of every unit on an indicator it shares. */
-const SHARED_STATUSES = ['submitted', 'returned', 'accepted'] as const;
 
 /** One indicator across all its units for a month (the office's review view, and the units' coordination view). */
 export function indicatorReports(ctx: ServiceContext, indicatorId: number, period: string) {
@@ -46,7 +46,7 @@ export function indicatorReports(ctx: ServiceContext, indicatorId: number, perio
 			and(
 				eq(reportItem.indicatorId, indicatorId),
 				eq(report.period, period),
-				inArray(report.status, [...SHARED_STATUSES])
+				inArray(report.status, [...SUBMITTED_STATUSES])
 			)
 		)
 		.all();
@@ -80,7 +80,7 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 		.from(reportItem)
 		.innerJoin(report, eq(report.id, reportItem.reportId))
 		.innerJoin(unit, eq(unit.id, report.unitId))
-		.where(and(eq(reportItem.indicatorId, indicatorId), inArray(report.status, [...SHARED_STATUSES])))
+		.where(and(eq(reportItem.indicatorId, indicatorId), inArray(report.status, [...SUBMITTED_STATUSES])))
 		.all();
 	for (const r of reports) {
 		events.push({

@@ -174,7 +174,10 @@ export function desiredAlerts(db: Db, day: string, settings: Settings, scope: Sc
 	return out;
 }
 
-/** Indicators owed only by unresolved placeholders (省级有关单位 …): overdue under "待明确" once due. */
+/**
+ * Indicators whose lead is an unresolved placeholder (省级有关单位 …; co-units, if any, only support):
+ * overdue under "待明确" once due, until the office names the units.
+ */
 function placeholderAlerts(db: Db, day: string, scope: Scope): DesiredAlert[] {
 	return db
 		.select({
@@ -188,10 +191,10 @@ function placeholderAlerts(db: Db, day: string, scope: Scope): DesiredAlert[] {
 		.where(
 			and(
 				isNull(pendingGroup.resolvedAt),
+				eq(pendingGroup.role, 'lead'),
 				isNull(indicator.completedOn),
 				isNull(indicator.recurrence),
 				sql`${indicator.dueOn} < ${day}`,
-				sql`not exists (select 1 from assignment a where a.indicator_id = ${indicator.id})`,
 				scope.indicatorIds ? inArray(indicator.id, scope.indicatorIds) : undefined
 			)
 		)

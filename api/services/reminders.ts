@@ -21,6 +21,7 @@ import { renderDigest, type DigestItem } from './mail-templates.ts';
 import type { Settings } from './settings.ts';
 import { reasonText } from '../../web/src/lib/rules/reasons.ts';
 import type { DesiredAlert } from './lights.ts';
+import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 
 export type ReminderResult = {
 	mails: number;
@@ -49,7 +50,7 @@ function unitItems(c: Ctx) {
 		const submitted = db
 			.select({ unitId: report.unitId })
 			.from(report)
-			.where(and(eq(report.period, period), inArray(report.status, ['submitted', 'returned', 'accepted'])));
+			.where(and(eq(report.period, period), inArray(report.status, [...SUBMITTED_STATUSES])));
 		const pending = db
 			.selectDistinct({ unitId: assignment.unitId })
 			.from(assignment)

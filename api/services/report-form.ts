@@ -16,6 +16,8 @@ import type { ServiceContext } from '../context.ts';
 import { ApiError, forbidden } from '../errors.ts';
 import { daysBetween, PERIOD_RE, periodEnd, periodStart, reportDueOn } from '../lib/dates.ts';
 import { getSettings } from './settings.ts';
+import { unitCounts } from './unit-counts.ts';
+import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 
 /** The unit whose report the actor may write: a unit user's own unit, nobody else's. */
 export function ownUnitId(ctx: ServiceContext): number {
@@ -129,7 +131,7 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 				row_number() over (partition by ri.indicator_id order by r.period desc) as n
 			from report r join report_item ri on ri.report_id = r.id
 			where r.unit_id = ${unitId} and r.period < ${period}
-				and r.status in ('submitted', 'accepted', 'returned')
+				and r.status in ${SUBMITTED_STATUSES}
 		) where n = 1`);
 	const previous = itemsWithValues(
 		ctx.db,
@@ -205,7 +207,9 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 					updatedAt: row.updatedAt.toISOString()
 				}
 			: null,
-		items
+		items,
+		/** The unit's items today by state: the header's counts, the same on every page. */
+		counts: unitCounts(ctx.db, unitId, today)
 	};
 }
 

@@ -7,6 +7,7 @@ import { lastDuePeriod, reportStatuses } from './dashboard.ts';
 import { listNotices } from './notices.ts';
 import { unitScoreOf } from './ranking.ts';
 import { getSettings } from './settings.ts';
+import { unitCounts } from './unit-counts.ts';
 
 /** A unit's own dashboard: its lights, deadlines ahead, report history, score and rank, notices. */
 export function unitDashboard(ctx: ServiceContext, requested?: number) {
@@ -32,6 +33,7 @@ export function unitDashboard(ctx: ServiceContext, requested?: number) {
 		unitId,
 		today,
 		alerts: visibleOpenAlerts(ctx, { unitId }),
+		counts: unitCounts(ctx.db, unitId, today),
 		deadlines,
 		history,
 		score: unitScoreOf(ctx.db, last, today, unitId),

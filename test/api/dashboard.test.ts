@@ -164,7 +164,7 @@ describe('bulletins', () => {
 		expect(c.title).toBe('关于2020年3月政府数字化转型工作进展情况的通报');
 		expect(c.asOf).toBe('2020-04-20');
 		expect(c.texts.overview).toContain('已完成 2 项（按期 1 项、逾期 1 项）');
-		expect(c.texts.overview).toContain('红灯 1 项');
+		expect(c.texts.overview).toContain('红灯指标 1 项（涉及 1 个单位');
 		expect(c.texts.overview).toContain('按时报送 1 个、逾期报送 1 个、未报送 1 个');
 		expect(c.texts.problems).toContain('省商务厅的 1 项指标已超过完成时限仍未办结');
 		expect(c.texts.problems).toContain('省水利厅未报送 2020-03 月报');
