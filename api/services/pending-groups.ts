@@ -12,7 +12,8 @@ export function resolvePendingGroup(
 	ctx: ServiceContext,
 	indicatorId: number,
 	groupId: number,
-	unitIds: number[]
+	unitIds: number[],
+	reason?: string
 ) {
 	assertOffice(ctx.actor);
 	const pending = ctx.db
@@ -55,7 +56,7 @@ export function resolvePendingGroup(
 				objectType: 'indicator',
 				objectId: indicatorId,
 				before: { group: groupName, units: [...before.leadUnits, ...before.coUnits].map((u) => u.name) },
-				after: { unitIds }
+				after: { unitIds, reason }
 			}
 		);
 	});

@@ -170,3 +170,27 @@ describe('the 2020 plan, per unit', () => {
 		await s.close();
 	}, 120_000);
 });
+
+describe('the office decides who owes an indicator', () => {
+	it('joint: only the lead is red; each-owes: every unit is, at once', async () => {
+		const s = await startTestServer({ start: new Date('2020-07-02T02:00:00Z'), env: LONG });
+		const office = await s.as('office');
+		const { ids } = await importPlan(office, [
+			['领域', '', '任务', '共同指标', '2020年6月底前', '省商务厅、省财政厅']
+		]);
+		const id = ids['共同指标']!;
+		const redUnits = async () =>
+			(await office.get(`/api/v1/indicators/${id}`)).data.alerts
+				.filter((a: any) => a.light === 'red')
+				.map((a: any) => a.unit)
+				.sort();
+		expect(await redUnits()).toEqual(['省商务厅']);
+		const changed = await office.request('PUT', `/api/v1/indicators/${id}/kind`, { kind: 'each' });
+		expect(changed.status).toBe(200);
+		expect(changed.data.kind).toBe('each');
+		expect(await redUnits()).toEqual(['省商务厅', '省财政厅'].sort());
+		const unit = await s.as('unit', '省财政厅');
+		expect((await unit.request('PUT', `/api/v1/indicators/${id}/kind`, { kind: 'joint' })).status).toBe(403);
+		await s.close();
+	}, 60_000);
+});
