@@ -124,7 +124,7 @@ export async function benchDashboard(dataDir: string, today: string) {
 			{ env: { ...process.env, ...env }, input: password }
 		);
 	}
-	const server = await startChildServer(env, { port: await freePort() });
+	const server = await startChildServer(env, { port: await freePort(), readyTimeoutMs: 120_000 });
 	const base = `${server.base}/api/v1`;
 	const office = await signIn(base, 'bench-office', password);
 	const unit = await signIn(base, 'bench-unit', password);
