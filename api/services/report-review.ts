@@ -12,7 +12,6 @@ import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
-import { refreshSupervision } from './alerts.ts';
 import { getReportForm } from './report-form.ts';
 import { recordVersion, snapshotReport } from './reports.ts';
 import { tableFile } from '../lib/table-file.ts';
@@ -128,6 +127,10 @@ export function returnReport(
 	return review(ctx, id, 'return', reason, items);
 }
 
+/**
+ * Accepting or returning changes no light: a returned report still counts as submitted (on time or late
+ * by its first submission), so the supervision state stays as the submission left it.
+ */
 function review(
 	ctx: ServiceContext,
 	id: number,
@@ -164,7 +167,6 @@ function review(
 			})
 			.where(eq(report.id, id))
 			.run();
-		refreshSupervision(tx, ctx.clock.today(), { unitIds: [row.unitId] }, 'review');
 		const after = recordVersion(txCtx, tx, id, version, action);
 		audit(txCtx, { action: `report.${action}`, objectType: 'report', objectId: id, before, after });
 	});
