@@ -1,9 +1,9 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { alert, alertEvent, indicator, task, unit } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { reasonText, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
-import { desiredAlerts, type DesiredAlert, type Scope } from './lights.ts';
+import { alertKey, desiredAlerts, type DesiredAlert, type Scope } from './lights.ts';
 import { getSettings } from './settings.ts';
 import { notFound } from '../errors.ts';
 
@@ -55,62 +55,99 @@ export function refreshSupervision(tx: Db, day: string, scope: Scope, cause: Cau
 	let changed = 0;
 	for (const d of desired) {
 		const existing = open.get(d.key);
-		if (existing) {
-			open.delete(d.key);
-			if (JSON.stringify(existing.params) !== JSON.stringify(d.params)) {
-				tx.update(alert).set({ params: d.params, light: d.light }).where(eq(alert.id, existing.id)).run();
-				tx.insert(alertEvent)
-					.values({ alertId: existing.id, on: day, event: 'changed', cause: { cause, ...d.params } })
-					.run();
-				changed++;
-			}
+		if (!existing) {
+			opened.push(d);
 			continue;
 		}
-		const since = sinceOf(tx, d, day);
-		const id = tx
-			.insert(alert)
-			.values({
-				kind: d.kind,
-				light: d.light,
-				indicatorId: d.indicatorId,
-				unitId: d.unitId,
-				period: d.period,
-				openKey: d.key,
-				since,
-				params: d.params
-			})
-			.returning({ id: alert.id })
-			.get().id;
+		open.delete(d.key);
+		if (JSON.stringify(existing.params) !== JSON.stringify(d.params)) {
+			tx.update(alert).set({ params: d.params, light: d.light }).where(eq(alert.id, existing.id)).run();
+			tx.insert(alertEvent)
+				.values({ alertId: existing.id, on: day, event: 'changed', cause: { cause, ...d.params } })
+				.run();
+			changed++;
+		}
+	}
+	// New lights and their events go in a few multi-row statements: a daily round opens hundreds.
+	const lastOut = opened.length ? lastResolved(tx, scope) : new Map<string, string>();
+	for (let i = 0; i < opened.length; i += BATCH) {
+		const rows = opened.slice(i, i + BATCH).map((d) => ({
+			kind: d.kind,
+			light: d.light,
+			indicatorId: d.indicatorId,
+			unitId: d.unitId,
+			period: d.period,
+			openKey: d.key,
+			since: sinceOf(d, day, lastOut.get(d.key)),
+			params: d.params
+		}));
+		const ids = new Map(
+			tx
+				.insert(alert)
+				.values(rows)
+				.returning({ id: alert.id, key: alert.openKey })
+				.all()
+				.map((r) => [r.key!, r.id])
+		);
 		tx.insert(alertEvent)
-			.values({ alertId: id, on: since, event: 'opened', cause: { cause, ...d.params } })
+			.values(
+				rows.map((r) => ({
+					alertId: ids.get(r.openKey)!,
+					on: r.since,
+					event: 'opened' as const,
+					cause: { cause, ...r.params }
+				}))
+			)
 			.run();
-		opened.push(d);
 	}
 	const resolved = [...open.values()].map((a) => a.id);
-	for (const id of resolved) {
-		tx.update(alert).set({ openKey: null, resolvedOn: day }).where(eq(alert.id, id)).run();
-		tx.insert(alertEvent).values({ alertId: id, on: day, event: 'resolved', cause: { cause } }).run();
+	for (let i = 0; i < resolved.length; i += BATCH) {
+		const ids = resolved.slice(i, i + BATCH);
+		tx.update(alert).set({ openKey: null, resolvedOn: day }).where(inArray(alert.id, ids)).run();
+		tx.insert(alertEvent)
+			.values(ids.map((id) => ({ alertId: id, on: day, event: 'resolved' as const, cause: { cause } })))
+			.run();
 	}
 	return { day, opened, resolved, changed, open: desired.length };
+}
+
+/** Rows per multi-row statement (SQLite allows 32,766 bound values; an alert row binds nine). */
+const BATCH = 500;
+
+/** The day each light of a scope last went out, by its key. */
+function lastResolved(tx: Db, scope: Scope) {
+	return new Map(
+		tx
+			.select({
+				kind: alert.kind,
+				indicatorId: alert.indicatorId,
+				unitId: alert.unitId,
+				period: alert.period,
+				on: sql<string>`max(${alert.resolvedOn})`
+			})
+			.from(alert)
+			.where(
+				and(
+					isNotNull(alert.resolvedOn),
+					// A unit scope brings no placeholder lights; an indicator scope alone no monthly-report ones.
+					scope.unitIds
+						? inArray(alert.unitId, scope.unitIds)
+						: scope.indicatorIds
+							? inArray(alert.indicatorId, scope.indicatorIds)
+							: undefined
+				)
+			)
+			.groupBy(alert.kind, alert.indicatorId, alert.unitId, alert.period)
+			.all()
+			.map((r) => [alertKey(r), r.on])
+	);
 }
 
 /**
  * The day a light really came on: when its condition began (the day after the due date …), but never
  * before the same light last went out, nor after today.
  */
-function sinceOf(tx: Db, d: DesiredAlert, day: string) {
-	const lastOut = tx
-		.select({ on: sql<string | null>`max(${alert.resolvedOn})` })
-		.from(alert)
-		.where(
-			and(
-				eq(alert.kind, d.kind),
-				d.indicatorId === null ? isNull(alert.indicatorId) : eq(alert.indicatorId, d.indicatorId),
-				d.unitId === null ? isNull(alert.unitId) : eq(alert.unitId, d.unitId),
-				d.period === null ? isNull(alert.period) : eq(alert.period, d.period)
-			)
-		)
-		.get()?.on;
+function sinceOf(d: DesiredAlert, day: string, lastOut: string | undefined) {
 	const since = d.onset < day ? d.onset : day;
 	return lastOut && lastOut > since ? lastOut : since;
 }

@@ -41,6 +41,13 @@ const atTime = (day: string, minutes: number) =>
 	new Date(Date.parse(`${day}T09:00:00+08:00`) + Math.floor(minutes) * 60_000);
 
 /**
+ * The clock of a demo database before its history is loaded: the history replays 2020 from its first
+ * day, so the plan is imported (and its lights lit) on that day rather than on the real calendar, where
+ * every month since 2020 would light as missing only to be put out again by the replay.
+ */
+export const demoStartClock = () => manualClock(atTime(PLAN_START, 0));
+
+/**
  * Loads a simulated, deterministic 2020 reporting history up to `demoDate` through the same services
  * the users call: most units report on time, some late, some not at all; indicators are completed on
  * time or late, a few are extended, overdue ones draw urge notices. Marked as demo data in settings.
@@ -50,7 +57,7 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 	const started = performance.now();
 	const rand = random(20200122);
 	const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
-	const clock = manualClock(atTime(PLAN_START, 0));
+	const clock = demoStartClock();
 	const base = { db: ctx.db, config: ctx.config, ip: 'demo', clock };
 	const as = (actor: Actor) => ({ ...base, actor });
 	const officeId = ctx.db.select({ id: user.id }).from(user).where(eq(user.role, 'office')).get()?.id;
