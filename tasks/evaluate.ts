@@ -1,11 +1,13 @@
-import { evaluateAlerts, saveLightSnapshot } from '../api/services/alerts.ts';
+import { evaluateAlerts } from '../api/services/alerts.ts';
 import { shanghaiDay } from '../api/lib/clock.ts';
 import type { JobDeps } from './context.ts';
 
-/** Opens and resolves warning lights for the day of `now` (Asia/Shanghai). */
+/**
+ * The passing of a day (Asia/Shanghai): lights that a date crossed (due soon, overdue, a report now
+ * missing) come on with their real dates. Writes keep everything else current as they happen.
+ */
 export function runEvaluate({ db, now }: JobDeps) {
 	const result = evaluateAlerts(db, shanghaiDay(now));
-	saveLightSnapshot(db, result.day);
 	return {
 		day: result.day,
 		opened: result.opened.length,

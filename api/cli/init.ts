@@ -10,13 +10,15 @@ import {
 	seedDirectory
 } from '../services/setup.ts';
 import type { CliContext } from './context.ts';
-import { loadDemoHistory } from '../services/demo-history.ts';
+import { demoStartClock, loadDemoHistory } from '../services/demo-history.ts';
+import { getSettings } from '../services/settings.ts';
 
 /** Creates/migrates the database, loads the units and the 2020 plan (idempotent), and the accounts asked for. */
 export async function runInit(ctx: CliContext, opts: { demo: boolean }) {
 	const started = performance.now();
 	seedDirectory(ctx);
-	const report = await loadPlan2020(ctx);
+	const freshDemo = opts.demo && !getSettings(ctx.db).demoDate;
+	const report = await loadPlan2020(freshDemo ? { ...ctx, clock: demoStartClock() } : ctx);
 	const indicators = ctx.db
 		.select({ n: sql<number>`count(*)` })
 		.from(indicator)

@@ -104,12 +104,12 @@ export function alertsCommand(ctx: CliContext, args: string[]) {
 	const day = values['as-of'] ?? ctx.clock.today();
 	if (!isDay(day)) throw new UsageError(`--as-of 应为 YYYY-MM-DD，${DATE_WINDOW_MESSAGE}`);
 	evaluateAlerts(ctx.db, day);
-	for (const a of openAlerts(ctx.db)) {
+	for (const a of openAlerts(ctx.db, day)) {
 		const line = {
 			kind: a.kind,
 			light: a.light,
 			indicator: a.indicator,
-			unit: a.unit.name,
+			unit: a.unit?.name ?? '待明确',
 			period: a.period,
 			since: a.since,
 			reason: a.reason
@@ -117,7 +117,7 @@ export function alertsCommand(ctx: CliContext, args: string[]) {
 		console.log(
 			values.json
 				? JSON.stringify(line)
-				: `${a.light === 'red' ? '红' : '黄'} ${a.unit.name} ${a.indicator ? `${a.indicator.task}：${a.indicator.text.slice(0, 30)}` : a.period} — ${a.reason}`
+				: `${a.light === 'red' ? '红' : '黄'} ${a.unit?.name ?? '待明确'} ${a.indicator ? `${a.indicator.task}：${a.indicator.text.slice(0, 30)}` : a.period} — ${a.reason}`
 		);
 	}
 }

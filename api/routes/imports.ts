@@ -10,7 +10,6 @@ import { getImportProgress } from '../services/import-progress.ts';
 import { importTemplate } from '../services/import-template.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { COLUMN_KEYS, type ColumnKey } from '../../db/import/columns.ts';
-import { evaluateAlerts } from '../services/alerts.ts';
 
 export const MAX_TABLE_BYTES = 10 * 1024 * 1024;
 
@@ -99,9 +98,6 @@ export const importRoutes = new Hono<Env>()
 				},
 				{ key: c.req.valid('header')['idempotency-key'] }
 			);
-			// New indicators may already be overdue: the office sees them lit now, not after the next daily run.
-			if (report.committed && report.created.indicators > 0)
-				evaluateAlerts(c.var.deps.db, c.var.deps.clock.today());
 			if (report.replayed) c.header('Idempotent-Replayed', 'true');
 			return c.json(report, 200);
 		}

@@ -8,6 +8,8 @@ import { exportIndicatorList } from '../services/exports.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { getIndicator, listIndicators } from '../services/indicators.ts';
 import { resolvePendingGroup } from '../services/pending-groups.ts';
+import { setIndicatorKind } from '../services/responsibility.ts';
+import { INDICATOR_KINDS } from '../../db/schema/index.ts';
 import { dueDateHistory, indicatorReports, indicatorTimeline } from '../services/indicator-history.ts';
 
 export const indicatorListQuery = z.object({
@@ -73,6 +75,14 @@ export const indicatorRoutes = new Hono<Env>()
 		v('query', z.object({ period: periodSchema })),
 		(c) =>
 			c.json({ items: indicatorReports(svc(c), c.req.valid('param').id, c.req.valid('query').period) }, 200)
+	)
+	.put(
+		'/:id/kind',
+		doc('责任方式：牵头负总责（joint）或各单位分别负责（each）', ['indicators']),
+		requireRole('office'),
+		v('param', idParam),
+		v('json', z.object({ kind: z.enum(INDICATOR_KINDS) })),
+		(c) => c.json(setIndicatorKind(svc(c), c.req.valid('param').id, c.req.valid('json').kind), 200)
 	)
 	.post(
 		'/:id/resolve-group',

@@ -1,9 +1,9 @@
-import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { alert, alertEvent, indicator, lightSnapshot, task, unit } from '../../db/schema/index.ts';
+import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { alert, alertEvent, indicator, task, unit } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
-import { desiredAlerts, type DesiredAlert } from './lights.ts';
+import { reasonText, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
+import { alertKey, desiredAlerts, type DesiredAlert, type Scope } from './lights.ts';
 import { getSettings } from './settings.ts';
 import { notFound } from '../errors.ts';
 
@@ -15,85 +15,167 @@ export type EvaluationResult = {
 	open: number;
 };
 
+/** Why lights went out or changed, kept in each alert's history. */
+export type Cause =
+	| 'date'
+	| 'signed_off'
+	| 'extended'
+	| 'report'
+	| 'review'
+	| 'import'
+	| 'placeholder_resolved'
+	| 'settings'
+	| 'kind_changed'
+	| 'deadline_event';
+
+const openInScope = (scope: Scope): SQL | undefined =>
+	and(
+		isNotNull(alert.openKey),
+		scope.indicatorIds ? inArray(alert.indicatorId, scope.indicatorIds) : undefined,
+		scope.unitIds ? inArray(alert.unitId, scope.unitIds) : undefined
+	);
+
 /**
- * The daily evaluation: opens the alerts the rules call for, resolves those that no longer apply and
- * keeps each one's reason up to date, in one transaction. Running it twice for a day changes nothing.
+ * Brings the supervision state of a scope up to date on `day`, inside the caller's transaction: opens the
+ * lights the rules call for (since the day their condition began), puts out those that no longer apply
+ * (on `day`, with the cause) and records each change as an event. Every write that can change a light
+ * calls this for what it touched; the daily round calls it for everything when a date is crossed.
  */
-export function evaluateAlerts(db: Db, day: string): EvaluationResult {
-	const desired = desiredAlerts(db, day, getSettings(db));
-	return db.transaction((tx) => {
-		const open = new Map(
-			tx
-				.select({ id: alert.id, key: alert.openKey, reason: alert.reason })
-				.from(alert)
-				.where(isNotNull(alert.openKey))
-				.all()
-				.map((a) => [a.key!, a])
-		);
-		const opened: DesiredAlert[] = [];
-		let changed = 0;
-		for (const d of desired) {
-			const existing = open.get(d.key);
-			if (existing) {
-				open.delete(d.key);
-				if (existing.reason !== d.reason) {
-					tx.update(alert).set({ reason: d.reason, light: d.light }).where(eq(alert.id, existing.id)).run();
-					changed++;
-				}
-				continue;
-			}
-			const id = tx
-				.insert(alert)
-				.values({
-					kind: d.kind,
-					light: d.light,
-					indicatorId: d.indicatorId,
-					unitId: d.unitId,
-					period: d.period,
-					openKey: d.key,
-					since: day,
-					reason: d.reason
-				})
-				.returning({ id: alert.id })
-				.get().id;
-			tx.insert(alertEvent).values({ alertId: id, on: day, event: 'opened', reason: d.reason }).run();
+export function refreshSupervision(tx: Db, day: string, scope: Scope, cause: Cause): EvaluationResult {
+	const desired = desiredAlerts(tx, day, getSettings(tx), scope);
+	const open = new Map(
+		tx
+			.select({ id: alert.id, key: alert.openKey, params: alert.params })
+			.from(alert)
+			.where(openInScope(scope))
+			.all()
+			.map((a) => [a.key!, a])
+	);
+	const opened: DesiredAlert[] = [];
+	let changed = 0;
+	for (const d of desired) {
+		const existing = open.get(d.key);
+		if (!existing) {
 			opened.push(d);
+			continue;
 		}
-		const resolved = [...open.values()].map((a) => a.id);
-		for (const id of resolved) {
-			tx.update(alert).set({ openKey: null, resolvedOn: day }).where(eq(alert.id, id)).run();
-			tx.insert(alertEvent).values({ alertId: id, on: day, event: 'resolved', reason: '条件已解除' }).run();
+		open.delete(d.key);
+		if (JSON.stringify(existing.params) !== JSON.stringify(d.params)) {
+			tx.update(alert).set({ params: d.params, light: d.light }).where(eq(alert.id, existing.id)).run();
+			tx.insert(alertEvent)
+				.values({ alertId: existing.id, on: day, event: 'changed', cause: { cause, ...d.params } })
+				.run();
+			changed++;
 		}
-		return { day, opened, resolved, changed, open: desired.length };
-	});
+	}
+	// New lights and their events go in a few multi-row statements: a daily round opens hundreds.
+	const lastOut = opened.length ? lastResolved(tx, scope) : new Map<string, string>();
+	for (let i = 0; i < opened.length; i += BATCH) {
+		const rows = opened.slice(i, i + BATCH).map((d) => ({
+			kind: d.kind,
+			light: d.light,
+			indicatorId: d.indicatorId,
+			unitId: d.unitId,
+			period: d.period,
+			openKey: d.key,
+			since: sinceOf(d, day, lastOut.get(d.key)),
+			params: d.params
+		}));
+		const ids = new Map(
+			tx
+				.insert(alert)
+				.values(rows)
+				.returning({ id: alert.id, key: alert.openKey })
+				.all()
+				.map((r) => [r.key!, r.id])
+		);
+		tx.insert(alertEvent)
+			.values(
+				rows.map((r) => ({
+					alertId: ids.get(r.openKey)!,
+					on: r.since,
+					event: 'opened' as const,
+					cause: { cause, ...r.params }
+				}))
+			)
+			.run();
+	}
+	const resolved = [...open.values()].map((a) => a.id);
+	for (let i = 0; i < resolved.length; i += BATCH) {
+		const ids = resolved.slice(i, i + BATCH);
+		tx.update(alert).set({ openKey: null, resolvedOn: day }).where(inArray(alert.id, ids)).run();
+		tx.insert(alertEvent)
+			.values(ids.map((id) => ({ alertId: id, on: day, event: 'resolved' as const, cause: { cause } })))
+			.run();
+	}
+	return { day, opened, resolved, changed, open: desired.length };
 }
 
-/** Resolves every open alert of one indicator (it was signed off), with the reason in its history. */
-export function resolveIndicatorAlerts(tx: Db, indicatorId: number, day: string, reason: string) {
-	const open = tx
-		.select({ id: alert.id })
-		.from(alert)
-		.where(and(isNotNull(alert.openKey), eq(alert.indicatorId, indicatorId)))
-		.all();
-	for (const { id } of open) {
-		tx.update(alert).set({ openKey: null, resolvedOn: day }).where(eq(alert.id, id)).run();
-		tx.insert(alertEvent).values({ alertId: id, on: day, event: 'resolved', reason }).run();
-	}
+/** Rows per multi-row statement (SQLite allows 32,766 bound values; an alert row binds nine). */
+const BATCH = 500;
+
+/** The day each light of a scope last went out, by its key. */
+function lastResolved(tx: Db, scope: Scope) {
+	return new Map(
+		tx
+			.select({
+				kind: alert.kind,
+				indicatorId: alert.indicatorId,
+				unitId: alert.unitId,
+				period: alert.period,
+				on: sql<string>`max(${alert.resolvedOn})`
+			})
+			.from(alert)
+			.where(
+				and(
+					isNotNull(alert.resolvedOn),
+					// A unit scope brings no placeholder lights; an indicator scope alone no monthly-report ones.
+					scope.unitIds
+						? inArray(alert.unitId, scope.unitIds)
+						: scope.indicatorIds
+							? inArray(alert.indicatorId, scope.indicatorIds)
+							: undefined
+				)
+			)
+			.groupBy(alert.kind, alert.indicatorId, alert.unitId, alert.period)
+			.all()
+			.map((r) => [alertKey(r), r.on])
+	);
+}
+
+/**
+ * The day a light really came on: when its condition began (the day after the due date …), but never
+ * before the same light last went out, nor after today.
+ */
+function sinceOf(d: DesiredAlert, day: string, lastOut: string | undefined) {
+	const since = d.onset < day ? d.onset : day;
+	return lastOut && lastOut > since ? lastOut : since;
+}
+
+/** The daily round's share: the lights of every assignment on `day` (dates crossed since yesterday). */
+export function evaluateAlerts(db: Db, day: string): EvaluationResult {
+	return db.transaction((tx) => refreshSupervision(tx, day, {}, 'date'));
 }
 
 export type AlertView = {
 	id: number;
-	kind: string;
+	kind: DesiredAlert['kind'];
 	light: 'red' | 'yellow';
 	indicator: { id: number; task: string; text: string; dueOn: string | null } | null;
-	unit: { id: number; name: string };
+	/** Null: owed by unresolved placeholders only (待明确). */
+	unit: { id: number; name: string } | null;
 	period: string | null;
 	since: string;
+	params: ReasonParams;
 	reason: string;
 };
 
-/** Open alerts, optionally for one unit or some indicators; red first, then oldest first. */
-export function openAlerts(db: Db, filter: { unitId?: number; indicatorIds?: number[] } = {}): AlertView[] {
+/** Open alerts, optionally for one unit or some indicators; red first, then oldest first; reasons as of `day`. */
+export function openAlerts(
+	db: Db,
+	day: string,
+	filter: { unitId?: number; indicatorIds?: number[] } = {}
+): AlertView[] {
 	return db
 		.select({
 			id: alert.id,
@@ -101,7 +183,7 @@ export function openAlerts(db: Db, filter: { unitId?: number; indicatorIds?: num
 			light: alert.light,
 			period: alert.period,
 			since: alert.since,
-			reason: alert.reason,
+			params: alert.params,
 			unitId: unit.id,
 			unitName: unit.name,
 			indicatorId: indicator.id,
@@ -110,7 +192,7 @@ export function openAlerts(db: Db, filter: { unitId?: number; indicatorIds?: num
 			taskTitle: task.title
 		})
 		.from(alert)
-		.innerJoin(unit, eq(unit.id, alert.unitId))
+		.leftJoin(unit, eq(unit.id, alert.unitId))
 		.leftJoin(indicator, eq(indicator.id, alert.indicatorId))
 		.leftJoin(task, eq(task.id, indicator.taskId))
 		.where(
@@ -129,10 +211,11 @@ export function openAlerts(db: Db, filter: { unitId?: number; indicatorIds?: num
 			indicator: a.indicatorId
 				? { id: a.indicatorId, task: a.taskTitle!, text: a.text!, dueOn: a.dueOn }
 				: null,
-			unit: { id: a.unitId, name: a.unitName },
+			unit: a.unitId ? { id: a.unitId, name: a.unitName! } : null,
 			period: a.period,
 			since: a.since,
-			reason: a.reason
+			params: a.params,
+			reason: reasonText(a.kind, a.params, day)
 		}));
 }
 
@@ -140,7 +223,7 @@ export function openAlerts(db: Db, filter: { unitId?: number; indicatorIds?: num
 export function visibleOpenAlerts(ctx: ServiceContext, filter: { unitId?: number; indicatorIds?: number[] }) {
 	const actor = ctx.actor!;
 	const unitId = actor.role === 'unit' ? (actor.unit?.id ?? -1) : filter.unitId;
-	return openAlerts(ctx.db, { ...filter, unitId });
+	return openAlerts(ctx.db, ctx.clock.today(), { ...filter, unitId });
 }
 
 /** The history of one alert, for those who may see the alert. */
@@ -160,42 +243,13 @@ export type LightRow = {
 	kind: string;
 	light: 'red' | 'yellow';
 	indicatorId: number | null;
-	unitId: number;
+	unitId: number | null;
 	period: string | null;
 };
 
-/** Keeps the day's open alerts, compressed, so that dashboards and bulletins can replay that day cheaply. */
-export const openLightRows = (db: Db) =>
+/** The lights lit on any day, today or earlier: one query over the lights' real dates. */
+export const lightRowsOn = (db: Db, day: string) =>
 	db.all<LightRow>(
-		sql`select kind, light, indicator_id as indicatorId, unit_id as unitId, period from alert where open_key is not null`
+		sql`select kind, light, indicator_id as indicatorId, unit_id as unitId, period from alert
+			where since <= ${day} and (resolved_on is null or resolved_on > ${day})`
 	);
-
-export function saveLightSnapshot(db: Db, day: string) {
-	const rows = openLightRows(db);
-	const data = gzipSync(
-		JSON.stringify(rows.map((r) => [r.kind, r.light, r.indicatorId, r.unitId, r.period]))
-	);
-	db.insert(lightSnapshot)
-		.values({ day, data })
-		.onConflictDoUpdate({ target: lightSnapshot.day, set: { data } })
-		.run();
-}
-
-export function loadLightSnapshot(db: Db, day: string): LightRow[] | null {
-	const row = db.select().from(lightSnapshot).where(eq(lightSnapshot.day, day)).get();
-	if (!row) return null;
-	const tuples = JSON.parse(gunzipSync(row.data).toString()) as [
-		string,
-		'red' | 'yellow',
-		number | null,
-		number,
-		string | null
-	][];
-	return tuples.map(([kind, light, indicatorId, unitId, period]) => ({
-		kind,
-		light,
-		indicatorId,
-		unitId,
-		period
-	}));
-}

@@ -110,7 +110,7 @@ export function buildBulletin(db: Db, period: string, week: string | null, today
 	const texts: BulletinTexts = {
 		overview:
 			`截至 ${asOf}，全省工作要点共 ${cn(t.indicators)} 项指标，已完成 ${cn(completed)} 项（按期 ${cn(t.completedOnTime)} 项、逾期 ${cn(t.completedLate)} 项），较上期${signed(completed - completedBefore)}；` +
-			`推进中 ${cn(t.inProgress)} 项，其中红灯 ${cn(t.red)} 项（较上期${signed(t.red - before.tiles.red)}）、黄灯 ${cn(t.yellow)} 项，30 天内到期 ${cn(t.dueWithin30)} 项。` +
+			`推进中 ${cn(t.inProgress)} 项，其中红灯指标 ${cn(t.red)} 项（涉及 ${cn(t.redUnits)} 个单位，较上期${signed(t.red - before.tiles.red)}）、黄灯指标 ${cn(t.yellow)} 项，30 天内到期 ${cn(t.dueWithin30)} 项。` +
 			`${reportPeriod} 月报应报 ${cn(expected)} 个单位，按时报送 ${cn(counts.onTime)} 个、逾期报送 ${cn(counts.late)} 个、未报送 ${cn(counts.missing)} 个，报送率 ${pct(rate)}。`,
 		sections: sections
 			.map(

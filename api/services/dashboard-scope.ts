@@ -1,11 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { UnitKind } from '../../db/schema/index.ts';
-import { desiredAlerts } from './lights.ts';
-import { loadLightSnapshot, openLightRows } from './alerts.ts';
-import { getSettings } from './settings.ts';
-import { hasRun } from '../../tasks/run-log.ts';
-import { memo } from '../lib/memo.ts';
+import { lightRowsOn } from './alerts.ts';
+import { stateOf } from '../../web/src/lib/rules/lights.ts';
+import type { SupervisionState } from '../../web/src/lib/rules/enums.ts';
 
 export type DashboardFilter = { planId?: number; sectionId?: number; unitKind?: UnitKind; unitId?: number };
 
@@ -31,14 +29,11 @@ export type ScopeAssignment = {
 	role: 'lead' | 'co';
 	unitName: string;
 	unitKind: UnitKind;
+	completedOn: string | null;
 };
 
 /** The indicators and assignments a dashboard looks at, narrowed by plan, section, unit kind and unit. */
 export function loadScope(db: Db, f: DashboardFilter) {
-	return memo(db, `scope|${JSON.stringify(f)}`, () => loadScopeNow(db, f));
-}
-
-function loadScopeNow(db: Db, f: DashboardFilter) {
 	const indicators = db.all<ScopeIndicator>(sql`
 		select i.id, i.plan_id as planId, i.text, t.title as task, i.due_on as dueOn, i.original_due_on as originalDueOn,
 			i.completed_on as completedOn, i.recurrence, coalesce(p.issued_on, p.year || '-01-01') as planStart,
@@ -57,7 +52,7 @@ function loadScopeNow(db: Db, f: DashboardFilter) {
 	const ids = new Set(inSection.map((i) => i.id));
 	const assignments = db
 		.all<ScopeAssignment>(
-			sql`select a.indicator_id as indicatorId, a.unit_id as unitId, a.role, u.name as unitName, u.kind as unitKind
+			sql`select a.indicator_id as indicatorId, a.unit_id as unitId, a.role, u.name as unitName, u.kind as unitKind, a.completed_on as completedOn
 				from assignment a join unit u on u.id = a.unit_id
 				where (${f.unitKind ?? null} is null or u.kind = ${f.unitKind ?? null}) and (${f.unitId ?? null} is null or u.id = ${f.unitId ?? null})`
 		)
@@ -66,27 +61,18 @@ function loadScopeNow(db: Db, f: DashboardFilter) {
 	return { indicators: inSection.filter((i) => narrowed.has(i.id)), assignments };
 }
 
-export type LightMap = Map<number, Map<number, 'red' | 'yellow'>>;
+export type LightMap = Map<number, Map<number | null, 'red' | 'yellow'>>;
 
 /**
- * Indicator × unit lights on a day: today's evaluation from the alert table when it has run, otherwise
- * the rules applied to that day (the date picker replays any earlier day).
+ * Indicator × unit lights on a day (today or earlier), the worst per pair, from the supervision state's
+ * real dates; report-missing (unit, month) lights apart. A unit of null is "待明确" (placeholders only).
  */
-export function lightsOn(db: Db, day: string, today: string) {
-	return memo(db, `lights|${day}|${today}`, () => lightsOnNow(db, day, today));
-}
-
-function lightsOnNow(db: Db, day: string, today: string) {
+export function lightsOn(db: Db, day: string) {
 	const lights: LightMap = new Map();
 	const missing: { unitId: number; period: string }[] = [];
-	// Today from the alert table once today's evaluation ran; an earlier day from its snapshot; else the rules.
-	const rows =
-		day === today && hasRun(db, 'daily', today)
-			? openLightRows(db)
-			: (loadLightSnapshot(db, day) ?? desiredAlerts(db, day, getSettings(db)));
-	for (const a of rows) {
+	for (const a of lightRowsOn(db, day)) {
 		if (a.kind === 'report_missing') {
-			missing.push({ unitId: a.unitId, period: a.period! });
+			missing.push({ unitId: a.unitId!, period: a.period! });
 			continue;
 		}
 		const byUnit = lights.get(a.indicatorId!) ?? new Map();
@@ -96,23 +82,19 @@ function lightsOnNow(db: Db, day: string, today: string) {
 	return { lights, missing };
 }
 
-export type IndicatorLight = 'red' | 'yellow' | 'green' | 'completed_on_time' | 'completed_late';
-
-/** One indicator's light on a day, over the units in scope. */
+/**
+ * One indicator's state on a day over the units in scope: for one unit, that unit's part (its own
+ * sign-off); otherwise the indicator's. Completed apart, else the worst light (the shared rule).
+ */
 export function indicatorLight(
 	i: ScopeIndicator,
 	day: string,
 	lights: LightMap,
-	units: Set<number> | null
-): IndicatorLight {
-	if (i.completedOn && i.completedOn <= day) {
-		return i.originalDueOn && i.completedOn > i.originalDueOn ? 'completed_late' : 'completed_on_time';
-	}
-	let light: IndicatorLight = 'green';
-	for (const [unitId, l] of lights.get(i.id) ?? []) {
-		if (units && !units.has(unitId)) continue;
-		if (l === 'red') return 'red';
-		light = 'yellow';
-	}
-	return light;
+	units: Set<number> | null,
+	part?: ScopeAssignment
+): SupervisionState {
+	const lit = [...(lights.get(i.id) ?? [])]
+		.filter(([unitId]) => !units || (unitId !== null && units.has(unitId)))
+		.map(([, l]) => l);
+	return stateOf({ completedOn: (part ?? i).completedOn, originalDueOn: i.originalDueOn }, lit, day);
 }

@@ -8,13 +8,17 @@ import {
 	lightsOn,
 	loadScope,
 	type DashboardFilter,
-	type IndicatorLight,
+	type ScopeAssignment,
 	type ScopeIndicator
 } from './dashboard-scope.ts';
 import { endOfDay } from './lights.ts';
 import { reportableInMemory } from './report-form.ts';
 import { getSettings } from './settings.ts';
-import { memo } from '../lib/memo.ts';
+import {
+	SUBMITTED_STATUSES,
+	type ReportState,
+	type SupervisionState
+} from '../../web/src/lib/rules/enums.ts';
 
 /** Dashboards are for the office and leaders (and, for their own unit, units: see unitDashboard). */
 export function assertSupervisor(ctx: ServiceContext) {
@@ -34,7 +38,7 @@ export function reportStatuses(
 ) {
 	const dueDay = getSettings(db).reportDueDay;
 	const spans = db.all<{ unitId: number; start: string; completedOn: string | null }>(sql`
-		select distinct a.unit_id as unitId, coalesce(p.issued_on, p.year || '-01-01') as start, i.completed_on as completedOn
+		select distinct a.unit_id as unitId, coalesce(p.issued_on, p.year || '-01-01') as start, a.completed_on as completedOn
 		from assignment a join indicator i on i.id = a.indicator_id join plan p on p.id = i.plan_id
 		where (${planId ?? null} is null or p.id = ${planId ?? null})`);
 	const cutoff = endOfDay(day).getTime();
@@ -42,7 +46,7 @@ export function reportStatuses(
 		db
 			.all<ReportRow>(
 				sql`select unit_id as unitId, period, late, first_submitted_at as submittedAt from report
-					where status in ('submitted', 'returned', 'accepted') and period >= ${periods[0] ?? ''} and period <= ${periods.at(-1) ?? ''}`
+					where status in ${SUBMITTED_STATUSES} and period >= ${periods[0] ?? ''} and period <= ${periods.at(-1) ?? ''}`
 			)
 			.filter((r) => r.submittedAt < cutoff)
 			.map((r) => [`${r.unitId}|${r.period}`, r])
@@ -55,7 +59,7 @@ export function reportStatuses(
 				.filter((x) => (!units || units.has(x.unitId)) && reportable(x.start, x.completedOn))
 				.map((x) => x.unitId)
 		);
-		const status = new Map<number, 'on_time' | 'late' | 'missing' | 'not_due'>();
+		const status = new Map<number, ReportState>();
 		for (const unitId of expected) {
 			const r = reports.get(`${unitId}|${period}`);
 			status.set(unitId, r ? (r.late ? 'late' : 'on_time') : due < day ? 'missing' : 'not_due');
@@ -93,16 +97,22 @@ export function dashboardSummary(ctx: ServiceContext, f: DashboardFilter, day: s
 
 /** The dashboard's figures for a day, without the caller check (bulletins use them too). */
 export function summaryData(db: Db, f: DashboardFilter, day: string, today: string) {
-	return memo(db, `summary|${JSON.stringify(f)}|${day}|${today}`, () => summaryNow(db, f, day, today));
-}
-
-function summaryNow(db: Db, f: DashboardFilter, day: string, today: string) {
 	const { indicators, assignments } = loadScope(db, f);
 	const units = f.unitKind || f.unitId ? new Set(assignments.map((a) => a.unitId)) : null;
-	const { lights } = lightsOn(db, day, today);
-	const lightOf = new Map(indicators.map((i) => [i.id, indicatorLight(i, day, lights, units)]));
-	const count = (l: IndicatorLight) => [...lightOf.values()].filter((x) => x === l).length;
-	const open = indicators.filter((i) => !(i.completedOn && i.completedOn <= day));
+	const { lights } = lightsOn(db, day);
+	const part = partOf(f, assignments);
+	const lightOf = new Map(indicators.map((i) => [i.id, indicatorLight(i, day, lights, units, part(i.id))]));
+	const count = (l: SupervisionState) => [...lightOf.values()].filter((x) => x === l).length;
+	const completedBy = (i: ScopeIndicator, end: string) => {
+		const on = (part(i.id) ?? i).completedOn;
+		return !!on && on <= end;
+	};
+	const open = indicators.filter((i) => !completedBy(i, day));
+	const redUnits = new Set<number | null>();
+	for (const i of indicators) {
+		for (const [unitId, l] of lights.get(i.id) ?? [])
+			if (l === 'red' && (!units || (unitId !== null && units.has(unitId)))) redUnits.add(unitId);
+	}
 	const dueDay = getSettings(db).reportDueDay;
 	const period = lastPeriodDue(day, dueDay, true);
 
@@ -120,9 +130,9 @@ function summaryNow(db: Db, f: DashboardFilter, day: string, today: string) {
 
 	const sections = new Map<
 		number,
-		{ id: number; name: string; parentId: number | null; counts: Record<IndicatorLight, number> }
+		{ id: number; name: string; parentId: number | null; counts: Record<SupervisionState, number> }
 	>();
-	const bump = (id: number | null, name: string | null, parentId: number | null, light: IndicatorLight) => {
+	const bump = (id: number | null, name: string | null, parentId: number | null, light: SupervisionState) => {
 		if (id === null) return;
 		const entry = sections.get(id) ?? {
 			id,
@@ -138,14 +148,17 @@ function summaryNow(db: Db, f: DashboardFilter, day: string, today: string) {
 		bump(i.s2Id, i.s2Name, i.s1Id, lightOf.get(i.id)!);
 	}
 
+	const overdueSpans = overdueLights(db, new Set(indicators.map((i) => i.id)), units);
 	const trend = statuses.map((s) => {
 		const end = periodEnd(s.period) < day ? periodEnd(s.period) : day;
 		return {
 			period: s.period,
-			completed: indicators.filter((i) => i.completedOn && i.completedOn <= end).length,
-			overdue: indicators.filter(
-				(i) => i.dueOn && !i.recurrence && i.dueOn < end && !(i.completedOn && i.completedOn <= end)
-			).length,
+			completed: indicators.filter((i) => completedBy(i, end)).length,
+			overdue: new Set(
+				overdueSpans
+					.filter((o) => o.since <= end && !(o.resolvedOn && o.resolvedOn <= end))
+					.map((o) => o.indicatorId)
+			).size,
 			submissionRate: s.due < day ? countStatuses(s.status).rate : null
 		};
 	});
@@ -162,6 +175,8 @@ function summaryNow(db: Db, f: DashboardFilter, day: string, today: string) {
 			completedLate: count('completed_late'),
 			inProgress: open.length,
 			red: count('red'),
+			/** The units (and "待明确") behind the red indicators: "红灯指标 12 项，涉及 34 个单位". */
+			redUnits: redUnits.size,
 			yellow: count('yellow'),
 			dueWithin30: open.filter(
 				(i) => i.dueOn && !i.recurrence && i.dueOn >= day && i.dueOn <= addDays(day, 30)
@@ -208,10 +223,11 @@ export function listData(
 ) {
 	const { indicators, assignments } = loadScope(db, f);
 	const units = f.unitKind || f.unitId ? new Set(assignments.map((a) => a.unitId)) : null;
-	const { lights } = lightsOn(db, day, today);
-	const picked: (ScopeIndicator & { light: IndicatorLight })[] = [];
+	const { lights } = lightsOn(db, day);
+	const part = partOf(f, assignments);
+	const picked: (ScopeIndicator & { light: SupervisionState })[] = [];
 	for (const i of indicators) {
-		const light = indicatorLight(i, day, lights, units);
+		const light = indicatorLight(i, day, lights, units, part(i.id));
 		if (
 			kind === 'red'
 				? light === 'red'
@@ -247,10 +263,28 @@ export function listData(
 			dueOn: i.dueOn,
 			light: i.light,
 			daysOverdue: i.dueOn && i.dueOn < day ? daysBetween(i.dueOn, day) : 0,
+			/** Owed only by placeholders not yet resolved (待明确). */
+			pending: !units && lights.get(i.id)?.get(null) === 'red',
 			units: (byIndicator.get(i.id) ?? [])
 				// On the red list, the units that are red; on the due-soon list, every unit concerned.
 				.filter((a) => kind === 'due_soon' || lights.get(i.id)?.get(a.unitId) === 'red')
 				.map((a) => ({ id: a.unitId, name: a.unitName, role: a.role }))
 		}))
 	};
+}
+
+/** With one unit in the filter, each indicator is seen through that unit's own part. */
+function partOf(f: DashboardFilter, assignments: ScopeAssignment[]) {
+	if (!f.unitId) return () => undefined;
+	const byIndicator = new Map(assignments.map((a) => [a.indicatorId, a]));
+	return (indicatorId: number) => byIndicator.get(indicatorId);
+}
+
+/** The overdue lights' spans (for the monthly trend of overdue indicators), over the units in scope. */
+function overdueLights(db: Db, indicatorIds: Set<number>, units: Set<number> | null) {
+	return db
+		.all<{ indicatorId: number; unitId: number | null; since: string; resolvedOn: string | null }>(
+			sql`select indicator_id as indicatorId, unit_id as unitId, since, resolved_on as resolvedOn from alert where kind = 'overdue'`
+		)
+		.filter((o) => indicatorIds.has(o.indicatorId) && (!units || (o.unitId !== null && units.has(o.unitId))));
 }

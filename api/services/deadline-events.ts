@@ -7,6 +7,7 @@ import { addDays } from '../lib/dates.ts';
 import { addWorkingDays } from '../lib/workdays.ts';
 import { assertRole } from './access.ts';
 import { audit } from './audit.ts';
+import { refreshSupervision } from './alerts.ts';
 import { getIndicator } from './indicators.ts';
 import { workCalendar } from './work-calendar.ts';
 
@@ -54,6 +55,8 @@ export function recordDeadlineEvent(ctx: ServiceContext, indicatorId: number, oc
 			.set(extended ? { originalDueOn: dueOn } : { dueOn, originalDueOn: dueOn })
 			.where(eq(indicator.id, indicatorId))
 			.run();
+		// The date now set lights the indicator at once (due soon, or already overdue).
+		refreshSupervision(tx, ctx.clock.today(), { indicatorIds: [indicatorId] }, 'deadline_event');
 		audit(
 			{ ...ctx, db: tx },
 			{

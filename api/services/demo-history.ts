@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { assignment, indicator, pendingGroup, unit, unitNews, user } from '../../db/schema/index.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 import { manualClock } from '../lib/clock.ts';
-import { addDays, periodOf, periodsBetween, reportDueOn } from '../lib/dates.ts';
+import { addDays, daysFromTo, periodOf, periodsBetween, reportDueOn } from '../lib/dates.ts';
 import { actorOf } from './auth.ts';
+import { evaluateAlerts } from './alerts.ts';
 import { issueNotice, acknowledgeNotice } from './notices.ts';
 import { resolvePendingGroup } from './pending-groups.ts';
 import { getReportForm } from './report-form.ts';
@@ -26,8 +28,24 @@ function random(seed: number) {
 type Event = { at: Date; run: () => void };
 
 const PLAN_START = '2020-01-22';
+
+type Resolution = { position: number; units: string[]; why: string };
+const RESOLUTIONS = new Map(
+	(
+		JSON.parse(
+			readFileSync(new URL('../../db/seed/placeholder-resolutions-2020.json', import.meta.url), 'utf8')
+		) as { resolutions: Resolution[] }
+	).resolutions.map((r) => [r.position, r])
+);
 const atTime = (day: string, minutes: number) =>
 	new Date(Date.parse(`${day}T09:00:00+08:00`) + Math.floor(minutes) * 60_000);
+
+/**
+ * The clock of a demo database before its history is loaded: the history replays 2020 from its first
+ * day, so the plan is imported (and its lights lit) on that day rather than on the real calendar, where
+ * every month since 2020 would light as missing only to be put out again by the replay.
+ */
+export const demoStartClock = () => manualClock(atTime(PLAN_START, 0));
 
 /**
  * Loads a simulated, deterministic 2020 reporting history up to `demoDate` through the same services
@@ -39,7 +57,7 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 	const started = performance.now();
 	const rand = random(20200122);
 	const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
-	const clock = manualClock(atTime(PLAN_START, 0));
+	const clock = demoStartClock();
 	const base = { db: ctx.db, config: ctx.config, ip: 'demo', clock };
 	const as = (actor: Actor) => ({ ...base, actor });
 	const officeId = ctx.db.select({ id: user.id }).from(user).where(eq(user.role, 'office')).get()?.id;
@@ -47,18 +65,59 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 	const office = actorOf(ctx, officeId)!;
 	const counts = { reports: 0, late: 0, missing: 0, returned: 0, completed: 0, extensions: 0, notices: 0 };
 
-	// The office settles 省级有关单位 on each indicator in February: one to three provincial departments.
-	const provincial = ctx.db
-		.select({ id: unit.id })
-		.from(unit)
-		.where(eq(unit.kind, 'provincial'))
-		.orderBy(asc(unit.position))
+	// The daily round runs on every day a date is crossed (a due date comes near or passes, a month's
+	// report falls due) before anything else happens that day, so the lights' "since" dates are real;
+	// on the other days it would change nothing.
+	const settings = getSettings(ctx.db);
+	const crossings = new Set<string>();
+	// A unit's own date (per unit level from the plan's deadline rule) is crossed like the indicator's.
+	for (const { dueOn } of ctx.db
+		.selectDistinct({ dueOn: sql<string>`coalesce(${assignment.dueOn}, ${indicator.dueOn})` })
+		.from(assignment)
+		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
+		.where(
+			and(sql`coalesce(${assignment.dueOn}, ${indicator.dueOn}) is not null`, isNull(indicator.recurrence))
+		)
+		.all()) {
+		crossings.add(addDays(dueOn, -settings.dueSoonDays)).add(addDays(dueOn, 1));
+	}
+	for (const period of periodsBetween('2020-01', periodOf(demoDate)))
+		crossings.add(addDays(reportDueOn(period, settings.reportDueDay), 1));
+	let evaluated = addDays(PLAN_START, -1);
+	const passDaysUntil = (day: string) => {
+		for (const d of daysFromTo(addDays(evaluated, 1), day)) if (crossings.has(d)) evaluateAlerts(ctx.db, d);
+		if (day > evaluated) evaluated = day;
+	};
+	const advance = (at: Date) => {
+		clock.set(at);
+		passDaysUntil(clock.today());
+	};
+
+	// The office settles 省级有关单位 in February, to the units whose own field each indicator names
+	// (db/seed/placeholder-resolutions-2020.json says which and why).
+	const unitIdOf = new Map(
+		ctx.db
+			.select({ id: unit.id, name: unit.name })
+			.from(unit)
+			.all()
+			.map((u) => [u.name, u.id])
+	);
+	const pending = ctx.db
+		.select({
+			indicatorId: pendingGroup.indicatorId,
+			groupId: pendingGroup.groupId,
+			position: indicator.position
+		})
+		.from(pendingGroup)
+		.innerJoin(indicator, eq(indicator.id, pendingGroup.indicatorId))
+		.where(isNull(pendingGroup.resolvedAt))
 		.all();
-	const pending = ctx.db.select().from(pendingGroup).where(isNull(pendingGroup.resolvedAt)).all();
-	clock.set(atTime('2020-02-10', 0));
+	advance(atTime('2020-02-10', 0));
 	for (const p of pending) {
-		const chosen = new Set(Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(provincial).id));
-		resolvePendingGroup(as(office), p.indicatorId, p.groupId, [...chosen]);
+		const plan = RESOLUTIONS.get(p.position);
+		if (!plan) continue;
+		const unitIds = plan.units.map((name) => unitIdOf.get(name)).filter((id) => id !== undefined);
+		resolvePendingGroup(as(office), p.indicatorId, p.groupId, unitIds, plan.why);
 	}
 
 	const unitActors = new Map<number, Actor>();
@@ -106,21 +165,32 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 
 	// Completions, extensions and overdue indicators.
 	const indicators = ctx.db
-		.select({ id: indicator.id, dueOn: indicator.dueOn, text: indicator.text })
+		.select({ id: indicator.id, dueOn: indicator.dueOn, text: indicator.text, kind: indicator.kind })
 		.from(indicator)
 		.where(and(eq(indicator.status, 'open'), sql`${indicator.dueOn} is not null`))
 		.orderBy(asc(indicator.id))
 		.all();
-	const leadOf = (indicatorId: number) =>
+	// Who signs off: the lead of a joint indicator (for all), every unit of an each-owes one (its part).
+	const ownersOf = (indicatorId: number, kind: 'joint' | 'each') =>
 		ctx.db
 			.select({ unitId: assignment.unitId })
 			.from(assignment)
-			.where(and(eq(assignment.indicatorId, indicatorId), eq(assignment.role, 'lead')))
-			.get()?.unitId;
+			.where(
+				and(
+					eq(assignment.indicatorId, indicatorId),
+					kind === 'joint' ? eq(assignment.role, 'lead') : undefined
+				)
+			)
+			.orderBy(asc(assignment.position))
+			.limit(kind === 'joint' ? 1 : 1000)
+			.all()
+			.map((a) => a.unitId);
 	const overdue: { id: number; unitId: number }[] = [];
 	for (const ind of indicators) {
-		const lead = leadOf(ind.id);
-		if (!lead || !ind.dueOn || ind.dueOn >= demoDate) continue;
+		if (!ind.dueOn || ind.dueOn >= demoDate) continue;
+		for (const lead of ownersOf(ind.id, ind.kind)) owe(ind as typeof ind & { dueOn: string }, lead);
+	}
+	function owe(ind: { id: number; dueOn: string }, lead: number) {
 		const fate = rand();
 		const complete = (day: string, statement: string) =>
 			schedule(atTime(day, rand() * 300), () => {
@@ -130,7 +200,7 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 					statement,
 					attachmentIds: []
 				});
-				clock.set(atTime(addDays(day, 2), rand() * 300));
+				advance(atTime(addDays(day, 2), rand() * 300));
 				decideRequest(as(office), req.id, true, '经核查，同意办结');
 				counts.completed++;
 			});
@@ -149,7 +219,7 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 					statement: '受疫情影响，项目招标和设备到货推迟，申请延期。',
 					attachmentIds: []
 				});
-				clock.set(atTime(addDays(askOn, 3), 60));
+				advance(atTime(addDays(askOn, 3), 60));
 				decideRequest(as(office), req.id, true, '同意延期，请抓紧推进');
 				counts.extensions++;
 			});
@@ -179,7 +249,7 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 	}
 
 	// Monthly reports: most on time, some late, some missing; the office reviews each within days.
-	const dueDay = getSettings(ctx.db).reportDueDay;
+	const dueDay = settings.reportDueDay;
 	const units = ctx.db
 		.selectDistinct({ unitId: assignment.unitId })
 		.from(assignment)
@@ -209,10 +279,13 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 				const lag = addDays(due, 31) >= demoDate && rand() < 0.5 ? 30 : 1 + Math.floor(rand() * 3);
 				schedule(atTime(addDays(day, lag), 300), () => {
 					if (!returned) return acceptReport(as(office), reportId);
-					const form = getReportForm(as(office), unitId, period);
-					returnReport(as(office), reportId, '部分事项进展描述不具体，请补充量化数据后重新报送。', [
-						{ indicatorId: form.items[0]!.indicatorId, reason: '请补充本月完成的具体数量' }
-					]);
+					const first = getReportForm(as(office), unitId, period).items[0];
+					returnReport(
+						as(office),
+						reportId,
+						'部分事项进展描述不具体，请补充量化数据后重新报送。',
+						first ? [{ indicatorId: first.indicatorId, reason: '请补充本月完成的具体数量' }] : []
+					);
 					counts.returned++;
 					schedule(atTime(addDays(day, 5), 200), () => {
 						fileReport(unitId, period, true);
@@ -270,9 +343,10 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 			...events.slice(done).sort((a, b) => a.at.getTime() - b.at.getTime())
 		);
 		const next = events[done++]!;
-		clock.set(next.at);
+		advance(next.at);
 		next.run();
 	}
+	passDaysUntil(demoDate);
 	// The simulated year's decisions stay in the bells; the first daily digest does not mail them as news.
 	ctx.db.update(unitNews).set({ mailedOn: demoDate }).where(isNull(unitNews.mailedOn)).run();
 	putSetting(ctx.db, 'demoDate', demoDate, ctx.clock.now());

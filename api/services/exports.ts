@@ -4,6 +4,7 @@ import { getPlan } from './plans.ts';
 import { listIndicators, type IndicatorFilter, type IndicatorView } from './indicators.ts';
 import { csvText, tableFile, type Cell } from '../lib/table-file.ts';
 import { xmlSafe } from '../lib/text.ts';
+import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -161,7 +162,7 @@ export function statusColumns(ctx: ServiceContext, views: IndicatorView[]): Stat
 			.all<{ indicatorId: number; progress: string; period: string; unit: string }>(
 				sql`select ri.indicator_id as indicatorId, ri.progress, r.period, u.name as unit from report_item ri
 					join report r on r.id = ri.report_id join unit u on u.id = r.unit_id
-					where r.status in ('submitted', 'returned', 'accepted') and ri.progress <> ''
+					where r.status in ${SUBMITTED_STATUSES} and ri.progress <> ''
 					order by r.period, ri.role = 'lead', r.submitted_at`
 			)
 			.map((r) => [r.indicatorId, `${r.period} ${r.unit}：${r.progress}`])

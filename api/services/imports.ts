@@ -26,6 +26,7 @@ import { analyseInWorker, type Progress } from './import-worker.ts';
 import { setImportProgress } from './import-progress.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { refreshSupervision } from './alerts.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
 
@@ -129,6 +130,8 @@ export async function importTable(
 			};
 			// A dry run and a file with errors go through the very same writes, then roll back.
 			if (input.dryRun || analysis.errors.length) throw new DryRunRollback();
+			// New indicators may already be due or overdue: lit in the import's own transaction.
+			refreshSupervision(tx, ctx.clock.today(), {}, 'import');
 			audit(
 				{ ...ctx, db: tx },
 				{
@@ -397,6 +400,21 @@ function writeRows(tx: Db, planId: number, analysis: Analysis) {
 			}
 		}
 		assignmentsTotal += assignments.length;
+		// A lead that is a group (各设区市政府) means every member owes its own part; only when that lead is
+		// new, so a re-import keeps what the office has set since.
+		const groupLeads = assignments.filter((a) => a.role === 'lead' && a.viaGroupId !== null);
+		const known = new Set(
+			groupLeads.length
+				? tx
+						.select({ unitId: assignment.unitId })
+						.from(assignment)
+						.where(eq(assignment.indicatorId, indicatorId))
+						.all()
+						.map((a) => a.unitId)
+				: []
+		);
+		if (groupLeads.some((a) => !known.has(a.unitId)))
+			tx.update(indicator).set({ kind: 'each' }).where(eq(indicator.id, indicatorId)).run();
 		// One statement per row (a 各设区市政府 row is eleven assignments).
 		if (assignments.length)
 			counts.assignments += tx.insert(assignment).values(assignments).onConflictDoNothing().run().changes;

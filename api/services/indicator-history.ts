@@ -14,9 +14,9 @@ import {
 import type { ServiceContext } from '../context.ts';
 import { getIndicator } from './indicators.ts';
 import { noticeNumber } from './notices.ts';
+import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 
 /** Reports that reached the office: a unit sees those of every unit on an indicator it shares. */
-const SHARED_STATUSES = ['submitted', 'returned', 'accepted'] as const;
 
 /** One indicator across all its units for a month (the office's review view, and the units' coordination view). */
 export function indicatorReports(ctx: ServiceContext, indicatorId: number, period: string) {
@@ -47,7 +47,7 @@ export function indicatorReports(ctx: ServiceContext, indicatorId: number, perio
 			and(
 				eq(reportItem.indicatorId, indicatorId),
 				eq(report.period, period),
-				inArray(report.status, [...SHARED_STATUSES])
+				inArray(report.status, [...SUBMITTED_STATUSES])
 			)
 		)
 		.all();
@@ -81,7 +81,7 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 		.from(reportItem)
 		.innerJoin(report, eq(report.id, reportItem.reportId))
 		.innerJoin(unit, eq(unit.id, report.unitId))
-		.where(and(eq(reportItem.indicatorId, indicatorId), inArray(report.status, [...SHARED_STATUSES])))
+		.where(and(eq(reportItem.indicatorId, indicatorId), inArray(report.status, [...SUBMITTED_STATUSES])))
 		.all();
 	for (const r of reports) {
 		events.push({
@@ -196,17 +196,19 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 			toDueOn: dueDateChange.toDueOn,
 			reason: dueDateChange.reason,
 			at: dueDateChange.at,
-			by: sql<string | null>`${user.name}`
+			by: sql<string | null>`${user.name}`,
+			unitName: unit.name
 		})
 		.from(dueDateChange)
 		.leftJoin(user, eq(user.id, dueDateChange.by))
+		.leftJoin(unit, eq(unit.id, dueDateChange.unitId))
 		.where(eq(dueDateChange.indicatorId, indicatorId))
 		.all();
 	for (const c of changes) {
 		events.push({
 			at: c.at.toISOString(),
 			kind: 'due_date',
-			unit: null,
+			unit: c.unitName,
 			title: `截止日期 ${c.fromDueOn ?? '无'} → ${c.toDueOn}`,
 			detail: c.reason
 		});
@@ -222,9 +224,12 @@ export function dueDateHistory(ctx: ServiceContext, indicatorId: number) {
 			fromDueOn: dueDateChange.fromDueOn,
 			toDueOn: dueDateChange.toDueOn,
 			reason: dueDateChange.reason,
-			at: dueDateChange.at
+			at: dueDateChange.at,
+			/** Null: the whole indicator's date moved; else only this unit's part. */
+			unit: unit.name
 		})
 		.from(dueDateChange)
+		.leftJoin(unit, eq(unit.id, dueDateChange.unitId))
 		.where(eq(dueDateChange.indicatorId, indicatorId))
 		.orderBy(asc(dueDateChange.at))
 		.all();

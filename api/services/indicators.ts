@@ -16,6 +16,7 @@ import { notFound } from '../errors.ts';
 import { visibleIndicators } from './access.ts';
 import { openAlerts } from './alerts.ts';
 import { targetView } from './target-view.ts';
+import { accountable, completionOf, partsDone, stateOf } from '../../web/src/lib/rules/lights.ts';
 
 export type IndicatorFilter = {
 	planId?: number;
@@ -79,6 +80,7 @@ const baseColumns = {
 	recurrence: indicator.recurrence,
 	status: indicator.status,
 	completedOn: indicator.completedOn,
+	kind: indicator.kind,
 	unitsText: indicator.unitsText,
 	taskId: task.id,
 	taskTitle: task.title,
@@ -105,7 +107,7 @@ const baseQuery = (db: Db) => withSections(db.select(baseColumns).from(indicator
 type BaseRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['all']>>[number];
 
 /** Units, placeholders and targets for a page of indicators, in three queries. */
-function attachDetails(db: Db, rows: BaseRow[]) {
+function attachDetails(db: Db, day: string, rows: BaseRow[]) {
 	const ids = rows.map((r) => r.id);
 	const units = ids.length
 		? db
@@ -115,7 +117,9 @@ function attachDetails(db: Db, rows: BaseRow[]) {
 					name: unit.name,
 					kind: unit.kind,
 					role: assignment.role,
-					via: unitGroup.name
+					via: unitGroup.name,
+					dueOn: assignment.dueOn,
+					completedOn: assignment.completedOn
 				})
 				.from(assignment)
 				.innerJoin(unit, eq(unit.id, assignment.unitId))
@@ -146,11 +150,24 @@ function attachDetails(db: Db, rows: BaseRow[]) {
 				.orderBy(asc(indicatorTarget.position))
 				.all()
 		: [];
-	const alerts = ids.length ? openAlerts(db, { indicatorIds: ids }) : [];
+	const alerts = ids.length ? openAlerts(db, day, { indicatorIds: ids }) : [];
 	return rows.map((r) => {
 		const mine = units.filter((u) => u.indicatorId === r.id);
 		const lit = alerts.filter((a) => a.indicator?.id === r.id);
-		const unitOf = (u: (typeof mine)[number]) => ({ id: u.unitId, name: u.name, kind: u.kind, via: u.via });
+		const unitOf = (u: (typeof mine)[number]) => ({
+			id: u.unitId,
+			name: u.name,
+			kind: u.kind,
+			via: u.via,
+			/** This unit's part: accountable or supporting, its own due date, its state (the shared rule). */
+			accountable: accountable(r.kind, u.role),
+			dueOn: u.dueOn ?? r.dueOn,
+			state: stateOf(
+				{ completedOn: u.completedOn, originalDueOn: r.originalDueOn },
+				lit.filter((a) => a.unit?.id === u.unitId).map((a) => a.light)
+			)
+		});
+		const parts = mine.filter((u) => accountable(r.kind, u.role));
 		return {
 			id: r.id,
 			planId: r.planId,
@@ -162,15 +179,22 @@ function attachDetails(db: Db, rows: BaseRow[]) {
 			recurrence: r.recurrence,
 			status: r.status,
 			completedOn: r.completedOn,
+			kind: r.kind,
 			/** On-time statistics use the original due date, whatever extensions were granted. */
-			completion: completionOf(r),
-			light: lightOf(r, lit),
+			completion: completionOf(r.completedOn, r.originalDueOn),
+			light: stateOf(
+				r,
+				lit.map((a) => a.light)
+			),
+			/** "7/11 已完成": the accountable parts signed off. */
+			parts: partsDone(parts),
 			alerts: lit.map((a) => ({
-				unitId: a.unit.id,
-				unit: a.unit.name,
+				unitId: a.unit?.id ?? null,
+				unit: a.unit?.name ?? null,
 				kind: a.kind,
 				light: a.light,
 				since: a.since,
+				params: a.params,
 				reason: a.reason
 			})),
 			unitsText: r.unitsText,
@@ -187,23 +211,6 @@ function attachDetails(db: Db, rows: BaseRow[]) {
 				.map((t) => ({ ...targetView(t), text: t.sourceText }))
 		};
 	});
-}
-
-/** The indicator's light: completed (on time / late) apart; else the worst open alert; else green. */
-function lightOf(
-	r: { completedOn: string | null; originalDueOn: string | null },
-	alerts: { light: 'red' | 'yellow' }[]
-) {
-	const completion = completionOf(r);
-	if (completion) return completion === 'late' ? ('completed_late' as const) : ('completed_on_time' as const);
-	if (alerts.some((a) => a.light === 'red')) return 'red' as const;
-	if (alerts.length) return 'yellow' as const;
-	return 'green' as const;
-}
-
-export function completionOf(r: { completedOn: string | null; originalDueOn: string | null }) {
-	if (!r.completedOn) return null;
-	return r.originalDueOn && r.completedOn > r.originalDueOn ? ('late' as const) : ('on_time' as const);
 }
 
 export type IndicatorView = ReturnType<typeof attachDetails>[number];
@@ -231,7 +238,7 @@ export function listIndicators(ctx: ServiceContext, f: IndicatorFilter) {
 		)
 			.where(where)
 			.get()?.n ?? 0;
-	return { items: attachDetails(ctx.db, rows), total, page: f.page, pageSize: f.pageSize };
+	return { items: attachDetails(ctx.db, ctx.clock.today(), rows), total, page: f.page, pageSize: f.pageSize };
 }
 
 export function getIndicator(ctx: ServiceContext, id: number): IndicatorView {
@@ -239,5 +246,5 @@ export function getIndicator(ctx: ServiceContext, id: number): IndicatorView {
 		.where(and(eq(indicator.id, id), visibleIndicators(ctx.actor!)))
 		.get();
 	if (!row) throw notFound('指标');
-	return attachDetails(ctx.db, [row])[0]!;
+	return attachDetails(ctx.db, ctx.clock.today(), [row])[0]!;
 }

@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, lte } from 'drizzle-orm';
 import { bulletin, indicator, task, unit, user } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import { addDays } from '../lib/dates.ts';
-import { loadLightSnapshot, openLightRows } from './alerts.ts';
+import { lightRowsOn } from './alerts.ts';
 import { bulletinNumber } from './bulletins.ts';
 import { enqueueMail } from './mail.ts';
 import { MAIL_FOOTER, renderDigest, type DigestItem } from './mail-templates.ts';
@@ -13,12 +13,12 @@ const RED_KIND_TEXT: Record<string, string> = {
 };
 
 /**
- * The leaders' weekly digest for the week ending on `day`: the red lights as the daily evaluation left
- * them that day, and the bulletins published in the seven days up to it. One mail per leader, once.
+ * The leaders' weekly digest for the week ending on `day`: the red lights lit that day (from the lights'
+ * real dates), and the bulletins published in the seven days up to it. One mail per leader, once.
  */
 export function writeLeaderDigest(c: { db: Db; day: string; now: Date; publicUrl: string }) {
 	const { db, day } = c;
-	const reds = (loadLightSnapshot(db, day) ?? openLightRows(db)).filter((r) => r.light === 'red');
+	const reds = lightRowsOn(db, day).filter((r) => r.light === 'red');
 	const weekAgo = new Date(`${addDays(day, -7)}T00:00:00+08:00`);
 	const dayEnd = new Date(`${addDays(day, 1)}T00:00:00+08:00`);
 	const bulletins = db
@@ -65,7 +65,7 @@ export function writeLeaderDigest(c: { db: Db; day: string; now: Date; publicUrl
 			return {
 				key: `red|${r.kind}|${r.indicatorId ?? r.period}|${r.unitId}`,
 				light: 'red' as const,
-				title: `${units.get(r.unitId) ?? ''}：${ind ? `${ind.task}：${ind.text}` : `${r.period} 月报`}`,
+				title: `${r.unitId ? (units.get(r.unitId) ?? '') : '待明确责任单位'}：${ind ? `${ind.task}：${ind.text}` : `${r.period} 月报`}`,
 				detail: RED_KIND_TEXT[r.kind] ?? '红灯',
 				deadline: ind?.dueOn ?? null,
 				link: ind ? `${c.publicUrl}/indicators/${ind.id}` : `${c.publicUrl}/dashboard`

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { notification, unit, unitNews, user, type Light, type Role } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
@@ -158,10 +158,21 @@ export const reminderTopic = {
 	notice: (noticeId: number) => `notice:${noticeId}`
 };
 
-/** Takes reminders that no longer apply off the bell (the indicator closed, the report came in). */
-export function withdrawReminders(tx: Db, topic: string, now: Date) {
+/**
+ * Takes reminders that no longer apply off the bell (the indicator closed, the report came in); with
+ * `unitId`, only that unit's people's (its own part of an each-owes indicator was signed off).
+ */
+export function withdrawReminders(tx: Db, topic: string, now: Date, unitId?: number) {
 	tx.update(notification)
 		.set({ withdrawnAt: now })
-		.where(and(eq(notification.topic, topic), isNull(notification.withdrawnAt)))
+		.where(
+			and(
+				eq(notification.topic, topic),
+				isNull(notification.withdrawnAt),
+				unitId === undefined
+					? undefined
+					: inArray(notification.userId, tx.select({ id: user.id }).from(user).where(eq(user.unitId, unitId)))
+			)
+		)
 		.run();
 }

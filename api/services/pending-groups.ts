@@ -4,6 +4,7 @@ import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
+import { refreshSupervision } from './alerts.ts';
 import { getIndicator } from './indicators.ts';
 import { notifyUnit } from './notifications.ts';
 
@@ -12,7 +13,8 @@ export function resolvePendingGroup(
 	ctx: ServiceContext,
 	indicatorId: number,
 	groupId: number,
-	unitIds: number[]
+	unitIds: number[],
+	reason?: string
 ) {
 	assertOffice(ctx.actor);
 	const pending = ctx.db
@@ -54,6 +56,8 @@ export function resolvePendingGroup(
 			.set({ resolvedAt: ctx.clock.now(), resolvedBy: ctx.actor!.id || null })
 			.where(eq(pendingGroup.id, pending.id))
 			.run();
+		refreshSupervision(tx, ctx.clock.today(), { indicatorIds: [indicatorId] }, 'placeholder_resolved');
+		refreshSupervision(tx, ctx.clock.today(), { unitIds }, 'placeholder_resolved');
 		const groupName = tx
 			.select({ name: unitGroup.name })
 			.from(unitGroup)
@@ -66,7 +70,7 @@ export function resolvePendingGroup(
 				objectType: 'indicator',
 				objectId: indicatorId,
 				before: { group: groupName, units: [...before.leadUnits, ...before.coUnits].map((u) => u.name) },
-				after: { unitIds }
+				after: { unitIds, reason }
 			}
 		);
 	});

@@ -6,7 +6,6 @@ import { ApiError } from '../errors.ts';
 import { addMonths, assertPeriod, periodEnd } from '../lib/dates.ts';
 import { reportStatuses } from './dashboard.ts';
 import { getSettings, type Settings } from './settings.ts';
-import { memo } from '../lib/memo.ts';
 
 export type ScoreCounts = { missing: number; late: number; redLead: number; redCo: number };
 export type RankedUnit = {
@@ -36,10 +35,13 @@ function computeRanking(db: Db, period: string, today: string): RankedUnit[] {
 	const end = periodEnd(period);
 	const asOf = today < end ? today : end;
 	const [status] = reportStatuses(db, null, undefined, today, [period]);
+	// Each unit's own part, overdue at the month's end: accountable parts (a joint indicator's lead, every
+	// unit of an each-owes one) weigh as lead; co-units of a joint indicator, who support, weigh as co.
 	const overdue = db.all<{ unitId: number; role: 'lead' | 'co'; n: number }>(sql`
-		select a.unit_id as unitId, a.role, count(*) as n from assignment a join indicator i on i.id = a.indicator_id
-		where i.due_on is not null and i.recurrence is null and i.due_on < ${asOf} and (i.completed_on is null or i.completed_on > ${asOf})
-		group by a.unit_id, a.role`);
+		select a.unit_id as unitId, case when i.kind = 'each' or a.role = 'lead' then 'lead' else 'co' end as role, count(*) as n
+		from assignment a join indicator i on i.id = a.indicator_id
+		where i.recurrence is null and coalesce(a.due_on, i.due_on) < ${asOf} and (a.completed_on is null or a.completed_on > ${asOf})
+		group by 1, 2`);
 	const units = db.all<{ id: number; name: string; kind: UnitKind; position: number }>(
 		sql`select id, name, kind, position from unit`
 	);
@@ -95,7 +97,7 @@ export function rankingFor(db: Db, period: string, today: string): { final: bool
 			};
 		}
 	}
-	const items = memo(db, `ranking|${period}|${today}`, () => computeRanking(db, period, today));
+	const items = computeRanking(db, period, today);
 	if (final && items.length) {
 		const weights = weightsOf(getSettings(db));
 		db.transaction((tx) => {

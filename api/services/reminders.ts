@@ -23,6 +23,9 @@ import { LEVEL_TEXT } from './notices.ts';
 import { addNotification, reminderTopic } from './notifications.ts';
 import { workCalendar } from './work-calendar.ts';
 import type { Settings } from './settings.ts';
+import { reasonText } from '../../web/src/lib/rules/reasons.ts';
+import type { DesiredAlert } from './lights.ts';
+import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 
 export type ReminderResult = {
 	mails: number;
@@ -47,7 +50,7 @@ function unitItems(c: Ctx) {
 		const submitted = db
 			.select({ unitId: report.unitId })
 			.from(report)
-			.where(and(eq(report.period, period), inArray(report.status, ['submitted', 'returned', 'accepted'])));
+			.where(and(eq(report.period, period), inArray(report.status, [...SUBMITTED_STATUSES])));
 		const pending = db
 			.selectDistinct({ unitId: assignment.unitId })
 			.from(assignment)
@@ -73,12 +76,12 @@ function unitItems(c: Ctx) {
 			.from(alert)
 			.where(and(isNotNull(alert.openKey), eq(alert.kind, 'report_missing')))
 			.all()) {
-			add(a.unitId, {
+			add(a.unitId!, {
 				key: `report-missing|${a.period}`,
-				topic: reminderTopic.report(a.unitId, a.period!),
+				topic: reminderTopic.report(a.unitId!, a.period!),
 				light: 'red',
 				title: `${a.period} 月报超期未报`,
-				detail: a.reason,
+				detail: reasonText(a.kind, a.params, day),
 				deadline: reportDueOn(a.period!, settings.reportDueDay),
 				link: `${c.publicUrl}/workspace?period=${a.period}`
 			});
@@ -90,14 +93,15 @@ function unitItems(c: Ctx) {
 			id: indicator.id,
 			text: indicator.text,
 			task: task.title,
-			dueOn: indicator.dueOn,
+			// Each unit's own part: its own due date when extended alone, open until it is signed off.
+			dueOn: sql<string | null>`coalesce(${assignment.dueOn}, ${indicator.dueOn})`,
 			unitId: assignment.unitId,
 			role: assignment.role
 		})
 		.from(assignment)
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
 		.innerJoin(task, eq(task.id, indicator.taskId))
-		.where(and(eq(indicator.status, 'open'), isNotNull(indicator.dueOn), isNull(indicator.recurrence)))
+		.where(and(isNull(assignment.completedOn), isNotNull(indicator.dueOn), isNull(indicator.recurrence)))
 		.all();
 	const escalations: typeof open = [];
 	for (const o of open) {
@@ -179,7 +183,7 @@ function needingNotice<T extends { id: number; unitId: number; dueOn: string | n
  */
 export function writeReminders(
 	c: Ctx,
-	openedRed: { indicatorId: number | null; unitId: number; reason: string }[]
+	openedRed: Pick<DesiredAlert, 'kind' | 'indicatorId' | 'unitId' | 'params'>[]
 ): ReminderResult {
 	const { items, escalations, overdueNotices } = unitItems(c);
 	const toEscalate = needingNotice(c.db, escalations);
@@ -290,12 +294,15 @@ export function writeReminders(
 				result.mails++;
 		}
 
+		const newRed = openedRed.filter((a) => a.indicatorId !== null);
+		const newRedIndicators = new Set(newRed.map((a) => a.indicatorId)).size;
+		const newRedUnits = new Set(newRed.map((a) => a.unitId)).size;
 		const officeItems: DigestItem[] = [
-			...openedRed.map((a) => ({
-				key: `new-red|${a.indicatorId ?? ''}|${a.unitId}`,
+			...newRed.map((a) => ({
+				key: `new-red|${a.indicatorId ?? ''}|${a.unitId ?? ''}`,
 				light: 'red' as const,
-				title: `新增红灯：${unitNames.get(a.unitId)?.name ?? ''}`,
-				detail: a.reason,
+				title: `新增红灯：${a.unitId ? (unitNames.get(a.unitId)?.name ?? '') : '待明确责任单位'}`,
+				detail: reasonText(a.kind, a.params, c.day),
 				deadline: null,
 				link: a.indicatorId ? `${c.publicUrl}/indicators/${a.indicatorId}` : `${c.publicUrl}/review`
 			})),
@@ -324,7 +331,7 @@ export function writeReminders(
 		if (officeItems.length || missing) {
 			const { text, html } = renderDigest({
 				heading: `督办日报（${c.day}）`,
-				intro: `今日新增红灯 ${openedRed.length} 项，超期未报月报 ${missing} 份，需发督办通知 ${toEscalate.length} 项，督办通知逾期未反馈 ${overdueNotices.length} 件。`,
+				intro: `今日新增红灯指标 ${newRedIndicators} 项（涉及 ${newRedUnits} 个单位），超期未报月报 ${missing} 份，需发督办通知 ${toEscalate.length} 项，督办通知逾期未反馈 ${overdueNotices.length} 件。`,
 				items: officeItems,
 				footer: '点击“建议发督办通知”或“逾期未反馈”的链接可一键发出督办通知。'
 			});
@@ -333,7 +340,7 @@ export function writeReminders(
 					key: 'office-digest',
 					light: officeItems.length ? 'red' : null,
 					title: `督办日报（${c.day}）`,
-					detail: `新增红灯 ${openedRed.length} 项，超期未报 ${missing} 份，需督办 ${toEscalate.length} 项`,
+					detail: `新增红灯指标 ${newRedIndicators} 项（涉及 ${newRedUnits} 个单位），超期未报月报 ${missing} 份，需督办 ${toEscalate.length} 项`,
 					deadline: null,
 					link: `${c.publicUrl}/`
 				});
@@ -345,7 +352,7 @@ export function writeReminders(
 						{
 							dedupeKey: `office-digest|${c.day}|${p.email}`,
 							recipient: p.email,
-							subject: `【督办日报】${c.day} 新增红灯 ${openedRed.length} 项，需督办 ${toEscalate.length} 项`,
+							subject: `【督办日报】${c.day} 新增红灯指标 ${newRedIndicators} 项，需督办 ${toEscalate.length} 项`,
 							text,
 							html
 						},

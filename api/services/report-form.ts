@@ -18,6 +18,8 @@ import { assertPeriod, daysBetween, periodEnd, periodOf, periodStart, reportDueO
 import { firstPlanMonth } from './plans.ts';
 import { getSettings } from './settings.ts';
 import { targetView } from './target-view.ts';
+import { unitCounts } from './unit-counts.ts';
+import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 
 /** The unit whose report the actor may write: a unit user's own unit, nobody else's. */
 export function ownUnitId(ctx: ServiceContext): number {
@@ -34,7 +36,7 @@ export function ownUnitId(ctx: ServiceContext): number {
 export function reportableIn(period: string): SQL {
 	return and(
 		sql`coalesce(${plan.issuedOn}, ${plan.year} || '-01-01') <= ${periodEnd(period)}`,
-		or(isNull(indicator.completedOn), gte(indicator.completedOn, periodStart(period)))
+		or(isNull(assignment.completedOn), gte(assignment.completedOn, periodStart(period)))
 	)!;
 }
 
@@ -48,7 +50,7 @@ export function reportableInMemory(period: string) {
 
 /**
  * The assignments a unit reports on for a month: indicators of plans of that year or earlier that
- * are still open, or were completed in or after that month.
+ * are still open for the unit, or whose part it signed off in or after that month.
  */
 export function reportableAssignments(db: Db, unitId: number, period: string) {
 	return db
@@ -58,11 +60,15 @@ export function reportableAssignments(db: Db, unitId: number, period: string) {
 			text: indicator.text,
 			taskTitle: task.title,
 			deadlineText: indicator.deadlineText,
-			dueOn: indicator.dueOn,
+			// The unit's own part: its due date (extended alone or with the indicator) and its sign-off.
+			dueOn: sql<string | null>`coalesce(${assignment.dueOn}, ${indicator.dueOn})`,
 			originalDueOn: indicator.originalDueOn,
 			recurrence: indicator.recurrence,
-			status: indicator.status,
-			completedOn: indicator.completedOn
+			status: sql<
+				'open' | 'completed'
+			>`case when ${assignment.completedOn} is null then 'open' else 'completed' end`,
+			completedOn: assignment.completedOn,
+			kind: indicator.kind
 		})
 		.from(assignment)
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
@@ -148,7 +154,7 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 				row_number() over (partition by ri.indicator_id order by r.period desc) as n
 			from report r join report_item ri on ri.report_id = r.id
 			where r.unit_id = ${unitId} and r.period < ${period}
-				and r.status in ('submitted', 'accepted', 'returned')
+				and r.status in ${SUBMITTED_STATUSES}
 		) where n = 1`);
 	const previous = itemsWithValues(
 		ctx.db,
@@ -224,7 +230,9 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 					updatedAt: row.updatedAt.toISOString()
 				}
 			: null,
-		items
+		items,
+		/** The unit's items today by state: the header's counts, the same on every page. */
+		counts: unitCounts(ctx.db, unitId, today)
 	};
 }
 

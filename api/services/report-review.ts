@@ -130,6 +130,10 @@ export function returnReport(
 	return review(ctx, id, 'return', reason, items);
 }
 
+/**
+ * Accepting or returning changes no light: a returned report still counts as submitted (on time or late
+ * by its first submission), so the supervision state stays as the submission left it.
+ */
 function review(
 	ctx: ServiceContext,
 	id: number,

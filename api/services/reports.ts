@@ -8,6 +8,7 @@ import {
 	type ProgressStatus
 } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
+import { refreshSupervision } from './alerts.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, tooManyRequests } from '../errors.ts';
 import { shanghaiDay } from '../lib/clock.ts';
@@ -269,7 +270,10 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 			})
 			.where(eq(report.id, row.id))
 			.run();
-		if (submit) withdrawReminders(tx, reminderTopic.report(unitId, input.period), now);
+		if (submit) {
+			withdrawReminders(tx, reminderTopic.report(unitId, input.period), now);
+			refreshSupervision(tx, ctx.clock.today(), { unitIds: [unitId] }, 'report');
+		}
 		const after = submit
 			? recordVersion(txCtx, tx, row.id, version, 'submit')
 			: recordVersion(txCtx, tx, row.id, version + 1, 'save');

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import {
 	assignment,
 	attachment,
@@ -14,7 +14,8 @@ import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { assertOffice, visibleIndicators } from './access.ts';
 import { audit } from './audit.ts';
-import { resolveIndicatorAlerts } from './alerts.ts';
+import { refreshSupervision } from './alerts.ts';
+import { maySignOff } from '../../web/src/lib/rules/lights.ts';
 import { linkAttachments } from './attachments.ts';
 import { notifyUnit, reminderTopic, withdrawReminders } from './notifications.ts';
 import { ownUnitId } from './report-form.ts';
@@ -33,29 +34,31 @@ export const REQUEST_KIND_LABELS: Record<RequestKind, string> = {
 };
 
 /**
- * Completion (办结) is asked by a lead unit only; an extension (延期) by any unit on the indicator,
- * marked late when asked after the due date.
+ * Completion (办结) is asked by the units accountable for it: the lead of a joint indicator (for all), any
+ * unit of an each-owes one (for its own part). An extension by any unit on the indicator, marked late
+ * when asked after that unit's due date.
  */
 export function createRequest(ctx: ServiceContext, input: NewRequest) {
 	const unitId = ownUnitId(ctx);
-	const role = ctx.db
-		.select({ role: assignment.role })
+	const own = ctx.db
+		.select({ role: assignment.role, dueOn: assignment.dueOn, completedOn: assignment.completedOn })
 		.from(assignment)
 		.where(and(eq(assignment.indicatorId, input.indicatorId), eq(assignment.unitId, unitId)))
-		.get()?.role;
-	if (!role) throw notFound('指标');
+		.get();
+	if (!own) throw notFound('指标');
 	const ind = ctx.db.select().from(indicator).where(eq(indicator.id, input.indicatorId)).get()!;
 	if (ind.status === 'completed') throw new ApiError('conflict', '该指标已办结');
-	if (input.kind === 'completion' && role !== 'lead')
+	if (own.completedOn) throw new ApiError('conflict', '本单位承担的部分已办结');
+	if (input.kind === 'completion' && !maySignOff(ind.kind, own.role))
 		throw new ApiError('forbidden', '只有牵头单位可以申请办结，配合单位请与牵头单位协调');
 	if (!input.statement.trim())
 		throw new ApiError('bad_request', input.kind === 'completion' ? '请填写完成情况说明' : '请填写延期理由');
 	const today = ctx.clock.today();
+	const dueOn = own.dueOn ?? ind.dueOn;
 	if (input.kind === 'extension') {
 		if (!input.newDueOn) throw new ApiError('bad_request', '请填写申请延期到的日期');
 		if (input.newDueOn <= today) throw new ApiError('bad_request', '新的完成日期应晚于今天');
-		if (ind.dueOn && input.newDueOn <= ind.dueOn)
-			throw new ApiError('bad_request', '新的完成日期应晚于当前截止日期');
+		if (dueOn && input.newDueOn <= dueOn) throw new ApiError('bad_request', '新的完成日期应晚于当前截止日期');
 	}
 	const pending = ctx.db
 		.select({ id: request.id })
@@ -79,7 +82,7 @@ export function createRequest(ctx: ServiceContext, input: NewRequest) {
 				unitId,
 				statement: input.statement.trim(),
 				newDueOn: input.kind === 'extension' ? input.newDueOn : null,
-				late: input.kind === 'extension' && !!ind.dueOn && today > ind.dueOn,
+				late: input.kind === 'extension' && !!dueOn && today > dueOn,
 				createdAt: ctx.clock.now(),
 				createdBy: ctx.actor!.id
 			})
@@ -95,8 +98,10 @@ export function createRequest(ctx: ServiceContext, input: NewRequest) {
 }
 
 /**
- * The office approves or rejects. An approved completion closes the indicator today (on time or late
- * against its original due date); an approved extension moves the due date and records the change.
+ * The office approves or rejects. An approved completion signs off the whole indicator (joint) or the
+ * asking unit's part (each-owes; the indicator is complete when every part is), on time or late against
+ * the original due date. An approved extension moves the indicator's due date (joint) or the unit's own
+ * (each-owes). The lights and counts of every page change in the same transaction.
  */
 export function decideRequest(ctx: ServiceContext, id: number, approve: boolean, note: string) {
 	assertOffice(ctx.actor);
@@ -108,7 +113,10 @@ export function decideRequest(ctx: ServiceContext, id: number, approve: boolean,
 	const now = ctx.clock.now();
 	ctx.db.transaction((tx) => {
 		const ind = tx.select().from(indicator).where(eq(indicator.id, row.indicatorId)).get()!;
-		if (approve && ind.status === 'completed') throw new ApiError('conflict', '该指标已办结');
+		const own = and(eq(assignment.indicatorId, ind.id), eq(assignment.unitId, row.unitId));
+		const part = tx.select().from(assignment).where(own).get();
+		if (approve && (ind.status === 'completed' || part?.completedOn))
+			throw new ApiError('conflict', '该指标已办结');
 		tx.update(request)
 			.set({
 				status: approve ? 'approved' : 'rejected',
@@ -118,21 +126,36 @@ export function decideRequest(ctx: ServiceContext, id: number, approve: boolean,
 			})
 			.where(eq(request.id, id))
 			.run();
+		const whole = ind.kind === 'joint';
 		if (approve && row.kind === 'completion') {
-			tx.update(indicator)
-				.set({ status: 'completed', completedOn: today })
-				.where(eq(indicator.id, ind.id))
+			tx.update(assignment)
+				.set({ completedOn: today })
+				.where(whole ? eq(assignment.indicatorId, ind.id) : own)
 				.run();
-			// A signed-off indicator's lights go out at once, not at the next daily evaluation.
-			resolveIndicatorAlerts(tx, ind.id, today, '已办结');
-			withdrawReminders(tx, reminderTopic.indicator(ind.id), now);
+			const open = tx
+				.select({ n: sql<number>`count(*)` })
+				.from(assignment)
+				.where(and(eq(assignment.indicatorId, ind.id), isNull(assignment.completedOn)))
+				.get()!.n;
+			if (!open)
+				tx.update(indicator)
+					.set({ status: 'completed', completedOn: today })
+					.where(eq(indicator.id, ind.id))
+					.run();
+			// The signed-off part's reminders leave the bell: every unit's when the indicator is done.
+			withdrawReminders(tx, reminderTopic.indicator(ind.id), now, whole || !open ? undefined : row.unitId);
 		}
 		if (approve && row.kind === 'extension') {
-			tx.update(indicator).set({ dueOn: row.newDueOn }).where(eq(indicator.id, ind.id)).run();
+			if (whole) {
+				tx.update(indicator).set({ dueOn: row.newDueOn }).where(eq(indicator.id, ind.id)).run();
+				// The new date is every unit's: per-level dates from the plan's table no longer apply.
+				tx.update(assignment).set({ dueOn: null }).where(eq(assignment.indicatorId, ind.id)).run();
+			} else tx.update(assignment).set({ dueOn: row.newDueOn }).where(own).run();
 			tx.insert(dueDateChange)
 				.values({
 					indicatorId: ind.id,
-					fromDueOn: ind.dueOn,
+					unitId: whole ? null : row.unitId,
+					fromDueOn: whole ? ind.dueOn : (part?.dueOn ?? ind.dueOn),
 					toDueOn: row.newDueOn!,
 					requestId: id,
 					reason: row.statement,
@@ -141,15 +164,25 @@ export function decideRequest(ctx: ServiceContext, id: number, approve: boolean,
 				})
 				.run();
 		}
-		notifyDecision({ ...ctx, db: tx }, row, ind, approve, note.trim());
+		if (approve) {
+			const cause = row.kind === 'completion' ? 'signed_off' : 'extended';
+			refreshSupervision(tx, today, { indicatorIds: [ind.id] }, cause);
+			// A signed-off part ends the unit's monthly reporting on it.
+			if (row.kind === 'completion') refreshSupervision(tx, today, { unitIds: unitsOf(tx, ind.id) }, cause);
+		}
+		notifyDecision({ ...ctx, db: tx }, row, ind, approve, note.trim(), whole);
 		audit(
 			{ ...ctx, db: tx },
 			{
 				action: `request.${row.kind}.${approve ? 'approve' : 'reject'}`,
 				objectType: 'request',
 				objectId: id,
-				before: { request: row.status, indicator: { status: ind.status, dueOn: ind.dueOn } },
-				after: { request: approve ? 'approved' : 'rejected', note }
+				before: {
+					request: row.status,
+					indicator: { status: ind.status, dueOn: ind.dueOn },
+					part: part && { dueOn: part.dueOn, completedOn: part.completedOn }
+				},
+				after: { request: approve ? 'approved' : 'rejected', note, scope: whole ? 'indicator' : 'unit' }
 			}
 		);
 	});
@@ -165,7 +198,8 @@ function notifyDecision(
 	row: typeof request.$inferSelect,
 	ind: typeof indicator.$inferSelect,
 	approve: boolean,
-	note: string
+	note: string,
+	whole: boolean
 ) {
 	const label = REQUEST_KIND_LABELS[row.kind];
 	const text = ind.text.length > 40 ? `${ind.text.slice(0, 40)}…` : ind.text;
@@ -180,7 +214,8 @@ function notifyDecision(
 		link,
 		light: approve ? null : 'yellow'
 	});
-	if (!approve || row.kind !== 'extension') return;
+	// A unit's own extension (each-owes) moves no other unit's date.
+	if (!approve || row.kind !== 'extension' || !whole) return;
 	const others = ctx.db
 		.select({ unitId: assignment.unitId })
 		.from(assignment)
@@ -197,6 +232,14 @@ function notifyDecision(
 			light: null
 		});
 }
+
+const unitsOf = (tx: ServiceContext['db'], indicatorId: number) =>
+	tx
+		.select({ unitId: assignment.unitId })
+		.from(assignment)
+		.where(eq(assignment.indicatorId, indicatorId))
+		.all()
+		.map((a) => a.unitId);
 
 const columns = {
 	id: request.id,

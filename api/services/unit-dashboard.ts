@@ -8,6 +8,7 @@ import { listNotices } from './notices.ts';
 import { firstPlanMonth } from './plans.ts';
 import { unitScoreOf } from './ranking.ts';
 import { getSettings } from './settings.ts';
+import { unitCounts } from './unit-counts.ts';
 
 /** A unit's own dashboard: its lights, deadlines ahead, report history, score and rank, notices. */
 export function unitDashboard(ctx: ServiceContext, requested?: number) {
@@ -19,8 +20,8 @@ export function unitDashboard(ctx: ServiceContext, requested?: number) {
 	const settings = getSettings(ctx.db);
 	const deadlines = ctx.db
 		.all<{ id: number; text: string; task: string; dueOn: string; role: 'lead' | 'co' }>(
-			sql`select i.id, i.text, t.title as task, i.due_on as dueOn, a.role from assignment a join indicator i on i.id = a.indicator_id join task t on t.id = i.task_id
-				where a.unit_id = ${unitId} and i.status = 'open' and i.due_on is not null order by i.due_on limit 50`
+			sql`select i.id, i.text, t.title as task, coalesce(a.due_on, i.due_on) as dueOn, a.role from assignment a join indicator i on i.id = a.indicator_id join task t on t.id = i.task_id
+				where a.unit_id = ${unitId} and a.completed_on is null and coalesce(a.due_on, i.due_on) is not null order by 4 limit 50`
 		)
 		.map((d) => ({ ...d, daysLeft: daysBetween(today, d.dueOn) }));
 	const last = lastPeriodDue(today, settings.reportDueDay, true);
@@ -34,6 +35,7 @@ export function unitDashboard(ctx: ServiceContext, requested?: number) {
 		unitId,
 		today,
 		alerts: visibleOpenAlerts(ctx, { unitId }),
+		counts: unitCounts(ctx.db, unitId, today),
 		deadlines,
 		history,
 		score: unitScoreOf(ctx.db, last, today, unitId),

@@ -1,11 +1,13 @@
-import { sqliteTable, integer, text, index, blob } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import type { ReasonParams } from '../../web/src/lib/rules/reasons.ts';
 import { ALERT_KINDS, LIGHTS } from './constants.ts';
 import { unit } from './unit.ts';
 import { indicator } from './plan.ts';
 import { user } from './auth.ts';
 
 /**
- * A warning light on (indicator, unit) or (unit, period), opened and resolved by the daily evaluation.
+ * A warning light on (indicator, unit) or (unit, period), opened and resolved in the transaction of the
+ * write that changed it (or by the daily round when a date is crossed).
  * `openKey` is set while the alert is open and cleared when it resolves: at most one open alert per key.
  */
 export const alert = sqliteTable(
@@ -15,16 +17,21 @@ export const alert = sqliteTable(
 		kind: text('kind', { enum: ALERT_KINDS }).notNull(),
 		light: text('light', { enum: LIGHTS }).notNull(),
 		indicatorId: integer('indicator_id').references(() => indicator.id, { onDelete: 'cascade' }),
-		unitId: integer('unit_id')
-			.notNull()
-			.references(() => unit.id),
+		/** Null: the indicator is owed only by unresolved placeholders (待明确). */
+		unitId: integer('unit_id').references(() => unit.id),
 		period: text('period'),
 		openKey: text('open_key').unique(),
+		/** The real day the light came on, and the day it went out: the state of any day is one query. */
 		since: text('since').notNull(),
 		resolvedOn: text('resolved_on'),
-		reason: text('reason').notNull()
+		/** Rendered when read (Chinese or English) from the kind and these parameters. */
+		params: text('params', { mode: 'json' }).$type<ReasonParams>().notNull()
 	},
-	(t) => [index('alert_indicator_idx').on(t.indicatorId), index('alert_unit_idx').on(t.unitId, t.resolvedOn)]
+	(t) => [
+		index('alert_indicator_idx').on(t.indicatorId),
+		index('alert_unit_idx').on(t.unitId, t.resolvedOn),
+		index('alert_day_idx').on(t.since, t.resolvedOn)
+	]
 );
 
 /** The history of each alert: opened, reason changed, resolved. */
@@ -37,7 +44,8 @@ export const alertEvent = sqliteTable(
 			.references(() => alert.id, { onDelete: 'cascade' }),
 		on: text('on').notNull(),
 		event: text('event', { enum: ['opened', 'changed', 'resolved'] }).notNull(),
-		reason: text('reason').notNull()
+		/** Why it changed: the reason's parameters when opened, the cause when resolved (signed_off, …). */
+		cause: text('cause', { mode: 'json' }).$type<Record<string, unknown>>().notNull()
 	},
 	(t) => [index('alert_event_alert_idx').on(t.alertId)]
 );
@@ -128,9 +136,3 @@ export const jobRun = sqliteTable(
 	},
 	(t) => [index('job_run_job_day_idx').on(t.job, t.day)]
 );
-
-/** The lights of a day as the daily evaluation left them (gzip JSON): earlier days replay from here. */
-export const lightSnapshot = sqliteTable('light_snapshot', {
-	day: text('day').primaryKey(),
-	data: blob('data', { mode: 'buffer' }).notNull()
-});

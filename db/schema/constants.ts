@@ -29,6 +29,15 @@ export type AssignmentRole = (typeof ASSIGNMENT_ROLES)[number];
 
 export const INDICATOR_STATUSES = ['open', 'completed'] as const;
 
+export {
+	INDICATOR_KINDS,
+	ALERT_KINDS,
+	LIGHTS,
+	type IndicatorKind,
+	type AlertKind,
+	type Light
+} from '../../web/src/lib/rules/enums.ts';
+
 export const TARGET_OPS = ['>=', '>', '=', '<=', '<'] as const;
 
 /** A group either expands to fixed members or is a placeholder the office resolves per indicator. */
@@ -52,14 +61,3 @@ export const NOTICE_ANSWER_STATUSES = ['pending', 'accepted', 'returned'] as con
 /** Where a notice stands: 待签收 / 待反馈 / 已反馈 / 逾期未反馈 / 已办结. */
 export const NOTICE_STATES = ['unacknowledged', 'awaiting', 'answered', 'overdue', 'closed'] as const;
 export type NoticeState = (typeof NOTICE_STATES)[number];
-
-export const ALERT_KINDS = [
-	'overdue',
-	'due_soon',
-	'reported_behind',
-	'behind_schedule',
-	'report_missing'
-] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
-export const LIGHTS = ['red', 'yellow'] as const;
-export type Light = (typeof LIGHTS)[number];

@@ -1,6 +1,6 @@
 import { sqliteTable, integer, text, real, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { INDICATOR_STATUSES, TARGET_OPS, ASSIGNMENT_ROLES } from './constants.ts';
+import { INDICATOR_STATUSES, INDICATOR_KINDS, TARGET_OPS, ASSIGNMENT_ROLES } from './constants.ts';
 import { insertedAt } from './columns.ts';
 import { unit, unitGroup } from './unit.ts';
 import { user } from './auth.ts';
@@ -66,8 +66,11 @@ export const indicator = sqliteTable(
 		/** A deadline that is more than one date (per unit level, batches, relative to an event); see DeadlineRule. */
 		deadlineRule: text('deadline_rule', { mode: 'json' }),
 		unitsText: text('units_text').notNull(),
+		/** Completed when every accountable part is: in a joint indicator the lead's, else every unit's. */
 		status: text('status', { enum: INDICATOR_STATUSES }).notNull().default('open'),
 		completedOn: text('completed_on'),
+		/** joint: the lead signs off for all, co-units support; each: every unit owes and signs off its own part. */
+		kind: text('kind', { enum: INDICATOR_KINDS }).notNull().default('joint'),
 		createdAt: insertedAt()
 	},
 	(t) => [
@@ -118,9 +121,14 @@ export const assignment = sqliteTable(
 		role: text('role', { enum: ASSIGNMENT_ROLES }).notNull(),
 		/** The group the unit came through (各设区市政府, or a resolved 省级有关单位). */
 		viaGroupId: integer('via_group_id').references(() => unitGroup.id),
-		/** This unit's own due date when the deadline differs per unit level (市级 / 区、县（市）). */
+		/**
+		 * This unit's own due date: per unit level from an imported deadline rule (市级 / 区、县（市）), or
+		 * its part alone extended; null: the indicator's.
+		 */
 		dueOn: text('due_on'),
-		position: integer('position').notNull()
+		position: integer('position').notNull(),
+		/** The day this unit's part was signed off (on time or late against its original date). */
+		completedOn: text('completed_on')
 	},
 	(t) => [
 		uniqueIndex('assignment_indicator_unit_uq').on(t.indicatorId, t.unitId),

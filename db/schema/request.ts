@@ -31,7 +31,7 @@ export const request = sqliteTable(
 	(t) => [index('request_status_idx').on(t.status, t.kind), index('request_indicator_idx').on(t.indicatorId)]
 );
 
-/** The history of an indicator's due date (approved extensions). */
+/** The history of an indicator's due date (approved extensions), or of one unit's part of it. */
 export const dueDateChange = sqliteTable(
 	'due_date_change',
 	{
@@ -39,6 +39,8 @@ export const dueDateChange = sqliteTable(
 		indicatorId: integer('indicator_id')
 			.notNull()
 			.references(() => indicator.id, { onDelete: 'cascade' }),
+		/** Set when only this unit's part moved (an each-owes indicator); null: the whole indicator. */
+		unitId: integer('unit_id').references(() => unit.id),
 		fromDueOn: text('from_due_on'),
 		toDueOn: text('to_due_on').notNull(),
 		requestId: integer('request_id').references(() => request.id),

@@ -127,6 +127,11 @@ const cases = (): Record<string, Case> => ({
 		path: `/indicators/${id.indicator}/reports?period=2020-03`,
 		allow: 'AOLU'
 	},
+	'PUT /api/v1/indicators/:id/kind': {
+		path: `/indicators/${id.indicator}/kind`,
+		body: { kind: 'each' },
+		allow: 'O'
+	},
 	'POST /api/v1/indicators/:id/resolve-group': {
 		path: `/indicators/${id.indicator}/resolve-group`,
 		body: { groupId: id.group, unitIds: [id.unit] },

@@ -80,6 +80,7 @@ describe('office dashboard', () => {
 			completedLate: 1,
 			inProgress: 3,
 			red: 1,
+			redUnits: 1,
 			yellow: 1,
 			dueWithin30: 1,
 			reports: {
@@ -119,10 +120,10 @@ describe('office dashboard', () => {
 		expect((await office.get(`/api/v1/dashboard/summary?asOf=2020-05-01`)).status).toBe(400);
 	});
 
-	it('the red list names the red indicator and its red units; the due-soon list the yellow one', async () => {
+	it('the red list names the red indicator and its red units (the accountable lead, not the supporting co-unit); the due-soon list the yellow one', async () => {
 		const red = (await office.get(`/api/v1/dashboard/list?planId=${planId}&kind=red`)).data;
 		expect(red.items.map((i: any) => [i.text, i.daysOverdue, i.units.map((u: any) => u.name)])).toEqual([
-			['C红灯', 20, ['省商务厅', '省水利厅']]
+			['C红灯', 20, ['省商务厅']]
 		]);
 		const soon = (await office.get(`/api/v1/dashboard/list?planId=${planId}&kind=due_soon`)).data;
 		expect(soon.items.map((i: any) => i.text)).toEqual(['D临期']);
@@ -163,11 +164,11 @@ describe('bulletins', () => {
 		expect(c.title).toBe('关于2020年3月政府数字化转型工作进展情况的通报');
 		expect(c.asOf).toBe('2020-04-20');
 		expect(c.texts.overview).toContain('已完成 2 项（按期 1 项、逾期 1 项）');
-		expect(c.texts.overview).toContain('红灯 1 项');
+		expect(c.texts.overview).toContain('红灯指标 1 项（涉及 1 个单位');
 		expect(c.texts.overview).toContain('按时报送 1 个、逾期报送 1 个、未报送 1 个');
-		expect(c.texts.problems).toContain('省商务厅、省水利厅的 1 项指标已超过完成时限仍未办结');
+		expect(c.texts.problems).toContain('省商务厅的 1 项指标已超过完成时限仍未办结');
 		expect(c.texts.problems).toContain('省水利厅未报送 2020-03 月报');
-		expect(c.tables.redList.map((r: any) => r.unit)).toEqual(['省商务厅', '省水利厅']);
+		expect(c.tables.redList.map((r: any) => r.unit)).toEqual(['省商务厅']);
 
 		const unit = await s.as('unit', '省财政厅');
 		expect((await unit.get(`/api/v1/bulletins/${draft.data.id}`)).status).toBe(404);
@@ -240,7 +241,7 @@ describe('exports', () => {
 
 // Last: it changes the shared world the tests above count.
 describe('freshness', () => {
-	it('a change shows on the dashboard at once (cached figures are dropped on any write)', async () => {
+	it('a change shows on the dashboard at once (the decision keeps the state current in its transaction)', async () => {
 		const before = (await office.get(`/api/v1/dashboard/summary?planId=${planId}`)).data.tiles;
 		const trade = await s.as('unit', '省商务厅');
 		const r = await trade.post('/api/v1/requests', {

@@ -213,22 +213,27 @@ describe('sending through SMTP', () => {
 });
 
 describe('replaying 2020', () => {
-	it('over a fresh init with no reports or completions, on 2020-07-01 exactly the indicators due by 06-30 are red, for each of their units', async () => {
+	it('over a fresh init with no reports or completions, on 2020-07-01 exactly the indicators due by 06-30 are red, for each accountable unit', async () => {
 		const fresh = await startTestServer();
 		const ctx = { ...fresh.deps, actor: null, ip: null };
 		await loadPlan2020(ctx);
 		for (const day of ['2020-06-29', '2020-06-30', '2020-07-01']) {
 			await runJob('daily', { ...fresh.deps, mailer: null }, new Date(`${day}T06:00:00+08:00`));
 		}
-		const red = openAlerts(fresh.db).filter((a) => a.kind === 'overdue');
+		const red = openAlerts(fresh.db, '2020-07-01').filter((a) => a.kind === 'overdue');
+		// The lead of a joint indicator, every unit of an each-owes one; co-units of a joint one support.
 		const expected = fresh.db.all<{ indicator_id: number; unit_id: number }>(
-			sql`select a.indicator_id, a.unit_id from assignment a join indicator i on i.id = a.indicator_id where i.due_on <= '2020-06-30' order by 1, 2`
+			sql`select a.indicator_id, a.unit_id from assignment a join indicator i on i.id = a.indicator_id
+				where i.due_on <= '2020-06-30' and (i.kind = 'each' or a.role = 'lead') order by 1, 2`
 		);
 		expect(
-			red.map((a) => [a.indicator!.id, a.unit.id]).sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!)
+			red
+				.filter((a) => a.unit)
+				.map((a) => [a.indicator!.id, a.unit!.id])
+				.sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!)
 		).toEqual(expected.map((e) => [e.indicator_id, e.unit_id]));
 		expect(red.every((a) => a.light === 'red' && a.indicator!.dueOn! <= '2020-06-30')).toBe(true);
-		expect(expected.length).toBeGreaterThan(20);
+		expect(expected.length).toBeGreaterThan(10);
 		await fresh.close();
 	});
 });

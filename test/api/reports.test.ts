@@ -259,7 +259,11 @@ describe('completion sign-off and extensions', () => {
 		const approved = await office.post(`/api/v1/requests/${again.data.id}/decide`, { approve: true });
 		expect(approved.data.status).toBe('approved');
 		const done = (await office.get(`/api/v1/indicators/${id}`)).data;
-		expect(done).toMatchObject({ status: 'completed', completedOn: '2020-08-10', completion: 'late' });
+		expect(done).toMatchObject({
+			status: 'completed',
+			completedOn: '2020-08-10',
+			completion: 'completed_late'
+		});
 		const stats = (await office.get(`/api/v1/plans/${planId}/stats`)).data;
 		expect(stats).toMatchObject({ indicators: 1, completedOnTime: 0, completedLate: 1, open: 0 });
 		const timeline = (await office.get(`/api/v1/indicators/${id}/timeline`)).data.items;

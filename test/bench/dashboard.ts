@@ -40,19 +40,70 @@ function timeSql(db: Database.Database, runs: number, query: string, ...params: 
 	return stats(times);
 }
 
+const WRITERS = 8;
+const WRITE_RATE = 25;
+
+/**
+ * Submits monthly reports (2022-01 onwards, one unit after another) at WRITE_RATE a second until stopped;
+ * each submission is a real write that keeps the supervision state current in its transaction.
+ */
+function startWriter(base: string, units: Record<string, string>[]) {
+	let running = true;
+	let done = 0;
+	const started = performance.now();
+	const loop = (async () => {
+		for (let m = 0; running; m++) {
+			const period = `${2022 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+			for (const headers of units) {
+				if (!running) break;
+				const due = started + (done * 1000) / WRITE_RATE;
+				if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+				const form = (await (await fetch(`${base}/reports/mine/${period}`, { headers })).json()) as {
+					items: { indicatorId: number }[];
+				};
+				const items = form.items.map((i) => ({
+					indicatorId: i.indicatorId,
+					progressStatus: 'on_track',
+					percent: 10,
+					progress: '进展'
+				}));
+				const res = await fetch(`${base}/reports/mine/${period}/submit`, {
+					method: 'POST',
+					headers,
+					body: JSON.stringify({ version: null, items })
+				});
+				if (!res.ok) throw new Error(`writer: HTTP ${res.status} ${await res.text()}`);
+				done++;
+			}
+		}
+	})();
+	return {
+		async stop() {
+			running = false;
+			await loop;
+			return {
+				count: done,
+				perSecond: Math.round((done / ((performance.now() - started) / 1000)) * 10) / 10
+			};
+		}
+	};
+}
+
 export async function benchDashboard(dataDir: string, today: string) {
 	const env = { DATA_DIR: dataDir, DUBAN_TODAY: today, DUBAN_JOBS: '0', DUBAN_DEMO: '0' };
 	const password = 'Bench@2021pass';
-	const unitName = (
+	const busiest = (
 		new Database(`${dataDir}/duban.db`, { readonly: true })
 			.prepare(
-				'select u.name from assignment a join unit u on u.id = a.unit_id group by u.id order by count(*) desc limit 1'
+				`select u.name from assignment a join unit u on u.id = a.unit_id group by u.id order by count(*) desc limit ${1 + WRITERS}`
 			)
-			.get() as { name: string }
-	).name;
+			.all() as { name: string }[]
+	).map((u) => u.name);
+	const unitName = busiest[0]!;
 	for (const [username, role, unit] of [
 		['bench-office', 'office', null],
-		['bench-unit', 'unit', unitName]
+		['bench-unit', 'unit', unitName],
+		...busiest.slice(1).map((name, i) => [`bench-writer-${i}`, 'unit', name] as const)
 	] as const) {
 		spawnSync(
 			process.execPath,
@@ -73,7 +124,7 @@ export async function benchDashboard(dataDir: string, today: string) {
 			{ env: { ...process.env, ...env }, input: password }
 		);
 	}
-	const server = await startChildServer(env, { port: await freePort() });
+	const server = await startChildServer(env, { port: await freePort(), readyTimeoutMs: 120_000 });
 	const base = `${server.base}/api/v1`;
 	const office = await signIn(base, 'bench-office', password);
 	const unit = await signIn(base, 'bench-unit', password);
@@ -117,6 +168,22 @@ export async function benchDashboard(dataDir: string, today: string) {
 		submitTimes.push(performance.now() - t);
 	}
 	const submission = stats(submitTimes);
+
+	// The month-end rush: the same reads while other units submit their reports at WRITE_RATE a second.
+	const writers = await Promise.all(
+		busiest.slice(1).map((_, i) => signIn(base, `bench-writer-${i}`, password))
+	);
+	const rush = startWriter(base, writers);
+	const underWrites = {
+		dashboard_summary: await timeMany(runs, () => fetch(`${base}/dashboard/summary`, { headers: office })),
+		ranking: await timeMany(runs, () =>
+			fetch(`${base}/dashboard/ranking?period=${period}`, { headers: office })
+		),
+		red_list: await timeMany(runs, () =>
+			fetch(`${base}/dashboard/list?kind=red&page=1&pageSize=50`, { headers: office })
+		)
+	};
+	const written = await rush.stop();
 	const serverPeakRssMb = peakRssMb(server.proc.pid!);
 	server.proc.kill('SIGTERM');
 	await server.exited;
@@ -154,6 +221,10 @@ export async function benchDashboard(dataDir: string, today: string) {
 		dashboard_median_ms: http.dashboard_summary.median,
 		dashboard_p95_ms: http.dashboard_summary.p95,
 		dashboard_earlier_day_p95_ms: http.dashboard_summary_earlier_day.p95,
+		dashboard_under_writes_p95_ms: underWrites.dashboard_summary.p95,
+		ranking_under_writes_p95_ms: underWrites.ranking.p95,
+		red_list_under_writes_p95_ms: underWrites.red_list.p95,
+		writes_per_second_during_reads: written.perSecond,
 		ranking_cold_ms: http.ranking.first,
 		ranking_median_ms: http.ranking.median,
 		ranking_p95_ms: http.ranking.p95,

@@ -42,7 +42,7 @@ console.log('== synthetic province-wide volume');
 const synDir = mkdtempSync(join(tmpdir(), 'duban-syn-'));
 const syn = buildSynthetic(loadConfig({ DATA_DIR: synDir }));
 console.log(JSON.stringify(syn));
-// A system that runs every day has yesterday's and every month end's snapshot: make the last month end's.
+// A system that runs every day crossed the year's end: its lights came on with their real dates.
 phase('daily', synDir, '2020-12-31');
 const first = phase('daily', synDir, '2021-01-15');
 const steady = phase('daily', synDir, '2021-01-16');

@@ -54,15 +54,8 @@ export function todayIso(now = new Date()): string {
 	}).format(now);
 }
 
-const dayNumber = (iso: string) => {
-	const [y, m, d] = iso.split('-').map(Number);
-	return Date.UTC(y!, m! - 1, d!) / 86_400_000;
-};
-
-/** Whole days from `from` to `to` (both YYYY-MM-DD); negative when `to` is in the past. */
-export function daysBetween(from: string, to: string): number {
-	return Math.round(dayNumber(to) - dayNumber(from));
-}
+export { daysBetween } from './rules/days.ts';
+import { daysBetween } from './rules/days.ts';
 
 export type DueState = { kind: 'overdue' | 'today' | 'soon' | 'later' | 'none'; days: number; text: string };
 
@@ -178,13 +171,10 @@ export function fileSize(bytes: number): string {
 export const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /**
- * One unit's light on an indicator: completed (on time / late) apart, else the worst of that unit's
- * open alerts, else green. Without a unit, the indicator's own light (the worst of all its units).
+ * One unit's light on an indicator as the API decided it (its own part), or, without a unit, the
+ * indicator's own light. The rule itself lives in `#lib/rules/lights.ts`.
  */
-export function unitLight(ind: Pick<Indicator, 'light' | 'alerts' | 'completion'>, unitId?: number): Light {
-	if (ind.completion) return ind.completion === 'late' ? 'completed_late' : 'completed_on_time';
-	if (unitId === undefined) return ind.light as Light;
-	const mine = ind.alerts.filter((a) => a.unitId === unitId);
-	if (mine.some((a) => a.light === 'red')) return 'red';
-	return mine.length ? 'yellow' : 'green';
+export function unitLight(ind: Pick<Indicator, 'light' | 'leadUnits' | 'coUnits'>, unitId?: number): Light {
+	if (unitId === undefined) return ind.light;
+	return [...ind.leadUnits, ...ind.coUnits].find((u) => u.id === unitId)?.state ?? ind.light;
 }

@@ -698,6 +698,7 @@ export const en: Messages = {
 	'dueDates.note': 'On-time statistics keep the original due date.',
 
 	'indicator.light': 'Warning light',
+	'indicator.light.parts': 'Each unit owes its part: {done}/{of} signed off',
 	'indicator.light.none': 'No alerts for any unit',
 	'indicator.light.units': 'Alerts for {n} units',
 	'indicator.light.completedOnTime': 'Signed off on {date}, on time',

@@ -688,6 +688,7 @@ export const zh = {
 	'dueDates.note': '按期完成统计仍以原定截止日期为准。',
 
 	'indicator.light': '预警灯',
+	'indicator.light.parts': '各单位分别负责：{done}/{of} 已完成',
 	'indicator.light.none': '各责任单位均无预警',
 	'indicator.light.units': '{n} 个单位有预警',
 	'indicator.light.completedOnTime': '已于 {date} 办结，按期完成',

@@ -1,0 +1,59 @@
+import { daysBetween } from './days.ts';
+import type { AlertKind, IndicatorKind, Light, SupervisionState } from './enums.ts';
+
+/** Completed on time or late: always against the original due date, whatever extensions were granted. */
+export function completionOf(completedOn: string | null, originalDueOn: string | null, day?: string) {
+	if (!completedOn || (day && completedOn > day)) return null;
+	return originalDueOn && completedOn > originalDueOn
+		? ('completed_late' as const)
+		: ('completed_on_time' as const);
+}
+
+/** The worst of some lights: red over yellow; none lit is green. */
+export function worstLight(lights: Iterable<Light>): 'red' | 'yellow' | 'green' {
+	let worst: 'red' | 'yellow' | 'green' = 'green';
+	for (const l of lights) {
+		if (l === 'red') return 'red';
+		worst = 'yellow';
+	}
+	return worst;
+}
+
+/** The one rule of the product: completed (on time / late) apart, else the worst open light, else green. */
+export function stateOf(
+	completion: { completedOn: string | null; originalDueOn: string | null },
+	lights: Iterable<Light>,
+	day?: string
+): SupervisionState {
+	return completionOf(completion.completedOn, completion.originalDueOn, day) ?? worstLight(lights);
+}
+
+/**
+ * Who is accountable for the dates of an assignment: every unit of an each-owes indicator, the lead of a
+ * joint one. Co-units of a joint indicator support the lead: no date lights, a lighter weight in scores.
+ */
+export const accountable = (kind: IndicatorKind, role: 'lead' | 'co') => kind === 'each' || role === 'lead';
+
+/** Who may ask for sign-off (办结): the lead of a joint indicator, any unit of an each-owes one. */
+export const maySignOff = accountable;
+
+/** Date-driven lights: overdue after the due day, due soon within `dueSoonDays`. */
+export function dateLight(
+	dueOn: string | null,
+	day: string,
+	dueSoonDays: number
+): { kind: Extract<AlertKind, 'overdue' | 'due_soon'>; light: Light } | null {
+	if (!dueOn) return null;
+	const left = daysBetween(day, dueOn);
+	if (left < 0) return { kind: 'overdue', light: 'red' };
+	if (left <= dueSoonDays) return { kind: 'due_soon', light: 'yellow' };
+	return null;
+}
+
+/** "7/11 已完成": how many accountable parts of an indicator are signed off. */
+export function partsDone(parts: { completedOn: string | null }[], day?: string) {
+	return {
+		done: parts.filter((p) => p.completedOn && (!day || p.completedOn <= day)).length,
+		of: parts.length
+	};
+}

@@ -1,0 +1,53 @@
+import { daysBetween } from './days.ts';
+import type { AlertKind } from './enums.ts';
+
+/**
+ * A light's reason is stored as its kind and these parameters, and rendered when read, for the day it is
+ * read on: "逾期 N 天" grows by itself, and nothing rewrites stored reasons every day.
+ */
+export type ReasonParams =
+	| { dueOn: string; pending?: string }
+	| { period: string }
+	| { start: string; dueOn: string; label: string; actual: number }
+	| { period: string; dueOn: string };
+
+/** 序时进度: the share of the time from the plan's start to the due date that has passed, in percent. */
+export function expectedProgress(start: string, due: string, day: string): number {
+	const span = daysBetween(start, due);
+	if (span <= 0) return 100;
+	return Math.max(0, Math.min(100, (daysBetween(start, day) / span) * 100));
+}
+
+type P = Record<string, string | number | undefined>;
+
+const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string>> = {
+	zh: {
+		overdue: (p, day) =>
+			`${p.pending ? `责任单位待明确（${p.pending}），` : ''}已超过完成时限 ${p.dueOn}（逾期 ${daysBetween(String(p.dueOn), day)} 天），尚未办结`,
+		due_soon: (p, day) => `距完成时限 ${p.dueOn} 还有 ${daysBetween(day, String(p.dueOn))} 天`,
+		reported_behind: (p) => `${p.period} 月报自报进展“滞后”`,
+		behind_schedule: (p, day) => {
+			const expected = expectedProgress(String(p.start), String(p.dueOn), day);
+			return `序时进度 ${Math.round(expected)}%，${p.label}实际 ${Math.round(Number(p.actual))}%，落后 ${Math.round(expected - Number(p.actual))} 个百分点`;
+		},
+		report_missing: (p, day) =>
+			`${p.period} 月报未报送（应于 ${p.dueOn} 前报送，已超期 ${daysBetween(String(p.dueOn), day)} 天）`
+	},
+	en: {
+		overdue: (p, day) =>
+			`${p.pending ? `Responsible units not yet named (${p.pending}); ` : ''}past its due date ${p.dueOn} (${daysBetween(String(p.dueOn), day)} days overdue), not signed off`,
+		due_soon: (p, day) => `Due on ${p.dueOn}, ${daysBetween(day, String(p.dueOn))} days left`,
+		reported_behind: (p) => `The ${p.period} report says "behind"`,
+		behind_schedule: (p, day) => {
+			const expected = expectedProgress(String(p.start), String(p.dueOn), day);
+			return `Expected ${Math.round(expected)}% by now; ${p.label} at ${Math.round(Number(p.actual))}%, ${Math.round(expected - Number(p.actual))} points behind`;
+		},
+		report_missing: (p, day) =>
+			`The ${p.period} report is missing (due ${p.dueOn}, ${daysBetween(String(p.dueOn), day)} days late)`
+	}
+};
+
+/** The reason of a light as read on `day`, in Chinese or English. */
+export function reasonText(kind: AlertKind, params: ReasonParams, day: string, locale: 'zh' | 'en' = 'zh') {
+	return TEXTS[locale][kind](params as P, day);
+}
