@@ -103,7 +103,7 @@ const SUITES: { user: string | null; size: 'desktop' | 'phone'; pages: Check[] }
 			openFirstReport,
 			{ path: '/review?status=accepted', ready: rows('tr[data-report-id]') },
 			{ path: '/requests?status=all', ready: rows('tr[data-request-id]') },
-			{ path: '/notices', ready: rows('tr[data-notice-id]') },
+			{ path: '/notices', ready: rows('[data-notice-id]') },
 			{ path: '/bulletins', ready: heading },
 			{ path: '/import', ready: heading },
 			{ path: '/notifications', ready: heading },

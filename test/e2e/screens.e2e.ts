@@ -96,7 +96,7 @@ for (const size of SIZES) {
 			}
 		).items.find((a) => a.indicator)!.indicator!.id;
 		await page.goto(`/notices?issue=1&unitId=${dsjId}&indicatorId=${overdue}&level=red`);
-		await expect(page.locator('tr[data-notice-id]').first()).toBeVisible();
+		await expect(page.locator('[data-notice-id]').first()).toBeVisible();
 		await expect(page.getByRole('checkbox', { checked: true })).toHaveCount(1);
 		await page.screenshot({ path: shot('notices'), fullPage: true });
 		await office.close();
@@ -132,7 +132,7 @@ for (const size of SIZES) {
 		await expect(my.getByRole('region', { name: '通知' })).toBeVisible();
 		await my.screenshot({ path: shot('bell'), fullPage: false });
 		await my.goto('/notices');
-		await expect(my.locator('tr[data-notice-id]').first()).toBeVisible();
+		await expect(my.locator('[data-notice-id]').first()).toBeVisible();
 		await my.screenshot({ path: shot('notices-unit'), fullPage: true });
 		await unit.close();
 	});
