@@ -6,9 +6,8 @@ import { ApiError, notFound } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { linkAttachments } from './attachments.ts';
 import { audit } from './audit.ts';
-import { defaultAnswerDueOn, getNotice, noticeNumber, noticeState } from './notices.ts';
+import { defaultAnswerDueOn, getNotice, noticeNumber, noticeState, ownNotice } from './notices.ts';
 import { notifyRole, notifyUnit, reminderTopic, withdrawReminders } from './notifications.ts';
-import { ownUnitId } from './report-form.ts';
 
 /** The unit answers a notice (办理情况反馈) with text and attachments; answering also signs for it. */
 export function answerNotice(
@@ -16,13 +15,7 @@ export function answerNotice(
 	id: number,
 	input: { text: string; attachmentIds: number[] }
 ) {
-	const unitId = ownUnitId(ctx);
-	const row = ctx.db
-		.select()
-		.from(urgeNotice)
-		.where(and(eq(urgeNotice.id, id), eq(urgeNotice.unitId, unitId)))
-		.get();
-	if (!row) throw notFound('督办通知');
+	const row = ownNotice(ctx, id);
 	if (row.closedAt) throw new ApiError('conflict', '该督办通知已办结，不能再反馈');
 	if (!input.text.trim()) throw new ApiError('bad_request', '请填写办理情况');
 	const now = ctx.clock.now();
@@ -39,7 +32,7 @@ export function answerNotice(
 			.values({ noticeId: id, text: input.text.trim(), createdAt: now, createdBy: ctx.actor!.id })
 			.returning()
 			.get();
-		linkAttachments(tx, input.attachmentIds, unitId, 'notice_answer', answer.id);
+		linkAttachments(tx, input.attachmentIds, row.unitId, 'notice_answer', answer.id);
 		withdrawReminders(tx, reminderTopic.notice(id), now);
 		const number = noticeNumber(row.year, row.seq);
 		notifyRole(txCtx, 'office', {

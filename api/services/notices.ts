@@ -107,15 +107,20 @@ function notifyIssued(ctx: ServiceContext, row: typeof urgeNotice.$inferSelect, 
 	});
 }
 
-/** The unit signs for (签收) a notice addressed to it; the time and person are kept. */
-export function acknowledgeNotice(ctx: ServiceContext, id: number) {
-	const unitId = ownUnitId(ctx);
+/** A notice addressed to the caller's own unit; any other is 404 (another unit's notices don't exist for it). */
+export function ownNotice(ctx: ServiceContext, id: number) {
 	const row = ctx.db
 		.select()
 		.from(urgeNotice)
-		.where(and(eq(urgeNotice.id, id), eq(urgeNotice.unitId, unitId)))
+		.where(and(eq(urgeNotice.id, id), eq(urgeNotice.unitId, ownUnitId(ctx))))
 		.get();
 	if (!row) throw notFound('督办通知');
+	return row;
+}
+
+/** The unit signs for (签收) a notice addressed to it; the time and person are kept. */
+export function acknowledgeNotice(ctx: ServiceContext, id: number) {
+	const row = ownNotice(ctx, id);
 	if (row.acknowledgedAt) throw new ApiError('conflict', '该通知已签收');
 	ctx.db.transaction((tx) => {
 		tx.update(urgeNotice)
