@@ -56,7 +56,7 @@ test('a unit user sees the bell count and its red reminders', async ({ browser }
 	await expect(bell).toHaveAccessibleName(`通知（${unread} 条未读）`);
 	await expect(page.getByTestId('bell-count')).toHaveText(String(unread));
 	await bell.click();
-	const panel = page.getByRole('region', { name: '通知' });
+	const panel = page.getByRole('region', { name: '通知', exact: true });
 	// An overdue indicator's reminder (the bell also carries decisions and overdue notice answers).
 	const red = panel.getByRole('button').filter({ hasText: '红灯' }).filter({ hasText: '已逾期' });
 	await expect(red.first()).toBeVisible();

@@ -129,7 +129,7 @@ for (const size of SIZES) {
 		await my.screenshot({ path: shot('workspace'), fullPage: true });
 		await my.screenshot({ path: shot('workspace-top'), fullPage: false });
 		await my.getByRole('button', { name: /^通知（/ }).click();
-		await expect(my.getByRole('region', { name: '通知' })).toBeVisible();
+		await expect(my.getByRole('region', { name: '通知', exact: true })).toBeVisible();
 		await my.screenshot({ path: shot('bell'), fullPage: false });
 		await my.goto('/notices');
 		await expect(my.locator('[data-notice-id]').first()).toBeVisible();
