@@ -185,7 +185,9 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 				completedOn: a.completedOn
 			},
 			daysLeft: a.dueOn ? daysBetween(today, a.dueOn) : null,
-			targets: targets.filter((t) => t.indicatorId === a.indicatorId).map(targetView),
+			targets: targets
+				.filter((t) => t.indicatorId === a.indicatorId)
+				.map((t) => ({ id: t.id, ...targetView(t) })),
 			progressStatus: item?.progressStatus ?? null,
 			percent: item?.percent ?? null,
 			progress: item?.progress ?? '',

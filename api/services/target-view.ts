@@ -3,7 +3,6 @@ import type { indicatorTarget } from '../../db/schema/index.ts';
 /** A numeric target as the pages show it and the report form asks for it: value, scale and meaning. */
 export function targetView(t: typeof indicatorTarget.$inferSelect) {
 	return {
-		id: t.id,
 		label: t.label,
 		op: t.op,
 		value: t.value,
