@@ -1,0 +1,48 @@
+// The shape of the documents the office sends (GB/T 9704-2012 党政机关公文格式), independent of any
+// file format: the .docx writer, the print view in the browser and the document checks all read this.
+
+/** How a column's values are written: real numbers and dates in workbooks, aligned in documents. */
+export type ColumnKind = 'text' | 'integer' | 'decimal' | 'percent' | 'date';
+
+export type TableColumn = {
+	header: string;
+	kind: ColumnKind;
+	/** Relative width (characters of 3号 text, roughly); the writers scale all widths to the page. */
+	width: number;
+};
+
+export type TableCell = string | number | null;
+
+/** One table as printed: 序号 is a column like any other; `total` is the 合计 row, when there is one. */
+export type TableSpec = {
+	title: string;
+	columns: TableColumn[];
+	rows: TableCell[][];
+	total?: TableCell[];
+};
+
+/** Body blocks: level-1 headings 黑体, level-2 楷体, paragraphs 仿宋 with a two-character indent. */
+export type DocBlock =
+	{ kind: 'heading1' | 'heading2' | 'paragraph'; text: string } | { kind: 'table'; table: TableSpec };
+
+export type OfficialDocument = {
+	/** 发文机关标志, printed red at the top, e.g. "浙江省数字化改革联席会议办公室". */
+	issuer: string;
+	/** 发文字号 such as "浙数改办〔2020〕12号"; null on a draft, which prints "〔2020〕 号". */
+	docNumber: string | null;
+	/** The year a draft's empty number shows. */
+	year: number;
+	title: string;
+	/** 主送机关, e.g. "各设区市政府，省级有关单位：". */
+	mainRecipients: string;
+	body: DocBlock[];
+	/** 附件: listed after the body (附件说明), each printed on a new page. */
+	attachments: { title: string; blocks: DocBlock[] }[];
+	/** 发文机关署名 and 成文日期 (ISO date; printed as "2020年10月15日"), right-aligned. */
+	signature: string;
+	date: string;
+	/** 版记: 抄送 (optional), 印发机关 and 印发日期 (ISO). */
+	copyTo: string | null;
+	printedBy: string;
+	printedOn: string;
+};
