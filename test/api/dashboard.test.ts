@@ -233,7 +233,7 @@ describe('exports', () => {
 		const reports = await office.get('/api/v1/reports/export?period=2020-03&format=xlsx');
 		const rb = new ExcelJS.Workbook();
 		await rb.xlsx.load(reports.data);
-		const rows = rb.worksheets[0]!.getSheetValues().slice(2) as unknown[][];
+		const rows = rb.worksheets[0]!.getSheetValues().slice(3) as unknown[][]; // row 1 title, row 2 header
 		expect(rows.map((r) => r[2]).sort()).toEqual(['省商务厅', '省商务厅', '省财政厅', '省财政厅'].sort());
 		expect(reports.headers.get('content-disposition')).toContain(encodeURIComponent('2020-03月报.xlsx'));
 	});
