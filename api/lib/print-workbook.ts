@@ -7,12 +7,12 @@ import type { ColumnKind, TableCell, TableColumn, TableSpec } from './doc-model.
 import { xmlSafe } from './text.ts';
 import { cellText, textWidth } from '../../web/src/lib/rules/official-doc.ts';
 
-const FONT = { name: '宋体', charset: 134, size: 11 } as const;
-/** One line of 11 pt CJK text with the line gap of Noto/SimSun, in points, and a cell's padding. */
-const LINE_PT = 15;
+const FONT = { name: '宋体', charset: 134, size: 10 } as const;
+/** One line of 10 pt CJK text with the line gap of Noto/SimSun, in points, and a cell's padding. */
+const LINE_PT = 14;
 const PAD_PT = 5;
-/** Excel column-width units a CJK character of 11 pt takes (a unit is the width of "0"). */
-const UNITS_PER_CHAR = 2.1;
+/** Excel column-width units a CJK character of 10 pt takes (a unit is the width of "0" in Calibri 11, 7 px). */
+const UNITS_PER_CHAR = 1.9;
 const NUM_FMT: Partial<Record<ColumnKind, string>> = {
 	integer: '0',
 	decimal: '0.00',
@@ -36,7 +36,7 @@ export type SheetOptions = {
 };
 
 /** Column width in Excel units for a TableColumn width (characters of 3号 text, roughly). */
-const excelWidth = (c: TableColumn) => Math.max(6, Math.round(c.width * UNITS_PER_CHAR + 2));
+const excelWidth = (c: TableColumn) => Math.max(5, Math.round(c.width * UNITS_PER_CHAR + 1));
 
 /** Lines a text takes in a column `units` wide. */
 function linesFor(text: string, units: number): number {
@@ -137,6 +137,9 @@ function mergeRuns(ws: Worksheet, first: number, rows: TableCell[][], leading: n
 			if (r < rows.length && key(r, col) === key(start, col)) continue;
 			if (r - 1 > start && rows[start]![col] !== null && rows[start]![col] !== '') {
 				ws.mergeCells(start + first, col + 1, r - 1 + first, col + 1);
+				// At the top: a run that crosses a page break is read where it starts, not drawn under
+				// the next page's repeated header.
+				ws.getCell(start + first, col + 1).alignment = { vertical: 'top', wrapText: true };
 				runs.push({ col, from: start, to: r - 1 });
 			}
 			start = r;

@@ -187,23 +187,24 @@ export function statusColumns(ctx: ServiceContext, views: IndicatorView[]): Stat
 	}));
 }
 
+// Widths in characters: about 90 in all, so the page prints one wide at three quarters of full size.
+// 牵头单位 and 配合单位 stand for the table's 责任单位 (placeholders resolved); CSV and JSON keep its text.
 const PLAN_COLUMNS: TableColumn[] = [
-	{ header: '一级领域', kind: 'text', width: 6 },
-	{ header: '二级领域', kind: 'text', width: 8 },
-	{ header: '工作任务', kind: 'text', width: 10 },
-	{ header: '具体指标', kind: 'text', width: 24 },
-	{ header: '完成时间', kind: 'text', width: 7 },
-	{ header: '截止日期', kind: 'date', width: 7 },
-	{ header: '牵头单位', kind: 'text', width: 8 },
-	{ header: '配合单位', kind: 'text', width: 12 },
-	{ header: '责任单位', kind: 'text', width: 14 },
-	{ header: '量化目标', kind: 'text', width: 12 }
+	{ header: '一级领域', kind: 'text', width: 3 },
+	{ header: '二级领域', kind: 'text', width: 4 },
+	{ header: '工作任务', kind: 'text', width: 7 },
+	{ header: '具体指标', kind: 'text', width: 17 },
+	{ header: '完成时间', kind: 'text', width: 5 },
+	{ header: '截止日期', kind: 'date', width: 6 },
+	{ header: '牵头单位', kind: 'text', width: 6 },
+	{ header: '配合单位', kind: 'text', width: 9 },
+	{ header: '量化目标', kind: 'text', width: 7 }
 ];
 const STATUS_COLUMNS: TableColumn[] = [
-	{ header: '状态', kind: 'text', width: 4 },
-	{ header: '原定日期', kind: 'date', width: 7 },
-	{ header: '完成日期', kind: 'date', width: 7 },
-	{ header: '最新进展', kind: 'text', width: 20 }
+	{ header: '状态', kind: 'text', width: 3 },
+	{ header: '原定日期', kind: 'date', width: 6 },
+	{ header: '完成日期', kind: 'date', width: 6 },
+	{ header: '最新进展', kind: 'text', width: 13 }
 ];
 
 /**
@@ -219,7 +220,7 @@ export async function toXlsx(
 		title: `${planTitle}任务分工表`,
 		columns: planStatus ? [...PLAN_COLUMNS, ...STATUS_COLUMNS] : PLAN_COLUMNS,
 		rows: planRows.map((r, i) => {
-			const cells = planCells(r);
+			const cells = planCells(r).filter((_, i) => i !== 8); // 责任单位: see PLAN_COLUMNS
 			cells[5] ??= '未解析'; // due_on: the deadline text had no date
 			const st = planStatus?.[i];
 			return st
@@ -232,7 +233,8 @@ export async function toXlsx(
 	addPrintSheet(wb, spec, {
 		name: '任务分工表',
 		mergeLeading: 3,
-		fill: (row, col) => (planStatus && col === 10 ? (LIGHT_FILL[planStatus[row]!.light] ?? null) : null)
+		fill: (row, col) =>
+			planStatus && col === PLAN_COLUMNS.length ? (LIGHT_FILL[planStatus[row]!.light] ?? null) : null
 	});
 	return new Uint8Array(await wb.xlsx.writeBuffer());
 }

@@ -215,7 +215,7 @@ describe('exports', () => {
 		expect(ws.getRow(2).values).toEqual(expect.arrayContaining(['状态', '原定日期', '完成日期', '最新进展']));
 		const statusOf = (text: string) => {
 			for (let r = 3; r <= ws.rowCount; r++)
-				if (ws.getCell(r, 4).value === text) return ws.getCell(r, 11).value;
+				if (ws.getCell(r, 4).value === text) return ws.getCell(r, 10).value;
 		};
 		expect(statusOf('C红灯')).toBe('红灯');
 		expect(statusOf('B逾期完成')).toBe('逾期完成');
