@@ -186,12 +186,16 @@ export async function printWorkbook(
 	return new Uint8Array(await wb.xlsx.writeBuffer());
 }
 
+/** Characters across a landscape A4 page that still print at about three quarters of full size. */
+const LIST_BUDGET = 95;
+
 /**
  * Columns for a plain list (header + rows): numbers make integer/decimal columns, ISO dates date
- * columns, the rest text; widths from the content, between 4 and 30 characters.
+ * columns, the rest text; widths from the content (4–30 characters), the widest narrowed (to wrap
+ * more, down to 8) until the list fits the page's budget.
  */
 export function inferColumns(head: string[], rows: TableCell[][]): TableColumn[] {
-	return head.map((header, i) => {
+	const columns = head.map((header, i) => {
 		const values = rows.map((r) => r[i] ?? null).filter((v) => v !== null && v !== '');
 		const kind: ColumnKind =
 			values.length && values.every((v) => typeof v === 'number')
@@ -208,4 +212,8 @@ export function inferColumns(head: string[], rows: TableCell[][]): TableColumn[]
 		const width = Math.min(30, Math.max(4, ...sample.map((s) => textWidth(s) + 1)));
 		return { header, kind, width };
 	});
+	let cap = 30;
+	const total = () => columns.reduce((s, c) => s + Math.min(c.width, cap), 0);
+	while (cap > 8 && total() > LIST_BUDGET) cap--;
+	return columns.map((c) => ({ ...c, width: Math.min(c.width, cap) }));
 }

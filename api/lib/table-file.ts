@@ -3,6 +3,7 @@
  * Every CSV the system writes goes through `csvText`.
  */
 import { inferColumns, printWorkbook } from './print-workbook.ts';
+import { namesIn, type ExportLang } from './export-headers.ts';
 
 export type Cell = string | number | null;
 
@@ -22,11 +23,19 @@ export function csvText(head: string[], rows: Cell[][]): string {
 	return '\uFEFF' + [head, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
-/** A list as CSV, or as a printable workbook titled `sheet` (A4, one page wide, typed cells). */
-export async function tableFile(format: 'csv' | 'xlsx', sheet: string, head: string[], cells: Cell[][]) {
+/** A list as CSV, or as a printable workbook titled `sheet` (A4, one page wide, typed cells); headers in `lang`. */
+export async function tableFile(
+	format: 'csv' | 'xlsx',
+	sheet: string,
+	chineseHead: string[],
+	cells: Cell[][],
+	lang: ExportLang = 'zh'
+) {
+	const head = namesIn(lang, chineseHead);
+	const [title] = namesIn(lang, [sheet]);
 	if (format === 'csv') return { body: csvText(head, cells), contentType: 'text/csv; charset=utf-8' };
 	return {
-		body: await printWorkbook([{ title: sheet, columns: inferColumns(head, cells), rows: cells }]),
+		body: await printWorkbook([{ title: title!, columns: inferColumns(head, cells), rows: cells }]),
 		contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 	};
 }

@@ -3,6 +3,7 @@ import type { ServiceContext } from '../context.ts';
 import { getPlan } from './plans.ts';
 import { listIndicators, type IndicatorFilter, type IndicatorView } from './indicators.ts';
 import { csvText, tableFile, type Cell } from '../lib/table-file.ts';
+import { namesIn, type ExportLang } from '../lib/export-headers.ts';
 import { addPrintSheet } from '../lib/print-workbook.ts';
 import type { TableColumn, TableSpec } from '../lib/doc-model.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
@@ -68,17 +69,18 @@ export function planViews(ctx: ServiceContext, planId: number): IndicatorView[] 
 	return listIndicators(ctx, { planId, page: 1, pageSize: 1_000_000, sort: 'position' }).items;
 }
 
+/** The CSV's columns: the plan table's, as the workbook names them (JSON keeps the machine keys). */
 const CSV_HEADER = [
-	'section1',
-	'section2',
-	'task',
-	'indicator',
-	'deadline_text',
-	'due_on',
-	'lead_unit',
-	'co_units',
-	'units_text',
-	'targets'
+	'一级领域',
+	'二级领域',
+	'工作任务',
+	'具体指标',
+	'完成时间',
+	'截止日期',
+	'牵头单位',
+	'配合单位',
+	'责任单位',
+	'量化目标'
 ];
 
 /** A row's cells in the original table's column order (CSV and workbook alike). */
@@ -98,15 +100,16 @@ function planCells(r: PlanExportRow): Cell[] {
 }
 
 /** UTF-8 with BOM so that Excel opens the Chinese text correctly. */
-export function toCsv(rows: PlanExportRow[]): string {
-	return csvText(CSV_HEADER, rows.map(planCells));
+export function toCsv(rows: PlanExportRow[], lang: ExportLang = 'zh'): string {
+	return csvText(namesIn(lang, CSV_HEADER), rows.map(planCells));
 }
 
 /** The indicator list under the caller's current filter, as a download. */
 export async function exportIndicatorList(
 	ctx: ServiceContext,
 	filter: IndicatorFilter,
-	format: 'csv' | 'xlsx'
+	format: 'csv' | 'xlsx',
+	lang: ExportLang = 'zh'
 ) {
 	const views = listIndicators(ctx, { ...filter, page: 1, pageSize: 1_000_000 }).items;
 	const status = statusColumns(ctx, views);
@@ -141,7 +144,7 @@ export async function exportIndicatorList(
 			status[i]!.latestProgress
 		];
 	});
-	return { ...(await tableFile(format, '指标清单', head, rows)), name: `指标清单.${format}` };
+	return { ...(await tableFile(format, '指标清单', head, rows, lang)), name: `指标清单.${format}` };
 }
 
 export type StatusColumns = {
@@ -214,11 +217,17 @@ const STATUS_COLUMNS: TableColumn[] = [
 export async function toXlsx(
 	planTitle: string,
 	planRows: PlanExportRow[],
-	planStatus?: StatusColumns[]
+	planStatus?: StatusColumns[],
+	lang: ExportLang = 'zh'
 ): Promise<Uint8Array<ArrayBuffer>> {
+	const columns = planStatus ? [...PLAN_COLUMNS, ...STATUS_COLUMNS] : PLAN_COLUMNS;
+	const headers = namesIn(
+		lang,
+		columns.map((c) => c.header)
+	);
 	const spec: TableSpec = {
-		title: `${planTitle}任务分工表`,
-		columns: planStatus ? [...PLAN_COLUMNS, ...STATUS_COLUMNS] : PLAN_COLUMNS,
+		title: lang === 'en' ? `${planTitle} — task division table` : `${planTitle}任务分工表`,
+		columns: columns.map((c, i) => ({ ...c, header: headers[i]! })),
 		rows: planRows.map((r, i) => {
 			const cells = planCells(r).filter((_, i) => i !== 8); // 责任单位: see PLAN_COLUMNS
 			cells[5] ??= '未解析'; // due_on: the deadline text had no date
@@ -239,7 +248,12 @@ export async function toXlsx(
 	return new Uint8Array(await wb.xlsx.writeBuffer());
 }
 
-export async function exportPlan(ctx: ServiceContext, planId: number, format: ExportFormat) {
+export async function exportPlan(
+	ctx: ServiceContext,
+	planId: number,
+	format: ExportFormat,
+	lang: ExportLang = 'zh'
+) {
 	const plan = getPlan(ctx, planId);
 	const views = planViews(ctx, planId);
 	const rows = views.map(toExportRow);
@@ -253,14 +267,14 @@ export async function exportPlan(ctx: ServiceContext, planId: number, format: Ex
 	}
 	if (format === 'csv') {
 		return {
-			body: toCsv(rows),
+			body: toCsv(rows, lang),
 			contentType: 'text/csv; charset=utf-8',
 			name: `${base}.csv`
 		};
 	}
 	return {
 		// The spreadsheet also carries today's status: lights, dates and the latest progress.
-		body: await toXlsx(plan.title, rows, statusColumns(ctx, views)),
+		body: await toXlsx(plan.title, rows, statusColumns(ctx, views), lang),
 		contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 		name: `${base}.xlsx`
 	};
