@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SAMPLE_DOC } from './sample.ts';
 import { fontconfigFile } from './fonts.ts';
+import { printView } from './print-view.ts';
 import { overprinted, pdfFacts, type PdfFacts } from './pdf.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -98,10 +99,12 @@ execFileSync(
 	],
 	{ env, stdio: 'ignore', timeout: 180_000 }
 );
+const printPdf = join(work, 'print-view.pdf');
+await printView(SAMPLE_DOC, printPdf, env);
 const facts: Record<string, PdfFacts> = {};
-for (const [key, file] of Object.entries(files)) {
+for (const [key, file] of [...Object.entries(files), ['printView', printPdf] as const]) {
 	const pdf = file.replace(/\.\w+$/, '.pdf');
-	check(`${key}: LibreOffice converts it to PDF`, () => {
+	check(`${key}: ${key === 'printView' ? 'Chromium prints' : 'LibreOffice converts'} it to PDF`, () => {
 		facts[key] = pdfFacts(pdf);
 	});
 	if (facts[key]) execFileSync('pdftoppm', ['-r', '60', '-png', pdf, join(out, key)]);
@@ -125,10 +128,11 @@ function officialLayout(key: string, f: PdfFacts, doc: { issuer: string; title: 
 	check(`${key}: A4 portrait`, () => (a4(f), expect(!f.landscape, 'landscape')));
 	check(`${key}: body text starts 28 mm from the left edge (订口) and 37 mm from the top (天头)`, () => {
 		const left = mm(Math.min(...f.words.filter((w) => w.page === 2).map((w) => w.xMin)));
-		const top = mm(Math.min(...f.words.filter((w) => w.page === 2).map((w) => w.yMin)));
+		// The first line's centre sits half a line (28.95 pt ≈ 10.2 mm) below the 天头: 37 + 5.1 mm.
+		const first = f.words.filter((w) => w.page === 2).sort((x, y) => x.yMin - y.yMin)[0]!;
+		const centre = mm((first.yMin + first.yMax) / 2);
 		expect(Math.abs(left - 28) < 1.5, `left edge of page 2 text at ${left.toFixed(1)} mm`);
-		// The first line's glyphs sit a little below the line's top: 37 mm plus up to one line's leading.
-		expect(top > 36 && top < 43, `top of page 2 text at ${top.toFixed(1)} mm`);
+		expect(Math.abs(centre - 42.1) < 2, `first line of page 2 centred at ${centre.toFixed(1)} mm`);
 	});
 	check(`${key}: 版心 156 mm wide — no text right of 184 mm`, () => {
 		// A line may end in a hanging punctuation mark (Word and LibreOffice both hang them in CJK text).
@@ -169,6 +173,14 @@ if (facts.sample) {
 			pages(f, 6, 8);
 		}
 	);
+}
+if (facts.printView) {
+	const f = facts.printView;
+	officialLayout('printView', f, SAMPLE_DOC);
+	check('printView: 合计 row, 附件 pages and 版记 survive; 4–7 pages', () => {
+		has(f, '合计', '附件1', '附件2', '抄送：', '印发', '〔2020〕');
+		pages(f, 4, 7);
+	});
 }
 for (const [key, label] of [
 	['monthDocx', '2020年9月'],
