@@ -1,4 +1,5 @@
 import { xmlSafe } from '../lib/text.ts';
+import { inferColumns, printWorkbook } from '../lib/print-workbook.ts';
 import type { BulletinContent } from './bulletin-content.ts';
 
 const SECTION_TITLES = ['一、总体情况', '二、分领域进展', '三、各单位情况', '四、存在问题'] as const;
@@ -130,17 +131,15 @@ export async function bulletinDocx(
 	return new Uint8Array(await Packer.toBuffer(doc));
 }
 
-/** The bulletin's tables as a workbook, one sheet each. */
+/** The bulletin's tables as a printable workbook, one sheet each. */
 export async function bulletinXlsx(content: BulletinContent): Promise<Uint8Array<ArrayBuffer>> {
-	const c = xmlSafe(content);
-	const { default: Excel } = await import('exceljs');
-	const wb = new Excel.Workbook();
-	for (const spec of bulletinTables(c)) {
-		const ws = wb.addWorksheet(spec.title.replace(/^附件\d+ /, '').slice(0, 31));
-		ws.addRow([spec.title]).font = { bold: true, size: 13 };
-		ws.addRow(spec.head).font = { bold: true };
-		for (const row of spec.rows) ws.addRow(row.map((v) => v ?? ''));
-		ws.columns.forEach((col, i) => (col.width = i === 0 ? 22 : spec.head[i]?.includes('指标') ? 50 : 14));
-	}
-	return new Uint8Array(await wb.xlsx.writeBuffer());
+	const tables = bulletinTables(content).map((t) => ({
+		title: t.title,
+		columns: inferColumns(t.head, t.rows),
+		rows: t.rows
+	}));
+	return printWorkbook(
+		tables,
+		tables.map((t) => ({ name: t.title.replace(/^附件\d+ /, '') }))
+	);
 }
