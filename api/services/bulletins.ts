@@ -113,8 +113,7 @@ export function publishBulletin(ctx: ServiceContext, id: number) {
 			.run();
 		notifyRole({ ...ctx, db: tx }, 'leader', {
 			key: `bulletin.publish|${id}`,
-			title: `${bulletinNumber(row.year, seq)} ${row.title}`,
-			body: '联席办发布了新的督查通报。',
+			message: { code: 'bulletin.published', params: { number: bulletinNumber(row.year, seq), title: row.title } },
 			link: `/bulletins/${id}`,
 			light: null
 		});

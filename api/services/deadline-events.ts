@@ -8,6 +8,7 @@ import { addWorkingDays } from '../lib/workdays.ts';
 import { assertRole } from './access.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
+import { notifyingPlanChanges } from './plan-changes.ts';
 import { getIndicator } from './indicators.ts';
 import { workCalendar } from './work-calendar.ts';
 
@@ -51,10 +52,13 @@ export function recordDeadlineEvent(ctx: ServiceContext, indicatorId: number, oc
 		tx.insert(indicatorEvent)
 			.values({ indicatorId, unitId, occurredOn, dueOn, recordedBy: ctx.actor!.id || null })
 			.run();
-		tx.update(indicator)
-			.set(extended ? { originalDueOn: dueOn } : { dueOn, originalDueOn: dueOn })
-			.where(eq(indicator.id, indicatorId))
-			.run();
+		notifyingPlanChanges({ ...ctx, db: tx }, { indicatorIds: [indicatorId] }, () =>
+			tx
+				.update(indicator)
+				.set(extended ? { originalDueOn: dueOn } : { dueOn, originalDueOn: dueOn })
+				.where(eq(indicator.id, indicatorId))
+				.run()
+		);
 		// The date now set lights the indicator at once (due soon, or already overdue).
 		refreshSupervision(tx, ctx.clock.today(), { indicatorIds: [indicatorId] }, 'deadline_event');
 		audit(

@@ -27,6 +27,7 @@ import { setImportProgress } from './import-progress.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { refreshSupervision } from './alerts.ts';
+import { notifyingPlanChanges } from './plan-changes.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
 
@@ -114,7 +115,7 @@ export async function importTable(
 	try {
 		ctx.db.transaction((tx) => {
 			const planId = ensurePlan(tx, input.plan, year);
-			const created = writeRows(tx, planId, analysis);
+			const created = notifyingPlanChanges({ ...ctx, db: tx }, { planId }, () => writeRows(tx, planId, analysis));
 			report = {
 				...tableCounts(analysis.rows, created.assignmentsTotal),
 				planId,

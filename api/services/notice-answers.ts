@@ -37,8 +37,10 @@ export function answerNotice(
 		const number = noticeNumber(row.year, row.seq);
 		notifyRole(txCtx, 'office', {
 			key: `notice.answer|${answer.id}`,
-			title: `${number} 已反馈办理情况，待审核`,
-			body: `${ctx.actor!.unit?.name ?? ''}：${answer.text.slice(0, 80)}`,
+			message: {
+				code: 'notice.answered',
+				params: { number, unit: ctx.actor!.unit?.name ?? '', text: answer.text }
+			},
 			link: `/notices?notice=${id}`,
 			light: null
 		});
@@ -101,10 +103,9 @@ export function reviewAnswer(
 		notifyUnit(txCtx, {
 			unitId: row.unitId,
 			key: `notice.review|${answer.id}`,
-			title: input.accept ? `${number} 办理情况反馈已通过（已办结）` : `${number} 需重新反馈办理情况`,
-			body: input.accept
-				? note || '联席办已认可你单位的办理情况反馈。'
-				: `理由：${note}（请于 ${answerDueOn} 前重新反馈）`,
+			message: input.accept
+				? { code: 'notice.answer_accepted', params: { number, note: note || null } }
+				: { code: 'notice.answer_returned', params: { number, note, answerDueOn } },
 			link: `/notices?notice=${id}`,
 			light: input.accept ? null : 'yellow'
 		});

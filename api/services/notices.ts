@@ -99,8 +99,10 @@ function notifyIssued(ctx: ServiceContext, row: typeof urgeNotice.$inferSelect, 
 	notifyUnit(ctx, {
 		unitId: row.unitId,
 		key: `notice.issue|${row.id}`,
-		title: `${number} ${LEVEL_TEXT[row.level]}督办通知`,
-		body: `${row.message}（请签收并于 ${row.answerDueOn} 前反馈办理情况）`,
+		message: {
+			code: 'notice.issued',
+			params: { number, level: row.level, message: row.message, answerDueOn: row.answerDueOn }
+		},
 		link: `/notices?notice=${row.id}`,
 		light: row.level === 'blue' ? null : row.level,
 		urgent: row.level === 'red'

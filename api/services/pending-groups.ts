@@ -45,8 +45,10 @@ export function resolvePendingGroup(
 					{
 						unitId,
 						key: `plan.assign|${indicatorId}|${unitId}`,
-						title: `计划调整：新增${pending.role === 'lead' ? '牵头' : '配合'}任务`,
-						body: `${before.task.title}：${before.text}${before.dueOn ? `（截止 ${before.dueOn}）` : ''}`,
+						message: {
+							code: 'plan.assigned',
+							params: { role: pending.role, task: before.task.title, text: before.text, dueOn: before.dueOn }
+						},
 						link: `/indicators/${indicatorId}`,
 						light: null
 					}

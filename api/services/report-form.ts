@@ -195,6 +195,7 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 			nextSteps: item?.nextSteps ?? '',
 			values: item ? valuesOf(item.id, saved.values) : {},
 			returnReason: item?.returnReason ?? null,
+			acceptComment: item?.acceptComment ?? null,
 			attachments: item ? saved.files.filter((f) => f.ownerId === item.id) : [],
 			previous: prev
 				? {
@@ -229,6 +230,7 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 					late: row.late,
 					submittedAt: row.submittedAt?.toISOString() ?? null,
 					returnReason: row.returnReason,
+					acceptComment: row.acceptComment,
 					updatedAt: row.updatedAt.toISOString()
 				}
 			: null,

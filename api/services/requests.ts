@@ -201,16 +201,20 @@ function notifyDecision(
 	note: string,
 	whole: boolean
 ) {
-	const label = REQUEST_KIND_LABELS[row.kind];
-	const text = ind.text.length > 40 ? `${ind.text.slice(0, 40)}…` : ind.text;
 	const link = `/indicators/${ind.id}`;
 	notifyUnit(ctx, {
 		unitId: row.unitId,
 		key: `request.decide|${row.id}`,
-		title: `${label}${approve ? '已批准' : '未同意'}：${text}`,
-		body:
-			(approve && row.kind === 'extension' ? `截止日期调整为 ${row.newDueOn}。` : '') +
-			(note ? `联席办意见：${note}` : approve ? '联席办已同意。' : ''),
+		message: {
+			code: 'request.decided',
+			params: {
+				kind: row.kind,
+				approved: approve,
+				text: ind.text,
+				newDueOn: row.kind === 'extension' ? row.newDueOn : null,
+				note: note || null
+			}
+		},
 		link,
 		light: approve ? null : 'yellow'
 	});
@@ -226,8 +230,7 @@ function notifyDecision(
 		notifyUnit(ctx, {
 			unitId,
 			key: `plan.due|${row.id}|${unitId}`,
-			title: `计划调整：截止日期调整为 ${row.newDueOn}`,
-			body: `${text}（原截止 ${ind.dueOn ?? '无'}）`,
+			message: { code: 'plan.due_moved', params: { text: ind.text, dueOn: row.newDueOn!, previous: ind.dueOn } },
 			link,
 			light: null
 		});
