@@ -230,7 +230,7 @@ export function visibleOpenAlerts(ctx: ServiceContext, filter: { unitId?: number
 export function alertHistory(ctx: ServiceContext, alertId: number) {
 	const row = ctx.db.select({ unitId: alert.unitId }).from(alert).where(eq(alert.id, alertId)).get();
 	const actor = ctx.actor!;
-	if (!row || (actor.role === 'unit' && actor.unit?.id !== row.unitId)) throw notFound('预警');
+	if (!row || (actor.role === 'unit' && actor.unit?.id !== row.unitId)) throw notFound('alert');
 	return ctx.db
 		.select()
 		.from(alertEvent)

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { assignment, pendingGroup, unit, unitGroup } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
@@ -22,9 +22,9 @@ export function resolvePendingGroup(
 		.from(pendingGroup)
 		.where(and(eq(pendingGroup.indicatorId, indicatorId), eq(pendingGroup.groupId, groupId)))
 		.get();
-	if (!pending) throw new ApiError('not_found', '该指标没有待明确的单位组');
+	if (!pending) throw fail('not_found', 'not_found.pending_group');
 	const found = ctx.db.select({ id: unit.id }).from(unit).where(inArray(unit.id, unitIds)).all();
-	if (found.length !== new Set(unitIds).size) throw new ApiError('bad_request', '所选单位中有不存在的单位');
+	if (found.length !== new Set(unitIds).size) throw fail('bad_request', 'pending_group.unknown_units');
 	const before = getIndicator(ctx, indicatorId);
 	ctx.db.transaction((tx) => {
 		let position =

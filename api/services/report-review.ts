@@ -10,7 +10,7 @@ import {
 	type UnitKind
 } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { fail, notFound } from '../errors.ts';
 import { assertOffice, visibleReports } from './access.ts';
 import { audit } from './audit.ts';
 import { getReportForm } from './report-form.ts';
@@ -92,7 +92,7 @@ function loadVisible(ctx: ServiceContext, id: number) {
 		.from(report)
 		.where(and(eq(report.id, id), visibleReports(ctx)))
 		.get();
-	if (!row) throw notFound('月报');
+	if (!row) throw notFound('report');
 	return row;
 }
 
@@ -121,7 +121,13 @@ export function acceptReport(
 	items: { indicatorId: number; comment: string }[] = []
 ) {
 	assertOffice(ctx.actor);
-	return review(ctx, id, 'accept', comment || null, items.map((i) => ({ indicatorId: i.indicatorId, reason: i.comment })));
+	return review(
+		ctx,
+		id,
+		'accept',
+		comment || null,
+		items.map((i) => ({ indicatorId: i.indicatorId, reason: i.comment }))
+	);
 }
 
 export function returnReport(
@@ -131,7 +137,7 @@ export function returnReport(
 	items: { indicatorId: number; reason: string }[]
 ) {
 	assertOffice(ctx.actor);
-	if (!reason.trim()) throw new ApiError('bad_request', '退回时请填写退回原因');
+	if (!reason.trim()) throw fail('bad_request', 'report.return_reason_required');
 	return review(ctx, id, 'return', reason, items);
 }
 
@@ -149,10 +155,7 @@ function review(
 ) {
 	const row = loadVisible(ctx, id);
 	if (row.status !== 'submitted') {
-		throw new ApiError(
-			'conflict',
-			row.status === 'accepted' ? '该月报已审核通过' : '该月报当前不在待审核状态'
-		);
+		throw fail('conflict', row.status === 'accepted' ? 'report.already_accepted' : 'report.not_submitted');
 	}
 	ctx.db.transaction((tx) => {
 		const txCtx = { ...ctx, db: tx };
@@ -163,7 +166,8 @@ function review(
 				.set(action === 'accept' ? { acceptComment: item.reason } : { returnReason: item.reason })
 				.where(and(eq(reportItem.reportId, id), eq(reportItem.indicatorId, item.indicatorId)))
 				.run();
-			if (!updated.changes) throw new ApiError('bad_request', `指标 ${item.indicatorId} 不在该月报中`);
+			if (!updated.changes)
+				throw fail('bad_request', 'report.item_not_in_report', { indicatorId: item.indicatorId });
 		}
 		const revision = row.revision + 1;
 		tx.update(report)
@@ -223,7 +227,10 @@ function notifyReview(
 					.map((i) => [i.id, i.text])
 			: []
 	);
-	const notes = items.map((i) => ({ text: texts.get(i.indicatorId) ?? String(i.indicatorId), note: i.reason }));
+	const notes = items.map((i) => ({
+		text: texts.get(i.indicatorId) ?? String(i.indicatorId),
+		note: i.reason
+	}));
 	const accepted = action === 'accept';
 	notifyUnit(ctx, {
 		unitId: row.unitId,
@@ -266,7 +273,7 @@ export function compareVersions(ctx: ServiceContext, id: number, from: number, t
 			.from(reportVersion)
 			.where(and(eq(reportVersion.reportId, id), eq(reportVersion.id, versionId)))
 			.get();
-		if (!row) throw new ApiError('not_found', '该版本不存在');
+		if (!row) throw fail('not_found', 'not_found.version');
 		return row.snapshot as KeptSnapshot;
 	};
 	return { from, to, changes: snapshotChanges(load(from), load(to)) };

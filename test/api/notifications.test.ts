@@ -294,7 +294,7 @@ describe('acceptance comments and plan changes', () => {
 		expect(n.body).toBe('联席办意见：进展扎实，请保持；通过指标甲：数据详实');
 		expect(n.message).toMatchObject({ code: 'report.accepted', params: { comment: '进展扎实，请保持' } });
 		const row = s.db.get<{ after: string }>(
-			sql`select after from audit_log where action = 'report.accept' and object_id = ${id}`
+			sql`select after from audit_log where action = 'report.accept' and object_id = ${String(id)}`
 		);
 		expect(JSON.parse(row!.after)).toMatchObject({ comment: '进展扎实，请保持' });
 	});
