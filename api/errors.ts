@@ -96,7 +96,8 @@ function fieldCode(i: ZodError['issues'][number]): { code: string; params?: Para
 				params: { min: Number(i.minimum) }
 			};
 		case 'invalid_type':
-			return { code: i.input === undefined ? 'required' : 'invalid_type' };
+			// zod keeps no input in its issues; its own default words say whether the value was absent.
+			return { code: /received undefined$/.test(i.message) ? 'required' : 'invalid_type' };
 		case 'invalid_format':
 			return { code: 'invalid_format' };
 		case 'invalid_value':
