@@ -37,7 +37,10 @@ export class ApiFailure extends Error {
 export async function call<T>(request: Promise<ClientResponse<T>>): Promise<T> {
 	const res = await request;
 	if (res.ok) return (await res.json()) as T;
-	let body: ApiErrorBody['error'] = { code: 'internal', message: t('common.requestFailed', { status: res.status }) };
+	let body: ApiErrorBody['error'] = {
+		code: 'internal',
+		message: t('common.requestFailed', { status: res.status })
+	};
 	try {
 		body = ((await res.json()) as ApiErrorBody).error ?? body;
 	} catch {
@@ -78,7 +81,8 @@ export function errorText(err: unknown): string {
 		const details = err.body.details;
 		if (Array.isArray(details)) {
 			const reasons = details.map((d) => (d && typeof d === 'object' ? fieldText(d) : '')).filter(Boolean);
-			if (reasons.length) return `${err.message}${colon()}${[...new Set(reasons)].join(locale.current === 'zh' ? '；' : '; ')}`;
+			if (reasons.length)
+				return `${err.message}${colon()}${[...new Set(reasons)].join(locale.current === 'zh' ? '；' : '; ')}`;
 		}
 		return err.message;
 	}

@@ -1,13 +1,5 @@
 import { api, call } from './api.ts';
-import { locale } from './i18n/index.svelte.ts';
-import { messageText } from './rules/messages.ts';
-import { session } from './session.svelte.ts';
 import type { Notification } from './types.ts';
-
-/** A notification's title and body in the reader's language (stored Chinese text when it has no code). */
-export function notificationText(n: Pick<Notification, 'title' | 'body' | 'message'>) {
-	return n.message ? messageText(n.message, session.today, locale.current) : { title: n.title, body: n.body };
-}
 
 /** The bell's state, shared by the top bar and the notifications page so both show the same count. */
 class Bell {

@@ -49,7 +49,10 @@ type Locale = 'zh' | 'en';
 
 const short = (text: string, n = 40) => (text.length > n ? `${text.slice(0, n)}…` : text);
 const ROLE = { zh: { lead: '牵头', co: '配合' }, en: { lead: 'lead', co: 'co-unit' } } as const;
-const LEVEL = { zh: { blue: '蓝色', yellow: '黄色', red: '红色' }, en: { blue: 'Blue', yellow: 'Yellow', red: 'Red' } };
+const LEVEL = {
+	zh: { blue: '蓝色', yellow: '黄色', red: '红色' },
+	en: { blue: 'Blue', yellow: 'Yellow', red: 'Red' }
+};
 const KIND = {
 	zh: { completion: '办结申请', extension: '延期申请' },
 	en: { completion: 'Completion request', extension: 'Extension request' }
@@ -101,7 +104,10 @@ const zh: Renderers = {
 		title: `${p.number} ${LEVEL.zh[p.level]}督办通知`,
 		body: `${p.message}（请签收并于 ${p.answerDueOn} 前反馈办理情况）`
 	}),
-	'notice.answered': (p) => ({ title: `${p.number} 已反馈办理情况，待审核`, body: `${p.unit}：${short(p.text, 80)}` }),
+	'notice.answered': (p) => ({
+		title: `${p.number} 已反馈办理情况，待审核`,
+		body: `${p.unit}：${short(p.text, 80)}`
+	}),
 	'notice.answer_accepted': (p) => ({
 		title: `${p.number} 办理情况反馈已通过（已办结）`,
 		body: p.note || '联席办已认可你单位的办理情况反馈。'
@@ -181,7 +187,10 @@ const en: Renderers = {
 		title: `${p.number} ${LEVEL.en[p.level]} urge notice`,
 		body: `${p.message} (please sign for it and answer by ${p.answerDueOn})`
 	}),
-	'notice.answered': (p) => ({ title: `${p.number} answered, to review`, body: `${p.unit}: ${short(p.text, 80)}` }),
+	'notice.answered': (p) => ({
+		title: `${p.number} answered, to review`,
+		body: `${p.unit}: ${short(p.text, 80)}`
+	}),
 	'notice.answer_accepted': (p) => ({
 		title: `${p.number}: your answer was accepted (closed)`,
 		body: p.note || 'The office accepted your unit’s answer.'
@@ -190,7 +199,10 @@ const en: Renderers = {
 		title: `${p.number}: please answer again`,
 		body: `Reason: ${p.note} (answer again by ${p.answerDueOn})`
 	}),
-	'bulletin.published': (p) => ({ title: `${p.number} ${p.title}`, body: 'The office published a new bulletin.' }),
+	'bulletin.published': (p) => ({
+		title: `${p.number} ${p.title}`,
+		body: 'The office published a new bulletin.'
+	}),
 	'remind.report_due': (p, day) => ({
 		title: `The ${p.period} report is due on ${p.dueOn}`,
 		body: `${daysBetween(day, p.dueOn)} days left: please submit this month’s progress on time`
