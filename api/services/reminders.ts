@@ -39,7 +39,11 @@ export type ReminderResult = {
 type Ctx = { db: Db; day: string; now: Date; settings: Settings; publicUrl: string };
 
 /** A reminder from its message: the mail's Chinese title and detail are the message rendered for `day`. */
-function reminder(message: NoticeMessage, day: string, item: Omit<DigestItem, 'title' | 'detail' | 'message'>) {
+function reminder(
+	message: NoticeMessage,
+	day: string,
+	item: Omit<DigestItem, 'title' | 'detail' | 'message'>
+) {
 	const { title, body } = messageText(message, day);
 	return { ...item, title, detail: body, message };
 }
@@ -154,13 +158,17 @@ function unitItems(c: Ctx) {
 	for (const n of overdueNotices) {
 		add(
 			n.unitId,
-			reminder({ code: 'remind.notice_overdue', params: { number: n.number, answerDueOn: n.answerDueOn } }, day, {
-				key: `notice-overdue|${n.id}`,
-				topic: reminderTopic.notice(n.id),
-				light: 'red',
-				deadline: n.answerDueOn,
-				link: `${c.publicUrl}/notices?notice=${n.id}`
-			})
+			reminder(
+				{ code: 'remind.notice_overdue', params: { number: n.number, answerDueOn: n.answerDueOn } },
+				day,
+				{
+					key: `notice-overdue|${n.id}`,
+					topic: reminderTopic.notice(n.id),
+					light: 'red',
+					deadline: n.answerDueOn,
+					link: `${c.publicUrl}/notices?notice=${n.id}`
+				}
+			)
 		);
 	}
 	return { items, escalations, overdueNotices };
