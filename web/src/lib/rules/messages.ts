@@ -41,6 +41,14 @@ export type MessageParams = {
 	'remind.indicator_overdue': { task: string; text: string; dueOn: string; nth: number };
 	'remind.notice_overdue': { number: string; answerDueOn: string };
 	'office.digest': { day: string; red: number; redUnits: number; missing: number; escalate: number };
+	'security.login_attack': {
+		username: string;
+		name: string;
+		minutes: number;
+		attempts: number;
+		addresses: number;
+		owner: boolean;
+	};
 };
 export type MessageCode = keyof MessageParams;
 export type NoticeMessage = { [C in MessageCode]: { code: C; params: MessageParams[C] } }[MessageCode];
@@ -140,6 +148,15 @@ const zh: Renderers = {
 	'office.digest': (p) => ({
 		title: `督办日报（${p.day}）`,
 		body: `新增红灯指标 ${p.red} 项（涉及 ${p.redUnits} 个单位），超期未报月报 ${p.missing} 份，需督办 ${p.escalate} 项`
+	}),
+	'security.login_attack': (p) => ({
+		title: '账户正遭受登录尝试',
+		body:
+			`账户 ${p.username}（${p.name}）在 ${p.minutes} 分钟内有 ${p.attempts} 次失败或被拒绝的登录，` +
+			`来自 ${p.addresses} 个地址。每个地址的尝试次数已受限制，本人从常用地址登录不受影响。` +
+			(p.owner
+				? '如非本人操作，请确认密码足够强，并在“账户”页启用动态验证码。'
+				: '请在“安全管理”中查看该账户的状态与审计日志。')
 	})
 };
 
@@ -226,6 +243,15 @@ const en: Renderers = {
 	'office.digest': (p) => ({
 		title: `Daily supervision digest (${p.day})`,
 		body: `${p.red} new red indicators (${p.redUnits} units), ${p.missing} monthly reports missing, ${p.escalate} to urge`
+	}),
+	'security.login_attack': (p) => ({
+		title: 'An account is under sign-in attempts',
+		body:
+			`Account ${p.username} (${p.name}) had ${p.attempts} failed or refused sign-ins in ${p.minutes} minutes, ` +
+			`from ${p.addresses} address(es). Each address is limited; the owner signing in from a usual address is not affected. ` +
+			(p.owner
+				? 'If this was not you, make sure the password is strong and turn on one-time codes on the Account page.'
+				: 'Check the account’s state and audit log under Security.')
 	})
 };
 
