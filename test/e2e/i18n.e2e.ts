@@ -76,7 +76,15 @@ test('in English: the returned report’s notification, a light’s reason and a
 	});
 	await expect(openCard.getByRole('alert')).toContainText('The file’s content does not match its extension');
 
-	// The unit's dashboard: the same reason, in English too.
+	// The indicator page and the unit's dashboard: the same reason, in English too.
+	await page.goto(`/indicators/${overdue.id}`);
+	await expect(page.getByText('past its due date 2020-09-30 (15 days overdue)').first()).toBeVisible();
+	if (SHOTS) await page.screenshot({ path: `${SHOTS}/en-indicator-1440.png`, fullPage: false });
+	// On a phone the longer English labels wrap instead of pushing the page sideways.
+	await page.setViewportSize({ width: 390, height: 844 });
+	await expect(page.getByRole('button', { name: 'Ask for extension' })).toBeInViewport();
+	if (SHOTS) await page.screenshot({ path: `${SHOTS}/en-indicator-390.png`, fullPage: false });
+	await page.setViewportSize({ width: 1440, height: 900 });
 	await page.goto('/unit-dashboard');
 	await expect(page.getByText('past its due date 2020-09-30').first()).toBeVisible();
 	if (SHOTS) {
