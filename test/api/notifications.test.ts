@@ -341,6 +341,19 @@ describe('acceptance comments and plan changes', () => {
 		await daily('2020-06-16');
 		expect(mailTo(a.email).at(-1)!.text).toContain('计划调整：新增任务 1 项');
 	});
+
+	it('a relative deadline gets its date when the office records the starting event: its units are told', async () => {
+		at('2020-06-17T02:00:00Z');
+		const u = await freshUnit('起算');
+		const ids = await plan([['起算任务', '起算指标', '接口注册完成后2日内', u.name]]);
+		const unit = await s.as('unit', u.name, u.email);
+		const res = await office.post(`/api/v1/indicators/${ids['起算指标']}/deadline-events`, {
+			occurredOn: '2020-06-17'
+		});
+		expect(res.status, JSON.stringify(res.data)).toBe(200);
+		const [n] = (await bell(unit)).items;
+		expect(n).toMatchObject({ title: '计划调整：截止日期变更 1 项', body: '起算指标：截止 无 → 2020-06-19' });
+	});
 });
 
 describe('answering urge notices', () => {
