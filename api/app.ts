@@ -5,7 +5,7 @@ import { compress } from 'hono/compress';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Deps, Env } from './context.ts';
-import { ApiError, handleError } from './errors.ts';
+import { fail, handleError } from './errors.ts';
 import { loadSession } from './middleware/auth.ts';
 import { bodyLimits } from './middleware/body-limit.ts';
 import { auditDenials, enforceDuties } from './middleware/duties.ts';
@@ -97,7 +97,7 @@ export function createApp(deps: Deps) {
 	const openapi = buildOpenApi(app, API_PREFIX);
 	app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openapi, 200));
 	app.all(`${API_PREFIX}/*`, () => {
-		throw new ApiError('not_found', '接口不存在');
+		throw fail('not_found', 'route.not_found');
 	});
 	app.onError(handleError);
 

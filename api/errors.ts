@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { errorsZh } from '../web/src/lib/i18n/errors.zh.ts';
 
 const STATUS = {
 	bad_request: 400,
@@ -18,52 +19,122 @@ const STATUS = {
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof STATUS;
-export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
+type Keyed<P extends string> =
+	Extract<keyof typeof errorsZh, `${P}.${string}`> extends `${P}.${infer K}` ? K : never;
+/** A refusal's stable cause (`report.stale`), one per cause; its messages are in the catalogue. */
+export type ErrorKey = Keyed<'error'>;
+/** What is wrong with one field (`required`, `too_long` …). */
+export type FieldCode = Keyed<'field'>;
+export type Params = Record<string, string | number>;
+export type FieldProblem = { path: string; code: string; message: string; params?: Params };
+export type ErrorBody = {
+	error: { code: ErrorCode; key: string; message: string; params?: Params; details?: unknown };
+};
 
-/** The one error type: services and handlers throw it, `handleError` renders it. */
+/** Fills `{name}` in a catalogue text. */
+export function fillIn(text: string, params?: Params) {
+	return params
+		? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m))
+		: text;
+}
+
+/**
+ * The one error type: services and handlers throw it, `handleError` renders it. `key` names the cause
+ * (the web app shows it in the user's language); `message` is the Chinese, for logs and old clients.
+ */
 export class ApiError extends Error {
 	readonly code: ErrorCode;
 	readonly details: unknown;
-	constructor(code: ErrorCode, message: string, details?: unknown) {
+	readonly key: string;
+	readonly params: Params | undefined;
+	constructor(code: ErrorCode, message: string, details?: unknown, key?: string, params?: Params) {
 		super(message);
 		this.code = code;
 		this.details = details;
+		this.key = key ?? `http.${code}`;
+		this.params = params;
 	}
 	get status(): ContentfulStatusCode {
 		return STATUS[this.code];
 	}
 }
 
-export const notFound = (what: string) => new ApiError('not_found', `${what}不存在或无权查看`);
-export const forbidden = (message = '无权执行此操作') => new ApiError('forbidden', message);
-/** 429 with `Retry-After` (the seconds are also in the details, for the web app). */
-export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
-	new ApiError('too_many_requests', message, { retryAfterSeconds });
+/** A refusal for a known cause: the Chinese message comes from the catalogue, filled with `params`. */
+export function fail(code: ErrorCode, key: ErrorKey, params?: Params, details?: unknown) {
+	return new ApiError(code, fillIn(errorsZh[`error.${key}`], params), details, key, params);
+}
 
-/** Each problem with its field; a check that names a stable code (e.g. `date_out_of_range`) passes it on. */
-export function zodDetails(err: ZodError) {
+type Thing = Keyed<'error.not_found'>;
+export const notFound = (what: Thing) => fail('not_found', `not_found.${what}` as ErrorKey);
+export const forbidden = (key: ErrorKey = 'auth.role_forbidden', params?: Params) =>
+	fail('forbidden', key, params);
+/** 429 with `Retry-After` (the seconds are also in the details, for the web app). */
+export const tooManyRequests = (key: ErrorKey, params: Params, retryAfterSeconds: number) =>
+	fail('too_many_requests', key, params, { retryAfterSeconds });
+
+/** One problem per field, with a stable code (and its bounds) for the web app to say in either language. */
+export function zodDetails(err: ZodError): FieldProblem[] {
 	return err.issues.map((i) => {
-		const code = i.code === 'custom' ? (i.params?.code as string | undefined) : undefined;
-		return { path: i.path.join('.'), message: i.message, ...(code ? { code } : {}) };
+		const { code, params } = fieldCode(i);
+		return { path: i.path.join('.'), code, message: i.message, ...(params ? { params } : {}) };
 	});
 }
 
-function body(code: ErrorCode, message: string, details?: unknown): ErrorBody {
-	return { error: details === undefined ? { code, message } : { code, message, details } };
+function fieldCode(i: ZodError['issues'][number]): { code: string; params?: Params } {
+	const origin = 'origin' in i ? String(i.origin) : '';
+	const many = origin === 'array' || origin === 'set';
+	switch (i.code) {
+		case 'too_big':
+			return {
+				code: many ? 'too_many' : origin === 'string' ? 'too_long' : 'too_large',
+				params: { max: Number(i.maximum) }
+			};
+		case 'too_small':
+			if (origin === 'string' && Number(i.minimum) === 1) return { code: 'required' };
+			return {
+				code: many ? 'too_few' : origin === 'string' ? 'too_short' : 'too_small',
+				params: { min: Number(i.minimum) }
+			};
+		case 'invalid_type':
+			// zod keeps no input in its issues; its own default words say whether the value was absent.
+			return { code: /received undefined$/.test(i.message) ? 'required' : 'invalid_type' };
+		case 'invalid_format':
+			return { code: 'invalid_format' };
+		case 'invalid_value':
+			return { code: 'invalid_value' };
+		case 'custom':
+			return { code: (i.params?.code as string | undefined) ?? 'invalid' };
+		default:
+			return { code: 'invalid' };
+	}
+}
+
+function body(err: ApiError): ErrorBody {
+	const { code, key, message, params, details } = err;
+	return {
+		error: {
+			code,
+			key,
+			message,
+			...(params ? { params } : {}),
+			...(details === undefined ? {} : { details })
+		}
+	};
 }
 
 export function handleError(err: Error, c: Context) {
 	if (err instanceof ApiError) {
 		const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
 		if (err.code === 'too_many_requests' && typeof retry === 'number') c.header('Retry-After', String(retry));
-		return c.json(body(err.code, err.message, err.details), err.status);
+		return c.json(body(err), err.status);
 	}
-	if (err instanceof ZodError) return c.json(body('bad_request', '请求参数有误', zodDetails(err)), 400);
+	if (err instanceof ZodError)
+		return c.json(body(fail('bad_request', 'request.invalid', undefined, zodDetails(err))), 400);
 	if (err instanceof HTTPException) {
 		const status = err.status as ContentfulStatusCode;
 		const code = (Object.entries(STATUS).find(([, s]) => s === status)?.[0] ?? 'bad_request') as ErrorCode;
-		return c.json(body(code, err.message || '请求无法处理'), status);
+		return c.json(body(new ApiError(code, err.message || errorsZh[`error.http.${code}`])), status);
 	}
 	console.error('[duban] unhandled error', err);
-	return c.json(body('internal', '服务器内部错误，请稍后重试'), 500);
+	return c.json(body(fail('internal', 'http.internal')), 500);
 }

@@ -15,8 +15,14 @@ const errorSchema = {
 	properties: {
 		error: {
 			type: 'object',
-			properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
-			required: ['code', 'message']
+			properties: {
+				code: { type: 'string' },
+				key: { type: 'string', description: 'the stable cause, e.g. report.stale' },
+				message: { type: 'string' },
+				params: { type: 'object' },
+				details: {}
+			},
+			required: ['code', 'key', 'message']
 		}
 	}
 };

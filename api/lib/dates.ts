@@ -3,7 +3,7 @@
  * integer arithmetic (days since 1970-01-01, months since year 0): `Date.UTC` maps the years 0–99 to
  * 1900–1999, which made month walks over such years cycle forever.
  */
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 
 export const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -17,8 +17,9 @@ export const inPeriodWindow = (period: string) => inDateWindow(periodStart(perio
 
 /** A period from outside (a job's argument, a service's caller): well-formed and inside the window. */
 export function assertPeriod(period: string): void {
-	if (!PERIOD_RE.test(period)) throw new ApiError('bad_request', '月份格式应为 YYYY-MM');
-	if (!inPeriodWindow(period)) throw new ApiError('bad_request', PERIOD_WINDOW_MESSAGE);
+	if (!PERIOD_RE.test(period)) throw fail('bad_request', 'period.format');
+	if (!inPeriodWindow(period))
+		throw fail('bad_request', 'period.window', { min: DATE_MIN.slice(0, 7), max: DATE_MAX.slice(0, 7) });
 }
 
 const pad = (n: number, width: number) => {

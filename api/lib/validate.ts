@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
 import { z } from 'zod';
-import { ApiError, zodDetails } from '../errors.ts';
+import { fail, zodDetails } from '../errors.ts';
 import {
 	DATE_WINDOW_MESSAGE,
 	inDateWindow,
@@ -21,7 +21,12 @@ export const routeDocs = new WeakMap<object, { summary: string; tags?: string[] 
 export function v<T extends Target, S extends z.ZodType>(target: T, schema: S) {
 	const mw = zValidator(target, schema, (result) => {
 		if (!result.success) {
-			throw new ApiError('bad_request', '请求参数有误', zodDetails(result.error as unknown as z.ZodError));
+			throw fail(
+				'bad_request',
+				'request.invalid',
+				undefined,
+				zodDetails(result.error as unknown as z.ZodError)
+			);
 		}
 	});
 	validatorSchemas.set(mw, { target, schema });

@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Role } from '../../db/schema/index.ts';
 import type { Env, ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { validateSessionToken } from '../services/auth.ts';
 
 /** Over HTTPS the cookie is `__Host-` prefixed: Secure, no Domain, Path=/ (the browser enforces all three). */
@@ -55,15 +55,15 @@ export const loadSession = createMiddleware<Env>(async (c, next) => {
 });
 
 export const requireAuth = createMiddleware<Env>(async (c, next) => {
-	if (!c.var.actor) throw new ApiError('unauthorized', '请先登录');
+	if (!c.var.actor) throw fail('unauthorized', 'auth.login_required');
 	await next();
 });
 
 export function requireRole(...roles: Role[]) {
 	return createMiddleware<Env>(async (c, next) => {
 		const actor = c.var.actor;
-		if (!actor) throw new ApiError('unauthorized', '请先登录');
-		if (!roles.includes(actor.role)) throw new ApiError('forbidden', '当前角色无权执行此操作');
+		if (!actor) throw fail('unauthorized', 'auth.login_required');
+		if (!roles.includes(actor.role)) throw fail('forbidden', 'auth.role_forbidden');
 		await next();
 	});
 }

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type { Env } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail, type ErrorKey } from '../errors.ts';
 import { MAX_TABLE_BYTES } from '../routes/imports.ts';
 import { REPORT_SAVE_MAX_BYTES } from '../routes/reports.ts';
 import { getSettings } from '../services/settings.ts';
@@ -14,7 +14,8 @@ export const DEFAULT_BODY_LIMIT = MB;
 /** Room for a multipart form's boundaries and small fields beside the file. */
 const FORM_OVERHEAD = 64 * 1024;
 
-type Limit = { bytes: number; message: string };
+/** The limit, and how the refusal names it (`size`, e.g. "20 MB"). */
+type Limit = { bytes: number; key: ErrorKey; size: string };
 const mb = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;
 
 /** The routes that need more than the default, keyed like the router table: "METHOD /path". */
@@ -23,16 +24,18 @@ const OVERRIDES: Record<string, (c: Context<Env>) => Limit> = {
 	'POST /api/v1/reports/mine/:period/submit': () => reportLimit,
 	'POST /api/v1/attachments': (c) => {
 		const maxMb = getSettings(c.var.deps.db).attachmentMaxMb;
-		return { bytes: maxMb * MB + FORM_OVERHEAD, message: `文件超过 ${maxMb} MB 上限` };
+		return { bytes: maxMb * MB + FORM_OVERHEAD, key: 'body.file_too_large', size: mb(maxMb * MB) };
 	},
 	'POST /api/v1/imports': () => ({
 		bytes: MAX_TABLE_BYTES + FORM_OVERHEAD,
-		message: `文件超过 ${mb(MAX_TABLE_BYTES)} 上限`
+		key: 'body.file_too_large',
+		size: mb(MAX_TABLE_BYTES)
 	})
 };
-const reportLimit = {
+const reportLimit: Limit = {
 	bytes: REPORT_SAVE_MAX_BYTES,
-	message: `月报内容超过 ${mb(REPORT_SAVE_MAX_BYTES)} 上限`
+	key: 'body.report_too_large',
+	size: mb(REPORT_SAVE_MAX_BYTES)
 };
 
 /** The route that will answer: the first registered for this method (middlewares are ALL). */
@@ -48,14 +51,15 @@ function routeKey(c: Context<Env>): string | undefined {
  */
 export const bodyLimits = createMiddleware<Env>(async (c, next) => {
 	const key = c.var.actor ? routeKey(c) : undefined;
-	const limit = (key && OVERRIDES[key]?.(c)) || {
+	const limit: Limit = (key && OVERRIDES[key]?.(c)) || {
 		bytes: DEFAULT_BODY_LIMIT,
-		message: `请求内容超过 ${mb(DEFAULT_BODY_LIMIT)} 上限`
+		key: 'body.too_large',
+		size: mb(DEFAULT_BODY_LIMIT)
 	};
 	return bodyLimit({
 		maxSize: limit.bytes,
 		onError: () => {
-			throw new ApiError('payload_too_large', limit.message, { maxBytes: limit.bytes });
+			throw fail('payload_too_large', limit.key, { size: limit.size }, { maxBytes: limit.bytes });
 		}
 	})(c, next);
 });

@@ -2,7 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import type { Role } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, fail } from '../errors.ts';
 import { audit } from '../services/audit.ts';
 import { DUTIES, rolesFor, type AccountDuty } from '../services/duties.ts';
 import { requireRole, svc } from './auth.ts';
@@ -28,15 +28,14 @@ export function enforceDuties(prefix: string) {
 			const path = c.req.path.slice(prefix.length);
 			const pending = c.var.pending;
 			if (pending && !within(path, PENDING_ALLOWED))
-				throw new ApiError(
+				throw fail(
 					'forbidden',
-					pending === 'password'
-						? '请先修改密码（首次登录、密码被重置或已过期）'
-						: '安全策略要求管理员先绑定动态验证码',
+					pending === 'password' ? 'auth.password_pending' : 'auth.totp_pending',
+					undefined,
 					{ pending }
 				);
 			const area = AREAS[actor.role];
-			if (area && !within(path, area)) throw new ApiError('forbidden', '管理员角色不能访问业务功能');
+			if (area && !within(path, area)) throw fail('forbidden', 'auth.admin_fenced');
 		}
 		await next();
 	});

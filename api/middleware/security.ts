@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Env } from '../context.ts';
 import type { Config } from '../config.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 
 /** The SHA-256 sources of the inline scripts of a page (SvelteKit's SPA bootstrap), for script-src. */
 export function inlineScriptHashes(html: string): string[] {
@@ -58,7 +58,7 @@ export const sameOrigin = createMiddleware<Env>(async (c, next) => {
 			? `${c.req.header('x-forwarded-proto') ?? 'http'}://${c.req.header('x-forwarded-host') ?? c.req.header('host')}`
 			: null;
 		if ((origin && origin !== self && origin !== forwardedSelf) || site === 'cross-site') {
-			throw new ApiError('forbidden', '拒绝跨站请求');
+			throw fail('forbidden', 'auth.cross_site');
 		}
 	}
 	await next();

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { flag } from './common.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { dateSchema, doc, userText, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
 import { importTable } from '../services/imports.ts';
@@ -76,9 +76,9 @@ export const importRoutes = new Hono<Env>()
 		v('header', idempotencyKey),
 		async (c) => {
 			const form = c.req.valid('form');
-			if (form.file.size > MAX_TABLE_BYTES) throw new ApiError('payload_too_large', '文件超过 10 MB');
+			if (form.file.size > MAX_TABLE_BYTES) throw fail('payload_too_large', 'import.too_large');
 			if (form.planId === undefined && (!form.title || !form.year)) {
-				throw new ApiError('bad_request', '请选择已有计划，或填写新计划的名称和年度');
+				throw fail('bad_request', 'import.plan_required');
 			}
 			const report = await importTable(
 				svc(c),

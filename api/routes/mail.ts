@@ -6,7 +6,7 @@ import { doc, userText, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
 import { getMail, listMail, retryMail, sendQueued } from '../services/mail.ts';
 import { getSettings } from '../services/settings.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { listJobRuns } from '../services/job-runs.ts';
 
 const listQuery = z.object({
@@ -24,7 +24,7 @@ export const mailRoutes = new Hono<Env>()
 	)
 	.post('/send-now', doc('立即发送队列中的邮件', ['mail']), requireRole('admin'), async (c) => {
 		const { db, clock, mailer, config } = c.var.deps;
-		if (!mailer) throw new ApiError('conflict', '尚未配置 SMTP（SMTP_URL），邮件保留在发件箱中');
+		if (!mailer) throw fail('conflict', 'mail.smtp_missing');
 		return c.json(
 			await sendQueued({ db, now: clock.now(), mailer, from: config.mailFrom, settings: getSettings(db) }),
 			200

@@ -72,6 +72,14 @@ const returnBody = z.object({
 		.default([])
 });
 
+const acceptBody = z.object({
+	comment: userText.trim().max(2000).default(''),
+	items: z
+		.array(z.object({ indicatorId: z.number().int().positive(), comment: userText.trim().min(1).max(2000) }))
+		.max(REPORT_MAX_ITEMS)
+		.default([])
+});
+
 export const reportRoutes = new Hono<Env>()
 	.get(
 		'/mine/:period',
@@ -123,8 +131,16 @@ export const reportRoutes = new Hono<Env>()
 	.get('/:id', doc('月报详情', ['reports']), requireAuth, v('param', idParam), (c) =>
 		c.json(getReport(svc(c), c.req.valid('param').id), 200)
 	)
-	.post('/:id/accept', doc('审核通过', ['reports']), requireRole('office'), v('param', idParam), (c) =>
-		c.json(acceptReport(svc(c), c.req.valid('param').id), 200)
+	.post(
+		'/:id/accept',
+		doc('审核通过（可附意见，整体及逐项）', ['reports']),
+		requireRole('office'),
+		v('param', idParam),
+		v('json', acceptBody),
+		(c) => {
+			const { comment, items } = c.req.valid('json');
+			return c.json(acceptReport(svc(c), c.req.valid('param').id, comment, items), 200);
+		}
 	)
 	.post(
 		'/:id/return',

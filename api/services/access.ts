@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { indicator, report, type Role } from '../../db/schema/index.ts';
 import type { Actor, ServiceContext } from '../context.ts';
-import { ApiError, forbidden } from '../errors.ts';
+import { fail, forbidden, type ErrorKey } from '../errors.ts';
 import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 
 /** The indicators an actor may read: everything, or only those assigned to the actor's unit. */
@@ -17,19 +17,19 @@ export function visibleReports(ctx: ServiceContext): SQL | undefined {
 	const own = ownUnitOnly(actor);
 	if (own !== null) return eq(report.unitId, own);
 	if (actor.role === 'office' || actor.role === 'leader') return sql`${report.status} <> 'draft'`;
-	throw new ApiError('forbidden', '当前角色无权查看月报');
+	throw fail('forbidden', 'role.reports_read');
 }
 
-/** Services check the role as well as their route does (defence in depth), with the refusal in Chinese. */
+/** Services check the role as well as their route does (defence in depth); `key` names the refusal. */
 export function assertRole(
 	actor: Actor | null,
 	roles: readonly Role[],
-	message: string
+	key: ErrorKey
 ): asserts actor is Actor {
-	if (!actor) throw new ApiError('unauthorized', '请先登录');
-	if (!roles.includes(actor.role)) throw forbidden(message);
+	if (!actor) throw fail('unauthorized', 'auth.login_required');
+	if (!roles.includes(actor.role)) throw forbidden(key);
 }
 
 export function assertOffice(actor: Actor | null): asserts actor is Actor {
-	assertRole(actor, ['office'], '仅联席办督查员可执行此操作');
+	assertRole(actor, ['office'], 'role.office_only');
 }

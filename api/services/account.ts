@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { ADMIN_ROLES, user, type Role } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { hashPassword, verifyPassword } from '../lib/password.ts';
 import { passwordProblems } from '../lib/password-policy.ts';
 import { matchTotpStep, newTotpSecret, totpUri } from '../lib/totp.ts';
@@ -13,7 +13,7 @@ import { getSettings } from './settings.ts';
 
 /** The signed-in user's own account: password and second factor. */
 function me(ctx: ServiceContext) {
-	if (!ctx.actor) throw new ApiError('unauthorized', '请先登录');
+	if (!ctx.actor) throw fail('unauthorized', 'auth.login_required');
 	return ctx.db.select().from(user).where(eq(user.id, ctx.actor.id)).get()!;
 }
 
@@ -35,7 +35,8 @@ export function passwordPolicy(ctx: Pick<ServiceContext, 'db'>) {
 /** Refuses a password that breaks the policy, listing every problem. */
 export function assertPasswordAllowed(ctx: Pick<ServiceContext, 'db'>, password: string, username: string) {
 	const problems = passwordProblems(password, username, passwordPolicy(ctx));
-	if (problems.length) throw new ApiError('bad_request', problems.join('；'), { problems });
+	if (problems.length)
+		throw fail('bad_request', 'password.policy', { problems: problems.join('；') }, { problems });
 }
 
 /**
@@ -56,10 +57,9 @@ export async function changePassword(
 	);
 	if (!(await verifyPassword(row.passwordHash, input.currentPassword))) {
 		audit(ctx, { action: 'auth.password_change', result: 'failed', objectType: 'user', objectId: row.id });
-		throw new ApiError('bad_request', '当前密码不正确');
+		throw fail('bad_request', 'password.current_wrong');
 	}
-	if (input.newPassword === input.currentPassword)
-		throw new ApiError('bad_request', '新密码不能与当前密码相同');
+	if (input.newPassword === input.currentPassword) throw fail('bad_request', 'password.same');
 	assertPasswordAllowed(ctx, input.newPassword, row.username);
 	const passwordHash = await hashPassword(input.newPassword);
 	return ctx.db.transaction((tx) => {
@@ -90,7 +90,7 @@ export async function changePassword(
 /** Starts enrolment: a new secret (not active until a code from it is confirmed). */
 export function setupTotp(ctx: ServiceContext) {
 	const row = me(ctx);
-	if (row.totpEnabledAt) throw new ApiError('conflict', '已启用动态验证码；如需更换请先停用');
+	if (row.totpEnabledAt) throw fail('conflict', 'totp.enabled_change');
 	const secret = newTotpSecret();
 	ctx.db.transaction((tx) => {
 		tx.update(user).set({ totpSecret: secret }).where(eq(user.id, row.id)).run();
@@ -101,10 +101,10 @@ export function setupTotp(ctx: ServiceContext) {
 
 export function enableTotp(ctx: ServiceContext, code: string) {
 	const row = me(ctx);
-	if (row.totpEnabledAt) throw new ApiError('conflict', '已启用动态验证码');
-	if (!row.totpSecret) throw new ApiError('bad_request', '请先生成密钥并添加到验证器');
+	if (row.totpEnabledAt) throw fail('conflict', 'totp.enabled');
+	if (!row.totpSecret) throw fail('bad_request', 'totp.secret_first');
 	const step = matchTotpStep(row.totpSecret, code);
-	if (step === null) throw new ApiError('bad_request', '验证码不正确，请核对验证器上的 6 位数字和手机时间');
+	if (step === null) throw fail('bad_request', 'totp.code_wrong_setup');
 	ctx.db.transaction((tx) => {
 		tx.update(user)
 			.set({ totpEnabledAt: ctx.clock.now(), totpLastStep: step })
@@ -117,11 +117,11 @@ export function enableTotp(ctx: ServiceContext, code: string) {
 
 export function disableTotp(ctx: ServiceContext, code: string) {
 	const row = me(ctx);
-	if (!row.totpEnabledAt || !row.totpSecret) throw new ApiError('conflict', '尚未启用动态验证码');
+	if (!row.totpEnabledAt || !row.totpSecret) throw fail('conflict', 'totp.not_enabled');
 	const { totpRequiredForAdmins } = getSettings(ctx.db);
 	if (totpRequiredForAdmins && (ADMIN_ROLES as readonly Role[]).includes(row.role))
-		throw new ApiError('conflict', '安全策略要求管理员使用动态验证码，不能停用');
-	if (matchTotpStep(row.totpSecret, code) === null) throw new ApiError('bad_request', '验证码不正确');
+		throw fail('conflict', 'totp.required_for_admins');
+	if (matchTotpStep(row.totpSecret, code) === null) throw fail('bad_request', 'totp.code_wrong');
 	ctx.db.transaction((tx) => {
 		tx.update(user)
 			.set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null })

@@ -229,7 +229,7 @@ export function visibleOpenAlerts(ctx: ServiceContext, filter: { unitId?: number
 /** The history of one alert, for those who may see the alert. */
 export function alertHistory(ctx: ServiceContext, alertId: number) {
 	const row = ctx.db.select({ unitId: alert.unitId }).from(alert).where(eq(alert.id, alertId)).get();
-	if (!row || !maySeeUnit(ctx.actor!, row.unitId)) throw notFound('预警');
+	if (!row || !maySeeUnit(ctx.actor!, row.unitId)) throw notFound('alert');
 	return ctx.db
 		.select()
 		.from(alertEvent)

@@ -5,7 +5,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { assignment, attachment, noticeAnswer, report, reportItem, request } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { fail, notFound } from '../errors.ts';
 import { scanBytes } from '../lib/clamd.ts';
 import { ALLOWED_EXTENSIONS, checkFileContent, contentTypeOf } from '../lib/file-types.ts';
 import { stripBidiControls, stripXmlForbidden } from '../lib/text.ts';
@@ -47,18 +47,17 @@ export async function storeAttachment(ctx: ServiceContext, fileName: string, dat
 	const unitId = ownUnitId(ctx);
 	const maxBytes = getSettings(ctx.db).attachmentMaxMb * 1024 * 1024;
 	if (data.length > maxBytes)
-		throw new ApiError('payload_too_large', `文件超过 ${getSettings(ctx.db).attachmentMaxMb} MB 上限`);
-	if (data.length === 0) throw new ApiError('bad_request', '文件为空');
+		throw fail('payload_too_large', 'attachment.too_large', { mb: getSettings(ctx.db).attachmentMaxMb });
+	if (data.length === 0) throw fail('bad_request', 'attachment.empty');
 	const originalName = cleanFileName(fileName);
 	const ext = originalName.includes('.') ? originalName.split('.').pop()!.toLowerCase() : '';
 	if (!(ALLOWED_EXTENSIONS as readonly string[]).includes(ext)) {
-		throw new ApiError(
-			'unsupported_media_type',
-			`不支持“.${ext || '无扩展名'}”文件，只能上传 pdf、doc/docx、xls/xlsx、jpg/png`
-		);
+		throw ext
+			? fail('unsupported_media_type', 'attachment.type', { ext })
+			: fail('unsupported_media_type', 'attachment.no_extension');
 	}
 	const wrong = checkFileContent(ext, data);
-	if (wrong) throw new ApiError('unsupported_media_type', `${wrong}，请检查文件是否损坏或扩展名是否正确`);
+	if (wrong) throw fail('unsupported_media_type', 'attachment.content_mismatch', { problem: wrong });
 	if (ctx.config.clamdUrl) await virusScan(ctx, ctx.config.clamdUrl, originalName, data);
 
 	const now = ctx.clock.now();
@@ -122,16 +121,18 @@ async function virusScan(ctx: ServiceContext, url: string, name: string, data: U
 		const reason = (err as Error).message;
 		console.error(`[duban] virus scan failed, upload refused: ${reason}`);
 		refuse('failed', { scanError: reason });
-		throw new ApiError(
-			'service_unavailable',
-			'病毒扫描服务暂时不可用，文件未上传，请稍后重试；如持续出现请联系系统管理员'
-		);
+		throw fail('service_unavailable', 'attachment.scan_unavailable');
 	}
 	if (!verdict.clean) {
 		refuse('denied', { virus: verdict.signature });
-		throw new ApiError('unprocessable', `文件未通过病毒扫描（检测到 ${verdict.signature}），已拒绝上传`, {
-			signature: verdict.signature
-		});
+		throw fail(
+			'unprocessable',
+			'attachment.infected',
+			{ signature: verdict.signature },
+			{
+				signature: verdict.signature
+			}
+		);
 	}
 }
 
@@ -142,7 +143,7 @@ async function virusScan(ctx: ServiceContext, url: string, name: string, data: U
  */
 export function readAttachment(ctx: ServiceContext, id: number) {
 	const row = ctx.db.select().from(attachment).where(eq(attachment.id, id)).get();
-	if (!row || !canRead(ctx, row)) throw notFound('附件');
+	if (!row || !canRead(ctx, row)) throw notFound('attachment');
 	return { row, data: readFileSync(join(attachmentsDir(ctx.config.dataDir), row.storedName)) };
 }
 
@@ -200,8 +201,7 @@ export function linkAttachments(
 		.set({ ownerType, ownerId })
 		.where(and(inArray(attachment.id, ids), eq(attachment.unitId, unitId), isNull(attachment.ownerId)))
 		.run();
-	if (linked.changes !== new Set(ids).size)
-		throw new ApiError('bad_request', '附件不存在、不属于本单位或已用于其他事项');
+	if (linked.changes !== new Set(ids).size) throw fail('bad_request', 'attachment.not_linkable');
 }
 
 export function isAssigned(ctx: ServiceContext, indicatorId: number, unitId: number) {

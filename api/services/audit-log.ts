@@ -19,8 +19,7 @@ export type AuditFilter = {
 };
 
 /** The audit admin reads the log; no one else does (the system and security admins are audited by it). */
-const assertAuditor = (ctx: ServiceContext) =>
-	assertRole(ctx.actor, ['auditor'], '仅审计管理员可查看审计日志');
+const assertAuditor = (ctx: ServiceContext) => assertRole(ctx.actor, ['auditor'], 'role.audit_log');
 
 const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
 

@@ -2,7 +2,7 @@ import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { ADMIN_ROLES, auditLog, session, unit, user, type Role } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { Actor, Deps, ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { verifyPassword } from '../lib/password.ts';
 import { matchTotpStep } from '../lib/totp.ts';
 import { sessionIdFromToken } from '../lib/token.ts';
@@ -11,7 +11,6 @@ import { alertIfAttacked, loginThrottle, type LoginThrottle } from './login-thro
 import { openSession } from './sessions.ts';
 import { getSettings, type Settings } from './settings.ts';
 
-const LOGIN_FAILED = '用户名或密码错误';
 // A hash to verify against when the user does not exist, so both paths take the same time.
 const DUMMY_HASH =
 	'$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2GLt1Nu+ZVNlHcwXfvH0iI9b2KeLJ2TkWp2+S1k0mKk';
@@ -53,9 +52,10 @@ export function assertNotThrottled(ctx: ServiceContext, username: string, thrott
 		username,
 		after: { throttled: 'username_address', until: throttle.blockedUntil }
 	});
-	throw new ApiError(
+	throw fail(
 		'too_many_requests',
-		`登录失败次数过多，请于 ${shanghaiTime(throttle.blockedUntil)} 后再试，或联系安全管理员解锁`,
+		'auth.locked',
+		{ until: shanghaiTime(throttle.blockedUntil) },
 		{ retryAt: throttle.blockedUntil.toISOString() }
 	);
 }
@@ -115,10 +115,7 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
 		recentIpFailures(ctx.db, ctx.ip, new Date(now.getTime() - window)) >= settings.loginIpMaxFailures
 	) {
 		audit(ctx, { action: 'auth.login', result: 'denied', username, after: { throttled: ctx.ip } });
-		throw new ApiError(
-			'too_many_requests',
-			`来自该地址的登录失败次数过多，请 ${settings.lockoutMinutes} 分钟后再试`
-		);
+		throw fail('too_many_requests', 'auth.address_throttled', { minutes: settings.lockoutMinutes });
 	}
 
 	// Everything below depends on the typed name only, never on whether it exists: the same delays, the
@@ -136,16 +133,16 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
 	const ok = await verifyPassword(row?.passwordHash ?? DUMMY_HASH, password);
 	if (!row || !ok || row.disabled) {
 		recordFailure(ctx, username, row, throttle, settings);
-		throw new ApiError('unauthorized', LOGIN_FAILED);
+		throw fail('unauthorized', 'auth.login_failed');
 	}
 	let totpStep: number | null = null;
 	if (row.totpEnabledAt && row.totpSecret) {
 		// The password was right: ask for the second factor; a wrong code counts as a failed sign-in.
-		if (!code) throw new ApiError('unauthorized', '请输入动态验证码', { totpRequired: true });
+		if (!code) throw fail('unauthorized', 'auth.totp_required', undefined, { totpRequired: true });
 		totpStep = matchTotpStep(row.totpSecret, code);
 		if (totpStep === null || (row.totpLastStep !== null && totpStep <= row.totpLastStep)) {
 			recordFailure(ctx, username, row, throttle, settings, { factor: 'totp' });
-			throw new ApiError('unauthorized', '动态验证码错误或已使用过，请输入验证器上的新验证码', {
+			throw fail('unauthorized', 'auth.totp_wrong', undefined, {
 				totpRequired: true
 			});
 		}

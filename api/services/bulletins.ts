@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { bulletin } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { fail, notFound } from '../errors.ts';
 import { assertPeriod } from '../lib/dates.ts';
 import { assertOffice } from './access.ts';
 import { notifyRole } from './notifications.ts';
@@ -29,9 +29,9 @@ export function createBulletin(ctx: ServiceContext, period: string, week: string
 	assertOffice(ctx.actor);
 	assertPeriod(period);
 	if (week && new Date(`${week}T00:00:00Z`).getUTCDay() !== 1)
-		throw new ApiError('bad_request', '周报请选择该周的星期一');
+		throw fail('bad_request', 'bulletin.week_monday');
 	const today = ctx.clock.today();
-	if (`${period}-01` > today) throw new ApiError('bad_request', '该月尚未开始，不能生成通报');
+	if (`${period}-01` > today) throw fail('bad_request', 'bulletin.month_not_begun');
 	const content = buildBulletin(ctx.db, period, week, today);
 	return ctx.db.transaction((tx) => {
 		const row = tx
@@ -58,7 +58,7 @@ export function createBulletin(ctx: ServiceContext, period: string, week: string
 function load(ctx: ServiceContext, id: number) {
 	const row = ctx.db.select().from(bulletin).where(eq(bulletin.id, id)).get();
 	// Drafts are the office's; published bulletins are for everyone.
-	if (!row || (row.status === 'draft' && ctx.actor?.role !== 'office')) throw notFound('通报');
+	if (!row || (row.status === 'draft' && ctx.actor?.role !== 'office')) throw notFound('bulletin');
 	return row;
 }
 
@@ -72,7 +72,7 @@ export function editBulletin(
 ) {
 	assertOffice(ctx.actor);
 	const row = load(ctx, id);
-	if (row.status !== 'draft') throw new ApiError('conflict', '通报已发布，不能再修改');
+	if (row.status !== 'draft') throw fail('conflict', 'bulletin.published_locked');
 	const before = row.content as BulletinContent;
 	const content: BulletinContent = {
 		...before,
@@ -99,7 +99,7 @@ export function editBulletin(
 export function publishBulletin(ctx: ServiceContext, id: number) {
 	assertOffice(ctx.actor);
 	const row = load(ctx, id);
-	if (row.status !== 'draft') throw new ApiError('conflict', '通报已发布');
+	if (row.status !== 'draft') throw fail('conflict', 'bulletin.published');
 	ctx.db.transaction((tx) => {
 		const seq =
 			(tx
@@ -113,8 +113,10 @@ export function publishBulletin(ctx: ServiceContext, id: number) {
 			.run();
 		notifyRole({ ...ctx, db: tx }, 'leader', {
 			key: `bulletin.publish|${id}`,
-			title: `${bulletinNumber(row.year, seq)} ${row.title}`,
-			body: '联席办发布了新的督查通报。',
+			message: {
+				code: 'bulletin.published',
+				params: { number: bulletinNumber(row.year, seq), title: row.title }
+			},
 			link: `/bulletins/${id}`,
 			light: null
 		});

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { addDays, daysBetween, lastPeriodDue, periodEnd, reportDueOn } from '../lib/dates.ts';
 import {
 	indicatorLight,
@@ -23,7 +23,7 @@ import {
 /** Dashboards are for the office and leaders (and, for their own unit, units: see unitDashboard). */
 export function assertSupervisor(ctx: ServiceContext) {
 	const role = ctx.actor?.role;
-	if (role !== 'office' && role !== 'leader') throw new ApiError('forbidden', '仅联席办和领导可查看督查看板');
+	if (role !== 'office' && role !== 'leader') throw fail('forbidden', 'role.dashboard');
 }
 
 type ReportRow = { unitId: number; period: string; late: number; submittedAt: number };
@@ -91,7 +91,7 @@ export function countStatuses(status: Map<number, string>) {
 export function dashboardSummary(ctx: ServiceContext, f: DashboardFilter, day: string) {
 	assertSupervisor(ctx);
 	const today = ctx.clock.today();
-	if (day > today) throw new ApiError('bad_request', '只能查看今天及以前的情况');
+	if (day > today) throw fail('bad_request', 'dashboard.future_day');
 	return summaryData(ctx.db, f, day, today);
 }
 

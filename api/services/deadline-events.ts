@@ -2,12 +2,13 @@ import { and, desc, eq } from 'drizzle-orm';
 import { assignment, indicator, indicatorEvent } from '../../db/schema/index.ts';
 import type { DeadlineRule } from '../../db/import/parse/deadline.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { addDays } from '../lib/dates.ts';
 import { addWorkingDays } from '../lib/workdays.ts';
 import { assertRole } from './access.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
+import { notifyingPlanChanges } from './plan-changes.ts';
 import { getIndicator } from './indicators.ts';
 import { workCalendar } from './work-calendar.ts';
 import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
@@ -18,7 +19,7 @@ import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
  * correct it; a unit assigned to the indicator may record it once.
  */
 export function recordDeadlineEvent(ctx: ServiceContext, indicatorId: number, occurredOn: string) {
-	assertRole(ctx.actor, ['office', 'unit'], '仅联席办或责任单位可登记起算事件');
+	assertRole(ctx.actor, ['office', 'unit'], 'role.deadline_event');
 	const before = getIndicator(ctx, indicatorId); // 404 unless visible (a unit: assigned to it)
 	const row = ctx.db
 		.select({ rule: indicator.deadlineRule, dueOn: indicator.dueOn, originalDueOn: indicator.originalDueOn })
@@ -26,8 +27,7 @@ export function recordDeadlineEvent(ctx: ServiceContext, indicatorId: number, oc
 		.where(eq(indicator.id, indicatorId))
 		.get()!;
 	const rule = row.rule as DeadlineRule | null;
-	if (rule?.kind !== 'relative')
-		throw new ApiError('conflict', '该指标的完成时限不是相对期限（如“收到后2个工作日内”），无需登记起算事件');
+	if (rule?.kind !== 'relative') throw fail('conflict', 'deadline.not_relative');
 	const unitId = ownUnitOnly(ctx.actor);
 	if (unitId !== null) {
 		const assigned = ctx.db
@@ -40,8 +40,8 @@ export function recordDeadlineEvent(ctx: ServiceContext, indicatorId: number, oc
 			.from(indicatorEvent)
 			.where(eq(indicatorEvent.indicatorId, indicatorId))
 			.get();
-		if (!assigned) throw new ApiError('forbidden', '本单位不是该指标的责任单位');
-		if (recorded) throw new ApiError('conflict', '起算事件已登记；如需更正，请联系联席办');
+		if (!assigned) throw fail('forbidden', 'deadline.not_assigned');
+		if (recorded) throw fail('conflict', 'deadline.recorded');
 	}
 	const dueOn = rule.workingDays
 		? addWorkingDays(occurredOn, rule.days, workCalendar(ctx.db))
@@ -52,10 +52,13 @@ export function recordDeadlineEvent(ctx: ServiceContext, indicatorId: number, oc
 		tx.insert(indicatorEvent)
 			.values({ indicatorId, unitId, occurredOn, dueOn, recordedBy: ctx.actor!.id || null })
 			.run();
-		tx.update(indicator)
-			.set(extended ? { originalDueOn: dueOn } : { dueOn, originalDueOn: dueOn })
-			.where(eq(indicator.id, indicatorId))
-			.run();
+		notifyingPlanChanges({ ...ctx, db: tx }, { indicatorIds: [indicatorId] }, () =>
+			tx
+				.update(indicator)
+				.set(extended ? { originalDueOn: dueOn } : { dueOn, originalDueOn: dueOn })
+				.where(eq(indicator.id, indicatorId))
+				.run()
+		);
 		// The date now set lights the indicator at once (due soon, or already overdue).
 		refreshSupervision(tx, ctx.clock.today(), { indicatorIds: [indicatorId] }, 'deadline_event');
 		audit(

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { ROLES_OF_KIND, user, type AccountKind, type Role } from '../../db/schema/index.ts';
 import type { Actor, ServiceContext } from '../context.ts';
-import { ApiError, forbidden } from '../errors.ts';
+import { fail, forbidden } from '../errors.ts';
 
 /**
  * 三员分立: the one table of who does what. Every account check (services and route guards) and the
@@ -69,14 +69,11 @@ export const mayDo = (role: Role | undefined, duty: AccountDuty, kind: AccountKi
 
 /** Refuses, in Chinese, an operation the table does not give the actor for this kind of account. */
 export function assertDuty(actor: Actor | null, duty: AccountDuty, kind: AccountKind) {
-	if (!actor) throw new ApiError('unauthorized', '请先登录');
+	if (!actor) throw fail('unauthorized', 'auth.login_required');
 	if (mayDo(actor.role, duty, kind)) return;
 	const who = (DUTIES.accounts[duty][kind] as readonly Role[]).map((r) => ROLE_LABEL[r]).join('或');
-	throw forbidden(
-		who
-			? `${KIND_LABEL[kind]}的${MESSAGES[duty]}由${who}负责（三员分立）`
-			: `${KIND_LABEL[kind]}不能在系统中${MESSAGES[duty]}，请在服务器控制台操作`
-	);
+	const params = { kind: KIND_LABEL[kind], duty: MESSAGES[duty], who };
+	throw forbidden(who ? 'duty.other_role' : 'duty.console_only', params);
 }
 
 /** What the actor may do to an existing account of this kind, in the table's order (the account list shows it). */
@@ -89,8 +86,8 @@ export const rolesWithin = (kind: AccountKind): readonly Role[] => ROLES_OF_KIND
 /** The account an administrator acts on, once the table allowed the operation for the account's kind. */
 export function accountFor(ctx: ServiceContext, id: number, duty: AccountDuty) {
 	const row = ctx.db.select().from(user).where(eq(user.id, id)).get();
-	if (!row) throw new ApiError('not_found', '用户不存在');
-	if (row.id === ctx.actor?.id) throw forbidden('不能对自己的账户执行此操作');
+	if (!row) throw fail('not_found', 'not_found.user');
+	if (row.id === ctx.actor?.id) throw forbidden('duty.self');
 	assertDuty(ctx.actor, duty, row.kind);
 	return row;
 }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { WorkerInput, WorkerMessage } from '../../db/import/worker.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 
 export type Progress = { phase: 'reading' | 'analysing' | 'writing' | 'done'; done: number; total: number };
 
@@ -21,7 +21,9 @@ export function analyseInWorker(
 				if (message.type === 'result') resolve(message);
 				else
 					reject(
-						message.readError ? new ApiError('bad_request', message.message) : new Error(message.message)
+						message.readError
+							? fail('bad_request', 'import.unreadable', { message: message.message })
+							: new Error(message.message)
 					);
 			}
 		});

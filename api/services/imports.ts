@@ -25,8 +25,9 @@ import type { ManualMapping } from '../../db/import/layout.ts';
 import { analyseInWorker, type Progress } from './import-worker.ts';
 import { setImportProgress } from './import-progress.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { refreshSupervision } from './alerts.ts';
+import { notifyingPlanChanges } from './plan-changes.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
 
@@ -114,7 +115,9 @@ export async function importTable(
 	try {
 		ctx.db.transaction((tx) => {
 			const planId = ensurePlan(tx, input.plan, year);
-			const created = writeRows(tx, planId, analysis);
+			const created = notifyingPlanChanges({ ...ctx, db: tx }, { planId }, () =>
+				writeRows(tx, planId, analysis)
+			);
 			report = {
 				...tableCounts(analysis.rows, created.assignmentsTotal),
 				planId,
@@ -154,10 +157,15 @@ export async function importTable(
 		progress({ phase: 'done', done: analysis.dataRows, total: analysis.dataRows });
 	}
 	if (!input.dryRun && analysis.errors.length) {
-		throw new ApiError('unprocessable', `导入文件有 ${analysis.errors.length} 处错误，未导入任何数据`, {
-			...report,
-			rows: undefined
-		});
+		throw fail(
+			'unprocessable',
+			'import.has_errors',
+			{ n: analysis.errors.length },
+			{
+				...report,
+				rows: undefined
+			}
+		);
 	}
 	return report;
 }
@@ -177,8 +185,7 @@ function storedAnswer(ctx: ServiceContext, key: string, digest: string): ImportR
 		.where(and(eq(importRequest.userId, ctx.actor!.id), eq(importRequest.key, key)))
 		.get();
 	if (!row) return null;
-	if (row.digest !== digest)
-		throw new ApiError('conflict', '该 Idempotency-Key 已用于另一份导入；重新导入请刷新页面后再试');
+	if (row.digest !== digest) throw fail('conflict', 'import.key_reused');
 	return row.response as ImportReport;
 }
 
@@ -220,9 +227,9 @@ function groupNames(db: Db, kind: 'members' | 'placeholder') {
 }
 
 function planYear(db: Db, planId: number | undefined): number {
-	if (planId === undefined) throw new ApiError('bad_request', '请指定计划年度');
+	if (planId === undefined) throw fail('bad_request', 'import.year_required');
 	const row = db.select({ year: plan.year }).from(plan).where(eq(plan.id, planId)).get();
-	if (!row) throw new ApiError('not_found', '计划不存在');
+	if (!row) throw fail('not_found', 'not_found.plan');
 	return row.year;
 }
 
@@ -242,11 +249,11 @@ function ensurePlan(tx: Db, p: PlanInput, year: number): number {
 	const existing = existingPlanId(tx, p, year);
 	if (existing !== null) {
 		if (!tx.select({ id: plan.id }).from(plan).where(eq(plan.id, existing)).get()) {
-			throw new ApiError('not_found', '计划不存在');
+			throw fail('not_found', 'not_found.plan');
 		}
 		return existing;
 	}
-	if (!p.title) throw new ApiError('bad_request', '请填写计划名称');
+	if (!p.title) throw fail('bad_request', 'import.title_required');
 	return tx
 		.insert(plan)
 		.values({ title: p.title, year, docNumber: p.docNumber, issuer: p.issuer, issuedOn: p.issuedOn })

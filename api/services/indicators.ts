@@ -245,6 +245,6 @@ export function getIndicator(ctx: ServiceContext, id: number): IndicatorView {
 	const row = baseQuery(ctx.db)
 		.where(and(eq(indicator.id, id), visibleIndicators(ctx.actor!)))
 		.get();
-	if (!row) throw notFound('指标');
+	if (!row) throw notFound('indicator');
 	return attachDetails(ctx.db, ctx.clock.today(), [row])[0]!;
 }

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../context.ts';
 import { assertRole } from './access.ts';
 
 export function listJobRuns(ctx: ServiceContext, f: { page: number; pageSize: number }) {
-	assertRole(ctx.actor, ['admin'], '仅系统管理员可查看任务记录');
+	assertRole(ctx.actor, ['admin'], 'role.job_runs');
 	const items = ctx.db
 		.select()
 		.from(jobRun)

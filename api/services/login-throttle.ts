@@ -6,6 +6,7 @@ import { renderNotice } from './mail-templates.ts';
 import { enqueueMail } from './mail.ts';
 import { audit } from './audit.ts';
 import { addNotification } from './notifications.ts';
+import { messageText, type NoticeMessage } from '../../web/src/lib/rules/messages.ts';
 import type { Settings } from './settings.ts';
 
 /**
@@ -135,9 +136,6 @@ export function alertIfAttacked(
 	if (throttle.alerted || attempts < settings.loginAlertAttempts) return;
 	const now = ctx.clock.now();
 	const bucket = Math.floor(now.getTime() / windowMs(settings));
-	const detail =
-		`账户 ${account.username}（${account.name}）在 ${settings.lockoutMinutes} 分钟内有 ${attempts} 次失败或被拒绝的登录，` +
-		`来自 ${Math.max(throttle.addresses, 1)} 个地址。每个地址的尝试次数已受限制，本人从常用地址登录不受影响。`;
 	const admins = ctx.db
 		.select({ id: user.id, email: user.email })
 		.from(user)
@@ -147,15 +145,25 @@ export function alertIfAttacked(
 	for (const a of admins) if (a.id !== account.id) recipients.push({ ...a, owner: false });
 	ctx.db.transaction((tx) => {
 		for (const r of recipients) {
-			const advice = r.owner
-				? '如非本人操作，请确认密码足够强，并在“账户”页启用动态验证码。'
-				: '请在“安全管理”中查看该账户的状态与审计日志。';
 			const key = `login-attack|${account.id}|${bucket}|${r.id}`;
+			const message: NoticeMessage = {
+				code: 'security.login_attack',
+				params: {
+					username: account.username,
+					name: account.name,
+					minutes: settings.lockoutMinutes,
+					attempts,
+					addresses: Math.max(throttle.addresses, 1),
+					owner: r.owner
+				}
+			};
+			const { title, body } = messageText(message, ctx.clock.today());
 			addNotification(tx, {
 				userId: r.id,
 				dedupeKey: key,
-				title: '账户正遭受登录尝试',
-				body: `${detail}${advice}`,
+				title,
+				body,
+				message,
 				link: r.owner ? '/account' : '/security',
 				light: 'red',
 				createdAt: now
@@ -168,7 +176,7 @@ export function alertIfAttacked(
 					dedupeKey: key,
 					recipient: r.email,
 					subject: `【督办系统】${heading}`,
-					...renderNotice(heading, [detail, advice])
+					...renderNotice(heading, [body])
 				},
 				now
 			);

@@ -1,3 +1,5 @@
+import type { NoticeMessage } from '../../web/src/lib/rules/messages.ts';
+
 /** Chinese reminder digests, as plain text and HTML; colour is never the only carrier of the light. */
 
 export type DigestItem = {
@@ -9,6 +11,8 @@ export type DigestItem = {
 	link: string;
 	/** What a reminder is about, so the bell can withdraw it once settled (see `reminderTopic`). */
 	topic?: string;
+	/** What it says as a code and parameters: the bell shows it in the reader's language. */
+	message?: NoticeMessage;
 };
 
 export const MAIL_FOOTER = '本邮件由督办系统自动发送，请勿直接回复。';

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { fail, notFound } from '../errors.ts';
 import { isPermanentFailure, type Mailer } from '../lib/mailer.ts';
 import { assertRole } from './access.ts';
 import { audit } from './audit.ts';
@@ -101,7 +101,7 @@ export async function sendQueued(opts: {
 	return result;
 }
 
-const assertAdmin = (ctx: ServiceContext) => assertRole(ctx.actor, ['admin'], '仅系统管理员可查看邮件日志');
+const assertAdmin = (ctx: ServiceContext) => assertRole(ctx.actor, ['admin'], 'role.mail_log');
 
 /** The admin's mail log: every mail with its state, newest first. */
 export function listMail(
@@ -142,7 +142,7 @@ export function listMail(
 export function getMail(ctx: ServiceContext, id: number) {
 	assertAdmin(ctx);
 	const row = ctx.db.select().from(outbox).where(eq(outbox.id, id)).get();
-	if (!row) throw notFound('邮件');
+	if (!row) throw notFound('mail');
 	return {
 		...row,
 		createdAt: row.createdAt.toISOString(),
@@ -155,8 +155,8 @@ export function getMail(ctx: ServiceContext, id: number) {
 export function retryMail(ctx: ServiceContext, id: number) {
 	assertAdmin(ctx);
 	const row = ctx.db.select().from(outbox).where(eq(outbox.id, id)).get();
-	if (!row) throw notFound('邮件');
-	if (row.status !== 'failed') throw new ApiError('conflict', '只有发送失败的邮件可以重发');
+	if (!row) throw notFound('mail');
+	if (row.status !== 'failed') throw fail('conflict', 'mail.retry_failed_only');
 	ctx.db.transaction((tx) => {
 		tx.update(outbox)
 			.set({ status: 'queued', attempts: 0, nextAttemptAt: ctx.clock.now() })

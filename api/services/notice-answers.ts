@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { noticeAnswer, urgeNotice, urgeNoticeIndicator, type NoticeLevel } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { fail, notFound } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { linkAttachments } from './attachments.ts';
 import { audit } from './audit.ts';
@@ -16,12 +16,12 @@ export function answerNotice(
 	input: { text: string; attachmentIds: number[] }
 ) {
 	const row = ownNotice(ctx, id);
-	if (row.closedAt) throw new ApiError('conflict', '该督办通知已办结，不能再反馈');
-	if (!input.text.trim()) throw new ApiError('bad_request', '请填写办理情况');
+	if (row.closedAt) throw fail('conflict', 'notice.closed');
+	if (!input.text.trim()) throw fail('bad_request', 'notice.answer_required');
 	const now = ctx.clock.now();
 	ctx.db.transaction((tx) => {
 		const txCtx = { ...ctx, db: tx };
-		if (pendingAnswer(tx, id)) throw new ApiError('conflict', '已提交反馈，正等待联席办审核');
+		if (pendingAnswer(tx, id)) throw fail('conflict', 'notice.answer_pending');
 		if (!row.acknowledgedAt)
 			tx.update(urgeNotice)
 				.set({ acknowledgedAt: now, acknowledgedBy: ctx.actor!.id })
@@ -37,8 +37,10 @@ export function answerNotice(
 		const number = noticeNumber(row.year, row.seq);
 		notifyRole(txCtx, 'office', {
 			key: `notice.answer|${answer.id}`,
-			title: `${number} 已反馈办理情况，待审核`,
-			body: `${ctx.actor!.unit?.name ?? ''}：${answer.text.slice(0, 80)}`,
+			message: {
+				code: 'notice.answered',
+				params: { number, unit: ctx.actor!.unit?.name ?? '', text: answer.text }
+			},
 			link: `/notices?notice=${id}`,
 			light: null
 		});
@@ -70,14 +72,13 @@ export function reviewAnswer(
 ) {
 	assertOffice(ctx.actor);
 	const row = ctx.db.select().from(urgeNotice).where(eq(urgeNotice.id, id)).get();
-	if (!row) throw notFound('督办通知');
+	if (!row) throw notFound('notice');
 	const answer = pendingAnswer(ctx.db, id);
-	if (!answer) throw new ApiError('conflict', '该通知没有待审核的反馈');
+	if (!answer) throw fail('conflict', 'notice.no_answer');
 	const note = input.note.trim();
-	if (!input.accept && !note) throw new ApiError('bad_request', '要求重新反馈时请填写理由');
+	if (!input.accept && !note) throw fail('bad_request', 'notice.note_required');
 	const today = ctx.clock.today();
-	if (input.answerDueOn && input.answerDueOn < today)
-		throw new ApiError('bad_request', '反馈期限不能早于今天');
+	if (input.answerDueOn && input.answerDueOn < today) throw fail('bad_request', 'notice.due_before_today');
 	const now = ctx.clock.now();
 	const number = noticeNumber(row.year, row.seq);
 	const answerDueOn = input.accept
@@ -101,10 +102,9 @@ export function reviewAnswer(
 		notifyUnit(txCtx, {
 			unitId: row.unitId,
 			key: `notice.review|${answer.id}`,
-			title: input.accept ? `${number} 办理情况反馈已通过（已办结）` : `${number} 需重新反馈办理情况`,
-			body: input.accept
-				? note || '联席办已认可你单位的办理情况反馈。'
-				: `理由：${note}（请于 ${answerDueOn} 前重新反馈）`,
+			message: input.accept
+				? { code: 'notice.answer_accepted', params: { number, note: note || null } }
+				: { code: 'notice.answer_returned', params: { number, note, answerDueOn } },
 			link: `/notices?notice=${id}`,
 			light: input.accept ? null : 'yellow'
 		});

@@ -11,7 +11,7 @@ import {
 	type NoticeState
 } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { fail, notFound } from '../errors.ts';
 import { addWorkingDays } from '../lib/workdays.ts';
 import { assertOffice } from './access.ts';
 import { isAssigned } from './attachments.ts';
@@ -38,16 +38,15 @@ export function issueNotice(
 	}
 ) {
 	assertOffice(ctx.actor);
-	if (!input.message.trim()) throw new ApiError('bad_request', '请填写督办事项');
+	if (!input.message.trim()) throw fail('bad_request', 'notice.message_required');
 	if (!ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.id, input.unitId)).get())
-		throw new ApiError('bad_request', '单位不存在');
+		throw fail('bad_request', 'notice.unit_unknown');
 	for (const indicatorId of input.indicatorIds) {
 		if (!isAssigned(ctx, indicatorId, input.unitId))
-			throw new ApiError('bad_request', `指标 ${indicatorId} 不是该单位的任务`);
+			throw fail('bad_request', 'notice.indicator_not_assigned', { indicatorId });
 	}
 	const today = ctx.clock.today();
-	if (input.answerDueOn && input.answerDueOn < today)
-		throw new ApiError('bad_request', '反馈期限不能早于今天');
+	if (input.answerDueOn && input.answerDueOn < today) throw fail('bad_request', 'notice.due_before_today');
 	const answerDueOn = input.answerDueOn ?? defaultAnswerDueOn(ctx.db, input.level, today);
 	const year = Number(today.slice(0, 4));
 	return ctx.db.transaction((tx) => {
@@ -100,8 +99,10 @@ function notifyIssued(ctx: ServiceContext, row: typeof urgeNotice.$inferSelect, 
 	notifyUnit(ctx, {
 		unitId: row.unitId,
 		key: `notice.issue|${row.id}`,
-		title: `${number} ${LEVEL_TEXT[row.level]}督办通知`,
-		body: `${row.message}（请签收并于 ${row.answerDueOn} 前反馈办理情况）`,
+		message: {
+			code: 'notice.issued',
+			params: { number, level: row.level, message: row.message, answerDueOn: row.answerDueOn }
+		},
 		link: `/notices?notice=${row.id}`,
 		light: row.level === 'blue' ? null : row.level,
 		urgent: row.level === 'red'
@@ -115,14 +116,14 @@ export function ownNotice(ctx: ServiceContext, id: number) {
 		.from(urgeNotice)
 		.where(and(eq(urgeNotice.id, id), eq(urgeNotice.unitId, ownUnitId(ctx))))
 		.get();
-	if (!row) throw notFound('督办通知');
+	if (!row) throw notFound('notice');
 	return row;
 }
 
 /** The unit signs for (签收) a notice addressed to it; the time and person are kept. */
 export function acknowledgeNotice(ctx: ServiceContext, id: number) {
 	const row = ownNotice(ctx, id);
-	if (row.acknowledgedAt) throw new ApiError('conflict', '该通知已签收');
+	if (row.acknowledgedAt) throw fail('conflict', 'notice.acknowledged');
 	ctx.db.transaction((tx) => {
 		tx.update(urgeNotice)
 			.set({ acknowledgedAt: ctx.clock.now(), acknowledgedBy: ctx.actor!.id })
@@ -297,6 +298,6 @@ export function listNotices(
 
 export function getNotice(ctx: ServiceContext, id: number, db = ctx.db) {
 	const [row] = noticeRows(ctx, and(eq(urgeNotice.id, id), visibleNotices(ctx)), 1, 0, db);
-	if (!row) throw notFound('督办通知');
+	if (!row) throw notFound('notice');
 	return row;
 }

@@ -5,6 +5,7 @@ import type { ServiceContext } from '../context.ts';
 import { enqueueMail } from './mail.ts';
 import { MAIL_FOOTER, renderDigest } from './mail-templates.ts';
 import { unitRecipients } from './recipients.ts';
+import { messageText, type NoticeMessage } from '../../web/src/lib/rules/messages.ts';
 
 /** Adds one notification in the caller's transaction; its dedupe key makes it at most once. */
 export function addNotification(tx: Db, n: typeof notification.$inferInsert): boolean {
@@ -66,8 +67,8 @@ export type News = {
 	unitId: number;
 	/** Once per key: the same decision never notifies twice. */
 	key: string;
-	title: string;
-	body: string;
+	/** What it says, as a code and parameters: the bell renders it in the reader's language, mail in Chinese. */
+	message: NoticeMessage;
 	/** In-app path, e.g. `/workspace?period=2020-06`. */
 	link: string;
 	light: Light | null;
@@ -83,13 +84,14 @@ export type News = {
 export function notifyUnit(ctx: ServiceContext, news: News) {
 	const now = ctx.clock.now();
 	const today = ctx.clock.today();
+	const { title, body } = messageText(news.message, today);
 	const inserted = ctx.db
 		.insert(unitNews)
 		.values({
 			unitId: news.unitId,
 			dedupeKey: news.key,
-			title: news.title,
-			body: news.body,
+			title,
+			body,
 			link: news.link,
 			light: news.light,
 			createdAt: now,
@@ -107,9 +109,9 @@ export function notifyUnit(ctx: ServiceContext, news: News) {
 	if (!news.urgent) return;
 	const unitName = ctx.db.select({ name: unit.name }).from(unit).where(eq(unit.id, news.unitId)).get()!.name;
 	const { text, html } = renderDigest({
-		heading: `${unitName}：${news.title}`,
+		heading: `${unitName}：${title}`,
 		intro: '联席办对你单位的工作作出了需要尽快办理的决定：',
-		items: [{ ...news, detail: news.body, deadline: null, link: `${ctx.config.publicUrl}${news.link}` }],
+		items: [{ ...news, title, detail: body, deadline: null, link: `${ctx.config.publicUrl}${news.link}` }],
 		footer: MAIL_FOOTER
 	});
 	for (const recipient of unitRecipients(ctx.db, news.unitId)) {
@@ -118,7 +120,7 @@ export function notifyUnit(ctx: ServiceContext, news: News) {
 			{
 				dedupeKey: `news|${news.key}|${recipient}`,
 				recipient,
-				subject: `【督办提醒·紧急】${unitName} ${news.title}`,
+				subject: `【督办提醒·紧急】${unitName} ${title}`,
 				text,
 				html
 			},
@@ -138,12 +140,14 @@ export function notifyRole(ctx: ServiceContext, role: Role, news: Omit<News, 'un
 }
 
 function bellFor(ctx: ServiceContext, users: { id: number }[], news: Omit<News, 'unitId'>) {
+	const { title, body } = messageText(news.message, ctx.clock.today());
 	for (const u of users) {
 		addNotification(ctx.db, {
 			userId: u.id,
 			dedupeKey: `${news.key}|${u.id}`,
-			title: news.title,
-			body: news.body,
+			title,
+			body,
+			message: news.message,
 			link: news.link,
 			light: news.light,
 			createdAt: ctx.clock.now()

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { assignment, pendingGroup, unit, unitGroup } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
@@ -22,9 +22,9 @@ export function resolvePendingGroup(
 		.from(pendingGroup)
 		.where(and(eq(pendingGroup.indicatorId, indicatorId), eq(pendingGroup.groupId, groupId)))
 		.get();
-	if (!pending) throw new ApiError('not_found', '该指标没有待明确的单位组');
+	if (!pending) throw fail('not_found', 'not_found.pending_group');
 	const found = ctx.db.select({ id: unit.id }).from(unit).where(inArray(unit.id, unitIds)).all();
-	if (found.length !== new Set(unitIds).size) throw new ApiError('bad_request', '所选单位中有不存在的单位');
+	if (found.length !== new Set(unitIds).size) throw fail('bad_request', 'pending_group.unknown_units');
 	const before = getIndicator(ctx, indicatorId);
 	ctx.db.transaction((tx) => {
 		let position =
@@ -45,8 +45,10 @@ export function resolvePendingGroup(
 					{
 						unitId,
 						key: `plan.assign|${indicatorId}|${unitId}`,
-						title: `计划调整：新增${pending.role === 'lead' ? '牵头' : '配合'}任务`,
-						body: `${before.task.title}：${before.text}${before.dueOn ? `（截止 ${before.dueOn}）` : ''}`,
+						message: {
+							code: 'plan.assigned',
+							params: { role: pending.role, task: before.task.title, text: before.text, dueOn: before.dueOn }
+						},
 						link: `/indicators/${indicatorId}`,
 						light: null
 					}

@@ -41,7 +41,7 @@ export function firstPlanMonth(db: ServiceContext['db']): string | null {
 /** One plan with its section tree; counts are of the indicators the caller may see. */
 export function getPlan(ctx: ServiceContext, id: number) {
 	const row = ctx.db.select().from(plan).where(eq(plan.id, id)).get();
-	if (!row) throw notFound('计划');
+	if (!row) throw notFound('plan');
 	const visible = visibleIndicators(ctx.actor!);
 	const counts = ctx.db
 		.select({

@@ -6,12 +6,12 @@ import { getSettings, POLICY, POLICY_KEYS, putSetting, type Policy } from './set
 
 /** The security policies: password rules, lockout, address throttling, second factor for administrators. */
 export function getPolicy(ctx: ServiceContext): Policy {
-	assertRole(ctx.actor, DUTIES.read.policy, '仅安全管理员可管理安全策略');
+	assertRole(ctx.actor, DUTIES.read.policy, 'role.policy');
 	return POLICY.parse(getSettings(ctx.db));
 }
 
 export function updatePolicy(ctx: ServiceContext, patch: Partial<Policy>): Policy {
-	assertRole(ctx.actor, DUTIES.read.policy, '仅安全管理员可管理安全策略');
+	assertRole(ctx.actor, DUTIES.read.policy, 'role.policy');
 	const before = POLICY.parse(getSettings(ctx.db));
 	const now = ctx.clock.now();
 	ctx.db.transaction((tx) => {

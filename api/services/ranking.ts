@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { unitScore, type UnitKind } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { addMonths, assertPeriod, periodEnd } from '../lib/dates.ts';
 import { reportStatuses } from './dashboard.ts';
 import { getSettings, type Settings } from './settings.ts';
@@ -122,10 +122,10 @@ export function rankingFor(db: Db, period: string, today: string): { final: bool
 /** The ranking as the dashboard shows it: with the change of rank against the previous month, optionally one unit kind. */
 export function unitRanking(ctx: ServiceContext, period: string, unitKind?: UnitKind) {
 	const role = ctx.actor?.role;
-	if (role !== 'office' && role !== 'leader') throw new ApiError('forbidden', '仅联席办和领导可查看单位排名');
+	if (role !== 'office' && role !== 'leader') throw fail('forbidden', 'role.ranking');
 	assertPeriod(period);
 	const today = ctx.clock.today();
-	if (`${period}-01` > today) throw new ApiError('bad_request', '该月尚未开始');
+	if (`${period}-01` > today) throw fail('bad_request', 'period.not_begun');
 	const current = rankingFor(ctx.db, period, today);
 	const previous = rankingFor(ctx.db, addMonths(period, -1), today);
 	const prevRank = new Map(previous.items.map((r) => [r.unit.id, r.rank]));

@@ -23,6 +23,7 @@ import { LEVEL_TEXT } from './notices.ts';
 import { addNotification, reminderTopic } from './notifications.ts';
 import { workCalendar } from './work-calendar.ts';
 import type { Settings } from './settings.ts';
+import { messageText, type NoticeMessage } from '../../web/src/lib/rules/messages.ts';
 import { reasonText } from '../../web/src/lib/rules/reasons.ts';
 import type { DesiredAlert } from './lights.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
@@ -36,6 +37,16 @@ export type ReminderResult = {
 };
 
 type Ctx = { db: Db; day: string; now: Date; settings: Settings; publicUrl: string };
+
+/** A reminder from its message: the mail's Chinese title and detail are the message rendered for `day`. */
+function reminder(
+	message: NoticeMessage,
+	day: string,
+	item: Omit<DigestItem, 'title' | 'detail' | 'message'>
+) {
+	const { title, body } = messageText(message, day);
+	return { ...item, title, detail: body, message };
+}
 
 /** What each unit should be reminded of today: reports due or missing, indicators due or overdue. */
 function unitItems(c: Ctx) {
@@ -59,15 +70,16 @@ function unitItems(c: Ctx) {
 			.where(and(reportableIn(period), sql`${assignment.unitId} not in ${submitted}`))
 			.all();
 		for (const { unitId } of pending) {
-			add(unitId, {
-				key: `report-due|${period}`,
-				topic: reminderTopic.report(unitId, period),
-				light: null,
-				title: `${period} 月报将于 ${due} 截止`,
-				detail: `还有 ${left} 天，请按时报送本月工作完成情况`,
-				deadline: due,
-				link: `${c.publicUrl}/workspace?period=${period}`
-			});
+			add(
+				unitId,
+				reminder({ code: 'remind.report_due', params: { period, dueOn: due } }, day, {
+					key: `report-due|${period}`,
+					topic: reminderTopic.report(unitId, period),
+					light: null,
+					deadline: due,
+					link: `${c.publicUrl}/workspace?period=${period}`
+				})
+			);
 		}
 	}
 	if (workCalendar(db).isWorkingDay(day)) {
@@ -76,15 +88,20 @@ function unitItems(c: Ctx) {
 			.from(alert)
 			.where(and(isNotNull(alert.openKey), eq(alert.kind, 'report_missing')))
 			.all()) {
-			add(a.unitId!, {
-				key: `report-missing|${a.period}`,
-				topic: reminderTopic.report(a.unitId!, a.period!),
-				light: 'red',
-				title: `${a.period} 月报超期未报`,
-				detail: reasonText(a.kind, a.params, day),
-				deadline: reportDueOn(a.period!, settings.reportDueDay),
-				link: `${c.publicUrl}/workspace?period=${a.period}`
-			});
+			const message: NoticeMessage = {
+				code: 'remind.report_missing',
+				params: { period: a.period!, reason: { kind: a.kind, params: a.params } }
+			};
+			add(
+				a.unitId!,
+				reminder(message, day, {
+					key: `report-missing|${a.period}`,
+					topic: reminderTopic.report(a.unitId!, a.period!),
+					light: 'red',
+					deadline: reportDueOn(a.period!, settings.reportDueDay),
+					link: `${c.publicUrl}/workspace?period=${a.period}`
+				})
+			);
 		}
 	}
 
@@ -107,45 +124,52 @@ function unitItems(c: Ctx) {
 	for (const o of open) {
 		const until = daysBetween(day, o.dueOn!);
 		const link = `${c.publicUrl}/indicators/${o.id}`;
-		const title = `${o.task}：${o.text.length > 40 ? `${o.text.slice(0, 40)}…` : o.text}`;
+		const about = { task: o.task, text: o.text, dueOn: o.dueOn! };
 		if (settings.indicatorReminderDays.includes(until)) {
-			add(o.unitId, {
-				key: `indicator-due|${o.id}`,
-				topic: reminderTopic.indicator(o.id),
-				light: until <= settings.dueSoonDays ? 'yellow' : null,
-				title,
-				detail: `还有 ${until} 天到期（${o.role === 'lead' ? '牵头' : '配合'}）`,
-				deadline: o.dueOn,
-				link
-			});
+			add(
+				o.unitId,
+				reminder({ code: 'remind.indicator_due', params: { ...about, role: o.role } }, day, {
+					key: `indicator-due|${o.id}`,
+					topic: reminderTopic.indicator(o.id),
+					light: until <= settings.dueSoonDays ? 'yellow' : null,
+					deadline: o.dueOn,
+					link
+				})
+			);
 		}
 		const over = -until;
 		if (over >= 1 && (over - 1) % settings.overdueReminderEveryDays === 0) {
 			const nth = (over - 1) / settings.overdueReminderEveryDays + 1;
-			add(o.unitId, {
-				key: `indicator-overdue|${o.id}`,
-				topic: reminderTopic.indicator(o.id),
-				light: 'red',
-				title,
-				detail: `已逾期 ${over} 天，尚未办结（第 ${nth} 次逾期提醒）`,
-				deadline: o.dueOn,
-				link
-			});
+			add(
+				o.unitId,
+				reminder({ code: 'remind.indicator_overdue', params: { ...about, nth } }, day, {
+					key: `indicator-overdue|${o.id}`,
+					topic: reminderTopic.indicator(o.id),
+					light: 'red',
+					deadline: o.dueOn,
+					link
+				})
+			);
 		}
 		if (over >= 1 + settings.overdueReminderEveryDays * (settings.escalateAfterReminders - 1))
 			escalations.push(o);
 	}
 	const overdueNotices = overdueUnanswered(db, day);
 	for (const n of overdueNotices) {
-		add(n.unitId, {
-			key: `notice-overdue|${n.id}`,
-			topic: reminderTopic.notice(n.id),
-			light: 'red',
-			title: `${n.number} 督办通知逾期未反馈`,
-			detail: `反馈期限 ${n.answerDueOn} 已过，请尽快报送办理情况`,
-			deadline: n.answerDueOn,
-			link: `${c.publicUrl}/notices?notice=${n.id}`
-		});
+		add(
+			n.unitId,
+			reminder(
+				{ code: 'remind.notice_overdue', params: { number: n.number, answerDueOn: n.answerDueOn } },
+				day,
+				{
+					key: `notice-overdue|${n.id}`,
+					topic: reminderTopic.notice(n.id),
+					light: 'red',
+					deadline: n.answerDueOn,
+					link: `${c.publicUrl}/notices?notice=${n.id}`
+				}
+			)
+		);
 	}
 	return { items, escalations, overdueNotices };
 }
@@ -219,6 +243,7 @@ export function writeReminders(
 				dedupeKey: `${item.key}|${c.day}|${userId}`,
 				title: item.title,
 				body: item.detail,
+				message: item.message ?? null,
 				link: item.link.replace(c.publicUrl, ''),
 				light: item.light,
 				topic: item.topic ?? null,
@@ -336,14 +361,25 @@ export function writeReminders(
 				footer: '点击“建议发督办通知”或“逾期未反馈”的链接可一键发出督办通知。'
 			});
 			for (const p of people.filter((p) => p.role === 'office')) {
-				notify(p.id, {
-					key: 'office-digest',
-					light: officeItems.length ? 'red' : null,
-					title: `督办日报（${c.day}）`,
-					detail: `新增红灯指标 ${newRedIndicators} 项（涉及 ${newRedUnits} 个单位），超期未报月报 ${missing} 份，需督办 ${toEscalate.length} 项`,
-					deadline: null,
-					link: `${c.publicUrl}/`
-				});
+				const digest: NoticeMessage = {
+					code: 'office.digest',
+					params: {
+						day: c.day,
+						red: newRedIndicators,
+						redUnits: newRedUnits,
+						missing,
+						escalate: toEscalate.length
+					}
+				};
+				notify(
+					p.id,
+					reminder(digest, c.day, {
+						key: 'office-digest',
+						light: officeItems.length ? 'red' : null,
+						deadline: null,
+						link: `${c.publicUrl}/`
+					})
+				);
 				if (
 					p.email &&
 					!p.optOut &&

@@ -13,7 +13,7 @@ import {
 } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, forbidden } from '../errors.ts';
+import { fail, forbidden } from '../errors.ts';
 import { assertPeriod, daysBetween, periodEnd, periodOf, periodStart, reportDueOn } from '../lib/dates.ts';
 import { firstPlanMonth } from './plans.ts';
 import { getSettings } from './settings.ts';
@@ -24,8 +24,8 @@ import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 /** The unit whose report the actor may write: a unit user's own unit, nobody else's. */
 export function ownUnitId(ctx: ServiceContext): number {
 	const actor = ctx.actor;
-	if (!actor) throw new ApiError('unauthorized', '请先登录');
-	if (actor.role !== 'unit' || !actor.unit) throw forbidden('只有单位填报员可以填报本单位月报');
+	if (!actor) throw fail('unauthorized', 'auth.login_required');
+	if (actor.role !== 'unit' || !actor.unit) throw forbidden('role.unit_reports');
 	return actor.unit.id;
 }
 
@@ -87,8 +87,7 @@ export function reportableAssignments(db: Db, unitId: number, period: string) {
 /** A month not yet begun has no report: filing it early would count as on time before the work. */
 function assertBegun(ctx: ServiceContext, period: string) {
 	assertPeriod(period);
-	if (period > periodOf(ctx.clock.today()))
-		throw new ApiError('bad_request', `${period} 尚未开始，只能查看和填报本月及以前的月报`);
+	if (period > periodOf(ctx.clock.today())) throw fail('bad_request', 'report.period_not_begun', { period });
 }
 
 /** The months a unit owes: begun, and with at least one indicator it reports on (from its plan's start). */
@@ -102,7 +101,7 @@ export function assertOwedPeriod(ctx: ServiceContext, unitId: number, period: st
 		.where(and(eq(assignment.unitId, unitId), reportableIn(period)))
 		.limit(1)
 		.get();
-	if (!owed) throw new ApiError('not_found', `本单位 ${period} 没有需要填报的指标，无需报送月报`);
+	if (!owed) throw fail('not_found', 'report.nothing_owed', { period });
 }
 
 /** Report items chosen by `where`, with their target values and attachments. */
@@ -195,6 +194,7 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 			nextSteps: item?.nextSteps ?? '',
 			values: item ? valuesOf(item.id, saved.values) : {},
 			returnReason: item?.returnReason ?? null,
+			acceptComment: item?.acceptComment ?? null,
 			attachments: item ? saved.files.filter((f) => f.ownerId === item.id) : [],
 			previous: prev
 				? {
@@ -229,6 +229,7 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 					late: row.late,
 					submittedAt: row.submittedAt?.toISOString() ?? null,
 					returnReason: row.returnReason,
+					acceptComment: row.acceptComment,
 					updatedAt: row.updatedAt.toISOString()
 				}
 			: null,

@@ -10,7 +10,7 @@ import {
 	type UnitKind
 } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { fail, notFound } from '../errors.ts';
 import { assertOffice, visibleReports } from './access.ts';
 import { audit } from './audit.ts';
 import { getReportForm } from './report-form.ts';
@@ -93,7 +93,7 @@ function loadVisible(ctx: ServiceContext, id: number) {
 		.from(report)
 		.where(and(eq(report.id, id), visibleReports(ctx)))
 		.get();
-	if (!row) throw notFound('月报');
+	if (!row) throw notFound('report');
 	return row;
 }
 
@@ -114,10 +114,21 @@ export function getReport(ctx: ServiceContext, id: number) {
 	return { ...form, items: form.items.filter((i) => sent.has(i.indicatorId)) };
 }
 
-/** Accepts a submitted report. Hook: an acceptance comment, once the API takes one, goes to notifyReview. */
-export function acceptReport(ctx: ServiceContext, id: number) {
+/** Accepts a submitted report, with the office's comment on the whole and on items if it writes one. */
+export function acceptReport(
+	ctx: ServiceContext,
+	id: number,
+	comment: string | null = null,
+	items: { indicatorId: number; comment: string }[] = []
+) {
 	assertOffice(ctx.actor);
-	return review(ctx, id, 'accept', null, []);
+	return review(
+		ctx,
+		id,
+		'accept',
+		comment || null,
+		items.map((i) => ({ indicatorId: i.indicatorId, reason: i.comment }))
+	);
 }
 
 export function returnReport(
@@ -127,11 +138,12 @@ export function returnReport(
 	items: { indicatorId: number; reason: string }[]
 ) {
 	assertOffice(ctx.actor);
-	if (!reason.trim()) throw new ApiError('bad_request', '退回时请填写退回原因');
+	if (!reason.trim()) throw fail('bad_request', 'report.return_reason_required');
 	return review(ctx, id, 'return', reason, items);
 }
 
 /**
+ * `reason` and the items' texts are the return's reasons, or the acceptance's comments.
  * Accepting or returning changes no light: a returned report still counts as submitted (on time or late
  * by its first submission), so the supervision state stays as the submission left it.
  */
@@ -144,10 +156,7 @@ function review(
 ) {
 	const row = loadVisible(ctx, id);
 	if (row.status !== 'submitted') {
-		throw new ApiError(
-			'conflict',
-			row.status === 'accepted' ? '该月报已审核通过' : '该月报当前不在待审核状态'
-		);
+		throw fail('conflict', row.status === 'accepted' ? 'report.already_accepted' : 'report.not_submitted');
 	}
 	ctx.db.transaction((tx) => {
 		const txCtx = { ...ctx, db: tx };
@@ -155,16 +164,17 @@ function review(
 		for (const item of items) {
 			const updated = tx
 				.update(reportItem)
-				.set({ returnReason: item.reason })
+				.set(action === 'accept' ? { acceptComment: item.reason } : { returnReason: item.reason })
 				.where(and(eq(reportItem.reportId, id), eq(reportItem.indicatorId, item.indicatorId)))
 				.run();
-			if (!updated.changes) throw new ApiError('bad_request', `指标 ${item.indicatorId} 不在该月报中`);
+			if (!updated.changes)
+				throw fail('bad_request', 'report.item_not_in_report', { indicatorId: item.indicatorId });
 		}
 		const revision = row.revision + 1;
 		tx.update(report)
 			.set({
 				status: action === 'accept' ? 'accepted' : 'returned',
-				returnReason: reason,
+				...(action === 'accept' ? { acceptComment: reason } : { returnReason: reason }),
 				reviewedAt: ctx.clock.now(),
 				reviewedBy: ctx.actor!.id || null,
 				revision
@@ -173,7 +183,7 @@ function review(
 			.run();
 		// The review belongs to the submission it decides on: it keeps that version number.
 		const after = recordVersion(txCtx, tx, id, row.version, action);
-		notifyReview(txCtx, row, action, reason, items, null);
+		notifyReview(txCtx, row, action, reason, items);
 		audit(txCtx, {
 			action: `report.${action}`,
 			objectType: 'report',
@@ -184,7 +194,7 @@ function review(
 				status: after.status,
 				version: row.version,
 				revision,
-				reason,
+				...(action === 'accept' ? { comment: reason, itemComments: items } : { reason }),
 				changes: auditedChanges(snapshotChanges(before, after))
 			}
 		});
@@ -194,32 +204,18 @@ function review(
 
 /**
  * The unit hears of the review: a return with its reasons, overall and per item (mailed at once when
- * the reporting due day is near or past), an acceptance with the office's comment if there is one.
+ * the reporting due day is near or past), an acceptance with the office's comments if there are any.
  */
 function notifyReview(
 	ctx: ServiceContext,
 	row: typeof report.$inferSelect,
 	action: 'accept' | 'return',
-	reason: string | null,
-	items: { indicatorId: number; reason: string }[],
-	comment: string | null
+	text: string | null,
+	items: { indicatorId: number; reason: string }[]
 ) {
-	const link = `/workspace?period=${row.period}`;
-	const key = `report.${action}|${row.id}|${row.version}`;
-	if (action === 'accept') {
-		notifyUnit(ctx, {
-			unitId: row.unitId,
-			key,
-			title: `${row.period} 月报已审核通过`,
-			body: comment ? `联席办意见：${comment}` : '联席办已审核通过本月月报。',
-			link,
-			light: null
-		});
-		return;
-	}
-	const texts = items.length
-		? new Map(
-				ctx.db
+	const texts = new Map(
+		items.length
+			? ctx.db
 					.select({ id: indicator.id, text: indicator.text })
 					.from(indicator)
 					.where(
@@ -229,18 +225,23 @@ function notifyReview(
 						)
 					)
 					.all()
-					.map((i) => [i.id, i.text.length > 30 ? `${i.text.slice(0, 30)}…` : i.text])
-			)
-		: new Map<number, string>();
-	const perItem = items.map((i) => `${texts.get(i.indicatorId) ?? i.indicatorId}：${i.reason}`);
+					.map((i) => [i.id, i.text])
+			: []
+	);
+	const notes = items.map((i) => ({
+		text: texts.get(i.indicatorId) ?? String(i.indicatorId),
+		note: i.reason
+	}));
+	const accepted = action === 'accept';
 	notifyUnit(ctx, {
 		unitId: row.unitId,
-		key,
-		title: `${row.period} 月报被退回，请修改后重新报送`,
-		body: [`退回原因：${reason}`, ...perItem].join('；'),
-		link,
-		light: 'red',
-		urgent: daysBetween(ctx.clock.today(), row.dueOn) <= getSettings(ctx.db).urgentReturnDays
+		key: `report.${action}|${row.id}|${row.version}`,
+		message: accepted
+			? { code: 'report.accepted', params: { period: row.period, comment: text, items: notes } }
+			: { code: 'report.returned', params: { period: row.period, reason: text ?? '', items: notes } },
+		link: `/workspace?period=${row.period}`,
+		light: accepted ? null : 'red',
+		urgent: !accepted && daysBetween(ctx.clock.today(), row.dueOn) <= getSettings(ctx.db).urgentReturnDays
 	});
 }
 
@@ -273,7 +274,7 @@ export function compareVersions(ctx: ServiceContext, id: number, from: number, t
 			.from(reportVersion)
 			.where(and(eq(reportVersion.reportId, id), eq(reportVersion.id, versionId)))
 			.get();
-		if (!row) throw new ApiError('not_found', '该版本不存在');
+		if (!row) throw fail('not_found', 'not_found.version');
 		return row.snapshot as KeptSnapshot;
 	};
 	return { from, to, changes: snapshotChanges(load(from), load(to)) };

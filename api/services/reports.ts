@@ -10,7 +10,7 @@ import {
 import type { Db } from '../../db/client.ts';
 import { refreshSupervision } from './alerts.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, tooManyRequests } from '../errors.ts';
+import { fail, tooManyRequests, type ErrorKey, type FieldProblem } from '../errors.ts';
 import { shanghaiDay } from '../lib/clock.ts';
 import { reportDueOn } from '../lib/dates.ts';
 import { takeSlot } from '../lib/rate-limit.ts';
@@ -60,9 +60,9 @@ function unchanged(input: ItemInput, stored: Snapshot['items'][number] | undefin
 const ACTUAL_VALUE_MAX = 1e12;
 
 /** What is wrong with an actual value: negative only where the target itself is negative, and bounded. */
-function actualValueProblem(value: number, targetValue: number): string | null {
-	if (value < 0 && targetValue >= 0) return '不能为负数';
-	if (Math.abs(value) > ACTUAL_VALUE_MAX) return '超出合理范围（绝对值不超过 1 万亿）';
+function actualValueProblem(value: number, targetValue: number): ErrorKey | null {
+	if (value < 0 && targetValue >= 0) return 'report.actual_negative';
+	if (Math.abs(value) > ACTUAL_VALUE_MAX) return 'report.actual_out_of_range';
 	return null;
 }
 
@@ -80,7 +80,7 @@ function writeItems(
 	const sent = [...new Map(items.map((i) => [i.indicatorId, i])).values()];
 	for (const input of sent) {
 		if (!allowed.has(input.indicatorId))
-			throw new ApiError('bad_request', `指标 ${input.indicatorId} 不在本单位本月的填报范围内`);
+			throw fail('bad_request', 'report.not_in_scope', { indicatorId: input.indicatorId });
 	}
 	const inputs = sent.filter(
 		(input) =>
@@ -111,9 +111,9 @@ function writeItems(
 	for (const input of inputs) {
 		for (const v of input.values) {
 			const target = targetsOf.get(input.indicatorId)?.get(v.targetId);
-			if (!target) throw new ApiError('bad_request', `量化目标 ${v.targetId} 不属于该指标`);
+			if (!target) throw fail('bad_request', 'report.target_not_of_indicator', { targetId: v.targetId });
 			const problem = actualValueProblem(v.value, target.value);
-			if (problem) throw new ApiError('bad_request', `“${target.label}”的实际值${problem}`);
+			if (problem) throw fail('bad_request', problem, { label: target.label });
 		}
 	}
 	const rows = tx
@@ -173,20 +173,29 @@ function writeItems(
 			)
 			.run();
 		if (linked.changes !== new Set(input.attachmentIds).size) {
-			throw new ApiError('bad_request', '附件不存在、不属于本单位或已用于其他事项');
+			throw fail('bad_request', 'attachment.not_linkable');
 		}
 	}
 }
 
-/** What a submission still lacks, per item, in words for the unit. */
+/**
+ * What a submission still lacks: per item, the field (`progressStatus`, `progress`) with the code
+ * `required`, for the form to mark, and the Chinese words for other clients.
+ */
 function missingFields(form: ReturnType<typeof getReportForm>) {
-	const problems: { indicatorId: number; message: string }[] = [];
+	const problems: (FieldProblem & { indicatorId: number; field: 'progressStatus' | 'progress' })[] = [];
 	form.items.forEach((item, i) => {
 		const label = `第 ${i + 1} 项“${item.indicator.text.slice(0, 20)}${item.indicator.text.length > 20 ? '…' : ''}”`;
-		if (!item.progressStatus)
-			problems.push({ indicatorId: item.indicatorId, message: `${label}：请选择进展状态` });
-		if (!item.progress.trim())
-			problems.push({ indicatorId: item.indicatorId, message: `${label}：请填写当月进展` });
+		const missing = (field: 'progressStatus' | 'progress', words: string) =>
+			problems.push({
+				indicatorId: item.indicatorId,
+				field,
+				path: `items.${i}.${field}`,
+				code: 'required',
+				message: `${label}：${words}`
+			});
+		if (!item.progressStatus) missing('progressStatus', '请选择进展状态');
+		if (!item.progress.trim()) missing('progress', '请填写当月进展');
 	});
 	return problems;
 }
@@ -210,17 +219,13 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 			.where(and(eq(report.unitId, unitId), eq(report.period, input.period)))
 			.get();
 		if (row && (row.status === 'submitted' || row.status === 'accepted')) {
-			throw new ApiError(
+			throw fail(
 				'conflict',
-				row.status === 'accepted' ? '该月报已审核通过，不能再修改' : '该月报已提交，待联席办审核，不能修改'
+				row.status === 'accepted' ? 'report.locked_accepted' : 'report.locked_submitted'
 			);
 		}
 		if (row ? row.revision !== input.revision : input.revision !== null) {
-			throw new ApiError(
-				'conflict',
-				'该月报已被他人更新（版本已变化），请刷新页面后再编辑，以免覆盖他人的修改',
-				{ currentRevision: row?.revision ?? null }
-			);
+			throw fail('conflict', 'report.stale', undefined, { currentRevision: row?.revision ?? null });
 		}
 		const before = row ? snapshotReport(tx, row.id) : null;
 		if (!row) {
@@ -242,7 +247,7 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 		if (submit) {
 			const problems = missingFields(getReportForm(txCtx, unitId, input.period));
 			if (problems.length) {
-				throw new ApiError('unprocessable', `还有 ${problems.length} 处必填内容未完成，不能提交`, problems);
+				throw fail('unprocessable', 'report.incomplete', { n: problems.length }, problems);
 			}
 			tx.update(reportItem)
 				.set({ returnReason: null })
@@ -313,10 +318,7 @@ export function saveReport(ctx: ServiceContext, input: SaveInput, submit: boolea
 		);
 		if (waitMs) {
 			const seconds = Math.ceil(waitMs / 1000);
-			throw tooManyRequests(
-				`保存过于频繁，请 ${seconds} 秒后再试（草稿每分钟最多保存 ${ctx.config.reportSaveLimit} 次）`,
-				seconds
-			);
+			throw tooManyRequests('report.save_limit', { seconds, limit: ctx.config.reportSaveLimit }, seconds);
 		}
 	}
 	writeReport(ctx, input, submit);

@@ -11,7 +11,7 @@ import {
 	type RequestKind
 } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { fail, notFound } from '../errors.ts';
 import { assertOffice, visibleIndicators } from './access.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
@@ -46,20 +46,23 @@ export function createRequest(ctx: ServiceContext, input: NewRequest) {
 		.from(assignment)
 		.where(and(eq(assignment.indicatorId, input.indicatorId), eq(assignment.unitId, unitId)))
 		.get();
-	if (!own) throw notFound('指标');
+	if (!own) throw notFound('indicator');
 	const ind = ctx.db.select().from(indicator).where(eq(indicator.id, input.indicatorId)).get()!;
-	if (ind.status === 'completed') throw new ApiError('conflict', '该指标已办结');
-	if (own.completedOn) throw new ApiError('conflict', '本单位承担的部分已办结');
+	if (ind.status === 'completed') throw fail('conflict', 'request.indicator_completed');
+	if (own.completedOn) throw fail('conflict', 'request.part_completed');
 	if (input.kind === 'completion' && !maySignOff(ind.kind, own.role))
-		throw new ApiError('forbidden', '只有牵头单位可以申请办结，配合单位请与牵头单位协调');
+		throw fail('forbidden', 'request.lead_only');
 	if (!input.statement.trim())
-		throw new ApiError('bad_request', input.kind === 'completion' ? '请填写完成情况说明' : '请填写延期理由');
+		throw fail(
+			'bad_request',
+			input.kind === 'completion' ? 'request.statement_required' : 'request.reason_required'
+		);
 	const today = ctx.clock.today();
 	const dueOn = own.dueOn ?? ind.dueOn;
 	if (input.kind === 'extension') {
-		if (!input.newDueOn) throw new ApiError('bad_request', '请填写申请延期到的日期');
-		if (input.newDueOn <= today) throw new ApiError('bad_request', '新的完成日期应晚于今天');
-		if (dueOn && input.newDueOn <= dueOn) throw new ApiError('bad_request', '新的完成日期应晚于当前截止日期');
+		if (!input.newDueOn) throw fail('bad_request', 'request.date_required');
+		if (input.newDueOn <= today) throw fail('bad_request', 'request.date_after_today');
+		if (dueOn && input.newDueOn <= dueOn) throw fail('bad_request', 'request.date_after_due');
 	}
 	const pending = ctx.db
 		.select({ id: request.id })
@@ -73,7 +76,11 @@ export function createRequest(ctx: ServiceContext, input: NewRequest) {
 			)
 		)
 		.get();
-	if (pending) throw new ApiError('conflict', `本单位已有一份待审批的${REQUEST_KIND_LABELS[input.kind]}`);
+	if (pending)
+		throw fail(
+			'conflict',
+			input.kind === 'completion' ? 'request.pending_completion' : 'request.pending_extension'
+		);
 	return ctx.db.transaction((tx) => {
 		const row = tx
 			.insert(request)
@@ -107,9 +114,9 @@ export function createRequest(ctx: ServiceContext, input: NewRequest) {
 export function decideRequest(ctx: ServiceContext, id: number, approve: boolean, note: string) {
 	assertOffice(ctx.actor);
 	const row = ctx.db.select().from(request).where(eq(request.id, id)).get();
-	if (!row) throw notFound('申请');
-	if (row.status !== 'pending') throw new ApiError('conflict', '该申请已处理');
-	if (!approve && !note.trim()) throw new ApiError('bad_request', '退回或不同意时请填写理由');
+	if (!row) throw notFound('request');
+	if (row.status !== 'pending') throw fail('conflict', 'request.decided');
+	if (!approve && !note.trim()) throw fail('bad_request', 'request.note_required');
 	const today = ctx.clock.today();
 	const now = ctx.clock.now();
 	ctx.db.transaction((tx) => {
@@ -117,7 +124,7 @@ export function decideRequest(ctx: ServiceContext, id: number, approve: boolean,
 		const own = and(eq(assignment.indicatorId, ind.id), eq(assignment.unitId, row.unitId));
 		const part = tx.select().from(assignment).where(own).get();
 		if (approve && (ind.status === 'completed' || part?.completedOn))
-			throw new ApiError('conflict', '该指标已办结');
+			throw fail('conflict', 'request.indicator_completed');
 		tx.update(request)
 			.set({
 				status: approve ? 'approved' : 'rejected',
@@ -202,16 +209,20 @@ function notifyDecision(
 	note: string,
 	whole: boolean
 ) {
-	const label = REQUEST_KIND_LABELS[row.kind];
-	const text = ind.text.length > 40 ? `${ind.text.slice(0, 40)}…` : ind.text;
 	const link = `/indicators/${ind.id}`;
 	notifyUnit(ctx, {
 		unitId: row.unitId,
 		key: `request.decide|${row.id}`,
-		title: `${label}${approve ? '已批准' : '未同意'}：${text}`,
-		body:
-			(approve && row.kind === 'extension' ? `截止日期调整为 ${row.newDueOn}。` : '') +
-			(note ? `联席办意见：${note}` : approve ? '联席办已同意。' : ''),
+		message: {
+			code: 'request.decided',
+			params: {
+				kind: row.kind,
+				approved: approve,
+				text: ind.text,
+				newDueOn: row.kind === 'extension' ? row.newDueOn : null,
+				note: note || null
+			}
+		},
 		link,
 		light: approve ? null : 'yellow'
 	});
@@ -227,8 +238,10 @@ function notifyDecision(
 		notifyUnit(ctx, {
 			unitId,
 			key: `plan.due|${row.id}|${unitId}`,
-			title: `计划调整：截止日期调整为 ${row.newDueOn}`,
-			body: `${text}（原截止 ${ind.dueOn ?? '无'}）`,
+			message: {
+				code: 'plan.due_moved',
+				params: { text: ind.text, dueOn: row.newDueOn!, previous: ind.dueOn }
+			},
 			link,
 			light: null
 		});
@@ -317,7 +330,7 @@ export function getRequest(ctx: ServiceContext, id: number) {
 		.leftJoin(user, eq(user.id, request.createdBy))
 		.where(and(eq(request.id, id), visibleIndicators(actor)))
 		.get();
-	if (!row) throw notFound('申请');
+	if (!row) throw notFound('request');
 	const files = ctx.db
 		.select({ id: attachment.id, name: attachment.originalName, size: attachment.size })
 		.from(attachment)

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { indicator, type IndicatorKind } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { fail, notFound } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
@@ -14,8 +14,8 @@ import { getIndicator } from './indicators.ts';
 export function setIndicatorKind(ctx: ServiceContext, indicatorId: number, kind: IndicatorKind) {
 	assertOffice(ctx.actor);
 	const row = ctx.db.select().from(indicator).where(eq(indicator.id, indicatorId)).get();
-	if (!row) throw notFound('指标');
-	if (row.status === 'completed') throw new ApiError('conflict', '该指标已办结，不能再改变责任方式');
+	if (!row) throw notFound('indicator');
+	if (row.status === 'completed') throw fail('conflict', 'indicator.kind_completed');
 	if (row.kind !== kind) {
 		ctx.db.transaction((tx) => {
 			tx.update(indicator).set({ kind }).where(eq(indicator.id, indicatorId)).run();

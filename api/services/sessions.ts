@@ -2,7 +2,7 @@ import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { session, unit, user } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { generateSessionToken, sessionIdFromToken } from '../lib/token.ts';
 import { assertRole } from './access.ts';
 import { audit } from './audit.ts';
@@ -43,7 +43,7 @@ export function listSessions(
 	ctx: ServiceContext,
 	opts: { page: number; pageSize: number; current: string | null }
 ) {
-	assertRole(ctx.actor, DUTIES.read.sessions, '仅安全管理员可查看在线会话');
+	assertRole(ctx.actor, DUTIES.read.sessions, 'role.sessions_read');
 	const now = ctx.clock.now();
 	const alive = gt(session.expiresAt, now);
 	const total = ctx.db
@@ -79,9 +79,9 @@ export function listSessions(
 }
 
 export function endSession(ctx: ServiceContext, sessionId: string) {
-	assertRole(ctx.actor, DUTIES.read.sessions, '仅安全管理员可管理会话');
+	assertRole(ctx.actor, DUTIES.read.sessions, 'role.sessions_manage');
 	const row = ctx.db.select({ userId: session.userId }).from(session).where(eq(session.id, sessionId)).get();
-	if (!row) throw new ApiError('not_found', '会话不存在或已结束');
+	if (!row) throw fail('not_found', 'not_found.session');
 	// One's own other browsers may be signed out; anyone else's only as the duties table allows.
 	if (row.userId !== ctx.actor.id) accountFor(ctx, row.userId, 'endSessions');
 	ctx.db.transaction((tx) => {

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { indicatorTarget } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
 import { getIndicator } from './indicators.ts';
@@ -22,9 +22,9 @@ export function setTargetMeaning(
 	getIndicator(ctx, indicatorId);
 	const where = and(eq(indicatorTarget.id, targetId), eq(indicatorTarget.indicatorId, indicatorId));
 	const before = ctx.db.select().from(indicatorTarget).where(where).get();
-	if (!before) throw new ApiError('not_found', '该指标没有这个目标值');
+	if (!before) throw fail('not_found', 'not_found.target');
 	if (change.baseline !== undefined && change.baseline !== null && !before.relative)
-		throw new ApiError('bad_request', '只有相对目标（如“翻一番”“提高N个百分点”）需要填写基数');
+		throw fail('bad_request', 'target.baseline_relative_only');
 	ctx.db.transaction((tx) => {
 		tx.update(indicatorTarget).set(change).where(where).run();
 		audit(

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { addMonths, daysBetween, lastPeriodDue } from '../lib/dates.ts';
 import { visibleOpenAlerts } from './alerts.ts';
 import { reportStatuses } from './dashboard.ts';
@@ -16,8 +16,8 @@ export function unitDashboard(ctx: ServiceContext, requested?: number) {
 	const actor = ctx.actor!;
 	const unitId = ownUnitOnly(actor) ?? requested;
 	if (!unitId || unitId < 0)
-		throw new ApiError(actor.role === 'unit' ? 'forbidden' : 'bad_request', '请指定单位');
-	if (actor.role === 'admin') throw new ApiError('forbidden', '系统管理员不查看业务数据');
+		throw fail(actor.role === 'unit' ? 'forbidden' : 'bad_request', 'unit_dashboard.unit_required');
+	if (actor.role === 'admin') throw fail('forbidden', 'role.admin_no_business');
 	const today = ctx.clock.today();
 	const settings = getSettings(ctx.db);
 	const deadlines = ctx.db

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { kindOfRole, unit, user, type Role } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { generatePassword, hashPassword } from '../lib/password.ts';
 import { assertPasswordAllowed } from './account.ts';
 import { assertRole } from './access.ts';
@@ -25,12 +25,12 @@ export type NewUser = {
 /** The unit a role needs: a unit user belongs to exactly one unit, nobody else to any. */
 function unitIdFor(ctx: Pick<ServiceContext, 'db'>, role: Role, unitName: string | undefined) {
 	if (role !== 'unit') {
-		if (unitName) throw new ApiError('bad_request', '只有单位填报员可以绑定单位');
+		if (unitName) throw fail('bad_request', 'user.unit_for_unit_only');
 		return null;
 	}
-	if (!unitName) throw new ApiError('bad_request', '单位填报员必须指定所属单位');
+	if (!unitName) throw fail('bad_request', 'user.unit_required');
 	const found = ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.name, unitName)).get();
-	if (!found) throw new ApiError('bad_request', `单位“${unitName}”不存在`);
+	if (!found) throw fail('bad_request', 'user.unit_unknown', { unit: unitName });
 	return found.id;
 }
 
@@ -45,7 +45,7 @@ export async function createUser(ctx: ServiceContext, input: NewUser) {
 	assertPasswordAllowed(ctx, input.password, input.username);
 	const unitId = unitIdFor(ctx, input.role, input.unitName);
 	if (ctx.db.select({ id: user.id }).from(user).where(eq(user.username, input.username)).get()) {
-		throw new ApiError('conflict', `用户名“${input.username}”已存在`);
+		throw fail('conflict', 'user.name_taken', { username: input.username });
 	}
 	const passwordHash = await hashPassword(input.password);
 	const mustChangePassword = input.temporary ?? ctx.actor !== null;
@@ -83,7 +83,7 @@ export async function createUser(ctx: ServiceContext, input: NewUser) {
  * it may give each; the system admin and the security admin both need this list.
  */
 export function listUsers(ctx: ServiceContext) {
-	assertRole(ctx.actor, DUTIES.read.accounts, '仅系统管理员或安全管理员可查看用户');
+	assertRole(ctx.actor, DUTIES.read.accounts, 'role.users_read');
 	const role = ctx.actor.role;
 	const locks = lockedAccounts(ctx.db, ctx.clock.now(), getSettings(ctx.db));
 	return ctx.db
@@ -176,7 +176,7 @@ export function setRole(ctx: ServiceContext, id: number, input: { role: Role; un
 			before: { role: row.role, kind: row.kind },
 			after: { role: input.role }
 		});
-		throw new ApiError('unprocessable', '业务账户与管理员账户之间不能变更角色；如需管理员账户，请新建账户', {
+		throw fail('unprocessable', 'user.kind_change', undefined, {
 			kind: row.kind,
 			roles: rolesWithin(row.kind)
 		});

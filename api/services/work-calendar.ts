@@ -2,7 +2,7 @@ import { asc, eq, like } from 'drizzle-orm';
 import { holiday } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { isWeekday, type WorkCalendar } from '../lib/workdays.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
@@ -39,7 +39,7 @@ export type CalendarDay = { day: string; kind: 'holiday' | 'workday'; name: stri
 export function setCalendarDay(ctx: ServiceContext, day: string, change: Omit<CalendarDay, 'day'> | null) {
 	assertOffice(ctx.actor);
 	const before = ctx.db.select().from(holiday).where(eq(holiday.day, day)).get() ?? null;
-	if (!change && !before) throw new ApiError('not_found', `${day} 不在节假日表中`);
+	if (!change && !before) throw fail('not_found', 'not_found.holiday', { day });
 	ctx.db.transaction((tx) => {
 		if (change) {
 			tx.insert(holiday)

@@ -1,4 +1,5 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import type { NoticeMessage } from '../../web/src/lib/rules/messages.ts';
 import type { ReasonParams } from '../../web/src/lib/rules/reasons.ts';
 import { ALERT_KINDS, LIGHTS } from './constants.ts';
 import { unit } from './unit.ts';
@@ -85,6 +86,8 @@ export const notification = sqliteTable(
 		dedupeKey: text('dedupe_key').notNull().unique(),
 		title: text('title').notNull(),
 		body: text('body').notNull(),
+		/** What it says as a code and parameters, rendered in the reader's language (title/body: the Chinese). */
+		message: text('message', { mode: 'json' }).$type<NoticeMessage>(),
 		link: text('link'),
 		light: text('light', { enum: LIGHTS }),
 		/** What a reminder is about (`indicator:12`, `report:3:2020-06`): it is withdrawn when that is settled. */

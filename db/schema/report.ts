@@ -29,6 +29,8 @@ export const report = sqliteTable(
 		reviewedAt: integer('reviewed_at', { mode: 'timestamp_ms' }),
 		reviewedBy: integer('reviewed_by').references(() => user.id),
 		returnReason: text('return_reason'),
+		/** The office's comment when it accepts the report (optional). */
+		acceptComment: text('accept_comment'),
 		updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
 		updatedBy: integer('updated_by').references(() => user.id),
 		createdAt: insertedAt()
@@ -56,7 +58,9 @@ export const reportItem = sqliteTable(
 		problems: text('problems').notNull().default(''),
 		nextSteps: text('next_steps').notNull().default(''),
 		/** Set by the office when it returns the report with a reason for this item. */
-		returnReason: text('return_reason')
+		returnReason: text('return_reason'),
+		/** The office's comment on this item when it accepts the report (optional). */
+		acceptComment: text('accept_comment')
 	},
 	(t) => [
 		uniqueIndex('report_item_report_indicator_uq').on(t.reportId, t.indicatorId),

@@ -267,6 +267,95 @@ describe('a unit hears of every decision on its work', () => {
 	});
 });
 
+describe('acceptance comments and plan changes', () => {
+	it('the office accepts with a comment (overall and on an item): the unit sees it on its report and in the bell', async () => {
+		at('2020-06-12T02:00:00Z');
+		const u = await freshUnit('通过');
+		const ids = await plan([['通过任务', '通过指标甲', '2020年12月底前', u.name]]);
+		const unit = await s.as('unit', u.name, u.email);
+		const form = (await unit.get('/api/v1/reports/mine/2020-06')).data;
+		const sent = await unit.post('/api/v1/reports/mine/2020-06/submit', { version: null, items: fill(form) });
+		const id = sent.data.report.id;
+
+		const tooLong = await office.post(`/api/v1/reports/${id}/accept`, { comment: '长'.repeat(2001) });
+		expect(tooLong.status).toBe(400);
+		expect(tooLong.data.error.details[0]).toMatchObject({ path: 'comment', code: 'too_long' });
+
+		const accepted = await office.post(`/api/v1/reports/${id}/accept`, {
+			comment: '进展扎实，请保持',
+			items: [{ indicatorId: ids['通过指标甲'], comment: '数据详实' }]
+		});
+		expect(accepted.status).toBe(200);
+		const mine = (await unit.get('/api/v1/reports/mine/2020-06')).data;
+		expect(mine.report).toMatchObject({ status: 'accepted', acceptComment: '进展扎实，请保持' });
+		expect(mine.items[0].acceptComment).toBe('数据详实');
+		const [n] = (await bell(unit)).items;
+		expect(n).toMatchObject({ title: '2020-06 月报已审核通过' });
+		expect(n.body).toBe('联席办意见：进展扎实，请保持；通过指标甲：数据详实');
+		expect(n.message).toMatchObject({ code: 'report.accepted', params: { comment: '进展扎实，请保持' } });
+		const row = s.db.get<{ after: string }>(
+			sql`select after from audit_log where action = 'report.accept' and object_id = ${String(id)}`
+		);
+		expect(JSON.parse(row!.after)).toMatchObject({ comment: '进展扎实，请保持' });
+	});
+
+	it('a re-import that changes a unit’s assignments tells that unit what changed; units it leaves alone hear nothing', async () => {
+		at('2020-06-15T02:00:00Z');
+		const a = await freshUnit('调整甲');
+		const b = await freshUnit('调整乙');
+		const title = planTitle();
+		const table = (rows: string[][]) =>
+			importForm(csvTable(rows.map((r) => ['领域', '', ...r])), {
+				title,
+				year: '2020',
+				issuedOn: '2020-01-01',
+				createUnits: '1'
+			});
+		const first = await office.post(
+			'/api/v1/imports',
+			table([
+				['调整任务', '调整指标一', '2020年9月底前', a.name],
+				['调整任务', '调整指标二', '2020年10月底前', b.name]
+			])
+		);
+		expect(first.status).toBe(200);
+		const unitA = await s.as('unit', a.name, a.email);
+		const unitB = await s.as('unit', b.name, b.email);
+		// A plan's first import changes nobody's assignments.
+		expect((await bell(unitA)).items).toEqual([]);
+
+		const again = await office.post(
+			'/api/v1/imports',
+			table([
+				['调整任务', '调整指标一', '2020年11月底前', a.name],
+				['调整任务', '调整指标二', '2020年10月底前', b.name],
+				['调整任务', '调整指标三', '2020年12月底前', a.name]
+			])
+		);
+		expect(again.status, JSON.stringify(again.data)).toBe(200);
+		const [n] = (await bell(unitA)).items;
+		expect(n.title).toBe('计划调整：新增任务 1 项，截止日期变更 1 项');
+		expect(n.body).toBe('新增（牵头）调整指标三；调整指标一：截止 2020-09-30 → 2020-11-30');
+		expect((await bell(unitB)).items).toEqual([]);
+		// And in the unit's next digest mail.
+		await daily('2020-06-16');
+		expect(mailTo(a.email).at(-1)!.text).toContain('计划调整：新增任务 1 项');
+	});
+
+	it('a relative deadline gets its date when the office records the starting event: its units are told', async () => {
+		at('2020-06-17T02:00:00Z');
+		const u = await freshUnit('起算');
+		const ids = await plan([['起算任务', '起算指标', '接口注册完成后2日内', u.name]]);
+		const unit = await s.as('unit', u.name, u.email);
+		const res = await office.post(`/api/v1/indicators/${ids['起算指标']}/deadline-events`, {
+			occurredOn: '2020-06-17'
+		});
+		expect(res.status, JSON.stringify(res.data)).toBe(200);
+		const [n] = (await bell(unit)).items;
+		expect(n).toMatchObject({ title: '计划调整：截止日期变更 1 项', body: '起算指标：截止 无 → 2020-06-19' });
+	});
+});
+
 describe('answering urge notices', () => {
 	let unitId: number;
 	let unit: Client;

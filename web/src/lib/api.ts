@@ -1,17 +1,34 @@
 import { hc, type ClientResponse } from 'hono/client';
 import { locale } from './i18n/index.svelte.ts';
 import type { AppType } from '../../../api/app.ts';
+import { colon, locale, t, type MessageKey } from './i18n/index.svelte.ts';
 
 /** The one way the front end talks to the API: the typed Hono client over same-origin fetch. */
 export const api = hc<AppType>('/api/v1', { init: { credentials: 'same-origin' } });
 
-export type ApiErrorBody = { error: { code: string; message: string; details?: unknown } };
+type Params = Record<string, string | number>;
+export type ApiErrorBody = {
+	error: { code: string; key?: string; message: string; params?: Params; details?: unknown };
+};
+
+/** A refusal in the user's language: the catalogue's text for its key, else the server's (Chinese) message. */
+export function refusalText(body: ApiErrorBody['error']): string {
+	const key = `error.${body.key}` as MessageKey;
+	return body.key && t(key) !== key ? t(key, body.params) : body.message;
+}
+
+/** One field's problem in the user's language (Chinese: the server's own words, which name the field). */
+function fieldText(d: { path?: string; code?: string; message?: string; params?: Params }): string {
+	const key = `field.${d.code}` as MessageKey;
+	if (locale.current === 'zh' || !d.code || t(key) === key) return d.message ?? '';
+	return d.path ? `${d.path}: ${t(key, d.params)}` : t(key, d.params);
+}
 
 export class ApiFailure extends Error {
 	readonly status: number;
 	readonly body: ApiErrorBody['error'];
 	constructor(status: number, body: ApiErrorBody['error']) {
-		super(body.message);
+		super(refusalText(body));
 		this.status = status;
 		this.body = body;
 	}
@@ -21,7 +38,10 @@ export class ApiFailure extends Error {
 export async function call<T>(request: Promise<ClientResponse<T>>): Promise<T> {
 	const res = await request;
 	if (res.ok) return (await res.json()) as T;
-	let body: ApiErrorBody['error'] = { code: 'internal', message: `请求失败（${res.status}）` };
+	let body: ApiErrorBody['error'] = {
+		code: 'internal',
+		message: t('common.requestFailed', { status: res.status })
+	};
 	try {
 		body = ((await res.json()) as ApiErrorBody).error ?? body;
 	} catch {
@@ -61,14 +81,13 @@ export function errorText(err: unknown): string {
 	if (err instanceof ApiFailure) {
 		const details = err.body.details;
 		if (Array.isArray(details)) {
-			const reasons = details
-				.map((d) => (d && typeof d === 'object' && 'message' in d ? String(d.message) : ''))
-				.filter(Boolean);
-			if (reasons.length) return `${err.message}：${[...new Set(reasons)].join('；')}`;
+			const reasons = details.map((d) => (d && typeof d === 'object' ? fieldText(d) : '')).filter(Boolean);
+			if (reasons.length)
+				return `${err.message}${colon()}${[...new Set(reasons)].join(locale.current === 'zh' ? '；' : '; ')}`;
 		}
 		return err.message;
 	}
-	if (err instanceof TypeError) return '无法连接服务器，请检查网络后重试';
+	if (err instanceof TypeError) return t('common.offline');
 	return err instanceof Error ? err.message : String(err);
 }
 
@@ -106,7 +125,7 @@ export function uploadAttachment(
 			if (xhr.status >= 200 && xhr.status < 300) return resolvePromise(body as Uploaded);
 			const error = (body as ApiErrorBody | null)?.error ?? {
 				code: 'internal',
-				message: `上传失败（${xhr.status}）`
+				message: t('common.uploadFailed', { status: xhr.status })
 			};
 			reject(new ApiFailure(xhr.status, error));
 		};

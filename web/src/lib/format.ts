@@ -150,6 +150,18 @@ export function addMonths(period: string, n: number): string {
 	return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
+/**
+ * The months a month picker offers, newest first: from the first month of the plans (`first`, from
+ * /meta or the report form) up to `latest`, and `keep` too when it lies outside (an older link).
+ */
+export function planMonths(first: string | null, latest: string, keep?: string): string[] {
+	const start = first && first <= latest ? first : latest;
+	const out: string[] = [];
+	for (let p = latest; p >= start; p = addMonths(p, -1)) out.push(p);
+	if (keep && !out.includes(keep)) out.push(keep);
+	return out.sort().reverse();
+}
+
 /** “2020年10月” in Chinese, “Oct 2020” in English. */
 export function periodLabel(period: string): string {
 	const [y, m] = period.split('-').map(Number);

@@ -26,6 +26,8 @@ class Session {
 	demoDate = $state<string | null>(null);
 	/** Day of the month reports are due (0 = month end) and the attachment size limit, from /meta. */
 	reportDueDay = $state(0);
+	/** The first month of the plans (January of the earliest plan's year): month pickers start there. */
+	firstPeriod = $state<string | null>(null);
 	attachmentMaxMb = $state(20);
 	/** True once /meta has answered (or failed): pages that default to "this month" wait for it. */
 	metaReady = $state(false);
@@ -53,6 +55,7 @@ class Session {
 				this.clockOffsetMs = Date.parse(m.today) - Date.parse(todayIso());
 				this.demoDate = m.demoDate;
 				this.reportDueDay = m.reportDueDay;
+				this.firstPeriod = m.firstPeriod;
 				this.attachmentMaxMb = m.attachmentMaxMb;
 			})
 			.catch(() => (this.#metaLoaded = false))

@@ -1,4 +1,5 @@
 import { dashboardEn } from './dashboard.en.ts';
+import { errorsEn } from './errors.en.ts';
 import { noticesEn } from './notices.en.ts';
 import { securityEn } from './security.en.ts';
 import type { Messages } from './zh.ts';
@@ -6,6 +7,7 @@ import type { Messages } from './zh.ts';
 /** The English catalogue: every key of the Chinese one. */
 export const en: Messages = {
 	...dashboardEn,
+	...errorsEn,
 	...noticesEn,
 	...securityEn,
 	'app.name': 'Duban',
@@ -41,6 +43,9 @@ export const en: Messages = {
 	'common.none': 'None',
 	'common.back': 'Back',
 	'common.error': 'Something went wrong',
+	'common.offline': 'Cannot reach the server: check the network and try again',
+	'common.requestFailed': 'Request failed ({status})',
+	'common.uploadFailed': 'Upload failed ({status})',
 	'common.loadFailed': 'Could not load: {message}',
 	'common.notFound': 'Not found or not visible to you',
 	'common.notFoundHint': 'What you asked for does not exist, or you may not view it.',
@@ -404,6 +409,7 @@ export const en: Messages = {
 	'workspace.submittedAt': 'Submitted {at}',
 	'workspace.filled': '{n} / {total} items filled in',
 	'workspace.returned': 'Returned by the office',
+	'workspace.acceptComment': 'Office’s comment',
 	'workspace.submittedDone': 'The report has been submitted and awaits review.',
 	'workspace.waiting': 'Submitted and awaiting review; it cannot be changed until then.',
 	'workspace.accepted': 'The report has been accepted and is read-only.',
@@ -545,6 +551,8 @@ export const en: Messages = {
 	'review.needReason': 'Give a reason for returning the report',
 	'review.needItemReason': 'Give the reason for item {n}',
 	'review.confirmAcceptTitle': 'Accept the report',
+	'review.acceptComment': 'Comment (optional)',
+	'review.acceptCommentHint': 'The unit sees it on its report and in its notification',
 	'review.confirmAcceptText': "Accept {unit}'s report for {period}? It becomes read-only.",
 	'review.confirmReturnTitle': 'Return the report',
 	'review.confirmReturnText':

@@ -1,4 +1,5 @@
 import { dashboardZh } from './dashboard.zh.ts';
+import { errorsZh } from './errors.zh.ts';
 import { noticesZh } from './notices.zh.ts';
 import type { accountsZh } from './accounts.zh.ts';
 import { securityZh } from './security.zh.ts';
@@ -6,6 +7,7 @@ import { securityZh } from './security.zh.ts';
 /** The Chinese (default) message catalogue. Keys are flat; `{name}` marks a parameter. */
 export const zh = {
 	...dashboardZh,
+	...errorsZh,
 	...noticesZh,
 	...securityZh,
 	'app.name': '督办',
@@ -42,6 +44,9 @@ export const zh = {
 	'common.back': '返回',
 	'common.error': '出错了',
 	'common.loadFailed': '加载失败：{message}',
+	'common.offline': '无法连接服务器，请检查网络后重试',
+	'common.requestFailed': '请求失败（{status}）',
+	'common.uploadFailed': '上传失败（{status}）',
 	'common.notFound': '不存在或无权查看',
 	'common.notFoundHint': '您访问的内容不存在，或不在您的查看权限内。',
 	'common.pageNotFound': '页面不存在',
@@ -401,6 +406,7 @@ export const zh = {
 	'workspace.submittedAt': '提交于 {at}',
 	'workspace.filled': '已填 {n} / {total} 项',
 	'workspace.returned': '联席办退回意见',
+	'workspace.acceptComment': '联席办审核意见',
 	'workspace.submittedDone': '月报已提交，等待联席办审核。',
 	'workspace.waiting': '月报已提交，待联席办审核；审核前不能修改。',
 	'workspace.accepted': '月报已审核通过，内容只读。',
@@ -539,6 +545,8 @@ export const zh = {
 	'review.needReason': '退回时请填写整体退回原因',
 	'review.needItemReason': '请填写第 {n} 项的退回原因',
 	'review.confirmAcceptTitle': '确认审核通过',
+	'review.acceptComment': '审核意见（可选）',
+	'review.acceptCommentHint': '单位会在月报和通知中看到这条意见',
 	'review.confirmAcceptText': '确认{unit}{period}月报审核通过？通过后月报只读。',
 	'review.confirmReturnTitle': '确认退回月报',
 	'review.confirmReturnText': '将{unit}{period}月报退回修改（逐项退回 {n} 项），单位修改后可重新提交。',

@@ -66,20 +66,16 @@ export function problems(d: Draft, index: number, forSubmit: boolean): Problem[]
 				message: `${label}${t('report.bad.value')}`
 			});
 	if (forSubmit) {
-		if (!d.progressStatus)
-			out.push({
-				indicatorId: d.indicatorId,
-				field: 'status',
-				message: `${label}${t('report.missing.status')}`
-			});
-		if (!d.progress.trim())
-			out.push({
-				indicatorId: d.indicatorId,
-				field: 'progress',
-				message: `${label}${t('report.missing.progress')}`
-			});
+		if (!d.progressStatus) out.push(missingProblem(d.indicatorId, index, 'status'));
+		if (!d.progress.trim()) out.push(missingProblem(d.indicatorId, index, 'progress'));
 	}
 	return out;
+}
+
+/** A required field left empty (found here, or by the server's submission check). */
+export function missingProblem(indicatorId: number, index: number, field: 'status' | 'progress'): Problem {
+	const label = t('report.itemN', { n: index + 1 });
+	return { indicatorId, field, message: `${label}${t(`report.missing.${field}`)}` };
 }
 
 type Previous = NonNullable<ReportFormItem['previous']>;
