@@ -4,6 +4,7 @@ import type { ServiceContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
+import { refreshSupervision } from './alerts.ts';
 import { getIndicator } from './indicators.ts';
 
 export type TargetMeaning = { baseline?: number | null; aggregation?: 'each' | 'sum' };
@@ -27,6 +28,8 @@ export function setTargetMeaning(
 		throw new ApiError('bad_request', '只有相对目标（如“翻一番”“提高N个百分点”）需要填写基数');
 	ctx.db.transaction((tx) => {
 		tx.update(indicatorTarget).set(change).where(where).run();
+		// A baseline gives a relative target its goal; summing changes whose figures count: lights follow.
+		refreshSupervision(tx, ctx.clock.today(), { indicatorIds: [indicatorId] }, 'target_meaning');
 		audit(
 			{ ...ctx, db: tx },
 			{
