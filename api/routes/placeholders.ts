@@ -29,8 +29,9 @@ export const placeholderRoutes = new Hono<Env>()
 		requireRole('office'),
 		v('param', idParam),
 		(c) => {
-			removePlaceholder(svc(c), c.req.valid('param').id);
-			return c.body(null, 204);
+			const { id } = c.req.valid('param');
+			removePlaceholder(svc(c), id);
+			return c.json({ id }, 200);
 		}
 	)
 	.get(

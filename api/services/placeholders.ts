@@ -28,8 +28,9 @@ export function listPlaceholders(ctx: ServiceContext) {
 		.select({
 			id: unitGroup.id,
 			name: unitGroup.name,
-			/** Indicators on which it still waits for the office to name the units. */
-			open: sql<number>`(select count(*) from pending_group p where p.group_id = "unit_group"."id" and p.resolved_at is null)`,
+			/** Open indicators on which it still waits for the office to name the units (the 待明确 list's rows). */
+			open: sql<number>`(select count(*) from pending_group p join indicator i on i.id = p.indicator_id
+				where p.group_id = "unit_group"."id" and p.resolved_at is null and i.status <> 'completed')`,
 			/** Indicators that name it at all, resolved or not: such a name stays on the list. */
 			used: sql<number>`(select count(*) from pending_group p where p.group_id = "unit_group"."id")`
 		})
