@@ -1,4 +1,5 @@
 import { asc } from 'drizzle-orm';
+import type { DataValidation } from 'exceljs';
 import { unit, unitGroup } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { assertOffice } from './access.ts';
@@ -38,9 +39,12 @@ export async function importTemplate(ctx: ServiceContext) {
 	].map((u) => u.name);
 	const directory = wb.addWorksheet('单位名录', { state: 'hidden' });
 	names.forEach((name) => directory.addRow([name]));
-	// One rule for the column: Excel reads E2 relative to each cell of the range.
+	// One rule for the column: Excel reads E2 relative to each cell of the range. exceljs writes a range
+	// rule through the sheet's (untyped) validation list; per cell, each row would need its own formula.
 	const words = DEADLINE_WORDS.map((w) => `ISNUMBER(SEARCH("${w}",E2))`).join(',');
-	ws.dataValidations.add(`E2:E${ROWS}`, {
+	const rules = (ws as unknown as { dataValidations: { add(range: string, rule: DataValidation): void } })
+		.dataValidations;
+	rules.add(`E2:E${ROWS}`, {
 		type: 'custom',
 		allowBlank: true,
 		formulae: [`OR(ISNUMBER(E2),${words})`],

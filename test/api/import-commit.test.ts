@@ -136,7 +136,7 @@ describe('template and round trip', () => {
 		const passes = (text: string) => words.some((w) => text.includes(w));
 
 		const seed002 = new ExcelJS.Workbook();
-		await seed002.xlsx.load(await standardisationTable());
+		await seed002.xlsx.load((await standardisationTable()).buffer);
 		const texts = [
 			...plan2020Rows().map((r) => r[4]!),
 			...seed002.worksheets[0]!.getColumn(6).values.filter((v): v is string => typeof v === 'string')
