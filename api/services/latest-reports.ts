@@ -18,18 +18,23 @@ export type LatestReports = Map<number, Map<number, LatestReport>>;
 
 /**
  * The latest report each unit sent on each indicator, within the last three months as of `day` (sent before
- * the day ended): what lights and progress are judged on. Every unit's, so a summed target sees all its
- * owners' parts.
+ * the day ended): what lights and progress are judged on. Limited to some indicators (every unit's report
+ * on them, so a summed target sees all its owners' parts) and/or some units.
  */
-export function latestReports(db: Db, day: string, indicatorIds?: number[]): LatestReports {
+export function latestReports(
+	db: Db,
+	day: string,
+	only: { indicatorIds?: number[]; unitIds?: number[] } = {}
+): LatestReports {
 	const latest: Map<number, Map<number, LatestReport & { itemId: number }>> = new Map();
 	const window = and(
 		inArray(report.status, [...SUBMITTED_STATUSES]),
 		gte(report.period, addMonths(periodOf(day), -2)),
 		lte(report.period, periodOf(day)),
-		sql`${report.firstSubmittedAt} < ${endOfDay(day).getTime()}`
+		sql`${report.firstSubmittedAt} < ${endOfDay(day).getTime()}`,
+		only.unitIds ? inArray(report.unitId, only.unitIds) : undefined
 	);
-	for (const ids of chunks(indicatorIds)) {
+	for (const ids of chunks(only.indicatorIds)) {
 		for (const r of db
 			.select({
 				unitId: report.unitId,
@@ -79,7 +84,7 @@ export function targetsProgress(
 	targets: (typeof indicatorTarget.$inferSelect)[]
 ): Map<number, TargetProgress> {
 	if (!targets.length) return new Map();
-	const latest = latestReports(db, day, [...new Set(targets.map((t) => t.indicatorId))]);
+	const latest = latestReports(db, day, { indicatorIds: [...new Set(targets.map((t) => t.indicatorId))] });
 	return new Map(targets.map((t) => [t.id, targetProgress(t, actualsOf(latest, t))]));
 }
 
@@ -89,15 +94,21 @@ function* chunks(ids: number[] | undefined): Generator<number[] | undefined> {
 }
 
 /**
- * The indicators of a report that carry a summed target: the other owners' progress (and lights) on them
- * moves with this unit's part.
+ * The indicators of a report that carry a summed target shared with other units: the other owners'
+ * progress (and lights) on them moves with this unit's part.
  */
 export function summedIndicatorIds(db: Db, reportId: number): number[] {
 	return db
 		.selectDistinct({ id: reportItem.indicatorId })
 		.from(reportItem)
 		.innerJoin(indicatorTarget, eq(indicatorTarget.indicatorId, reportItem.indicatorId))
-		.where(and(eq(reportItem.reportId, reportId), eq(indicatorTarget.aggregation, 'sum')))
+		.where(
+			and(
+				eq(reportItem.reportId, reportId),
+				eq(indicatorTarget.aggregation, 'sum'),
+				sql`(select count(*) from assignment a where a.indicator_id = ${reportItem.indicatorId}) > 1`
+			)
+		)
 		.all()
 		.map((r) => r.id);
 }

@@ -76,18 +76,37 @@ export function desiredAlerts(db: Db, day: string, settings: Settings, scope: Sc
 		)
 		.all();
 
-	// Every owner's latest report on the indicators in scope: a summed target adds up all their parts.
-	const indicatorIds =
-		scope.indicatorIds ?? (scope.unitIds ? [...new Set(rows.map((r) => r.indicatorId))] : undefined);
-	const latest = latestReports(db, day, indicatorIds);
 	const targets = new Map<number, (typeof indicatorTarget.$inferSelect)[]>();
-	if (indicatorIds?.length !== 0)
-		for (const t of db
-			.select()
-			.from(indicatorTarget)
-			.where(indicatorIds ? inArray(indicatorTarget.indicatorId, indicatorIds) : undefined)
-			.all())
-			targets.set(t.indicatorId, [...(targets.get(t.indicatorId) ?? []), t]);
+	for (const t of db
+		.select()
+		.from(indicatorTarget)
+		.where(scope.indicatorIds ? inArray(indicatorTarget.indicatorId, scope.indicatorIds) : undefined)
+		.all())
+		targets.set(t.indicatorId, [...(targets.get(t.indicatorId) ?? []), t]);
+	// The latest reports in scope; a summed target adds every owner's part, so with a unit scope the other
+	// owners' reports on such indicators too.
+	const latest = latestReports(db, day, scope);
+	if (scope.unitIds) {
+		const summed = [
+			...new Set(
+				rows
+					.filter((r) => targets.get(r.indicatorId)?.some((t) => t.aggregation === 'sum'))
+					.map((r) => r.indicatorId)
+			)
+		];
+		const shared = summed.length
+			? db
+					.select({ id: assignment.indicatorId })
+					.from(assignment)
+					.where(inArray(assignment.indicatorId, summed))
+					.groupBy(assignment.indicatorId)
+					.having(sql`count(*) > 1`)
+					.all()
+					.map((a) => a.id)
+			: [];
+		if (shared.length)
+			for (const [id, units] of latestReports(db, day, { indicatorIds: shared })) latest.set(id, units);
+	}
 
 	for (const r of rows) {
 		const base = { indicatorId: r.indicatorId, unitId: r.unitId, period: null };
