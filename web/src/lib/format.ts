@@ -29,31 +29,39 @@ export function formatValue(value: number, unit: string, scale = 0): string {
 	return `${value.toLocaleString(locale.current === 'zh' ? 'zh-CN' : 'en')}${targetUnit({ scale, unit })}`;
 }
 
-/** “日活跃用户数 ≥ 120万”, “试点 3–5个”, “数量 ≥ 基数×2”, “应用 ≥ 5个（每个单位）” */
-export function targetText(target: TargetMeaning & { label: string }): string {
+/** The target as written, after its label: “≥ 120万”, “3–5个”, “≥ 基数×2”, “≥ 5个（每个单位）”. */
+function writtenTarget(target: TargetMeaning): string {
+	const range = target.valueMax !== null && target.valueMax !== undefined;
 	const amount =
 		target.relative === 'factor'
 			? t('target.factor', { n: target.value })
-			: target.valueMax !== null && target.valueMax !== undefined
-				? `${target.value}–${formatValue(target.valueMax, target.unit, target.scale)}`
+			: range
+				? `${target.value}–${formatValue(target.valueMax!, target.unit, target.scale)}`
 				: `${target.relative ? '+' : ''}${formatValue(target.value, target.unit, target.scale)}`;
-	const op = target.valueMax !== null && target.valueMax !== undefined ? '' : `${opSymbol(target.op)} `;
-	const each = target.aggregation === 'each' ? t('target.each') : '';
-	return `${target.label} ${op}${amount}${each}`;
+	return `${range ? '' : `${opSymbol(target.op)} `}${amount}${target.aggregation === 'each' ? t('target.each') : ''}`;
 }
 
-/** What must be reached, in the actuals' unit: “≥ 120万人”, “≥ 200（基数 100 × 2）”, or “基数待录入”. */
+/** “日活跃用户数 ≥ 120万”, “试点 3–5个”, “数量 ≥ 基数×2”, “应用 ≥ 5个（每个单位）” */
+export function targetText(target: TargetMeaning & { label: string }): string {
+	return `${target.label} ${writtenTarget(target)}`;
+}
+
+/**
+ * What must be reached, in the actuals' unit: “≥ 120万人”, “≥ 200（基数 100）”; a relative target without
+ * its baseline as written (“≥ 基数×2”), its progress saying the baseline is awaited.
+ */
 export function goalText(target: TargetMeaning): string {
 	const goal = targetGoal(target);
-	if (goal === null) return t('target.noBaseline');
+	if (goal === null) return writtenTarget(target);
 	const u = actualUnit(target);
 	const amount =
 		target.valueMax !== null && !target.relative
 			? `${target.value}–${formatValue(target.valueMax, u.unit, u.scale)}`
 			: `${opSymbol(target.op)} ${formatValue(goal, u.unit, u.scale)}`;
+	const each = target.aggregation === 'each' ? t('target.each') : '';
 	return target.relative
-		? `${amount}${t('target.fromBaseline', { baseline: target.baseline ?? '' })}`
-		: amount;
+		? `${amount}${t('target.fromBaseline', { baseline: target.baseline ?? '' })}${each}`
+		: `${amount}${each}`;
 }
 
 /** “合计 30 万 / 120 万人 · 25%”: a target's progress by the shared rule, as the page shows it. */
