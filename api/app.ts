@@ -19,6 +19,7 @@ import { calendarRoutes, deadlineEventRoutes } from './routes/calendar.ts';
 import { indicatorRoutes } from './routes/indicators.ts';
 import { planRoutes } from './routes/plans.ts';
 import { unitRoutes } from './routes/units.ts';
+import { placeholderRoutes } from './routes/placeholders.ts';
 import { userRoutes } from './routes/users.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
@@ -63,6 +64,7 @@ function buildApi(deps: Deps) {
 		.route('/auth', authRoutes)
 		.route('/meta', metaRoutes)
 		.route('/units', unitRoutes)
+		.route('/placeholders', placeholderRoutes)
 		.route('/plans', planRoutes)
 		.route('/indicators', indicatorRoutes)
 		.route('/indicators', deadlineEventRoutes)

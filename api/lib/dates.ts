@@ -65,6 +65,9 @@ export function daysBetween(from: string, to: string): number {
 }
 
 export const periodOf = (date: string) => date.slice(0, 7);
+
+/** The instant a Shanghai calendar day ends: what happened before it counts for that day. */
+export const endOfDay = (day: string) => new Date(Date.parse(`${addDays(day, 1)}T00:00:00+08:00`));
 export const periodStart = (period: string) => `${period}-01`;
 
 const monthIndex = (period: string) => +period.slice(0, 4) * 12 + +period.slice(5, 7) - 1;

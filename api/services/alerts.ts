@@ -27,7 +27,8 @@ export type Cause =
 	| 'placeholder_resolved'
 	| 'settings'
 	| 'kind_changed'
-	| 'deadline_event';
+	| 'deadline_event'
+	| 'target_meaning';
 
 const openInScope = (scope: Scope): SQL | undefined =>
 	and(

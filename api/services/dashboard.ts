@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
-import { addDays, daysBetween, lastPeriodDue, periodEnd, reportDueOn } from '../lib/dates.ts';
+import { addDays, daysBetween, endOfDay, lastPeriodDue, periodEnd, reportDueOn } from '../lib/dates.ts';
 import {
 	indicatorLight,
 	lightsOn,
@@ -11,7 +11,6 @@ import {
 	type ScopeAssignment,
 	type ScopeIndicator
 } from './dashboard-scope.ts';
-import { endOfDay } from './lights.ts';
 import { reportableInMemory } from './report-form.ts';
 import { getSettings } from './settings.ts';
 import {

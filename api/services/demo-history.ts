@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { assignment, indicator, pendingGroup, unit, unitNews, user } from '../../db/schema/index.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 import { manualClock } from '../lib/clock.ts';
@@ -302,6 +302,21 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 		const form = getReportForm(as(actor), unitId, period);
 		if (!form.items.length) return null;
 		const today = clock.today();
+		// A summed target is shared: each owner reports its part of the figure, not the whole.
+		const owners = new Map(
+			ctx.db
+				.select({ indicatorId: assignment.indicatorId, n: sql<number>`count(*)` })
+				.from(assignment)
+				.where(
+					inArray(
+						assignment.indicatorId,
+						form.items.map((i) => i.indicatorId)
+					)
+				)
+				.groupBy(assignment.indicatorId)
+				.all()
+				.map((o) => [o.indicatorId, o.n])
+		);
 		const items: ItemInput[] = form.items.map((item) => {
 			const due = item.indicator.dueOn ?? '2020-12-31';
 			const span = Math.max(1, Date.parse(due) - Date.parse(PLAN_START));
@@ -321,7 +336,12 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 				nextSteps: done
 					? '巩固成果，做好总结。'
 					: pick(['加快系统开发和试点应用。', '加强部门协同，推进数据共享。', '抓紧完成招标采购。']),
-				values: item.targets.map((t) => ({ targetId: t.id, value: Math.round((t.value * percent) / 100) })),
+				values: item.targets.map((t) => ({
+					targetId: t.id,
+					value: Math.round(
+						(t.value * percent) / 100 / (t.aggregation === 'sum' ? (owners.get(item.indicatorId) ?? 1) : 1)
+					)
+				})),
 				attachmentIds: []
 			};
 		});

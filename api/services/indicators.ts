@@ -16,6 +16,7 @@ import { notFound } from '../errors.ts';
 import { visibleIndicators } from './access.ts';
 import { openAlerts } from './alerts.ts';
 import { targetView } from './target-view.ts';
+import { targetsProgress } from './latest-reports.ts';
 import { accountable, completionOf, partsDone, stateOf } from '../../web/src/lib/rules/lights.ts';
 
 export type IndicatorFilter = {
@@ -151,6 +152,7 @@ function attachDetails(db: Db, day: string, rows: BaseRow[]) {
 				.all()
 		: [];
 	const alerts = ids.length ? openAlerts(db, day, { indicatorIds: ids }) : [];
+	const progress = targetsProgress(db, day, targets);
 	return rows.map((r) => {
 		const mine = units.filter((u) => u.indicatorId === r.id);
 		const lit = alerts.filter((a) => a.indicator?.id === r.id);
@@ -208,7 +210,7 @@ function attachDetails(db: Db, day: string, rows: BaseRow[]) {
 				.map((p) => ({ groupId: p.groupId, name: p.name, role: p.role, resolved: p.resolvedAt !== null })),
 			targets: targets
 				.filter((t) => t.indicatorId === r.id)
-				.map((t) => ({ ...targetView(t), text: t.sourceText }))
+				.map((t) => ({ ...targetView(t), text: t.sourceText, progress: progress.get(t.id)! }))
 		};
 	});
 }

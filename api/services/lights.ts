@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import {
 	assignment,
@@ -7,8 +7,6 @@ import {
 	pendingGroup,
 	plan,
 	report,
-	reportItem,
-	reportItemValue,
 	unitGroup,
 	type AlertKind,
 	type Light
@@ -16,8 +14,10 @@ import {
 import type { Db } from '../../db/client.ts';
 import { accountable, dateLight } from '../../web/src/lib/rules/lights.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
-import { expectedProgress, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
-import { addDays, addMonths, lastPeriodDue, periodOf, periodsBetween, reportDueOn } from '../lib/dates.ts';
+import { expectedProgress, type BehindFigure, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
+import { actualUnit, targetProgress } from '../../web/src/lib/rules/targets.ts';
+import { addDays, endOfDay, lastPeriodDue, periodOf, periodsBetween, reportDueOn } from '../lib/dates.ts';
+import { actualsOf, latestReports, type LatestReport, type LatestReports } from './latest-reports.ts';
 import type { Settings } from './settings.ts';
 
 export type DesiredAlert = {
@@ -39,9 +39,6 @@ export type Scope = { indicatorIds?: number[]; unitIds?: number[] };
 export const alertKey = (a: Pick<DesiredAlert, 'kind' | 'indicatorId' | 'unitId' | 'period'>) =>
 	`${a.kind}|${a.indicatorId ?? ''}|${a.unitId ?? ''}|${a.period ?? ''}`;
 
-/** The instant a Shanghai calendar day ends: what happened before it counts for that day. */
-export const endOfDay = (day: string) => new Date(Date.parse(`${addDays(day, 1)}T00:00:00+08:00`));
-
 const inScope = (scope: Scope, indicatorCol: SQLiteColumn, unitCol: SQLiteColumn) =>
 	and(
 		scope.indicatorIds ? inArray(indicatorCol, scope.indicatorIds) : undefined,
@@ -56,7 +53,6 @@ const inScope = (scope: Scope, indicatorCol: SQLiteColumn, unitCol: SQLiteColumn
  */
 export function desiredAlerts(db: Db, day: string, settings: Settings, scope: Scope = {}): DesiredAlert[] {
 	const out: DesiredAlert[] = [];
-	const cutoff = endOfDay(day);
 	const year = Number(day.slice(0, 4));
 	const rows = db
 		.select({
@@ -80,54 +76,37 @@ export function desiredAlerts(db: Db, day: string, settings: Settings, scope: Sc
 		)
 		.all();
 
-	// The latest report each unit sent on each indicator, within the last three months.
-	const latest = new Map<
-		string,
-		{ period: string; itemId: number; status: string | null; percent: number | null }
-	>();
-	for (const r of db
-		.select({
-			unitId: report.unitId,
-			indicatorId: reportItem.indicatorId,
-			period: report.period,
-			itemId: reportItem.id,
-			status: reportItem.progressStatus,
-			percent: reportItem.percent
-		})
-		.from(reportItem)
-		.innerJoin(report, eq(report.id, reportItem.reportId))
-		.where(
-			and(
-				inArray(report.status, [...SUBMITTED_STATUSES]),
-				gte(report.period, addMonths(periodOf(day), -2)),
-				lte(report.period, periodOf(day)),
-				sql`${report.firstSubmittedAt} < ${cutoff.getTime()}`,
-				inScope(scope, reportItem.indicatorId, report.unitId)
+	const targets = new Map<number, (typeof indicatorTarget.$inferSelect)[]>();
+	for (const t of db
+		.select()
+		.from(indicatorTarget)
+		.where(scope.indicatorIds ? inArray(indicatorTarget.indicatorId, scope.indicatorIds) : undefined)
+		.all())
+		targets.set(t.indicatorId, [...(targets.get(t.indicatorId) ?? []), t]);
+	// The latest reports in scope; a summed target adds every owner's part, so with a unit scope the other
+	// owners' reports on such indicators too.
+	const latest = latestReports(db, day, scope);
+	if (scope.unitIds) {
+		const summed = [
+			...new Set(
+				rows
+					.filter((r) => targets.get(r.indicatorId)?.some((t) => t.aggregation === 'sum'))
+					.map((r) => r.indicatorId)
 			)
-		)
-		.all()) {
-		const key = `${r.indicatorId}|${r.unitId}`;
-		if ((latest.get(key)?.period ?? '') < r.period) latest.set(key, r);
+		];
+		const shared = summed.length
+			? db
+					.select({ id: assignment.indicatorId })
+					.from(assignment)
+					.where(inArray(assignment.indicatorId, summed))
+					.groupBy(assignment.indicatorId)
+					.having(sql`count(*) > 1`)
+					.all()
+					.map((a) => a.id)
+			: [];
+		if (shared.length)
+			for (const [id, units] of latestReports(db, day, { indicatorIds: shared })) latest.set(id, units);
 	}
-	const itemIds = [...latest.values()].map((l) => l.itemId);
-	const values = new Map<number, { targetId: number; value: number }[]>();
-	for (let i = 0; i < itemIds.length; i += 5000) {
-		for (const v of db
-			.select()
-			.from(reportItemValue)
-			.where(inArray(reportItemValue.itemId, itemIds.slice(i, i + 5000)))
-			.all()) {
-			values.set(v.itemId, [...(values.get(v.itemId) ?? []), v]);
-		}
-	}
-	const targets = new Map(
-		db
-			.select()
-			.from(indicatorTarget)
-			.where(scope.indicatorIds ? inArray(indicatorTarget.indicatorId, scope.indicatorIds) : undefined)
-			.all()
-			.map((t) => [t.id, t])
-	);
 
 	for (const r of rows) {
 		const base = { indicatorId: r.indicatorId, unitId: r.unitId, period: null };
@@ -139,39 +118,48 @@ export function desiredAlerts(db: Db, day: string, settings: Settings, scope: Sc
 			const onset = date.kind === 'overdue' ? addDays(r.dueOn, 1) : addDays(r.dueOn, -settings.dueSoonDays);
 			push(date.kind, date.light, { dueOn: r.dueOn }, onset);
 		}
-		const last = latest.get(`${r.indicatorId}|${r.unitId}`);
+		const last = latest.get(r.indicatorId)?.get(r.unitId);
 		if (!last) continue;
 		if (last.status === 'behind') push('reported_behind', 'yellow', { period: last.period }, day);
 		if (!r.dueOn || r.recurrence) continue;
-		const figures: { label: string; actual: number }[] = [];
-		if (last.percent !== null) figures.push({ label: '自报完成比例', actual: last.percent });
-		for (const v of values.get(last.itemId) ?? []) {
-			const t = targets.get(v.targetId);
-			if (t && (t.op === '>=' || t.op === '>') && t.value > 0)
-				figures.push({
-					label: `${t.label}（${v.value}/${t.value}${t.unit}）`,
-					actual: Math.min(100, (v.value / t.value) * 100)
-				});
-		}
-		const worst = figures.sort((a, b) => a.actual - b.actual)[0];
+		const worst = laggingFigure(last, targets.get(r.indicatorId) ?? [], latest);
 		if (worst && expectedProgress(r.planStart, r.dueOn, day) - worst.actual > settings.behindPoints) {
-			push(
-				'behind_schedule',
-				'yellow',
-				{
-					start: r.planStart,
-					dueOn: r.dueOn,
-					label: worst.label,
-					actual: Math.round(worst.actual * 10) / 10
-				},
-				day
-			);
+			push('behind_schedule', 'yellow', { start: r.planStart, dueOn: r.dueOn, ...worst }, day);
 		}
 	}
 
 	if (!scope.unitIds) out.push(...placeholderAlerts(db, day, scope));
 	out.push(...missingReports(db, day, settings, scope));
 	return out;
+}
+
+/**
+ * The figure furthest behind in one unit's latest report: its own 完成比例, and each target's progress by
+ * the shared rule (its own part of an each-owner target, all owners' parts of a summed one; a relative
+ * target without its baseline and a ceiling have none), with the amounts the reason shows.
+ */
+function laggingFigure(
+	last: LatestReport,
+	targets: (typeof indicatorTarget.$inferSelect)[],
+	latest: LatestReports
+): BehindFigure | null {
+	const figures: BehindFigure[] = [];
+	if (last.percent !== null) figures.push({ label: '自报完成比例', actual: last.percent });
+	for (const t of targets) {
+		const own = last.values.get(t.id);
+		if (own === undefined) continue;
+		const p = targetProgress(t, t.aggregation === 'sum' ? actualsOf(latest, t) : [own]);
+		if (p.state !== 'measured' || p.percent === null) continue;
+		figures.push({
+			label: t.label,
+			actual: Math.round(p.percent * 10) / 10,
+			value: p.actual,
+			goal: p.goal,
+			...actualUnit(t),
+			...(p.summed ? { summed: true } : {})
+		});
+	}
+	return figures.sort((a, b) => a.actual - b.actual)[0] ?? null;
 }
 
 /**

@@ -18,6 +18,7 @@ import { assertPeriod, daysBetween, periodEnd, periodOf, periodStart, reportDueO
 import { firstPlanMonth } from './plans.ts';
 import { getSettings } from './settings.ts';
 import { targetView } from './target-view.ts';
+import { targetsProgress } from './latest-reports.ts';
 import { unitCounts } from './unit-counts.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 
@@ -144,6 +145,7 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 				.orderBy(asc(indicatorTarget.position))
 				.all()
 		: [];
+	const progress = targetsProgress(ctx.db, today, targets);
 	const saved = itemsWithValues(ctx.db, eq(reportItem.reportId, row?.id ?? -1));
 	// Per indicator, the item of the latest earlier report that reached the office: the text to copy or
 	// carry forward. Chosen in SQL, so a unit with years of reports loads one item per indicator.
@@ -186,7 +188,7 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 			daysLeft: a.dueOn ? daysBetween(today, a.dueOn) : null,
 			targets: targets
 				.filter((t) => t.indicatorId === a.indicatorId)
-				.map((t) => ({ id: t.id, ...targetView(t) })),
+				.map((t) => ({ id: t.id, ...targetView(t), progress: progress.get(t.id)! })),
 			progressStatus: item?.progressStatus ?? null,
 			percent: item?.percent ?? null,
 			progress: item?.progress ?? '',

@@ -24,6 +24,7 @@ import {
 	type Snapshot
 } from './report-versions.ts';
 import { getSettings } from './settings.ts';
+import { summedIndicatorIds } from './latest-reports.ts';
 import { reminderTopic, withdrawReminders } from './notifications.ts';
 
 export type ItemInput = {
@@ -278,6 +279,8 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 		if (submit) {
 			withdrawReminders(tx, reminderTopic.report(unitId, input.period), now);
 			refreshSupervision(tx, ctx.clock.today(), { unitIds: [unitId] }, 'report');
+			const shared = summedIndicatorIds(tx, row.id);
+			if (shared.length) refreshSupervision(tx, ctx.clock.today(), { indicatorIds: shared }, 'report');
 		}
 		const after = submit
 			? recordVersion(txCtx, tx, row.id, version, 'submit')

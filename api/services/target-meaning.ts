@@ -4,6 +4,7 @@ import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
+import { refreshSupervision } from './alerts.ts';
 import { getIndicator } from './indicators.ts';
 
 export type TargetMeaning = { baseline?: number | null; aggregation?: 'each' | 'sum' };
@@ -27,6 +28,8 @@ export function setTargetMeaning(
 		throw fail('bad_request', 'target.baseline_relative_only');
 	ctx.db.transaction((tx) => {
 		tx.update(indicatorTarget).set(change).where(where).run();
+		// A baseline gives a relative target its goal; summing changes whose figures count: lights follow.
+		refreshSupervision(tx, ctx.clock.today(), { indicatorIds: [indicatorId] }, 'target_meaning');
 		audit(
 			{ ...ctx, db: tx },
 			{

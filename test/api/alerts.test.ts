@@ -138,7 +138,9 @@ describe('warning lights', () => {
 		await daily('2020-07-05T02:00:00Z');
 		const behind = openAlerts(s.db, '2020-07-05', { indicatorIds: [ids['日活跃用户数达到120万']!] });
 		expect(behind).toEqual([expect.objectContaining({ kind: 'behind_schedule', light: 'yellow' })]);
-		expect(behind[0]!.reason).toMatch(/^序时进度 5\d%，日活跃用户数（30\/120）实际 25%，落后 \d+ 个百分点$/);
+		expect(behind[0]!.reason).toMatch(
+			/^序时进度 5\d%，日活跃用户数（30 万 \/ 120 万）实际 25%，落后 \d+ 个百分点$/
+		);
 		expect(alertsOf(ids['自报滞后的指标']!)).toEqual(['省民政厅:reported_behind:yellow']);
 	});
 

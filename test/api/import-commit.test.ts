@@ -2,7 +2,8 @@ import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvTable, importForm, planTitle, startTestServer, type TestServer } from '../support/harness.ts';
-import { plan2020Rows } from '../support/tables.ts';
+import { plan2020Rows, standardisationTable } from '../support/tables.ts';
+import { parseDeadline } from '../../db/import/parse/deadline.ts';
 
 let s: TestServer;
 let office: Awaited<ReturnType<TestServer['as']>>;
@@ -113,6 +114,37 @@ describe('template and round trip', () => {
 			importForm(new Uint8Array(res.data), { title: planTitle(), year: '2020', dryRun: '1' }, 'template.xlsx')
 		);
 		expect(imported.data).toMatchObject({ errors: [], indicators: 1, dataRows: 1 });
+	});
+
+	it('the template’s 完成时间 rule passes every deadline the importer dates (both seeds) and warns on the rest', async () => {
+		const wb = new ExcelJS.Workbook();
+		await wb.xlsx.load((await office.get('/api/v1/imports/template')).data);
+		const rule = wb.getWorksheet('任务分工表')!.getCell('E300').dataValidation;
+		expect(rule).toMatchObject({
+			type: 'custom',
+			allowBlank: true,
+			showInputMessage: true,
+			showErrorMessage: true,
+			errorStyle: 'warning'
+		});
+		expect(rule.prompt).toContain('2个工作日内');
+		expect(rule.error).toContain('没有截止日期');
+		// Excel's reading of OR(ISNUMBER(E2), ISNUMBER(SEARCH("前",E2)), …) on a text cell.
+		const formula = rule.formulae![0] as string;
+		expect(formula).toMatch(/^OR\(ISNUMBER\(E2\),/);
+		const words = [...formula.matchAll(/SEARCH\("([^"]+)",E2\)/g)].map((m) => m[1]!);
+		const passes = (text: string) => words.some((w) => text.includes(w));
+
+		const seed002 = new ExcelJS.Workbook();
+		await seed002.xlsx.load((await standardisationTable()).buffer);
+		const texts = [
+			...plan2020Rows().map((r) => r[4]!),
+			...seed002.worksheets[0]!.getColumn(6).values.filter((v): v is string => typeof v === 'string')
+		];
+		const dated = texts.filter((text) => parseDeadline(text, 2020).kind !== 'unparsed');
+		expect(dated.length).toBeGreaterThan(80);
+		expect(dated.filter((text) => !passes(text))).toEqual([]);
+		for (const text of ['长期', '持续推进', '尽快']) expect(passes(text), text).toBe(false);
 	});
 
 	it('an exported plan imports back into the same plan with no changes', async () => {

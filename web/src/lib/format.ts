@@ -1,5 +1,13 @@
 import { locale, t } from './i18n/index.svelte.ts';
-import type { Indicator, IndicatorUnit, Light, Role, Target } from './types.ts';
+import type { Indicator, IndicatorUnit, Light, Role } from './types.ts';
+import {
+	actualUnit,
+	amountOfGoal,
+	scaleWord,
+	targetGoal,
+	type TargetMeaning,
+	type TargetProgress
+} from './rules/targets.ts';
 
 export function roleLabel(role: Role): string {
 	return t(`role.${role}`);
@@ -8,19 +16,9 @@ export function roleLabel(role: Role): string {
 const OPS: Record<string, string> = { '>=': '≥', '>': '>', '=': '=', '<=': '≤', '<': '<' };
 export const opSymbol = (op: string) => OPS[op] ?? op;
 
-const SCALE_WORDS: Record<number, string> = {
-	3: '千',
-	4: '万',
-	5: '十万',
-	6: '百万',
-	7: '千万',
-	8: '亿',
-	12: '万亿'
-};
-
 /** The unit a target is written, shown and reported in: 万, 亿元, 个 (120万 is value 120 in scale 10⁴). */
 export function targetUnit(target: { scale?: number; unit: string }): string {
-	return `${SCALE_WORDS[target.scale ?? 0] ?? ''}${target.unit}`;
+	return `${scaleWord(target.scale ?? 0)}${target.unit}`;
 }
 
 /** A value in its target's unit; 1200000 with no unit (imported before scales were kept) reads as 120万. */
@@ -31,17 +29,49 @@ export function formatValue(value: number, unit: string, scale = 0): string {
 	return `${value.toLocaleString(locale.current === 'zh' ? 'zh-CN' : 'en')}${targetUnit({ scale, unit })}`;
 }
 
-/** “日活跃用户数 ≥ 120万”, “试点 3–5个”, “数量 ≥ 基数×2”, “应用 ≥ 5个（每个单位）” */
-export function targetText(target: Target): string {
+/** The target as written, after its label: “≥ 120万”, “3–5个”, “≥ 基数×2”, “≥ 5个（每个单位）”. */
+function writtenTarget(target: TargetMeaning): string {
+	const range = target.valueMax !== null && target.valueMax !== undefined;
 	const amount =
 		target.relative === 'factor'
 			? t('target.factor', { n: target.value })
-			: target.valueMax !== null && target.valueMax !== undefined
-				? `${target.value}–${formatValue(target.valueMax, target.unit, target.scale)}`
+			: range
+				? `${target.value}–${formatValue(target.valueMax!, target.unit, target.scale)}`
 				: `${target.relative ? '+' : ''}${formatValue(target.value, target.unit, target.scale)}`;
-	const op = target.valueMax !== null && target.valueMax !== undefined ? '' : `${opSymbol(target.op)} `;
+	return `${range ? '' : `${opSymbol(target.op)} `}${amount}${target.aggregation === 'each' ? t('target.each') : ''}`;
+}
+
+/** “日活跃用户数 ≥ 120万”, “试点 3–5个”, “数量 ≥ 基数×2”, “应用 ≥ 5个（每个单位）” */
+export function targetText(target: TargetMeaning & { label: string }): string {
+	return `${target.label} ${writtenTarget(target)}`;
+}
+
+/**
+ * What must be reached, in the actuals' unit: “≥ 120万人”, “≥ 200（基数 100）”; a relative target without
+ * its baseline as written (“≥ 基数×2”), its progress saying the baseline is awaited.
+ */
+export function goalText(target: TargetMeaning): string {
+	const goal = targetGoal(target);
+	if (goal === null) return writtenTarget(target);
+	const u = actualUnit(target);
+	const amount =
+		target.valueMax !== null && !target.relative
+			? `${target.value}–${formatValue(target.valueMax, u.unit, u.scale)}`
+			: `${opSymbol(target.op)} ${formatValue(goal, u.unit, u.scale)}`;
 	const each = target.aggregation === 'each' ? t('target.each') : '';
-	return `${target.label} ${op}${amount}${each}`;
+	return target.relative
+		? `${amount}${t('target.fromBaseline', { baseline: target.baseline ?? '' })}${each}`
+		: `${amount}${each}`;
+}
+
+/** “合计 30 万 / 120 万人 · 25%”: a target's progress by the shared rule, as the page shows it. */
+export function progressText(target: TargetMeaning & { progress: TargetProgress }): string {
+	const p = target.progress;
+	if (p.state === 'no_baseline') return t('target.noBaseline');
+	if (p.state === 'no_actual') return t('target.noActual');
+	const who = p.summed ? t('target.sum') : target.aggregation === 'each' ? t('target.lowest') : '';
+	const how = p.percent !== null ? `${Math.round(p.percent)}%` : t(p.met ? 'target.met' : 'target.notMet');
+	return `${who}${amountOfGoal(p.actual, p.goal, actualUnit(target))} · ${how}`;
 }
 
 /** Today's calendar date in Asia/Shanghai, as YYYY-MM-DD. */

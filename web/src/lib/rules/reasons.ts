@@ -1,5 +1,20 @@
 import { daysBetween } from './days.ts';
 import type { AlertKind } from './enums.ts';
+import { amountOfGoal } from './targets.ts';
+
+/**
+ * The figure a behind-schedule light is about: `actual` is the percent of the way to the goal; for a target,
+ * `value` / `goal` are the amounts in its unit and scale (the owners' sum when `summed`).
+ */
+export type BehindFigure = {
+	label: string;
+	actual: number;
+	value?: number;
+	goal?: number;
+	scale?: number;
+	unit?: string;
+	summed?: boolean;
+};
 
 /**
  * A light's reason is stored as its kind and these parameters, and rendered when read, for the day it is
@@ -8,7 +23,7 @@ import type { AlertKind } from './enums.ts';
 export type ReasonParams =
 	| { dueOn: string; pending?: string }
 	| { period: string }
-	| { start: string; dueOn: string; label: string; actual: number }
+	| ({ start: string; dueOn: string } & BehindFigure)
 	| { period: string; dueOn: string };
 
 /** 序时进度: the share of the time from the plan's start to the due date that has passed, in percent. */
@@ -18,7 +33,18 @@ export function expectedProgress(start: string, due: string, day: string): numbe
 	return Math.max(0, Math.min(100, (daysBetween(start, day) / span) * 100));
 }
 
-type P = Record<string, string | number | undefined>;
+type P = Record<string, string | number | boolean | undefined>;
+
+/** “日活跃用户数（各单位合计 30 万 / 120 万人）”; a figure stored before amounts were kept has its label only. */
+function figureText(p: P, locale: 'zh' | 'en') {
+	if (p.goal === undefined) return String(p.label);
+	const amount = amountOfGoal(Number(p.value), Number(p.goal), {
+		scale: Number(p.scale ?? 0),
+		unit: String(p.unit ?? '')
+	});
+	const sum = p.summed ? (locale === 'zh' ? '各单位合计 ' : 'all units together ') : '';
+	return locale === 'zh' ? `${p.label}（${sum}${amount}）` : `${p.label} (${sum}${amount})`;
+}
 
 const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string>> = {
 	zh: {
@@ -28,7 +54,7 @@ const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string
 		reported_behind: (p) => `${p.period} 月报自报进展“滞后”`,
 		behind_schedule: (p, day) => {
 			const expected = expectedProgress(String(p.start), String(p.dueOn), day);
-			return `序时进度 ${Math.round(expected)}%，${p.label}实际 ${Math.round(Number(p.actual))}%，落后 ${Math.round(expected - Number(p.actual))} 个百分点`;
+			return `序时进度 ${Math.round(expected)}%，${figureText(p, 'zh')}实际 ${Math.round(Number(p.actual))}%，落后 ${Math.round(expected - Number(p.actual))} 个百分点`;
 		},
 		report_missing: (p, day) =>
 			`${p.period} 月报未报送（应于 ${p.dueOn} 前报送，已超期 ${daysBetween(String(p.dueOn), day)} 天）`
@@ -40,7 +66,7 @@ const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string
 		reported_behind: (p) => `The ${p.period} report says "behind"`,
 		behind_schedule: (p, day) => {
 			const expected = expectedProgress(String(p.start), String(p.dueOn), day);
-			return `Expected ${Math.round(expected)}% by now; ${p.label} at ${Math.round(Number(p.actual))}%, ${Math.round(expected - Number(p.actual))} points behind`;
+			return `Expected ${Math.round(expected)}% by now; ${figureText(p, 'en')} at ${Math.round(Number(p.actual))}%, ${Math.round(expected - Number(p.actual))} points behind`;
 		},
 		report_missing: (p, day) =>
 			`The ${p.period} report is missing (due ${p.dueOn}, ${daysBetween(String(p.dueOn), day)} days late)`

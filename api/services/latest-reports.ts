@@ -1,0 +1,114 @@
+import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { indicatorTarget, report, reportItem, reportItemValue } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
+import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
+import { targetProgress, type TargetProgress } from '../../web/src/lib/rules/targets.ts';
+import { addMonths, endOfDay, periodOf } from '../lib/dates.ts';
+
+export type LatestReport = {
+	period: string;
+	status: string | null;
+	percent: number | null;
+	/** Actual values by target id, in each target's own unit and scale. */
+	values: Map<number, number>;
+};
+
+/** By indicator id, then unit id. */
+export type LatestReports = Map<number, Map<number, LatestReport>>;
+
+/**
+ * The latest report each unit sent on each indicator, within the last three months as of `day` (sent before
+ * the day ended): what lights and progress are judged on. Limited to some indicators (every unit's report
+ * on them, so a summed target sees all its owners' parts) and/or some units.
+ */
+export function latestReports(
+	db: Db,
+	day: string,
+	only: { indicatorIds?: number[]; unitIds?: number[] } = {}
+): LatestReports {
+	const latest: Map<number, Map<number, LatestReport & { itemId: number }>> = new Map();
+	const window = and(
+		inArray(report.status, [...SUBMITTED_STATUSES]),
+		gte(report.period, addMonths(periodOf(day), -2)),
+		lte(report.period, periodOf(day)),
+		sql`${report.firstSubmittedAt} < ${endOfDay(day).getTime()}`,
+		only.unitIds ? inArray(report.unitId, only.unitIds) : undefined
+	);
+	for (const ids of chunks(only.indicatorIds)) {
+		for (const r of db
+			.select({
+				unitId: report.unitId,
+				indicatorId: reportItem.indicatorId,
+				period: report.period,
+				itemId: reportItem.id,
+				status: reportItem.progressStatus,
+				percent: reportItem.percent
+			})
+			.from(reportItem)
+			.innerJoin(report, eq(report.id, reportItem.reportId))
+			.where(and(window, ids ? inArray(reportItem.indicatorId, ids) : undefined))
+			.all()) {
+			const units = latest.get(r.indicatorId) ?? latest.set(r.indicatorId, new Map()).get(r.indicatorId)!;
+			if ((units.get(r.unitId)?.period ?? '') < r.period) units.set(r.unitId, { ...r, values: new Map() });
+		}
+	}
+	const byItem = new Map(
+		[...latest.values()].flatMap((units) => [...units.values()].map((l) => [l.itemId, l]))
+	);
+	const itemIds = [...byItem.keys()];
+	for (let i = 0; i < itemIds.length; i += 5000) {
+		for (const v of db
+			.select()
+			.from(reportItemValue)
+			.where(inArray(reportItemValue.itemId, itemIds.slice(i, i + 5000)))
+			.all())
+			byItem.get(v.itemId)!.values.set(v.targetId, v.value);
+	}
+	return latest;
+}
+
+/** Every owner's latest actual of a target, from `latestReports`. */
+export function actualsOf(latest: LatestReports, t: { id: number; indicatorId: number }) {
+	const out: number[] = [];
+	for (const r of latest.get(t.indicatorId)?.values() ?? []) {
+		const v = r.values.get(t.id);
+		if (v !== undefined) out.push(v);
+	}
+	return out;
+}
+
+/** Progress of each target of some indicators, by target id: the shared rule on the owners' latest actuals. */
+export function targetsProgress(
+	db: Db,
+	day: string,
+	targets: (typeof indicatorTarget.$inferSelect)[]
+): Map<number, TargetProgress> {
+	if (!targets.length) return new Map();
+	const latest = latestReports(db, day, { indicatorIds: [...new Set(targets.map((t) => t.indicatorId))] });
+	return new Map(targets.map((t) => [t.id, targetProgress(t, actualsOf(latest, t))]));
+}
+
+function* chunks(ids: number[] | undefined): Generator<number[] | undefined> {
+	if (!ids) return yield undefined;
+	for (let i = 0; i < ids.length; i += 5000) yield ids.slice(i, i + 5000);
+}
+
+/**
+ * The indicators of a report that carry a summed target shared with other units: the other owners'
+ * progress (and lights) on them moves with this unit's part.
+ */
+export function summedIndicatorIds(db: Db, reportId: number): number[] {
+	return db
+		.selectDistinct({ id: reportItem.indicatorId })
+		.from(reportItem)
+		.innerJoin(indicatorTarget, eq(indicatorTarget.indicatorId, reportItem.indicatorId))
+		.where(
+			and(
+				eq(reportItem.reportId, reportId),
+				eq(indicatorTarget.aggregation, 'sum'),
+				sql`(select count(*) from assignment a where a.indicator_id = ${reportItem.indicatorId}) > 1`
+			)
+		)
+		.all()
+		.map((r) => r.id);
+}

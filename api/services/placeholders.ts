@@ -1,0 +1,146 @@
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import {
+	alert,
+	assignment,
+	indicator,
+	pendingGroup,
+	plan,
+	task,
+	unit,
+	unitGroup
+} from '../../db/schema/index.ts';
+import { splitUnits } from '../../db/import/parse/units.ts';
+import type { ServiceContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { daysBetween } from '../lib/dates.ts';
+import { assertOffice } from './access.ts';
+import { audit } from './audit.ts';
+
+/**
+ * The office's list of placeholder names (省级有关单位, 首批试点所在县（市、区）政府 …): names that stand for
+ * units still to be named. They are the placeholder groups the importer reads before its patterns, so a
+ * name on this list is 待明确 in the next import whatever the patterns say; imports add the names the
+ * patterns found.
+ */
+export function listPlaceholders(ctx: ServiceContext) {
+	assertOffice(ctx.actor);
+	return ctx.db
+		.select({
+			id: unitGroup.id,
+			name: unitGroup.name,
+			/** Open indicators on which it still waits for the office to name the units (the 待明确 list's rows). */
+			open: sql<number>`(select count(*) from pending_group p join indicator i on i.id = p.indicator_id
+				where p.group_id = "unit_group"."id" and p.resolved_at is null and i.status <> 'completed')`,
+			/** Indicators that name it at all, resolved or not: such a name stays on the list. */
+			used: sql<number>`(select count(*) from pending_group p where p.group_id = "unit_group"."id")`
+		})
+		.from(unitGroup)
+		.where(eq(unitGroup.kind, 'placeholder'))
+		.orderBy(asc(unitGroup.id))
+		.all();
+}
+
+export function addPlaceholder(ctx: ServiceContext, raw: string) {
+	assertOffice(ctx.actor);
+	// Normalised as the importer reads a 责任单位 cell, so the name matches what it will meet.
+	const names = splitUnits(raw);
+	if (names.length !== 1)
+		throw new ApiError(
+			'bad_request',
+			names.length ? '一次只能添加一个名称，名称中不能有顿号、逗号或分号' : '请填写名称'
+		);
+	const name = names[0]!;
+	if (ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.name, name)).get())
+		throw new ApiError('conflict', `单位名录中已有“${name}”，它是具体单位，不能列为待明确名称`);
+	const group = ctx.db.select().from(unitGroup).where(eq(unitGroup.name, name)).get();
+	if (group)
+		throw new ApiError(
+			'conflict',
+			group.kind === 'placeholder'
+				? `“${name}”已在待明确名称清单中`
+				: `“${name}”是已有的单位组（含具体成员单位）`
+		);
+	return ctx.db.transaction((tx) => {
+		const row = tx.insert(unitGroup).values({ name, kind: 'placeholder' }).returning().get();
+		audit(
+			{ ...ctx, db: tx },
+			{ action: 'placeholder.add', objectType: 'unit_group', objectId: row.id, after: { name } }
+		);
+		return { id: row.id, name: row.name, open: 0, used: 0 };
+	});
+}
+
+export function removePlaceholder(ctx: ServiceContext, id: number) {
+	assertOffice(ctx.actor);
+	const row = ctx.db
+		.select()
+		.from(unitGroup)
+		.where(and(eq(unitGroup.id, id), eq(unitGroup.kind, 'placeholder')))
+		.get();
+	if (!row) throw new ApiError('not_found', '待明确名称不存在');
+	const used =
+		ctx.db
+			.select({ n: sql<number>`count(*)` })
+			.from(pendingGroup)
+			.where(eq(pendingGroup.groupId, id))
+			.get()!.n +
+		ctx.db
+			.select({ n: sql<number>`count(*)` })
+			.from(assignment)
+			.where(eq(assignment.viaGroupId, id))
+			.get()!.n;
+	if (used)
+		throw new ApiError(
+			'conflict',
+			`“${row.name}”已用于计划中的指标，不能移除；指标上的待明确单位请在指标页指定`
+		);
+	ctx.db.transaction((tx) => {
+		tx.delete(unitGroup).where(eq(unitGroup.id, id)).run();
+		audit(
+			{ ...ctx, db: tx },
+			{ action: 'placeholder.remove', objectType: 'unit_group', objectId: id, before: { name: row.name } }
+		);
+	});
+}
+
+/**
+ * 待明确责任单位: open indicators that name a placeholder the office has not yet resolved, with their due
+ * date and whether they are overdue under "待明确" — read from the supervision state (the same open
+ * light the dashboard counts), not worked out again here.
+ */
+export function listPendingIndicators(ctx: ServiceContext) {
+	assertOffice(ctx.actor);
+	const day = ctx.clock.today();
+	const rows = ctx.db
+		.select({
+			id: indicator.id,
+			text: indicator.text,
+			position: indicator.position,
+			planId: plan.id,
+			plan: plan.title,
+			task: task.title,
+			dueOn: indicator.dueOn,
+			deadlineText: indicator.deadlineText,
+			pending: sql<string>`group_concat(${unitGroup.name}, '、')`,
+			lead: sql<number>`max(${pendingGroup.role} = 'lead')`,
+			overdueSince: sql<string | null>`(select a.since from ${alert} a where a.indicator_id = ${indicator.id}
+				and a.unit_id is null and a.kind = 'overdue' and a.open_key is not null)`
+		})
+		.from(pendingGroup)
+		.innerJoin(unitGroup, eq(unitGroup.id, pendingGroup.groupId))
+		.innerJoin(indicator, eq(indicator.id, pendingGroup.indicatorId))
+		.innerJoin(task, eq(task.id, indicator.taskId))
+		.innerJoin(plan, eq(plan.id, indicator.planId))
+		.where(and(isNull(pendingGroup.resolvedAt), ne(indicator.status, 'completed')))
+		.groupBy(indicator.id)
+		.orderBy(sql`${indicator.dueOn} is null`, asc(indicator.dueOn), asc(indicator.id))
+		.all();
+	const items = rows.map(({ overdueSince, lead, ...r }) => ({
+		...r,
+		role: lead ? ('lead' as const) : ('co' as const),
+		overdue: overdueSince !== null,
+		daysOverdue: overdueSince !== null && r.dueOn ? daysBetween(r.dueOn, day) : 0
+	}));
+	// Overdue first, then by due date (the order of the query).
+	return [...items.filter((i) => i.overdue), ...items.filter((i) => !i.overdue)];
+}
