@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { freePort, startChildServer } from '../support/child-server.ts';
-import { peakRssMb, signIn } from './server.ts';
+import { peakRssMb, signIn, submitFullForm } from './server.ts';
 
 const bin = new URL('../../bin/duban.mjs', import.meta.url).pathname;
 
@@ -44,35 +44,26 @@ const WRITERS = 8;
 const WRITE_RATE = 25;
 
 /**
- * Submits monthly reports (2022-01 onwards, one unit after another) at WRITE_RATE a second until stopped;
- * each submission is a real write that keeps the supervision state current in its transaction.
+ * Submits the writers' reports for the month in progress at WRITE_RATE a second until stopped, one unit
+ * after another; a month already in is returned by the office first (see submitFullForm). Every
+ * submission and return is a real write that keeps the supervision state current in its transaction.
  */
-function startWriter(base: string, units: Record<string, string>[]) {
+function startWriter(
+	base: string,
+	units: Record<string, string>[],
+	office: Record<string, string>,
+	period: string
+) {
 	let running = true;
 	let done = 0;
 	const started = performance.now();
 	const loop = (async () => {
-		for (let m = 0; running; m++) {
-			const period = `${2022 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+		while (running) {
 			for (const headers of units) {
 				if (!running) break;
 				const due = started + (done * 1000) / WRITE_RATE;
 				if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
-				const form = (await (await fetch(`${base}/reports/mine/${period}`, { headers })).json()) as {
-					items: { indicatorId: number }[];
-				};
-				const items = form.items.map((i) => ({
-					indicatorId: i.indicatorId,
-					progressStatus: 'on_track',
-					percent: 10,
-					progress: '进展'
-				}));
-				const res = await fetch(`${base}/reports/mine/${period}/submit`, {
-					method: 'POST',
-					headers,
-					body: JSON.stringify({ version: null, items })
-				});
-				if (!res.ok) throw new Error(`writer: HTTP ${res.status} ${await res.text()}`);
+				await submitFullForm(base, headers, office, period);
 				done++;
 			}
 		}
@@ -146,34 +137,16 @@ export async function benchDashboard(dataDir: string, today: string) {
 			fetch(`${base}/bulletins`, { method: 'POST', headers: office, body: JSON.stringify({ period }) })
 		)
 	};
-	const form = (await (await fetch(`${base}/reports/mine/2021-02`, { headers: unit })).json()) as {
-		items: { indicatorId: number }[];
-	};
-	const items = form.items.map((i) => ({
-		indicatorId: i.indicatorId,
-		progressStatus: 'on_track',
-		percent: 10,
-		progress: '进展'
-	}));
+	// The busiest unit's full form, submitted (and between times returned by the office) eleven times.
 	const submitTimes: number[] = [];
-	for (let m = 2; m <= 12; m++) {
-		const p = `2021-${String(m).padStart(2, '0')}`;
-		const t = performance.now();
-		const res = await fetch(`${base}/reports/mine/${p}/submit`, {
-			method: 'POST',
-			headers: unit,
-			body: JSON.stringify({ revision: null, items })
-		});
-		await res.arrayBuffer();
-		submitTimes.push(performance.now() - t);
-	}
+	for (let i = 0; i < 11; i++) submitTimes.push(await submitFullForm(base, unit, office, today.slice(0, 7)));
 	const submission = stats(submitTimes);
 
 	// The month-end rush: the same reads while other units submit their reports at WRITE_RATE a second.
 	const writers = await Promise.all(
 		busiest.slice(1).map((_, i) => signIn(base, `bench-writer-${i}`, password))
 	);
-	const rush = startWriter(base, writers);
+	const rush = startWriter(base, writers, office, today.slice(0, 7));
 	const underWrites = {
 		dashboard_summary: await timeMany(runs, () => fetch(`${base}/dashboard/summary`, { headers: office })),
 		ranking: await timeMany(runs, () =>
