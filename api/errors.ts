@@ -55,7 +55,7 @@ function body(code: ErrorCode, message: string, details?: unknown): ErrorBody {
 export function handleError(err: Error, c: Context) {
 	if (err instanceof ApiError) {
 		const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-		if (err.code === 'too_many_requests' && typeof retry === 'number') c.header('Retry-After', String(retry));
+		if (typeof retry === 'number') c.header('Retry-After', String(retry));
 		return c.json(body(err.code, err.message, err.details), err.status);
 	}
 	if (err instanceof ZodError) return c.json(body('bad_request', '请求参数有误', zodDetails(err)), 400);

@@ -10,6 +10,7 @@ import { runEvaluate } from './evaluate.ts';
 import { hasRun, recordRun } from './run-log.ts';
 import { runSendMail } from './send-mail.ts';
 import { runLeaderDigest } from './leader-digest.ts';
+import { shareWriteGate } from '../api/lib/write-gate.ts';
 
 /** Every job by name, for the schedule and for `duban tasks run NAME`. */
 export const JOBS: Record<'daily' | 'evaluate' | 'send-mail' | 'leader-digest', (deps: JobDeps) => unknown> =
@@ -50,15 +51,25 @@ export function runJob(job: JobName, deps: SchedulerDeps, now = deps.clock.now()
  */
 export async function startScheduler(deps: SchedulerDeps) {
 	const log = (job: string, err: unknown) => console.error(`[duban] 定时任务 ${job} 失败:`, err);
+	// A job writes on the request thread's connection: it takes its turn with imports written by a worker.
+	const run = async (job: JobName) => {
+		const release = await shareWriteGate();
+		try {
+			await runJob(job, deps);
+		} catch (err) {
+			log(job, err);
+		} finally {
+			release();
+		}
+	};
 	const tasks = SCHEDULE.map(({ job, cron: expression }) =>
-		cron.schedule(expression, () => runJob(job, deps).catch((err) => log(job, err)), {
+		cron.schedule(expression, () => run(job), {
 			name: job,
 			timezone: 'Asia/Shanghai',
 			noOverlap: true
 		})
 	);
-	if (!hasRun(deps.db, 'daily', deps.clock.today()))
-		await runJob('daily', deps).catch((err) => log('daily', err));
+	if (!hasRun(deps.db, 'daily', deps.clock.today())) await run('daily');
 	return async () => {
 		for (const task of tasks) await task.destroy();
 	};
