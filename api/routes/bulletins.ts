@@ -4,7 +4,8 @@ import type { Env } from '../context.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { dateSchema, doc, periodSchema, userText, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
-import { bulletinDocx, bulletinXlsx } from '../services/bulletin-files.ts';
+import type { bulletinDocx, bulletinXlsx } from '../services/bulletin-files.ts';
+import { runInWorker } from '../lib/worker-pool.ts';
 import {
 	createBulletin,
 	editBulletin,
@@ -13,6 +14,9 @@ import {
 	publishBulletin
 } from '../services/bulletins.ts';
 import { idParam, paging } from './common.ts';
+
+/** The documents are made on a worker thread (the data is read here). */
+const BULLETIN_FILES = 'api/services/bulletin-files.ts';
 
 const newBulletin = z.object({
 	period: periodSchema,
@@ -72,7 +76,9 @@ export const bulletinRoutes = new Hono<Env>()
 			const b = getBulletin(svc(c), c.req.valid('param').id);
 			const format = c.req.valid('query').format;
 			const body =
-				format === 'docx' ? await bulletinDocx(b.content, b.number) : await bulletinXlsx(b.content);
+				format === 'docx'
+					? await runInWorker<typeof bulletinDocx>(BULLETIN_FILES, 'bulletinDocx', b.content, b.number)
+					: await runInWorker<typeof bulletinXlsx>(BULLETIN_FILES, 'bulletinXlsx', b.content);
 			const type =
 				format === 'docx'
 					? 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'

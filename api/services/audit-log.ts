@@ -3,7 +3,8 @@ import { auditLog, unit } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { assertRole } from './access.ts';
 import { addDays } from '../lib/dates.ts';
-import { tableFile } from '../lib/table-file.ts';
+import type { tableFile } from '../lib/table-file.ts';
+import { runInWorker } from '../lib/worker-pool.ts';
 import { audit, verifyAuditChain } from './audit.ts';
 
 export type AuditFilter = {
@@ -107,7 +108,9 @@ export async function exportAudit(ctx: ServiceContext, f: AuditFilter, format: '
 		'变更后'
 	];
 	const json = (v: unknown) => (v == null ? null : JSON.stringify(v));
-	const file = await tableFile(
+	const file = await runInWorker<typeof tableFile>(
+		'api/lib/table-file.ts',
+		'tableFile',
 		format,
 		'审计日志',
 		head,

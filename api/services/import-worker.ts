@@ -60,7 +60,9 @@ export function importInWorker(job: ImportJobData, onProgress: (p: Progress) => 
 					message.type === 'result'
 						? resolve(message)
 						: reject(
-								message.code ? new ApiError(message.code, message.message, message.details) : new Error(message.message)
+								message.code
+									? new ApiError(message.code, message.message, message.details)
+									: new Error(message.message)
 							)
 				);
 				void worker.terminate();

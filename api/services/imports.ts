@@ -122,7 +122,11 @@ export async function importTableJson(
 		);
 		if (result.refused) {
 			const { errors } = result.refused;
-			throw new ApiError('unprocessable', `导入文件有 ${errors.length} 处错误，未导入任何数据`, result.refused);
+			throw new ApiError(
+				'unprocessable',
+				`导入文件有 ${errors.length} 处错误，未导入任何数据`,
+				result.refused
+			);
 		}
 		return { json: result.json, replayed: false };
 	} finally {
