@@ -1,6 +1,9 @@
 /** A thread of the worker pool (worker-pool.ts): runs the named export of a module, answers its result. */
 import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
+import { connect } from '../../db/client.ts';
+import { ApiError } from '../errors.ts';
+import { fromWorkerContext } from './worker-context.ts';
 import type { PoolReply, PoolTask } from './worker-pool.ts';
 
 /** A byte result moves to the request thread without a copy (a view of a larger buffer is copied instead). */
@@ -14,14 +17,30 @@ function transferable(result: unknown): ArrayBuffer[] {
 		.map((v) => v.buffer as ArrayBuffer);
 }
 
-parentPort!.on('message', async ({ id, module, name, args }: PoolTask) => {
+/** This thread's own connection per database file; it may only read (writes stay on the request thread). */
+const connections = new Map<string, ReturnType<typeof connect>>();
+function readConnection(file: string) {
+	let db = connections.get(file);
+	if (!db) {
+		db = connect(file);
+		db.$client.pragma('query_only = ON');
+		connections.set(file, db);
+	}
+	return db;
+}
+
+parentPort!.on('message', async ({ id, module, name, args, context }: PoolTask) => {
 	try {
 		const mod = (await import(pathToFileURL(module).href)) as Record<string, unknown>;
 		const fn = mod[name];
 		if (typeof fn !== 'function') throw new Error(`${module} has no function ${name}`);
-		const result: unknown = await fn(...args);
+		const result: unknown = context
+			? await fn(fromWorkerContext(context, readConnection(context.dbFile)), ...args)
+			: await fn(...args);
 		parentPort!.postMessage({ id, ok: true, result } satisfies PoolReply, transferable(result));
 	} catch (err) {
-		parentPort!.postMessage({ id, ok: false, message: (err as Error).message } satisfies PoolReply);
+		const e = err as Error;
+		const api = err instanceof ApiError ? { code: err.code, details: err.details } : {};
+		parentPort!.postMessage({ id, ok: false, message: e.message, ...api } satisfies PoolReply);
 	}
 });

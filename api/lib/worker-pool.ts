@@ -1,18 +1,24 @@
 /**
- * A small pool of worker threads for CPU-heavy pure work (a .docx or .xlsx from a data model, CSV from
- * rows), so the request thread stays free for other users while the bytes are made. Any exported function
- * of a module in this repository can be run: `runInWorker('api/lib/table-file.ts', 'tableFile', …args)`.
- * Arguments and results travel by structured clone; a Uint8Array result (or one in a result object's
- * fields) is transferred, not copied. Idle workers end after a while, so an idle server carries none.
+ * A small pool of worker threads for CPU-heavy work (a .docx or .xlsx from a data model, CSV from rows,
+ * a whole plan read with its lights), so the request thread stays free for other users meanwhile. Any
+ * exported function of a module in this repository can be run:
+ * `runInWorker<typeof tableFile>('api/lib/table-file.ts', 'tableFile', …args)`. Arguments and results
+ * travel by structured clone; a Uint8Array result (or one in a result object's fields) is transferred,
+ * not copied. Idle threads end after a while, so an idle server carries none.
  */
 import { availableParallelism } from 'node:os';
 import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ServiceContext } from '../context.ts';
+import { ApiError, type ErrorCode } from '../errors.ts';
+import { toWorkerContext, type WorkerContext } from './worker-context.ts';
 
-export type PoolTask = { id: number; module: string; name: string; args: unknown[] };
+/** With a context, the function is called as fn(ctx, ...args) on the thread's own read-only connection. */
+export type PoolTask = { id: number; module: string; name: string; args: unknown[]; context?: WorkerContext };
 export type PoolReply =
-	{ id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
+	| { id: number; ok: true; result: unknown }
+	| { id: number; ok: false; message: string; code?: ErrorCode; details?: unknown };
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const THREAD = new URL('./worker-pool-thread.ts', import.meta.url);
@@ -27,14 +33,18 @@ const slots: Slot[] = [];
 const waiting: Job[] = [];
 let nextId = 1;
 
-function spawn(): Slot {
+function spawnSlot(): Slot {
 	const slot: Slot = { worker: new Worker(THREAD), job: null, idle: null };
+	slots.push(slot);
 	slot.worker.on('message', (reply: PoolReply) => {
 		const job = slot.job;
 		slot.job = null;
 		if (job?.id === reply.id) {
 			if (reply.ok) job.resolve(reply.result);
-			else job.reject(new Error(reply.message));
+			else
+				job.reject(
+					reply.code ? new ApiError(reply.code, reply.message, reply.details) : new Error(reply.message)
+				);
 		}
 		dispatch(slot);
 	});
@@ -51,40 +61,26 @@ function spawn(): Slot {
 	return slot;
 }
 
-function spawnSlot() {
-	const slot = spawn();
-	slots.push(slot);
-	return slot;
-}
-
 /** Gives the slot the next job in line, or lets it idle (and end after IDLE_MS). */
 function dispatch(slot: Slot) {
-	const job = waiting.shift();
 	if (slot.idle) clearTimeout(slot.idle);
 	slot.idle = null;
+	const job = waiting.shift();
 	if (job) {
 		slot.job = job;
-		const { resolve: _r, reject: _j, ...task } = job;
+		slot.worker.ref();
+		const { resolve: _resolve, reject: _reject, ...task } = job;
 		slot.worker.postMessage(task satisfies PoolTask);
 		return;
 	}
+	slot.worker.unref();
 	slot.idle = setTimeout(() => {
 		slots.splice(slots.indexOf(slot), 1);
 		void slot.worker.terminate();
 	}, IDLE_MS).unref();
-	slot.worker.unref();
 }
 
-/**
- * Runs `module`'s export `name` on a pool thread; `module` is a path from the repository root. Name the
- * function's type to have the arguments checked: `runInWorker<typeof tableFile>('api/lib/table-file.ts',
- * 'tableFile', 'xlsx', sheet, head, rows)`.
- */
-export function runInWorker<F extends (...args: never[]) => unknown>(
-	module: string,
-	name: string,
-	...args: Parameters<F>
-): Promise<Awaited<ReturnType<F>>> {
+function enqueue<T>(module: string, name: string, args: unknown[], context?: WorkerContext): Promise<T> {
 	const file = resolve(ROOT, module);
 	if (!file.startsWith(ROOT) || file.includes(`${sep}node_modules${sep}`))
 		throw new Error(`not a module of this repository: ${module}`);
@@ -94,13 +90,36 @@ export function runInWorker<F extends (...args: never[]) => unknown>(
 			module: file,
 			name,
 			args,
+			context,
 			resolve: res as (v: unknown) => void,
 			reject: rej
 		});
 		const free = slots.find((s) => !s.job) ?? (slots.length < SIZE ? spawnSlot() : null);
-		if (free) {
-			free.worker.ref();
-			dispatch(free);
-		}
+		if (free) dispatch(free);
 	});
+}
+
+/** Runs `module`'s export `name` on a pool thread; `module` is a path from the repository root. */
+export function runInWorker<F extends (...args: never[]) => unknown>(
+	module: string,
+	name: string,
+	...args: Parameters<F>
+): Promise<Awaited<ReturnType<F>>> {
+	return enqueue(module, name, args);
+}
+
+type Rest<F> = F extends (ctx: ServiceContext, ...rest: infer R) => unknown ? R : never;
+
+/**
+ * Runs a service function that only reads — `fn(ctx, ...args)` — on a pool thread, with the caller's
+ * context on the thread's own read-only connection to the same SQLite file (WAL: a consistent snapshot,
+ * no lock in anyone's way). For work whose reading is itself heavy: the whole plan with its lights.
+ */
+export function readInWorker<F extends (ctx: ServiceContext, ...rest: never[]) => unknown>(
+	ctx: ServiceContext,
+	module: string,
+	name: string,
+	...args: Rest<F>
+): Promise<Awaited<ReturnType<F>>> {
+	return enqueue(module, name, args, toWorkerContext(ctx));
 }

@@ -2,8 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { ServiceContext } from '../context.ts';
 import { getPlan } from './plans.ts';
 import { listIndicators, type IndicatorFilter, type IndicatorView } from './indicators.ts';
-import { csvText, type Cell, type tableFile } from '../lib/table-file.ts';
-import { runInWorker } from '../lib/worker-pool.ts';
+import { csvText, tableFile, type Cell } from '../lib/table-file.ts';
 import { xmlSafe } from '../lib/text.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 
@@ -130,15 +129,7 @@ export async function exportIndicatorList(
 			status[i]!.latestProgress
 		];
 	});
-	const file = await runInWorker<typeof tableFile>(
-		'api/lib/table-file.ts',
-		'tableFile',
-		format,
-		'指标清单',
-		head,
-		rows
-	);
-	return { ...file, name: `指标清单.${format}` };
+	return { ...(await tableFile(format, '指标清单', head, rows)), name: `指标清单.${format}` };
 }
 
 export type StatusColumns = {
@@ -284,20 +275,14 @@ export async function exportPlan(ctx: ServiceContext, planId: number, format: Ex
 	}
 	if (format === 'csv') {
 		return {
-			body: await runInWorker<typeof toCsv>('api/services/exports.ts', 'toCsv', rows),
+			body: toCsv(rows),
 			contentType: 'text/csv; charset=utf-8',
 			name: `${base}.csv`
 		};
 	}
 	return {
 		// The spreadsheet also carries today's status: lights, dates and the latest progress.
-		body: await runInWorker<typeof toXlsx>(
-			'api/services/exports.ts',
-			'toXlsx',
-			plan.title,
-			rows,
-			statusColumns(ctx, views)
-		),
+		body: await toXlsx(plan.title, rows, statusColumns(ctx, views)),
 		contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 		name: `${base}.xlsx`
 	};

@@ -8,8 +8,7 @@ import { connect } from '../../db/client.ts';
 import { analyseInput } from '../../db/import/analyse-input.ts';
 import { TableReadError } from '../../db/import/read-table.ts';
 import { ApiError } from '../errors.ts';
-import { shanghaiDay } from '../lib/clock.ts';
-import type { ServiceContext } from '../context.ts';
+import { fromWorkerContext } from '../lib/worker-context.ts';
 import type { ImportJobData, JobMessage, Progress } from './import-worker.ts';
 import { analysisContext, writeImport } from './imports.ts';
 
@@ -19,16 +18,9 @@ const progress = (phase: Progress['phase']) => (done: number, total: number) =>
 	post({ type: 'progress', progress: { phase, done, total } });
 
 async function run() {
-	const db = connect(job.dbFile);
+	const db = connect(job.context.dbFile);
 	try {
-		const now = () => new Date(Date.now() + job.clockOffsetMs);
-		const ctx: ServiceContext = {
-			db,
-			clock: { now, today: () => shanghaiDay(now()) },
-			config: job.config,
-			actor: job.actor,
-			ip: job.ip
-		};
+		const ctx = fromWorkerContext(job.context, db);
 		const { input } = job;
 		const analysis = await analyseInput(
 			{

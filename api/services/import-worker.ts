@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Actor } from '../context.ts';
-import type { Config } from '../config.ts';
+import type { WorkerContext } from '../lib/worker-context.ts';
 import { ApiError, type ErrorCode } from '../errors.ts';
 import { holdWriteGate } from '../lib/write-gate.ts';
 import type { ImportReport, WriteJob } from './imports.ts';
@@ -13,14 +12,7 @@ export type Progress = {
 };
 
 /** Everything the worker needs: it opens its own connection to the same file and works as this actor. */
-export type ImportJobData = WriteJob & {
-	dbFile: string;
-	/** The application clock's distance from the real one (a replayed year). */
-	clockOffsetMs: number;
-	config: Config;
-	actor: Actor | null;
-	ip: string | null;
-};
+export type ImportJobData = WriteJob & { context: WorkerContext };
 
 export type JobMessage =
 	| { type: 'progress'; progress: Progress }

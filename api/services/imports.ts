@@ -17,7 +17,8 @@ import {
 	type AssignmentRole,
 	type UnitKind
 } from '../../db/schema/index.ts';
-import { fileOf, type Db } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
+import { toWorkerContext } from '../lib/worker-context.ts';
 import { type Analysis, type ImportRow, type Issue, type LayoutSummary } from '../../db/import/analyse.ts';
 import type { DeadlineRule } from '../../db/import/parse/deadline.ts';
 import type { Target } from '../../db/import/parse/targets.ts';
@@ -108,11 +109,7 @@ export async function importTableJson(
 	try {
 		const result = await importInWorker(
 			{
-				dbFile: fileOf(ctx.db),
-				clockOffsetMs: ctx.clock.now().getTime() - Date.now(),
-				config: ctx.config,
-				actor: ctx.actor,
-				ip: ctx.ip,
+				context: toWorkerContext(ctx),
 				input,
 				year,
 				key: options.key,
