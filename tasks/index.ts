@@ -11,7 +11,7 @@ import { hasRun, recordRun } from './run-log.ts';
 import { runSendMail } from './send-mail.ts';
 import { runLeaderDigest } from './leader-digest.ts';
 import { holdWriteGate, shareWriteGate } from '../api/lib/write-gate.ts';
-import { toWorkerContext } from '../api/lib/worker-context.ts';
+import { toWorkerContext, WORKER_LIMITS } from '../api/lib/worker-context.ts';
 import type { JobThreadData, JobThreadReply } from './job-thread.ts';
 import { Worker } from 'node:worker_threads';
 
@@ -52,7 +52,8 @@ export function runJob(job: JobName, deps: SchedulerDeps, now = deps.clock.now()
 function jobInWorker(job: JobName, deps: SchedulerDeps): Promise<void> {
 	const context = toWorkerContext({ ...deps, actor: null, ip: null });
 	const worker = new Worker(new URL('./job-thread.ts', import.meta.url), {
-		workerData: { job, context } satisfies JobThreadData
+		workerData: { job, context } satisfies JobThreadData,
+		resourceLimits: WORKER_LIMITS
 	});
 	return new Promise((resolve, reject) => {
 		worker.once('message', (reply: JobThreadReply) =>

@@ -7,6 +7,13 @@ import type { Config } from '../config.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 import { shanghaiDay } from './clock.ts';
 
+/**
+ * Module loading allocates a burst of short-lived garbage (drizzle's 179 KB package.json is parsed again
+ * for each of its files): left to itself V8 grows a thread's young generation to 128 MB for it and keeps
+ * the pages. 48 MB (16 MB semi-spaces, V8's long-time default) holds a worker's RSS down.
+ */
+export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 48 };
+
 export type WorkerContext = {
 	dbFile: string;
 	clockOffsetMs: number;

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, type ErrorCode } from '../errors.ts';
-import { toWorkerContext, type WorkerContext } from './worker-context.ts';
+import { toWorkerContext, WORKER_LIMITS, type WorkerContext } from './worker-context.ts';
 
 /** With a context, the function is called as fn(ctx, ...args) on the thread's own read-only connection. */
 export type PoolTask = { id: number; module: string; name: string; args: unknown[]; context?: WorkerContext };
@@ -34,7 +34,7 @@ const waiting: Job[] = [];
 let nextId = 1;
 
 function spawnSlot(): Slot {
-	const slot: Slot = { worker: new Worker(THREAD), job: null, idle: null };
+	const slot: Slot = { worker: new Worker(THREAD, { resourceLimits: WORKER_LIMITS }), job: null, idle: null };
 	slots.push(slot);
 	slot.worker.on('message', (reply: PoolReply) => {
 		const job = slot.job;

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { WorkerContext } from '../lib/worker-context.ts';
+import { WORKER_LIMITS, type WorkerContext } from '../lib/worker-context.ts';
 import { ApiError, type ErrorCode } from '../errors.ts';
 import { holdWriteGate } from '../lib/write-gate.ts';
 import type { ImportReport, WriteJob } from './imports.ts';
@@ -30,7 +30,10 @@ export type JobResult = Extract<JobMessage, { type: 'result' }>;
  */
 export function importInWorker(job: ImportJobData, onProgress: (p: Progress) => void): Promise<JobResult> {
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(new URL('./import-job.ts', import.meta.url), { workerData: job });
+		const worker = new Worker(new URL('./import-job.ts', import.meta.url), {
+			workerData: job,
+			resourceLimits: WORKER_LIMITS
+		});
 		let release: (() => void) | null = null;
 		let settled = false;
 		const settle = (fn: () => void) => {
