@@ -17,25 +17,29 @@ function transferable(result: unknown): ArrayBuffer[] {
 		.map((v) => v.buffer as ArrayBuffer);
 }
 
-/** This thread's own connection per database file; it may only read (writes stay on the request thread). */
+/**
+ * This thread's own connections per database file: a read-only one, and one that writes for a caller
+ * holding the write gate (writeInWorker).
+ */
 const connections = new Map<string, ReturnType<typeof connect>>();
-function readConnection(file: string) {
-	let db = connections.get(file);
+function connection(file: string, writes: boolean) {
+	const key = `${writes ? 'w' : 'r'}:${file}`;
+	let db = connections.get(key);
 	if (!db) {
 		db = connect(file);
-		db.$client.pragma('query_only = ON');
-		connections.set(file, db);
+		if (!writes) db.$client.pragma('query_only = ON');
+		connections.set(key, db);
 	}
 	return db;
 }
 
-parentPort!.on('message', async ({ id, module, name, args, context }: PoolTask) => {
+parentPort!.on('message', async ({ id, module, name, args, context, writes }: PoolTask) => {
 	try {
 		const mod = (await import(pathToFileURL(module).href)) as Record<string, unknown>;
 		const fn = mod[name];
 		if (typeof fn !== 'function') throw new Error(`${module} has no function ${name}`);
 		const result: unknown = context
-			? await fn(fromWorkerContext(context, readConnection(context.dbFile)), ...args)
+			? await fn(fromWorkerContext(context, connection(context.dbFile, writes === true)), ...args)
 			: await fn(...args);
 		parentPort!.postMessage({ id, ok: true, result } satisfies PoolReply, transferable(result));
 	} catch (err) {

@@ -13,9 +13,18 @@ import { Worker } from 'node:worker_threads';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, type ErrorCode } from '../errors.ts';
 import { toWorkerContext, WORKER_LIMITS, type WorkerContext } from './worker-context.ts';
+import { holdWriteGate } from './write-gate.ts';
 
-/** With a context, the function is called as fn(ctx, ...args) on the thread's own read-only connection. */
-export type PoolTask = { id: number; module: string; name: string; args: unknown[]; context?: WorkerContext };
+/** With a context, the function is called as fn(ctx, ...args) on the thread's own connection. */
+export type PoolTask = {
+	id: number;
+	module: string;
+	name: string;
+	args: unknown[];
+	context?: WorkerContext;
+	/** The connection may write: the caller holds the write gate for the job (writeInWorker). */
+	writes?: boolean;
+};
 export type PoolReply =
 	| { id: number; ok: true; result: unknown }
 	| { id: number; ok: false; message: string; code?: ErrorCode; details?: unknown };
@@ -80,7 +89,13 @@ function dispatch(slot: Slot) {
 	}, IDLE_MS).unref();
 }
 
-function enqueue<T>(module: string, name: string, args: unknown[], context?: WorkerContext): Promise<T> {
+function enqueue<T>(
+	module: string,
+	name: string,
+	args: unknown[],
+	context?: WorkerContext,
+	writes?: boolean
+): Promise<T> {
 	const file = resolve(ROOT, module);
 	if (!file.startsWith(ROOT) || file.includes(`${sep}node_modules${sep}`))
 		throw new Error(`not a module of this repository: ${module}`);
@@ -91,6 +106,7 @@ function enqueue<T>(module: string, name: string, args: unknown[], context?: Wor
 			name,
 			args,
 			context,
+			writes,
 			resolve: res as (v: unknown) => void,
 			reject: rej
 		});
@@ -122,4 +138,23 @@ export function readInWorker<F extends (ctx: ServiceContext, ...rest: never[]) =
 	...args: Rest<F>
 ): Promise<Awaited<ReturnType<F>>> {
 	return enqueue(module, name, args, toWorkerContext(ctx));
+}
+
+/**
+ * Runs a service function that also writes — `fn(ctx, ...args)` — on a pool thread with a writable
+ * connection of its own, holding the write gate meanwhile (the request thread's writers wait their turn
+ * without blocking). Its route must not take a turn of its own (OWN_WRITE_TURN in heavy-work.ts).
+ */
+export async function writeInWorker<F extends (ctx: ServiceContext, ...rest: never[]) => unknown>(
+	ctx: ServiceContext,
+	module: string,
+	name: string,
+	...args: Rest<F>
+): Promise<Awaited<ReturnType<F>>> {
+	const release = await holdWriteGate();
+	try {
+		return await enqueue(module, name, args, toWorkerContext(ctx), true);
+	} finally {
+		release();
+	}
 }

@@ -11,6 +11,7 @@ import { shareWriteGate } from '../lib/write-gate.ts';
 export const HEAVY_ROUTES = new Set([
 	'POST /api/v1/imports',
 	'GET /api/v1/imports/template',
+	'POST /api/v1/bulletins',
 	'GET /api/v1/plans/:id/export',
 	'GET /api/v1/indicators/export',
 	'GET /api/v1/reports/export',
@@ -18,8 +19,8 @@ export const HEAVY_ROUTES = new Set([
 	'GET /api/v1/bulletins/:id/export'
 ]);
 
-/** The import takes the write gate itself, for its worker's transaction only. */
-const OWN_WRITE_TURN = new Set(['POST /api/v1/imports']);
+/** These take the write gate themselves, for their worker's writes (import-worker.ts, writeInWorker). */
+const OWN_WRITE_TURN = new Set(['POST /api/v1/imports', 'POST /api/v1/bulletins']);
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -5,13 +5,13 @@ import { contentDisposition } from '../lib/http.ts';
 import { dateSchema, doc, periodSchema, userText, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import type { bulletinDocx, bulletinXlsx } from '../services/bulletin-files.ts';
-import { runInWorker } from '../lib/worker-pool.ts';
+import { runInWorker, writeInWorker } from '../lib/worker-pool.ts';
 import {
-	createBulletin,
 	editBulletin,
 	getBulletin,
 	listBulletins,
-	publishBulletin
+	publishBulletin,
+	type createBulletin
 } from '../services/bulletins.ts';
 import { idParam, paging } from './common.ts';
 
@@ -43,9 +43,17 @@ export const bulletinRoutes = new Hono<Env>()
 		doc('生成通报草稿（月报或周报）', ['bulletins']),
 		requireRole('office'),
 		v('json', newBulletin),
-		(c) => {
+		async (c) => {
 			const { period, week } = c.req.valid('json');
-			return c.json(createBulletin(svc(c), period, week), 201);
+			// The content reads the whole year's supervision state: made on a pool thread (its own connection).
+			const made = await writeInWorker<typeof createBulletin>(
+				svc(c),
+				'api/services/bulletins.ts',
+				'createBulletin',
+				period,
+				week
+			);
+			return c.json(made, 201);
 		}
 	)
 	.get('/:id', doc('通报', ['bulletins']), requireAuth, v('param', idParam), (c) =>
