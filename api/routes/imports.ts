@@ -7,7 +7,8 @@ import { dateSchema, doc, userText, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
 import { importTableJson, type ImportReport } from '../services/imports.ts';
 import { getImportProgress } from '../services/import-progress.ts';
-import { importTemplate } from '../services/import-template.ts';
+import type { importTemplate } from '../services/import-template.ts';
+import { readInWorker } from '../lib/worker-pool.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { COLUMN_KEYS, type ColumnKey } from '../../db/import/columns.ts';
 
@@ -55,7 +56,12 @@ const idempotencyKey = z.object({
 
 export const importRoutes = new Hono<Env>()
 	.get('/template', doc('下载任务分工表模板（.xlsx）', ['imports']), requireRole('office'), async (c) => {
-		const file = await importTemplate(svc(c));
+		// A workbook (exceljs) is made on a pool thread, never on the request thread.
+		const file = await readInWorker<typeof importTemplate>(
+			svc(c),
+			'api/services/import-template.ts',
+			'importTemplate'
+		);
 		return c.body(file.body, 200, {
 			'Content-Type': file.contentType,
 			'Content-Disposition': contentDisposition(file.name)
