@@ -49,6 +49,7 @@ beforeAll(async () => {
 	const ctx = { db, clock: systemClock(TODAY), config, actor: null, ip: null };
 	seedDirectory(ctx);
 	await createUser(ctx, { username: 'offload-office', name: '联席办', role: 'office', password: PASSWORD });
+	await createUser(ctx, { username: 'offload-leader', name: '领导', role: 'leader', password: PASSWORD });
 	db.$client.close();
 	server = await startChildServer(env, { port: await freePort(), readyTimeoutMs: 60_000 });
 	office = new Client(server.base);
@@ -152,6 +153,19 @@ describe('long work off the request thread', () => {
 				await new Promise((r) => setTimeout(r, 100));
 			}
 		})();
+		// Meanwhile others sign in (a session and an audit row each): they wait for the import's write
+		// transaction without failing, and the audit chain stays whole.
+		const signIns: number[] = [];
+		const signing = (async () => {
+			while (!finished) {
+				const res = await new Client(server.base).post('/api/v1/auth/login', {
+					username: 'offload-leader',
+					password: PASSWORD
+				});
+				signIns.push(res.status);
+				await new Promise((r) => setTimeout(r, 300));
+			}
+		})();
 		office.headers['Idempotency-Key'] = key;
 		const commit = await worstHealthDuring(() =>
 			office.post('/api/v1/imports', importForm(csv, { title, year: '2020' })).finally(() => {
@@ -159,6 +173,7 @@ describe('long work off the request thread', () => {
 				delete office.headers['Idempotency-Key'];
 			})
 		);
+		await signing;
 		await watcher;
 		expect(commit.result.status).toBe(200);
 		expect(commit.result.data).toMatchObject({ committed: true, dataRows: ROWS });
@@ -169,9 +184,12 @@ describe('long work off the request thread', () => {
 		console.log(
 			`${ROWS}-row import: worst /health ${Math.round(preview.worstMs)} ms during the preview (${preview.polls} polls), ` +
 				`${Math.round(commit.worstMs)} ms during the commit (${commit.polls} polls); ` +
-				`/health failures ${preview.failures + commit.failures}; phases ${phases.join(' → ')}; ` +
+				`/health failures ${preview.failures + commit.failures}; ` +
+				`${signIns.length} sign-ins meanwhile: ${[...new Set(signIns)].join('/')}; phases ${phases.join(' → ')}; ` +
 				`writing seen at ${partWritten ? `${partWritten.done}/${partWritten.total}` : '—'}`
 		);
+		expect(signIns.length).toBeGreaterThan(0);
+		expect(signIns.every((status) => status === 200)).toBe(true);
 		expect(phases).toEqual(expect.arrayContaining(['analysing', 'writing']));
 		expect(phases.indexOf('analysing')).toBeLessThan(phases.indexOf('writing'));
 		expect(partWritten?.total).toBe(ROWS);
