@@ -8,6 +8,7 @@ import type { Deps, Env } from './context.ts';
 import { fail, handleError } from './errors.ts';
 import { loadSession } from './middleware/auth.ts';
 import { bodyLimits } from './middleware/body-limit.ts';
+import { heavyWork, writeTurns } from './middleware/heavy-work.ts';
 import { auditDenials, enforceDuties } from './middleware/duties.ts';
 import { inlineScriptHashes, sameOrigin, securityHeaders } from './middleware/security.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -60,6 +61,8 @@ function buildApi(deps: Deps) {
 		.use(loadSession)
 		.use(bodyLimits)
 		.use(enforceDuties(API_PREFIX))
+		.use(writeTurns)
+		.use(heavyWork(deps.config))
 		.route('/health', healthRoutes)
 		.route('/auth', authRoutes)
 		.route('/meta', metaRoutes)

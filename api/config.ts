@@ -36,7 +36,11 @@ const envSchema = z.object({
 		.optional(),
 	CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 	/** Draft saves of monthly reports one user may make per minute (autosave stays well below). */
-	REPORT_SAVE_LIMIT: z.coerce.number().int().positive().default(30)
+	REPORT_SAVE_LIMIT: z.coerce.number().int().positive().default(30),
+	/** Imports, exports and documents made at the same time; more wait in line (see HEAVY_QUEUE). */
+	HEAVY_JOBS: z.coerce.number().int().positive().max(64).default(2),
+	/** Requests for such work that may wait in line; beyond it they are answered 503 with Retry-After. */
+	HEAVY_QUEUE: z.coerce.number().int().min(0).max(10_000).default(20)
 });
 
 export type Config = {
@@ -60,6 +64,8 @@ export type Config = {
 	clamdUrl: string | undefined;
 	clamdTimeoutMs: number;
 	reportSaveLimit: number;
+	heavyJobs: number;
+	heavyQueue: number;
 };
 
 /** Reads the environment once at start-up; nothing else reads process.env. */
@@ -91,6 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		jobs: e.DUBAN_JOBS,
 		clamdUrl: e.CLAMD_URL,
 		clamdTimeoutMs: e.CLAMD_TIMEOUT_MS,
-		reportSaveLimit: e.REPORT_SAVE_LIMIT
+		reportSaveLimit: e.REPORT_SAVE_LIMIT,
+		heavyJobs: e.HEAVY_JOBS,
+		heavyQueue: e.HEAVY_QUEUE
 	};
 }

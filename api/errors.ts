@@ -125,7 +125,7 @@ function body(err: ApiError): ErrorBody {
 export function handleError(err: Error, c: Context) {
 	if (err instanceof ApiError) {
 		const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-		if (err.code === 'too_many_requests' && typeof retry === 'number') c.header('Retry-After', String(retry));
+		if (typeof retry === 'number') c.header('Retry-After', String(retry));
 		return c.json(body(err), err.status);
 	}
 	if (err instanceof ZodError)

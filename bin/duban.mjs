@@ -1,3 +1,3 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
 // The `duban` command: Node >= 22.18 runs the TypeScript sources directly.
 import '../api/cli/main.ts';

@@ -15,6 +15,13 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 /** Opens (creating if needed) the SQLite file with the pragmas the design asks for, and migrates it. */
 export function openDb(file: string) {
 	if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+	const db = connect(file);
+	migrate(db, { migrationsFolder });
+	return db;
+}
+
+/** A further connection to a migrated file (a worker thread's own): the same pragmas, no migration. */
+export function connect(file: string) {
 	const sqlite = new Database(file);
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.pragma('foreign_keys = ON');
@@ -22,9 +29,10 @@ export function openDb(file: string) {
 	sqlite.pragma('busy_timeout = 5000');
 	// Deleted rows (sessions, drafts) are overwritten, not left readable in free pages.
 	sqlite.pragma('secure_delete = ON');
-	const db = drizzle(sqlite, { schema });
-	migrate(db, { migrationsFolder });
-	return db;
+	return drizzle(sqlite, { schema });
 }
+
+/** The file a connection (not a transaction) is open on, for a worker thread to open its own. */
+export const fileOf = (db: Db) => (db as unknown as { $client: Database.Database }).$client.name;
 
 export { schema };

@@ -8,4 +8,4 @@ ensure_deps
 npx svelte-kit sync >/dev/null
 STATIC_DIR="${STATIC_DIR:-$(node scripts/build-select.ts)}"
 export STATIC_DIR
-exec node bin/duban.mjs start
+exec node --max-semi-space-size=16 bin/duban.mjs start

@@ -4,6 +4,7 @@ import type { Role } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
 import { ApiError, fail } from '../errors.ts';
 import { audit } from '../services/audit.ts';
+import { shareWriteGate } from '../lib/write-gate.ts';
 import { DUTIES, rolesFor, type AccountDuty } from '../services/duties.ts';
 import { requireRole, svc } from './auth.ts';
 
@@ -51,12 +52,18 @@ export const auditDenials = createMiddleware<Env>(async (c, next) => {
 	if (err instanceof ApiError && err.code === 'forbidden' && !c.req.path.endsWith('/auth/login')) {
 		// The route whose handler refused (its pattern, e.g. /reports/:id), or the path when a fence refused.
 		const route = routePath(c);
-		audit(svc(c), {
-			action: 'authz.denied',
-			result: 'denied',
-			objectType: 'route',
-			objectId: `${c.req.method} ${route && !route.includes('*') ? route : c.req.path}`,
-			after: { path: c.req.path, message: err.message }
-		});
+		// A refused read writes too: after any import being written by a worker (see write-gate.ts).
+		const release = await shareWriteGate();
+		try {
+			audit(svc(c), {
+				action: 'authz.denied',
+				result: 'denied',
+				objectType: 'route',
+				objectId: `${c.req.method} ${route && !route.includes('*') ? route : c.req.path}`,
+				after: { path: c.req.path, message: err.message }
+			});
+		} finally {
+			release();
+		}
 	}
 });

@@ -4,15 +4,19 @@ import type { Env } from '../context.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { dateSchema, doc, periodSchema, userText, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
-import { bulletinDocx, bulletinXlsx } from '../services/bulletin-files.ts';
+import type { bulletinDocx, bulletinXlsx } from '../services/bulletin-files.ts';
+import { runInWorker, writeInWorker } from '../lib/worker-pool.ts';
 import {
-	createBulletin,
 	editBulletin,
 	getBulletin,
 	listBulletins,
-	publishBulletin
+	publishBulletin,
+	type createBulletin
 } from '../services/bulletins.ts';
 import { idParam, paging } from './common.ts';
+
+/** The documents are made on a worker thread (the data is read here). */
+const BULLETIN_FILES = 'api/services/bulletin-files.ts';
 
 const newBulletin = z.object({
 	period: periodSchema,
@@ -39,9 +43,17 @@ export const bulletinRoutes = new Hono<Env>()
 		doc('生成通报草稿（月报或周报）', ['bulletins']),
 		requireRole('office'),
 		v('json', newBulletin),
-		(c) => {
+		async (c) => {
 			const { period, week } = c.req.valid('json');
-			return c.json(createBulletin(svc(c), period, week), 201);
+			// The content reads the whole year's supervision state: made on a pool thread (its own connection).
+			const made = await writeInWorker<typeof createBulletin>(
+				svc(c),
+				'api/services/bulletins.ts',
+				'createBulletin',
+				period,
+				week
+			);
+			return c.json(made, 201);
 		}
 	)
 	.get('/:id', doc('通报', ['bulletins']), requireAuth, v('param', idParam), (c) =>
@@ -72,7 +84,9 @@ export const bulletinRoutes = new Hono<Env>()
 			const b = getBulletin(svc(c), c.req.valid('param').id);
 			const format = c.req.valid('query').format;
 			const body =
-				format === 'docx' ? await bulletinDocx(b.content, b.number) : await bulletinXlsx(b.content);
+				format === 'docx'
+					? await runInWorker<typeof bulletinDocx>(BULLETIN_FILES, 'bulletinDocx', b.content, b.number)
+					: await runInWorker<typeof bulletinXlsx>(BULLETIN_FILES, 'bulletinXlsx', b.content);
 			const type =
 				format === 'docx'
 					? 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'

@@ -1,13 +1,14 @@
-import { Hono } from 'hono';
+import { Hono, type TypedResponse } from 'hono';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { flag } from './common.ts';
 import { fail } from '../errors.ts';
 import { dateSchema, doc, userText, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
-import { importTable } from '../services/imports.ts';
+import { importTableJson, type ImportReport } from '../services/imports.ts';
 import { getImportProgress } from '../services/import-progress.ts';
-import { importTemplate } from '../services/import-template.ts';
+import type { importTemplate } from '../services/import-template.ts';
+import { readInWorker } from '../lib/worker-pool.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { COLUMN_KEYS, type ColumnKey } from '../../db/import/columns.ts';
 
@@ -55,7 +56,12 @@ const idempotencyKey = z.object({
 
 export const importRoutes = new Hono<Env>()
 	.get('/template', doc('下载任务分工表模板（.xlsx）', ['imports']), requireRole('office'), async (c) => {
-		const file = await importTemplate(svc(c));
+		// A workbook (exceljs) is made on a pool thread, never on the request thread.
+		const file = await readInWorker<typeof importTemplate>(
+			svc(c),
+			'api/services/import-template.ts',
+			'importTemplate'
+		);
 		return c.body(file.body, 200, {
 			'Content-Type': file.contentType,
 			'Content-Disposition': contentDisposition(file.name)
@@ -80,7 +86,7 @@ export const importRoutes = new Hono<Env>()
 			if (form.planId === undefined && (!form.title || !form.year)) {
 				throw fail('bad_request', 'import.plan_required');
 			}
-			const report = await importTable(
+			const { json, replayed } = await importTableJson(
 				svc(c),
 				{
 					data: new Uint8Array(await form.file.arrayBuffer()),
@@ -98,7 +104,12 @@ export const importRoutes = new Hono<Env>()
 				},
 				{ key: c.req.valid('header')['idempotency-key'] }
 			);
-			if (report.replayed) c.header('Idempotent-Replayed', 'true');
-			return c.json(report, 200);
+			if (replayed) c.header('Idempotent-Replayed', 'true');
+			// Made as JSON text on the import's worker thread: megabytes for a large table.
+			return c.body(json, 200, { 'Content-Type': 'application/json' }) as unknown as TypedResponse<
+				ImportReport & { replayed?: boolean },
+				200,
+				'json'
+			>;
 		}
 	);

@@ -5,7 +5,8 @@ import type { Env } from '../context.ts';
 import { flag, idParam, paging } from './common.ts';
 import { dateSchema, doc, periodSchema, userText, v } from '../lib/validate.ts';
 import { contentDisposition } from '../lib/http.ts';
-import { exportIndicatorList } from '../services/exports.ts';
+import type { exportIndicatorList } from '../services/exports.ts';
+import { readInWorker } from '../lib/worker-pool.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { getIndicator, listIndicators } from '../services/indicators.ts';
 import { resolvePendingGroup } from '../services/pending-groups.ts';
@@ -48,7 +49,15 @@ export const indicatorRoutes = new Hono<Env>()
 		),
 		async (c) => {
 			const { format, lang, ...f } = c.req.valid('query');
-			const file = await exportIndicatorList(svc(c), { ...f, page: 1, pageSize: 1 }, format, lang);
+			// Read and written on a pool thread (a read-only connection): a whole plan's list is large.
+			const file = await readInWorker<typeof exportIndicatorList>(
+				svc(c),
+				'api/services/exports.ts',
+				'exportIndicatorList',
+				{ ...f, page: 1, pageSize: 1 },
+				format,
+				lang
+			);
 			return c.body(file.body, 200, {
 				'Content-Type': file.contentType,
 				'Content-Disposition': contentDisposition(file.name)

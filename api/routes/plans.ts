@@ -6,7 +6,8 @@ import { idParam } from './common.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { doc, v } from '../lib/validate.ts';
 import { requireAuth, svc } from '../middleware/auth.ts';
-import { exportPlan, EXPORT_FORMATS } from '../services/exports.ts';
+import { EXPORT_FORMATS, type exportPlan } from '../services/exports.ts';
+import { readInWorker } from '../lib/worker-pool.ts';
 import { getPlan, listPlans, planStats } from '../services/plans.ts';
 
 const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS).default('xlsx'), lang: exportLang });
@@ -26,8 +27,17 @@ export const planRoutes = new Hono<Env>()
 		v('param', idParam),
 		v('query', exportQuery),
 		async (c) => {
+			// The whole plan with its lights is read and written on a pool thread (a read-only connection).
+			const { id } = c.req.valid('param');
 			const { format, lang } = c.req.valid('query');
-			const file = await exportPlan(svc(c), c.req.valid('param').id, format, lang);
+			const file = await readInWorker<typeof exportPlan>(
+				svc(c),
+				'api/services/exports.ts',
+				'exportPlan',
+				id,
+				format,
+				lang
+			);
 			return c.body(file.body, 200, {
 				'Content-Type': file.contentType,
 				'Content-Disposition': contentDisposition(file.name)

@@ -4,7 +4,8 @@ import type { ServiceContext } from '../context.ts';
 import { assertRole } from './access.ts';
 import { addDays } from '../lib/dates.ts';
 import type { ExportLang } from '../lib/export-headers.ts';
-import { tableFile } from '../lib/table-file.ts';
+import type { tableFile } from '../lib/table-file.ts';
+import { runInWorker } from '../lib/worker-pool.ts';
 import { audit, verifyAuditChain } from './audit.ts';
 
 export type AuditFilter = {
@@ -112,7 +113,9 @@ export async function exportAudit(
 		'变更后'
 	];
 	const json = (v: unknown) => (v == null ? null : JSON.stringify(v));
-	const file = await tableFile(
+	const file = await runInWorker<typeof tableFile>(
+		'api/lib/table-file.ts',
+		'tableFile',
 		format,
 		'审计日志',
 		head,

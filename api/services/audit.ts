@@ -68,27 +68,33 @@ export function audit(ctx: Pick<ServiceContext, 'db' | 'actor' | 'ip' | 'clock'>
 		before: entry.before == null ? null : JSON.stringify(entry.before),
 		after: entry.after == null ? null : JSON.stringify(entry.after)
 	};
-	const prevHash =
-		ctx.db.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get()?.hash ??
-		GENESIS_HASH;
-	ctx.db
-		.insert(auditLog)
-		.values({
-			at: new Date(raw.at),
-			userId: raw.user_id,
-			username: raw.username,
-			unitId: raw.unit_id,
-			action: raw.action,
-			objectType: raw.object_type,
-			objectId: raw.object_id,
-			result: raw.result as 'ok' | 'denied' | 'failed',
-			ip: raw.ip,
-			before: entry.before ?? null,
-			after: entry.after ?? null,
-			prevHash,
-			hash: rowHash(prevHash, raw)
-		})
-		.run();
+	// The last hash is read in the same write transaction as the insert: with another connection writing
+	// (an import on a worker thread, another process), a link read outside it could be stale.
+	const append = (db: Db) => {
+		const prevHash =
+			db.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get()?.hash ??
+			GENESIS_HASH;
+		db.insert(auditLog)
+			.values({
+				at: new Date(raw.at),
+				userId: raw.user_id,
+				username: raw.username,
+				unitId: raw.unit_id,
+				action: raw.action,
+				objectType: raw.object_type,
+				objectId: raw.object_id,
+				result: raw.result as 'ok' | 'denied' | 'failed',
+				ip: raw.ip,
+				before: entry.before ?? null,
+				after: entry.after ?? null,
+				prevHash,
+				hash: rowHash(prevHash, raw)
+			})
+			.run();
+	};
+	const client = (ctx.db as { $client?: { inTransaction: boolean } }).$client;
+	if (client && !client.inTransaction) ctx.db.transaction(append, { behavior: 'immediate' });
+	else append(ctx.db);
 }
 
 export type ChainCheck = { rows: number; ok: boolean; firstBroken: { id: number; reason: string } | null };

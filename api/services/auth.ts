@@ -1,3 +1,4 @@
+import { workerWriting } from '../lib/write-gate.ts';
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { ADMIN_ROLES, auditLog, session, unit, user, type Role } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
@@ -219,7 +220,7 @@ export function validateSessionToken(deps: Deps, token: string): ValidSession | 
 	const now = deps.clock.now();
 	const hardLimit = row.createdAt.getTime() + deps.config.sessionMaxMs;
 	if (now.getTime() >= row.expiresAt.getTime() || now.getTime() >= hardLimit) {
-		deps.db.delete(session).where(eq(session.id, id)).run();
+		if (!workerWriting()) deps.db.delete(session).where(eq(session.id, id)).run();
 		return null;
 	}
 	const found = loadAccount(deps.db, eq(user.id, row.userId));
@@ -227,7 +228,8 @@ export function validateSessionToken(deps: Deps, token: string): ValidSession | 
 	if (!actor) return null;
 	let expiresAt = row.expiresAt;
 	let refreshed = false;
-	if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
+	// Skipped while a worker writes an import (write-gate.ts): the next request refreshes it instead.
+	if (now.getTime() - row.lastSeenAt.getTime() > 60_000 && !workerWriting()) {
 		expiresAt = new Date(Math.min(now.getTime() + deps.config.sessionIdleMs, hardLimit));
 		deps.db.update(session).set({ expiresAt, lastSeenAt: now }).where(eq(session.id, id)).run();
 		refreshed = true;

@@ -1,38 +1,78 @@
 import { Worker } from 'node:worker_threads';
-import type { WorkerInput, WorkerMessage } from '../../db/import/worker.ts';
-import { fail } from '../errors.ts';
+import { WORKER_LIMITS, type WorkerContext } from '../lib/worker-context.ts';
+import { ApiError, type ErrorCode, type Params } from '../errors.ts';
+import { holdWriteGate } from '../lib/write-gate.ts';
+import type { ImportReport, WriteJob } from './imports.ts';
 
-export type Progress = { phase: 'reading' | 'analysing' | 'writing' | 'done'; done: number; total: number };
+/** What the page shows while it waits: the phase and how far it got (rows). */
+export type Progress = {
+	phase: 'reading' | 'analysing' | 'waiting' | 'writing' | 'done';
+	done: number;
+	total: number;
+};
 
-/** Runs read + analyse on a worker thread; the request thread stays free for other users meanwhile. */
-export function analyseInWorker(
-	input: WorkerInput,
-	onProgress: (p: Progress) => void
-): Promise<Extract<WorkerMessage, { type: 'result' }>> {
+/** Everything the worker needs: it opens its own connection to the same file and works as this actor. */
+export type ImportJobData = WriteJob & { context: WorkerContext };
+
+export type JobMessage =
+	| { type: 'progress'; progress: Progress }
+	/** Analysis done: the worker waits for the write gate before it starts its transaction. */
+	| { type: 'write-turn' }
+	| { type: 'result'; json: string; refused: Omit<ImportReport, 'rows'> | null }
+	| {
+			type: 'error';
+			message: string;
+			code: ErrorCode | null;
+			key?: string;
+			params?: Params;
+			details?: unknown;
+	  };
+
+export type JobResult = Extract<JobMessage, { type: 'result' }>;
+
+/**
+ * Runs an import on a worker thread (import-job.ts): reading, analysing and the write transaction with
+ * its own SQLite connection. The request thread only relays progress and gives the worker its turn at
+ * the write gate, so other users are served while a 20,000-row table is checked and written.
+ */
+export function importInWorker(job: ImportJobData, onProgress: (p: Progress) => void): Promise<JobResult> {
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(new URL('../../db/import/worker.ts', import.meta.url), { workerData: input });
+		const worker = new Worker(new URL('./import-job.ts', import.meta.url), {
+			workerData: job,
+			resourceLimits: WORKER_LIMITS
+		});
+		let release: (() => void) | null = null;
 		let settled = false;
-		worker.on('message', (message: WorkerMessage) => {
-			if (message.type === 'progress')
-				onProgress({ phase: 'analysing', done: message.done, total: message.total });
-			else {
-				settled = true;
+		const settle = (fn: () => void) => {
+			settled = true;
+			release?.();
+			fn();
+		};
+		worker.on('message', (message: JobMessage) => {
+			if (message.type === 'progress') onProgress(message.progress);
+			else if (message.type === 'write-turn') {
+				onProgress({ phase: 'waiting', done: 0, total: 0 });
+				void holdWriteGate().then((r) => {
+					if (settled) return r();
+					release = r;
+					worker.postMessage('go');
+				});
+			} else {
+				settle(() =>
+					message.type === 'result'
+						? resolve(message)
+						: reject(
+								message.code
+									? new ApiError(message.code, message.message, message.details, message.key, message.params)
+									: new Error(message.message)
+							)
+				);
 				void worker.terminate();
-				if (message.type === 'result') resolve(message);
-				else
-					reject(
-						message.readError
-							? fail('bad_request', 'import.unreadable', { message: message.message })
-							: new Error(message.message)
-					);
 			}
 		});
-		worker.on('error', (err) => {
-			settled = true;
-			reject(err);
-		});
+		worker.on('error', (err) => settle(() => reject(err)));
 		worker.on('exit', (code) => {
-			if (!settled) reject(new Error(`import worker exited with code ${code}`));
+			if (!settled) settle(() => reject(new Error(`import worker exited with code ${code}`)));
 		});
 	});
 }

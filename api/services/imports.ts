@@ -18,11 +18,12 @@ import {
 	type UnitKind
 } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
+import { toWorkerContext } from '../lib/worker-context.ts';
 import { type Analysis, type ImportRow, type Issue, type LayoutSummary } from '../../db/import/analyse.ts';
 import type { DeadlineRule } from '../../db/import/parse/deadline.ts';
 import type { Target } from '../../db/import/parse/targets.ts';
 import type { ManualMapping } from '../../db/import/layout.ts';
-import { analyseInWorker, type Progress } from './import-worker.ts';
+import { importInWorker, type Progress } from './import-worker.ts';
 import { setImportProgress } from './import-progress.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
@@ -85,89 +86,121 @@ export async function importTable(
 	input: ImportInput,
 	options: ImportOptions = {}
 ): Promise<ImportReport & { replayed?: boolean }> {
+	const { json, replayed } = await importTableJson(ctx, input, options);
+	return replayed ? { ...(JSON.parse(json) as ImportReport), replayed } : JSON.parse(json);
+}
+
+/**
+ * The import as JSON text: read, analysed and written on a worker thread with its own connection
+ * (import-job.ts), so the request thread serves others meanwhile; a 20,000-row preview is megabytes of
+ * JSON, made there too.
+ */
+export async function importTableJson(
+	ctx: ServiceContext,
+	input: ImportInput,
+	options: ImportOptions = {}
+): Promise<{ json: string; replayed: boolean }> {
 	assertOffice(ctx.actor);
 	const year = input.plan.year ?? planYear(ctx.db, input.plan.planId);
 	const digest = requestDigest(input);
 	const replay = options.key && !input.dryRun ? storedAnswer(ctx, options.key, digest) : null;
-	if (replay) return { ...replay, replayed: true };
+	if (replay) return { json: JSON.stringify(replay), replayed: true };
 	const progress = (p: Progress) => setImportProgress(ctx, options.key, p);
 	progress({ phase: 'reading', done: 0, total: 0 });
-	const { analysis } = await analyseInWorker(
-		{
-			data: input.data,
-			fileName: input.fileName,
-			planYear: year,
-			units: ctx.db
-				.select({ name: unit.name })
-				.from(unit)
-				.all()
-				.map((u) => u.name),
-			groups: groupNames(ctx.db, 'members'),
-			placeholders: groupNames(ctx.db, 'placeholder'),
-			createUnits: input.createUnits,
-			mapping: input.mapping,
-			remembered: rememberedMappings(ctx.db)
-		},
-		progress
-	);
-	progress({ phase: 'writing', done: analysis.dataRows, total: analysis.dataRows });
+	try {
+		const result = await importInWorker(
+			{
+				context: toWorkerContext(ctx),
+				input,
+				year,
+				key: options.key,
+				digest
+			},
+			progress
+		);
+		if (result.refused) {
+			const { errors } = result.refused;
+			throw fail('unprocessable', 'import.has_errors', { n: errors.length }, result.refused);
+		}
+		return { json: result.json, replayed: false };
+	} finally {
+		progress({ phase: 'done', done: 0, total: 0 });
+	}
+}
+
+export type WriteJob = { input: ImportInput; year: number; key?: string; digest: string };
+
+/**
+ * The writes of an import in one transaction on the caller's connection (a worker's own): all or
+ * nothing. A dry run and a file with errors go through the very same writes, then roll back.
+ */
+export function writeImport(
+	ctx: ServiceContext,
+	analysis: Analysis,
+	{ input, year, key, digest }: WriteJob,
+	onProgress: (done: number, total: number) => void
+): ImportReport {
 	let report!: ImportReport;
 	try {
-		ctx.db.transaction((tx) => {
-			const planId = ensurePlan(tx, input.plan, year);
-			const created = notifyingPlanChanges({ ...ctx, db: tx }, { planId }, () =>
-				writeRows(tx, planId, analysis)
-			);
-			report = {
-				...tableCounts(analysis.rows, created.assignmentsTotal),
-				planId,
-				committed: false,
-				created: created.counts,
-				errors: analysis.errors,
-				warnings: analysis.warnings,
-				notes: analysis.notes,
-				newUnits: analysis.newUnits,
-				dataRows: analysis.dataRows,
-				layout: analysis.layout,
-				rows: analysis.rows
-			};
-			// A dry run and a file with errors go through the very same writes, then roll back.
-			if (input.dryRun || analysis.errors.length) throw new DryRunRollback();
-			// New indicators may already be due or overdue: lit in the import's own transaction.
-			refreshSupervision(tx, ctx.clock.today(), {}, 'import');
-			audit(
-				{ ...ctx, db: tx },
-				{
-					action: 'plan.import',
-					objectType: 'plan',
-					objectId: planId,
-					after: { file: input.fileName, ...report.created, warnings: report.warnings.length }
-				}
-			);
-			report.committed = true;
-			if (input.mapping) rememberMapping(tx, ctx, analysis.layout.signature, input.mapping);
-			// In the same transaction as the import: after a crash there is either both or neither.
-			if (options.key) storeAnswer(tx, ctx, options.key, digest, report);
-		});
+		// Immediate: the write lock from the start, so no other connection writes between its reads and writes.
+		ctx.db.transaction(
+			(tx) => {
+				const planId = ensurePlan(tx, input.plan, year);
+				const created = notifyingPlanChanges({ ...ctx, db: tx }, { planId }, () =>
+					writeRows(tx, planId, analysis, onProgress)
+				);
+				report = {
+					...tableCounts(analysis.rows, created.assignmentsTotal),
+					planId,
+					committed: false,
+					created: created.counts,
+					errors: analysis.errors,
+					warnings: analysis.warnings,
+					notes: analysis.notes,
+					newUnits: analysis.newUnits,
+					dataRows: analysis.dataRows,
+					layout: analysis.layout,
+					rows: analysis.rows
+				};
+				if (input.dryRun || analysis.errors.length) throw new DryRunRollback();
+				// New indicators may already be due or overdue: lit in the import's own transaction.
+				refreshSupervision(tx, ctx.clock.today(), {}, 'import');
+				audit(
+					{ ...ctx, db: tx },
+					{
+						action: 'plan.import',
+						objectType: 'plan',
+						objectId: planId,
+						after: { file: input.fileName, ...report.created, warnings: report.warnings.length }
+					}
+				);
+				report.committed = true;
+				if (input.mapping) rememberMapping(tx, ctx, analysis.layout.signature, input.mapping);
+				// In the same transaction as the import: after a crash there is either both or neither.
+				if (key) storeAnswer(tx, ctx, key, digest, report);
+			},
+			{ behavior: 'immediate' }
+		);
 	} catch (err) {
 		if (!(err instanceof DryRunRollback)) throw err;
 		// A plan row created by the rolled-back pass is gone again.
 		report.planId = existingPlanId(ctx.db, input.plan, year);
-	} finally {
-		progress({ phase: 'done', done: analysis.dataRows, total: analysis.dataRows });
-	}
-	if (!input.dryRun && analysis.errors.length) {
-		throw fail(
-			'unprocessable',
-			'import.has_errors',
-			{ n: analysis.errors.length },
-			{
-				...report,
-				rows: undefined
-			}
-		);
 	}
 	return report;
+}
+
+/** What the analysis needs to know of the directory and of earlier imports. */
+export function analysisContext(db: Db) {
+	return {
+		units: db
+			.select({ name: unit.name })
+			.from(unit)
+			.all()
+			.map((u) => u.name),
+		groups: groupNames(db, 'members'),
+		placeholders: groupNames(db, 'placeholder'),
+		remembered: rememberedMappings(db)
+	};
 }
 
 /** The file and everything that decides what it imports to. */
@@ -278,7 +311,12 @@ function tableCounts(rows: ImportRow[], assignments: number): Counts {
 }
 
 /** Upserts sections, tasks, indicators, targets and assignments; returns what it created. */
-function writeRows(tx: Db, planId: number, analysis: Analysis) {
+function writeRows(
+	tx: Db,
+	planId: number,
+	analysis: Analysis,
+	onProgress: (done: number, total: number) => void
+) {
 	const { rows, newUnits, newPlaceholders } = analysis;
 	const counts = { sections: 0, tasks: 0, indicators: 0, assignments: 0, targets: 0, units: 0 };
 	for (const name of newPlaceholders) {
@@ -373,7 +411,8 @@ function writeRows(tx: Db, planId: number, analysis: Analysis) {
 	};
 
 	let assignmentsTotal = 0;
-	for (const row of rows) {
+	for (const [i, row] of rows.entries()) {
+		if (i % 200 === 0) onProgress(i, rows.length);
 		const s1 = row.section1 ? ensureSection(1, null, row.section1) : null;
 		const s2 = row.section2
 			? s1 === null
@@ -426,6 +465,7 @@ function writeRows(tx: Db, planId: number, analysis: Analysis) {
 		if (assignments.length)
 			counts.assignments += tx.insert(assignment).values(assignments).onConflictDoNothing().run().changes;
 	}
+	onProgress(rows.length, rows.length);
 	return { counts, assignmentsTotal };
 }
 

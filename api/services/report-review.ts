@@ -22,7 +22,8 @@ import {
 	type KeptSnapshot
 } from './report-versions.ts';
 import type { ExportLang } from '../lib/export-headers.ts';
-import { tableFile } from '../lib/table-file.ts';
+import type { tableFile } from '../lib/table-file.ts';
+import { runInWorker } from '../lib/worker-pool.ts';
 import { daysBetween } from '../lib/dates.ts';
 import { notifyUnit } from './notifications.ts';
 import { getSettings } from './settings.ts';
@@ -350,8 +351,14 @@ export async function exportReports(
 			i.returnReason
 		];
 	});
-	return {
-		...(await tableFile(format, '月报', head, rows, lang)),
-		name: `${f.period ?? '全部'}月报.${format}`
-	};
+	const file = await runInWorker<typeof tableFile>(
+		'api/lib/table-file.ts',
+		'tableFile',
+		format,
+		'月报',
+		head,
+		rows,
+		lang
+	);
+	return { ...file, name: `${f.period ?? '全部'}月报.${format}` };
 }

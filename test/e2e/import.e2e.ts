@@ -131,3 +131,28 @@ test('the preview shows the structure found and every parsed row of the office l
 	await expect(page.getByText('校验通过，没有错误，可以确认导入。')).toBeVisible(READ);
 	await expect(page.getByRole('row').filter({ hasText: '推出10个专区' })).toContainText('→ 2020-06-30');
 });
+
+test('a large table shows each phase with its rows and percent while it is checked', async ({ page }) => {
+	test.slow();
+	const rows = Array.from(
+		{ length: 4_000 },
+		(_, i) =>
+			`领域${i % 5},,任务${i % 400},第${i + 1}项指标：推出${(i % 50) + 1}个专区,2020年6月底前,省大数据局`
+	);
+	await signInPage(page, 'office', '/import');
+	await page.getByLabel('新建计划').check();
+	await page.getByLabel('计划名称').fill(unique('E2E大表'));
+	await page.getByLabel('年度').fill('2020');
+	await page.getByLabel('分工表文件').setInputFiles({
+		name: 'large.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(['一级领域,二级领域,工作任务,具体指标,完成时间,责任单位', ...rows].join('\n'))
+	});
+	await page.getByRole('button', { name: '预览' }).click();
+	const status = page.getByRole('status').filter({ hasText: '正在上传并校验' });
+	// The phase that counts rows (reading or writing) shows "n / 4000 行（p%）" and a bar that far along.
+	await expect(status).toContainText(/\/ 4000 行（\d+%）/, { timeout: 60_000 });
+	await expect(page.getByRole('progressbar', { name: '导入进度' })).toHaveAttribute('aria-valuenow', /\d+/);
+	await page.screenshot({ path: 'test-results/import-progress-1440.png' });
+	await expect(page.getByText('校验通过，没有错误，可以确认导入。')).toBeVisible({ timeout: 120_000 });
+});

@@ -1,0 +1,69 @@
+import { createMiddleware } from 'hono/factory';
+import { matchedRoutes } from 'hono/route';
+import type { Context } from 'hono';
+import type { Config } from '../config.ts';
+import type { Env } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { admission } from '../lib/admission.ts';
+import { shareWriteGate } from '../lib/write-gate.ts';
+
+/** Imports, exports and documents: the routes that wait in the bounded line (keyed like the router). */
+export const HEAVY_ROUTES = new Set([
+	'POST /api/v1/imports',
+	'GET /api/v1/imports/template',
+	'POST /api/v1/bulletins',
+	'GET /api/v1/plans/:id/export',
+	'GET /api/v1/indicators/export',
+	'GET /api/v1/reports/export',
+	'GET /api/v1/audit/export',
+	'GET /api/v1/bulletins/:id/export'
+]);
+
+/** These take the write gate themselves, for their worker's writes (import-worker.ts, writeInWorker). */
+const OWN_WRITE_TURN = new Set(['POST /api/v1/imports', 'POST /api/v1/bulletins']);
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function routeKey(c: Context<Env>): string | undefined {
+	const route = matchedRoutes(c).find((r) => r.method === c.req.method);
+	return route && `${route.method} ${route.path}`;
+}
+
+/**
+ * A request that may write takes its turn at the write gate for as long as it runs, so that it never
+ * meets a worker's write transaction inside SQLite (write-gate.ts). Reads go straight through.
+ */
+export const writeTurns = createMiddleware<Env>(async (c, next) => {
+	if (SAFE_METHODS.has(c.req.method) || OWN_WRITE_TURN.has(routeKey(c) ?? '')) return next();
+	const release = await shareWriteGate();
+	try {
+		await next();
+	} finally {
+		release();
+	}
+});
+
+/**
+ * At most `HEAVY_JOBS` imports, exports and documents at once and `HEAVY_QUEUE` more waiting, served in
+ * arrival order; beyond that a clear 503 with Retry-After instead of waiting without end.
+ */
+export function heavyWork(config: Pick<Config, 'heavyJobs' | 'heavyQueue'>) {
+	const line = admission({ running: config.heavyJobs, waiting: config.heavyQueue });
+	return createMiddleware<Env>(async (c, next) => {
+		if (!HEAVY_ROUTES.has(routeKey(c) ?? '')) return next();
+		const release = await line.enter();
+		if (!release) {
+			const seconds = line.retryAfterSeconds();
+			throw new ApiError(
+				'service_unavailable',
+				`系统正忙：正在进行的导入、导出和文档生成已达上限，请 ${seconds} 秒后再试`,
+				{ reason: 'heavy_work_queue_full', retryAfterSeconds: seconds }
+			);
+		}
+		try {
+			await next();
+		} finally {
+			release();
+		}
+	});
+}

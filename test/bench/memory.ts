@@ -1,0 +1,72 @@
+/**
+ * Memory of the real server (`node api/server.ts`, VmRSS from /proc): idle after start, after the first
+ * exports and documents (made on pool threads, with exceljs and docx loaded there only), and once the
+ * pool's idle threads have ended. `node test/bench/memory.ts`; the last line is one JSON object.
+ */
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../api/config.ts';
+import { systemClock } from '../../api/lib/clock.ts';
+import { loadPlan2020, seedDirectory } from '../../api/services/setup.ts';
+import { createUser } from '../../api/services/users.ts';
+import { openDb } from '../../db/client.ts';
+import { freePort, startChildServer } from '../support/child-server.ts';
+import { Client, PASSWORD } from '../support/harness.ts';
+
+const TODAY = '2020-09-15';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const rssMb = (pid: number) =>
+	Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'duban-memory-'));
+const env = {
+	DATA_DIR: dataDir,
+	DUBAN_DEMO: '0',
+	DUBAN_JOBS: '0',
+	DUBAN_TODAY: TODAY,
+	SECURE_COOKIES: '0',
+	STATIC_DIR: join(dataDir, 'no-static')
+};
+const config = loadConfig(env);
+const db = openDb(config.dbFile);
+const ctx = { db, clock: systemClock(TODAY), config, actor: null, ip: null };
+seedDirectory(ctx);
+const plan = await loadPlan2020(ctx);
+await createUser(ctx, { username: 'memory-office', name: '联席办', role: 'office', password: PASSWORD });
+db.$client.close();
+
+const server = await startChildServer(env, { port: await freePort(), readyTimeoutMs: 60_000 });
+const pid = server.proc.pid!;
+try {
+	await sleep(3_000);
+	const idle = rssMb(pid);
+	const office = new Client(server.base);
+	await office.post('/api/v1/auth/login', { username: 'memory-office', password: PASSWORD });
+	const afterSignIn = rssMb(pid);
+	for (const path of [
+		`/api/v1/plans/${plan.planId}/export?format=xlsx`,
+		`/api/v1/indicators/export?planId=${plan.planId}&format=xlsx`
+	])
+		if ((await office.get(path)).status !== 200) throw new Error(`${path} failed`);
+	const bulletin = await office.post('/api/v1/bulletins', { period: '2020-08' });
+	for (const format of ['docx', 'xlsx'])
+		if ((await office.get(`/api/v1/bulletins/${bulletin.data.id}/export?format=${format}`)).status !== 200)
+			throw new Error(`bulletin ${format} failed`);
+	const afterExports = rssMb(pid);
+	// The pool's threads end 30 s after their last job.
+	await sleep(35_000);
+	const afterPoolIdle = rssMb(pid);
+	console.log(
+		JSON.stringify({
+			server_idle_rss_mb: idle,
+			after_sign_in_rss_mb: afterSignIn,
+			after_first_exports_rss_mb: afterExports,
+			after_pool_idle_rss_mb: afterPoolIdle
+		})
+	);
+} finally {
+	server.proc.kill('SIGTERM');
+	await server.exited;
+	rmSync(dataDir, { recursive: true, force: true });
+}
