@@ -59,6 +59,24 @@ export class ApiError extends Error {
 	}
 }
 
+/** An error as it crosses from a worker thread to the request thread: a refusal keeps its key. */
+export type WireError = {
+	message: string;
+	code?: ErrorCode;
+	key?: string;
+	params?: Params;
+	details?: unknown;
+};
+
+export function toWire(err: unknown): WireError {
+	if (err instanceof ApiError)
+		return { message: err.message, code: err.code, key: err.key, params: err.params, details: err.details };
+	return { message: err instanceof Error ? err.message : String(err) };
+}
+
+export const fromWire = (w: WireError): Error =>
+	w.code ? new ApiError(w.code, w.message, w.details, w.key, w.params) : new Error(w.message);
+
 /** A refusal for a known cause: the Chinese message comes from the catalogue, filled with `params`. */
 export function fail(code: ErrorCode, key: ErrorKey, params?: Params, details?: unknown) {
 	return new ApiError(code, fillIn(errorsZh[`error.${key}`], params), details, key, params);

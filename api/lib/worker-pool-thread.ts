@@ -2,7 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 import { connect } from '../../db/client.ts';
-import { ApiError } from '../errors.ts';
+import { toWire } from '../errors.ts';
 import { fromWorkerContext } from './worker-context.ts';
 import type { PoolReply, PoolTask } from './worker-pool.ts';
 
@@ -43,8 +43,6 @@ parentPort!.on('message', async ({ id, module, name, args, context, writes }: Po
 			: await fn(...args);
 		parentPort!.postMessage({ id, ok: true, result } satisfies PoolReply, transferable(result));
 	} catch (err) {
-		const e = err as Error;
-		const api = err instanceof ApiError ? { code: err.code, details: err.details } : {};
-		parentPort!.postMessage({ id, ok: false, message: e.message, ...api } satisfies PoolReply);
+		parentPort!.postMessage({ id, ok: false, ...toWire(err) } satisfies PoolReply);
 	}
 });

@@ -11,7 +11,7 @@ import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ServiceContext } from '../context.ts';
-import { ApiError, type ErrorCode } from '../errors.ts';
+import { fromWire, type WireError } from '../errors.ts';
 import { toWorkerContext, WORKER_LIMITS, type WorkerContext } from './worker-context.ts';
 import { holdWriteGate } from './write-gate.ts';
 
@@ -25,9 +25,7 @@ export type PoolTask = {
 	/** The connection may write: the caller holds the write gate for the job (writeInWorker). */
 	writes?: boolean;
 };
-export type PoolReply =
-	| { id: number; ok: true; result: unknown }
-	| { id: number; ok: false; message: string; code?: ErrorCode; details?: unknown };
+export type PoolReply = { id: number; ok: true; result: unknown } | ({ id: number; ok: false } & WireError);
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const THREAD = new URL('./worker-pool-thread.ts', import.meta.url);
@@ -50,10 +48,7 @@ function spawnSlot(): Slot {
 		slot.job = null;
 		if (job?.id === reply.id) {
 			if (reply.ok) job.resolve(reply.result);
-			else
-				job.reject(
-					reply.code ? new ApiError(reply.code, reply.message, reply.details) : new Error(reply.message)
-				);
+			else job.reject(fromWire(reply));
 		}
 		dispatch(slot);
 	});

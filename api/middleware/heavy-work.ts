@@ -3,7 +3,7 @@ import { matchedRoutes } from 'hono/route';
 import type { Context } from 'hono';
 import type { Config } from '../config.ts';
 import type { Env } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { admission } from '../lib/admission.ts';
 import { shareWriteGate } from '../lib/write-gate.ts';
 
@@ -54,9 +54,10 @@ export function heavyWork(config: Pick<Config, 'heavyJobs' | 'heavyQueue'>) {
 		const release = await line.enter();
 		if (!release) {
 			const seconds = line.retryAfterSeconds();
-			throw new ApiError(
+			throw fail(
 				'service_unavailable',
-				`系统正忙：正在进行的导入、导出和文档生成已达上限，请 ${seconds} 秒后再试`,
+				'heavy_work.queue_full',
+				{ seconds },
 				{ reason: 'heavy_work_queue_full', retryAfterSeconds: seconds }
 			);
 		}

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { connect } from '../../db/client.ts';
 import { analyseInput } from '../../db/import/analyse-input.ts';
 import { TableReadError } from '../../db/import/read-table.ts';
-import { ApiError, fail } from '../errors.ts';
+import { fail, toWire } from '../errors.ts';
 import { fromWorkerContext } from '../lib/worker-context.ts';
 import type { ImportJobData, JobMessage, Progress } from './import-worker.ts';
 import { analysisContext, writeImport } from './imports.ts';
@@ -48,22 +48,12 @@ async function run() {
 	}
 }
 
-run().catch((thrown: Error) => {
+run().catch((err: Error) =>
 	// A refusal crosses to the request thread with its key, so it is said in the user's language there.
-	const err =
-		thrown instanceof TableReadError
-			? fail('bad_request', 'import.unreadable', { message: thrown.message })
-			: thrown;
-	post(
-		err instanceof ApiError
-			? {
-					type: 'error',
-					message: err.message,
-					code: err.code,
-					key: err.key,
-					params: err.params,
-					details: err.details
-				}
-			: { type: 'error', message: err.message, code: null }
-	);
-});
+	post({
+		type: 'error',
+		...toWire(
+			err instanceof TableReadError ? fail('bad_request', 'import.unreadable', { message: err.message }) : err
+		)
+	})
+);

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { WORKER_LIMITS, type WorkerContext } from '../lib/worker-context.ts';
-import { ApiError, type ErrorCode, type Params } from '../errors.ts';
+import { fromWire, type WireError } from '../errors.ts';
 import { holdWriteGate } from '../lib/write-gate.ts';
 import type { ImportReport, WriteJob } from './imports.ts';
 
@@ -19,14 +19,7 @@ export type JobMessage =
 	/** Analysis done: the worker waits for the write gate before it starts its transaction. */
 	| { type: 'write-turn' }
 	| { type: 'result'; json: string; refused: Omit<ImportReport, 'rows'> | null }
-	| {
-			type: 'error';
-			message: string;
-			code: ErrorCode | null;
-			key?: string;
-			params?: Params;
-			details?: unknown;
-	  };
+	| ({ type: 'error' } & WireError);
 
 export type JobResult = Extract<JobMessage, { type: 'result' }>;
 
@@ -58,15 +51,7 @@ export function importInWorker(job: ImportJobData, onProgress: (p: Progress) => 
 					worker.postMessage('go');
 				});
 			} else {
-				settle(() =>
-					message.type === 'result'
-						? resolve(message)
-						: reject(
-								message.code
-									? new ApiError(message.code, message.message, message.details, message.key, message.params)
-									: new Error(message.message)
-							)
-				);
+				settle(() => (message.type === 'result' ? resolve(message) : reject(fromWire(message))));
 				void worker.terminate();
 			}
 		});

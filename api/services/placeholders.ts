@@ -11,7 +11,7 @@ import {
 } from '../../db/schema/index.ts';
 import { splitUnits } from '../../db/import/parse/units.ts';
 import type { ServiceContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { fail, notFound } from '../errors.ts';
 import { daysBetween } from '../lib/dates.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
@@ -45,21 +45,15 @@ export function addPlaceholder(ctx: ServiceContext, raw: string) {
 	// Normalised as the importer reads a 责任单位 cell, so the name matches what it will meet.
 	const names = splitUnits(raw);
 	if (names.length !== 1)
-		throw new ApiError(
-			'bad_request',
-			names.length ? '一次只能添加一个名称，名称中不能有顿号、逗号或分号' : '请填写名称'
-		);
+		throw fail('bad_request', names.length ? 'placeholder.one_name' : 'placeholder.name_required');
 	const name = names[0]!;
 	if (ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.name, name)).get())
-		throw new ApiError('conflict', `单位名录中已有“${name}”，它是具体单位，不能列为待明确名称`);
+		throw fail('conflict', 'placeholder.is_unit', { name });
 	const group = ctx.db.select().from(unitGroup).where(eq(unitGroup.name, name)).get();
 	if (group)
-		throw new ApiError(
-			'conflict',
-			group.kind === 'placeholder'
-				? `“${name}”已在待明确名称清单中`
-				: `“${name}”是已有的单位组（含具体成员单位）`
-		);
+		throw fail('conflict', group.kind === 'placeholder' ? 'placeholder.listed' : 'placeholder.is_group', {
+			name
+		});
 	return ctx.db.transaction((tx) => {
 		const row = tx.insert(unitGroup).values({ name, kind: 'placeholder' }).returning().get();
 		audit(
@@ -77,7 +71,7 @@ export function removePlaceholder(ctx: ServiceContext, id: number) {
 		.from(unitGroup)
 		.where(and(eq(unitGroup.id, id), eq(unitGroup.kind, 'placeholder')))
 		.get();
-	if (!row) throw new ApiError('not_found', '待明确名称不存在');
+	if (!row) throw notFound('placeholder');
 	const used =
 		ctx.db
 			.select({ n: sql<number>`count(*)` })
@@ -89,11 +83,7 @@ export function removePlaceholder(ctx: ServiceContext, id: number) {
 			.from(assignment)
 			.where(eq(assignment.viaGroupId, id))
 			.get()!.n;
-	if (used)
-		throw new ApiError(
-			'conflict',
-			`“${row.name}”已用于计划中的指标，不能移除；指标上的待明确单位请在指标页指定`
-		);
+	if (used) throw fail('conflict', 'placeholder.in_use', { name: row.name });
 	ctx.db.transaction((tx) => {
 		tx.delete(unitGroup).where(eq(unitGroup.id, id)).run();
 		audit(

@@ -161,6 +161,16 @@ export const errorsEn: Record<keyof typeof errorsZh, string> = {
 	'error.mail.smtp_missing': 'SMTP is not configured (SMTP_URL): mail stays in the outbox',
 	'error.mail.retry_failed_only': 'Only failed mail can be sent again',
 	'error.unit_dashboard.unit_required': 'Please choose a unit',
+	'error.not_found.placeholder': 'This placeholder name does not exist',
+	'error.placeholder.name_required': 'Enter a name',
+	'error.placeholder.one_name': 'Add one name at a time, without 、 , or ; in it',
+	'error.placeholder.is_unit': '"{name}" is a unit in the directory and cannot be listed as a placeholder',
+	'error.placeholder.listed': '"{name}" is already on the placeholder list',
+	'error.placeholder.is_group': '"{name}" is an existing unit group with member units',
+	'error.placeholder.in_use':
+		'"{name}" is used on indicators in a plan and cannot be removed; name the units on each indicator\'s page',
+	'error.heavy_work.queue_full':
+		'The system is busy: the imports, exports and documents in progress have reached the limit. Try again in {seconds} s',
 	'field.required': 'required',
 	'field.too_long': 'at most {max} characters',
 	'field.too_short': 'at least {min} characters',
