@@ -1,5 +1,4 @@
 import { hc, type ClientResponse } from 'hono/client';
-import { locale } from './i18n/index.svelte.ts';
 import type { AppType } from '../../../api/app.ts';
 import { colon, locale, t, type MessageKey } from './i18n/index.svelte.ts';
 
