@@ -1,55 +1,7 @@
 import { xmlSafe } from '../lib/text.ts';
+import type { TableSpec } from '../lib/doc-model.ts';
 import type { BulletinContent } from './bulletin-content.ts';
-
-const SECTION_TITLES = ['一、总体情况', '二、分领域进展', '三、各单位情况', '四、存在问题'] as const;
-
-export type TableSpec = { title: string; head: string[]; rows: (string | number | null)[][] };
-
-/** The attachment tables of a bulletin, in the order they are printed. */
-export function bulletinTables(c: BulletinContent): TableSpec[] {
-	const arrow = (n: number | null) => (n === null ? '—' : n > 0 ? `↑${n}` : n < 0 ? `↓${-n}` : '—');
-	return [
-		{
-			title: '附件1 分领域进展',
-			head: ['领域', '指标数', '已完成', '红灯', '黄灯', '正常'],
-			rows: c.tables.sections.map((s) => [s.name, s.total, s.completed, s.red, s.yellow, s.green])
-		},
-		{
-			title: '附件2 各单位得分排名',
-			head: ['排名', '单位', '得分', '名次变化', '未报月报', '逾期月报', '牵头红灯', '配合红灯'],
-			rows: c.tables.ranking.map((r) => [
-				r.rank,
-				r.unit,
-				r.score,
-				arrow(r.change),
-				r.missing,
-				r.late,
-				r.redLead,
-				r.redCo
-			])
-		},
-		{
-			title: '附件3 红灯清单',
-			head: ['责任单位', '工作任务', '具体指标', '完成时限', '逾期天数'],
-			rows: c.tables.redList.map((r) => [r.unit, r.task, r.indicator, r.dueOn, r.daysOverdue])
-		},
-		{
-			title: '附件4 月报报送情况',
-			head: ['单位', '报送情况'],
-			rows: c.tables.reportStatus.map((r) => [r.unit, r.status])
-		},
-		{
-			title: '附件5 进展趋势',
-			head: ['统计日期', '已完成指标', '红灯指标', '月报报送率'],
-			rows: c.tables.trend.map((t) => [
-				t.date,
-				t.completed,
-				t.red,
-				t.submissionRate === null ? '—' : `${t.submissionRate}%`
-			])
-		}
-	];
-}
+import { bulletinDocument, bulletinTables } from './bulletin-document.ts';
 
 /** The bulletin as a Word document, in the layout these offices exchange. */
 export async function bulletinDocx(
@@ -87,11 +39,11 @@ export async function bulletinDocx(
 			spacing: { line: 560 },
 			children: [text(value, opts)]
 		});
-	const body = [c.texts.overview, c.texts.sections, c.texts.units, c.texts.problems];
+	const d = bulletinDocument(c, number);
 	const table = (spec: TableSpec) =>
 		new Table({
 			width: { size: 100, type: WidthType.PERCENTAGE },
-			rows: [spec.head, ...spec.rows].map(
+			rows: [spec.columns.map((col) => col.header), ...spec.rows, ...(spec.total ? [spec.total] : [])].map(
 				(row, i) =>
 					new TableRow({
 						tableHeader: i === 0,
@@ -116,13 +68,18 @@ export async function bulletinDocx(
 					para(c.office, { center: true, size: 36, bold: true }),
 					...(number ? [para(number, { center: true })] : []),
 					para(c.title, { center: true, size: 44, bold: true, heading: true }),
-					...SECTION_TITLES.flatMap((title, i) => [
-						para(title, { heading: true }),
-						...body[i]!.split('\n').map((line) => para(line, { indent: true }))
-					]),
+					para(d.mainRecipients),
+					...d.body.map((b) =>
+						b.kind === 'heading1'
+							? para(b.text, { heading: true })
+							: para(b.kind === 'table' ? '' : b.text, { indent: true })
+					),
 					para(`${c.office}`, { center: false }),
 					para(c.date, {}),
-					...bulletinTables(c).flatMap((spec) => [para(spec.title, { heading: true }), table(spec)])
+					...d.attachments.flatMap((a, i) => [
+						para(`附件${i + 1} ${a.title}`, { heading: true }),
+						...a.blocks.flatMap((b) => (b.kind === 'table' ? [table(b.table)] : []))
+					])
 				]
 			}
 		]
@@ -136,11 +93,11 @@ export async function bulletinXlsx(content: BulletinContent): Promise<Uint8Array
 	const { default: Excel } = await import('exceljs');
 	const wb = new Excel.Workbook();
 	for (const spec of bulletinTables(c)) {
-		const ws = wb.addWorksheet(spec.title.replace(/^附件\d+ /, '').slice(0, 31));
+		const ws = wb.addWorksheet(spec.title.slice(0, 31));
 		ws.addRow([spec.title]).font = { bold: true, size: 13 };
-		ws.addRow(spec.head).font = { bold: true };
-		for (const row of spec.rows) ws.addRow(row.map((v) => v ?? ''));
-		ws.columns.forEach((col, i) => (col.width = i === 0 ? 22 : spec.head[i]?.includes('指标') ? 50 : 14));
+		ws.addRow(spec.columns.map((col) => col.header)).font = { bold: true };
+		for (const row of [...spec.rows, ...(spec.total ? [spec.total] : [])]) ws.addRow(row.map((v) => v ?? ''));
+		ws.columns.forEach((col, i) => (col.width = (spec.columns[i]?.width ?? 6) * 2.2));
 	}
 	return new Uint8Array(await wb.xlsx.writeBuffer());
 }

@@ -1,16 +1,41 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { bulletin } from '../../db/schema/index.ts';
+import { bulletin, urgeNotice } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
+import { chineseDate } from '../../web/src/lib/rules/chinese.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { assertPeriod } from '../lib/dates.ts';
 import { assertOffice } from './access.ts';
 import { notifyRole } from './notifications.ts';
 import { audit } from './audit.ts';
-import { buildBulletin, type BulletinContent, type BulletinTexts } from './bulletin-content.ts';
+import {
+	buildBulletin,
+	rectificationDueOn,
+	type BulletinContent,
+	type BulletinTexts
+} from './bulletin-content.ts';
+import { issueNotice, noticeNumber } from './notices.ts';
 
 export const bulletinNumber = (year: number, seq: number) => `督查通报〔${year}〕${seq}号`;
 
-function shape(row: typeof bulletin.$inferSelect) {
+/** The rectification notices a published bulletin issued, with where each stands. */
+function rectificationNotices(db: Db, bulletinId: number) {
+	return db
+		.all<{ id: number; year: number; seq: number; unit: string; answerDueOn: string | null; answers: number; closedAt: number | null }>(
+			sql`select n.id, n.year, n.seq, u.name as unit, n.answer_due_on as answerDueOn, n.closed_at as closedAt,
+				(select count(*) from notice_answer a where a.notice_id = n.id) as answers
+				from urge_notice n join unit u on u.id = n.unit_id where n.bulletin_id = ${bulletinId} order by n.seq`
+		)
+		.map((n) => ({
+			id: n.id,
+			number: noticeNumber(n.year, n.seq),
+			unit: n.unit,
+			answerDueOn: n.answerDueOn,
+			state: n.closedAt ? ('closed' as const) : n.answers ? ('answered' as const) : ('waiting' as const)
+		}));
+}
+
+function shape(row: typeof bulletin.$inferSelect, db: Db) {
 	return {
 		id: row.id,
 		period: row.period,
@@ -20,19 +45,26 @@ function shape(row: typeof bulletin.$inferSelect) {
 		number: row.seq ? bulletinNumber(row.year, row.seq) : null,
 		content: row.content as BulletinContent,
 		createdAt: row.createdAt.toISOString(),
-		publishedAt: row.publishedAt?.toISOString() ?? null
+		publishedAt: row.publishedAt?.toISOString() ?? null,
+		rectification: row.status === 'published' ? rectificationNotices(db, row.id) : []
 	};
 }
 
 /** The office generates a draft bulletin for a month (or a week, given its Monday) from the data. */
-export function createBulletin(ctx: ServiceContext, period: string, week: string | null) {
+export function createBulletin(
+	ctx: ServiceContext,
+	input: { period: string; week: string | null; asOf?: string | null }
+) {
+	const { period, week } = input;
 	assertOffice(ctx.actor);
 	assertPeriod(period);
 	if (week && new Date(`${week}T00:00:00Z`).getUTCDay() !== 1)
 		throw new ApiError('bad_request', '周报请选择该周的星期一');
 	const today = ctx.clock.today();
 	if (`${period}-01` > today) throw new ApiError('bad_request', '该月尚未开始，不能生成通报');
-	const content = buildBulletin(ctx.db, period, week, today);
+	if (input.asOf && input.asOf > today) throw new ApiError('bad_request', '统计日期不能晚于今天');
+	if (input.asOf && input.asOf < `${period}-01`) throw new ApiError('bad_request', '统计日期不能早于通报所属月份');
+	const content = buildBulletin(ctx.db, input, today);
 	return ctx.db.transaction((tx) => {
 		const row = tx
 			.insert(bulletin)
@@ -49,9 +81,9 @@ export function createBulletin(ctx: ServiceContext, period: string, week: string
 			.get();
 		audit(
 			{ ...ctx, db: tx },
-			{ action: 'bulletin.create', objectType: 'bulletin', objectId: row.id, after: { period, week } }
+			{ action: 'bulletin.create', objectType: 'bulletin', objectId: row.id, after: { period, week, asOf: content.asOf } }
 		);
-		return shape(row);
+		return shape(row, tx);
 	});
 }
 
@@ -62,7 +94,7 @@ function load(ctx: ServiceContext, id: number) {
 	return row;
 }
 
-export const getBulletin = (ctx: ServiceContext, id: number) => shape(load(ctx, id));
+export const getBulletin = (ctx: ServiceContext, id: number) => shape(load(ctx, id), ctx.db);
 
 /** The office edits the text parts of a draft; the tables stay as generated. */
 export function editBulletin(
@@ -95,11 +127,30 @@ export function editBulletin(
 	return getBulletin(ctx, id);
 }
 
-/** Publishing numbers the bulletin (per year) and freezes it. */
+/**
+ * Publishing numbers the bulletin (per year), freezes it, and issues a rectification notice (整改通知,
+ * answer due by the 整改要求's deadline) to every unit it names: the units answer them like any urge notice.
+ */
 export function publishBulletin(ctx: ServiceContext, id: number) {
 	assertOffice(ctx.actor);
 	const row = load(ctx, id);
 	if (row.status !== 'draft') throw new ApiError('conflict', '通报已发布');
+	const today = ctx.clock.today();
+	const content = row.content as BulletinContent;
+	// A draft kept for days still gives the units their full time to answer.
+	const dueOn = rectificationDueOn(ctx.db, today);
+	const published: BulletinContent = {
+		...content,
+		date: today,
+		texts: {
+			...content.texts,
+			rectification: content.texts.rectification?.replaceAll(
+				chineseDate(content.rectification.dueOn),
+				chineseDate(dueOn)
+			)
+		},
+		rectification: { ...content.rectification, dueOn }
+	};
 	ctx.db.transaction((tx) => {
 		const seq =
 			(tx
@@ -107,13 +158,33 @@ export function publishBulletin(ctx: ServiceContext, id: number) {
 				.from(bulletin)
 				.where(eq(bulletin.year, row.year))
 				.get()?.n ?? 0) + 1;
+		const number = bulletinNumber(row.year, seq);
 		tx.update(bulletin)
-			.set({ status: 'published', seq, publishedAt: ctx.clock.now(), publishedBy: ctx.actor!.id || null })
+			.set({
+				status: 'published',
+				seq,
+				content: published,
+				publishedAt: ctx.clock.now(),
+				publishedBy: ctx.actor!.id || null
+			})
 			.where(eq(bulletin.id, id))
 			.run();
+		for (const u of published.rectification.units) {
+			const notice = issueNotice(
+				{ ...ctx, db: tx },
+				{
+					unitId: u.unitId,
+					indicatorIds: u.indicatorIds,
+					level: 'yellow',
+					message: `根据${number}《${row.title}》整改要求：${u.reasons.join('、')}。请于${chineseDate(dueOn)}前反馈整改情况，逾期将纳入考核。`,
+					answerDueOn: dueOn
+				}
+			);
+			tx.update(urgeNotice).set({ bulletinId: id }).where(eq(urgeNotice.id, notice.id)).run();
+		}
 		notifyRole({ ...ctx, db: tx }, 'leader', {
 			key: `bulletin.publish|${id}`,
-			title: `${bulletinNumber(row.year, seq)} ${row.title}`,
+			title: `${number} ${row.title}`,
 			body: '联席办发布了新的督查通报。',
 			link: `/bulletins/${id}`,
 			light: null
@@ -124,7 +195,7 @@ export function publishBulletin(ctx: ServiceContext, id: number) {
 				action: 'bulletin.publish',
 				objectType: 'bulletin',
 				objectId: id,
-				after: { number: bulletinNumber(row.year, seq) }
+				after: { number, rectification: published.rectification }
 			}
 		);
 	});
@@ -147,7 +218,7 @@ export function listBulletins(ctx: ServiceContext, f: { page: number; pageSize: 
 		.where(where)
 		.get()!.n;
 	return {
-		items: rows.map((r) => ({ ...shape(r), content: undefined })),
+		items: rows.map((r) => ({ ...shape(r, ctx.db), content: undefined, rectification: undefined })),
 		total,
 		page: f.page,
 		pageSize: f.pageSize
