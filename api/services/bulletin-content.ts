@@ -132,11 +132,16 @@ export function buildBulletin(
 	const now = summaryData(db, {}, asOf, today);
 	const then = summaryData(db, {}, before, today);
 	const reportPeriod = week ? lastPeriodDue(asOf, settings.reportDueDay, true) : period;
-	const [reports] = reportStatuses(db, null, undefined, asOf, [reportPeriod]);
-	const scores = scoreUnits(db, reportPeriod, asOf);
+	const [reports] = reportStatuses(db, null, undefined, asOf, [reportPeriod], asOf < today);
+	const scores = scoreUnits(db, reportPeriod, asOf, today);
 	const ranking = withChange(
 		scores,
-		scoreUnits(db, addMonths(reportPeriod, -1), previousAsOf(reportPeriod, null, periodEnd(reportPeriod)))
+		scoreUnits(
+			db,
+			addMonths(reportPeriod, -1),
+			previousAsOf(reportPeriod, null, periodEnd(reportPeriod)),
+			today
+		)
 	);
 	const overdue = overdueOn(db, asOf, today);
 	const targets = targetFigures(db, asOf, before);

@@ -21,7 +21,15 @@ export const bulletinNumber = (year: number, seq: number) => `督查通报〔${y
 /** The rectification notices a published bulletin issued, with where each stands. */
 function rectificationNotices(db: Db, bulletinId: number) {
 	return db
-		.all<{ id: number; year: number; seq: number; unit: string; answerDueOn: string | null; answers: number; closedAt: number | null }>(
+		.all<{
+			id: number;
+			year: number;
+			seq: number;
+			unit: string;
+			answerDueOn: string | null;
+			answers: number;
+			closedAt: number | null;
+		}>(
 			sql`select n.id, n.year, n.seq, u.name as unit, n.answer_due_on as answerDueOn, n.closed_at as closedAt,
 				(select count(*) from notice_answer a where a.notice_id = n.id) as answers
 				from urge_notice n join unit u on u.id = n.unit_id where n.bulletin_id = ${bulletinId} order by n.seq`
@@ -63,7 +71,8 @@ export function createBulletin(
 	const today = ctx.clock.today();
 	if (`${period}-01` > today) throw new ApiError('bad_request', '该月尚未开始，不能生成通报');
 	if (input.asOf && input.asOf > today) throw new ApiError('bad_request', '统计日期不能晚于今天');
-	if (input.asOf && input.asOf < `${period}-01`) throw new ApiError('bad_request', '统计日期不能早于通报所属月份');
+	if (input.asOf && input.asOf < `${period}-01`)
+		throw new ApiError('bad_request', '统计日期不能早于通报所属月份');
 	const content = buildBulletin(ctx.db, input, today);
 	return ctx.db.transaction((tx) => {
 		const row = tx
@@ -81,7 +90,12 @@ export function createBulletin(
 			.get();
 		audit(
 			{ ...ctx, db: tx },
-			{ action: 'bulletin.create', objectType: 'bulletin', objectId: row.id, after: { period, week, asOf: content.asOf } }
+			{
+				action: 'bulletin.create',
+				objectType: 'bulletin',
+				objectId: row.id,
+				after: { period, week, asOf: content.asOf }
+			}
 		);
 		return shape(row, tx);
 	});

@@ -28,13 +28,17 @@ export function assertSupervisor(ctx: ServiceContext) {
 
 type ReportRow = { unitId: number; period: string; late: number; submittedAt: number };
 
-/** Report status of every expected (unit, month): on time, late, missing, or not yet due. */
+/**
+ * Report status of every expected (unit, month): on time, late, missing, or not yet due. With `closed`
+ * (a past day, seen as at its end: bulletins and scores), a report not in by the end of its due day is missing.
+ */
 export function reportStatuses(
 	db: Db,
 	units: Set<number> | null,
 	planId: number | undefined,
 	day: string,
-	periods: string[]
+	periods: string[],
+	closed = false
 ) {
 	const dueDay = getSettings(db).reportDueDay;
 	const spans = db.all<{ unitId: number; start: string; completedOn: string | null }>(sql`
@@ -62,7 +66,10 @@ export function reportStatuses(
 		const status = new Map<number, ReportState>();
 		for (const unitId of expected) {
 			const r = reports.get(`${unitId}|${period}`);
-			status.set(unitId, r ? (r.late ? 'late' : 'on_time') : due < day ? 'missing' : 'not_due');
+			status.set(
+				unitId,
+				r ? (r.late ? 'late' : 'on_time') : due < day || (closed && due <= day) ? 'missing' : 'not_due'
+			);
 		}
 		return { period, due, status };
 	});

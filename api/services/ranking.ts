@@ -64,17 +64,17 @@ export function categoryOf(categories: RankingCategory[], u: { name: string; kin
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /**
- * Every unit's score for a month from the supervision state on `asOf` (the one day a bulletin or the
- * dashboard speaks of): 100, minus the weights per missing or late report, per indicator behind 序时进度
+ * Every unit's score for a month from the supervision state at the end of `asOf` (the one day a bulletin
+ * or the dashboard speaks of; a day not yet over, today, as it stands): 100, minus the weights per missing or late report, per indicator behind 序时进度
  * (or as its unit reports), per overdue indicator (lead: accountable for it; co: supporting a joint one the lead
  * has let fall overdue), per return of the month's report, plus the office's 加分/减分. Ranked within
  * categories by TIE_RULE.
  */
-export function scoreUnits(db: Db, period: string, asOf: string) {
+export function scoreUnits(db: Db, period: string, asOf: string, today: string) {
 	const settings = getSettings(db);
 	const w = weightsOf(settings);
 	const cutoff = endOfDay(asOf).getTime();
-	const [status] = reportStatuses(db, null, undefined, asOf, [period]);
+	const [status] = reportStatuses(db, null, undefined, asOf, [period], asOf < today);
 	const units = new Map(
 		db
 			.all<{ id: number; name: string; kind: UnitKind; position: number }>(
@@ -233,8 +233,8 @@ export function unitRanking(ctx: ServiceContext, period: string, unitKind?: Unit
 	assertPeriod(period);
 	const today = ctx.clock.today();
 	if (`${period}-01` > today) throw new ApiError('bad_request', '该月尚未开始');
-	const current = scoreUnits(ctx.db, period, rankingAsOf(period, today));
-	const previous = scoreUnits(ctx.db, addMonths(period, -1), periodEnd(addMonths(period, -1)));
+	const current = scoreUnits(ctx.db, period, rankingAsOf(period, today), today);
+	const previous = scoreUnits(ctx.db, addMonths(period, -1), periodEnd(addMonths(period, -1)), today);
 	return { ...current, final: isFinal(period, today), items: withChange(current, previous, unitKind) };
 }
 
@@ -255,7 +255,7 @@ export function withChange(current: Scores, previous: Scores, unitKind?: UnitKin
 
 /** A unit's own score, rank within its category and every point's cause (the unit dashboard). */
 export function unitScoreOf(db: Db, period: string, today: string, unitId: number) {
-	const scores = scoreUnits(db, period, rankingAsOf(period, today));
+	const scores = scoreUnits(db, period, rankingAsOf(period, today), today);
 	for (const c of scores.categories) {
 		const mine = c.items.find((r) => r.unit.id === unitId);
 		if (mine)

@@ -53,8 +53,10 @@ function scoreOf(unitId: number, period: string, day: string) {
 		sql`select count(*) as n from report_version v join report r on r.id = v.report_id
 			where r.unit_id = ${unitId} and r.period = ${period} and v.action = 'return' and v.at < ${endOfDay(day)}`
 	)!.n;
+	// The month's reports are due on its last day; seen at the end of that day, one not in is missing.
+	const missing = report ? 0 : 1;
 	const late = report?.late ? 1 : 0;
-	return 100 - 3 * late - behind - 5 * redLead - 2 * redCo - returns;
+	return 100 - 10 * missing - 3 * late - behind - 5 * redLead - 2 * redCo - returns;
 }
 
 beforeAll(async () => {
