@@ -1,7 +1,10 @@
 // The shape of the documents the office sends (GB/T 9704-2012 党政机关公文格式), independent of any
 // file format: the .docx writer, the print view in the browser and the document checks all read this.
 
-/** How a column's values are written: real numbers and dates in workbooks, aligned in documents. */
+/**
+ * How a column's values are written: real numbers and dates in workbooks, aligned in documents. A percent
+ * is a fraction (0.35 prints 35.0%); a date is an ISO string (prints 2020年9月30日).
+ */
 export type ColumnKind = 'text' | 'integer' | 'decimal' | 'percent' | 'date';
 
 export type TableColumn = {

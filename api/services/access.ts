@@ -2,18 +2,20 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import { indicator, report, type Role } from '../../db/schema/index.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 import { ApiError, forbidden } from '../errors.ts';
+import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 
 /** The indicators an actor may read: everything, or only those assigned to the actor's unit. */
 export function visibleIndicators(actor: Actor): SQL | undefined {
-	if (actor.role !== 'unit') return undefined;
-	const unitId = actor.unit?.id ?? -1;
+	const unitId = ownUnitOnly(actor);
+	if (unitId === null) return undefined;
 	return sql`${indicator.id} in (select indicator_id from assignment where unit_id = ${unitId})`;
 }
 
 /** Drafts belong to their unit until submitted: the office and leaders see the rest. */
 export function visibleReports(ctx: ServiceContext): SQL | undefined {
 	const actor = ctx.actor!;
-	if (actor.role === 'unit') return eq(report.unitId, actor.unit?.id ?? -1);
+	const own = ownUnitOnly(actor);
+	if (own !== null) return eq(report.unitId, own);
 	if (actor.role === 'office' || actor.role === 'leader') return sql`${report.status} <> 'draft'`;
 	throw new ApiError('forbidden', '当前角色无权查看月报');
 }

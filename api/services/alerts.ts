@@ -6,6 +6,7 @@ import { reasonText, type ReasonParams } from '../../web/src/lib/rules/reasons.t
 import { alertKey, desiredAlerts, type DesiredAlert, type Scope } from './lights.ts';
 import { getSettings } from './settings.ts';
 import { notFound } from '../errors.ts';
+import { maySeeUnit, ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 
 export type EvaluationResult = {
 	day: string;
@@ -221,16 +222,14 @@ export function openAlerts(
 
 /** The alerts a caller may see: a unit user its own unit's, the office and leaders all. */
 export function visibleOpenAlerts(ctx: ServiceContext, filter: { unitId?: number; indicatorIds?: number[] }) {
-	const actor = ctx.actor!;
-	const unitId = actor.role === 'unit' ? (actor.unit?.id ?? -1) : filter.unitId;
+	const unitId = ownUnitOnly(ctx.actor!) ?? filter.unitId;
 	return openAlerts(ctx.db, ctx.clock.today(), { ...filter, unitId });
 }
 
 /** The history of one alert, for those who may see the alert. */
 export function alertHistory(ctx: ServiceContext, alertId: number) {
 	const row = ctx.db.select({ unitId: alert.unitId }).from(alert).where(eq(alert.id, alertId)).get();
-	const actor = ctx.actor!;
-	if (!row || (actor.role === 'unit' && actor.unit?.id !== row.unitId)) throw notFound('预警');
+	if (!row || !maySeeUnit(ctx.actor!, row.unitId)) throw notFound('预警');
 	return ctx.db
 		.select()
 		.from(alertEvent)

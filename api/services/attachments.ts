@@ -13,6 +13,7 @@ import { visibleReports } from './access.ts';
 import { audit } from './audit.ts';
 import { ownUnitId } from './report-form.ts';
 import { getSettings } from './settings.ts';
+import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 
 export const attachmentsDir = (dataDir: string) => join(dataDir, 'attachments');
 
@@ -148,7 +149,7 @@ export function readAttachment(ctx: ServiceContext, id: number) {
 function canRead(ctx: ServiceContext, row: typeof attachment.$inferSelect): boolean {
 	const actor = ctx.actor!;
 	if (actor.role !== 'unit' && actor.role !== 'office' && actor.role !== 'leader') return false;
-	const ownUnit = actor.role === 'unit' ? (actor.unit?.id ?? -1) : null;
+	const ownUnit = ownUnitOnly(actor);
 	if (row.unitId === ownUnit) return true;
 	if (row.ownerType === 'report_item' && row.ownerId) {
 		const item = ctx.db

@@ -10,6 +10,7 @@ import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
 import { getIndicator } from './indicators.ts';
 import { workCalendar } from './work-calendar.ts';
+import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 
 /**
  * Records the event a relative deadline counts from (接口注册完成, 收到《事项开通确认单》) and sets the
@@ -27,7 +28,7 @@ export function recordDeadlineEvent(ctx: ServiceContext, indicatorId: number, oc
 	const rule = row.rule as DeadlineRule | null;
 	if (rule?.kind !== 'relative')
 		throw new ApiError('conflict', '该指标的完成时限不是相对期限（如“收到后2个工作日内”），无需登记起算事件');
-	const unitId = ctx.actor.role === 'unit' ? (ctx.actor.unit?.id ?? null) : null;
+	const unitId = ownUnitOnly(ctx.actor);
 	if (unitId !== null) {
 		const assigned = ctx.db
 			.select({ id: assignment.id })

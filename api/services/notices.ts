@@ -21,6 +21,7 @@ import { ownUnitId } from './report-form.ts';
 import { getSettings } from './settings.ts';
 import { workCalendar } from './work-calendar.ts';
 import type { Db } from '../../db/client.ts';
+import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 
 export const noticeNumber = (year: number, seq: number) => `督办〔${year}〕${seq}号`;
 
@@ -256,8 +257,8 @@ function noticeAnswers(db: Db, noticeIds: number[]) {
 }
 
 function visibleNotices(ctx: ServiceContext) {
-	const actor = ctx.actor!;
-	return actor.role === 'unit' ? eq(urgeNotice.unitId, actor.unit?.id ?? -1) : undefined;
+	const own = ownUnitOnly(ctx.actor!);
+	return own === null ? undefined : eq(urgeNotice.unitId, own);
 }
 
 export function listNotices(

@@ -19,6 +19,7 @@ import { maySignOff } from '../../web/src/lib/rules/lights.ts';
 import { linkAttachments } from './attachments.ts';
 import { notifyUnit, reminderTopic, withdrawReminders } from './notifications.ts';
 import { ownUnitId } from './report-form.ts';
+import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 
 export type NewRequest = {
 	kind: RequestKind;
@@ -275,9 +276,9 @@ export function listRequests(
 		pageSize: number;
 	}
 ) {
-	const actor = ctx.actor!;
+	const own = ownUnitOnly(ctx.actor!);
 	const where = and(
-		actor.role === 'unit' ? eq(request.unitId, actor.unit?.id ?? -1) : undefined,
+		own === null ? undefined : eq(request.unitId, own),
 		f.status ? eq(request.status, f.status) : undefined,
 		f.kind ? eq(request.kind, f.kind) : undefined,
 		f.indicatorId ? eq(request.indicatorId, f.indicatorId) : undefined
@@ -314,7 +315,7 @@ export function getRequest(ctx: ServiceContext, id: number) {
 		.innerJoin(task, eq(task.id, indicator.taskId))
 		.innerJoin(unit, eq(unit.id, request.unitId))
 		.leftJoin(user, eq(user.id, request.createdBy))
-		.where(and(eq(request.id, id), actor.role === 'unit' ? visibleIndicators(actor) : undefined))
+		.where(and(eq(request.id, id), visibleIndicators(actor)))
 		.get();
 	if (!row) throw notFound('申请');
 	const files = ctx.db

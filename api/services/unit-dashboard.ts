@@ -9,12 +9,14 @@ import { firstPlanMonth } from './plans.ts';
 import { unitScoreOf } from './ranking.ts';
 import { getSettings } from './settings.ts';
 import { unitCounts } from './unit-counts.ts';
+import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 
 /** A unit's own dashboard: its lights, deadlines ahead, report history, score and rank, notices. */
 export function unitDashboard(ctx: ServiceContext, requested?: number) {
 	const actor = ctx.actor!;
-	const unitId = actor.role === 'unit' ? actor.unit?.id : requested;
-	if (!unitId) throw new ApiError(actor.role === 'unit' ? 'forbidden' : 'bad_request', '请指定单位');
+	const unitId = ownUnitOnly(actor) ?? requested;
+	if (!unitId || unitId < 0)
+		throw new ApiError(actor.role === 'unit' ? 'forbidden' : 'bad_request', '请指定单位');
 	if (actor.role === 'admin') throw new ApiError('forbidden', '系统管理员不查看业务数据');
 	const today = ctx.clock.today();
 	const settings = getSettings(ctx.db);

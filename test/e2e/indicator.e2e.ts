@@ -86,3 +86,44 @@ test('the admin adds a unit reporter', async ({ page }) => {
 	await expect(page.getByText(`已创建用户“${username}”`)).toBeVisible();
 	await expect(page.getByRole('row').filter({ hasText: username })).toContainText('杭州市政府');
 });
+
+test('the office switches an indicator to each-owes after a confirmation; a leader only reads it', async ({
+	page,
+	browser
+}) => {
+	await signIn(page.context(), 'office');
+	const text = unique('各单位分别建设数据专区');
+	const task = unique('责任方式任务');
+	const file = await taskTableXlsx([['测试领域', task, text, '2020年9月底前', '省大数据局、省发展改革委']]);
+	const res = await page.context().request.post('/api/v1/imports', {
+		multipart: {
+			file: { name: 'plan.xlsx', mimeType: 'application/octet-stream', buffer: file },
+			title: unique('E2E责任方式计划'),
+			year: '2020'
+		}
+	});
+	expect(res.status()).toBe(200);
+	const { planId } = (await res.json()) as { planId: number };
+	const list = await page.context().request.get(`/api/v1/indicators?planId=${planId}`);
+	const id = ((await list.json()) as { items: { id: number }[] }).items[0]!.id;
+
+	await page.goto(`/indicators/${id}`);
+	const kind = page.locator('[data-kind]');
+	await expect(kind).toHaveAttribute('data-kind', 'joint');
+	await expect(kind.getByRole('radio', { name: /牵头负责/ })).toBeChecked();
+	await kind.getByRole('radio', { name: /各自负责/ }).check();
+	await kind.getByRole('button', { name: '更改责任方式' }).click();
+	const dialog = page.getByRole('dialog', { name: '确认更改责任方式' });
+	await expect(dialog).toContainText('各自负责');
+	await dialog.getByRole('button', { name: '确认' }).click();
+	await expect(kind).toHaveAttribute('data-kind', 'each');
+	await expect(page.getByText(/各单位分别负责：0\/2 已完成/)).toBeVisible();
+
+	const leader = await browser.newContext();
+	await signIn(leader, 'leader');
+	const leaderPage = await leader.newPage();
+	await leaderPage.goto(`/indicators/${id}`);
+	await expect(leaderPage.locator('[data-kind="each"]')).toContainText('各自负责');
+	await expect(leaderPage.getByRole('button', { name: '更改责任方式' })).toHaveCount(0);
+	await leader.close();
+});

@@ -697,6 +697,17 @@ export const en: Messages = {
 	'dueDates.current': 'Current due date: ',
 	'dueDates.note': 'On-time statistics keep the original due date.',
 
+	'indicator.kind': 'Responsibility',
+	'indicator.kind.joint': 'Joint (the lead unit answers for the whole indicator; co-units support)',
+	'indicator.kind.each': 'Each owes (every unit completes its own part)',
+	'indicator.kind.joint.hint':
+		"The lead unit's completion closes the indicator; co-units get no red light of their own.",
+	'indicator.kind.each.hint':
+		'Each unit completes and is overdue on its own; the indicator is complete when every part is (shown as n/m done).',
+	'indicator.kind.save': 'Change responsibility',
+	'indicator.kind.confirmTitle': 'Change how responsibility is shared',
+	'indicator.kind.confirmText':
+		'Change this indicator to "{kind}"? Every unit\'s light and completion are recomputed the new way.',
 	'indicator.light': 'Warning light',
 	'indicator.light.parts': 'Each unit owes its part: {done}/{of} signed off',
 	'indicator.light.none': 'No alerts for any unit',

@@ -687,6 +687,15 @@ export const zh = {
 	'dueDates.current': '当前截止日期：',
 	'dueDates.note': '按期完成统计仍以原定截止日期为准。',
 
+	'indicator.kind': '责任方式',
+	'indicator.kind.joint': '牵头负责（牵头单位对整项指标负责，配合单位协助）',
+	'indicator.kind.each': '各自负责（每个责任单位分别办结自己的部分）',
+	'indicator.kind.joint.hint': '牵头单位申请办结即整项办结；配合单位不单独亮红灯。',
+	'indicator.kind.each.hint': '每个单位分别办结、分别计算逾期；全部办结后指标办结，显示“已完成 n/m”。',
+	'indicator.kind.save': '更改责任方式',
+	'indicator.kind.confirmTitle': '确认更改责任方式',
+	'indicator.kind.confirmText':
+		'将本指标的责任方式改为“{kind}”？各单位的预警灯和完成情况将按新方式重新计算。',
 	'indicator.light': '预警灯',
 	'indicator.light.parts': '各单位分别负责：{done}/{of} 已完成',
 	'indicator.light.none': '各责任单位均无预警',
