@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.ts';
-import { chineseDate, enumerate, listNames } from '../../web/src/lib/rules/chinese.ts';
+import { enumerate, listNames } from '../../web/src/lib/rules/chinese.ts';
+import { chineseDate } from '../../web/src/lib/rules/official-doc.ts';
 import { addDays, addMonths, lastPeriodDue, periodEnd } from '../lib/dates.ts';
 import { addWorkingDays } from '../lib/workdays.ts';
 import {
@@ -87,6 +88,8 @@ const STATUS_TEXT: Record<string, string> = {
 	missing: '未报送',
 	not_due: '未到期'
 };
+/** 9月27日: a date within the year already named. */
+const monthDay = (iso: string) => chineseDate(iso).replace(/^\d{4}年/, '');
 const TEXT_OF_COMPONENTS = Object.values(COMPONENT_NAMES).join('、');
 const pct = (n: number | null) => (n === null ? '—' : `${n}%`);
 const signed = (n: number) => (n > 0 ? `增加${n}项` : n < 0 ? `减少${-n}项` : '持平');
@@ -155,7 +158,7 @@ export function buildBulletin(
 	const counts = countStatuses(reports!.status);
 	const day = chineseDate(asOf);
 	const label = week
-		? `${chineseDate(week)}至${chineseDate(addDays(week, 6), false)}`
+		? `${chineseDate(week)}至${monthDay(addDays(week, 6))}`
 		: `${Number(period.slice(0, 4))}年${Number(period.slice(5))}月`;
 
 	// Who is named: units leading overdue indicators and units whose report is missing.
@@ -215,7 +218,7 @@ export function buildBulletin(
 	const texts: BulletinTexts = {
 		overview: week
 			? `${label}，各单位报送月报${facts!.reported.length}份；本周完成指标${facts!.completed.length}项，累计完成${completed}项；` +
-				`本周新增逾期指标${facts!.fellOverdue.length}项，截至${chineseDate(asOf, false)}逾期未完成${t.red}项（较上周${signed(t.red - then.tiles.red)}）；` +
+				`本周新增逾期指标${facts!.fellOverdue.length}项，截至${monthDay(asOf)}逾期未完成${t.red}项（较上周${signed(t.red - then.tiles.red)}）；` +
 				`本周到期指标${facts!.becameDue.length}项；本周发出督办通知${facts!.urged.length}份，今年累计${facts!.urgedSoFar}份。`
 			: `截至${day}（统计日期），全省工作要点共${t.indicators}项指标，累计完成${completed}项（按期${t.completedOnTime}项、逾期${t.completedLate}项），` +
 				`完成率${pct(t.indicators ? Math.round((completed / t.indicators) * 1000) / 10 : null)}，本期完成${completed - completedBefore}项；` +

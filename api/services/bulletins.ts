@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { bulletin, urgeNotice } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
-import { chineseDate } from '../../web/src/lib/rules/chinese.ts';
+import { chineseDate } from '../../web/src/lib/rules/official-doc.ts';
 import type { ServiceContext } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { assertPeriod } from '../lib/dates.ts';

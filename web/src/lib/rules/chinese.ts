@@ -22,9 +22,3 @@ export function listNames(names: string[], max = Infinity): string {
 	if (unique.length <= max) return unique.join('、');
 	return `${unique.slice(0, max).join('、')}等${unique.length}个单位`;
 }
-
-/** An ISO date as documents print it: 2020-10-15 → 2020年10月15日 (or 10月15日 without the year). */
-export function chineseDate(iso: string, withYear = true): string {
-	const [y, m, d] = iso.split('-').map(Number);
-	return `${withYear ? `${y}年` : ''}${m}月${d}日`;
-}

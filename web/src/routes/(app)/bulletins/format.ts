@@ -1,5 +1,5 @@
 import { locale, t } from '#lib/i18n/index.svelte.ts';
-import { chineseDate } from '#lib/rules/chinese.ts';
+import { chineseDate } from '#lib/rules/official-doc.ts';
 
 /** “2020年10月15日” as documents write dates (ISO in English). */
 export function docDate(iso: string): string {
