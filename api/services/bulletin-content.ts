@@ -157,6 +157,7 @@ export function buildBulletin(
 	const completedBefore = then.tiles.completedOnTime + then.tiles.completedLate;
 	const counts = countStatuses(reports!.status);
 	const day = chineseDate(asOf);
+	const reportMonth = `${Number(reportPeriod.slice(0, 4))}年${Number(reportPeriod.slice(5))}月`;
 	const label = week
 		? `${chineseDate(week)}至${monthDay(addDays(week, 6))}`
 		: `${Number(period.slice(0, 4))}年${Number(period.slice(5))}月`;
@@ -178,7 +179,7 @@ export function buildBulletin(
 	for (const n of named.values()) n.reasons.push(`牵头的${n.indicatorIds.length}项指标逾期未完成`);
 	const missing = [...reports!.status].filter(([, s]) => s === 'missing').map(([id]) => id);
 	const late = [...reports!.status].filter(([, s]) => s === 'late').map(([id]) => id);
-	for (const id of missing) name(id).reasons.push(`未报送${reportPeriod}月报`);
+	for (const id of missing) name(id).reasons.push(`未报送${reportMonth}月报`);
 	const rectificationDue = rectificationDueOn(db, today);
 
 	const publicRanking = ranking.filter((r) => r.public);
@@ -210,7 +211,7 @@ export function buildBulletin(
 		.map((c) => {
 			const rows = ranking.filter((r) => r.category === c.name);
 			const top = rows.filter((r) => r.rank <= 3).map((r) => r.unit.name);
-			const low = rows.filter((r) => r.score < 90).map((r) => r.unit.name);
+			const low = rows.filter((r) => r.rank > 3 && r.score < 90).map((r) => r.unit.name);
 			return `${c.name}${rows.length}个单位中，${listNames(top)}位居前列${low.length ? `；${listNames(low, 5)}得分低于90分` : ''}`;
 		});
 	const unranked = scores.categories.filter((c) => !c.public).map((c) => c.name);
@@ -223,7 +224,7 @@ export function buildBulletin(
 			: `截至${day}（统计日期），全省工作要点共${t.indicators}项指标，累计完成${completed}项（按期${t.completedOnTime}项、逾期${t.completedLate}项），` +
 				`完成率${pct(t.indicators ? Math.round((completed / t.indicators) * 1000) / 10 : null)}，本期完成${completed - completedBefore}项；` +
 				`逾期未完成（红灯）指标${t.red}项，涉及${t.redUnits}个单位，较上期${signed(t.red - then.tiles.red)}；黄灯指标${t.yellow}项。` +
-				`${reportPeriod}月报应报${counts.expected}个单位，按时报送${counts.onTime}个、逾期报送${counts.late}个、未报送${counts.missing}个，报送率${pct(counts.rate)}。`,
+				`${reportMonth}月报应报${counts.expected}个单位，按时报送${counts.onTime}个、逾期报送${counts.late}个、未报送${counts.missing}个，报送率${pct(counts.rate)}。`,
 		targets: [
 			...sections.map(
 				(s) => `${s.name}：共${s.total}项，已完成${s.completed}项，红灯${s.red}项、黄灯${s.yellow}项。`
@@ -255,7 +256,7 @@ export function buildBulletin(
 							? `牵头指标逾期未完成的：${overdueLeads.map((n) => `${n.name}（${n.indicatorIds.length}项）`).join('、')}`
 							: '',
 						missing.length
-							? `未报送${reportPeriod}月报的：${listNames(missing.map((id) => names.get(id) ?? ''))}`
+							? `未报送${reportMonth}月报的：${listNames(missing.map((id) => names.get(id) ?? ''))}`
 							: ''
 					].filter(Boolean)
 				)}`
@@ -268,13 +269,13 @@ export function buildBulletin(
 						? `月报报送不及时，${listNames(
 								missing.map((id) => names.get(id) ?? ''),
 								5
-							)}未报送${reportPeriod}月报`
+							)}未报送${reportMonth}月报`
 						: '',
 					late.length
 						? `${listNames(
 								late.map((id) => names.get(id) ?? ''),
 								5
-							)}逾期报送${reportPeriod}月报`
+							)}逾期报送${reportMonth}月报`
 						: '',
 					behind.length ? `部分指标进度滞后于序时进度，涉及${listNames(behind, 5)}` : ''
 				].filter(Boolean)

@@ -58,13 +58,13 @@ export function bulletinTables(c: BulletinContent): TableSpec[] {
 			title: '量化目标完成情况',
 			columns: [
 				NO,
-				col('具体指标', 'text', 22),
+				col('具体指标', 'text', 18),
 				col('目标', 'text', 8),
-				col('目标值', 'decimal', 6),
-				col('累计完成', 'decimal', 6),
-				col('本期新增', 'decimal', 6),
+				col('目标值', 'decimal', 5),
+				col('累计完成', 'decimal', 5),
+				col('本期新增', 'decimal', 5),
 				col('完成率', 'percent', 5),
-				col('单位', 'text', 4)
+				col('单位', 'text', 5)
 			],
 			rows: numbered(
 				t.targets.map((x) => [
@@ -103,9 +103,9 @@ export function bulletinTables(c: BulletinContent): TableSpec[] {
 		title: '逾期未完成指标清单',
 		columns: [
 			NO,
-			col('具体指标', 'text', 24),
-			col('责任单位', 'text', 14),
-			col('完成时限', 'date', 6),
+			col('具体指标', 'text', 20),
+			col('责任单位', 'text', 16),
+			col('完成时限', 'date', 8),
 			col('逾期天数', 'integer', 4)
 		],
 		rows: overdueRows,
@@ -115,7 +115,7 @@ export function bulletinTables(c: BulletinContent): TableSpec[] {
 		const w = t.week;
 		out.push({
 			title: '本周动态',
-			columns: [NO, col('事项', 'text', 8), col('内容', 'text', 28), col('日期', 'date', 6)],
+			columns: [NO, col('事项', 'text', 8), col('内容', 'text', 28), col('日期', 'date', 8)],
 			rows: numbered([
 				...w.reported.map((r) => [
 					'报送月报',
@@ -146,7 +146,7 @@ export function bulletinTables(c: BulletinContent): TableSpec[] {
 				col('具体指标', 'text', 24),
 				col('牵头单位', 'text', 8),
 				col('配合单位', 'text', 10),
-				col('完成时限', 'date', 6)
+				col('完成时限', 'date', 8)
 			],
 			rows: numbered(t.dueNext.map((d) => [d.indicator, d.lead, d.co, d.dueOn]))
 		});

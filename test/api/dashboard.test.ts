@@ -179,7 +179,7 @@ describe('bulletins', () => {
 		expect(c.texts.overview).toContain('逾期未完成（红灯）指标1项，涉及1个单位');
 		expect(c.texts.overview).toContain('按时报送1个、逾期报送1个、未报送1个');
 		expect(c.texts.criticism).toContain('省商务厅（1项）');
-		expect(c.texts.criticism).toContain('未报送2020-03月报的：省水利厅');
+		expect(c.texts.criticism).toContain('未报送2020年3月月报的：省水利厅');
 		expect(
 			c.tables.overdue.map((r: any) => [
 				r.indicator,
