@@ -183,6 +183,36 @@ describe('the 2020-09 bulletin as of 2020-09-30', () => {
 	});
 });
 
+describe('the office’s rules', () => {
+	it('the unit’s own page lists every point of its score with its cause, summing to the score', async () => {
+		const row = september.content.tables.ranking.find((r: any) => r.score < 100);
+		const unit = await s.as('unit', row.unit.name);
+		const own = (await unit.get('/api/v1/dashboard/unit')).data.score;
+		expect(own.category).toBe(row.category);
+		expect(100 + own.items.reduce((a: number, i: any) => a + i.points, 0)).toBeCloseTo(own.score, 6);
+		expect(own.items.every((i: any) => i.cause.length > 4)).toBe(true);
+	});
+
+	it('categories are validated with Chinese messages; a category made private leaves the next bulletin’s ranking', async () => {
+		const rules = (await office.get('/api/v1/scoring/settings')).data;
+		const twice = await office.request('PUT', '/api/v1/scoring/settings', {
+			rankingCategories: [...rules.rankingCategories, rules.rankingCategories[0]]
+		});
+		expect(twice.status).toBe(400);
+		expect(JSON.stringify(twice.data.error)).toContain('排名类别名称不能重复');
+		const privateCities = rules.rankingCategories.map((c: any) =>
+			c.name === '设区市' ? { ...c, public: false } : c
+		);
+		expect(
+			(await office.request('PUT', '/api/v1/scoring/settings', { rankingCategories: privateCities })).status
+		).toBe(200);
+		const again = (await office.post('/api/v1/bulletins', { period: '2020-09' })).data.content;
+		expect(again.tables.ranking.some((r: any) => r.category === '设区市')).toBe(false);
+		expect(again.tables.unranked).toContain('设区市');
+		await office.request('PUT', '/api/v1/scoring/settings', { rankingCategories: rules.rankingCategories });
+	});
+});
+
 describe('another 统计日期 and the week', () => {
 	it('the office may pick 2020-10-15 for September: the overdue indicators due on 09-30 appear, one row each, 牵头 and 配合 apart', async () => {
 		const later = (await office.post('/api/v1/bulletins', { period: '2020-09', asOf: '2020-10-15' })).data
