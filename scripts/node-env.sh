@@ -42,3 +42,17 @@ ensure_chromium() {
 	[ "$(id -u)" = 0 ] || sudo="sudo"
 	$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
 }
+
+# The documents check converts .docx/.xlsx to PDF with LibreOffice and reads it back with poppler:
+# Debian's packages when missing (a few minutes), Noto CJK for the Chinese text.
+ensure_libreoffice() {
+	local packages=()
+	command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+	command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
+	fc-list :lang=zh 2>/dev/null | grep -q . || packages+=(fonts-noto-cjk)
+	[ ${#packages[@]} -eq 0 ] && return 0
+	echo "安装 ${packages[*]} (apt-get) …" >&2
+	local sudo=""
+	[ "$(id -u)" = 0 ] || sudo="sudo"
+	$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+}

@@ -4,16 +4,19 @@ import { existsSync, readFileSync } from 'node:fs';
 const read = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null);
 const unit = read('reports/unit.json');
 const e2e = read('reports/e2e.json');
+const docs = read('reports/docs.json');
 
 const unitPassed = unit?.numPassedTests ?? 0;
 // A suite that failed to load counts as one failure, so a broken file never passes silently.
 const unitFailed = unit ? unit.numFailedTests + (unit.numFailedTestSuites ?? 0) : 1;
 const e2ePassed = e2e?.stats.expected ?? 0;
 const e2eFailed = e2e ? e2e.stats.unexpected + e2e.stats.flaky + (e2e.errors?.length ?? 0) : 1;
+const docsPassed = docs?.passed ?? 0;
+const docsFailed = docs ? docs.failed : 1;
 
 console.log(
-	`\nunit/API/CLI: ${unitPassed} passed, ${unitFailed} failed; browser: ${e2ePassed} passed, ${e2eFailed} failed`
+	`\nunit/API/CLI: ${unitPassed} passed, ${unitFailed} failed; browser: ${e2ePassed} passed, ${e2eFailed} failed; documents: ${docsPassed} passed, ${docsFailed} failed`
 );
-const failed = unitFailed + e2eFailed;
-console.log(`${unitPassed + e2ePassed} passed, ${failed} failed`);
+const failed = unitFailed + e2eFailed + docsFailed;
+console.log(`${unitPassed + e2ePassed + docsPassed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs every suite (unit + API + CLI with vitest, browser with Playwright) and ends with "N passed, N failed".
+# Runs every suite (unit + API + CLI with vitest, browser with Playwright, documents with LibreOffice) and
+# ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node-env.sh
 ensure_deps
 ensure_chromium
+ensure_libreoffice
 
 rm -rf reports && mkdir -p reports
 npx svelte-kit sync >/dev/null
@@ -15,5 +17,7 @@ echo "=== unit, API and command-line tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=reports/unit.json
 echo "=== browser tests (Playwright, ${CHROMIUM_PATH:-/usr/bin/chromium})"
 npx playwright test
+echo "=== documents (LibreOffice → PDF, PNG pages in reports/docs/)"
+node test/docs/run.ts
 
 node scripts/test-summary.mjs

@@ -7,12 +7,12 @@ import type { ColumnKind, TableCell, TableColumn, TableSpec } from './doc-model.
 import { xmlSafe } from './text.ts';
 import { cellText, textWidth } from '../../web/src/lib/rules/official-doc.ts';
 
-const FONT = { name: '宋体', charset: 134, size: 11 } as const;
-/** One line of 11 pt CJK text with the line gap of Noto/SimSun, in points, and a cell's padding. */
-const LINE_PT = 15;
+const FONT = { name: '宋体', charset: 134, size: 10 } as const;
+/** One line of 10 pt CJK text with the line gap of Noto/SimSun, in points, and a cell's padding. */
+const LINE_PT = 14;
 const PAD_PT = 5;
-/** Excel column-width units a CJK character of 11 pt takes (a unit is the width of "0"). */
-const UNITS_PER_CHAR = 2.1;
+/** Excel column-width units a CJK character of 10 pt takes (a unit is the width of "0" in Calibri 11, 7 px). */
+const UNITS_PER_CHAR = 1.9;
 const NUM_FMT: Partial<Record<ColumnKind, string>> = {
 	integer: '0',
 	decimal: '0.00',
@@ -29,12 +29,14 @@ export type SheetOptions = {
 	name?: string;
 	/** Merge runs of equal values in the first n columns, each within the runs of the columns before it. */
 	mergeLeading?: number;
+	/** No title row: the header is the first row (a template another program reads back). */
+	noTitle?: boolean;
 	/** A fill colour (ARGB) for a data cell, by row and column index. */
 	fill?: (row: number, col: number) => string | null;
 };
 
 /** Column width in Excel units for a TableColumn width (characters of 3号 text, roughly). */
-const excelWidth = (c: TableColumn) => Math.max(6, Math.round(c.width * UNITS_PER_CHAR + 2));
+const excelWidth = (c: TableColumn) => Math.max(5, Math.round(c.width * UNITS_PER_CHAR + 1));
 
 /** Lines a text takes in a column `units` wide. */
 function linesFor(text: string, units: number): number {
@@ -56,10 +58,11 @@ export function addPrintSheet(wb: Workbook, input: TableSpec, opts: SheetOptions
 	const spec = xmlSafe(input);
 	const widths = spec.columns.map(excelWidth);
 	const totalUnits = widths.reduce((s, w) => s + w, 0);
+	const headRow = opts.noTitle ? 1 : 2;
 	const ws = wb.addWorksheet(
 		(opts.name ?? spec.title).replace(/[*?:\\/[\]]/g, ' ').slice(0, 31) || 'Sheet1',
 		{
-			views: [{ state: 'frozen', ySplit: 2 }],
+			views: [{ state: 'frozen', ySplit: headRow }],
 			pageSetup: {
 				paperSize: 9, // A4
 				orientation: totalUnits > PORTRAIT_MAX_UNITS ? 'landscape' : 'portrait',
@@ -68,7 +71,7 @@ export function addPrintSheet(wb: Workbook, input: TableSpec, opts: SheetOptions
 				fitToHeight: 0,
 				horizontalCentered: true,
 				margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
-				printTitlesRow: '2:2'
+				printTitlesRow: `${headRow}:${headRow}`
 			},
 			headerFooter: { oddFooter: '&C第 &P 页，共 &N 页' }
 		}
@@ -76,14 +79,16 @@ export function addPrintSheet(wb: Workbook, input: TableSpec, opts: SheetOptions
 	ws.columns = widths.map((width) => ({ width }));
 	const n = spec.columns.length;
 
-	ws.mergeCells(1, 1, 1, n);
-	const title = ws.getCell(1, 1);
-	title.value = spec.title;
-	title.font = { ...FONT, size: 14, bold: true };
-	title.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-	ws.getRow(1).height = 24 * linesFor(spec.title, totalUnits * 0.85);
+	if (!opts.noTitle) {
+		ws.mergeCells(1, 1, 1, n);
+		const title = ws.getCell(1, 1);
+		title.value = spec.title;
+		title.font = { ...FONT, size: 14, bold: true };
+		title.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+		ws.getRow(1).height = 24 * linesFor(spec.title, totalUnits * 0.85);
+	}
 
-	const head = ws.getRow(2);
+	const head = ws.getRow(headRow);
 	spec.columns.forEach((c, i) => {
 		const cell = head.getCell(i + 1);
 		cell.value = c.header;
@@ -96,7 +101,7 @@ export function addPrintSheet(wb: Workbook, input: TableSpec, opts: SheetOptions
 
 	const body = [...spec.rows, ...(spec.total ? [spec.total] : [])];
 	body.forEach((cells, r) => {
-		const row = ws.getRow(r + 3);
+		const row = ws.getRow(r + headRow + 1);
 		const isTotal = spec.total !== undefined && r === body.length - 1;
 		spec.columns.forEach((c, i) => {
 			const cell = row.getCell(i + 1);
@@ -113,14 +118,14 @@ export function addPrintSheet(wb: Workbook, input: TableSpec, opts: SheetOptions
 			if (fill) cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: fill } };
 		});
 	});
-	const merged = mergeRuns(ws, spec.rows, opts.mergeLeading ?? 0);
+	const merged = mergeRuns(ws, headRow + 1, spec.rows, opts.mergeLeading ?? 0);
 	const shown = body.map((cells) => spec.columns.map((c, i) => cellText(cells[i] ?? null, c.kind)));
-	setRowHeights(ws, shown, widths, merged);
+	setRowHeights(ws, headRow + 1, shown, widths, merged);
 	return ws;
 }
 
-/** Merge runs of equal cells in the leading columns (data rows start at sheet row 3); returns the runs. */
-function mergeRuns(ws: Worksheet, rows: TableCell[][], leading: number) {
+/** Merge runs of equal cells in the leading columns (data from sheet row `first`); returns the runs. */
+function mergeRuns(ws: Worksheet, first: number, rows: TableCell[][], leading: number) {
 	const runs: { col: number; from: number; to: number }[] = [];
 	const key = (r: number, col: number) =>
 		rows[r]!.slice(0, col + 1)
@@ -131,7 +136,10 @@ function mergeRuns(ws: Worksheet, rows: TableCell[][], leading: number) {
 		for (let r = 1; r <= rows.length; r++) {
 			if (r < rows.length && key(r, col) === key(start, col)) continue;
 			if (r - 1 > start && rows[start]![col] !== null && rows[start]![col] !== '') {
-				ws.mergeCells(start + 3, col + 1, r + 2, col + 1);
+				ws.mergeCells(start + first, col + 1, r - 1 + first, col + 1);
+				// At the top: a run that crosses a page break is read where it starts, not drawn under
+				// the next page's repeated header.
+				ws.getCell(start + first, col + 1).alignment = { vertical: 'top', wrapText: true };
 				runs.push({ col, from: start, to: r - 1 });
 			}
 			start = r;
@@ -146,6 +154,7 @@ function mergeRuns(ws: Worksheet, rows: TableCell[][], leading: number) {
  */
 function setRowHeights(
 	ws: Worksheet,
+	first: number,
 	shown: string[][],
 	widths: number[],
 	merged: { col: number; from: number; to: number }[]
@@ -163,7 +172,7 @@ function setRowHeights(
 		const have = heights.slice(m.from, m.to + 1).reduce((s, h) => s + h, 0);
 		if (need > have) heights[m.to]! += need - have;
 	}
-	heights.forEach((h, r) => (ws.getRow(r + 3).height = h));
+	heights.forEach((h, r) => (ws.getRow(r + first).height = h));
 }
 
 /** Tables as a workbook, one printable sheet each. */
@@ -177,12 +186,16 @@ export async function printWorkbook(
 	return new Uint8Array(await wb.xlsx.writeBuffer());
 }
 
+/** Characters across a landscape A4 page that still print at about three quarters of full size. */
+const LIST_BUDGET = 95;
+
 /**
  * Columns for a plain list (header + rows): numbers make integer/decimal columns, ISO dates date
- * columns, the rest text; widths from the content, between 4 and 30 characters.
+ * columns, the rest text; widths from the content (4–30 characters), the widest narrowed (to wrap
+ * more, down to 8) until the list fits the page's budget.
  */
 export function inferColumns(head: string[], rows: TableCell[][]): TableColumn[] {
-	return head.map((header, i) => {
+	const columns = head.map((header, i) => {
 		const values = rows.map((r) => r[i] ?? null).filter((v) => v !== null && v !== '');
 		const kind: ColumnKind =
 			values.length && values.every((v) => typeof v === 'number')
@@ -199,4 +212,8 @@ export function inferColumns(head: string[], rows: TableCell[][]): TableColumn[]
 		const width = Math.min(30, Math.max(4, ...sample.map((s) => textWidth(s) + 1)));
 		return { header, kind, width };
 	});
+	let cap = 30;
+	const total = () => columns.reduce((s, c) => s + Math.min(c.width, cap), 0);
+	while (cap > 8 && total() > LIST_BUDGET) cap--;
+	return columns.map((c) => ({ ...c, width: Math.min(c.width, cap) }));
 }

@@ -1,8 +1,9 @@
 /**
- * A list as a download: CSV (UTF-8 with BOM, so Excel reads Chinese) or a plain one-sheet workbook.
+ * A list as a download: CSV (UTF-8 with BOM, so Excel reads Chinese) or a printable one-sheet workbook.
  * Every CSV the system writes goes through `csvText`.
  */
-import { xmlSafe } from './text.ts';
+import { inferColumns, printWorkbook } from './print-workbook.ts';
+import { namesIn, type ExportLang } from './export-headers.ts';
 
 export type Cell = string | number | null;
 
@@ -22,26 +23,19 @@ export function csvText(head: string[], rows: Cell[][]): string {
 	return '\uFEFF' + [head, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
-export async function tableFile(format: 'csv' | 'xlsx', sheet: string, head: string[], cells: Cell[][]) {
+/** A list as CSV, or as a printable workbook titled `sheet` (A4, one page wide, typed cells); headers in `lang`. */
+export async function tableFile(
+	format: 'csv' | 'xlsx',
+	sheet: string,
+	chineseHead: string[],
+	cells: Cell[][],
+	lang: ExportLang = 'zh'
+) {
+	const head = namesIn(lang, chineseHead);
+	const [title] = namesIn(lang, [sheet]);
 	if (format === 'csv') return { body: csvText(head, cells), contentType: 'text/csv; charset=utf-8' };
-	const rows = xmlSafe(cells);
-	const { default: Excel } = await import('exceljs');
-	const wb = new Excel.Workbook();
-	const ws = wb.addWorksheet(sheet.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
-	ws.addRow(head).font = { bold: true };
-	for (const row of rows) ws.addRow(row.map((v) => v ?? ''));
-	ws.columns.forEach(
-		(col, i) =>
-			(col.width = Math.min(
-				60,
-				Math.max(
-					10,
-					...[head[i] ?? '', ...rows.slice(0, 200).map((r) => String(r[i] ?? ''))].map((s) => s.length * 1.6)
-				)
-			))
-	);
 	return {
-		body: new Uint8Array(await wb.xlsx.writeBuffer()),
+		body: await printWorkbook([{ title: title!, columns: inferColumns(head, cells), rows: cells }]),
 		contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 	};
 }

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { exportLang } from '../lib/export-headers.ts';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { contentDisposition } from '../lib/http.ts';
@@ -26,10 +27,10 @@ export const auditRoutes = new Hono<Env>()
 		'/export',
 		doc('导出审计日志', ['audit']),
 		auditor,
-		v('query', filter.extend({ format: z.enum(['csv', 'xlsx']).default('xlsx') })),
+		v('query', filter.extend({ format: z.enum(['csv', 'xlsx']).default('xlsx'), lang: exportLang })),
 		async (c) => {
-			const { format, ...f } = c.req.valid('query');
-			const file = await exportAudit(svc(c), f, format);
+			const { format, lang, ...f } = c.req.valid('query');
+			const file = await exportAudit(svc(c), f, format, lang);
 			return c.body(file.body, 200, {
 				'Content-Type': file.contentType,
 				'Content-Disposition': contentDisposition(file.name)

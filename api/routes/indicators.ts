@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { exportLang } from '../lib/export-headers.ts';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { flag, idParam, paging } from './common.ts';
@@ -43,11 +44,11 @@ export const indicatorRoutes = new Hono<Env>()
 			'query',
 			indicatorListQuery
 				.omit({ page: true, pageSize: true })
-				.extend({ format: z.enum(['xlsx', 'csv']).default('xlsx') })
+				.extend({ format: z.enum(['xlsx', 'csv']).default('xlsx'), lang: exportLang })
 		),
 		async (c) => {
-			const { format, ...f } = c.req.valid('query');
-			const file = await exportIndicatorList(svc(c), { ...f, page: 1, pageSize: 1 }, format);
+			const { format, lang, ...f } = c.req.valid('query');
+			const file = await exportIndicatorList(svc(c), { ...f, page: 1, pageSize: 1 }, format, lang);
 			return c.body(file.body, 200, {
 				'Content-Type': file.contentType,
 				'Content-Disposition': contentDisposition(file.name)

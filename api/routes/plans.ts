@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { exportLang } from '../lib/export-headers.ts';
 import { z } from 'zod';
 import type { Env } from '../context.ts';
 import { idParam } from './common.ts';
@@ -8,7 +9,7 @@ import { requireAuth, svc } from '../middleware/auth.ts';
 import { exportPlan, EXPORT_FORMATS } from '../services/exports.ts';
 import { getPlan, listPlans, planStats } from '../services/plans.ts';
 
-const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS).default('xlsx') });
+const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS).default('xlsx'), lang: exportLang });
 
 export const planRoutes = new Hono<Env>()
 	.get('/', doc('计划列表', ['plans']), requireAuth, (c) => c.json({ items: listPlans(svc(c)) }, 200))
@@ -25,7 +26,8 @@ export const planRoutes = new Hono<Env>()
 		v('param', idParam),
 		v('query', exportQuery),
 		async (c) => {
-			const file = await exportPlan(svc(c), c.req.valid('param').id, c.req.valid('query').format);
+			const { format, lang } = c.req.valid('query');
+			const file = await exportPlan(svc(c), c.req.valid('param').id, format, lang);
 			return c.body(file.body, 200, {
 				'Content-Type': file.contentType,
 				'Content-Disposition': contentDisposition(file.name)

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { exportLang } from '../lib/export-headers.ts';
 import { z } from 'zod';
 import { PROGRESS_STATUSES, REPORT_STATUSES, UNIT_KINDS } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
@@ -108,11 +109,11 @@ export const reportRoutes = new Hono<Env>()
 			'query',
 			listQuery
 				.omit({ page: true, pageSize: true })
-				.extend({ format: z.enum(['xlsx', 'csv']).default('xlsx') })
+				.extend({ format: z.enum(['xlsx', 'csv']).default('xlsx'), lang: exportLang })
 		),
 		async (c) => {
-			const { format, ...f } = c.req.valid('query');
-			const file = await exportReports(svc(c), f, format);
+			const { format, lang, ...f } = c.req.valid('query');
+			const file = await exportReports(svc(c), f, format, lang);
 			return c.body(file.body, 200, {
 				'Content-Type': file.contentType,
 				'Content-Disposition': contentDisposition(file.name)

@@ -3,6 +3,7 @@ import { auditLog, unit } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { assertRole } from './access.ts';
 import { addDays } from '../lib/dates.ts';
+import type { ExportLang } from '../lib/export-headers.ts';
 import { tableFile } from '../lib/table-file.ts';
 import { audit, verifyAuditChain } from './audit.ts';
 
@@ -85,7 +86,12 @@ function withOffset(at: Date): string {
 
 const EXPORT_LIMIT = 100_000;
 
-export async function exportAudit(ctx: ServiceContext, f: AuditFilter, format: 'csv' | 'xlsx') {
+export async function exportAudit(
+	ctx: ServiceContext,
+	f: AuditFilter,
+	format: 'csv' | 'xlsx',
+	lang: ExportLang = 'zh'
+) {
 	assertAuditor(ctx);
 	const list = rows(ctx, f, EXPORT_LIMIT, 0);
 	audit(ctx, {
@@ -123,7 +129,8 @@ export async function exportAudit(ctx: ServiceContext, f: AuditFilter, format: '
 			r.ip,
 			json(r.before),
 			json(r.after)
-		])
+		]),
+		lang
 	);
 	return { ...file, name: `审计日志-${ctx.clock.today()}.${format}` };
 }

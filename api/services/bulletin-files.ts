@@ -1,5 +1,6 @@
 import { xmlSafe } from '../lib/text.ts';
 import { officialDocx } from '../lib/official-docx.ts';
+import { printWorkbook } from '../lib/print-workbook.ts';
 import type { BulletinContent } from './bulletin-content.ts';
 import { bulletinDocument, bulletinTables } from './bulletin-document.ts';
 
@@ -7,17 +8,11 @@ import { bulletinDocument, bulletinTables } from './bulletin-document.ts';
 export const bulletinDocx = (content: BulletinContent, number: string | null) =>
 	officialDocx(bulletinDocument(xmlSafe(content), number));
 
-/** The bulletin's tables as a workbook, one sheet each. */
+/** The bulletin's tables as a printable workbook, one sheet each: the same typed tables as the document. */
 export async function bulletinXlsx(content: BulletinContent): Promise<Uint8Array<ArrayBuffer>> {
-	const c = xmlSafe(content);
-	const { default: Excel } = await import('exceljs');
-	const wb = new Excel.Workbook();
-	for (const spec of bulletinTables(c)) {
-		const ws = wb.addWorksheet(spec.title.slice(0, 31));
-		ws.addRow([spec.title]).font = { bold: true, size: 13 };
-		ws.addRow(spec.columns.map((col) => col.header)).font = { bold: true };
-		for (const row of [...spec.rows, ...(spec.total ? [spec.total] : [])]) ws.addRow(row.map((v) => v ?? ''));
-		ws.columns.forEach((col, i) => (col.width = (spec.columns[i]?.width ?? 6) * 2.2));
-	}
-	return new Uint8Array(await wb.xlsx.writeBuffer());
+	const tables = bulletinTables(content);
+	return printWorkbook(
+		tables,
+		tables.map((t) => ({ name: t.title }))
+	);
 }

@@ -3,7 +3,9 @@ import type { ServiceContext } from '../context.ts';
 import { getPlan } from './plans.ts';
 import { listIndicators, type IndicatorFilter, type IndicatorView } from './indicators.ts';
 import { csvText, tableFile, type Cell } from '../lib/table-file.ts';
-import { xmlSafe } from '../lib/text.ts';
+import { namesIn, type ExportLang } from '../lib/export-headers.ts';
+import { addPrintSheet } from '../lib/print-workbook.ts';
+import type { TableColumn, TableSpec } from '../lib/doc-model.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
@@ -24,14 +26,25 @@ export type PlanExportRow = {
 
 const OPS: Record<string, string> = { '>=': '≥', '>': '>', '=': '=', '<=': '≤', '<': '<' };
 
-/** Units of one role as the table names them: a group stands for its members, a placeholder for itself. */
+/**
+ * Units of one role as the table names them, in the table's order: a group stands for its members
+ * (各设区市政府), an unresolved placeholder for itself (省级有关单位 待明确), and a resolved placeholder
+ * gives way to the units the office named, where the placeholder stood.
+ */
 function namesOf(view: IndicatorView, role: 'lead' | 'co'): string[] {
 	const units = role === 'lead' ? view.leadUnits : view.coUnits;
-	const names = units.map((u) => u.via ?? u.name);
-	const pending = view.pendingGroups.filter((p) => p.role === role && !p.resolved).map((p) => p.name);
-	// In the order the table lists them.
+	const resolved = new Set(view.pendingGroups.filter((p) => p.resolved).map((p) => p.name));
+	const named = units.map((u) =>
+		u.via && resolved.has(u.via)
+			? { name: u.name, at: u.via }
+			: { name: u.via ?? u.name, at: u.via ?? u.name }
+	);
+	const pending = view.pendingGroups
+		.filter((p) => p.role === role && !p.resolved)
+		.map((p) => ({ name: p.name, at: p.name }));
 	const position = (name: string) => view.unitsText.indexOf(name) + 1 || Infinity;
-	return [...new Set([...names, ...pending])].sort((a, b) => position(a) - position(b));
+	const ordered = [...named, ...pending].sort((a, b) => position(a.at) - position(b.at));
+	return [...new Set(ordered.map((u) => u.name))];
 }
 
 export function toExportRow(view: IndicatorView): PlanExportRow {
@@ -56,17 +69,18 @@ export function planViews(ctx: ServiceContext, planId: number): IndicatorView[] 
 	return listIndicators(ctx, { planId, page: 1, pageSize: 1_000_000, sort: 'position' }).items;
 }
 
+/** The CSV's columns: the plan table's, as the workbook names them (JSON keeps the machine keys). */
 const CSV_HEADER = [
-	'section1',
-	'section2',
-	'task',
-	'indicator',
-	'deadline_text',
-	'due_on',
-	'lead_unit',
-	'co_units',
-	'units_text',
-	'targets'
+	'一级领域',
+	'二级领域',
+	'工作任务',
+	'具体指标',
+	'完成时间',
+	'截止日期',
+	'牵头单位',
+	'配合单位',
+	'责任单位',
+	'量化目标'
 ];
 
 /** A row's cells in the original table's column order (CSV and workbook alike). */
@@ -86,15 +100,16 @@ function planCells(r: PlanExportRow): Cell[] {
 }
 
 /** UTF-8 with BOM so that Excel opens the Chinese text correctly. */
-export function toCsv(rows: PlanExportRow[]): string {
-	return csvText(CSV_HEADER, rows.map(planCells));
+export function toCsv(rows: PlanExportRow[], lang: ExportLang = 'zh'): string {
+	return csvText(namesIn(lang, CSV_HEADER), rows.map(planCells));
 }
 
 /** The indicator list under the caller's current filter, as a download. */
 export async function exportIndicatorList(
 	ctx: ServiceContext,
 	filter: IndicatorFilter,
-	format: 'csv' | 'xlsx'
+	format: 'csv' | 'xlsx',
+	lang: ExportLang = 'zh'
 ) {
 	const views = listIndicators(ctx, { ...filter, page: 1, pageSize: 1_000_000 }).items;
 	const status = statusColumns(ctx, views);
@@ -129,7 +144,7 @@ export async function exportIndicatorList(
 			status[i]!.latestProgress
 		];
 	});
-	return { ...(await tableFile(format, '指标清单', head, rows)), name: `指标清单.${format}` };
+	return { ...(await tableFile(format, '指标清单', head, rows, lang)), name: `指标清单.${format}` };
 }
 
 export type StatusColumns = {
@@ -175,93 +190,70 @@ export function statusColumns(ctx: ServiceContext, views: IndicatorView[]): Stat
 	}));
 }
 
+// Widths in characters: about 90 in all, so the page prints one wide at three quarters of full size.
+// 牵头单位 and 配合单位 stand for the table's 责任单位 (placeholders resolved); CSV and JSON keep its text.
+const PLAN_COLUMNS: TableColumn[] = [
+	{ header: '一级领域', kind: 'text', width: 3 },
+	{ header: '二级领域', kind: 'text', width: 4 },
+	{ header: '工作任务', kind: 'text', width: 7 },
+	{ header: '具体指标', kind: 'text', width: 17 },
+	{ header: '完成时间', kind: 'text', width: 5 },
+	{ header: '截止日期', kind: 'date', width: 6 },
+	{ header: '牵头单位', kind: 'text', width: 6 },
+	{ header: '配合单位', kind: 'text', width: 9 },
+	{ header: '量化目标', kind: 'text', width: 7 }
+];
+const STATUS_COLUMNS: TableColumn[] = [
+	{ header: '状态', kind: 'text', width: 3 },
+	{ header: '原定日期', kind: 'date', width: 6 },
+	{ header: '完成日期', kind: 'date', width: 6 },
+	{ header: '最新进展', kind: 'text', width: 13 }
+];
+
+/**
+ * The plan in the original table's layout (sections and tasks merged) on A4 landscape, one page wide,
+ * with today's status when given.
+ */
 export async function toXlsx(
 	planTitle: string,
 	planRows: PlanExportRow[],
-	planStatus?: StatusColumns[]
+	planStatus?: StatusColumns[],
+	lang: ExportLang = 'zh'
 ): Promise<Uint8Array<ArrayBuffer>> {
-	const [title, rows, status] = xmlSafe([planTitle, planRows, planStatus] as const);
+	const columns = planStatus ? [...PLAN_COLUMNS, ...STATUS_COLUMNS] : PLAN_COLUMNS;
+	const headers = namesIn(
+		lang,
+		columns.map((c) => c.header)
+	);
+	const spec: TableSpec = {
+		title: lang === 'en' ? `${planTitle} — task division table` : `${planTitle}任务分工表`,
+		columns: columns.map((c, i) => ({ ...c, header: headers[i]! })),
+		rows: planRows.map((r, i) => {
+			const cells = planCells(r).filter((_, i) => i !== 8); // 责任单位: see PLAN_COLUMNS
+			cells[5] ??= '未解析'; // due_on: the deadline text had no date
+			const st = planStatus?.[i];
+			return st
+				? [...cells, LIGHT_TEXT[st.light] ?? st.light, st.originalDueOn, st.completedOn, st.latestProgress]
+				: cells;
+		})
+	};
 	const { default: Excel } = await import('exceljs');
 	const wb = new Excel.Workbook();
-	const ws = wb.addWorksheet('任务分工表', { views: [{ state: 'frozen', ySplit: 2 }] });
-	ws.columns = [
-		{ width: 14 },
-		{ width: 18 },
-		{ width: 22 },
-		{ width: 60 },
-		{ width: 16 },
-		{ width: 12 },
-		{ width: 18 },
-		{ width: 30 },
-		{ width: 36 },
-		{ width: 30 }
-	];
-	if (status) ws.columns = [...ws.columns, { width: 10 }, { width: 12 }, { width: 12 }, { width: 50 }];
-	ws.mergeCells(1, 1, 1, status ? 14 : 10);
-	ws.getCell(1, 1).value = `${title}任务分工表`;
-	ws.getCell(1, 1).font = { bold: true, size: 14 };
-	ws.getCell(1, 1).alignment = { horizontal: 'center' };
-	const header = [
-		'一级领域',
-		'二级领域',
-		'工作任务',
-		'具体指标',
-		'完成时间',
-		'截止日期',
-		'牵头单位',
-		'配合单位',
-		'责任单位',
-		'量化目标'
-	];
-	ws.addRow(status ? [...header, '状态', '原定日期', '完成日期', '最新进展'] : header).font = { bold: true };
-	rows.forEach((r, i) => {
-		const st = status?.[i];
-		const cells = planCells(r);
-		cells[5] ??= '未解析'; // due_on: the deadline text had no date
-		const row = ws.addRow([
-			...cells.map((c) => c ?? ''),
-			...(st
-				? [LIGHT_TEXT[st.light] ?? st.light, st.originalDueOn ?? '', st.completedOn ?? '', st.latestProgress]
-				: [])
-		]);
-		if (st)
-			row.getCell(11).fill = {
-				type: 'pattern',
-				pattern: 'solid',
-				fgColor: { argb: LIGHT_FILL[st.light] ?? 'FFFFFFFF' }
-			};
-	});
-	// Merge runs of equal section and task cells, as the original table does.
-	const firstData = 3;
-	for (const col of [1, 2, 3]) {
-		let start = firstData;
-		for (let i = firstData; i <= rows.length + firstData; i++) {
-			const key = (row: number) =>
-				[1, 2, 3]
-					.filter((c) => c <= col)
-					.map((c) => String(ws.getCell(row, c).value ?? ''))
-					.join('\u0000');
-			if (i === rows.length + firstData || key(i) !== key(start)) {
-				if (i - 1 > start) ws.mergeCells(start, col, i - 1, col);
-				start = i;
-			}
-		}
-	}
-	ws.eachRow((row) => {
-		row.eachCell((cell) => {
-			cell.alignment = { vertical: 'middle', wrapText: true, ...cell.alignment };
-			cell.border = {
-				top: { style: 'thin' },
-				left: { style: 'thin' },
-				bottom: { style: 'thin' },
-				right: { style: 'thin' }
-			};
-		});
+	addPrintSheet(wb, spec, {
+		name: '任务分工表',
+		mergeLeading: 3,
+		fill: (row, col) =>
+			planStatus && col === PLAN_COLUMNS.length ? (LIGHT_FILL[planStatus[row]!.light] ?? null) : null
 	});
 	return new Uint8Array(await wb.xlsx.writeBuffer());
 }
 
-export async function exportPlan(ctx: ServiceContext, planId: number, format: ExportFormat) {
+export async function exportPlan(
+	ctx: ServiceContext,
+	planId: number,
+	format: ExportFormat,
+	lang: ExportLang = 'zh'
+) {
 	const plan = getPlan(ctx, planId);
 	const views = planViews(ctx, planId);
 	const rows = views.map(toExportRow);
@@ -275,14 +267,14 @@ export async function exportPlan(ctx: ServiceContext, planId: number, format: Ex
 	}
 	if (format === 'csv') {
 		return {
-			body: toCsv(rows),
+			body: toCsv(rows, lang),
 			contentType: 'text/csv; charset=utf-8',
 			name: `${base}.csv`
 		};
 	}
 	return {
 		// The spreadsheet also carries today's status: lights, dates and the latest progress.
-		body: await toXlsx(plan.title, rows, statusColumns(ctx, views)),
+		body: await toXlsx(plan.title, rows, statusColumns(ctx, views), lang),
 		contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 		name: `${base}.xlsx`
 	};

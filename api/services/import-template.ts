@@ -2,8 +2,17 @@ import { asc } from 'drizzle-orm';
 import { unit, unitGroup } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { assertOffice } from './access.ts';
+import { addPrintSheet } from '../lib/print-workbook.ts';
+import type { TableColumn } from '../lib/doc-model.ts';
 
-const HEADERS = ['一级领域', '二级领域', '工作任务', '具体指标', '完成时间', '责任单位'];
+const COLUMNS: TableColumn[] = [
+	{ header: '一级领域', kind: 'text', width: 8 },
+	{ header: '二级领域', kind: 'text', width: 8 },
+	{ header: '工作任务', kind: 'text', width: 11 },
+	{ header: '具体指标', kind: 'text', width: 22 },
+	{ header: '完成时间', kind: 'text', width: 7 },
+	{ header: '责任单位', kind: 'text', width: 14 }
+];
 const EXAMPLE = [
 	'推进“掌上办事”',
 	'深化“浙里办”',
@@ -23,10 +32,8 @@ export async function importTemplate(ctx: ServiceContext) {
 	assertOffice(ctx.actor);
 	const { default: Excel } = await import('exceljs');
 	const wb = new Excel.Workbook();
-	const ws = wb.addWorksheet('任务分工表', { views: [{ state: 'frozen', ySplit: 1 }] });
-	ws.addRow(HEADERS).font = { bold: true };
-	ws.addRow(EXAMPLE);
-	ws.columns = HEADERS.map((_, i) => ({ width: [18, 18, 24, 48, 16, 30][i] }));
+	// The header stays the first row: the importer reads the filled-in template back.
+	const ws = addPrintSheet(wb, { title: '任务分工表', columns: COLUMNS, rows: [EXAMPLE] }, { noTitle: true });
 	const names = [
 		...ctx.db.select({ name: unit.name }).from(unit).orderBy(asc(unit.position), asc(unit.id)).all(),
 		...ctx.db.select({ name: unitGroup.name }).from(unitGroup).orderBy(asc(unitGroup.id)).all()

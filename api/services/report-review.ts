@@ -21,6 +21,7 @@ import {
 	snapshotReport,
 	type KeptSnapshot
 } from './report-versions.ts';
+import type { ExportLang } from '../lib/export-headers.ts';
 import { tableFile } from '../lib/table-file.ts';
 import { daysBetween } from '../lib/dates.ts';
 import { notifyUnit } from './notifications.ts';
@@ -295,7 +296,8 @@ const REPORT_STATUS_TEXT: Record<string, string> = {
 export async function exportReports(
 	ctx: ServiceContext,
 	f: Omit<ReportFilter, 'page' | 'pageSize'>,
-	format: 'csv' | 'xlsx'
+	format: 'csv' | 'xlsx',
+	lang: ExportLang = 'zh'
 ) {
 	const list = listReports(ctx, { ...f, page: 1, pageSize: 1_000_000 });
 	const ids = list.items.map((r) => r.id);
@@ -347,5 +349,8 @@ export async function exportReports(
 			i.returnReason
 		];
 	});
-	return { ...(await tableFile(format, '月报', head, rows)), name: `${f.period ?? '全部'}月报.${format}` };
+	return {
+		...(await tableFile(format, '月报', head, rows, lang)),
+		name: `${f.period ?? '全部'}月报.${format}`
+	};
 }

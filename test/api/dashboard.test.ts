@@ -235,7 +235,7 @@ describe('exports', () => {
 		expect(ws.getRow(2).values).toEqual(expect.arrayContaining(['状态', '原定日期', '完成日期', '最新进展']));
 		const statusOf = (text: string) => {
 			for (let r = 3; r <= ws.rowCount; r++)
-				if (ws.getCell(r, 4).value === text) return ws.getCell(r, 11).value;
+				if (ws.getCell(r, 4).value === text) return ws.getCell(r, 10).value;
 		};
 		expect(statusOf('C红灯')).toBe('红灯');
 		expect(statusOf('B逾期完成')).toBe('逾期完成');
@@ -253,7 +253,7 @@ describe('exports', () => {
 		const reports = await office.get('/api/v1/reports/export?period=2020-03&format=xlsx');
 		const rb = new ExcelJS.Workbook();
 		await rb.xlsx.load(reports.data);
-		const rows = rb.worksheets[0]!.getSheetValues().slice(2) as unknown[][];
+		const rows = rb.worksheets[0]!.getSheetValues().slice(3) as unknown[][]; // row 1 title, row 2 header
 		expect(rows.map((r) => r[2]).sort()).toEqual(['省商务厅', '省商务厅', '省财政厅', '省财政厅'].sort());
 		expect(reports.headers.get('content-disposition')).toContain(encodeURIComponent('2020-03月报.xlsx'));
 	});

@@ -144,4 +144,14 @@ describe('resolving 省级有关单位', () => {
 		const edu = await s.as('unit', '省教育厅');
 		expect((await edu.get(`/api/v1/indicators/${ids['戊']}`)).status).toBe(200);
 	});
+
+	it('the plan export names the resolved units as 牵头单位, not the placeholder; a group keeps its name', async () => {
+		const rows = (await office.get(`/api/v1/plans/${planId}/export?format=json`)).data as {
+			indicator: string;
+			lead_unit: string;
+		}[];
+		const lead = (first: string) => rows.find((r) => r.indicator.startsWith(first))!.lead_unit;
+		expect(lead('戊')).toBe('省教育厅、省体育局');
+		expect(lead('丁')).toBe('各设区市政府');
+	});
 });

@@ -86,6 +86,24 @@ describe('plan export', () => {
 		expect(res.headers.get('content-disposition')).toContain("filename*=UTF-8''2020-");
 	});
 
+	it('names the csv columns as the screens do: Chinese by default, English when the page asks', async () => {
+		const head = async (query: string) =>
+			new TextDecoder()
+				.decode(new Uint8Array((await office.get(`/api/v1/plans/${planId}/export?format=csv${query}`)).data))
+				.replace(/^\uFEFF/, '')
+				.split('\r\n')[0];
+		expect(await head('')).toBe(
+			'一级领域,二级领域,工作任务,具体指标,完成时间,截止日期,牵头单位,配合单位,责任单位,量化目标'
+		);
+		expect(await head('&lang=en')).toBe(
+			'Area,Sub-area,Task,Indicator,Deadline,Due,Lead unit,Co-units,Units,Numeric targets'
+		);
+		const reports = await office.get('/api/v1/reports/export?format=csv&lang=en');
+		expect(new TextDecoder().decode(new Uint8Array(reports.data)).split('\r\n')[0]).not.toMatch(
+			/[\u4e00-\u9fff]/
+		);
+	});
+
 	it('exports xlsx in the original layout with merged section and task cells', async () => {
 		const res = await office.get(`/api/v1/plans/${planId}/export?format=xlsx`);
 		const wb = new ExcelJS.Workbook();

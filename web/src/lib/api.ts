@@ -1,4 +1,5 @@
 import { hc, type ClientResponse } from 'hono/client';
+import { locale } from './i18n/index.svelte.ts';
 import type { AppType } from '../../../api/app.ts';
 
 /** The one way the front end talks to the API: the typed Hono client over same-origin fetch. */
@@ -50,9 +51,9 @@ export function setPendingHandler(handler: (pending: Pending) => void) {
 	onPending = handler;
 }
 
-/** Download address of a plan export (a plain link, so the browser saves the file). */
+/** Download address of a plan export (a plain link, so the browser saves the file), headers in the UI's language. */
 export function exportUrl(planId: number, format: 'xlsx' | 'csv' | 'json' = 'xlsx'): string {
-	return `/api/v1/plans/${planId}/export?format=${format}`;
+	return `/api/v1/plans/${planId}/export?format=${format}&lang=${locale.current}`;
 }
 
 /** A person-readable message for any failure: the server's message plus each invalid field's reason. */
