@@ -182,8 +182,18 @@ if (facts.printView) {
 		pages(f, 4, 7);
 	});
 }
-// The bulletins' .docx: once bulletinDocx writes through officialDocx (the bulletin-content work), add
-// officialLayout(key, f, …) here so the bulletins get the margin and page-number checks the sample has.
+// The bulletins' .docx are written by officialDocx: the same layout checks as the sample.
+const ISSUER = '省推进政府数字化转型联席会议办公室';
+if (facts.monthDocx)
+	officialLayout('monthDocx', facts.monthDocx, {
+		issuer: ISSUER,
+		title: '关于2020年9月政府数字化转型工作进展情况的通报'
+	});
+if (facts.weekDocx)
+	officialLayout('weekDocx', facts.weekDocx, {
+		issuer: ISSUER,
+		title: '关于2020年9月21日至9月27日政府数字化转型工作进展情况的通报'
+	});
 for (const [key, label] of [
 	['monthDocx', '2020年9月'],
 	['weekDocx', '2020']

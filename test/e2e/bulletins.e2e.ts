@@ -141,7 +141,7 @@ test.describe('通报', () => {
 			page.getByText('（2020-09-21 至 2020-09-27 · 统计日期 2020年9月27日，较上期比较日 2020年9月20日）')
 		).toBeVisible();
 		await expect(page.getByRole('heading', { name: '本周动态', exact: true })).toBeVisible();
-		await expect(page.locator('[data-part="overview"]')).toContainText('本周完成指标');
+		await expect(page.getByLabel('一、总体情况')).toHaveValue(/本周完成指标/);
 		for (const width of [1440, 390]) {
 			await page.setViewportSize({ width, height: 900 });
 			await page.screenshot({ path: test.info().outputPath(`weekly-${width}.png`), fullPage: true });
@@ -152,9 +152,14 @@ test.describe('通报', () => {
 		await expect(page.getByRole('button', { name: '打印' })).toBeHidden();
 		await expect(page.getByRole('banner')).toBeHidden();
 		await expect(page.getByLabel('一、总体情况')).toBeHidden();
-		await expect(page.locator('[data-part="overview"] .para').first()).toBeVisible();
+		// What prints is the official document: masthead, draft number, body, attachments on new pages.
+		const sent = page.locator('.print-view .official');
+		await expect(sent).toBeVisible();
+		await expect(sent).toContainText('〔2020〕 号');
+		await expect(sent).toContainText('一、总体情况');
+		await expect(page.locator('article.doc')).toBeHidden();
 		const breaks = await page
-			.locator('.attachment')
+			.locator('.print-view .attachment')
 			.evaluateAll((els) => els.map((el) => getComputedStyle(el).breakBefore));
 		expect(breaks.length).toBeGreaterThanOrEqual(4);
 		expect(new Set(breaks)).toEqual(new Set(['page']));
