@@ -125,15 +125,19 @@ export function summaryData(db: Db, f: DashboardFilter, day: string, today: stri
 
 	const year = Number(day.slice(0, 4));
 	const months = Array.from({ length: 12 }, (_, m) => `${year}-${String(m + 1).padStart(2, '0')}`);
+	// A past day is seen at its end (as bulletins see it): a report not in by its due day is missing.
+	const closed = day < today;
 	const statuses = reportStatuses(
 		db,
 		units,
 		f.planId,
 		day,
-		months.filter((p) => `${p}-01` <= day)
+		months.filter((p) => `${p}-01` <= day),
+		closed
 	);
 	const thisPeriod =
-		statuses.find((s) => s.period === period) ?? reportStatuses(db, units, f.planId, day, [period])[0]!;
+		statuses.find((s) => s.period === period) ??
+		reportStatuses(db, units, f.planId, day, [period], closed)[0]!;
 
 	const sections = new Map<
 		number,

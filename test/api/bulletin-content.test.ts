@@ -94,6 +94,11 @@ describe('the 2020-09 bulletin as of 2020-09-30', () => {
 		// …and the dashboard on that day says the same.
 		const board = (await office.get('/api/v1/dashboard/summary?asOf=2020-09-30')).data;
 		expect(board.tiles.red).toBe(red.size);
+		const r = board.tiles.reports;
+		expect(r.period).toBe('2020-09');
+		expect(c.texts.overview).toContain(
+			`应报${r.expected}个单位，按时报送${r.onTime}个、逾期报送${r.late}个、未报送${r.missing}个`
+		);
 		const list = (await office.get('/api/v1/dashboard/list?asOf=2020-09-30&kind=red&pageSize=500')).data;
 		expect(list.items.map((i: any) => i.id).sort()).toEqual([...ids].sort());
 	});
