@@ -31,6 +31,7 @@ import { notificationRoutes } from './routes/notifications.ts';
 import { mailRoutes } from './routes/mail.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { bulletinRoutes } from './routes/bulletins.ts';
+import { scoringRoutes } from './routes/scoring.ts';
 import { securityRoutes } from './routes/security.ts';
 import { auditRoutes } from './routes/audit.ts';
 
@@ -83,6 +84,7 @@ function buildApi(deps: Deps) {
 		.route('/mail', mailRoutes)
 		.route('/dashboard', dashboardRoutes)
 		.route('/bulletins', bulletinRoutes)
+		.route('/scoring', scoringRoutes)
 		.route('/security', securityRoutes)
 		.route('/audit', auditRoutes);
 }

@@ -165,7 +165,7 @@ describe('duban command line', () => {
 		expect(json.status).toBe(0);
 		const content = JSON.parse(json.stdout);
 		expect(content.title).toBe('关于2020年1月政府数字化转型工作进展情况的通报');
-		expect(content.texts.overview).toContain('全省工作要点共 80 项指标');
+		expect(content.texts.overview).toContain('全省工作要点共80项指标');
 		const docx = join(dataDir, 'b.docx');
 		expect(duban(['bulletin', '--period', '2020-01', '--format', 'docx', '--out', docx]).status).toBe(0);
 		expect(readFileSync(docx).subarray(0, 2).toString()).toBe('PK');

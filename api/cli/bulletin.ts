@@ -5,13 +5,14 @@ import { bulletinDocx, bulletinXlsx } from '../services/bulletin-files.ts';
 import { buildBulletin } from '../services/bulletin-content.ts';
 import { UsageError, type CliContext } from './context.ts';
 
-/** duban bulletin --period YYYY-MM [--week YYYY-MM-DD] --format docx|xlsx|json --out FILE: the same document as the UI's draft. */
+/** duban bulletin --period YYYY-MM [--week YYYY-MM-DD] [--as-of YYYY-MM-DD] --format docx|xlsx|json --out FILE: the same document as the UI's draft. */
 export async function bulletinCommand(ctx: CliContext, args: string[]) {
 	const { values } = parseArgs({
 		args,
 		options: {
 			period: { type: 'string' },
 			week: { type: 'string' },
+			'as-of': { type: 'string' },
 			format: { type: 'string' },
 			out: { type: 'string' }
 		}
@@ -21,7 +22,13 @@ export async function bulletinCommand(ctx: CliContext, args: string[]) {
 	const format = values.format ?? 'json';
 	if (!['docx', 'xlsx', 'json'].includes(format)) throw new UsageError('--format 只能是 docx|xlsx|json');
 	if (format !== 'json' && !values.out) throw new UsageError('docx/xlsx 需要 --out FILE');
-	const content = buildBulletin(ctx.db, values.period, values.week ?? null, ctx.clock.today());
+	const asOf = values['as-of'] ?? null;
+	if (asOf && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new UsageError('--as-of 应为 YYYY-MM-DD（统计日期）');
+	const content = buildBulletin(
+		ctx.db,
+		{ period: values.period, week: values.week ?? null, asOf },
+		ctx.clock.today()
+	);
 	const body =
 		format === 'docx'
 			? await bulletinDocx(content, null)

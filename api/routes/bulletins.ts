@@ -4,8 +4,11 @@ import type { Env } from '../context.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { dateSchema, doc, periodSchema, userText, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
-import type { bulletinDocx, bulletinXlsx } from '../services/bulletin-files.ts';
+import type { OfficialDocument } from '../lib/doc-model.ts';
 import { runInWorker, writeInWorker } from '../lib/worker-pool.ts';
+import { TEXT_KEYS } from '../services/bulletin-content.ts';
+import { bulletinDocument } from '../services/bulletin-document.ts';
+import type { bulletinDocx, bulletinXlsx } from '../services/bulletin-files.ts';
 import {
 	editBulletin,
 	getBulletin,
@@ -20,19 +23,45 @@ const BULLETIN_FILES = 'api/services/bulletin-files.ts';
 
 const newBulletin = z.object({
 	period: periodSchema,
-	week: dateSchema.nullable().default(null)
+	week: dateSchema.nullable().default(null),
+	/** 统计日期: the day the figures are taken (default: the period's last day). */
+	asOf: dateSchema.nullable().default(null)
 });
 const edit = z.object({
 	title: userText.trim().min(1).max(200).optional(),
-	texts: z
-		.object({
-			overview: userText.max(20_000),
-			sections: userText.max(20_000),
-			units: userText.max(20_000),
-			problems: userText.max(20_000)
-		})
-		.partial()
+	texts: z.object(Object.fromEntries(TEXT_KEYS.map((k) => [k, userText.max(20_000)]))).partial()
 });
+const column = z.object({
+	header: z.string(),
+	kind: z.enum(['text', 'integer', 'decimal', 'percent', 'date']),
+	width: z.number()
+});
+const cell = z.union([z.string(), z.number(), z.null()]);
+const table = z.object({
+	title: z.string(),
+	columns: z.array(column),
+	rows: z.array(z.array(cell)),
+	total: z.array(cell).optional()
+});
+const block = z.union([
+	z.object({ kind: z.enum(['heading1', 'heading2', 'paragraph']), text: z.string() }),
+	z.object({ kind: z.literal('table'), table })
+]);
+/** The response of /:id/document: the shared model of an official document (api/lib/doc-model.ts). */
+const officialDocument = z.object({
+	issuer: z.string(),
+	docNumber: z.string().nullable(),
+	year: z.number().int(),
+	title: z.string(),
+	mainRecipients: z.string(),
+	body: z.array(block),
+	attachments: z.array(z.object({ title: z.string(), blocks: z.array(block) })),
+	signature: z.string(),
+	date: z.string(),
+	copyTo: z.string().nullable(),
+	printedBy: z.string(),
+	printedOn: z.string()
+}) satisfies z.ZodType<OfficialDocument>;
 
 export const bulletinRoutes = new Hono<Env>()
 	.get('/', doc('通报列表', ['bulletins']), requireAuth, v('query', z.object(paging)), (c) =>
@@ -44,20 +73,28 @@ export const bulletinRoutes = new Hono<Env>()
 		requireRole('office'),
 		v('json', newBulletin),
 		async (c) => {
-			const { period, week } = c.req.valid('json');
 			// The content reads the whole year's supervision state: made on a pool thread (its own connection).
 			const made = await writeInWorker<typeof createBulletin>(
 				svc(c),
 				'api/services/bulletins.ts',
 				'createBulletin',
-				period,
-				week
+				c.req.valid('json')
 			);
 			return c.json(made, 201);
 		}
 	)
 	.get('/:id', doc('通报', ['bulletins']), requireAuth, v('param', idParam), (c) =>
 		c.json(getBulletin(svc(c), c.req.valid('param').id), 200)
+	)
+	.get(
+		'/:id/document',
+		doc('通报（公文结构：正文、附件表格）', ['bulletins']),
+		requireAuth,
+		v('param', idParam),
+		(c) => {
+			const b = getBulletin(svc(c), c.req.valid('param').id);
+			return c.json(officialDocument.parse(bulletinDocument(b.content, b.number)) as OfficialDocument, 200);
+		}
 	)
 	.put(
 		'/:id',

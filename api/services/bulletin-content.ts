@@ -1,16 +1,58 @@
 import type { Db } from '../../db/client.ts';
+import { enumerate, listNames } from '../../web/src/lib/rules/chinese.ts';
+import { chineseDate } from '../../web/src/lib/rules/official-doc.ts';
 import { addDays, addMonths, lastPeriodDue, periodEnd } from '../lib/dates.ts';
-import { countStatuses, listData, reportStatuses, summaryData } from './dashboard.ts';
-import { rankingFor } from './ranking.ts';
+import { addWorkingDays } from '../lib/workdays.ts';
+import {
+	dueBetween,
+	overdueOn,
+	targetFigures,
+	type DueRow,
+	type OverdueRow,
+	type TargetRow
+} from './bulletin-facts.ts';
+import { weekFacts, type WeekFacts } from './bulletin-week.ts';
+import { countStatuses, reportStatuses, summaryData } from './dashboard.ts';
+import { COMPONENT_NAMES, scoreUnits, withChange } from './ranking.ts';
 import { getSettings } from './settings.ts';
+import { workCalendar } from './work-calendar.ts';
 
-export type BulletinTexts = { overview: string; sections: string; units: string; problems: string };
+/** The editable text parts, in the order the document prints them under its 一、二、三 headings. */
+export const TEXT_KEYS = [
+	'overview',
+	'targets',
+	'units',
+	'praise',
+	'criticism',
+	'problems',
+	'rectification',
+	'next'
+] as const;
+export type TextKey = (typeof TEXT_KEYS)[number];
+export type BulletinTexts = Partial<Record<TextKey, string>>;
+
+export const HEADINGS: Record<TextKey, string> = {
+	overview: '总体情况',
+	targets: '目标任务完成情况',
+	units: '各单位得分排名',
+	praise: '表扬',
+	criticism: '通报批评',
+	problems: '存在问题',
+	rectification: '整改要求',
+	next: '下期工作安排'
+};
+
+export type RankingRow = ReturnType<typeof withChange>[number];
 
 export type BulletinContent = {
 	title: string;
 	office: string;
+	/** The day it was generated (成文日期 until published). */
 	date: string;
+	/** 统计日期: every figure, list and ranking is the supervision state on this day. */
 	asOf: string;
+	/** The day "较上期" compares with. */
+	previousAsOf: string;
 	period: string;
 	week: string | null;
 	texts: BulletinTexts;
@@ -23,19 +65,20 @@ export type BulletinContent = {
 			yellow: number;
 			green: number;
 		}[];
-		ranking: {
-			rank: number;
-			unit: string;
-			score: number;
-			change: number | null;
-			missing: number;
-			late: number;
-			redLead: number;
-			redCo: number;
-		}[];
-		redList: { unit: string; task: string; indicator: string; dueOn: string | null; daysOverdue: number }[];
+		targets: TargetRow[];
+		ranking: RankingRow[];
+		/** Categories scored but not publicly ranked. */
+		unranked: string[];
+		overdue: OverdueRow[];
 		reportStatus: { unit: string; status: string }[];
+		dueNext: DueRow[];
+		week: WeekFacts | null;
 		trend: { date: string; completed: number; red: number; submissionRate: number | null }[];
+	};
+	/** The units 整改要求 names, what for, and the day their answer is due (notices issued on publishing). */
+	rectification: {
+		dueOn: string;
+		units: { unitId: number; name: string; indicatorIds: number[]; reasons: string[] }[];
 	};
 };
 
@@ -45,42 +88,109 @@ const STATUS_TEXT: Record<string, string> = {
 	missing: '未报送',
 	not_due: '未到期'
 };
-const cn = (n: number) => String(n);
+/** 9月27日: a date within the year already named. */
+const monthDay = (iso: string) => chineseDate(iso).replace(/^\d{4}年/, '');
+const TEXT_OF_COMPONENTS = Object.values(COMPONENT_NAMES).join('、');
 const pct = (n: number | null) => (n === null ? '—' : `${n}%`);
-const signed = (n: number) => (n > 0 ? `增加 ${n} 项` : n < 0 ? `减少 ${-n} 项` : '持平');
+const signed = (n: number) => (n > 0 ? `增加${n}项` : n < 0 ? `减少${-n}项` : '持平');
 
-/** The day a bulletin speaks of: a month is told once its reports are in (end of the next month), a week on its Sunday. */
-export function bulletinAsOf(period: string, week: string | null, today: string): string {
-	const end = week ? addDays(week, 6) : periodEnd(addMonths(period, 1));
+/** The day the units named in 整改要求 must answer by: the set number of working days after `from`. */
+export const rectificationDueOn = (db: Db, from: string) =>
+	addWorkingDays(from, getSettings(db).rectificationDays, workCalendar(db));
+
+/** 统计日期 of a bulletin: a month's last day (or the day the office picks), a week's Sunday; never after today. */
+export function bulletinAsOf(
+	period: string,
+	week: string | null,
+	today: string,
+	picked?: string | null
+): string {
+	const end = picked ?? (week ? addDays(week, 6) : periodEnd(period));
 	return end < today ? end : today;
 }
 
-/** Names units the way the bulletins do: "A、B等N个单位". */
-function nameUnits(names: string[], max = 3): string {
-	const unique = [...new Set(names)];
-	if (unique.length <= max) return unique.join('、');
-	return `${unique.slice(0, max).join('、')}等${unique.length}个单位`;
+/** The day "较上期" compares with: the previous week's, or the previous month's same point (its last day by default). */
+export function previousAsOf(period: string, week: string | null, asOf: string): string {
+	if (week) return addDays(asOf, -7);
+	const prev = addMonths(period, -1);
+	if (asOf >= periodEnd(period)) return periodEnd(prev);
+	const sameDay = `${prev}-${asOf.slice(8)}`;
+	return sameDay < periodEnd(prev) ? sameDay : periodEnd(prev);
 }
 
-/** Generates a bulletin from the data: totals with the change since the previous period, sections, units, problems. */
-export function buildBulletin(db: Db, period: string, week: string | null, today: string): BulletinContent {
+/**
+ * A bulletin from the supervision state on one day (`asOf`) and on the previous period's (`previousAsOf`):
+ * a month's figures, targets, ranking by category, praise and criticism, 整改要求 and what falls due next;
+ * a week's reports, completions, new overdue items, due dates and notices of its seven days.
+ */
+export function buildBulletin(
+	db: Db,
+	input: { period: string; week: string | null; asOf?: string | null },
+	today: string
+): BulletinContent {
+	const { period, week } = input;
 	const settings = getSettings(db);
-	const asOf = bulletinAsOf(period, week, today);
-	const previousAsOf = week ? addDays(asOf, -7) : bulletinAsOf(addMonths(period, -1), null, today);
+	const asOf = bulletinAsOf(period, week, today, input.asOf);
+	const before = previousAsOf(period, week, asOf);
 	const now = summaryData(db, {}, asOf, today);
-	const before = summaryData(db, {}, previousAsOf, today);
+	const then = summaryData(db, {}, before, today);
 	const reportPeriod = week ? lastPeriodDue(asOf, settings.reportDueDay, true) : period;
-	const [reports] = reportStatuses(db, null, undefined, asOf, [reportPeriod]);
-	const ranking = rankingFor(db, reportPeriod, today).items;
-	const previousRanking = new Map(
-		rankingFor(db, addMonths(reportPeriod, -1), today).items.map((r) => [r.unit.id, r.rank])
+	const [reports] = reportStatuses(db, null, undefined, asOf, [reportPeriod], asOf < today);
+	const scores = scoreUnits(db, reportPeriod, asOf, today);
+	const ranking = withChange(
+		scores,
+		scoreUnits(
+			db,
+			addMonths(reportPeriod, -1),
+			previousAsOf(reportPeriod, null, periodEnd(reportPeriod)),
+			today
+		)
 	);
-	const red = listData(db, {}, asOf, today, 'red', 'due', 1, 10_000).items;
+	const overdue = overdueOn(db, asOf, today);
+	const targets = targetFigures(db, asOf, before);
+	const nextUntil = week ? addDays(asOf, 7) : periodEnd(addMonths(period, 1));
+	const dueNext = dueBetween(db, asOf, nextUntil);
+	const facts = week ? weekFacts(db, week, asOf) : null;
+	const names = new Map(scores.categories.flatMap((c) => c.items.map((r) => [r.unit.id, r.unit.name])));
 	const t = now.tiles;
 	const completed = t.completedOnTime + t.completedLate;
-	const completedBefore = before.tiles.completedOnTime + before.tiles.completedLate;
-	const { expected, rate, ...counts } = countStatuses(reports!.status);
-	const unitNames = new Map(ranking.map((r) => [r.unit.id, r.unit.name]));
+	const completedBefore = then.tiles.completedOnTime + then.tiles.completedLate;
+	const counts = countStatuses(reports!.status);
+	const day = chineseDate(asOf);
+	const reportMonth = `${Number(reportPeriod.slice(0, 4))}年${Number(reportPeriod.slice(5))}月`;
+	const label = week
+		? `${chineseDate(week)}至${monthDay(addDays(week, 6))}`
+		: `${Number(period.slice(0, 4))}年${Number(period.slice(5))}月`;
+
+	// Who is named: units leading overdue indicators and units whose report is missing.
+	const named = new Map<
+		number,
+		{ unitId: number; name: string; indicatorIds: number[]; reasons: string[] }
+	>();
+	const name = (unitId: number) =>
+		named.get(unitId) ??
+		named.set(unitId, { unitId, name: names.get(unitId) ?? '', indicatorIds: [], reasons: [] }).get(unitId)!;
+	for (const r of overdue)
+		for (const u of r.lead) {
+			const n = name(u.id);
+			n.name = u.name;
+			n.indicatorIds.push(r.indicatorId);
+		}
+	for (const n of named.values()) n.reasons.push(`牵头的${n.indicatorIds.length}项指标逾期未完成`);
+	const missing = [...reports!.status].filter(([, s]) => s === 'missing').map(([id]) => id);
+	const late = [...reports!.status].filter(([, s]) => s === 'late').map(([id]) => id);
+	for (const id of missing) name(id).reasons.push(`未报送${reportMonth}月报`);
+	const rectificationDue = rectificationDueOn(db, today);
+
+	const publicRanking = ranking.filter((r) => r.public);
+	const praised = publicRanking
+		.filter((r) => r.score >= 100 && reports!.status.get(r.unit.id) === 'on_time')
+		.map((r) => r.unit.name);
+	const overdueLeads = [...named.values()].filter((n) => n.indicatorIds.length);
+	const behind = scores.categories.flatMap((c) =>
+		c.items.filter((r) => r.counts.behind > 0).map((r) => r.unit.name)
+	);
+	const reached = targets.filter((x) => x.rate !== null && x.rate >= 100);
 
 	const sections = now.sections
 		.filter((s) => s.parentId === null)
@@ -96,45 +206,86 @@ export function buildBulletin(db: Db, period: string, week: string | null, today
 				green: c.green
 			};
 		});
-	const redUnits = red.flatMap((r) => r.units.map((u) => u.name));
-	const missingUnits = [...reports!.status.entries()]
-		.filter(([, s]) => s === 'missing')
-		.map(([id]) => unitNames.get(id) ?? String(id));
-	const lateUnits = [...reports!.status.entries()]
-		.filter(([, s]) => s === 'late')
-		.map(([id]) => unitNames.get(id) ?? String(id));
-	const label = week
-		? `${week} 至 ${addDays(week, 6)}`
-		: `${Number(period.slice(0, 4))}年${Number(period.slice(5))}月`;
+	const categoryLines = scores.categories
+		.filter((c) => c.public)
+		.map((c) => {
+			const rows = ranking.filter((r) => r.category === c.name);
+			const top = rows.filter((r) => r.rank <= 3).map((r) => r.unit.name);
+			const low = rows.filter((r) => r.rank > 3 && r.score < 90).map((r) => r.unit.name);
+			return `${c.name}${rows.length}个单位中，${listNames(top)}位居前列${low.length ? `；${listNames(low, 5)}得分低于90分` : ''}`;
+		});
+	const unranked = scores.categories.filter((c) => !c.public).map((c) => c.name);
 
 	const texts: BulletinTexts = {
-		overview:
-			`截至 ${asOf}，全省工作要点共 ${cn(t.indicators)} 项指标，已完成 ${cn(completed)} 项（按期 ${cn(t.completedOnTime)} 项、逾期 ${cn(t.completedLate)} 项），较上期${signed(completed - completedBefore)}；` +
-			`推进中 ${cn(t.inProgress)} 项，其中红灯指标 ${cn(t.red)} 项（涉及 ${cn(t.redUnits)} 个单位，较上期${signed(t.red - before.tiles.red)}）、黄灯指标 ${cn(t.yellow)} 项，30 天内到期 ${cn(t.dueWithin30)} 项。` +
-			`${reportPeriod} 月报应报 ${cn(expected)} 个单位，按时报送 ${cn(counts.onTime)} 个、逾期报送 ${cn(counts.late)} 个、未报送 ${cn(counts.missing)} 个，报送率 ${pct(rate)}。`,
-		sections: sections
-			.map(
-				(s) =>
-					`${s.name}：共 ${s.total} 项，已完成 ${s.completed} 项，红灯 ${s.red} 项、黄灯 ${s.yellow} 项。`
-			)
+		overview: week
+			? `${label}，各单位报送月报${facts!.reported.length}份；本周完成指标${facts!.completed.length}项，累计完成${completed}项；` +
+				`本周新增逾期指标${facts!.fellOverdue.length}项，截至${monthDay(asOf)}逾期未完成${t.red}项（较上周${signed(t.red - then.tiles.red)}）；` +
+				`本周到期指标${facts!.becameDue.length}项；本周发出督办通知${facts!.urged.length}份，今年累计${facts!.urgedSoFar}份。`
+			: `截至${day}（统计日期），全省工作要点共${t.indicators}项指标，累计完成${completed}项（按期${t.completedOnTime}项、逾期${t.completedLate}项），` +
+				`完成率${pct(t.indicators ? Math.round((completed / t.indicators) * 1000) / 10 : null)}，本期完成${completed - completedBefore}项；` +
+				`逾期未完成（红灯）指标${t.red}项，涉及${t.redUnits}个单位，较上期${signed(t.red - then.tiles.red)}；黄灯指标${t.yellow}项。` +
+				`${reportMonth}月报应报${counts.expected}个单位，按时报送${counts.onTime}个、逾期报送${counts.late}个、未报送${counts.missing}个，报送率${pct(counts.rate)}。`,
+		targets: [
+			...sections.map(
+				(s) => `${s.name}：共${s.total}项，已完成${s.completed}项，红灯${s.red}项、黄灯${s.yellow}项。`
+			),
+			targets.length
+				? `有量化目标的${targets.length}项中，已达到目标${reached.length}项；各项目标、最新完成值和完成率见附件。`
+				: ''
+		]
+			.filter(Boolean)
 			.join('\n'),
-		units:
-			ranking.length === 0
-				? '本期暂无单位评分。'
-				: `按月度评分排名，${nameUnits(ranking.filter((r) => r.rank === 1).map((r) => r.unit.name))}并列第一；` +
-					`得分低于 90 分的有 ${ranking.filter((r) => r.score < 90).length} 个单位，请相关单位对照附件查找差距。`,
+		units: week
+			? undefined
+			: [
+					`按${TEXT_OF_COMPONENTS}计分（满分100分）排名，${scores.tieRule}`,
+					...categoryLines.map((l) => `${l}。`),
+					unranked.length ? `${unranked.join('，')}不参加公开排名。` : ''
+				]
+					.filter(Boolean)
+					.join('\n'),
+		praise: week
+			? undefined
+			: praised.length
+				? `${listNames(praised, 8)}月报按时报送、无逾期和滞后指标，予以表扬。`
+				: '本期没有全项达标的单位。',
+		criticism: named.size
+			? `对以下单位予以通报批评：${enumerate(
+					[
+						overdueLeads.length
+							? `牵头指标逾期未完成的：${overdueLeads.map((n) => `${n.name}（${n.indicatorIds.length}项）`).join('、')}`
+							: '',
+						missing.length
+							? `未报送${reportMonth}月报的：${listNames(missing.map((id) => names.get(id) ?? ''))}`
+							: ''
+					].filter(Boolean)
+				)}`
+			: '本期无通报批评的单位。',
 		problems:
-			[
-				red.length
-					? `一是部分任务逾期未完成。${nameUnits(redUnits)}的 ${red.length} 项指标已超过完成时限仍未办结。`
-					: '',
-				missingUnits.length
-					? `二是月报报送不及时。${nameUnits(missingUnits)}未报送 ${reportPeriod} 月报。`
-					: '',
-				lateUnits.length ? `${nameUnits(lateUnits)}逾期报送月报。` : ''
-			]
-				.filter(Boolean)
-				.join('\n') || '本期未发现突出问题。'
+			enumerate(
+				[
+					overdue.length ? `部分任务逾期未完成，${overdue.length}项指标已超过完成时限仍未办结（见附件）` : '',
+					missing.length
+						? `月报报送不及时，${listNames(
+								missing.map((id) => names.get(id) ?? ''),
+								5
+							)}未报送${reportMonth}月报`
+						: '',
+					late.length
+						? `${listNames(
+								late.map((id) => names.get(id) ?? ''),
+								5
+							)}逾期报送${reportMonth}月报`
+						: '',
+					behind.length ? `部分指标进度滞后于序时进度，涉及${listNames(behind, 5)}` : ''
+				].filter(Boolean)
+			) || '本期未发现突出问题。',
+		rectification: named.size
+			? `请${listNames([...named.values()].map((n) => n.name))}对照附件查找原因，于${chineseDate(rectificationDue)}前在系统中反馈整改情况。一周内处理完毕，逾期将纳入考核。`
+			: '本期无需整改的单位。',
+		next: dueNext.length
+			? `${week ? '下周' : '下月'}到期指标${dueNext.length}项（见附件），请牵头单位抓紧推进，确保按期完成。`
+			: `${week ? '下周' : '下月'}无到期指标。`
 	};
 
 	return {
@@ -142,37 +293,29 @@ export function buildBulletin(db: Db, period: string, week: string | null, today
 		office: settings.officeName,
 		date: today,
 		asOf,
+		previousAsOf: before,
 		period,
 		week,
-		texts,
+		texts: Object.fromEntries(Object.entries(texts).filter(([, v]) => v !== undefined)),
 		tables: {
 			sections,
-			ranking: ranking.map((r) => ({
-				rank: r.rank,
-				unit: r.unit.name,
-				score: r.score,
-				change: previousRanking.has(r.unit.id) ? previousRanking.get(r.unit.id)! - r.rank : null,
-				...r.counts
-			})),
-			redList: red.flatMap((r) =>
-				r.units.map((u) => ({
-					unit: u.name,
-					task: r.task,
-					indicator: r.text,
-					dueOn: r.dueOn,
-					daysOverdue: r.daysOverdue
-				}))
-			),
-			reportStatus: [...reports!.status.entries()].map(([id, s]) => ({
-				unit: unitNames.get(id) ?? String(id),
+			targets,
+			ranking: week ? [] : publicRanking,
+			unranked,
+			overdue,
+			reportStatus: [...reports!.status].map(([id, s]) => ({
+				unit: names.get(id) ?? String(id),
 				status: STATUS_TEXT[s] ?? s
 			})),
+			dueNext,
+			week: facts,
 			trend: now.trend.map((p) => ({
 				date: periodEnd(p.period) < asOf ? periodEnd(p.period) : asOf,
 				completed: p.completed,
 				red: p.overdue,
 				submissionRate: p.submissionRate
 			}))
-		}
+		},
+		rectification: { dueOn: rectificationDue, units: [...named.values()] }
 	};
 }

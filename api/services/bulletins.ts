@@ -1,16 +1,49 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { bulletin } from '../../db/schema/index.ts';
+import { bulletin, urgeNotice } from '../../db/schema/index.ts';
+import type { Db } from '../../db/client.ts';
+import { chineseDate } from '../../web/src/lib/rules/official-doc.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
 import { assertPeriod } from '../lib/dates.ts';
 import { assertOffice } from './access.ts';
 import { notifyRole } from './notifications.ts';
 import { audit } from './audit.ts';
-import { buildBulletin, type BulletinContent, type BulletinTexts } from './bulletin-content.ts';
+import {
+	buildBulletin,
+	rectificationDueOn,
+	type BulletinContent,
+	type BulletinTexts
+} from './bulletin-content.ts';
+import { issueNotice, noticeNumber } from './notices.ts';
 
 export const bulletinNumber = (year: number, seq: number) => `督查通报〔${year}〕${seq}号`;
 
-function shape(row: typeof bulletin.$inferSelect) {
+/** The rectification notices a published bulletin issued, with where each stands. */
+function rectificationNotices(db: Db, bulletinId: number) {
+	return db
+		.all<{
+			id: number;
+			year: number;
+			seq: number;
+			unit: string;
+			answerDueOn: string | null;
+			answers: number;
+			closedAt: number | null;
+		}>(
+			sql`select n.id, n.year, n.seq, u.name as unit, n.answer_due_on as answerDueOn, n.closed_at as closedAt,
+				(select count(*) from notice_answer a where a.notice_id = n.id) as answers
+				from urge_notice n join unit u on u.id = n.unit_id where n.bulletin_id = ${bulletinId} order by n.seq`
+		)
+		.map((n) => ({
+			id: n.id,
+			number: noticeNumber(n.year, n.seq),
+			unit: n.unit,
+			answerDueOn: n.answerDueOn,
+			state: n.closedAt ? ('closed' as const) : n.answers ? ('answered' as const) : ('waiting' as const)
+		}));
+}
+
+function shape(row: typeof bulletin.$inferSelect, db: Db) {
 	return {
 		id: row.id,
 		period: row.period,
@@ -20,19 +53,26 @@ function shape(row: typeof bulletin.$inferSelect) {
 		number: row.seq ? bulletinNumber(row.year, row.seq) : null,
 		content: row.content as BulletinContent,
 		createdAt: row.createdAt.toISOString(),
-		publishedAt: row.publishedAt?.toISOString() ?? null
+		publishedAt: row.publishedAt?.toISOString() ?? null,
+		rectification: row.status === 'published' ? rectificationNotices(db, row.id) : []
 	};
 }
 
 /** The office generates a draft bulletin for a month (or a week, given its Monday) from the data. */
-export function createBulletin(ctx: ServiceContext, period: string, week: string | null) {
+export function createBulletin(
+	ctx: ServiceContext,
+	input: { period: string; week: string | null; asOf?: string | null }
+) {
+	const { period, week } = input;
 	assertOffice(ctx.actor);
 	assertPeriod(period);
 	if (week && new Date(`${week}T00:00:00Z`).getUTCDay() !== 1)
 		throw fail('bad_request', 'bulletin.week_monday');
 	const today = ctx.clock.today();
 	if (`${period}-01` > today) throw fail('bad_request', 'bulletin.month_not_begun');
-	const content = buildBulletin(ctx.db, period, week, today);
+	if (input.asOf && input.asOf > today) throw fail('bad_request', 'bulletin.as_of_future');
+	if (input.asOf && input.asOf < `${period}-01`) throw fail('bad_request', 'bulletin.as_of_before_period');
+	const content = buildBulletin(ctx.db, input, today);
 	return ctx.db.transaction((tx) => {
 		const row = tx
 			.insert(bulletin)
@@ -49,9 +89,14 @@ export function createBulletin(ctx: ServiceContext, period: string, week: string
 			.get();
 		audit(
 			{ ...ctx, db: tx },
-			{ action: 'bulletin.create', objectType: 'bulletin', objectId: row.id, after: { period, week } }
+			{
+				action: 'bulletin.create',
+				objectType: 'bulletin',
+				objectId: row.id,
+				after: { period, week, asOf: content.asOf }
+			}
 		);
-		return shape(row);
+		return shape(row, tx);
 	});
 }
 
@@ -62,7 +107,7 @@ function load(ctx: ServiceContext, id: number) {
 	return row;
 }
 
-export const getBulletin = (ctx: ServiceContext, id: number) => shape(load(ctx, id));
+export const getBulletin = (ctx: ServiceContext, id: number) => shape(load(ctx, id), ctx.db);
 
 /** The office edits the text parts of a draft; the tables stay as generated. */
 export function editBulletin(
@@ -95,11 +140,30 @@ export function editBulletin(
 	return getBulletin(ctx, id);
 }
 
-/** Publishing numbers the bulletin (per year) and freezes it. */
+/**
+ * Publishing numbers the bulletin (per year), freezes it, and issues a rectification notice (整改通知,
+ * answer due by the 整改要求's deadline) to every unit it names: the units answer them like any urge notice.
+ */
 export function publishBulletin(ctx: ServiceContext, id: number) {
 	assertOffice(ctx.actor);
 	const row = load(ctx, id);
 	if (row.status !== 'draft') throw fail('conflict', 'bulletin.published');
+	const today = ctx.clock.today();
+	const content = row.content as BulletinContent;
+	// A draft kept for days still gives the units their full time to answer.
+	const dueOn = rectificationDueOn(ctx.db, today);
+	const published: BulletinContent = {
+		...content,
+		date: today,
+		texts: {
+			...content.texts,
+			rectification: content.texts.rectification?.replaceAll(
+				chineseDate(content.rectification.dueOn),
+				chineseDate(dueOn)
+			)
+		},
+		rectification: { ...content.rectification, dueOn }
+	};
 	ctx.db.transaction((tx) => {
 		const seq =
 			(tx
@@ -107,16 +171,33 @@ export function publishBulletin(ctx: ServiceContext, id: number) {
 				.from(bulletin)
 				.where(eq(bulletin.year, row.year))
 				.get()?.n ?? 0) + 1;
+		const number = bulletinNumber(row.year, seq);
 		tx.update(bulletin)
-			.set({ status: 'published', seq, publishedAt: ctx.clock.now(), publishedBy: ctx.actor!.id || null })
+			.set({
+				status: 'published',
+				seq,
+				content: published,
+				publishedAt: ctx.clock.now(),
+				publishedBy: ctx.actor!.id || null
+			})
 			.where(eq(bulletin.id, id))
 			.run();
+		for (const u of published.rectification.units) {
+			const notice = issueNotice(
+				{ ...ctx, db: tx },
+				{
+					unitId: u.unitId,
+					indicatorIds: u.indicatorIds,
+					level: 'yellow',
+					message: `根据${number}《${row.title}》整改要求：${u.reasons.join('、')}。请于${chineseDate(dueOn)}前反馈整改情况，逾期将纳入考核。`,
+					answerDueOn: dueOn
+				}
+			);
+			tx.update(urgeNotice).set({ bulletinId: id }).where(eq(urgeNotice.id, notice.id)).run();
+		}
 		notifyRole({ ...ctx, db: tx }, 'leader', {
 			key: `bulletin.publish|${id}`,
-			message: {
-				code: 'bulletin.published',
-				params: { number: bulletinNumber(row.year, seq), title: row.title }
-			},
+			message: { code: 'bulletin.published', params: { number, title: row.title } },
 			link: `/bulletins/${id}`,
 			light: null
 		});
@@ -126,7 +207,7 @@ export function publishBulletin(ctx: ServiceContext, id: number) {
 				action: 'bulletin.publish',
 				objectType: 'bulletin',
 				objectId: id,
-				after: { number: bulletinNumber(row.year, seq) }
+				after: { number, rectification: published.rectification }
 			}
 		);
 	});
@@ -149,7 +230,7 @@ export function listBulletins(ctx: ServiceContext, f: { page: number; pageSize: 
 		.where(where)
 		.get()!.n;
 	return {
-		items: rows.map((r) => ({ ...shape(r), content: undefined })),
+		items: rows.map((r) => ({ ...shape(r, ctx.db), content: undefined, rectification: undefined })),
 		total,
 		page: f.page,
 		pageSize: f.pageSize

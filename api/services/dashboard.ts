@@ -27,13 +27,17 @@ export function assertSupervisor(ctx: ServiceContext) {
 
 type ReportRow = { unitId: number; period: string; late: number; submittedAt: number };
 
-/** Report status of every expected (unit, month): on time, late, missing, or not yet due. */
+/**
+ * Report status of every expected (unit, month): on time, late, missing, or not yet due. With `closed`
+ * (a past day, seen as at its end: bulletins and scores), a report not in by the end of its due day is missing.
+ */
 export function reportStatuses(
 	db: Db,
 	units: Set<number> | null,
 	planId: number | undefined,
 	day: string,
-	periods: string[]
+	periods: string[],
+	closed = false
 ) {
 	const dueDay = getSettings(db).reportDueDay;
 	const spans = db.all<{ unitId: number; start: string; completedOn: string | null }>(sql`
@@ -61,7 +65,10 @@ export function reportStatuses(
 		const status = new Map<number, ReportState>();
 		for (const unitId of expected) {
 			const r = reports.get(`${unitId}|${period}`);
-			status.set(unitId, r ? (r.late ? 'late' : 'on_time') : due < day ? 'missing' : 'not_due');
+			status.set(
+				unitId,
+				r ? (r.late ? 'late' : 'on_time') : due < day || (closed && due <= day) ? 'missing' : 'not_due'
+			);
 		}
 		return { period, due, status };
 	});
@@ -117,15 +124,19 @@ export function summaryData(db: Db, f: DashboardFilter, day: string, today: stri
 
 	const year = Number(day.slice(0, 4));
 	const months = Array.from({ length: 12 }, (_, m) => `${year}-${String(m + 1).padStart(2, '0')}`);
+	// A past day is seen at its end (as bulletins see it): a report not in by its due day is missing.
+	const closed = day < today;
 	const statuses = reportStatuses(
 		db,
 		units,
 		f.planId,
 		day,
-		months.filter((p) => `${p}-01` <= day)
+		months.filter((p) => `${p}-01` <= day),
+		closed
 	);
 	const thisPeriod =
-		statuses.find((s) => s.period === period) ?? reportStatuses(db, units, f.planId, day, [period])[0]!;
+		statuses.find((s) => s.period === period) ??
+		reportStatuses(db, units, f.planId, day, [period], closed)[0]!;
 
 	const sections = new Map<
 		number,

@@ -1,7 +1,38 @@
 import { z } from 'zod';
 import { dateSchema } from '../lib/validate.ts';
-import { setting } from '../../db/schema/index.ts';
+import { setting, UNIT_KINDS } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
+
+/** A ranking category: units listed by name, or of these kinds; a private one is scored but not published. */
+export const RANKING_CATEGORY = z.object({
+	name: z.string().trim().min(1, '请填写类别名称').max(40, '类别名称不超过40个字'),
+	kinds: z.array(z.enum(UNIT_KINDS)).default([]),
+	units: z.array(z.string().trim().min(1).max(100)).max(500).default([]),
+	public: z.boolean()
+});
+export type RankingCategory = z.infer<typeof RANKING_CATEGORY>;
+
+/**
+ * No office publicly ranks the people's congress, the CPPCC, courts and procuratorates, nor central
+ * agencies' branches and companies it does not lead: they are scored for the office's own eyes only.
+ */
+const DEFAULT_CATEGORIES: RankingCategory[] = [
+	{
+		name: '人大、政协、法院、检察院',
+		kinds: [],
+		units: ['省人大常委会办公厅', '省政协办公厅', '省法院', '省检察院', '杭州市中院'],
+		public: false
+	},
+	{
+		name: '中央驻浙单位和企业',
+		kinds: ['other'],
+		units: ['浙江省税务局', '杭州海关', '宁波海关', '省银保监局', '省电力公司'],
+		public: false
+	},
+	{ name: '省级部门', kinds: ['provincial'], units: [], public: true },
+	{ name: '设区市', kinds: ['city'], units: [], public: true },
+	{ name: '县（市、区）', kinds: ['county'], units: [], public: true }
+];
 
 /** Every setting with its default; the stored value (if any) overrides it. */
 export const SETTINGS = z.object({
@@ -28,11 +59,26 @@ export const SETTINGS = z.object({
 	/** A report returned this many days or fewer before its reporting due day (or after it) is mailed at once. */
 	urgentReturnDays: z.number().int().min(0).max(31).default(3),
 	mailMaxAttempts: z.number().int().min(1).max(20).default(6),
-	/** Unit score for a month: 100 minus these per missing report, late report, red lead and red co indicator. */
+	/**
+	 * Unit score for a month (see ranking.ts): 100 minus these per missing or late report (报送及时性), per
+	 * indicator behind 序时进度 or reported 滞后 (推进进度), per overdue indicator as lead or co (逾期),
+	 * per return of the month's report (报送质量); plus the office's 加分/减分 entries.
+	 */
 	scoreMissingReport: z.number().min(0).max(100).default(10),
 	scoreLateReport: z.number().min(0).max(100).default(3),
+	scoreBehind: z.number().min(0).max(100).default(1),
 	scoreRedLead: z.number().min(0).max(100).default(5),
 	scoreRedCo: z.number().min(0).max(100).default(2),
+	scoreReturned: z.number().min(0).max(100).default(1),
+	/** Units are ranked within these categories, in this order; a unit falls in the first that names it or its kind. */
+	rankingCategories: z
+		.array(RANKING_CATEGORY)
+		.min(1, '至少设置一个排名类别')
+		.max(20)
+		.refine((list) => new Set(list.map((c) => c.name)).size === list.length, '排名类别名称不能重复')
+		.default(DEFAULT_CATEGORIES),
+	/** Working days the units named in a bulletin's 整改要求 have to answer (一周 = 5). */
+	rectificationDays: z.number().int().min(1).max(30).default(5),
 	/**
 	 * After this many failed sign-ins of one username from one address within the window (minutes), that
 	 * address is refused for that username until the failures leave the window; other addresses are not.

@@ -4,6 +4,7 @@ import { insertedAt } from './columns.ts';
 import { unit } from './unit.ts';
 import { indicator } from './plan.ts';
 import { user } from './auth.ts';
+import { bulletin } from './score.ts';
 
 /** Completion sign-off (办结) and deadline extension (延期) requests, decided by the office. */
 export const request = sqliteTable(
@@ -71,7 +72,9 @@ export const urgeNotice = sqliteTable(
 		/** The unit's written answer (办理情况反馈) is due by this day; null on notices issued before answers existed. */
 		answerDueOn: text('answer_due_on'),
 		/** Set when the office accepts an answer (已办结). */
-		closedAt: integer('closed_at', { mode: 'timestamp_ms' })
+		closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
+		/** The bulletin whose 整改要求 issued this notice (null for an ordinary urge notice). */
+		bulletinId: integer('bulletin_id').references(() => bulletin.id)
 	},
 	(t) => [index('urge_notice_unit_idx').on(t.unitId), index('urge_notice_year_seq_idx').on(t.year, t.seq)]
 );

@@ -1,21 +1,22 @@
-import { sqliteTable, integer, text, real, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, real, index } from 'drizzle-orm/sqlite-core';
+import { user } from './auth.ts';
 import { unit } from './unit.ts';
 
-/** A unit's score for a closed month, kept so that a past ranking can be reproduced exactly. */
-export const unitScore = sqliteTable(
-	'unit_score',
+/** The office's 加分/减分 for a unit in a month, with its reason; part of the month's score (scores.ts). */
+export const scoreAdjustment = sqliteTable(
+	'score_adjustment',
 	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
 		period: text('period').notNull(),
 		unitId: integer('unit_id')
 			.notNull()
 			.references(() => unit.id),
-		score: real('score').notNull(),
-		rank: integer('rank').notNull(),
-		/** What the score was made of: counts and the weights in force. */
-		details: text('details', { mode: 'json' }).notNull(),
-		computedAt: integer('computed_at', { mode: 'timestamp_ms' }).notNull()
+		points: real('points').notNull(),
+		reason: text('reason').notNull(),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+		createdBy: integer('created_by').references(() => user.id)
 	},
-	(t) => [primaryKey({ columns: [t.period, t.unitId] })]
+	(t) => [index('score_adjustment_period_idx').on(t.period, t.unitId)]
 );
 
 /** A bulletin (通报): generated, edited by the office, then published with a number and frozen. */

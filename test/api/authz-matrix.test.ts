@@ -33,6 +33,7 @@ const id = {
 	alert: 0,
 	bulletin: 0,
 	draft: 0,
+	adjustment: 0,
 	mail: 0,
 	plan: 0,
 	group: 0,
@@ -93,6 +94,14 @@ beforeAll(async () => {
 	id.bulletin = (await as.O.post('/api/v1/bulletins', { period: '2020-03' })).data.id;
 	await as.O.post(`/api/v1/bulletins/${id.bulletin}/publish`);
 	id.draft = (await as.O.post('/api/v1/bulletins', { period: '2020-03' })).data.id;
+	id.adjustment = (
+		await as.O.post('/api/v1/scoring/adjustments', {
+			period: '2020-03',
+			unitId: id.unit,
+			points: -1,
+			reason: '材料不实'
+		})
+	).data.id;
 	id.mail = (await as.A.get('/api/v1/mail')).data.items[0].id;
 	const victim = await s.as('leader');
 	id.user = (await as.A.get('/api/v1/users')).data.items.find((u: any) => u.username === victim.username).id;
@@ -281,7 +290,20 @@ const cases = (): Record<string, Case> => ({
 		allow: 'O'
 	},
 	'POST /api/v1/bulletins/:id/publish': { path: `/bulletins/${id.draft}/publish`, allow: 'O' },
-	'GET /api/v1/bulletins/:id/export': { path: `/bulletins/${id.bulletin}/export?format=xlsx`, allow: 'AOLUX' }
+	'GET /api/v1/bulletins/:id/export': {
+		path: `/bulletins/${id.bulletin}/export?format=xlsx`,
+		allow: 'AOLUX'
+	},
+	'GET /api/v1/bulletins/:id/document': { path: `/bulletins/${id.draft}/document`, allow: 'O' },
+	'GET /api/v1/scoring/settings': { path: '/scoring/settings', allow: 'OL' },
+	'PUT /api/v1/scoring/settings': { path: '/scoring/settings', body: { scoreBehind: 2 }, allow: 'O' },
+	'GET /api/v1/scoring/adjustments': { path: '/scoring/adjustments?period=2020-03', allow: 'OL' },
+	'POST /api/v1/scoring/adjustments': {
+		path: '/scoring/adjustments',
+		body: { period: '2020-03', unitId: id.unit, points: 2, reason: '经验被推广' },
+		allow: 'O'
+	},
+	'DELETE /api/v1/scoring/adjustments/:id': { path: `/scoring/adjustments/${id.adjustment}`, allow: 'O' }
 });
 
 function fingerprint() {
@@ -306,7 +328,8 @@ function fingerprint() {
 		'setting',
 		'holiday',
 		'indicator_event',
-		'indicator_target'
+		'indicator_target',
+		'score_adjustment'
 	]
 		.map((t) => JSON.stringify(s.db.all(sql.raw(`select * from "${t}" order by 1`))))
 		.join('\n');

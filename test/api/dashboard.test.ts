@@ -131,20 +131,25 @@ describe('office dashboard', () => {
 
 	it('ranks units for a month by score, with the weights and counts behind it', async () => {
 		const res = await office.get('/api/v1/dashboard/ranking?period=2020-03');
-		expect(res.data.weights).toEqual({ missing: 10, late: 3, redLead: 5, redCo: 2 });
+		expect(res.data.weights).toEqual({ missing: 10, late: 3, behind: 1, redLead: 5, redCo: 2, returned: 1 });
+		expect(res.data.asOf).toBe('2020-03-31');
 		const mine = res.data.items.filter((r: any) =>
 			['省财政厅', '省商务厅', '省水利厅'].includes(r.unit.name)
 		);
-		// At the end of March: nothing overdue yet except B, completed 03-10 (so not red at 03-31).
+		// At the end of 03-31: nothing overdue (C falls due that day); 省商务厅's report (04-03) and
+		// 省水利厅's (never) were not in: both missing then. Equal scores: the earlier report first — none: tied.
+		const none = { late: 0, behind: 0, redLead: 0, redCo: 0, returns: 0, adjustments: 0 };
 		expect(mine.map((r: any) => [r.unit.name, r.score, r.counts])).toEqual([
-			['省财政厅', 100, { missing: 0, late: 0, redLead: 0, redCo: 0 }],
-			['省商务厅', 97, { missing: 0, late: 1, redLead: 0, redCo: 0 }],
-			['省水利厅', 90, { missing: 1, late: 0, redLead: 0, redCo: 0 }]
+			['省财政厅', 100, { ...none, missing: 0 }],
+			['省水利厅', 90, { ...none, missing: 1 }],
+			['省商务厅', 90, { ...none, missing: 1 }]
 		]);
 		expect(res.data.final).toBe(false);
 		const ranks = mine.map((r: any) => r.rank);
 		expect(ranks[0]).toBeLessThan(ranks[1]);
-		expect(ranks[1]).toBeLessThan(ranks[2]);
+		expect(ranks[1]).toBe(ranks[2]);
+		// Each score is 100 plus its traced items.
+		for (const r of mine) expect(100 + r.items.reduce((a: number, i: any) => a + i.points, 0)).toBe(r.score);
 	});
 
 	it('units and admins cannot read the office dashboard', async () => {
@@ -158,17 +163,30 @@ describe('office dashboard', () => {
 
 describe('bulletins', () => {
 	it('a month’s bulletin names the right units and numbers; edited, published, read by a unit; docx and xlsx open again', async () => {
-		const draft = await office.post('/api/v1/bulletins', { period: '2020-03' });
+		// By default the month's last day, not today: C (due 03-31) is not yet overdue, the late report not in.
+		const march = (await office.post('/api/v1/bulletins', { period: '2020-03' })).data.content;
+		expect(march.title).toBe('关于2020年3月政府数字化转型工作进展情况的通报');
+		expect(march.asOf).toBe('2020-03-31');
+		expect(march.texts.overview).toContain('逾期未完成（红灯）指标0项');
+		expect(march.texts.overview).toContain('按时报送1个、逾期报送0个、未报送2个');
+		expect(march.tables.overdue).toEqual([]);
+		// The office picks 2020-04-20 as 统计日期: the state on that day.
+		const draft = await office.post('/api/v1/bulletins', { period: '2020-03', asOf: '2020-04-20' });
 		expect(draft.status).toBe(201);
 		const c = draft.data.content;
-		expect(c.title).toBe('关于2020年3月政府数字化转型工作进展情况的通报');
 		expect(c.asOf).toBe('2020-04-20');
-		expect(c.texts.overview).toContain('已完成 2 项（按期 1 项、逾期 1 项）');
-		expect(c.texts.overview).toContain('红灯指标 1 项（涉及 1 个单位');
-		expect(c.texts.overview).toContain('按时报送 1 个、逾期报送 1 个、未报送 1 个');
-		expect(c.texts.problems).toContain('省商务厅的 1 项指标已超过完成时限仍未办结');
-		expect(c.texts.problems).toContain('省水利厅未报送 2020-03 月报');
-		expect(c.tables.redList.map((r: any) => r.unit)).toEqual(['省商务厅']);
+		expect(c.texts.overview).toContain('累计完成2项（按期1项、逾期1项）');
+		expect(c.texts.overview).toContain('逾期未完成（红灯）指标1项，涉及1个单位');
+		expect(c.texts.overview).toContain('按时报送1个、逾期报送1个、未报送1个');
+		expect(c.texts.criticism).toContain('省商务厅（1项）');
+		expect(c.texts.criticism).toContain('未报送2020年3月月报的：省水利厅');
+		expect(
+			c.tables.overdue.map((r: any) => [
+				r.indicator,
+				r.lead.map((u: any) => u.name),
+				r.co.map((u: any) => u.name)
+			])
+		).toEqual([['C红灯', ['省商务厅'], ['省水利厅']]]);
 
 		const unit = await s.as('unit', '省财政厅');
 		expect((await unit.get(`/api/v1/bulletins/${draft.data.id}`)).status).toBe(404);
@@ -185,24 +203,26 @@ describe('bulletins', () => {
 		expect(read.data.content.texts.units).toBe('各单位总体按计划推进。');
 
 		const docx = await unit.get(`/api/v1/bulletins/${draft.data.id}/export?format=docx`);
-		const xml = await (await JSZip.loadAsync(docx.data)).file('word/document.xml')!.async('string');
+		const xml = (await (await JSZip.loadAsync(docx.data)).file('word/document.xml')!.async('string')).replace(
+			/<[^>]+>/g,
+			''
+		);
 		expect(xml).toContain('关于2020年3月政府数字化转型工作进展情况的通报');
 		expect(xml).toContain(published.data.number);
 		expect(xml).toContain('各单位总体按计划推进。');
-		expect(xml).toContain('附件3 红灯清单');
+		expect(xml).toContain('逾期未完成指标清单');
 		const xlsx = await unit.get(`/api/v1/bulletins/${draft.data.id}/export?format=xlsx`);
 		const wb = new ExcelJS.Workbook();
 		await wb.xlsx.load(xlsx.data);
 		expect(wb.worksheets.map((w) => w.name)).toEqual([
-			'分领域进展',
+			'分领域进展情况',
 			'各单位得分排名',
-			'红灯清单',
-			'月报报送情况',
-			'进展趋势'
+			'逾期未完成指标清单',
+			'月报报送情况'
 		]);
-		const redSheet = wb.getWorksheet('红灯清单')!;
-		expect(redSheet.getRow(3).getCell(1).value).toBe('省商务厅');
-		expect(redSheet.getRow(3).getCell(3).value).toBe('C红灯');
+		const redSheet = wb.getWorksheet('逾期未完成指标清单')!;
+		expect(redSheet.getRow(3).getCell(2).value).toBe('C红灯');
+		expect(redSheet.getRow(3).getCell(3).value).toBe('牵头 省商务厅；配合 省水利厅');
 	});
 });
 

@@ -60,8 +60,11 @@ describe('one unit’s counts are the same on every page', () => {
 			(i: any) => partOf(i, unitId).state
 		);
 		const tiles = (await office.get(`/api/v1/dashboard/summary?unitId=${unitId}`)).data.tiles;
-		const bulletin = (await office.post('/api/v1/bulletins', { period: '2020-03' })).data.content;
-		const bulletinRed = bulletin.tables.redList.filter((r: any) => r.unit === '省财政厅').length;
+		const bulletin = (await office.post('/api/v1/bulletins', { period: '2020-03', asOf: '2020-04-20' })).data
+			.content;
+		const bulletinRed = bulletin.tables.overdue.filter((r: any) =>
+			r.lead.some((u: any) => u.name === '省财政厅')
+		).length;
 		const count = (l: string) => plan.filter((x: string) => x === l).length;
 
 		// 逾期未办 red; 自报滞后 and 临期且滞后 yellow (the latter due soon and reported behind: one light);
@@ -84,7 +87,7 @@ describe('one unit’s counts are the same on every page', () => {
 		});
 		expect(bulletinRed).toBe(1);
 		// The digest and the tiles speak of indicators and of the units behind them.
-		expect(bulletin.texts.overview).toContain('红灯指标');
+		expect(bulletin.texts.overview).toContain('（红灯）指标');
 		await s.close();
 	}, 60_000);
 });
@@ -140,10 +143,12 @@ describe('the 2020 plan, per unit', () => {
 		const october = (await office.get('/api/v1/dashboard/ranking?period=2020-10')).data.items;
 		const redLead = (name: string) => october.find((r: any) => r.unit.name === name).counts.redLead;
 		expect(redLead('宁波市政府') - redLead('杭州市政府')).toBeGreaterThanOrEqual(1);
-		const bulletin = (await office.post('/api/v1/bulletins', { period: '2020-09' })).data.content;
-		const cities = bulletin.tables.redList
-			.filter((r: any) => r.indicator === view.text)
-			.map((r: any) => r.unit);
+		// September's bulletin with 统计日期 today: the indicator is one row, its ten open parts named.
+		const bulletin = (await office.post('/api/v1/bulletins', { period: '2020-09', asOf: '2020-10-09' })).data
+			.content;
+		const rows = bulletin.tables.overdue.filter((r: any) => r.indicatorId === six.id);
+		expect(rows).toHaveLength(1);
+		const cities = rows[0].lead.map((u: any) => u.name);
 		expect(cities).toHaveLength(10);
 		expect(cities).not.toContain('杭州市政府');
 		// The unit's own page shows its part completed.

@@ -145,7 +145,9 @@ function officialLayout(key: string, f: PdfFacts, doc: { issuer: string; title: 
 	});
 	check(`${key}: page numbers "— 1 —" at the outside edge (odd right, even left)`, () => {
 		has(f, /—\s*1\s*—/);
-		const number = (page: number) => f.words.find((w) => w.page === page && w.text === String(page));
+		// The page number is the lowest "2" on page 2 (body text may hold the same figure).
+		const number = (page: number) =>
+			f.words.filter((w) => w.page === page && w.text === String(page)).sort((x, y) => y.yMin - x.yMin)[0];
 		const one = number(1);
 		const two = number(2);
 		expect(!!one && mm(one.xMin) > 150, `page 1 number at ${one && mm(one.xMin).toFixed(1)} mm`);
@@ -182,8 +184,18 @@ if (facts.printView) {
 		pages(f, 4, 7);
 	});
 }
-// The bulletins' .docx: once bulletinDocx writes through officialDocx (the bulletin-content work), add
-// officialLayout(key, f, …) here so the bulletins get the margin and page-number checks the sample has.
+// The bulletins' .docx are written by officialDocx: the same layout checks as the sample.
+const ISSUER = '省推进政府数字化转型联席会议办公室';
+if (facts.monthDocx)
+	officialLayout('monthDocx', facts.monthDocx, {
+		issuer: ISSUER,
+		title: '关于2020年9月政府数字化转型工作进展情况的通报'
+	});
+if (facts.weekDocx)
+	officialLayout('weekDocx', facts.weekDocx, {
+		issuer: ISSUER,
+		title: '关于2020年9月21日至9月27日政府数字化转型工作进展情况的通报'
+	});
 for (const [key, label] of [
 	['monthDocx', '2020年9月'],
 	['weekDocx', '2020']

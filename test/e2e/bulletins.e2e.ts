@@ -20,16 +20,40 @@ test.describe('通报', () => {
 		const id = Number(page.url().split('/').at(-1));
 		await expect(page.locator('[data-status="draft"]')).toBeVisible();
 		await expect(page.getByTestId('bulletin-number')).toHaveText('（草稿，发布后编号）');
-		for (const part of ['一、总体情况', '二、分领域进展', '三、各单位情况', '四、存在问题'])
-			await expect(page.getByRole('heading', { name: part })).toBeVisible();
-		for (const att of [
-			'分领域进展情况表',
-			'各单位月度得分排名',
-			'红灯指标清单',
-			'月报报送情况',
-			'工作进展趋势表'
+		// As of the month's last day; the day 较上期 compares with is stated.
+		await expect(
+			page.getByText('（2020年9月 · 统计日期 2020年9月30日，较上期比较日 2020年8月31日）')
+		).toBeVisible();
+		for (const part of [
+			'一、总体情况',
+			'二、目标任务完成情况',
+			'三、各单位得分排名',
+			'四、表扬',
+			'五、通报批评',
+			'六、存在问题',
+			'七、整改要求',
+			'八、下期工作安排'
 		])
-			await expect(page.getByRole('heading', { name: att })).toBeVisible();
+			await expect(page.getByRole('heading', { name: part, exact: true })).toBeVisible();
+		for (const att of [
+			'分领域进展情况',
+			'量化目标完成情况',
+			'各单位得分排名',
+			'逾期未完成指标清单',
+			'月报报送情况'
+		])
+			await expect(page.getByRole('heading', { name: att, exact: true })).toBeVisible();
+		// The overdue list: one row per indicator, 牵头 and 配合 apart, a 合计 row.
+		const overdue = page.locator('section.attachment', {
+			has: page.getByRole('heading', { name: '逾期未完成指标清单' })
+		});
+		await expect(overdue.locator('tbody tr').first()).toContainText('牵头 ');
+		await expect(overdue.locator('tr.total')).toContainText('合计');
+		for (const width of [1440, 390]) {
+			await page.setViewportSize({ width, height: 900 });
+			await page.screenshot({ path: test.info().outputPath(`monthly-${width}.png`), fullPage: true });
+		}
+		await page.setViewportSize({ width: 1440, height: 900 });
 
 		// Edit one text part and save it.
 		const edited = `${unique('经研究，')}现将2020年9月全省政府数字化转型工作进展情况通报如下。`;
@@ -54,6 +78,8 @@ test.describe('通报', () => {
 		await expect(dialog).toContainText('冻结');
 		await dialog.getByRole('button', { name: '发布' }).click();
 		await expect(page.getByTestId('bulletin-number')).toHaveText(/^督查通报〔2020〕\d+号$/);
+		// 整改要求: a notice to each unit named, with where it stands.
+		await expect(page.getByTestId('rectification')).toContainText('待反馈');
 		const number = await page.getByTestId('bulletin-number').textContent();
 		await expect(page.locator('[data-status="published"]')).toBeVisible();
 		await expect(page.getByLabel('一、总体情况')).toHaveCount(0);
@@ -111,17 +137,32 @@ test.describe('通报', () => {
 		await page.getByLabel('周一日期').fill('2020-09-21');
 		await page.getByRole('button', { name: '生成草稿' }).click();
 		await expect(page).toHaveURL(/\/bulletins\/\d+$/);
-		await expect(page.getByText('（2020-09-21 至 2020-09-27 · 数据截至 2020年9月27日）')).toBeVisible();
+		await expect(
+			page.getByText('（2020-09-21 至 2020-09-27 · 统计日期 2020年9月27日，较上期比较日 2020年9月20日）')
+		).toBeVisible();
+		await expect(page.getByRole('heading', { name: '本周动态', exact: true })).toBeVisible();
+		await expect(page.getByLabel('一、总体情况')).toHaveValue(/本周完成指标/);
+		for (const width of [1440, 390]) {
+			await page.setViewportSize({ width, height: 900 });
+			await page.screenshot({ path: test.info().outputPath(`weekly-${width}.png`), fullPage: true });
+		}
+		await page.setViewportSize({ width: 1440, height: 900 });
 
 		await page.emulateMedia({ media: 'print' });
 		await expect(page.getByRole('button', { name: '打印' })).toBeHidden();
 		await expect(page.getByRole('banner')).toBeHidden();
 		await expect(page.getByLabel('一、总体情况')).toBeHidden();
-		await expect(page.locator('[data-part="overview"] .para').first()).toBeVisible();
+		// What prints is the official document: masthead, draft number, body, attachments on new pages.
+		const sent = page.locator('.print-view .official');
+		await expect(sent).toBeVisible();
+		await expect(sent).toContainText('〔2020〕 号');
+		await expect(sent).toContainText('一、总体情况');
+		await expect(page.locator('article.doc')).toBeHidden();
 		const breaks = await page
-			.locator('.attachment')
+			.locator('.print-view .attachment')
 			.evaluateAll((els) => els.map((el) => getComputedStyle(el).breakBefore));
-		expect(breaks).toEqual(['page', 'page', 'page', 'page', 'page']);
+		expect(breaks.length).toBeGreaterThanOrEqual(4);
+		expect(new Set(breaks)).toEqual(new Set(['page']));
 	});
 
 	test('leaders and units see the published bulletins only and cannot generate one', async ({ browser }) => {

@@ -109,7 +109,7 @@ test.describe('督查看板', () => {
 		const card = page.getByTestId('ranking');
 		await expect(card.getByTestId('weights')).toContainText('满分 100 分');
 		await card.getByRole('button', { name: '从低到高' }).click();
-		const row = card.locator('tbody tr').first();
+		const row = card.locator('tbody tr[data-unit-id]').first();
 		await expect(row).toHaveAttribute('data-unit-id', String(worst.unit.id));
 		await row.getByRole('link', { name: worst.unit.name }).click();
 

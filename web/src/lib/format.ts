@@ -1,13 +1,16 @@
 import { locale, t } from './i18n/index.svelte.ts';
 import type { Indicator, IndicatorUnit, Light, Role } from './types.ts';
+import { chineseNumber } from './rules/chinese.ts';
 import {
 	actualUnit,
 	amountOfGoal,
-	scaleWord,
 	targetGoal,
+	targetUnit,
 	type TargetMeaning,
 	type TargetProgress
 } from './rules/targets.ts';
+
+export { targetUnit };
 
 export function roleLabel(role: Role): string {
 	return t(`role.${role}`);
@@ -15,11 +18,6 @@ export function roleLabel(role: Role): string {
 
 const OPS: Record<string, string> = { '>=': '≥', '>': '>', '=': '=', '<=': '≤', '<': '<' };
 export const opSymbol = (op: string) => OPS[op] ?? op;
-
-/** The unit a target is written, shown and reported in: 万, 亿元, 个 (120万 is value 120 in scale 10⁴). */
-export function targetUnit(target: { scale?: number; unit: string }): string {
-	return `${scaleWord(target.scale ?? 0)}${target.unit}`;
-}
 
 /** A value in its target's unit; 1200000 with no unit (imported before scales were kept) reads as 120万. */
 export function formatValue(value: number, unit: string, scale = 0): string {
@@ -127,16 +125,6 @@ export function foldUnits(units: IndicatorUnit[], minGroup = 4): UnitEntry[] {
 		}
 	}
 	return out;
-}
-
-const CN_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-
-/** 1 → 一, 12 → 十二, 21 → 二十一 (section numbers as the plan prints them). */
-export function chineseNumber(n: number): string {
-	if (n < 10) return CN_DIGITS[n]!;
-	if (n < 20) return `十${n % 10 ? CN_DIGITS[n % 10] : ''}`;
-	if (n < 100) return `${CN_DIGITS[Math.floor(n / 10)]}十${n % 10 ? CN_DIGITS[n % 10] : ''}`;
-	return String(n);
 }
 
 /** “一、” for a first-level section and “（一）” for a second-level one; 1. / (1) in English. */

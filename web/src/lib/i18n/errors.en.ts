@@ -171,6 +171,11 @@ export const errorsEn: Record<keyof typeof errorsZh, string> = {
 		'"{name}" is used on indicators in a plan and cannot be removed; name the units on each indicator\'s page',
 	'error.heavy_work.queue_full':
 		'The system is busy: the imports, exports and documents in progress have reached the limit. Try again in {seconds} s',
+	'error.unit.unknown': 'This unit does not exist',
+	'error.bulletin.as_of_future': 'The statistics date cannot be later than today',
+	'error.bulletin.as_of_before_period': "The statistics date cannot be before the bulletin's month",
+	'error.role.scoring': 'Only the office and leaders may see the scoring rules and adjustments',
+	'error.not_found.adjustment': 'This score adjustment does not exist',
 	'field.required': 'required',
 	'field.too_long': 'at most {max} characters',
 	'field.too_short': 'at least {min} characters',

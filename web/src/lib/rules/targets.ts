@@ -44,6 +44,11 @@ const SCALE_WORDS: Record<number, string> = {
 /** The magnitude word of a scale: 4 → 万. */
 export const scaleWord = (scale: number) => SCALE_WORDS[scale] ?? '';
 
+/** The unit a target is written, shown and reported in: 万, 亿元, 个 (120万 is value 120 in scale 10⁴). */
+export function targetUnit(target: { scale?: number; unit: string }): string {
+	return `${scaleWord(target.scale ?? 0)}${target.unit}`;
+}
+
 /**
  * The unit actuals are entered and goals shown in: 万人 for 120万人; a relative target counts in its
  * baseline's terms (a rate for 提高N个百分点, the baseline's own unit otherwise).

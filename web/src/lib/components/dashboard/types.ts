@@ -19,3 +19,5 @@ export type Bulletin = InferResponseType<(typeof api.bulletins)[':id']['$get'], 
 export type BulletinContent = Bulletin['content'];
 export type BulletinTexts = BulletinContent['texts'];
 export type BulletinTables = BulletinContent['tables'];
+export type BulletinDocument = InferResponseType<(typeof api.bulletins)[':id']['document']['$get'], 200>;
+export type DocTableSpec = Extract<BulletinDocument['body'][number], { kind: 'table' }>['table'];

@@ -1,10 +1,9 @@
 import { locale, t } from '#lib/i18n/index.svelte.ts';
+import { chineseDate } from '#lib/rules/official-doc.ts';
 
 /** “2020年10月15日” as documents write dates (ISO in English). */
 export function docDate(iso: string): string {
-	if (locale.current !== 'zh') return iso;
-	const [y, m, d] = iso.split('-').map(Number);
-	return `${y}年${m}月${d}日`;
+	return locale.current === 'zh' ? chineseDate(iso) : iso;
 }
 
 /** What a bulletin speaks of: “2020年9月” or “2020-09-21 至 2020-09-27”. */
@@ -18,8 +17,8 @@ export function bulletinPeriod(b: { period: string; week: string | null }): stri
 }
 
 /** A text part as paragraphs (the generator separates them with line breaks). */
-export const paragraphs = (text: string) =>
-	text
+export const paragraphs = (text: string | undefined) =>
+	(text ?? '')
 		.split(/\n+/)
 		.map((p) => p.trim())
 		.filter(Boolean);

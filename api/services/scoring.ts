@@ -1,0 +1,109 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { scoreAdjustment, unit } from '../../db/schema/index.ts';
+import type { ServiceContext } from '../context.ts';
+import { fail, notFound } from '../errors.ts';
+import { assertPeriod } from '../lib/dates.ts';
+import { assertOffice, assertRole } from './access.ts';
+import { audit } from './audit.ts';
+import { getSettings, putSetting, SETTINGS } from './settings.ts';
+
+/** The settings the office weighs units by (ranking.ts): weights, categories, the rectification time. */
+export const SCORING_KEYS = [
+	'scoreMissingReport',
+	'scoreLateReport',
+	'scoreBehind',
+	'scoreRedLead',
+	'scoreRedCo',
+	'scoreReturned',
+	'rankingCategories',
+	'rectificationDays'
+] as const;
+export const SCORING = SETTINGS.pick(
+	Object.fromEntries(SCORING_KEYS.map((k) => [k, true])) as { [K in (typeof SCORING_KEYS)[number]]: true }
+);
+
+export function getScoring(ctx: ServiceContext) {
+	assertRole(ctx.actor, ['office', 'leader'], 'role.scoring');
+	return SCORING.parse(getSettings(ctx.db));
+}
+
+export function updateScoring(ctx: ServiceContext, patch: Partial<ReturnType<typeof getScoring>>) {
+	assertOffice(ctx.actor);
+	const before = SCORING.parse(getSettings(ctx.db));
+	const now = ctx.clock.now();
+	ctx.db.transaction((tx) => {
+		for (const key of SCORING_KEYS)
+			if (patch[key] !== undefined) putSetting(tx, key, patch[key] as never, now);
+		audit(
+			{ ...ctx, db: tx },
+			{ action: 'scoring.update', objectType: 'setting', before, after: { ...before, ...patch } }
+		);
+	});
+	return SCORING.parse(getSettings(ctx.db));
+}
+
+export function listAdjustments(ctx: ServiceContext, period: string) {
+	assertRole(ctx.actor, ['office', 'leader'], 'role.scoring');
+	assertPeriod(period);
+	return ctx.db
+		.select({
+			id: scoreAdjustment.id,
+			period: scoreAdjustment.period,
+			unitId: scoreAdjustment.unitId,
+			unitName: unit.name,
+			points: scoreAdjustment.points,
+			reason: scoreAdjustment.reason,
+			createdAt: scoreAdjustment.createdAt
+		})
+		.from(scoreAdjustment)
+		.innerJoin(unit, eq(unit.id, scoreAdjustment.unitId))
+		.where(eq(scoreAdjustment.period, period))
+		.orderBy(desc(scoreAdjustment.id))
+		.all()
+		.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }));
+}
+
+/** The office records a 加分 (positive) or 减分 (negative) for a unit in a month, with its reason. */
+export function addAdjustment(
+	ctx: ServiceContext,
+	input: { period: string; unitId: number; points: number; reason: string }
+) {
+	assertOffice(ctx.actor);
+	assertPeriod(input.period);
+	if (!ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.id, input.unitId)).get())
+		throw fail('bad_request', 'unit.unknown');
+	return ctx.db.transaction((tx) => {
+		const row = tx
+			.insert(scoreAdjustment)
+			.values({
+				...input,
+				reason: input.reason.trim(),
+				createdAt: ctx.clock.now(),
+				createdBy: ctx.actor!.id || null
+			})
+			.returning()
+			.get();
+		audit(
+			{ ...ctx, db: tx },
+			{ action: 'score.adjust', objectType: 'score_adjustment', objectId: row.id, after: row }
+		);
+		return { ...row, createdAt: row.createdAt.toISOString() };
+	});
+}
+
+export function removeAdjustment(ctx: ServiceContext, id: number) {
+	assertOffice(ctx.actor);
+	const row = ctx.db
+		.select()
+		.from(scoreAdjustment)
+		.where(and(eq(scoreAdjustment.id, id)))
+		.get();
+	if (!row) throw notFound('adjustment');
+	ctx.db.transaction((tx) => {
+		tx.delete(scoreAdjustment).where(eq(scoreAdjustment.id, id)).run();
+		audit(
+			{ ...ctx, db: tx },
+			{ action: 'score.adjust.remove', objectType: 'score_adjustment', objectId: id, before: row }
+		);
+	});
+}
