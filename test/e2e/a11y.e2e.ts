@@ -106,6 +106,7 @@ const SUITES: { user: string | null; size: 'desktop' | 'phone'; pages: Check[] }
 			{ path: '/notices', ready: rows('[data-notice-id]') },
 			{ path: '/bulletins', ready: heading },
 			{ path: '/import', ready: heading },
+			{ path: '/pending', ready: heading },
 			{ path: '/notifications', ready: heading },
 			{ path: '/account', ready: heading }
 		]
