@@ -9,22 +9,19 @@
 // and counted. CRASH_ITERATIONS sets the number of kills (default 10), CRASH_SEED replays the kill
 // times of an earlier run.
 import { createHash, randomInt } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../api/config.ts';
-import { systemClock } from '../api/lib/clock.ts';
 import { verifyAuditChain } from '../api/services/audit.ts';
 import { importTable } from '../api/services/imports.ts';
 import { snapshotReport } from '../api/services/report-versions.ts';
 import { SYSTEM_OFFICE, seedDirectory } from '../api/services/setup.ts';
 import { createUser } from '../api/services/users.ts';
-import { openDb, schema } from '../db/client.ts';
-import { freePort, startChildServer, type ChildServer } from './support/child-server.ts';
+import { schema } from '../db/client.ts';
+import { freePort, startChildServer, type ChildServer, childData } from './support/child-server.ts';
 import { Client, csvTable, PASSWORD, SAMPLE_FILES } from './support/harness.ts';
 
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 10);
@@ -483,21 +480,12 @@ describe('crash safety', () => {
 			console.log(
 				`crash test: ${ITERATIONS} kills, seed ${SEED} (CRASH_SEED=${SEED} replays the kill times)`
 			);
-			dataDir = mkdtempSync(join(tmpdir(), 'duban-crash-'));
-			const env = {
-				DATA_DIR: dataDir,
-				DUBAN_DEMO: '0',
-				DUBAN_JOBS: '0',
-				DUBAN_TODAY: TODAY,
-				SECURE_COOKIES: '0',
-				STATIC_DIR: join(dataDir, 'no-static')
-			};
-
-			// The schema, the unit directory, a small plan and the accounts, before the first start.
-			const config = loadConfig(env);
-			const db = openDb(config.dbFile);
-			// The server's own clock (DUBAN_TODAY), so password ages and the like agree with it.
-			const ctx = { db, clock: systemClock(TODAY), config, mailer: null };
+			// The schema, the unit directory, a small plan and the accounts, before the first start; the
+			// server's own clock (DUBAN_TODAY), so password ages and the like agree with it.
+			const data = childData('crash', TODAY);
+			dataDir = data.dataDir;
+			const { env, db, config } = data;
+			const ctx = { db, clock: data.clock, config, mailer: null };
 			seedDirectory({ ...ctx, actor: null, ip: null });
 			const rows = [
 				...UNITS.map((name, i) => [

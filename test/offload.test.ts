@@ -4,18 +4,15 @@
  * every 50 ms and must always answer quickly. Before (everything on the request thread) the worst
  * /health wait was the length of the work itself: seconds.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../api/config.ts';
-import { systemClock } from '../api/lib/clock.ts';
 import { verifyAuditChain } from '../api/services/audit.ts';
 import { seedDirectory } from '../api/services/setup.ts';
 import { createUser } from '../api/services/users.ts';
 import { openDb } from '../db/client.ts';
-import { freePort, startChildServer, type ChildServer } from './support/child-server.ts';
+import { freePort, startChildServer, type ChildServer, childData } from './support/child-server.ts';
 import { Client, csvTable, importForm, PASSWORD } from './support/harness.ts';
 
 const ROWS = Number(process.env.OFFLOAD_ROWS ?? 20_000);
@@ -35,18 +32,10 @@ let server: ChildServer;
 let office: Client;
 
 beforeAll(async () => {
-	dataDir = mkdtempSync(join(tmpdir(), 'duban-offload-'));
-	const env = {
-		DATA_DIR: dataDir,
-		DUBAN_DEMO: '0',
-		DUBAN_JOBS: '0',
-		DUBAN_TODAY: TODAY,
-		SECURE_COOKIES: '0',
-		STATIC_DIR: join(dataDir, 'no-static')
-	};
-	const config = loadConfig(env);
-	const db = openDb(config.dbFile);
-	const ctx = { db, clock: systemClock(TODAY), config, actor: null, ip: null };
+	const data = childData('offload', TODAY);
+	dataDir = data.dataDir;
+	const { env, db } = data;
+	const ctx = { ...data, actor: null, ip: null };
 	seedDirectory(ctx);
 	await createUser(ctx, { username: 'offload-office', name: '联席办', role: 'office', password: PASSWORD });
 	await createUser(ctx, { username: 'offload-leader', name: '领导', role: 'leader', password: PASSWORD });

@@ -141,7 +141,13 @@ describe('fuzzing every operation of the OpenAPI document', () => {
 							});
 							const text = await res.text();
 							sent++;
-							if (res.status >= 500 || LEAKS.test(text))
+							// The bounded line for heavy work sheds a flood with 503 + Retry-After before parsing
+							// (25 at once exceed its 2 running + 20 waiting): a designed refusal, not a failure.
+							const shed =
+								res.status === 503 &&
+								res.headers.has('retry-after') &&
+								text.includes('"heavy_work.queue_full"');
+							if ((res.status >= 500 && !shed) || LEAKS.test(text))
 								failures.push(`${op.method.toUpperCase()} ${url} → ${res.status} ${text.slice(0, 200)}`);
 						})
 					);

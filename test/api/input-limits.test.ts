@@ -1,15 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../api/config.ts';
-import { systemClock } from '../../api/lib/clock.ts';
 import { importTable } from '../../api/services/imports.ts';
 import { SYSTEM_OFFICE, seedDirectory } from '../../api/services/setup.ts';
 import { createUser } from '../../api/services/users.ts';
-import { openDb } from '../../db/client.ts';
-import { freePort, startChildServer, type ChildServer } from '../support/child-server.ts';
+import { freePort, startChildServer, type ChildServer, childData } from '../support/child-server.ts';
 import { Client, csvTable, PASSWORD, SAMPLE_FILES, sendBody, uploadForm } from '../support/harness.ts';
 
 /**
@@ -23,18 +18,10 @@ let server: ChildServer;
 const as: Record<'office' | 'leader' | 'unit' | 'auditor', Client> = {} as never;
 
 beforeAll(async () => {
-	dataDir = mkdtempSync(join(tmpdir(), 'duban-limits-'));
-	const env = {
-		DATA_DIR: dataDir,
-		DUBAN_DEMO: '0',
-		DUBAN_JOBS: '0',
-		DUBAN_TODAY: TODAY,
-		SECURE_COOKIES: '0',
-		STATIC_DIR: join(dataDir, 'no-static')
-	};
-	const config = loadConfig(env);
-	const db = openDb(config.dbFile);
-	const ctx = { db, clock: systemClock(TODAY), config, mailer: null, ip: null };
+	const data = childData('limits', TODAY);
+	dataDir = data.dataDir;
+	const { env, db } = data;
+	const ctx = { ...data, mailer: null, ip: null };
 	seedDirectory({ ...ctx, actor: null });
 	await importTable(
 		{ ...ctx, actor: SYSTEM_OFFICE },

@@ -3,15 +3,10 @@
  * exports and documents (made on pool threads, with exceljs and docx loaded there only), and once the
  * pool's idle threads have ended. `node test/bench/memory.ts`; the last line is one JSON object.
  */
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../../api/config.ts';
-import { systemClock } from '../../api/lib/clock.ts';
+import { readFileSync, rmSync } from 'node:fs';
 import { loadPlan2020, seedDirectory } from '../../api/services/setup.ts';
 import { createUser } from '../../api/services/users.ts';
-import { openDb } from '../../db/client.ts';
-import { freePort, startChildServer } from '../support/child-server.ts';
+import { freePort, startChildServer, childData } from '../support/child-server.ts';
 import { Client, PASSWORD } from '../support/harness.ts';
 
 const TODAY = '2020-09-15';
@@ -19,18 +14,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rssMb = (pid: number) =>
 	Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'duban-memory-'));
-const env = {
-	DATA_DIR: dataDir,
-	DUBAN_DEMO: '0',
-	DUBAN_JOBS: '0',
-	DUBAN_TODAY: TODAY,
-	SECURE_COOKIES: '0',
-	STATIC_DIR: join(dataDir, 'no-static')
-};
-const config = loadConfig(env);
-const db = openDb(config.dbFile);
-const ctx = { db, clock: systemClock(TODAY), config, actor: null, ip: null };
+const { dataDir, env, db, config, clock } = childData('memory', TODAY);
+const ctx = { db, clock, config, actor: null, ip: null };
 seedDirectory(ctx);
 const plan = await loadPlan2020(ctx);
 await createUser(ctx, { username: 'memory-office', name: '联席办', role: 'office', password: PASSWORD });

@@ -1,6 +1,12 @@
 // The real server (`node api/server.ts`) as a child process, for tests that must kill it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../api/config.ts';
+import { systemClock } from '../../api/lib/clock.ts';
+import { openDb } from '../../db/client.ts';
 
 const serverFile = new URL('../../api/server.ts', import.meta.url).pathname;
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -73,4 +79,22 @@ export async function startChildServer(
 		await new Promise((r) => setTimeout(r, 50));
 	}
 	return { base, proc, exited, output: () => out };
+}
+
+/**
+ * A fresh data folder for a server run as a child process: its environment (no demo, no jobs, the
+ * given day) and the database opened here, to set data up before the server starts.
+ */
+export function childData(name: string, today: string) {
+	const dataDir = mkdtempSync(join(tmpdir(), `duban-${name}-`));
+	const env = {
+		DATA_DIR: dataDir,
+		DUBAN_DEMO: '0',
+		DUBAN_JOBS: '0',
+		DUBAN_TODAY: today,
+		SECURE_COOKIES: '0',
+		STATIC_DIR: join(dataDir, 'no-static')
+	};
+	const config = loadConfig(env);
+	return { dataDir, env, config, db: openDb(config.dbFile), clock: systemClock(today) };
 }
