@@ -47,7 +47,7 @@ for (const size of SIZES) {
 		expect(created.status()).toBe(201);
 		const { id } = (await created.json()) as { id: number };
 		await page.goto(`/bulletins/${id}`);
-		await expect(page.getByRole('heading', { name: '四、存在问题' })).toBeVisible();
+		await expect(page.getByRole('heading', { name: /^[一二三四五六七八九十]+、存在问题$/ })).toBeVisible();
 		await page.screenshot({ path: shot('bulletin-draft') });
 		expect((await office.request.post(`/api/v1/bulletins/${id}/publish`)).status()).toBe(200);
 		await page.goto('/bulletins');

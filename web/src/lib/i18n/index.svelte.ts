@@ -1,10 +1,16 @@
-import { en } from './en.ts';
 import { zh, type MessageKey } from './zh.ts';
 
 export type Locale = 'zh' | 'en';
 export type { MessageKey };
 
-const catalogues = { zh, en } as const;
+/**
+ * English arrives on demand: most users read Chinese, and the English catalogue (with its error texts)
+ * would add a tenth to every page's script. Until it is here, texts fall back to Chinese.
+ */
+let english = $state<Record<string, string> | null>(null);
+async function loadEnglish() {
+	english ??= (await import('./en.ts')).en;
+}
 /** Messages that arrive with the pages that use them (addMessages), so that other pages do not carry them. */
 const extra: Record<Locale, Record<string, string>> = { zh: {}, en: {} };
 
@@ -25,12 +31,16 @@ function initialLocale(): Locale {
 
 let current = $state<Locale>(typeof localStorage === 'undefined' ? 'zh' : initialLocale());
 
+/** Resolves once the chosen language's texts are here (the root layout waits for it before the first page). */
+export const localeReady = (): Promise<void> => (current === 'en' ? loadEnglish() : Promise.resolve());
+
 /** The chosen language; reading it inside a template or effect makes that reactive. */
 export const locale = {
 	get current(): Locale {
 		return current;
 	},
 	set(next: Locale) {
+		if (next === 'en') void loadEnglish();
 		current = next;
 		try {
 			localStorage.setItem(STORAGE_KEY, next);
@@ -43,7 +53,7 @@ export const locale = {
 
 /** Looks a message up in the current catalogue and fills in `{name}` parameters. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-	const base: Record<string, string> = catalogues[current];
+	const base: Record<string, string> = current === 'en' ? (english ?? {}) : zh;
 	const text: string =
 		base[key] ?? extra[current][key] ?? (zh as Record<string, string>)[key] ?? extra.zh[key] ?? key;
 	if (!params) return text;
