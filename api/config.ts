@@ -10,6 +10,11 @@ const envSchema = z.object({
 	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 	HOST: z.string().default('127.0.0.1'),
 	DATA_DIR: z.string().default('data'),
+	/** postgres://user:password@host:5432/db selects PostgreSQL; unset: SQLite in DATA_DIR (duban.db). */
+	DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\/.+/, '应为 postgres://用户:密码@主机:端口/数据库')
+		.optional(),
 	DUBAN_DEMO: flag.default(true),
 	DUBAN_ADMIN_PASSWORD: z.string().min(8).optional(),
 	/** 'auto' marks cookies Secure when the request arrived over HTTPS. */
@@ -48,6 +53,8 @@ export type Config = {
 	host: string;
 	dataDir: string;
 	dbFile: string;
+	/** PostgreSQL's connection URL when set; the data folder then keeps only attachments and backups. */
+	databaseUrl: string | undefined;
 	demo: boolean;
 	demoDate: string;
 	adminPassword: string | undefined;
@@ -82,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		host: e.HOST,
 		dataDir,
 		dbFile: resolve(dataDir, 'duban.db'),
+		databaseUrl: e.DATABASE_URL,
 		demo: e.DUBAN_DEMO,
 		demoDate: e.DUBAN_DEMO_DATE,
 		adminPassword: e.DUBAN_ADMIN_PASSWORD,
