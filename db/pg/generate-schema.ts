@@ -15,9 +15,9 @@ const NOW_MS = 'sql`((extract(epoch from now()) * 1000)::bigint)`';
 
 type Table = { key: string; table: SQLiteTable };
 
-function tables(): Table[] {
+function tables(module: Record<string, unknown>): Table[] {
 	return (
-		Object.entries(sqliteSchema as Record<string, unknown>)
+		Object.entries(module)
 			.filter((entry): entry is [string, SQLiteTable] => is(entry[1], SQLiteTable))
 			.map(([key, table]) => ({ key, table }))
 			// By name: a module namespace lists its exports so, a bundler's transform in declaration order.
@@ -62,7 +62,9 @@ function defaultOf(t: Table, key: string, column: Column) {
 	if (is(value, SQL)) {
 		const text = value.queryChunks.map((c) => (is(c, StringChunk) ? c.value.join('') : '?')).join('');
 		if (text.includes("unixepoch('subsec')")) return `.default(${NOW_MS})`;
-		throw new Error(`${t.key}.${key}: SQL default ${text} has no PostgreSQL mapping here`);
+		if (/unixepoch|strftime|datetime|julianday/i.test(text))
+			throw new Error(`${t.key}.${key}: SQL default ${text} has no PostgreSQL mapping here`);
+		return `.default(${sqlCode(t.table, value)})`;
 	}
 	return `.default(${JSON.stringify(value)})`;
 }
@@ -78,12 +80,24 @@ function columnCode(t: Table, key: string, column: Column, references: Map<Colum
 	return `${key}: ${code}`;
 }
 
-function whereCode(table: SQLiteTable, where: SQL) {
+/** SQL over a table's columns (an index condition, a check) as a template over the PostgreSQL table's. */
+function sqlCode(table: SQLiteTable, where: SQL) {
+	let afterBoolean = false;
 	const parts = where.queryChunks.map((chunk) => {
-		if (is(chunk, StringChunk)) return chunk.value.join('').replaceAll('`', '\\`');
-		if (chunk && typeof chunk === 'object' && 'columnType' in chunk)
+		if (is(chunk, StringChunk)) {
+			const text = chunk.value.join('').replaceAll('`', '\\`');
+			// SQLite's booleans are 0/1; PostgreSQL compares a boolean with true/false.
+			const compared = afterBoolean
+				? text.replace(/^(\s*(?:=|<>|!=)\s*)([01])\b/, (_, op, v) => `${op}${v === '1'}`)
+				: text;
+			afterBoolean = false;
+			return compared;
+		}
+		if (chunk && typeof chunk === 'object' && 'columnType' in chunk) {
+			afterBoolean = (chunk as Column).columnType === 'SQLiteBoolean';
 			return `\${t.${keyOf(table, chunk as Column)}}`;
-		throw new Error(`index condition on ${getTableConfig(table).name}: only columns and text are mapped`);
+		}
+		throw new Error(`SQL on ${getTableConfig(table).name}: only columns and text are mapped`);
 	});
 	return `sql\`${parts.join('')}\``;
 }
@@ -91,17 +105,29 @@ function whereCode(table: SQLiteTable, where: SQL) {
 function tableCode(t: Table, byTable: Map<SQLiteTable, string>) {
 	const config = getTableConfig(t.table);
 	const references = new Map<Column, string>();
+	const foreignKeys: string[] = [];
 	for (const fk of config.foreignKeys) {
 		const ref = fk.reference();
-		if (ref.columns.length !== 1) throw new Error(`${t.key}: only one-column foreign keys are mapped`);
-		const target = `${byTable.get(ref.foreignTable)}.${keyOf(ref.foreignTable, ref.foreignColumns[0]!)}`;
+		const target = byTable.get(ref.foreignTable);
 		const actions = [
 			fk.onDelete && fk.onDelete !== 'no action' ? `onDelete: '${fk.onDelete}'` : '',
 			fk.onUpdate && fk.onUpdate !== 'no action' ? `onUpdate: '${fk.onUpdate}'` : ''
 		].filter(Boolean);
-		references.set(
-			ref.columns[0]!,
-			`.references((): AnyPgColumn => ${target}${actions.length ? `, { ${actions.join(', ')} }` : ''})`
+		if (ref.columns.length === 1) {
+			references.set(
+				ref.columns[0]!,
+				`.references((): AnyPgColumn => ${target}.${keyOf(ref.foreignTable, ref.foreignColumns[0]!)}${actions.length ? `, { ${actions.join(', ')} }` : ''})`
+			);
+			continue;
+		}
+		const columns = ref.columns.map((c) => `t.${keyOf(t.table, c)}`).join(', ');
+		const foreign = ref.foreignColumns.map((c) => `${target}.${keyOf(ref.foreignTable, c)}`).join(', ');
+		const chained = [
+			fk.onDelete && fk.onDelete !== 'no action' ? `.onDelete('${fk.onDelete}')` : '',
+			fk.onUpdate && fk.onUpdate !== 'no action' ? `.onUpdate('${fk.onUpdate}')` : ''
+		].join('');
+		foreignKeys.push(
+			`foreignKey({ name: ${JSON.stringify(fk.getName())}, columns: [${columns}], foreignColumns: [${foreign}] })${chained}`
 		);
 	}
 	const columns = Object.entries(getTableColumns(t.table)).map(([key, column]) =>
@@ -113,29 +139,57 @@ function tableCode(t: Table, byTable: Map<SQLiteTable, string>) {
 		),
 		...config.indexes.map(({ config: ix }) => {
 			const on = ix.columns.map((c) => `t.${keyOf(t.table, c as Column)}`).join(', ');
-			const where = ix.where ? `.where(${whereCode(t.table, ix.where)})` : '';
+			const where = ix.where ? `.where(${sqlCode(t.table, ix.where)})` : '';
 			return `${ix.unique ? 'uniqueIndex' : 'index'}(${JSON.stringify(ix.name)}).on(${on})${where}`;
-		})
+		}),
+		...config.uniqueConstraints.map(
+			(u) =>
+				`unique(${JSON.stringify(u.getName())}).on(${u.columns.map((c) => `t.${keyOf(t.table, c)}`).join(', ')})`
+		),
+		...config.checks.map((c) => `check(${JSON.stringify(c.name)}, ${sqlCode(t.table, c.value)})`),
+		...foreignKeys
 	];
-	if (config.uniqueConstraints.length || config.checks.length)
-		throw new Error(`${t.key}: table-level unique constraints and checks are not mapped yet`);
 	const extra = extras.length ? `, (t) => [${extras.join(', ')}]` : '';
 	return `export const ${t.key} = pgTable(${JSON.stringify(config.name)}, { ${columns.join(', ')} }${extra});`;
 }
 
-/** The PostgreSQL schema's source text, formatted as the repository formats code. */
-export async function renderPgSchema(): Promise<string> {
-	const all = tables();
+const PG_CORE = [
+	'pgTable',
+	'serial',
+	'integer',
+	'text',
+	'boolean',
+	'doublePrecision',
+	'json',
+	'index',
+	'uniqueIndex',
+	'unique',
+	'primaryKey',
+	'foreignKey',
+	'check'
+];
+
+/**
+ * The PostgreSQL schema's source text for the SQLite tables `module` exports (db/schema by default; JSON
+ * columns take their TypeScript types from it through `typesFrom`), formatted as the repository formats code.
+ */
+export async function renderPgSchema(
+	module: Record<string, unknown> = sqliteSchema,
+	typesFrom = '../schema/index.ts'
+): Promise<string> {
+	const all = tables(module);
 	const byTable = new Map(all.map((t) => [t.table, t.key]));
+	const body = all.map((t) => tableCode(t, byTable)).join('\n');
+	const used = PG_CORE.filter((name) => new RegExp(`(?<![.\\w])${name}\\(`).test(body));
 	const source = [
 		'// Generated by db/pg/generate-schema.ts from db/schema (SQLite), the one definition of the tables.',
 		"// Do not edit: change db/schema and run `npm run db:generate` (both dialects' migrations).",
-		"import { sql } from 'drizzle-orm';",
-		"import { pgTable, serial, integer, text, boolean, doublePrecision, json, index, uniqueIndex, primaryKey, type AnyPgColumn } from 'drizzle-orm/pg-core';",
-		"import type * as sqlite from '../schema/index.ts';",
-		"import { timestampMs } from './columns.ts';",
+		...(body.includes('sql`') ? ["import { sql } from 'drizzle-orm';"] : []),
+		`import { ${[...used, ...(body.includes('AnyPgColumn') ? ['type AnyPgColumn'] : [])].join(', ')} } from 'drizzle-orm/pg-core';`,
+		...(body.includes('sqlite.') ? [`import type * as sqlite from '${typesFrom}';`] : []),
+		...(body.includes('timestampMs(') ? ["import { timestampMs } from './columns.ts';"] : []),
 		'',
-		...all.map((t) => tableCode(t, byTable))
+		body
 	].join('\n');
 	const options = await resolveConfig(PG_SCHEMA_FILE);
 	return format(source, { ...options, filepath: PG_SCHEMA_FILE });

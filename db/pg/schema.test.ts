@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { check, foreignKey, integer, sqliteTable, text, unique, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../client.ts';
 import { PG_SCHEMA_FILE, renderPgSchema } from './generate-schema.ts';
@@ -44,6 +46,56 @@ function sqliteColumns() {
 describe('the PostgreSQL schema follows the SQLite one', () => {
 	it('db/pg/schema.ts is what the generator writes from db/schema (run `npm run db:generate`)', async () => {
 		expect(readFileSync(PG_SCHEMA_FILE, 'utf8')).toBe(await renderPgSchema());
+	});
+
+	it('maps what other tables may declare: table-level unique, checks, two-column references, plain SQL defaults', async () => {
+		const notice = sqliteTable(
+			'notice',
+			{
+				id: integer('id').primaryKey({ autoIncrement: true }),
+				year: integer('year').notNull(),
+				seq: integer('seq')
+					.notNull()
+					.default(sql`(0)`),
+				pending: integer('pending', { mode: 'boolean' }).notNull().default(true)
+			},
+			(t) => [
+				unique('notice_year_seq_uq').on(t.year, t.seq),
+				check('notice_seq_positive', sql`${t.seq} >= 0`),
+				uniqueIndex('notice_pending_uq')
+					.on(t.year)
+					.where(sql`${t.pending} = 1`)
+			]
+		);
+		const answer = sqliteTable(
+			'answer',
+			{
+				year: integer('year').notNull(),
+				seq: integer('seq').notNull(),
+				body: text('body', { mode: 'json' })
+			},
+			(t) => [
+				foreignKey({ columns: [t.year, t.seq], foreignColumns: [notice.year, notice.seq] }).onDelete(
+					'cascade'
+				)
+			]
+		);
+		// Compared with its line breaks as single spaces.
+		const code = (await renderPgSchema({ notice, answer }, './test-types.ts'))
+			.replace(/\s+/g, ' ')
+			.replaceAll(' .', '.')
+			.replaceAll('( ', '(')
+			.replaceAll(' )', ')');
+		expect(code).toContain("unique('notice_year_seq_uq').on(t.year, t.seq)");
+		expect(code).toContain("check('notice_seq_positive', sql`${t.seq} >= 0`)");
+		expect(code).toContain('.where(sql`${t.pending} = true`)');
+		expect(code).toContain("seq: integer('seq').notNull().default(sql`(0)`)");
+		expect(code).toContain("pending: boolean('pending').notNull().default(true)");
+		expect(code).toMatch(
+			/foreignKey\(\{\s*name: 'answer_year_seq_notice_year_seq_fk',\s*columns: \[t\.year, t\.seq\],\s*foreignColumns: \[notice\.year, notice\.seq\]\s*\}\)\.onDelete\('cascade'\)/
+		);
+		expect(code).toContain("json('body').$type<(typeof sqlite.answer.$inferSelect)['body']>()");
+		expect(code).toContain("import type * as sqlite from './test-types.ts';");
 	});
 
 	it('both dialects’ committed migrations make the same tables, columns and NOT NULLs', async () => {
