@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import { loadConfig } from '../config.ts';
-import { openDb } from '../../db/client.ts';
+import Database from 'better-sqlite3';
 import { connectPg, openPg } from '../../db/pg/client.ts';
 import { auditChainWalker, type AuditChainRow, type ChainCheck } from '../lib/audit-chain.ts';
 import { UsageError } from './context.ts';
@@ -55,8 +55,8 @@ export type CopyResult =
  * every table's row count and verifies the audit hash chain on PostgreSQL before committing.
  */
 export async function copyToPostgres(file: string, url: string): Promise<CopyResult> {
-	// The source is brought to the current schema first (as `duban start` would), so the columns match.
-	const sqlite = openDb(file).$client;
+	// Read only: the source stays exactly as it was, the way back.
+	const sqlite = new Database(file, { readonly: true, fileMustExist: true });
 	const target = await openPgIfEmpty(url);
 	if ('refused' in target) {
 		sqlite.close();
@@ -165,7 +165,7 @@ function inForeignKeyOrder(tables: Table[]): Table[] {
 	return ordered;
 }
 
-async function copyTable(sqlite: ReturnType<typeof openDb>['$client'], client: pg.PoolClient, table: Table) {
+async function copyTable(sqlite: Database.Database, client: pg.PoolClient, table: Table) {
 	const source = new Set(
 		(sqlite.prepare(`select name from pragma_table_info(?)`).all(table.name) as { name: string }[]).map(
 			(c) => c.name
@@ -174,7 +174,7 @@ async function copyTable(sqlite: ReturnType<typeof openDb>['$client'], client: p
 	const missing = table.columns.filter((c) => !source.has(c.name)).map((c) => c.name);
 	if (missing.length || source.size !== table.columns.length)
 		throw new Error(
-			`${table.name}：两边的列不一致（${missing.join('、') || '源库多出列'}），请先升级到同一版本`
+			`${table.name}：两边的列不一致（${missing.join('、') || '源库多出列'}），先在源数据目录运行 duban init（迁移到本版本）再复制`
 		);
 	const names = table.columns.map((c) => q(c.name)).join(', ');
 	const booleans = table.columns.map((c) => c.type === 'boolean');
