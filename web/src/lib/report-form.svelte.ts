@@ -90,23 +90,22 @@ export class ReportForm {
 	#period: string | null = null;
 	#savePromise: Promise<boolean> | null = null;
 	#retryTimer: ReturnType<typeof setTimeout> | undefined;
-	#stop: () => void;
 
-	/** `autosaveMs`: the pause after the last edit before the draft is saved (~20 saves a minute at most). */
+	/**
+	 * `autosaveMs`: the pause after the last edit before the draft is saved (~20 saves a minute at most).
+	 * Create it while a component initialises: the autosave is that component's effect.
+	 */
 	constructor(readonly autosaveMs = 3000) {
-		this.#stop = $effect.root(() => {
-			$effect(() => {
-				if (!this.dirty || this.conflict || this.saveError || this.submitting) return;
-				void this.currentJson;
-				const timer = setTimeout(() => this.save(), this.autosaveMs);
-				return () => clearTimeout(timer);
-			});
+		$effect(() => {
+			if (!this.dirty || this.conflict || this.saveError || this.submitting) return;
+			void this.currentJson;
+			const timer = setTimeout(() => this.save(), this.autosaveMs);
+			return () => clearTimeout(timer);
 		});
 	}
 
-	/** Ends the autosave and any pending retry (the page calls it when it goes). */
+	/** Ends a pending retry (the page calls it when it goes). */
 	destroy() {
-		this.#stop();
 		clearTimeout(this.#retryTimer);
 	}
 

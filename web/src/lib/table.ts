@@ -48,3 +48,8 @@ export function sortRows<R>(rows: R[], column: Column<R> | undefined, dir: 'asce
 		return String(x).localeCompare(String(y), 'zh-CN') * sign;
 	});
 }
+
+/** Sets an element's data-* attributes (an attachment: cheaper than spreading attributes). */
+export const dataAttributes = (data: Record<string, string | number> | undefined) => (node: HTMLElement) => {
+	for (const [name, value] of Object.entries(data ?? {})) node.dataset[name] = String(value);
+};

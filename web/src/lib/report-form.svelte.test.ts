@@ -102,15 +102,20 @@ function standIn() {
 
 let server: ReturnType<typeof standIn>;
 let rf: ReportForm;
+let stop: () => void;
 
 beforeEach(() => {
 	server = standIn();
 	vi.stubGlobal('fetch', server.fetch);
 	vi.useFakeTimers();
-	rf = new ReportForm(3000);
+	// The autosave is an effect of the component that creates the form; here, of a root of its own.
+	stop = $effect.root(() => {
+		rf = new ReportForm(3000);
+	});
 });
 afterEach(() => {
 	rf.destroy();
+	stop();
 	vi.useRealTimers();
 	vi.unstubAllGlobals();
 });
