@@ -1,4 +1,4 @@
-import type { Environment } from 'vitest/environments';
+import type { Environment } from 'vitest/runtime';
 
 /**
  * Node, with the web app's modules transformed as the browser gets them: runes modules (`.svelte.ts`)
