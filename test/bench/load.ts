@@ -340,7 +340,9 @@ const server = await startChildServer(
 		STATIC_DIR: join(dataDir, 'no-static'),
 		SESSION_IDLE_MINUTES: '600',
 		// Users here save with no pause at all; the per-user save limit is for people, not this rush.
-		REPORT_SAVE_LIMIT: '100000'
+		REPORT_SAVE_LIMIT: '100000',
+		// e.g. SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" for a profile of each process.
+		...(process.env.SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVER_NODE_OPTIONS } : {})
 	},
 	{ port: await freePort() }
 );
@@ -433,7 +435,7 @@ try {
 	const all = [...rec.times.open, ...rec.times.save, ...rec.times.submit];
 	const thinkAll = [...thinkRec.times.open, ...thinkRec.times.save, ...thinkRec.times.submit];
 	const thinkOverall = percentiles(thinkAll);
-	const lastStep = stepFigures.at(-1)!;
+	const lastStep = stepFigures.at(-1) ?? { users: 0, p95: 0 };
 	const overall = percentiles(all);
 	const byKind = Object.fromEntries(
 		(['open', 'save', 'submit'] as const).flatMap((k) =>
