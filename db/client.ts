@@ -34,6 +34,7 @@ export function connect(file: string) {
 	sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
 	// Deleted rows (sessions, drafts) are overwritten, not left readable in free pages.
 	sqlite.pragma('secure_delete = ON');
+	reuseStatements(sqlite);
 	const db = drizzle(sqlite, { schema });
 	// Transactions take the write lock when they begin (BEGIN IMMEDIATE), waiting for it like any writer. A
 	// deferred one that has read cannot wait: once another process commits, its write fails at once
@@ -41,6 +42,33 @@ export function connect(file: string) {
 	const transaction = db.transaction.bind(db);
 	db.transaction = (fn, config) => transaction(fn, { behavior: 'immediate', ...config });
 	return db;
+}
+
+/** Statements kept per connection (the most recently used), by their SQL. */
+const STATEMENTS_KEPT = 1000;
+
+/**
+ * drizzle prepares every query it runs anew, and preparing costs as much as running a small query: the
+ * connection keeps its recent statements and hands the same one out for the same SQL. (A statement
+ * another query is still iterating is not shared; raw mode, which drizzle switches on where it maps
+ * rows itself, is switched off again before reuse.)
+ */
+function reuseStatements(sqlite: Database.Database) {
+	const prepare = sqlite.prepare.bind(sqlite) as (source: string, ...rest: unknown[]) => Database.Statement;
+	const kept = new Map<string, Database.Statement>();
+	sqlite.prepare = ((source: string, ...rest: unknown[]) => {
+		if (rest.length) return prepare(source, ...rest);
+		let stmt = kept.get(source);
+		if (stmt && !stmt.busy) {
+			kept.delete(source);
+			if (stmt.reader) stmt.raw(false);
+		} else {
+			stmt = prepare(source);
+			if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+		}
+		kept.set(source, stmt);
+		return stmt;
+	}) as typeof sqlite.prepare;
 }
 
 /** The file a connection (not a transaction) is open on, for a worker thread to open its own. */

@@ -255,7 +255,9 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 				.where(and(eq(reportItem.reportId, row.id), isNotNull(reportItem.returnReason)))
 				.run();
 		}
-		if (!submit && before && !snapshotChanges(before, snapshotReport(tx, row.id)).length) return row.id;
+		// A draft's state is final here (the update below changes only the numbering): kept as it is.
+		const draft = submit ? null : snapshotReport(tx, row.id);
+		if (draft && before && !snapshotChanges(before, draft).length) return row.id;
 		const version = row.version + (submit ? 1 : 0);
 		const revision = row.revision + 1;
 		const firstSubmittedAt = row.firstSubmittedAt ?? (submit ? now : null);
@@ -284,7 +286,7 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 		}
 		const after = submit
 			? recordVersion(txCtx, tx, row.id, version, 'submit')
-			: recordVersion(txCtx, tx, row.id, version + 1, 'save');
+			: recordVersion(txCtx, tx, row.id, version + 1, 'save', draft!);
 		audit(txCtx, {
 			action: submit ? 'report.submit' : 'report.save',
 			objectType: 'report',
