@@ -23,6 +23,23 @@ const STOP_GRACE_MS = 10_000;
 
 type Role = 'web' | 'jobs';
 
+/** A message one web process sends the others, through the supervisor. */
+type Broadcast = { duban: 'broadcast'; topic: string; body: unknown };
+const isBroadcast = (m: unknown): m is Broadcast => (m as Broadcast | null)?.duban === 'broadcast';
+
+/** Tells the other web processes (nothing when this is the only one). */
+export function broadcast(topic: string, body: unknown) {
+	if (cluster.isWorker && process.connected)
+		process.send!({ duban: 'broadcast', topic, body } satisfies Broadcast);
+}
+
+/** What the other web processes broadcast on `topic`. */
+export function onBroadcast<T>(topic: string, listener: (body: T) => void) {
+	process.on('message', (m) => isBroadcast(m) && m.topic === topic && listener(m.body as T));
+	// Listening keeps the channel to the supervisor open: the process still ends with it.
+	process.channel?.unref();
+}
+
 export function superviseProcesses(config: Config) {
 	let stopping = false;
 	const roles = new Map<Worker, { role: Role; startedAt: number }>();
@@ -43,12 +60,18 @@ export function superviseProcesses(config: Config) {
 				return;
 			}
 			const how = signal ? `信号 ${signal}` : `退出码 ${code}`;
-			console.error(`[duban] ${role === 'web' ? '网页' : '任务'}进程 ${worker.process.pid} 已退出（${how}），重新启动`);
+			console.error(
+				`[duban] ${role === 'web' ? '网页' : '任务'}进程 ${worker.process.pid} 已退出（${how}），重新启动`
+			);
 			const pause = Date.now() - startedAt < QUICK_EXIT_MS ? 1_000 : 0;
 			setTimeout(() => !stopping && start(role), pause);
 		});
 	};
 
+	cluster.on('message', (from, message) => {
+		if (!isBroadcast(message)) return;
+		for (const [worker, { role }] of roles) if (worker !== from && role === 'web') worker.send(message);
+	});
 	for (let i = 0; i < config.webProcesses; i++) start('web');
 	if (config.jobs) start('jobs');
 	console.log(
