@@ -32,9 +32,7 @@ const envSchema = z.object({
 	 * Web processes sharing the port over the same database (`auto`: one per core). With more than one, the
 	 * started process supervises them and runs the scheduled jobs in a process of their own (api/processes.ts).
 	 */
-	WEB_PROCESSES: z
-		.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)])
-		.default('auto'),
+	WEB_PROCESSES: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default('auto'),
 	/** 0 turns the scheduled jobs off in this process (extra web instances; run `duban tasks worker` once). */
 	DUBAN_JOBS: flag.default(true),
 	/** clamd to scan uploads with (tcp://host:3310, unix:///run/clamav/clamd.ctl); unset: no scan. */
