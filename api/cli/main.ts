@@ -18,7 +18,7 @@ import { listPlans } from '../services/plans.ts';
 
 const USAGE = `用法 (usage):
   duban init [--demo]                       创建/迁移数据库，载入单位名录和 2020 年计划；--demo 加演示账号
-  duban start                               初始化（按 DUBAN_DEMO）并启动服务
+  duban start [--init-only]                 初始化（按 DUBAN_DEMO）并启动服务；--init-only 只初始化
   duban serve                               在已初始化的数据库上启动服务
   duban user add --username U --name N --role admin|security|auditor|office|leader|unit [--unit 单位] [--email E] --password-stdin [--permanent]
   duban import FILE --plan-title T --year Y [--dry-run] [--create-units] [--json]
@@ -145,6 +145,7 @@ async function main(argv: string[]) {
 			const ctx = cliContext();
 			await runInit(ctx, { demo: ctx.config.demo });
 			ctx.close();
+			if (rest.includes('--init-only')) return;
 		}
 		const { startServer } = await import('../server.ts');
 		await startServer();

@@ -81,7 +81,7 @@ function startWriter(
 }
 
 export async function benchDashboard(dataDir: string, today: string) {
-	const env = { DATA_DIR: dataDir, DUBAN_TODAY: today, DUBAN_JOBS: '0', DUBAN_DEMO: '0' };
+	const env = { DATA_DIR: dataDir, DUBAN_TODAY: today, DUBAN_JOBS: '0', DUBAN_DEMO: '0', WEB_PROCESSES: '1' };
 	const password = 'Bench@2021pass';
 	const busiest = (
 		new Database(`${dataDir}/duban.db`, { readonly: true })

@@ -19,6 +19,18 @@ export function peakRssMb(pid: number) {
 	return Math.round(kb / 1024);
 }
 
+/** The process's resident memory now (VmRSS), in MB. */
+export function rssMb(pid: number) {
+	const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+	return Math.round(kb / 1024);
+}
+
+/** The process and its children (a supervisor's web processes: api/processes.ts). */
+export function processTree(pid: number): number[] {
+	const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+	return [pid, ...(children ? children.split(' ').map(Number) : [])];
+}
+
 /** The CPU time (user + system) the process has used so far, in seconds. */
 export function cpuSeconds(pid: number) {
 	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
