@@ -73,7 +73,7 @@ export function scoreUnits(db: Db, period: string, asOf: string, today: string) 
 	const settings = getSettings(db);
 	const w = weightsOf(settings);
 	const cutoff = endOfDay(asOf).getTime();
-	const [status] = reportStatuses(db, null, undefined, asOf, [period], asOf < today);
+	const [status] = reportStatuses(db, {}, asOf, [period], asOf < today);
 	const units = new Map(
 		db
 			.all<{ id: number; name: string; kind: UnitKind; position: number }>(
