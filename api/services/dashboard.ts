@@ -34,7 +34,7 @@ export function assertSupervisor(ctx: ServiceContext) {
 
 /**
  * Report status of every expected (unit, month) among the units in scope: on time, late, missing, or not
- * yet due. A unit is expected in a month when one of its assignments is (report-form.ts `reportableIn`).
+ * yet due. A unit is expected in a month its report spans cover (report-spans.ts, kept with the lights).
  * With `closed` (a past day, seen as at its end: bulletins and scores), a report not in by the end of its
  * due day is missing.
  */
@@ -42,19 +42,14 @@ export function reportStatuses(db: Db, f: DashboardFilter, day: string, periods:
 	const dueDay = getSettings(db).reportDueDay;
 	if (!periods.length) return [];
 	const months = sql.join(
-		periods.map((p) => sql`(${p}, ${periodStart(p)}, ${periodEnd(p)})`),
+		periods.map((p) => sql`(${p})`),
 		sql`, `
 	);
 	const rows = db.all<{ period: string; unitId: number; late: number | null; submitted: number }>(sql`
-		with m(period, s, e) as (values ${months}),
-		spans as (
-			select a.unit_id as unitId, coalesce(p.issued_on, p.year || '-01-01') as start, max(coalesce(a.completed_on, '9999-12-31')) as until
-			from assignment a join indicator i on i.id = a.indicator_id join plan p on p.id = i.plan_id
-			where ${f.planId ? sql`p.id = ${f.planId}` : sql`1 = 1`} and ${unitsInScope(f, sql`a.unit_id`)}
-			group by a.unit_id, coalesce(p.issued_on, p.year || '-01-01')
-		),
+		with m(period) as (values ${months}),
 		expected as (
-			select distinct m.period, spans.unitId from m join spans on spans.start <= m.e and spans.until >= m.s
+			select distinct m.period, s.unit_id as unitId from m join report_span s on s.from_period <= m.period and s.to_period >= m.period
+			where ${f.planId ? sql`s.plan_id = ${f.planId}` : sql`1 = 1`} and ${unitsInScope(f, sql`s.unit_id`)}
 		)
 		select e.period, e.unitId, r.late, case when r.id is null then 0 else 1 end as submitted
 		from expected e left join report r on r.unit_id = e.unitId and r.period = e.period
