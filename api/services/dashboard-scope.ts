@@ -53,7 +53,7 @@ export function scopeWith(f: DashboardFilter, day: string): SQL {
 		where ${planAndSection(f)} ${narrowed}
 	), lit as (
 		select al.indicator_id as id, max(case when al.light = 'red' then 1 else 0 end) as red from alert al
-		where al.indicator_id is not null and ${litOn(day)} and ${unitMatch(f, sql`al.unit_id`)}
+		where ${litOn(day)} and ${unitMatch(f, sql`al.unit_id`)}
 		group by al.indicator_id
 	), st as (
 		select ind.*, case

@@ -46,15 +46,14 @@ export function reportStatuses(db: Db, f: DashboardFilter, day: string, periods:
 		sql`, `
 	);
 	const rows = db.all<{ period: string; unitId: number; late: number | null; submitted: number }>(sql`
-		with m(period) as (values ${months}),
-		expected as (
-			select distinct m.period, s.unit_id as unitId from m join report_span s on s.from_period <= m.period and s.to_period >= m.period
-			where ${f.planId ? sql`s.plan_id = ${f.planId}` : sql`1 = 1`} and ${unitsInScope(f, sql`s.unit_id`)}
-		)
-		select e.period, e.unitId, r.late, case when r.id is null then 0 else 1 end as submitted
-		from expected e left join report r on r.unit_id = e.unitId and r.period = e.period
-			and r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}
-		order by e.unitId`);
+		with m(period) as (values ${months})
+		select m.period, u.id as unitId, r.late, case when r.id is null then 0 else 1 end as submitted
+		from m join unit u on ${unitsInScope(f, sql`u.id`)}
+			left join report r on r.unit_id = u.id and r.period = m.period
+				and r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}
+		where exists (select 1 from report_span s where s.unit_id = u.id and s.from_period <= m.period and s.to_period >= m.period
+			and ${f.planId ? sql`s.plan_id = ${f.planId}` : sql`1 = 1`})
+		order by u.id`);
 	return periods.map((period) => {
 		const due = reportDueOn(period, dueDay);
 		const status = new Map<number, ReportState>();
@@ -134,15 +133,11 @@ export function summaryData(db: Db, f: DashboardFilter, day: string, today: stri
 	const months = Array.from({ length: 12 }, (_, m) => `${year}-${String(m + 1).padStart(2, '0')}`);
 	// A past day is seen at its end (as bulletins see it): a report not in by its due day is missing.
 	const closed = day < today;
-	const statuses = reportStatuses(
-		db,
-		f,
-		day,
-		months.filter((p) => `${p}-01` <= day),
-		closed
-	);
-	const thisPeriod =
-		statuses.find((s) => s.period === period) ?? reportStatuses(db, f, day, [period], closed)[0]!;
+	const soFar = months.filter((p) => `${p}-01` <= day);
+	// The months of the year so far and the month the tiles speak of (in January, December's), in one query.
+	const all = reportStatuses(db, f, day, soFar.includes(period) ? soFar : [period, ...soFar], closed);
+	const statuses = all.filter((s) => soFar.includes(s.period));
+	const thisPeriod = all.find((s) => s.period === period)!;
 
 	const names = new Map(
 		db

@@ -8,9 +8,9 @@ CREATE TABLE `report_span` (
 	FOREIGN KEY (`plan_id`) REFERENCES `plan`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `report_span_period_idx` ON `report_span` (`from_period`,`to_period`,`unit_id`,`plan_id`);--> statement-breakpoint
+DROP INDEX `alert_day_idx`;--> statement-breakpoint
+CREATE INDEX `alert_day_idx` ON `alert` (`since`,`resolved_on`,`light`,`kind`,`indicator_id`,`unit_id`);--> statement-breakpoint
 ALTER TABLE `assignment` ADD `original_due_on` text;--> statement-breakpoint
-CREATE INDEX `alert_lit_idx` ON `alert` (`indicator_id`,`since`,`resolved_on`,`light`,`unit_id`,`kind`);--> statement-breakpoint
 -- A unit's own original date: its level's date from the plan's table (an indicator with a deadline rule),
 -- as before any extension of its part alone (the first such change names the date it moved from); null
 -- otherwise: the indicator's original date.

@@ -30,10 +30,9 @@ export const alert = sqliteTable(
 	},
 	(t) => [
 		index('alert_indicator_idx').on(t.indicatorId),
-		// The dashboards' aggregates over the lights lit on a day read this index alone.
-		index('alert_lit_idx').on(t.indicatorId, t.since, t.resolvedOn, t.light, t.unitId, t.kind),
 		index('alert_unit_idx').on(t.unitId, t.resolvedOn),
-		index('alert_day_idx').on(t.since, t.resolvedOn)
+		// The lights lit on a day (dashboards, ranking, any earlier day): read from this index alone.
+		index('alert_day_idx').on(t.since, t.resolvedOn, t.light, t.kind, t.indicatorId, t.unitId)
 	]
 );
 

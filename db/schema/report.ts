@@ -59,10 +59,7 @@ export const reportSpan = sqliteTable(
 		fromPeriod: text('from_period').notNull(),
 		toPeriod: text('to_period').notNull()
 	},
-	(t) => [
-		primaryKey({ columns: [t.unitId, t.planId] }),
-		index('report_span_period_idx').on(t.fromPeriod, t.toPeriod, t.unitId, t.planId)
-	]
+	(t) => [primaryKey({ columns: [t.unitId, t.planId] })]
 );
 
 export const reportItem = sqliteTable(
