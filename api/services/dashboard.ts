@@ -2,15 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
-import {
-	addDays,
-	daysBetween,
-	endOfDay,
-	lastPeriodDue,
-	periodEnd,
-	periodStart,
-	reportDueOn
-} from '../lib/dates.ts';
+import { addDays, daysBetween, endOfDay, lastPeriodDue, periodEnd, reportDueOn } from '../lib/dates.ts';
 import {
 	inScope,
 	litOn,

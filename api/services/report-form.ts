@@ -42,14 +42,6 @@ export function reportableIn(period: string): SQL {
 	)!;
 }
 
-/** The same rule as `reportableIn`, as a predicate for rows already in memory. */
-export function reportableInMemory(period: string) {
-	const start = periodStart(period);
-	const end = periodEnd(period);
-	return (planStart: string, completedOn: string | null) =>
-		planStart <= end && (completedOn === null || completedOn >= start);
-}
-
 /**
  * The assignments a unit reports on for a month: indicators of plans of that year or earlier that
  * are still open for the unit, or whose part it signed off in or after that month.

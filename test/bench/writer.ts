@@ -3,11 +3,7 @@
 // month already in is returned by the office and submitted again. Started by dashboard.ts with fork():
 // argv = base, period, rate a second; the parent sends {units, office} (session headers), then 'stop';
 // the child answers {count, perSecond} (submissions, not counting the returns between them).
-type Headers = Record<string, string>;
-type Form = {
-	report: { id: number; status: string; revision: number } | null;
-	items: { indicatorId: number }[];
-};
+import { fullItems, type Form, type Headers } from './server.ts';
 
 const [base, period, rateText] = process.argv.slice(2) as [string, string, string];
 const rate = Number(rateText);
@@ -26,13 +22,7 @@ async function call(url: string, headers: Headers, body?: unknown) {
 /** One unit's chain: submit, return, submit, … each submission waits for its turn in the shared pace. */
 async function unitLoop(unit: Headers, office: Headers, turn: () => Promise<void>) {
 	let form = await call(`${base}/reports/mine/${period}`, unit);
-	const items = form.items.map((i) => ({
-		indicatorId: i.indicatorId,
-		progressStatus: 'on_track',
-		percent: 50,
-		progress: '本月进展正常',
-		nextSteps: '继续推进'
-	}));
+	const items = fullItems(form);
 	while (running) {
 		if (form.report && form.report.status !== 'draft' && form.report.status !== 'returned')
 			form = await call(`${base}/reports/${form.report.id}/return`, office, { reason: '请补充本月量化进展' });
