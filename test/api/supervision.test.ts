@@ -126,6 +126,18 @@ describe('a unit’s own original date', () => {
 			expect(counts).toMatchObject({ completed_on_time: 1, completed_late: 0 });
 		expect(partOf(item, unitId).state).toBe('completed_on_time');
 		expect(tiles).toMatchObject({ completedOnTime: 1, completedLate: 0 });
+
+		// Its only part signed off in April, the unit owes reports through April, not after (report spans).
+		s.clock.set(new Date('2020-06-20T02:00:00Z'));
+		const { matrix } = (await office.get(`/api/v1/dashboard/summary?unitId=${unitId}`)).data;
+		expect(matrix.rows).toHaveLength(1);
+		expect(matrix.periods.slice(2)).toEqual(['2020-03', '2020-04', '2020-05', '2020-06']);
+		expect(matrix.rows[0].cells.slice(2).map((c: string) => c !== 'none')).toEqual([
+			true,
+			true,
+			false,
+			false
+		]);
 		await s.close();
 	});
 });
