@@ -135,7 +135,7 @@ export function buildBulletin(
 	const now = summaryData(db, {}, asOf, today);
 	const then = summaryData(db, {}, before, today);
 	const reportPeriod = week ? lastPeriodDue(asOf, settings.reportDueDay, true) : period;
-	const [reports] = reportStatuses(db, null, undefined, asOf, [reportPeriod], asOf < today);
+	const [reports] = reportStatuses(db, {}, asOf, [reportPeriod], asOf < today);
 	const scores = scoreUnits(db, reportPeriod, asOf, today);
 	const ranking = withChange(
 		scores,
