@@ -35,6 +35,7 @@ import { bulletinRoutes } from './routes/bulletins.ts';
 import { scoringRoutes } from './routes/scoring.ts';
 import { securityRoutes } from './routes/security.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { serviceAccountRoutes } from './routes/service-accounts.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -87,7 +88,8 @@ function buildApi(deps: Deps) {
 		.route('/bulletins', bulletinRoutes)
 		.route('/scoring', scoringRoutes)
 		.route('/security', securityRoutes)
-		.route('/audit', auditRoutes);
+		.route('/audit', auditRoutes)
+		.route('/service-accounts', serviceAccountRoutes);
 }
 
 export type AppType = ReturnType<typeof buildApi>;

@@ -2,13 +2,14 @@ import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ApiError } from '../errors.ts';
-import { ROLES, type Role } from '../../db/schema/index.ts';
+import { PERSON_ROLES, type Role } from '../../db/schema/index.ts';
 import { cliContext, UsageError, type CliContext } from './context.ts';
 import { runInit } from './init.ts';
 import { alertsCommand, tasksCommand } from './tasks.ts';
 import { bulletinCommand } from './bulletin.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { auditCommand } from './audit.ts';
+import { serviceAccountCommand } from './service-accounts.ts';
 import { SYSTEM_OFFICE } from '../services/setup.ts';
 import { importTable } from '../services/imports.ts';
 import { createUser } from '../services/users.ts';
@@ -30,6 +31,8 @@ const USAGE = `用法 (usage):
   duban backup --out DIR                    在线备份（数据库、附件、校验清单）
   duban restore DIR                         恢复到空的数据目录
   duban audit verify | archive --before D --out FILE   校验审计日志哈希链 / 归档 190 天前的行
+  duban service-account create --username U --name N | list | token --username U | revoke --username U --token-id N
+                                            机器客户端的服务账号和令牌（令牌只显示一次）
 数据目录取自环境变量 DATA_DIR（默认 ./data）。`;
 
 async function readStdin(): Promise<string> {
@@ -56,7 +59,7 @@ async function userAdd(ctx: CliContext, args: string[]) {
 	});
 	if (!values.username || !values.name || !values.role)
 		throw new UsageError('需要 --username、--name 和 --role');
-	if (!ROLES.includes(values.role as Role)) throw new UsageError(`--role 只能是 ${ROLES.join('|')}`);
+	if (!(PERSON_ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role 只能是 ${PERSON_ROLES.join('|')}`);
 	if (!values['password-stdin']) throw new UsageError('密码只从标准输入读取：请加 --password-stdin');
 	const password = await readStdin();
 	const created = await createUser(ctx, {
@@ -160,6 +163,7 @@ async function main(argv: string[]) {
 		else if (command === 'alerts') alertsCommand(ctx, rest);
 		else if (command === 'bulletin') await bulletinCommand(ctx, rest);
 		else if (command === 'audit') auditCommand(ctx, rest);
+		else if (command === 'service-account') await serviceAccountCommand(ctx, rest);
 		else throw new UsageError(`未知命令：${argv.join(' ')}`);
 	} finally {
 		ctx.close();

@@ -167,6 +167,7 @@ export async function resetPassword(ctx: ServiceContext, id: number) {
  */
 export function setRole(ctx: ServiceContext, id: number, input: { role: Role; unitName?: string }) {
 	const row = accountFor(ctx, id, 'changeRole');
+	if (row.role === 'service') throw fail('unprocessable', 'user.service_role');
 	if (kindOfRole(input.role) !== row.kind) {
 		audit(ctx, {
 			action: 'user.role',

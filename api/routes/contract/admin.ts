@@ -49,7 +49,11 @@ export const adminContract: Contract = {
 		description: '结束某用户的全部会话。',
 		ok: obj({})
 	},
-	'GET /security/sessions': { id: 'listSessions', description: '在线会话（用户、地址、浏览器、最后活动）。', ok: page(obj({})) },
+	'GET /security/sessions': {
+		id: 'listSessions',
+		description: '在线会话（用户、地址、浏览器、最后活动）。',
+		ok: obj({ items: z.array(obj({})) })
+	},
 	'DELETE /security/sessions/{id}': { id: 'endSession', description: '结束一个会话。', ok: obj({}) },
 	'GET /security/policy': { id: 'getSecurityPolicy', description: '安全策略（密码、会话、登录限制、动态验证码）。', ok: obj({}) },
 	'PUT /security/policy': {

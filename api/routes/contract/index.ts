@@ -3,6 +3,7 @@ import { authContract } from './auth.ts';
 import { dashboardContract } from './dashboard.ts';
 import { planContract } from './plans.ts';
 import { reportContract } from './reports.ts';
+import { serviceAccountContract } from './service-accounts.ts';
 import { workflowContract } from './requests.ts';
 import { systemContract } from './system.ts';
 import type { Contract } from './types.ts';
@@ -19,7 +20,8 @@ export const CONTRACT: Contract = {
 	...reportContract,
 	...workflowContract,
 	...dashboardContract,
-	...adminContract
+	...adminContract,
+	...serviceAccountContract
 };
 
 /** The document's tags, each with what it groups. */

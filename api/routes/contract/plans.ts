@@ -23,7 +23,7 @@ export const indicatorRow = obj({
 	kind: z.enum(INDICATOR_KINDS),
 	leadUnits: z.array(unitRef),
 	coUnits: z.array(unitRef),
-	targets: z.array(row),
+	targets: z.array(obj({ text: z.string() })),
 	alerts: z.array(obj({}))
 });
 
@@ -36,7 +36,7 @@ const indicatorExample = {
 	kind: 'joint',
 	leadUnits: [{ id: 3, name: '省大数据局' }],
 	coUnits: [],
-	targets: [{ id: 1 }],
+	targets: [{ text: '日活跃用户数达到120万人' }],
 	alerts: []
 };
 
@@ -71,8 +71,8 @@ export const planContract: Contract = {
 	},
 	'GET /plans/{id}/export': {
 		id: 'exportPlan',
-		description: '计划任务分工表连同当前状态，按原表格式导出（xlsx 合并单元格，或 csv）。',
-		ok: file(XLSX, CSV)
+		description: '计划任务分工表连同当前状态，按原表格式导出（xlsx 合并单元格，或 csv、json）。',
+		ok: file(XLSX, CSV, 'application/json')
 	},
 	'GET /indicators': {
 		id: 'listIndicators',

@@ -10,7 +10,6 @@ export const reportFormItem = obj({
 	attachments: z.array(obj({ id, name: z.string() }))
 });
 export const reportForm = obj({ period, report: reportInfo.nullable(), items: z.array(reportFormItem) });
-export const savedReport = obj({ id, status: z.enum(REPORT_STATUSES), revision: z.number().int() });
 export const reportRow = obj({ id, period, status: z.enum(REPORT_STATUSES) });
 
 export const reportContract: Contract = {
@@ -24,14 +23,14 @@ export const reportContract: Contract = {
 		id: 'saveMyReport',
 		description:
 			'保存月报草稿（只写变化的项）。带上读到的 revision：已被更新则 409 report.stale；保存过于频繁则 429。',
-		ok: savedReport,
+		ok: reportForm,
 		errors: [409, 415, 422, 429]
 	},
 	'POST /reports/mine/{period}/submit': {
 		id: 'submitMyReport',
 		description:
 			'提交月报：每项须有进展状态和当月进展，缺项为 422 report.incomplete，details 逐项列出 path（items.N.progress）和 code（required）。',
-		ok: savedReport,
+		ok: reportForm,
 		errors: [409, 415, 422]
 	},
 	'GET /reports': {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { NOTICE_LEVELS, REQUEST_KINDS, REQUEST_STATUSES } from '../../../db/schema/constants.ts';
 import { DOCX, XLSX, date, file, id, list, obj, page, timestamp } from './shapes.ts';
 import type { Contract } from './types.ts';
+import { ATTACHMENT_CONTENT_TYPES } from '../../lib/file-types.ts';
 
 export const requestRow = obj({
 	id,
@@ -82,7 +83,7 @@ export const workflowContract: Contract = {
 	'GET /attachments/{id}': {
 		id: 'downloadAttachment',
 		description: '下载附件（原中文文件名，RFC 6266）。',
-		ok: file('application/octet-stream')
+		ok: file(...ATTACHMENT_CONTENT_TYPES)
 	},
 	'GET /alerts': { id: 'listAlerts', description: '当前亮着的红灯、黄灯及原因。', ok: list(obj({})) },
 	'GET /alerts/{id}/history': {

@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import spectralCore from '@stoplight/spectral-core';
+import { oas } from '@stoplight/spectral-rulesets';
+import parsers from '@stoplight/spectral-parsers';
+const Parsers = parsers as any;
+const { Spectral, Document } = spectralCore as any;
+const spectral = new Spectral();
+spectral.setRuleset({ extends: [[oas, 'recommended']] });
+const res = await spectral.run(new Document(readFileSync((process.argv[2] ?? '/tmp/openapi.json') + '', 'utf8'), Parsers.Json));
+const counts: Record<string, number> = {};
+for (const r of res) counts[`${r.code} ${r.severity}`] = (counts[`${r.code} ${r.severity}`] ?? 0) + 1;
+console.log(counts);
+for (const r of res.slice(0, 15)) console.log(r.code, r.severity, r.message, r.path.join('.'));
