@@ -16,7 +16,46 @@ const ERROR_TEXT: Record<number, string> = {
 	429: '请求过于频繁（Retry-After 给出秒数）',
 	503: '服务暂时不可用'
 };
-export type ErrorStatus = keyof typeof ERROR_TEXT;
+
+/** What each parameter name means wherever it appears (dates are Asia/Shanghai days, YYYY-MM-DD). */
+const PARAMETERS: Record<string, string> = {
+	id: '资源编号',
+	targetId: '数值目标的编号',
+	tokenId: '令牌编号',
+	key: '导入请求的 Idempotency-Key',
+	'idempotency-key': '同一导入重试时使用同一个值，服务器返回第一次的结果',
+	day: '日期 YYYY-MM-DD',
+	year: '年份',
+	period: '月份 YYYY-MM',
+	asOf: '统计日期 YYYY-MM-DD（Asia/Shanghai），默认今天',
+	dueFrom: '截止日期不早于 YYYY-MM-DD',
+	dueTo: '截止日期不晚于 YYYY-MM-DD',
+	from: '起（日期 YYYY-MM-DD，或比较版本时的版本记录编号）',
+	to: '止（日期 YYYY-MM-DD，或比较版本时的版本记录编号）',
+	page: '页码，从 1 开始',
+	pageSize: '每页条数（最多 500）',
+	planId: '计划编号',
+	sectionId: '领域编号',
+	indicatorId: '指标编号',
+	unitId: '单位编号',
+	unitKind: '单位分类',
+	role: '牵头（lead）或配合（co）',
+	status: '状态',
+	state: '状态',
+	kind: '种类',
+	light: '灯色',
+	late: '是否逾期提交',
+	unread: '只看未读',
+	unresolved: '只看仍有待明确单位的指标',
+	unacknowledged: '只看未签收',
+	q: '关键字',
+	sort: '排序',
+	format: '文件格式',
+	lang: '表头语言：zh 或 en',
+	action: '审计动作',
+	result: '审计结果',
+	username: '用户名'
+};
 
 /** The refusals an operation may answer: what its guards and inputs imply, plus those its contract names. */
 export function errorStatuses(method: string, path: string, op: Operation, hasInput: boolean): number[] {
@@ -69,7 +108,9 @@ export async function buildOpenApi(app: Hono<any, any, any>, prefix: string) {
 				}
 			}
 		},
-		defaultValidationErrorResponse: false
+		defaultValidationErrorResponse: false,
+		// The document itself is at /openapi.json (not a static file).
+		excludeStaticFile: false
 	})) as unknown as Doc;
 	const paths: Doc['paths'] = {};
 	const responses: Record<string, unknown> = {};
@@ -101,8 +142,12 @@ export async function buildOpenApi(app: Hono<any, any, any>, prefix: string) {
 					return [String(s), { $ref: `#/components/responses/E${s}` }];
 				})
 			);
+			const parameters = (operation.parameters as { name: string; description?: string }[] | undefined)?.map(
+				(p) => ({ description: PARAMETERS[p.name] ?? p.name, ...p })
+			);
 			(paths[path] ??= {})[method] = {
 				...operation,
+				...(parameters ? { parameters } : {}),
 				operationId: op.id,
 				description: op.description,
 				security: op.public ? [] : [{ session: [] }, { serviceToken: [] }],
