@@ -54,3 +54,5 @@ export const errorBody = z.object({
 		requestId: z.string().describe('the X-Request-Id of the request, also in the server log')
 	})
 });
+/** The error body's type, for clients (the web app's `ApiFailure`). */
+export type ApiErrorBody = z.infer<typeof errorBody>;
