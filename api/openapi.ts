@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import type { Env, Hono, Schema } from 'hono';
 import { generateSpecs } from 'hono-openapi';
 import { z } from 'zod';
 import { CONTRACT, TAGS, type Operation } from './routes/contract/index.ts';
@@ -68,7 +68,10 @@ export function errorStatuses(method: string, path: string, op: Operation, hasIn
 }
 
 const jsonSchemaOf = (s: z.ZodType) => {
-	const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+	const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' }) as Record<
+		string,
+		unknown
+	>;
 	return rest;
 };
 
@@ -79,7 +82,10 @@ type Doc = { paths: Record<string, Record<string, Record<string, unknown>>> } & 
  * bodies from the validators); each operation's contract (`api/routes/contract/`) adds its operationId,
  * description, success body (schema or file media types), refusals and security.
  */
-export async function buildOpenApi(app: Hono<any, any, any>, prefix: string) {
+export async function buildOpenApi<E extends Env, S extends Schema, B extends string>(
+	app: Hono<E, S, B>,
+	prefix: string
+) {
 	const spec = (await generateSpecs(app, {
 		documentation: {
 			openapi: '3.1.0',

@@ -1,4 +1,4 @@
-import { hc, type InferResponseType } from 'hono/client';
+import type { hc, InferResponseType } from 'hono/client';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import type { AppType } from '../../api/app.ts';
@@ -11,35 +11,35 @@ import type { ApiErrorBody } from '../../api/routes/contract/shapes.ts';
  * the web app needs no hand-written reply types. Checked by the type checker (`tsc -p tsconfig.node.json`);
  * at run time these are no-ops.
  */
-const api = hc<AppType>('http://127.0.0.1/api/v1');
+type Api = ReturnType<typeof hc<AppType>>;
 
 describe('replies through the typed client', () => {
 	it('carry their fields, not any', () => {
-		type RequestRow = InferResponseType<typeof api.requests.$get, 200>['items'][number];
+		type RequestRow = InferResponseType<Api['requests']['$get'], 200>['items'][number];
 		expectTypeOf<RequestRow>().not.toBeAny();
 		expectTypeOf<RequestRow['kind']>().toEqualTypeOf<'completion' | 'extension'>();
 		expectTypeOf<RequestRow['status']>().toEqualTypeOf<'pending' | 'approved' | 'rejected'>();
 		expectTypeOf<RequestRow['newDueOn']>().toEqualTypeOf<string | null>();
-		type RequestDetail = InferResponseType<(typeof api.requests)[':id']['$get'], 200>;
+		type RequestDetail = InferResponseType<Api['requests'][':id']['$get'], 200>;
 		expectTypeOf<RequestDetail['attachments'][number]['size']>().toEqualTypeOf<number>();
 		// What the client infers fits the contract's schema of the same reply.
 		expectTypeOf<RequestDetail>().toExtend<z.infer<typeof requestDetail>>();
 
-		type Form = InferResponseType<(typeof api.reports.mine)[':period']['$get'], 200>;
+		type Form = InferResponseType<Api['reports']['mine'][':period']['$get'], 200>;
 		expectTypeOf<Form>().toExtend<z.infer<typeof reportForm>>();
-		type Saved = InferResponseType<(typeof api.reports.mine)[':period']['submit']['$post'], 200>;
+		type Saved = InferResponseType<Api['reports']['mine'][':period']['submit']['$post'], 200>;
 		expectTypeOf<Saved>().toExtend<z.infer<typeof reportForm>>();
 
-		type Plans = InferResponseType<typeof api.plans.$get, 200>['items'][number];
+		type Plans = InferResponseType<Api['plans']['$get'], 200>['items'][number];
 		expectTypeOf<Plans['title']>().toEqualTypeOf<string>();
-		expectTypeOf<InferResponseType<typeof api.meta.$get, 200>['today']>().toEqualTypeOf<string>();
-		type Summary = InferResponseType<typeof api.dashboard.summary.$get, 200>;
+		expectTypeOf<InferResponseType<Api['meta']['$get'], 200>['today']>().toEqualTypeOf<string>();
+		type Summary = InferResponseType<Api['dashboard']['summary']['$get'], 200>;
 		expectTypeOf<Summary>().not.toBeAny();
-		type Notices = InferResponseType<typeof api.notices.$get, 200>['items'][number];
+		type Notices = InferResponseType<Api['notices']['$get'], 200>['items'][number];
 		expectTypeOf<Notices['level']>().toEqualTypeOf<'blue' | 'yellow' | 'red'>();
-		type Accounts = InferResponseType<(typeof api)['service-accounts']['$get'], 200>['items'][number];
+		type Accounts = InferResponseType<Api['service-accounts']['$get'], 200>['items'][number];
 		expectTypeOf<Accounts['tokens'][number]['revokedAt']>().toEqualTypeOf<string | null>();
-		type Issued = InferResponseType<(typeof api)['service-accounts']['$post'], 201>;
+		type Issued = InferResponseType<Api['service-accounts']['$post'], 201>;
 		expectTypeOf<Issued['token']['token']>().toEqualTypeOf<string>();
 	});
 

@@ -55,20 +55,32 @@ export const adminContract: Contract = {
 		ok: obj({ items: z.array(obj({})) })
 	},
 	'DELETE /security/sessions/{id}': { id: 'endSession', description: '结束一个会话。', ok: obj({}) },
-	'GET /security/policy': { id: 'getSecurityPolicy', description: '安全策略（密码、会话、登录限制、动态验证码）。', ok: obj({}) },
+	'GET /security/policy': {
+		id: 'getSecurityPolicy',
+		description: '安全策略（密码、会话、登录限制、动态验证码）。',
+		ok: obj({})
+	},
 	'PUT /security/policy': {
 		id: 'updateSecurityPolicy',
 		description: '修改安全策略（审计）。',
 		ok: obj({}),
 		errors: [415, 422]
 	},
-	'GET /audit': { id: 'searchAuditLog', description: '按用户、动作、结果、时间查询审计日志，分页。', ok: page(obj({ id })) },
+	'GET /audit': {
+		id: 'searchAuditLog',
+		description: '按用户、动作、结果、时间查询审计日志，分页；actions 列出出现过的动作。',
+		ok: obj({ items: z.array(obj({ id })), total: z.number().int(), actions: z.array(z.string()) })
+	},
 	'GET /audit/export': {
 		id: 'exportAuditLog',
 		description: '按查询条件导出审计日志（时间带 +08:00）。',
 		ok: file(XLSX, CSV)
 	},
-	'GET /audit/units': { id: 'listAuditUnits', description: '单位名录（审计日志按单位筛选用）。', ok: list(obj({ id })) },
+	'GET /audit/units': {
+		id: 'listAuditUnits',
+		description: '单位名录（审计日志按单位筛选用）。',
+		ok: list(obj({ id }))
+	},
 	'GET /audit/verify': {
 		id: 'verifyAuditChain',
 		description: '校验审计日志的哈希链，指出第一处断开。',
@@ -76,9 +88,19 @@ export const adminContract: Contract = {
 	},
 	'GET /mail': { id: 'listMail', description: '邮件日志（待发、已发、失败），分页。', ok: page(obj({ id })) },
 	'GET /mail/jobs': { id: 'listJobRuns', description: '定时任务的运行记录，分页。', ok: page(obj({})) },
-	'POST /mail/send-now': { id: 'sendMailNow', description: '立即发送队列中的邮件。', ok: obj({}), errors: [503] },
+	'POST /mail/send-now': {
+		id: 'sendMailNow',
+		description: '立即发送队列中的邮件。',
+		ok: obj({}),
+		errors: [503]
+	},
 	'GET /mail/{id}': { id: 'getMail', description: '一封邮件的内容和发送记录。', ok: obj({ id }) },
-	'POST /mail/{id}/retry': { id: 'retryMail', description: '重发一封失败的邮件。', ok: obj({}), errors: [409] },
+	'POST /mail/{id}/retry': {
+		id: 'retryMail',
+		description: '重发一封失败的邮件。',
+		ok: obj({}),
+		errors: [409]
+	},
 	'GET /imports/template': {
 		id: 'getImportTemplate',
 		description: '任务分工表模板（.xlsx）：表头、示例行和数据验证。',

@@ -23,7 +23,13 @@ export const authContract: Contract = {
 		public: true,
 		errors: [415, 429],
 		example: {
-			user: { id: 7, username: 'dsj', name: '省大数据局填报员', role: 'unit', unit: { id: 3, name: '省大数据局' } },
+			user: {
+				id: 7,
+				username: 'dsj',
+				name: '省大数据局填报员',
+				role: 'unit',
+				unit: { id: 3, name: '省大数据局' }
+			},
 			pending: null
 		}
 	},

@@ -1,20 +1,61 @@
-
+import { z } from 'zod';
 import { date, id, list, obj, okReply, period } from './shapes.ts';
 import type { Contract } from './types.ts';
 
-export const dashboardSummary = obj({ asOf: date.optional() });
+const count = z.number().int();
+export const dashboardSummary = obj({
+	day: date,
+	today: date,
+	tiles: obj({
+		indicators: count,
+		completedOnTime: count,
+		completedLate: count,
+		inProgress: count,
+		red: count,
+		redUnits: count,
+		yellow: count
+	})
+});
+const dashboardItem = obj({ id, text: z.string(), dueOn: date.nullable(), light: z.string() });
+export const dashboardList = obj({
+	day: date,
+	items: z.array(dashboardItem),
+	total: count,
+	page: count,
+	pageSize: count
+});
 
 export const dashboardContract: Contract = {
 	'GET /dashboard/summary': {
 		id: 'getDashboard',
 		description:
 			'督查看板（某日 asOf，默认今天，Asia/Shanghai）：总数和灯色、分领域进度、月度趋势、单位×月份的月报矩阵。',
-		ok: dashboardSummary
+		ok: dashboardSummary,
+		example: {
+			day: '2020-10-15',
+			today: '2020-10-15',
+			tiles: {
+				indicators: 80,
+				completedOnTime: 21,
+				completedLate: 4,
+				inProgress: 55,
+				red: 9,
+				redUnits: 14,
+				yellow: 12
+			}
+		}
 	},
 	'GET /dashboard/list': {
 		id: 'listDashboardItems',
-		description: '红灯清单或临期清单（kind），每行一个指标及其责任单位。',
-		ok: list(obj({}))
+		description: '红灯清单（kind=red）或临期清单（kind=due_soon），每行一个指标及其责任单位，分页。',
+		ok: dashboardList,
+		example: {
+			day: '2020-10-15',
+			items: [{ id: 12, text: '实现95%以上政务服务事项“掌上办”', dueOn: '2020-09-30', light: 'red' }],
+			total: 9,
+			page: 1,
+			pageSize: 50
+		}
 	},
 	'GET /dashboard/ranking': {
 		id: 'getRanking',
@@ -55,4 +96,3 @@ export const dashboardContract: Contract = {
 		ok: okReply
 	}
 };
-

@@ -148,4 +148,3 @@ export const planContract: Contract = {
 		errors: [415]
 	}
 };
-

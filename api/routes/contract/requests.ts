@@ -37,7 +37,11 @@ export const workflowContract: Contract = {
 		status: 201,
 		errors: [409, 415, 422]
 	},
-	'GET /requests': { id: 'listRequests', description: '办结和延期申请，按状态、种类筛选，分页。', ok: page(requestRow) },
+	'GET /requests': {
+		id: 'listRequests',
+		description: '办结和延期申请，按状态、种类筛选，分页。',
+		ok: page(requestRow)
+	},
 	'GET /requests/{id}': { id: 'getRequest', description: '一项申请及其附件。', ok: requestDetail },
 	'POST /requests/{id}/decide': {
 		id: 'decideRequest',
@@ -52,7 +56,11 @@ export const workflowContract: Contract = {
 		status: 201,
 		errors: [415, 422]
 	},
-	'GET /notices': { id: 'listNotices', description: '督办通知，按状态、单位筛选，分页。', ok: page(noticeRow) },
+	'GET /notices': {
+		id: 'listNotices',
+		description: '督办通知，按状态、单位筛选，分页。',
+		ok: page(noticeRow)
+	},
 	'GET /notices/{id}': { id: 'getNotice', description: '一份督办通知、签收和历次反馈。', ok: noticeRow },
 	'POST /notices/{id}/acknowledge': {
 		id: 'acknowledgeNotice',
@@ -75,7 +83,8 @@ export const workflowContract: Contract = {
 	},
 	'POST /attachments': {
 		id: 'uploadAttachment',
-		description: '上传附件（multipart 字段 file）：pdf、doc/docx、xls/xlsx、jpg/png，按内容校验，默认不超过 20 MB。',
+		description:
+			'上传附件（multipart 字段 file）：pdf、doc/docx、xls/xlsx、jpg/png，按内容校验，默认不超过 20 MB。',
 		ok: attachment,
 		status: 201,
 		errors: [415, 422, 503]
@@ -96,8 +105,16 @@ export const workflowContract: Contract = {
 		description: '我的站内通知（铃铛），分页，含未读数。',
 		ok: obj({ items: z.array(obj({ id })) })
 	},
-	'POST /notifications/read-all': { id: 'markAllNotificationsRead', description: '全部标为已读。', ok: obj({}) },
-	'POST /notifications/{id}/read': { id: 'markNotificationRead', description: '一条通知标为已读。', ok: obj({}) },
+	'POST /notifications/read-all': {
+		id: 'markAllNotificationsRead',
+		description: '全部标为已读。',
+		ok: obj({})
+	},
+	'POST /notifications/{id}/read': {
+		id: 'markNotificationRead',
+		description: '一条通知标为已读。',
+		ok: obj({})
+	},
 	'GET /bulletins': { id: 'listBulletins', description: '通报（月报、周报），分页。', ok: page(obj({ id })) },
 	'POST /bulletins': {
 		id: 'createBulletin',
@@ -106,7 +123,11 @@ export const workflowContract: Contract = {
 		status: 201,
 		errors: [409, 415, 422]
 	},
-	'GET /bulletins/{id}': { id: 'getBulletin', description: '一份通报（内容、编号、状态）。', ok: obj({ id }) },
+	'GET /bulletins/{id}': {
+		id: 'getBulletin',
+		description: '一份通报（内容、编号、状态）。',
+		ok: obj({ id })
+	},
 	'GET /bulletins/{id}/document': {
 		id: 'getBulletinDocument',
 		description: '通报的公文结构：标题、一二三级标题、正文、附件表格（与 docx 相同）。',

@@ -26,7 +26,8 @@ const issuedExample = {
 export const serviceAccountContract: Contract = {
 	'GET /service-accounts': {
 		id: 'listServiceAccounts',
-		description: '服务账号（机器客户端）及其令牌（前缀、创建、最后使用、吊销时间；令牌本身不再显示）。联席办或系统管理员。',
+		description:
+			'服务账号（机器客户端）及其令牌（前缀、创建、最后使用、吊销时间；令牌本身不再显示）。联席办或系统管理员。',
 		ok: list(account.extend({ disabled: z.boolean(), tokens: z.array(token) }))
 	},
 	'POST /service-accounts': {

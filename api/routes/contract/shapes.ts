@@ -26,7 +26,9 @@ export const file = (...files: string[]): FileReply => ({ files });
 
 const keyOf = (k: string) => k.slice('error.'.length);
 /** Every refusal's stable cause (`report.stale` …) and every field problem's code (`required` …). */
-export const ERROR_KEYS = Object.keys(errorsZh).filter((k) => k.startsWith('error.')).map(keyOf);
+export const ERROR_KEYS = Object.keys(errorsZh)
+	.filter((k) => k.startsWith('error.'))
+	.map(keyOf);
 export const FIELD_CODES = Object.keys(errorsZh)
 	.filter((k) => k.startsWith('field.'))
 	.map((k) => k.slice('field.'.length));
@@ -50,7 +52,7 @@ export const errorBody = z.object({
 		details: z
 			.union([z.array(fieldProblem), z.array(z.unknown()), z.record(z.string(), z.unknown())])
 			.optional()
-			.describe('a 400\'s or 422\'s problems by field (path, code), or the cause\'s own data'),
+			.describe("a 400's or 422's problems by field (path, code), or the cause's own data"),
 		requestId: z.string().describe('the X-Request-Id of the request, also in the server log')
 	})
 });
