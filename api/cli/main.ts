@@ -59,7 +59,8 @@ async function userAdd(ctx: CliContext, args: string[]) {
 	});
 	if (!values.username || !values.name || !values.role)
 		throw new UsageError('需要 --username、--name 和 --role');
-	if (!(PERSON_ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role 只能是 ${PERSON_ROLES.join('|')}`);
+	if (!(PERSON_ROLES as readonly string[]).includes(values.role))
+		throw new UsageError(`--role 只能是 ${PERSON_ROLES.join('|')}`);
 	if (!values['password-stdin']) throw new UsageError('密码只从标准输入读取：请加 --password-stdin');
 	const password = await readStdin();
 	const created = await createUser(ctx, {

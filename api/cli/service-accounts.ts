@@ -9,7 +9,8 @@ import {
 } from '../services/service-accounts.ts';
 import { UsageError, type CliContext } from './context.ts';
 
-const USAGE = '用法：duban service-account create --username U --name N | list | token --username U | revoke --username U --token-id N';
+const USAGE =
+	'用法：duban service-account create --username U --name N | list | token --username U | revoke --username U --token-id N';
 
 function accountId(ctx: CliContext, username: string | undefined) {
 	if (!username) throw new UsageError(USAGE);
@@ -28,11 +29,15 @@ export async function serviceAccountCommand(ctx: CliContext, args: string[]) {
 	if (sub === 'create') {
 		if (!values.username || !values.name) throw new UsageError(USAGE);
 		const made = await createServiceAccount(ctx, { username: values.username, name: values.name });
-		console.log(`已创建服务账号 ${made.account.username}。令牌只显示这一次，请妥善保存：\n${made.token.token}`);
+		console.log(
+			`已创建服务账号 ${made.account.username}。令牌只显示这一次，请妥善保存：\n${made.token.token}`
+		);
 	} else if (sub === 'list') {
 		for (const a of listServiceAccounts(ctx)) {
 			const live = a.tokens.filter((t) => !t.revokedAt).map((t) => `${t.id}:${t.prefix}…`);
-			console.log(`${a.username}\t${a.name}\t${a.disabled ? '已停用' : '启用'}\t令牌 ${live.join(' ') || '无'}`);
+			console.log(
+				`${a.username}\t${a.name}\t${a.disabled ? '已停用' : '启用'}\t令牌 ${live.join(' ') || '无'}`
+			);
 		}
 	} else if (sub === 'token') {
 		const issued = issueServiceToken(ctx, accountId(ctx, values.username));

@@ -49,7 +49,13 @@ async function serviceCall(c: Context<Env>, next: () => Promise<void>, token: st
 	const found = validateServiceToken(deps, token);
 	if (!found) throw fail('unauthorized', 'auth.token_invalid');
 	c.set('actor', found.actor);
-	const waitMs = takeSlot(deps.db, `service:${found.tokenId}`, deps.clock.now().getTime(), SERVICE_RATE_LIMIT, 60_000);
+	const waitMs = takeSlot(
+		deps.db,
+		`service:${found.tokenId}`,
+		deps.clock.now().getTime(),
+		SERVICE_RATE_LIMIT,
+		60_000
+	);
 	if (waitMs > 0) {
 		const seconds = Math.ceil(waitMs / 1000);
 		throw tooManyRequests('auth.service_rate_limited', { seconds }, seconds);

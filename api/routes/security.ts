@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { PERSON_ROLES } from '../../db/schema/index.ts';
+import { ROLES } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
 import { doc, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
@@ -12,7 +12,7 @@ import { POLICY } from '../services/settings.ts';
 import { resetTotp, setRole, unlockUser } from '../services/users.ts';
 import { idParam, paging } from './common.ts';
 
-const roleBody = z.object({ role: z.enum(PERSON_ROLES), unitName: z.string().trim().min(1).optional() });
+const roleBody = z.object({ role: z.enum(ROLES), unitName: z.string().trim().min(1).optional() });
 const sessionParam = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, '会话标识格式不正确') });
 const sessions = requireRole(...DUTIES.read.sessions);
 const policy = requireRole(...DUTIES.read.policy);

@@ -27,11 +27,19 @@ export const serviceAccountRoutes = new Hono<Env>()
 	.get('/', doc('服务账号及其令牌', ['service-accounts']), keepers, (c) =>
 		c.json({ items: listServiceAccounts(svc(c)) }, 200)
 	)
-	.post('/', doc('创建服务账号（令牌只显示一次）', ['service-accounts']), keepers, v('json', newAccount), async (c) =>
-		c.json(await createServiceAccount(svc(c), c.req.valid('json')), 201)
+	.post(
+		'/',
+		doc('创建服务账号（令牌只显示一次）', ['service-accounts']),
+		keepers,
+		v('json', newAccount),
+		async (c) => c.json(await createServiceAccount(svc(c), c.req.valid('json')), 201)
 	)
-	.post('/:id/tokens', doc('签发新令牌（只显示一次）', ['service-accounts']), keepers, v('param', idParam), (c) =>
-		c.json(issueServiceToken(svc(c), c.req.valid('param').id), 201)
+	.post(
+		'/:id/tokens',
+		doc('签发新令牌（只显示一次）', ['service-accounts']),
+		keepers,
+		v('param', idParam),
+		(c) => c.json(issueServiceToken(svc(c), c.req.valid('param').id), 201)
 	)
 	.delete(
 		'/:id/tokens/:tokenId',

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { PERSON_ROLES } from '../../db/schema/index.ts';
+import { ROLES } from '../../db/schema/index.ts';
 import type { Env } from '../context.ts';
 import { doc, nameText, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
@@ -17,7 +17,7 @@ const usernameSchema = z
 const newUser = z.object({
 	username: usernameSchema,
 	name: nameText.trim().min(1, '请填写姓名').max(50),
-	role: z.enum(PERSON_ROLES),
+	role: z.enum(ROLES),
 	unitName: z.string().trim().min(1).optional(),
 	email: z.email('邮箱格式不正确').optional(),
 	password: z.string().min(1, '请设置初始密码').max(128)

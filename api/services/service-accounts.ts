@@ -69,7 +69,12 @@ export async function createServiceAccount(ctx: ServiceContext, input: { usernam
 			.values({ username: input.username, name: input.name, role: 'service', kind: 'business', passwordHash })
 			.returning({ id: user.id, username: user.username, name: user.name })
 			.get();
-		audit(tctx, { action: 'service_account.create', objectType: 'user', objectId: account.id, after: account });
+		audit(tctx, {
+			action: 'service_account.create',
+			objectType: 'user',
+			objectId: account.id,
+			after: account
+		});
 		return { account, token: issue(tctx, account.id) };
 	});
 }
@@ -93,7 +98,12 @@ export function listServiceAccounts(ctx: ServiceContext) {
 					revokedAt: serviceToken.revokedAt
 				})
 				.from(serviceToken)
-				.where(inArray(serviceToken.userId, accounts.map((a) => a.id)))
+				.where(
+					inArray(
+						serviceToken.userId,
+						accounts.map((a) => a.id)
+					)
+				)
 				.orderBy(desc(serviceToken.id))
 				.all()
 		: [];
@@ -117,11 +127,16 @@ export function revokeServiceToken(ctx: ServiceContext, userId: number, tokenId:
 		const row = tx
 			.update(serviceToken)
 			.set({ revokedAt: ctx.clock.now() })
-			.where(and(eq(serviceToken.id, tokenId), eq(serviceToken.userId, userId), isNull(serviceToken.revokedAt)))
+			.where(
+				and(eq(serviceToken.id, tokenId), eq(serviceToken.userId, userId), isNull(serviceToken.revokedAt))
+			)
 			.returning({ id: serviceToken.id, prefix: serviceToken.prefix })
 			.get();
 		if (!row) throw notFound('service_token');
-		audit({ ...ctx, db: tx }, { action: 'service_token.revoke', objectType: 'user', objectId: userId, after: row });
+		audit(
+			{ ...ctx, db: tx },
+			{ action: 'service_token.revoke', objectType: 'user', objectId: userId, after: row }
+		);
 		return { ok: true as const };
 	});
 }

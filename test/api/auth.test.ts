@@ -32,7 +32,7 @@ describe('sign-in', () => {
 		expect(wrong.status).toBe(401);
 		expect(unknown.status).toBe(401);
 		// The same body but for the request's own id.
-	expect({ ...wrong.data.error, requestId: '' }).toEqual({ ...unknown.data.error, requestId: '' });
+		expect({ ...wrong.data.error, requestId: '' }).toEqual({ ...unknown.data.error, requestId: '' });
 		expect(wrong.data.error.message).toBe('用户名或密码错误');
 		expect(wrong.headers.getSetCookie()).toEqual([]);
 	});

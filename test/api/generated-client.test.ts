@@ -101,6 +101,8 @@ describe('a client generated from the OpenAPI document', () => {
 			requestId: expect.any(String),
 			status: 'submitted'
 		});
-		expect(result.problems).toEqual([expect.objectContaining({ path: 'items.0.progress', code: 'required' })]);
+		expect(result.problems).toEqual([
+			expect.objectContaining({ path: 'items.0.progress', code: 'required' })
+		]);
 	});
 });

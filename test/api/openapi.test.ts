@@ -75,7 +75,9 @@ describe('the OpenAPI document', () => {
 				else expect([type, media.schema.type], where).toEqual(['application/json', 'object']);
 			}
 			const hasInput = !!op.requestBody || !!op.parameters?.length;
-			const refusals = Object.keys(op.responses).filter((k) => /^[45]/.test(k)).map(Number);
+			const refusals = Object.keys(op.responses)
+				.filter((k) => /^[45]/.test(k))
+				.map(Number);
 			expect(refusals, where).toEqual(errorStatuses(method, path, CONTRACT[where]!, hasInput));
 			if (!op.security.length) expect(refusals, `${where} is public`).not.toContain(401);
 			else expect(refusals, where).toEqual(expect.arrayContaining([401, 403]));
@@ -90,7 +92,9 @@ describe('the OpenAPI document', () => {
 	it('the error body enumerates the refusal kinds, the stable causes and the field codes', () => {
 		const error = doc.components.schemas.Error.properties.error;
 		expect(error.required).toEqual(['code', 'key', 'message', 'requestId']);
-		expect(error.properties.code.enum).toEqual(expect.arrayContaining(['bad_request', 'conflict', 'unprocessable']));
+		expect(error.properties.code.enum).toEqual(
+			expect.arrayContaining(['bad_request', 'conflict', 'unprocessable'])
+		);
 		expect(error.properties.key.enum).toEqual(
 			expect.arrayContaining(['report.stale', 'report.incomplete', 'auth.login_failed', 'auth.token_invalid'])
 		);
@@ -133,8 +137,6 @@ describe('request ids', () => {
 		const res = await s.anonymous().post('/api/v1/auth/login', { username: '', password: 'x' });
 		expect(res.status).toBe(400);
 		expect(res.data.error.key).toBe('request.invalid');
-		expect(res.data.error.details).toEqual([
-			expect.objectContaining({ path: 'username', code: 'required' })
-		]);
+		expect(res.data.error.details).toEqual([expect.objectContaining({ path: 'username', code: 'required' })]);
 	});
 });

@@ -47,7 +47,8 @@ describe('service accounts', () => {
 			role: 'service',
 			password: 'Passw0rd!x'
 		});
-		expect(person.status).toBe(400);
+		expect(person.status).toBe(422);
+		expect(person.data.error.key).toBe('user.service_role');
 	});
 
 	it('reads the plan and the dashboard, is refused everything else, and every call is audited', async () => {
@@ -75,11 +76,7 @@ describe('service accounts', () => {
 			expect(res.data.error.key).toBe('auth.service_fenced');
 		}
 
-		const rows = s.db
-			.select()
-			.from(auditLog)
-			.where(eq(auditLog.username, 'zzd'))
-			.all();
+		const rows = s.db.select().from(auditLog).where(eq(auditLog.username, 'zzd')).all();
 		const calls = rows.filter((r) => r.action === 'service.call');
 		expect(calls.map((r) => r.objectId)).toEqual([
 			'GET /api/v1/plans',
@@ -96,7 +93,10 @@ describe('service accounts', () => {
 		const { account, token } = made.data;
 		const bot = machine(token.token);
 		expect((await bot.get('/api/v1/plans')).status).toBe(200);
-		const revoked = await office.request('DELETE', `/api/v1/service-accounts/${account.id}/tokens/${token.id}`);
+		const revoked = await office.request(
+			'DELETE',
+			`/api/v1/service-accounts/${account.id}/tokens/${token.id}`
+		);
 		expect(revoked.status).toBe(200);
 		const refused = await bot.get('/api/v1/plans');
 		expect(refused.status).toBe(401);
@@ -106,7 +106,9 @@ describe('service accounts', () => {
 		const next = await office.post(`/api/v1/service-accounts/${account.id}/tokens`);
 		expect(next.status).toBe(201);
 		expect((await machine(next.data.token).get('/api/v1/plans')).status).toBe(200);
-		expect(s.db.select().from(auditLog).where(eq(auditLog.action, 'service_token.revoke')).all()).toHaveLength(1);
+		expect(
+			s.db.select().from(auditLog).where(eq(auditLog.action, 'service_token.revoke')).all()
+		).toHaveLength(1);
 	});
 
 	it(`allows ${SERVICE_RATE_LIMIT} requests a minute per token, then 429 with Retry-After`, async () => {

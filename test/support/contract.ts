@@ -22,7 +22,13 @@ export function operationOf(method: string, url: string): { key: string; op: Ope
  * schema (or its file media types), every refusal against the one error body with its request id.
  * Throws, naming the operation and each mismatch.
  */
-export function checkResponse(method: string, url: string, status: number, contentType: string, data: unknown) {
+export function checkResponse(
+	method: string,
+	url: string,
+	status: number,
+	contentType: string,
+	data: unknown
+) {
 	if (!new URL(url, 'http://x').pathname.startsWith('/api/v1')) return;
 	const found = operationOf(method, url);
 	const where = `${method} ${url} → ${status}`;
@@ -37,7 +43,8 @@ export function checkResponse(method: string, url: string, status: number, conte
 	if (status !== (op.status ?? 200)) throw new Error(`${where}: ${key} documents ${op.status ?? 200}`);
 	if ('files' in op.ok) {
 		const type = contentType.split(';')[0]!.trim();
-		if (!op.ok.files.includes(type)) throw new Error(`${where}: ${type} is not among ${op.ok.files.join(', ')}`);
+		if (!op.ok.files.includes(type))
+			throw new Error(`${where}: ${type} is not among ${op.ok.files.join(', ')}`);
 		return;
 	}
 	const r = op.ok.safeParse(data);

@@ -43,7 +43,11 @@ export const reportContract: Contract = {
 		description: '按当前筛选条件导出月报（xlsx 或 csv）。',
 		ok: file(XLSX, CSV)
 	},
-	'GET /reports/{id}': { id: 'getReport', description: '一份月报的全部内容和审核意见。', ok: reportRow },
+	'GET /reports/{id}': {
+		id: 'getReport',
+		description: '一份月报的全部内容和审核意见（单位未提交的草稿只有本单位可见）。',
+		ok: reportForm
+	},
 	'POST /reports/{id}/accept': {
 		id: 'acceptReport',
 		description: '审核通过（可附整体及逐项意见）；通过后只读。',

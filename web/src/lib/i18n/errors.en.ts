@@ -140,7 +140,7 @@ export const errorsEn: Record<keyof typeof errorsZh, string> = {
 	'error.user.unit_required': 'Unit staff must have a unit',
 	'error.user.unit_unknown': 'There is no unit “{unit}”',
 	'error.user.name_taken': 'The user name “{username}” is taken',
-	'error.user.service_role': 'A service account’s role cannot change; create another account',
+	'error.user.service_role': 'Service accounts are made on their own page, and their role cannot change',
 	'error.user.kind_change':
 		'A business account cannot become an administrator account or the reverse: create a new account',
 	'error.bulletin.week_monday': 'For a weekly bulletin, pick the Monday of the week',

@@ -133,7 +133,7 @@ export const errorsZh = {
 	'error.user.unit_unknown': '单位“{unit}”不存在',
 	'error.user.name_taken': '用户名“{username}”已存在',
 	'error.user.kind_change': '业务账户与管理员账户之间不能变更角色；如需管理员账户，请新建账户',
-	'error.user.service_role': '服务账号的角色不能变更；请另建账户',
+	'error.user.service_role': '服务账号只能在服务账号页面创建，其角色不能变更',
 	'error.bulletin.week_monday': '周报请选择该周的星期一',
 	'error.bulletin.month_not_begun': '该月尚未开始，不能生成通报',
 	'error.bulletin.published_locked': '通报已发布，不能再修改',
