@@ -8,7 +8,7 @@ import { fail, tooManyRequests } from '../errors.ts';
 import { takeSlot } from '../lib/rate-limit.ts';
 import { shareWriteGate } from '../lib/write-gate.ts';
 import { audit } from '../services/audit.ts';
-import { SERVICE_RATE_LIMIT, validateServiceToken } from '../services/service-accounts.ts';
+import { validateServiceToken } from '../services/service-accounts.ts';
 import { validateSessionToken } from '../services/auth.ts';
 
 /** Over HTTPS the cookie is `__Host-` prefixed: Secure, no Domain, Path=/ (the browser enforces all three). */
@@ -49,13 +49,9 @@ async function serviceCall(c: Context<Env>, next: () => Promise<void>, token: st
 	const found = validateServiceToken(deps, token);
 	if (!found) throw fail('unauthorized', 'auth.token_invalid');
 	c.set('actor', found.actor);
-	const waitMs = takeSlot(
-		deps.db,
-		`service:${found.tokenId}`,
-		deps.clock.now().getTime(),
-		SERVICE_RATE_LIMIT,
-		60_000
-	);
+	// Per token and per server process (SERVICE_RATE_LIMIT a minute, 120 by default).
+	const limit = deps.config.serviceRateLimit;
+	const waitMs = takeSlot(deps.db, `service:${found.tokenId}`, deps.clock.now().getTime(), limit, 60_000);
 	if (waitMs > 0) {
 		const seconds = Math.ceil(waitMs / 1000);
 		throw tooManyRequests('auth.service_rate_limited', { seconds }, seconds);

@@ -11,12 +11,10 @@ import {
 	SERVICE_ACCOUNT_KEEPERS
 } from '../services/service-accounts.ts';
 import { idParam } from './common.ts';
+import { usernameSchema } from './users.ts';
 
 const newAccount = z.object({
-	username: z
-		.string()
-		.trim()
-		.regex(/^[A-Za-z0-9_.-]{2,32}$/, '用户名为 2–32 位字母、数字或 _ . -'),
+	username: usernameSchema,
 	name: nameText.trim().min(1, '请填写名称').max(50)
 });
 const tokenParam = idParam.extend({ tokenId: z.coerce.number().int().positive() });

@@ -9,8 +9,6 @@ import { workerWriting } from '../lib/write-gate.ts';
 import { audit } from './audit.ts';
 import { actorOf } from './auth.ts';
 
-/** Requests a service token may make per minute (per token, per server process). */
-export const SERVICE_RATE_LIMIT = 120;
 /** The roles that create, list and revoke service accounts and their tokens. */
 export const SERVICE_ACCOUNT_KEEPERS = ['office', 'admin'] as const;
 

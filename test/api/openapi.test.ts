@@ -29,6 +29,35 @@ const operations = () =>
 			.map(([method, op]) => ({ path, method, op }))
 	);
 
+// First: a long lint lets the server close the kept-alive connection under the client (ECONNRESET).
+describe('request ids', () => {
+	it('echoes X-Request-Id, makes one when absent, and puts it in every error body', async () => {
+		const client = s.anonymous();
+		client.headers['x-request-id'] = 'caller-42';
+		const refused = await client.get('/api/v1/plans');
+		expect(refused.status).toBe(401);
+		expect(refused.headers.get('x-request-id')).toBe('caller-42');
+		expect(refused.data.error).toMatchObject({ key: 'auth.login_required', requestId: 'caller-42' });
+
+		const fresh = await s.anonymous().get('/api/v1/nowhere');
+		expect(fresh.status).toBe(404);
+		expect(fresh.data.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+		expect(fresh.headers.get('x-request-id')).toBe(fresh.data.error.requestId);
+
+		// A header that is not a plain token is not echoed (no header injection into logs).
+		client.headers['x-request-id'] = 'a b<script>';
+		const odd = await client.get('/api/v1/health');
+		expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+	});
+
+	it('a field problem names the field and its code', async () => {
+		const res = await s.anonymous().post('/api/v1/auth/login', { username: '', password: 'x' });
+		expect(res.status).toBe(400);
+		expect(res.data.error.key).toBe('request.invalid');
+		expect(res.data.error.details).toEqual([expect.objectContaining({ path: 'username', code: 'required' })]);
+	});
+});
+
 describe('the OpenAPI document', () => {
 	const lint = async (rules: 'recommended' | 'all') => {
 		const { Spectral, Document } = spectralCore;
@@ -110,33 +139,5 @@ describe('the OpenAPI document', () => {
 			checked++;
 		}
 		expect(checked).toBeGreaterThanOrEqual(8);
-	});
-});
-
-describe('request ids', () => {
-	it('echoes X-Request-Id, makes one when absent, and puts it in every error body', async () => {
-		const client = s.anonymous();
-		client.headers['x-request-id'] = 'caller-42';
-		const refused = await client.get('/api/v1/plans');
-		expect(refused.status).toBe(401);
-		expect(refused.headers.get('x-request-id')).toBe('caller-42');
-		expect(refused.data.error).toMatchObject({ key: 'auth.login_required', requestId: 'caller-42' });
-
-		const fresh = await s.anonymous().get('/api/v1/nowhere');
-		expect(fresh.status).toBe(404);
-		expect(fresh.data.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
-		expect(fresh.headers.get('x-request-id')).toBe(fresh.data.error.requestId);
-
-		// A header that is not a plain token is not echoed (no header injection into logs).
-		client.headers['x-request-id'] = 'a b<script>';
-		const odd = await client.get('/api/v1/health');
-		expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-	});
-
-	it('a field problem names the field and its code', async () => {
-		const res = await s.anonymous().post('/api/v1/auth/login', { username: '', password: 'x' });
-		expect(res.status).toBe(400);
-		expect(res.data.error.key).toBe('request.invalid');
-		expect(res.data.error.details).toEqual([expect.objectContaining({ path: 'username', code: 'required' })]);
 	});
 });
