@@ -113,7 +113,8 @@ describe('service accounts', () => {
 	it('allows 120 requests a minute per token (SERVICE_RATE_LIMIT), then 429 with Retry-After', async () => {
 		const made = await office.post('/api/v1/service-accounts', { username: 'busy', name: '频繁调用的系统' });
 		const bot = machine(made.data.token.token);
-		for (let i = 0; i < s.config.serviceRateLimit; i++) expect((await bot.get('/api/v1/health')).status).toBe(200);
+		for (let i = 0; i < s.config.serviceRateLimit; i++)
+			expect((await bot.get('/api/v1/health')).status).toBe(200);
 		const limited = await bot.get('/api/v1/health');
 		expect(limited.status).toBe(429);
 		expect(limited.data.error.key).toBe('auth.service_rate_limited');
