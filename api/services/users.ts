@@ -40,6 +40,8 @@ function unitIdFor(ctx: Pick<ServiceContext, 'db'>, role: Role, unitName: string
  * role and never changes.
  */
 export async function createUser(ctx: ServiceContext, input: NewUser) {
+	// A machine client's account has a token, not a password: made by createServiceAccount.
+	if (input.role === 'service') throw fail('unprocessable', 'user.service_role');
 	const kind = kindOfRole(input.role);
 	if (ctx.actor) assertDuty(ctx.actor, 'create', kind);
 	assertPasswordAllowed(ctx, input.password, input.username);
@@ -167,6 +169,7 @@ export async function resetPassword(ctx: ServiceContext, id: number) {
  */
 export function setRole(ctx: ServiceContext, id: number, input: { role: Role; unitName?: string }) {
 	const row = accountFor(ctx, id, 'changeRole');
+	if (row.role === 'service' || input.role === 'service') throw fail('unprocessable', 'user.service_role');
 	if (kindOfRole(input.role) !== row.kind) {
 		audit(ctx, {
 			action: 'user.role',
