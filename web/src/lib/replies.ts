@@ -3,7 +3,7 @@ import type { api } from './api.ts';
 
 /**
  * The API's reply shapes, inferred from the typed client so they follow the API: nothing here is written
- * by hand. (The error body's type is the contract's own, `ApiErrorBody` in api.ts.)
+ * by hand. (The error body's type is the contract's own `ApiErrorBody`, which api.ts imports.)
  */
 export type User = InferResponseType<typeof api.auth.me.$get, 200>['user'];
 export type Role = User['role'];
