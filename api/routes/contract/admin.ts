@@ -150,7 +150,12 @@ export const adminContract: Contract = {
 		ok: disabledReply,
 		errors: [409, 422]
 	},
-	'POST /users/{id}/enable': { id: 'enableUser', description: '启用账户。', ok: disabledReply, errors: [409, 422] },
+	'POST /users/{id}/enable': {
+		id: 'enableUser',
+		description: '启用账户。',
+		ok: disabledReply,
+		errors: [409, 422]
+	},
 	'POST /users/{id}/reset-password': {
 		id: 'resetUserPassword',
 		description: '重置密码：临时密码只显示一次，须在下次登录时修改。',

@@ -107,7 +107,12 @@ const scoringSettings = obj({
 	scoreRedCo: z.number(),
 	scoreReturned: z.number(),
 	rankingCategories: z.array(
-		obj({ name: z.string(), kinds: z.array(z.enum(UNIT_KINDS)), units: z.array(z.string()), public: z.boolean() })
+		obj({
+			name: z.string(),
+			kinds: z.array(z.enum(UNIT_KINDS)),
+			units: z.array(z.string()),
+			public: z.boolean()
+		})
 	),
 	rectificationDays: z.number().int()
 });

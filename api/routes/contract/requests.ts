@@ -6,7 +6,21 @@ import {
 	REQUEST_KINDS,
 	REQUEST_STATUSES
 } from '../../../db/schema/constants.ts';
-import { DOCX, XLSX, alertFacts, count, date, file, id, list, obj, page, period, timestamp, unitRef } from './shapes.ts';
+import {
+	DOCX,
+	XLSX,
+	alertFacts,
+	count,
+	date,
+	file,
+	id,
+	list,
+	obj,
+	page,
+	period,
+	timestamp,
+	unitRef
+} from './shapes.ts';
 import type { Contract } from './types.ts';
 import { ATTACHMENT_CONTENT_TYPES } from '../../lib/file-types.ts';
 
@@ -176,7 +190,9 @@ export const workflowContract: Contract = {
 				alertId: id,
 				on: date,
 				event: z.enum(['opened', 'changed', 'resolved']),
-				cause: z.record(z.string(), z.unknown())
+				cause: obj({ cause: z.string() }).describe(
+					"what changed it (date, signed_off, extended …) and the reason's facts"
+				)
 			})
 		)
 	},
