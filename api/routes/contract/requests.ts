@@ -22,6 +22,7 @@ import {
 	unitRef
 } from './shapes.ts';
 import type { Contract } from './types.ts';
+import type { OfficialDocument } from '../../lib/doc-model.ts';
 import { ATTACHMENT_CONTENT_TYPES } from '../../lib/file-types.ts';
 
 export const requestRow = obj({
@@ -100,7 +101,8 @@ const block = z.union([
 	obj({ kind: z.enum(['heading1', 'heading2', 'paragraph']), text: z.string() }),
 	obj({ kind: z.literal('table'), table })
 ]);
-const bulletinDocument = obj({
+/** The official document's model (api/lib/doc-model.ts), as /bulletins/{id}/document answers it. */
+export const bulletinDocument = obj({
 	issuer: z.string(),
 	docNumber: z.string().nullable(),
 	year: z.number().int(),
@@ -113,7 +115,7 @@ const bulletinDocument = obj({
 	copyTo: z.string().nullable(),
 	printedBy: z.string(),
 	printedOn: z.string()
-});
+}) satisfies z.ZodType<OfficialDocument>;
 
 export const workflowContract: Contract = {
 	'POST /requests': {
