@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+	LIGHTS,
 	NOTICE_ANSWER_STATUSES,
 	NOTICE_LEVELS,
 	NOTICE_STATES,
@@ -14,6 +15,7 @@ import {
 	date,
 	file,
 	id,
+	json,
 	list,
 	obj,
 	page,
@@ -101,6 +103,45 @@ const block = z.union([
 	obj({ kind: z.enum(['heading1', 'heading2', 'paragraph']), text: z.string() }),
 	obj({ kind: z.literal('table'), table })
 ]);
+const bulletinRow = obj({
+	id,
+	period,
+	week: date.nullable(),
+	status: z.enum(['draft', 'published']),
+	title: z.string(),
+	number: z.string().nullable(),
+	createdAt: timestamp,
+	publishedAt: timestamp.nullable()
+});
+const bulletin = bulletinRow.extend({
+	content: obj({
+		title: z.string(),
+		office: z.string(),
+		date: z.string(),
+		asOf: date,
+		period,
+		texts: z.record(z.string(), z.string()).describe('the editable texts by section'),
+		tables: obj({ sections: z.array(obj({ name: z.string(), total: count })) })
+	})
+});
+const notification = obj({
+	id,
+	title: z.string(),
+	body: z.string(),
+	createdAt: timestamp,
+	readAt: timestamp.nullable(),
+	message: obj({
+		code: z.string(),
+		params: z.record(
+			z.string(),
+			json.describe('a fact of the event: text, number, date, flag, list or reason')
+		)
+	})
+		.nullable()
+		.describe('the event and its facts, for texts in the reader’s language'),
+	link: z.string().nullable(),
+	light: z.enum(LIGHTS).nullable()
+});
 /** The official document's model (api/lib/doc-model.ts), as /bulletins/{id}/document answers it. */
 export const bulletinDocument = obj({
 	issuer: z.string(),
@@ -201,7 +242,7 @@ export const workflowContract: Contract = {
 	'GET /notifications': {
 		id: 'listNotifications',
 		description: '我的站内通知（铃铛），分页，含未读数。',
-		ok: obj({ items: z.array(obj({ id })) })
+		ok: page(notification).extend({ unread: count })
 	},
 	'POST /notifications/read-all': {
 		id: 'markAllNotificationsRead',
@@ -213,18 +254,18 @@ export const workflowContract: Contract = {
 		description: '一条通知标为已读。',
 		ok: marked
 	},
-	'GET /bulletins': { id: 'listBulletins', description: '通报（月报、周报），分页。', ok: page(obj({ id })) },
+	'GET /bulletins': { id: 'listBulletins', description: '通报（月报、周报），分页。', ok: page(bulletinRow) },
 	'POST /bulletins': {
 		id: 'createBulletin',
 		description: '按统计日期从数据生成通报草稿（月报或周报）。',
-		ok: obj({ id }),
+		ok: bulletin,
 		status: 201,
 		errors: [409, 415, 422]
 	},
 	'GET /bulletins/{id}': {
 		id: 'getBulletin',
 		description: '一份通报（内容、编号、状态）。',
-		ok: obj({ id })
+		ok: bulletin
 	},
 	'GET /bulletins/{id}/document': {
 		id: 'getBulletinDocument',
@@ -234,13 +275,13 @@ export const workflowContract: Contract = {
 	'PUT /bulletins/{id}': {
 		id: 'editBulletin',
 		description: '修改通报草稿的文字（发布后不可修改）。',
-		ok: obj({ id }),
+		ok: bulletin,
 		errors: [409, 415]
 	},
 	'POST /bulletins/{id}/publish': {
 		id: 'publishBulletin',
 		description: '发布通报：编号、冻结，并向被通报批评的单位发出整改督办通知。',
-		ok: obj({ id }),
+		ok: bulletin,
 		errors: [409]
 	},
 	'GET /bulletins/{id}/export': {
