@@ -118,6 +118,34 @@ describe('the OpenAPI document', () => {
 		}
 	});
 
+	it('no success body is an empty object: every object in a 2xx JSON schema names its fields', () => {
+		const empty: string[] = [];
+		const seen = new Set<unknown>();
+		const walk = (node: unknown, where: string) => {
+			if (!node || typeof node !== 'object' || seen.has(node)) return;
+			seen.add(node);
+			const n = node as Record<string, any>;
+			if (typeof n.$ref === 'string' && n.$ref.startsWith('#/components/schemas/'))
+				return walk(doc.components.schemas[n.$ref.split('/').pop()!], `${where} → ${n.$ref}`);
+			const types = [n.type].flat();
+			const named = Object.keys(n.properties ?? {}).length > 0;
+			const typedValues = n.additionalProperties && Object.keys(n.additionalProperties).length > 0;
+			if (types.includes('object') && !named && !typedValues) empty.push(where);
+			for (const [k, v] of Object.entries(n)) walk(v, `${where}.${k}`);
+		};
+		let bodies = 0;
+		for (const { path, method, op } of operations())
+			for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
+				const schema = status.startsWith('2') && response.content?.['application/json']?.schema;
+				if (!schema) continue;
+				bodies++;
+				seen.clear();
+				walk(schema, `${method.toUpperCase()} ${path} ${status}`);
+			}
+		expect(bodies).toBeGreaterThan(60);
+		expect(empty).toEqual([]);
+	});
+
 	it('the error body enumerates the refusal kinds, the stable causes and the field codes', () => {
 		const error = doc.components.schemas.Error.properties.error;
 		expect(error.required).toEqual(['code', 'key', 'message', 'requestId']);

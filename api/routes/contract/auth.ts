@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../../db/schema/constants.ts';
-import { id, obj, okReply } from './shapes.ts';
+import { id, obj, okReply, timestamp, unitRef } from './shapes.ts';
 import type { Contract } from './types.ts';
 
 export const actor = obj({
@@ -8,11 +8,22 @@ export const actor = obj({
 	username: z.string(),
 	name: z.string(),
 	role: z.enum(ROLES),
-	unit: obj({ id, name: z.string() }).nullable()
+	unit: unitRef.nullable()
 });
 const pending = z.enum(['password', 'totp']).nullable();
 export const loginReply = obj({ user: actor, pending });
-export const meReply = obj({ user: actor, pending, passwordPolicy: obj({}) });
+export const meReply = obj({
+	user: actor,
+	pending,
+	totpEnabled: z.boolean(),
+	passwordChangedAt: timestamp.nullable(),
+	passwordPolicy: obj({
+		minLength: z.number().int(),
+		minClasses: z.number().int(),
+		maxAgeDays: z.number().int()
+	})
+});
+const totpState = obj({ enabled: z.boolean() });
 
 export const authContract: Contract = {
 	'POST /auth/login': {
@@ -48,18 +59,18 @@ export const authContract: Contract = {
 	'POST /auth/totp/setup': {
 		id: 'setUpTotp',
 		description: '生成动态验证码（TOTP）密钥和二维码地址；以验证码确认前不启用。',
-		ok: obj({})
+		ok: obj({ secret: z.string(), uri: z.string().describe('otpauth:// address for the QR code') })
 	},
 	'POST /auth/totp/enable': {
 		id: 'enableTotp',
 		description: '以验证器上的 6 位验证码确认并启用动态验证码。',
-		ok: obj({}),
+		ok: totpState,
 		errors: [415]
 	},
 	'POST /auth/totp/disable': {
 		id: 'disableTotp',
 		description: '以当前验证码停用动态验证码（策略要求时管理员不能停用）。',
-		ok: obj({}),
+		ok: totpState,
 		errors: [415]
 	}
 };

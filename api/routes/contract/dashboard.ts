@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { date, id, list, obj, okReply, period } from './shapes.ts';
+import { ASSIGNMENT_ROLES, UNIT_KINDS } from '../../../db/schema/constants.ts';
+import { count, date, id, list, obj, okReply, period, stateCounts, timestamp, unitRef } from './shapes.ts';
+import { alertRow, noticeRow } from './requests.ts';
 import type { Contract } from './types.ts';
 
-const count = z.number().int();
 export const dashboardSummary = obj({
 	day: date,
 	today: date,
@@ -23,6 +24,105 @@ export const dashboardList = obj({
 	total: count,
 	page: count,
 	pageSize: count
+});
+
+const scoreCounts = obj({
+	late: count,
+	behind: count,
+	missing: count,
+	redLead: count,
+	redCo: count,
+	returns: count,
+	adjustments: count
+});
+const SCORE_COMPONENTS = ['overdue', 'progress', 'timeliness', 'quality', 'adjustment'] as const;
+/** A unit's score: its points by component and each deduction with its cause. */
+const score = {
+	category: z.string(),
+	score: z.number(),
+	rank: z.number().int(),
+	counts: scoreCounts,
+	components: obj({
+		overdue: z.number(),
+		progress: z.number(),
+		timeliness: z.number(),
+		quality: z.number(),
+		adjustment: z.number()
+	}),
+	items: z.array(
+		obj({
+			component: z.enum(SCORE_COMPONENTS),
+			kind: z.enum(['late', 'behind', 'missing', 'redLead', 'redCo', 'returns', 'adjustments']),
+			points: z.number(),
+			cause: z.string(),
+			indicatorId: id.nullable()
+		})
+	)
+};
+const rankedUnit = obj({
+	unit: unitRef.extend({ kind: z.enum(UNIT_KINDS) }),
+	public: z.boolean(),
+	...score
+});
+const ranking = obj({
+	period,
+	asOf: date,
+	final: z.boolean(),
+	weights: obj({
+		missing: z.number(),
+		late: z.number(),
+		behind: z.number(),
+		redLead: z.number(),
+		redCo: z.number(),
+		returned: z.number()
+	}),
+	tieRule: z.string(),
+	items: z.array(rankedUnit.extend({ change: z.number().int().nullable() })),
+	categories: z.array(obj({ name: z.string(), public: z.boolean(), items: z.array(rankedUnit) }))
+});
+const unitDashboard = obj({
+	unitId: id,
+	today: date,
+	alerts: z.array(alertRow),
+	counts: stateCounts,
+	deadlines: z.array(
+		obj({
+			id,
+			text: z.string(),
+			task: z.string(),
+			dueOn: date,
+			role: z.enum(ASSIGNMENT_ROLES),
+			daysLeft: z.number().int()
+		})
+	),
+	history: z.array(obj({ period, status: z.string() })),
+	score: obj({ period, asOf: date, final: z.boolean(), of: count, ...score }).nullable(),
+	notices: z.array(noticeRow)
+});
+const scoringSettings = obj({
+	scoreMissingReport: z.number(),
+	scoreLateReport: z.number(),
+	scoreBehind: z.number(),
+	scoreRedLead: z.number(),
+	scoreRedCo: z.number(),
+	scoreReturned: z.number(),
+	rankingCategories: z.array(
+		obj({
+			name: z.string(),
+			kinds: z.array(z.enum(UNIT_KINDS)),
+			units: z.array(z.string()),
+			public: z.boolean()
+		})
+	),
+	rectificationDays: z.number().int()
+});
+const adjustment = obj({
+	id,
+	period,
+	unitId: id,
+	points: z.number(),
+	reason: z.string(),
+	createdAt: timestamp
 });
 
 export const dashboardContract: Contract = {
@@ -60,33 +160,33 @@ export const dashboardContract: Contract = {
 	'GET /dashboard/ranking': {
 		id: 'getRanking',
 		description: '某月（YYYY-MM）各单位得分和分类排名，含每项扣分。',
-		ok: obj({ period: period.optional() })
+		ok: ranking
 	},
 	'GET /dashboard/unit': {
 		id: 'getUnitDashboard',
 		description: '一个单位的看板：任务数、灯色、本月得分及其原因。',
-		ok: obj({})
+		ok: unitDashboard
 	},
 	'GET /scoring/settings': {
 		id: 'getScoringSettings',
 		description: '评分规则：各项扣分权重、单位分类、整改期限。',
-		ok: obj({})
+		ok: scoringSettings
 	},
 	'PUT /scoring/settings': {
 		id: 'updateScoringSettings',
 		description: '修改评分规则（审计）。',
-		ok: obj({}),
+		ok: scoringSettings,
 		errors: [415, 422]
 	},
 	'GET /scoring/adjustments': {
 		id: 'listScoreAdjustments',
 		description: '某月的加分、减分记录及原因。',
-		ok: list(obj({ id }))
+		ok: list(adjustment.extend({ unitName: z.string() }))
 	},
 	'POST /scoring/adjustments': {
 		id: 'addScoreAdjustment',
 		description: '记录一次加分或减分（每次不超过 ±20，须写原因；审计）。',
-		ok: obj({ id }),
+		ok: adjustment.extend({ createdBy: id.nullable() }),
 		status: 201,
 		errors: [415, 422]
 	},

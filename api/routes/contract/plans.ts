@@ -1,6 +1,22 @@
 import { z } from 'zod';
 import { INDICATOR_KINDS, INDICATOR_STATUSES } from '../../../db/schema/constants.ts';
-import { CSV, XLSX, date, file, id, list, obj, page, period, row } from './shapes.ts';
+import { STATES } from '../../../web/src/lib/rules/enums.ts';
+import {
+	CSV,
+	XLSX,
+	alertFacts,
+	count,
+	date,
+	file,
+	id,
+	list,
+	obj,
+	page,
+	period,
+	row,
+	timestamp,
+	unitRef
+} from './shapes.ts';
 import type { Contract } from './types.ts';
 
 export const planSummary = obj({
@@ -13,7 +29,6 @@ export const planSummary = obj({
 	indicators: z.number().int()
 });
 export const planDetail = obj({ id, title: z.string(), year: z.number().int(), sections: z.array(row) });
-const unitRef = obj({ id, name: z.string() });
 export const indicatorRow = obj({
 	id,
 	planId: id,
@@ -24,8 +39,10 @@ export const indicatorRow = obj({
 	leadUnits: z.array(unitRef),
 	coUnits: z.array(unitRef),
 	targets: z.array(obj({ text: z.string() })),
-	alerts: z.array(obj({}))
+	light: z.enum(STATES),
+	alerts: z.array(obj({ unitId: id.nullable(), unit: z.string().nullable(), ...alertFacts }))
 });
+const deadlineEvent = obj({ occurredOn: date, dueOn: date, unitId: id.nullable(), createdAt: timestamp });
 
 const indicatorExample = {
 	id: 1,
@@ -37,6 +54,7 @@ const indicatorExample = {
 	leadUnits: [{ id: 3, name: '省大数据局' }],
 	coUnits: [],
 	targets: [{ text: '日活跃用户数达到120万人' }],
+	light: 'green',
 	alerts: []
 };
 
@@ -67,7 +85,14 @@ export const planContract: Contract = {
 	'GET /plans/{id}/stats': {
 		id: 'getPlanStats',
 		description: '计划的完成情况：按灯色、按领域的指标数。',
-		ok: obj({})
+		ok: obj({
+			indicators: count,
+			completedOnTime: count,
+			completedLate: count,
+			open: count,
+			overdue: count,
+			today: date
+		})
 	},
 	'GET /plans/{id}/export': {
 		id: 'exportPlan',
@@ -95,12 +120,32 @@ export const planContract: Contract = {
 	'GET /indicators/{id}/timeline': {
 		id: 'getIndicatorTimeline',
 		description: '指标动态：月报、办结/延期申请、督办通知、截止日期变更，按时间排列。',
-		ok: list(obj({}))
+		ok: list(
+			obj({
+				at: z.string(),
+				kind: z.string(),
+				unit: z.string().nullable(),
+				title: z.string(),
+				detail: z.string()
+			})
+		)
 	},
 	'GET /indicators/{id}/due-dates': {
 		id: 'getIndicatorDueDates',
 		description: '截止日期的变更历史（原定日期、延期批准后的日期）。',
-		ok: obj({})
+		ok: obj({
+			originalDueOn: date.nullable(),
+			dueOn: date.nullable(),
+			changes: z.array(
+				obj({
+					at: z.string(),
+					fromDueOn: date.nullable(),
+					toDueOn: date,
+					reason: z.string(),
+					unit: z.string().nullable()
+				})
+			)
+		})
 	},
 	'GET /indicators/{id}/reports': {
 		id: 'getIndicatorReports',
@@ -110,30 +155,30 @@ export const planContract: Contract = {
 	'PUT /indicators/{id}/kind': {
 		id: 'setIndicatorKind',
 		description: '责任方式：牵头单位负总责（joint）或各单位分别负责（each）；灯色随即重算。',
-		ok: obj({}),
+		ok: indicatorRow,
 		errors: [409, 415, 422]
 	},
 	'POST /indicators/{id}/resolve-group': {
 		id: 'resolvePendingGroup',
 		description: '把“省级有关单位”等待明确名称明确为具体单位。',
-		ok: obj({}),
+		ok: indicatorRow,
 		errors: [409, 415, 422]
 	},
 	'GET /indicators/{id}/deadline-events': {
 		id: 'listDeadlineEvents',
 		description: '相对期限（如“接口注册完成后2日内”）已登记的起算事件。',
-		ok: list(obj({}))
+		ok: list(deadlineEvent)
 	},
 	'POST /indicators/{id}/deadline-events': {
 		id: 'recordDeadlineEvent',
 		description: '登记相对期限的起算日期（YYYY-MM-DD），据此按自然日或工作日计算截止日期。',
-		ok: obj({}),
+		ok: indicatorRow.extend({ events: z.array(deadlineEvent) }),
 		errors: [409, 415, 422]
 	},
 	'PUT /indicators/{id}/targets/{targetId}': {
 		id: 'setTargetMeaning',
 		description: '相对目标（翻一番、提高 N 个百分点）的基数，及多个责任单位是合计还是各自达标。',
-		ok: obj({}),
+		ok: indicatorRow,
 		errors: [415, 422]
 	},
 	'GET /work-calendar/{year}': {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PROGRESS_STATUSES, REPORT_STATUSES } from '../../../db/schema/constants.ts';
-import { CSV, XLSX, file, id, list, obj, page, period } from './shapes.ts';
+import { CSV, XLSX, file, id, json, list, obj, page, period, stateCounts } from './shapes.ts';
 import type { Contract } from './types.ts';
 
 export const reportInfo = obj({ id, status: z.enum(REPORT_STATUSES), revision: z.number().int() });
@@ -9,7 +9,12 @@ export const reportFormItem = obj({
 	progressStatus: z.enum(PROGRESS_STATUSES).nullable(),
 	attachments: z.array(obj({ id, name: z.string() }))
 });
-export const reportForm = obj({ period, report: reportInfo.nullable(), items: z.array(reportFormItem) });
+export const reportForm = obj({
+	period,
+	report: reportInfo.nullable(),
+	items: z.array(reportFormItem),
+	counts: stateCounts
+});
 export const reportRow = obj({ id, period, status: z.enum(REPORT_STATUSES) });
 
 export const reportContract: Contract = {
@@ -51,13 +56,13 @@ export const reportContract: Contract = {
 	'POST /reports/{id}/accept': {
 		id: 'acceptReport',
 		description: '审核通过（可附整体及逐项意见）；通过后只读。',
-		ok: obj({}),
+		ok: reportForm,
 		errors: [409, 415]
 	},
 	'POST /reports/{id}/return': {
 		id: 'returnReport',
 		description: '退回月报（整体及逐项原因），单位修改后再次提交。',
-		ok: obj({}),
+		ok: reportForm,
 		errors: [409, 415]
 	},
 	'GET /reports/{id}/versions': {
@@ -68,6 +73,10 @@ export const reportContract: Contract = {
 	'GET /reports/{id}/compare': {
 		id: 'compareReportVersions',
 		description: '逐字段比较两个版本（from、to 为版本记录的 id），含增删的附件。',
-		ok: obj({ changes: z.array(obj({})) })
+		ok: obj({
+			from: id,
+			to: id,
+			changes: z.array(obj({ indicatorId: id, field: z.string(), from: json, to: json }))
+		})
 	}
 };

@@ -1,7 +1,30 @@
 import { z } from 'zod';
-import { NOTICE_LEVELS, REQUEST_KINDS, REQUEST_STATUSES } from '../../../db/schema/constants.ts';
-import { DOCX, XLSX, date, file, id, list, obj, page, timestamp } from './shapes.ts';
+import {
+	LIGHTS,
+	NOTICE_ANSWER_STATUSES,
+	NOTICE_LEVELS,
+	NOTICE_STATES,
+	REQUEST_KINDS,
+	REQUEST_STATUSES
+} from '../../../db/schema/constants.ts';
+import {
+	DOCX,
+	XLSX,
+	alertFacts,
+	count,
+	date,
+	file,
+	id,
+	json,
+	list,
+	obj,
+	page,
+	period,
+	timestamp,
+	unitRef
+} from './shapes.ts';
 import type { Contract } from './types.ts';
+import type { OfficialDocument } from '../../lib/doc-model.ts';
 import { ATTACHMENT_CONTENT_TYPES } from '../../lib/file-types.ts';
 
 export const requestRow = obj({
@@ -23,11 +46,117 @@ export const requestRow = obj({
 	unitName: z.string(),
 	createdByName: z.string().nullable()
 });
-export const requestDetail = requestRow.extend({
-	attachments: z.array(obj({ id, name: z.string(), size: z.number().int() }))
-});
-export const noticeRow = obj({ id, level: z.enum(NOTICE_LEVELS) });
 const attachment = obj({ id, name: z.string(), size: z.number().int() });
+export const requestDetail = requestRow.extend({ attachments: z.array(attachment) });
+export const noticeRow = obj({
+	id,
+	number: z.string().describe('督办〔2020〕12号'),
+	year: z.number().int(),
+	seq: z.number().int(),
+	level: z.enum(NOTICE_LEVELS),
+	message: z.string(),
+	issuedOn: date,
+	issuedAt: timestamp,
+	answerDueOn: date.nullable(),
+	state: z.enum(NOTICE_STATES),
+	acknowledgedAt: timestamp.nullable(),
+	acknowledgedByName: z.string().nullable(),
+	closedAt: timestamp.nullable(),
+	unit: unitRef,
+	indicators: z.array(obj({ id, text: z.string(), dueOn: date.nullable() })),
+	answers: z.array(
+		obj({
+			id,
+			text: z.string(),
+			status: z.enum(NOTICE_ANSWER_STATUSES),
+			byName: z.string().nullable(),
+			decisionNote: z.string().nullable(),
+			createdAt: timestamp,
+			decidedAt: timestamp.nullable(),
+			attachments: z.array(attachment)
+		})
+	)
+});
+/** A light on now: its indicator and unit, and why. */
+export const alertRow = obj({
+	id,
+	indicator: obj({ id, task: z.string(), text: z.string(), dueOn: date.nullable() }).nullable(),
+	unit: unitRef.nullable(),
+	period: period.nullable(),
+	...alertFacts
+});
+const marked = obj({ marked: count });
+const cell = z.union([z.string(), z.number(), z.null()]);
+const table = obj({
+	title: z.string(),
+	columns: z.array(
+		obj({
+			header: z.string(),
+			kind: z.enum(['text', 'integer', 'decimal', 'percent', 'date']),
+			width: z.number()
+		})
+	),
+	rows: z.array(z.array(cell)),
+	total: z.array(cell).optional()
+});
+const block = z.union([
+	obj({ kind: z.enum(['heading1', 'heading2', 'paragraph']), text: z.string() }),
+	obj({ kind: z.literal('table'), table })
+]);
+const bulletinRow = obj({
+	id,
+	period,
+	week: date.nullable(),
+	status: z.enum(['draft', 'published']),
+	title: z.string(),
+	number: z.string().nullable(),
+	createdAt: timestamp,
+	publishedAt: timestamp.nullable()
+});
+const bulletin = bulletinRow.extend({
+	content: obj({
+		title: z.string(),
+		office: z.string(),
+		date: z.string(),
+		asOf: date,
+		period,
+		texts: z.record(z.string(), z.string()).describe('the editable texts by section'),
+		tables: obj({ sections: z.array(obj({ name: z.string(), total: count })) })
+	})
+});
+const notification = obj({
+	id,
+	title: z.string(),
+	body: z.string(),
+	createdAt: timestamp,
+	readAt: timestamp.nullable(),
+	message: obj({
+		code: z.string(),
+		params: z.record(
+			z.string(),
+			json.describe('a fact of the event: text, number, date, flag, list or reason')
+		)
+	})
+		.nullable()
+		.describe('the event and its facts, for texts in the reader’s language'),
+	link: z.string().nullable(),
+	light: z.enum(LIGHTS).nullable()
+});
+/** The official document's model (api/lib/doc-model.ts), as /bulletins/{id}/document answers it. */
+export const bulletinDocument = obj({
+	issuer: z.string(),
+	docNumber: z.string().nullable(),
+	year: z.number().int(),
+	title: z.string(),
+	mainRecipients: z.string(),
+	body: z.array(block),
+	attachments: z.array(obj({ title: z.string(), blocks: z.array(block) })),
+	signature: z.string(),
+	date: z.string(),
+	copyTo: z.string().nullable(),
+	printedBy: z.string(),
+	printedOn: z.string()
+}) satisfies z.ZodType<OfficialDocument>;
 
 export const workflowContract: Contract = {
 	'POST /requests': {
@@ -46,7 +175,7 @@ export const workflowContract: Contract = {
 	'POST /requests/{id}/decide': {
 		id: 'decideRequest',
 		description: '联席办批准或驳回申请（可附意见）；批准的延期移动截止日期。',
-		ok: obj({}),
+		ok: requestDetail,
 		errors: [409, 415]
 	},
 	'POST /notices': {
@@ -65,20 +194,20 @@ export const workflowContract: Contract = {
 	'POST /notices/{id}/acknowledge': {
 		id: 'acknowledgeNotice',
 		description: '单位签收督办通知（记录时间和签收人）。',
-		ok: obj({}),
+		ok: noticeRow,
 		errors: [409]
 	},
 	'POST /notices/{id}/answers': {
 		id: 'answerNotice',
 		description: '单位反馈办理情况（文字和附件）。',
-		ok: obj({}),
+		ok: noticeRow,
 		status: 201,
 		errors: [409, 415]
 	},
 	'POST /notices/{id}/review': {
 		id: 'reviewNoticeAnswer',
 		description: '联席办通过反馈（办结）或要求重新反馈（附原因和新期限）。',
-		ok: obj({}),
+		ok: noticeRow,
 		errors: [409, 415]
 	},
 	'POST /attachments': {
@@ -94,55 +223,65 @@ export const workflowContract: Contract = {
 		description: '下载附件（原中文文件名，RFC 6266）。',
 		ok: file(...ATTACHMENT_CONTENT_TYPES)
 	},
-	'GET /alerts': { id: 'listAlerts', description: '当前亮着的红灯、黄灯及原因。', ok: list(obj({})) },
+	'GET /alerts': { id: 'listAlerts', description: '当前亮着的红灯、黄灯及原因。', ok: list(alertRow) },
 	'GET /alerts/{id}/history': {
 		id: 'getAlertHistory',
 		description: '一盏灯的历史：亮起、变化、熄灭及原因。',
-		ok: list(obj({}))
+		ok: list(
+			obj({
+				id,
+				alertId: id,
+				on: date,
+				event: z.enum(['opened', 'changed', 'resolved']),
+				cause: obj({ cause: z.string() }).describe(
+					"what changed it (date, signed_off, extended …) and the reason's facts"
+				)
+			})
+		)
 	},
 	'GET /notifications': {
 		id: 'listNotifications',
 		description: '我的站内通知（铃铛），分页，含未读数。',
-		ok: obj({ items: z.array(obj({ id })) })
+		ok: page(notification).extend({ unread: count })
 	},
 	'POST /notifications/read-all': {
 		id: 'markAllNotificationsRead',
 		description: '全部标为已读。',
-		ok: obj({})
+		ok: marked
 	},
 	'POST /notifications/{id}/read': {
 		id: 'markNotificationRead',
 		description: '一条通知标为已读。',
-		ok: obj({})
+		ok: marked
 	},
-	'GET /bulletins': { id: 'listBulletins', description: '通报（月报、周报），分页。', ok: page(obj({ id })) },
+	'GET /bulletins': { id: 'listBulletins', description: '通报（月报、周报），分页。', ok: page(bulletinRow) },
 	'POST /bulletins': {
 		id: 'createBulletin',
 		description: '按统计日期从数据生成通报草稿（月报或周报）。',
-		ok: obj({ id }),
+		ok: bulletin,
 		status: 201,
 		errors: [409, 415, 422]
 	},
 	'GET /bulletins/{id}': {
 		id: 'getBulletin',
 		description: '一份通报（内容、编号、状态）。',
-		ok: obj({ id })
+		ok: bulletin
 	},
 	'GET /bulletins/{id}/document': {
 		id: 'getBulletinDocument',
 		description: '通报的公文结构：标题、一二三级标题、正文、附件表格（与 docx 相同）。',
-		ok: obj({})
+		ok: bulletinDocument
 	},
 	'PUT /bulletins/{id}': {
 		id: 'editBulletin',
 		description: '修改通报草稿的文字（发布后不可修改）。',
-		ok: obj({ id }),
+		ok: bulletin,
 		errors: [409, 415]
 	},
 	'POST /bulletins/{id}/publish': {
 		id: 'publishBulletin',
 		description: '发布通报：编号、冻结，并向被通报批评的单位发出整改督办通知。',
-		ok: obj({ id }),
+		ok: bulletin,
 		errors: [409]
 	},
 	'GET /bulletins/{id}/export': {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALERT_KINDS, LIGHTS } from '../../../db/schema/constants.ts';
 import { ERROR_CODES } from '../../errors.ts';
 import { errorsZh } from '../../../web/src/lib/i18n/errors.zh.ts';
 
@@ -16,6 +17,37 @@ export const list = <T extends z.ZodType>(item: T) => obj({ items: z.array(item)
 export const page = <T extends z.ZodType>(item: T) =>
 	obj({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 export const okReply = z.object({ ok: z.literal(true) });
+/** A count of things done (sessions ended, notifications marked …). */
+export const count = z.number().int().nonnegative();
+/** A unit named in a row. */
+export const unitRef = obj({ id, name: z.string() });
+/** Why a light is on: the facts its reason sentence was written from (one shape per alert kind). */
+const alertParams = z.union([
+	obj({ dueOn: z.string(), pending: z.string().optional() }),
+	obj({ start: z.string(), dueOn: z.string(), label: z.string(), actual: z.number() }),
+	obj({ period: z.string(), dueOn: z.string() }),
+	obj({ period: z.string() })
+]);
+/** A red or yellow light on an indicator (for one unit, or the whole indicator when unitId is null). */
+export const alertFacts = {
+	kind: z.enum(ALERT_KINDS),
+	light: z.enum(LIGHTS),
+	since: z.string(),
+	params: alertParams,
+	reason: z.string()
+};
+/** Indicators by light or completion, for a unit or a report. */
+export const stateCounts = obj({
+	red: count,
+	yellow: count,
+	green: count,
+	completed_on_time: count,
+	completed_late: count,
+	items: count,
+	reportsMissing: count
+});
+/** A JSON value stored as is (audit before/after, job counts, version fields). */
+export const json = z.unknown();
 
 /** A file answer (export, download): its media types instead of a JSON schema. */
 export type FileReply = { files: string[] };
