@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { openDb } from '../db/client.ts';
+import { closeDb, openDb } from '../db/client.ts';
 import { appClock } from './lib/app-clock.ts';
 import { smtpMailer } from './lib/mailer.ts';
 import { startScheduler } from '../tasks/index.ts';
@@ -11,17 +11,17 @@ export async function startServer() {
 	const startedAt = performance.now();
 	const config = loadConfig();
 	const db = openDb(config.dbFile);
-	const clock = appClock(config, db);
+	const clock = await appClock(config, db);
 	const mailer = smtpMailer(config.smtpUrl);
 	const app = createApp({ db, clock, config, mailer });
 	let stopJobs: (() => Promise<void>) | null = null;
-	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, async (info) => {
+	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
 		const ms = Math.round(performance.now() - startedAt);
 		console.log(
 			`督办 Duban 已启动: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}  (数据目录 ${config.dataDir}，今日 ${clock.today()}，用时 ${ms} ms)`
 		);
 		// Jobs start once the server listens, so a catch-up run does not delay readiness.
-		if (config.jobs) stopJobs = await startScheduler({ db, clock, mailer, config });
+		if (config.jobs) void startScheduler({ db, clock, mailer, config }).then((stop) => (stopJobs = stop));
 	});
 	// Under a saturated event loop one turn can outlast Node's 5 s keep-alive timeout: a connection must not
 	// be closed while the client's next request is already waiting unread in it (ECONNRESET).
@@ -31,13 +31,13 @@ export async function startServer() {
 		await stopJobs?.();
 		mailer?.close();
 		server.close(() => {
-			db.$client.close();
+			closeDb(db);
 			process.exit(0);
 		});
 		setTimeout(() => process.exit(0), 3000).unref();
 	};
-	process.on('SIGINT', shutdown);
-	process.on('SIGTERM', shutdown);
+	process.on('SIGINT', () => void shutdown());
+	process.on('SIGTERM', () => void shutdown());
 	return server;
 }
 

@@ -41,7 +41,7 @@ export const loadSession = createMiddleware<Env>(async (c, next) => {
 	c.set('pending', null);
 	const token = getCookie(c, cookieName(c));
 	if (token) {
-		const valid = validateSessionToken(c.var.deps, token);
+		const valid = await validateSessionToken(c.var.deps, token);
 		if (valid) {
 			c.set('actor', valid.actor);
 			c.set('sessionId', valid.sessionId);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { type Db, query } from '../../db/client.ts';
 import type { UnitKind } from '../../db/schema/index.ts';
 import { lightRowsOn } from './alerts.ts';
 import { stateOf } from '../../web/src/lib/rules/lights.ts';
@@ -33,8 +33,10 @@ export type ScopeAssignment = {
 };
 
 /** The indicators and assignments a dashboard looks at, narrowed by plan, section, unit kind and unit. */
-export function loadScope(db: Db, f: DashboardFilter) {
-	const indicators = db.all<ScopeIndicator>(sql`
+export async function loadScope(db: Db, f: DashboardFilter) {
+	const indicators = await query<ScopeIndicator>(
+		db,
+		sql`
 		select i.id, i.plan_id as planId, i.text, t.title as task, i.due_on as dueOn, i.original_due_on as originalDueOn,
 			i.completed_on as completedOn, i.recurrence, coalesce(p.issued_on, p.year || '-01-01') as planStart,
 			coalesce(s2.parent_id, s1.id) as s1Id, coalesce(top.name, s1.name) as s1Name, s2.id as s2Id, s2.name as s2Name
@@ -45,18 +47,20 @@ export function loadScope(db: Db, f: DashboardFilter) {
 		left join section top on top.id = s2.parent_id
 		left join section s1 on s1.id = t.section_id and s1.level = 1
 		where (${f.planId ?? null} is null or i.plan_id = ${f.planId ?? null})
-		order by i.plan_id, i.position`);
+		order by i.plan_id, i.position`
+	);
 	const inSection = f.sectionId
 		? indicators.filter((i) => i.s1Id === f.sectionId || i.s2Id === f.sectionId)
 		: indicators;
 	const ids = new Set(inSection.map((i) => i.id));
-	const assignments = db
-		.all<ScopeAssignment>(
+	const assignments = (
+		await query<ScopeAssignment>(
+			db,
 			sql`select a.indicator_id as indicatorId, a.unit_id as unitId, a.role, u.name as unitName, u.kind as unitKind, a.completed_on as completedOn
 				from assignment a join unit u on u.id = a.unit_id
 				where (${f.unitKind ?? null} is null or u.kind = ${f.unitKind ?? null}) and (${f.unitId ?? null} is null or u.id = ${f.unitId ?? null})`
 		)
-		.filter((a) => ids.has(a.indicatorId));
+	).filter((a) => ids.has(a.indicatorId));
 	const narrowed = f.unitKind || f.unitId ? new Set(assignments.map((a) => a.indicatorId)) : ids;
 	return { indicators: inSection.filter((i) => narrowed.has(i.id)), assignments };
 }
@@ -67,10 +71,10 @@ export type LightMap = Map<number, Map<number | null, 'red' | 'yellow'>>;
  * Indicator × unit lights on a day (today or earlier), the worst per pair, from the supervision state's
  * real dates; report-missing (unit, month) lights apart. A unit of null is "待明确" (placeholders only).
  */
-export function lightsOn(db: Db, day: string) {
+export async function lightsOn(db: Db, day: string) {
 	const lights: LightMap = new Map();
 	const missing: { unitId: number; period: string }[] = [];
-	for (const a of lightRowsOn(db, day)) {
+	for (const a of await lightRowsOn(db, day)) {
 		if (a.kind === 'report_missing') {
 			missing.push({ unitId: a.unitId!, period: a.period! });
 			continue;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { type Db, query } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
 import { addDays, daysBetween, endOfDay, lastPeriodDue, periodEnd, reportDueOn } from '../lib/dates.ts';
@@ -31,7 +31,7 @@ type ReportRow = { unitId: number; period: string; late: number; submittedAt: nu
  * Report status of every expected (unit, month): on time, late, missing, or not yet due. With `closed`
  * (a past day, seen as at its end: bulletins and scores), a report not in by the end of its due day is missing.
  */
-export function reportStatuses(
+export async function reportStatuses(
 	db: Db,
 	units: Set<number> | null,
 	planId: number | undefined,
@@ -39,18 +39,23 @@ export function reportStatuses(
 	periods: string[],
 	closed = false
 ) {
-	const dueDay = getSettings(db).reportDueDay;
-	const spans = db.all<{ unitId: number; start: string; completedOn: string | null }>(sql`
+	const dueDay = (await getSettings(db)).reportDueDay;
+	const spans = await query<{ unitId: number; start: string; completedOn: string | null }>(
+		db,
+		sql`
 		select distinct a.unit_id as unitId, coalesce(p.issued_on, p.year || '-01-01') as start, a.completed_on as completedOn
 		from assignment a join indicator i on i.id = a.indicator_id join plan p on p.id = i.plan_id
-		where (${planId ?? null} is null or p.id = ${planId ?? null})`);
+		where (${planId ?? null} is null or p.id = ${planId ?? null})`
+	);
 	const cutoff = endOfDay(day).getTime();
 	const reports = new Map(
-		db
-			.all<ReportRow>(
+		(
+			await query<ReportRow>(
+				db,
 				sql`select unit_id as unitId, period, late, first_submitted_at as submittedAt from report
 					where status in ${SUBMITTED_STATUSES} and period >= ${periods[0] ?? ''} and period <= ${periods.at(-1) ?? ''}`
 			)
+		)
 			.filter((r) => r.submittedAt < cutoff)
 			.map((r) => [`${r.unitId}|${r.period}`, r])
 	);
@@ -102,10 +107,10 @@ export function dashboardSummary(ctx: ServiceContext, f: DashboardFilter, day: s
 }
 
 /** The dashboard's figures for a day, without the caller check (bulletins use them too). */
-export function summaryData(db: Db, f: DashboardFilter, day: string, today: string) {
-	const { indicators, assignments } = loadScope(db, f);
+export async function summaryData(db: Db, f: DashboardFilter, day: string, today: string) {
+	const { indicators, assignments } = await loadScope(db, f);
 	const units = f.unitKind || f.unitId ? new Set(assignments.map((a) => a.unitId)) : null;
-	const { lights } = lightsOn(db, day);
+	const { lights } = await lightsOn(db, day);
 	const part = partOf(f, assignments);
 	const lightOf = new Map(indicators.map((i) => [i.id, indicatorLight(i, day, lights, units, part(i.id))]));
 	const count = (l: SupervisionState) => [...lightOf.values()].filter((x) => x === l).length;
@@ -119,14 +124,14 @@ export function summaryData(db: Db, f: DashboardFilter, day: string, today: stri
 		for (const [unitId, l] of lights.get(i.id) ?? [])
 			if (l === 'red' && (!units || (unitId !== null && units.has(unitId)))) redUnits.add(unitId);
 	}
-	const dueDay = getSettings(db).reportDueDay;
+	const dueDay = (await getSettings(db)).reportDueDay;
 	const period = lastPeriodDue(day, dueDay, true);
 
 	const year = Number(day.slice(0, 4));
 	const months = Array.from({ length: 12 }, (_, m) => `${year}-${String(m + 1).padStart(2, '0')}`);
 	// A past day is seen at its end (as bulletins see it): a report not in by its due day is missing.
 	const closed = day < today;
-	const statuses = reportStatuses(
+	const statuses = await reportStatuses(
 		db,
 		units,
 		f.planId,
@@ -136,7 +141,7 @@ export function summaryData(db: Db, f: DashboardFilter, day: string, today: stri
 	);
 	const thisPeriod =
 		statuses.find((s) => s.period === period) ??
-		reportStatuses(db, units, f.planId, day, [period], closed)[0]!;
+		(await reportStatuses(db, units, f.planId, day, [period], closed))[0]!;
 
 	const sections = new Map<
 		number,
@@ -158,7 +163,7 @@ export function summaryData(db: Db, f: DashboardFilter, day: string, today: stri
 		bump(i.s2Id, i.s2Name, i.s1Id, lightOf.get(i.id)!);
 	}
 
-	const overdueSpans = overdueLights(db, new Set(indicators.map((i) => i.id)), units);
+	const overdueSpans = await overdueLights(db, new Set(indicators.map((i) => i.id)), units);
 	const trend = statuses.map((s) => {
 		const end = periodEnd(s.period) < day ? periodEnd(s.period) : day;
 		return {
@@ -221,7 +226,7 @@ export function dashboardList(
 	return listData(ctx.db, f, day, ctx.clock.today(), kind, sort, page, pageSize);
 }
 
-export function listData(
+export async function listData(
 	db: Db,
 	f: DashboardFilter,
 	day: string,
@@ -231,9 +236,9 @@ export function listData(
 	page: number,
 	pageSize: number
 ) {
-	const { indicators, assignments } = loadScope(db, f);
+	const { indicators, assignments } = await loadScope(db, f);
 	const units = f.unitKind || f.unitId ? new Set(assignments.map((a) => a.unitId)) : null;
-	const { lights } = lightsOn(db, day);
+	const { lights } = await lightsOn(db, day);
 	const part = partOf(f, assignments);
 	const picked: (ScopeIndicator & { light: SupervisionState })[] = [];
 	for (const i of indicators) {
@@ -291,10 +296,11 @@ function partOf(f: DashboardFilter, assignments: ScopeAssignment[]) {
 }
 
 /** The overdue lights' spans (for the monthly trend of overdue indicators), over the units in scope. */
-function overdueLights(db: Db, indicatorIds: Set<number>, units: Set<number> | null) {
-	return db
-		.all<{ indicatorId: number; unitId: number | null; since: string; resolvedOn: string | null }>(
+async function overdueLights(db: Db, indicatorIds: Set<number>, units: Set<number> | null) {
+	return (
+		await query<{ indicatorId: number; unitId: number | null; since: string; resolvedOn: string | null }>(
+			db,
 			sql`select indicator_id as indicatorId, unit_id as unitId, since, resolved_on as resolvedOn from alert where kind = 'overdue'`
 		)
-		.filter((o) => indicatorIds.has(o.indicatorId) && (!units || (o.unitId !== null && units.has(o.unitId))));
+	).filter((o) => indicatorIds.has(o.indicatorId) && (!units || (o.unitId !== null && units.has(o.unitId))));
 }

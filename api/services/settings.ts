@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { dateSchema } from '../lib/validate.ts';
 import { setting, UNIT_KINDS } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction } from '../../db/client.ts';
 
 /** A ranking category: units listed by name, or of these kinds; a private one is scored but not published. */
 export const RANKING_CATEGORY = z.object({
@@ -121,21 +121,17 @@ export const POLICY = SETTINGS.pick(
 );
 export type Policy = z.infer<typeof POLICY>;
 
-export function getSettings(db: Db): Settings {
-	const stored = Object.fromEntries(
-		db
-			.select()
-			.from(setting)
-			.all()
-			.map((s) => [s.key, s.value])
-	);
+export async function getSettings(db: Db): Promise<Settings> {
+	const stored = Object.fromEntries((await db.select().from(setting)).map((s) => [s.key, s.value]));
 	return SETTINGS.parse(stored);
 }
 
-export function putSetting<K extends keyof Settings>(db: Db, key: K, value: Settings[K], now: Date) {
+export async function putSetting<K extends keyof Settings>(db: Db, key: K, value: Settings[K], now: Date) {
 	SETTINGS.shape[key].parse(value);
-	db.insert(setting)
-		.values({ key, value, updatedAt: now })
-		.onConflictDoUpdate({ target: setting.key, set: { value, updatedAt: now } })
-		.run();
+	await withTransaction({ db }, ({ db }) =>
+		db
+			.insert(setting)
+			.values({ key, value, updatedAt: now })
+			.onConflictDoUpdate({ target: setting.key, set: { value, updatedAt: now } })
+	);
 }

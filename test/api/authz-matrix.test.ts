@@ -11,6 +11,7 @@ import {
 	type Client,
 	type TestServer
 } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 /**
  * The authorisation matrix: every route of the router table × every role (system admin, security admin,
@@ -331,7 +332,7 @@ function fingerprint() {
 		'indicator_target',
 		'score_adjustment'
 	]
-		.map((t) => JSON.stringify(s.db.all(sql.raw(`select * from "${t}" order by 1`))))
+		.map(async (t) => JSON.stringify(await query(s.db, sql.raw(`select * from "${t}" order by 1`))))
 		.join('\n');
 }
 
