@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { desc, sql } from 'drizzle-orm';
-import { auditLog } from '../../db/schema/index.ts';
+import { eq, sql } from 'drizzle-orm';
+import { auditHead, auditLog } from '../../db/schema/index.ts';
 import { type Db, withTransaction, query, execute } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 
@@ -72,9 +72,14 @@ export async function audit(ctx: Pick<ServiceContext, 'db' | 'actor' | 'ip' | 'c
 	// The last hash is read in the same write transaction as the insert: with another connection writing
 	// (an import on a worker thread, another process), a link read outside it could be stale.
 	await withTransaction(ctx, async ({ db }) => {
+		// The head row (seeded by the migration) is locked first, then read and moved on, in this transaction:
+		// concurrent appends take turns on it (SQLite's write lock; on PostgreSQL the row lock, after which the
+		// read sees the other append's head), so two writers never link to the same previous row.
+		await db.update(auditHead).set({ id: 1 }).where(eq(auditHead.id, 1));
 		const prevHash =
-			(await db.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1))[0]
-				?.hash ?? GENESIS_HASH;
+			(await db.select({ hash: auditHead.hash }).from(auditHead).limit(1))[0]?.hash ?? GENESIS_HASH;
+		const hash = rowHash(prevHash, raw);
+		await db.update(auditHead).set({ hash }).where(eq(auditHead.id, 1));
 		await db.insert(auditLog).values({
 			at: new Date(raw.at),
 			userId: raw.user_id,

@@ -67,26 +67,27 @@ export async function createRequest(ctx: ServiceContext, input: NewRequest) {
 		if (input.newDueOn <= today) throw fail('bad_request', 'request.date_after_today');
 		if (dueOn && input.newDueOn <= dueOn) throw fail('bad_request', 'request.date_after_due');
 	}
-	const pending = (
-		await ctx.db
-			.select({ id: request.id })
-			.from(request)
-			.where(
-				and(
-					eq(request.indicatorId, input.indicatorId),
-					eq(request.unitId, unitId),
-					eq(request.kind, input.kind),
-					eq(request.status, 'pending')
-				)
-			)
-			.limit(1)
-	)[0];
-	if (pending)
-		throw fail(
-			'conflict',
-			input.kind === 'completion' ? 'request.pending_completion' : 'request.pending_extension'
-		);
+	// Checked in the write transaction (and held by a partial unique index): two asks at once make one request.
 	return await withTransaction(ctx, async (tx) => {
+		const pending = (
+			await tx.db
+				.select({ id: request.id })
+				.from(request)
+				.where(
+					and(
+						eq(request.indicatorId, input.indicatorId),
+						eq(request.unitId, unitId),
+						eq(request.kind, input.kind),
+						eq(request.status, 'pending')
+					)
+				)
+				.limit(1)
+		)[0];
+		if (pending)
+			throw fail(
+				'conflict',
+				input.kind === 'completion' ? 'request.pending_completion' : 'request.pending_extension'
+			);
 		const row = (
 			await tx.db
 				.insert(request)
