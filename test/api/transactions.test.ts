@@ -9,7 +9,8 @@ let store: ReturnType<typeof freshDb>;
 beforeEach(() => (store = freshDb()));
 afterEach(() => store.close());
 
-const names = async (db: Db) => (await db.select({ name: unit.name }).from(unit).orderBy(unit.name)).map((r) => r.name);
+const names = async (db: Db) =>
+	(await db.select({ name: unit.name }).from(unit).orderBy(unit.name)).map((r) => r.name);
 
 /** A promise and its resolver: lets one transaction wait, mid-way, for the test to go on. */
 function gate() {
