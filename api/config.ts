@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dateSchema } from './lib/validate.ts';
 import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 
 const flag = z
 	.enum(['0', '1', 'true', 'false', 'yes', 'no'])
@@ -10,6 +11,11 @@ const envSchema = z.object({
 	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 	HOST: z.string().default('127.0.0.1'),
 	DATA_DIR: z.string().default('data'),
+	/** postgres://user:password@host:5432/db selects PostgreSQL; unset: SQLite in DATA_DIR (duban.db). */
+	DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\/.+/, '应为 postgres://用户:密码@主机:端口/数据库')
+		.optional(),
 	DUBAN_DEMO: flag.default(true),
 	DUBAN_ADMIN_PASSWORD: z.string().min(8).optional(),
 	/** 'auto' marks cookies Secure when the request arrived over HTTPS. */
@@ -27,6 +33,11 @@ const envSchema = z.object({
 	MAIL_FROM: z.string().default('督办系统 <duban@localhost>'),
 	/** The address users reach the system at, for links in mail. */
 	PUBLIC_URL: z.string().url().optional(),
+	/**
+	 * Web processes sharing the port over the same database (`auto`: one per core). With more than one, the
+	 * started process supervises them and runs the scheduled jobs in a process of their own (api/processes.ts).
+	 */
+	WEB_PROCESSES: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default('auto'),
 	/** 0 turns the scheduled jobs off in this process (extra web instances; run `duban tasks worker` once). */
 	DUBAN_JOBS: flag.default(true),
 	/** clamd to scan uploads with (tcp://host:3310, unix:///run/clamav/clamd.ctl); unset: no scan. */
@@ -48,6 +59,8 @@ export type Config = {
 	host: string;
 	dataDir: string;
 	dbFile: string;
+	/** PostgreSQL's connection URL when set; the data folder then keeps only attachments and backups. */
+	databaseUrl: string | undefined;
 	demo: boolean;
 	demoDate: string;
 	adminPassword: string | undefined;
@@ -60,6 +73,7 @@ export type Config = {
 	smtpUrl: string | undefined;
 	mailFrom: string;
 	publicUrl: string;
+	webProcesses: number;
 	jobs: boolean;
 	clamdUrl: string | undefined;
 	clamdTimeoutMs: number;
@@ -82,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		host: e.HOST,
 		dataDir,
 		dbFile: resolve(dataDir, 'duban.db'),
+		databaseUrl: e.DATABASE_URL,
 		demo: e.DUBAN_DEMO,
 		demoDate: e.DUBAN_DEMO_DATE,
 		adminPassword: e.DUBAN_ADMIN_PASSWORD,
@@ -94,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		smtpUrl: e.SMTP_URL,
 		mailFrom: e.MAIL_FROM,
 		publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
+		webProcesses: e.WEB_PROCESSES === 'auto' ? availableParallelism() : e.WEB_PROCESSES,
 		jobs: e.DUBAN_JOBS,
 		clamdUrl: e.CLAMD_URL,
 		clamdTimeoutMs: e.CLAMD_TIMEOUT_MS,

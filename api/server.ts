@@ -1,32 +1,60 @@
-import { serve } from '@hono/node-server';
-import { createApp } from './app.ts';
-import { loadConfig } from './config.ts';
-import { closeDb, openDb } from '../db/client.ts';
-import { appClock } from './lib/app-clock.ts';
-import { smtpMailer } from './lib/mailer.ts';
-import { startScheduler } from '../tasks/index.ts';
+import './lib/module-hooks.ts';
+import cluster from 'node:cluster';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.ts';
 
-/** Starts the HTTP server on an initialised database (see `duban init`); closes cleanly on SIGINT/SIGTERM. */
+/**
+ * Starts the service on an initialised database (see `duban init`): with WEB_PROCESSES > 1 as a
+ * supervisor of that many web processes and one job process (processes.ts), else as one process that
+ * serves and runs the jobs. The supervisor loads none of the application.
+ */
 export async function startServer() {
-	const startedAt = performance.now();
+	// Loaded once the module hooks are in place (everything but node: modules is, here).
+	const { loadConfig } = await import('./config.ts');
 	const config = loadConfig();
+	if (cluster.isPrimary && config.webProcesses > 1) {
+		const { superviseProcesses } = await import('./processes.ts');
+		return superviseProcesses(config);
+	}
+	await serveHttp(config);
+}
+
+/** Serves HTTP in this process; closes cleanly on SIGINT/SIGTERM. */
+async function serveHttp(config: Config) {
+	const startedAt = performance.now();
+	const [{ createAdaptorServer }, { createApp }, { openDb }, { appClock }, { smtpMailer }, { REUSE_PORT }] =
+		await Promise.all([
+			import('@hono/node-server'),
+			import('./app.ts'),
+			import('../db/client.ts'),
+			import('./lib/app-clock.ts'),
+			import('./lib/mailer.ts'),
+			import('./processes.ts')
+		]);
 	const db = openDb(config.dbFile);
 	const clock = await appClock(config, db);
 	const mailer = smtpMailer(config.smtpUrl);
 	const app = createApp({ db, clock, config, mailer });
 	let stopJobs: (() => Promise<void>) | null = null;
-	const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-		const ms = Math.round(performance.now() - startedAt);
-		console.log(
-			`督办 Duban 已启动: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}  (数据目录 ${config.dataDir}，今日 ${clock.today()}，用时 ${ms} ms)`
-		);
-		// Jobs start once the server listens, so a catch-up run does not delay readiness.
-		if (config.jobs) void startScheduler({ db, clock, mailer, config }).then((stop) => (stopJobs = stop));
-	});
+	const server = createAdaptorServer({ fetch: app.fetch }) as import('node:http').Server;
 	// Under a saturated event loop one turn can outlast Node's 5 s keep-alive timeout: a connection must not
 	// be closed while the client's next request is already waiting unread in it (ECONNRESET).
-	(server as import('node:http').Server).keepAliveTimeout = 65_000;
-	(server as import('node:http').Server).headersTimeout = 66_000;
+	server.keepAliveTimeout = 65_000;
+	server.headersTimeout = 66_000;
+	// A web process of several binds the port itself, next to its siblings (processes.ts).
+	const own = cluster.isWorker && REUSE_PORT;
+	server.listen({ port: config.port, host: config.host, reusePort: own, exclusive: own }, async () => {
+		const ms = Math.round(performance.now() - startedAt);
+		const port = (server.address() as AddressInfo).port;
+		console.log(
+			`督办 Duban 已启动: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}  (数据目录 ${config.dataDir}，今日 ${clock.today()}，进程 ${process.pid}，用时 ${ms} ms)`
+		);
+		// Jobs start once the server listens, so a catch-up run does not delay readiness.
+		if (config.jobs) {
+			const { startScheduler } = await import('../tasks/index.ts');
+			stopJobs = await startScheduler({ db, clock, mailer, config });
+		}
+	});
 	const shutdown = async () => {
 		await stopJobs?.();
 		mailer?.close();
@@ -34,11 +62,11 @@ export async function startServer() {
 			closeDb(db);
 			process.exit(0);
 		});
+		server.closeIdleConnections();
 		setTimeout(() => process.exit(0), 3000).unref();
 	};
-	process.on('SIGINT', () => void shutdown());
-	process.on('SIGTERM', () => void shutdown());
-	return server;
+	process.on('SIGINT', shutdown);
+	process.on('SIGTERM', shutdown);
 }
 
 if (import.meta.main) await startServer();

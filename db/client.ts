@@ -28,15 +28,48 @@ const writers = new WeakMap<Db, Writer>();
 /** The write connections: a ctx whose db is one of these is inside a transaction. */
 const writeConnections = new WeakSet<Db>();
 
+/** How long a writer waits for another connection's write lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 60_000;
+
 function open(file: string) {
 	const sqlite = new Database(file);
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('synchronous = FULL');
-	sqlite.pragma('busy_timeout = 5000');
+	// Another process's write transaction (a large import's, in a web process next to this one) holds the
+	// file's one write lock for seconds: a writer here waits for it instead of failing.
+	sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
 	// Deleted rows (sessions, drafts) are overwritten, not left readable in free pages.
 	sqlite.pragma('secure_delete = ON');
+	reuseStatements(sqlite);
 	return drizzle(sqlite, { schema });
+}
+
+/** Statements kept per connection (the most recently used), by their SQL. */
+const STATEMENTS_KEPT = 1000;
+
+/**
+ * drizzle prepares every query it runs anew, and preparing costs as much as running a small query: the
+ * connection keeps its recent statements and hands the same one out for the same SQL. (A statement
+ * another query is still iterating is not shared; raw mode, which drizzle switches on where it maps
+ * rows itself, is switched off again before reuse.)
+ */
+function reuseStatements(sqlite: Database.Database) {
+	const prepare = sqlite.prepare.bind(sqlite) as (source: string, ...rest: unknown[]) => Database.Statement;
+	const kept = new Map<string, Database.Statement>();
+	sqlite.prepare = ((source: string, ...rest: unknown[]) => {
+		if (rest.length) return prepare(source, ...rest);
+		let stmt = kept.get(source);
+		if (stmt && !stmt.busy) {
+			kept.delete(source);
+			if (stmt.reader) stmt.raw(false);
+		} else {
+			stmt = prepare(source);
+			if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+		}
+		kept.set(source, stmt);
+		return stmt;
+	}) as typeof sqlite.prepare;
 }
 
 /** Opens (creating if needed) the SQLite file with the pragmas the design asks for, and migrates it. */
@@ -113,6 +146,8 @@ export async function withTransaction<C extends { db: Db }, T>(
 	try {
 		const db = writerOf(ctx.db);
 		const client = db.$client;
+		// The write lock is taken at the start, waiting (busy_timeout) for another process's like any writer: a
+		// deferred transaction that has read cannot wait (SQLITE_BUSY_SNAPSHOT once the other commits).
 		client.exec('BEGIN IMMEDIATE');
 		try {
 			const result = await inside.run(w, () => fn({ ...ctx, db }));

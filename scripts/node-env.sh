@@ -56,3 +56,48 @@ ensure_libreoffice() {
 	[ "$(id -u)" = 0 ] || sudo="sudo"
 	$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 }
+
+# The API and job suites also run on PostgreSQL: PG_TEST_URL when set, else a server answering on
+# 127.0.0.1:5432 (user postgres), else Debian's postgresql (apt-get) with a throw-away cluster in a temporary
+# folder on a free port, stopped by stop_postgres. Each test file makes its own database (test/support/pg.ts).
+ensure_postgres() {
+	[ -n "${PG_TEST_URL:-}" ] && return 0
+	if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+		export PG_TEST_URL="postgres://postgres@127.0.0.1:5432/postgres"
+		return 0
+	fi
+	local sudo=""
+	[ "$(id -u)" = 0 ] || sudo="sudo"
+	local bindir
+	bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+	if [ -z "$bindir" ]; then
+		echo "安装 postgresql (apt-get) …" >&2
+		$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+		bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+		[ -n "$bindir" ] || { echo "未能安装 PostgreSQL" >&2; return 1; }
+	fi
+	# initdb refuses to run as root: the cluster belongs to the postgres user then.
+	local as=()
+	[ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
+	DUBAN_PG_CLUSTER="$(mktemp -d /tmp/duban-pg.XXXXXX)"
+	[ "$(id -u)" = 0 ] && chown postgres "$DUBAN_PG_CLUSTER"
+	local port
+	port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+	"${as[@]}" "$bindir/initdb" -D "$DUBAN_PG_CLUSTER/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null &&
+		"${as[@]}" "$bindir/pg_ctl" -D "$DUBAN_PG_CLUSTER/data" -l "$DUBAN_PG_CLUSTER/log" -w \
+			-o "-p $port -k $DUBAN_PG_CLUSTER -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null ||
+		{ echo "PostgreSQL 临时实例未能启动（见 $DUBAN_PG_CLUSTER/log）" >&2; return 1; }
+	export DUBAN_PG_CLUSTER DUBAN_PG_CTL="$bindir/pg_ctl"
+	export PG_TEST_URL="postgres://postgres@127.0.0.1:$port/postgres"
+	echo "PostgreSQL 临时实例：$PG_TEST_URL" >&2
+}
+
+# Stops the throw-away cluster ensure_postgres started (nothing when it used an existing server).
+stop_postgres() {
+	[ -n "${DUBAN_PG_CLUSTER:-}" ] || return 0
+	local as=()
+	[ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
+	"${as[@]}" "$DUBAN_PG_CTL" -D "$DUBAN_PG_CLUSTER/data" -m fast stop >/dev/null 2>&1
+	rm -rf "$DUBAN_PG_CLUSTER"
+	unset DUBAN_PG_CLUSTER
+}

@@ -8,4 +8,7 @@ ensure_deps
 npx svelte-kit sync >/dev/null
 STATIC_DIR="${STATIC_DIR:-$(node scripts/build-select.ts)}"
 export STATIC_DIR
-exec node --max-semi-space-size=16 bin/duban.mjs start
+# Initialised in a process of its own, so the server's (a supervisor of WEB_PROCESSES web processes and a
+# job process) loads only what it runs.
+node --max-semi-space-size=16 bin/duban.mjs start --init-only
+exec node --max-semi-space-size=16 bin/duban.mjs serve

@@ -7,6 +7,8 @@ source scripts/node-env.sh
 ensure_deps
 ensure_chromium
 ensure_libreoffice
+ensure_postgres || { echo "0 passed, 1 failed"; exit 1; }
+trap stop_postgres EXIT
 
 rm -rf reports && mkdir -p reports
 npx svelte-kit sync >/dev/null

@@ -11,9 +11,8 @@ import { hasRun, recordRun } from './run-log.ts';
 import { runSendMail } from './send-mail.ts';
 import { runLeaderDigest } from './leader-digest.ts';
 import { holdWriteGate, shareWriteGate } from '../api/lib/write-gate.ts';
-import { toWorkerContext, WORKER_LIMITS } from '../api/lib/worker-context.ts';
+import { startThread, toWorkerContext } from '../api/lib/worker-context.ts';
 import type { JobThreadData, JobThreadReply } from './job-thread.ts';
-import { Worker } from 'node:worker_threads';
 
 /** Every job by name, for the schedule and for `duban tasks run NAME`. */
 export const JOBS: Record<'daily' | 'evaluate' | 'send-mail' | 'leader-digest', (deps: JobDeps) => unknown> =
@@ -51,9 +50,8 @@ export async function runJob(job: JobName, deps: SchedulerDeps, now = deps.clock
 /** Runs a job on a worker thread (job-thread.ts) with its own connection to the same database file. */
 function jobInWorker(job: JobName, deps: SchedulerDeps): Promise<void> {
 	const context = toWorkerContext({ ...deps, actor: null, ip: null });
-	const worker = new Worker(new URL('./job-thread.ts', import.meta.url), {
-		workerData: { job, context } satisfies JobThreadData,
-		resourceLimits: WORKER_LIMITS
+	const worker = startThread(new URL('./job-thread.ts', import.meta.url), {
+		workerData: { job, context } satisfies JobThreadData
 	});
 	return new Promise((resolve, reject) => {
 		worker.once('message', (reply: JobThreadReply) =>

@@ -9,6 +9,7 @@ import { alertsCommand, tasksCommand } from './tasks.ts';
 import { bulletinCommand } from './bulletin.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { auditCommand } from './audit.ts';
+import { dbCommand } from './db.ts';
 import { SYSTEM_OFFICE } from '../services/setup.ts';
 import { importTable } from '../services/imports.ts';
 import { createUser } from '../services/users.ts';
@@ -17,7 +18,7 @@ import { listPlans } from '../services/plans.ts';
 
 const USAGE = `用法 (usage):
   duban init [--demo]                       创建/迁移数据库，载入单位名录和 2020 年计划；--demo 加演示账号
-  duban start                               初始化（按 DUBAN_DEMO）并启动服务
+  duban start [--init-only]                 初始化（按 DUBAN_DEMO）并启动服务；--init-only 只初始化
   duban serve                               在已初始化的数据库上启动服务
   duban user add --username U --name N --role admin|security|auditor|office|leader|unit [--unit 单位] [--email E] --password-stdin [--permanent]
   duban import FILE --plan-title T --year Y [--dry-run] [--create-units] [--json]
@@ -30,6 +31,7 @@ const USAGE = `用法 (usage):
   duban backup --out DIR                    在线备份（数据库、附件、校验清单）
   duban restore DIR                         恢复到空的数据目录
   duban audit verify | archive --before D --out FILE   校验审计日志哈希链 / 归档 190 天前的行
+  duban db copy --to postgres://…           把数据目录中的 SQLite 数据库一次复制到空的 PostgreSQL 数据库
 数据目录取自环境变量 DATA_DIR（默认 ./data）。`;
 
 async function readStdin(): Promise<string> {
@@ -143,6 +145,7 @@ async function main(argv: string[]) {
 			const ctx = await cliContext();
 			await runInit(ctx, { demo: ctx.config.demo });
 			ctx.close();
+			if (rest.includes('--init-only')) return;
 		}
 		const { startServer } = await import('../server.ts');
 		await startServer();
@@ -150,6 +153,7 @@ async function main(argv: string[]) {
 	}
 	if (command === 'backup') return backupCommand(rest);
 	if (command === 'restore') return restoreCommand(rest);
+	if (command === 'db') return dbCommand(rest);
 	const ctx = await cliContext();
 	try {
 		if (command === 'init') await runInit(ctx, { demo: rest.includes('--demo') });

@@ -81,6 +81,8 @@ export async function tasksCommand(ctx: CliContext, args: string[]) {
 				process.once('SIGTERM', resolve);
 			});
 			await stop();
+			// Started by the supervisor (api/processes.ts): its IPC channel must not keep this process alive.
+			process.channel?.unref();
 		} else {
 			throw new UsageError(
 				'用法：duban tasks run JOB [--as-of D] [--json] | replay --from D1 --to D2 [--json] | worker'

@@ -2,6 +2,7 @@
  * A service context that can cross to a worker thread: the database as its file (the worker opens its
  * own connection), the application clock as its distance from the real one, the caller as data.
  */
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { fileOf, type Db } from '../../db/client.ts';
 import type { Config } from '../config.ts';
 import type { Actor, ServiceContext } from '../context.ts';
@@ -12,7 +13,14 @@ import { shanghaiDay } from './clock.ts';
  * for each of its files): left to itself V8 grows a thread's young generation to 128 MB for it and keeps
  * the pages. 48 MB (16 MB semi-spaces, V8's long-time default) holds a worker's RSS down.
  */
-export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 48 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 48 };
+
+const THREAD_START = new URL('./thread-start.ts', import.meta.url);
+
+/** A worker thread running `entry`, started through thread-start.ts (the module hooks first). */
+export function startThread(entry: URL, options: WorkerOptions = {}) {
+	return new Worker(THREAD_START, { resourceLimits: WORKER_LIMITS, ...options, argv: [entry.href] });
+}
 
 export type WorkerContext = {
 	dbFile: string;

@@ -9,10 +9,10 @@
 import { availableParallelism } from 'node:os';
 import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ServiceContext } from '../context.ts';
 import { fromWire, type WireError } from '../errors.ts';
-import { toWorkerContext, WORKER_LIMITS, type WorkerContext } from './worker-context.ts';
+import { startThread, toWorkerContext, type WorkerContext } from './worker-context.ts';
 import { holdWriteGate } from './write-gate.ts';
 
 /** With a context, the function is called as fn(ctx, ...args) on the thread's own connection. */
@@ -41,7 +41,7 @@ const waiting: Job[] = [];
 let nextId = 1;
 
 function spawnSlot(): Slot {
-	const slot: Slot = { worker: new Worker(THREAD, { resourceLimits: WORKER_LIMITS }), job: null, idle: null };
+	const slot: Slot = { worker: startThread(THREAD), job: null, idle: null };
 	slots.push(slot);
 	slot.worker.on('message', (reply: PoolReply) => {
 		const job = slot.job;

@@ -5,6 +5,7 @@ import type { ServiceContext } from '../context.ts';
 import { reasonText, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
 import { alertKey, desiredAlerts, type DesiredAlert, type Scope } from './lights.ts';
 import { getSettings } from './settings.ts';
+import { refreshReportSpans } from './report-spans.ts';
 import { notFound } from '../errors.ts';
 import { maySeeUnit, ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 
@@ -43,13 +44,10 @@ const openInScope = (scope: Scope): SQL | undefined =>
  * (on `day`, with the cause) and records each change as an event. Every write that can change a light
  * calls this for what it touched; the daily round calls it for everything when a date is crossed.
  */
-export async function refreshSupervision(
-	tx: Db,
-	day: string,
-	scope: Scope,
-	cause: Cause
-): Promise<EvaluationResult> {
-	const desired = await desiredAlerts(tx, day, await getSettings(tx), scope);
+export function refreshSupervision(tx: Db, day: string, scope: Scope, cause: Cause): EvaluationResult {
+	// The months owed follow the assignments (a unit scope: its own; no scope: everyone's).
+	if (scope.unitIds || !scope.indicatorIds) refreshReportSpans(tx, scope.unitIds);
+	const desired = desiredAlerts(tx, day, getSettings(tx), scope);
 	const open = new Map(
 		(
 			await tx

@@ -1,8 +1,14 @@
-import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { auditHead, auditLog } from '../../db/schema/index.ts';
 import { type Db, withTransaction, query, execute } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
+import {
+	auditChainWalker,
+	auditRowHash,
+	GENESIS_HASH,
+	type AuditChainRow,
+	type ChainCheck
+} from '../lib/audit-chain.ts';
 
 export type AuditEntry = {
 	action: string;
@@ -14,43 +20,6 @@ export type AuditEntry = {
 	/** For events before a session exists (a failed login names the username tried). */
 	username?: string;
 };
-
-export const GENESIS_HASH = '0'.repeat(64);
-
-type RawRow = {
-	id: number;
-	at: number;
-	user_id: number | null;
-	username: string | null;
-	unit_id: number | null;
-	action: string;
-	object_type: string | null;
-	object_id: string | null;
-	result: string;
-	ip: string | null;
-	before: string | null;
-	after: string | null;
-	prev_hash: string;
-	hash: string;
-};
-
-/** The hash of a row: its stored content (JSON columns as stored text) and the previous row's hash. */
-function rowHash(prevHash: string, r: Omit<RawRow, 'id' | 'prev_hash' | 'hash'>): string {
-	const content = JSON.stringify([
-		r.at,
-		r.user_id,
-		r.username,
-		r.unit_id,
-		r.action,
-		r.object_type,
-		r.object_id,
-		r.result,
-		r.ip,
-		r.before,
-		r.after
-	]);
-	return createHash('sha256').update(`${prevHash}\n${content}`).digest('hex');
-}
 
 /** Appends one row to the hash chain; call it inside the transaction of the change it records
  * (alone, it opens its own). */
@@ -78,7 +47,7 @@ export async function audit(ctx: Pick<ServiceContext, 'db' | 'actor' | 'ip' | 'c
 		await db.update(auditHead).set({ id: 1 }).where(eq(auditHead.id, 1));
 		const prevHash =
 			(await db.select({ hash: auditHead.hash }).from(auditHead).limit(1))[0]?.hash ?? GENESIS_HASH;
-		const hash = rowHash(prevHash, raw);
+		const hash = auditRowHash(prevHash, raw);
 		await db.update(auditHead).set({ hash }).where(eq(auditHead.id, 1));
 		await db.insert(auditLog).values({
 			at: new Date(raw.at),
@@ -93,38 +62,24 @@ export async function audit(ctx: Pick<ServiceContext, 'db' | 'actor' | 'ip' | 'c
 			before: entry.before ?? null,
 			after: entry.after ?? null,
 			prevHash,
-			hash: rowHash(prevHash, raw)
+			hash
 		});
 	});
 }
 
-export type ChainCheck = { rows: number; ok: boolean; firstBroken: { id: number; reason: string } | null };
-
-/**
- * Walks the chain from the oldest row kept: each row must hash to its stored hash and point to the
- * previous row's hash (the oldest kept row's link goes into the archive and is taken as given).
- */
+/** Walks the chain from the oldest row kept (see auditChainWalker). */
 export async function verifyAuditChain(db: Db): Promise<ChainCheck> {
-	let prev: string | null = null;
-	let rows = 0;
+	const walker = auditChainWalker();
 	let lastId = 0;
 	for (;;) {
-		const page = await query<RawRow>(
+		const page = await query<AuditChainRow>(
 			db,
 			sql`select * from audit_log where id > ${lastId} order by id limit 10000`
 		);
-		if (!page.length) return { rows, ok: true, firstBroken: null };
+		if (!page.length) return walker.done();
 		for (const r of page) {
-			rows++;
-			if (prev !== null && r.prev_hash !== prev)
-				return {
-					rows,
-					ok: false,
-					firstBroken: { id: r.id, reason: '与上一行的哈希不衔接（有行被删除或插入）' }
-				};
-			if (rowHash(r.prev_hash, r) !== r.hash)
-				return { rows, ok: false, firstBroken: { id: r.id, reason: '内容与哈希不符（该行被修改）' } };
-			prev = r.hash;
+			const broken = walker.next(r);
+			if (broken) return broken;
 			lastId = r.id;
 		}
 	}
@@ -138,7 +93,7 @@ export const AUDIT_RETENTION_DAYS = 190;
  * the delete trigger checks, in one transaction; the chain of the rows kept stays verifiable.
  */
 export async function archiveAudit(db: Db, before: Date, write: (lines: string) => void) {
-	const rows = await query<RawRow>(
+	const rows = await query<AuditChainRow>(
 		db,
 		sql`select * from audit_log where at < ${before.getTime()} order by id`
 	);

@@ -1,104 +1,79 @@
-import { sql } from 'drizzle-orm';
-import { type Db, query } from '../../db/client.ts';
+import { sql, type SQL } from 'drizzle-orm';
 import type { UnitKind } from '../../db/schema/index.ts';
-import { lightRowsOn } from './alerts.ts';
-import { stateOf } from '../../web/src/lib/rules/lights.ts';
-import type { SupervisionState } from '../../web/src/lib/rules/enums.ts';
+import { partOriginalDue } from './lights.ts';
 
 export type DashboardFilter = { planId?: number; sectionId?: number; unitKind?: UnitKind; unitId?: number };
 
-export type ScopeIndicator = {
-	id: number;
-	planId: number;
-	text: string;
-	task: string;
-	dueOn: string | null;
-	originalDueOn: string | null;
-	completedOn: string | null;
-	recurrence: string | null;
-	planStart: string;
-	s1Id: number | null;
-	s1Name: string | null;
-	s2Id: number | null;
-	s2Name: string | null;
-};
+/** The units a filter narrows to, as a condition on a unit id column (no unit filter: every unit and 待明确). */
+export function unitMatch(f: DashboardFilter, column: SQL): SQL {
+	const parts = [
+		f.unitId ? sql`${column} = ${f.unitId}` : undefined,
+		f.unitKind ? sql`${column} in (select id from unit where kind = ${f.unitKind})` : undefined
+	].filter((p) => p !== undefined);
+	return parts.length ? sql.join(parts, sql` and `) : sql`1 = 1`;
+}
 
-export type ScopeAssignment = {
-	indicatorId: number;
-	unitId: number;
-	role: 'lead' | 'co';
-	unitName: string;
-	unitKind: UnitKind;
-	completedOn: string | null;
-};
-
-/** The indicators and assignments a dashboard looks at, narrowed by plan, section, unit kind and unit. */
-export async function loadScope(db: Db, f: DashboardFilter) {
-	const indicators = await query<ScopeIndicator>(
-		db,
-		sql`
-		select i.id, i.plan_id as planId, i.text, t.title as task, i.due_on as dueOn, i.original_due_on as originalDueOn,
-			i.completed_on as completedOn, i.recurrence, coalesce(p.issued_on, p.year || '-01-01') as planStart,
-			coalesce(s2.parent_id, s1.id) as s1Id, coalesce(top.name, s1.name) as s1Name, s2.id as s2Id, s2.name as s2Name
-		from indicator i
-		join task t on t.id = i.task_id
-		join plan p on p.id = i.plan_id
-		left join section s2 on s2.id = t.section_id and s2.level = 2
-		left join section top on top.id = s2.parent_id
-		left join section s1 on s1.id = t.section_id and s1.level = 1
-		where (${f.planId ?? null} is null or i.plan_id = ${f.planId ?? null})
-		order by i.plan_id, i.position`
+/** Indicators of the filter's plan and section (its own tasks, or those of its level-2 sections). */
+function planAndSection(f: DashboardFilter): SQL {
+	return sql.join(
+		[
+			f.planId ? sql`i.plan_id = ${f.planId}` : sql`1 = 1`,
+			f.sectionId
+				? sql`(t.section_id = ${f.sectionId} or t.section_id in (select id from section where parent_id = ${f.sectionId}))`
+				: sql`1 = 1`
+		],
+		sql` and `
 	);
-	const inSection = f.sectionId
-		? indicators.filter((i) => i.s1Id === f.sectionId || i.s2Id === f.sectionId)
-		: indicators;
-	const ids = new Set(inSection.map((i) => i.id));
-	const assignments = (
-		await query<ScopeAssignment>(
-			db,
-			sql`select a.indicator_id as indicatorId, a.unit_id as unitId, a.role, u.name as unitName, u.kind as unitKind, a.completed_on as completedOn
-				from assignment a join unit u on u.id = a.unit_id
-				where (${f.unitKind ?? null} is null or u.kind = ${f.unitKind ?? null}) and (${f.unitId ?? null} is null or u.id = ${f.unitId ?? null})`
-		)
-	).filter((a) => ids.has(a.indicatorId));
-	const narrowed = f.unitKind || f.unitId ? new Set(assignments.map((a) => a.indicatorId)) : ids;
-	return { indicators: inSection.filter((i) => narrowed.has(i.id)), assignments };
 }
 
-export type LightMap = Map<number, Map<number | null, 'red' | 'yellow'>>;
+/** The lit-light condition of alert `al` on a day: came on by then and not yet out. */
+export const litOn = (day: string | SQL) =>
+	sql`al.since <= ${day} and (al.resolved_on is null or al.resolved_on > ${day})`;
 
 /**
- * Indicator × unit lights on a day (today or earlier), the worst per pair, from the supervision state's
- * real dates; report-missing (unit, month) lights apart. A unit of null is "待明确" (placeholders only).
+ * Common table expressions over the scope of a dashboard on a day: `ind`, the indicators in scope with
+ * their sections, the completion that counts (with one unit in the filter, that unit's own part: its
+ * sign-off against its own original date) and `state`, the shared rule (lights.ts `stateOf`) in SQL:
+ * completed by the day on time or late, else the worst light lit on it that day over the units in scope.
  */
-export async function lightsOn(db: Db, day: string) {
-	const lights: LightMap = new Map();
-	const missing: { unitId: number; period: string }[] = [];
-	for (const a of await lightRowsOn(db, day)) {
-		if (a.kind === 'report_missing') {
-			missing.push({ unitId: a.unitId!, period: a.period! });
-			continue;
-		}
-		const byUnit = lights.get(a.indicatorId!) ?? new Map();
-		if (byUnit.get(a.unitId) !== 'red') byUnit.set(a.unitId, a.light);
-		lights.set(a.indicatorId!, byUnit);
-	}
-	return { lights, missing };
+export function scopeWith(f: DashboardFilter, day: string): SQL {
+	const part = f.unitId ? sql`join assignment a on a.indicator_id = i.id and a.unit_id = ${f.unitId}` : sql``;
+	const narrowed =
+		f.unitId || f.unitKind
+			? sql`and exists (select 1 from assignment x where x.indicator_id = i.id and ${unitMatch(f, sql`x.unit_id`)})`
+			: sql``;
+	return sql`with ind as (
+		select i.id, i.plan_id as planId, i.position, i.text, i.task_id as taskId, i.due_on as dueOn, i.recurrence,
+			coalesce(s2.parent_id, t.section_id) as s1Id, s2.id as s2Id,
+			${f.unitId ? sql`a.completed_on` : sql`i.completed_on`} as completedOn,
+			${f.unitId ? partOriginalDue : sql`i.original_due_on`} as originalDueOn
+		from indicator i join task t on t.id = i.task_id
+			left join section s2 on s2.id = t.section_id and s2.level = 2
+			${part}
+		where ${planAndSection(f)} ${narrowed}
+	), lit as (
+		select al.indicator_id as id, max(case when al.light = 'red' then 1 else 0 end) as red from alert al
+		where ${litOn(day)} and ${unitMatch(f, sql`al.unit_id`)}
+		group by al.indicator_id
+	), st as (
+		select ind.*, case
+			when ind.completedOn is not null and ind.completedOn <= ${day} then
+				case when ind.originalDueOn is not null and ind.completedOn > ind.originalDueOn then 'completed_late' else 'completed_on_time' end
+			when lit.red = 1 then 'red' when lit.red = 0 then 'yellow' else 'green' end as state
+		from ind left join lit on lit.id = ind.id
+	)`;
 }
 
 /**
- * One indicator's state on a day over the units in scope: for one unit, that unit's part (its own
- * sign-off); otherwise the indicator's. Completed apart, else the worst light (the shared rule).
+ * Indicators in scope, as a condition on an indicator id column of a statement that begins with
+ * `scopeWith` (no plan or section in the filter: every indicator; a unit filter narrows through the units).
  */
-export function indicatorLight(
-	i: ScopeIndicator,
-	day: string,
-	lights: LightMap,
-	units: Set<number> | null,
-	part?: ScopeAssignment
-): SupervisionState {
-	const lit = [...(lights.get(i.id) ?? [])]
-		.filter(([unitId]) => !units || (unitId !== null && units.has(unitId)))
-		.map(([, l]) => l);
-	return stateOf({ completedOn: (part ?? i).completedOn, originalDueOn: i.originalDueOn }, lit, day);
+export const inScope = (f: DashboardFilter, column: SQL) =>
+	f.planId || f.sectionId ? sql`${column} in (select id from ind)` : sql`1 = 1`;
+
+/** The units a filter looks at, as a condition on a unit id column: those with an assignment in scope. */
+export function unitsInScope(f: DashboardFilter, column: SQL): SQL {
+	if (!f.unitId && !f.unitKind) return sql`1 = 1`;
+	return sql`${column} in (select a.unit_id from assignment a join indicator i on i.id = a.indicator_id join task t on t.id = i.task_id
+		where ${unitMatch(f, sql`a.unit_id`)} and ${planAndSection(f)})`;
 }

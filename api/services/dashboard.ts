@@ -1,17 +1,16 @@
-import { sql } from 'drizzle-orm';
-import { type Db, query } from '../../db/client.ts';
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
 import { addDays, daysBetween, endOfDay, lastPeriodDue, periodEnd, reportDueOn } from '../lib/dates.ts';
 import {
-	indicatorLight,
-	lightsOn,
-	loadScope,
-	type DashboardFilter,
-	type ScopeAssignment,
-	type ScopeIndicator
+	inScope,
+	litOn,
+	scopeWith,
+	unitMatch,
+	unitsInScope,
+	type DashboardFilter
 } from './dashboard-scope.ts';
-import { reportableInMemory } from './report-form.ts';
 import { getSettings } from './settings.ts';
 import {
 	SUBMITTED_STATUSES,
@@ -25,56 +24,43 @@ export function assertSupervisor(ctx: ServiceContext) {
 	if (role !== 'office' && role !== 'leader') throw fail('forbidden', 'role.dashboard');
 }
 
-type ReportRow = { unitId: number; period: string; late: number; submittedAt: number };
-
 /**
- * Report status of every expected (unit, month): on time, late, missing, or not yet due. With `closed`
- * (a past day, seen as at its end: bulletins and scores), a report not in by the end of its due day is missing.
+ * Report status of every expected (unit, month) among the units in scope: on time, late, missing, or not
+ * yet due. A unit is expected in a month its report spans cover (report-spans.ts, kept with the lights).
+ * With `closed` (a past day, seen as at its end: bulletins and scores), a report not in by the end of its
+ * due day is missing.
  */
-export async function reportStatuses(
-	db: Db,
-	units: Set<number> | null,
-	planId: number | undefined,
-	day: string,
-	periods: string[],
-	closed = false
-) {
-	const dueDay = (await getSettings(db)).reportDueDay;
-	const spans = await query<{ unitId: number; start: string; completedOn: string | null }>(
-		db,
-		sql`
-		select distinct a.unit_id as unitId, coalesce(p.issued_on, p.year || '-01-01') as start, a.completed_on as completedOn
-		from assignment a join indicator i on i.id = a.indicator_id join plan p on p.id = i.plan_id
-		where (${planId ?? null} is null or p.id = ${planId ?? null})`
+export function reportStatuses(db: Db, f: DashboardFilter, day: string, periods: string[], closed = false) {
+	const dueDay = getSettings(db).reportDueDay;
+	if (!periods.length) return [];
+	const months = sql.join(
+		periods.map((p) => sql`(${p})`),
+		sql`, `
 	);
-	const cutoff = endOfDay(day).getTime();
-	const reports = new Map(
-		(
-			await query<ReportRow>(
-				db,
-				sql`select unit_id as unitId, period, late, first_submitted_at as submittedAt from report
-					where status in ${SUBMITTED_STATUSES} and period >= ${periods[0] ?? ''} and period <= ${periods.at(-1) ?? ''}`
-			)
-		)
-			.filter((r) => r.submittedAt < cutoff)
-			.map((r) => [`${r.unitId}|${r.period}`, r])
-	);
+	const rows = db.all<{ period: string; unitId: number; late: number | null; submitted: number }>(sql`
+		with m(period) as (values ${months})
+		select m.period, u.id as unitId, r.late, case when r.id is null then 0 else 1 end as submitted
+		from m join unit u on ${unitsInScope(f, sql`u.id`)}
+			left join report r on r.unit_id = u.id and r.period = m.period
+				and r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}
+		where exists (select 1 from report_span s where s.unit_id = u.id and s.from_period <= m.period and s.to_period >= m.period
+			and ${f.planId ? sql`s.plan_id = ${f.planId}` : sql`1 = 1`})
+		order by u.id`);
 	return periods.map((period) => {
 		const due = reportDueOn(period, dueDay);
-		const reportable = reportableInMemory(period);
-		const expected = new Set(
-			spans
-				.filter((x) => (!units || units.has(x.unitId)) && reportable(x.start, x.completedOn))
-				.map((x) => x.unitId)
-		);
 		const status = new Map<number, ReportState>();
-		for (const unitId of expected) {
-			const r = reports.get(`${unitId}|${period}`);
-			status.set(
-				unitId,
-				r ? (r.late ? 'late' : 'on_time') : due < day || (closed && due <= day) ? 'missing' : 'not_due'
-			);
-		}
+		for (const r of rows)
+			if (r.period === period)
+				status.set(
+					r.unitId,
+					r.submitted
+						? r.late
+							? 'late'
+							: 'on_time'
+						: due < day || (closed && due <= day)
+							? 'missing'
+							: 'not_due'
+				);
 		return { period, due, status };
 	});
 }
@@ -107,98 +93,105 @@ export function dashboardSummary(ctx: ServiceContext, f: DashboardFilter, day: s
 }
 
 /** The dashboard's figures for a day, without the caller check (bulletins use them too). */
-export async function summaryData(db: Db, f: DashboardFilter, day: string, today: string) {
-	const { indicators, assignments } = await loadScope(db, f);
-	const units = f.unitKind || f.unitId ? new Set(assignments.map((a) => a.unitId)) : null;
-	const { lights } = await lightsOn(db, day);
-	const part = partOf(f, assignments);
-	const lightOf = new Map(indicators.map((i) => [i.id, indicatorLight(i, day, lights, units, part(i.id))]));
-	const count = (l: SupervisionState) => [...lightOf.values()].filter((x) => x === l).length;
-	const completedBy = (i: ScopeIndicator, end: string) => {
-		const on = (part(i.id) ?? i).completedOn;
-		return !!on && on <= end;
-	};
-	const open = indicators.filter((i) => !completedBy(i, day));
-	const redUnits = new Set<number | null>();
-	for (const i of indicators) {
-		for (const [unitId, l] of lights.get(i.id) ?? [])
-			if (l === 'red' && (!units || (unitId !== null && units.has(unitId)))) redUnits.add(unitId);
-	}
-	const dueDay = (await getSettings(db)).reportDueDay;
+export function summaryData(db: Db, f: DashboardFilter, day: string, today: string) {
+	const scope = scopeWith(f, day);
+	const soonEnd = addDays(day, 30);
+	// One row per (section, state, due within 30 days): the tiles and the sections are sums of these.
+	const groups = db.all<{
+		s1Id: number | null;
+		s2Id: number | null;
+		state: SupervisionState;
+		soon: number;
+		n: number;
+	}>(sql`
+		${scope}
+		select s1Id, s2Id, state,
+			case when dueOn is not null and recurrence is null and dueOn >= ${day} and dueOn <= ${soonEnd} then 1 else 0 end as soon,
+			count(*) as n
+		from st group by s1Id, s2Id, state, soon`);
+	const count = (l: SupervisionState) => groups.reduce((n, g) => n + (g.state === l ? g.n : 0), 0);
+	const isOpen = (g: { state: SupervisionState }) =>
+		g.state !== 'completed_on_time' && g.state !== 'completed_late';
+	const open = groups.filter(isOpen);
+	const { redUnits } = db.get<{ redUnits: number | null }>(sql`
+		${scope}
+		select count(distinct al.unit_id) + max(case when al.unit_id is null then 1 else 0 end) as redUnits
+		from alert al where al.light = 'red' and al.indicator_id is not null and ${litOn(day)} and ${unitMatch(f, sql`al.unit_id`)}
+			and ${inScope(f, sql`al.indicator_id`)}`)!;
+	const dueDay = getSettings(db).reportDueDay;
 	const period = lastPeriodDue(day, dueDay, true);
 
 	const year = Number(day.slice(0, 4));
 	const months = Array.from({ length: 12 }, (_, m) => `${year}-${String(m + 1).padStart(2, '0')}`);
 	// A past day is seen at its end (as bulletins see it): a report not in by its due day is missing.
 	const closed = day < today;
-	const statuses = await reportStatuses(
-		db,
-		units,
-		f.planId,
-		day,
-		months.filter((p) => `${p}-01` <= day),
-		closed
-	);
-	const thisPeriod =
-		statuses.find((s) => s.period === period) ??
-		(await reportStatuses(db, units, f.planId, day, [period], closed))[0]!;
+	const soFar = months.filter((p) => `${p}-01` <= day);
+	// The months of the year so far and the month the tiles speak of (in January, December's), in one query.
+	const all = reportStatuses(db, f, day, soFar.includes(period) ? soFar : [period, ...soFar], closed);
+	const statuses = all.filter((s) => soFar.includes(s.period));
+	const thisPeriod = all.find((s) => s.period === period)!;
 
+	const names = new Map(
+		db
+			.all<{ id: number; name: string; planId: number; position: number }>(
+				sql`select id, name, plan_id as planId, position from section where id in (${sql.join(
+					[...new Set(groups.flatMap((g) => [g.s1Id, g.s2Id]))]
+						.filter((id) => id !== null)
+						.map((id) => sql`${id}`),
+					sql`, `
+				)}, 0)`
+			)
+			.map((s) => [s.id, s])
+	);
 	const sections = new Map<
 		number,
 		{ id: number; name: string; parentId: number | null; counts: Record<SupervisionState, number> }
 	>();
-	const bump = (id: number | null, name: string | null, parentId: number | null, light: SupervisionState) => {
+	const bump = (id: number | null, parentId: number | null, g: (typeof groups)[number]) => {
 		if (id === null) return;
 		const entry = sections.get(id) ?? {
 			id,
-			name: name ?? '',
+			name: names.get(id)?.name ?? '',
 			parentId,
 			counts: { red: 0, yellow: 0, green: 0, completed_on_time: 0, completed_late: 0 }
 		};
-		entry.counts[light]++;
+		entry.counts[g.state] += g.n;
 		sections.set(id, entry);
 	};
-	for (const i of indicators) {
-		bump(i.s1Id, i.s1Name, null, lightOf.get(i.id)!);
-		bump(i.s2Id, i.s2Name, i.s1Id, lightOf.get(i.id)!);
+	for (const g of groups) {
+		bump(g.s1Id, null, g);
+		bump(g.s2Id, g.s1Id, g);
 	}
-
-	const overdueSpans = await overdueLights(db, new Set(indicators.map((i) => i.id)), units);
-	const trend = statuses.map((s) => {
-		const end = periodEnd(s.period) < day ? periodEnd(s.period) : day;
-		return {
-			period: s.period,
-			completed: indicators.filter((i) => completedBy(i, end)).length,
-			overdue: new Set(
-				overdueSpans
-					.filter((o) => o.since <= end && !(o.resolvedOn && o.resolvedOn <= end))
-					.map((o) => o.indicatorId)
-			).size,
-			submissionRate: s.due < day ? countStatuses(s.status).rate : null
-		};
+	// In the plans' order, as the sections stand in their plans.
+	const place = (id: number) => [names.get(id)?.planId ?? 0, names.get(id)?.position ?? 0] as const;
+	const inOrder = [...sections.values()].sort((a, b) => {
+		const [pa, xa] = place(a.id);
+		const [pb, xb] = place(b.id);
+		return pa - pb || xa - xb;
 	});
 
-	const unitNames = new Map(assignments.map((a) => [a.unitId, a.unitName]));
+	const trend = monthlyTrend(db, f, day, scope, statuses);
+	const unitNames = new Map(
+		db.all<{ id: number; name: string }>(sql`select id, name from unit`).map((u) => [u.id, u.name])
+	);
 	const matrixUnits = [...new Set(statuses.flatMap((s) => [...s.status.keys()]))].sort((a, b) => a - b);
 	return {
 		day,
 		today,
 		filter: f,
 		tiles: {
-			indicators: indicators.length,
+			indicators: groups.reduce((n, g) => n + g.n, 0),
 			completedOnTime: count('completed_on_time'),
 			completedLate: count('completed_late'),
-			inProgress: open.length,
+			inProgress: open.reduce((n, g) => n + g.n, 0),
 			red: count('red'),
 			/** The units (and "待明确") behind the red indicators: "红灯指标 12 项，涉及 34 个单位". */
-			redUnits: redUnits.size,
+			redUnits: redUnits ?? 0,
 			yellow: count('yellow'),
-			dueWithin30: open.filter(
-				(i) => i.dueOn && !i.recurrence && i.dueOn >= day && i.dueOn <= addDays(day, 30)
-			).length,
+			dueWithin30: open.reduce((n, g) => n + (g.soon ? g.n : 0), 0),
 			reports: { period, due: thisPeriod.due, ...countStatuses(thisPeriod.status) }
 		},
-		sections: [...sections.values()],
+		sections: inOrder,
 		trend,
 		matrix: {
 			periods: statuses.map((s) => s.period),
@@ -208,6 +201,44 @@ export async function summaryData(db: Db, f: DashboardFilter, day: string, today
 			}))
 		}
 	};
+}
+
+/**
+ * Per month of the year so far: indicators completed by the month's end (or the day), indicators with an
+ * overdue light then (over the units in scope), and the month's report submission rate once due.
+ */
+function monthlyTrend(
+	db: Db,
+	f: DashboardFilter,
+	day: string,
+	scope: SQL,
+	statuses: ReturnType<typeof reportStatuses>
+) {
+	if (!statuses.length) return [];
+	const ends = statuses.map((s) => (periodEnd(s.period) < day ? periodEnd(s.period) : day));
+	const months = sql.join(
+		statuses.map((s, k) => sql`(${s.period}, ${ends[k]})`),
+		sql`, `
+	);
+	const rows = new Map(
+		db
+			.all<{ period: string; completed: number; overdue: number }>(
+				sql`
+				${scope}, m(period, e) as (values ${months})
+				select m.period,
+					(select count(*) from ind where ind.completedOn is not null and ind.completedOn <= m.e) as completed,
+					(select count(distinct al.indicator_id) from alert al where al.kind = 'overdue' and ${litOn(sql`m.e`)}
+						and ${unitMatch(f, sql`al.unit_id`)} and ${inScope(f, sql`al.indicator_id`)}) as overdue
+				from m`
+			)
+			.map((r) => [r.period, r])
+	);
+	return statuses.map((s) => ({
+		period: s.period,
+		completed: rows.get(s.period)?.completed ?? 0,
+		overdue: rows.get(s.period)?.overdue ?? 0,
+		submissionRate: s.due < day ? countStatuses(s.status).rate : null
+	}));
 }
 
 export type ListKind = 'red' | 'due_soon';
@@ -236,71 +267,75 @@ export async function listData(
 	page: number,
 	pageSize: number
 ) {
-	const { indicators, assignments } = await loadScope(db, f);
-	const units = f.unitKind || f.unitId ? new Set(assignments.map((a) => a.unitId)) : null;
-	const { lights } = await lightsOn(db, day);
-	const part = partOf(f, assignments);
-	const picked: (ScopeIndicator & { light: SupervisionState })[] = [];
-	for (const i of indicators) {
-		const light = indicatorLight(i, day, lights, units, part(i.id));
-		if (
-			kind === 'red'
-				? light === 'red'
-				: light !== 'completed_on_time' &&
-					light !== 'completed_late' &&
-					i.dueOn &&
-					!i.recurrence &&
-					i.dueOn >= day &&
-					i.dueOn <= addDays(day, 30)
-		) {
-			picked.push({ ...i, light });
-		}
-	}
-	picked.sort(
-		(a, b) =>
-			(sort === '-due'
-				? (b.dueOn ?? '').localeCompare(a.dueOn ?? '')
-				: (a.dueOn ?? '').localeCompare(b.dueOn ?? '')) || a.id - b.id
+	const picked =
+		kind === 'red'
+			? sql`st.state = 'red'`
+			: sql`st.state not in ('completed_on_time', 'completed_late') and st.dueOn is not null and st.recurrence is null
+				and st.dueOn >= ${day} and st.dueOn <= ${addDays(day, 30)}`;
+	const direction = sort === '-due' ? sql`desc` : sql`asc`;
+	// An indicator without a date sorts as the empty text did: first ascending, last descending.
+	const slice = db.all<{
+		id: number;
+		text: string;
+		task: string;
+		section: string | null;
+		dueOn: string | null;
+		light: SupervisionState;
+		total: number;
+	}>(sql`
+		${scopeWith(f, day)}
+		select st.id, st.text, t.title as task, coalesce(s2.name, s1.name) as section, st.dueOn, st.state as light,
+			count(*) over () as total
+		from st join task t on t.id = st.taskId
+			left join section s2 on s2.id = st.s2Id left join section s1 on s1.id = st.s1Id
+		where ${picked}
+		order by coalesce(st.dueOn, '') ${direction}, st.id
+		limit ${pageSize} offset ${(page - 1) * pageSize}`);
+	const ids = slice.length
+		? sql.join(
+				slice.map((i) => sql`${i.id}`),
+				sql`, `
+			)
+		: sql`0`;
+	// On the red list, the units that are red; on the due-soon list, every unit concerned.
+	const red = sql`exists (select 1 from alert al where al.indicator_id = a.indicator_id and al.unit_id = a.unit_id
+		and al.light = 'red' and ${litOn(day)})`;
+	const units = db.all<{ indicatorId: number; id: number; name: string; role: 'lead' | 'co' }>(sql`
+		select a.indicator_id as indicatorId, u.id, u.name, a.role from assignment a join unit u on u.id = a.unit_id
+		where a.indicator_id in (${ids}) and ${unitMatch(f, sql`a.unit_id`)} and ${kind === 'red' ? red : sql`1 = 1`}
+		order by a.indicator_id, a.position`);
+	const pending = new Set(
+		f.unitId || f.unitKind
+			? []
+			: db
+					.all<{ id: number }>(
+						sql`select distinct al.indicator_id as id from alert al
+							where al.indicator_id in (${ids}) and al.unit_id is null and al.light = 'red' and ${litOn(day)}`
+					)
+					.map((r) => r.id)
 	);
-	const slice = picked.slice((page - 1) * pageSize, page * pageSize);
-	const byIndicator = new Map<number, typeof assignments>();
-	for (const a of assignments) byIndicator.set(a.indicatorId, [...(byIndicator.get(a.indicatorId) ?? []), a]);
 	return {
 		day,
-		total: picked.length,
+		total: slice[0]?.total ?? listTotal(db, f, day, picked),
 		page,
 		pageSize,
 		items: slice.map((i) => ({
 			id: i.id,
 			text: i.text,
 			task: i.task,
-			section: i.s2Name ?? i.s1Name,
+			section: i.section,
 			dueOn: i.dueOn,
 			light: i.light,
 			daysOverdue: i.dueOn && i.dueOn < day ? daysBetween(i.dueOn, day) : 0,
 			/** Owed only by placeholders not yet resolved (待明确). */
-			pending: !units && lights.get(i.id)?.get(null) === 'red',
-			units: (byIndicator.get(i.id) ?? [])
-				// On the red list, the units that are red; on the due-soon list, every unit concerned.
-				.filter((a) => kind === 'due_soon' || lights.get(i.id)?.get(a.unitId) === 'red')
-				.map((a) => ({ id: a.unitId, name: a.unitName, role: a.role }))
+			pending: pending.has(i.id),
+			units: units
+				.filter((u) => u.indicatorId === i.id)
+				.map((u) => ({ id: u.id, name: u.name, role: u.role }))
 		}))
 	};
 }
 
-/** With one unit in the filter, each indicator is seen through that unit's own part. */
-function partOf(f: DashboardFilter, assignments: ScopeAssignment[]) {
-	if (!f.unitId) return () => undefined;
-	const byIndicator = new Map(assignments.map((a) => [a.indicatorId, a]));
-	return (indicatorId: number) => byIndicator.get(indicatorId);
-}
-
-/** The overdue lights' spans (for the monthly trend of overdue indicators), over the units in scope. */
-async function overdueLights(db: Db, indicatorIds: Set<number>, units: Set<number> | null) {
-	return (
-		await query<{ indicatorId: number; unitId: number | null; since: string; resolvedOn: string | null }>(
-			db,
-			sql`select indicator_id as indicatorId, unit_id as unitId, since, resolved_on as resolvedOn from alert where kind = 'overdue'`
-		)
-	).filter((o) => indicatorIds.has(o.indicatorId) && (!units || (o.unitId !== null && units.has(o.unitId))));
-}
+/** The list's length when the page asked for lies beyond its end. */
+const listTotal = (db: Db, f: DashboardFilter, day: string, picked: SQL) =>
+	db.get<{ n: number }>(sql`${scopeWith(f, day)} select count(*) as n from st where ${picked}`)!.n;

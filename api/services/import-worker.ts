@@ -1,5 +1,4 @@
-import { Worker } from 'node:worker_threads';
-import { WORKER_LIMITS, type WorkerContext } from '../lib/worker-context.ts';
+import { startThread, type WorkerContext } from '../lib/worker-context.ts';
 import { fromWire, type WireError } from '../errors.ts';
 import { holdWriteGate } from '../lib/write-gate.ts';
 import type { ImportReport, WriteJob } from './imports.ts';
@@ -30,10 +29,7 @@ export type JobResult = Extract<JobMessage, { type: 'result' }>;
  */
 export function importInWorker(job: ImportJobData, onProgress: (p: Progress) => void): Promise<JobResult> {
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(new URL('./import-job.ts', import.meta.url), {
-			workerData: job,
-			resourceLimits: WORKER_LIMITS
-		});
+		const worker = startThread(new URL('./import-job.ts', import.meta.url), { workerData: job });
 		let release: (() => void) | null = null;
 		let settled = false;
 		const settle = (fn: () => void) => {

@@ -412,7 +412,15 @@ async function writeRows(
 			if (seen.has(unitId)) return;
 			seen.add(unitId);
 			const dueOn = levelDueOn(row.rule, unitById.get(unitId)!.kind);
-			assignments.push({ indicatorId, unitId, role, viaGroupId, dueOn, position: assignments.length });
+			assignments.push({
+				indicatorId,
+				unitId,
+				role,
+				viaGroupId,
+				dueOn,
+				originalDueOn: dueOn,
+				position: assignments.length
+			});
 		};
 		for (const ref of row.units) {
 			if (ref.type === 'unit' || ref.type === 'new') {

@@ -17,7 +17,13 @@ import { visibleIndicators } from './access.ts';
 import { openAlerts } from './alerts.ts';
 import { targetView } from './target-view.ts';
 import { targetsProgress } from './latest-reports.ts';
-import { accountable, completionOf, partsDone, stateOf } from '../../web/src/lib/rules/lights.ts';
+import {
+	accountable,
+	completionOf,
+	partOriginalDueOn,
+	partsDone,
+	stateOf
+} from '../../web/src/lib/rules/lights.ts';
 
 export type IndicatorFilter = {
 	planId?: number;
@@ -120,6 +126,7 @@ async function attachDetails(db: Db, day: string, rows: BaseRow[]) {
 					role: assignment.role,
 					via: unitGroup.name,
 					dueOn: assignment.dueOn,
+					originalDueOn: assignment.originalDueOn,
 					completedOn: assignment.completedOn
 				})
 				.from(assignment)
@@ -162,7 +169,7 @@ async function attachDetails(db: Db, day: string, rows: BaseRow[]) {
 			accountable: accountable(r.kind, u.role),
 			dueOn: u.dueOn ?? r.dueOn,
 			state: stateOf(
-				{ completedOn: u.completedOn, originalDueOn: r.originalDueOn },
+				{ completedOn: u.completedOn, originalDueOn: partOriginalDueOn(u, r) },
 				lit.filter((a) => a.unit?.id === u.unitId).map((a) => a.light)
 			)
 		});

@@ -33,6 +33,9 @@ export type DesiredAlert = {
 	onset: string;
 };
 
+/** `partOriginalDueOn` (the shared rule) in SQL, over assignment `a` of indicator `i`. */
+export const partOriginalDue = sql`coalesce(a.original_due_on, i.original_due_on)`;
+
 /** What a write touched: the lights of these indicators and/or these units are brought up to date. */
 export type Scope = { indicatorIds?: number[]; unitIds?: number[] };
 

@@ -4,8 +4,8 @@ import { type Db, query } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
 import { addMonths, assertPeriod, endOfDay, periodEnd } from '../lib/dates.ts';
-import { lightRowsOn } from './alerts.ts';
 import { reportStatuses } from './dashboard.ts';
+import { litOn } from './dashboard-scope.ts';
 import { getSettings, type RankingCategory, type Settings } from './settings.ts';
 
 /** The named parts of a score; each deduction or addition is one traceable item. */
@@ -73,7 +73,7 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 	const settings = await getSettings(db);
 	const w = weightsOf(settings);
 	const cutoff = endOfDay(asOf).getTime();
-	const [status] = await reportStatuses(db, null, undefined, asOf, [period], asOf < today);
+	const [status] = reportStatuses(db, {}, asOf, [period], asOf < today);
 	const units = new Map(
 		(
 			await query<{ id: number; name: string; kind: UnitKind; position: number }>(
@@ -82,17 +82,8 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 			)
 		).map((u) => [u.id, u])
 	);
-	const texts = new Map(
-		(await query<{ id: number; text: string }>(db, sql`select id, text from indicator`)).map((i) => [
-			i.id,
-			i.text
-		])
-	);
 	const items = new Map<number, ScoreItem[]>();
-	const add = (unitId: number, item: ScoreItem) => {
-		if (!status!.status.has(unitId)) return;
-		items.set(unitId, [...(items.get(unitId) ?? []), item]);
-	};
+	const add = (unitId: number, item: ScoreItem) => items.get(unitId)?.push(item);
 	for (const [unitId, s] of status!.status) {
 		items.set(unitId, []);
 		if (s === 'missing')
@@ -113,46 +104,49 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 			});
 	}
 
-	const rows = await lightRowsOn(db, asOf);
-	const overdueIndicators = new Set<number>();
-	const behind = new Set<string>();
-	for (const r of rows) {
-		if (r.kind === 'overdue') overdueIndicators.add(r.indicatorId!);
-		if (r.kind === 'overdue' && r.unitId !== null)
+	// The units' overdue and lagging items lit at the end of `asOf`, and the co-units of joint indicators
+	// whose lead has let them fall overdue (each-owes parts are their own overdue items).
+	const lit = litOn(asOf);
+	for (const r of db.all<{
+		unitId: number;
+		indicatorId: number;
+		kind: 'redLead' | 'redCo' | 'behind';
+		text: string;
+	}>(sql`
+		select distinct al.unit_id as unitId, al.indicator_id as indicatorId,
+			case when al.kind = 'overdue' then 'redLead' else 'behind' end as kind, i.text
+		from alert al join indicator i on i.id = al.indicator_id
+		where al.kind in ('overdue', 'behind_schedule', 'reported_behind') and al.unit_id is not null and ${lit}
+		union all
+		select a.unit_id, a.indicator_id, 'redCo', i.text
+		from assignment a join indicator i on i.id = a.indicator_id
+		where a.role = 'co' and i.kind = 'joint' and (a.completed_on is null or a.completed_on > ${asOf})
+			and exists (select 1 from alert al where al.indicator_id = a.indicator_id and al.kind = 'overdue' and ${lit})
+		order by 1, 2`)) {
+		if (r.kind === 'redLead')
 			add(r.unitId, {
 				component: 'overdue',
 				kind: 'redLead',
 				points: -w.redLead,
-				cause: `牵头指标逾期未完成：${texts.get(r.indicatorId!)}`,
+				cause: `牵头指标逾期未完成：${r.text}`,
 				indicatorId: r.indicatorId
 			});
-		const slow = r.kind === 'behind_schedule' || r.kind === 'reported_behind';
-		if (slow && r.unitId !== null && !behind.has(`${r.unitId}|${r.indicatorId}`)) {
-			behind.add(`${r.unitId}|${r.indicatorId}`);
+		else if (r.kind === 'redCo')
+			add(r.unitId, {
+				component: 'overdue',
+				kind: 'redCo',
+				points: -w.redCo,
+				cause: `配合指标逾期未完成：${r.text}`,
+				indicatorId: r.indicatorId
+			});
+		else
 			add(r.unitId, {
 				component: 'progress',
 				kind: 'behind',
 				points: -w.behind,
-				cause: `进度滞后于序时进度：${texts.get(r.indicatorId!)}`,
+				cause: `进度滞后于序时进度：${r.text}`,
 				indicatorId: r.indicatorId
 			});
-		}
-	}
-	// Co-units of a joint indicator its lead has let fall overdue (each-owes parts are their own, above).
-	for (const c of await query<{ unitId: number; indicatorId: number }>(
-		db,
-		sql`
-		select a.unit_id as unitId, a.indicator_id as indicatorId from assignment a join indicator i on i.id = a.indicator_id
-		where a.role = 'co' and i.kind = 'joint' and (a.completed_on is null or a.completed_on > ${asOf})`
-	)) {
-		if (!overdueIndicators.has(c.indicatorId)) continue;
-		add(c.unitId, {
-			component: 'overdue',
-			kind: 'redCo',
-			points: -w.redCo,
-			cause: `配合指标逾期未完成：${texts.get(c.indicatorId)}`,
-			indicatorId: c.indicatorId
-		});
 	}
 	for (const r of await query<{ unitId: number; n: number }>(
 		db,

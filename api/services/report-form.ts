@@ -21,6 +21,7 @@ import { targetView } from './target-view.ts';
 import { targetsProgress } from './latest-reports.ts';
 import { unitCounts } from './unit-counts.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
+import { partOriginalDueOn } from '../../web/src/lib/rules/lights.ts';
 
 /** The unit whose report the actor may write: a unit user's own unit, nobody else's. */
 export function ownUnitId(ctx: ServiceContext): number {
@@ -41,14 +42,6 @@ export function reportableIn(period: string): SQL {
 	)!;
 }
 
-/** The same rule as `reportableIn`, as a predicate for rows already in memory. */
-export function reportableInMemory(period: string) {
-	const start = periodStart(period);
-	const end = periodEnd(period);
-	return (planStart: string, completedOn: string | null) =>
-		planStart <= end && (completedOn === null || completedOn >= start);
-}
-
 /**
  * The assignments a unit reports on for a month: indicators of plans of that year or earlier that
  * are still open for the unit, or whose part it signed off in or after that month.
@@ -64,6 +57,7 @@ export async function reportableAssignments(db: Db, unitId: number, period: stri
 			// The unit's own part: its due date (extended alone or with the indicator) and its sign-off.
 			dueOn: sql<string | null>`coalesce(${assignment.dueOn}, ${indicator.dueOn})`,
 			originalDueOn: indicator.originalDueOn,
+			partOriginalDueOn: assignment.originalDueOn,
 			recurrence: indicator.recurrence,
 			status: sql<
 				'open' | 'completed'
@@ -183,7 +177,8 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 				task: a.taskTitle,
 				deadlineText: a.deadlineText,
 				dueOn: a.dueOn,
-				originalDueOn: a.originalDueOn,
+				// The unit's own original date: its part is on time or late against this one.
+				originalDueOn: partOriginalDueOn({ originalDueOn: a.partOriginalDueOn }, a),
 				recurrence: a.recurrence,
 				status: a.status,
 				completedOn: a.completedOn

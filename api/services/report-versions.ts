@@ -104,16 +104,17 @@ export function auditedChanges(changes: Change[]) {
 /**
  * Keeps the report's state after a write: a draft save overwrites the one kept draft; a submission,
  * return or acceptance is kept for good (and a submission replaces the draft it was made from).
- * `version` is the submission the state belongs to (for a draft, the one it will become).
+ * `version` is the submission the state belongs to (for a draft, the one it will become); `snapshot`, the
+ * report's state now when the caller has it already.
  */
 export async function recordVersion(
 	ctx: ServiceContext,
 	tx: Db,
 	reportId: number,
 	version: number,
-	action: 'save' | 'submit' | 'return' | 'accept'
+	action: 'save' | 'submit' | 'return' | 'accept',
+	snapshot = snapshotReport(tx, reportId)
 ) {
-	const snapshot = await snapshotReport(tx, reportId);
 	const row = { version, status: snapshot.status, snapshot, at: ctx.clock.now(), by: ctx.actor?.id || null };
 	const draft = and(eq(reportVersion.reportId, reportId), eq(reportVersion.action, 'save'));
 	if (action === 'save') {

@@ -67,8 +67,11 @@ function actualValueProblem(value: number, targetValue: number): ErrorKey | null
 	return null;
 }
 
-/** Writes the items that differ from what is stored (`stored`: the report's items now). */
-async function writeItems(
+/**
+ * Writes the items that differ from what is stored (`stored`: the report's items now); returns the
+ * assignments the unit reports on that month.
+ */
+function writeItems(
 	tx: Db,
 	reportId: number,
 	unitId: number,
@@ -76,9 +79,8 @@ async function writeItems(
 	items: ItemInput[],
 	stored: Snapshot['items']
 ) {
-	const allowed = new Map(
-		(await reportableAssignments(tx, unitId, period)).map((a) => [a.indicatorId, a.role])
-	);
+	const assignments = reportableAssignments(tx, unitId, period);
+	const allowed = new Map(assignments.map((a) => [a.indicatorId, a.role]));
 	// The last entry of an indicator wins, as when each was written in turn.
 	const sent = [...new Map(items.map((i) => [i.indicatorId, i])).values()];
 	for (const input of sent) {
@@ -92,7 +94,7 @@ async function writeItems(
 				stored.find((i) => i.indicatorId === input.indicatorId)
 			)
 	);
-	if (!inputs.length) return;
+	if (!inputs.length) return assignments;
 	const targetsOf = new Map<number, Map<number, { label: string; value: number }>>();
 	for (const t of await tx
 		.select({
@@ -176,16 +178,19 @@ async function writeItems(
 			throw fail('bad_request', 'attachment.not_linkable');
 		}
 	}
+	return assignments;
 }
 
 /**
  * What a submission still lacks: per item, the field (`progressStatus`, `progress`) with the code
  * `required`, for the form to mark, and the Chinese words for other clients.
  */
-function missingFields(form: Awaited<ReturnType<typeof getReportForm>>) {
+function missingFields(
+	items: { indicatorId: number; text: string; progressStatus: string | null; progress: string }[]
+) {
 	const problems: (FieldProblem & { indicatorId: number; field: 'progressStatus' | 'progress' })[] = [];
-	form.items.forEach((item, i) => {
-		const label = `第 ${i + 1} 项“${item.indicator.text.slice(0, 20)}${item.indicator.text.length > 20 ? '…' : ''}”`;
+	items.forEach((item, i) => {
+		const label = `第 ${i + 1} 项“${item.text.slice(0, 20)}${item.text.length > 20 ? '…' : ''}”`;
 		const missing = (field: 'progressStatus' | 'progress', words: string) =>
 			problems.push({
 				indicatorId: item.indicatorId,
@@ -246,9 +251,29 @@ export async function writeReport(ctx: ServiceContext, input: SaveInput, submit:
 					.returning()
 			)[0]!;
 		}
-		await writeItems(tx.db, row.id, unitId, input.period, input.items, before?.items ?? []);
+		const assignments = writeItems(tx, row.id, unitId, input.period, input.items, before?.items ?? []);
 		if (submit) {
-			const problems = missingFields(await getReportForm(txCtx, unitId, input.period));
+			// Every item of the form, in its order, as now stored.
+			const stored = new Map(
+				tx
+					.select({
+						indicatorId: reportItem.indicatorId,
+						progressStatus: reportItem.progressStatus,
+						progress: reportItem.progress
+					})
+					.from(reportItem)
+					.where(eq(reportItem.reportId, row.id))
+					.all()
+					.map((i) => [i.indicatorId, i])
+			);
+			const problems = missingFields(
+				assignments.map((a) => ({
+					indicatorId: a.indicatorId,
+					text: a.text,
+					progressStatus: stored.get(a.indicatorId)?.progressStatus ?? null,
+					progress: stored.get(a.indicatorId)?.progress ?? ''
+				}))
+			);
 			if (problems.length) {
 				throw fail('unprocessable', 'report.incomplete', { n: problems.length }, problems);
 			}
@@ -257,8 +282,9 @@ export async function writeReport(ctx: ServiceContext, input: SaveInput, submit:
 				.set({ returnReason: null })
 				.where(and(eq(reportItem.reportId, row.id), isNotNull(reportItem.returnReason)));
 		}
-		if (!submit && before && !snapshotChanges(before, await snapshotReport(tx.db, row.id)).length)
-			return row.id;
+		// A draft's state is final here (the update below changes only the numbering): kept as it is.
+		const draft = submit ? null : snapshotReport(tx, row.id);
+		if (draft && before && !snapshotChanges(before, draft).length) return row.id;
 		const version = row.version + (submit ? 1 : 0);
 		const revision = row.revision + 1;
 		const firstSubmittedAt = row.firstSubmittedAt ?? (submit ? now : null);
@@ -287,9 +313,9 @@ export async function writeReport(ctx: ServiceContext, input: SaveInput, submit:
 				await refreshSupervision(tx.db, ctx.clock.today(), { indicatorIds: shared }, 'report');
 		}
 		const after = submit
-			? await recordVersion(txCtx, tx.db, row.id, version, 'submit')
-			: await recordVersion(txCtx, tx.db, row.id, version + 1, 'save');
-		await audit(txCtx, {
+			? recordVersion(txCtx, tx, row.id, version, 'submit')
+			: recordVersion(txCtx, tx, row.id, version + 1, 'save', draft!);
+		audit(txCtx, {
 			action: submit ? 'report.submit' : 'report.save',
 			objectType: 'report',
 			objectId: row.id,

@@ -121,9 +121,24 @@ export const POLICY = SETTINGS.pick(
 );
 export type Policy = z.infer<typeof POLICY>;
 
-export async function getSettings(db: Db): Promise<Settings> {
-	const stored = Object.fromEntries((await db.select().from(setting)).map((s) => [s.key, s.value]));
-	return SETTINGS.parse(stored);
+/** The settings last parsed and the stored rows they came from: nearly every read finds them unchanged. */
+let last: { stored: string; settings: Settings } | null = null;
+
+/** Every setting (parsed again only when the stored rows changed; callers must not modify the result). */
+export function getSettings(db: Db): Settings {
+	const rows = db.select().from(setting).all();
+	const stored = JSON.stringify(rows.map((s) => [s.key, s.value]));
+	if (last?.stored !== stored)
+		last = {
+			stored,
+			settings: deepFreeze(SETTINGS.parse(Object.fromEntries(rows.map((s) => [s.key, s.value]))))
+		};
+	return last.settings;
+}
+
+function deepFreeze<T>(value: T): T {
+	if (value && typeof value === 'object') for (const v of Object.values(Object.freeze(value))) deepFreeze(v);
+	return value;
 }
 
 export async function putSetting<K extends keyof Settings>(db: Db, key: K, value: Settings[K], now: Date) {

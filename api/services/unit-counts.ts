@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { partOriginalDue } from './lights.ts';
 import { stateOf } from '../../web/src/lib/rules/lights.ts';
 import { STATES, type Light, type SupervisionState } from '../../web/src/lib/rules/enums.ts';
 
@@ -20,7 +21,7 @@ export function unitCounts(db: Db, unitId: number, day: string): UnitCounts {
 		originalDueOn: string | null;
 		lights: string | null;
 	}>(sql`
-		select a.completed_on as completedOn, i.original_due_on as originalDueOn, group_concat(al.light) as lights
+		select a.completed_on as completedOn, ${partOriginalDue} as originalDueOn, group_concat(al.light) as lights
 		from assignment a
 		join indicator i on i.id = a.indicator_id
 		join plan p on p.id = i.plan_id

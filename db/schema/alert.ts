@@ -31,7 +31,8 @@ export const alert = sqliteTable(
 	(t) => [
 		index('alert_indicator_idx').on(t.indicatorId),
 		index('alert_unit_idx').on(t.unitId, t.resolvedOn),
-		index('alert_day_idx').on(t.since, t.resolvedOn)
+		// The lights lit on a day (dashboards, ranking, any earlier day): read from this index alone.
+		index('alert_day_idx').on(t.since, t.resolvedOn, t.light, t.kind, t.indicatorId, t.unitId)
 	]
 );
 

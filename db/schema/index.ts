@@ -9,3 +9,4 @@ export * from './attachment.ts';
 export * from './alert.ts';
 export * from './score.ts';
 export * from './import.ts';
+export * from './lease.ts';

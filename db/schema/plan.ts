@@ -126,6 +126,11 @@ export const assignment = sqliteTable(
 		 * its part alone extended; null: the indicator's.
 		 */
 		dueOn: text('due_on'),
+		/**
+		 * This unit's own due date as first planned (its level's date from the plan's table); null: the
+		 * indicator's original date. Its sign-off is on time or late against this one, whatever extensions.
+		 */
+		originalDueOn: text('original_due_on'),
 		position: integer('position').notNull(),
 		/** The day this unit's part was signed off (on time or late against its original date). */
 		completedOn: text('completed_on')

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { sqliteTable, integer, text, real, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, real, uniqueIndex, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import { PROGRESS_STATUSES, REPORT_STATUSES } from './constants.ts';
 import { insertedAt } from './columns.ts';
 import { unit } from './unit.ts';
-import { indicator, indicatorTarget } from './plan.ts';
+import { indicator, indicatorTarget, plan } from './plan.ts';
 import { user } from './auth.ts';
 
 /**
@@ -39,6 +39,27 @@ export const report = sqliteTable(
 		uniqueIndex('report_unit_period_uq').on(t.unitId, t.period),
 		index('report_period_status_idx').on(t.period, t.status)
 	]
+);
+
+/**
+ * The months a unit owes a report for, per plan (report-form.ts `reportableIn`): from the plan's first
+ * month to the month its last part in the plan was signed off ('9999-12' while one is open). Part of the
+ * supervision state, kept current by refreshSupervision; a (unit, month)'s report status is this span and
+ * the unit's report of the month (report_unit_period_uq).
+ */
+export const reportSpan = sqliteTable(
+	'report_span',
+	{
+		unitId: integer('unit_id')
+			.notNull()
+			.references(() => unit.id),
+		planId: integer('plan_id')
+			.notNull()
+			.references(() => plan.id, { onDelete: 'cascade' }),
+		fromPeriod: text('from_period').notNull(),
+		toPeriod: text('to_period').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.unitId, t.planId] })]
 );
 
 export const reportItem = sqliteTable(

@@ -119,7 +119,7 @@ describe('service endpoints', () => {
 	it('health answers ok without a session', async () => {
 		const res = await s.anonymous().get('/api/v1/health');
 		expect(res.status).toBe(200);
-		expect(res.data).toEqual({ status: 'ok' });
+		expect(res.data).toEqual({ status: 'ok', pid: process.pid });
 	});
 
 	it('serves an OpenAPI document generated from the route schemas', async () => {

@@ -93,6 +93,56 @@ describe('one unit’s counts are the same on every page', () => {
 	}, 60_000);
 });
 
+describe('a unit’s own original date', () => {
+	it('a part with its own planned date (its level’s, in the plan’s table) is on time or late against that date on every page', async () => {
+		const s = await startTestServer({ start: new Date('2020-03-01T02:00:00Z'), env: LONG });
+		const office = await s.as('office');
+		const { ids } = await importPlan(
+			office,
+			[['领域', '', '任务', '分级期限', '2020年3月底前', '省财政厅']],
+			2020,
+			'2020-01-01'
+		);
+		const unitId = unitIdOf(s, '省财政厅');
+		// The plan's table gave this unit's level a later date of its own (as a deadline rule per level does).
+		s.db.run(sql`update assignment set due_on = '2020-05-31', original_due_on = '2020-05-31'
+			where indicator_id = ${ids['分级期限']} and unit_id = ${unitId}`);
+		const fin = await s.as('unit', '省财政厅');
+		s.clock.set(new Date('2020-04-10T02:00:00Z'));
+		const done = await fin.post('/api/v1/requests', {
+			kind: 'completion',
+			indicatorId: ids['分级期限'],
+			statement: '完成'
+		});
+		expect((await office.post(`/api/v1/requests/${done.data.id}/decide`, { approve: true })).status).toBe(
+			200
+		);
+
+		// Signed off on 04-10: after the indicator's 03-31, before the unit's own 05-31, so on time.
+		const header = (await fin.get('/api/v1/reports/mine/2020-04')).data.counts;
+		const board = (await fin.get('/api/v1/dashboard/unit')).data.counts;
+		const [item] = (await fin.get(`/api/v1/indicators?unitId=${unitId}`)).data.items;
+		const tiles = (await office.get(`/api/v1/dashboard/summary?unitId=${unitId}`)).data.tiles;
+		for (const counts of [header, board])
+			expect(counts).toMatchObject({ completed_on_time: 1, completed_late: 0 });
+		expect(partOf(item, unitId).state).toBe('completed_on_time');
+		expect(tiles).toMatchObject({ completedOnTime: 1, completedLate: 0 });
+
+		// Its only part signed off in April, the unit owes reports through April, not after (report spans).
+		s.clock.set(new Date('2020-06-20T02:00:00Z'));
+		const { matrix } = (await office.get(`/api/v1/dashboard/summary?unitId=${unitId}`)).data;
+		expect(matrix.rows).toHaveLength(1);
+		expect(matrix.periods.slice(2)).toEqual(['2020-03', '2020-04', '2020-05', '2020-06']);
+		expect(matrix.rows[0].cells.slice(2).map((c: string) => c !== 'none')).toEqual([
+			true,
+			true,
+			false,
+			false
+		]);
+		await s.close();
+	});
+});
+
 describe('the 2020 plan, per unit', () => {
 	async function plan2020(start: string) {
 		const s = await startTestServer({ start: new Date(start), env: LONG });

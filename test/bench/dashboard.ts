@@ -1,6 +1,6 @@
 // Dashboard endpoints against the real HTTP server (its own process) on the synthetic province-wide
 // database: median and p95 latency, the server's peak memory, and the bare SQL each endpoint cannot avoid.
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { freePort, startChildServer } from '../support/child-server.ts';
 import { peakRssMb, signIn, submitFullForm } from './server.ts';
@@ -40,13 +40,13 @@ function timeSql(db: Database.Database, runs: number, query: string, ...params: 
 	return stats(times);
 }
 
-const WRITERS = 8;
+const WRITERS = 16;
 const WRITE_RATE = 25;
 
 /**
- * Submits the writers' reports for the month in progress at WRITE_RATE a second until stopped, one unit
- * after another; a month already in is returned by the office first (see submitFullForm). Every
- * submission and return is a real write that keeps the supervision state current in its transaction.
+ * The month-end rush (writer.ts, in its own process): the writers' units submit their reports for the
+ * month in progress at WRITE_RATE a second until stopped. Every submission and return is a real write
+ * that keeps the supervision state current in its transaction.
  */
 function startWriter(
 	base: string,
@@ -54,34 +54,24 @@ function startWriter(
 	office: Record<string, string>,
 	period: string
 ) {
-	let running = true;
-	let done = 0;
-	const started = performance.now();
-	const loop = (async () => {
-		while (running) {
-			for (const headers of units) {
-				if (!running) break;
-				const due = started + (done * 1000) / WRITE_RATE;
-				if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
-				await submitFullForm(base, headers, office, period);
-				done++;
-			}
-		}
-	})();
+	const child = fork(new URL('./writer.ts', import.meta.url).pathname, [base, period, String(WRITE_RATE)]);
+	const failed = new Promise<never>((_, reject) =>
+		child.once('exit', (code) => reject(new Error(`bench writer exited with code ${code}`)))
+	);
+	child.send({ units, office });
 	return {
 		async stop() {
-			running = false;
-			await loop;
-			return {
-				count: done,
-				perSecond: Math.round((done / ((performance.now() - started) / 1000)) * 10) / 10
-			};
+			const result = new Promise<{ count: number; perSecond: number }>((resolve) =>
+				child.once('message', resolve)
+			);
+			child.send('stop');
+			return Promise.race([result, failed]);
 		}
 	};
 }
 
 export async function benchDashboard(dataDir: string, today: string) {
-	const env = { DATA_DIR: dataDir, DUBAN_TODAY: today, DUBAN_JOBS: '0', DUBAN_DEMO: '0' };
+	const env = { DATA_DIR: dataDir, DUBAN_TODAY: today, DUBAN_JOBS: '0', DUBAN_DEMO: '0', WEB_PROCESSES: '1' };
 	const password = 'Bench@2021pass';
 	const busiest = (
 		new Database(`${dataDir}/duban.db`, { readonly: true })
@@ -147,6 +137,8 @@ export async function benchDashboard(dataDir: string, today: string) {
 		busiest.slice(1).map((_, i) => signIn(base, `bench-writer-${i}`, password))
 	);
 	const rush = startWriter(base, writers, office, today.slice(0, 7));
+	// Once the writers' forms are prepared and the pace is set, the reads begin.
+	await new Promise((r) => setTimeout(r, 2000));
 	const underWrites = {
 		dashboard_summary: await timeMany(runs, () => fetch(`${base}/dashboard/summary`, { headers: office })),
 		ranking: await timeMany(runs, () =>

@@ -1,8 +1,10 @@
 // npm run bench:load — the month-end rush: USERS unit users (default 300), each in its own unit with 15–36
 // assignments, open, save (twice) and submit their monthly report forms for LOAD_SECONDS (default 60)
-// against the real server in its own process; then a count check in the database that every submission
-// the server acknowledged is there, submitted, with all its items. Ends with one JSON line of figures;
-// exits 1 on any error or lost submission.
+// against the real server in its own processes (WEB_PROCESSES, default one per core); then THINK_USERS
+// (default 3,000: ten a unit account, each on months of its own) do the same pausing 5–20 s between
+// steps, as people do, joining in steps of THINK_STEP users every THINK_STEP_SECONDS; then a count check
+// in the database that every submission the server acknowledged is there, submitted, with all its items.
+// Ends with one JSON line of figures; exits 1 on any error or lost submission.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +20,15 @@ import { createUser } from '../../api/services/users.ts';
 import { closeDb, openDb } from '../../db/client.ts';
 import { freePort, startChildServer } from '../support/child-server.ts';
 import { csvTable } from '../support/harness.ts';
-import { cpuSeconds, peakRssMb, signIn } from './server.ts';
+import { cpuSeconds, peakRssMb, processTree, rssMb, signIn } from './server.ts';
 
 const USERS = Number(process.env.USERS ?? 300);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
+const THINK_USERS = Number(process.env.THINK_USERS ?? 3000);
+const THINK_STEP = Number(process.env.THINK_STEP ?? 500);
+const THINK_STEP_SECONDS = Number(process.env.THINK_STEP_SECONDS ?? 20);
+/** Virtual users with think time per unit account: each works on months of its own. */
+const THINK_PER_ACCOUNT = Math.ceil(THINK_USERS / USERS);
 const PASSWORD = 'Load@Test2020';
 /** A three-year plan, so that every unit has many months to report on. */
 const PLAN = {
@@ -30,16 +37,17 @@ const PLAN = {
 	issuer: '省数字化改革领导小组办公室',
 	issuedOn: '2018-01-15'
 };
-const MONTHS = Array.from({ length: 36 }, (_, i) => addMonths('2018-01', i));
+/** From the plan's first month to the server's; every one of them is owed (the plan's work stays open). */
+const MONTHS = Array.from({ length: 96 }, (_, i) => addMonths('2018-01', i));
 /**
  * Months every unit has already submitted before the rush (through the service, ~50 ms each), so that
  * forms carry last month's text to copy; the users' own submissions add to it during the rush.
  */
 const HISTORY = MONTHS.slice(0, 3);
-/** The months the users work through during the rush, one after another. */
+/** The months the users work through during the rush, one after another (the think-time users from the end). */
 const PERIODS = MONTHS.slice(HISTORY.length);
 /** The server's "today": the first working day after the last period. */
-const TODAY = '2021-01-04';
+const TODAY = '2026-01-05';
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 const log = (line: string) => console.log(line);
@@ -192,9 +200,11 @@ type Failure = { kind: Kind; user: string; period: string; status: number; body:
 /** Latencies per kind, failures, and the (unit, period) pairs whose submission the server acknowledged. */
 function recorder() {
 	const times: Record<Kind, number[]> = { open: [], save: [], submit: [] };
+	/** Every request's start (performance.now()) and duration, for the think-time steps. */
+	const samples: { at: number; ms: number }[] = [];
 	const failures: Failure[] = [];
 	const submitted = new Set<string>();
-	return { times, failures, submitted };
+	return { times, samples, failures, submitted };
 }
 
 function percentiles(xs: number[]) {
@@ -203,16 +213,25 @@ function percentiles(xs: number[]) {
 	return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
-/** One unit user: period after period, open the form, autosave twice, submit, until the time is up. */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One unit user: period after period of `periods`, open the form, autosave twice, submit, until the time
+ * is up; with `think`, a pause of 5–20 s before each step.
+ */
 async function unitUser(
 	base: string,
 	origin: string,
 	account: { username: string; unitId: number },
 	headers: Record<string, string>,
 	deadline: number,
-	rec: ReturnType<typeof recorder>
+	rec: ReturnType<typeof recorder>,
+	periods: string[],
+	think = false
 ) {
 	const call = async <T>(kind: Kind, period: string, method: string, path: string, body?: unknown) => {
+		if (think) await sleep(5_000 + Math.random() * 15_000);
+		if (performance.now() >= deadline) return null;
 		const started = performance.now();
 		try {
 			const res = await fetch(base + path, {
@@ -222,6 +241,7 @@ async function unitUser(
 			});
 			const text = await res.text();
 			rec.times[kind].push(performance.now() - started);
+			rec.samples.push({ at: started, ms: performance.now() - started });
 			if (res.ok) return JSON.parse(text) as T;
 			rec.failures.push({
 				kind,
@@ -232,6 +252,7 @@ async function unitUser(
 			});
 		} catch (err) {
 			rec.times[kind].push(performance.now() - started);
+			rec.samples.push({ at: started, ms: performance.now() - started });
 			const cause = err instanceof Error ? `${err.message} ${String(err.cause ?? '')}` : String(err);
 			rec.failures.push({ kind, user: account.username, period, status: 0, body: cause });
 		}
@@ -242,10 +263,10 @@ async function unitUser(
 	let submitted = 0;
 	while (live()) {
 		// Past the last period (not expected at this rate) the user keeps opening the last form.
-		const period = PERIODS[Math.min(p, PERIODS.length - 1)]!;
+		const period = periods[Math.min(p, periods.length - 1)]!;
 		const path = `/reports/mine/${period}`;
 		const form = await call<ReportForm>('open', period, 'GET', path);
-		if (!form || p >= PERIODS.length || !live()) continue;
+		if (!form || p >= periods.length || !live()) continue;
 		if (form.report?.status === 'submitted') {
 			p++;
 			continue;
@@ -269,7 +290,7 @@ async function unitUser(
 			p++;
 		}
 	}
-	return { submitted, outOfPeriods: p >= PERIODS.length };
+	return { submitted, outOfPeriods: p >= periods.length };
 }
 
 /** Every acknowledged submission in the database, submitted, with every item filled and every value. */
@@ -319,7 +340,9 @@ const server = await startChildServer(
 		STATIC_DIR: join(dataDir, 'no-static'),
 		SESSION_IDLE_MINUTES: '600',
 		// Users here save with no pause at all; the per-user save limit is for people, not this rush.
-		REPORT_SAVE_LIMIT: '100000'
+		REPORT_SAVE_LIMIT: '100000',
+		// e.g. SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" for a profile of each process.
+		...(process.env.SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVER_NODE_OPTIONS } : {})
 	},
 	{ port: await freePort() }
 );
@@ -327,7 +350,15 @@ const pid = server.proc.pid!;
 const base = `${server.base}/api/v1`;
 let pass = false;
 try {
-	log(`== server ${server.base} (pid ${pid}), today ${TODAY}; signing in ${USERS} users`);
+	// The supervisor and its web processes (or the one process, WEB_PROCESSES=1), settled after start.
+	await sleep(3_000);
+	const pids = processTree(pid);
+	const idleRssMb = pids.map(rssMb);
+	const treeCpu = () => pids.reduce((sum, p) => sum + cpuSeconds(p), 0);
+	log(
+		`== server ${server.base}: ${pids.length} processes (${pids.join(', ')}), idle ${idleRssMb.join(' / ')} MB; ` +
+			`today ${TODAY}; signing in ${USERS} users`
+	);
 	let t = performance.now();
 	const sessions: Record<string, string>[] = [];
 	for (let i = 0; i < accounts.length; i += 8) {
@@ -341,23 +372,70 @@ try {
 		`== the rush: ${USERS} users × ${SECONDS} s from ${PERIODS[0]} on; load average ${loadavg()[0]!.toFixed(2)}`
 	);
 	const rec = recorder();
-	const cpuBefore = cpuSeconds(pid);
+	const cpuBefore = treeCpu();
 	const driverBefore = process.cpuUsage();
 	t = performance.now();
 	// Node's fetch keeps one connection per user busy (its global undici Agent has no cap per origin).
 	const users = await Promise.all(
-		accounts.map((a, i) => unitUser(base, server.base, a, sessions[i]!, t + SECONDS * 1000, rec))
+		accounts.map((a, i) => unitUser(base, server.base, a, sessions[i]!, t + SECONDS * 1000, rec, PERIODS))
 	);
 	const elapsedS = (performance.now() - t) / 1000;
-	const serverCpuS = cpuSeconds(pid) - cpuBefore;
+	const serverCpuS = treeCpu() - cpuBefore;
 	const driverCpu = process.cpuUsage(driverBefore);
-	const serverPeakRssMb = peakRssMb(pid);
+
+	// With think time: THINK_PER_ACCOUNT users a unit account, each on months of its own from the end
+	// (the rush above works from the start), joining THINK_STEP at a time; each step's p95 is measured
+	// over the requests begun in it.
+	const thinkUsers = Array.from({ length: THINK_USERS }, (_, i) => ({
+		account: i % USERS,
+		periods: PERIODS.filter((_, j) => j % THINK_PER_ACCOUNT === Math.floor(i / USERS)).reverse()
+	}));
+	const steps = Math.ceil(THINK_USERS / THINK_STEP);
+	log(
+		`== with think time (5–20 s between steps): up to ${THINK_USERS} users, ${THINK_STEP} more every ` +
+			`${THINK_STEP_SECONDS} s; load average ${loadavg()[0]!.toFixed(2)}`
+	);
+	const thinkRec = recorder();
+	const thinkStart = performance.now();
+	const thinkEnd = thinkStart + steps * THINK_STEP_SECONDS * 1000;
+	const thinkCpuBefore = treeCpu();
+	const running = thinkUsers.map((u, i) => {
+		const joinAt = Math.floor(i / THINK_STEP) * THINK_STEP_SECONDS * 1000;
+		const a = accounts[u.account]!;
+		return sleep(joinAt).then(() =>
+			unitUser(base, server.base, a, sessions[u.account]!, thinkEnd, thinkRec, u.periods, true)
+		);
+	});
+	await Promise.all(running);
+	const thinkCpuS = treeCpu() - thinkCpuBefore;
+	const stepFigures = Array.from({ length: steps }, (_, k) => {
+		const from = thinkStart + k * THINK_STEP_SECONDS * 1000;
+		const inStep = thinkRec.samples.filter((x) => x.at >= from && x.at < from + THINK_STEP_SECONDS * 1000);
+		return {
+			users: Math.min(THINK_USERS, (k + 1) * THINK_STEP),
+			requests: inStep.length,
+			...percentiles(inStep.map((x) => x.ms))
+		};
+	});
+	for (const f of stepFigures)
+		log(
+			`  ${String(f.users).padStart(5)} users: ${f.requests} requests, p50/p95/p99 ${f.p50}/${f.p95}/${f.p99} ms`
+		);
+	const served = stepFigures.filter((f) => f.p95 <= 1000);
+	const thinkMaxUsers = stepFigures.findIndex((f) => f.p95 > 1000);
+	for (const k of thinkRec.submitted) rec.submitted.add(k);
+
+	const serverPeakRssEach = pids.map(peakRssMb);
+	const serverPeakRssMb = Math.max(...serverPeakRssEach);
 	server.proc.kill('SIGTERM');
 	const exit = await server.exited;
 	log(`server stopped (exit ${exit.code}); load average ${loadavg()[0]!.toFixed(2)}`);
 
 	const check = countCheck(config.dbFile, rec.submitted);
 	const all = [...rec.times.open, ...rec.times.save, ...rec.times.submit];
+	const thinkAll = [...thinkRec.times.open, ...thinkRec.times.save, ...thinkRec.times.submit];
+	const thinkOverall = percentiles(thinkAll);
+	const lastStep = stepFigures.at(-1) ?? { users: 0, p95: 0 };
 	const overall = percentiles(all);
 	const byKind = Object.fromEntries(
 		(['open', 'save', 'submit'] as const).flatMap((k) =>
@@ -382,14 +460,31 @@ try {
 		submissions_in_db: check.inDb,
 		lost: check.lost.length,
 		incomplete_in_db: check.incomplete.length,
-		errors: rec.failures.length,
+		errors: rec.failures.length + thinkRec.failures.length,
 		users_without_submission: users.filter((u) => u.submitted === 0).length,
 		users_out_of_periods: users.filter((u) => u.outOfPeriods).length,
+		processes: pids.length,
+		web_processes: pids.length > 1 ? pids.length - 1 : 1,
+		server_idle_rss_mb: Math.max(...idleRssMb),
+		server_idle_rss_mb_each: idleRssMb,
 		server_peak_rss_mb: serverPeakRssMb,
+		server_peak_rss_mb_each: serverPeakRssEach,
 		server_cpu_s: Math.round(serverCpuS * 10) / 10,
 		// What a request costs the server, whatever share of the cores it got on a busy machine.
 		server_cpu_ms_per_request: Math.round((serverCpuS * 1000) / Math.max(1, all.length)),
 		driver_cpu_s: Math.round(((driverCpu.user + driverCpu.system) / 1e6) * 10) / 10,
+		think_users: THINK_USERS,
+		think_requests: thinkAll.length,
+		think_p50_ms: thinkOverall.p50,
+		think_p95_ms: thinkOverall.p95,
+		think_p99_ms: thinkOverall.p99,
+		[`think_${lastStep.users}_users_p95_ms`]: lastStep.p95,
+		think_submissions: thinkRec.submitted.size,
+		think_server_cpu_ms_per_request: Math.round((thinkCpuS * 1000) / Math.max(1, thinkAll.length)),
+		/** The most users of the steps before the first whose p95 exceeded 1 s. */
+		think_max_users_p95_1s:
+			thinkMaxUsers === -1 ? lastStep.users : thinkMaxUsers === 0 ? 0 : stepFigures[thinkMaxUsers - 1]!.users,
+		think_steps_p95_le_1s: served.length,
 		setup_s: setupS,
 		sign_in_s: signInS
 	};
@@ -405,8 +500,8 @@ try {
 			`(${figures.server_cpu_ms_per_request} ms a request), ` +
 			`load driver ${figures.driver_cpu_s} s (the machine's cores are shared)`
 	);
-	log(`errors: ${rec.failures.length}`);
-	for (const f of rec.failures.slice(0, 5))
+	log(`errors: ${rec.failures.length} in the rush, ${thinkRec.failures.length} with think time`);
+	for (const f of [...rec.failures, ...thinkRec.failures].slice(0, 5))
 		log(`  ${f.kind} ${f.user} ${f.period}: HTTP ${f.status} ${f.body}`);
 	const serverErrors = server
 		.output()
@@ -414,7 +509,11 @@ try {
 		.filter((l) => /error/i.test(l));
 	for (const line of serverErrors.slice(0, 5)) log(`  server: ${line}`);
 	pass =
-		!rec.failures.length && !check.lost.length && !check.unacknowledged.length && !check.incomplete.length;
+		!rec.failures.length &&
+		!thinkRec.failures.length &&
+		!check.lost.length &&
+		!check.unacknowledged.length &&
+		!check.incomplete.length;
 	log(
 		`count check: ${rec.submitted.size} submissions acknowledged, ${check.inDb} submitted in the database, ` +
 			`${check.lost.length} lost, ${check.unacknowledged.length} not acknowledged, ${check.incomplete.length} incomplete` +

@@ -3,8 +3,9 @@
  * exports and documents (made on pool threads, with exceljs and docx loaded there only), and once the
  * pool's idle threads have ended. `node test/bench/memory.ts`; the last line is one JSON object.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { closeDb } from '../../db/client.ts';
+import { rssMb } from './server.ts';
 import { loadPlan2020, seedDirectory } from '../../api/services/setup.ts';
 import { createUser } from '../../api/services/users.ts';
 import { freePort, startChildServer, childData } from '../support/child-server.ts';
@@ -12,8 +13,6 @@ import { Client, PASSWORD } from '../support/harness.ts';
 
 const TODAY = '2020-09-15';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const rssMb = (pid: number) =>
-	Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
 
 const { dataDir, env, db, config, clock } = childData('memory', TODAY);
 const ctx = { db, clock, config, actor: null, ip: null };

@@ -19,14 +19,26 @@ export function peakRssMb(pid: number) {
 	return Math.round(kb / 1024);
 }
 
+/** The process's resident memory now (VmRSS), in MB. */
+export function rssMb(pid: number) {
+	const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+	return Math.round(kb / 1024);
+}
+
+/** The process and its children (a supervisor's web processes: api/processes.ts). */
+export function processTree(pid: number): number[] {
+	const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+	return [pid, ...(children ? children.split(' ').map(Number) : [])];
+}
+
 /** The CPU time (user + system) the process has used so far, in seconds. */
 export function cpuSeconds(pid: number) {
 	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
 	return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-type Headers = Record<string, string>;
-type Form = {
+export type Headers = Record<string, string>;
+export type Form = {
 	report: { id: number; status: string; revision: number } | null;
 	items: { indicatorId: number }[];
 };
@@ -49,13 +61,7 @@ export async function submitFullForm(base: string, unit: Headers, office: Header
 		if (!back.ok) throw new Error(`return: HTTP ${back.status} ${await back.text()}`);
 		form = await read();
 	}
-	const items = form.items.map((i) => ({
-		indicatorId: i.indicatorId,
-		progressStatus: 'on_track',
-		percent: 50,
-		progress: '本月进展正常',
-		nextSteps: '继续推进'
-	}));
+	const items = fullItems(form);
 	const started = performance.now();
 	const res = await fetch(`${base}/reports/mine/${period}/submit`, {
 		method: 'POST',
@@ -66,3 +72,13 @@ export async function submitFullForm(base: string, unit: Headers, office: Header
 	if (!res.ok) throw new Error(`submit ${period}: HTTP ${res.status}`);
 	return performance.now() - started;
 }
+
+/** Every item of a form filled in: on track, half done, with progress and next steps. */
+export const fullItems = (form: Form) =>
+	form.items.map((i) => ({
+		indicatorId: i.indicatorId,
+		progressStatus: 'on_track',
+		percent: 50,
+		progress: '本月进展正常',
+		nextSteps: '继续推进'
+	}));

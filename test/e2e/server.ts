@@ -14,6 +14,8 @@ process.env.HOST = '127.0.0.1';
 process.env.DUBAN_DEMO = '1';
 process.env.SECURE_COOKIES = '0';
 process.env.SMTP_URL = smtp.url;
+// One process: the jobs run in it, and the tests see one process's in-memory limits.
+process.env.WEB_PROCESSES ??= '1';
 
 const { cliContext } = await import('../../api/cli/context.ts');
 const { runInit } = await import('../../api/cli/init.ts');

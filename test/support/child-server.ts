@@ -91,6 +91,8 @@ export function childData(name: string, today: string) {
 		DATA_DIR: dataDir,
 		DUBAN_DEMO: '0',
 		DUBAN_JOBS: '0',
+		// One process, the one killed and measured (the multi-process test asks for more).
+		WEB_PROCESSES: '1',
 		DUBAN_TODAY: today,
 		SECURE_COOKIES: '0',
 		STATIC_DIR: join(dataDir, 'no-static')

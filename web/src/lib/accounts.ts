@@ -7,6 +7,9 @@ import type { Role, UserRow } from './types.ts';
  */
 export const ALL_ROLES: readonly Role[] = ['admin', 'security', 'auditor', 'office', 'leader', 'unit'];
 
+/** The accounts tables show this many rows to a page. */
+export const ACCOUNTS_PAGE_SIZE = 50;
+
 /** “10:30” when the lock ends today (on the application's calendar), else “2020-10-16 10:30”. */
 export function lockEnd(lockedUntil: string, today: string | null): string {
 	const text = formatDateTime(lockedUntil);

@@ -9,6 +9,15 @@ export function completionOf(completedOn: string | null, originalDueOn: string |
 		: ('completed_on_time' as const);
 }
 
+/**
+ * The original date a unit's part is judged against (on time or late): its own, as first planned (its
+ * level's date in the plan's table), else the indicator's. Extensions, of the whole or of the part, never move it.
+ */
+export const partOriginalDueOn = (
+	part: { originalDueOn: string | null },
+	indicator: { originalDueOn: string | null }
+) => part.originalDueOn ?? indicator.originalDueOn;
+
 /** The worst of some lights: red over yellow; none lit is green. */
 export function worstLight(lights: Iterable<Light>): 'red' | 'yellow' | 'green' {
 	let worst: 'red' | 'yellow' | 'green' = 'green';

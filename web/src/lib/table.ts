@@ -1,0 +1,55 @@
+import type { Snippet } from 'svelte';
+import type { ColumnKind, TableCell, TableSpec } from '../../../api/lib/doc-model.ts';
+import { cellText } from './rules/official-doc.ts';
+
+/**
+ * One column of a DataTable: the same header, kind and relative width as a column of the documents'
+ * TableSpec (so a spec's columns are DataTable columns as they are), plus how a row gives its value
+ * (for the cell text and for sorting) or a snippet that draws the cell.
+ */
+export type Column<R> = {
+	header: string;
+	kind?: ColumnKind;
+	/** Relative width, as in a TableSpec; the table scales all widths to its own. */
+	width?: number;
+	value?: (row: R) => TableCell;
+	cell?: Snippet<[R]>;
+	/** Sorting by the column's value is offered in its header. */
+	sortable?: boolean;
+	/** Class of the column's cells (`nowrap`, `no-print` …). */
+	class?: string;
+};
+
+const NUMERIC = new Set<ColumnKind | undefined>(['integer', 'decimal', 'percent']);
+
+/** Numbers right, dates centred, text left. */
+export const alignOf = (kind: ColumnKind | undefined) =>
+	NUMERIC.has(kind) ? 'right num nowrap' : kind === 'date' ? 'center nowrap' : '';
+
+/** A cell's text as the documents print it; an empty figure shows a dash on screen. */
+export const shownText = (value: TableCell, kind: ColumnKind = 'text') =>
+	value === null ? '—' : cellText(value, kind);
+
+/** A TableSpec's columns, the rows being the spec's arrays of cells. */
+export const specColumns = (spec: TableSpec): Column<TableCell[]>[] =>
+	spec.columns.map((c, i) => ({ ...c, value: (row) => row[i] ?? null }));
+
+/** Rows ordered by a column's value (nulls last), leaving the input as it is. */
+export function sortRows<R>(rows: R[], column: Column<R> | undefined, dir: 'ascending' | 'descending'): R[] {
+	const value = column?.value;
+	if (!value) return rows;
+	const sign = dir === 'ascending' ? 1 : -1;
+	return [...rows].sort((a, b) => {
+		const x = value(a);
+		const y = value(b);
+		if (x === null || x === '') return y === null || y === '' ? 0 : 1;
+		if (y === null || y === '') return -1;
+		if (typeof x === 'number' && typeof y === 'number') return (x - y) * sign;
+		return String(x).localeCompare(String(y), 'zh-CN') * sign;
+	});
+}
+
+/** Sets an element's data-* attributes (an attachment: cheaper than spreading attributes). */
+export const dataAttributes = (data: Record<string, string | number> | undefined) => (node: HTMLElement) => {
+	for (const [name, value] of Object.entries(data ?? {})) node.dataset[name] = String(value);
+};
