@@ -44,10 +44,15 @@ const openInScope = (scope: Scope): SQL | undefined =>
  * (on `day`, with the cause) and records each change as an event. Every write that can change a light
  * calls this for what it touched; the daily round calls it for everything when a date is crossed.
  */
-export function refreshSupervision(tx: Db, day: string, scope: Scope, cause: Cause): EvaluationResult {
+export async function refreshSupervision(
+	tx: Db,
+	day: string,
+	scope: Scope,
+	cause: Cause
+): Promise<EvaluationResult> {
 	// The months owed follow the assignments (a unit scope: its own; no scope: everyone's).
-	if (scope.unitIds || !scope.indicatorIds) refreshReportSpans(tx, scope.unitIds);
-	const desired = desiredAlerts(tx, day, getSettings(tx), scope);
+	if (scope.unitIds || !scope.indicatorIds) await refreshReportSpans(tx, scope.unitIds);
+	const desired = await desiredAlerts(tx, day, await getSettings(tx), scope);
 	const open = new Map(
 		(
 			await tx

@@ -135,8 +135,8 @@ export async function buildBulletin(
 	const now = await summaryData(db, {}, asOf, today);
 	const then = await summaryData(db, {}, before, today);
 	const reportPeriod = week ? lastPeriodDue(asOf, settings.reportDueDay, true) : period;
-	const [reports] = reportStatuses(db, {}, asOf, [reportPeriod], asOf < today);
-	const scores = scoreUnits(db, reportPeriod, asOf, today);
+	const [reports] = await reportStatuses(db, {}, asOf, [reportPeriod], asOf < today);
+	const scores = await scoreUnits(db, reportPeriod, asOf, today);
 	const ranking = withChange(
 		scores,
 		await scoreUnits(

@@ -73,7 +73,7 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 	const settings = await getSettings(db);
 	const w = weightsOf(settings);
 	const cutoff = endOfDay(asOf).getTime();
-	const [status] = reportStatuses(db, {}, asOf, [period], asOf < today);
+	const [status] = await reportStatuses(db, {}, asOf, [period], asOf < today);
 	const units = new Map(
 		(
 			await query<{ id: number; name: string; kind: UnitKind; position: number }>(
@@ -107,12 +107,14 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 	// The units' overdue and lagging items lit at the end of `asOf`, and the co-units of joint indicators
 	// whose lead has let them fall overdue (each-owes parts are their own overdue items).
 	const lit = litOn(asOf);
-	for (const r of db.all<{
+	for (const r of await query<{
 		unitId: number;
 		indicatorId: number;
 		kind: 'redLead' | 'redCo' | 'behind';
 		text: string;
-	}>(sql`
+	}>(
+		db,
+		sql`
 		select distinct al.unit_id as unitId, al.indicator_id as indicatorId,
 			case when al.kind = 'overdue' then 'redLead' else 'behind' end as kind, i.text
 		from alert al join indicator i on i.id = al.indicator_id
@@ -122,7 +124,8 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 		from assignment a join indicator i on i.id = a.indicator_id
 		where a.role = 'co' and i.kind = 'joint' and (a.completed_on is null or a.completed_on > ${asOf})
 			and exists (select 1 from alert al where al.indicator_id = a.indicator_id and al.kind = 'overdue' and ${lit})
-		order by 1, 2`)) {
+		order by 1, 2`
+	)) {
 		if (r.kind === 'redLead')
 			add(r.unitId, {
 				component: 'overdue',

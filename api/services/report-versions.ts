@@ -113,8 +113,9 @@ export async function recordVersion(
 	reportId: number,
 	version: number,
 	action: 'save' | 'submit' | 'return' | 'accept',
-	snapshot = snapshotReport(tx, reportId)
+	given?: Snapshot
 ) {
+	const snapshot = given ?? (await snapshotReport(tx, reportId));
 	const row = { version, status: snapshot.status, snapshot, at: ctx.clock.now(), by: ctx.actor?.id || null };
 	const draft = and(eq(reportVersion.reportId, reportId), eq(reportVersion.action, 'save'));
 	if (action === 'save') {

@@ -71,7 +71,7 @@ function actualValueProblem(value: number, targetValue: number): ErrorKey | null
  * Writes the items that differ from what is stored (`stored`: the report's items now); returns the
  * assignments the unit reports on that month.
  */
-function writeItems(
+async function writeItems(
 	tx: Db,
 	reportId: number,
 	unitId: number,
@@ -79,7 +79,7 @@ function writeItems(
 	items: ItemInput[],
 	stored: Snapshot['items']
 ) {
-	const assignments = reportableAssignments(tx, unitId, period);
+	const assignments = await reportableAssignments(tx, unitId, period);
 	const allowed = new Map(assignments.map((a) => [a.indicatorId, a.role]));
 	// The last entry of an indicator wins, as when each was written in turn.
 	const sent = [...new Map(items.map((i) => [i.indicatorId, i])).values()];
@@ -251,20 +251,27 @@ export async function writeReport(ctx: ServiceContext, input: SaveInput, submit:
 					.returning()
 			)[0]!;
 		}
-		const assignments = writeItems(tx, row.id, unitId, input.period, input.items, before?.items ?? []);
+		const assignments = await writeItems(
+			tx.db,
+			row.id,
+			unitId,
+			input.period,
+			input.items,
+			before?.items ?? []
+		);
 		if (submit) {
 			// Every item of the form, in its order, as now stored.
 			const stored = new Map(
-				tx
-					.select({
-						indicatorId: reportItem.indicatorId,
-						progressStatus: reportItem.progressStatus,
-						progress: reportItem.progress
-					})
-					.from(reportItem)
-					.where(eq(reportItem.reportId, row.id))
-					.all()
-					.map((i) => [i.indicatorId, i])
+				(
+					await tx.db
+						.select({
+							indicatorId: reportItem.indicatorId,
+							progressStatus: reportItem.progressStatus,
+							progress: reportItem.progress
+						})
+						.from(reportItem)
+						.where(eq(reportItem.reportId, row.id))
+				).map((i) => [i.indicatorId, i])
 			);
 			const problems = missingFields(
 				assignments.map((a) => ({
@@ -283,7 +290,7 @@ export async function writeReport(ctx: ServiceContext, input: SaveInput, submit:
 				.where(and(eq(reportItem.reportId, row.id), isNotNull(reportItem.returnReason)));
 		}
 		// A draft's state is final here (the update below changes only the numbering): kept as it is.
-		const draft = submit ? null : snapshotReport(tx, row.id);
+		const draft = submit ? null : await snapshotReport(tx.db, row.id);
 		if (draft && before && !snapshotChanges(before, draft).length) return row.id;
 		const version = row.version + (submit ? 1 : 0);
 		const revision = row.revision + 1;
@@ -313,9 +320,9 @@ export async function writeReport(ctx: ServiceContext, input: SaveInput, submit:
 				await refreshSupervision(tx.db, ctx.clock.today(), { indicatorIds: shared }, 'report');
 		}
 		const after = submit
-			? recordVersion(txCtx, tx, row.id, version, 'submit')
-			: recordVersion(txCtx, tx, row.id, version + 1, 'save', draft!);
-		audit(txCtx, {
+			? await recordVersion(txCtx, tx.db, row.id, version, 'submit')
+			: await recordVersion(txCtx, tx.db, row.id, version + 1, 'save', draft!);
+		await audit(txCtx, {
 			action: submit ? 'report.submit' : 'report.save',
 			objectType: 'report',
 			objectId: row.id,

@@ -125,8 +125,8 @@ export type Policy = z.infer<typeof POLICY>;
 let last: { stored: string; settings: Settings } | null = null;
 
 /** Every setting (parsed again only when the stored rows changed; callers must not modify the result). */
-export function getSettings(db: Db): Settings {
-	const rows = db.select().from(setting).all();
+export async function getSettings(db: Db): Promise<Settings> {
+	const rows = await db.select().from(setting);
 	const stored = JSON.stringify(rows.map((s) => [s.key, s.value]));
 	if (last?.stored !== stored)
 		last = {

@@ -31,7 +31,7 @@ export async function unitDashboard(ctx: ServiceContext, requested?: number) {
 	const last = lastPeriodDue(today, settings.reportDueDay, true);
 	const first = (await firstPlanMonth(ctx.db)) ?? last;
 	const periods = Array.from({ length: 12 }, (_, i) => addMonths(last, i - 11)).filter((p) => p >= first);
-	const history = reportStatuses(ctx.db, { unitId }, today, periods).map((s) => ({
+	const history = (await reportStatuses(ctx.db, { unitId }, today, periods)).map((s) => ({
 		period: s.period,
 		status: s.status.get(unitId) ?? 'none'
 	}));

@@ -4,7 +4,7 @@ import { listData } from '../../api/services/dashboard.ts';
 import { loadPlan2020 } from '../../api/services/setup.ts';
 import { runJob } from '../../tasks/index.ts';
 import { importPlan, startTestServer, type Client, type TestServer } from '../support/harness.ts';
-import { query } from '../../db/client.ts';
+import { query, execute, withTransaction } from '../../db/client.ts';
 
 const LONG = { SESSION_IDLE_MINUTES: '500000', SESSION_MAX_HOURS: '9000' };
 const daily = (s: TestServer, day: string) =>
@@ -103,10 +103,15 @@ describe('a unit’s own original date', () => {
 			2020,
 			'2020-01-01'
 		);
-		const unitId = unitIdOf(s, '省财政厅');
+		const unitId = await unitIdOf(s, '省财政厅');
 		// The plan's table gave this unit's level a later date of its own (as a deadline rule per level does).
-		s.db.run(sql`update assignment set due_on = '2020-05-31', original_due_on = '2020-05-31'
-			where indicator_id = ${ids['分级期限']} and unit_id = ${unitId}`);
+		await withTransaction({ db: s.db }, ({ db }) =>
+			execute(
+				db,
+				sql`update assignment set due_on = '2020-05-31', original_due_on = '2020-05-31'
+				where indicator_id = ${ids['分级期限']} and unit_id = ${unitId}`
+			)
+		);
 		const fin = await s.as('unit', '省财政厅');
 		s.clock.set(new Date('2020-04-10T02:00:00Z'));
 		const done = await fin.post('/api/v1/requests', {
