@@ -5,7 +5,8 @@ import { compress } from 'hono/compress';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Deps, Env } from './context.ts';
-import { fail, handleError } from './errors.ts';
+import { fail, handleError, requestIdOf } from './errors.ts';
+import { doc } from './lib/validate.ts';
 import { loadSession } from './middleware/auth.ts';
 import { bodyLimits } from './middleware/body-limit.ts';
 import { heavyWork, writeTurns } from './middleware/heavy-work.ts';
@@ -34,6 +35,7 @@ import { bulletinRoutes } from './routes/bulletins.ts';
 import { scoringRoutes } from './routes/scoring.ts';
 import { securityRoutes } from './routes/security.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { serviceAccountRoutes } from './routes/service-accounts.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -86,7 +88,8 @@ function buildApi(deps: Deps) {
 		.route('/bulletins', bulletinRoutes)
 		.route('/scoring', scoringRoutes)
 		.route('/security', securityRoutes)
-		.route('/audit', auditRoutes);
+		.route('/audit', auditRoutes)
+		.route('/service-accounts', serviceAccountRoutes);
 }
 
 export type AppType = ReturnType<typeof buildApi>;
@@ -97,12 +100,21 @@ export function createApp(deps: Deps) {
 	const indexFile = join(deps.config.staticDir, 'index.html');
 	const index = existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null;
 	const app = new Hono<Env>()
+		// Every answer carries the request's id (the caller's X-Request-Id, or a new one): error bodies too.
+		.use(async (c, next) => {
+			const id = requestIdOf(c.req.header('x-request-id'));
+			c.set('requestId', id);
+			c.header('X-Request-Id', id);
+			await next();
+		})
 		// Compressed responses: the SPA's JavaScript and the API's JSON travel gzip'd.
 		.use(compress())
 		.use(securityHeaders(inlineScriptHashes(index ?? ''), deps.config))
 		.route(API_PREFIX, api);
-	const openapi = buildOpenApi(app, API_PREFIX);
-	app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openapi, 200));
+	let openapi: ReturnType<typeof buildOpenApi> | undefined;
+	app.get(`${API_PREFIX}/openapi.json`, doc('OpenAPI 文档', ['system']), async (c) =>
+		c.json(await (openapi ??= buildOpenApi(app, API_PREFIX)), 200)
+	);
 	app.all(`${API_PREFIX}/*`, () => {
 		throw fail('not_found', 'route.not_found');
 	});

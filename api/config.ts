@@ -48,6 +48,8 @@ const envSchema = z.object({
 	CLAMD_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 	/** Draft saves of monthly reports one user may make per minute (autosave stays well below). */
 	REPORT_SAVE_LIMIT: z.coerce.number().int().positive().default(30),
+	/** Requests a machine client may make per minute with one service token. */
+	SERVICE_RATE_LIMIT: z.coerce.number().int().positive().default(120),
 	/** Imports, exports and documents made at the same time; more wait in line (see HEAVY_QUEUE). */
 	HEAVY_JOBS: z.coerce.number().int().positive().max(64).default(2),
 	/** Requests for such work that may wait in line; beyond it they are answered 503 with Retry-After. */
@@ -78,6 +80,7 @@ export type Config = {
 	clamdUrl: string | undefined;
 	clamdTimeoutMs: number;
 	reportSaveLimit: number;
+	serviceRateLimit: number;
 	heavyJobs: number;
 	heavyQueue: number;
 };
@@ -114,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		clamdUrl: e.CLAMD_URL,
 		clamdTimeoutMs: e.CLAMD_TIMEOUT_MS,
 		reportSaveLimit: e.REPORT_SAVE_LIMIT,
+		serviceRateLimit: e.SERVICE_RATE_LIMIT,
 		heavyJobs: e.HEAVY_JOBS,
 		heavyQueue: e.HEAVY_QUEUE
 	};

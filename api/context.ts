@@ -26,5 +26,7 @@ export type Env = {
 		/** What the signed-in user must do first (change the password, enrol TOTP) before anything else. */
 		pending: 'password' | 'totp' | null;
 		ip: string | null;
+		/** The request's id (`X-Request-Id`), in every error body and log line. */
+		requestId: string;
 	};
 };

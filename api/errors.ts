@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -28,8 +29,17 @@ export type FieldCode = Keyed<'field'>;
 export type Params = Record<string, string | number>;
 export type FieldProblem = { path: string; code: string; message: string; params?: Params };
 export type ErrorBody = {
-	error: { code: ErrorCode; key: string; message: string; params?: Params; details?: unknown };
+	error: {
+		code: ErrorCode;
+		key: string;
+		message: string;
+		params?: Params;
+		details?: unknown;
+		requestId: string;
+	};
 };
+/** Every status a refusal may carry, for the OpenAPI document's error body. */
+export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[];
 
 /** Fills `{name}` in a catalogue text. */
 export function fillIn(text: string, params?: Params) {
@@ -91,7 +101,7 @@ export const tooManyRequests = (key: ErrorKey, params: Params, retryAfterSeconds
 	fail('too_many_requests', key, params, { retryAfterSeconds });
 
 /** One problem per field, with a stable code (and its bounds) for the web app to say in either language. */
-export function zodDetails(err: ZodError): FieldProblem[] {
+export function zodDetails(err: Pick<ZodError, 'issues'>): FieldProblem[] {
 	return err.issues.map((i) => {
 		const { code, params } = fieldCode(i);
 		return { path: i.path.join('.'), code, message: i.message, ...(params ? { params } : {}) };
@@ -127,7 +137,7 @@ function fieldCode(i: ZodError['issues'][number]): { code: string; params?: Para
 	}
 }
 
-function body(err: ApiError): ErrorBody {
+function body(err: ApiError, requestId: string): ErrorBody {
 	const { code, key, message, params, details } = err;
 	return {
 		error: {
@@ -135,24 +145,31 @@ function body(err: ApiError): ErrorBody {
 			key,
 			message,
 			...(params ? { params } : {}),
-			...(details === undefined ? {} : { details })
+			...(details === undefined ? {} : { details }),
+			requestId
 		}
 	};
 }
 
+const REQUEST_ID_RE = /^[\w.:-]{1,128}$/;
+/** The caller's `X-Request-Id` when it is a plain token, else a new one; echoed on every answer. */
+export const requestIdOf = (header: string | undefined) =>
+	header && REQUEST_ID_RE.test(header) ? header : randomUUID();
+
 export function handleError(err: Error, c: Context) {
+	const requestId: string = c.get('requestId') ?? requestIdOf(undefined);
 	if (err instanceof ApiError) {
 		const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
 		if (typeof retry === 'number') c.header('Retry-After', String(retry));
-		return c.json(body(err), err.status);
+		return c.json(body(err, requestId), err.status);
 	}
 	if (err instanceof ZodError)
-		return c.json(body(fail('bad_request', 'request.invalid', undefined, zodDetails(err))), 400);
+		return c.json(body(fail('bad_request', 'request.invalid', undefined, zodDetails(err)), requestId), 400);
 	if (err instanceof HTTPException) {
 		const status = err.status as ContentfulStatusCode;
 		const code = (Object.entries(STATUS).find(([, s]) => s === status)?.[0] ?? 'bad_request') as ErrorCode;
-		return c.json(body(new ApiError(code, err.message || errorsZh[`error.http.${code}`])), status);
+		return c.json(body(new ApiError(code, err.message || errorsZh[`error.http.${code}`]), requestId), status);
 	}
-	console.error('[duban] unhandled error', err);
-	return c.json(body(fail('internal', 'http.internal')), 500);
+	console.error(`[duban] request ${requestId}: unhandled error`, err);
+	return c.json(body(fail('internal', 'http.internal'), requestId), 500);
 }

@@ -177,3 +177,21 @@ describe('duban command line', () => {
 		expect(res.stderr).toContain('缺少要导入的文件');
 	});
 });
+
+describe('duban service-account', () => {
+	it('create prints the token once; list shows only its prefix; revoke stops it', () => {
+		expect(duban(['init']).status).toBe(0);
+		const made = duban(['service-account', 'create', '--username', 'cockpit', '--name', '领导驾驶舱']);
+		expect(made.stderr).toBe('');
+		const token = /dbn_[\w-]{43}/.exec(made.stdout)![0];
+		const list = duban(['service-account', 'list']);
+		expect(list.stdout).toContain('cockpit\t领导驾驶舱\t启用');
+		expect(list.stdout).toContain(`${token.slice(0, 10)}…`);
+		expect(list.stdout).not.toContain(token);
+		const tokenId = /(\d+):dbn_/.exec(list.stdout)![1]!;
+		const revoked = duban(['service-account', 'revoke', '--username', 'cockpit', '--token-id', tokenId]);
+		expect(revoked.stdout).toContain(`已吊销令牌 ${tokenId}`);
+		expect(duban(['service-account', 'list']).stdout).toContain('令牌 无');
+		expect(duban(['service-account', 'frobnicate']).status).toBe(2);
+	});
+});

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ApiError } from '../errors.ts';
-import { ROLES, type Role } from '../../db/schema/index.ts';
+import { PERSON_ROLES, type Role } from '../../db/schema/index.ts';
 import { cliContext, UsageError, type CliContext } from './context.ts';
 import { runInit } from './init.ts';
 import { alertsCommand, tasksCommand } from './tasks.ts';
@@ -10,6 +10,7 @@ import { bulletinCommand } from './bulletin.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { auditCommand } from './audit.ts';
 import { dbCommand } from './db.ts';
+import { serviceAccountCommand } from './service-accounts.ts';
 import { SYSTEM_OFFICE } from '../services/setup.ts';
 import { importTable } from '../services/imports.ts';
 import { createUser } from '../services/users.ts';
@@ -32,6 +33,8 @@ const USAGE = `用法 (usage):
   duban restore DIR                         恢复到空的数据目录
   duban audit verify | archive --before D --out FILE   校验审计日志哈希链 / 归档 190 天前的行
   duban db copy --to postgres://…           把数据目录中的 SQLite 数据库一次复制到空的 PostgreSQL 数据库
+  duban service-account create --username U --name N | list | token --username U | revoke --username U --token-id N
+                                            机器客户端的服务账号和令牌（令牌只显示一次）
 数据目录取自环境变量 DATA_DIR（默认 ./data）。`;
 
 async function readStdin(): Promise<string> {
@@ -58,7 +61,8 @@ async function userAdd(ctx: CliContext, args: string[]) {
 	});
 	if (!values.username || !values.name || !values.role)
 		throw new UsageError('需要 --username、--name 和 --role');
-	if (!ROLES.includes(values.role as Role)) throw new UsageError(`--role 只能是 ${ROLES.join('|')}`);
+	if (!(PERSON_ROLES as readonly string[]).includes(values.role))
+		throw new UsageError(`--role 只能是 ${PERSON_ROLES.join('|')}`);
 	if (!values['password-stdin']) throw new UsageError('密码只从标准输入读取：请加 --password-stdin');
 	const password = await readStdin();
 	const created = await createUser(ctx, {
@@ -164,6 +168,7 @@ async function main(argv: string[]) {
 		else if (command === 'alerts') await alertsCommand(ctx, rest);
 		else if (command === 'bulletin') await bulletinCommand(ctx, rest);
 		else if (command === 'audit') await auditCommand(ctx, rest);
+		else if (command === 'service-account') await serviceAccountCommand(ctx, rest);
 		else throw new UsageError(`未知命令：${argv.join(' ')}`);
 	} finally {
 		ctx.close();

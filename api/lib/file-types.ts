@@ -12,6 +12,8 @@ const CONTENT_TYPES: Record<string, string> = {
 	jpeg: 'image/jpeg',
 	png: 'image/png'
 };
+/** The media types an attachment is downloaded as. */
+export const ATTACHMENT_CONTENT_TYPES = [...new Set(Object.values(CONTENT_TYPES))];
 
 const startsWith = (data: Uint8Array, bytes: number[]) => bytes.every((b, i) => data[i] === b);
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];

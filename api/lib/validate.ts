@@ -1,5 +1,5 @@
-import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
+import { describeRoute, validator } from 'hono-openapi';
 import { z } from 'zod';
 import { fail, zodDetails } from '../errors.ts';
 import {
@@ -11,33 +11,23 @@ import {
 } from './dates.ts';
 import { stripBidiControls, stripXmlForbidden } from './text.ts';
 
-type Target = keyof ValidationTargets;
-
-/** Schemas attached to validator middlewares, so the OpenAPI document is generated from them. */
-export const validatorSchemas = new WeakMap<object, { target: Target; schema: z.ZodType }>();
-export const routeDocs = new WeakMap<object, { summary: string; tags?: string[] }>();
-
-/** zod validation at the edge; a failure is the standard 400 body with every problem listed. */
-export function v<T extends Target, S extends z.ZodType>(target: T, schema: S) {
-	const mw = zValidator(target, schema, (result) => {
+/**
+ * zod validation at the edge (hono-openapi's validator, which also documents the schema); a failure
+ * is the standard 400 body with every problem listed.
+ */
+export function v<T extends keyof ValidationTargets, S extends z.ZodType>(target: T, schema: S) {
+	return validator(target, schema, (result) => {
+		// zod's standard-schema issues are its own issues, with their codes and bounds.
 		if (!result.success) {
-			throw fail(
-				'bad_request',
-				'request.invalid',
-				undefined,
-				zodDetails(result.error as unknown as z.ZodError)
-			);
+			const issues = result.error as unknown as z.ZodError['issues'];
+			throw fail('bad_request', 'request.invalid', undefined, zodDetails({ issues } as z.ZodError));
 		}
 	});
-	validatorSchemas.set(mw, { target, schema });
-	return mw;
 }
 
-/** A no-op middleware that carries the route's summary for the OpenAPI document. */
-export function doc(summary: string, tags?: string[]) {
-	const mw = async (_c: unknown, next: () => Promise<void>) => next();
-	routeDocs.set(mw, { summary, tags });
-	return mw;
+/** The route's summary and tag in the OpenAPI document (its contract: `api/contract/`). */
+export function doc(summary: string, tags: string[]) {
+	return describeRoute({ summary, tags });
 }
 
 const outOfRange = { params: { code: 'date_out_of_range' }, abort: true };

@@ -3,7 +3,12 @@ import { createMiddleware } from 'hono/factory';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Role } from '../../db/schema/index.ts';
 import type { Env, ServiceContext } from '../context.ts';
-import { fail } from '../errors.ts';
+import { routePath } from 'hono/route';
+import { fail, tooManyRequests } from '../errors.ts';
+import { takeSlot } from '../lib/rate-limit.ts';
+import { shareWriteGate } from '../lib/write-gate.ts';
+import { audit } from '../services/audit.ts';
+import { validateServiceToken } from '../services/service-accounts.ts';
 import { validateSessionToken } from '../services/auth.ts';
 
 /** Over HTTPS the cookie is `__Host-` prefixed: Secure, no Domain, Path=/ (the browser enforces all three). */
@@ -34,11 +39,47 @@ export function clearSessionCookie(c: Context<Env>) {
 	deleteCookie(c, cookieName(c), { path: '/', secure: isHttps(c) });
 }
 
-/** Resolves the session cookie (if any) into `actor`; never rejects by itself. */
+/**
+ * A machine client: `Authorization: Bearer dbn_…` names a service account. A token that is unknown or
+ * revoked is refused (401, never treated as anonymous); each token has its own rate limit, and every
+ * call it makes is an audit row (a refused one is already audited as `authz.denied`).
+ */
+async function serviceCall(c: Context<Env>, next: () => Promise<void>, token: string) {
+	const { deps } = c.var;
+	const found = validateServiceToken(deps, token);
+	if (!found) throw fail('unauthorized', 'auth.token_invalid');
+	c.set('actor', found.actor);
+	// Per token and per server process (SERVICE_RATE_LIMIT a minute, 120 by default).
+	const limit = deps.config.serviceRateLimit;
+	const waitMs = takeSlot(deps.db, `service:${found.tokenId}`, deps.clock.now().getTime(), limit, 60_000);
+	if (waitMs > 0) {
+		const seconds = Math.ceil(waitMs / 1000);
+		throw tooManyRequests('auth.service_rate_limited', { seconds }, seconds);
+	}
+	await next();
+	if (c.res.status === 403) return;
+	const route = routePath(c);
+	const release = await shareWriteGate();
+	try {
+		audit(svc(c), {
+			action: 'service.call',
+			result: c.res.status < 400 ? 'ok' : 'failed',
+			objectType: 'route',
+			objectId: `${c.req.method} ${route && !route.includes('*') ? route : c.req.path}`,
+			after: { path: c.req.path, status: c.res.status, tokenId: found.tokenId, requestId: c.var.requestId }
+		});
+	} finally {
+		release();
+	}
+}
+
+/** Resolves the session cookie or a service token (if any) into `actor`; only a bad token rejects. */
 export const loadSession = createMiddleware<Env>(async (c, next) => {
 	c.set('actor', null);
 	c.set('sessionId', null);
 	c.set('pending', null);
+	const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+	if (bearer) return serviceCall(c, next, bearer);
 	const token = getCookie(c, cookieName(c));
 	if (token) {
 		const valid = await validateSessionToken(c.var.deps, token);

@@ -36,7 +36,9 @@ export function enforceDuties(prefix: string) {
 					{ pending }
 				);
 			const area = AREAS[actor.role];
-			if (area && !within(path, area)) throw fail('forbidden', 'auth.admin_fenced');
+			if (actor.role === 'service') {
+				if (c.req.method !== 'GET' || !within(path, area!)) throw fail('forbidden', 'auth.service_fenced');
+			} else if (area && !within(path, area)) throw fail('forbidden', 'auth.admin_fenced');
 		}
 		await next();
 	});

@@ -9,7 +9,7 @@ import { DUTIES } from '../services/duties.ts';
 import { createUser, listUsers, resetPassword, setDisabled } from '../services/users.ts';
 import { idParam } from './common.ts';
 
-const usernameSchema = z
+export const usernameSchema = z
 	.string()
 	.trim()
 	.regex(/^[A-Za-z0-9_.-]{2,32}$/, '用户名为 2–32 位字母、数字或 _ . -');

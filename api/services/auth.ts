@@ -134,7 +134,8 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
 	const found = await loadAccount(ctx.db, eq(user.username, username));
 	const row = found?.account;
 	const ok = await verifyPassword(row?.passwordHash ?? DUMMY_HASH, password);
-	if (!row || !ok || row.disabled) {
+	// A service account signs in with its bearer token only, never to a browser session.
+	if (!row || !ok || row.disabled || row.role === 'service') {
 		await recordFailure(ctx, username, row, throttle, settings);
 		throw fail('unauthorized', 'auth.login_failed');
 	}

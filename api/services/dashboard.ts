@@ -18,10 +18,13 @@ import {
 	type SupervisionState
 } from '../../web/src/lib/rules/enums.ts';
 
-/** Dashboards are for the office and leaders (and, for their own unit, units: see unitDashboard). */
+/**
+ * Dashboards are for the office, leaders and machine clients (service accounts feeding leaders' cockpits),
+ * and, for their own unit, units: see unitDashboard.
+ */
 export function assertSupervisor(ctx: ServiceContext) {
 	const role = ctx.actor?.role;
-	if (role !== 'office' && role !== 'leader') throw fail('forbidden', 'role.dashboard');
+	if (role !== 'office' && role !== 'leader' && role !== 'service') throw fail('forbidden', 'role.dashboard');
 }
 
 /**

@@ -28,7 +28,9 @@ export const DUTIES = {
 	areas: {
 		// The unit directory: a unit user's role needs its unit.
 		security: ['/health', '/auth/', '/security/', '/users', '/units'],
-		auditor: ['/health', '/auth/', '/audit']
+		auditor: ['/health', '/auth/', '/audit'],
+		// A machine client reads the plan and the dashboards (GET only: the fence refuses other methods).
+		service: ['/health', '/meta', '/units', '/plans', '/indicators', '/dashboard', '/alerts', '/openapi.json']
 	}
 } as const satisfies {
 	accounts: Record<string, Record<AccountKind, readonly Role[]>>;
@@ -54,7 +56,8 @@ const ROLE_LABEL: Record<Role, string> = {
 	auditor: '审计管理员',
 	office: '联席办督查员',
 	leader: '领导',
-	unit: '单位填报员'
+	unit: '单位填报员',
+	service: '服务账号'
 };
 const KIND_LABEL: Record<AccountKind, string> = { business: '业务账户', administrator: '管理员账户' };
 

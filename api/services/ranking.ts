@@ -239,7 +239,7 @@ export const rankingAsOf = (period: string, today: string) => {
 /** The ranking as the dashboard shows it: by category, with the change of rank against the previous month. */
 export async function unitRanking(ctx: ServiceContext, period: string, unitKind?: UnitKind) {
 	const role = ctx.actor?.role;
-	if (role !== 'office' && role !== 'leader') throw fail('forbidden', 'role.ranking');
+	if (role !== 'office' && role !== 'leader' && role !== 'service') throw fail('forbidden', 'role.ranking');
 	assertPeriod(period);
 	const today = ctx.clock.today();
 	if (`${period}-01` > today) throw fail('bad_request', 'period.not_begun');

@@ -41,6 +41,8 @@ async function unitIdFor(ctx: Pick<ServiceContext, 'db'>, role: Role, unitName: 
  * role and never changes.
  */
 export async function createUser(ctx: ServiceContext, input: NewUser) {
+	// A machine client's account has a token, not a password: made by createServiceAccount.
+	if (input.role === 'service') throw fail('unprocessable', 'user.service_role');
 	const kind = kindOfRole(input.role);
 	if (ctx.actor) assertDuty(ctx.actor, 'create', kind);
 	await assertPasswordAllowed(ctx, input.password, input.username);
@@ -167,6 +169,7 @@ export async function resetPassword(ctx: ServiceContext, id: number) {
  */
 export async function setRole(ctx: ServiceContext, id: number, input: { role: Role; unitName?: string }) {
 	const row = await accountFor(ctx, id, 'changeRole');
+	if (row.role === 'service' || input.role === 'service') throw fail('unprocessable', 'user.service_role');
 	if (kindOfRole(input.role) !== row.kind) {
 		await audit(ctx, {
 			action: 'user.role',

@@ -44,3 +44,26 @@ export const session = sqliteTable(
 	},
 	(t) => [index('session_user_idx').on(t.userId)]
 );
+
+/**
+ * A machine client's bearer token (a service account, role `service`): shown once at creation, only its
+ * SHA-256 is stored; revoked tokens stay for the audit trail.
+ */
+export const serviceToken = sqliteTable(
+	'service_token',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		/** SHA-256 (hex) of the token. */
+		tokenHash: text('token_hash').notNull().unique(),
+		/** The token's first characters (`dbn_ab12…`), so people can tell tokens apart. */
+		prefix: text('prefix').notNull(),
+		createdBy: integer('created_by').references(() => user.id),
+		createdAt: insertedAt(),
+		lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+		revokedAt: integer('revoked_at', { mode: 'timestamp_ms' })
+	},
+	(t) => [index('service_token_user_idx').on(t.userId)]
+);

@@ -6,8 +6,11 @@ export type UnitKind = (typeof UNIT_KINDS)[number];
  * sessions) and the audit admin (the audit log, nothing else) are separate roles; a user has exactly one
  * role, so no account holds two of them, and none of them has a business role.
  */
-export const ROLES = ['admin', 'security', 'auditor', 'office', 'leader', 'unit'] as const;
+/** `service`: a machine client (a service account with bearer tokens, no password sign-in); reads only. */
+export const ROLES = ['admin', 'security', 'auditor', 'office', 'leader', 'unit', 'service'] as const;
 export type Role = (typeof ROLES)[number];
+/** The roles a person's account may have (a service account is made on its own page, with a token). */
+export const PERSON_ROLES = ROLES.filter((r): r is Exclude<Role, 'service'> => r !== 'service');
 export const ADMIN_ROLES = ['admin', 'security', 'auditor'] as const satisfies readonly Role[];
 export const BUSINESS_ROLES = ['office', 'leader', 'unit'] as const satisfies readonly Role[];
 

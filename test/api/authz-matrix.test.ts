@@ -15,12 +15,13 @@ import { query } from '../../db/client.ts';
 
 /**
  * The authorisation matrix: every route of the router table × every role (system admin, security admin,
- * audit admin, office, leader, the unit that owns the data, another unit). Who may call what is written down here per route; a route
+ * audit admin, office, leader, the unit that owns the data, another unit, a machine client with a
+ * service token). Who may call what is written down here per route; a route
  * missing from the table fails the test, so a new route cannot be forgotten. A caller who may not
  * gets 403 or 404, and a refused change changes nothing.
  */
-type Who = 'A' | 'S' | 'D' | 'O' | 'L' | 'U' | 'X';
-const EVERYONE: Who[] = ['A', 'S', 'D', 'O', 'L', 'U', 'X'];
+type Who = 'A' | 'S' | 'D' | 'O' | 'L' | 'U' | 'X' | 'M';
+const EVERYONE: Who[] = ['A', 'S', 'D', 'O', 'L', 'U', 'X', 'M'];
 type Case = { path: string; body?: unknown; allow: string; skip?: string };
 
 let s: TestServer;
@@ -40,13 +41,16 @@ const id = {
 	group: 0,
 	unit: 0,
 	user: 0,
-	session: ''
+	session: '',
+	service: 0,
+	token: 0
 };
 
 beforeAll(async () => {
 	s = await startTestServer({
 		start: new Date('2020-04-05T02:00:00Z'),
-		env: { SESSION_IDLE_MINUTES: '500000', SESSION_MAX_HOURS: '9000' }
+		// The machine client makes far more than its 120 calls a minute here, on a stopped clock.
+		env: { SESSION_IDLE_MINUTES: '500000', SESSION_MAX_HOURS: '9000', SERVICE_RATE_LIMIT: '100000' }
 	});
 	as.O = await s.as('office', undefined, 'office@matrix.test');
 	as.A = await s.as('admin');
@@ -55,6 +59,14 @@ beforeAll(async () => {
 	as.L = await s.as('leader');
 	as.U = await s.as('unit', '省司法厅', 'sf@matrix.test');
 	as.X = await s.as('unit', '省信访局');
+	const machine = (await as.O.post('/api/v1/service-accounts', { username: 'cockpit', name: '领导驾驶舱' }))
+		.data;
+	as.M = Object.assign(s.anonymous(), { username: 'cockpit' });
+	as.M.headers.authorization = `Bearer ${machine.token.token}`;
+	id.service = machine.account.id;
+	id.token = machine.token.id;
+	// Its first call records the token's use; later ones (within the minute) change nothing.
+	expect((await as.M.get('/api/v1/health')).status).toBe(200);
 	const plan = await importPlan(
 		as.O,
 		[['领域', '', '矩阵任务', '矩阵指标', '2020年3月底前', '省司法厅、省级有关单位']],
@@ -113,7 +125,7 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 const cases = (): Record<string, Case> => ({
-	'GET /api/v1/health': { path: '/health', allow: 'ASDOLUX' },
+	'GET /api/v1/health': { path: '/health', allow: 'ASDOLUXM' },
 	'POST /api/v1/auth/login': { path: '', allow: '', skip: 'anyone may try to sign in' },
 	'GET /api/v1/auth/me': { path: '/auth/me', allow: 'ASDOLUX' },
 	'POST /api/v1/auth/logout': { path: '', allow: '', skip: 'ends the caller’s own session' },
@@ -121,25 +133,25 @@ const cases = (): Record<string, Case> => ({
 	'POST /api/v1/auth/totp/setup': { path: '', allow: '', skip: 'the caller’s own second factor' },
 	'POST /api/v1/auth/totp/enable': { path: '', allow: '', skip: 'the caller’s own second factor' },
 	'POST /api/v1/auth/totp/disable': { path: '', allow: '', skip: 'the caller’s own second factor' },
-	'GET /api/v1/meta': { path: '/meta', allow: 'AOLUX' },
-	'GET /api/v1/units': { path: '/units', allow: 'ASOLUX' },
-	'GET /api/v1/units/groups': { path: '/units/groups', allow: 'ASOLUX' },
+	'GET /api/v1/meta': { path: '/meta', allow: 'AOLUXM' },
+	'GET /api/v1/units': { path: '/units', allow: 'ASOLUXM' },
+	'GET /api/v1/units/groups': { path: '/units/groups', allow: 'ASOLUXM' },
 	'GET /api/v1/placeholders': { path: '/placeholders', allow: 'O' },
 	'POST /api/v1/placeholders': { path: '/placeholders', body: { name: '矩阵待明确名称' }, allow: 'O' },
 	'DELETE /api/v1/placeholders/:id': { path: `/placeholders/${id.group}`, allow: 'O' },
 	'GET /api/v1/placeholders/indicators': { path: '/placeholders/indicators', allow: 'O' },
-	'GET /api/v1/plans': { path: '/plans', allow: 'AOLUX' },
-	'GET /api/v1/plans/:id': { path: `/plans/${id.plan}`, allow: 'AOLUX' },
-	'GET /api/v1/plans/:id/stats': { path: `/plans/${id.plan}/stats`, allow: 'AOLUX' },
-	'GET /api/v1/plans/:id/export': { path: `/plans/${id.plan}/export?format=json`, allow: 'AOLUX' },
-	'GET /api/v1/indicators': { path: '/indicators', allow: 'AOLUX' },
-	'GET /api/v1/indicators/export': { path: '/indicators/export?format=csv', allow: 'AOLUX' },
-	'GET /api/v1/indicators/:id': { path: `/indicators/${id.indicator}`, allow: 'AOLU' },
-	'GET /api/v1/indicators/:id/timeline': { path: `/indicators/${id.indicator}/timeline`, allow: 'AOLU' },
-	'GET /api/v1/indicators/:id/due-dates': { path: `/indicators/${id.indicator}/due-dates`, allow: 'AOLU' },
+	'GET /api/v1/plans': { path: '/plans', allow: 'AOLUXM' },
+	'GET /api/v1/plans/:id': { path: `/plans/${id.plan}`, allow: 'AOLUXM' },
+	'GET /api/v1/plans/:id/stats': { path: `/plans/${id.plan}/stats`, allow: 'AOLUXM' },
+	'GET /api/v1/plans/:id/export': { path: `/plans/${id.plan}/export?format=json`, allow: 'AOLUXM' },
+	'GET /api/v1/indicators': { path: '/indicators', allow: 'AOLUXM' },
+	'GET /api/v1/indicators/export': { path: '/indicators/export?format=csv', allow: 'AOLUXM' },
+	'GET /api/v1/indicators/:id': { path: `/indicators/${id.indicator}`, allow: 'AOLUM' },
+	'GET /api/v1/indicators/:id/timeline': { path: `/indicators/${id.indicator}/timeline`, allow: 'AOLUM' },
+	'GET /api/v1/indicators/:id/due-dates': { path: `/indicators/${id.indicator}/due-dates`, allow: 'AOLUM' },
 	'GET /api/v1/indicators/:id/reports': {
 		path: `/indicators/${id.indicator}/reports?period=2020-03`,
-		allow: 'AOLU'
+		allow: 'AOLUM'
 	},
 	'PUT /api/v1/indicators/:id/kind': {
 		path: `/indicators/${id.indicator}/kind`,
@@ -153,7 +165,7 @@ const cases = (): Record<string, Case> => ({
 	},
 	'GET /api/v1/indicators/:id/deadline-events': {
 		path: `/indicators/${id.indicator}/deadline-events`,
-		allow: 'AOLU'
+		allow: 'AOLUM'
 	},
 	'POST /api/v1/indicators/:id/deadline-events': {
 		path: `/indicators/${id.indicator}/deadline-events`,
@@ -260,8 +272,8 @@ const cases = (): Record<string, Case> => ({
 		skip: 'uploads only ever belong to the caller’s own unit'
 	},
 	'GET /api/v1/attachments/:id': { path: `/attachments/${id.attachment}`, allow: 'OLU' },
-	'GET /api/v1/alerts': { path: '/alerts', allow: 'AOLUX' },
-	'GET /api/v1/alerts/:id/history': { path: `/alerts/${id.alert}/history`, allow: 'AOLU' },
+	'GET /api/v1/alerts': { path: '/alerts', allow: 'AOLUXM' },
+	'GET /api/v1/alerts/:id/history': { path: `/alerts/${id.alert}/history`, allow: 'AOLUM' },
 	'GET /api/v1/notifications': { path: '/notifications', allow: 'AOLUX' },
 	'POST /api/v1/notifications/read-all': {
 		path: '',
@@ -278,10 +290,10 @@ const cases = (): Record<string, Case> => ({
 	'POST /api/v1/mail/send-now': { path: '/mail/send-now', allow: 'A' },
 	'GET /api/v1/mail/:id': { path: `/mail/${id.mail}`, allow: 'A' },
 	'POST /api/v1/mail/:id/retry': { path: `/mail/${id.mail}/retry`, allow: 'A' },
-	'GET /api/v1/dashboard/summary': { path: '/dashboard/summary?asOf=2020-04-01', allow: 'OL' },
-	'GET /api/v1/dashboard/list': { path: '/dashboard/list?asOf=2020-04-01', allow: 'OL' },
-	'GET /api/v1/dashboard/ranking': { path: '/dashboard/ranking?period=2020-03', allow: 'OL' },
-	'GET /api/v1/dashboard/unit': { path: `/dashboard/unit?unitId=${id.unit}`, allow: 'OLUX' },
+	'GET /api/v1/dashboard/summary': { path: '/dashboard/summary?asOf=2020-04-01', allow: 'OLM' },
+	'GET /api/v1/dashboard/list': { path: '/dashboard/list?asOf=2020-04-01', allow: 'OLM' },
+	'GET /api/v1/dashboard/ranking': { path: '/dashboard/ranking?period=2020-03', allow: 'OLM' },
+	'GET /api/v1/dashboard/unit': { path: `/dashboard/unit?unitId=${id.unit}`, allow: 'OLUXM' },
 	'GET /api/v1/bulletins': { path: '/bulletins', allow: 'AOLUX' },
 	'POST /api/v1/bulletins': { path: '/bulletins', body: { period: '2020-03' }, allow: 'O' },
 	'GET /api/v1/bulletins/:id': { path: `/bulletins/${id.draft}`, allow: 'O' },
@@ -304,7 +316,18 @@ const cases = (): Record<string, Case> => ({
 		body: { period: '2020-03', unitId: id.unit, points: 2, reason: '经验被推广' },
 		allow: 'O'
 	},
-	'DELETE /api/v1/scoring/adjustments/:id': { path: `/scoring/adjustments/${id.adjustment}`, allow: 'O' }
+	'DELETE /api/v1/scoring/adjustments/:id': { path: `/scoring/adjustments/${id.adjustment}`, allow: 'O' },
+	'GET /api/v1/service-accounts': { path: '/service-accounts', allow: 'AO' },
+	'POST /api/v1/service-accounts': {
+		path: '/service-accounts',
+		body: { username: 'intruder-bot', name: '冒名' },
+		allow: 'AO'
+	},
+	'POST /api/v1/service-accounts/:id/tokens': { path: `/service-accounts/${id.service}/tokens`, allow: 'AO' },
+	'DELETE /api/v1/service-accounts/:id/tokens/:tokenId': {
+		path: `/service-accounts/${id.service}/tokens/${id.token}`,
+		allow: 'AO'
+	}
 });
 
 function fingerprint() {
@@ -330,7 +353,8 @@ function fingerprint() {
 		'holiday',
 		'indicator_event',
 		'indicator_target',
-		'score_adjustment'
+		'score_adjustment',
+		'service_token'
 	]
 		.map(async (t) => JSON.stringify(await query(s.db, sql.raw(`select * from "${t}" order by 1`))))
 		.join('\n');
@@ -443,7 +467,14 @@ describe('separation of duties (三员分立)', () => {
 	it('the security admin reaches only accounts, sessions and policies; no administrator makes business decisions', async () => {
 		for (const who of ['A', 'S', 'D'] as Who[]) {
 			for (const [route, c] of Object.entries(cases())) {
-				if (c.skip || route.startsWith('GET') || !/[OLU]/.test(c.allow)) continue;
+				// Service accounts are business accounts the system admin keeps (with the office): not a decision.
+				if (
+					c.skip ||
+					route.startsWith('GET') ||
+					!/[OLU]/.test(c.allow) ||
+					c.path.startsWith('/service-accounts')
+				)
+					continue;
 				const res = await as[who].request(route.split(' ')[0]!, `/api/v1${c.path}`, c.body);
 				expect([403, 404], `${who} ${route}`).toContain(res.status);
 			}

@@ -11,6 +11,7 @@ import { seedDirectory } from '../../api/services/setup.ts';
 import { putSetting } from '../../api/services/settings.ts';
 import { createUser } from '../../api/services/users.ts';
 import { closeDb, openDb } from '../../db/client.ts';
+import { checkResponse } from './contract.ts';
 import type { Role } from '../../db/schema/index.ts';
 
 export const PASSWORD = 'Test@Pass2020';
@@ -102,6 +103,8 @@ export class Client {
 		}
 		const type = res.headers.get('content-type') ?? '';
 		const data = type.includes('json') ? await res.json() : await res.arrayBuffer();
+		// Every answer a test sees is checked against the OpenAPI contract.
+		checkResponse(method, path, res.status, type, data);
 		return Object.assign(res, { data });
 	}
 	get(path: string) {
@@ -200,8 +203,14 @@ export async function sendBody(base: string, method: string, path: string, body:
 			let text = '';
 			r.on('data', (d) => (text += d));
 			r.on('end', () => {
-				const json = (r.headers['content-type'] ?? '').includes('json');
-				resolve({ status: r.statusCode!, text, data: json ? JSON.parse(text) : null });
+				const type = r.headers['content-type'] ?? '';
+				const data = type.includes('json') ? JSON.parse(text) : null;
+				try {
+					checkResponse(method, `/api/v1${path}`, r.statusCode!, type, data ?? text);
+				} catch (err) {
+					return reject(err);
+				}
+				resolve({ status: r.statusCode!, text, data });
 				req.destroy();
 			});
 		});

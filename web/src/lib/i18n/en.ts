@@ -22,6 +22,7 @@ export const en: Messages = {
 	'role.office': 'Office inspector',
 	'role.leader': 'Leader',
 	'role.unit': 'Unit reporter',
+	'role.service': 'Service account',
 
 	'nav.label': 'Main navigation',
 	'nav.plan': 'Plan',

@@ -22,6 +22,7 @@ export const zh = {
 	'role.office': '联席办督查员',
 	'role.leader': '领导',
 	'role.unit': '单位填报员',
+	'role.service': '服务账号',
 
 	'nav.label': '主导航',
 	'nav.plan': '计划总览',

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { PROGRESS_STATUSES, REPORT_STATUSES } from '../../../db/schema/constants.ts';
+import { CSV, XLSX, file, id, list, obj, page, period } from './shapes.ts';
+import type { Contract } from './types.ts';
+
+export const reportInfo = obj({ id, status: z.enum(REPORT_STATUSES), revision: z.number().int() });
+export const reportFormItem = obj({
+	indicatorId: id,
+	progressStatus: z.enum(PROGRESS_STATUSES).nullable(),
+	attachments: z.array(obj({ id, name: z.string() }))
+});
+export const reportForm = obj({ period, report: reportInfo.nullable(), items: z.array(reportFormItem) });
+export const reportRow = obj({ id, period, status: z.enum(REPORT_STATUSES) });
+
+export const reportContract: Contract = {
+	'GET /reports/mine/{period}': {
+		id: 'getMyReport',
+		description:
+			'本单位某月（YYYY-MM）的月报表单：每项未办结的任务（牵头、配合分列）、已填内容、上月内容和附件。只对单位填报员开放。',
+		ok: reportForm
+	},
+	'PUT /reports/mine/{period}': {
+		id: 'saveMyReport',
+		description:
+			'保存月报草稿（只写变化的项）。带上读到的 revision：已被更新则 409 report.stale；保存过于频繁则 429。',
+		ok: reportForm,
+		errors: [409, 415, 422, 429]
+	},
+	'POST /reports/mine/{period}/submit': {
+		id: 'submitMyReport',
+		description:
+			'提交月报：每项须有进展状态和当月进展，缺项为 422 report.incomplete，details 逐项列出 path（items.N.progress）和 code（required）。',
+		ok: reportForm,
+		errors: [409, 415, 422]
+	},
+	'GET /reports': {
+		id: 'listReports',
+		description: '月报列表（审核队列）：按月份、单位、状态筛选，分页。',
+		ok: page(reportRow)
+	},
+	'GET /reports/export': {
+		id: 'exportReports',
+		description: '按当前筛选条件导出月报（xlsx 或 csv）。',
+		ok: file(XLSX, CSV)
+	},
+	'GET /reports/{id}': {
+		id: 'getReport',
+		description: '一份月报的全部内容和审核意见（单位未提交的草稿只有本单位可见）。',
+		ok: reportForm
+	},
+	'POST /reports/{id}/accept': {
+		id: 'acceptReport',
+		description: '审核通过（可附整体及逐项意见）；通过后只读。',
+		ok: obj({}),
+		errors: [409, 415]
+	},
+	'POST /reports/{id}/return': {
+		id: 'returnReport',
+		description: '退回月报（整体及逐项原因），单位修改后再次提交。',
+		ok: obj({}),
+		errors: [409, 415]
+	},
+	'GET /reports/{id}/versions': {
+		id: 'listReportVersions',
+		description: '月报保存的版本：每次提交、退回、通过，以及最新草稿。',
+		ok: list(obj({ id }))
+	},
+	'GET /reports/{id}/compare': {
+		id: 'compareReportVersions',
+		description: '逐字段比较两个版本（from、to 为版本记录的 id），含增删的附件。',
+		ok: obj({ changes: z.array(obj({})) })
+	}
+};

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ERROR_CODES } from '../../errors.ts';
+import { errorsZh } from '../../../web/src/lib/i18n/errors.zh.ts';
+
+/**
+ * The building blocks of the response schemas. Objects are open (`looseObject`): a field added to a
+ * reply is a compatible change (`/api/v1` stays compatible), a field removed or retyped is not.
+ */
+export const obj = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape);
+export const id = z.number().int().positive();
+export const row = obj({ id });
+export const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export const period = z.string().regex(/^\d{4}-\d{2}$/);
+export const timestamp = z.string();
+export const list = <T extends z.ZodType>(item: T) => obj({ items: z.array(item) });
+export const page = <T extends z.ZodType>(item: T) =>
+	obj({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+export const okReply = z.object({ ok: z.literal(true) });
+
+/** A file answer (export, download): its media types instead of a JSON schema. */
+export type FileReply = { files: string[] };
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+export const CSV = 'text/csv';
+export const file = (...files: string[]): FileReply => ({ files });
+
+const keyOf = (k: string) => k.slice('error.'.length);
+/** Every refusal's stable cause (`report.stale` …) and every field problem's code (`required` …). */
+export const ERROR_KEYS = Object.keys(errorsZh)
+	.filter((k) => k.startsWith('error.'))
+	.map(keyOf);
+export const FIELD_CODES = Object.keys(errorsZh)
+	.filter((k) => k.startsWith('field.'))
+	.map((k) => k.slice('field.'.length));
+
+export const fieldProblem = z.object({
+	path: z.string().describe('the field, dotted (items.3.progress)'),
+	code: z.enum(FIELD_CODES as [string, ...string[]]),
+	message: z.string(),
+	params: z.record(z.string(), z.union([z.string(), z.number()])).optional()
+});
+
+/** The one error body of every 4xx and 5xx. */
+export const errorBody = z.object({
+	error: z.object({
+		code: z.enum(ERROR_CODES as [string, ...string[]]).describe('the kind of refusal (one per status)'),
+		key: z
+			.enum(ERROR_KEYS as [string, ...string[]])
+			.describe('the stable cause, e.g. report.stale; texts in both languages by this key'),
+		message: z.string().describe('the Chinese text'),
+		params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+		details: z
+			.union([z.array(fieldProblem), z.array(z.unknown()), z.record(z.string(), z.unknown())])
+			.optional()
+			.describe("a 400's or 422's problems by field (path, code), or the cause's own data"),
+		requestId: z.string().describe('the X-Request-Id of the request, also in the server log')
+	})
+});
+/** The error body's type, for clients (the web app's `ApiFailure`). */
+export type ApiErrorBody = z.infer<typeof errorBody>;
