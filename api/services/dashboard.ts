@@ -155,12 +155,13 @@ export async function summaryData(db: Db, f: DashboardFilter, day: string, today
 		(
 			await query<{ id: number; name: string; planId: number; position: number }>(
 				db,
+				// 0 matches no section and keeps the list non-empty when the scope has none.
 				sql`select id, name, plan_id as planId, position from section where id in (${sql.join(
-					[...new Set(groups.flatMap((g) => [g.s1Id, g.s2Id]))]
+					[...new Set([0, ...groups.flatMap((g) => [g.s1Id, g.s2Id])])]
 						.filter((id) => id !== null)
 						.map((id) => sql`${id}`),
 					sql`, `
-				)}, 0)`
+				)})`
 			)
 		).map((s) => [s.id, s])
 	);

@@ -1,5 +1,5 @@
 import { formatDateTime } from './format.ts';
-import type { Role, UserRow } from './types.ts';
+import type { Role, UserRow } from './replies.ts';
 
 /**
  * Every role, administrators first (for the filters). Which roles an account may be given and what may

@@ -1,23 +1,36 @@
 import { hc, type ClientResponse } from 'hono/client';
 import type { AppType } from '../../../api/app.ts';
+import type { z } from 'zod';
+import type { ApiErrorBody, fieldProblem } from '../../../api/routes/contract/shapes.ts';
 import { colon, locale, t, type MessageKey } from './i18n/index.svelte.ts';
+import type { Uploaded } from './replies.ts';
 
 /** The one way the front end talks to the API: the typed Hono client over same-origin fetch. */
 export const api = hc<AppType>('/api/v1', { init: { credentials: 'same-origin' } });
 
-type Params = Record<string, string | number>;
-export type ApiErrorBody = {
-	error: { code: string; key?: string; message: string; params?: Params; details?: unknown };
-};
+type Refusal = ApiErrorBody['error'];
+/** One field's problem in a 400's or 422's details (`items.3.progress`, code `required`). */
+export type FieldProblem = z.infer<typeof fieldProblem>;
+
+/**
+ * A failure whose reply is not the API's error body (a proxy's page, a network error's status): no key, so
+ * the web's own message shows; the request id from the header, when the service answered at all.
+ */
+const localRefusal = (code: string, message: string, requestId: string | null = null): Refusal => ({
+	code,
+	key: '',
+	message,
+	requestId: requestId ?? ''
+});
 
 /** A refusal in the user's language: the catalogue's text for its key, else the server's (Chinese) message. */
-export function refusalText(body: ApiErrorBody['error']): string {
+export function refusalText(body: Refusal): string {
 	const key = `error.${body.key}` as MessageKey;
 	return body.key && t(key) !== key ? t(key, body.params) : body.message;
 }
 
 /** One field's problem in the user's language (Chinese: the server's own words, which name the field). */
-function fieldText(d: { path?: string; code?: string; message?: string; params?: Params }): string {
+function fieldText(d: Partial<FieldProblem>): string {
 	const key = `field.${d.code}` as MessageKey;
 	if (locale.current === 'zh' || !d.code || t(key) === key) return d.message ?? '';
 	return d.path ? `${d.path}: ${t(key, d.params)}` : t(key, d.params);
@@ -25,22 +38,26 @@ function fieldText(d: { path?: string; code?: string; message?: string; params?:
 
 export class ApiFailure extends Error {
 	readonly status: number;
-	readonly body: ApiErrorBody['error'];
-	constructor(status: number, body: ApiErrorBody['error']) {
+	readonly body: Refusal;
+	constructor(status: number, body: Refusal) {
 		super(refusalText(body));
 		this.status = status;
 		this.body = body;
 	}
 }
 
+/** A page's own 404 (the thing it shows is not in the list it read). */
+export const notFound = () => new ApiFailure(404, localRefusal('not_found', t('common.notFound')));
+
 /** Awaits a client call and returns its JSON, or throws ApiFailure with the server's Chinese message. */
 export async function call<T>(request: Promise<ClientResponse<T>>): Promise<T> {
 	const res = await request;
 	if (res.ok) return (await res.json()) as T;
-	let body: ApiErrorBody['error'] = {
-		code: 'internal',
-		message: t('common.requestFailed', { status: res.status })
-	};
+	let body = localRefusal(
+		'internal',
+		t('common.requestFailed', { status: res.status }),
+		res.headers.get('X-Request-Id')
+	);
 	try {
 		body = ((await res.json()) as ApiErrorBody).error ?? body;
 	} catch {
@@ -58,7 +75,7 @@ export async function call<T>(request: Promise<ClientResponse<T>>): Promise<T> {
 export type Pending = 'password' | 'totp';
 
 /** A 403 that says the account has a pending step (details.pending) rather than lacking a right. */
-function pendingOf(status: number, body: ApiErrorBody['error']): Pending | null {
+function pendingOf(status: number, body: Refusal): Pending | null {
 	if (status !== 403 || !body.details || typeof body.details !== 'object') return null;
 	const pending = (body.details as { pending?: unknown }).pending;
 	return pending === 'password' || pending === 'totp' ? pending : null;
@@ -95,8 +112,6 @@ export function attachmentUrl(id: number): string {
 	return `/api/v1/attachments/${id}`;
 }
 
-export type Uploaded = { id: number; name: string; size: number; contentType: string };
-
 /**
  * Uploads one attachment with progress. The typed client cannot report upload progress (fetch has
  * none), so this one call goes through XMLHttpRequest to the same POST /attachments endpoint; a
@@ -122,10 +137,13 @@ export function uploadAttachment(
 				/* not JSON */
 			}
 			if (xhr.status >= 200 && xhr.status < 300) return resolvePromise(body as Uploaded);
-			const error = (body as ApiErrorBody | null)?.error ?? {
-				code: 'internal',
-				message: t('common.uploadFailed', { status: xhr.status })
-			};
+			const error =
+				(body as ApiErrorBody | null)?.error ??
+				localRefusal(
+					'internal',
+					t('common.uploadFailed', { status: xhr.status }),
+					xhr.getResponseHeader('X-Request-Id')
+				);
 			reject(new ApiFailure(xhr.status, error));
 		};
 		xhr.onerror = () => reject(new TypeError('network'));

@@ -1,5 +1,6 @@
+import type { SupervisionState } from './rules/enums.ts';
 import { locale, t } from './i18n/index.svelte.ts';
-import type { Indicator, IndicatorUnit, Light, Role } from './types.ts';
+import type { Indicator, IndicatorUnit, Role } from './replies.ts';
 import { chineseNumber } from './rules/chinese.ts';
 import {
 	actualUnit,
@@ -204,7 +205,10 @@ export const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
  * One unit's light on an indicator as the API decided it (its own part), or, without a unit, the
  * indicator's own light. The rule itself lives in `#lib/rules/lights.ts`.
  */
-export function unitLight(ind: Pick<Indicator, 'light' | 'leadUnits' | 'coUnits'>, unitId?: number): Light {
+export function unitLight(
+	ind: Pick<Indicator, 'light' | 'leadUnits' | 'coUnits'>,
+	unitId?: number
+): SupervisionState {
 	if (unitId === undefined) return ind.light;
 	return [...ind.leadUnits, ...ind.coUnits].find((u) => u.id === unitId)?.state ?? ind.light;
 }

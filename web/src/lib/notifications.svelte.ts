@@ -1,5 +1,5 @@
 import { api, call } from './api.ts';
-import type { Notification } from './types.ts';
+import type { Notification } from './replies.ts';
 
 /** The bell's state, shared by the top bar and the notifications page so both show the same count. */
 class Bell {

@@ -1,6 +1,6 @@
 import { t } from '#lib/i18n/index.svelte.ts';
-import type { Uploaded } from '#lib/api.ts';
-import type { ProgressStatus, ReportFormItem } from '#lib/types.ts';
+import type { Uploaded } from '#lib/replies.ts';
+import type { ProgressStatus, ReportFormItem } from '#lib/replies.ts';
 
 /** One item of the report as the form edits it: numbers stay text until they are sent. */
 export type Draft = {

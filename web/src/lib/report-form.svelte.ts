@@ -1,4 +1,4 @@
-import { api, ApiFailure, call, errorText } from './api.ts';
+import { api, ApiFailure, call, errorText, type FieldProblem } from './api.ts';
 import { t, type MessageKey } from './i18n/index.svelte.ts';
 import {
 	copyPrevious,
@@ -9,15 +9,7 @@ import {
 	type Draft,
 	type Problem
 } from './report-draft.ts';
-import type { ReportForm as FormData, ReportFormItem } from './types.ts';
-
-/** A field problem as the server sends it in a 400/422 body: `items.3.progress`, code `required`. */
-type FieldDetail = {
-	path?: string;
-	code?: string;
-	message?: string;
-	params?: Record<string, string | number>;
-};
+import type { ReportForm as FormData, ReportFormItem } from './replies.ts';
 
 /** The form's own field names for the request body's (`progressStatus` is the 进展状态 select, `status`). */
 const FIELD_OF: Record<string, string> = {
@@ -33,7 +25,7 @@ const FIELD_OF: Record<string, string> = {
  */
 export function serverProblems(details: unknown, items: Pick<ReportFormItem, 'indicatorId'>[]): Problem[] {
 	if (!Array.isArray(details)) return [];
-	return (details as FieldDetail[]).flatMap((d) => {
+	return (details as Partial<FieldProblem>[]).flatMap((d) => {
 		const m = /^items\.(\d+)\.(\w+)(?:\.(\d+))?/.exec(d.path ?? '');
 		const index = m ? Number(m[1]) : -1;
 		const item = items[index];

@@ -1,6 +1,6 @@
 import { api, call, errorText, setPendingHandler, type Pending } from './api.ts';
 import { todayIso } from './format.ts';
-import type { PasswordPolicy, Role, User } from './types.ts';
+import type { PasswordPolicy, Role, User } from './replies.ts';
 
 /** The administrator roles kept apart (三员分立): each reaches only its own area, never business data. */
 export const FENCED_ROLES: readonly Role[] = ['security', 'auditor'];

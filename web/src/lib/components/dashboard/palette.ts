@@ -1,8 +1,8 @@
-import type { Light } from '#lib/types.ts';
+import type { SupervisionState } from '#lib/rules/enums.ts';
 import type { ReportCell } from './types.ts';
 
 /** Chart colours of the warning lights (the same hues as the .light badges in app.css). */
-export const LIGHT_COLOR: Record<Light, string> = {
+export const LIGHT_COLOR: Record<SupervisionState, string> = {
 	red: '#c62828',
 	yellow: '#e0a000',
 	green: '#2e7d32',
@@ -11,10 +11,16 @@ export const LIGHT_COLOR: Record<Light, string> = {
 };
 
 /** The order lights are stacked and listed in: done first, then on track, then the warnings. */
-export const LIGHT_ORDER: Light[] = ['completed_on_time', 'completed_late', 'green', 'yellow', 'red'];
+export const LIGHT_ORDER: SupervisionState[] = [
+	'completed_on_time',
+	'completed_late',
+	'green',
+	'yellow',
+	'red'
+];
 
 /** Worst first, for lists that put red items on top. */
-export const LIGHT_RANK: Record<Light, number> = {
+export const LIGHT_RANK: Record<SupervisionState, number> = {
 	red: 0,
 	yellow: 1,
 	green: 2,
@@ -34,7 +40,7 @@ export const REPORT_MARK: Record<ReportCell, string> = {
 /** Chart patterns so red and yellow read apart without colour (stripes and dots). */
 export const LIGHT_DECAL: Partial<
 	Record<
-		Light,
+		SupervisionState,
 		{
 			symbol: string;
 			symbolSize: number;
@@ -74,7 +80,7 @@ export type LegendItem = {
 };
 
 /** The legend pattern of each light, matching LIGHT_DECAL. */
-export const LIGHT_PATTERN: Record<Light, LegendItem['pattern']> = {
+export const LIGHT_PATTERN: Record<SupervisionState, LegendItem['pattern']> = {
 	red: 'stripes',
 	yellow: 'dots',
 	green: 'solid',

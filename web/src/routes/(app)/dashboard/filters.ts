@@ -1,5 +1,5 @@
 import { PERIOD_RE } from '#lib/format.ts';
-import type { UnitKind } from '#lib/types.ts';
+import type { UnitKind } from '#lib/replies.ts';
 
 /** The dashboard's view, kept in the URL so a view can be shared and the back button works. */
 export type DashFilters = {

@@ -1,7 +1,10 @@
 import type { InferResponseType } from 'hono/client';
 import type { api } from './api.ts';
 
-/** Response shapes, inferred from the typed client so they follow the API. */
+/**
+ * The API's reply shapes, inferred from the typed client so they follow the API: nothing here is written
+ * by hand. (The error body's type is the contract's own `ApiErrorBody`, which api.ts imports.)
+ */
 export type User = InferResponseType<typeof api.auth.me.$get, 200>['user'];
 export type Role = User['role'];
 export type PlanSummary = InferResponseType<typeof api.plans.$get, 200>['items'][number];
@@ -17,8 +20,6 @@ export type ImportReport = InferResponseType<typeof api.imports.$post, 200>;
 export type ImportIssue = ImportReport['errors'][number];
 export type UserRow = InferResponseType<typeof api.users.$get, 200>['items'][number];
 export type Meta = InferResponseType<typeof api.meta.$get, 200>;
-/** An indicator's (or a unit's) warning light; the API sends it as a plain string. */
-export type Light = 'red' | 'yellow' | 'green' | 'completed_on_time' | 'completed_late';
 export type IndicatorAlert = Indicator['alerts'][number];
 export type ReportForm = InferResponseType<(typeof api.reports.mine)[':period']['$get'], 200>;
 export type ReportFormItem = ReportForm['items'][number];
@@ -39,31 +40,9 @@ export type UnitMonth = InferResponseType<
 	(typeof api.indicators)[':id']['reports']['$get'],
 	200
 >['items'][number];
-/**
- * A completion or extension request as GET /requests lists it. Written out: the service's reply shape
- * is not inferable through the client (its helper widens the row), so the fields are named here.
- */
-export type RequestRow = {
-	id: number;
-	kind: 'completion' | 'extension';
-	status: 'pending' | 'approved' | 'rejected';
-	statement: string;
-	newDueOn: string | null;
-	late: boolean;
-	createdAt: string;
-	decidedAt: string | null;
-	decisionNote: string | null;
-	indicatorId: number;
-	indicatorText: string;
-	taskTitle: string;
-	dueOn: string | null;
-	originalDueOn: string | null;
-	unitId: number;
-	unitName: string;
-	createdByName: string | null;
-};
-export type RequestDetail = RequestRow & { attachments: { id: number; name: string; size: number }[] };
-export type RequestList = { items: RequestRow[]; total: number; page: number; pageSize: number };
+export type RequestRow = InferResponseType<typeof api.requests.$get, 200>['items'][number];
+export type RequestDetail = InferResponseType<(typeof api.requests)[':id']['$get'], 200>;
+export type Uploaded = InferResponseType<typeof api.attachments.$post, 201>;
 export type Notice = InferResponseType<typeof api.notices.$get, 200>['items'][number];
 export type NoticeLevel = Notice['level'];
 export type AlertItem = InferResponseType<typeof api.alerts.$get, 200>['items'][number];
