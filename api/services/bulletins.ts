@@ -223,11 +223,9 @@ export async function listBulletins(ctx: ServiceContext, f: { page: number; page
 			.limit(1)
 	)[0]!.n;
 	return {
-		items: rows.map(async (r) => ({
-			...(await shape(r, ctx.db)),
-			content: undefined,
-			rectification: undefined
-		})),
+		items: await Promise.all(
+			rows.map(async (r) => ({ ...(await shape(r, ctx.db)), content: undefined, rectification: undefined }))
+		),
 		total,
 		page: f.page,
 		pageSize: f.pageSize
