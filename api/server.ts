@@ -22,17 +22,23 @@ export async function startServer() {
 /** Serves HTTP in this process; closes cleanly on SIGINT/SIGTERM. */
 async function serveHttp(config: Config) {
 	const startedAt = performance.now();
-	const [{ createAdaptorServer }, { createApp }, { openDb }, { appClock }, { smtpMailer }, { REUSE_PORT }] =
-		await Promise.all([
-			import('@hono/node-server'),
-			import('./app.ts'),
-			import('../db/client.ts'),
-			import('./lib/app-clock.ts'),
-			import('./lib/mailer.ts'),
-			import('./processes.ts')
-		]);
+	const [
+		{ createAdaptorServer },
+		{ createApp },
+		{ openDb, closeDb },
+		{ appClock },
+		{ smtpMailer },
+		{ REUSE_PORT }
+	] = await Promise.all([
+		import('@hono/node-server'),
+		import('./app.ts'),
+		import('../db/client.ts'),
+		import('./lib/app-clock.ts'),
+		import('./lib/mailer.ts'),
+		import('./processes.ts')
+	]);
 	const db = openDb(config.dbFile);
-	const clock = appClock(config, db);
+	const clock = await appClock(config, db);
 	const mailer = smtpMailer(config.smtpUrl);
 	const app = createApp({ db, clock, config, mailer });
 	let stopJobs: (() => Promise<void>) | null = null;
@@ -43,30 +49,30 @@ async function serveHttp(config: Config) {
 	server.headersTimeout = 66_000;
 	// A web process of several binds the port itself, next to its siblings (processes.ts).
 	const own = cluster.isWorker && REUSE_PORT;
-	server.listen({ port: config.port, host: config.host, reusePort: own, exclusive: own }, async () => {
+	server.listen({ port: config.port, host: config.host, reusePort: own, exclusive: own }, () => {
 		const ms = Math.round(performance.now() - startedAt);
 		const port = (server.address() as AddressInfo).port;
 		console.log(
 			`督办 Duban 已启动: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}  (数据目录 ${config.dataDir}，今日 ${clock.today()}，进程 ${process.pid}，用时 ${ms} ms)`
 		);
 		// Jobs start once the server listens, so a catch-up run does not delay readiness.
-		if (config.jobs) {
-			const { startScheduler } = await import('../tasks/index.ts');
-			stopJobs = await startScheduler({ db, clock, mailer, config });
-		}
+		if (config.jobs)
+			void import('../tasks/index.ts')
+				.then(({ startScheduler }) => startScheduler({ db, clock, mailer, config }))
+				.then((stop) => (stopJobs = stop));
 	});
 	const shutdown = async () => {
 		await stopJobs?.();
 		mailer?.close();
 		server.close(() => {
-			db.$client.close();
+			closeDb(db);
 			process.exit(0);
 		});
 		server.closeIdleConnections();
 		setTimeout(() => process.exit(0), 3000).unref();
 	};
-	process.on('SIGINT', shutdown);
-	process.on('SIGTERM', shutdown);
+	process.on('SIGINT', () => void shutdown());
+	process.on('SIGTERM', () => void shutdown());
 }
 
 if (import.meta.main) await startServer();

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { SQL } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
@@ -7,24 +9,29 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema/index.ts';
 
-/** A database or a transaction on it: services accept either. */
+/**
+ * A database connection: outside a transaction the read-only one, inside `withTransaction` the write
+ * one. Services write queries as `await db.select()…` (drizzle queries are thenable on every driver),
+ * never `.all()/.get()/.run()`, and raw SQL through `query`/`execute` below.
+ */
 export type Db = BaseSQLiteDatabase<'sync', Database.RunResult, typeof schema>;
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
+/**
+ * The write side of a database: one connection whose transactions take turns (`turn` is the tail of
+ * the line), opened on first use so that read-only threads never open it.
+ */
+type Writer = { file: string; db: Connection | null; turn: Promise<void> };
+type Connection = ReturnType<typeof open>;
+const writers = new WeakMap<Db, Writer>();
+/** The write connections: a ctx whose db is one of these is inside a transaction. */
+const writeConnections = new WeakSet<Db>();
+
 /** How long a writer waits for another connection's write lock before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 60_000;
 
-/** Opens (creating if needed) the SQLite file with the pragmas the design asks for, and migrates it. */
-export function openDb(file: string) {
-	if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-	const db = connect(file);
-	migrate(db, { migrationsFolder });
-	return db;
-}
-
-/** A further connection to a migrated file (a worker thread's own): the same pragmas, no migration. */
-export function connect(file: string) {
+function open(file: string) {
 	const sqlite = new Database(file);
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.pragma('foreign_keys = ON');
@@ -35,13 +42,7 @@ export function connect(file: string) {
 	// Deleted rows (sessions, drafts) are overwritten, not left readable in free pages.
 	sqlite.pragma('secure_delete = ON');
 	reuseStatements(sqlite);
-	const db = drizzle(sqlite, { schema });
-	// Transactions take the write lock when they begin (BEGIN IMMEDIATE), waiting for it like any writer. A
-	// deferred one that has read cannot wait: once another process commits, its write fails at once
-	// (SQLITE_BUSY_SNAPSHOT). Pure reads need no transaction.
-	const transaction = db.transaction.bind(db);
-	db.transaction = (fn, config) => transaction(fn, { behavior: 'immediate', ...config });
-	return db;
+	return drizzle(sqlite, { schema });
 }
 
 /** Statements kept per connection (the most recently used), by their SQL. */
@@ -71,7 +72,104 @@ function reuseStatements(sqlite: Database.Database) {
 	}) as typeof sqlite.prepare;
 }
 
-/** The file a connection (not a transaction) is open on, for a worker thread to open its own. */
+/** Opens (creating if needed) the SQLite file with the pragmas the design asks for, and migrates it. */
+export function openDb(file: string) {
+	mkdirSync(dirname(file), { recursive: true });
+	const db = connect(file);
+	migrate(writerOf(db), { migrationsFolder });
+	return db;
+}
+
+/**
+ * A database on a migrated file: the read connection (`query_only`, WAL: it never sees a transaction
+ * in progress), with its write connection registered behind it. A write outside `withTransaction` fails
+ * ("attempt to write a readonly database") instead of slipping into another request's transaction.
+ */
+export function connect(file: string) {
+	const read = open(file);
+	read.$client.pragma('query_only = ON');
+	writers.set(read, { file, db: null, turn: Promise.resolve() });
+	return read;
+}
+
+function writer(db: Db): Writer {
+	const w = writers.get(db);
+	if (!w) throw new Error('not a database opened by openDb/connect');
+	return w;
+}
+
+/** The write connection behind a database (opened now if needed): for migrations and tests' raw writes. */
+export function writerOf(db: Db): Connection {
+	const w = writer(db);
+	if (!w.db) {
+		w.db = open(w.file);
+		writeConnections.add(w.db);
+	}
+	return w.db;
+}
+
+/** Closes both connections of a database. */
+export function closeDb(db: Connection) {
+	const w = writers.get(db);
+	w?.db?.$client.close();
+	db.$client.close();
+}
+
+/** The file a database is open on, for a worker thread to open its own. */
 export const fileOf = (db: Db) => (db as unknown as { $client: Database.Database }).$client.name;
+
+/** The write side whose transaction the current async call chain runs in. */
+const inside = new AsyncLocalStorage<Writer>();
+
+/** Waits for the write connection's turn; resolves with the release. */
+function takeTurn(w: Writer): Promise<() => void> {
+	let release!: () => void;
+	const done = new Promise<void>((resolve) => (release = resolve));
+	const before = w.turn;
+	w.turn = before.then(() => done);
+	return before.then(() => release);
+}
+
+/**
+ * Runs `fn` in one write transaction and hands it a ctx whose `db` is the transaction: committed when
+ * `fn` resolves, rolled back when it throws. Transactions take turns on the one write connection (an
+ * `await` inside never lets another request's statements in); reads outside go through the read
+ * connection and see only committed work. Called inside a transaction, it joins that one.
+ */
+export async function withTransaction<C extends { db: Db }, T>(
+	ctx: C,
+	fn: (tx: C) => Promise<T>
+): Promise<T> {
+	if (writeConnections.has(ctx.db)) return fn(ctx);
+	const w = writer(ctx.db);
+	const release = await takeTurn(w);
+	try {
+		const db = writerOf(ctx.db);
+		const client = db.$client;
+		// The write lock is taken at the start, waiting (busy_timeout) for another process's like any writer: a
+		// deferred transaction that has read cannot wait (SQLITE_BUSY_SNAPSHOT once the other commits).
+		client.exec('BEGIN IMMEDIATE');
+		try {
+			const result = await inside.run(w, () => fn({ ...ctx, db }));
+			client.exec('COMMIT');
+			return result;
+		} catch (err) {
+			if (client.inTransaction) client.exec('ROLLBACK');
+			throw err;
+		}
+	} finally {
+		release();
+	}
+}
+
+/** Rows of a raw SQL query (raw SQL only where the query builder cannot say it). */
+export async function query<T>(db: Db, statement: SQL): Promise<T[]> {
+	return db.all<T>(statement);
+}
+
+/** Runs a raw SQL statement that returns no rows. */
+export async function execute(db: Db, statement: SQL): Promise<void> {
+	db.run(statement);
+}
 
 export { schema };

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../api/config.ts';
 import { openDatabase } from './open.ts';
 import { createPgDatabase } from '../test/support/pg.ts';
+import { query } from './client.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'duban-open-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,7 +22,7 @@ describe('openDatabase: DATABASE_URL selects PostgreSQL, else SQLite in the data
 		const open = await openDatabase(loadConfig({ DATA_DIR: dir }));
 		expect(open.dialect).toBe('sqlite');
 		if (open.dialect === 'sqlite')
-			expect(open.db.all(sql`select count(*) as n from holiday`)).toEqual([{ n: 320 }]);
+			expect(await query(open.db, sql`select count(*) as n from holiday`)).toEqual([{ n: 320 }]);
 		await open.close();
 	});
 

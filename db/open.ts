@@ -1,4 +1,4 @@
-import { openDb } from './client.ts';
+import { closeDb, openDb } from './client.ts';
 import { openPg, type PgDb } from './pg/client.ts';
 
 /** Where the database is: `DATABASE_URL` (PostgreSQL) when set, else the SQLite file in the data folder. */
@@ -18,8 +18,6 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
 	return {
 		dialect: 'sqlite',
 		db,
-		close: async () => {
-			db.$client.close();
-		}
+		close: async () => closeDb(db)
 	};
 }

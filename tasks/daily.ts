@@ -3,11 +3,12 @@ import { shanghaiDay } from '../api/lib/clock.ts';
 import { writeReminders } from '../api/services/reminders.ts';
 import type { JobDeps } from './context.ts';
 import { runEvaluate } from './evaluate.ts';
+import { query } from '../db/client.ts';
 
 /** The daily round: evaluate the lights, then write the day's reminder digests and notifications. */
-export function runDaily(deps: JobDeps) {
-	const { openedAlerts, ...evaluation } = runEvaluate(deps);
-	const reminders = writeReminders(
+export async function runDaily(deps: JobDeps) {
+	const { openedAlerts, ...evaluation } = await runEvaluate(deps);
+	const reminders = await writeReminders(
 		{
 			db: deps.db,
 			day: shanghaiDay(deps.now),
@@ -19,6 +20,6 @@ export function runDaily(deps: JobDeps) {
 	);
 	// Deleted rows (ended sessions, reset secrets) are zeroed by secure_delete in the database file; folding
 	// the WAL back and truncating it removes the older copies of those pages as well.
-	deps.db.get(sql`pragma wal_checkpoint(TRUNCATE)`);
+	await query(deps.db, sql`pragma wal_checkpoint(TRUNCATE)`);
 	return { ...evaluation, ...reminders };
 }

@@ -6,8 +6,8 @@ import type { JobDeps } from './context.ts';
  * The passing of a day (Asia/Shanghai): lights that a date crossed (due soon, overdue, a report now
  * missing) come on with their real dates. Writes keep everything else current as they happen.
  */
-export function runEvaluate({ db, now }: JobDeps) {
-	const result = evaluateAlerts(db, shanghaiDay(now));
+export async function runEvaluate({ db, now }: JobDeps) {
+	const result = await evaluateAlerts(db, shanghaiDay(now));
 	return {
 		day: result.day,
 		opened: result.opened.length,

@@ -18,8 +18,8 @@ import type { JobThreadData, JobThreadReply } from './job-thread.ts';
 export const JOBS: Record<'daily' | 'evaluate' | 'send-mail' | 'leader-digest', (deps: JobDeps) => unknown> =
 	{
 		daily: (deps: JobDeps) => runDaily(deps),
-		evaluate: (deps: JobDeps) => {
-			const { openedAlerts: _opened, ...counts } = runEvaluate(deps);
+		evaluate: async (deps: JobDeps) => {
+			const { openedAlerts: _opened, ...counts } = await runEvaluate(deps);
 			return counts;
 		},
 		'send-mail': (deps: JobDeps) => runSendMail(deps),
@@ -36,12 +36,12 @@ export const SCHEDULE: { job: JobName; cron: string }[] = [
 
 export type SchedulerDeps = { db: Db; clock: Clock; mailer: Mailer | null; config: Config };
 
-export function runJob(job: JobName, deps: SchedulerDeps, now = deps.clock.now()) {
+export async function runJob(job: JobName, deps: SchedulerDeps, now = deps.clock.now()) {
 	const jobDeps: JobDeps = {
 		db: deps.db,
 		now,
 		mailer: deps.mailer,
-		settings: getSettings(deps.db),
+		settings: await getSettings(deps.db),
 		config: deps.config
 	};
 	return recordRun(deps.db, job, now, shanghaiDay(now), () => JOBS[job](jobDeps));
@@ -89,7 +89,7 @@ export async function startScheduler(deps: SchedulerDeps) {
 			noOverlap: true
 		})
 	);
-	if (!hasRun(deps.db, 'daily', deps.clock.today())) await run('daily');
+	if (!(await hasRun(deps.db, 'daily', deps.clock.today()))) await run('daily');
 	return async () => {
 		for (const task of tasks) await task.destroy();
 	};

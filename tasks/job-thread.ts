@@ -4,7 +4,7 @@
  * so the request thread keeps serving meanwhile. Mail it queues is sent by the send-mail job.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { connect } from '../db/client.ts';
+import { closeDb, connect } from '../db/client.ts';
 import type { Config } from '../api/config.ts';
 import { fromWorkerContext, type WorkerContext } from '../api/lib/worker-context.ts';
 import { runJob, type JobName } from './index.ts';
@@ -21,5 +21,5 @@ try {
 } catch (err) {
 	parentPort!.postMessage({ ok: false, message: (err as Error).message } satisfies JobThreadReply);
 } finally {
-	db.$client.close();
+	closeDb(db);
 }

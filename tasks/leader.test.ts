@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../db/client.ts';
+import { closeDb, openDb } from '../db/client.ts';
 import type { DatabaseTarget } from '../db/open.ts';
 import { startLeadership } from './leader.ts';
 import { createPgDatabase } from '../test/support/pg.ts';
@@ -63,7 +63,7 @@ describe('leader election on SQLite: a lease row', () => {
 	beforeAll(() => {
 		dir = mkdtempSync(join(tmpdir(), 'duban-leader-'));
 		target = { databaseUrl: undefined, dbFile: join(dir, 'duban.db') };
-		openDb(target.dbFile).$client.close();
+		closeDb(openDb(target.dbFile));
 	});
 	afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { jobRun } from '../db/schema/index.ts';
-import type { Db } from '../db/client.ts';
+import { type Db, withTransaction } from '../db/client.ts';
 
 /** Records a job run (start, end, outcome, counts); a failure is recorded and rethrown. */
 export async function recordRun<T>(
@@ -10,35 +10,43 @@ export async function recordRun<T>(
 	day: string,
 	run: () => T | Promise<T>
 ): Promise<T> {
-	const id = db
-		.insert(jobRun)
-		.values({ job, day, scheduledAt, startedAt: new Date(), outcome: 'running' })
-		.returning({ id: jobRun.id })
-		.get().id;
+	const id = await withTransaction({ db }, async ({ db }) => {
+		const [row] = await db
+			.insert(jobRun)
+			.values({ job, day, scheduledAt, startedAt: new Date(), outcome: 'running' })
+			.returning({ id: jobRun.id });
+		return row!.id;
+	});
 	try {
 		const result = await run();
-		db.update(jobRun)
-			.set({ finishedAt: new Date(), outcome: 'ok', counts: result })
-			.where(eq(jobRun.id, id))
-			.run();
+		await withTransaction({ db }, ({ db }) =>
+			db
+				.update(jobRun)
+				.set({ finishedAt: new Date(), outcome: 'ok', counts: result })
+				.where(eq(jobRun.id, id))
+		);
 		return result;
 	} catch (err) {
-		db.update(jobRun)
-			.set({
-				finishedAt: new Date(),
-				outcome: 'failed',
-				error: String((err as Error).stack ?? err).slice(0, 2000)
-			})
-			.where(eq(jobRun.id, id))
-			.run();
+		await withTransaction({ db }, ({ db }) =>
+			db
+				.update(jobRun)
+				.set({
+					finishedAt: new Date(),
+					outcome: 'failed',
+					error: String((err as Error).stack ?? err).slice(0, 2000)
+				})
+				.where(eq(jobRun.id, id))
+		);
 		throw err;
 	}
 }
 
-export function hasRun(db: Db, job: string, day: string): boolean {
-	return !!db
-		.select({ id: jobRun.id })
-		.from(jobRun)
-		.where(and(eq(jobRun.job, job), eq(jobRun.day, day), eq(jobRun.outcome, 'ok')))
-		.get();
+export async function hasRun(db: Db, job: string, day: string): Promise<boolean> {
+	return !!(
+		await db
+			.select({ id: jobRun.id })
+			.from(jobRun)
+			.where(and(eq(jobRun.job, job), eq(jobRun.day, day), eq(jobRun.outcome, 'ok')))
+			.limit(1)
+	)[0];
 }

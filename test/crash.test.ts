@@ -20,7 +20,7 @@ import { importTable } from '../api/services/imports.ts';
 import { snapshotReport } from '../api/services/report-versions.ts';
 import { SYSTEM_OFFICE, seedDirectory } from '../api/services/setup.ts';
 import { createUser } from '../api/services/users.ts';
-import { schema } from '../db/client.ts';
+import { closeDb, schema } from '../db/client.ts';
 import { freePort, startChildServer, type ChildServer, childData } from './support/child-server.ts';
 import { Client, csvTable, PASSWORD, SAMPLE_FILES } from './support/harness.ts';
 
@@ -261,7 +261,7 @@ function keptVersionsFollowTheRule(vs: { version: number; action: string }[], re
  *   - it is submitted but lacks submitted_at / first_submitted_at / late, its latest version is not
  *     a 'submit', or it lacks an item (with status and progress) for any of the unit's assignments.
  */
-function checkDataDir(dataDir: string, expectedItems: Map<number, number>, acks: Acks) {
+async function checkDataDir(dataDir: string, expectedItems: Map<number, number>, acks: Acks) {
 	const problems: string[] = [];
 	const sqlite = new Database(join(dataDir, 'duban.db'), { readonly: true, fileMustExist: true });
 	try {
@@ -270,7 +270,7 @@ function checkDataDir(dataDir: string, expectedItems: Map<number, number>, acks:
 		const fk = sqlite.pragma('foreign_key_check') as unknown[];
 		if (fk.length) problems.push(`foreign_key_check: ${JSON.stringify(fk.slice(0, 5))}`);
 		const db = drizzle(sqlite, { schema });
-		const chain = verifyAuditChain(db);
+		const chain = await verifyAuditChain(db);
 		if (!chain.ok) problems.push(`audit chain broken: ${JSON.stringify(chain.firstBroken)}`);
 
 		type ReportRow = {
@@ -328,7 +328,7 @@ function checkDataDir(dataDir: string, expectedItems: Map<number, number>, acks:
 			if (last) {
 				if (last.status !== r.status) problems.push(`${label}: latest version has status ${last.status}`);
 				const stored = JSON.parse(last.snapshot);
-				const current = JSON.parse(JSON.stringify(snapshotReport(db, r.id)));
+				const current = JSON.parse(JSON.stringify(await snapshotReport(db, r.id)));
 				if (!isDeepStrictEqual(stored, current))
 					problems.push(`${label}: rows differ from the snapshot of version ${last.version}`);
 			}
@@ -486,7 +486,7 @@ describe('crash safety', () => {
 			dataDir = data.dataDir;
 			const { env, db, config } = data;
 			const ctx = { db, clock: data.clock, config, mailer: null };
-			seedDirectory({ ...ctx, actor: null, ip: null });
+			await seedDirectory({ ...ctx, actor: null, ip: null });
 			const rows = [
 				...UNITS.map((name, i) => [
 					'崩溃测试',
@@ -534,7 +534,7 @@ describe('crash safety', () => {
 					}[]
 				).map((r) => [r.unit_id, r.n])
 			);
-			db.$client.close();
+			closeDb(db);
 
 			const port = await freePort();
 			const acks: Acks = { uploads: [], saves: [], submissions: [] };
@@ -543,8 +543,8 @@ describe('crash safety', () => {
 			let interrupted = 0;
 			let last: Figures | null = null;
 
-			const check = (when: string) => {
-				const result = checkDataDir(dataDir!, expectedItems, acks);
+			const check = async (when: string) => {
+				const result = await checkDataDir(dataDir!, expectedItems, acks);
 				problems.push(...result.problems.map((p) => `${when}: ${p}`));
 				last = result.figures;
 				return result.figures;
@@ -569,7 +569,7 @@ describe('crash safety', () => {
 				if (life.unexpected.length) life.unexpected.push(`server output:\n${current.output()}`);
 				interrupted += life.interrupted;
 				unexpected.push(...life.unexpected.map((u) => `life ${n}: ${u}`));
-				const f = check(`after kill ${n}`);
+				const f = await check(`after kill ${n}`);
 				console.log(
 					`kill ${n}/${ITERATIONS} after ${delay} ms: +${acks.submissions.length - before} submissions acknowledged ` +
 						`(${acks.submissions.length} in all), ${life.interrupted} requests cut off; ` +
@@ -618,7 +618,7 @@ describe('crash safety', () => {
 				current.proc.kill('SIGTERM');
 				const end = await current.exited;
 				if (end.code !== 0) unexpected.push(`final stop: ${JSON.stringify(end)}\n${current.output()}`);
-				check('at the end');
+				await check('at the end');
 			}
 
 			const f = last as Figures | null;

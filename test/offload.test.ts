@@ -11,7 +11,7 @@ import { loadConfig } from '../api/config.ts';
 import { verifyAuditChain } from '../api/services/audit.ts';
 import { seedDirectory } from '../api/services/setup.ts';
 import { createUser } from '../api/services/users.ts';
-import { openDb } from '../db/client.ts';
+import { closeDb, openDb } from '../db/client.ts';
 import { freePort, startChildServer, type ChildServer, childData } from './support/child-server.ts';
 import { Client, csvTable, importForm, PASSWORD } from './support/harness.ts';
 
@@ -36,10 +36,10 @@ beforeAll(async () => {
 	dataDir = data.dataDir;
 	const { env, db } = data;
 	const ctx = { ...data, actor: null, ip: null };
-	seedDirectory(ctx);
+	await seedDirectory(ctx);
 	await createUser(ctx, { username: 'offload-office', name: '联席办', role: 'office', password: PASSWORD });
 	await createUser(ctx, { username: 'offload-leader', name: '领导', role: 'leader', password: PASSWORD });
-	db.$client.close();
+	closeDb(db);
 	server = await startChildServer(env, { port: await freePort(), readyTimeoutMs: 60_000 });
 	office = new Client(server.base);
 	const login = await office.post('/api/v1/auth/login', { username: 'offload-office', password: PASSWORD });
@@ -189,13 +189,13 @@ describe('long work off the request thread', () => {
 		// Written through the worker's own connection: the audit chain still holds, one row for the import.
 		const db = openDb(loadConfig({ DATA_DIR: dataDir }).dbFile);
 		try {
-			expect(verifyAuditChain(db).ok).toBe(true);
+			expect((await verifyAuditChain(db)).ok).toBe(true);
 			expect(
 				db.$client.prepare(`select count(*) from audit_log where action = 'plan.import'`).pluck().get()
 			).toBe(1);
 			expect(db.$client.prepare('select count(*) from indicator').pluck().get()).toBe(ROWS);
 		} finally {
-			db.$client.close();
+			closeDb(db);
 		}
 	}, 900_000);
 

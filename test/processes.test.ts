@@ -12,6 +12,7 @@ import { loadPlan2020, seedDirectory } from '../api/services/setup.ts';
 import { createUser } from '../api/services/users.ts';
 import { freePort, startChildServer, type ChildServer, childData } from './support/child-server.ts';
 import { PASSWORD } from './support/harness.ts';
+import { closeDb } from '../db/client.ts';
 
 const TODAY = '2020-09-15';
 const PERIOD = '2020-08';
@@ -78,7 +79,7 @@ beforeAll(async () => {
 	dataDir = data.dataDir;
 	dbFile = data.config.dbFile;
 	const ctx = { ...data, actor: null, ip: null };
-	seedDirectory(ctx);
+	await seedDirectory(ctx);
 	await loadPlan2020(ctx);
 	await createUser(ctx, {
 		username: 'proc-unit',
@@ -88,7 +89,7 @@ beforeAll(async () => {
 		password: PASSWORD,
 		temporary: false
 	});
-	data.db.$client.close();
+	closeDb(data.db);
 	port = await freePort();
 	server = await startChildServer(
 		{ ...data.env, WEB_PROCESSES: '2', DUBAN_JOBS: '1' },

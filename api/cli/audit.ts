@@ -5,10 +5,10 @@ import { archiveAudit, AUDIT_RETENTION_DAYS, verifyAuditChain } from '../service
 import { UsageError, type CliContext } from './context.ts';
 
 /** duban audit verify | archive --before YYYY-MM-DD --out FILE */
-export function auditCommand(ctx: CliContext, args: string[]) {
+export async function auditCommand(ctx: CliContext, args: string[]) {
 	const [sub, ...rest] = args;
 	if (sub === 'verify') {
-		const check = verifyAuditChain(ctx.db);
+		const check = await verifyAuditChain(ctx.db);
 		if (check.ok) console.log(`审计日志哈希链完整：${check.rows} 行`);
 		else {
 			console.log(
@@ -28,7 +28,7 @@ export function auditCommand(ctx: CliContext, args: string[]) {
 		const limit = addDays(ctx.clock.today(), -AUDIT_RETENTION_DAYS);
 		if (values.before > limit)
 			throw new UsageError(`审计日志至少保留 ${AUDIT_RETENTION_DAYS} 天：--before 不能晚于 ${limit}`);
-		const n = archiveAudit(ctx.db, new Date(`${values.before}T00:00:00+08:00`), (lines) =>
+		const n = await archiveAudit(ctx.db, new Date(`${values.before}T00:00:00+08:00`), (lines) =>
 			writeFileSync(values.out!, lines, { flag: 'wx' })
 		);
 		console.log(n ? `已归档 ${n} 行到 ${values.out}` : '没有需要归档的行');

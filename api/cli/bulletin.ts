@@ -24,7 +24,7 @@ export async function bulletinCommand(ctx: CliContext, args: string[]) {
 	if (format !== 'json' && !values.out) throw new UsageError('docx/xlsx 需要 --out FILE');
 	const asOf = values['as-of'] ?? null;
 	if (asOf && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new UsageError('--as-of 应为 YYYY-MM-DD（统计日期）');
-	const content = buildBulletin(
+	const content = await buildBulletin(
 		ctx.db,
 		{ period: values.period, week: values.week ?? null, asOf },
 		ctx.clock.today()

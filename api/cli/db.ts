@@ -11,7 +11,7 @@ import { UsageError } from './context.ts';
 export const NOT_EMPTY_EXIT = 3;
 
 /** Seeded by the migrations themselves (the holiday calendar): replaced by the source's rows. */
-const SEEDED_TABLES = new Set(['holiday']);
+const SEEDED_TABLES = new Set(['holiday', 'audit_head']);
 
 /** PostgreSQL takes at most 65,535 parameters per statement. */
 const MAX_PARAMS = 60_000;

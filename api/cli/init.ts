@@ -16,19 +16,21 @@ import { getSettings } from '../services/settings.ts';
 /** Creates/migrates the database, loads the units and the 2020 plan (idempotent), and the accounts asked for. */
 export async function runInit(ctx: CliContext, opts: { demo: boolean }) {
 	const started = performance.now();
-	seedDirectory(ctx);
-	const freshDemo = opts.demo && !getSettings(ctx.db).demoDate;
+	await seedDirectory(ctx);
+	const freshDemo = opts.demo && !(await getSettings(ctx.db)).demoDate;
 	const report = await loadPlan2020(freshDemo ? { ...ctx, clock: demoStartClock() } : ctx);
-	const indicators = ctx.db
-		.select({ n: sql<number>`count(*)` })
-		.from(indicator)
-		.get()!.n;
+	const indicators = (
+		await ctx.db
+			.select({ n: sql<number>`count(*)` })
+			.from(indicator)
+			.limit(1)
+	)[0]!.n;
 	console.log(
 		`数据库就绪：${ctx.config.dbFile}\n已载入《${PLAN_2020.title}》：${report.sections} 个领域、${report.tasks} 项任务、${report.indicators} 项指标、${report.assignments} 条责任分工（本次新增 ${report.created.indicators} 项指标；库中共 ${indicators} 项指标）`
 	);
 	if (opts.demo) {
 		await createDemoAccounts(ctx);
-		const history = loadDemoHistory(ctx, ctx.config.demoDate);
+		const history = await loadDemoHistory(ctx, ctx.config.demoDate);
 		if (history) {
 			console.log(
 				`已载入演示数据（模拟的 2020 年填报历史，截至 ${ctx.config.demoDate}，演示模式下系统“今天”即该日）：${history.reports} 份月报（逾期 ${history.late} 份、退回 ${history.returned} 份），缺报 ${history.missing} 次，办结 ${history.completed} 项、延期 ${history.extensions} 项、督办通知 ${history.notices} 份，用时 ${history.ms} ms`

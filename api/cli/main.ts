@@ -131,7 +131,7 @@ async function exportCommand(ctx: CliContext, args: string[]) {
 	const format = (values.format ?? 'json') as ExportFormat;
 	if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format 只能是 ${EXPORT_FORMATS.join('|')}`);
 	const reader = { ...ctx, actor: SYSTEM_OFFICE };
-	const planId = values.plan ? Number(values.plan) : listPlans(reader).at(-1)?.id;
+	const planId = values.plan ? Number(values.plan) : (await listPlans(reader)).at(-1)?.id;
 	if (!planId) throw new UsageError('库中还没有计划');
 	const file = await exportPlan(reader, planId, format);
 	if (values.out) writeFileSync(values.out, file.body);
@@ -146,7 +146,7 @@ async function main(argv: string[]) {
 	}
 	if (command === 'serve' || command === 'start') {
 		if (command === 'start') {
-			const ctx = cliContext();
+			const ctx = await cliContext();
 			await runInit(ctx, { demo: ctx.config.demo });
 			ctx.close();
 			if (rest.includes('--init-only')) return;
@@ -158,16 +158,16 @@ async function main(argv: string[]) {
 	if (command === 'backup') return backupCommand(rest);
 	if (command === 'restore') return restoreCommand(rest);
 	if (command === 'db') return dbCommand(rest);
-	const ctx = cliContext();
+	const ctx = await cliContext();
 	try {
 		if (command === 'init') await runInit(ctx, { demo: rest.includes('--demo') });
 		else if (command === 'user' && rest[0] === 'add') await userAdd(ctx, rest.slice(1));
 		else if (command === 'import') await importCommand(ctx, rest);
 		else if (command === 'export') await exportCommand(ctx, rest);
 		else if (command === 'tasks') await tasksCommand(ctx, rest);
-		else if (command === 'alerts') alertsCommand(ctx, rest);
+		else if (command === 'alerts') await alertsCommand(ctx, rest);
 		else if (command === 'bulletin') await bulletinCommand(ctx, rest);
-		else if (command === 'audit') auditCommand(ctx, rest);
+		else if (command === 'audit') await auditCommand(ctx, rest);
 		else if (command === 'service-account') await serviceAccountCommand(ctx, rest);
 		else throw new UsageError(`未知命令：${argv.join(' ')}`);
 	} finally {

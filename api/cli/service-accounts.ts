@@ -12,9 +12,11 @@ import { UsageError, type CliContext } from './context.ts';
 const USAGE =
 	'用法：duban service-account create --username U --name N | list | token --username U | revoke --username U --token-id N';
 
-function accountId(ctx: CliContext, username: string | undefined) {
+async function accountId(ctx: CliContext, username: string | undefined) {
 	if (!username) throw new UsageError(USAGE);
-	const row = ctx.db.select({ id: user.id }).from(user).where(eq(user.username, username)).get();
+	const row = (
+		await ctx.db.select({ id: user.id }).from(user).where(eq(user.username, username)).limit(1)
+	)[0];
 	if (!row) throw new UsageError(`没有服务账号 ${username}`);
 	return row.id;
 }
@@ -33,19 +35,19 @@ export async function serviceAccountCommand(ctx: CliContext, args: string[]) {
 			`已创建服务账号 ${made.account.username}。令牌只显示这一次，请妥善保存：\n${made.token.token}`
 		);
 	} else if (sub === 'list') {
-		for (const a of listServiceAccounts(ctx)) {
+		for (const a of await listServiceAccounts(ctx)) {
 			const live = a.tokens.filter((t) => !t.revokedAt).map((t) => `${t.id}:${t.prefix}…`);
 			console.log(
 				`${a.username}\t${a.name}\t${a.disabled ? '已停用' : '启用'}\t令牌 ${live.join(' ') || '无'}`
 			);
 		}
 	} else if (sub === 'token') {
-		const issued = issueServiceToken(ctx, accountId(ctx, values.username));
+		const issued = await issueServiceToken(ctx, await accountId(ctx, values.username));
 		console.log(`新令牌（编号 ${issued.id}，只显示这一次）：\n${issued.token}`);
 	} else if (sub === 'revoke') {
 		const tokenId = Number(values['token-id']);
 		if (!Number.isInteger(tokenId) || tokenId <= 0) throw new UsageError(USAGE);
-		revokeServiceToken(ctx, accountId(ctx, values.username), tokenId);
+		await revokeServiceToken(ctx, await accountId(ctx, values.username), tokenId);
 		console.log(`已吊销令牌 ${tokenId}`);
 	} else throw new UsageError(USAGE);
 }

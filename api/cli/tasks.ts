@@ -51,7 +51,7 @@ export async function tasksCommand(ctx: CliContext, args: string[]) {
 					`需要 --from YYYY-MM-DD --to YYYY-MM-DD（from 不晚于 to，${DATE_WINDOW_MESSAGE}）`
 				);
 			for (const day of daysFromTo(from, to)) {
-				const mailsBefore = countMail(ctx);
+				const mailsBefore = await countMail(ctx);
 				const now = morningOf(day);
 				const result = (await runJob('daily', { ...ctx, clock: manualClock(now), mailer }, now)) as {
 					opened: number;
@@ -59,7 +59,7 @@ export async function tasksCommand(ctx: CliContext, args: string[]) {
 					open: number;
 					notifications: number;
 				};
-				const mails = countMail(ctx) - mailsBefore;
+				const mails = (await countMail(ctx)) - mailsBefore;
 				print(
 					!!values.json,
 					{
@@ -93,20 +93,22 @@ export async function tasksCommand(ctx: CliContext, args: string[]) {
 	}
 }
 
-function countMail(ctx: CliContext) {
-	return ctx.db
-		.select({ n: sql<number>`count(*)` })
-		.from(outbox)
-		.get()!.n;
+async function countMail(ctx: CliContext) {
+	return (
+		await ctx.db
+			.select({ n: sql<number>`count(*)` })
+			.from(outbox)
+			.limit(1)
+	)[0]!.n;
 }
 
 /** duban alerts --as-of D [--json]: the open alerts after that day's evaluation, one JSON object a line. */
-export function alertsCommand(ctx: CliContext, args: string[]) {
+export async function alertsCommand(ctx: CliContext, args: string[]) {
 	const { values } = parseArgs({ args, options: { 'as-of': { type: 'string' }, json: { type: 'boolean' } } });
 	const day = values['as-of'] ?? ctx.clock.today();
 	if (!isDay(day)) throw new UsageError(`--as-of 应为 YYYY-MM-DD，${DATE_WINDOW_MESSAGE}`);
-	evaluateAlerts(ctx.db, day);
-	for (const a of openAlerts(ctx.db, day)) {
+	await evaluateAlerts(ctx.db, day);
+	for (const a of await openAlerts(ctx.db, day)) {
 		const line = {
 			kind: a.kind,
 			light: a.light,

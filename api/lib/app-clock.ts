@@ -4,6 +4,6 @@ import { getSettings } from '../services/settings.ts';
 import { systemClock } from './clock.ts';
 
 /** DUBAN_TODAY wins; a demo database starts on its demo date; otherwise the real calendar. */
-export function appClock(config: Config, db: Db) {
-	return systemClock(config.today ?? getSettings(db).demoDate ?? undefined);
+export async function appClock(config: Config, db: Db) {
+	return systemClock(config.today ?? (await getSettings(db)).demoDate ?? undefined);
 }

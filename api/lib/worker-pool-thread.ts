@@ -18,31 +18,31 @@ function transferable(result: unknown): ArrayBuffer[] {
 }
 
 /**
- * This thread's own connections per database file: a read-only one, and one that writes for a caller
- * holding the write gate (writeInWorker).
+ * This thread's own database per file: it reads on its read connection; a caller holding the write gate
+ * (writeInWorker) writes through withTransaction on its write connection, opened then.
  */
 const connections = new Map<string, ReturnType<typeof connect>>();
-function connection(file: string, writes: boolean) {
-	const key = `${writes ? 'w' : 'r'}:${file}`;
-	let db = connections.get(key);
+function connection(file: string) {
+	let db = connections.get(file);
 	if (!db) {
 		db = connect(file);
-		if (!writes) db.$client.pragma('query_only = ON');
-		connections.set(key, db);
+		connections.set(file, db);
 	}
 	return db;
 }
 
-parentPort!.on('message', async ({ id, module, name, args, context, writes }: PoolTask) => {
+async function answer({ id, module, name, args, context }: PoolTask) {
 	try {
 		const mod = (await import(pathToFileURL(module).href)) as Record<string, unknown>;
 		const fn = mod[name];
 		if (typeof fn !== 'function') throw new Error(`${module} has no function ${name}`);
 		const result: unknown = context
-			? await fn(fromWorkerContext(context, connection(context.dbFile, writes === true)), ...args)
+			? await fn(fromWorkerContext(context, connection(context.dbFile)), ...args)
 			: await fn(...args);
 		parentPort!.postMessage({ id, ok: true, result } satisfies PoolReply, transferable(result));
 	} catch (err) {
 		parentPort!.postMessage({ id, ok: false, ...toWire(err) } satisfies PoolReply);
 	}
-});
+}
+
+parentPort!.on('message', (task: PoolTask) => void answer(task));

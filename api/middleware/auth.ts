@@ -46,7 +46,7 @@ export function clearSessionCookie(c: Context<Env>) {
  */
 async function serviceCall(c: Context<Env>, next: () => Promise<void>, token: string) {
 	const { deps } = c.var;
-	const found = validateServiceToken(deps, token);
+	const found = await validateServiceToken(deps, token);
 	if (!found) throw fail('unauthorized', 'auth.token_invalid');
 	c.set('actor', found.actor);
 	// Per token and per server process (SERVICE_RATE_LIMIT a minute, 120 by default).
@@ -61,7 +61,7 @@ async function serviceCall(c: Context<Env>, next: () => Promise<void>, token: st
 	const route = routePath(c);
 	const release = await shareWriteGate();
 	try {
-		audit(svc(c), {
+		await audit(svc(c), {
 			action: 'service.call',
 			result: c.res.status < 400 ? 'ok' : 'failed',
 			objectType: 'route',
@@ -82,7 +82,7 @@ export const loadSession = createMiddleware<Env>(async (c, next) => {
 	if (bearer) return serviceCall(c, next, bearer);
 	const token = getCookie(c, cookieName(c));
 	if (token) {
-		const valid = validateSessionToken(c.var.deps, token);
+		const valid = await validateSessionToken(c.var.deps, token);
 		if (valid) {
 			c.set('actor', valid.actor);
 			c.set('sessionId', valid.sessionId);

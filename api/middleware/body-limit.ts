@@ -19,11 +19,11 @@ type Limit = { bytes: number; key: ErrorKey; size: string };
 const mb = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;
 
 /** The routes that need more than the default, keyed like the router table: "METHOD /path". */
-const OVERRIDES: Record<string, (c: Context<Env>) => Limit> = {
+const OVERRIDES: Record<string, (c: Context<Env>) => Limit | Promise<Limit>> = {
 	'PUT /api/v1/reports/mine/:period': () => reportLimit,
 	'POST /api/v1/reports/mine/:period/submit': () => reportLimit,
-	'POST /api/v1/attachments': (c) => {
-		const maxMb = getSettings(c.var.deps.db).attachmentMaxMb;
+	'POST /api/v1/attachments': async (c) => {
+		const maxMb = (await getSettings(c.var.deps.db)).attachmentMaxMb;
 		return { bytes: maxMb * MB + FORM_OVERHEAD, key: 'body.file_too_large', size: mb(maxMb * MB) };
 	},
 	'POST /api/v1/imports': () => ({
@@ -51,7 +51,7 @@ function routeKey(c: Context<Env>): string | undefined {
  */
 export const bodyLimits = createMiddleware<Env>(async (c, next) => {
 	const key = c.var.actor ? routeKey(c) : undefined;
-	const limit: Limit = (key && OVERRIDES[key]?.(c)) || {
+	const limit: Limit = (key && (await OVERRIDES[key]?.(c))) || {
 		bytes: DEFAULT_BODY_LIMIT,
 		key: 'body.too_large',
 		size: mb(DEFAULT_BODY_LIMIT)

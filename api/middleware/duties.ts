@@ -57,7 +57,7 @@ export const auditDenials = createMiddleware<Env>(async (c, next) => {
 		// A refused read writes too: after any import being written by a worker (see write-gate.ts).
 		const release = await shareWriteGate();
 		try {
-			audit(svc(c), {
+			await audit(svc(c), {
 				action: 'authz.denied',
 				result: 'denied',
 				objectType: 'route',

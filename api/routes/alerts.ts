@@ -13,12 +13,14 @@ const listQuery = z.object({
 });
 
 export const alertRoutes = new Hono<Env>()
-	.get('/', doc('当前预警（红灯、黄灯）', ['alerts']), requireAuth, v('query', listQuery), (c) => {
+	.get('/', doc('当前预警（红灯、黄灯）', ['alerts']), requireAuth, v('query', listQuery), async (c) => {
 		const { unitId, indicatorId, light } = c.req.valid('query');
-		const items = visibleOpenAlerts(svc(c), {
-			unitId,
-			indicatorIds: indicatorId ? [indicatorId] : undefined
-		}).filter((a) => !light || a.light === light);
+		const items = (
+			await visibleOpenAlerts(svc(c), {
+				unitId,
+				indicatorIds: indicatorId ? [indicatorId] : undefined
+			})
+		).filter((a) => !light || a.light === light);
 		return c.json({ items }, 200);
 	})
 	.get(
@@ -26,5 +28,5 @@ export const alertRoutes = new Hono<Env>()
 		doc('预警的历史（开启、变化、解除）', ['alerts']),
 		requireAuth,
 		v('param', idParam),
-		(c) => c.json({ items: alertHistory(svc(c), c.req.valid('param').id) }, 200)
+		async (c) => c.json({ items: await alertHistory(svc(c), c.req.valid('param').id) }, 200)
 	);

@@ -20,8 +20,8 @@ export const attachmentRoutes = new Hono<Env>()
 			return c.json(await storeAttachment(svc(c), file.name, new Uint8Array(await file.arrayBuffer())), 201);
 		}
 	)
-	.get('/:id', doc('下载附件', ['attachments']), requireAuth, v('param', idParam), (c) => {
-		const { row, data } = readAttachment(svc(c), c.req.valid('param').id);
+	.get('/:id', doc('下载附件', ['attachments']), requireAuth, v('param', idParam), async (c) => {
+		const { row, data } = await readAttachment(svc(c), c.req.valid('param').id);
 		return c.body(new Uint8Array(data), 200, {
 			'Content-Type': row.contentType,
 			'Content-Disposition': contentDisposition(row.originalName),

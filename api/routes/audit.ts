@@ -20,8 +20,8 @@ const auditor = requireRole('auditor');
 
 /** The audit administrator's only area: search, export and chain verification of the audit log. */
 export const auditRoutes = new Hono<Env>()
-	.get('/', doc('查询审计日志', ['audit']), auditor, v('query', filter.extend(paging)), (c) =>
-		c.json(searchAudit(svc(c), c.req.valid('query')), 200)
+	.get('/', doc('查询审计日志', ['audit']), auditor, v('query', filter.extend(paging)), async (c) =>
+		c.json(await searchAudit(svc(c), c.req.valid('query')), 200)
 	)
 	.get(
 		'/export',
@@ -37,7 +37,9 @@ export const auditRoutes = new Hono<Env>()
 			});
 		}
 	)
-	.get('/units', doc('单位名录（审计日志按单位筛选）', ['audit']), auditor, (c) =>
-		c.json({ items: auditUnits(svc(c)) }, 200)
+	.get('/units', doc('单位名录（审计日志按单位筛选）', ['audit']), auditor, async (c) =>
+		c.json({ items: await auditUnits(svc(c)) }, 200)
 	)
-	.get('/verify', doc('校验审计日志哈希链', ['audit']), auditor, (c) => c.json(checkAuditChain(svc(c)), 200));
+	.get('/verify', doc('校验审计日志哈希链', ['audit']), auditor, async (c) =>
+		c.json(await checkAuditChain(svc(c)), 200)
+	);

@@ -40,19 +40,19 @@ export const authRoutes = new Hono<Env>()
 		setSessionCookie(c, result.token, result.expiresAt);
 		return c.json({ user: result.actor, pending: result.pending }, 200);
 	})
-	.get('/me', doc('当前用户', ['auth']), requireAuth, (c) =>
+	.get('/me', doc('当前用户', ['auth']), requireAuth, async (c) =>
 		c.json(
 			{
 				user: c.var.actor!,
 				pending: c.var.pending,
-				passwordPolicy: passwordPolicy(c.var.deps),
-				...accountState(svc(c))
+				passwordPolicy: await passwordPolicy(c.var.deps),
+				...(await accountState(svc(c)))
 			},
 			200
 		)
 	)
-	.post('/logout', doc('退出登录', ['auth']), requireAuth, (c) => {
-		logout(svc(c), c.var.sessionId!);
+	.post('/logout', doc('退出登录', ['auth']), requireAuth, async (c) => {
+		await logout(svc(c), c.var.sessionId!);
 		clearSessionCookie(c);
 		return c.json({ ok: true as const }, 200);
 	})
@@ -70,16 +70,16 @@ export const authRoutes = new Hono<Env>()
 			return c.json({ ok: true as const }, 200);
 		}
 	)
-	.post('/totp/setup', doc('生成动态验证码密钥（尚未启用）', ['auth']), requireAuth, (c) =>
-		c.json(setupTotp(svc(c)), 200)
+	.post('/totp/setup', doc('生成动态验证码密钥（尚未启用）', ['auth']), requireAuth, async (c) =>
+		c.json(await setupTotp(svc(c)), 200)
 	)
 	.post(
 		'/totp/enable',
 		doc('以验证码确认并启用动态验证码', ['auth']),
 		requireAuth,
 		v('json', codeBody),
-		(c) => c.json(enableTotp(svc(c), c.req.valid('json').code), 200)
+		async (c) => c.json(await enableTotp(svc(c), c.req.valid('json').code), 200)
 	)
-	.post('/totp/disable', doc('停用动态验证码', ['auth']), requireAuth, v('json', codeBody), (c) =>
-		c.json(disableTotp(svc(c), c.req.valid('json').code), 200)
+	.post('/totp/disable', doc('停用动态验证码', ['auth']), requireAuth, v('json', codeBody), async (c) =>
+		c.json(await disableTotp(svc(c), c.req.valid('json').code), 200)
 	);

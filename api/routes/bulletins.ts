@@ -64,8 +64,8 @@ const officialDocument = z.object({
 }) satisfies z.ZodType<OfficialDocument>;
 
 export const bulletinRoutes = new Hono<Env>()
-	.get('/', doc('通报列表', ['bulletins']), requireAuth, v('query', z.object(paging)), (c) =>
-		c.json(listBulletins(svc(c), c.req.valid('query')), 200)
+	.get('/', doc('通报列表', ['bulletins']), requireAuth, v('query', z.object(paging)), async (c) =>
+		c.json(await listBulletins(svc(c), c.req.valid('query')), 200)
 	)
 	.post(
 		'/',
@@ -83,16 +83,16 @@ export const bulletinRoutes = new Hono<Env>()
 			return c.json(made, 201);
 		}
 	)
-	.get('/:id', doc('通报', ['bulletins']), requireAuth, v('param', idParam), (c) =>
-		c.json(getBulletin(svc(c), c.req.valid('param').id), 200)
+	.get('/:id', doc('通报', ['bulletins']), requireAuth, v('param', idParam), async (c) =>
+		c.json(await getBulletin(svc(c), c.req.valid('param').id), 200)
 	)
 	.get(
 		'/:id/document',
 		doc('通报（公文结构：正文、附件表格）', ['bulletins']),
 		requireAuth,
 		v('param', idParam),
-		(c) => {
-			const b = getBulletin(svc(c), c.req.valid('param').id);
+		async (c) => {
+			const b = await getBulletin(svc(c), c.req.valid('param').id);
 			return c.json(officialDocument.parse(bulletinDocument(b.content, b.number)) as OfficialDocument, 200);
 		}
 	)
@@ -102,14 +102,14 @@ export const bulletinRoutes = new Hono<Env>()
 		requireRole('office'),
 		v('param', idParam),
 		v('json', edit),
-		(c) => c.json(editBulletin(svc(c), c.req.valid('param').id, c.req.valid('json')), 200)
+		async (c) => c.json(await editBulletin(svc(c), c.req.valid('param').id, c.req.valid('json')), 200)
 	)
 	.post(
 		'/:id/publish',
 		doc('发布通报（编号后不可修改）', ['bulletins']),
 		requireRole('office'),
 		v('param', idParam),
-		(c) => c.json(publishBulletin(svc(c), c.req.valid('param').id), 200)
+		async (c) => c.json(await publishBulletin(svc(c), c.req.valid('param').id), 200)
 	)
 	.get(
 		'/:id/export',
@@ -118,7 +118,7 @@ export const bulletinRoutes = new Hono<Env>()
 		v('param', idParam),
 		v('query', z.object({ format: z.enum(['docx', 'xlsx']).default('docx') })),
 		async (c) => {
-			const b = getBulletin(svc(c), c.req.valid('param').id);
+			const b = await getBulletin(svc(c), c.req.valid('param').id);
 			const format = c.req.valid('query').format;
 			const body =
 				format === 'docx'

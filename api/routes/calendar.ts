@@ -20,7 +20,7 @@ export const calendarRoutes = new Hono<Env>()
 		doc('节假日与调休表（某年）', ['calendar']),
 		requireAuth,
 		v('param', z.object({ year: z.coerce.number().int().min(2000).max(2099) })),
-		(c) => c.json({ items: listCalendarYear(c.var.deps.db, c.req.valid('param').year) }, 200)
+		async (c) => c.json({ items: await listCalendarYear(c.var.deps.db, c.req.valid('param').year) }, 200)
 	)
 	.put(
 		'/days/:day',
@@ -28,10 +28,10 @@ export const calendarRoutes = new Hono<Env>()
 		requireRole('office'),
 		v('param', z.object({ day: dateSchema })),
 		v('json', dayBody),
-		(c) => {
+		async (c) => {
 			const { kind, name } = c.req.valid('json');
 			const change = kind ? { kind, name: name ?? (kind === 'holiday' ? '节假日' : '调休上班') } : null;
-			return c.json({ items: setCalendarDay(svc(c), c.req.valid('param').day, change) }, 200);
+			return c.json({ items: await setCalendarDay(svc(c), c.req.valid('param').day, change) }, 200);
 		}
 	);
 
@@ -53,7 +53,7 @@ export const deadlineEventRoutes = new Hono<Env>()
 		doc('相对期限的起算事件', ['indicators']),
 		requireAuth,
 		v('param', idParam),
-		(c) => c.json({ items: listDeadlineEvents(svc(c), c.req.valid('param').id) }, 200)
+		async (c) => c.json({ items: await listDeadlineEvents(svc(c), c.req.valid('param').id) }, 200)
 	)
 	.post(
 		'/:id/deadline-events',
@@ -61,7 +61,8 @@ export const deadlineEventRoutes = new Hono<Env>()
 		requireRole('office', 'unit'),
 		v('param', idParam),
 		v('json', z.object({ occurredOn: dateSchema })),
-		(c) => c.json(recordDeadlineEvent(svc(c), c.req.valid('param').id, c.req.valid('json').occurredOn), 200)
+		async (c) =>
+			c.json(await recordDeadlineEvent(svc(c), c.req.valid('param').id, c.req.valid('json').occurredOn), 200)
 	)
 	.put(
 		'/:id/targets/:targetId',
@@ -69,8 +70,8 @@ export const deadlineEventRoutes = new Hono<Env>()
 		requireRole('office'),
 		v('param', targetParam),
 		v('json', meaningBody),
-		(c) => {
+		async (c) => {
 			const { id, targetId } = c.req.valid('param');
-			return c.json(setTargetMeaning(svc(c), id, targetId, c.req.valid('json')), 200);
+			return c.json(await setTargetMeaning(svc(c), id, targetId, c.req.valid('json')), 200);
 		}
 	);

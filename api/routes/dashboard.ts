@@ -29,15 +29,15 @@ export const dashboardRoutes = new Hono<Env>()
 		doc('督查看板：总数、分领域、趋势、月报矩阵', ['dashboard']),
 		requireAuth,
 		v('query', z.object(filter)),
-		(c) => {
+		async (c) => {
 			const { asOf, ...f } = c.req.valid('query');
-			return c.json(dashboardSummary(svc(c), f, asOf ?? c.var.deps.clock.today()), 200);
+			return c.json(await dashboardSummary(svc(c), f, asOf ?? c.var.deps.clock.today()), 200);
 		}
 	)
-	.get('/list', doc('红灯清单 / 临期清单', ['dashboard']), requireAuth, v('query', listQuery), (c) => {
+	.get('/list', doc('红灯清单 / 临期清单', ['dashboard']), requireAuth, v('query', listQuery), async (c) => {
 		const { asOf, kind, sort, page, pageSize, ...f } = c.req.valid('query');
 		return c.json(
-			dashboardList(svc(c), f, asOf ?? c.var.deps.clock.today(), kind, sort, page, pageSize),
+			await dashboardList(svc(c), f, asOf ?? c.var.deps.clock.today(), kind, sort, page, pageSize),
 			200
 		);
 	})
@@ -46,9 +46,9 @@ export const dashboardRoutes = new Hono<Env>()
 		doc('单位月度得分排名', ['dashboard']),
 		requireAuth,
 		v('query', z.object({ period: periodSchema, unitKind: z.enum(UNIT_KINDS).optional() })),
-		(c) => {
+		async (c) => {
 			const { period, unitKind } = c.req.valid('query');
-			return c.json(unitRanking(svc(c), period, unitKind), 200);
+			return c.json(await unitRanking(svc(c), period, unitKind), 200);
 		}
 	)
 	.get(
@@ -56,5 +56,5 @@ export const dashboardRoutes = new Hono<Env>()
 		doc('单位看板（本单位）', ['dashboard']),
 		requireAuth,
 		v('query', z.object({ unitId: z.coerce.number().int().positive().optional() })),
-		(c) => c.json(unitDashboard(svc(c), c.req.valid('query').unitId), 200)
+		async (c) => c.json(await unitDashboard(svc(c), c.req.valid('query').unitId), 200)
 	);

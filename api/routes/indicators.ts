@@ -34,8 +34,12 @@ const resolveBody = z.object({
 });
 
 export const indicatorRoutes = new Hono<Env>()
-	.get('/', doc('指标列表（筛选、分页）', ['indicators']), requireAuth, v('query', indicatorListQuery), (c) =>
-		c.json(listIndicators(svc(c), c.req.valid('query')), 200)
+	.get(
+		'/',
+		doc('指标列表（筛选、分页）', ['indicators']),
+		requireAuth,
+		v('query', indicatorListQuery),
+		async (c) => c.json(await listIndicators(svc(c), c.req.valid('query')), 200)
 	)
 	.get(
 		'/export',
@@ -64,18 +68,22 @@ export const indicatorRoutes = new Hono<Env>()
 			});
 		}
 	)
-	.get('/:id', doc('指标详情', ['indicators']), requireAuth, v('param', idParam), (c) =>
-		c.json(getIndicator(svc(c), c.req.valid('param').id), 200)
+	.get('/:id', doc('指标详情', ['indicators']), requireAuth, v('param', idParam), async (c) =>
+		c.json(await getIndicator(svc(c), c.req.valid('param').id), 200)
 	)
 	.get(
 		'/:id/timeline',
 		doc('指标动态（月报、申请、督办、日期变更）', ['indicators']),
 		requireAuth,
 		v('param', idParam),
-		(c) => c.json({ items: indicatorTimeline(svc(c), c.req.valid('param').id) }, 200)
+		async (c) => c.json({ items: await indicatorTimeline(svc(c), c.req.valid('param').id) }, 200)
 	)
-	.get('/:id/due-dates', doc('截止日期变更历史', ['indicators']), requireAuth, v('param', idParam), (c) =>
-		c.json(dueDateHistory(svc(c), c.req.valid('param').id), 200)
+	.get(
+		'/:id/due-dates',
+		doc('截止日期变更历史', ['indicators']),
+		requireAuth,
+		v('param', idParam),
+		async (c) => c.json(await dueDateHistory(svc(c), c.req.valid('param').id), 200)
 	)
 	.get(
 		'/:id/reports',
@@ -83,8 +91,11 @@ export const indicatorRoutes = new Hono<Env>()
 		requireAuth,
 		v('param', idParam),
 		v('query', z.object({ period: periodSchema })),
-		(c) =>
-			c.json({ items: indicatorReports(svc(c), c.req.valid('param').id, c.req.valid('query').period) }, 200)
+		async (c) =>
+			c.json(
+				{ items: await indicatorReports(svc(c), c.req.valid('param').id, c.req.valid('query').period) },
+				200
+			)
 	)
 	.put(
 		'/:id/kind',
@@ -92,7 +103,8 @@ export const indicatorRoutes = new Hono<Env>()
 		requireRole('office'),
 		v('param', idParam),
 		v('json', z.object({ kind: z.enum(INDICATOR_KINDS) })),
-		(c) => c.json(setIndicatorKind(svc(c), c.req.valid('param').id, c.req.valid('json').kind), 200)
+		async (c) =>
+			c.json(await setIndicatorKind(svc(c), c.req.valid('param').id, c.req.valid('json').kind), 200)
 	)
 	.post(
 		'/:id/resolve-group',
@@ -100,8 +112,8 @@ export const indicatorRoutes = new Hono<Env>()
 		requireRole('office'),
 		v('param', idParam),
 		v('json', resolveBody),
-		(c) => {
+		async (c) => {
 			const { groupId, unitIds } = c.req.valid('json');
-			return c.json(resolvePendingGroup(svc(c), c.req.valid('param').id, groupId, unitIds), 200);
+			return c.json(await resolvePendingGroup(svc(c), c.req.valid('param').id, groupId, unitIds), 200);
 		}
 	);

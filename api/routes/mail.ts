@@ -16,23 +16,33 @@ const listQuery = z.object({
 });
 
 export const mailRoutes = new Hono<Env>()
-	.get('/', doc('邮件日志', ['mail']), requireRole('admin'), v('query', listQuery), (c) =>
-		c.json(listMail(svc(c), c.req.valid('query')), 200)
+	.get('/', doc('邮件日志', ['mail']), requireRole('admin'), v('query', listQuery), async (c) =>
+		c.json(await listMail(svc(c), c.req.valid('query')), 200)
 	)
-	.get('/jobs', doc('定时任务运行记录', ['mail']), requireRole('admin'), v('query', z.object(paging)), (c) =>
-		c.json(listJobRuns(svc(c), c.req.valid('query')), 200)
+	.get(
+		'/jobs',
+		doc('定时任务运行记录', ['mail']),
+		requireRole('admin'),
+		v('query', z.object(paging)),
+		async (c) => c.json(await listJobRuns(svc(c), c.req.valid('query')), 200)
 	)
 	.post('/send-now', doc('立即发送队列中的邮件', ['mail']), requireRole('admin'), async (c) => {
 		const { db, clock, mailer, config } = c.var.deps;
 		if (!mailer) throw fail('conflict', 'mail.smtp_missing');
 		return c.json(
-			await sendQueued({ db, now: clock.now(), mailer, from: config.mailFrom, settings: getSettings(db) }),
+			await sendQueued({
+				db,
+				now: clock.now(),
+				mailer,
+				from: config.mailFrom,
+				settings: await getSettings(db)
+			}),
 			200
 		);
 	})
-	.get('/:id', doc('邮件内容', ['mail']), requireRole('admin'), v('param', idParam), (c) =>
-		c.json(getMail(svc(c), c.req.valid('param').id), 200)
+	.get('/:id', doc('邮件内容', ['mail']), requireRole('admin'), v('param', idParam), async (c) =>
+		c.json(await getMail(svc(c), c.req.valid('param').id), 200)
 	)
-	.post('/:id/retry', doc('重发失败的邮件', ['mail']), requireRole('admin'), v('param', idParam), (c) =>
-		c.json(retryMail(svc(c), c.req.valid('param').id), 200)
+	.post('/:id/retry', doc('重发失败的邮件', ['mail']), requireRole('admin'), v('param', idParam), async (c) =>
+		c.json(await retryMail(svc(c), c.req.valid('param').id), 200)
 	);

@@ -13,15 +13,15 @@ export const metaRoutes = new Hono<Env>().get(
 	'/',
 	doc('系统日期与演示模式', ['system']),
 	requireAuth,
-	(c) => {
+	async (c) => {
 		const { db, clock } = c.var.deps;
-		const settings = getSettings(db);
+		const settings = await getSettings(db);
 		return c.json(
 			{
 				today: clock.today(),
 				demoDate: settings.demoDate,
 				reportDueDay: settings.reportDueDay,
-				firstPeriod: firstPlanMonth(db),
+				firstPeriod: await firstPlanMonth(db),
 				attachmentMaxMb: settings.attachmentMaxMb
 			},
 			200

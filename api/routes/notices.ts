@@ -33,17 +33,21 @@ const reviewBody = z.object({
 });
 
 export const noticeRoutes = new Hono<Env>()
-	.post('/', doc('发出督办通知', ['notices']), requireRole('office'), v('json', newNotice), (c) =>
-		c.json(issueNotice(svc(c), c.req.valid('json')), 201)
+	.post('/', doc('发出督办通知', ['notices']), requireRole('office'), v('json', newNotice), async (c) =>
+		c.json(await issueNotice(svc(c), c.req.valid('json')), 201)
 	)
-	.get('/', doc('督办通知列表', ['notices']), requireAuth, v('query', listQuery), (c) =>
-		c.json(listNotices(svc(c), c.req.valid('query')), 200)
+	.get('/', doc('督办通知列表', ['notices']), requireAuth, v('query', listQuery), async (c) =>
+		c.json(await listNotices(svc(c), c.req.valid('query')), 200)
 	)
-	.get('/:id', doc('督办通知详情', ['notices']), requireAuth, v('param', idParam), (c) =>
-		c.json(getNotice(svc(c), c.req.valid('param').id), 200)
+	.get('/:id', doc('督办通知详情', ['notices']), requireAuth, v('param', idParam), async (c) =>
+		c.json(await getNotice(svc(c), c.req.valid('param').id), 200)
 	)
-	.post('/:id/acknowledge', doc('签收督办通知', ['notices']), requireRole('unit'), v('param', idParam), (c) =>
-		c.json(acknowledgeNotice(svc(c), c.req.valid('param').id), 200)
+	.post(
+		'/:id/acknowledge',
+		doc('签收督办通知', ['notices']),
+		requireRole('unit'),
+		v('param', idParam),
+		async (c) => c.json(await acknowledgeNotice(svc(c), c.req.valid('param').id), 200)
 	)
 	.post(
 		'/:id/answers',
@@ -51,7 +55,7 @@ export const noticeRoutes = new Hono<Env>()
 		requireRole('unit'),
 		v('param', idParam),
 		v('json', answerBody),
-		(c) => c.json(answerNotice(svc(c), c.req.valid('param').id, c.req.valid('json')), 201)
+		async (c) => c.json(await answerNotice(svc(c), c.req.valid('param').id, c.req.valid('json')), 201)
 	)
 	.post(
 		'/:id/review',
@@ -59,5 +63,5 @@ export const noticeRoutes = new Hono<Env>()
 		requireRole('office'),
 		v('param', idParam),
 		v('json', reviewBody),
-		(c) => c.json(reviewAnswer(svc(c), c.req.valid('param').id, c.req.valid('json')), 200)
+		async (c) => c.json(await reviewAnswer(svc(c), c.req.valid('param').id, c.req.valid('json')), 200)
 	);

@@ -12,11 +12,11 @@ export const notificationRoutes = new Hono<Env>()
 		doc('我的站内通知', ['notifications']),
 		requireAuth,
 		v('query', z.object({ unread: flag.optional(), ...paging })),
-		(c) => c.json(listNotifications(svc(c), c.req.valid('query')), 200)
+		async (c) => c.json(await listNotifications(svc(c), c.req.valid('query')), 200)
 	)
-	.post('/read-all', doc('全部标为已读', ['notifications']), requireAuth, (c) =>
-		c.json(markRead(svc(c)), 200)
+	.post('/read-all', doc('全部标为已读', ['notifications']), requireAuth, async (c) =>
+		c.json(await markRead(svc(c)), 200)
 	)
-	.post('/:id/read', doc('标为已读', ['notifications']), requireAuth, v('param', idParam), (c) =>
-		c.json(markRead(svc(c), c.req.valid('param').id), 200)
+	.post('/:id/read', doc('标为已读', ['notifications']), requireAuth, v('param', idParam), async (c) =>
+		c.json(await markRead(svc(c), c.req.valid('param').id), 200)
 	);

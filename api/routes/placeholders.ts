@@ -17,20 +17,20 @@ const newName = z.object({
 
 /** The office's list of placeholder names, and the indicators still owed by one (待明确责任单位). */
 export const placeholderRoutes = new Hono<Env>()
-	.get('/', doc('待明确名称清单（导入时识别为待明确的名称）', ['units']), requireRole('office'), (c) =>
-		c.json({ items: listPlaceholders(svc(c)) }, 200)
+	.get('/', doc('待明确名称清单（导入时识别为待明确的名称）', ['units']), requireRole('office'), async (c) =>
+		c.json({ items: await listPlaceholders(svc(c)) }, 200)
 	)
-	.post('/', doc('添加待明确名称', ['units']), requireRole('office'), v('json', newName), (c) =>
-		c.json(addPlaceholder(svc(c), c.req.valid('json').name), 201)
+	.post('/', doc('添加待明确名称', ['units']), requireRole('office'), v('json', newName), async (c) =>
+		c.json(await addPlaceholder(svc(c), c.req.valid('json').name), 201)
 	)
 	.delete(
 		'/:id',
 		doc('移除未使用的待明确名称', ['units']),
 		requireRole('office'),
 		v('param', idParam),
-		(c) => {
+		async (c) => {
 			const { id } = c.req.valid('param');
-			removePlaceholder(svc(c), id);
+			await removePlaceholder(svc(c), id);
 			return c.json({ id }, 200);
 		}
 	)
@@ -38,5 +38,5 @@ export const placeholderRoutes = new Hono<Env>()
 		'/indicators',
 		doc('待明确责任单位的指标（截止日期、是否逾期）', ['units']),
 		requireRole('office'),
-		(c) => c.json({ items: listPendingIndicators(svc(c)) }, 200)
+		async (c) => c.json({ items: await listPendingIndicators(svc(c)) }, 200)
 	);

@@ -13,12 +13,14 @@ import { getPlan, listPlans, planStats } from '../services/plans.ts';
 const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS).default('xlsx'), lang: exportLang });
 
 export const planRoutes = new Hono<Env>()
-	.get('/', doc('计划列表', ['plans']), requireAuth, (c) => c.json({ items: listPlans(svc(c)) }, 200))
-	.get('/:id', doc('计划及其领域结构', ['plans']), requireAuth, v('param', idParam), (c) =>
-		c.json(getPlan(svc(c), c.req.valid('param').id), 200)
+	.get('/', doc('计划列表', ['plans']), requireAuth, async (c) =>
+		c.json({ items: await listPlans(svc(c)) }, 200)
 	)
-	.get('/:id/stats', doc('计划完成情况统计', ['plans']), requireAuth, v('param', idParam), (c) =>
-		c.json(planStats(svc(c), c.req.valid('param').id), 200)
+	.get('/:id', doc('计划及其领域结构', ['plans']), requireAuth, v('param', idParam), async (c) =>
+		c.json(await getPlan(svc(c), c.req.valid('param').id), 200)
+	)
+	.get('/:id/stats', doc('计划完成情况统计', ['plans']), requireAuth, v('param', idParam), async (c) =>
+		c.json(await planStats(svc(c), c.req.valid('param').id), 200)
 	)
 	.get(
 		'/:id/export',

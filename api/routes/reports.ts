@@ -86,7 +86,7 @@ export const reportRoutes = new Hono<Env>()
 		doc('本单位某月的月报表单', ['reports']),
 		requireRole('unit'),
 		v('param', z.object({ period: periodSchema })),
-		(c) => c.json(getOwnReportForm(svc(c), c.req.valid('param').period), 200)
+		async (c) => c.json(await getOwnReportForm(svc(c), c.req.valid('param').period), 200)
 	)
 	.put(
 		'/mine/:period',
@@ -94,8 +94,11 @@ export const reportRoutes = new Hono<Env>()
 		requireRole('unit'),
 		v('param', z.object({ period: periodSchema })),
 		v('json', saveBody),
-		(c) =>
-			c.json(saveReport(svc(c), { period: c.req.valid('param').period, ...c.req.valid('json') }, false), 200)
+		async (c) =>
+			c.json(
+				await saveReport(svc(c), { period: c.req.valid('param').period, ...c.req.valid('json') }, false),
+				200
+			)
 	)
 	.post(
 		'/mine/:period/submit',
@@ -103,11 +106,14 @@ export const reportRoutes = new Hono<Env>()
 		requireRole('unit'),
 		v('param', z.object({ period: periodSchema })),
 		v('json', saveBody),
-		(c) =>
-			c.json(saveReport(svc(c), { period: c.req.valid('param').period, ...c.req.valid('json') }, true), 200)
+		async (c) =>
+			c.json(
+				await saveReport(svc(c), { period: c.req.valid('param').period, ...c.req.valid('json') }, true),
+				200
+			)
 	)
-	.get('/', doc('月报列表（审核队列）', ['reports']), requireAuth, v('query', listQuery), (c) =>
-		c.json(listReports(svc(c), c.req.valid('query')), 200)
+	.get('/', doc('月报列表（审核队列）', ['reports']), requireAuth, v('query', listQuery), async (c) =>
+		c.json(await listReports(svc(c), c.req.valid('query')), 200)
 	)
 	.get(
 		'/export',
@@ -128,8 +134,8 @@ export const reportRoutes = new Hono<Env>()
 			});
 		}
 	)
-	.get('/:id', doc('月报详情', ['reports']), requireAuth, v('param', idParam), (c) =>
-		c.json(getReport(svc(c), c.req.valid('param').id), 200)
+	.get('/:id', doc('月报详情', ['reports']), requireAuth, v('param', idParam), async (c) =>
+		c.json(await getReport(svc(c), c.req.valid('param').id), 200)
 	)
 	.post(
 		'/:id/accept',
@@ -137,9 +143,9 @@ export const reportRoutes = new Hono<Env>()
 		requireRole('office'),
 		v('param', idParam),
 		v('json', acceptBody),
-		(c) => {
+		async (c) => {
 			const { comment, items } = c.req.valid('json');
-			return c.json(acceptReport(svc(c), c.req.valid('param').id, comment, items), 200);
+			return c.json(await acceptReport(svc(c), c.req.valid('param').id, comment, items), 200);
 		}
 	)
 	.post(
@@ -148,13 +154,13 @@ export const reportRoutes = new Hono<Env>()
 		requireRole('office'),
 		v('param', idParam),
 		v('json', returnBody),
-		(c) => {
+		async (c) => {
 			const { reason, items } = c.req.valid('json');
-			return c.json(returnReport(svc(c), c.req.valid('param').id, reason, items), 200);
+			return c.json(await returnReport(svc(c), c.req.valid('param').id, reason, items), 200);
 		}
 	)
-	.get('/:id/versions', doc('月报的历史版本', ['reports']), requireAuth, v('param', idParam), (c) =>
-		c.json({ items: listVersions(svc(c), c.req.valid('param').id) }, 200)
+	.get('/:id/versions', doc('月报的历史版本', ['reports']), requireAuth, v('param', idParam), async (c) =>
+		c.json({ items: await listVersions(svc(c), c.req.valid('param').id) }, 200)
 	)
 	.get(
 		'/:id/compare',
@@ -162,8 +168,8 @@ export const reportRoutes = new Hono<Env>()
 		requireAuth,
 		v('param', idParam),
 		v('query', z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) })),
-		(c) => {
+		async (c) => {
 			const { from, to } = c.req.valid('query');
-			return c.json(compareVersions(svc(c), c.req.valid('param').id, from, to), 200);
+			return c.json(await compareVersions(svc(c), c.req.valid('param').id, from, to), 200);
 		}
 	);

@@ -23,14 +23,14 @@ const listQuery = z.object({
 const decision = z.object({ approve: z.boolean(), note: userText.trim().max(2000).default('') });
 
 export const requestRoutes = new Hono<Env>()
-	.post('/', doc('提出办结或延期申请', ['requests']), requireRole('unit'), v('json', newRequest), (c) =>
-		c.json(getRequest(svc(c), createRequest(svc(c), c.req.valid('json')).id), 201)
+	.post('/', doc('提出办结或延期申请', ['requests']), requireRole('unit'), v('json', newRequest), async (c) =>
+		c.json(await getRequest(svc(c), (await createRequest(svc(c), c.req.valid('json'))).id), 201)
 	)
-	.get('/', doc('申请列表', ['requests']), requireAuth, v('query', listQuery), (c) =>
-		c.json(listRequests(svc(c), c.req.valid('query')), 200)
+	.get('/', doc('申请列表', ['requests']), requireAuth, v('query', listQuery), async (c) =>
+		c.json(await listRequests(svc(c), c.req.valid('query')), 200)
 	)
-	.get('/:id', doc('申请详情', ['requests']), requireAuth, v('param', idParam), (c) =>
-		c.json(getRequest(svc(c), c.req.valid('param').id), 200)
+	.get('/:id', doc('申请详情', ['requests']), requireAuth, v('param', idParam), async (c) =>
+		c.json(await getRequest(svc(c), c.req.valid('param').id), 200)
 	)
 	.post(
 		'/:id/decide',
@@ -38,8 +38,8 @@ export const requestRoutes = new Hono<Env>()
 		requireRole('office'),
 		v('param', idParam),
 		v('json', decision),
-		(c) => {
+		async (c) => {
 			const { approve, note } = c.req.valid('json');
-			return c.json(decideRequest(svc(c), c.req.valid('param').id, approve, note), 200);
+			return c.json(await decideRequest(svc(c), c.req.valid('param').id, approve, note), 200);
 		}
 	);

@@ -26,35 +26,37 @@ const adjustment = z.object({
 
 /** The office's scoring rules (weights, ranking categories) and its 加分/减分 entries. */
 export const scoringRoutes = new Hono<Env>()
-	.get('/settings', doc('评分规则', ['scoring']), requireAuth, (c) => c.json(getScoring(svc(c)), 200))
+	.get('/settings', doc('评分规则', ['scoring']), requireAuth, async (c) =>
+		c.json(await getScoring(svc(c)), 200)
+	)
 	.put(
 		'/settings',
 		doc('修改评分规则', ['scoring']),
 		requireRole('office'),
 		v('json', SCORING.partial()),
-		(c) => c.json(updateScoring(svc(c), c.req.valid('json')), 200)
+		async (c) => c.json(await updateScoring(svc(c), c.req.valid('json')), 200)
 	)
 	.get(
 		'/adjustments',
 		doc('加减分记录', ['scoring']),
 		requireAuth,
 		v('query', z.object({ period: periodSchema })),
-		(c) => c.json({ items: listAdjustments(svc(c), c.req.valid('query').period) }, 200)
+		async (c) => c.json({ items: await listAdjustments(svc(c), c.req.valid('query').period) }, 200)
 	)
 	.post(
 		'/adjustments',
 		doc('记录加分或减分', ['scoring']),
 		requireRole('office'),
 		v('json', adjustment),
-		(c) => c.json(addAdjustment(svc(c), c.req.valid('json')), 201)
+		async (c) => c.json(await addAdjustment(svc(c), c.req.valid('json')), 201)
 	)
 	.delete(
 		'/adjustments/:id',
 		doc('撤销加减分', ['scoring']),
 		requireRole('office'),
 		v('param', idParam),
-		(c) => {
-			removeAdjustment(svc(c), c.req.valid('param').id);
+		async (c) => {
+			await removeAdjustment(svc(c), c.req.valid('param').id);
 			return c.json({ ok: true }, 200);
 		}
 	);

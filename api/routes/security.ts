@@ -25,36 +25,40 @@ export const securityRoutes = new Hono<Env>()
 		requireDuty('changeRole'),
 		v('param', idParam),
 		v('json', roleBody),
-		(c) => c.json(setRole(svc(c), c.req.valid('param').id, c.req.valid('json')), 200)
+		async (c) => c.json(await setRole(svc(c), c.req.valid('param').id, c.req.valid('json')), 200)
 	)
 	.post(
 		'/users/:id/unlock',
 		doc('解除账户的登录限制（各地址的失败次数清零）', ['security']),
 		requireDuty('unlock'),
 		v('param', idParam),
-		(c) => c.json(unlockUser(svc(c), c.req.valid('param').id), 200)
+		async (c) => c.json(await unlockUser(svc(c), c.req.valid('param').id), 200)
 	)
 	.post(
 		'/users/:id/reset-totp',
 		doc('重置动态验证码（如手机丢失）', ['security']),
 		requireDuty('resetTotp'),
 		v('param', idParam),
-		(c) => c.json(resetTotp(svc(c), c.req.valid('param').id), 200)
+		async (c) => c.json(await resetTotp(svc(c), c.req.valid('param').id), 200)
 	)
 	.post(
 		'/users/:id/end-sessions',
 		doc('结束某用户的全部会话', ['security']),
 		requireDuty('endSessions'),
 		v('param', idParam),
-		(c) => c.json(endUserSessions(svc(c), c.req.valid('param').id), 200)
+		async (c) => c.json(await endUserSessions(svc(c), c.req.valid('param').id), 200)
 	)
-	.get('/sessions', doc('在线会话', ['security']), sessions, v('query', z.object(paging)), (c) =>
-		c.json(listSessions(svc(c), { ...c.req.valid('query'), current: c.var.sessionId }), 200)
+	.get('/sessions', doc('在线会话', ['security']), sessions, v('query', z.object(paging)), async (c) =>
+		c.json(await listSessions(svc(c), { ...c.req.valid('query'), current: c.var.sessionId }), 200)
 	)
-	.delete('/sessions/:id', doc('结束一个会话', ['security']), sessions, v('param', sessionParam), (c) =>
-		c.json(endSession(svc(c), c.req.valid('param').id), 200)
+	.delete('/sessions/:id', doc('结束一个会话', ['security']), sessions, v('param', sessionParam), async (c) =>
+		c.json(await endSession(svc(c), c.req.valid('param').id), 200)
 	)
-	.get('/policy', doc('安全策略', ['security']), policy, (c) => c.json(getPolicy(svc(c)), 200))
-	.put('/policy', doc('修改安全策略', ['security']), policy, v('json', POLICY.partial().strict()), (c) =>
-		c.json(updatePolicy(svc(c), c.req.valid('json')), 200)
+	.get('/policy', doc('安全策略', ['security']), policy, async (c) => c.json(await getPolicy(svc(c)), 200))
+	.put(
+		'/policy',
+		doc('修改安全策略', ['security']),
+		policy,
+		v('json', POLICY.partial().strict()),
+		async (c) => c.json(await updatePolicy(svc(c), c.req.valid('json')), 200)
 	);

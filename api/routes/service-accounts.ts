@@ -22,8 +22,8 @@ const keepers = requireRole(...SERVICE_ACCOUNT_KEEPERS);
 
 /** Machine clients: service accounts and their bearer tokens (each token shown once, stored hashed). */
 export const serviceAccountRoutes = new Hono<Env>()
-	.get('/', doc('服务账号及其令牌', ['service-accounts']), keepers, (c) =>
-		c.json({ items: listServiceAccounts(svc(c)) }, 200)
+	.get('/', doc('服务账号及其令牌', ['service-accounts']), keepers, async (c) =>
+		c.json({ items: await listServiceAccounts(svc(c)) }, 200)
 	)
 	.post(
 		'/',
@@ -37,15 +37,15 @@ export const serviceAccountRoutes = new Hono<Env>()
 		doc('签发新令牌（只显示一次）', ['service-accounts']),
 		keepers,
 		v('param', idParam),
-		(c) => c.json(issueServiceToken(svc(c), c.req.valid('param').id), 201)
+		async (c) => c.json(await issueServiceToken(svc(c), c.req.valid('param').id), 201)
 	)
 	.delete(
 		'/:id/tokens/:tokenId',
 		doc('吊销令牌', ['service-accounts']),
 		keepers,
 		v('param', tokenParam),
-		(c) => {
+		async (c) => {
 			const { id, tokenId } = c.req.valid('param');
-			return c.json(revokeServiceToken(svc(c), id, tokenId), 200);
+			return c.json(await revokeServiceToken(svc(c), id, tokenId), 200);
 		}
 	);

@@ -25,8 +25,8 @@ const newUser = z.object({
 
 /** Accounts: who may call what comes from the duties table (the services check the account's kind). */
 export const userRoutes = new Hono<Env>()
-	.get('/', doc('用户列表', ['users']), requireRole(...DUTIES.read.accounts), (c) =>
-		c.json({ items: listUsers(svc(c)) }, 200)
+	.get('/', doc('用户列表', ['users']), requireRole(...DUTIES.read.accounts), async (c) =>
+		c.json({ items: await listUsers(svc(c)) }, 200)
 	)
 	.post(
 		'/',
@@ -40,10 +40,10 @@ export const userRoutes = new Hono<Env>()
 		doc('停用账户（立即结束其会话）', ['users']),
 		requireDuty('disable'),
 		v('param', idParam),
-		(c) => c.json(setDisabled(svc(c), c.req.valid('param').id, true), 200)
+		async (c) => c.json(await setDisabled(svc(c), c.req.valid('param').id, true), 200)
 	)
-	.post('/:id/enable', doc('启用账户', ['users']), requireDuty('disable'), v('param', idParam), (c) =>
-		c.json(setDisabled(svc(c), c.req.valid('param').id, false), 200)
+	.post('/:id/enable', doc('启用账户', ['users']), requireDuty('disable'), v('param', idParam), async (c) =>
+		c.json(await setDisabled(svc(c), c.req.valid('param').id, false), 200)
 	)
 	.post(
 		'/:id/reset-password',

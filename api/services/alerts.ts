@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { alert, alertEvent, indicator, task, unit } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction, query } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { reasonText, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
 import { alertKey, desiredAlerts, type DesiredAlert, type Scope } from './lights.ts';
@@ -44,17 +44,22 @@ const openInScope = (scope: Scope): SQL | undefined =>
  * (on `day`, with the cause) and records each change as an event. Every write that can change a light
  * calls this for what it touched; the daily round calls it for everything when a date is crossed.
  */
-export function refreshSupervision(tx: Db, day: string, scope: Scope, cause: Cause): EvaluationResult {
+export async function refreshSupervision(
+	tx: Db,
+	day: string,
+	scope: Scope,
+	cause: Cause
+): Promise<EvaluationResult> {
 	// The months owed follow the assignments (a unit scope: its own; no scope: everyone's).
-	if (scope.unitIds || !scope.indicatorIds) refreshReportSpans(tx, scope.unitIds);
-	const desired = desiredAlerts(tx, day, getSettings(tx), scope);
+	if (scope.unitIds || !scope.indicatorIds) await refreshReportSpans(tx, scope.unitIds);
+	const desired = await desiredAlerts(tx, day, await getSettings(tx), scope);
 	const open = new Map(
-		tx
-			.select({ id: alert.id, key: alert.openKey, params: alert.params })
-			.from(alert)
-			.where(openInScope(scope))
-			.all()
-			.map((a) => [a.key!, a])
+		(
+			await tx
+				.select({ id: alert.id, key: alert.openKey, params: alert.params })
+				.from(alert)
+				.where(openInScope(scope))
+		).map((a) => [a.key!, a])
 	);
 	const opened: DesiredAlert[] = [];
 	let changed = 0;
@@ -66,15 +71,15 @@ export function refreshSupervision(tx: Db, day: string, scope: Scope, cause: Cau
 		}
 		open.delete(d.key);
 		if (JSON.stringify(existing.params) !== JSON.stringify(d.params)) {
-			tx.update(alert).set({ params: d.params, light: d.light }).where(eq(alert.id, existing.id)).run();
-			tx.insert(alertEvent)
-				.values({ alertId: existing.id, on: day, event: 'changed', cause: { cause, ...d.params } })
-				.run();
+			await tx.update(alert).set({ params: d.params, light: d.light }).where(eq(alert.id, existing.id));
+			await tx
+				.insert(alertEvent)
+				.values({ alertId: existing.id, on: day, event: 'changed', cause: { cause, ...d.params } });
 			changed++;
 		}
 	}
 	// New lights and their events go in a few multi-row statements: a daily round opens hundreds.
-	const lastOut = opened.length ? lastResolved(tx, scope) : new Map<string, string>();
+	const lastOut = opened.length ? await lastResolved(tx, scope) : new Map<string, string>();
 	for (let i = 0; i < opened.length; i += BATCH) {
 		const rows = opened.slice(i, i + BATCH).map((d) => ({
 			kind: d.kind,
@@ -87,31 +92,27 @@ export function refreshSupervision(tx: Db, day: string, scope: Scope, cause: Cau
 			params: d.params
 		}));
 		const ids = new Map(
-			tx
-				.insert(alert)
-				.values(rows)
-				.returning({ id: alert.id, key: alert.openKey })
-				.all()
-				.map((r) => [r.key!, r.id])
+			(await tx.insert(alert).values(rows).returning({ id: alert.id, key: alert.openKey })).map((r) => [
+				r.key!,
+				r.id
+			])
 		);
-		tx.insert(alertEvent)
-			.values(
-				rows.map((r) => ({
-					alertId: ids.get(r.openKey)!,
-					on: r.since,
-					event: 'opened' as const,
-					cause: { cause, ...r.params }
-				}))
-			)
-			.run();
+		await tx.insert(alertEvent).values(
+			rows.map((r) => ({
+				alertId: ids.get(r.openKey)!,
+				on: r.since,
+				event: 'opened' as const,
+				cause: { cause, ...r.params }
+			}))
+		);
 	}
 	const resolved = [...open.values()].map((a) => a.id);
 	for (let i = 0; i < resolved.length; i += BATCH) {
 		const ids = resolved.slice(i, i + BATCH);
-		tx.update(alert).set({ openKey: null, resolvedOn: day }).where(inArray(alert.id, ids)).run();
-		tx.insert(alertEvent)
-			.values(ids.map((id) => ({ alertId: id, on: day, event: 'resolved' as const, cause: { cause } })))
-			.run();
+		await tx.update(alert).set({ openKey: null, resolvedOn: day }).where(inArray(alert.id, ids));
+		await tx
+			.insert(alertEvent)
+			.values(ids.map((id) => ({ alertId: id, on: day, event: 'resolved' as const, cause: { cause } })));
 	}
 	return { day, opened, resolved, changed, open: desired.length };
 }
@@ -120,31 +121,31 @@ export function refreshSupervision(tx: Db, day: string, scope: Scope, cause: Cau
 const BATCH = 500;
 
 /** The day each light of a scope last went out, by its key. */
-function lastResolved(tx: Db, scope: Scope) {
+async function lastResolved(tx: Db, scope: Scope) {
 	return new Map(
-		tx
-			.select({
-				kind: alert.kind,
-				indicatorId: alert.indicatorId,
-				unitId: alert.unitId,
-				period: alert.period,
-				on: sql<string>`max(${alert.resolvedOn})`
-			})
-			.from(alert)
-			.where(
-				and(
-					isNotNull(alert.resolvedOn),
-					// A unit scope brings no placeholder lights; an indicator scope alone no monthly-report ones.
-					scope.unitIds
-						? inArray(alert.unitId, scope.unitIds)
-						: scope.indicatorIds
-							? inArray(alert.indicatorId, scope.indicatorIds)
-							: undefined
+		(
+			await tx
+				.select({
+					kind: alert.kind,
+					indicatorId: alert.indicatorId,
+					unitId: alert.unitId,
+					period: alert.period,
+					on: sql<string>`max(${alert.resolvedOn})`
+				})
+				.from(alert)
+				.where(
+					and(
+						isNotNull(alert.resolvedOn),
+						// A unit scope brings no placeholder lights; an indicator scope alone no monthly-report ones.
+						scope.unitIds
+							? inArray(alert.unitId, scope.unitIds)
+							: scope.indicatorIds
+								? inArray(alert.indicatorId, scope.indicatorIds)
+								: undefined
+					)
 				)
-			)
-			.groupBy(alert.kind, alert.indicatorId, alert.unitId, alert.period)
-			.all()
-			.map((r) => [alertKey(r), r.on])
+				.groupBy(alert.kind, alert.indicatorId, alert.unitId, alert.period)
+		).map((r) => [alertKey(r), r.on])
 	);
 }
 
@@ -158,8 +159,8 @@ function sinceOf(d: DesiredAlert, day: string, lastOut: string | undefined) {
 }
 
 /** The daily round's share: the lights of every assignment on `day` (dates crossed since yesterday). */
-export function evaluateAlerts(db: Db, day: string): EvaluationResult {
-	return db.transaction((tx) => refreshSupervision(tx, day, {}, 'date'));
+export async function evaluateAlerts(db: Db, day: string): Promise<EvaluationResult> {
+	return await withTransaction({ db }, async ({ db: tx }) => refreshSupervision(tx, day, {}, 'date'));
 }
 
 export type AlertView = {
@@ -176,52 +177,52 @@ export type AlertView = {
 };
 
 /** Open alerts, optionally for one unit or some indicators; red first, then oldest first; reasons as of `day`. */
-export function openAlerts(
+export async function openAlerts(
 	db: Db,
 	day: string,
 	filter: { unitId?: number; indicatorIds?: number[] } = {}
-): AlertView[] {
-	return db
-		.select({
-			id: alert.id,
-			kind: alert.kind,
-			light: alert.light,
-			period: alert.period,
-			since: alert.since,
-			params: alert.params,
-			unitId: unit.id,
-			unitName: unit.name,
-			indicatorId: indicator.id,
-			text: indicator.text,
-			dueOn: indicator.dueOn,
-			taskTitle: task.title
-		})
-		.from(alert)
-		.leftJoin(unit, eq(unit.id, alert.unitId))
-		.leftJoin(indicator, eq(indicator.id, alert.indicatorId))
-		.leftJoin(task, eq(task.id, indicator.taskId))
-		.where(
-			and(
-				isNotNull(alert.openKey),
-				filter.unitId ? eq(alert.unitId, filter.unitId) : undefined,
-				filter.indicatorIds ? inArray(alert.indicatorId, filter.indicatorIds) : undefined
+): Promise<AlertView[]> {
+	return (
+		await db
+			.select({
+				id: alert.id,
+				kind: alert.kind,
+				light: alert.light,
+				period: alert.period,
+				since: alert.since,
+				params: alert.params,
+				unitId: unit.id,
+				unitName: unit.name,
+				indicatorId: indicator.id,
+				text: indicator.text,
+				dueOn: indicator.dueOn,
+				taskTitle: task.title
+			})
+			.from(alert)
+			.leftJoin(unit, eq(unit.id, alert.unitId))
+			.leftJoin(indicator, eq(indicator.id, alert.indicatorId))
+			.leftJoin(task, eq(task.id, indicator.taskId))
+			.where(
+				and(
+					isNotNull(alert.openKey),
+					filter.unitId ? eq(alert.unitId, filter.unitId) : undefined,
+					filter.indicatorIds ? inArray(alert.indicatorId, filter.indicatorIds) : undefined
+				)
 			)
-		)
-		.orderBy(sql`${alert.light} = 'yellow'`, asc(alert.since), asc(alert.id))
-		.all()
-		.map((a) => ({
-			id: a.id,
-			kind: a.kind,
-			light: a.light,
-			indicator: a.indicatorId
-				? { id: a.indicatorId, task: a.taskTitle!, text: a.text!, dueOn: a.dueOn }
-				: null,
-			unit: a.unitId ? { id: a.unitId, name: a.unitName! } : null,
-			period: a.period,
-			since: a.since,
-			params: a.params,
-			reason: reasonText(a.kind, a.params, day)
-		}));
+			.orderBy(sql`${alert.light} = 'yellow'`, asc(alert.since), asc(alert.id))
+	).map((a) => ({
+		id: a.id,
+		kind: a.kind,
+		light: a.light,
+		indicator: a.indicatorId
+			? { id: a.indicatorId, task: a.taskTitle!, text: a.text!, dueOn: a.dueOn }
+			: null,
+		unit: a.unitId ? { id: a.unitId, name: a.unitName! } : null,
+		period: a.period,
+		since: a.since,
+		params: a.params,
+		reason: reasonText(a.kind, a.params, day)
+	}));
 }
 
 /** The alerts a caller may see: a unit user its own unit's, the office and leaders all. */
@@ -231,15 +232,16 @@ export function visibleOpenAlerts(ctx: ServiceContext, filter: { unitId?: number
 }
 
 /** The history of one alert, for those who may see the alert. */
-export function alertHistory(ctx: ServiceContext, alertId: number) {
-	const row = ctx.db.select({ unitId: alert.unitId }).from(alert).where(eq(alert.id, alertId)).get();
+export async function alertHistory(ctx: ServiceContext, alertId: number) {
+	const row = (
+		await ctx.db.select({ unitId: alert.unitId }).from(alert).where(eq(alert.id, alertId)).limit(1)
+	)[0];
 	if (!row || !maySeeUnit(ctx.actor!, row.unitId)) throw notFound('alert');
-	return ctx.db
+	return await ctx.db
 		.select()
 		.from(alertEvent)
 		.where(eq(alertEvent.alertId, alertId))
-		.orderBy(asc(alertEvent.id))
-		.all();
+		.orderBy(asc(alertEvent.id));
 }
 
 export type LightRow = {
@@ -251,8 +253,9 @@ export type LightRow = {
 };
 
 /** The lights lit on any day, today or earlier: one query over the lights' real dates. */
-export const lightRowsOn = (db: Db, day: string) =>
-	db.all<LightRow>(
+export const lightRowsOn = async (db: Db, day: string) =>
+	await query<LightRow>(
+		db,
 		sql`select kind, light, indicator_id as indicatorId, unit_id as unitId, period from alert
 			where since <= ${day} and (resolved_on is null or resolved_on > ${day})`
 	);

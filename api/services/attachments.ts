@@ -3,7 +3,7 @@ import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, readF
 import { join } from 'node:path';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { assignment, attachment, noticeAnswer, report, reportItem, request } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
 import { scanBytes } from '../lib/clamd.ts';
@@ -45,9 +45,11 @@ function fsyncDir(path: string) {
 
 export async function storeAttachment(ctx: ServiceContext, fileName: string, data: Uint8Array) {
 	const unitId = ownUnitId(ctx);
-	const maxBytes = getSettings(ctx.db).attachmentMaxMb * 1024 * 1024;
+	const maxBytes = (await getSettings(ctx.db)).attachmentMaxMb * 1024 * 1024;
 	if (data.length > maxBytes)
-		throw fail('payload_too_large', 'attachment.too_large', { mb: getSettings(ctx.db).attachmentMaxMb });
+		throw fail('payload_too_large', 'attachment.too_large', {
+			mb: (await getSettings(ctx.db)).attachmentMaxMb
+		});
 	if (data.length === 0) throw fail('bad_request', 'attachment.empty');
 	const originalName = cleanFileName(fileName);
 	const ext = originalName.includes('.') ? originalName.split('.').pop()!.toLowerCase() : '';
@@ -77,41 +79,39 @@ export async function storeAttachment(ctx: ServiceContext, fileName: string, dat
 	renameSync(tmpPath, finalPath);
 	// The rename is durable only once the folder is synced; only then may a row point to the file.
 	fsyncDir(dir);
-	return ctx.db.transaction((tx) => {
-		const row = tx
-			.insert(attachment)
-			.values({
-				storedName,
-				originalName,
-				contentType: contentTypeOf(ext),
-				size: data.length,
-				sha256: createHash('sha256').update(data).digest('hex'),
-				unitId,
-				createdAt: now,
-				createdBy: ctx.actor!.id
-			})
-			.returning({
-				id: attachment.id,
-				name: attachment.originalName,
-				size: attachment.size,
-				contentType: attachment.contentType
-			})
-			.get();
-		audit(
-			{ ...ctx, db: tx },
-			{ action: 'attachment.upload', objectType: 'attachment', objectId: row.id, after: row }
-		);
+	return await withTransaction(ctx, async (tx) => {
+		const row = (
+			await tx.db
+				.insert(attachment)
+				.values({
+					storedName,
+					originalName,
+					contentType: contentTypeOf(ext),
+					size: data.length,
+					sha256: createHash('sha256').update(data).digest('hex'),
+					unitId,
+					createdAt: now,
+					createdBy: ctx.actor!.id
+				})
+				.returning({
+					id: attachment.id,
+					name: attachment.originalName,
+					size: attachment.size,
+					contentType: attachment.contentType
+				})
+		)[0]!;
+		await audit(tx, { action: 'attachment.upload', objectType: 'attachment', objectId: row.id, after: row });
 		return row;
 	});
 }
 
 /** Fails closed: an upload is refused unless clamd answers that it is clean. Refusals are audited. */
 async function virusScan(ctx: ServiceContext, url: string, name: string, data: Uint8Array) {
-	const refuse = (result: 'denied' | 'failed', reason: Record<string, unknown>) => {
+	const refuse = async (result: 'denied' | 'failed', reason: Record<string, unknown>) => {
 		const sha256 = createHash('sha256').update(data).digest('hex');
 		const after = { name, size: data.length, sha256, ...reason };
-		ctx.db.transaction((tx) =>
-			audit({ ...ctx, db: tx }, { action: 'attachment.rejected', objectType: 'attachment', result, after })
+		await withTransaction(ctx, async (tx) =>
+			audit(tx, { action: 'attachment.rejected', objectType: 'attachment', result, after })
 		);
 	};
 	let verdict;
@@ -120,11 +120,11 @@ async function virusScan(ctx: ServiceContext, url: string, name: string, data: U
 	} catch (err) {
 		const reason = (err as Error).message;
 		console.error(`[duban] virus scan failed, upload refused: ${reason}`);
-		refuse('failed', { scanError: reason });
+		await refuse('failed', { scanError: reason });
 		throw fail('service_unavailable', 'attachment.scan_unavailable');
 	}
 	if (!verdict.clean) {
-		refuse('denied', { virus: verdict.signature });
+		await refuse('denied', { virus: verdict.signature });
 		throw fail(
 			'unprocessable',
 			'attachment.infected',
@@ -141,54 +141,60 @@ async function virusScan(ctx: ServiceContext, url: string, name: string, data: U
  * unit), the request or the answer to an urge notice — plus the other units assigned to the same indicator once the report has been
  * submitted. A file attached to nothing yet is its unit's alone.
  */
-export function readAttachment(ctx: ServiceContext, id: number) {
-	const row = ctx.db.select().from(attachment).where(eq(attachment.id, id)).get();
-	if (!row || !canRead(ctx, row)) throw notFound('attachment');
+export async function readAttachment(ctx: ServiceContext, id: number) {
+	const row = (await ctx.db.select().from(attachment).where(eq(attachment.id, id)).limit(1))[0];
+	if (!row || !(await canRead(ctx, row))) throw notFound('attachment');
 	return { row, data: readFileSync(join(attachmentsDir(ctx.config.dataDir), row.storedName)) };
 }
 
-function canRead(ctx: ServiceContext, row: typeof attachment.$inferSelect): boolean {
+async function canRead(ctx: ServiceContext, row: typeof attachment.$inferSelect): Promise<boolean> {
 	const actor = ctx.actor!;
 	if (actor.role !== 'unit' && actor.role !== 'office' && actor.role !== 'leader') return false;
 	const ownUnit = ownUnitOnly(actor);
 	if (row.unitId === ownUnit) return true;
 	if (row.ownerType === 'report_item' && row.ownerId) {
-		const item = ctx.db
-			.select({
-				indicatorId: reportItem.indicatorId,
-				status: report.status,
-				visible: sql<number>`coalesce(${visibleReports(ctx) ?? sql`1`}, 0)`
-			})
-			.from(reportItem)
-			.innerJoin(report, eq(report.id, reportItem.reportId))
-			.where(eq(reportItem.id, row.ownerId))
-			.get();
+		const item = (
+			await ctx.db
+				.select({
+					indicatorId: reportItem.indicatorId,
+					status: report.status,
+					visible: sql<number>`coalesce(${visibleReports(ctx) ?? sql`1`}, 0)`
+				})
+				.from(reportItem)
+				.innerJoin(report, eq(report.id, reportItem.reportId))
+				.where(eq(reportItem.id, row.ownerId))
+				.limit(1)
+		)[0];
 		if (!item) return false;
 		if (item.visible) return true;
-		return ownUnit !== null && item.status !== 'draft' && isAssigned(ctx, item.indicatorId, ownUnit);
+		return ownUnit !== null && item.status !== 'draft' && (await isAssigned(ctx, item.indicatorId, ownUnit));
 	}
 	if (row.ownerType === 'request' && row.ownerId) {
-		const req = ctx.db
-			.select({ indicatorId: request.indicatorId })
-			.from(request)
-			.where(eq(request.id, row.ownerId))
-			.get();
-		return !!req && (ownUnit === null || isAssigned(ctx, req.indicatorId, ownUnit));
+		const req = (
+			await ctx.db
+				.select({ indicatorId: request.indicatorId })
+				.from(request)
+				.where(eq(request.id, row.ownerId))
+				.limit(1)
+		)[0];
+		return !!req && (ownUnit === null || (await isAssigned(ctx, req.indicatorId, ownUnit)));
 	}
 	// An answer to an urge notice is sent when written: the office and leaders read it, other units don't.
 	if (row.ownerType === 'notice_answer' && row.ownerId) {
-		const answer = ctx.db
-			.select({ id: noticeAnswer.id })
-			.from(noticeAnswer)
-			.where(eq(noticeAnswer.id, row.ownerId))
-			.get();
+		const answer = (
+			await ctx.db
+				.select({ id: noticeAnswer.id })
+				.from(noticeAnswer)
+				.where(eq(noticeAnswer.id, row.ownerId))
+				.limit(1)
+		)[0];
 		return !!answer && ownUnit === null;
 	}
 	return false;
 }
 
 /** Attaches the unit's not yet used uploads to a request or an answer, in the caller's transaction. */
-export function linkAttachments(
+export async function linkAttachments(
 	tx: Db,
 	ids: number[],
 	unitId: number,
@@ -196,18 +202,19 @@ export function linkAttachments(
 	ownerId: number
 ) {
 	if (!ids.length) return;
-	const linked = tx
+	const linked = await tx
 		.update(attachment)
 		.set({ ownerType, ownerId })
-		.where(and(inArray(attachment.id, ids), eq(attachment.unitId, unitId), isNull(attachment.ownerId)))
-		.run();
+		.where(and(inArray(attachment.id, ids), eq(attachment.unitId, unitId), isNull(attachment.ownerId)));
 	if (linked.changes !== new Set(ids).size) throw fail('bad_request', 'attachment.not_linkable');
 }
 
-export function isAssigned(ctx: ServiceContext, indicatorId: number, unitId: number) {
-	return !!ctx.db
-		.select({ n: sql`1` })
-		.from(assignment)
-		.where(and(eq(assignment.indicatorId, indicatorId), eq(assignment.unitId, unitId)))
-		.get();
+export async function isAssigned(ctx: ServiceContext, indicatorId: number, unitId: number) {
+	return !!(
+		await ctx.db
+			.select({ n: sql`1` })
+			.from(assignment)
+			.where(and(eq(assignment.indicatorId, indicatorId), eq(assignment.unitId, unitId)))
+			.limit(1)
+	)[0];
 }

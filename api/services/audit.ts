@@ -1,6 +1,6 @@
-import { desc, sql } from 'drizzle-orm';
-import { auditLog } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { eq, sql } from 'drizzle-orm';
+import { auditHead, auditLog } from '../../db/schema/index.ts';
+import { type Db, withTransaction, query, execute } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import {
 	auditChainWalker,
@@ -21,8 +21,9 @@ export type AuditEntry = {
 	username?: string;
 };
 
-/** Appends one row to the hash chain; call it inside the transaction of the change it records. */
-export function audit(ctx: Pick<ServiceContext, 'db' | 'actor' | 'ip' | 'clock'>, entry: AuditEntry) {
+/** Appends one row to the hash chain; call it inside the transaction of the change it records
+ * (alone, it opens its own). */
+export async function audit(ctx: Pick<ServiceContext, 'db' | 'actor' | 'ip' | 'clock'>, entry: AuditEntry) {
 	const raw = {
 		at: ctx.clock.now().getTime(),
 		user_id: ctx.actor?.id ?? null,
@@ -39,39 +40,40 @@ export function audit(ctx: Pick<ServiceContext, 'db' | 'actor' | 'ip' | 'clock'>
 	};
 	// The last hash is read in the same write transaction as the insert: with another connection writing
 	// (an import on a worker thread, another process), a link read outside it could be stale.
-	const append = (db: Db) => {
+	await withTransaction(ctx, async ({ db }) => {
+		// The head row (seeded by the migration) is locked first, then read and moved on, in this transaction:
+		// concurrent appends take turns on it (SQLite's write lock; on PostgreSQL the row lock, after which the
+		// read sees the other append's head), so two writers never link to the same previous row.
+		await db.update(auditHead).set({ id: 1 }).where(eq(auditHead.id, 1));
 		const prevHash =
-			db.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1).get()?.hash ??
-			GENESIS_HASH;
-		db.insert(auditLog)
-			.values({
-				at: new Date(raw.at),
-				userId: raw.user_id,
-				username: raw.username,
-				unitId: raw.unit_id,
-				action: raw.action,
-				objectType: raw.object_type,
-				objectId: raw.object_id,
-				result: raw.result as 'ok' | 'denied' | 'failed',
-				ip: raw.ip,
-				before: entry.before ?? null,
-				after: entry.after ?? null,
-				prevHash,
-				hash: auditRowHash(prevHash, raw)
-			})
-			.run();
-	};
-	const client = (ctx.db as { $client?: { inTransaction: boolean } }).$client;
-	if (client && !client.inTransaction) ctx.db.transaction(append, { behavior: 'immediate' });
-	else append(ctx.db);
+			(await db.select({ hash: auditHead.hash }).from(auditHead).limit(1))[0]?.hash ?? GENESIS_HASH;
+		const hash = auditRowHash(prevHash, raw);
+		await db.update(auditHead).set({ hash }).where(eq(auditHead.id, 1));
+		await db.insert(auditLog).values({
+			at: new Date(raw.at),
+			userId: raw.user_id,
+			username: raw.username,
+			unitId: raw.unit_id,
+			action: raw.action,
+			objectType: raw.object_type,
+			objectId: raw.object_id,
+			result: raw.result as 'ok' | 'denied' | 'failed',
+			ip: raw.ip,
+			before: entry.before ?? null,
+			after: entry.after ?? null,
+			prevHash,
+			hash
+		});
+	});
 }
 
 /** Walks the chain from the oldest row kept (see auditChainWalker). */
-export function verifyAuditChain(db: Db): ChainCheck {
+export async function verifyAuditChain(db: Db): Promise<ChainCheck> {
 	const walker = auditChainWalker();
 	let lastId = 0;
 	for (;;) {
-		const page = db.all<AuditChainRow>(
+		const page = await query<AuditChainRow>(
+			db,
 			sql`select * from audit_log where id > ${lastId} order by id limit 10000`
 		);
 		if (!page.length) return walker.done();
@@ -90,14 +92,17 @@ export const AUDIT_RETENTION_DAYS = 190;
  * Moves rows older than `before` into a JSON-lines file (first), then deletes them through the gate
  * the delete trigger checks, in one transaction; the chain of the rows kept stays verifiable.
  */
-export function archiveAudit(db: Db, before: Date, write: (lines: string) => void) {
-	const rows = db.all<AuditChainRow>(sql`select * from audit_log where at < ${before.getTime()} order by id`);
+export async function archiveAudit(db: Db, before: Date, write: (lines: string) => void) {
+	const rows = await query<AuditChainRow>(
+		db,
+		sql`select * from audit_log where at < ${before.getTime()} order by id`
+	);
 	if (!rows.length) return 0;
 	write(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-	db.transaction((tx) => {
-		tx.run(sql`insert into audit_archive_gate (id) values (1)`);
-		tx.run(sql`delete from audit_log where id <= ${rows.at(-1)!.id}`);
-		tx.run(sql`delete from audit_archive_gate`);
+	await withTransaction({ db }, async ({ db: tx }) => {
+		await execute(tx, sql`insert into audit_archive_gate (id) values (1)`);
+		await execute(tx, sql`delete from audit_log where id <= ${rows.at(-1)!.id}`);
+		await execute(tx, sql`delete from audit_archive_gate`);
 	});
 	return rows.length;
 }

@@ -1,7 +1,7 @@
 import { workerWriting } from '../lib/write-gate.ts';
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { ADMIN_ROLES, auditLog, session, unit, user, type Role } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction } from '../../db/client.ts';
 import type { Actor, Deps, ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
 import { verifyPassword } from '../lib/password.ts';
@@ -29,25 +29,27 @@ const shanghaiTime = (at: Date) =>
 type UserRow = typeof user.$inferSelect;
 
 /** Failed sign-ins from one address within the window, read from the audit log (durable, shared by instances). */
-function recentIpFailures(db: Db, ip: string, since: Date): number {
-	return db
-		.select({ n: sql<number>`count(*)` })
-		.from(auditLog)
-		.where(
-			and(
-				eq(auditLog.ip, ip),
-				eq(auditLog.action, 'auth.login'),
-				gte(auditLog.at, since),
-				eq(auditLog.result, 'failed')
+async function recentIpFailures(db: Db, ip: string, since: Date): Promise<number> {
+	return (
+		await db
+			.select({ n: sql<number>`count(*)` })
+			.from(auditLog)
+			.where(
+				and(
+					eq(auditLog.ip, ip),
+					eq(auditLog.action, 'auth.login'),
+					gte(auditLog.at, since),
+					eq(auditLog.result, 'failed')
+				)
 			)
-		)
-		.get()!.n;
+			.limit(1)
+	)[0]!.n;
 }
 
 /** Refuses a sign-in (or a password check) from an address that failed too often for this username. */
-export function assertNotThrottled(ctx: ServiceContext, username: string, throttle: LoginThrottle) {
+export async function assertNotThrottled(ctx: ServiceContext, username: string, throttle: LoginThrottle) {
 	if (!throttle.blockedUntil) return;
-	audit(ctx, {
+	await audit(ctx, {
 		action: 'auth.login',
 		result: 'denied',
 		username,
@@ -62,7 +64,7 @@ export function assertNotThrottled(ctx: ServiceContext, username: string, thrott
 }
 
 /** Records a failed sign-in; the failure that reaches the threshold also records the throttle it starts. */
-function recordFailure(
+async function recordFailure(
 	ctx: ServiceContext,
 	username: string,
 	row: UserRow | undefined,
@@ -70,7 +72,7 @@ function recordFailure(
 	settings: Settings,
 	after?: Record<string, unknown>
 ) {
-	audit(ctx, {
+	await audit(ctx, {
 		action: 'auth.login',
 		result: 'failed',
 		username,
@@ -79,14 +81,14 @@ function recordFailure(
 		after
 	});
 	if (throttle.failures + 1 === settings.lockoutThreshold)
-		audit(ctx, {
+		await audit(ctx, {
 			action: 'auth.lock',
 			username,
 			objectType: 'user',
 			objectId: row?.id,
 			after: { ip: ctx.ip, minutes: settings.lockoutMinutes }
 		});
-	if (row) alertIfAttacked(ctx, row, throttle, settings);
+	if (row) await alertIfAttacked(ctx, row, throttle, settings);
 }
 
 /** What a signed-in user must do before anything else: change the password, or enrol a second factor. */
@@ -109,32 +111,32 @@ export type LoginResult = { token: string; expiresAt: Date; actor: Actor; pendin
 export async function login(ctx: ServiceContext, input: LoginInput): Promise<LoginResult> {
 	const { username, password, code } = input;
 	const now = ctx.clock.now();
-	const settings = getSettings(ctx.db);
+	const settings = await getSettings(ctx.db);
 	const window = settings.lockoutMinutes * 60_000;
 	if (
 		ctx.ip &&
-		recentIpFailures(ctx.db, ctx.ip, new Date(now.getTime() - window)) >= settings.loginIpMaxFailures
+		(await recentIpFailures(ctx.db, ctx.ip, new Date(now.getTime() - window))) >= settings.loginIpMaxFailures
 	) {
-		audit(ctx, { action: 'auth.login', result: 'denied', username, after: { throttled: ctx.ip } });
+		await audit(ctx, { action: 'auth.login', result: 'denied', username, after: { throttled: ctx.ip } });
 		throw fail('too_many_requests', 'auth.address_throttled', { minutes: settings.lockoutMinutes });
 	}
 
 	// Everything below depends on the typed name only, never on whether it exists: the same delays, the
 	// same refusals and an argon2 verification either way, so answers cannot tell real names from others.
-	const throttle = loginThrottle(ctx.db, { username, ip: ctx.ip, now, settings });
+	const throttle = await loginThrottle(ctx.db, { username, ip: ctx.ip, now, settings });
 	if (throttle.blockedUntil) {
-		const account = loadAccount(ctx.db, eq(user.username, username))?.account;
-		if (account) alertIfAttacked(ctx, account, throttle, settings);
-		assertNotThrottled(ctx, username, throttle);
+		const account = (await loadAccount(ctx.db, eq(user.username, username)))?.account;
+		if (account) await alertIfAttacked(ctx, account, throttle, settings);
+		await assertNotThrottled(ctx, username, throttle);
 	}
 	// Past 3 failures of this name from this address each further try waits longer (at most 8 s).
 	if (throttle.failures >= 3) await sleep(Math.min(250 * 2 ** (throttle.failures - 3), 8000));
-	const found = loadAccount(ctx.db, eq(user.username, username));
+	const found = await loadAccount(ctx.db, eq(user.username, username));
 	const row = found?.account;
 	const ok = await verifyPassword(row?.passwordHash ?? DUMMY_HASH, password);
 	// A service account signs in with its bearer token only, never to a browser session.
 	if (!row || !ok || row.disabled || row.role === 'service') {
-		recordFailure(ctx, username, row, throttle, settings);
+		await recordFailure(ctx, username, row, throttle, settings);
 		throw fail('unauthorized', 'auth.login_failed');
 	}
 	let totpStep: number | null = null;
@@ -143,7 +145,7 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
 		if (!code) throw fail('unauthorized', 'auth.totp_required', undefined, { totpRequired: true });
 		totpStep = matchTotpStep(row.totpSecret, code);
 		if (totpStep === null || (row.totpLastStep !== null && totpStep <= row.totpLastStep)) {
-			recordFailure(ctx, username, row, throttle, settings, { factor: 'totp' });
+			await recordFailure(ctx, username, row, throttle, settings, { factor: 'totp' });
 			throw fail('unauthorized', 'auth.totp_wrong', undefined, {
 				totpRequired: true
 			});
@@ -152,10 +154,11 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
 
 	// Not disabled (refused above), so an actor.
 	const actor = toActor(row, found!.unitName)!;
-	const opened = ctx.db.transaction((tx) => {
+	const opened = await withTransaction(ctx, async (tx) => {
 		// This success (its audit row) also clears the failures of this name from this address.
-		if (totpStep !== null) tx.update(user).set({ totpLastStep: totpStep }).where(eq(user.id, row.id)).run();
-		const created = openSession(tx, {
+		if (totpStep !== null)
+			await tx.db.update(user).set({ totpLastStep: totpStep }).where(eq(user.id, row.id));
+		const created = await openSession(tx.db, {
 			userId: row.id,
 			now,
 			idleMs: ctx.config.sessionIdleMs,
@@ -163,10 +166,8 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
 			userAgent: input.userAgent ?? null
 		});
 		// Expired sessions of this user are swept at each login rather than by a separate job.
-		tx.delete(session)
-			.where(and(eq(session.userId, row.id), lt(session.expiresAt, now)))
-			.run();
-		audit({ ...ctx, db: tx, actor }, { action: 'auth.login', objectType: 'user', objectId: row.id });
+		await tx.db.delete(session).where(and(eq(session.userId, row.id), lt(session.expiresAt, now)));
+		await audit({ ...tx, actor }, { action: 'auth.login', objectType: 'user', objectId: row.id });
 		return created;
 	});
 	return {
@@ -177,13 +178,15 @@ export async function login(ctx: ServiceContext, input: LoginInput): Promise<Log
 	};
 }
 
-function loadAccount(db: Db, where: SQL) {
-	return db
-		.select({ account: user, unitName: unit.name })
-		.from(user)
-		.leftJoin(unit, eq(unit.id, user.unitId))
-		.where(where)
-		.get();
+async function loadAccount(db: Db, where: SQL) {
+	return (
+		await db
+			.select({ account: user, unitName: unit.name })
+			.from(user)
+			.leftJoin(unit, eq(unit.id, user.unitId))
+			.where(where)
+			.limit(1)
+	)[0];
 }
 
 function toActor(account: UserRow, unitName: string | null): Actor | null {
@@ -197,8 +200,8 @@ function toActor(account: UserRow, unitName: string | null): Actor | null {
 	};
 }
 
-export function actorOf(deps: Pick<Deps, 'db'>, userId: number): Actor | null {
-	const found = loadAccount(deps.db, eq(user.id, userId));
+export async function actorOf(deps: Pick<Deps, 'db'>, userId: number): Promise<Actor | null> {
+	const found = await loadAccount(deps.db, eq(user.id, userId));
 	return found ? toActor(found.account, found.unitName) : null;
 }
 
@@ -214,17 +217,18 @@ export type ValidSession = {
  * Sliding expiry: each use pushes the expiry an idle period ahead, never past the absolute maximum.
  * The row is written at most once a minute so reads stay cheap.
  */
-export function validateSessionToken(deps: Deps, token: string): ValidSession | null {
+export async function validateSessionToken(deps: Deps, token: string): Promise<ValidSession | null> {
 	const id = sessionIdFromToken(token);
-	const row = deps.db.select().from(session).where(eq(session.id, id)).get();
+	const row = (await deps.db.select().from(session).where(eq(session.id, id)).limit(1))[0];
 	if (!row) return null;
 	const now = deps.clock.now();
 	const hardLimit = row.createdAt.getTime() + deps.config.sessionMaxMs;
 	if (now.getTime() >= row.expiresAt.getTime() || now.getTime() >= hardLimit) {
-		if (!workerWriting()) deps.db.delete(session).where(eq(session.id, id)).run();
+		if (!workerWriting())
+			await withTransaction(deps, ({ db }) => db.delete(session).where(eq(session.id, id)));
 		return null;
 	}
-	const found = loadAccount(deps.db, eq(user.id, row.userId));
+	const found = await loadAccount(deps.db, eq(user.id, row.userId));
 	const actor = found && toActor(found.account, found.unitName);
 	if (!actor) return null;
 	let expiresAt = row.expiresAt;
@@ -232,21 +236,23 @@ export function validateSessionToken(deps: Deps, token: string): ValidSession | 
 	// Skipped while a worker writes an import (write-gate.ts): the next request refreshes it instead.
 	if (now.getTime() - row.lastSeenAt.getTime() > 60_000 && !workerWriting()) {
 		expiresAt = new Date(Math.min(now.getTime() + deps.config.sessionIdleMs, hardLimit));
-		deps.db.update(session).set({ expiresAt, lastSeenAt: now }).where(eq(session.id, id)).run();
+		await withTransaction(deps, ({ db }) =>
+			db.update(session).set({ expiresAt, lastSeenAt: now }).where(eq(session.id, id))
+		);
 		refreshed = true;
 	}
 	return {
 		sessionId: id,
 		actor,
-		pending: pendingFor(found.account, actor.role, now, getSettings(deps.db)),
+		pending: pendingFor(found.account, actor.role, now, await getSettings(deps.db)),
 		expiresAt,
 		refreshed
 	};
 }
 
-export function logout(ctx: ServiceContext, sessionId: string) {
-	ctx.db.transaction((tx) => {
-		tx.delete(session).where(eq(session.id, sessionId)).run();
-		audit({ ...ctx, db: tx }, { action: 'auth.logout', objectType: 'user', objectId: ctx.actor?.id });
+export async function logout(ctx: ServiceContext, sessionId: string) {
+	await withTransaction(ctx, async (tx) => {
+		await tx.db.delete(session).where(eq(session.id, sessionId));
+		await audit(tx, { action: 'auth.logout', objectType: 'user', objectId: ctx.actor?.id });
 	});
 }

@@ -95,8 +95,8 @@ const pct = (n: number | null) => (n === null ? '—' : `${n}%`);
 const signed = (n: number) => (n > 0 ? `增加${n}项` : n < 0 ? `减少${-n}项` : '持平');
 
 /** The day the units named in 整改要求 must answer by: the set number of working days after `from`. */
-export const rectificationDueOn = (db: Db, from: string) =>
-	addWorkingDays(from, getSettings(db).rectificationDays, workCalendar(db));
+export const rectificationDueOn = async (db: Db, from: string) =>
+	addWorkingDays(from, (await getSettings(db)).rectificationDays, await workCalendar(db));
 
 /** 统计日期 of a bulletin: a month's last day (or the day the office picks), a week's Sunday; never after today. */
 export function bulletinAsOf(
@@ -123,33 +123,33 @@ export function previousAsOf(period: string, week: string | null, asOf: string):
  * a month's figures, targets, ranking by category, praise and criticism, 整改要求 and what falls due next;
  * a week's reports, completions, new overdue items, due dates and notices of its seven days.
  */
-export function buildBulletin(
+export async function buildBulletin(
 	db: Db,
 	input: { period: string; week: string | null; asOf?: string | null },
 	today: string
-): BulletinContent {
+): Promise<BulletinContent> {
 	const { period, week } = input;
-	const settings = getSettings(db);
+	const settings = await getSettings(db);
 	const asOf = bulletinAsOf(period, week, today, input.asOf);
 	const before = previousAsOf(period, week, asOf);
-	const now = summaryData(db, {}, asOf, today);
-	const then = summaryData(db, {}, before, today);
+	const now = await summaryData(db, {}, asOf, today);
+	const then = await summaryData(db, {}, before, today);
 	const reportPeriod = week ? lastPeriodDue(asOf, settings.reportDueDay, true) : period;
-	const [reports] = reportStatuses(db, {}, asOf, [reportPeriod], asOf < today);
-	const scores = scoreUnits(db, reportPeriod, asOf, today);
+	const [reports] = await reportStatuses(db, {}, asOf, [reportPeriod], asOf < today);
+	const scores = await scoreUnits(db, reportPeriod, asOf, today);
 	const ranking = withChange(
 		scores,
-		scoreUnits(
+		await scoreUnits(
 			db,
 			addMonths(reportPeriod, -1),
 			previousAsOf(reportPeriod, null, periodEnd(reportPeriod)),
 			today
 		)
 	);
-	const overdue = overdueOn(db, asOf, today);
-	const targets = targetFigures(db, asOf, before);
+	const overdue = await overdueOn(db, asOf, today);
+	const targets = await targetFigures(db, asOf, before);
 	const nextUntil = week ? addDays(asOf, 7) : periodEnd(addMonths(period, 1));
-	const dueNext = dueBetween(db, asOf, nextUntil);
+	const dueNext = await dueBetween(db, asOf, nextUntil);
 	const facts = week ? weekFacts(db, week, asOf) : null;
 	const names = new Map(scores.categories.flatMap((c) => c.items.map((r) => [r.unit.id, r.unit.name])));
 	const t = now.tiles;
@@ -180,7 +180,7 @@ export function buildBulletin(
 	const missing = [...reports!.status].filter(([, s]) => s === 'missing').map(([id]) => id);
 	const late = [...reports!.status].filter(([, s]) => s === 'late').map(([id]) => id);
 	for (const id of missing) name(id).reasons.push(`未报送${reportMonth}月报`);
-	const rectificationDue = rectificationDueOn(db, today);
+	const rectificationDue = await rectificationDueOn(db, today);
 
 	const publicRanking = ranking.filter((r) => r.public);
 	const praised = publicRanking

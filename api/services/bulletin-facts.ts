@@ -1,6 +1,6 @@
 import { endOfDay } from '../lib/dates.ts';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { type Db, query } from '../../db/client.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { targetUnit } from '../../web/src/lib/rules/targets.ts';
 import { listData } from './dashboard.ts';
@@ -13,11 +13,14 @@ type Owner = {
 	completedOn: string | null;
 };
 
-function owners(db: Db) {
+async function owners(db: Db) {
 	const by = new Map<number, Owner[]>();
-	for (const o of db.all<Owner>(sql`
+	for (const o of await query<Owner>(
+		db,
+		sql`
 		select a.indicator_id as indicatorId, a.unit_id as unitId, u.name, a.role, a.completed_on as completedOn
-		from assignment a join unit u on u.id = a.unit_id order by a.indicator_id, a.role desc, u.position, u.id`))
+		from assignment a join unit u on u.id = a.unit_id order by a.indicator_id, a.role desc, u.position, u.id`
+	))
 		by.set(o.indicatorId, [...(by.get(o.indicatorId) ?? []), o]);
 	return by;
 }
@@ -35,9 +38,9 @@ export type OverdueRow = {
 };
 
 /** The indicators red (past due, not signed off) on `asOf`: one row each, the lead(s) and co-units named apart. */
-export function overdueOn(db: Db, asOf: string, today: string): OverdueRow[] {
-	const byIndicator = owners(db);
-	return listData(db, {}, asOf, today, 'red', 'due', 1, 100_000).items.map((i) => ({
+export async function overdueOn(db: Db, asOf: string, today: string): Promise<OverdueRow[]> {
+	const byIndicator = await owners(db);
+	return (await listData(db, {}, asOf, today, 'red', 'due', 1, 100_000)).items.map((i) => ({
 		indicatorId: i.id,
 		task: i.task,
 		indicator: i.text,
@@ -76,12 +79,15 @@ export type TargetRow = {
 };
 
 /** The latest actual each unit reported against each target, as reports stood on `day`. */
-function actualsOn(db: Db, day: string) {
+async function actualsOn(db: Db, day: string) {
 	const latest = new Map<string, { period: string; value: number }>();
-	for (const r of db.all<{ targetId: number; unitId: number; period: string; value: number }>(sql`
+	for (const r of await query<{ targetId: number; unitId: number; period: string; value: number }>(
+		db,
+		sql`
 		select v.target_id as targetId, r.unit_id as unitId, r.period, v.value from report_item_value v
 		join report_item i on i.id = v.item_id join report r on r.id = i.report_id
-		where r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}`)) {
+		where r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}`
+	)) {
 		const key = `${r.targetId}|${r.unitId}`;
 		if ((latest.get(key)?.period ?? '') < r.period) latest.set(key, r);
 	}
@@ -94,9 +100,9 @@ function actualsOn(db: Db, day: string) {
 }
 
 /** Every numeric target with its latest actual on `asOf` and on `previousAsOf`, in plan order. */
-export function targetFigures(db: Db, asOf: string, previousAsOf: string): TargetRow[] {
-	const now = actualsOn(db, asOf);
-	const before = actualsOn(db, previousAsOf);
+export async function targetFigures(db: Db, asOf: string, previousAsOf: string): Promise<TargetRow[]> {
+	const now = await actualsOn(db, asOf);
+	const before = await actualsOn(db, previousAsOf);
 	// Parts add up to a count (数据集, 件); a rate (%) is each owner's own and cannot be summed.
 	const combine = (values: number[] | undefined, aggregation: string, unit: string) =>
 		!values?.length
@@ -104,8 +110,8 @@ export function targetFigures(db: Db, asOf: string, previousAsOf: string): Targe
 			: aggregation === 'sum' && unit !== '%'
 				? Math.round(values.reduce((a, b) => a + b, 0) * 100) / 100
 				: Math.min(...values);
-	return db
-		.all<{
+	return (
+		await query<{
 			id: number;
 			indicatorId: number;
 			indicator: string;
@@ -116,25 +122,26 @@ export function targetFigures(db: Db, asOf: string, previousAsOf: string): Targe
 			unit: string;
 			aggregation: string;
 		}>(
+			db,
 			sql`select t.id, t.indicator_id as indicatorId, i.text as indicator, t.label, t.op, t.value, t.scale, t.unit, t.aggregation
 				from indicator_target t join indicator i on i.id = t.indicator_id
 				where i.recurrence is null and t.relative is null order by i.plan_id, i.position, t.position`
 		)
-		.map((t) => {
-			const actual = combine(now.get(t.id), t.aggregation, t.unit);
-			const reaching = t.op === '>=' || t.op === '>';
-			return {
-				indicatorId: t.indicatorId,
-				indicator: t.indicator,
-				label: t.label,
-				unit: targetUnit(t),
-				target: t.value,
-				actual,
-				previous: combine(before.get(t.id), t.aggregation, t.unit),
-				rate: actual !== null && reaching && t.value > 0 ? Math.round((actual / t.value) * 1000) / 10 : null,
-				reporters: now.get(t.id)?.length ?? 0
-			};
-		});
+	).map((t) => {
+		const actual = combine(now.get(t.id), t.aggregation, t.unit);
+		const reaching = t.op === '>=' || t.op === '>';
+		return {
+			indicatorId: t.indicatorId,
+			indicator: t.indicator,
+			label: t.label,
+			unit: targetUnit(t),
+			target: t.value,
+			actual,
+			previous: combine(before.get(t.id), t.aggregation, t.unit),
+			rate: actual !== null && reaching && t.value > 0 ? Math.round((actual / t.value) * 1000) / 10 : null,
+			reporters: now.get(t.id)?.length ?? 0
+		};
+	});
 }
 
 export type DueRow = {
@@ -147,28 +154,29 @@ export type DueRow = {
 };
 
 /** Open indicators (on `asOf`) falling due after `asOf` up to `until`: what the next period must deliver. */
-export function dueBetween(db: Db, asOf: string, until: string): DueRow[] {
-	const byIndicator = owners(db);
-	return db
-		.all<{ id: number; task: string; text: string; dueOn: string }>(
+export async function dueBetween(db: Db, asOf: string, until: string): Promise<DueRow[]> {
+	const byIndicator = await owners(db);
+	return (
+		await query<{ id: number; task: string; text: string; dueOn: string }>(
+			db,
 			sql`select i.id, t.title as task, i.text, i.due_on as dueOn from indicator i join task t on t.id = i.task_id
 				where i.recurrence is null and i.due_on > ${asOf} and i.due_on <= ${until}
 				and (i.completed_on is null or i.completed_on > ${asOf}) order by i.due_on, i.plan_id, i.position`
 		)
-		.map((i) => {
-			const list = byIndicator.get(i.id) ?? [];
-			const names = (role: 'lead' | 'co') =>
-				list
-					.filter((o) => o.role === role)
-					.map((o) => o.name)
-					.join('、');
-			return {
-				indicatorId: i.id,
-				task: i.task,
-				indicator: i.text,
-				dueOn: i.dueOn,
-				lead: names('lead') || '待明确',
-				co: names('co')
-			};
-		});
+	).map((i) => {
+		const list = byIndicator.get(i.id) ?? [];
+		const names = (role: 'lead' | 'co') =>
+			list
+				.filter((o) => o.role === role)
+				.map((o) => o.name)
+				.join('、');
+		return {
+			indicatorId: i.id,
+			task: i.task,
+			indicator: i.text,
+			dueOn: i.dueOn,
+			lead: names('lead') || '待明确',
+			co: names('co')
+		};
+	});
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { bulletin, urgeNotice } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction, query } from '../../db/client.ts';
 import { chineseDate } from '../../web/src/lib/rules/official-doc.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
@@ -19,9 +19,9 @@ import { issueNotice, noticeNumber } from './notices.ts';
 export const bulletinNumber = (year: number, seq: number) => `督查通报〔${year}〕${seq}号`;
 
 /** The rectification notices a published bulletin issued, with where each stands. */
-function rectificationNotices(db: Db, bulletinId: number) {
-	return db
-		.all<{
+async function rectificationNotices(db: Db, bulletinId: number) {
+	return (
+		await query<{
 			id: number;
 			year: number;
 			seq: number;
@@ -30,20 +30,21 @@ function rectificationNotices(db: Db, bulletinId: number) {
 			answers: number;
 			closedAt: number | null;
 		}>(
+			db,
 			sql`select n.id, n.year, n.seq, u.name as unit, n.answer_due_on as answerDueOn, n.closed_at as closedAt,
 				(select count(*) from notice_answer a where a.notice_id = n.id) as answers
 				from urge_notice n join unit u on u.id = n.unit_id where n.bulletin_id = ${bulletinId} order by n.seq`
 		)
-		.map((n) => ({
-			id: n.id,
-			number: noticeNumber(n.year, n.seq),
-			unit: n.unit,
-			answerDueOn: n.answerDueOn,
-			state: n.closedAt ? ('closed' as const) : n.answers ? ('answered' as const) : ('waiting' as const)
-		}));
+	).map((n) => ({
+		id: n.id,
+		number: noticeNumber(n.year, n.seq),
+		unit: n.unit,
+		answerDueOn: n.answerDueOn,
+		state: n.closedAt ? ('closed' as const) : n.answers ? ('answered' as const) : ('waiting' as const)
+	}));
 }
 
-function shape(row: typeof bulletin.$inferSelect, db: Db) {
+async function shape(row: typeof bulletin.$inferSelect, db: Db) {
 	return {
 		id: row.id,
 		period: row.period,
@@ -54,12 +55,12 @@ function shape(row: typeof bulletin.$inferSelect, db: Db) {
 		content: row.content as BulletinContent,
 		createdAt: row.createdAt.toISOString(),
 		publishedAt: row.publishedAt?.toISOString() ?? null,
-		rectification: row.status === 'published' ? rectificationNotices(db, row.id) : []
+		rectification: row.status === 'published' ? await rectificationNotices(db, row.id) : []
 	};
 }
 
 /** The office generates a draft bulletin for a month (or a week, given its Monday) from the data. */
-export function createBulletin(
+export async function createBulletin(
 	ctx: ServiceContext,
 	input: { period: string; week: string | null; asOf?: string | null }
 ) {
@@ -72,51 +73,49 @@ export function createBulletin(
 	if (`${period}-01` > today) throw fail('bad_request', 'bulletin.month_not_begun');
 	if (input.asOf && input.asOf > today) throw fail('bad_request', 'bulletin.as_of_future');
 	if (input.asOf && input.asOf < `${period}-01`) throw fail('bad_request', 'bulletin.as_of_before_period');
-	const content = buildBulletin(ctx.db, input, today);
-	return ctx.db.transaction((tx) => {
-		const row = tx
-			.insert(bulletin)
-			.values({
-				period,
-				week,
-				year: Number(today.slice(0, 4)),
-				title: content.title,
-				content,
-				createdAt: ctx.clock.now(),
-				createdBy: ctx.actor!.id || null
-			})
-			.returning()
-			.get();
-		audit(
-			{ ...ctx, db: tx },
-			{
-				action: 'bulletin.create',
-				objectType: 'bulletin',
-				objectId: row.id,
-				after: { period, week, asOf: content.asOf }
-			}
-		);
-		return shape(row, tx);
+	const content = await buildBulletin(ctx.db, input, today);
+	return await withTransaction(ctx, async (tx) => {
+		const row = (
+			await tx.db
+				.insert(bulletin)
+				.values({
+					period,
+					week,
+					year: Number(today.slice(0, 4)),
+					title: content.title,
+					content,
+					createdAt: ctx.clock.now(),
+					createdBy: ctx.actor!.id || null
+				})
+				.returning()
+		)[0]!;
+		await audit(tx, {
+			action: 'bulletin.create',
+			objectType: 'bulletin',
+			objectId: row.id,
+			after: { period, week, asOf: content.asOf }
+		});
+		return shape(row, tx.db);
 	});
 }
 
-function load(ctx: ServiceContext, id: number) {
-	const row = ctx.db.select().from(bulletin).where(eq(bulletin.id, id)).get();
+async function load(ctx: ServiceContext, id: number) {
+	const row = (await ctx.db.select().from(bulletin).where(eq(bulletin.id, id)).limit(1))[0];
 	// Drafts are the office's; published bulletins are for everyone.
 	if (!row || (row.status === 'draft' && ctx.actor?.role !== 'office')) throw notFound('bulletin');
 	return row;
 }
 
-export const getBulletin = (ctx: ServiceContext, id: number) => shape(load(ctx, id), ctx.db);
+export const getBulletin = async (ctx: ServiceContext, id: number) => shape(await load(ctx, id), ctx.db);
 
 /** The office edits the text parts of a draft; the tables stay as generated. */
-export function editBulletin(
+export async function editBulletin(
 	ctx: ServiceContext,
 	id: number,
 	input: { title?: string; texts: Partial<BulletinTexts> }
 ) {
 	assertOffice(ctx.actor);
-	const row = load(ctx, id);
+	const row = await load(ctx, id);
 	if (row.status !== 'draft') throw fail('conflict', 'bulletin.published_locked');
 	const before = row.content as BulletinContent;
 	const content: BulletinContent = {
@@ -124,18 +123,15 @@ export function editBulletin(
 		title: input.title ?? before.title,
 		texts: { ...before.texts, ...input.texts }
 	};
-	ctx.db.transaction((tx) => {
-		tx.update(bulletin).set({ content, title: content.title }).where(eq(bulletin.id, id)).run();
-		audit(
-			{ ...ctx, db: tx },
-			{
-				action: 'bulletin.edit',
-				objectType: 'bulletin',
-				objectId: id,
-				before: before.texts,
-				after: content.texts
-			}
-		);
+	await withTransaction(ctx, async (tx) => {
+		await tx.db.update(bulletin).set({ content, title: content.title }).where(eq(bulletin.id, id));
+		await audit(tx, {
+			action: 'bulletin.edit',
+			objectType: 'bulletin',
+			objectId: id,
+			before: before.texts,
+			after: content.texts
+		});
 	});
 	return getBulletin(ctx, id);
 }
@@ -144,14 +140,14 @@ export function editBulletin(
  * Publishing numbers the bulletin (per year), freezes it, and issues a rectification notice (整改通知,
  * answer due by the 整改要求's deadline) to every unit it names: the units answer them like any urge notice.
  */
-export function publishBulletin(ctx: ServiceContext, id: number) {
+export async function publishBulletin(ctx: ServiceContext, id: number) {
 	assertOffice(ctx.actor);
-	const row = load(ctx, id);
+	const row = await load(ctx, id);
 	if (row.status !== 'draft') throw fail('conflict', 'bulletin.published');
 	const today = ctx.clock.today();
 	const content = row.content as BulletinContent;
 	// A draft kept for days still gives the units their full time to answer.
-	const dueOn = rectificationDueOn(ctx.db, today);
+	const dueOn = await rectificationDueOn(ctx.db, today);
 	const published: BulletinContent = {
 		...content,
 		date: today,
@@ -164,15 +160,18 @@ export function publishBulletin(ctx: ServiceContext, id: number) {
 		},
 		rectification: { ...content.rectification, dueOn }
 	};
-	ctx.db.transaction((tx) => {
+	await withTransaction(ctx, async (tx) => {
 		const seq =
-			(tx
-				.select({ n: sql<number>`coalesce(max(${bulletin.seq}), 0)` })
-				.from(bulletin)
-				.where(eq(bulletin.year, row.year))
-				.get()?.n ?? 0) + 1;
+			((
+				await tx.db
+					.select({ n: sql<number>`coalesce(max(${bulletin.seq}), 0)` })
+					.from(bulletin)
+					.where(eq(bulletin.year, row.year))
+					.limit(1)
+			)[0]?.n ?? 0) + 1;
 		const number = bulletinNumber(row.year, seq);
-		tx.update(bulletin)
+		await tx.db
+			.update(bulletin)
 			.set({
 				status: 'published',
 				seq,
@@ -180,57 +179,53 @@ export function publishBulletin(ctx: ServiceContext, id: number) {
 				publishedAt: ctx.clock.now(),
 				publishedBy: ctx.actor!.id || null
 			})
-			.where(eq(bulletin.id, id))
-			.run();
+			.where(eq(bulletin.id, id));
 		for (const u of published.rectification.units) {
-			const notice = issueNotice(
-				{ ...ctx, db: tx },
-				{
-					unitId: u.unitId,
-					indicatorIds: u.indicatorIds,
-					level: 'yellow',
-					message: `根据${number}《${row.title}》整改要求：${u.reasons.join('、')}。请于${chineseDate(dueOn)}前反馈整改情况，逾期将纳入考核。`,
-					answerDueOn: dueOn
-				}
-			);
-			tx.update(urgeNotice).set({ bulletinId: id }).where(eq(urgeNotice.id, notice.id)).run();
+			const notice = await issueNotice(tx, {
+				unitId: u.unitId,
+				indicatorIds: u.indicatorIds,
+				level: 'yellow',
+				message: `根据${number}《${row.title}》整改要求：${u.reasons.join('、')}。请于${chineseDate(dueOn)}前反馈整改情况，逾期将纳入考核。`,
+				answerDueOn: dueOn
+			});
+			await tx.db.update(urgeNotice).set({ bulletinId: id }).where(eq(urgeNotice.id, notice.id));
 		}
-		notifyRole({ ...ctx, db: tx }, 'leader', {
+		await notifyRole(tx, 'leader', {
 			key: `bulletin.publish|${id}`,
 			message: { code: 'bulletin.published', params: { number, title: row.title } },
 			link: `/bulletins/${id}`,
 			light: null
 		});
-		audit(
-			{ ...ctx, db: tx },
-			{
-				action: 'bulletin.publish',
-				objectType: 'bulletin',
-				objectId: id,
-				after: { number, rectification: published.rectification }
-			}
-		);
+		await audit(tx, {
+			action: 'bulletin.publish',
+			objectType: 'bulletin',
+			objectId: id,
+			after: { number, rectification: published.rectification }
+		});
 	});
 	return getBulletin(ctx, id);
 }
 
-export function listBulletins(ctx: ServiceContext, f: { page: number; pageSize: number }) {
+export async function listBulletins(ctx: ServiceContext, f: { page: number; pageSize: number }) {
 	const where = ctx.actor?.role === 'office' ? undefined : eq(bulletin.status, 'published');
-	const rows = ctx.db
+	const rows = await ctx.db
 		.select()
 		.from(bulletin)
 		.where(and(where))
 		.orderBy(desc(bulletin.id))
 		.limit(f.pageSize)
-		.offset((f.page - 1) * f.pageSize)
-		.all();
-	const total = ctx.db
-		.select({ n: sql<number>`count(*)` })
-		.from(bulletin)
-		.where(where)
-		.get()!.n;
+		.offset((f.page - 1) * f.pageSize);
+	const total = (
+		await ctx.db
+			.select({ n: sql<number>`count(*)` })
+			.from(bulletin)
+			.where(where)
+			.limit(1)
+	)[0]!.n;
 	return {
-		items: rows.map((r) => ({ ...shape(r, ctx.db), content: undefined, rectification: undefined })),
+		items: await Promise.all(
+			rows.map(async (r) => ({ ...(await shape(r, ctx.db)), content: undefined, rectification: undefined }))
+		),
 		total,
 		page: f.page,
 		pageSize: f.pageSize

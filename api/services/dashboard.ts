@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { type Db, query } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
 import { addDays, daysBetween, endOfDay, lastPeriodDue, periodEnd, reportDueOn } from '../lib/dates.ts';
@@ -33,14 +33,22 @@ export function assertSupervisor(ctx: ServiceContext) {
  * With `closed` (a past day, seen as at its end: bulletins and scores), a report not in by the end of its
  * due day is missing.
  */
-export function reportStatuses(db: Db, f: DashboardFilter, day: string, periods: string[], closed = false) {
-	const dueDay = getSettings(db).reportDueDay;
+export async function reportStatuses(
+	db: Db,
+	f: DashboardFilter,
+	day: string,
+	periods: string[],
+	closed = false
+) {
+	const dueDay = (await getSettings(db)).reportDueDay;
 	if (!periods.length) return [];
 	const months = sql.join(
 		periods.map((p) => sql`(${p})`),
 		sql`, `
 	);
-	const rows = db.all<{ period: string; unitId: number; late: number | null; submitted: number }>(sql`
+	const rows = await query<{ period: string; unitId: number; late: number | null; submitted: number }>(
+		db,
+		sql`
 		with m(period) as (values ${months})
 		select m.period, u.id as unitId, r.late, case when r.id is null then 0 else 1 end as submitted
 		from m join unit u on ${unitsInScope(f, sql`u.id`)}
@@ -48,7 +56,8 @@ export function reportStatuses(db: Db, f: DashboardFilter, day: string, periods:
 				and r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}
 		where exists (select 1 from report_span s where s.unit_id = u.id and s.from_period <= m.period and s.to_period >= m.period
 			and ${f.planId ? sql`s.plan_id = ${f.planId}` : sql`1 = 1`})
-		order by u.id`);
+		order by u.id`
+	);
 	return periods.map((period) => {
 		const due = reportDueOn(period, dueDay);
 		const status = new Map<number, ReportState>();
@@ -96,32 +105,40 @@ export function dashboardSummary(ctx: ServiceContext, f: DashboardFilter, day: s
 }
 
 /** The dashboard's figures for a day, without the caller check (bulletins use them too). */
-export function summaryData(db: Db, f: DashboardFilter, day: string, today: string) {
+export async function summaryData(db: Db, f: DashboardFilter, day: string, today: string) {
 	const scope = scopeWith(f, day);
 	const soonEnd = addDays(day, 30);
 	// One row per (section, state, due within 30 days): the tiles and the sections are sums of these.
-	const groups = db.all<{
+	const groups = await query<{
 		s1Id: number | null;
 		s2Id: number | null;
 		state: SupervisionState;
 		soon: number;
 		n: number;
-	}>(sql`
+	}>(
+		db,
+		sql`
 		${scope}
 		select s1Id, s2Id, state,
 			case when dueOn is not null and recurrence is null and dueOn >= ${day} and dueOn <= ${soonEnd} then 1 else 0 end as soon,
 			count(*) as n
-		from st group by s1Id, s2Id, state, soon`);
+		from st group by s1Id, s2Id, state, soon`
+	);
 	const count = (l: SupervisionState) => groups.reduce((n, g) => n + (g.state === l ? g.n : 0), 0);
 	const isOpen = (g: { state: SupervisionState }) =>
 		g.state !== 'completed_on_time' && g.state !== 'completed_late';
 	const open = groups.filter(isOpen);
-	const { redUnits } = db.get<{ redUnits: number | null }>(sql`
+	const { redUnits } = (
+		await query<{ redUnits: number | null }>(
+			db,
+			sql`
 		${scope}
 		select count(distinct al.unit_id) + max(case when al.unit_id is null then 1 else 0 end) as redUnits
 		from alert al where al.light = 'red' and al.indicator_id is not null and ${litOn(day)} and ${unitMatch(f, sql`al.unit_id`)}
-			and ${inScope(f, sql`al.indicator_id`)}`)!;
-	const dueDay = getSettings(db).reportDueDay;
+			and ${inScope(f, sql`al.indicator_id`)}`
+		)
+	)[0]!;
+	const dueDay = (await getSettings(db)).reportDueDay;
 	const period = lastPeriodDue(day, dueDay, true);
 
 	const year = Number(day.slice(0, 4));
@@ -130,13 +147,14 @@ export function summaryData(db: Db, f: DashboardFilter, day: string, today: stri
 	const closed = day < today;
 	const soFar = months.filter((p) => `${p}-01` <= day);
 	// The months of the year so far and the month the tiles speak of (in January, December's), in one query.
-	const all = reportStatuses(db, f, day, soFar.includes(period) ? soFar : [period, ...soFar], closed);
+	const all = await reportStatuses(db, f, day, soFar.includes(period) ? soFar : [period, ...soFar], closed);
 	const statuses = all.filter((s) => soFar.includes(s.period));
 	const thisPeriod = all.find((s) => s.period === period)!;
 
 	const names = new Map(
-		db
-			.all<{ id: number; name: string; planId: number; position: number }>(
+		(
+			await query<{ id: number; name: string; planId: number; position: number }>(
+				db,
 				// 0 matches no section and keeps the list non-empty when the scope has none.
 				sql`select id, name, plan_id as planId, position from section where id in (${sql.join(
 					[...new Set([0, ...groups.flatMap((g) => [g.s1Id, g.s2Id])])]
@@ -145,7 +163,7 @@ export function summaryData(db: Db, f: DashboardFilter, day: string, today: stri
 					sql`, `
 				)})`
 			)
-			.map((s) => [s.id, s])
+		).map((s) => [s.id, s])
 	);
 	const sections = new Map<
 		number,
@@ -174,9 +192,9 @@ export function summaryData(db: Db, f: DashboardFilter, day: string, today: stri
 		return pa - pb || xa - xb;
 	});
 
-	const trend = monthlyTrend(db, f, day, scope, statuses);
+	const trend = await monthlyTrend(db, f, day, scope, statuses);
 	const unitNames = new Map(
-		db.all<{ id: number; name: string }>(sql`select id, name from unit`).map((u) => [u.id, u.name])
+		(await query<{ id: number; name: string }>(db, sql`select id, name from unit`)).map((u) => [u.id, u.name])
 	);
 	const matrixUnits = [...new Set(statuses.flatMap((s) => [...s.status.keys()]))].sort((a, b) => a - b);
 	return {
@@ -211,12 +229,12 @@ export function summaryData(db: Db, f: DashboardFilter, day: string, today: stri
  * Per month of the year so far: indicators completed by the month's end (or the day), indicators with an
  * overdue light then (over the units in scope), and the month's report submission rate once due.
  */
-function monthlyTrend(
+async function monthlyTrend(
 	db: Db,
 	f: DashboardFilter,
 	day: string,
 	scope: SQL,
-	statuses: ReturnType<typeof reportStatuses>
+	statuses: Awaited<ReturnType<typeof reportStatuses>>
 ) {
 	if (!statuses.length) return [];
 	const ends = statuses.map((s) => (periodEnd(s.period) < day ? periodEnd(s.period) : day));
@@ -225,8 +243,9 @@ function monthlyTrend(
 		sql`, `
 	);
 	const rows = new Map(
-		db
-			.all<{ period: string; completed: number; overdue: number }>(
+		(
+			await query<{ period: string; completed: number; overdue: number }>(
+				db,
 				sql`
 				${scope}, m(period, e) as (values ${months})
 				select m.period,
@@ -235,7 +254,7 @@ function monthlyTrend(
 						and ${unitMatch(f, sql`al.unit_id`)} and ${inScope(f, sql`al.indicator_id`)}) as overdue
 				from m`
 			)
-			.map((r) => [r.period, r])
+		).map((r) => [r.period, r])
 	);
 	return statuses.map((s) => ({
 		period: s.period,
@@ -261,7 +280,7 @@ export function dashboardList(
 	return listData(ctx.db, f, day, ctx.clock.today(), kind, sort, page, pageSize);
 }
 
-export function listData(
+export async function listData(
 	db: Db,
 	f: DashboardFilter,
 	day: string,
@@ -278,7 +297,7 @@ export function listData(
 				and st.dueOn >= ${day} and st.dueOn <= ${addDays(day, 30)}`;
 	const direction = sort === '-due' ? sql`desc` : sql`asc`;
 	// An indicator without a date sorts as the empty text did: first ascending, last descending.
-	const slice = db.all<{
+	const slice = await query<{
 		id: number;
 		text: string;
 		task: string;
@@ -286,7 +305,9 @@ export function listData(
 		dueOn: string | null;
 		light: SupervisionState;
 		total: number;
-	}>(sql`
+	}>(
+		db,
+		sql`
 		${scopeWith(f, day)}
 		select st.id, st.text, t.title as task, coalesce(s2.name, s1.name) as section, st.dueOn, st.state as light,
 			count(*) over () as total
@@ -294,7 +315,8 @@ export function listData(
 			left join section s2 on s2.id = st.s2Id left join section s1 on s1.id = st.s1Id
 		where ${picked}
 		order by coalesce(st.dueOn, '') ${direction}, st.id
-		limit ${pageSize} offset ${(page - 1) * pageSize}`);
+		limit ${pageSize} offset ${(page - 1) * pageSize}`
+	);
 	const ids = slice.length
 		? sql.join(
 				slice.map((i) => sql`${i.id}`),
@@ -304,23 +326,27 @@ export function listData(
 	// On the red list, the units that are red; on the due-soon list, every unit concerned.
 	const red = sql`exists (select 1 from alert al where al.indicator_id = a.indicator_id and al.unit_id = a.unit_id
 		and al.light = 'red' and ${litOn(day)})`;
-	const units = db.all<{ indicatorId: number; id: number; name: string; role: 'lead' | 'co' }>(sql`
+	const units = await query<{ indicatorId: number; id: number; name: string; role: 'lead' | 'co' }>(
+		db,
+		sql`
 		select a.indicator_id as indicatorId, u.id, u.name, a.role from assignment a join unit u on u.id = a.unit_id
 		where a.indicator_id in (${ids}) and ${unitMatch(f, sql`a.unit_id`)} and ${kind === 'red' ? red : sql`1 = 1`}
-		order by a.indicator_id, a.position`);
+		order by a.indicator_id, a.position`
+	);
 	const pending = new Set(
 		f.unitId || f.unitKind
 			? []
-			: db
-					.all<{ id: number }>(
+			: (
+					await query<{ id: number }>(
+						db,
 						sql`select distinct al.indicator_id as id from alert al
 							where al.indicator_id in (${ids}) and al.unit_id is null and al.light = 'red' and ${litOn(day)}`
 					)
-					.map((r) => r.id)
+				).map((r) => r.id)
 	);
 	return {
 		day,
-		total: slice[0]?.total ?? listTotal(db, f, day, picked),
+		total: slice[0]?.total ?? (await listTotal(db, f, day, picked)),
 		page,
 		pageSize,
 		items: slice.map((i) => ({
@@ -341,5 +367,6 @@ export function listData(
 }
 
 /** The list's length when the page asked for lies beyond its end. */
-const listTotal = (db: Db, f: DashboardFilter, day: string, picked: SQL) =>
-	db.get<{ n: number }>(sql`${scopeWith(f, day)} select count(*) as n from st where ${picked}`)!.n;
+const listTotal = async (db: Db, f: DashboardFilter, day: string, picked: SQL) =>
+	(await query<{ n: number }>(db, sql`${scopeWith(f, day)} select count(*) as n from st where ${picked}`))[0]!
+		.n;

@@ -1,3 +1,4 @@
+import { withTransaction } from '../../db/client.ts';
 import { readFileSync } from 'node:fs';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { assignment, indicator, pendingGroup, unit, unitNews, user } from '../../db/schema/index.ts';
@@ -25,7 +26,7 @@ function random(seed: number) {
 	};
 }
 
-type Event = { at: Date; run: () => void };
+type Event = { at: Date; run: () => unknown };
 
 const PLAN_START = '2020-01-22';
 
@@ -52,57 +53,55 @@ export const demoStartClock = () => manualClock(atTime(PLAN_START, 0));
  * the users call: most units report on time, some late, some not at all; indicators are completed on
  * time or late, a few are extended, overdue ones draw urge notices. Marked as demo data in settings.
  */
-export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
-	if (getSettings(ctx.db).demoDate) return null;
+export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
+	if ((await getSettings(ctx.db)).demoDate) return null;
 	const started = performance.now();
 	const rand = random(20200122);
 	const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
 	const clock = demoStartClock();
 	const base = { db: ctx.db, config: ctx.config, ip: 'demo', clock };
 	const as = (actor: Actor) => ({ ...base, actor });
-	const officeId = ctx.db.select({ id: user.id }).from(user).where(eq(user.role, 'office')).get()?.id;
+	const officeId = (
+		await ctx.db.select({ id: user.id }).from(user).where(eq(user.role, 'office')).limit(1)
+	)[0]?.id;
 	if (!officeId) throw new Error('demo history needs the demo office account');
-	const office = actorOf(ctx, officeId)!;
+	const office = (await actorOf(ctx, officeId))!;
 	const counts = { reports: 0, late: 0, missing: 0, returned: 0, completed: 0, extensions: 0, notices: 0 };
 
 	// The daily round runs on every day a date is crossed (a due date comes near or passes, a month's
 	// report falls due) before anything else happens that day, so the lights' "since" dates are real;
 	// on the other days it would change nothing.
-	const settings = getSettings(ctx.db);
+	const settings = await getSettings(ctx.db);
 	const crossings = new Set<string>();
 	// A unit's own date (per unit level from the plan's deadline rule) is crossed like the indicator's.
-	for (const { dueOn } of ctx.db
+	for (const { dueOn } of await ctx.db
 		.selectDistinct({ dueOn: sql<string>`coalesce(${assignment.dueOn}, ${indicator.dueOn})` })
 		.from(assignment)
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
 		.where(
 			and(sql`coalesce(${assignment.dueOn}, ${indicator.dueOn}) is not null`, isNull(indicator.recurrence))
-		)
-		.all()) {
+		)) {
 		crossings.add(addDays(dueOn, -settings.dueSoonDays)).add(addDays(dueOn, 1));
 	}
 	for (const period of periodsBetween('2020-01', periodOf(demoDate)))
 		crossings.add(addDays(reportDueOn(period, settings.reportDueDay), 1));
 	let evaluated = addDays(PLAN_START, -1);
-	const passDaysUntil = (day: string) => {
-		for (const d of daysFromTo(addDays(evaluated, 1), day)) if (crossings.has(d)) evaluateAlerts(ctx.db, d);
+	const passDaysUntil = async (day: string) => {
+		for (const d of daysFromTo(addDays(evaluated, 1), day))
+			if (crossings.has(d)) await evaluateAlerts(ctx.db, d);
 		if (day > evaluated) evaluated = day;
 	};
-	const advance = (at: Date) => {
+	const advance = async (at: Date) => {
 		clock.set(at);
-		passDaysUntil(clock.today());
+		await passDaysUntil(clock.today());
 	};
 
 	// The office settles 省级有关单位 in February, to the units whose own field each indicator names
 	// (db/seed/placeholder-resolutions-2020.json says which and why).
 	const unitIdOf = new Map(
-		ctx.db
-			.select({ id: unit.id, name: unit.name })
-			.from(unit)
-			.all()
-			.map((u) => [u.name, u.id])
+		(await ctx.db.select({ id: unit.id, name: unit.name }).from(unit)).map((u) => [u.name, u.id])
 	);
-	const pending = ctx.db
+	const pending = await ctx.db
 		.select({
 			indicatorId: pendingGroup.indicatorId,
 			groupId: pendingGroup.groupId,
@@ -110,42 +109,48 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 		})
 		.from(pendingGroup)
 		.innerJoin(indicator, eq(indicator.id, pendingGroup.indicatorId))
-		.where(isNull(pendingGroup.resolvedAt))
-		.all();
-	advance(atTime('2020-02-10', 0));
+		.where(isNull(pendingGroup.resolvedAt));
+	await advance(atTime('2020-02-10', 0));
 	for (const p of pending) {
 		const plan = RESOLUTIONS.get(p.position);
 		if (!plan) continue;
 		const unitIds = plan.units.map((name) => unitIdOf.get(name)).filter((id) => id !== undefined);
-		resolvePendingGroup(as(office), p.indicatorId, p.groupId, unitIds, plan.why);
+		await resolvePendingGroup(as(office), p.indicatorId, p.groupId, unitIds, plan.why);
 	}
 
 	const unitActors = new Map<number, Actor>();
-	const actorFor = (unitId: number): Actor => {
+	const actorFor = async (unitId: number): Promise<Actor> => {
 		let actor = unitActors.get(unitId);
 		if (!actor) {
-			const existing = ctx.db
-				.select({ id: user.id })
-				.from(user)
-				.where(and(eq(user.unitId, unitId), eq(user.role, 'unit')))
-				.get();
+			const existing = (
+				await ctx.db
+					.select({ id: user.id })
+					.from(user)
+					.where(and(eq(user.unitId, unitId), eq(user.role, 'unit')))
+					.limit(1)
+			)[0];
 			// Units without a demo login get a disabled reporter who only ever acts in this simulation.
 			const id =
 				existing?.id ??
-				ctx.db
-					.insert(user)
-					.values({
-						username: `demo-unit-${unitId}`,
-						name: '演示填报员',
-						role: 'unit',
-						kind: 'business',
-						unitId,
-						passwordHash: '!',
-						disabled: true
-					})
-					.returning({ id: user.id })
-					.get().id;
-			const row = ctx.db.select({ name: unit.name }).from(unit).where(eq(unit.id, unitId)).get()!;
+				(
+					await withTransaction(ctx, ({ db }) =>
+						db
+							.insert(user)
+							.values({
+								username: `demo-unit-${unitId}`,
+								name: '演示填报员',
+								role: 'unit',
+								kind: 'business',
+								unitId,
+								passwordHash: '!',
+								disabled: true
+							})
+							.returning({ id: user.id })
+					)
+				)[0]!.id;
+			const row = (
+				await ctx.db.select({ name: unit.name }).from(unit).where(eq(unit.id, unitId)).limit(1)
+			)[0]!;
 			actor = {
 				id,
 				username: `demo-unit-${unitId}`,
@@ -159,49 +164,48 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 	};
 
 	const events: Event[] = [];
-	const schedule = (at: Date, run: () => void) => {
+	const schedule = (at: Date, run: () => unknown) => {
 		if (at.getTime() <= atTime(demoDate, 9 * 60).getTime()) events.push({ at, run });
 	};
 
 	// Completions, extensions and overdue indicators.
-	const indicators = ctx.db
+	const indicators = await ctx.db
 		.select({ id: indicator.id, dueOn: indicator.dueOn, text: indicator.text, kind: indicator.kind })
 		.from(indicator)
 		.where(and(eq(indicator.status, 'open'), sql`${indicator.dueOn} is not null`))
-		.orderBy(asc(indicator.id))
-		.all();
+		.orderBy(asc(indicator.id));
 	// Who signs off: the lead of a joint indicator (for all), every unit of an each-owes one (its part).
-	const ownersOf = (indicatorId: number, kind: 'joint' | 'each') =>
-		ctx.db
-			.select({ unitId: assignment.unitId })
-			.from(assignment)
-			.where(
-				and(
-					eq(assignment.indicatorId, indicatorId),
-					kind === 'joint' ? eq(assignment.role, 'lead') : undefined
+	const ownersOf = async (indicatorId: number, kind: 'joint' | 'each') =>
+		(
+			await ctx.db
+				.select({ unitId: assignment.unitId })
+				.from(assignment)
+				.where(
+					and(
+						eq(assignment.indicatorId, indicatorId),
+						kind === 'joint' ? eq(assignment.role, 'lead') : undefined
+					)
 				)
-			)
-			.orderBy(asc(assignment.position))
-			.limit(kind === 'joint' ? 1 : 1000)
-			.all()
-			.map((a) => a.unitId);
+				.orderBy(asc(assignment.position))
+				.limit(kind === 'joint' ? 1 : 1000)
+		).map((a) => a.unitId);
 	const overdue: { id: number; unitId: number }[] = [];
 	for (const ind of indicators) {
 		if (!ind.dueOn || ind.dueOn >= demoDate) continue;
-		for (const lead of ownersOf(ind.id, ind.kind)) owe(ind as typeof ind & { dueOn: string }, lead);
+		for (const lead of await ownersOf(ind.id, ind.kind)) owe(ind as typeof ind & { dueOn: string }, lead);
 	}
 	function owe(ind: { id: number; dueOn: string }, lead: number) {
 		const fate = rand();
 		const complete = (day: string, statement: string) =>
-			schedule(atTime(day, rand() * 300), () => {
-				const req = createRequest(as(actorFor(lead)), {
+			schedule(atTime(day, rand() * 300), async () => {
+				const req = await createRequest(as(await actorFor(lead)), {
 					kind: 'completion',
 					indicatorId: ind.id,
 					statement,
 					attachmentIds: []
 				});
-				advance(atTime(addDays(day, 2), rand() * 300));
-				decideRequest(as(office), req.id, true, '经核查，同意办结');
+				await advance(atTime(addDays(day, 2), rand() * 300));
+				await decideRequest(as(office), req.id, true, '经核查，同意办结');
 				counts.completed++;
 			});
 		if (fate < 0.68)
@@ -211,16 +215,16 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 		else if (fate < 0.88) {
 			const askOn = addDays(ind.dueOn, -10);
 			const newDue = addDays(ind.dueOn, 92);
-			schedule(atTime(askOn, 60), () => {
-				const req = createRequest(as(actorFor(lead)), {
+			schedule(atTime(askOn, 60), async () => {
+				const req = await createRequest(as(await actorFor(lead)), {
 					kind: 'extension',
 					indicatorId: ind.id,
 					newDueOn: newDue,
 					statement: '受疫情影响，项目招标和设备到货推迟，申请延期。',
 					attachmentIds: []
 				});
-				advance(atTime(addDays(askOn, 3), 60));
-				decideRequest(as(office), req.id, true, '同意延期，请抓紧推进');
+				await advance(atTime(addDays(askOn, 3), 60));
+				await decideRequest(as(office), req.id, true, '同意延期，请抓紧推进');
 				counts.extensions++;
 			});
 		} else overdue.push({ id: ind.id, unitId: lead });
@@ -232,8 +236,8 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 		['2020-09-08', overdue.slice(3, 7)]
 	] as const) {
 		for (const o of slice) {
-			schedule(atTime(day, 30), () => {
-				const notice = issueNotice(as(office), {
+			schedule(atTime(day, 30), async () => {
+				const notice = await issueNotice(as(office), {
 					unitId: o.unitId,
 					indicatorIds: [o.id],
 					level: day < '2020-09-01' ? 'yellow' : 'red',
@@ -241,8 +245,8 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 				});
 				counts.notices++;
 				if (rand() < 0.7)
-					schedule(atTime(addDays(day, 1 + Math.floor(rand() * 2)), 120), () =>
-						acknowledgeNotice(as(actorFor(o.unitId)), notice.id)
+					schedule(atTime(addDays(day, 1 + Math.floor(rand() * 2)), 120), async () =>
+						acknowledgeNotice(as(await actorFor(o.unitId)), notice.id)
 					);
 			});
 		}
@@ -250,11 +254,10 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 
 	// Monthly reports: most on time, some late, some missing; the office reviews each within days.
 	const dueDay = settings.reportDueDay;
-	const units = ctx.db
+	const units = await ctx.db
 		.selectDistinct({ unitId: assignment.unitId })
 		.from(assignment)
-		.orderBy(asc(assignment.unitId))
-		.all();
+		.orderBy(asc(assignment.unitId));
 	for (const period of periodsBetween('2020-01', periodOf(demoDate))) {
 		const due = reportDueOn(period, dueDay);
 		for (const { unitId } of units) {
@@ -270,25 +273,25 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 			}
 			const late = fate < 0.2;
 			const day = late ? addDays(due, 1 + Math.floor(rand() * 8)) : addDays(due, -Math.floor(rand() * 6));
-			schedule(atTime(day, rand() * 480), () => {
-				const reportId = fileReport(unitId, period, true);
+			schedule(atTime(day, rand() * 480), async () => {
+				const reportId = await fileReport(unitId, period, true);
 				if (reportId === null) return;
 				if (late) counts.late++;
 				const returned = rand() < 0.06;
 				// The last month before the demo date is partly still waiting for review.
 				const lag = addDays(due, 31) >= demoDate && rand() < 0.5 ? 30 : 1 + Math.floor(rand() * 3);
-				schedule(atTime(addDays(day, lag), 300), () => {
+				schedule(atTime(addDays(day, lag), 300), async () => {
 					if (!returned) return acceptReport(as(office), reportId);
-					const first = getReportForm(as(office), unitId, period).items[0];
-					returnReport(
+					const first = (await getReportForm(as(office), unitId, period)).items[0];
+					await returnReport(
 						as(office),
 						reportId,
 						'部分事项进展描述不具体，请补充量化数据后重新报送。',
 						first ? [{ indicatorId: first.indicatorId, reason: '请补充本月完成的具体数量' }] : []
 					);
 					counts.returned++;
-					schedule(atTime(addDays(day, 5), 200), () => {
-						fileReport(unitId, period, true);
+					schedule(atTime(addDays(day, 5), 200), async () => {
+						await fileReport(unitId, period, true);
 						schedule(atTime(addDays(day, 7), 200), () => acceptReport(as(office), reportId));
 					});
 				});
@@ -297,25 +300,25 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 	}
 
 	/** The unit's report for the month; none when it owes none (all its indicators were done before). */
-	function fileReport(unitId: number, period: string, submit: boolean) {
-		const actor = actorFor(unitId);
-		const form = getReportForm(as(actor), unitId, period);
+	async function fileReport(unitId: number, period: string, submit: boolean) {
+		const actor = await actorFor(unitId);
+		const form = await getReportForm(as(actor), unitId, period);
 		if (!form.items.length) return null;
 		const today = clock.today();
 		// A summed target is shared: each owner reports its part of the figure, not the whole.
 		const owners = new Map(
-			ctx.db
-				.select({ indicatorId: assignment.indicatorId, n: sql<number>`count(*)` })
-				.from(assignment)
-				.where(
-					inArray(
-						assignment.indicatorId,
-						form.items.map((i) => i.indicatorId)
+			(
+				await ctx.db
+					.select({ indicatorId: assignment.indicatorId, n: sql<number>`count(*)` })
+					.from(assignment)
+					.where(
+						inArray(
+							assignment.indicatorId,
+							form.items.map((i) => i.indicatorId)
+						)
 					)
-				)
-				.groupBy(assignment.indicatorId)
-				.all()
-				.map((o) => [o.indicatorId, o.n])
+					.groupBy(assignment.indicatorId)
+			).map((o) => [o.indicatorId, o.n])
 		);
 		const items: ItemInput[] = form.items.map((item) => {
 			const due = item.indicator.dueOn ?? '2020-12-31';
@@ -345,7 +348,7 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 				attachmentIds: []
 			};
 		});
-		const reportId = writeReport(
+		const reportId = await writeReport(
 			as(actor),
 			{ period, revision: form.report?.revision ?? null, items },
 			submit
@@ -363,12 +366,14 @@ export function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 			...events.slice(done).sort((a, b) => a.at.getTime() - b.at.getTime())
 		);
 		const next = events[done++]!;
-		advance(next.at);
-		next.run();
+		await advance(next.at);
+		await next.run();
 	}
-	passDaysUntil(demoDate);
+	await passDaysUntil(demoDate);
 	// The simulated year's decisions stay in the bells; the first daily digest does not mail them as news.
-	ctx.db.update(unitNews).set({ mailedOn: demoDate }).where(isNull(unitNews.mailedOn)).run();
-	putSetting(ctx.db, 'demoDate', demoDate, ctx.clock.now());
+	await withTransaction(ctx, ({ db }) =>
+		db.update(unitNews).set({ mailedOn: demoDate }).where(isNull(unitNews.mailedOn))
+	);
+	await putSetting(ctx.db, 'demoDate', demoDate, ctx.clock.now());
 	return { ...counts, ms: Math.round(performance.now() - started) };
 }

@@ -87,8 +87,8 @@ export const dutiesOn = (role: Role, kind: AccountKind) =>
 export const rolesWithin = (kind: AccountKind): readonly Role[] => ROLES_OF_KIND[kind];
 
 /** The account an administrator acts on, once the table allowed the operation for the account's kind. */
-export function accountFor(ctx: ServiceContext, id: number, duty: AccountDuty) {
-	const row = ctx.db.select().from(user).where(eq(user.id, id)).get();
+export async function accountFor(ctx: ServiceContext, id: number, duty: AccountDuty) {
+	const row = (await ctx.db.select().from(user).where(eq(user.id, id)).limit(1))[0];
 	if (!row) throw fail('not_found', 'not_found.user');
 	if (row.id === ctx.actor?.id) throw forbidden('duty.self');
 	assertDuty(ctx.actor, duty, row.kind);

@@ -7,6 +7,7 @@ import { namesIn, type ExportLang } from '../lib/export-headers.ts';
 import { addPrintSheet } from '../lib/print-workbook.ts';
 import type { TableColumn, TableSpec } from '../lib/doc-model.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
+import { query } from '../../db/client.ts';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -65,8 +66,8 @@ export function toExportRow(view: IndicatorView): PlanExportRow {
 export const formatTarget = (t: PlanExportRow['targets'][number]) =>
 	`${t.label}${OPS[t.op]}${t.value}${t.unit}`;
 
-export function planViews(ctx: ServiceContext, planId: number): IndicatorView[] {
-	return listIndicators(ctx, { planId, page: 1, pageSize: 1_000_000, sort: 'position' }).items;
+export async function planViews(ctx: ServiceContext, planId: number): Promise<IndicatorView[]> {
+	return (await listIndicators(ctx, { planId, page: 1, pageSize: 1_000_000, sort: 'position' })).items;
 }
 
 /** The CSV's columns: the plan table's, as the workbook names them (JSON keeps the machine keys). */
@@ -111,8 +112,8 @@ export async function exportIndicatorList(
 	format: 'csv' | 'xlsx',
 	lang: ExportLang = 'zh'
 ) {
-	const views = listIndicators(ctx, { ...filter, page: 1, pageSize: 1_000_000 }).items;
-	const status = statusColumns(ctx, views);
+	const views = (await listIndicators(ctx, { ...filter, page: 1, pageSize: 1_000_000 })).items;
+	const status = await statusColumns(ctx, views);
 	const head = [
 		'一级领域',
 		'二级领域',
@@ -171,16 +172,17 @@ const LIGHT_FILL: Record<string, string> = {
 };
 
 /** Today's status of each indicator: light, completion date, original due date, the latest progress reported. */
-export function statusColumns(ctx: ServiceContext, views: IndicatorView[]): StatusColumns[] {
+export async function statusColumns(ctx: ServiceContext, views: IndicatorView[]): Promise<StatusColumns[]> {
 	const latest = new Map(
-		ctx.db
-			.all<{ indicatorId: number; progress: string; period: string; unit: string }>(
+		(
+			await query<{ indicatorId: number; progress: string; period: string; unit: string }>(
+				ctx.db,
 				sql`select ri.indicator_id as indicatorId, ri.progress, r.period, u.name as unit from report_item ri
 					join report r on r.id = ri.report_id join unit u on u.id = r.unit_id
 					where r.status in ${SUBMITTED_STATUSES} and ri.progress <> ''
 					order by r.period, ri.role = 'lead', r.submitted_at`
 			)
-			.map((r) => [r.indicatorId, `${r.period} ${r.unit}：${r.progress}`])
+		).map((r) => [r.indicatorId, `${r.period} ${r.unit}：${r.progress}`])
 	);
 	return views.map((v) => ({
 		light: v.light,
@@ -254,8 +256,8 @@ export async function exportPlan(
 	format: ExportFormat,
 	lang: ExportLang = 'zh'
 ) {
-	const plan = getPlan(ctx, planId);
-	const views = planViews(ctx, planId);
+	const plan = await getPlan(ctx, planId);
+	const views = await planViews(ctx, planId);
 	const rows = views.map(toExportRow);
 	const base = `${plan.year}-任务分工表`;
 	if (format === 'json') {
@@ -274,7 +276,7 @@ export async function exportPlan(
 	}
 	return {
 		// The spreadsheet also carries today's status: lights, dates and the latest progress.
-		body: await toXlsx(plan.title, rows, statusColumns(ctx, views), lang),
+		body: await toXlsx(plan.title, rows, await statusColumns(ctx, views), lang),
 		contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 		name: `${base}.xlsx`
 	};

@@ -4,7 +4,7 @@
  * file (WAL: the request thread's connection keeps reading meanwhile), and answers the report as JSON.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { connect } from '../../db/client.ts';
+import { closeDb, connect } from '../../db/client.ts';
 import { analyseInput } from '../../db/import/analyse-input.ts';
 import { TableReadError } from '../../db/import/read-table.ts';
 import { fail, toWire } from '../errors.ts';
@@ -29,14 +29,14 @@ async function run() {
 				planYear: job.year,
 				createUnits: input.createUnits,
 				mapping: input.mapping,
-				...analysisContext(db)
+				...(await analysisContext(db))
 			},
 			progress('analysing')
 		);
 		const turn = new Promise((resolve) => parentPort!.once('message', resolve));
 		post({ type: 'write-turn' });
 		await turn;
-		const report = writeImport(ctx, analysis, job, progress('writing'));
+		const report = await writeImport(ctx, analysis, job, progress('writing'));
 		const { rows: _rows, ...summary } = report;
 		post({
 			type: 'result',
@@ -44,7 +44,7 @@ async function run() {
 			refused: !input.dryRun && report.errors.length ? summary : null
 		});
 	} finally {
-		db.$client.close();
+		closeDb(db);
 	}
 }
 

@@ -41,8 +41,8 @@ export async function importTemplate(ctx: ServiceContext) {
 	// The header stays the first row: the importer reads the filled-in template back.
 	const ws = addPrintSheet(wb, { title: '任务分工表', columns: COLUMNS, rows: [EXAMPLE] }, { noTitle: true });
 	const names = [
-		...ctx.db.select({ name: unit.name }).from(unit).orderBy(asc(unit.position), asc(unit.id)).all(),
-		...ctx.db.select({ name: unitGroup.name }).from(unitGroup).orderBy(asc(unitGroup.id)).all()
+		...(await ctx.db.select({ name: unit.name }).from(unit).orderBy(asc(unit.position), asc(unit.id))),
+		...(await ctx.db.select({ name: unitGroup.name }).from(unitGroup).orderBy(asc(unitGroup.id)))
 	].map((u) => u.name);
 	const directory = wb.addWorksheet('单位名录', { state: 'hidden' });
 	names.forEach((name) => directory.addRow([name]));

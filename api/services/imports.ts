@@ -17,7 +17,7 @@ import {
 	type AssignmentRole,
 	type UnitKind
 } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction } from '../../db/client.ts';
 import { toWorkerContext } from '../lib/worker-context.ts';
 import { type Analysis, type ImportRow, type Issue, type LayoutSummary } from '../../db/import/analyse.ts';
 import type { DeadlineRule } from '../../db/import/parse/deadline.ts';
@@ -101,9 +101,9 @@ export async function importTableJson(
 	options: ImportOptions = {}
 ): Promise<{ json: string; replayed: boolean }> {
 	assertOffice(ctx.actor);
-	const year = input.plan.year ?? planYear(ctx.db, input.plan.planId);
+	const year = input.plan.year ?? (await planYear(ctx.db, input.plan.planId));
 	const digest = requestDigest(input);
-	const replay = options.key && !input.dryRun ? storedAnswer(ctx, options.key, digest) : null;
+	const replay = options.key && !input.dryRun ? await storedAnswer(ctx, options.key, digest) : null;
 	if (replay) return { json: JSON.stringify(replay), replayed: true };
 	const progress = (p: Progress) => setImportProgress(ctx, options.key, p);
 	progress({ phase: 'reading', done: 0, total: 0 });
@@ -134,72 +134,62 @@ export type WriteJob = { input: ImportInput; year: number; key?: string; digest:
  * The writes of an import in one transaction on the caller's connection (a worker's own): all or
  * nothing. A dry run and a file with errors go through the very same writes, then roll back.
  */
-export function writeImport(
+export async function writeImport(
 	ctx: ServiceContext,
 	analysis: Analysis,
 	{ input, year, key, digest }: WriteJob,
 	onProgress: (done: number, total: number) => void
-): ImportReport {
+): Promise<ImportReport> {
 	let report!: ImportReport;
 	try {
 		// Immediate: the write lock from the start, so no other connection writes between its reads and writes.
-		ctx.db.transaction(
-			(tx) => {
-				const planId = ensurePlan(tx, input.plan, year);
-				const created = notifyingPlanChanges({ ...ctx, db: tx }, { planId }, () =>
-					writeRows(tx, planId, analysis, onProgress)
-				);
-				report = {
-					...tableCounts(analysis.rows, created.assignmentsTotal),
-					planId,
-					committed: false,
-					created: created.counts,
-					errors: analysis.errors,
-					warnings: analysis.warnings,
-					notes: analysis.notes,
-					newUnits: analysis.newUnits,
-					dataRows: analysis.dataRows,
-					layout: analysis.layout,
-					rows: analysis.rows
-				};
-				if (input.dryRun || analysis.errors.length) throw new DryRunRollback();
-				// New indicators may already be due or overdue: lit in the import's own transaction.
-				refreshSupervision(tx, ctx.clock.today(), {}, 'import');
-				audit(
-					{ ...ctx, db: tx },
-					{
-						action: 'plan.import',
-						objectType: 'plan',
-						objectId: planId,
-						after: { file: input.fileName, ...report.created, warnings: report.warnings.length }
-					}
-				);
-				report.committed = true;
-				if (input.mapping) rememberMapping(tx, ctx, analysis.layout.signature, input.mapping);
-				// In the same transaction as the import: after a crash there is either both or neither.
-				if (key) storeAnswer(tx, ctx, key, digest, report);
-			},
-			{ behavior: 'immediate' }
-		);
+		await withTransaction(ctx, async (tx) => {
+			const planId = await ensurePlan(tx.db, input.plan, year);
+			const created = await notifyingPlanChanges(tx, { planId }, () =>
+				writeRows(tx.db, planId, analysis, onProgress)
+			);
+			report = {
+				...tableCounts(analysis.rows, created.assignmentsTotal),
+				planId,
+				committed: false,
+				created: created.counts,
+				errors: analysis.errors,
+				warnings: analysis.warnings,
+				notes: analysis.notes,
+				newUnits: analysis.newUnits,
+				dataRows: analysis.dataRows,
+				layout: analysis.layout,
+				rows: analysis.rows
+			};
+			if (input.dryRun || analysis.errors.length) throw new DryRunRollback();
+			// New indicators may already be due or overdue: lit in the import's own transaction.
+			await refreshSupervision(tx.db, ctx.clock.today(), {}, 'import');
+			await audit(tx, {
+				action: 'plan.import',
+				objectType: 'plan',
+				objectId: planId,
+				after: { file: input.fileName, ...report.created, warnings: report.warnings.length }
+			});
+			report.committed = true;
+			if (input.mapping) await rememberMapping(tx.db, ctx, analysis.layout.signature, input.mapping);
+			// In the same transaction as the import: after a crash there is either both or neither.
+			if (key) await storeAnswer(tx.db, ctx, key, digest, report);
+		});
 	} catch (err) {
 		if (!(err instanceof DryRunRollback)) throw err;
 		// A plan row created by the rolled-back pass is gone again.
-		report.planId = existingPlanId(ctx.db, input.plan, year);
+		report.planId = await existingPlanId(ctx.db, input.plan, year);
 	}
 	return report;
 }
 
 /** What the analysis needs to know of the directory and of earlier imports. */
-export function analysisContext(db: Db) {
+export async function analysisContext(db: Db) {
 	return {
-		units: db
-			.select({ name: unit.name })
-			.from(unit)
-			.all()
-			.map((u) => u.name),
-		groups: groupNames(db, 'members'),
-		placeholders: groupNames(db, 'placeholder'),
-		remembered: rememberedMappings(db)
+		units: (await db.select({ name: unit.name }).from(unit)).map((u) => u.name),
+		groups: await groupNames(db, 'members'),
+		placeholders: await groupNames(db, 'placeholder'),
+		remembered: await rememberedMappings(db)
 	};
 }
 
@@ -211,87 +201,85 @@ function requestDigest(input: ImportInput): string {
 	return hash.digest('hex');
 }
 
-function storedAnswer(ctx: ServiceContext, key: string, digest: string): ImportReport | null {
-	const row = ctx.db
-		.select()
-		.from(importRequest)
-		.where(and(eq(importRequest.userId, ctx.actor!.id), eq(importRequest.key, key)))
-		.get();
+async function storedAnswer(ctx: ServiceContext, key: string, digest: string): Promise<ImportReport | null> {
+	const row = (
+		await ctx.db
+			.select()
+			.from(importRequest)
+			.where(and(eq(importRequest.userId, ctx.actor!.id), eq(importRequest.key, key)))
+			.limit(1)
+	)[0];
 	if (!row) return null;
 	if (row.digest !== digest) throw fail('conflict', 'import.key_reused');
 	return row.response as ImportReport;
 }
 
-function storeAnswer(tx: Db, ctx: ServiceContext, key: string, digest: string, report: ImportReport) {
+async function storeAnswer(tx: Db, ctx: ServiceContext, key: string, digest: string, report: ImportReport) {
 	// The rows can be thousands: a replay answers whether and what was imported, not the preview again.
-	tx.insert(importRequest)
-		.values({ userId: ctx.actor!.id, key, digest, response: { ...report, rows: [] } })
-		.run();
+	await tx
+		.insert(importRequest)
+		.values({ userId: ctx.actor!.id, key, digest, response: { ...report, rows: [] } });
 }
 
-function rememberedMappings(db: Db): Record<string, ManualMapping> {
+async function rememberedMappings(db: Db): Promise<Record<string, ManualMapping>> {
 	return Object.fromEntries(
-		db
-			.select()
-			.from(importLayout)
-			.all()
-			.map((l) => [l.signature, l.mapping as ManualMapping])
+		(await db.select().from(importLayout)).map((l) => [l.signature, l.mapping as ManualMapping])
 	);
 }
 
-function rememberMapping(tx: Db, ctx: ServiceContext, signature: string, mapping: ManualMapping) {
+async function rememberMapping(tx: Db, ctx: ServiceContext, signature: string, mapping: ManualMapping) {
 	if (!signature) return;
-	tx.insert(importLayout)
+	await tx
+		.insert(importLayout)
 		.values({ signature, mapping, updatedBy: ctx.actor!.id || null })
 		.onConflictDoUpdate({
 			target: importLayout.signature,
 			set: { mapping, updatedBy: ctx.actor!.id || null }
-		})
-		.run();
+		});
 }
 
-function groupNames(db: Db, kind: 'members' | 'placeholder') {
-	return db
-		.select({ name: unitGroup.name })
-		.from(unitGroup)
-		.where(eq(unitGroup.kind, kind))
-		.all()
-		.map((g) => g.name);
+async function groupNames(db: Db, kind: 'members' | 'placeholder') {
+	return (await db.select({ name: unitGroup.name }).from(unitGroup).where(eq(unitGroup.kind, kind))).map(
+		(g) => g.name
+	);
 }
 
-function planYear(db: Db, planId: number | undefined): number {
+async function planYear(db: Db, planId: number | undefined): Promise<number> {
 	if (planId === undefined) throw fail('bad_request', 'import.year_required');
-	const row = db.select({ year: plan.year }).from(plan).where(eq(plan.id, planId)).get();
+	const row = (await db.select({ year: plan.year }).from(plan).where(eq(plan.id, planId)).limit(1))[0];
 	if (!row) throw fail('not_found', 'not_found.plan');
 	return row.year;
 }
 
-function existingPlanId(db: Db, p: PlanInput, year: number): number | null {
+async function existingPlanId(db: Db, p: PlanInput, year: number): Promise<number | null> {
 	if (p.planId !== undefined) return p.planId;
 	if (!p.title) return null;
 	return (
-		db
-			.select({ id: plan.id })
-			.from(plan)
-			.where(and(eq(plan.title, p.title), eq(plan.year, year)))
-			.get()?.id ?? null
+		(
+			await db
+				.select({ id: plan.id })
+				.from(plan)
+				.where(and(eq(plan.title, p.title), eq(plan.year, year)))
+				.limit(1)
+		)[0]?.id ?? null
 	);
 }
 
-function ensurePlan(tx: Db, p: PlanInput, year: number): number {
-	const existing = existingPlanId(tx, p, year);
+async function ensurePlan(tx: Db, p: PlanInput, year: number): Promise<number> {
+	const existing = await existingPlanId(tx, p, year);
 	if (existing !== null) {
-		if (!tx.select({ id: plan.id }).from(plan).where(eq(plan.id, existing)).get()) {
+		if (!(await tx.select({ id: plan.id }).from(plan).where(eq(plan.id, existing)).limit(1))[0]) {
 			throw fail('not_found', 'not_found.plan');
 		}
 		return existing;
 	}
 	if (!p.title) throw fail('bad_request', 'import.title_required');
-	return tx
-		.insert(plan)
-		.values({ title: p.title, year, docNumber: p.docNumber, issuer: p.issuer, issuedOn: p.issuedOn })
-		.returning({ id: plan.id })
-		.get().id;
+	return (
+		await tx
+			.insert(plan)
+			.values({ title: p.title, year, docNumber: p.docNumber, issuer: p.issuer, issuedOn: p.issuedOn })
+			.returning({ id: plan.id })
+	)[0]!.id;
 }
 
 function tableCounts(rows: ImportRow[], assignments: number): Counts {
@@ -311,7 +299,7 @@ function tableCounts(rows: ImportRow[], assignments: number): Counts {
 }
 
 /** Upserts sections, tasks, indicators, targets and assignments; returns what it created. */
-function writeRows(
+async function writeRows(
 	tx: Db,
 	planId: number,
 	analysis: Analysis,
@@ -320,107 +308,103 @@ function writeRows(
 	const { rows, newUnits, newPlaceholders } = analysis;
 	const counts = { sections: 0, tasks: 0, indicators: 0, assignments: 0, targets: 0, units: 0 };
 	for (const name of newPlaceholders) {
-		tx.insert(unitGroup).values({ name, kind: 'placeholder' }).onConflictDoNothing().run();
+		await tx.insert(unitGroup).values({ name, kind: 'placeholder' }).onConflictDoNothing();
 	}
 	for (const name of newUnits) {
-		tx.insert(unit)
-			.values({ name, kind: inferUnitKind(name), position: 10_000 })
-			.run();
+		await tx.insert(unit).values({ name, kind: inferUnitKind(name), position: 10_000 });
 		counts.units++;
 	}
 	const units = new Map(
-		tx
-			.select({ id: unit.id, name: unit.name, kind: unit.kind })
-			.from(unit)
-			.all()
-			.map((u) => [u.name, u])
+		(await tx.select({ id: unit.id, name: unit.name, kind: unit.kind }).from(unit)).map((u) => [u.name, u])
 	);
 	const unitById = new Map([...units.values()].map((u) => [u.id, u]));
-	const groups = new Map(
-		tx
-			.select()
-			.from(unitGroup)
-			.all()
-			.map((g) => [g.name, g])
-	);
+	const groups = new Map((await tx.select().from(unitGroup)).map((g) => [g.name, g]));
 	const members = new Map<number, number[]>();
-	for (const m of tx.select().from(unitGroupMember).all()) {
+	for (const m of await tx.select().from(unitGroupMember)) {
 		members.set(m.groupId, [...(members.get(m.groupId) ?? []), m.unitId]);
 	}
-	const nextPosition = (table: typeof section | typeof task | typeof indicator) =>
-		(tx
-			.select({ n: sql<number>`coalesce(max(${table.position}), 0)` })
-			.from(table)
-			.where(eq(table.planId, planId))
-			.get()?.n ?? 0) + 1;
-	let sectionPos = nextPosition(section);
-	let taskPos = nextPosition(task);
-	let indicatorPos = nextPosition(indicator);
+	const nextPosition = async (table: typeof section | typeof task | typeof indicator) =>
+		((
+			await tx
+				.select({ n: sql<number>`coalesce(max(${table.position}), 0)` })
+				.from(table)
+				.where(eq(table.planId, planId))
+				.limit(1)
+		)[0]?.n ?? 0) + 1;
+	let sectionPos = await nextPosition(section);
+	let taskPos = await nextPosition(task);
+	let indicatorPos = await nextPosition(indicator);
 
 	// Rows share sections and tasks: each is looked up once per import, not once per row.
 	const known = new Map<string, number>();
-	const once = (key: string, find: () => number) => {
+	const once = async (key: string, find: () => Promise<number>) => {
 		let id = known.get(key);
-		if (id === undefined) known.set(key, (id = find()));
+		if (id === undefined) known.set(key, (id = await find()));
 		return id;
 	};
 	const ensureSection = (level: 1 | 2, parentId: number | null, name: string) =>
 		once(`s\u0000${level}\u0000${parentId}\u0000${name}`, () => findOrAddSection(level, parentId, name));
 	const ensureTask = (sectionId: number | null, title: string) =>
 		once(`t\u0000${sectionId}\u0000${title}`, () => findOrAddTask(sectionId, title));
-	const findOrAddSection = (level: 1 | 2, parentId: number | null, name: string) => {
-		const found = tx
-			.select({ id: section.id })
-			.from(section)
-			.where(
-				and(
-					eq(section.planId, planId),
-					eq(section.level, level),
-					eq(section.name, name),
-					parentId === null ? isNull(section.parentId) : eq(section.parentId, parentId)
+	const findOrAddSection = async (level: 1 | 2, parentId: number | null, name: string) => {
+		const found = (
+			await tx
+				.select({ id: section.id })
+				.from(section)
+				.where(
+					and(
+						eq(section.planId, planId),
+						eq(section.level, level),
+						eq(section.name, name),
+						parentId === null ? isNull(section.parentId) : eq(section.parentId, parentId)
+					)
 				)
-			)
-			.get();
+				.limit(1)
+		)[0];
 		if (found) return found.id;
 		counts.sections++;
-		return tx
-			.insert(section)
-			.values({ planId, parentId, level, name, position: sectionPos++ })
-			.returning({ id: section.id })
-			.get().id;
+		return (
+			await tx
+				.insert(section)
+				.values({ planId, parentId, level, name, position: sectionPos++ })
+				.returning({ id: section.id })
+		)[0]!.id;
 	};
-	const findOrAddTask = (sectionId: number | null, title: string) => {
-		const found = tx
-			.select({ id: task.id })
-			.from(task)
-			.where(
-				and(
-					eq(task.planId, planId),
-					eq(task.title, title),
-					sectionId === null ? isNull(task.sectionId) : eq(task.sectionId, sectionId)
+	const findOrAddTask = async (sectionId: number | null, title: string) => {
+		const found = (
+			await tx
+				.select({ id: task.id })
+				.from(task)
+				.where(
+					and(
+						eq(task.planId, planId),
+						eq(task.title, title),
+						sectionId === null ? isNull(task.sectionId) : eq(task.sectionId, sectionId)
+					)
 				)
-			)
-			.get();
+				.limit(1)
+		)[0];
 		if (found) return found.id;
 		counts.tasks++;
-		return tx
-			.insert(task)
-			.values({ planId, sectionId, title, position: taskPos++ })
-			.returning({ id: task.id })
-			.get().id;
+		return (
+			await tx
+				.insert(task)
+				.values({ planId, sectionId, title, position: taskPos++ })
+				.returning({ id: task.id })
+		)[0]!.id;
 	};
 
 	let assignmentsTotal = 0;
 	for (const [i, row] of rows.entries()) {
 		if (i % 200 === 0) onProgress(i, rows.length);
-		const s1 = row.section1 ? ensureSection(1, null, row.section1) : null;
+		const s1 = row.section1 ? await ensureSection(1, null, row.section1) : null;
 		const s2 = row.section2
 			? s1 === null
-				? ensureSection(1, null, row.section2)
-				: ensureSection(2, s1, row.section2)
+				? await ensureSection(1, null, row.section2)
+				: await ensureSection(2, s1, row.section2)
 			: null;
-		const taskId = ensureTask(s2 ?? s1, row.task);
-		const indicatorId = ensureIndicator(tx, planId, taskId, row, () => indicatorPos++, counts);
+		const taskId = await ensureTask(s2 ?? s1, row.task);
+		const indicatorId = await ensureIndicator(tx, planId, taskId, row, () => indicatorPos++, counts);
 
 		const seen = new Set<number>();
 		const assignments: (typeof assignment.$inferInsert)[] = [];
@@ -445,10 +429,10 @@ function writeRows(
 			}
 			const group = groups.get(ref.name)!;
 			if (group.kind === 'placeholder') {
-				tx.insert(pendingGroup)
+				await tx
+					.insert(pendingGroup)
 					.values({ indicatorId, groupId: group.id, role: ref.role })
-					.onConflictDoNothing()
-					.run();
+					.onConflictDoNothing();
 			} else {
 				for (const unitId of members.get(group.id) ?? []) assign(unitId, ref.role, group.id);
 			}
@@ -459,32 +443,32 @@ function writeRows(
 		const groupLeads = assignments.filter((a) => a.role === 'lead' && a.viaGroupId !== null);
 		const known = new Set(
 			groupLeads.length
-				? tx
-						.select({ unitId: assignment.unitId })
-						.from(assignment)
-						.where(eq(assignment.indicatorId, indicatorId))
-						.all()
-						.map((a) => a.unitId)
+				? (
+						await tx
+							.select({ unitId: assignment.unitId })
+							.from(assignment)
+							.where(eq(assignment.indicatorId, indicatorId))
+					).map((a) => a.unitId)
 				: []
 		);
 		if (groupLeads.some((a) => !known.has(a.unitId)))
-			tx.update(indicator).set({ kind: 'each' }).where(eq(indicator.id, indicatorId)).run();
+			await tx.update(indicator).set({ kind: 'each' }).where(eq(indicator.id, indicatorId));
 		// One statement per row (a 各设区市政府 row is eleven assignments).
 		if (assignments.length)
-			counts.assignments += tx.insert(assignment).values(assignments).onConflictDoNothing().run().changes;
+			counts.assignments += (await tx.insert(assignment).values(assignments).onConflictDoNothing()).changes;
 	}
 	onProgress(rows.length, rows.length);
 	return { counts, assignmentsTotal };
 }
 
-function ensureIndicator(
+async function ensureIndicator(
 	tx: Db,
 	planId: number,
 	taskId: number,
 	row: ImportRow,
 	nextPosition: () => number,
 	counts: { indicators: number; targets: number }
-): number {
+): Promise<number> {
 	const fields = {
 		deadlineText: row.deadlineText,
 		dueOn: row.dueOn,
@@ -493,31 +477,33 @@ function ensureIndicator(
 		deadlineRule: row.rule,
 		unitsText: row.unitsText
 	};
-	const found = tx
-		.select({ id: indicator.id, dueOn: indicator.dueOn, originalDueOn: indicator.originalDueOn })
-		.from(indicator)
-		.where(and(eq(indicator.taskId, taskId), eq(indicator.text, row.indicator)))
-		.get();
+	const found = (
+		await tx
+			.select({ id: indicator.id, dueOn: indicator.dueOn, originalDueOn: indicator.originalDueOn })
+			.from(indicator)
+			.where(and(eq(indicator.taskId, taskId), eq(indicator.text, row.indicator)))
+			.limit(1)
+	)[0];
 	let id: number;
 	if (found) {
 		id = found.id;
 		// Re-importing corrects the planned deadline, but never undoes an approved extension.
 		if (found.dueOn === found.originalDueOn)
-			tx.update(indicator).set(fields).where(eq(indicator.id, id)).run();
+			await tx.update(indicator).set(fields).where(eq(indicator.id, id));
 	} else {
 		counts.indicators++;
-		id = tx
-			.insert(indicator)
-			.values({ planId, taskId, text: row.indicator, position: nextPosition(), ...fields })
-			.returning({ id: indicator.id })
-			.get().id;
+		id = (
+			await tx
+				.insert(indicator)
+				.values({ planId, taskId, text: row.indicator, position: nextPosition(), ...fields })
+				.returning({ id: indicator.id })
+		)[0]!.id;
 	}
-	const existing = tx
+	const existing = await tx
 		.select()
 		.from(indicatorTarget)
 		.where(eq(indicatorTarget.indicatorId, id))
-		.orderBy(indicatorTarget.position)
-		.all();
+		.orderBy(indicatorTarget.position);
 	const meaning = (t: Target) => ({
 		label: t.label,
 		op: t.op,
@@ -534,29 +520,29 @@ function ensureIndicator(
 	};
 	if (existing.length === row.targets.length) {
 		// Same number of targets: corrected in place, so the actuals already reported stay attached.
-		row.targets.forEach((t, i) => {
-			if (same(i)) return;
+		for (const [i, t] of row.targets.entries()) {
+			if (same(i)) continue;
 			const shift = existing[i]!.scale - t.scale;
 			// Actuals are kept in the target's scale: 950000 reported against 1200000 is 95 against 120万.
 			if (shift)
-				tx.update(reportItemValue)
+				await tx
+					.update(reportItemValue)
 					.set({ value: sql`${reportItemValue.value} * ${10 ** shift}` })
-					.where(eq(reportItemValue.targetId, existing[i]!.id))
-					.run();
-			tx.update(indicatorTarget)
+					.where(eq(reportItemValue.targetId, existing[i]!.id));
+			await tx
+				.update(indicatorTarget)
 				.set({ ...meaning(t), sourceText: t.text })
-				.where(eq(indicatorTarget.id, existing[i]!.id))
-				.run();
+				.where(eq(indicatorTarget.id, existing[i]!.id));
 			counts.targets++;
-		});
+		}
 	} else {
-		tx.delete(indicatorTarget).where(eq(indicatorTarget.indicatorId, id)).run();
-		row.targets.forEach((t, position) => {
-			tx.insert(indicatorTarget)
-				.values({ indicatorId: id, ...meaning(t), sourceText: t.text, position })
-				.run();
+		await tx.delete(indicatorTarget).where(eq(indicatorTarget.indicatorId, id));
+		for (const [position, t] of row.targets.entries()) {
+			await tx
+				.insert(indicatorTarget)
+				.values({ indicatorId: id, ...meaning(t), sourceText: t.text, position });
 			counts.targets++;
-		});
+		}
 	}
 	return id;
 }

@@ -19,16 +19,15 @@ import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 /** Reports that reached the office: a unit sees those of every unit on an indicator it shares. */
 
 /** One indicator across all its units for a month (the office's review view, and the units' coordination view). */
-export function indicatorReports(ctx: ServiceContext, indicatorId: number, period: string) {
-	getIndicator(ctx, indicatorId); // 404 unless the caller may see the indicator
-	const units = ctx.db
+export async function indicatorReports(ctx: ServiceContext, indicatorId: number, period: string) {
+	await getIndicator(ctx, indicatorId); // 404 unless the caller may see the indicator
+	const units = await ctx.db
 		.select({ unitId: unit.id, name: unit.name, role: assignment.role })
 		.from(assignment)
 		.innerJoin(unit, eq(unit.id, assignment.unitId))
 		.where(eq(assignment.indicatorId, indicatorId))
-		.orderBy(asc(assignment.position))
-		.all();
-	const items = ctx.db
+		.orderBy(asc(assignment.position));
+	const items = await ctx.db
 		.select({
 			unitId: report.unitId,
 			reportId: report.id,
@@ -49,8 +48,7 @@ export function indicatorReports(ctx: ServiceContext, indicatorId: number, perio
 				eq(report.period, period),
 				inArray(report.status, [...SUBMITTED_STATUSES])
 			)
-		)
-		.all();
+		);
 	return units.map((u) => {
 		const item = items.find((i) => i.unitId === u.unitId);
 		return {
@@ -64,10 +62,10 @@ export function indicatorReports(ctx: ServiceContext, indicatorId: number, perio
 export type TimelineEvent = { at: string; kind: string; unit: string | null; title: string; detail: string };
 
 /** Everything that happened to an indicator: reports, requests, notices and date changes, newest first. */
-export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): TimelineEvent[] {
-	getIndicator(ctx, indicatorId);
+export async function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Promise<TimelineEvent[]> {
+	await getIndicator(ctx, indicatorId);
 	const events: TimelineEvent[] = [];
-	const reports = ctx.db
+	const reports = await ctx.db
 		.select({
 			period: report.period,
 			submittedAt: report.submittedAt,
@@ -81,8 +79,7 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 		.from(reportItem)
 		.innerJoin(report, eq(report.id, reportItem.reportId))
 		.innerJoin(unit, eq(unit.id, report.unitId))
-		.where(and(eq(reportItem.indicatorId, indicatorId), inArray(report.status, [...SUBMITTED_STATUSES])))
-		.all();
+		.where(and(eq(reportItem.indicatorId, indicatorId), inArray(report.status, [...SUBMITTED_STATUSES])));
 	for (const r of reports) {
 		events.push({
 			at: r.submittedAt!.toISOString(),
@@ -92,7 +89,7 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 			detail: `${r.percent ?? '—'}% ${r.progress}`
 		});
 	}
-	const requests = ctx.db
+	const requests = await ctx.db
 		.select({
 			kind: request.kind,
 			status: request.status,
@@ -105,8 +102,7 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 		})
 		.from(request)
 		.innerJoin(unit, eq(unit.id, request.unitId))
-		.where(eq(request.indicatorId, indicatorId))
-		.all();
+		.where(eq(request.indicatorId, indicatorId));
 	for (const r of requests) {
 		const label = r.kind === 'completion' ? '办结申请' : `延期申请（至 ${r.newDueOn}）`;
 		events.push({
@@ -126,7 +122,7 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 			});
 		}
 	}
-	const notices = ctx.db
+	const notices = await ctx.db
 		.select({
 			id: urgeNotice.id,
 			year: urgeNotice.year,
@@ -140,8 +136,7 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 		.from(urgeNoticeIndicator)
 		.innerJoin(urgeNotice, eq(urgeNotice.id, urgeNoticeIndicator.noticeId))
 		.innerJoin(unit, eq(unit.id, urgeNotice.unitId))
-		.where(eq(urgeNoticeIndicator.indicatorId, indicatorId))
-		.all();
+		.where(eq(urgeNoticeIndicator.indicatorId, indicatorId));
 	for (const n of notices) {
 		events.push({
 			at: n.issuedAt.toISOString(),
@@ -160,7 +155,7 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 			});
 	}
 	const answers = notices.length
-		? ctx.db
+		? await ctx.db
 				.select()
 				.from(noticeAnswer)
 				.where(
@@ -169,7 +164,6 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 						notices.map((n) => n.id)
 					)
 				)
-				.all()
 		: [];
 	for (const a of answers) {
 		const n = notices.find((x) => x.id === a.noticeId)!;
@@ -190,7 +184,7 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 				detail: a.decisionNote ?? ''
 			});
 	}
-	const changes = ctx.db
+	const changes = await ctx.db
 		.select({
 			fromDueOn: dueDateChange.fromDueOn,
 			toDueOn: dueDateChange.toDueOn,
@@ -202,8 +196,7 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 		.from(dueDateChange)
 		.leftJoin(user, eq(user.id, dueDateChange.by))
 		.leftJoin(unit, eq(unit.id, dueDateChange.unitId))
-		.where(eq(dueDateChange.indicatorId, indicatorId))
-		.all();
+		.where(eq(dueDateChange.indicatorId, indicatorId));
 	for (const c of changes) {
 		events.push({
 			at: c.at.toISOString(),
@@ -217,9 +210,9 @@ export function indicatorTimeline(ctx: ServiceContext, indicatorId: number): Tim
 }
 
 /** The history of the due date: as planned, then each approved change. */
-export function dueDateHistory(ctx: ServiceContext, indicatorId: number) {
-	const ind = getIndicator(ctx, indicatorId);
-	const changes = ctx.db
+export async function dueDateHistory(ctx: ServiceContext, indicatorId: number) {
+	const ind = await getIndicator(ctx, indicatorId);
+	const changes = await ctx.db
 		.select({
 			fromDueOn: dueDateChange.fromDueOn,
 			toDueOn: dueDateChange.toDueOn,
@@ -231,8 +224,7 @@ export function dueDateHistory(ctx: ServiceContext, indicatorId: number) {
 		.from(dueDateChange)
 		.leftJoin(unit, eq(unit.id, dueDateChange.unitId))
 		.where(eq(dueDateChange.indicatorId, indicatorId))
-		.orderBy(asc(dueDateChange.at))
-		.all();
+		.orderBy(asc(dueDateChange.at));
 	return {
 		originalDueOn: ind.originalDueOn,
 		dueOn: ind.dueOn,

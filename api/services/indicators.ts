@@ -114,10 +114,10 @@ const baseQuery = (db: Db) => withSections(db.select(baseColumns).from(indicator
 type BaseRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['all']>>[number];
 
 /** Units, placeholders and targets for a page of indicators, in three queries. */
-function attachDetails(db: Db, day: string, rows: BaseRow[]) {
+async function attachDetails(db: Db, day: string, rows: BaseRow[]) {
 	const ids = rows.map((r) => r.id);
 	const units = ids.length
-		? db
+		? await db
 				.select({
 					indicatorId: assignment.indicatorId,
 					unitId: unit.id,
@@ -134,10 +134,9 @@ function attachDetails(db: Db, day: string, rows: BaseRow[]) {
 				.leftJoin(unitGroup, eq(unitGroup.id, assignment.viaGroupId))
 				.where(inArray(assignment.indicatorId, ids))
 				.orderBy(asc(assignment.position))
-				.all()
 		: [];
 	const pending = ids.length
-		? db
+		? await db
 				.select({
 					indicatorId: pendingGroup.indicatorId,
 					groupId: unitGroup.id,
@@ -148,18 +147,16 @@ function attachDetails(db: Db, day: string, rows: BaseRow[]) {
 				.from(pendingGroup)
 				.innerJoin(unitGroup, eq(unitGroup.id, pendingGroup.groupId))
 				.where(inArray(pendingGroup.indicatorId, ids))
-				.all()
 		: [];
 	const targets = ids.length
-		? db
+		? await db
 				.select()
 				.from(indicatorTarget)
 				.where(inArray(indicatorTarget.indicatorId, ids))
 				.orderBy(asc(indicatorTarget.position))
-				.all()
 		: [];
-	const alerts = ids.length ? openAlerts(db, day, { indicatorIds: ids }) : [];
-	const progress = targetsProgress(db, day, targets);
+	const alerts = ids.length ? await openAlerts(db, day, { indicatorIds: ids }) : [];
+	const progress = await targetsProgress(db, day, targets);
 	return rows.map((r) => {
 		const mine = units.filter((u) => u.indicatorId === r.id);
 		const lit = alerts.filter((a) => a.indicator?.id === r.id);
@@ -222,9 +219,9 @@ function attachDetails(db: Db, day: string, rows: BaseRow[]) {
 	});
 }
 
-export type IndicatorView = ReturnType<typeof attachDetails>[number];
+export type IndicatorView = Awaited<ReturnType<typeof attachDetails>>[number];
 
-export function listIndicators(ctx: ServiceContext, f: IndicatorFilter) {
+export async function listIndicators(ctx: ServiceContext, f: IndicatorFilter) {
 	const where = conditions(ctx, f);
 	const order =
 		f.sort === 'due'
@@ -232,28 +229,32 @@ export function listIndicators(ctx: ServiceContext, f: IndicatorFilter) {
 			: f.sort === '-due'
 				? [desc(indicator.dueOn), asc(indicator.position)]
 				: [asc(indicator.planId), asc(indicator.position)];
-	const rows = baseQuery(ctx.db)
+	const rows = await baseQuery(ctx.db)
 		.where(where)
 		.orderBy(...order)
 		.limit(f.pageSize)
-		.offset((f.page - 1) * f.pageSize)
-		.all();
+		.offset((f.page - 1) * f.pageSize);
 	const total =
-		withSections(
-			ctx.db
-				.select({ n: sql<number>`count(*)` })
-				.from(indicator)
-				.$dynamic()
-		)
-			.where(where)
-			.get()?.n ?? 0;
-	return { items: attachDetails(ctx.db, ctx.clock.today(), rows), total, page: f.page, pageSize: f.pageSize };
+		(
+			await withSections(
+				ctx.db
+					.select({ n: sql<number>`count(*)` })
+					.from(indicator)
+					.$dynamic()
+			).where(where)
+		)[0]?.n ?? 0;
+	return {
+		items: await attachDetails(ctx.db, ctx.clock.today(), rows),
+		total,
+		page: f.page,
+		pageSize: f.pageSize
+	};
 }
 
-export function getIndicator(ctx: ServiceContext, id: number): IndicatorView {
-	const row = baseQuery(ctx.db)
+export async function getIndicator(ctx: ServiceContext, id: number): Promise<IndicatorView> {
+	const [row] = await baseQuery(ctx.db)
 		.where(and(eq(indicator.id, id), visibleIndicators(ctx.actor!)))
-		.get();
+		.limit(1);
 	if (!row) throw notFound('indicator');
-	return attachDetails(ctx.db, ctx.clock.today(), [row])[0]!;
+	return (await attachDetails(ctx.db, ctx.clock.today(), [row]))[0]!;
 }

@@ -21,11 +21,11 @@ export type LatestReports = Map<number, Map<number, LatestReport>>;
  * the day ended): what lights and progress are judged on. Limited to some indicators (every unit's report
  * on them, so a summed target sees all its owners' parts) and/or some units.
  */
-export function latestReports(
+export async function latestReports(
 	db: Db,
 	day: string,
 	only: { indicatorIds?: number[]; unitIds?: number[] } = {}
-): LatestReports {
+): Promise<LatestReports> {
 	const latest: Map<number, Map<number, LatestReport & { itemId: number }>> = new Map();
 	const window = and(
 		inArray(report.status, [...SUBMITTED_STATUSES]),
@@ -35,7 +35,7 @@ export function latestReports(
 		only.unitIds ? inArray(report.unitId, only.unitIds) : undefined
 	);
 	for (const ids of chunks(only.indicatorIds)) {
-		for (const r of db
+		for (const r of await db
 			.select({
 				unitId: report.unitId,
 				indicatorId: reportItem.indicatorId,
@@ -46,8 +46,7 @@ export function latestReports(
 			})
 			.from(reportItem)
 			.innerJoin(report, eq(report.id, reportItem.reportId))
-			.where(and(window, ids ? inArray(reportItem.indicatorId, ids) : undefined))
-			.all()) {
+			.where(and(window, ids ? inArray(reportItem.indicatorId, ids) : undefined))) {
 			const units = latest.get(r.indicatorId) ?? latest.set(r.indicatorId, new Map()).get(r.indicatorId)!;
 			if ((units.get(r.unitId)?.period ?? '') < r.period) units.set(r.unitId, { ...r, values: new Map() });
 		}
@@ -57,11 +56,10 @@ export function latestReports(
 	);
 	const itemIds = [...byItem.keys()];
 	for (let i = 0; i < itemIds.length; i += 5000) {
-		for (const v of db
+		for (const v of await db
 			.select()
 			.from(reportItemValue)
-			.where(inArray(reportItemValue.itemId, itemIds.slice(i, i + 5000)))
-			.all())
+			.where(inArray(reportItemValue.itemId, itemIds.slice(i, i + 5000))))
 			byItem.get(v.itemId)!.values.set(v.targetId, v.value);
 	}
 	return latest;
@@ -78,13 +76,15 @@ export function actualsOf(latest: LatestReports, t: { id: number; indicatorId: n
 }
 
 /** Progress of each target of some indicators, by target id: the shared rule on the owners' latest actuals. */
-export function targetsProgress(
+export async function targetsProgress(
 	db: Db,
 	day: string,
 	targets: (typeof indicatorTarget.$inferSelect)[]
-): Map<number, TargetProgress> {
+): Promise<Map<number, TargetProgress>> {
 	if (!targets.length) return new Map();
-	const latest = latestReports(db, day, { indicatorIds: [...new Set(targets.map((t) => t.indicatorId))] });
+	const latest = await latestReports(db, day, {
+		indicatorIds: [...new Set(targets.map((t) => t.indicatorId))]
+	});
 	return new Map(targets.map((t) => [t.id, targetProgress(t, actualsOf(latest, t))]));
 }
 
@@ -97,18 +97,18 @@ function* chunks(ids: number[] | undefined): Generator<number[] | undefined> {
  * The indicators of a report that carry a summed target shared with other units: the other owners'
  * progress (and lights) on them moves with this unit's part.
  */
-export function summedIndicatorIds(db: Db, reportId: number): number[] {
-	return db
-		.selectDistinct({ id: reportItem.indicatorId })
-		.from(reportItem)
-		.innerJoin(indicatorTarget, eq(indicatorTarget.indicatorId, reportItem.indicatorId))
-		.where(
-			and(
-				eq(reportItem.reportId, reportId),
-				eq(indicatorTarget.aggregation, 'sum'),
-				sql`(select count(*) from assignment a where a.indicator_id = ${reportItem.indicatorId}) > 1`
+export async function summedIndicatorIds(db: Db, reportId: number): Promise<number[]> {
+	return (
+		await db
+			.selectDistinct({ id: reportItem.indicatorId })
+			.from(reportItem)
+			.innerJoin(indicatorTarget, eq(indicatorTarget.indicatorId, reportItem.indicatorId))
+			.where(
+				and(
+					eq(reportItem.reportId, reportId),
+					eq(indicatorTarget.aggregation, 'sum'),
+					sql`(select count(*) from assignment a where a.indicator_id = ${reportItem.indicatorId}) > 1`
+				)
 			)
-		)
-		.all()
-		.map((r) => r.id);
+	).map((r) => r.id);
 }

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, lte } from 'drizzle-orm';
 import { bulletin, indicator, task, unit, user } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction } from '../../db/client.ts';
 import { addDays } from '../lib/dates.ts';
 import { lightRowsOn } from './alerts.ts';
 import { bulletinNumber } from './bulletins.ts';
@@ -16,12 +16,12 @@ const RED_KIND_TEXT: Record<string, string> = {
  * The leaders' weekly digest for the week ending on `day`: the red lights lit that day (from the lights'
  * real dates), and the bulletins published in the seven days up to it. One mail per leader, once.
  */
-export function writeLeaderDigest(c: { db: Db; day: string; now: Date; publicUrl: string }) {
+export async function writeLeaderDigest(c: { db: Db; day: string; now: Date; publicUrl: string }) {
 	const { db, day } = c;
-	const reds = lightRowsOn(db, day).filter((r) => r.light === 'red');
+	const reds = (await lightRowsOn(db, day)).filter((r) => r.light === 'red');
 	const weekAgo = new Date(`${addDays(day, -7)}T00:00:00+08:00`);
 	const dayEnd = new Date(`${addDays(day, 1)}T00:00:00+08:00`);
-	const bulletins = db
+	const bulletins = await db
 		.select()
 		.from(bulletin)
 		.where(
@@ -30,25 +30,20 @@ export function writeLeaderDigest(c: { db: Db; day: string; now: Date; publicUrl
 				gt(bulletin.publishedAt, weekAgo),
 				lte(bulletin.publishedAt, dayEnd)
 			)
-		)
-		.all();
+		);
 	const units = new Map(
-		db
-			.select({ id: unit.id, name: unit.name })
-			.from(unit)
-			.all()
-			.map((u) => [u.id, u.name])
+		(await db.select({ id: unit.id, name: unit.name }).from(unit)).map((u) => [u.id, u.name])
 	);
 	const indicatorIds = [...new Set(reds.flatMap((r) => (r.indicatorId ? [r.indicatorId] : [])))];
 	const indicators = new Map(
 		indicatorIds.length
-			? db
-					.select({ id: indicator.id, text: indicator.text, task: task.title, dueOn: indicator.dueOn })
-					.from(indicator)
-					.innerJoin(task, eq(task.id, indicator.taskId))
-					.where(inArray(indicator.id, indicatorIds))
-					.all()
-					.map((i) => [i.id, i])
+			? (
+					await db
+						.select({ id: indicator.id, text: indicator.text, task: task.title, dueOn: indicator.dueOn })
+						.from(indicator)
+						.innerJoin(task, eq(task.id, indicator.taskId))
+						.where(inArray(indicator.id, indicatorIds))
+				).map((i) => [i.id, i])
 			: []
 	);
 	const items: DigestItem[] = [
@@ -72,12 +67,12 @@ export function writeLeaderDigest(c: { db: Db; day: string; now: Date; publicUrl
 			};
 		})
 	];
-	const leaders = db
-		.select({ email: user.email, optOut: user.emailOptOut })
-		.from(user)
-		.where(and(eq(user.role, 'leader'), eq(user.disabled, false)))
-		.all()
-		.flatMap((l) => (l.email && !l.optOut ? [l.email] : []));
+	const leaders = (
+		await db
+			.select({ email: user.email, optOut: user.emailOptOut })
+			.from(user)
+			.where(and(eq(user.role, 'leader'), eq(user.disabled, false)))
+	).flatMap((l) => (l.email && !l.optOut ? [l.email] : []));
 	const { text, html } = renderDigest({
 		heading: `督办周报（截至 ${day}）`,
 		intro: `当前红灯 ${reds.length} 项；本周发布督查通报 ${bulletins.length} 期。`,
@@ -85,9 +80,9 @@ export function writeLeaderDigest(c: { db: Db; day: string; now: Date; publicUrl
 		footer: MAIL_FOOTER
 	});
 	let mails = 0;
-	db.transaction((tx) => {
+	await withTransaction({ db }, async ({ db: tx }) => {
 		for (const recipient of new Set(leaders)) {
-			const queued = enqueueMail(
+			const queued = await enqueueMail(
 				tx,
 				{
 					dedupeKey: `leader-digest|${day}|${recipient}`,

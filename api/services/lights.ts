@@ -11,7 +11,7 @@ import {
 	type AlertKind,
 	type Light
 } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, query } from '../../db/client.ts';
 import { accountable, dateLight } from '../../web/src/lib/rules/lights.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { expectedProgress, type BehindFigure, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
@@ -54,10 +54,15 @@ const inScope = (scope: Scope, indicatorCol: SQLiteColumn, unitCol: SQLiteColumn
  * a joint one; "待明确" when only placeholders owe it), or a monthly report missing after its due day;
  * yellow when due soon, when the unit reports 滞后, or when its figures lag 序时进度.
  */
-export function desiredAlerts(db: Db, day: string, settings: Settings, scope: Scope = {}): DesiredAlert[] {
+export async function desiredAlerts(
+	db: Db,
+	day: string,
+	settings: Settings,
+	scope: Scope = {}
+): Promise<DesiredAlert[]> {
 	const out: DesiredAlert[] = [];
 	const year = Number(day.slice(0, 4));
-	const rows = db
+	const rows = await db
 		.select({
 			indicatorId: indicator.id,
 			unitId: assignment.unitId,
@@ -76,19 +81,17 @@ export function desiredAlerts(db: Db, day: string, settings: Settings, scope: Sc
 				sql`${plan.year} <= ${year}`,
 				inScope(scope, assignment.indicatorId, assignment.unitId)
 			)
-		)
-		.all();
+		);
 
 	const targets = new Map<number, (typeof indicatorTarget.$inferSelect)[]>();
-	for (const t of db
+	for (const t of await db
 		.select()
 		.from(indicatorTarget)
-		.where(scope.indicatorIds ? inArray(indicatorTarget.indicatorId, scope.indicatorIds) : undefined)
-		.all())
+		.where(scope.indicatorIds ? inArray(indicatorTarget.indicatorId, scope.indicatorIds) : undefined))
 		targets.set(t.indicatorId, [...(targets.get(t.indicatorId) ?? []), t]);
 	// The latest reports in scope; a summed target adds every owner's part, so with a unit scope the other
 	// owners' reports on such indicators too.
-	const latest = latestReports(db, day, scope);
+	const latest = await latestReports(db, day, scope);
 	if (scope.unitIds) {
 		const summed = [
 			...new Set(
@@ -98,17 +101,17 @@ export function desiredAlerts(db: Db, day: string, settings: Settings, scope: Sc
 			)
 		];
 		const shared = summed.length
-			? db
-					.select({ id: assignment.indicatorId })
-					.from(assignment)
-					.where(inArray(assignment.indicatorId, summed))
-					.groupBy(assignment.indicatorId)
-					.having(sql`count(*) > 1`)
-					.all()
-					.map((a) => a.id)
+			? (
+					await db
+						.select({ id: assignment.indicatorId })
+						.from(assignment)
+						.where(inArray(assignment.indicatorId, summed))
+						.groupBy(assignment.indicatorId)
+						.having(sql`count(*) > 1`)
+				).map((a) => a.id)
 			: [];
 		if (shared.length)
-			for (const [id, units] of latestReports(db, day, { indicatorIds: shared })) latest.set(id, units);
+			for (const [id, units] of await latestReports(db, day, { indicatorIds: shared })) latest.set(id, units);
 	}
 
 	for (const r of rows) {
@@ -131,8 +134,8 @@ export function desiredAlerts(db: Db, day: string, settings: Settings, scope: Sc
 		}
 	}
 
-	if (!scope.unitIds) out.push(...placeholderAlerts(db, day, scope));
-	out.push(...missingReports(db, day, settings, scope));
+	if (!scope.unitIds) out.push(...(await placeholderAlerts(db, day, scope)));
+	out.push(...(await missingReports(db, day, settings, scope)));
 	return out;
 }
 
@@ -169,61 +172,67 @@ function laggingFigure(
  * Indicators whose lead is an unresolved placeholder (省级有关单位 …; co-units, if any, only support):
  * overdue under "待明确" once due, until the office names the units.
  */
-function placeholderAlerts(db: Db, day: string, scope: Scope): DesiredAlert[] {
-	return db
-		.select({
-			indicatorId: indicator.id,
-			dueOn: indicator.dueOn,
-			pending: sql<string>`group_concat(${unitGroup.name}, '、')`
-		})
-		.from(pendingGroup)
-		.innerJoin(indicator, eq(indicator.id, pendingGroup.indicatorId))
-		.innerJoin(unitGroup, eq(unitGroup.id, pendingGroup.groupId))
-		.where(
-			and(
-				isNull(pendingGroup.resolvedAt),
-				eq(pendingGroup.role, 'lead'),
-				isNull(indicator.completedOn),
-				isNull(indicator.recurrence),
-				sql`${indicator.dueOn} < ${day}`,
-				scope.indicatorIds ? inArray(indicator.id, scope.indicatorIds) : undefined
+async function placeholderAlerts(db: Db, day: string, scope: Scope): Promise<DesiredAlert[]> {
+	return (
+		await db
+			.select({
+				indicatorId: indicator.id,
+				dueOn: indicator.dueOn,
+				pending: sql<string>`group_concat(${unitGroup.name}, '、')`
+			})
+			.from(pendingGroup)
+			.innerJoin(indicator, eq(indicator.id, pendingGroup.indicatorId))
+			.innerJoin(unitGroup, eq(unitGroup.id, pendingGroup.groupId))
+			.where(
+				and(
+					isNull(pendingGroup.resolvedAt),
+					eq(pendingGroup.role, 'lead'),
+					isNull(indicator.completedOn),
+					isNull(indicator.recurrence),
+					sql`${indicator.dueOn} < ${day}`,
+					scope.indicatorIds ? inArray(indicator.id, scope.indicatorIds) : undefined
+				)
 			)
-		)
-		.groupBy(indicator.id)
-		.all()
-		.map((p) => {
-			const a = { kind: 'overdue' as const, indicatorId: p.indicatorId, unitId: null, period: null };
-			return {
-				...a,
-				key: alertKey(a),
-				light: 'red' as const,
-				params: { dueOn: p.dueOn!, pending: p.pending },
-				onset: addDays(p.dueOn!, 1)
-			};
-		});
+			.groupBy(indicator.id)
+	).map((p) => {
+		const a = { kind: 'overdue' as const, indicatorId: p.indicatorId, unitId: null, period: null };
+		return {
+			...a,
+			key: alertKey(a),
+			light: 'red' as const,
+			params: { dueOn: p.dueOn!, pending: p.pending },
+			onset: addDays(p.dueOn!, 1)
+		};
+	});
 }
 
 /** Monthly reports missing after their due day, for every month a unit had an open assignment. */
-function missingReports(db: Db, day: string, settings: Settings, scope: Scope): DesiredAlert[] {
+async function missingReports(
+	db: Db,
+	day: string,
+	settings: Settings,
+	scope: Scope
+): Promise<DesiredAlert[]> {
 	if (scope.indicatorIds && !scope.unitIds) return [];
 	const unitFilter = scope.unitIds ? sql`and a.unit_id in ${scope.unitIds}` : sql``;
-	const spans = db.all<{ unitId: number; start: string; completedOn: string | null }>(
+	const spans = await query<{ unitId: number; start: string; completedOn: string | null }>(
+		db,
 		sql`select distinct a.unit_id as unitId, coalesce(p.issued_on, p.year || '-01-01') as start, a.completed_on as completedOn
 			from assignment a join indicator i on i.id = a.indicator_id join plan p on p.id = i.plan_id where 1 = 1 ${unitFilter}`
 	);
 	const reported = new Set(
-		db
-			.select({ unitId: report.unitId, period: report.period })
-			.from(report)
-			.where(
-				and(
-					inArray(report.status, [...SUBMITTED_STATUSES]),
-					sql`${report.firstSubmittedAt} < ${endOfDay(day).getTime()}`,
-					scope.unitIds ? inArray(report.unitId, scope.unitIds) : undefined
+		(
+			await db
+				.select({ unitId: report.unitId, period: report.period })
+				.from(report)
+				.where(
+					and(
+						inArray(report.status, [...SUBMITTED_STATUSES]),
+						sql`${report.firstSubmittedAt} < ${endOfDay(day).getTime()}`,
+						scope.unitIds ? inArray(report.unitId, scope.unitIds) : undefined
+					)
 				)
-			)
-			.all()
-			.map((r) => `${r.unitId}|${r.period}`)
+		).map((r) => `${r.unitId}|${r.period}`)
 	);
 	// Each assignment makes its unit report from its plan's start month to its completion month.
 	const ranges = new Map<number, [string, string][]>();

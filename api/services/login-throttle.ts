@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { auditLog, user } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { renderNotice } from './mail-templates.ts';
 import { enqueueMail } from './mail.ts';
@@ -23,8 +23,8 @@ type Row = { username: string | null; action: string; result: string; ip: string
 
 const windowMs = (settings: Settings) => settings.lockoutMinutes * 60_000;
 
-function rowsSince(db: Db, since: Date, username?: string): Row[] {
-	return db
+async function rowsSince(db: Db, since: Date, username?: string): Promise<Row[]> {
+	return await db
 		.select({
 			username: auditLog.username,
 			action: auditLog.action,
@@ -40,17 +40,15 @@ function rowsSince(db: Db, since: Date, username?: string): Row[] {
 				gte(auditLog.at, since)
 			)
 		)
-		.orderBy(auditLog.id)
-		.all();
+		.orderBy(auditLog.id);
 }
 
 /** When the security administrator last lifted each account's throttles (within the window). */
-function unlocksSince(db: Db, since: Date): Map<string, number> {
-	const rows = db
+async function unlocksSince(db: Db, since: Date): Promise<Map<string, number>> {
+	const rows = await db
 		.select({ username: sql<string>`json_extract(${auditLog.after}, '$.username')`, at: auditLog.at })
 		.from(auditLog)
-		.where(and(eq(auditLog.action, UNLOCK_ACTION), gte(auditLog.at, since)))
-		.all();
+		.where(and(eq(auditLog.action, UNLOCK_ACTION), gte(auditLog.at, since)));
 	return new Map(rows.map((r) => [r.username, r.at.getTime()]));
 }
 
@@ -85,14 +83,14 @@ export type LoginThrottle = {
 	alerted: boolean;
 };
 
-export function loginThrottle(
+export async function loginThrottle(
 	db: Db,
 	at: { username: string; ip: string | null; now: Date; settings: Settings }
-): LoginThrottle {
+): Promise<LoginThrottle> {
 	const since = new Date(at.now.getTime() - windowMs(at.settings));
-	const rows = rowsSince(db, since, at.username);
+	const rows = await rowsSince(db, since, at.username);
 	const failures =
-		failuresByAddress(rows, unlocksSince(db, since).get(at.username) ?? 0).get(at.ip ?? '') ?? [];
+		failuresByAddress(rows, (await unlocksSince(db, since)).get(at.username) ?? 0).get(at.ip ?? '') ?? [];
 	const attempts = rows.filter((r) => r.action === 'auth.login' && r.result !== 'ok');
 	return {
 		failures: failures.length,
@@ -104,13 +102,13 @@ export function loginThrottle(
 }
 
 /** Accounts refused from some address now, with the latest time one of those refusals ends. */
-export function lockedAccounts(db: Db, now: Date, settings: Settings): Map<string, Date> {
+export async function lockedAccounts(db: Db, now: Date, settings: Settings): Promise<Map<string, Date>> {
 	const since = new Date(now.getTime() - windowMs(settings));
 	const byName = new Map<string, Row[]>();
-	for (const r of rowsSince(db, since)) {
+	for (const r of await rowsSince(db, since)) {
 		if (r.username !== null) byName.set(r.username, [...(byName.get(r.username) ?? []), r]);
 	}
-	const unlocks = unlocksSince(db, since);
+	const unlocks = await unlocksSince(db, since);
 	const locked = new Map<string, Date>();
 	for (const [name, rows] of byName) {
 		for (const failures of failuresByAddress(rows, unlocks.get(name) ?? 0).values()) {
@@ -126,7 +124,7 @@ export function lockedAccounts(db: Db, now: Date, settings: Settings): Map<strin
  * administrator that the account is being attacked: once per window, when the failed and refused sign-ins
  * from anywhere reach the policy's number. Called after the attempt's own audit row is written.
  */
-export function alertIfAttacked(
+export async function alertIfAttacked(
 	ctx: ServiceContext,
 	account: { id: number; username: string; name: string; email: string | null },
 	throttle: LoginThrottle,
@@ -136,14 +134,13 @@ export function alertIfAttacked(
 	if (throttle.alerted || attempts < settings.loginAlertAttempts) return;
 	const now = ctx.clock.now();
 	const bucket = Math.floor(now.getTime() / windowMs(settings));
-	const admins = ctx.db
+	const admins = await ctx.db
 		.select({ id: user.id, email: user.email })
 		.from(user)
-		.where(and(eq(user.role, 'security'), eq(user.disabled, false)))
-		.all();
+		.where(and(eq(user.role, 'security'), eq(user.disabled, false)));
 	const recipients = [{ id: account.id, email: account.email, owner: true }];
 	for (const a of admins) if (a.id !== account.id) recipients.push({ ...a, owner: false });
-	ctx.db.transaction((tx) => {
+	await withTransaction(ctx, async (tx) => {
 		for (const r of recipients) {
 			const key = `login-attack|${account.id}|${bucket}|${r.id}`;
 			const message: NoticeMessage = {
@@ -158,7 +155,7 @@ export function alertIfAttacked(
 				}
 			};
 			const { title, body } = messageText(message, ctx.clock.today());
-			addNotification(tx, {
+			await addNotification(tx.db, {
 				userId: r.id,
 				dedupeKey: key,
 				title,
@@ -170,8 +167,8 @@ export function alertIfAttacked(
 			});
 			if (!r.email) continue;
 			const heading = r.owner ? '您的账户正遭受登录尝试' : `账户 ${account.username} 正遭受登录尝试`;
-			enqueueMail(
-				tx,
+			await enqueueMail(
+				tx.db,
 				{
 					dedupeKey: key,
 					recipient: r.email,
@@ -181,15 +178,12 @@ export function alertIfAttacked(
 				now
 			);
 		}
-		audit(
-			{ ...ctx, db: tx },
-			{
-				action: ALERT_ACTION,
-				username: account.username,
-				objectType: 'user',
-				objectId: account.id,
-				after: { attempts, addresses: throttle.addresses, notified: recipients.map((r) => r.id) }
-			}
-		);
+		await audit(tx, {
+			action: ALERT_ACTION,
+			username: account.username,
+			objectType: 'user',
+			objectId: account.id,
+			after: { attempts, addresses: throttle.addresses, notified: recipients.map((r) => r.id) }
+		});
 	});
 }

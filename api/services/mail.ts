@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
 import { isPermanentFailure, type Mailer } from '../lib/mailer.ts';
@@ -15,13 +15,12 @@ export type NewMail = { dedupeKey: string; recipient: string; subject: string; t
  * Queues a mail in the caller's transaction. The dedupe key makes it at most once; the Message-ID
  * is fixed here so retries keep it.
  */
-export function enqueueMail(tx: Db, mail: NewMail, now: Date): boolean {
+export async function enqueueMail(tx: Db, mail: NewMail, now: Date): Promise<boolean> {
 	const hash = createHash('sha256').update(mail.dedupeKey).digest('hex').slice(0, 24);
-	const inserted = tx
+	const inserted = await tx
 		.insert(outbox)
 		.values({ ...mail, messageId: `<${hash}@duban>`, nextAttemptAt: now, createdAt: now })
-		.onConflictDoNothing({ target: outbox.dedupeKey })
-		.run();
+		.onConflictDoNothing({ target: outbox.dedupeKey });
 	return inserted.changes > 0;
 }
 
@@ -43,13 +42,12 @@ export async function sendQueued(opts: {
 }): Promise<SendResult> {
 	const result = { sent: 0, retried: 0, failed: 0, queued: 0 };
 	if (opts.mailer) {
-		const due = opts.db
+		const due = await opts.db
 			.select()
 			.from(outbox)
 			.where(and(eq(outbox.status, 'queued'), lte(outbox.nextAttemptAt, opts.now)))
 			.orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-			.limit(opts.limit ?? 200)
-			.all();
+			.limit(opts.limit ?? 200);
 		// A few at a time, as many as the pool has connections.
 		for (let i = 0; i < due.length; i += SEND_CONCURRENCY) {
 			const batch = due.slice(i, i + SEND_CONCURRENCY);
@@ -65,46 +63,48 @@ export async function sendQueued(opts: {
 					})
 				)
 			);
-			outcomes.forEach((outcome, k) => {
-				const mail = batch[k]!;
-				const attempts = mail.attempts + 1;
-				if (outcome.status === 'fulfilled') {
-					opts.db
+			await withTransaction(opts, async ({ db }) => {
+				for (const [k, outcome] of outcomes.entries()) {
+					const mail = batch[k]!;
+					const attempts = mail.attempts + 1;
+					if (outcome.status === 'fulfilled') {
+						await db
+							.update(outbox)
+							.set({ status: 'sent', sentAt: opts.now, attempts, lastError: null })
+							.where(eq(outbox.id, mail.id));
+						result.sent++;
+						continue;
+					}
+					const give = isPermanentFailure(outcome.reason) || attempts >= opts.settings.mailMaxAttempts;
+					await db
 						.update(outbox)
-						.set({ status: 'sent', sentAt: opts.now, attempts, lastError: null })
-						.where(eq(outbox.id, mail.id))
-						.run();
-					result.sent++;
-					return;
+						.set({
+							status: give ? 'failed' : 'queued',
+							attempts,
+							lastError: String((outcome.reason as Error)?.message ?? outcome.reason).slice(0, 500),
+							nextAttemptAt: new Date(opts.now.getTime() + retryDelayMs(attempts))
+						})
+						.where(eq(outbox.id, mail.id));
+					if (give) result.failed++;
+					else result.retried++;
 				}
-				const give = isPermanentFailure(outcome.reason) || attempts >= opts.settings.mailMaxAttempts;
-				opts.db
-					.update(outbox)
-					.set({
-						status: give ? 'failed' : 'queued',
-						attempts,
-						lastError: String((outcome.reason as Error)?.message ?? outcome.reason).slice(0, 500),
-						nextAttemptAt: new Date(opts.now.getTime() + retryDelayMs(attempts))
-					})
-					.where(eq(outbox.id, mail.id))
-					.run();
-				if (give) result.failed++;
-				else result.retried++;
 			});
 		}
 	}
-	result.queued = opts.db
-		.select({ n: sql<number>`count(*)` })
-		.from(outbox)
-		.where(eq(outbox.status, 'queued'))
-		.get()!.n;
+	result.queued = (
+		await opts.db
+			.select({ n: sql<number>`count(*)` })
+			.from(outbox)
+			.where(eq(outbox.status, 'queued'))
+			.limit(1)
+	)[0]!.n;
 	return result;
 }
 
 const assertAdmin = (ctx: ServiceContext) => assertRole(ctx.actor, ['admin'], 'role.mail_log');
 
 /** The admin's mail log: every mail with its state, newest first. */
-export function listMail(
+export async function listMail(
 	ctx: ServiceContext,
 	f: { status?: 'queued' | 'sent' | 'failed'; q?: string; page: number; pageSize: number }
 ) {
@@ -113,35 +113,37 @@ export function listMail(
 		f.status ? eq(outbox.status, f.status) : undefined,
 		f.q ? sql`(${outbox.recipient} like ${`%${f.q}%`} or ${outbox.subject} like ${`%${f.q}%`})` : undefined
 	);
-	const items = ctx.db
-		.select({
-			id: outbox.id,
-			recipient: outbox.recipient,
-			subject: outbox.subject,
-			status: outbox.status,
-			attempts: outbox.attempts,
-			lastError: outbox.lastError,
-			createdAt: outbox.createdAt,
-			sentAt: outbox.sentAt
-		})
-		.from(outbox)
-		.where(where)
-		.orderBy(desc(outbox.id))
-		.limit(f.pageSize)
-		.offset((f.page - 1) * f.pageSize)
-		.all()
-		.map((m) => ({ ...m, createdAt: m.createdAt.toISOString(), sentAt: m.sentAt?.toISOString() ?? null }));
-	const total = ctx.db
-		.select({ n: sql<number>`count(*)` })
-		.from(outbox)
-		.where(where)
-		.get()!.n;
+	const items = (
+		await ctx.db
+			.select({
+				id: outbox.id,
+				recipient: outbox.recipient,
+				subject: outbox.subject,
+				status: outbox.status,
+				attempts: outbox.attempts,
+				lastError: outbox.lastError,
+				createdAt: outbox.createdAt,
+				sentAt: outbox.sentAt
+			})
+			.from(outbox)
+			.where(where)
+			.orderBy(desc(outbox.id))
+			.limit(f.pageSize)
+			.offset((f.page - 1) * f.pageSize)
+	).map((m) => ({ ...m, createdAt: m.createdAt.toISOString(), sentAt: m.sentAt?.toISOString() ?? null }));
+	const total = (
+		await ctx.db
+			.select({ n: sql<number>`count(*)` })
+			.from(outbox)
+			.where(where)
+			.limit(1)
+	)[0]!.n;
 	return { items, total, page: f.page, pageSize: f.pageSize };
 }
 
-export function getMail(ctx: ServiceContext, id: number) {
+export async function getMail(ctx: ServiceContext, id: number) {
 	assertAdmin(ctx);
-	const row = ctx.db.select().from(outbox).where(eq(outbox.id, id)).get();
+	const row = (await ctx.db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0];
 	if (!row) throw notFound('mail');
 	return {
 		...row,
@@ -152,25 +154,22 @@ export function getMail(ctx: ServiceContext, id: number) {
 }
 
 /** The admin puts a failed mail back in the queue for a fresh round of attempts. */
-export function retryMail(ctx: ServiceContext, id: number) {
+export async function retryMail(ctx: ServiceContext, id: number) {
 	assertAdmin(ctx);
-	const row = ctx.db.select().from(outbox).where(eq(outbox.id, id)).get();
+	const row = (await ctx.db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0];
 	if (!row) throw notFound('mail');
 	if (row.status !== 'failed') throw fail('conflict', 'mail.retry_failed_only');
-	ctx.db.transaction((tx) => {
-		tx.update(outbox)
+	await withTransaction(ctx, async (tx) => {
+		await tx.db
+			.update(outbox)
 			.set({ status: 'queued', attempts: 0, nextAttemptAt: ctx.clock.now() })
-			.where(eq(outbox.id, id))
-			.run();
-		audit(
-			{ ...ctx, db: tx },
-			{
-				action: 'mail.retry',
-				objectType: 'outbox',
-				objectId: id,
-				before: { status: row.status, attempts: row.attempts }
-			}
-		);
+			.where(eq(outbox.id, id));
+		await audit(tx, {
+			action: 'mail.retry',
+			objectType: 'outbox',
+			objectId: id,
+			before: { status: row.status, attempts: row.attempts }
+		});
 	});
 	return getMail(ctx, id);
 }

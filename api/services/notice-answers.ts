@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { noticeAnswer, urgeNotice, urgeNoticeIndicator, type NoticeLevel } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
 import { assertOffice } from './access.ts';
@@ -10,32 +10,33 @@ import { defaultAnswerDueOn, getNotice, noticeNumber, noticeState, ownNotice } f
 import { notifyRole, notifyUnit, reminderTopic, withdrawReminders } from './notifications.ts';
 
 /** The unit answers a notice (办理情况反馈) with text and attachments; answering also signs for it. */
-export function answerNotice(
+export async function answerNotice(
 	ctx: ServiceContext,
 	id: number,
 	input: { text: string; attachmentIds: number[] }
 ) {
-	const row = ownNotice(ctx, id);
+	const row = await ownNotice(ctx, id);
 	if (row.closedAt) throw fail('conflict', 'notice.closed');
 	if (!input.text.trim()) throw fail('bad_request', 'notice.answer_required');
 	const now = ctx.clock.now();
-	ctx.db.transaction((tx) => {
-		const txCtx = { ...ctx, db: tx };
-		if (pendingAnswer(tx, id)) throw fail('conflict', 'notice.answer_pending');
+	await withTransaction(ctx, async (tx) => {
+		const txCtx = tx;
+		if (await pendingAnswer(tx.db, id)) throw fail('conflict', 'notice.answer_pending');
 		if (!row.acknowledgedAt)
-			tx.update(urgeNotice)
+			await tx.db
+				.update(urgeNotice)
 				.set({ acknowledgedAt: now, acknowledgedBy: ctx.actor!.id })
-				.where(eq(urgeNotice.id, id))
-				.run();
-		const answer = tx
-			.insert(noticeAnswer)
-			.values({ noticeId: id, text: input.text.trim(), createdAt: now, createdBy: ctx.actor!.id })
-			.returning()
-			.get();
-		linkAttachments(tx, input.attachmentIds, row.unitId, 'notice_answer', answer.id);
-		withdrawReminders(tx, reminderTopic.notice(id), now);
+				.where(eq(urgeNotice.id, id));
+		const answer = (
+			await tx.db
+				.insert(noticeAnswer)
+				.values({ noticeId: id, text: input.text.trim(), createdAt: now, createdBy: ctx.actor!.id })
+				.returning()
+		)[0]!;
+		await linkAttachments(tx.db, input.attachmentIds, row.unitId, 'notice_answer', answer.id);
+		await withdrawReminders(tx.db, reminderTopic.notice(id), now);
 		const number = noticeNumber(row.year, row.seq);
-		notifyRole(txCtx, 'office', {
+		await notifyRole(txCtx, 'office', {
 			key: `notice.answer|${answer.id}`,
 			message: {
 				code: 'notice.answered',
@@ -44,7 +45,7 @@ export function answerNotice(
 			link: `/notices?notice=${id}`,
 			light: null
 		});
-		audit(txCtx, {
+		await audit(txCtx, {
 			action: 'notice.answer',
 			objectType: 'urge_notice',
 			objectId: id,
@@ -54,26 +55,28 @@ export function answerNotice(
 	return getNotice(ctx, id);
 }
 
-const pendingAnswer = (db: Db, noticeId: number) =>
-	db
-		.select()
-		.from(noticeAnswer)
-		.where(and(eq(noticeAnswer.noticeId, noticeId), eq(noticeAnswer.status, 'pending')))
-		.get();
+const pendingAnswer = async (db: Db, noticeId: number) =>
+	(
+		await db
+			.select()
+			.from(noticeAnswer)
+			.where(and(eq(noticeAnswer.noticeId, noticeId), eq(noticeAnswer.status, 'pending')))
+			.limit(1)
+	)[0];
 
 /**
  * The office accepts the pending answer (the notice is closed, 已办结) or asks again with a reason and
  * a new answer deadline (by default the level's, counted from today).
  */
-export function reviewAnswer(
+export async function reviewAnswer(
 	ctx: ServiceContext,
 	id: number,
 	input: { accept: boolean; note: string; answerDueOn?: string }
 ) {
 	assertOffice(ctx.actor);
-	const row = ctx.db.select().from(urgeNotice).where(eq(urgeNotice.id, id)).get();
+	const row = (await ctx.db.select().from(urgeNotice).where(eq(urgeNotice.id, id)).limit(1))[0];
 	if (!row) throw notFound('notice');
-	const answer = pendingAnswer(ctx.db, id);
+	const answer = await pendingAnswer(ctx.db, id);
 	if (!answer) throw fail('conflict', 'notice.no_answer');
 	const note = input.note.trim();
 	if (!input.accept && !note) throw fail('bad_request', 'notice.note_required');
@@ -83,23 +86,23 @@ export function reviewAnswer(
 	const number = noticeNumber(row.year, row.seq);
 	const answerDueOn = input.accept
 		? row.answerDueOn
-		: (input.answerDueOn ?? defaultAnswerDueOn(ctx.db, row.level, today));
-	ctx.db.transaction((tx) => {
-		const txCtx = { ...ctx, db: tx };
-		tx.update(noticeAnswer)
+		: (input.answerDueOn ?? (await defaultAnswerDueOn(ctx.db, row.level, today)));
+	await withTransaction(ctx, async (tx) => {
+		const txCtx = tx;
+		await tx.db
+			.update(noticeAnswer)
 			.set({
 				status: input.accept ? 'accepted' : 'returned',
 				decidedAt: now,
 				decidedBy: ctx.actor!.id || null,
 				decisionNote: note || null
 			})
-			.where(eq(noticeAnswer.id, answer.id))
-			.run();
-		tx.update(urgeNotice)
+			.where(eq(noticeAnswer.id, answer.id));
+		await tx.db
+			.update(urgeNotice)
 			.set(input.accept ? { closedAt: now } : { answerDueOn })
-			.where(eq(urgeNotice.id, id))
-			.run();
-		notifyUnit(txCtx, {
+			.where(eq(urgeNotice.id, id));
+		await notifyUnit(txCtx, {
 			unitId: row.unitId,
 			key: `notice.review|${answer.id}`,
 			message: input.accept
@@ -108,7 +111,7 @@ export function reviewAnswer(
 			link: `/notices?notice=${id}`,
 			light: input.accept ? null : 'yellow'
 		});
-		audit(txCtx, {
+		await audit(txCtx, {
 			action: input.accept ? 'notice.answer.accept' : 'notice.answer.return',
 			objectType: 'urge_notice',
 			objectId: id,
@@ -137,8 +140,8 @@ export type OverdueNotice = {
  * Notices whose answer deadline has passed unanswered and that no later notice to the unit about one
  * of the same indicators, at the next level or higher, has followed yet: the office digest suggests one.
  */
-export function overdueUnanswered(db: Db, day: string): OverdueNotice[] {
-	const rows = db
+export async function overdueUnanswered(db: Db, day: string): Promise<OverdueNotice[]> {
+	const rows = await db
 		.select({
 			id: urgeNotice.id,
 			year: urgeNotice.year,
@@ -151,10 +154,9 @@ export function overdueUnanswered(db: Db, day: string): OverdueNotice[] {
 			>`(select min(indicator_id) from urge_notice_indicator uni where uni.notice_id = "urge_notice"."id")`
 		})
 		.from(urgeNotice)
-		.where(and(sql`${noticeState(day)} = 'overdue'`, isNull(urgeNotice.closedAt)))
-		.all();
+		.where(and(sql`${noticeState(day)} = 'overdue'`, isNull(urgeNotice.closedAt)));
 	if (!rows.length) return [];
-	const later = db
+	const later = await db
 		.select({
 			unitId: urgeNotice.unitId,
 			level: urgeNotice.level,
@@ -162,8 +164,7 @@ export function overdueUnanswered(db: Db, day: string): OverdueNotice[] {
 			indicatorId: urgeNoticeIndicator.indicatorId
 		})
 		.from(urgeNotice)
-		.innerJoin(urgeNoticeIndicator, eq(urgeNoticeIndicator.noticeId, urgeNotice.id))
-		.all();
+		.innerJoin(urgeNoticeIndicator, eq(urgeNoticeIndicator.noticeId, urgeNotice.id));
 	return rows
 		.map((r) => ({
 			id: r.id,

@@ -20,13 +20,13 @@ import { notifyUnit } from './notifications.ts';
 import { ownUnitId } from './report-form.ts';
 import { getSettings } from './settings.ts';
 import { workCalendar } from './work-calendar.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction } from '../../db/client.ts';
 import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 
 export const noticeNumber = (year: number, seq: number) => `督办〔${year}〕${seq}号`;
 
 /** The office issues a numbered urge notice (numbering restarts each year) to one unit. */
-export function issueNotice(
+export async function issueNotice(
 	ctx: ServiceContext,
 	input: {
 		unitId: number;
@@ -39,64 +39,64 @@ export function issueNotice(
 ) {
 	assertOffice(ctx.actor);
 	if (!input.message.trim()) throw fail('bad_request', 'notice.message_required');
-	if (!ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.id, input.unitId)).get())
+	if (!(await ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.id, input.unitId)).limit(1))[0])
 		throw fail('bad_request', 'notice.unit_unknown');
 	for (const indicatorId of input.indicatorIds) {
-		if (!isAssigned(ctx, indicatorId, input.unitId))
+		if (!(await isAssigned(ctx, indicatorId, input.unitId)))
 			throw fail('bad_request', 'notice.indicator_not_assigned', { indicatorId });
 	}
 	const today = ctx.clock.today();
 	if (input.answerDueOn && input.answerDueOn < today) throw fail('bad_request', 'notice.due_before_today');
-	const answerDueOn = input.answerDueOn ?? defaultAnswerDueOn(ctx.db, input.level, today);
+	const answerDueOn = input.answerDueOn ?? (await defaultAnswerDueOn(ctx.db, input.level, today));
 	const year = Number(today.slice(0, 4));
-	return ctx.db.transaction((tx) => {
+	return await withTransaction(ctx, async (tx) => {
 		const seq =
-			(tx
-				.select({ n: sql<number>`coalesce(max(${urgeNotice.seq}), 0)` })
-				.from(urgeNotice)
-				.where(eq(urgeNotice.year, year))
-				.get()?.n ?? 0) + 1;
-		const row = tx
-			.insert(urgeNotice)
-			.values({
-				year,
-				seq,
-				unitId: input.unitId,
-				level: input.level,
-				message: input.message.trim(),
-				issuedOn: today,
-				issuedAt: ctx.clock.now(),
-				issuedBy: ctx.actor!.id || null,
-				answerDueOn
-			})
-			.returning()
-			.get();
+			((
+				await tx.db
+					.select({ n: sql<number>`coalesce(max(${urgeNotice.seq}), 0)` })
+					.from(urgeNotice)
+					.where(eq(urgeNotice.year, year))
+					.limit(1)
+			)[0]?.n ?? 0) + 1;
+		const row = (
+			await tx.db
+				.insert(urgeNotice)
+				.values({
+					year,
+					seq,
+					unitId: input.unitId,
+					level: input.level,
+					message: input.message.trim(),
+					issuedOn: today,
+					issuedAt: ctx.clock.now(),
+					issuedBy: ctx.actor!.id || null,
+					answerDueOn
+				})
+				.returning()
+		)[0]!;
 		for (const indicatorId of new Set(input.indicatorIds))
-			tx.insert(urgeNoticeIndicator).values({ noticeId: row.id, indicatorId }).run();
-		notifyIssued({ ...ctx, db: tx }, row, noticeNumber(year, seq));
-		audit(
-			{ ...ctx, db: tx },
-			{
-				action: 'notice.issue',
-				objectType: 'urge_notice',
-				objectId: row.id,
-				after: { ...row, number: noticeNumber(year, seq), indicatorIds: input.indicatorIds }
-			}
-		);
-		return getNotice(ctx, row.id, tx);
+			await tx.db.insert(urgeNoticeIndicator).values({ noticeId: row.id, indicatorId });
+		await notifyIssued(tx, row, noticeNumber(year, seq));
+		await audit(tx, {
+			action: 'notice.issue',
+			objectType: 'urge_notice',
+			objectId: row.id,
+			after: { ...row, number: noticeNumber(year, seq), indicatorIds: input.indicatorIds }
+		});
+		return getNotice(ctx, row.id, tx.db);
 	});
 }
 
 export const LEVEL_TEXT = { blue: '蓝色', yellow: '黄色', red: '红色' } as const;
 
 /** The default answer deadline: blue 5, yellow 3, red 2 working days after the day given (settings). */
-export function defaultAnswerDueOn(db: Db, level: NoticeLevel, from: string) {
-	return addWorkingDays(from, getSettings(db).noticeAnswerDays[level], workCalendar(db));
+export async function defaultAnswerDueOn(db: Db, level: NoticeLevel, from: string) {
+	return addWorkingDays(from, (await getSettings(db)).noticeAnswerDays[level], await workCalendar(db));
 }
 
 /** A notice reaches the unit's bell and mail (a red one at once, the others in the next digest). */
-function notifyIssued(ctx: ServiceContext, row: typeof urgeNotice.$inferSelect, number: string) {
-	notifyUnit(ctx, {
+async function notifyIssued(ctx: ServiceContext, row: typeof urgeNotice.$inferSelect, number: string) {
+	await notifyUnit(ctx, {
 		unitId: row.unitId,
 		key: `notice.issue|${row.id}`,
 		message: {
@@ -110,26 +110,28 @@ function notifyIssued(ctx: ServiceContext, row: typeof urgeNotice.$inferSelect, 
 }
 
 /** A notice addressed to the caller's own unit; any other is 404 (another unit's notices don't exist for it). */
-export function ownNotice(ctx: ServiceContext, id: number) {
-	const row = ctx.db
-		.select()
-		.from(urgeNotice)
-		.where(and(eq(urgeNotice.id, id), eq(urgeNotice.unitId, ownUnitId(ctx))))
-		.get();
+export async function ownNotice(ctx: ServiceContext, id: number) {
+	const row = (
+		await ctx.db
+			.select()
+			.from(urgeNotice)
+			.where(and(eq(urgeNotice.id, id), eq(urgeNotice.unitId, ownUnitId(ctx))))
+			.limit(1)
+	)[0];
 	if (!row) throw notFound('notice');
 	return row;
 }
 
 /** The unit signs for (签收) a notice addressed to it; the time and person are kept. */
-export function acknowledgeNotice(ctx: ServiceContext, id: number) {
-	const row = ownNotice(ctx, id);
+export async function acknowledgeNotice(ctx: ServiceContext, id: number) {
+	const row = await ownNotice(ctx, id);
 	if (row.acknowledgedAt) throw fail('conflict', 'notice.acknowledged');
-	ctx.db.transaction((tx) => {
-		tx.update(urgeNotice)
+	await withTransaction(ctx, async (tx) => {
+		await tx.db
+			.update(urgeNotice)
 			.set({ acknowledgedAt: ctx.clock.now(), acknowledgedBy: ctx.actor!.id })
-			.where(eq(urgeNotice.id, id))
-			.run();
-		audit({ ...ctx, db: tx }, { action: 'notice.acknowledge', objectType: 'urge_notice', objectId: id });
+			.where(eq(urgeNotice.id, id));
+		await audit(tx, { action: 'notice.acknowledge', objectType: 'urge_notice', objectId: id });
 	});
 	return getNotice(ctx, id);
 }
@@ -152,14 +154,14 @@ export const noticeState = (today: string) =>
 		when "urge_notice"."acknowledged_at" is null then 'unacknowledged'
 		else 'awaiting' end)`;
 
-function noticeRows(
+async function noticeRows(
 	ctx: ServiceContext,
 	where: ReturnType<typeof and>,
 	limit: number,
 	offset: number,
 	db = ctx.db
 ) {
-	const rows = db
+	const rows = await db
 		.select({
 			id: urgeNotice.id,
 			year: urgeNotice.year,
@@ -181,11 +183,10 @@ function noticeRows(
 		.where(where)
 		.orderBy(desc(urgeNotice.issuedAt), desc(urgeNotice.id))
 		.limit(limit)
-		.offset(offset)
-		.all();
+		.offset(offset);
 	const ids = rows.map((r) => r.id);
 	const links = ids.length
-		? db
+		? await db
 				.select({
 					noticeId: urgeNoticeIndicator.noticeId,
 					id: indicator.id,
@@ -195,9 +196,8 @@ function noticeRows(
 				.from(urgeNoticeIndicator)
 				.innerJoin(indicator, eq(indicator.id, urgeNoticeIndicator.indicatorId))
 				.where(inArray(urgeNoticeIndicator.noticeId, ids))
-				.all()
 		: [];
-	const answers = noticeAnswers(db, ids);
+	const answers = await noticeAnswers(db, ids);
 	return rows.map(({ unitId, unitName, issuedAt, acknowledgedAt, closedAt, ...r }) => ({
 		...r,
 		number: noticeNumber(r.year, r.seq),
@@ -211,9 +211,9 @@ function noticeRows(
 }
 
 /** The answers of some notices, oldest first, each with its attachments and the office's decision. */
-function noticeAnswers(db: Db, noticeIds: number[]) {
+async function noticeAnswers(db: Db, noticeIds: number[]) {
 	if (!noticeIds.length) return [];
-	const rows = db
+	const rows = await db
 		.select({
 			id: noticeAnswer.id,
 			noticeId: noticeAnswer.noticeId,
@@ -227,10 +227,9 @@ function noticeAnswers(db: Db, noticeIds: number[]) {
 		.from(noticeAnswer)
 		.leftJoin(user, eq(user.id, noticeAnswer.createdBy))
 		.where(inArray(noticeAnswer.noticeId, noticeIds))
-		.orderBy(asc(noticeAnswer.id))
-		.all();
+		.orderBy(asc(noticeAnswer.id));
 	const files = rows.length
-		? db
+		? await db
 				.select({
 					ownerId: attachment.ownerId,
 					id: attachment.id,
@@ -247,7 +246,6 @@ function noticeAnswers(db: Db, noticeIds: number[]) {
 						)
 					)
 				)
-				.all()
 		: [];
 	return rows.map((r) => ({
 		...r,
@@ -262,7 +260,7 @@ function visibleNotices(ctx: ServiceContext) {
 	return own === null ? undefined : eq(urgeNotice.unitId, own);
 }
 
-export function listNotices(
+export async function listNotices(
 	ctx: ServiceContext,
 	f: {
 		/** Not signed for yet, whatever else (the workspace banner). */
@@ -283,21 +281,23 @@ export function listNotices(
 			? sql`${urgeNotice.id} in (select notice_id from urge_notice_indicator where indicator_id = ${f.indicatorId})`
 			: undefined
 	);
-	const total = ctx.db
-		.select({ n: sql<number>`count(*)` })
-		.from(urgeNotice)
-		.where(where)
-		.get()!.n;
+	const total = (
+		await ctx.db
+			.select({ n: sql<number>`count(*)` })
+			.from(urgeNotice)
+			.where(where)
+			.limit(1)
+	)[0]!.n;
 	return {
-		items: noticeRows(ctx, where, f.pageSize, (f.page - 1) * f.pageSize),
+		items: await noticeRows(ctx, where, f.pageSize, (f.page - 1) * f.pageSize),
 		total,
 		page: f.page,
 		pageSize: f.pageSize
 	};
 }
 
-export function getNotice(ctx: ServiceContext, id: number, db = ctx.db) {
-	const [row] = noticeRows(ctx, and(eq(urgeNotice.id, id), visibleNotices(ctx)), 1, 0, db);
+export async function getNotice(ctx: ServiceContext, id: number, db = ctx.db) {
+	const [row] = await noticeRows(ctx, and(eq(urgeNotice.id, id), visibleNotices(ctx)), 1, 0, db);
 	if (!row) throw notFound('notice');
 	return row;
 }

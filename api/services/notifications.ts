@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { notification, unit, unitNews, user, type Light, type Role } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { enqueueMail } from './mail.ts';
 import { MAIL_FOOTER, renderDigest } from './mail-templates.ts';
@@ -8,58 +8,63 @@ import { unitRecipients } from './recipients.ts';
 import { messageText, type NoticeMessage } from '../../web/src/lib/rules/messages.ts';
 
 /** Adds one notification in the caller's transaction; its dedupe key makes it at most once. */
-export function addNotification(tx: Db, n: typeof notification.$inferInsert): boolean {
-	return tx.insert(notification).values(n).onConflictDoNothing().run().changes > 0;
+export async function addNotification(tx: Db, n: typeof notification.$inferInsert): Promise<boolean> {
+	return (await tx.insert(notification).values(n).onConflictDoNothing()).changes > 0;
 }
 
 /** The bell: the caller's own notifications (withdrawn reminders left out), unread first counted. */
-export function listNotifications(
+export async function listNotifications(
 	ctx: ServiceContext,
 	f: { unread?: boolean; page: number; pageSize: number }
 ) {
 	const mine = and(eq(notification.userId, ctx.actor!.id), isNull(notification.withdrawnAt));
 	const where = and(mine, f.unread ? isNull(notification.readAt) : undefined);
-	const items = ctx.db
-		.select()
-		.from(notification)
-		.where(where)
-		.orderBy(desc(notification.createdAt), desc(notification.id))
-		.limit(f.pageSize)
-		.offset((f.page - 1) * f.pageSize)
-		.all()
-		.map(({ dedupeKey: _key, userId: _user, topic: _topic, withdrawnAt: _w, ...n }) => ({
-			...n,
-			createdAt: n.createdAt.toISOString(),
-			readAt: n.readAt?.toISOString() ?? null
-		}));
-	const count = (w: typeof where) =>
-		ctx.db
-			.select({ n: sql<number>`count(*)` })
+	const items = (
+		await ctx.db
+			.select()
 			.from(notification)
-			.where(w)
-			.get()!.n;
+			.where(where)
+			.orderBy(desc(notification.createdAt), desc(notification.id))
+			.limit(f.pageSize)
+			.offset((f.page - 1) * f.pageSize)
+	).map(({ dedupeKey: _key, userId: _user, topic: _topic, withdrawnAt: _w, ...n }) => ({
+		...n,
+		createdAt: n.createdAt.toISOString(),
+		readAt: n.readAt?.toISOString() ?? null
+	}));
+	const count = async (w: typeof where) =>
+		(
+			await ctx.db
+				.select({ n: sql<number>`count(*)` })
+				.from(notification)
+				.where(w)
+				.limit(1)
+		)[0]!.n;
 	return {
 		items,
-		total: count(where),
-		unread: count(and(mine, isNull(notification.readAt))),
+		total: await count(where),
+		unread: await count(and(mine, isNull(notification.readAt))),
 		page: f.page,
 		pageSize: f.pageSize
 	};
 }
 
 /** Marks one notification (or, without an id, all of them) as read; only the caller's own. */
-export function markRead(ctx: ServiceContext, id?: number) {
-	const changed = ctx.db
-		.update(notification)
-		.set({ readAt: ctx.clock.now() })
-		.where(
-			and(
-				eq(notification.userId, ctx.actor!.id),
-				isNull(notification.readAt),
-				id ? eq(notification.id, id) : undefined
-			)
+export async function markRead(ctx: ServiceContext, id?: number) {
+	const changed = (
+		await withTransaction(ctx, ({ db }) =>
+			db
+				.update(notification)
+				.set({ readAt: ctx.clock.now() })
+				.where(
+					and(
+						eq(notification.userId, ctx.actor!.id),
+						isNull(notification.readAt),
+						id ? eq(notification.id, id) : undefined
+					)
+				)
 		)
-		.run().changes;
+	).changes;
 	return { marked: changed };
 }
 
@@ -81,11 +86,11 @@ export type News = {
  * notification for each of its users, and a mail, at once when urgent or else in the unit's next daily
  * digest (kept in `unit_news` until then).
  */
-export function notifyUnit(ctx: ServiceContext, news: News) {
+export async function notifyUnit(ctx: ServiceContext, news: News) {
 	const now = ctx.clock.now();
 	const today = ctx.clock.today();
 	const { title, body } = messageText(news.message, today);
-	const inserted = ctx.db
+	const inserted = await ctx.db
 		.insert(unitNews)
 		.values({
 			unitId: news.unitId,
@@ -97,25 +102,25 @@ export function notifyUnit(ctx: ServiceContext, news: News) {
 			createdAt: now,
 			mailedOn: news.urgent ? today : null
 		})
-		.onConflictDoNothing()
-		.run();
+		.onConflictDoNothing();
 	if (!inserted.changes) return;
-	const users = ctx.db
+	const users = await ctx.db
 		.select({ id: user.id })
 		.from(user)
-		.where(and(eq(user.unitId, news.unitId), eq(user.role, 'unit'), eq(user.disabled, false)))
-		.all();
-	bellFor(ctx, users, news);
+		.where(and(eq(user.unitId, news.unitId), eq(user.role, 'unit'), eq(user.disabled, false)));
+	await bellFor(ctx, users, news);
 	if (!news.urgent) return;
-	const unitName = ctx.db.select({ name: unit.name }).from(unit).where(eq(unit.id, news.unitId)).get()!.name;
+	const unitName = (
+		await ctx.db.select({ name: unit.name }).from(unit).where(eq(unit.id, news.unitId)).limit(1)
+	)[0]!.name;
 	const { text, html } = renderDigest({
 		heading: `${unitName}：${title}`,
 		intro: '联席办对你单位的工作作出了需要尽快办理的决定：',
 		items: [{ ...news, title, detail: body, deadline: null, link: `${ctx.config.publicUrl}${news.link}` }],
 		footer: MAIL_FOOTER
 	});
-	for (const recipient of unitRecipients(ctx.db, news.unitId)) {
-		enqueueMail(
+	for (const recipient of await unitRecipients(ctx.db, news.unitId)) {
+		await enqueueMail(
 			ctx.db,
 			{
 				dedupeKey: `news|${news.key}|${recipient}`,
@@ -130,19 +135,18 @@ export function notifyUnit(ctx: ServiceContext, news: News) {
 }
 
 /** Bell notifications for everyone in a role (leaders hear of published bulletins), once per key. */
-export function notifyRole(ctx: ServiceContext, role: Role, news: Omit<News, 'unitId' | 'urgent'>) {
-	const users = ctx.db
+export async function notifyRole(ctx: ServiceContext, role: Role, news: Omit<News, 'unitId' | 'urgent'>) {
+	const users = await ctx.db
 		.select({ id: user.id })
 		.from(user)
-		.where(and(eq(user.role, role), eq(user.disabled, false)))
-		.all();
-	bellFor(ctx, users, news);
+		.where(and(eq(user.role, role), eq(user.disabled, false)));
+	await bellFor(ctx, users, news);
 }
 
-function bellFor(ctx: ServiceContext, users: { id: number }[], news: Omit<News, 'unitId'>) {
+async function bellFor(ctx: ServiceContext, users: { id: number }[], news: Omit<News, 'unitId'>) {
 	const { title, body } = messageText(news.message, ctx.clock.today());
 	for (const u of users) {
-		addNotification(ctx.db, {
+		await addNotification(ctx.db, {
 			userId: u.id,
 			dedupeKey: `${news.key}|${u.id}`,
 			title,
@@ -166,8 +170,9 @@ export const reminderTopic = {
  * Takes reminders that no longer apply off the bell (the indicator closed, the report came in); with
  * `unitId`, only that unit's people's (its own part of an each-owes indicator was signed off).
  */
-export function withdrawReminders(tx: Db, topic: string, now: Date, unitId?: number) {
-	tx.update(notification)
+export async function withdrawReminders(tx: Db, topic: string, now: Date, unitId?: number) {
+	await tx
+		.update(notification)
 		.set({ withdrawnAt: now })
 		.where(
 			and(
@@ -177,6 +182,5 @@ export function withdrawReminders(tx: Db, topic: string, now: Date, unitId?: num
 					? undefined
 					: inArray(notification.userId, tx.select({ id: user.id }).from(user).where(eq(user.unitId, unitId)))
 			)
-		)
-		.run();
+		);
 }

@@ -15,6 +15,7 @@ import { fail, notFound } from '../errors.ts';
 import { daysBetween } from '../lib/dates.ts';
 import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
+import { withTransaction } from '../../db/client.ts';
 
 /**
  * The office's list of placeholder names (省级有关单位, 首批试点所在县（市、区）政府 …): names that stand for
@@ -22,9 +23,9 @@ import { audit } from './audit.ts';
  * name on this list is 待明确 in the next import whatever the patterns say; imports add the names the
  * patterns found.
  */
-export function listPlaceholders(ctx: ServiceContext) {
+export async function listPlaceholders(ctx: ServiceContext) {
 	assertOffice(ctx.actor);
-	return ctx.db
+	return await ctx.db
 		.select({
 			id: unitGroup.id,
 			name: unitGroup.name,
@@ -36,60 +37,69 @@ export function listPlaceholders(ctx: ServiceContext) {
 		})
 		.from(unitGroup)
 		.where(eq(unitGroup.kind, 'placeholder'))
-		.orderBy(asc(unitGroup.id))
-		.all();
+		.orderBy(asc(unitGroup.id));
 }
 
-export function addPlaceholder(ctx: ServiceContext, raw: string) {
+export async function addPlaceholder(ctx: ServiceContext, raw: string) {
 	assertOffice(ctx.actor);
 	// Normalised as the importer reads a 责任单位 cell, so the name matches what it will meet.
 	const names = splitUnits(raw);
 	if (names.length !== 1)
 		throw fail('bad_request', names.length ? 'placeholder.one_name' : 'placeholder.name_required');
 	const name = names[0]!;
-	if (ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.name, name)).get())
+	if ((await ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.name, name)).limit(1))[0])
 		throw fail('conflict', 'placeholder.is_unit', { name });
-	const group = ctx.db.select().from(unitGroup).where(eq(unitGroup.name, name)).get();
+	const group = (await ctx.db.select().from(unitGroup).where(eq(unitGroup.name, name)).limit(1))[0];
 	if (group)
 		throw fail('conflict', group.kind === 'placeholder' ? 'placeholder.listed' : 'placeholder.is_group', {
 			name
 		});
-	return ctx.db.transaction((tx) => {
-		const row = tx.insert(unitGroup).values({ name, kind: 'placeholder' }).returning().get();
-		audit(
-			{ ...ctx, db: tx },
-			{ action: 'placeholder.add', objectType: 'unit_group', objectId: row.id, after: { name } }
-		);
+	return await withTransaction(ctx, async (tx) => {
+		const row = (await tx.db.insert(unitGroup).values({ name, kind: 'placeholder' }).returning())[0]!;
+		await audit(tx, {
+			action: 'placeholder.add',
+			objectType: 'unit_group',
+			objectId: row.id,
+			after: { name }
+		});
 		return { id: row.id, name: row.name, open: 0, used: 0 };
 	});
 }
 
-export function removePlaceholder(ctx: ServiceContext, id: number) {
+export async function removePlaceholder(ctx: ServiceContext, id: number) {
 	assertOffice(ctx.actor);
-	const row = ctx.db
-		.select()
-		.from(unitGroup)
-		.where(and(eq(unitGroup.id, id), eq(unitGroup.kind, 'placeholder')))
-		.get();
+	const row = (
+		await ctx.db
+			.select()
+			.from(unitGroup)
+			.where(and(eq(unitGroup.id, id), eq(unitGroup.kind, 'placeholder')))
+			.limit(1)
+	)[0];
 	if (!row) throw notFound('placeholder');
 	const used =
-		ctx.db
-			.select({ n: sql<number>`count(*)` })
-			.from(pendingGroup)
-			.where(eq(pendingGroup.groupId, id))
-			.get()!.n +
-		ctx.db
-			.select({ n: sql<number>`count(*)` })
-			.from(assignment)
-			.where(eq(assignment.viaGroupId, id))
-			.get()!.n;
+		(
+			await ctx.db
+				.select({ n: sql<number>`count(*)` })
+				.from(pendingGroup)
+				.where(eq(pendingGroup.groupId, id))
+				.limit(1)
+		)[0]!.n +
+		(
+			await ctx.db
+				.select({ n: sql<number>`count(*)` })
+				.from(assignment)
+				.where(eq(assignment.viaGroupId, id))
+				.limit(1)
+		)[0]!.n;
 	if (used) throw fail('conflict', 'placeholder.in_use', { name: row.name });
-	ctx.db.transaction((tx) => {
-		tx.delete(unitGroup).where(eq(unitGroup.id, id)).run();
-		audit(
-			{ ...ctx, db: tx },
-			{ action: 'placeholder.remove', objectType: 'unit_group', objectId: id, before: { name: row.name } }
-		);
+	await withTransaction(ctx, async (tx) => {
+		await tx.db.delete(unitGroup).where(eq(unitGroup.id, id));
+		await audit(tx, {
+			action: 'placeholder.remove',
+			objectType: 'unit_group',
+			objectId: id,
+			before: { name: row.name }
+		});
 	});
 }
 
@@ -98,10 +108,10 @@ export function removePlaceholder(ctx: ServiceContext, id: number) {
  * date and whether they are overdue under "待明确" — read from the supervision state (the same open
  * light the dashboard counts), not worked out again here.
  */
-export function listPendingIndicators(ctx: ServiceContext) {
+export async function listPendingIndicators(ctx: ServiceContext) {
 	assertOffice(ctx.actor);
 	const day = ctx.clock.today();
-	const rows = ctx.db
+	const rows = await ctx.db
 		.select({
 			id: indicator.id,
 			text: indicator.text,
@@ -123,8 +133,7 @@ export function listPendingIndicators(ctx: ServiceContext) {
 		.innerJoin(plan, eq(plan.id, indicator.planId))
 		.where(and(isNull(pendingGroup.resolvedAt), ne(indicator.status, 'completed')))
 		.groupBy(indicator.id)
-		.orderBy(sql`${indicator.dueOn} is null`, asc(indicator.dueOn), asc(indicator.id))
-		.all();
+		.orderBy(sql`${indicator.dueOn} is null`, asc(indicator.dueOn), asc(indicator.id));
 	const items = rows.map(({ overdueSince, lead, ...r }) => ({
 		...r,
 		role: lead ? ('lead' as const) : ('co' as const),

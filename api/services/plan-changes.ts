@@ -11,10 +11,10 @@ type Row = { indicatorId: number; unitId: number; role: 'lead' | 'co'; dueOn: st
 type Change = MessageParams['plan.changed'];
 
 /** Every assignment in scope with the date its unit owes it by (its own, else the indicator's). */
-function assignments(db: Db, scope: Scope): Row[] {
+async function assignments(db: Db, scope: Scope): Promise<Row[]> {
 	const where: SQL | undefined =
 		'planId' in scope ? eq(indicator.planId, scope.planId) : inArray(indicator.id, scope.indicatorIds);
-	return db
+	return await db
 		.select({
 			indicatorId: assignment.indicatorId,
 			unitId: assignment.unitId,
@@ -24,8 +24,7 @@ function assignments(db: Db, scope: Scope): Row[] {
 		})
 		.from(assignment)
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
-		.where(and(where))
-		.all();
+		.where(and(where));
 }
 
 /** Per unit, what changed between two pictures of the assignments: added, removed, due date moved. */
@@ -54,15 +53,19 @@ export function planChanges(before: Row[], after: Row[]): Map<number, Change> {
  * whose assignments it changed, in the write's own transaction (`ctx.db` is the transaction). A plan's
  * first import is no change to anyone's assignments; the acting unit does not hear of its own write.
  */
-export function notifyingPlanChanges<T>(ctx: ServiceContext, scope: Scope, write: () => T): T {
-	const before = assignments(ctx.db, scope);
-	const result = write();
+export async function notifyingPlanChanges<T>(
+	ctx: ServiceContext,
+	scope: Scope,
+	write: () => Promise<T>
+): Promise<T> {
+	const before = await assignments(ctx.db, scope);
+	const result = await write();
 	if (!before.length && 'planId' in scope) return result;
 	const at = ctx.clock.now().getTime();
-	for (const [unitId, change] of planChanges(before, assignments(ctx.db, scope))) {
+	for (const [unitId, change] of planChanges(before, await assignments(ctx.db, scope))) {
 		if (unitId === ctx.actor?.unit?.id) continue;
 		const digest = createHash('sha256').update(JSON.stringify(change)).digest('hex').slice(0, 16);
-		notifyUnit(ctx, {
+		await notifyUnit(ctx, {
 			unitId,
 			key: `plan.change|${unitId}|${at}|${digest}`,
 			message: { code: 'plan.changed', params: change },

@@ -4,46 +4,47 @@ import type { ServiceContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { visibleIndicators } from './access.ts';
 
-export function listPlans(ctx: ServiceContext) {
-	const counts = ctx.db
+export async function listPlans(ctx: ServiceContext) {
+	const counts = await ctx.db
 		.select({ planId: indicator.planId, n: sql<number>`count(*)` })
 		.from(indicator)
 		.where(visibleIndicators(ctx.actor!))
-		.groupBy(indicator.planId)
-		.all();
-	return ctx.db
-		.select({
-			id: plan.id,
-			title: plan.title,
-			year: plan.year,
-			docNumber: plan.docNumber,
-			issuer: plan.issuer,
-			issuedOn: plan.issuedOn
-		})
-		.from(plan)
-		.orderBy(asc(plan.year), asc(plan.id))
-		.all()
-		.map((p) => ({ ...p, indicators: counts.find((c) => c.planId === p.id)?.n ?? 0 }));
+		.groupBy(indicator.planId);
+	return (
+		await ctx.db
+			.select({
+				id: plan.id,
+				title: plan.title,
+				year: plan.year,
+				docNumber: plan.docNumber,
+				issuer: plan.issuer,
+				issuedOn: plan.issuedOn
+			})
+			.from(plan)
+			.orderBy(asc(plan.year), asc(plan.id))
+	).map((p) => ({ ...p, indicators: counts.find((c) => c.planId === p.id)?.n ?? 0 }));
 }
 
 /**
  * The first month anything can be reported for: January of the earliest plan's year (no 2019 for a 2020
  * plan). Month pickers and the unit's 12-month strip start there; null while there is no plan.
  */
-export function firstPlanMonth(db: ServiceContext['db']): string | null {
-	const row = db
-		.select({ year: sql<number | null>`min(${plan.year})` })
-		.from(plan)
-		.get();
+export async function firstPlanMonth(db: ServiceContext['db']): Promise<string | null> {
+	const row = (
+		await db
+			.select({ year: sql<number | null>`min(${plan.year})` })
+			.from(plan)
+			.limit(1)
+	)[0];
 	return row?.year ? `${row.year}-01` : null;
 }
 
 /** One plan with its section tree; counts are of the indicators the caller may see. */
-export function getPlan(ctx: ServiceContext, id: number) {
-	const row = ctx.db.select().from(plan).where(eq(plan.id, id)).get();
+export async function getPlan(ctx: ServiceContext, id: number) {
+	const row = (await ctx.db.select().from(plan).where(eq(plan.id, id)).limit(1))[0];
 	if (!row) throw notFound('plan');
 	const visible = visibleIndicators(ctx.actor!);
-	const counts = ctx.db
+	const counts = await ctx.db
 		.select({
 			sectionId: task.sectionId,
 			tasks: sql<number>`count(distinct ${task.id})`,
@@ -52,15 +53,13 @@ export function getPlan(ctx: ServiceContext, id: number) {
 		.from(indicator)
 		.innerJoin(task, eq(task.id, indicator.taskId))
 		.where(and(eq(indicator.planId, id), visible))
-		.groupBy(task.sectionId)
-		.all();
+		.groupBy(task.sectionId);
 	const countOf = (sectionId: number) => counts.find((c) => c.sectionId === sectionId);
-	const sections = ctx.db
+	const sections = await ctx.db
 		.select()
 		.from(section)
 		.where(eq(section.planId, id))
-		.orderBy(asc(section.position))
-		.all();
+		.orderBy(asc(section.position));
 	const tree = sections
 		.filter((s) => s.level === 1)
 		.map((s1) => {
@@ -85,19 +84,21 @@ export function getPlan(ctx: ServiceContext, id: number) {
 }
 
 /** Headline figures of a plan as of the application's today (the dashboards build on these). */
-export function planStats(ctx: ServiceContext, id: number) {
-	getPlan(ctx, id);
+export async function planStats(ctx: ServiceContext, id: number) {
+	await getPlan(ctx, id);
 	const today = ctx.clock.today();
-	const row = ctx.db
-		.select({
-			indicators: sql<number>`count(*)`,
-			completedOnTime: sql<number>`coalesce(sum(${indicator.status} = 'completed' and (${indicator.originalDueOn} is null or ${indicator.completedOn} <= ${indicator.originalDueOn})), 0)`,
-			completedLate: sql<number>`coalesce(sum(${indicator.status} = 'completed' and ${indicator.completedOn} > ${indicator.originalDueOn}), 0)`,
-			open: sql<number>`coalesce(sum(${indicator.status} = 'open'), 0)`,
-			overdue: sql<number>`coalesce(sum(${indicator.status} = 'open' and ${indicator.dueOn} < ${today}), 0)`
-		})
-		.from(indicator)
-		.where(and(eq(indicator.planId, id), visibleIndicators(ctx.actor!)))
-		.get()!;
+	const row = (
+		await ctx.db
+			.select({
+				indicators: sql<number>`count(*)`,
+				completedOnTime: sql<number>`coalesce(sum(${indicator.status} = 'completed' and (${indicator.originalDueOn} is null or ${indicator.completedOn} <= ${indicator.originalDueOn})), 0)`,
+				completedLate: sql<number>`coalesce(sum(${indicator.status} = 'completed' and ${indicator.completedOn} > ${indicator.originalDueOn}), 0)`,
+				open: sql<number>`coalesce(sum(${indicator.status} = 'open'), 0)`,
+				overdue: sql<number>`coalesce(sum(${indicator.status} = 'open' and ${indicator.dueOn} < ${today}), 0)`
+			})
+			.from(indicator)
+			.where(and(eq(indicator.planId, id), visibleIndicators(ctx.actor!)))
+			.limit(1)
+	)[0]!;
 	return { today, ...row };
 }

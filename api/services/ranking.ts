@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { UnitKind } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, query } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
 import { addMonths, assertPeriod, endOfDay, periodEnd } from '../lib/dates.ts';
@@ -69,17 +69,18 @@ const round = (n: number) => Math.round(n * 100) / 100;
  * has let fall overdue), per return of the month's report, plus the office's 加分/减分. Ranked within
  * categories by TIE_RULE.
  */
-export function scoreUnits(db: Db, period: string, asOf: string, today: string) {
-	const settings = getSettings(db);
+export async function scoreUnits(db: Db, period: string, asOf: string, today: string) {
+	const settings = await getSettings(db);
 	const w = weightsOf(settings);
 	const cutoff = endOfDay(asOf).getTime();
-	const [status] = reportStatuses(db, {}, asOf, [period], asOf < today);
+	const [status] = await reportStatuses(db, {}, asOf, [period], asOf < today);
 	const units = new Map(
-		db
-			.all<{ id: number; name: string; kind: UnitKind; position: number }>(
+		(
+			await query<{ id: number; name: string; kind: UnitKind; position: number }>(
+				db,
 				sql`select id, name, kind, position from unit`
 			)
-			.map((u) => [u.id, u])
+		).map((u) => [u.id, u])
 	);
 	const items = new Map<number, ScoreItem[]>();
 	const add = (unitId: number, item: ScoreItem) => items.get(unitId)?.push(item);
@@ -106,12 +107,14 @@ export function scoreUnits(db: Db, period: string, asOf: string, today: string) 
 	// The units' overdue and lagging items lit at the end of `asOf`, and the co-units of joint indicators
 	// whose lead has let them fall overdue (each-owes parts are their own overdue items).
 	const lit = litOn(asOf);
-	for (const r of db.all<{
+	for (const r of await query<{
 		unitId: number;
 		indicatorId: number;
 		kind: 'redLead' | 'redCo' | 'behind';
 		text: string;
-	}>(sql`
+	}>(
+		db,
+		sql`
 		select distinct al.unit_id as unitId, al.indicator_id as indicatorId,
 			case when al.kind = 'overdue' then 'redLead' else 'behind' end as kind, i.text
 		from alert al join indicator i on i.id = al.indicator_id
@@ -121,7 +124,8 @@ export function scoreUnits(db: Db, period: string, asOf: string, today: string) 
 		from assignment a join indicator i on i.id = a.indicator_id
 		where a.role = 'co' and i.kind = 'joint' and (a.completed_on is null or a.completed_on > ${asOf})
 			and exists (select 1 from alert al where al.indicator_id = a.indicator_id and al.kind = 'overdue' and ${lit})
-		order by 1, 2`)) {
+		order by 1, 2`
+	)) {
 		if (r.kind === 'redLead')
 			add(r.unitId, {
 				component: 'overdue',
@@ -147,9 +151,12 @@ export function scoreUnits(db: Db, period: string, asOf: string, today: string) 
 				indicatorId: r.indicatorId
 			});
 	}
-	for (const r of db.all<{ unitId: number; n: number }>(sql`
+	for (const r of await query<{ unitId: number; n: number }>(
+		db,
+		sql`
 		select r.unit_id as unitId, count(*) as n from report_version v join report r on r.id = v.report_id
-		where r.period = ${period} and v.action = 'return' and v.at < ${cutoff} group by r.unit_id`)) {
+		where r.period = ${period} and v.action = 'return' and v.at < ${cutoff} group by r.unit_id`
+	)) {
 		for (let i = 0; i < r.n; i++)
 			add(r.unitId, {
 				component: 'quality',
@@ -159,8 +166,11 @@ export function scoreUnits(db: Db, period: string, asOf: string, today: string) 
 				indicatorId: null
 			});
 	}
-	for (const a of db.all<{ unitId: number; points: number; reason: string }>(sql`
-		select unit_id as unitId, points, reason from score_adjustment where period = ${period} order by id`)) {
+	for (const a of await query<{ unitId: number; points: number; reason: string }>(
+		db,
+		sql`
+		select unit_id as unitId, points, reason from score_adjustment where period = ${period} order by id`
+	)) {
 		add(a.unitId, {
 			component: 'adjustment',
 			kind: 'adjustments',
@@ -170,11 +180,12 @@ export function scoreUnits(db: Db, period: string, asOf: string, today: string) 
 		});
 	}
 	const submitted = new Map(
-		db
-			.all<{ unitId: number; at: number }>(
+		(
+			await query<{ unitId: number; at: number }>(
+				db,
 				sql`select unit_id as unitId, first_submitted_at as at from report where period = ${period} and first_submitted_at < ${cutoff}`
 			)
-			.map((r) => [r.unitId, r.at])
+		).map((r) => [r.unitId, r.at])
 	);
 
 	const scored: (ScoredUnit & { position: number; at: number })[] = [];
@@ -217,7 +228,7 @@ export function scoreUnits(db: Db, period: string, asOf: string, today: string) 
 	};
 }
 
-export type Scores = ReturnType<typeof scoreUnits>;
+export type Scores = Awaited<ReturnType<typeof scoreUnits>>;
 
 /** The day a month's ranking speaks of on the dashboard: the month's last day, or today within it. */
 export const rankingAsOf = (period: string, today: string) => {
@@ -226,14 +237,14 @@ export const rankingAsOf = (period: string, today: string) => {
 };
 
 /** The ranking as the dashboard shows it: by category, with the change of rank against the previous month. */
-export function unitRanking(ctx: ServiceContext, period: string, unitKind?: UnitKind) {
+export async function unitRanking(ctx: ServiceContext, period: string, unitKind?: UnitKind) {
 	const role = ctx.actor?.role;
 	if (role !== 'office' && role !== 'leader' && role !== 'service') throw fail('forbidden', 'role.ranking');
 	assertPeriod(period);
 	const today = ctx.clock.today();
 	if (`${period}-01` > today) throw fail('bad_request', 'period.not_begun');
-	const current = scoreUnits(ctx.db, period, rankingAsOf(period, today), today);
-	const previous = scoreUnits(ctx.db, addMonths(period, -1), periodEnd(addMonths(period, -1)), today);
+	const current = await scoreUnits(ctx.db, period, rankingAsOf(period, today), today);
+	const previous = await scoreUnits(ctx.db, addMonths(period, -1), periodEnd(addMonths(period, -1)), today);
 	return { ...current, final: isFinal(period, today), items: withChange(current, previous, unitKind) };
 }
 
@@ -253,8 +264,8 @@ export function withChange(current: Scores, previous: Scores, unitKind?: UnitKin
 }
 
 /** A unit's own score, rank within its category and every point's cause (the unit dashboard). */
-export function unitScoreOf(db: Db, period: string, today: string, unitId: number) {
-	const scores = scoreUnits(db, period, rankingAsOf(period, today), today);
+export async function unitScoreOf(db: Db, period: string, today: string, unitId: number) {
+	const scores = await scoreUnits(db, period, rankingAsOf(period, today), today);
 	for (const c of scores.categories) {
 		const mine = c.items.find((r) => r.unit.id === unitId);
 		if (mine)

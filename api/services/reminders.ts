@@ -12,7 +12,7 @@ import {
 	urgeNoticeIndicator,
 	user
 } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction } from '../../db/client.ts';
 import { daysBetween, periodOf, reportDueOn } from '../lib/dates.ts';
 import { enqueueMail } from './mail.ts';
 import { unitRecipients } from './recipients.ts';
@@ -49,7 +49,7 @@ function reminder(
 }
 
 /** What each unit should be reminded of today: reports due or missing, indicators due or overdue. */
-function unitItems(c: Ctx) {
+async function unitItems(c: Ctx) {
 	const { db, day, settings } = c;
 	const items = new Map<number, DigestItem[]>();
 	const add = (unitId: number, item: DigestItem) => items.set(unitId, [...(items.get(unitId) ?? []), item]);
@@ -62,13 +62,12 @@ function unitItems(c: Ctx) {
 			.select({ unitId: report.unitId })
 			.from(report)
 			.where(and(eq(report.period, period), inArray(report.status, [...SUBMITTED_STATUSES])));
-		const pending = db
+		const pending = await db
 			.selectDistinct({ unitId: assignment.unitId })
 			.from(assignment)
 			.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
 			.innerJoin(plan, eq(plan.id, indicator.planId))
-			.where(and(reportableIn(period), sql`${assignment.unitId} not in ${submitted}`))
-			.all();
+			.where(and(reportableIn(period), sql`${assignment.unitId} not in ${submitted}`));
 		for (const { unitId } of pending) {
 			add(
 				unitId,
@@ -82,12 +81,11 @@ function unitItems(c: Ctx) {
 			);
 		}
 	}
-	if (workCalendar(db).isWorkingDay(day)) {
-		for (const a of db
+	if ((await workCalendar(db)).isWorkingDay(day)) {
+		for (const a of await db
 			.select()
 			.from(alert)
-			.where(and(isNotNull(alert.openKey), eq(alert.kind, 'report_missing')))
-			.all()) {
+			.where(and(isNotNull(alert.openKey), eq(alert.kind, 'report_missing')))) {
 			const message: NoticeMessage = {
 				code: 'remind.report_missing',
 				params: { period: a.period!, reason: { kind: a.kind, params: a.params } }
@@ -105,7 +103,7 @@ function unitItems(c: Ctx) {
 		}
 	}
 
-	const open = db
+	const open = await db
 		.select({
 			id: indicator.id,
 			text: indicator.text,
@@ -118,8 +116,7 @@ function unitItems(c: Ctx) {
 		.from(assignment)
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
 		.innerJoin(task, eq(task.id, indicator.taskId))
-		.where(and(isNull(assignment.completedOn), isNotNull(indicator.dueOn), isNull(indicator.recurrence)))
-		.all();
+		.where(and(isNull(assignment.completedOn), isNotNull(indicator.dueOn), isNull(indicator.recurrence)));
 	const escalations: typeof open = [];
 	for (const o of open) {
 		const until = daysBetween(day, o.dueOn!);
@@ -154,7 +151,7 @@ function unitItems(c: Ctx) {
 		if (over >= 1 + settings.overdueReminderEveryDays * (settings.escalateAfterReminders - 1))
 			escalations.push(o);
 	}
-	const overdueNotices = overdueUnanswered(db, day);
+	const overdueNotices = await overdueUnanswered(db, day);
 	for (const n of overdueNotices) {
 		add(
 			n.unitId,
@@ -175,22 +172,23 @@ function unitItems(c: Ctx) {
 }
 
 /** Overdue (indicator, unit) pairs that have drawn no red urge notice since their due date. */
-function needingNotice<T extends { id: number; unitId: number; dueOn: string | null }>(
+async function needingNotice<T extends { id: number; unitId: number; dueOn: string | null }>(
 	db: Db,
 	candidates: T[]
-): T[] {
+): Promise<T[]> {
 	if (!candidates.length) return [];
 	const noticed = new Set(
-		db
-			.select({
-				indicatorId: urgeNoticeIndicator.indicatorId,
-				unitId: urgeNotice.unitId,
-				issuedOn: urgeNotice.issuedOn
-			})
-			.from(urgeNoticeIndicator)
-			.innerJoin(urgeNotice, eq(urgeNotice.id, urgeNoticeIndicator.noticeId))
-			.where(eq(urgeNotice.level, 'red'))
-			.all()
+		(
+			await db
+				.select({
+					indicatorId: urgeNoticeIndicator.indicatorId,
+					unitId: urgeNotice.unitId,
+					issuedOn: urgeNotice.issuedOn
+				})
+				.from(urgeNoticeIndicator)
+				.innerJoin(urgeNotice, eq(urgeNotice.id, urgeNoticeIndicator.noticeId))
+				.where(eq(urgeNotice.level, 'red'))
+		)
 			.filter((n) =>
 				candidates.some(
 					(c) => c.id === n.indicatorId && c.unitId === n.unitId && n.issuedOn > (c.dueOn ?? '')
@@ -205,20 +203,19 @@ function needingNotice<T extends { id: number; unitId: number; dueOn: string | n
  * Writes today's digests: one mail per recipient (never an empty one) and in-app notifications, in one
  * transaction with dedupe keys, so a second run of the same day adds nothing.
  */
-export function writeReminders(
+export async function writeReminders(
 	c: Ctx,
 	openedRed: Pick<DesiredAlert, 'kind' | 'indicatorId' | 'unitId' | 'params'>[]
-): ReminderResult {
-	const { items, escalations, overdueNotices } = unitItems(c);
-	const toEscalate = needingNotice(c.db, escalations);
+): Promise<ReminderResult> {
+	const { items, escalations, overdueNotices } = await unitItems(c);
+	const toEscalate = await needingNotice(c.db, escalations);
 	const unitNames = new Map(
-		c.db
-			.select({ id: unit.id, name: unit.name, email: unit.contactEmail })
-			.from(unit)
-			.all()
-			.map((u) => [u.id, u])
+		(await c.db.select({ id: unit.id, name: unit.name, email: unit.contactEmail }).from(unit)).map((u) => [
+			u.id,
+			u
+		])
 	);
-	const people = c.db
+	const people = await c.db
 		.select({
 			id: user.id,
 			unitId: user.unitId,
@@ -227,8 +224,7 @@ export function writeReminders(
 			optOut: user.emailOptOut
 		})
 		.from(user)
-		.where(eq(user.disabled, false))
-		.all();
+		.where(eq(user.disabled, false));
 	const result: ReminderResult = {
 		mails: 0,
 		notifications: 0,
@@ -236,9 +232,9 @@ export function writeReminders(
 		escalations: toEscalate.length + overdueNotices.length
 	};
 
-	return c.db.transaction((tx) => {
-		const notify = (userId: number, item: DigestItem) => {
-			const inserted = addNotification(tx, {
+	return await withTransaction(c, async (tx) => {
+		const notify = async (userId: number, item: DigestItem) => {
+			const inserted = await addNotification(tx.db, {
 				userId,
 				dedupeKey: `${item.key}|${c.day}|${userId}`,
 				title: item.title,
@@ -252,12 +248,11 @@ export function writeReminders(
 			if (inserted) result.notifications++;
 		};
 		// Decisions since the last digest (already in the bell) lead each unit's digest.
-		const news = tx
+		const news = await tx.db
 			.select()
 			.from(unitNews)
 			.where(and(isNull(unitNews.mailedOn), lte(unitNews.createdAt, c.now)))
-			.orderBy(unitNews.id)
-			.all();
+			.orderBy(unitNews.id);
 		const newsOf = new Map<number, DigestItem[]>();
 		for (const n of news)
 			newsOf.set(n.unitId, [
@@ -272,21 +267,21 @@ export function writeReminders(
 				}
 			]);
 		if (news.length)
-			tx.update(unitNews)
+			await tx.db
+				.update(unitNews)
 				.set({ mailedOn: c.day })
 				.where(
 					inArray(
 						unitNews.id,
 						news.map((n) => n.id)
 					)
-				)
-				.run();
+				);
 		// One digest per recipient address, whatever units it reports for.
 		const byRecipient = new Map<string, { units: string[]; news: DigestItem[]; items: DigestItem[] }>();
 		for (const unitId of new Set([...newsOf.keys(), ...items.keys()])) {
 			const u = unitNames.get(unitId)!;
 			const list = items.get(unitId) ?? [];
-			for (const address of unitRecipients(tx, unitId)) {
+			for (const address of await unitRecipients(tx.db, unitId)) {
 				const entry = byRecipient.get(address) ?? { units: [], news: [], items: [] };
 				entry.units.push(u.name);
 				entry.news.push(...(newsOf.get(unitId) ?? []));
@@ -294,7 +289,7 @@ export function writeReminders(
 				byRecipient.set(address, entry);
 			}
 			for (const p of people.filter((p) => p.unitId === unitId && p.role === 'unit'))
-				for (const item of list) notify(p.id, item);
+				for (const item of list) await notify(p.id, item);
 		}
 		for (const [address, entry] of byRecipient) {
 			const reds = entry.items.filter((i) => i.light === 'red').length;
@@ -310,8 +305,8 @@ export function writeReminders(
 			});
 			const subject = `【督办提醒】${entry.units.join('、')} ${c.day} ${counts.join('，')}${reds ? `（红灯 ${reds} 项）` : ''}`;
 			if (
-				enqueueMail(
-					tx,
+				await enqueueMail(
+					tx.db,
 					{ dedupeKey: `digest|${c.day}|${address}`, recipient: address, subject, text, html },
 					c.now
 				)
@@ -348,11 +343,13 @@ export function writeReminders(
 				link: `${c.publicUrl}/notices?issue=1&unitId=${n.unitId}${n.indicatorId ? `&indicatorId=${n.indicatorId}` : ''}&level=${n.next}`
 			}))
 		];
-		const missing = tx
-			.select({ n: sql<number>`count(*)` })
-			.from(alert)
-			.where(and(isNotNull(alert.openKey), eq(alert.kind, 'report_missing')))
-			.get()!.n;
+		const missing = (
+			await tx.db
+				.select({ n: sql<number>`count(*)` })
+				.from(alert)
+				.where(and(isNotNull(alert.openKey), eq(alert.kind, 'report_missing')))
+				.limit(1)
+		)[0]!.n;
 		if (officeItems.length || missing) {
 			const { text, html } = renderDigest({
 				heading: `督办日报（${c.day}）`,
@@ -371,7 +368,7 @@ export function writeReminders(
 						escalate: toEscalate.length
 					}
 				};
-				notify(
+				await notify(
 					p.id,
 					reminder(digest, c.day, {
 						key: 'office-digest',
@@ -383,8 +380,8 @@ export function writeReminders(
 				if (
 					p.email &&
 					!p.optOut &&
-					enqueueMail(
-						tx,
+					(await enqueueMail(
+						tx.db,
 						{
 							dedupeKey: `office-digest|${c.day}|${p.email}`,
 							recipient: p.email,
@@ -393,7 +390,7 @@ export function writeReminders(
 							html
 						},
 						c.now
-					)
+					))
 				)
 					result.mails++;
 			}

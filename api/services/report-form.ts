@@ -11,7 +11,7 @@ import {
 	task,
 	unit
 } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, query } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, forbidden } from '../errors.ts';
 import { assertPeriod, daysBetween, periodEnd, periodOf, periodStart, reportDueOn } from '../lib/dates.ts';
@@ -46,8 +46,8 @@ export function reportableIn(period: string): SQL {
  * The assignments a unit reports on for a month: indicators of plans of that year or earlier that
  * are still open for the unit, or whose part it signed off in or after that month.
  */
-export function reportableAssignments(db: Db, unitId: number, period: string) {
-	return db
+export async function reportableAssignments(db: Db, unitId: number, period: string) {
+	return await db
 		.select({
 			indicatorId: indicator.id,
 			role: assignment.role,
@@ -75,8 +75,7 @@ export function reportableAssignments(db: Db, unitId: number, period: string) {
 			sql`${indicator.dueOn} is null`,
 			asc(indicator.dueOn),
 			asc(indicator.position)
-		)
-		.all();
+		);
 }
 
 /** A month not yet begun has no report: filing it early would count as on time before the work. */
@@ -86,26 +85,27 @@ function assertBegun(ctx: ServiceContext, period: string) {
 }
 
 /** The months a unit owes: begun, and with at least one indicator it reports on (from its plan's start). */
-export function assertOwedPeriod(ctx: ServiceContext, unitId: number, period: string) {
+export async function assertOwedPeriod(ctx: ServiceContext, unitId: number, period: string) {
 	assertBegun(ctx, period);
-	const owed = ctx.db
-		.select({ id: assignment.id })
-		.from(assignment)
-		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
-		.innerJoin(plan, eq(plan.id, indicator.planId))
-		.where(and(eq(assignment.unitId, unitId), reportableIn(period)))
-		.limit(1)
-		.get();
+	const owed = (
+		await ctx.db
+			.select({ id: assignment.id })
+			.from(assignment)
+			.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
+			.innerJoin(plan, eq(plan.id, indicator.planId))
+			.where(and(eq(assignment.unitId, unitId), reportableIn(period)))
+			.limit(1)
+	)[0];
 	if (!owed) throw fail('not_found', 'report.nothing_owed', { period });
 }
 
 /** Report items chosen by `where`, with their target values and attachments. */
-function itemsWithValues(db: Db, where: SQL) {
-	const items = db.select().from(reportItem).where(where).all();
+async function itemsWithValues(db: Db, where: SQL) {
+	const items = await db.select().from(reportItem).where(where);
 	const itemIds = items.map((i) => i.id);
 	if (!itemIds.length) return { items, values: [], files: [] };
-	const values = db.select().from(reportItemValue).where(inArray(reportItemValue.itemId, itemIds)).all();
-	const files = db
+	const values = await db.select().from(reportItemValue).where(inArray(reportItemValue.itemId, itemIds));
+	const files = await db
 		.select({
 			id: attachment.id,
 			ownerId: attachment.ownerId,
@@ -114,44 +114,47 @@ function itemsWithValues(db: Db, where: SQL) {
 			contentType: attachment.contentType
 		})
 		.from(attachment)
-		.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, itemIds)))
-		.all();
+		.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, itemIds)));
 	return { items, values, files };
 }
 
 /** The month's report form: every reportable assignment, merged with what was saved, plus last month's text. */
-export function getReportForm(ctx: ServiceContext, unitId: number, period: string) {
+export async function getReportForm(ctx: ServiceContext, unitId: number, period: string) {
 	assertPeriod(period);
 	const today = ctx.clock.today();
-	const dueOn = reportDueOn(period, getSettings(ctx.db).reportDueDay);
-	const row = ctx.db
-		.select()
-		.from(report)
-		.where(and(eq(report.unitId, unitId), eq(report.period, period)))
-		.get();
-	const assignments = reportableAssignments(ctx.db, unitId, period);
+	const dueOn = reportDueOn(period, (await getSettings(ctx.db)).reportDueDay);
+	const row = (
+		await ctx.db
+			.select()
+			.from(report)
+			.where(and(eq(report.unitId, unitId), eq(report.period, period)))
+			.limit(1)
+	)[0];
+	const assignments = await reportableAssignments(ctx.db, unitId, period);
 	const indicatorIds = assignments.map((a) => a.indicatorId);
 	const targets = indicatorIds.length
-		? ctx.db
+		? await ctx.db
 				.select()
 				.from(indicatorTarget)
 				.where(inArray(indicatorTarget.indicatorId, indicatorIds))
 				.orderBy(asc(indicatorTarget.position))
-				.all()
 		: [];
-	const progress = targetsProgress(ctx.db, today, targets);
-	const saved = itemsWithValues(ctx.db, eq(reportItem.reportId, row?.id ?? -1));
+	const progress = await targetsProgress(ctx.db, today, targets);
+	const saved = await itemsWithValues(ctx.db, eq(reportItem.reportId, row?.id ?? -1));
 	// Per indicator, the item of the latest earlier report that reached the office: the text to copy or
 	// carry forward. Chosen in SQL, so a unit with years of reports loads one item per indicator.
-	const latest = ctx.db.all<{ id: number; period: string }>(sql`
+	const latest = await query<{ id: number; period: string }>(
+		ctx.db,
+		sql`
 		select id, period from (
 			select ri.id, r.period,
 				row_number() over (partition by ri.indicator_id order by r.period desc) as n
 			from report r join report_item ri on ri.report_id = r.id
 			where r.unit_id = ${unitId} and r.period < ${period}
 				and r.status in ${SUBMITTED_STATUSES}
-		) where n = 1`);
-	const previous = itemsWithValues(
+		) where n = 1`
+	);
+	const previous = await itemsWithValues(
 		ctx.db,
 		inArray(
 			reportItem.id,
@@ -206,15 +209,13 @@ export function getReportForm(ctx: ServiceContext, unitId: number, period: strin
 				: null
 		};
 	});
-	const unitRow = ctx.db
-		.select({ id: unit.id, name: unit.name })
-		.from(unit)
-		.where(eq(unit.id, unitId))
-		.get()!;
+	const unitRow = (
+		await ctx.db.select({ id: unit.id, name: unit.name }).from(unit).where(eq(unit.id, unitId)).limit(1)
+	)[0]!;
 	return {
 		unit: unitRow,
 		period,
-		firstPeriod: firstPlanMonth(ctx.db),
+		firstPeriod: await firstPlanMonth(ctx.db),
 		dueOn,
 		daysLeft: daysBetween(today, dueOn),
 		report: row
@@ -243,4 +244,4 @@ export function getOwnReportForm(ctx: ServiceContext, period: string) {
 	return getReportForm(ctx, unitId, period);
 }
 
-export type ReportForm = ReturnType<typeof getReportForm>;
+export type ReportForm = Awaited<ReturnType<typeof getReportForm>>;

@@ -27,6 +27,7 @@ import { runInWorker } from '../lib/worker-pool.ts';
 import { daysBetween } from '../lib/dates.ts';
 import { notifyUnit } from './notifications.ts';
 import { getSettings } from './settings.ts';
+import { withTransaction, query } from '../../db/client.ts';
 
 export type ReportFilter = {
 	period?: string;
@@ -38,7 +39,7 @@ export type ReportFilter = {
 	pageSize: number;
 };
 
-export function listReports(ctx: ServiceContext, f: ReportFilter) {
+export async function listReports(ctx: ServiceContext, f: ReportFilter) {
 	const where = and(
 		visibleReports(ctx),
 		f.period ? eq(report.period, f.period) : undefined,
@@ -47,7 +48,7 @@ export function listReports(ctx: ServiceContext, f: ReportFilter) {
 		f.unitKind ? eq(unit.kind, f.unitKind) : undefined,
 		f.unitId ? eq(report.unitId, f.unitId) : undefined
 	);
-	const rows = ctx.db
+	const rows = await ctx.db
 		.select({
 			id: report.id,
 			period: report.period,
@@ -68,14 +69,15 @@ export function listReports(ctx: ServiceContext, f: ReportFilter) {
 		.where(where)
 		.orderBy(desc(report.period), asc(unit.position), asc(unit.id))
 		.limit(f.pageSize)
-		.offset((f.page - 1) * f.pageSize)
-		.all();
-	const total = ctx.db
-		.select({ n: sql<number>`count(*)` })
-		.from(report)
-		.innerJoin(unit, eq(unit.id, report.unitId))
-		.where(where)
-		.get()!.n;
+		.offset((f.page - 1) * f.pageSize);
+	const total = (
+		await ctx.db
+			.select({ n: sql<number>`count(*)` })
+			.from(report)
+			.innerJoin(unit, eq(unit.id, report.unitId))
+			.where(where)
+			.limit(1)
+	)[0]!.n;
 	return {
 		items: rows.map(({ unitId, unitName, unitKind, submittedAt, ...r }) => ({
 			...r,
@@ -88,29 +90,28 @@ export function listReports(ctx: ServiceContext, f: ReportFilter) {
 	};
 }
 
-function loadVisible(ctx: ServiceContext, id: number) {
-	const row = ctx.db
-		.select()
-		.from(report)
-		.where(and(eq(report.id, id), visibleReports(ctx)))
-		.get();
+async function loadVisible(ctx: ServiceContext, id: number) {
+	const row = (
+		await ctx.db
+			.select()
+			.from(report)
+			.where(and(eq(report.id, id), visibleReports(ctx)))
+			.limit(1)
+	)[0];
 	if (!row) throw notFound('report');
 	return row;
 }
 
 /** One report as the office reviews it: the unit's form for that month, read-only. */
-export function getReport(ctx: ServiceContext, id: number) {
-	const row = loadVisible(ctx, id);
-	const form = getReportForm(ctx, row.unitId, row.period);
+export async function getReport(ctx: ServiceContext, id: number) {
+	const row = await loadVisible(ctx, id);
+	const form = await getReportForm(ctx, row.unitId, row.period);
 	// A report that reached the office shows what was sent, not indicators assigned since.
 	if (row.status === 'draft') return form;
 	const sent = new Set(
-		ctx.db
-			.select({ id: reportItem.indicatorId })
-			.from(reportItem)
-			.where(eq(reportItem.reportId, id))
-			.all()
-			.map((i) => i.id)
+		(
+			await ctx.db.select({ id: reportItem.indicatorId }).from(reportItem).where(eq(reportItem.reportId, id))
+		).map((i) => i.id)
 	);
 	return { ...form, items: form.items.filter((i) => sent.has(i.indicatorId)) };
 }
@@ -148,31 +149,31 @@ export function returnReport(
  * Accepting or returning changes no light: a returned report still counts as submitted (on time or late
  * by its first submission), so the supervision state stays as the submission left it.
  */
-function review(
+async function review(
 	ctx: ServiceContext,
 	id: number,
 	action: 'accept' | 'return',
 	reason: string | null,
 	items: { indicatorId: number; reason: string }[]
 ) {
-	const row = loadVisible(ctx, id);
+	const row = await loadVisible(ctx, id);
 	if (row.status !== 'submitted') {
 		throw fail('conflict', row.status === 'accepted' ? 'report.already_accepted' : 'report.not_submitted');
 	}
-	ctx.db.transaction((tx) => {
-		const txCtx = { ...ctx, db: tx };
-		const before = snapshotReport(tx, id);
+	await withTransaction(ctx, async (tx) => {
+		const txCtx = tx;
+		const before = await snapshotReport(tx.db, id);
 		for (const item of items) {
-			const updated = tx
+			const updated = await tx.db
 				.update(reportItem)
 				.set(action === 'accept' ? { acceptComment: item.reason } : { returnReason: item.reason })
-				.where(and(eq(reportItem.reportId, id), eq(reportItem.indicatorId, item.indicatorId)))
-				.run();
+				.where(and(eq(reportItem.reportId, id), eq(reportItem.indicatorId, item.indicatorId)));
 			if (!updated.changes)
 				throw fail('bad_request', 'report.item_not_in_report', { indicatorId: item.indicatorId });
 		}
 		const revision = row.revision + 1;
-		tx.update(report)
+		await tx.db
+			.update(report)
 			.set({
 				status: action === 'accept' ? 'accepted' : 'returned',
 				...(action === 'accept' ? { acceptComment: reason } : { returnReason: reason }),
@@ -180,12 +181,11 @@ function review(
 				reviewedBy: ctx.actor!.id || null,
 				revision
 			})
-			.where(eq(report.id, id))
-			.run();
+			.where(eq(report.id, id));
 		// The review belongs to the submission it decides on: it keeps that version number.
-		const after = recordVersion(txCtx, tx, id, row.version, action);
-		notifyReview(txCtx, row, action, reason, items);
-		audit(txCtx, {
+		const after = await recordVersion(txCtx, tx.db, id, row.version, action);
+		await notifyReview(txCtx, row, action, reason, items);
+		await audit(txCtx, {
 			action: `report.${action}`,
 			objectType: 'report',
 			objectId: id,
@@ -207,7 +207,7 @@ function review(
  * The unit hears of the review: a return with its reasons, overall and per item (mailed at once when
  * the reporting due day is near or past), an acceptance with the office's comments if there are any.
  */
-function notifyReview(
+async function notifyReview(
 	ctx: ServiceContext,
 	row: typeof report.$inferSelect,
 	action: 'accept' | 'return',
@@ -216,17 +216,17 @@ function notifyReview(
 ) {
 	const texts = new Map(
 		items.length
-			? ctx.db
-					.select({ id: indicator.id, text: indicator.text })
-					.from(indicator)
-					.where(
-						inArray(
-							indicator.id,
-							items.map((i) => i.indicatorId)
+			? (
+					await ctx.db
+						.select({ id: indicator.id, text: indicator.text })
+						.from(indicator)
+						.where(
+							inArray(
+								indicator.id,
+								items.map((i) => i.indicatorId)
+							)
 						)
-					)
-					.all()
-					.map((i) => [i.id, i.text])
+				).map((i) => [i.id, i.text])
 			: []
 	);
 	const notes = items.map((i) => ({
@@ -234,7 +234,7 @@ function notifyReview(
 		note: i.reason
 	}));
 	const accepted = action === 'accept';
-	notifyUnit(ctx, {
+	await notifyUnit(ctx, {
 		unitId: row.unitId,
 		key: `report.${action}|${row.id}|${row.version}`,
 		message: accepted
@@ -242,43 +242,46 @@ function notifyReview(
 			: { code: 'report.returned', params: { period: row.period, reason: text ?? '', items: notes } },
 		link: `/workspace?period=${row.period}`,
 		light: accepted ? null : 'red',
-		urgent: !accepted && daysBetween(ctx.clock.today(), row.dueOn) <= getSettings(ctx.db).urgentReturnDays
+		urgent:
+			!accepted && daysBetween(ctx.clock.today(), row.dueOn) <= (await getSettings(ctx.db)).urgentReturnDays
 	});
 }
 
 /** The kept versions, oldest first; `id` names one for comparison (a return shares its submission's number). */
-export function listVersions(ctx: ServiceContext, id: number) {
-	loadVisible(ctx, id);
-	return ctx.db
-		.select({
-			id: reportVersion.id,
-			version: reportVersion.version,
-			action: reportVersion.action,
-			status: reportVersion.status,
-			at: reportVersion.at,
-			by: user.name
-		})
-		.from(reportVersion)
-		.leftJoin(user, eq(user.id, reportVersion.by))
-		.where(eq(reportVersion.reportId, id))
-		.orderBy(asc(reportVersion.id))
-		.all()
-		.map((v) => ({ ...v, at: v.at.toISOString() }));
+export async function listVersions(ctx: ServiceContext, id: number) {
+	await loadVisible(ctx, id);
+	return (
+		await ctx.db
+			.select({
+				id: reportVersion.id,
+				version: reportVersion.version,
+				action: reportVersion.action,
+				status: reportVersion.status,
+				at: reportVersion.at,
+				by: user.name
+			})
+			.from(reportVersion)
+			.leftJoin(user, eq(user.id, reportVersion.by))
+			.where(eq(reportVersion.reportId, id))
+			.orderBy(asc(reportVersion.id))
+	).map((v) => ({ ...v, at: v.at.toISOString() }));
 }
 
 /** Field-by-field differences, attachments included, between two kept versions (by their ids). */
-export function compareVersions(ctx: ServiceContext, id: number, from: number, to: number) {
-	loadVisible(ctx, id);
-	const load = (versionId: number) => {
-		const row = ctx.db
-			.select({ snapshot: reportVersion.snapshot })
-			.from(reportVersion)
-			.where(and(eq(reportVersion.reportId, id), eq(reportVersion.id, versionId)))
-			.get();
+export async function compareVersions(ctx: ServiceContext, id: number, from: number, to: number) {
+	await loadVisible(ctx, id);
+	const load = async (versionId: number) => {
+		const row = (
+			await ctx.db
+				.select({ snapshot: reportVersion.snapshot })
+				.from(reportVersion)
+				.where(and(eq(reportVersion.reportId, id), eq(reportVersion.id, versionId)))
+				.limit(1)
+		)[0];
 		if (!row) throw fail('not_found', 'not_found.version');
 		return row.snapshot as KeptSnapshot;
 	};
-	return { from, to, changes: snapshotChanges(load(from), load(to)) };
+	return { from, to, changes: snapshotChanges(await load(from), await load(to)) };
 }
 
 const PROGRESS_TEXT: Record<string, string> = {
@@ -301,10 +304,10 @@ export async function exportReports(
 	format: 'csv' | 'xlsx',
 	lang: ExportLang = 'zh'
 ) {
-	const list = listReports(ctx, { ...f, page: 1, pageSize: 1_000_000 });
+	const list = await listReports(ctx, { ...f, page: 1, pageSize: 1_000_000 });
 	const ids = list.items.map((r) => r.id);
 	const items = ids.length
-		? ctx.db.all<{
+		? await query<{
 				reportId: number;
 				text: string;
 				role: string;
@@ -315,6 +318,7 @@ export async function exportReports(
 				nextSteps: string;
 				returnReason: string | null;
 			}>(
+				ctx.db,
 				sql`select ri.report_id as reportId, i.text, ri.role, ri.progress_status as progressStatus, ri.percent, ri.progress, ri.problems, ri.next_steps as nextSteps, ri.return_reason as returnReason
 					from report_item ri join indicator i on i.id = ri.indicator_id where ri.report_id in ${ids} order by ri.report_id, ri.role = 'co', i.position`
 			)

@@ -5,20 +5,19 @@ import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 
 /** The report and its items (with their attachments) as they are now: what a version keeps. */
-export function snapshotReport(db: Db, reportId: number) {
-	const row = db.select().from(report).where(eq(report.id, reportId)).get()!;
-	const items = db.select().from(reportItem).where(eq(reportItem.reportId, reportId)).all();
+export async function snapshotReport(db: Db, reportId: number) {
+	const row = (await db.select().from(report).where(eq(report.id, reportId)).limit(1))[0]!;
+	const items = await db.select().from(reportItem).where(eq(reportItem.reportId, reportId));
 	const itemIds = items.map((i) => i.id);
 	const values = itemIds.length
-		? db.select().from(reportItemValue).where(inArray(reportItemValue.itemId, itemIds)).all()
+		? await db.select().from(reportItemValue).where(inArray(reportItemValue.itemId, itemIds))
 		: [];
 	const files = itemIds.length
-		? db
+		? await db
 				.select({ id: attachment.id, name: attachment.originalName, ownerId: attachment.ownerId })
 				.from(attachment)
 				.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, itemIds)))
 				.orderBy(asc(attachment.id))
-				.all()
 		: [];
 	return {
 		status: row.status,
@@ -37,7 +36,7 @@ export function snapshotReport(db: Db, reportId: number) {
 	};
 }
 
-export type Snapshot = ReturnType<typeof snapshotReport>;
+export type Snapshot = Awaited<ReturnType<typeof snapshotReport>>;
 type SnapshotItem = Snapshot['items'][number];
 /** Versions kept before attachments were recorded have none: their attachments are unknown, not absent. */
 type KeptItem = Omit<SnapshotItem, 'attachments'> & { attachments?: SnapshotItem['attachments'] };
@@ -108,21 +107,20 @@ export function auditedChanges(changes: Change[]) {
  * `version` is the submission the state belongs to (for a draft, the one it will become); `snapshot`, the
  * report's state now when the caller has it already.
  */
-export function recordVersion(
+export async function recordVersion(
 	ctx: ServiceContext,
 	tx: Db,
 	reportId: number,
 	version: number,
 	action: 'save' | 'submit' | 'return' | 'accept',
-	snapshot = snapshotReport(tx, reportId)
+	given?: Snapshot
 ) {
+	const snapshot = given ?? (await snapshotReport(tx, reportId));
 	const row = { version, status: snapshot.status, snapshot, at: ctx.clock.now(), by: ctx.actor?.id || null };
 	const draft = and(eq(reportVersion.reportId, reportId), eq(reportVersion.action, 'save'));
 	if (action === 'save') {
-		if (tx.update(reportVersion).set(row).where(draft).run().changes) return snapshot;
-	} else tx.delete(reportVersion).where(draft).run();
-	tx.insert(reportVersion)
-		.values({ ...row, reportId, action })
-		.run();
+		if ((await tx.update(reportVersion).set(row).where(draft)).changes) return snapshot;
+	} else await tx.delete(reportVersion).where(draft);
+	await tx.insert(reportVersion).values({ ...row, reportId, action });
 	return snapshot;
 }

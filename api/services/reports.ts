@@ -7,7 +7,7 @@ import {
 	indicatorTarget,
 	type ProgressStatus
 } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction } from '../../db/client.ts';
 import { refreshSupervision } from './alerts.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, tooManyRequests, type ErrorKey, type FieldProblem } from '../errors.ts';
@@ -71,7 +71,7 @@ function actualValueProblem(value: number, targetValue: number): ErrorKey | null
  * Writes the items that differ from what is stored (`stored`: the report's items now); returns the
  * assignments the unit reports on that month.
  */
-function writeItems(
+async function writeItems(
 	tx: Db,
 	reportId: number,
 	unitId: number,
@@ -79,7 +79,7 @@ function writeItems(
 	items: ItemInput[],
 	stored: Snapshot['items']
 ) {
-	const assignments = reportableAssignments(tx, unitId, period);
+	const assignments = await reportableAssignments(tx, unitId, period);
 	const allowed = new Map(assignments.map((a) => [a.indicatorId, a.role]));
 	// The last entry of an indicator wins, as when each was written in turn.
 	const sent = [...new Map(items.map((i) => [i.indicatorId, i])).values()];
@@ -96,7 +96,7 @@ function writeItems(
 	);
 	if (!inputs.length) return assignments;
 	const targetsOf = new Map<number, Map<number, { label: string; value: number }>>();
-	for (const t of tx
+	for (const t of await tx
 		.select({
 			id: indicatorTarget.id,
 			indicatorId: indicatorTarget.indicatorId,
@@ -109,8 +109,7 @@ function writeItems(
 				indicatorTarget.indicatorId,
 				inputs.map((i) => i.indicatorId)
 			)
-		)
-		.all()) {
+		)) {
 		targetsOf.set(t.indicatorId, (targetsOf.get(t.indicatorId) ?? new Map()).set(t.id, t));
 	}
 	for (const input of inputs) {
@@ -121,7 +120,7 @@ function writeItems(
 			if (problem) throw fail('bad_request', problem, { label: target.label });
 		}
 	}
-	const rows = tx
+	const rows = await tx
 		.insert(reportItem)
 		.values(
 			inputs.map((input) => ({
@@ -145,11 +144,10 @@ function writeItems(
 				nextSteps: sql`excluded.next_steps`
 			}
 		})
-		.returning({ id: reportItem.id, indicatorId: reportItem.indicatorId })
-		.all();
+		.returning({ id: reportItem.id, indicatorId: reportItem.indicatorId });
 	const itemOf = new Map(rows.map((r) => [r.indicatorId, r.id]));
 	const itemIds = rows.map((r) => r.id);
-	tx.delete(reportItemValue).where(inArray(reportItemValue.itemId, itemIds)).run();
+	await tx.delete(reportItemValue).where(inArray(reportItemValue.itemId, itemIds));
 	const values = inputs.flatMap((input) =>
 		[...new Map(input.values.map((v) => [v.targetId, v.value]))].map(([targetId, value]) => ({
 			itemId: itemOf.get(input.indicatorId)!,
@@ -157,16 +155,16 @@ function writeItems(
 			value
 		}))
 	);
-	if (values.length) tx.insert(reportItemValue).values(values).run();
+	if (values.length) await tx.insert(reportItemValue).values(values);
 	// Attachments: the unit's own uploads, either unlinked or already on this item.
-	tx.update(attachment)
+	await tx
+		.update(attachment)
 		.set({ ownerType: null, ownerId: null })
-		.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, itemIds)))
-		.run();
+		.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, itemIds)));
 	for (const input of inputs) {
 		if (!input.attachmentIds.length) continue;
 		const itemId = itemOf.get(input.indicatorId)!;
-		const linked = tx
+		const linked = await tx
 			.update(attachment)
 			.set({ ownerType: 'report_item', ownerId: itemId })
 			.where(
@@ -175,8 +173,7 @@ function writeItems(
 					eq(attachment.unitId, unitId),
 					or(isNull(attachment.ownerId), eq(attachment.ownerId, itemId))
 				)
-			)
-			.run();
+			);
 		if (linked.changes !== new Set(input.attachmentIds).size) {
 			throw fail('bad_request', 'attachment.not_linkable');
 		}
@@ -214,18 +211,20 @@ function missingFields(
  * version (v1, v2 …); a draft save changes no version number, keeps one draft, and is audited as the
  * fields it changed. A draft save that changes nothing writes nothing.
  */
-export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boolean): number {
+export async function writeReport(ctx: ServiceContext, input: SaveInput, submit: boolean): Promise<number> {
 	const unitId = ownUnitId(ctx);
-	assertOwedPeriod(ctx, unitId, input.period);
+	await assertOwedPeriod(ctx, unitId, input.period);
 	const now = ctx.clock.now();
-	const dueOn = reportDueOn(input.period, getSettings(ctx.db).reportDueDay);
-	return ctx.db.transaction((tx) => {
-		const txCtx = { ...ctx, db: tx };
-		let row = tx
-			.select()
-			.from(report)
-			.where(and(eq(report.unitId, unitId), eq(report.period, input.period)))
-			.get();
+	const dueOn = reportDueOn(input.period, (await getSettings(ctx.db)).reportDueDay);
+	return await withTransaction(ctx, async (tx) => {
+		const txCtx = tx;
+		let row = (
+			await tx.db
+				.select()
+				.from(report)
+				.where(and(eq(report.unitId, unitId), eq(report.period, input.period)))
+				.limit(1)
+		)[0];
 		if (row && (row.status === 'submitted' || row.status === 'accepted')) {
 			throw fail(
 				'conflict',
@@ -235,36 +234,44 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 		if (row ? row.revision !== input.revision : input.revision !== null) {
 			throw fail('conflict', 'report.stale', undefined, { currentRevision: row?.revision ?? null });
 		}
-		const before = row ? snapshotReport(tx, row.id) : null;
+		const before = row ? await snapshotReport(tx.db, row.id) : null;
 		if (!row) {
-			row = tx
-				.insert(report)
-				.values({
-					unitId,
-					period: input.period,
-					dueOn,
-					updatedAt: now,
-					updatedBy: ctx.actor!.id,
-					version: 0,
-					revision: 0
-				})
-				.returning()
-				.get();
+			row = (
+				await tx.db
+					.insert(report)
+					.values({
+						unitId,
+						period: input.period,
+						dueOn,
+						updatedAt: now,
+						updatedBy: ctx.actor!.id,
+						version: 0,
+						revision: 0
+					})
+					.returning()
+			)[0]!;
 		}
-		const assignments = writeItems(tx, row.id, unitId, input.period, input.items, before?.items ?? []);
+		const assignments = await writeItems(
+			tx.db,
+			row.id,
+			unitId,
+			input.period,
+			input.items,
+			before?.items ?? []
+		);
 		if (submit) {
 			// Every item of the form, in its order, as now stored.
 			const stored = new Map(
-				tx
-					.select({
-						indicatorId: reportItem.indicatorId,
-						progressStatus: reportItem.progressStatus,
-						progress: reportItem.progress
-					})
-					.from(reportItem)
-					.where(eq(reportItem.reportId, row.id))
-					.all()
-					.map((i) => [i.indicatorId, i])
+				(
+					await tx.db
+						.select({
+							indicatorId: reportItem.indicatorId,
+							progressStatus: reportItem.progressStatus,
+							progress: reportItem.progress
+						})
+						.from(reportItem)
+						.where(eq(reportItem.reportId, row.id))
+				).map((i) => [i.indicatorId, i])
 			);
 			const problems = missingFields(
 				assignments.map((a) => ({
@@ -277,18 +284,19 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 			if (problems.length) {
 				throw fail('unprocessable', 'report.incomplete', { n: problems.length }, problems);
 			}
-			tx.update(reportItem)
+			await tx.db
+				.update(reportItem)
 				.set({ returnReason: null })
-				.where(and(eq(reportItem.reportId, row.id), isNotNull(reportItem.returnReason)))
-				.run();
+				.where(and(eq(reportItem.reportId, row.id), isNotNull(reportItem.returnReason)));
 		}
 		// A draft's state is final here (the update below changes only the numbering): kept as it is.
-		const draft = submit ? null : snapshotReport(tx, row.id);
+		const draft = submit ? null : await snapshotReport(tx.db, row.id);
 		if (draft && before && !snapshotChanges(before, draft).length) return row.id;
 		const version = row.version + (submit ? 1 : 0);
 		const revision = row.revision + 1;
 		const firstSubmittedAt = row.firstSubmittedAt ?? (submit ? now : null);
-		tx.update(report)
+		await tx.db
+			.update(report)
 			.set({
 				version,
 				revision,
@@ -303,18 +311,18 @@ export function writeReport(ctx: ServiceContext, input: SaveInput, submit: boole
 						}
 					: {})
 			})
-			.where(eq(report.id, row.id))
-			.run();
+			.where(eq(report.id, row.id));
 		if (submit) {
-			withdrawReminders(tx, reminderTopic.report(unitId, input.period), now);
-			refreshSupervision(tx, ctx.clock.today(), { unitIds: [unitId] }, 'report');
-			const shared = summedIndicatorIds(tx, row.id);
-			if (shared.length) refreshSupervision(tx, ctx.clock.today(), { indicatorIds: shared }, 'report');
+			await withdrawReminders(tx.db, reminderTopic.report(unitId, input.period), now);
+			await refreshSupervision(tx.db, ctx.clock.today(), { unitIds: [unitId] }, 'report');
+			const shared = await summedIndicatorIds(tx.db, row.id);
+			if (shared.length)
+				await refreshSupervision(tx.db, ctx.clock.today(), { indicatorIds: shared }, 'report');
 		}
 		const after = submit
-			? recordVersion(txCtx, tx, row.id, version, 'submit')
-			: recordVersion(txCtx, tx, row.id, version + 1, 'save', draft!);
-		audit(txCtx, {
+			? await recordVersion(txCtx, tx.db, row.id, version, 'submit')
+			: await recordVersion(txCtx, tx.db, row.id, version + 1, 'save', draft!);
+		await audit(txCtx, {
 			action: submit ? 'report.submit' : 'report.save',
 			objectType: 'report',
 			objectId: row.id,
@@ -338,7 +346,7 @@ const SAVE_WINDOW_MS = 60_000;
  * Saves (or submits) and answers with the form as it now stands. Draft saves are limited per user
  * (`REPORT_SAVE_LIMIT`), so no one can fill the audit log with saves; a submission is not.
  */
-export function saveReport(ctx: ServiceContext, input: SaveInput, submit: boolean) {
+export async function saveReport(ctx: ServiceContext, input: SaveInput, submit: boolean) {
 	const unitId = ownUnitId(ctx);
 	if (!submit) {
 		const waitMs = takeSlot(
@@ -353,6 +361,6 @@ export function saveReport(ctx: ServiceContext, input: SaveInput, submit: boolea
 			throw tooManyRequests('report.save_limit', { seconds, limit: ctx.config.reportSaveLimit }, seconds);
 		}
 	}
-	writeReport(ctx, input, submit);
+	await writeReport(ctx, input, submit);
 	return getReportForm(ctx, unitId, input.period);
 }

@@ -20,6 +20,7 @@ import { linkAttachments } from './attachments.ts';
 import { notifyUnit, reminderTopic, withdrawReminders } from './notifications.ts';
 import { ownUnitId } from './report-form.ts';
 import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
+import { withTransaction } from '../../db/client.ts';
 
 export type NewRequest = {
 	kind: RequestKind;
@@ -39,15 +40,17 @@ export const REQUEST_KIND_LABELS: Record<RequestKind, string> = {
  * unit of an each-owes one (for its own part). An extension by any unit on the indicator, marked late
  * when asked after that unit's due date.
  */
-export function createRequest(ctx: ServiceContext, input: NewRequest) {
+export async function createRequest(ctx: ServiceContext, input: NewRequest) {
 	const unitId = ownUnitId(ctx);
-	const own = ctx.db
-		.select({ role: assignment.role, dueOn: assignment.dueOn, completedOn: assignment.completedOn })
-		.from(assignment)
-		.where(and(eq(assignment.indicatorId, input.indicatorId), eq(assignment.unitId, unitId)))
-		.get();
+	const own = (
+		await ctx.db
+			.select({ role: assignment.role, dueOn: assignment.dueOn, completedOn: assignment.completedOn })
+			.from(assignment)
+			.where(and(eq(assignment.indicatorId, input.indicatorId), eq(assignment.unitId, unitId)))
+			.limit(1)
+	)[0];
 	if (!own) throw notFound('indicator');
-	const ind = ctx.db.select().from(indicator).where(eq(indicator.id, input.indicatorId)).get()!;
+	const ind = (await ctx.db.select().from(indicator).where(eq(indicator.id, input.indicatorId)).limit(1))[0]!;
 	if (ind.status === 'completed') throw fail('conflict', 'request.indicator_completed');
 	if (own.completedOn) throw fail('conflict', 'request.part_completed');
 	if (input.kind === 'completion' && !maySignOff(ind.kind, own.role))
@@ -64,43 +67,49 @@ export function createRequest(ctx: ServiceContext, input: NewRequest) {
 		if (input.newDueOn <= today) throw fail('bad_request', 'request.date_after_today');
 		if (dueOn && input.newDueOn <= dueOn) throw fail('bad_request', 'request.date_after_due');
 	}
-	const pending = ctx.db
-		.select({ id: request.id })
-		.from(request)
-		.where(
-			and(
-				eq(request.indicatorId, input.indicatorId),
-				eq(request.unitId, unitId),
-				eq(request.kind, input.kind),
-				eq(request.status, 'pending')
-			)
-		)
-		.get();
-	if (pending)
-		throw fail(
-			'conflict',
-			input.kind === 'completion' ? 'request.pending_completion' : 'request.pending_extension'
-		);
-	return ctx.db.transaction((tx) => {
-		const row = tx
-			.insert(request)
-			.values({
-				kind: input.kind,
-				indicatorId: input.indicatorId,
-				unitId,
-				statement: input.statement.trim(),
-				newDueOn: input.kind === 'extension' ? input.newDueOn : null,
-				late: input.kind === 'extension' && !!dueOn && today > dueOn,
-				createdAt: ctx.clock.now(),
-				createdBy: ctx.actor!.id
-			})
-			.returning()
-			.get();
-		linkAttachments(tx, input.attachmentIds, unitId, 'request', row.id);
-		audit(
-			{ ...ctx, db: tx },
-			{ action: `request.${input.kind}.create`, objectType: 'request', objectId: row.id, after: row }
-		);
+	// Checked in the write transaction (and held by a partial unique index): two asks at once make one request.
+	return await withTransaction(ctx, async (tx) => {
+		const pending = (
+			await tx.db
+				.select({ id: request.id })
+				.from(request)
+				.where(
+					and(
+						eq(request.indicatorId, input.indicatorId),
+						eq(request.unitId, unitId),
+						eq(request.kind, input.kind),
+						eq(request.status, 'pending')
+					)
+				)
+				.limit(1)
+		)[0];
+		if (pending)
+			throw fail(
+				'conflict',
+				input.kind === 'completion' ? 'request.pending_completion' : 'request.pending_extension'
+			);
+		const row = (
+			await tx.db
+				.insert(request)
+				.values({
+					kind: input.kind,
+					indicatorId: input.indicatorId,
+					unitId,
+					statement: input.statement.trim(),
+					newDueOn: input.kind === 'extension' ? input.newDueOn : null,
+					late: input.kind === 'extension' && !!dueOn && today > dueOn,
+					createdAt: ctx.clock.now(),
+					createdBy: ctx.actor!.id
+				})
+				.returning()
+		)[0]!;
+		await linkAttachments(tx.db, input.attachmentIds, unitId, 'request', row.id);
+		await audit(tx, {
+			action: `request.${input.kind}.create`,
+			objectType: 'request',
+			objectId: row.id,
+			after: row
+		});
 		return row;
 	});
 }
@@ -111,88 +120,91 @@ export function createRequest(ctx: ServiceContext, input: NewRequest) {
  * the original due date. An approved extension moves the indicator's due date (joint) or the unit's own
  * (each-owes). The lights and counts of every page change in the same transaction.
  */
-export function decideRequest(ctx: ServiceContext, id: number, approve: boolean, note: string) {
+export async function decideRequest(ctx: ServiceContext, id: number, approve: boolean, note: string) {
 	assertOffice(ctx.actor);
-	const row = ctx.db.select().from(request).where(eq(request.id, id)).get();
+	const row = (await ctx.db.select().from(request).where(eq(request.id, id)).limit(1))[0];
 	if (!row) throw notFound('request');
 	if (row.status !== 'pending') throw fail('conflict', 'request.decided');
 	if (!approve && !note.trim()) throw fail('bad_request', 'request.note_required');
 	const today = ctx.clock.today();
 	const now = ctx.clock.now();
-	ctx.db.transaction((tx) => {
-		const ind = tx.select().from(indicator).where(eq(indicator.id, row.indicatorId)).get()!;
+	await withTransaction(ctx, async (tx) => {
+		const ind = (await tx.db.select().from(indicator).where(eq(indicator.id, row.indicatorId)).limit(1))[0]!;
 		const own = and(eq(assignment.indicatorId, ind.id), eq(assignment.unitId, row.unitId));
-		const part = tx.select().from(assignment).where(own).get();
+		const part = (await tx.db.select().from(assignment).where(own).limit(1))[0];
 		if (approve && (ind.status === 'completed' || part?.completedOn))
 			throw fail('conflict', 'request.indicator_completed');
-		tx.update(request)
+		await tx.db
+			.update(request)
 			.set({
 				status: approve ? 'approved' : 'rejected',
 				decidedAt: now,
 				decidedBy: ctx.actor!.id || null,
 				decisionNote: note.trim() || null
 			})
-			.where(eq(request.id, id))
-			.run();
+			.where(eq(request.id, id));
 		const whole = ind.kind === 'joint';
 		if (approve && row.kind === 'completion') {
-			tx.update(assignment)
+			await tx.db
+				.update(assignment)
 				.set({ completedOn: today })
-				.where(whole ? eq(assignment.indicatorId, ind.id) : own)
-				.run();
-			const open = tx
-				.select({ n: sql<number>`count(*)` })
-				.from(assignment)
-				.where(and(eq(assignment.indicatorId, ind.id), isNull(assignment.completedOn)))
-				.get()!.n;
+				.where(whole ? eq(assignment.indicatorId, ind.id) : own);
+			const open = (
+				await tx.db
+					.select({ n: sql<number>`count(*)` })
+					.from(assignment)
+					.where(and(eq(assignment.indicatorId, ind.id), isNull(assignment.completedOn)))
+					.limit(1)
+			)[0]!.n;
 			if (!open)
-				tx.update(indicator)
+				await tx.db
+					.update(indicator)
 					.set({ status: 'completed', completedOn: today })
-					.where(eq(indicator.id, ind.id))
-					.run();
+					.where(eq(indicator.id, ind.id));
 			// The signed-off part's reminders leave the bell: every unit's when the indicator is done.
-			withdrawReminders(tx, reminderTopic.indicator(ind.id), now, whole || !open ? undefined : row.unitId);
+			await withdrawReminders(
+				tx.db,
+				reminderTopic.indicator(ind.id),
+				now,
+				whole || !open ? undefined : row.unitId
+			);
 		}
 		if (approve && row.kind === 'extension') {
 			if (whole) {
-				tx.update(indicator).set({ dueOn: row.newDueOn }).where(eq(indicator.id, ind.id)).run();
+				await tx.db.update(indicator).set({ dueOn: row.newDueOn }).where(eq(indicator.id, ind.id));
 				// The new date is every unit's: per-level dates from the plan's table no longer apply.
-				tx.update(assignment).set({ dueOn: null }).where(eq(assignment.indicatorId, ind.id)).run();
-			} else tx.update(assignment).set({ dueOn: row.newDueOn }).where(own).run();
-			tx.insert(dueDateChange)
-				.values({
-					indicatorId: ind.id,
-					unitId: whole ? null : row.unitId,
-					fromDueOn: whole ? ind.dueOn : (part?.dueOn ?? ind.dueOn),
-					toDueOn: row.newDueOn!,
-					requestId: id,
-					reason: row.statement,
-					at: now,
-					by: ctx.actor!.id || null
-				})
-				.run();
+				await tx.db.update(assignment).set({ dueOn: null }).where(eq(assignment.indicatorId, ind.id));
+			} else await tx.db.update(assignment).set({ dueOn: row.newDueOn }).where(own);
+			await tx.db.insert(dueDateChange).values({
+				indicatorId: ind.id,
+				unitId: whole ? null : row.unitId,
+				fromDueOn: whole ? ind.dueOn : (part?.dueOn ?? ind.dueOn),
+				toDueOn: row.newDueOn!,
+				requestId: id,
+				reason: row.statement,
+				at: now,
+				by: ctx.actor!.id || null
+			});
 		}
 		if (approve) {
 			const cause = row.kind === 'completion' ? 'signed_off' : 'extended';
-			refreshSupervision(tx, today, { indicatorIds: [ind.id] }, cause);
+			await refreshSupervision(tx.db, today, { indicatorIds: [ind.id] }, cause);
 			// A signed-off part ends the unit's monthly reporting on it.
-			if (row.kind === 'completion') refreshSupervision(tx, today, { unitIds: unitsOf(tx, ind.id) }, cause);
+			if (row.kind === 'completion')
+				await refreshSupervision(tx.db, today, { unitIds: await unitsOf(tx.db, ind.id) }, cause);
 		}
-		notifyDecision({ ...ctx, db: tx }, row, ind, approve, note.trim(), whole);
-		audit(
-			{ ...ctx, db: tx },
-			{
-				action: `request.${row.kind}.${approve ? 'approve' : 'reject'}`,
-				objectType: 'request',
-				objectId: id,
-				before: {
-					request: row.status,
-					indicator: { status: ind.status, dueOn: ind.dueOn },
-					part: part && { dueOn: part.dueOn, completedOn: part.completedOn }
-				},
-				after: { request: approve ? 'approved' : 'rejected', note, scope: whole ? 'indicator' : 'unit' }
-			}
-		);
+		await notifyDecision(tx, row, ind, approve, note.trim(), whole);
+		await audit(tx, {
+			action: `request.${row.kind}.${approve ? 'approve' : 'reject'}`,
+			objectType: 'request',
+			objectId: id,
+			before: {
+				request: row.status,
+				indicator: { status: ind.status, dueOn: ind.dueOn },
+				part: part && { dueOn: part.dueOn, completedOn: part.completedOn }
+			},
+			after: { request: approve ? 'approved' : 'rejected', note, scope: whole ? 'indicator' : 'unit' }
+		});
 	});
 	return getRequest(ctx, id);
 }
@@ -201,7 +213,7 @@ export function decideRequest(ctx: ServiceContext, id: number, approve: boolean,
  * The asking unit hears of the decision with the office's note; when an extension moves the due date,
  * the indicator's other units hear of the new date too.
  */
-function notifyDecision(
+async function notifyDecision(
 	ctx: ServiceContext,
 	row: typeof request.$inferSelect,
 	ind: typeof indicator.$inferSelect,
@@ -210,7 +222,7 @@ function notifyDecision(
 	whole: boolean
 ) {
 	const link = `/indicators/${ind.id}`;
-	notifyUnit(ctx, {
+	await notifyUnit(ctx, {
 		unitId: row.unitId,
 		key: `request.decide|${row.id}`,
 		message: {
@@ -228,14 +240,14 @@ function notifyDecision(
 	});
 	// A unit's own extension (each-owes) moves no other unit's date.
 	if (!approve || row.kind !== 'extension' || !whole) return;
-	const others = ctx.db
-		.select({ unitId: assignment.unitId })
-		.from(assignment)
-		.where(eq(assignment.indicatorId, ind.id))
-		.all()
-		.filter((a) => a.unitId !== row.unitId);
+	const others = (
+		await ctx.db
+			.select({ unitId: assignment.unitId })
+			.from(assignment)
+			.where(eq(assignment.indicatorId, ind.id))
+	).filter((a) => a.unitId !== row.unitId);
 	for (const { unitId } of others)
-		notifyUnit(ctx, {
+		await notifyUnit(ctx, {
 			unitId,
 			key: `plan.due|${row.id}|${unitId}`,
 			message: {
@@ -247,13 +259,13 @@ function notifyDecision(
 		});
 }
 
-const unitsOf = (tx: ServiceContext['db'], indicatorId: number) =>
-	tx
-		.select({ unitId: assignment.unitId })
-		.from(assignment)
-		.where(eq(assignment.indicatorId, indicatorId))
-		.all()
-		.map((a) => a.unitId);
+const unitsOf = async (tx: ServiceContext['db'], indicatorId: number) =>
+	(
+		await tx
+			.select({ unitId: assignment.unitId })
+			.from(assignment)
+			.where(eq(assignment.indicatorId, indicatorId))
+	).map((a) => a.unitId);
 
 const columns = {
 	id: request.id,
@@ -279,7 +291,7 @@ function shape<T extends { createdAt: Date; decidedAt: Date | null }>(r: T) {
 	return { ...r, createdAt: r.createdAt.toISOString(), decidedAt: r.decidedAt?.toISOString() ?? null };
 }
 
-export function listRequests(
+export async function listRequests(
 	ctx: ServiceContext,
 	f: {
 		status?: 'pending' | 'approved' | 'rejected';
@@ -304,37 +316,40 @@ export function listRequests(
 			.innerJoin(task, eq(task.id, indicator.taskId))
 			.innerJoin(unit, eq(unit.id, request.unitId))
 			.leftJoin(user, eq(user.id, request.createdBy));
-	const items = base()
-		.where(where)
-		.orderBy(sql`${request.status} <> 'pending'`, desc(request.createdAt))
-		.limit(f.pageSize)
-		.offset((f.page - 1) * f.pageSize)
-		.all()
-		.map(shape);
-	const total = ctx.db
-		.select({ n: sql<number>`count(*)` })
-		.from(request)
-		.where(where)
-		.get()!.n;
+	const items = (
+		await base()
+			.where(where)
+			.orderBy(sql`${request.status} <> 'pending'`, desc(request.createdAt))
+			.limit(f.pageSize)
+			.offset((f.page - 1) * f.pageSize)
+	).map(shape);
+	const total = (
+		await ctx.db
+			.select({ n: sql<number>`count(*)` })
+			.from(request)
+			.where(where)
+			.limit(1)
+	)[0]!.n;
 	return { items, total, page: f.page, pageSize: f.pageSize };
 }
 
-export function getRequest(ctx: ServiceContext, id: number) {
+export async function getRequest(ctx: ServiceContext, id: number) {
 	const actor = ctx.actor!;
-	const row = ctx.db
-		.select(columns)
-		.from(request)
-		.innerJoin(indicator, eq(indicator.id, request.indicatorId))
-		.innerJoin(task, eq(task.id, indicator.taskId))
-		.innerJoin(unit, eq(unit.id, request.unitId))
-		.leftJoin(user, eq(user.id, request.createdBy))
-		.where(and(eq(request.id, id), visibleIndicators(actor)))
-		.get();
+	const row = (
+		await ctx.db
+			.select(columns)
+			.from(request)
+			.innerJoin(indicator, eq(indicator.id, request.indicatorId))
+			.innerJoin(task, eq(task.id, indicator.taskId))
+			.innerJoin(unit, eq(unit.id, request.unitId))
+			.leftJoin(user, eq(user.id, request.createdBy))
+			.where(and(eq(request.id, id), visibleIndicators(actor)))
+			.limit(1)
+	)[0];
 	if (!row) throw notFound('request');
-	const files = ctx.db
+	const files = await ctx.db
 		.select({ id: attachment.id, name: attachment.originalName, size: attachment.size })
 		.from(attachment)
-		.where(and(eq(attachment.ownerType, 'request'), eq(attachment.ownerId, id)))
-		.all();
+		.where(and(eq(attachment.ownerType, 'request'), eq(attachment.ownerId, id)));
 	return { ...shape(row), attachments: files };
 }

@@ -6,6 +6,7 @@ import { assertPeriod } from '../lib/dates.ts';
 import { assertOffice, assertRole } from './access.ts';
 import { audit } from './audit.ts';
 import { getSettings, putSetting, SETTINGS } from './settings.ts';
+import { withTransaction } from '../../db/client.ts';
 
 /** The settings the office weighs units by (ranking.ts): weights, categories, the rectification time. */
 export const SCORING_KEYS = [
@@ -22,88 +23,95 @@ export const SCORING = SETTINGS.pick(
 	Object.fromEntries(SCORING_KEYS.map((k) => [k, true])) as { [K in (typeof SCORING_KEYS)[number]]: true }
 );
 
-export function getScoring(ctx: ServiceContext) {
+export async function getScoring(ctx: ServiceContext) {
 	assertRole(ctx.actor, ['office', 'leader'], 'role.scoring');
-	return SCORING.parse(getSettings(ctx.db));
+	return SCORING.parse(await getSettings(ctx.db));
 }
 
-export function updateScoring(ctx: ServiceContext, patch: Partial<ReturnType<typeof getScoring>>) {
+export async function updateScoring(
+	ctx: ServiceContext,
+	patch: Partial<Awaited<ReturnType<typeof getScoring>>>
+) {
 	assertOffice(ctx.actor);
-	const before = SCORING.parse(getSettings(ctx.db));
+	const before = SCORING.parse(await getSettings(ctx.db));
 	const now = ctx.clock.now();
-	ctx.db.transaction((tx) => {
+	await withTransaction(ctx, async (tx) => {
 		for (const key of SCORING_KEYS)
-			if (patch[key] !== undefined) putSetting(tx, key, patch[key] as never, now);
-		audit(
-			{ ...ctx, db: tx },
-			{ action: 'scoring.update', objectType: 'setting', before, after: { ...before, ...patch } }
-		);
+			if (patch[key] !== undefined) await putSetting(tx.db, key, patch[key] as never, now);
+		await audit(tx, {
+			action: 'scoring.update',
+			objectType: 'setting',
+			before,
+			after: { ...before, ...patch }
+		});
 	});
-	return SCORING.parse(getSettings(ctx.db));
+	return SCORING.parse(await getSettings(ctx.db));
 }
 
-export function listAdjustments(ctx: ServiceContext, period: string) {
+export async function listAdjustments(ctx: ServiceContext, period: string) {
 	assertRole(ctx.actor, ['office', 'leader'], 'role.scoring');
 	assertPeriod(period);
-	return ctx.db
-		.select({
-			id: scoreAdjustment.id,
-			period: scoreAdjustment.period,
-			unitId: scoreAdjustment.unitId,
-			unitName: unit.name,
-			points: scoreAdjustment.points,
-			reason: scoreAdjustment.reason,
-			createdAt: scoreAdjustment.createdAt
-		})
-		.from(scoreAdjustment)
-		.innerJoin(unit, eq(unit.id, scoreAdjustment.unitId))
-		.where(eq(scoreAdjustment.period, period))
-		.orderBy(desc(scoreAdjustment.id))
-		.all()
-		.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }));
+	return (
+		await ctx.db
+			.select({
+				id: scoreAdjustment.id,
+				period: scoreAdjustment.period,
+				unitId: scoreAdjustment.unitId,
+				unitName: unit.name,
+				points: scoreAdjustment.points,
+				reason: scoreAdjustment.reason,
+				createdAt: scoreAdjustment.createdAt
+			})
+			.from(scoreAdjustment)
+			.innerJoin(unit, eq(unit.id, scoreAdjustment.unitId))
+			.where(eq(scoreAdjustment.period, period))
+			.orderBy(desc(scoreAdjustment.id))
+	).map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }));
 }
 
 /** The office records a 加分 (positive) or 减分 (negative) for a unit in a month, with its reason. */
-export function addAdjustment(
+export async function addAdjustment(
 	ctx: ServiceContext,
 	input: { period: string; unitId: number; points: number; reason: string }
 ) {
 	assertOffice(ctx.actor);
 	assertPeriod(input.period);
-	if (!ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.id, input.unitId)).get())
+	if (!(await ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.id, input.unitId)).limit(1))[0])
 		throw fail('bad_request', 'unit.unknown');
-	return ctx.db.transaction((tx) => {
-		const row = tx
-			.insert(scoreAdjustment)
-			.values({
-				...input,
-				reason: input.reason.trim(),
-				createdAt: ctx.clock.now(),
-				createdBy: ctx.actor!.id || null
-			})
-			.returning()
-			.get();
-		audit(
-			{ ...ctx, db: tx },
-			{ action: 'score.adjust', objectType: 'score_adjustment', objectId: row.id, after: row }
-		);
+	return await withTransaction(ctx, async (tx) => {
+		const row = (
+			await tx.db
+				.insert(scoreAdjustment)
+				.values({
+					...input,
+					reason: input.reason.trim(),
+					createdAt: ctx.clock.now(),
+					createdBy: ctx.actor!.id || null
+				})
+				.returning()
+		)[0]!;
+		await audit(tx, { action: 'score.adjust', objectType: 'score_adjustment', objectId: row.id, after: row });
 		return { ...row, createdAt: row.createdAt.toISOString() };
 	});
 }
 
-export function removeAdjustment(ctx: ServiceContext, id: number) {
+export async function removeAdjustment(ctx: ServiceContext, id: number) {
 	assertOffice(ctx.actor);
-	const row = ctx.db
-		.select()
-		.from(scoreAdjustment)
-		.where(and(eq(scoreAdjustment.id, id)))
-		.get();
+	const row = (
+		await ctx.db
+			.select()
+			.from(scoreAdjustment)
+			.where(and(eq(scoreAdjustment.id, id)))
+			.limit(1)
+	)[0];
 	if (!row) throw notFound('adjustment');
-	ctx.db.transaction((tx) => {
-		tx.delete(scoreAdjustment).where(eq(scoreAdjustment.id, id)).run();
-		audit(
-			{ ...ctx, db: tx },
-			{ action: 'score.adjust.remove', objectType: 'score_adjustment', objectId: id, before: row }
-		);
+	await withTransaction(ctx, async (tx) => {
+		await tx.db.delete(scoreAdjustment).where(eq(scoreAdjustment.id, id));
+		await audit(tx, {
+			action: 'score.adjust.remove',
+			objectType: 'score_adjustment',
+			objectId: id,
+			before: row
+		});
 	});
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { dateSchema } from '../lib/validate.ts';
 import { setting, UNIT_KINDS } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, withTransaction } from '../../db/client.ts';
 
 /** A ranking category: units listed by name, or of these kinds; a private one is scored but not published. */
 export const RANKING_CATEGORY = z.object({
@@ -125,8 +125,8 @@ export type Policy = z.infer<typeof POLICY>;
 let last: { stored: string; settings: Settings } | null = null;
 
 /** Every setting (parsed again only when the stored rows changed; callers must not modify the result). */
-export function getSettings(db: Db): Settings {
-	const rows = db.select().from(setting).all();
+export async function getSettings(db: Db): Promise<Settings> {
+	const rows = await db.select().from(setting);
 	const stored = JSON.stringify(rows.map((s) => [s.key, s.value]));
 	if (last?.stored !== stored)
 		last = {
@@ -141,10 +141,12 @@ function deepFreeze<T>(value: T): T {
 	return value;
 }
 
-export function putSetting<K extends keyof Settings>(db: Db, key: K, value: Settings[K], now: Date) {
+export async function putSetting<K extends keyof Settings>(db: Db, key: K, value: Settings[K], now: Date) {
 	SETTINGS.shape[key].parse(value);
-	db.insert(setting)
-		.values({ key, value, updatedAt: now })
-		.onConflictDoUpdate({ target: setting.key, set: { value, updatedAt: now } })
-		.run();
+	await withTransaction({ db }, ({ db }) =>
+		db
+			.insert(setting)
+			.values({ key, value, updatedAt: now })
+			.onConflictDoUpdate({ target: setting.key, set: { value, updatedAt: now } })
+	);
 }

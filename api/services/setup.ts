@@ -6,6 +6,7 @@ import type { Actor, ServiceContext } from '../context.ts';
 import { generatePassword } from '../lib/password.ts';
 import { importTable, type ImportReport } from './imports.ts';
 import { createUser } from './users.ts';
+import { withTransaction } from '../../db/client.ts';
 
 /** The command line acts as the office when it loads plans, and as the administrator when it adds users. */
 export const SYSTEM_OFFICE: Actor = {
@@ -17,18 +18,20 @@ export const SYSTEM_OFFICE: Actor = {
 };
 
 /** Inserts the unit directory and groups that are missing; existing rows are left as they are. */
-export function seedDirectory(ctx: ServiceContext) {
-	ctx.db.transaction((tx) => {
-		UNITS.forEach((u, position) => {
-			tx.insert(unit).values({ name: u.name, kind: u.kind, position }).onConflictDoNothing().run();
-		});
+export async function seedDirectory(ctx: ServiceContext) {
+	await withTransaction(ctx, async (tx) => {
+		for (const [position, u] of UNITS.entries())
+			await tx.db.insert(unit).values({ name: u.name, kind: u.kind, position }).onConflictDoNothing();
 		for (const g of GROUPS) {
-			tx.insert(unitGroup).values({ name: g.name, kind: g.kind }).onConflictDoNothing().run();
-			const groupId = tx.select({ id: unitGroup.id }).from(unitGroup).where(eq(unitGroup.name, g.name)).get()!
-				.id;
+			await tx.db.insert(unitGroup).values({ name: g.name, kind: g.kind }).onConflictDoNothing();
+			const groupId = (
+				await tx.db.select({ id: unitGroup.id }).from(unitGroup).where(eq(unitGroup.name, g.name)).limit(1)
+			)[0]!.id;
 			for (const name of g.members) {
-				const unitId = tx.select({ id: unit.id }).from(unit).where(eq(unit.name, name)).get()!.id;
-				tx.insert(unitGroupMember).values({ groupId, unitId }).onConflictDoNothing().run();
+				const unitId = (
+					await tx.db.select({ id: unit.id }).from(unit).where(eq(unit.name, name)).limit(1)
+				)[0]!.id;
+				await tx.db.insert(unitGroupMember).values({ groupId, unitId }).onConflictDoNothing();
 			}
 		}
 	});
@@ -67,7 +70,10 @@ export const DEMO_ACCOUNTS = [
 export async function createDemoAccounts(ctx: ServiceContext) {
 	const created: (typeof DEMO_ACCOUNTS)[number][] = [];
 	for (const account of DEMO_ACCOUNTS) {
-		if (ctx.db.select({ id: user.id }).from(user).where(eq(user.username, account.username)).get()) continue;
+		if (
+			(await ctx.db.select({ id: user.id }).from(user).where(eq(user.username, account.username)).limit(1))[0]
+		)
+			continue;
 		await createUser(
 			{ ...ctx, actor: null },
 			{ ...account, email: `${account.username}@demo.duban.local`, password: DEMO_PASSWORD }
@@ -92,11 +98,13 @@ const ADMINISTRATORS = [
 export async function ensureAdministrators(ctx: ServiceContext, adminPassword: string | undefined) {
 	const created: { username: string; name: string; password: string | null }[] = [];
 	for (const account of ADMINISTRATORS) {
-		const exists = ctx.db
-			.select({ n: sql<number>`count(*)` })
-			.from(user)
-			.where(eq(user.role, account.role))
-			.get()!.n;
+		const exists = (
+			await ctx.db
+				.select({ n: sql<number>`count(*)` })
+				.from(user)
+				.where(eq(user.role, account.role))
+				.limit(1)
+		)[0]!.n;
 		if (exists > 0) continue;
 		const given = account.role === 'admin' ? adminPassword : undefined;
 		const password = given ?? generatePassword();

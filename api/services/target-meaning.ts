@@ -6,6 +6,7 @@ import { assertOffice } from './access.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
 import { getIndicator } from './indicators.ts';
+import { withTransaction } from '../../db/client.ts';
 
 export type TargetMeaning = { baseline?: number | null; aggregation?: 'each' | 'sum' };
 
@@ -13,33 +14,30 @@ export type TargetMeaning = { baseline?: number | null; aggregation?: 'each' | '
  * The office enters a relative target's baseline (翻一番 over 2019) and chooses whether the owners' reported
  * parts are summed against the target or each owner must reach it.
  */
-export function setTargetMeaning(
+export async function setTargetMeaning(
 	ctx: ServiceContext,
 	indicatorId: number,
 	targetId: number,
 	change: TargetMeaning
 ) {
 	assertOffice(ctx.actor);
-	getIndicator(ctx, indicatorId);
+	await getIndicator(ctx, indicatorId);
 	const where = and(eq(indicatorTarget.id, targetId), eq(indicatorTarget.indicatorId, indicatorId));
-	const before = ctx.db.select().from(indicatorTarget).where(where).get();
+	const before = (await ctx.db.select().from(indicatorTarget).where(where).limit(1))[0];
 	if (!before) throw fail('not_found', 'not_found.target');
 	if (change.baseline !== undefined && change.baseline !== null && !before.relative)
 		throw fail('bad_request', 'target.baseline_relative_only');
-	ctx.db.transaction((tx) => {
-		tx.update(indicatorTarget).set(change).where(where).run();
+	await withTransaction(ctx, async (tx) => {
+		await tx.db.update(indicatorTarget).set(change).where(where);
 		// A baseline gives a relative target its goal; summing changes whose figures count: lights follow.
-		refreshSupervision(tx, ctx.clock.today(), { indicatorIds: [indicatorId] }, 'target_meaning');
-		audit(
-			{ ...ctx, db: tx },
-			{
-				action: 'indicator.target_meaning',
-				objectType: 'indicator',
-				objectId: indicatorId,
-				before: { targetId, baseline: before.baseline, aggregation: before.aggregation },
-				after: { targetId, ...change }
-			}
-		);
+		await refreshSupervision(tx.db, ctx.clock.today(), { indicatorIds: [indicatorId] }, 'target_meaning');
+		await audit(tx, {
+			action: 'indicator.target_meaning',
+			objectType: 'indicator',
+			objectId: indicatorId,
+			before: { targetId, baseline: before.baseline, aggregation: before.aggregation },
+			after: { targetId, ...change }
+		});
 	});
 	return getIndicator(ctx, indicatorId);
 }

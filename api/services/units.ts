@@ -3,8 +3,8 @@ import { unit, unitGroup } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 
 /** The unit directory is not secret: every signed-in user may read names and kinds. */
-export function listUnits(ctx: ServiceContext) {
-	return ctx.db
+export async function listUnits(ctx: ServiceContext) {
+	return await ctx.db
 		.select({
 			id: unit.id,
 			name: unit.name,
@@ -13,10 +13,9 @@ export function listUnits(ctx: ServiceContext) {
 			assignments: sql<number>`(select count(*) from assignment a where a.unit_id = "unit"."id")`
 		})
 		.from(unit)
-		.orderBy(asc(unit.position), asc(unit.id))
-		.all();
+		.orderBy(asc(unit.position), asc(unit.id));
 }
 
-export function listGroups(ctx: ServiceContext) {
-	return ctx.db.select().from(unitGroup).orderBy(asc(unitGroup.id)).all();
+export async function listGroups(ctx: ServiceContext) {
+	return await ctx.db.select().from(unitGroup).orderBy(asc(unitGroup.id));
 }

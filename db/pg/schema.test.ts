@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { check, foreignKey, integer, sqliteTable, text, unique, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../client.ts';
+import { closeDb, openDb, writerOf } from '../client.ts';
 import { PG_SCHEMA_FILE, renderPgSchema } from './generate-schema.ts';
 import { migratedPgDatabase } from '../../test/support/pg.ts';
 import type { PgDb } from './client.ts';
@@ -24,22 +24,24 @@ async function pgColumns(db: PgDb) {
 }
 
 function sqliteColumns() {
+	// In memory the migrated database is the write connection's own (the read connection has another).
 	const db = openDb(':memory:');
-	const tables = db.$client
+	const sqlite = writerOf(db).$client;
+	const tables = sqlite
 		.prepare(
 			`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`
 		)
 		.all() as { name: string }[];
 	const rows = tables.flatMap(({ name }) =>
 		(
-			db.$client.prepare(`select name, "notnull", pk from pragma_table_info(?)`).all(name) as {
+			sqlite.prepare(`select name, "notnull", pk from pragma_table_info(?)`).all(name) as {
 				name: string;
 				notnull: number;
 				pk: number;
 			}[]
 		).map((c) => ({ table: name, column: c.name, notnull: c.notnull === 1 || c.pk > 0 }))
 	);
-	db.$client.close();
+	closeDb(db);
 	return rows.sort((a, b) => a.table.localeCompare(b.table) || a.column.localeCompare(b.column));
 }
 

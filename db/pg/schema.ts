@@ -36,7 +36,7 @@ export const alert = pgTable(
 	(t) => [
 		index('alert_indicator_idx').on(t.indicatorId),
 		index('alert_unit_idx').on(t.unitId, t.resolvedOn),
-		index('alert_day_idx').on(t.since, t.resolvedOn)
+		index('alert_day_idx').on(t.since, t.resolvedOn, t.light, t.kind, t.indicatorId, t.unitId)
 	]
 );
 export const alertEvent = pgTable(
@@ -65,6 +65,7 @@ export const assignment = pgTable(
 		role: text('role', { enum: ['lead', 'co'] }).notNull(),
 		viaGroupId: integer('via_group_id').references((): AnyPgColumn => unitGroup.id),
 		dueOn: text('due_on'),
+		originalDueOn: text('original_due_on'),
 		position: integer('position').notNull(),
 		completedOn: text('completed_on')
 	},
@@ -93,6 +94,10 @@ export const attachment = pgTable(
 	(t) => [index('attachment_owner_idx').on(t.ownerType, t.ownerId)]
 );
 export const auditArchiveGate = pgTable('audit_archive_gate', { id: integer('id').primaryKey() });
+export const auditHead = pgTable('audit_head', {
+	id: integer('id').primaryKey(),
+	hash: text('hash').notNull()
+});
 export const auditLog = pgTable(
 	'audit_log',
 	{
@@ -120,22 +125,26 @@ export const auditLog = pgTable(
 		index('audit_log_username_idx').on(t.username, t.action, t.at)
 	]
 );
-export const bulletin = pgTable('bulletin', {
-	id: serial('id').primaryKey(),
-	period: text('period').notNull(),
-	week: text('week'),
-	year: integer('year').notNull(),
-	seq: integer('seq'),
-	status: text('status', { enum: ['draft', 'published'] })
-		.notNull()
-		.default('draft'),
-	title: text('title').notNull(),
-	content: json('content').$type<(typeof sqlite.bulletin.$inferSelect)['content']>().notNull(),
-	createdAt: timestampMs('created_at').notNull(),
-	createdBy: integer('created_by'),
-	publishedAt: timestampMs('published_at'),
-	publishedBy: integer('published_by')
-});
+export const bulletin = pgTable(
+	'bulletin',
+	{
+		id: serial('id').primaryKey(),
+		period: text('period').notNull(),
+		week: text('week'),
+		year: integer('year').notNull(),
+		seq: integer('seq'),
+		status: text('status', { enum: ['draft', 'published'] })
+			.notNull()
+			.default('draft'),
+		title: text('title').notNull(),
+		content: json('content').$type<(typeof sqlite.bulletin.$inferSelect)['content']>().notNull(),
+		createdAt: timestampMs('created_at').notNull(),
+		createdBy: integer('created_by'),
+		publishedAt: timestampMs('published_at'),
+		publishedBy: integer('published_by')
+	},
+	(t) => [uniqueIndex('bulletin_year_seq_idx').on(t.year, t.seq)]
+);
 export const dueDateChange = pgTable(
 	'due_date_change',
 	{
@@ -434,6 +443,20 @@ export const reportItemValue = pgTable(
 	},
 	(t) => [uniqueIndex('report_item_value_uq').on(t.itemId, t.targetId)]
 );
+export const reportSpan = pgTable(
+	'report_span',
+	{
+		unitId: integer('unit_id')
+			.notNull()
+			.references((): AnyPgColumn => unit.id),
+		planId: integer('plan_id')
+			.notNull()
+			.references((): AnyPgColumn => plan.id, { onDelete: 'cascade' }),
+		fromPeriod: text('from_period').notNull(),
+		toPeriod: text('to_period').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.unitId, t.planId] })]
+);
 export const reportVersion = pgTable(
 	'report_version',
 	{
@@ -480,7 +503,13 @@ export const request = pgTable(
 		decidedBy: integer('decided_by').references((): AnyPgColumn => user.id),
 		decisionNote: text('decision_note')
 	},
-	(t) => [index('request_status_idx').on(t.status, t.kind), index('request_indicator_idx').on(t.indicatorId)]
+	(t) => [
+		index('request_status_idx').on(t.status, t.kind),
+		index('request_indicator_idx').on(t.indicatorId),
+		uniqueIndex('request_one_pending_idx')
+			.on(t.indicatorId, t.unitId, t.kind)
+			.where(sql`${t.status} = 'pending'`)
+	]
 );
 export const scoreAdjustment = pgTable(
 	'score_adjustment',
@@ -510,6 +539,24 @@ export const section = pgTable(
 		position: integer('position').notNull()
 	},
 	(t) => [index('section_plan_idx').on(t.planId, t.position)]
+);
+export const serviceToken = pgTable(
+	'service_token',
+	{
+		id: serial('id').primaryKey(),
+		userId: integer('user_id')
+			.notNull()
+			.references((): AnyPgColumn => user.id, { onDelete: 'cascade' }),
+		tokenHash: text('token_hash').notNull().unique(),
+		prefix: text('prefix').notNull(),
+		createdBy: integer('created_by').references((): AnyPgColumn => user.id),
+		createdAt: timestampMs('created_at')
+			.notNull()
+			.default(sql`((extract(epoch from now()) * 1000)::bigint)`),
+		lastUsedAt: timestampMs('last_used_at'),
+		revokedAt: timestampMs('revoked_at')
+	},
+	(t) => [index('service_token_user_idx').on(t.userId)]
 );
 export const session = pgTable(
 	'session',
@@ -610,7 +657,10 @@ export const urgeNotice = pgTable(
 		closedAt: timestampMs('closed_at'),
 		bulletinId: integer('bulletin_id').references((): AnyPgColumn => bulletin.id)
 	},
-	(t) => [index('urge_notice_unit_idx').on(t.unitId), index('urge_notice_year_seq_idx').on(t.year, t.seq)]
+	(t) => [
+		index('urge_notice_unit_idx').on(t.unitId),
+		uniqueIndex('urge_notice_year_seq_idx').on(t.year, t.seq)
+	]
 );
 export const urgeNoticeIndicator = pgTable(
 	'urge_notice_indicator',
@@ -629,7 +679,9 @@ export const user = pgTable('user', {
 	username: text('username').notNull().unique(),
 	name: text('name').notNull(),
 	email: text('email'),
-	role: text('role', { enum: ['admin', 'security', 'auditor', 'office', 'leader', 'unit'] }).notNull(),
+	role: text('role', {
+		enum: ['admin', 'security', 'auditor', 'office', 'leader', 'unit', 'service']
+	}).notNull(),
 	kind: text('kind', { enum: ['business', 'administrator'] })
 		.notNull()
 		.default('business'),

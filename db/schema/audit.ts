@@ -33,3 +33,13 @@ export const auditLog = sqliteTable(
 
 /** Holds a row only while `duban audit archive` moves old rows out; the delete trigger refuses otherwise. */
 export const auditArchiveGate = sqliteTable('audit_archive_gate', { id: integer('id').primaryKey() });
+
+/**
+ * The chain's head: one row holding the last appended hash. An append reads and updates it in its
+ * write transaction, so concurrent writers take turns on this row (SQLite's write lock; on PostgreSQL
+ * the row lock) and the chain never forks.
+ */
+export const auditHead = sqliteTable('audit_head', {
+	id: integer('id').primaryKey(),
+	hash: text('hash').notNull()
+});

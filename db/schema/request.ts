@@ -1,4 +1,5 @@
-import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { NOTICE_ANSWER_STATUSES, NOTICE_LEVELS, REQUEST_KINDS, REQUEST_STATUSES } from './constants.ts';
 import { insertedAt } from './columns.ts';
 import { unit } from './unit.ts';
@@ -29,7 +30,14 @@ export const request = sqliteTable(
 		decidedBy: integer('decided_by').references(() => user.id),
 		decisionNote: text('decision_note')
 	},
-	(t) => [index('request_status_idx').on(t.status, t.kind), index('request_indicator_idx').on(t.indicatorId)]
+	(t) => [
+		index('request_status_idx').on(t.status, t.kind),
+		index('request_indicator_idx').on(t.indicatorId),
+		// One pending request per (indicator, unit, kind), however many instances ask at once.
+		uniqueIndex('request_one_pending_idx')
+			.on(t.indicatorId, t.unitId, t.kind)
+			.where(sql`${t.status} = 'pending'`)
+	]
 );
 
 /** The history of an indicator's due date (approved extensions), or of one unit's part of it. */
@@ -76,7 +84,10 @@ export const urgeNotice = sqliteTable(
 		/** The bulletin whose 整改要求 issued this notice (null for an ordinary urge notice). */
 		bulletinId: integer('bulletin_id').references(() => bulletin.id)
 	},
-	(t) => [index('urge_notice_unit_idx').on(t.unitId), index('urge_notice_year_seq_idx').on(t.year, t.seq)]
+	(t) => [
+		index('urge_notice_unit_idx').on(t.unitId),
+		uniqueIndex('urge_notice_year_seq_idx').on(t.year, t.seq)
+	]
 );
 
 export const urgeNoticeIndicator = sqliteTable(

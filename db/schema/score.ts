@@ -1,4 +1,4 @@
-import { sqliteTable, integer, text, real, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { user } from './auth.ts';
 import { unit } from './unit.ts';
 
@@ -20,20 +20,25 @@ export const scoreAdjustment = sqliteTable(
 );
 
 /** A bulletin (通报): generated, edited by the office, then published with a number and frozen. */
-export const bulletin = sqliteTable('bulletin', {
-	id: integer('id').primaryKey({ autoIncrement: true }),
-	period: text('period').notNull(),
-	/** The Monday of the week for a weekly bulletin; null for a monthly one. */
-	week: text('week'),
-	year: integer('year').notNull(),
-	seq: integer('seq'),
-	status: text('status', { enum: ['draft', 'published'] })
-		.notNull()
-		.default('draft'),
-	title: text('title').notNull(),
-	content: text('content', { mode: 'json' }).notNull(),
-	createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-	createdBy: integer('created_by'),
-	publishedAt: integer('published_at', { mode: 'timestamp_ms' }),
-	publishedBy: integer('published_by')
-});
+export const bulletin = sqliteTable(
+	'bulletin',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		period: text('period').notNull(),
+		/** The Monday of the week for a weekly bulletin; null for a monthly one. */
+		week: text('week'),
+		year: integer('year').notNull(),
+		seq: integer('seq'),
+		status: text('status', { enum: ['draft', 'published'] })
+			.notNull()
+			.default('draft'),
+		title: text('title').notNull(),
+		content: text('content', { mode: 'json' }).notNull(),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+		createdBy: integer('created_by'),
+		publishedAt: integer('published_at', { mode: 'timestamp_ms' }),
+		publishedBy: integer('published_by')
+	},
+	// A published number (year, seq) is given once; drafts have none.
+	(t) => [uniqueIndex('bulletin_year_seq_idx').on(t.year, t.seq)]
+);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { archiveAudit, verifyAuditChain } from '../../api/services/audit.ts';
 import { importPlan, startTestServer } from '../support/harness.ts';
+import { query, execute, withTransaction, writerOf } from '../../db/client.ts';
 
 describe('audit log', () => {
 	it('records sign-ins and changes in a hash chain that the database keeps append-only', async () => {
@@ -9,7 +10,8 @@ describe('audit log', () => {
 		const office = await s.as('office');
 		await s.anonymous().post('/api/v1/auth/login', { username: 'nobody', password: 'wrong-password' });
 		await importPlan(office, [['领域', '', '审计任务', '审计指标', '2020年6月底前', '省大数据局']]);
-		const rows = s.db.all<{ action: string; result: string; username: string | null }>(
+		const rows = await query<{ action: string; result: string; username: string | null }>(
+			s.db,
 			sql`select action, result, username from audit_log order by id`
 		);
 		expect(rows).toEqual(
@@ -19,18 +21,28 @@ describe('audit log', () => {
 				{ action: 'plan.import', result: 'ok', username: expect.any(String) }
 			])
 		);
-		expect(verifyAuditChain(s.db)).toMatchObject({ ok: true, rows: rows.length });
+		expect(await verifyAuditChain(s.db)).toMatchObject({ ok: true, rows: rows.length });
 
-		expect(() => s.db.$client.exec(`update audit_log set action = 'x' where id = 1`)).toThrow(/append-only/);
-		expect(() => s.db.$client.exec('delete from audit_log where id = 1')).toThrow(/append-only/);
+		expect(() => writerOf(s.db).$client.exec(`update audit_log set action = 'x' where id = 1`)).toThrow(
+			/append-only/
+		);
+		expect(() => writerOf(s.db).$client.exec('delete from audit_log where id = 1')).toThrow(/append-only/);
 
 		// Someone with the file drops the trigger and edits a row: verification names that row.
-		s.db.run(sql`drop trigger audit_log_no_update`);
-		s.db.run(sql`update audit_log set result = 'ok' where action = 'auth.login' and result = 'failed'`);
-		const broken = s.db.get<{ id: number }>(
-			sql`select id from audit_log where action = 'auth.login' and username = 'nobody'`
-		)!.id;
-		expect(verifyAuditChain(s.db)).toMatchObject({
+		await withTransaction(s, async ({ db }) => {
+			await execute(db, sql`drop trigger audit_log_no_update`);
+			await execute(
+				db,
+				sql`update audit_log set result = 'ok' where action = 'auth.login' and result = 'failed'`
+			);
+		});
+		const broken = (
+			await query<{ id: number }>(
+				s.db,
+				sql`select id from audit_log where action = 'auth.login' and username = 'nobody'`
+			)
+		)[0]!.id;
+		expect(await verifyAuditChain(s.db)).toMatchObject({
 			ok: false,
 			firstBroken: { id: broken, reason: expect.stringContaining('被修改') }
 		});
@@ -43,14 +55,16 @@ describe('audit log', () => {
 		await s.as('leader');
 		s.clock.set(new Date('2020-09-01T02:00:00Z'));
 		await s.as('office');
-		const total = s.db.get<{ n: number }>(sql`select count(*) as n from audit_log`)!.n;
+		const total = (await query<{ n: number }>(s.db, sql`select count(*) as n from audit_log`))[0]!.n;
 		let archived = '';
-		const n = archiveAudit(s.db, new Date('2020-06-01T00:00:00Z'), (lines) => (archived = lines));
+		const n = await archiveAudit(s.db, new Date('2020-06-01T00:00:00Z'), (lines) => (archived = lines));
 		expect(n).toBeGreaterThan(0);
 		expect(archived.trim().split('\n')).toHaveLength(n);
-		expect(s.db.get<{ n: number }>(sql`select count(*) as n from audit_log`)!.n).toBe(total - n);
-		expect(verifyAuditChain(s.db)).toMatchObject({ ok: true, rows: total - n });
-		expect(() => s.db.$client.exec('delete from audit_log')).toThrow(/append-only/);
+		expect((await query<{ n: number }>(s.db, sql`select count(*) as n from audit_log`))[0]!.n).toBe(
+			total - n
+		);
+		expect(await verifyAuditChain(s.db)).toMatchObject({ ok: true, rows: total - n });
+		expect(() => writerOf(s.db).$client.exec('delete from audit_log')).toThrow(/append-only/);
 		await s.close();
 	});
 });

@@ -11,6 +11,7 @@ import {
 	type Client,
 	type TestServer
 } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 /**
  * The authorisation matrix: every route of the router table × every role (system admin, security admin,
@@ -355,7 +356,7 @@ function fingerprint() {
 		'score_adjustment',
 		'service_token'
 	]
-		.map((t) => JSON.stringify(s.db.all(sql.raw(`select * from "${t}" order by 1`))))
+		.map(async (t) => JSON.stringify(await query(s.db, sql.raw(`select * from "${t}" order by 1`))))
 		.join('\n');
 }
 

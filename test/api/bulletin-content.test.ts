@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoHistory } from '../../api/services/demo-history.ts';
 import { createDemoAccounts, loadPlan2020 } from '../../api/services/setup.ts';
 import { startTestServer, type Client, type TestServer } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 /**
  * The demo year up to 2020-10-15 (the 2020 table, its units and a simulated history), and the bulletins an
@@ -15,24 +16,29 @@ let september: any;
 const endOfDay = (day: string) => Date.parse(`${day}T00:00:00+08:00`) + 86_400_000;
 
 /** Indicators red on a day: the overdue state rows (an indicator counts once, whoever owes it). */
-function overdueOn(day: string) {
+async function overdueOn(day: string) {
 	return new Set(
-		s.db
-			.all<{ id: number }>(
+		(
+			await query<{ id: number }>(
+				s.db,
 				sql`select indicator_id as id from alert where kind = 'overdue' and since <= ${day} and (resolved_on is null or resolved_on > ${day})`
 			)
-			.map((r) => r.id)
+		).map((r) => r.id)
 	);
 }
-const completedBy = (day: string) =>
-	s.db.get<{ n: number }>(
-		sql`select count(*) as n from indicator where recurrence is null and completed_on <= ${day}`
-	)!.n;
+const completedBy = async (day: string) =>
+	(
+		await query<{ n: number }>(
+			s.db,
+			sql`select count(*) as n from indicator where recurrence is null and completed_on <= ${day}`
+		)
+	)[0]!.n;
 
 /** A unit's score recounted by hand from the state rows on `day`, with the default weights. */
-function scoreOf(unitId: number, period: string, day: string) {
-	const red = overdueOn(day);
-	const rows = s.db.all<{ kind: string; indicatorId: number; unitId: number }>(
+async function scoreOf(unitId: number, period: string, day: string) {
+	const red = await overdueOn(day);
+	const rows = await query<{ kind: string; indicatorId: number; unitId: number }>(
+		s.db,
 		sql`select kind, indicator_id as indicatorId, unit_id as unitId from alert
 			where unit_id = ${unitId} and since <= ${day} and (resolved_on is null or resolved_on > ${day})`
 	);
@@ -40,19 +46,26 @@ function scoreOf(unitId: number, period: string, day: string) {
 	const behind = new Set(
 		rows.filter((r) => r.kind === 'behind_schedule' || r.kind === 'reported_behind').map((r) => r.indicatorId)
 	).size;
-	const redCo = s.db
-		.all<{ id: number }>(
+	const redCo = (
+		await query<{ id: number }>(
+			s.db,
 			sql`select a.indicator_id as id from assignment a join indicator i on i.id = a.indicator_id
 				where a.unit_id = ${unitId} and a.role = 'co' and i.kind = 'joint' and (a.completed_on is null or a.completed_on > ${day})`
 		)
-		.filter((r) => red.has(r.id)).length;
-	const report = s.db.get<{ late: number }>(
-		sql`select late from report where unit_id = ${unitId} and period = ${period} and first_submitted_at < ${endOfDay(day)}`
-	);
-	const returns = s.db.get<{ n: number }>(
-		sql`select count(*) as n from report_version v join report r on r.id = v.report_id
+	).filter((r) => red.has(r.id)).length;
+	const report = (
+		await query<{ late: number }>(
+			s.db,
+			sql`select late from report where unit_id = ${unitId} and period = ${period} and first_submitted_at < ${endOfDay(day)}`
+		)
+	)[0];
+	const returns = (
+		await query<{ n: number }>(
+			s.db,
+			sql`select count(*) as n from report_version v join report r on r.id = v.report_id
 			where r.unit_id = ${unitId} and r.period = ${period} and v.action = 'return' and v.at < ${endOfDay(day)}`
-	)!.n;
+		)
+	)[0]!.n;
 	// The month's reports are due on its last day; seen at the end of that day, one not in is missing.
 	const missing = report ? 0 : 1;
 	const late = report?.late ? 1 : 0;
@@ -64,7 +77,7 @@ beforeAll(async () => {
 	const ctx = { ...s.deps, actor: null, ip: null };
 	await loadPlan2020(ctx);
 	await createDemoAccounts(ctx);
-	loadDemoHistory(ctx, '2020-10-15');
+	await loadDemoHistory(ctx, '2020-10-15');
 	s.clock.set(new Date('2020-10-15T02:00:00Z'));
 	office = await s.as('office');
 	september = (await office.post('/api/v1/bulletins', { period: '2020-09' })).data;
@@ -76,12 +89,12 @@ describe('the 2020-09 bulletin as of 2020-09-30', () => {
 		const c = september.content;
 		expect(c.asOf).toBe('2020-09-30');
 		expect(c.previousAsOf).toBe('2020-08-31');
-		const red = overdueOn('2020-09-30');
-		const redBefore = overdueOn('2020-08-31');
-		const done = completedBy('2020-09-30');
+		const red = await overdueOn('2020-09-30');
+		const redBefore = await overdueOn('2020-08-31');
+		const done = await completedBy('2020-09-30');
 		expect(c.texts.overview).toContain('截至2020年9月30日（统计日期）');
 		expect(c.texts.overview).toContain(`累计完成${done}项`);
-		expect(c.texts.overview).toContain(`本期完成${done - completedBy('2020-08-31')}项`);
+		expect(c.texts.overview).toContain(`本期完成${done - (await completedBy('2020-08-31'))}项`);
 		expect(c.texts.overview).toContain(`逾期未完成（红灯）指标${red.size}项`);
 		const diff = red.size - redBefore.size;
 		expect(c.texts.overview).toContain(
@@ -112,7 +125,7 @@ describe('the 2020-09 bulletin as of 2020-09-30', () => {
 		expect(rows.filter((r: any) => r.category === '设区市')).toHaveLength(11);
 		for (const cat of ['省级部门', '设区市']) expect(rows.find((r: any) => r.category === cat).rank).toBe(1);
 		for (const r of rows) {
-			expect(r.score).toBe(scoreOf(r.unit.id, '2020-09', '2020-09-30'));
+			expect(r.score).toBe(await scoreOf(r.unit.id, '2020-09', '2020-09-30'));
 			expect(100 + r.items.reduce((a: number, i: any) => a + i.points, 0)).toBeCloseTo(r.score, 6);
 		}
 		// Units leading an overdue indicator carry its deduction, named by the indicator.
@@ -130,7 +143,8 @@ describe('the 2020-09 bulletin as of 2020-09-30', () => {
 	});
 
 	it('a 加分 recorded by the office moves the unit’s score by exactly that, with its reason on the unit’s page', async () => {
-		const unitId = s.db.get<{ id: number }>(sql`select id from unit where name = '省大数据局'`)!.id;
+		const unitId = (await query<{ id: number }>(s.db, sql`select id from unit where name = '省大数据局'`))[0]!
+			.id;
 		const before = (await office.get('/api/v1/dashboard/ranking?period=2020-09')).data.items.find(
 			(r: any) => r.unit.id === unitId
 		);
@@ -158,7 +172,8 @@ describe('the 2020-09 bulletin as of 2020-09-30', () => {
 			cause: '加分：公共数据平台经验被国务院办公厅推广'
 		});
 		expect((await office.request('DELETE', `/api/v1/scoring/adjustments/${added.data.id}`)).status).toBe(200);
-		const audit = s.db.all<{ action: string }>(
+		const audit = await query<{ action: string }>(
+			s.db,
 			sql`select action from audit_log where action like 'score.adjust%'`
 		);
 		expect(audit.map((a) => a.action)).toEqual(['score.adjust', 'score.adjust.remove']);
@@ -224,7 +239,7 @@ describe('another 统计日期 and the week', () => {
 			.content;
 		expect(later.asOf).toBe('2020-10-15');
 		expect(later.texts.overview).toContain('截至2020年10月15日（统计日期）');
-		const red = overdueOn('2020-10-15');
+		const red = await overdueOn('2020-10-15');
 		expect(red.size).toBeGreaterThan(september.content.tables.overdue.length);
 		expect(new Set(later.tables.overdue.map((r: any) => r.indicatorId))).toEqual(red);
 		expect(later.tables.overdue).toHaveLength(red.size);
@@ -239,15 +254,21 @@ describe('another 统计日期 and the week', () => {
 		expect(week.title).toBe('关于2020年9月21日至9月27日政府数字化转型工作进展情况的通报');
 		expect(week.asOf).toBe('2020-09-27');
 		expect(week.tables.ranking).toEqual([]);
-		const reported = s.db.get<{ n: number }>(
-			sql`select count(*) as n from report where first_submitted_at >= ${endOfDay('2020-09-20')} and first_submitted_at < ${endOfDay('2020-09-27')}`
-		)!.n;
-		const completed = s.db.get<{ n: number }>(
-			sql`select count(*) as n from indicator where recurrence is null and completed_on between '2020-09-21' and '2020-09-27'`
-		)!.n;
+		const reported = (
+			await query<{ n: number }>(
+				s.db,
+				sql`select count(*) as n from report where first_submitted_at >= ${endOfDay('2020-09-20')} and first_submitted_at < ${endOfDay('2020-09-27')}`
+			)
+		)[0]!.n;
+		const completed = (
+			await query<{ n: number }>(
+				s.db,
+				sql`select count(*) as n from indicator where recurrence is null and completed_on between '2020-09-21' and '2020-09-27'`
+			)
+		)[0]!.n;
 		expect(week.tables.week.reported).toHaveLength(reported);
 		expect(week.texts.overview).toContain(
-			`各单位报送月报${reported}份；本周完成指标${completed}项，累计完成${completedBy('2020-09-27')}项`
+			`各单位报送月报${reported}份；本周完成指标${completed}项，累计完成${await completedBy('2020-09-27')}项`
 		);
 	});
 });
@@ -262,7 +283,8 @@ describe('整改要求', () => {
 		const dueOn = published.content.rectification.dueOn;
 		const [y, m, d] = dueOn.split('-').map(Number);
 		expect(published.content.texts.rectification).toContain(`于${y}年${m}月${d}日前`);
-		const notices = s.db.all<{ unitId: number; answerDueOn: string }>(
+		const notices = await query<{ unitId: number; answerDueOn: string }>(
+			s.db,
 			sql`select unit_id as unitId, answer_due_on as answerDueOn from urge_notice where bulletin_id = ${draft.id}`
 		);
 		expect(notices.map((n) => n.unitId).sort()).toEqual(named.map((n: any) => n.unitId).sort());

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDemoHistory } from '../../api/services/demo-history.ts';
 import { createDemoAccounts, loadPlan2020 } from '../../api/services/setup.ts';
 import { startTestServer } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 /** A short demo history (to mid-April) is enough to see it is deterministic and marked as demo data. */
 async function demoDatabase() {
@@ -10,12 +11,15 @@ async function demoDatabase() {
 	const ctx = { ...s.deps, actor: null, ip: null };
 	await loadPlan2020(ctx);
 	await createDemoAccounts(ctx);
-	const counts = loadDemoHistory(ctx, '2020-04-15');
-	const rows = s.db.all(
+	const counts = await loadDemoHistory(ctx, '2020-04-15');
+	const rows = await query(
+		s.db,
 		sql`select r.period, u.name, r.status, r.late, r.submitted_at, count(i.id) as items from report r join unit u on u.id = r.unit_id left join report_item i on i.report_id = r.id group by r.id order by r.id`
 	);
-	const again = loadDemoHistory(ctx, '2020-04-15');
-	const demoDate = s.db.get<{ value: string }>(sql`select value from setting where key = 'demoDate'`)?.value;
+	const again = await loadDemoHistory(ctx, '2020-04-15');
+	const demoDate = (
+		await query<{ value: string }>(s.db, sql`select value from setting where key = 'demoDate'`)
+	)[0]?.value;
 	await s.close();
 	return { counts, rows, again, demoDate };
 }

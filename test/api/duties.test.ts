@@ -1,3 +1,4 @@
+import { writerOf } from '../../db/client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../db/schema/index.ts';
 import { PASSWORD, startTestServer, type Client, type TestServer } from '../support/harness.ts';
@@ -137,7 +138,7 @@ describe('role changes never cross the account kind', () => {
 
 	it('the database itself refuses a role of the other kind or a change of kind', () => {
 		const { id } = account(admin.username);
-		const db = s.db.$client;
+		const db = writerOf(s.db).$client;
 		expect(() => db.prepare("update user set role = 'office' where id = ?").run(id)).toThrow(/kind/);
 		expect(() => db.prepare("update user set kind = 'business' where id = ?").run(id)).toThrow(/kind/);
 		expect(account(admin.username)).toMatchObject({ role: 'admin', kind: 'administrator' });
@@ -170,7 +171,7 @@ describe('the duties table of 三员分立, route by route', () => {
 			case 'disable':
 				return actor.post(`/api/v1/users/${id}/disable`);
 			case 'enable':
-				s.db.$client.prepare('update user set disabled = 1 where id = ?').run(id);
+				writerOf(s.db).$client.prepare('update user set disabled = 1 where id = ?').run(id);
 				return actor.post(`/api/v1/users/${id}/enable`);
 			case 'resetPassword':
 				return actor.post(`/api/v1/users/${id}/reset-password`);

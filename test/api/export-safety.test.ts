@@ -1,6 +1,6 @@
 import JSZip from 'jszip';
 import { parse } from 'csv-parse/sync';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvText } from '../../api/lib/table-file.ts';
 import {
@@ -11,6 +11,10 @@ import {
 	type Client,
 	type TestServer
 } from '../support/harness.ts';
+import { execute, withTransaction, type Db } from '../../db/client.ts';
+
+/** A raw write, as someone with the database file would make it. */
+const write = (db: Db, statement: SQL) => withTransaction({ db }, ({ db }) => execute(db, statement));
 
 /**
  * What users type ends up in files other people open: CSV in Excel (where a leading = runs a formula)
@@ -149,9 +153,10 @@ describe('XML-forbidden characters', () => {
 		expect(saved.status).toBe(200);
 		expect(saved.data.items.find((i: any) => i.indicatorId === id).progress).toBe('进展甲乙');
 		// Text already stored before this fix, and the office's own bulletin text, are cleaned when written.
-		s.db.run(sql`update report_item set problems = ${text} where indicator_id = ${id}`);
+		await write(s.db, sql`update report_item set problems = ${text} where indicator_id = ${id}`);
 		const bulletin = (await office.post('/api/v1/bulletins', { period: '2020-07' })).data;
-		s.db.run(
+		await write(
+			s.db,
 			sql`update bulletin set content = json_set(content, '$.texts.overview', ${text}) where id = ${bulletin.id}`
 		);
 		const edited = await office.put(`/api/v1/bulletins/${bulletin.id}`, {
@@ -211,7 +216,7 @@ describe('names and figures', () => {
 			expect(res.data.error.message).toContain(`“${target.label}”的实际值`);
 		}
 		// A target that is itself negative (e.g. a decline) takes negative values.
-		s.db.run(sql`update indicator_target set value = -10 where id = ${target.id}`);
+		await write(s.db, sql`update indicator_target set value = -10 where id = ${target.id}`);
 		expect((await save(-5)).status).toBe(200);
 	});
 });

@@ -9,6 +9,7 @@ import {
 	type Client,
 	type TestServer
 } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 /**
  * Every endpoint of monthly reporting, called by a user of a unit that has nothing to do with the data,
@@ -104,16 +105,18 @@ const OWN_SCOPE = [
 	'POST /attachments'
 ];
 
-function fingerprint() {
-	const q = (query: string) => JSON.stringify(s.db.all(sql.raw(query)));
-	return [
-		q('select id, status, version, late from report order by id'),
-		q('select id, indicator_id, progress, return_reason from report_item order by id'),
-		q('select id, status, decided_at from request order by id'),
-		q('select id, acknowledged_at from urge_notice order by id'),
-		q('select id, status, due_on, completed_on from indicator order by id'),
-		q('select id, owner_id from attachment order by id')
-	].join('\n');
+async function fingerprint() {
+	const q = async (text: string) => JSON.stringify(await query(s.db, sql.raw(text)));
+	return (
+		await Promise.all([
+			q('select id, status, version, late from report order by id'),
+			q('select id, indicator_id, progress, return_reason from report_item order by id'),
+			q('select id, status, decided_at from request order by id'),
+			q('select id, acknowledged_at from urge_notice order by id'),
+			q('select id, status, due_on, completed_on from indicator order by id'),
+			q('select id, owner_id from attachment order by id')
+		])
+	).join('\n');
 }
 
 describe('another unit', () => {
@@ -133,12 +136,12 @@ describe('another unit', () => {
 	});
 
 	it('gets 403 or 404 on every route and changes nothing', async () => {
-		const before = fingerprint();
+		const before = await fingerprint();
 		for (const [method, path, body] of routes()) {
 			const res = await stranger.request(method, path, body);
 			expect([403, 404], `${method} ${path}`).toContain(res.status);
 		}
-		expect(fingerprint()).toBe(before);
+		expect(await fingerprint()).toBe(before);
 	});
 
 	it('sees none of the owner’s data in its own-scope lists', async () => {

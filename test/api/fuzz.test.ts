@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPlan, sendBody, startTestServer, type Client, type TestServer } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 /**
  * Every operation of the OpenAPI document gets FUZZ_RUNS generated bad requests — odd path
@@ -52,7 +53,9 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 const counts = () =>
-	TABLES.map((t) => s.db.get<{ n: number }>(sql.raw(`select count(*) as n from "${t}"`))!.n);
+	TABLES.map(
+		async (t) => (await query<{ n: number }>(s.db, sql.raw(`select count(*) as n from "${t}"`)))[0]!.n
+	);
 
 const weird = fc.oneof(
 	fc.string(),

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvTable, importForm, planTitle, startTestServer, type TestServer } from '../support/harness.ts';
 import { plan2020Rows, standardisationTable } from '../support/tables.ts';
 import { parseDeadline } from '../../db/import/parse/deadline.ts';
+import { query } from '../../db/client.ts';
 
 let s: TestServer;
 let office: Awaited<ReturnType<TestServer['as']>>;
@@ -13,7 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const count = (table: string) => s.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`))!.n;
+const count = async (table: string) =>
+	(await query<{ n: number }>(s.db, sql.raw(`select count(*) as n from ${table}`)))[0]!.n;
 
 /** An import POST, with an Idempotency-Key when given. */
 async function postImport(form: FormData, key?: string) {
@@ -30,7 +32,7 @@ describe('idempotent commit', () => {
 		const title = planTitle();
 		const form = () => importForm(csvTable(plan2020Rows().slice(0, 3)), { title, year: '2020' });
 		const key = `retry-${Date.now()}`;
-		const before = count('indicator');
+		const before = await count('indicator');
 		const first = await postImport(form(), key);
 		expect(first.status).toBe(200);
 		expect(first.data.created.indicators).toBe(3);
@@ -42,11 +44,14 @@ describe('idempotent commit', () => {
 			planId: first.data.planId,
 			created: { indicators: 3 }
 		});
-		expect(count('indicator')).toBe(before + 3);
+		expect(await count('indicator')).toBe(before + 3);
 		expect(
-			s.db.get<{ n: number }>(
-				sql`select count(*) n from audit_log where action = 'plan.import' and object_id = ${String(first.data.planId)}`
-			)!.n
+			(
+				await query<{ n: number }>(
+					s.db,
+					sql`select count(*) n from audit_log where action = 'plan.import' and object_id = ${String(first.data.planId)}`
+				)
+			)[0]!.n
 		).toBe(1);
 		const other = await postImport(
 			importForm(csvTable(plan2020Rows().slice(3, 4)), { title, year: '2020' }),

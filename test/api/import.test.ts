@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvTable, importForm, planTitle, startTestServer, type TestServer } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 let s: TestServer;
 let office: Awaited<ReturnType<TestServer['as']>>;
@@ -11,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const count = (table: string) => s.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`))!.n;
+const count = async (table: string) =>
+	(await query<{ n: number }>(s.db, sql.raw(`select count(*) as n from ${table}`)))[0]!.n;
 
 const goodRows = (task: string) => [
 	[
@@ -219,13 +221,13 @@ describe('import dry run and commit', () => {
 	it('only the office may import', async () => {
 		for (const role of ['unit', 'leader', 'admin'] as const) {
 			const client = await s.as(role, role === 'unit' ? '省大数据局' : undefined);
-			const before = count('indicator');
+			const before = await count('indicator');
 			const res = await client.post(
 				'/api/v1/imports',
 				importForm(csvTable(goodRows('越权')), { title: planTitle(), year: '2020' })
 			);
 			expect(res.status, role).toBe(403);
-			expect(count('indicator')).toBe(before);
+			expect(await count('indicator')).toBe(before);
 		}
 	});
 });

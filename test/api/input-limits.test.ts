@@ -1,3 +1,4 @@
+import { closeDb } from '../../db/client.ts';
 import { readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ beforeAll(async () => {
 	dataDir = data.dataDir;
 	const { env, db } = data;
 	const ctx = { ...data, mailer: null, ip: null };
-	seedDirectory({ ...ctx, actor: null });
+	await seedDirectory({ ...ctx, actor: null });
 	await importTable(
 		{ ...ctx, actor: SYSTEM_OFFICE },
 		{
@@ -43,7 +44,7 @@ beforeAll(async () => {
 			{ username: `limits-${name}`, name, role, unitName, password: PASSWORD }
 		);
 	}
-	db.$client.close();
+	closeDb(db);
 	server = await startChildServer(env, { port: await freePort() });
 	for (const name of Object.keys(roles) as (keyof typeof roles)[]) {
 		as[name] = new Client(server.base);

@@ -2,7 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
-import { openDb } from '../../db/client.ts';
+import { closeDb, openDb } from '../../db/client.ts';
 import { Client, PASSWORD, startTestServer, type TestServer } from '../support/harness.ts';
 
 /**
@@ -117,7 +117,7 @@ describe('an attack on one account does not lock its owner out', () => {
 			expect((await login(from('10.9.9.10', second), owner, PASSWORD)).status).toBe(200);
 		} finally {
 			await new Promise((r) => server.close(r));
-			db.$client.close();
+			closeDb(db);
 		}
 	});
 });

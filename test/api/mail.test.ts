@@ -6,6 +6,7 @@ import { openAlerts } from '../../api/services/alerts.ts';
 import { runJob } from '../../tasks/index.ts';
 import { importPlan, startTestServer, type Client, type TestServer } from '../support/harness.ts';
 import { startSmtp } from '../support/smtp.ts';
+import { query } from '../../db/client.ts';
 
 let s: TestServer;
 let office: Client;
@@ -24,9 +25,10 @@ afterAll(async () => {
 });
 
 const morning = (day: string) => new Date(`${day}T06:00:00+08:00`);
-const daily = (day: string) => runJob('daily', { ...s.deps, mailer: null }, morning(day)) as Promise<any>;
-const outbox = (like: string) =>
-	s.db.all<{
+const daily = async (day: string) =>
+	(await runJob('daily', { ...s.deps, mailer: null }, morning(day))) as Promise<any>;
+const outbox = async (like: string) =>
+	await query<{
 		id: number;
 		recipient: string;
 		subject: string;
@@ -34,7 +36,7 @@ const outbox = (like: string) =>
 		html: string;
 		status: string;
 		attempts: number;
-	}>(sql`select * from outbox where recipient like ${like} order by id`);
+	}>(s.db, sql`select * from outbox where recipient like ${like} order by id`);
 
 describe('reminders', () => {
 	it('report reminders go only to units without a submitted report, 5 and 1 day before the due day', async () => {
@@ -62,14 +64,14 @@ describe('reminders', () => {
 		await daily('2020-06-25'); // 5 days before June 30
 		await daily('2020-06-26'); // 4 days before: no report reminder
 		await daily('2020-06-29'); // 1 day before
-		const yz = outbox('yz@duban.test');
+		const yz = await outbox('yz@duban.test');
 		expect(yz.map((m) => m.subject)).toEqual([
 			expect.stringContaining('【督办提醒】省邮政管理局 2020-06-25'),
 			expect.stringContaining('【督办提醒】省邮政管理局 2020-06-29')
 		]);
 		expect(yz[0]!.text).toContain('2020-06 月报将于 2020-06-30 截止');
 		expect(yz[0]!.text).toContain('还有 5 天');
-		expect(outbox('jt@duban.test')).toEqual([]);
+		expect(await outbox('jt@duban.test')).toEqual([]);
 	});
 
 	it('an overdue indicator is reminded every 7 days and not in between; then the office digest asks for a notice', async () => {
@@ -85,36 +87,38 @@ describe('reminders', () => {
 			]
 		]);
 		await s.as('unit', '省农业农村厅', 'ny@duban.test');
-		const overdueMails = () =>
-			outbox('ny@duban.test').filter((m) => m.text.includes('逾期提醒指标') && m.text.includes('已逾期'));
+		const overdueMails = async () =>
+			(await outbox('ny@duban.test')).filter(
+				(m) => m.text.includes('逾期提醒指标') && m.text.includes('已逾期')
+			);
 		for (let d = 1; d <= 15; d++) await daily(`2020-07-${String(d).padStart(2, '0')}`);
-		expect(overdueMails().map((m) => m.subject.match(/2020-07-\d\d/)![0])).toEqual([
+		expect((await overdueMails()).map((m) => m.subject.match(/2020-07-\d\d/)![0])).toEqual([
 			'2020-07-01',
 			'2020-07-08',
 			'2020-07-15'
 		]);
-		expect(overdueMails()[1]!.text).toContain('已逾期 8 天，尚未办结（第 2 次逾期提醒）');
-		const officeMail = outbox('office@duban.test').find((m) => m.subject.includes('2020-07-08'))!;
+		expect((await overdueMails())[1]!.text).toContain('已逾期 8 天，尚未办结（第 2 次逾期提醒）');
+		const officeMail = (await outbox('office@duban.test')).find((m) => m.subject.includes('2020-07-08'))!;
 		expect(officeMail.subject).toMatch(/需督办 [1-9]/);
 		expect(officeMail.text).toContain('建议发督办通知：省农业农村厅');
 		expect(officeMail.text).toContain(`/notices?issue=1&unitId=`);
 		expect(officeMail.text).toContain(`indicatorId=${ids['逾期提醒指标']}&level=red`);
 		expect(
-			outbox('office@duban.test').find((m) => m.subject.includes('2020-07-07'))?.text ?? ''
+			(await outbox('office@duban.test')).find((m) => m.subject.includes('2020-07-07'))?.text ?? ''
 		).not.toContain('建议发督办通知：省农业农村厅');
 	});
 
 	it('a second run of the same day sends nothing twice', async () => {
-		const before = s.db.get<{ n: number }>(sql`select count(*) as n from outbox`)!.n;
-		const notes = s.db.get<{ n: number }>(sql`select count(*) as n from notification`)!.n;
+		const before = (await query<{ n: number }>(s.db, sql`select count(*) as n from outbox`))[0]!.n;
+		const notes = (await query<{ n: number }>(s.db, sql`select count(*) as n from notification`))[0]!.n;
 		const again = await daily('2020-07-15');
 		expect(again).toMatchObject({ mails: 0, notifications: 0, opened: 0 });
-		expect(s.db.get<{ n: number }>(sql`select count(*) as n from outbox`)!.n).toBe(before);
-		expect(s.db.get<{ n: number }>(sql`select count(*) as n from notification`)!.n).toBe(notes);
+		expect((await query<{ n: number }>(s.db, sql`select count(*) as n from outbox`))[0]!.n).toBe(before);
+		expect((await query<{ n: number }>(s.db, sql`select count(*) as n from notification`))[0]!.n).toBe(notes);
 	});
 
 	it('the digest is Chinese, plain text and HTML, lists items with deadlines, lights and links; nothing to say, no mail', async () => {
-		const [mail] = outbox('ny@duban.test').filter((m) => m.subject.includes('2020-07-08'));
+		const [mail] = (await outbox('ny@duban.test')).filter((m) => m.subject.includes('2020-07-08'));
 		expect(mail!.subject).toContain('（红灯');
 		expect(mail!.text).toMatch(/【红灯】逾期任务：逾期提醒指标（截止 2020-06-30）/);
 		expect(mail!.text).toContain(`${s.config.publicUrl}/indicators/`);
@@ -123,7 +127,7 @@ describe('reminders', () => {
 			'<td style="padding:6px 8px;border:1px solid #ddd;white-space:nowrap">2020-06-30</td>'
 		);
 		// 省交通运输厅 submitted its report and has no indicator near its date: no mail at all.
-		expect(outbox('jt@duban.test')).toEqual([]);
+		expect(await outbox('jt@duban.test')).toEqual([]);
 	});
 
 	it('the bell shows a unit user its unread count, and marking read clears it', async () => {
@@ -153,7 +157,7 @@ describe('reminders', () => {
 			level: 'red',
 			message: '请于本周内完成'
 		});
-		const [mail] = outbox('yj@duban.test');
+		const [mail] = await outbox('yj@duban.test');
 		expect(mail!.subject).toBe(`【督办提醒·紧急】省应急管理厅 ${notice.data.number} 红色督办通知`);
 		expect(mail!.text).toContain('请于本周内完成');
 	});
@@ -161,10 +165,12 @@ describe('reminders', () => {
 
 describe('sending through SMTP', () => {
 	it('SMTP down: mails stay queued, are retried with backoff, and arrive exactly once when it is back', async () => {
-		const queued = s.db.get<{ n: number }>(sql`select count(*) as n from outbox where status = 'queued'`)!.n;
+		const queued = (
+			await query<{ n: number }>(s.db, sql`select count(*) as n from outbox where status = 'queued'`)
+		)[0]!.n;
 		expect(queued).toBeGreaterThan(3);
 		const mailer = smtpMailer(smtp.url)!;
-		const send = (at: Date) => runJob('send-mail', { ...s.deps, mailer }, at) as Promise<any>;
+		const send = async (at: Date) => (await runJob('send-mail', { ...s.deps, mailer }, at)) as Promise<any>;
 		await smtp.stop();
 		const t0 = new Date('2020-07-24T02:00:00Z');
 		const down = await send(t0);
@@ -177,9 +183,9 @@ describe('sending through SMTP', () => {
 		expect(await send(new Date(t0.getTime() + 3_600_000))).toMatchObject({ sent: 0 });
 		const ids = smtp.received.map((m) => m.messageId);
 		expect(new Set(ids).size).toBe(queued);
-		const stored = s.db
-			.all<{ message_id: string }>(sql`select message_id from outbox where status = 'sent'`)
-			.map((r) => r.message_id);
+		const stored = (
+			await query<{ message_id: string }>(s.db, sql`select message_id from outbox where status = 'sent'`)
+		).map((r) => r.message_id);
 		for (const id of ids) expect(stored).toContain(id);
 		const digest = smtp.received.find((m) => m.subject?.includes('省农业农村厅'))!;
 		expect(digest.text).toContain('已逾期');
@@ -220,9 +226,10 @@ describe('replaying 2020', () => {
 		for (const day of ['2020-06-29', '2020-06-30', '2020-07-01']) {
 			await runJob('daily', { ...fresh.deps, mailer: null }, new Date(`${day}T06:00:00+08:00`));
 		}
-		const red = openAlerts(fresh.db, '2020-07-01').filter((a) => a.kind === 'overdue');
+		const red = (await openAlerts(fresh.db, '2020-07-01')).filter((a) => a.kind === 'overdue');
 		// The lead of a joint indicator, every unit of an each-owes one; co-units of a joint one support.
-		const expected = fresh.db.all<{ indicator_id: number; unit_id: number }>(
+		const expected = await query<{ indicator_id: number; unit_id: number }>(
+			fresh.db,
 			sql`select a.indicator_id, a.unit_id from assignment a join indicator i on i.id = a.indicator_id
 				where i.due_on <= '2020-06-30' and (i.kind = 'each' or a.role = 'lead') order by 1, 2`
 		);

@@ -13,6 +13,7 @@ import {
 	type TestServer
 } from '../support/harness.ts';
 import { startSmtp } from '../support/smtp.ts';
+import { query } from '../../db/client.ts';
 
 let s: TestServer;
 let office: Client;
@@ -32,9 +33,11 @@ afterAll(async () => {
 
 const at = (iso: string) => s.clock.set(new Date(iso));
 const morning = (day: string) => new Date(`${day}T06:00:00+08:00`);
-const daily = (day: string) => runJob('daily', { ...s.deps, mailer: null }, morning(day)) as Promise<any>;
-const mailTo = (address: string) =>
-	s.db.all<{ subject: string; text: string }>(
+const daily = async (day: string) =>
+	(await runJob('daily', { ...s.deps, mailer: null }, morning(day))) as Promise<any>;
+const mailTo = async (address: string) =>
+	await query<{ subject: string; text: string }>(
+		s.db,
 		sql`select subject, text from outbox where recipient = ${address} order by id`
 	);
 
@@ -95,10 +98,10 @@ describe('a unit hears of every decision on its work', () => {
 		expect(now.items[0].body).toContain('退回原因：请补充量化数据');
 		expect(now.items[0].body).toContain('退回指标甲：进展描述过于简单');
 		// Twenty days before the due day: not urgent, so no mail until the digest.
-		expect(mailTo(u.email)).toEqual([]);
+		expect(await mailTo(u.email)).toEqual([]);
 
 		await daily('2020-06-11');
-		const [digest] = mailTo(u.email);
+		const [digest] = await mailTo(u.email);
 		// Its months without a report (January to May) are reminded in the same digest.
 		expect(digest!.subject).toMatch(
 			new RegExp(`^【督办提醒】${u.name} 2020-06-11 待办 \\d+ 项，新消息 1 条`)
@@ -107,8 +110,8 @@ describe('a unit hears of every decision on its work', () => {
 		expect(digest!.text).toContain('进展描述过于简单');
 		// It is mailed once: the next digest does not carry it again.
 		await daily('2020-06-12');
-		expect(mailTo(u.email)[1]!.subject).not.toContain('新消息');
-		expect(mailTo(u.email)[1]!.text).not.toContain('月报被退回');
+		expect((await mailTo(u.email))[1]!.subject).not.toContain('新消息');
+		expect((await mailTo(u.email))[1]!.text).not.toContain('月报被退回');
 
 		// Through the real SMTP server, as the unit receives it.
 		const mailer = smtpMailer(smtp.url)!;
@@ -126,7 +129,7 @@ describe('a unit hears of every decision on its work', () => {
 		const form = (await unit.get('/api/v1/reports/mine/2020-06')).data;
 		const sent = await unit.post('/api/v1/reports/mine/2020-06/submit', { version: null, items: fill(form) });
 		await office.post(`/api/v1/reports/${sent.data.report.id}/return`, { reason: '数据有误' });
-		const [mail] = mailTo(u.email);
+		const [mail] = await mailTo(u.email);
 		expect(mail!.subject).toBe(`【督办提醒·紧急】${u.name} 2020-06 月报被退回，请修改后重新报送`);
 		expect(mail!.text).toContain('退回原因：数据有误');
 
@@ -193,9 +196,12 @@ describe('a unit hears of every decision on its work', () => {
 		// The closed indicator's reminder is withdrawn from the bell, not just left unread.
 		expect(items.some((n: any) => n.id === reminder.id)).toBe(false);
 		expect(
-			s.db.get<{ w: number | null }>(
-				sql`select withdrawn_at as w from notification where id = ${reminder.id}`
-			)!.w
+			(
+				await query<{ w: number | null }>(
+					s.db,
+					sql`select withdrawn_at as w from notification where id = ${reminder.id}`
+				)
+			)[0]!.w
 		).not.toBeNull();
 
 		const coItems = (await bell(coUser)).items;
@@ -230,7 +236,7 @@ describe('a unit hears of every decision on its work', () => {
 			level: 'blue',
 			message: '请关注进度'
 		});
-		expect(mailTo(other.email)).toEqual([]);
+		expect(await mailTo(other.email)).toEqual([]);
 		expect((await bell(otherUser)).items[0]).toMatchObject({
 			title: `${blue.data.number} 蓝色督办通知`,
 			link: `/notices?notice=${blue.data.id}`
@@ -241,11 +247,11 @@ describe('a unit hears of every decision on its work', () => {
 			level: 'red',
 			message: '请立即办理'
 		});
-		expect(mailTo(other.email).map((m) => m.subject)).toEqual([
+		expect((await mailTo(other.email)).map((m) => m.subject)).toEqual([
 			`【督办提醒·紧急】${other.name} ${red.data.number} 红色督办通知`
 		]);
 		await daily('2020-07-07');
-		const digest = mailTo(other.email)[1]!;
+		const digest = (await mailTo(other.email))[1]!;
 		expect(digest.text).toContain(`${blue.data.number} 蓝色督办通知`);
 		expect(digest.text).toContain('计划调整：新增配合任务');
 		expect(digest.text).not.toContain(`${red.data.number} 红色督办通知`);
@@ -293,9 +299,12 @@ describe('acceptance comments and plan changes', () => {
 		expect(n).toMatchObject({ title: '2020-06 月报已审核通过' });
 		expect(n.body).toBe('联席办意见：进展扎实，请保持；通过指标甲：数据详实');
 		expect(n.message).toMatchObject({ code: 'report.accepted', params: { comment: '进展扎实，请保持' } });
-		const row = s.db.get<{ after: string }>(
-			sql`select after from audit_log where action = 'report.accept' and object_id = ${String(id)}`
-		);
+		const row = (
+			await query<{ after: string }>(
+				s.db,
+				sql`select after from audit_log where action = 'report.accept' and object_id = ${String(id)}`
+			)
+		)[0];
 		expect(JSON.parse(row!.after)).toMatchObject({ comment: '进展扎实，请保持' });
 	});
 
@@ -339,7 +348,7 @@ describe('acceptance comments and plan changes', () => {
 		expect((await bell(unitB)).items).toEqual([]);
 		// And in the unit's next digest mail.
 		await daily('2020-06-16');
-		expect(mailTo(a.email).at(-1)!.text).toContain('计划调整：新增任务 1 项');
+		expect((await mailTo(a.email)).at(-1)!.text).toContain('计划调整：新增任务 1 项');
 	});
 
 	it('a relative deadline gets its date when the office records the starting event: its units are told', async () => {
@@ -459,7 +468,7 @@ describe('answering urge notices', () => {
 			(await office.get(`/api/v1/notices?state=overdue&unitId=${unitId}`)).data.items.map((x: any) => x.id)
 		).toContain(n.id);
 		await daily('2020-08-11');
-		const digest = mailTo('office-n@duban.test').find((m) => m.subject.includes('2020-08-11'))!;
+		const digest = (await mailTo('office-n@duban.test')).find((m) => m.subject.includes('2020-08-11'))!;
 		expect(digest.text).toContain(`逾期未反馈：${n.number} ${u.name}`);
 		expect(digest.text).toContain('建议发出黄色督办通知');
 		expect(digest.text).toContain(
@@ -469,7 +478,7 @@ describe('answering urge notices', () => {
 
 		await issue('yellow');
 		await daily('2020-08-12');
-		const next = mailTo('office-n@duban.test').find((m) => m.subject.includes('2020-08-12'));
+		const next = (await mailTo('office-n@duban.test')).find((m) => m.subject.includes('2020-08-12'));
 		expect(next?.text ?? '').not.toContain(`逾期未反馈：${n.number}`);
 	});
 });
@@ -487,12 +496,12 @@ describe('leaders', () => {
 		await daily('2020-08-17');
 		const result = (await runJob('leader-digest', { ...s.deps, mailer: null }, morning('2020-08-17'))) as any;
 		expect(result.reds).toBeGreaterThan(0);
-		const [mail] = mailTo('leader-n@duban.test');
+		const [mail] = await mailTo('leader-n@duban.test');
 		expect(mail!.subject).toMatch(/^【督办周报】截至 2020-08-17 红灯 \d+ 项，通报 1 期$/);
 		expect(mail!.text).toContain(published.number);
 		expect(mail!.text).toContain('超过完成时限，尚未办结');
 		// Once a week per leader: running the same day again adds nothing.
 		await runJob('leader-digest', { ...s.deps, mailer: null }, morning('2020-08-17'));
-		expect(mailTo('leader-n@duban.test')).toHaveLength(1);
+		expect(await mailTo('leader-n@duban.test')).toHaveLength(1);
 	});
 });

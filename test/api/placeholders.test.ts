@@ -10,6 +10,7 @@ import {
 	type Client,
 	type TestServer
 } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 let s: TestServer;
 let office: Client;
@@ -35,8 +36,9 @@ async function previewUnits(units: string) {
 	return { errors: res.data.errors.map((e: any) => e.message), units: res.data.rows[0]?.units ?? [] };
 }
 
-const audits = (action: string) =>
-	s.db.all<{ after: string | null; before: string | null }>(
+const audits = async (action: string) =>
+	await query<{ after: string | null; before: string | null }>(
+		s.db,
 		sql`select after, before from audit_log where action = ${action} order by id`
 	);
 
@@ -59,12 +61,12 @@ describe('the office’s list of placeholder names', () => {
 				{ type: 'placeholder', name: '数字化改革专班', role: 'co' }
 			]
 		});
-		expect(audits('placeholder.add').at(-1)!.after).toContain('数字化改革专班');
+		expect((await audits('placeholder.add')).at(-1)!.after).toContain('数字化改革专班');
 
 		const removed = await office.request('DELETE', `/api/v1/placeholders/${added.data.id}`);
 		expect(removed.status).toBe(200);
 		expect((await previewUnits('数字化改革专班')).errors).toHaveLength(1);
-		expect(audits('placeholder.remove').at(-1)!.before).toContain('数字化改革专班');
+		expect((await audits('placeholder.remove')).at(-1)!.before).toContain('数字化改革专班');
 	});
 
 	it('refuses what is not a placeholder name, with a code and a message in Chinese', async () => {

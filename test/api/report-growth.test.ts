@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPlan, startTestServer, type TestServer } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 /**
  * How much the database grows when a unit's form autosaves: 100 saves of a 36-item report (the largest
@@ -19,13 +20,17 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 /** The database's size in bytes: the file's pages, and those holding data (not on the free list). */
-function size() {
-	const r = s.db.get<{ pages: number; free: number; page: number }>(
-		sql`select (select page_count from pragma_page_count) as pages, (select freelist_count from pragma_freelist_count) as free, (select page_size from pragma_page_size) as page`
-	)!;
+async function size() {
+	const r = (
+		await query<{ pages: number; free: number; page: number }>(
+			s.db,
+			sql`select (select page_count from pragma_page_count) as pages, (select freelist_count from pragma_freelist_count) as free, (select page_size from pragma_page_size) as page`
+		)
+	)[0]!;
 	return { file: r.pages * r.page, used: (r.pages - r.free) * r.page };
 }
-const tableBytes = (query: string) => s.db.get<{ n: number | null }>(sql.raw(query))!.n ?? 0;
+const tableBytes = async (text: string) =>
+	(await query<{ n: number | null }>(s.db, sql.raw(text)))[0]!.n ?? 0;
 
 describe('autosave growth', () => {
 	it(`${SAVES} autosaves of a ${ITEMS}-item form with full-length text add less than 1 MB`, async () => {
@@ -62,22 +67,22 @@ describe('autosave growth', () => {
 			revision = res.data.report.revision;
 		};
 		await save();
-		const start = size();
+		const start = await size();
 		let half = start;
 		for (let n = 1; n <= SAVES; n++) {
-			if (n === SAVES / 2 + 1) half = size();
+			if (n === SAVES / 2 + 1) half = await size();
 			// Autosave runs a few seconds after the user stops typing in one item.
 			s.clock.advance(5_000);
 			const item = items[n % items.length];
 			item.progress = full(`第${n}次修改 ${item.indicatorId}进展`);
 			await save();
 		}
-		const end = size();
+		const end = await size();
 		const used = end.used - start.used;
-		const audit = tableBytes(
+		const audit = await tableBytes(
 			`select sum(length(coalesce(before, '')) + length(coalesce(after, ''))) as n from audit_log where action = 'report.save'`
 		);
-		const versions = tableBytes(`select sum(length(snapshot)) as n from report_version`);
+		const versions = await tableBytes(`select sum(length(snapshot)) as n from report_version`);
 		console.log(
 			`[report-growth] ${SAVES} autosaves of a ${items.length}-item form: data +${used} bytes, ` +
 				`file +${end.file - start.file} bytes (${start.file} → ${end.file}; second half +${end.file - half.file}); ` +

@@ -13,6 +13,7 @@ import {
 	type Client,
 	type TestServer
 } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 let s: TestServer;
 let office: Client;
@@ -57,12 +58,14 @@ function fill(form: any, overrides: Record<string, unknown> = {}) {
 	}));
 }
 
-const versionRows = (reportId: number) =>
-	s.db.all<{ version: number; action: string }>(
+const versionRows = async (reportId: number) =>
+	await query<{ version: number; action: string }>(
+		s.db,
 		sql`select version, action from report_version where report_id = ${reportId} order by id`
 	);
-const auditRows = (reportId: number, action: string) =>
-	s.db.all<{ before: string | null; after: string }>(
+const auditRows = async (reportId: number, action: string) =>
+	await query<{ before: string | null; after: string }>(
+		s.db,
 		sql`select before, after from audit_log where action = ${action} and object_id = ${String(reportId)} order by id`
 	);
 const upload = async (unit: Client, name: string) =>
@@ -82,7 +85,7 @@ describe('report versions', () => {
 		expect(revision).toBe(3);
 		const reportId = (await unit.get(path)).data.report.id;
 		// One draft, numbered as the submission it will become.
-		expect(versionRows(reportId)).toEqual([{ version: 1, action: 'save' }]);
+		expect(await versionRows(reportId)).toEqual([{ version: 1, action: 'save' }]);
 
 		const v1 = await unit.post(`${path}/submit`, { revision, items: fill(form) });
 		expect(v1.data.report).toMatchObject({ status: 'submitted', version: 1 });
@@ -104,7 +107,7 @@ describe('report versions', () => {
 		]);
 		const v2 = await unit.post(`${path}/submit`, { revision, items: fill(form, { progress: '补充二' }) });
 		expect(v2.data.report).toMatchObject({ status: 'submitted', version: 2 });
-		expect(versionRows(reportId)).toEqual([
+		expect(await versionRows(reportId)).toEqual([
 			{ version: 1, action: 'submit' },
 			{ version: 1, action: 'return' },
 			{ version: 2, action: 'submit' }
@@ -129,7 +132,7 @@ describe('report versions', () => {
 		const second = await unit.request('PUT', path, { revision: first.data.report.revision, items });
 		expect(second.status).toBe(200);
 
-		const [, row] = auditRows(reportId, 'report.save');
+		const [, row] = await auditRows(reportId, 'report.save');
 		expect(row!.after.length).toBeLessThan(1000);
 		expect(row!.after).not.toContain('推进数据共享');
 		expect(JSON.parse(row!.before!)).toEqual({ status: 'draft', revision: 1 });
@@ -144,7 +147,7 @@ describe('report versions', () => {
 		// Saving the same again changes nothing and writes nothing.
 		const same = await unit.request('PUT', path, { revision: 2, items });
 		expect(same.data.report.revision).toBe(2);
-		expect(auditRows(reportId, 'report.save')).toHaveLength(2);
+		expect(await auditRows(reportId, 'report.save')).toHaveLength(2);
 	});
 
 	it('draft saves are limited per user: 429 with Retry-After, and saving works again after a minute', async () => {

@@ -9,6 +9,7 @@ import {
 	type Client,
 	type TestServer
 } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 let s: TestServer;
 let office: Client;
@@ -22,7 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const count = (table: string) => s.db.get<{ n: number }>(sql.raw(`select count(*) as n from ${table}`))!.n;
+const count = async (table: string) =>
+	(await query<{ n: number }>(s.db, sql.raw(`select count(*) as n from ${table}`)))[0]!.n;
 const at = (iso: string) => s.clock.set(new Date(iso));
 
 function fill(form: any, overrides: Record<string, unknown> = {}) {
@@ -340,9 +342,12 @@ describe('attachments', () => {
 		const up = await unit.post('/api/v1/attachments', uploadForm(SAMPLE_FILES.png, '../../etc/截图 一.png'));
 		expect(up.status).toBe(201);
 		expect(up.data.name).toBe('截图 一.png');
-		const row = s.db.get<{ stored_name: string }>(
-			sql`select stored_name from attachment where id = ${up.data.id}`
-		)!;
+		const row = (
+			await query<{ stored_name: string }>(
+				s.db,
+				sql`select stored_name from attachment where id = ${up.data.id}`
+			)
+		)[0]!;
 		expect(row.stored_name).toMatch(/^\d{4}-\d\d\/[0-9a-f-]{36}\.png$/);
 		const down = await unit.get(`/api/v1/attachments/${up.data.id}`);
 		expect(down.status).toBe(200);
@@ -356,7 +361,7 @@ describe('attachments', () => {
 
 	it('refuses content that does not match the extension (415) and oversize files (413)', async () => {
 		const unit = await s.as('unit', '省医保局');
-		const before = count('attachment');
+		const before = await count('attachment');
 		const fake = await unit.post('/api/v1/attachments', uploadForm(SAMPLE_FILES.png, '报告.pdf'));
 		expect(fake.status).toBe(415);
 		expect(fake.data.error.message).toContain('不是 PDF');
@@ -371,7 +376,7 @@ describe('attachments', () => {
 		big.set(SAMPLE_FILES.pdf);
 		const tooBig = await unit.post('/api/v1/attachments', uploadForm(big, '大文件.pdf'));
 		expect(tooBig.status).toBe(413);
-		expect(count('attachment')).toBe(before);
+		expect(await count('attachment')).toBe(before);
 	});
 
 	it('accepts a real .xlsx (a zip package with xl/workbook.xml)', async () => {

@@ -29,7 +29,7 @@ describe('service accounts', () => {
 		expect(made.status).toBe(201);
 		const { token } = made.data;
 		expect(token.token).toMatch(/^dbn_[\w-]{43}$/);
-		const stored = s.db.select().from(serviceToken).where(eq(serviceToken.id, token.id)).get()!;
+		const stored = (await s.db.select().from(serviceToken).where(eq(serviceToken.id, token.id)).limit(1))[0]!;
 		expect(stored.tokenHash).toMatch(/^[0-9a-f]{64}$/);
 		expect(JSON.stringify(stored)).not.toContain(token.token);
 		const listed = await office.get('/api/v1/service-accounts');
@@ -75,7 +75,7 @@ describe('service accounts', () => {
 			expect(res.data.error.key).toBe('auth.service_fenced');
 		}
 
-		const rows = s.db.select().from(auditLog).where(eq(auditLog.username, 'zzd')).all();
+		const rows = await s.db.select().from(auditLog).where(eq(auditLog.username, 'zzd'));
 		const calls = rows.filter((r) => r.action === 'service.call');
 		expect(calls.map((r) => r.objectId)).toEqual([
 			'GET /api/v1/plans',
@@ -106,7 +106,7 @@ describe('service accounts', () => {
 		expect(next.status).toBe(201);
 		expect((await machine(next.data.token).get('/api/v1/plans')).status).toBe(200);
 		expect(
-			s.db.select().from(auditLog).where(eq(auditLog.action, 'service_token.revoke')).all()
+			await s.db.select().from(auditLog).where(eq(auditLog.action, 'service_token.revoke'))
 		).toHaveLength(1);
 	});
 

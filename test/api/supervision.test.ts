@@ -4,13 +4,14 @@ import { listData } from '../../api/services/dashboard.ts';
 import { loadPlan2020 } from '../../api/services/setup.ts';
 import { runJob } from '../../tasks/index.ts';
 import { importPlan, startTestServer, type Client, type TestServer } from '../support/harness.ts';
+import { query, execute, withTransaction } from '../../db/client.ts';
 
 const LONG = { SESSION_IDLE_MINUTES: '500000', SESSION_MAX_HOURS: '9000' };
 const daily = (s: TestServer, day: string) =>
 	runJob('daily', { ...s.deps, mailer: null }, new Date(`${day}T06:00:00+08:00`));
 
-const unitIdOf = (s: TestServer, name: string) =>
-	s.db.get<{ id: number }>(sql`select id from unit where name = ${name}`)!.id;
+const unitIdOf = async (s: TestServer, name: string) =>
+	(await query<{ id: number }>(s.db, sql`select id from unit where name = ${name}`))[0]!.id;
 
 /** The unit's part of an indicator as the indicator API shows it. */
 const partOf = (item: any, unitId: number) =>
@@ -33,7 +34,7 @@ describe('one unit’s counts are the same on every page', () => {
 			'2020-01-01'
 		);
 		const fin = await s.as('unit', '省财政厅');
-		const unitId = unitIdOf(s, '省财政厅');
+		const unitId = await unitIdOf(s, '省财政厅');
 		s.clock.set(new Date('2020-04-10T02:00:00Z'));
 		const done = await fin.post('/api/v1/requests', {
 			kind: 'completion',
@@ -102,10 +103,15 @@ describe('a unit’s own original date', () => {
 			2020,
 			'2020-01-01'
 		);
-		const unitId = unitIdOf(s, '省财政厅');
+		const unitId = await unitIdOf(s, '省财政厅');
 		// The plan's table gave this unit's level a later date of its own (as a deadline rule per level does).
-		s.db.run(sql`update assignment set due_on = '2020-05-31', original_due_on = '2020-05-31'
-			where indicator_id = ${ids['分级期限']} and unit_id = ${unitId}`);
+		await withTransaction({ db: s.db }, ({ db }) =>
+			execute(
+				db,
+				sql`update assignment set due_on = '2020-05-31', original_due_on = '2020-05-31'
+				where indicator_id = ${ids['分级期限']} and unit_id = ${unitId}`
+			)
+		);
 		const fin = await s.as('unit', '省财政厅');
 		s.clock.set(new Date('2020-04-10T02:00:00Z'));
 		const done = await fin.post('/api/v1/requests', {
@@ -149,18 +155,21 @@ describe('the 2020 plan, per unit', () => {
 		const office = await s.as('office');
 		return { s, office };
 	}
-	const indicatorAt = (s: TestServer, position: number) =>
-		s.db.get<{ id: number; kind: string; dueOn: string }>(
-			sql`select id, kind, due_on as dueOn from indicator where position = ${position}`
-		)!;
+	const indicatorAt = async (s: TestServer, position: number) =>
+		(
+			await query<{ id: number; kind: string; dueOn: string }>(
+				s.db,
+				sql`select id, kind, due_on as dueOn from indicator where position = ${position}`
+			)
+		)[0]!;
 
 	it('杭州 signs off its part of indicator 6: only 杭州 is completed (late, against the original date), the other ten stay red, 1/11; ranking and bulletin follow', async () => {
 		const { s, office } = await plan2020('2020-10-09T02:00:00Z');
-		const six = indicatorAt(s, 6);
+		const six = await indicatorAt(s, 6);
 		expect(six).toMatchObject({ kind: 'each', dueOn: '2020-09-30' });
 		await daily(s, '2020-10-09');
 		const hz: Client = await s.as('unit', '杭州市政府');
-		const hzId = unitIdOf(s, '杭州市政府');
+		const hzId = await unitIdOf(s, '杭州市政府');
 		const asked = await hz.post('/api/v1/requests', {
 			kind: 'completion',
 			indicatorId: six.id,
@@ -183,7 +192,7 @@ describe('the 2020 plan, per unit', () => {
 		).toEqual(Array(10).fill('red'));
 		expect(view.light).toBe('red');
 
-		const red = listData(s.db, {}, '2020-10-09', '2020-10-09', 'red', 'due', 1, 500).items.find(
+		const red = (await listData(s.db, {}, '2020-10-09', '2020-10-09', 'red', 'due', 1, 500)).items.find(
 			(i) => i.id === six.id
 		)!;
 		expect(red.units.map((u) => u.name)).not.toContain('杭州市政府');
@@ -212,15 +221,16 @@ describe('the 2020 plan, per unit', () => {
 		const { s } = await plan2020('2020-10-01T02:00:00Z');
 		await daily(s, '2020-10-01');
 		for (const day of ['2020-06-30', '2020-07-01', '2020-10-01']) {
-			const red = listData(s.db, {}, day, '2020-10-01', 'red', 'due', 1, 500).items;
-			const due = s.db.all<{ id: number }>(
+			const red = (await listData(s.db, {}, day, '2020-10-01', 'red', 'due', 1, 500)).items;
+			const due = await query<{ id: number }>(
+				s.db,
 				sql`select id from indicator where recurrence is null and due_on < ${day} order by due_on, id`
 			);
 			expect(red.map((i) => i.id).sort((a, b) => a - b)).toEqual(due.map((d) => d.id).sort((a, b) => a - b));
 		}
 		// Indicator 3 is owed only by 省级有关单位: red under 待明确 once due, on the office's list.
-		const three = indicatorAt(s, 3);
-		const red = listData(s.db, {}, '2020-10-01', '2020-10-01', 'red', 'due', 1, 500).items;
+		const three = await indicatorAt(s, 3);
+		const red = (await listData(s.db, {}, '2020-10-01', '2020-10-01', 'red', 'due', 1, 500)).items;
 		expect(red.find((i) => i.id === three.id)).toMatchObject({ pending: true, units: [] });
 		await s.close();
 	}, 120_000);

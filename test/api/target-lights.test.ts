@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAlerts } from '../../api/services/alerts.ts';
 import { runJob } from '../../tasks/index.ts';
 import { importPlan, startTestServer, type Client, type TestServer } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 let s: TestServer;
 let office: Client;
@@ -15,8 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const behindOf = (indicatorId: number) =>
-	openAlerts(s.db, s.clock.today(), { indicatorIds: [indicatorId] })
+const behindOf = async (indicatorId: number) =>
+	(await openAlerts(s.db, s.clock.today(), { indicatorIds: [indicatorId] }))
 		.filter((a) => a.kind === 'behind_schedule')
 		.map((a) => ({ unit: a.unit?.name, reason: a.reason }));
 
@@ -46,7 +47,7 @@ describe('lights follow what a target means', () => {
 		const id = ids['日活跃用户数达到120万人']!;
 		await reportJune(await s.as('unit', '省民政厅'), id, 30);
 		// 序时进度 on 07-05 of a plan from 01-01 to 12-31 is 51%; 30 of 120 is 25%.
-		expect(behindOf(id)).toEqual([
+		expect(await behindOf(id)).toEqual([
 			{ unit: '省民政厅', reason: '序时进度 51%，日活跃用户数（30 万 / 120 万人）实际 25%，落后 26 个百分点' }
 		]);
 		const view = (await office.get(`/api/v1/indicators/${id}`)).data;
@@ -69,12 +70,12 @@ describe('lights follow what a target means', () => {
 		);
 		const id = ids['新增注册用户达到120万人']!;
 		await reportJune(await s.as('unit', '省商务厅'), id, 30);
-		expect(behindOf(id)).toEqual([
+		expect(await behindOf(id)).toEqual([
 			{ unit: '省商务厅', reason: '序时进度 51%，新增注册用户（30 万 / 120 万人）实际 25%，落后 26 个百分点' }
 		]);
 		// 30 + 30 of 120 is 50%, level with 51%: the light goes out in the same response cycle, no daily round.
 		await reportJune(await s.as('unit', '省财政厅'), id, 30);
-		expect(behindOf(id)).toEqual([]);
+		expect(await behindOf(id)).toEqual([]);
 		const view = (await office.get(`/api/v1/indicators/${id}`)).data;
 		expect(view.targets[0].progress).toMatchObject({
 			state: 'measured',
@@ -86,7 +87,7 @@ describe('lights follow what a target means', () => {
 		// By 08-31 (67% of the year) the sum is behind: the reason says it is the units' sum.
 		s.clock.set(new Date('2020-08-31T02:00:00Z'));
 		await runJob('daily', { ...s.deps, mailer: null }, new Date('2020-08-31T06:00:00+08:00'));
-		const later = openAlerts(s.db, '2020-08-31', { indicatorIds: [id] }).filter(
+		const later = (await openAlerts(s.db, '2020-08-31', { indicatorIds: [id] })).filter(
 			(a) => a.kind === 'behind_schedule'
 		);
 		expect(later.map((a) => a.unit?.name).sort()).toEqual(['省商务厅', '省财政厅'].sort());
@@ -107,10 +108,12 @@ describe('lights follow what a target means', () => {
 		await reportJune(await s.as('unit', '省教育厅'), id, 120);
 		const before = (await office.get(`/api/v1/indicators/${id}`)).data.targets[0];
 		expect(before.progress).toEqual({ state: 'no_baseline' });
-		expect(behindOf(id)).toEqual([]);
+		expect(await behindOf(id)).toEqual([]);
 
 		// Baseline 100 → goal 200; 120 is 20% of the way from 100 to 200, behind 51%: yellow at once.
-		const set = await office.put(`/api/v1/indicators/${id}/targets/${targetIdOf(id)}`, { baseline: 100 });
+		const set = await office.put(`/api/v1/indicators/${id}/targets/${await targetIdOf(id)}`, {
+			baseline: 100
+		});
 		expect(set.status).toBe(200);
 		expect(set.data.targets[0].progress).toMatchObject({
 			state: 'measured',
@@ -118,11 +121,16 @@ describe('lights follow what a target means', () => {
 			goal: 200,
 			percent: 20
 		});
-		expect(behindOf(id)).toEqual([
+		expect(await behindOf(id)).toEqual([
 			{ unit: '省教育厅', reason: '序时进度 51%，交易额比2019年（120 / 200）实际 20%，落后 31 个百分点' }
 		]);
 	});
 });
 
-const targetIdOf = (indicatorId: number) =>
-	s.db.get<{ id: number }>(sql`select id from indicator_target where indicator_id = ${indicatorId}`)!.id;
+const targetIdOf = async (indicatorId: number) =>
+	(
+		await query<{ id: number }>(
+			s.db,
+			sql`select id from indicator_target where indicator_id = ${indicatorId}`
+		)
+	)[0]!.id;

@@ -9,6 +9,7 @@ import { ClamdError, parseClamdUrl, ping, scanBytes } from '../../api/lib/clamd.
 import { attachmentsDir } from '../../api/services/attachments.ts';
 import { EICAR, startClamd } from '../support/clamd.ts';
 import { SAMPLE_FILES, startTestServer, uploadForm, type TestServer } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 const INFECTED_MESSAGE = '文件未通过病毒扫描（检测到 Eicar-Test-Signature），已拒绝上传';
 
@@ -34,7 +35,8 @@ afterAll(async () => {
 	await clamd?.stop();
 });
 
-const attachmentRows = () => s.db.get<{ n: number }>(sql`select count(*) as n from attachment`)!.n;
+const attachmentRows = async () =>
+	(await query<{ n: number }>(s.db, sql`select count(*) as n from attachment`))[0]!.n;
 /** Every file under DATA_DIR/attachments, temporary `.part` files included. */
 const storedFiles = (server: TestServer = s) => {
 	try {
@@ -46,8 +48,9 @@ const storedFiles = (server: TestServer = s) => {
 		return [];
 	}
 };
-const rejections = () =>
-	s.db.all<{ result: string; after: string; username: string }>(
+const rejections = async () =>
+	await query<{ result: string; after: string; username: string }>(
+		s.db,
 		sql`select result, after, username from audit_log where action = 'attachment.rejected' order by id`
 	);
 
@@ -64,21 +67,21 @@ describe('uploads scanned by clamd (CLAMD_URL set)', () => {
 		const down = await unit.get(`/api/v1/attachments/${up.data.id}`);
 		expect(down.status).toBe(200);
 		expect(new Uint8Array(down.data)).toEqual(file);
-		expect(storedFiles()).toHaveLength(attachmentRows());
+		expect(storedFiles()).toHaveLength(await attachmentRows());
 	});
 
 	it('refuses a PDF carrying the EICAR test string (422): no file, no row, an audit entry', async () => {
 		const unit = await s.as('unit', '省医保局');
-		const rows = attachmentRows();
+		const rows = await attachmentRows();
 		const files = storedFiles();
-		const audited = rejections().length;
+		const audited = (await rejections()).length;
 		const up = await unit.post('/api/v1/attachments', uploadForm(pdf(0, 40), '感染.pdf'));
 		expect(up.status).toBe(422);
 		expect(up.data.error).toMatchObject({ code: 'unprocessable', message: INFECTED_MESSAGE });
 		expect(clamd.scans.at(-1)!.reply).toBe('stream: Eicar-Test-Signature FOUND');
-		expect(attachmentRows()).toBe(rows);
+		expect(await attachmentRows()).toBe(rows);
 		expect(storedFiles()).toEqual(files);
-		const entry = rejections().slice(audited);
+		const entry = (await rejections()).slice(audited);
 		expect(entry).toHaveLength(1);
 		expect(entry[0]).toMatchObject({ result: 'denied', username: unit.username });
 		expect(JSON.parse(entry[0]!.after)).toMatchObject({ name: '感染.pdf', virus: 'Eicar-Test-Signature' });
@@ -97,7 +100,7 @@ describe('uploads scanned by clamd (CLAMD_URL set)', () => {
 
 		// The EICAR string straddles the first chunk boundary: only a correct reassembly sees it.
 		const boundary = scan.chunks[0]!;
-		const rows = attachmentRows();
+		const rows = await attachmentRows();
 		const files = storedFiles();
 		const bad = await unit.post(
 			'/api/v1/attachments',
@@ -106,24 +109,24 @@ describe('uploads scanned by clamd (CLAMD_URL set)', () => {
 		expect(bad.status).toBe(422);
 		expect(bad.data.error.message).toBe(INFECTED_MESSAGE);
 		expect(clamd.scans.at(-1)!.chunks.length).toBe(scan.chunks.length);
-		expect(attachmentRows()).toBe(rows);
+		expect(await attachmentRows()).toBe(rows);
 		expect(storedFiles()).toEqual(files);
 	});
 
 	it('fails closed (503) while the scanner is unreachable, and accepts again once it is back', async () => {
 		const unit = await s.as('unit', '省医保局');
-		const rows = attachmentRows();
+		const rows = await attachmentRows();
 		const files = storedFiles();
-		const audited = rejections().length;
+		const audited = (await rejections()).length;
 		await clamd.stop();
 		try {
 			const up = await unit.post('/api/v1/attachments', uploadForm(pdf(), '报告.pdf'));
 			expect(up.status).toBe(503);
 			expect(up.data.error.code).toBe('service_unavailable');
 			expect(up.data.error.message).toContain('病毒扫描服务暂时不可用');
-			expect(attachmentRows()).toBe(rows);
+			expect(await attachmentRows()).toBe(rows);
 			expect(storedFiles()).toEqual(files);
-			const entry = rejections().slice(audited);
+			const entry = (await rejections()).slice(audited);
 			expect(entry).toHaveLength(1);
 			expect(entry[0]!.result).toBe('failed');
 			expect(JSON.parse(entry[0]!.after).scanError).toMatch(/ECONNREFUSED/);
@@ -136,12 +139,12 @@ describe('uploads scanned by clamd (CLAMD_URL set)', () => {
 
 	it('fails closed (503) on any reply that is not a verdict, e.g. the size limit', async () => {
 		const unit = await s.as('unit', '省医保局');
-		const rows = attachmentRows();
+		const rows = await attachmentRows();
 		clamd.setReply('INSTREAM size limit exceeded. ERROR');
 		try {
 			const up = await unit.post('/api/v1/attachments', uploadForm(pdf(), '报告.pdf'));
 			expect(up.status).toBe(503);
-			expect(attachmentRows()).toBe(rows);
+			expect(await attachmentRows()).toBe(rows);
 		} finally {
 			clamd.setReply(null);
 		}
@@ -159,7 +162,7 @@ describe('scanner timeouts and no scanner', () => {
 			const up = await unit.post('/api/v1/attachments', uploadForm(pdf(), '报告.pdf'));
 			expect(up.status).toBe(503);
 			expect(Date.now() - started).toBeLessThan(5000);
-			expect(t.db.get<{ n: number }>(sql`select count(*) as n from attachment`)!.n).toBe(0);
+			expect((await query<{ n: number }>(t.db, sql`select count(*) as n from attachment`))[0]!.n).toBe(0);
 			expect(storedFiles(t)).toEqual([]);
 		} finally {
 			await t.close();

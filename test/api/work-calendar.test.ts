@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays } from '../../api/lib/workdays.ts';
 import { workCalendar } from '../../api/services/work-calendar.ts';
 import { csvTable, importForm, planTitle, startTestServer, type TestServer } from '../support/harness.ts';
+import { query } from '../../db/client.ts';
 
 let s: TestServer;
 let office: Awaited<ReturnType<TestServer['as']>>;
@@ -14,8 +15,8 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 describe('PRC working days', () => {
-	it('skips holidays and counts 调休 make-up Saturdays (National Day 2020)', () => {
-		const cal = workCalendar(s.db);
+	it('skips holidays and counts 调休 make-up Saturdays (National Day 2020)', async () => {
+		const cal = await workCalendar(s.db);
 		expect(cal.isWorkingDay('2020-10-01')).toBe(false); // 国庆节
 		expect(cal.isWorkingDay('2020-09-27')).toBe(true); // Sunday, 调休上班
 		expect(cal.isWorkingDay('2020-10-10')).toBe(true); // Saturday, 调休上班
@@ -26,12 +27,12 @@ describe('PRC working days', () => {
 		expect(addWorkingDays('2020-09-25', 0, cal)).toBe('2020-09-25');
 	});
 
-	it('holds the State Council calendar for 2018–2026 as chinese-days packages it', () => {
+	it('holds the State Council calendar for 2018–2026 as chinese-days packages it', async () => {
 		const data = createRequire(import.meta.url)('chinese-days/dist/chinese-days.json') as Record<
 			'holidays' | 'workdays',
 			Record<string, string>
 		>;
-		const cal = workCalendar(s.db);
+		const cal = await workCalendar(s.db);
 		const years = (o: Record<string, string>) => Object.keys(o).filter((d) => d >= '2018' && d < '2027');
 		for (const day of years(data.holidays)) expect(cal.isWorkingDay(day), day).toBe(false);
 		for (const day of years(data.workdays)) expect(cal.isWorkingDay(day), day).toBe(true);
@@ -46,7 +47,7 @@ describe('PRC working days', () => {
 		const res = await office.put('/api/v1/work-calendar/days/2027-01-01', { kind: 'holiday', name: '元旦' });
 		expect(res.status).toBe(200);
 		expect(res.data.items).toEqual([{ day: '2027-01-01', kind: 'holiday', name: '元旦' }]);
-		expect(workCalendar(s.db).isWorkingDay('2027-01-01')).toBe(false);
+		expect((await workCalendar(s.db)).isWorkingDay('2027-01-01')).toBe(false);
 		expect((await office.put('/api/v1/work-calendar/days/0050-01-01', { kind: 'holiday' })).status).toBe(400);
 		const audit = await s.as('auditor');
 		const log = await audit.get('/api/v1/audit?action=calendar.set_day');
@@ -105,7 +106,8 @@ describe('relative deadlines', () => {
 		);
 		expect(res.status).toBe(200);
 		expect(res.data.rows[0].dueOn).toBe('2020-09-14');
-		const due = s.db.all<{ name: string; due_on: string | null }>(
+		const due = await query<{ name: string; due_on: string | null }>(
+			s.db,
 			sql`select u.name, a.due_on from assignment a join unit u on u.id = a.unit_id
 				join indicator i on i.id = a.indicator_id where i.plan_id = ${res.data.planId}`
 		);
@@ -129,9 +131,12 @@ describe('targets with meaning', () => {
 		expect(doubling.targets[0]).toMatchObject({ relative: 'factor', value: 2, baseline: null });
 		expect(perCity.targets[0]).toMatchObject({ aggregation: 'each', value: 5 });
 		const get = await office.get(`/api/v1/indicators/${doubling.id}`);
-		const targetId = s.db.get<{ id: number }>(
-			sql`select id from indicator_target where indicator_id = ${doubling.id}`
-		)!.id;
+		const targetId = (
+			await query<{ id: number }>(
+				s.db,
+				sql`select id from indicator_target where indicator_id = ${doubling.id}`
+			)
+		)[0]!.id;
 		expect(get.status).toBe(200);
 		const set = await office.put(`/api/v1/indicators/${doubling.id}/targets/${targetId}`, { baseline: 1200 });
 		expect(set.status).toBe(200);
@@ -140,9 +145,12 @@ describe('targets with meaning', () => {
 			baseline: -1
 		});
 		expect(negative.status).toBe(400);
-		const perCityTarget = s.db.get<{ id: number }>(
-			sql`select id from indicator_target where indicator_id = ${perCity.id}`
-		)!.id;
+		const perCityTarget = (
+			await query<{ id: number }>(
+				s.db,
+				sql`select id from indicator_target where indicator_id = ${perCity.id}`
+			)
+		)[0]!.id;
 		const noBaseline = await office.put(`/api/v1/indicators/${perCity.id}/targets/${perCityTarget}`, {
 			baseline: 3
 		});

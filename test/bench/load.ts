@@ -17,7 +17,7 @@ import { writeReport } from '../../api/services/reports.ts';
 import { importTable } from '../../api/services/imports.ts';
 import { seedDirectory, SYSTEM_OFFICE } from '../../api/services/setup.ts';
 import { createUser } from '../../api/services/users.ts';
-import { openDb } from '../../db/client.ts';
+import { closeDb, openDb } from '../../db/client.ts';
 import { freePort, startChildServer } from '../support/child-server.ts';
 import { csvTable } from '../support/harness.ts';
 import { cpuSeconds, peakRssMb, processTree, rssMb, signIn } from './server.ts';
@@ -121,7 +121,7 @@ async function setUp(dataDir: string) {
 	const db = openDb(config.dbFile);
 	const clock = manualClock(new Date(`${PLAN.issuedOn}T02:00:00Z`));
 	const ctx = { db, config, clock, actor: null, ip: null };
-	seedDirectory(ctx);
+	await seedDirectory(ctx);
 
 	let t = performance.now();
 	const table = planTable();
@@ -180,8 +180,8 @@ async function setUp(dataDir: string) {
 				role: 'unit' as const,
 				unit: { id: a.unitId, name: a.unitName }
 			};
-			const form = getReportForm({ ...ctx, actor }, a.unitId, period);
-			writeReport(
+			const form = await getReportForm({ ...ctx, actor }, a.unitId, period);
+			await writeReport(
 				{ ...ctx, actor },
 				{ period, revision: null, items: fill(form.items, period, false) },
 				true
@@ -190,7 +190,7 @@ async function setUp(dataDir: string) {
 	}
 	log(`${HISTORY.length} months of history submitted per unit (${seconds(performance.now() - t)} s)`);
 	db.$client.pragma('wal_checkpoint(TRUNCATE)');
-	db.$client.close();
+	closeDb(db);
 	return { accounts, perUnit: table.perUnit, config };
 }
 

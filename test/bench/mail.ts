@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../api/config.ts';
-import { openDb } from '../../db/client.ts';
+import { closeDb, openDb, withTransaction } from '../../db/client.ts';
 import { smtpMailer } from '../../api/lib/mailer.ts';
 import { enqueueMail, sendQueued } from '../../api/services/mail.ts';
 import { getSettings } from '../../api/services/settings.ts';
@@ -15,9 +15,9 @@ export async function benchMail(count = 500) {
 	const db = openDb(config.dbFile);
 	const smtp = await startSmtp();
 	const now = new Date();
-	db.transaction((tx) => {
+	await withTransaction({ db }, async ({ db: tx }) => {
 		for (let i = 0; i < count; i++) {
-			enqueueMail(
+			await enqueueMail(
 				tx,
 				{
 					dedupeKey: `bench|${i}`,
@@ -34,11 +34,12 @@ export async function benchMail(count = 500) {
 	const started = performance.now();
 	let sent = 0;
 	while (sent < count)
-		sent += (await sendQueued({ db, now, mailer, from: config.mailFrom, settings: getSettings(db) })).sent;
+		sent += (await sendQueued({ db, now, mailer, from: config.mailFrom, settings: await getSettings(db) }))
+			.sent;
 	const seconds = (performance.now() - started) / 1000;
 	mailer.close();
 	await smtp.stop();
-	db.$client.close();
+	closeDb(db);
 	rmSync(dataDir, { recursive: true, force: true });
 	return { mails: count, received: smtp.received.length, mails_per_second: Math.round(count / seconds) };
 }

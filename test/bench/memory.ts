@@ -4,6 +4,7 @@
  * pool's idle threads have ended. `node test/bench/memory.ts`; the last line is one JSON object.
  */
 import { rmSync } from 'node:fs';
+import { closeDb } from '../../db/client.ts';
 import { rssMb } from './server.ts';
 import { loadPlan2020, seedDirectory } from '../../api/services/setup.ts';
 import { createUser } from '../../api/services/users.ts';
@@ -15,10 +16,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const { dataDir, env, db, config, clock } = childData('memory', TODAY);
 const ctx = { db, clock, config, actor: null, ip: null };
-seedDirectory(ctx);
+await seedDirectory(ctx);
 const plan = await loadPlan2020(ctx);
 await createUser(ctx, { username: 'memory-office', name: '联席办', role: 'office', password: PASSWORD });
-db.$client.close();
+closeDb(db);
 
 const server = await startChildServer(env, { port: await freePort(), readyTimeoutMs: 60_000 });
 const pid = server.proc.pid!;

@@ -1,7 +1,7 @@
 // Runs one measured phase in its own process, so that peak memory (maxRSS) belongs to that phase alone.
 // Usage: node test/bench/phase.ts PHASE DATA_DIR [ARG]  → prints {"ms":…, "peak_rss_mb":…, …}
 import { loadConfig } from '../../api/config.ts';
-import { openDb } from '../../db/client.ts';
+import { closeDb, openDb } from '../../db/client.ts';
 import { addDays } from '../../api/lib/dates.ts';
 import { runJob } from '../../tasks/index.ts';
 import { manualClock } from '../../api/lib/clock.ts';
@@ -36,4 +36,4 @@ console.log(
 		...extra
 	})
 );
-db.$client.close();
+closeDb(db);

@@ -12,7 +12,7 @@ import { appClock } from '../../api/lib/app-clock.ts';
 import { loadDemoHistory } from '../../api/services/demo-history.ts';
 import { createDemoAccounts, loadPlan2020, seedDirectory } from '../../api/services/setup.ts';
 import { createUser } from '../../api/services/users.ts';
-import { openDb } from '../../db/client.ts';
+import { closeDb, openDb } from '../../db/client.ts';
 import { systemClock } from '../../api/lib/clock.ts';
 import { periodOf } from '../../api/lib/dates.ts';
 import { signIn, submitFullForm } from './server.ts';
@@ -25,17 +25,17 @@ export async function benchReporting() {
 	const config = loadConfig({ DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'none'), SECURE_COOKIES: '0' });
 	const db = openDb(config.dbFile);
 	const setupCtx = { db, config, clock: systemClock('2020-01-22'), actor: null, ip: null };
-	seedDirectory(setupCtx);
+	await seedDirectory(setupCtx);
 	await loadPlan2020(setupCtx);
 	await createDemoAccounts(setupCtx);
-	const history = loadDemoHistory(setupCtx, config.demoDate)!;
+	const history = (await loadDemoHistory(setupCtx, config.demoDate))!;
 	db.$client.pragma('wal_checkpoint(TRUNCATE)');
 	const dbBytes = statSync(config.dbFile).size;
 
 	const busiest = db.get<{ name: string; n: number }>(
 		sql`select u.name, count(*) as n from assignment a join unit u on u.id = a.unit_id group by u.id order by n desc limit 1`
 	)!;
-	const clock = appClock(config, db);
+	const clock = await appClock(config, db);
 	// Created on the application's date, so the password is not already past its maximum age there.
 	for (const [username, role] of [
 		['bench', 'unit'],
@@ -92,6 +92,6 @@ export async function benchReporting() {
 		report_submit_p95_ms: Math.round(stats(submitTimes).p95 * 10) / 10
 	};
 	server.close();
-	db.$client.close();
+	closeDb(db);
 	return { figures, dataDir };
 }

@@ -40,7 +40,7 @@ rmSync(demo.dataDir, { recursive: true, force: true });
 
 console.log('== synthetic province-wide volume');
 const synDir = mkdtempSync(join(tmpdir(), 'duban-syn-'));
-const syn = buildSynthetic(loadConfig({ DATA_DIR: synDir }));
+const syn = await buildSynthetic(loadConfig({ DATA_DIR: synDir }));
 console.log(JSON.stringify(syn));
 // A system that runs every day crossed the year's end: its lights came on with their real dates.
 phase('daily', synDir, '2020-12-31');

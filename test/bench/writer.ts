@@ -46,12 +46,13 @@ process.once('message', (msg: { units: Headers[]; office: Headers }) => {
 		if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 	};
 	const loops = Promise.all(msg.units.map((u) => unitLoop(u, msg.office, turn)));
-	process.once('message', async () => {
+	process.once('message', () => {
 		running = false;
-		await loops;
-		const seconds = (performance.now() - started) / 1000;
-		process.send!({ count, perSecond: Math.round((count / seconds) * 10) / 10 });
-		process.disconnect();
+		void loops.then(() => {
+			const seconds = (performance.now() - started) / 1000;
+			process.send!({ count, perSecond: Math.round((count / seconds) * 10) / 10 });
+			process.disconnect();
+		});
 	});
 	loops.catch((err: unknown) => {
 		console.error(err);

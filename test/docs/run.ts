@@ -77,7 +77,7 @@ const files: Record<string, string> = {
 	const { cliContext } = await import('../../api/cli/context.ts');
 	const { exportReports } = await import('../../api/services/report-review.ts');
 	const { SYSTEM_OFFICE } = await import('../../api/services/setup.ts');
-	const ctx = cliContext();
+	const ctx = await cliContext();
 	writeFileSync(
 		files.reports!,
 		(await exportReports({ ...ctx, actor: SYSTEM_OFFICE }, { period: '2020-09' }, 'xlsx')).body

@@ -19,7 +19,7 @@ process.env.WEB_PROCESSES ??= '1';
 
 const { cliContext } = await import('../../api/cli/context.ts');
 const { runInit } = await import('../../api/cli/init.ts');
-const ctx = cliContext();
+const ctx = await cliContext();
 await runInit(ctx, { demo: true });
 ctx.close();
 const { startServer } = await import('../../api/server.ts');

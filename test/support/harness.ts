@@ -10,7 +10,7 @@ import { manualClock } from '../../api/lib/clock.ts';
 import { seedDirectory } from '../../api/services/setup.ts';
 import { putSetting } from '../../api/services/settings.ts';
 import { createUser } from '../../api/services/users.ts';
-import { openDb } from '../../db/client.ts';
+import { closeDb, openDb } from '../../db/client.ts';
 import { checkResponse } from './contract.ts';
 import type { Role } from '../../db/schema/index.ts';
 
@@ -30,9 +30,9 @@ export async function startTestServer(
 	const db = openDb(config.dbFile);
 	const clock = manualClock(opts.start ?? new Date('2020-03-15T02:00:00Z'));
 	const deps = { db, clock, config, mailer: null };
-	seedDirectory({ ...deps, actor: null, ip: null });
+	await seedDirectory({ ...deps, actor: null, ip: null });
 	// Tests jump the calendar across months; a password expiring after 90 days is tested on its own.
-	if (!opts.passwordExpiry) putSetting(db, 'passwordMaxAgeDays', 0, clock.now());
+	if (!opts.passwordExpiry) await putSetting(db, 'passwordMaxAgeDays', 0, clock.now());
 	const app = createApp(deps);
 	const server: ServerType = await new Promise((resolve) => {
 		const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -70,7 +70,7 @@ export async function startTestServer(
 		createAccount,
 		async close() {
 			await new Promise((r) => server.close(r));
-			db.$client.close();
+			closeDb(db);
 			rmSync(dataDir, { recursive: true, force: true });
 		}
 	};

@@ -1,0 +1,74 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withTransaction, type Db } from '../../db/client.ts';
+import { unit } from '../../db/schema/index.ts';
+import { freshDb } from '../support/database.ts';
+
+/** The database comes from a factory, so the same test runs on every dialect the data layer supports. */
+let store: ReturnType<typeof freshDb>;
+beforeEach(() => (store = freshDb()));
+afterEach(() => store.close());
+
+const names = async (db: Db) =>
+	(await db.select({ name: unit.name }).from(unit).orderBy(unit.name)).map((r) => r.name);
+
+/** A promise and its resolver: lets one transaction wait, mid-way, for the test to go on. */
+function gate() {
+	let open!: () => void;
+	const opened = new Promise<void>((resolve) => (open = resolve));
+	return { opened, open };
+}
+
+describe('withTransaction', () => {
+	it('keeps two overlapping transactions and a reader apart, and commits each whole', async () => {
+		const ctx = { db: store.db };
+		const firstWrote = gate();
+		const finishFirst = gate();
+		const seen: Record<string, string[]> = {};
+		const first = withTransaction(ctx, async (tx) => {
+			await tx.db.insert(unit).values({ name: '甲', kind: 'provincial' });
+			firstWrote.open();
+			await finishFirst.opened;
+			seen.firstInside = await names(tx.db);
+			await tx.db.insert(unit).values({ name: '乙', kind: 'provincial' });
+		});
+		const second = withTransaction(ctx, async (tx) => {
+			seen.secondInside = await names(tx.db);
+			await tx.db.insert(unit).values({ name: '丙', kind: 'provincial' });
+		});
+		await firstWrote.opened;
+		// The first is mid-way (awaiting): a reader sees none of its work; the second waits its turn.
+		seen.readerDuring = await names(ctx.db);
+		finishFirst.open();
+		await Promise.all([first, second]);
+		expect(seen.readerDuring).toEqual([]);
+		expect(seen.firstInside).toEqual(['甲']);
+		expect(seen.secondInside).toEqual(['乙', '甲']);
+		expect(await names(ctx.db)).toEqual(['丙', '乙', '甲']);
+	});
+
+	it('rolls back everything a failing transaction wrote, nested calls included', async () => {
+		const ctx = { db: store.db };
+		const failing = withTransaction(ctx, async (tx) => {
+			await tx.db.insert(unit).values({ name: '甲', kind: 'provincial' });
+			await withTransaction(tx, async (inner) => {
+				await inner.db.insert(unit).values({ name: '乙', kind: 'provincial' });
+			});
+			await new Promise((resolve) => setTimeout(resolve, 5));
+			await tx.db.insert(unit).values({ name: '甲', kind: 'provincial' }); // unique name: fails
+		});
+		await expect(failing).rejects.toThrow(/UNIQUE/);
+		expect(await names(ctx.db)).toEqual([]);
+		// The connection is usable again after the rollback.
+		await withTransaction(ctx, async (tx) => {
+			await tx.db.insert(unit).values({ name: '丁', kind: 'provincial' });
+		});
+		expect(await names(ctx.db)).toEqual(['丁']);
+	});
+
+	it('refuses a write outside a transaction', async () => {
+		await expect(
+			(async () => store.db.update(unit).set({ position: 1 }).where(eq(unit.id, 1)))()
+		).rejects.toThrow(/readonly/);
+	});
+});
