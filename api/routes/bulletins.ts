@@ -5,6 +5,7 @@ import { contentDisposition } from '../lib/http.ts';
 import { dateSchema, doc, periodSchema, userText, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import type { OfficialDocument } from '../lib/doc-model.ts';
+import { bulletinDocument as officialDocument } from './contract/requests.ts';
 import { runInWorker, writeInWorker } from '../lib/worker-pool.ts';
 import { TEXT_KEYS } from '../services/bulletin-content.ts';
 import { bulletinDocument } from '../services/bulletin-document.ts';
@@ -31,37 +32,6 @@ const edit = z.object({
 	title: userText.trim().min(1).max(200).optional(),
 	texts: z.object(Object.fromEntries(TEXT_KEYS.map((k) => [k, userText.max(20_000)]))).partial()
 });
-const column = z.object({
-	header: z.string(),
-	kind: z.enum(['text', 'integer', 'decimal', 'percent', 'date']),
-	width: z.number()
-});
-const cell = z.union([z.string(), z.number(), z.null()]);
-const table = z.object({
-	title: z.string(),
-	columns: z.array(column),
-	rows: z.array(z.array(cell)),
-	total: z.array(cell).optional()
-});
-const block = z.union([
-	z.object({ kind: z.enum(['heading1', 'heading2', 'paragraph']), text: z.string() }),
-	z.object({ kind: z.literal('table'), table })
-]);
-/** The response of /:id/document: the shared model of an official document (api/lib/doc-model.ts). */
-const officialDocument = z.object({
-	issuer: z.string(),
-	docNumber: z.string().nullable(),
-	year: z.number().int(),
-	title: z.string(),
-	mainRecipients: z.string(),
-	body: z.array(block),
-	attachments: z.array(z.object({ title: z.string(), blocks: z.array(block) })),
-	signature: z.string(),
-	date: z.string(),
-	copyTo: z.string().nullable(),
-	printedBy: z.string(),
-	printedOn: z.string()
-}) satisfies z.ZodType<OfficialDocument>;
 
 export const bulletinRoutes = new Hono<Env>()
 	.get('/', doc('通报列表', ['bulletins']), requireAuth, v('query', z.object(paging)), async (c) =>
