@@ -76,23 +76,24 @@ export async function removePlaceholder(ctx: ServiceContext, id: number) {
 			.limit(1)
 	)[0];
 	if (!row) throw notFound('placeholder');
-	const used =
-		(
-			await ctx.db
-				.select({ n: sql<number>`count(*)` })
-				.from(pendingGroup)
-				.where(eq(pendingGroup.groupId, id))
-				.limit(1)
-		)[0]!.n +
-		(
-			await ctx.db
-				.select({ n: sql<number>`count(*)` })
-				.from(assignment)
-				.where(eq(assignment.viaGroupId, id))
-				.limit(1)
-		)[0]!.n;
-	if (used) throw fail('conflict', 'placeholder.in_use', { name: row.name });
+	// Checked inside the write transaction, so no import can start using the group in between.
 	await withTransaction(ctx, async (tx) => {
+		const used =
+			(
+				await tx.db
+					.select({ n: sql<number>`count(*)` })
+					.from(pendingGroup)
+					.where(eq(pendingGroup.groupId, id))
+					.limit(1)
+			)[0]!.n +
+			(
+				await tx.db
+					.select({ n: sql<number>`count(*)` })
+					.from(assignment)
+					.where(eq(assignment.viaGroupId, id))
+					.limit(1)
+			)[0]!.n;
+		if (used) throw fail('conflict', 'placeholder.in_use', { name: row.name });
 		await tx.db.delete(unitGroup).where(eq(unitGroup.id, id));
 		await audit(tx, {
 			action: 'placeholder.remove',
