@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { unit, unitGroup, unitGroupMember, user } from '../../db/schema/index.ts';
 import { GROUPS, PLAN_2020, UNITS } from '../../db/seed/units.ts';
 import type { Actor, ServiceContext } from '../context.ts';
@@ -20,19 +20,31 @@ export const SYSTEM_OFFICE: Actor = {
 /** Inserts the unit directory and groups that are missing; existing rows are left as they are. */
 export async function seedDirectory(ctx: ServiceContext) {
 	await withTransaction(ctx, async (tx) => {
-		for (const [position, u] of UNITS.entries())
-			await tx.db.insert(unit).values({ name: u.name, kind: u.kind, position }).onConflictDoNothing();
+		const idOf = async (name: string) =>
+			(await tx.db.select({ id: unit.id }).from(unit).where(eq(unit.name, name)).limit(1))[0]!.id;
+		// Parents come before their children in UNITS; a directory from before the hierarchy gets its parents.
+		for (const [position, u] of UNITS.entries()) {
+			const parentId = u.parent ? await idOf(u.parent) : null;
+			await tx.db
+				.insert(unit)
+				.values({ name: u.name, kind: u.kind, parentId, position })
+				.onConflictDoNothing();
+			if (parentId !== null)
+				await tx.db
+					.update(unit)
+					.set({ parentId })
+					.where(and(eq(unit.name, u.name), isNull(unit.parentId)));
+		}
 		for (const g of GROUPS) {
 			await tx.db.insert(unitGroup).values({ name: g.name, kind: g.kind }).onConflictDoNothing();
 			const groupId = (
 				await tx.db.select({ id: unitGroup.id }).from(unitGroup).where(eq(unitGroup.name, g.name)).limit(1)
 			)[0]!.id;
-			for (const name of g.members) {
-				const unitId = (
-					await tx.db.select({ id: unit.id }).from(unit).where(eq(unit.name, name)).limit(1)
-				)[0]!.id;
-				await tx.db.insert(unitGroupMember).values({ groupId, unitId }).onConflictDoNothing();
-			}
+			for (const name of g.members)
+				await tx.db
+					.insert(unitGroupMember)
+					.values({ groupId, unitId: await idOf(name) })
+					.onConflictDoNothing();
 		}
 	});
 }

@@ -593,16 +593,21 @@ export const task = pgTable(
 	},
 	(t) => [index('task_plan_idx').on(t.planId, t.position)]
 );
-export const unit = pgTable('unit', {
-	id: serial('id').primaryKey(),
-	name: text('name').notNull().unique(),
-	kind: text('kind', { enum: ['provincial', 'city', 'county', 'other'] }).notNull(),
-	contactEmail: text('contact_email'),
-	position: integer('position').notNull().default(0),
-	createdAt: timestampMs('created_at')
-		.notNull()
-		.default(sql`((extract(epoch from now()) * 1000)::bigint)`)
-});
+export const unit = pgTable(
+	'unit',
+	{
+		id: serial('id').primaryKey(),
+		name: text('name').notNull().unique(),
+		kind: text('kind', { enum: ['provincial', 'city', 'county', 'other'] }).notNull(),
+		parentId: integer('parent_id').references((): AnyPgColumn => unit.id),
+		contactEmail: text('contact_email'),
+		position: integer('position').notNull().default(0),
+		createdAt: timestampMs('created_at')
+			.notNull()
+			.default(sql`((extract(epoch from now()) * 1000)::bigint)`)
+	},
+	(t) => [index('unit_parent_idx').on(t.parentId)]
+);
 export const unitGroup = pgTable('unit_group', {
 	id: serial('id').primaryKey(),
 	name: text('name').notNull().unique(),

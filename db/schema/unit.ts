@@ -1,15 +1,24 @@
-import { sqliteTable, integer, text, primaryKey, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, integer, text, primaryKey, index, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { UNIT_KINDS, GROUP_KINDS } from './constants.ts';
 import { insertedAt } from './columns.ts';
 
-export const unit = sqliteTable('unit', {
-	id: integer('id').primaryKey({ autoIncrement: true }),
-	name: text('name').notNull().unique(),
-	kind: text('kind', { enum: UNIT_KINDS }).notNull(),
-	contactEmail: text('contact_email'),
-	position: integer('position').notNull().default(0),
-	createdAt: insertedAt()
-});
+/**
+ * A unit sits under the government it answers to (a county under its city, a city's department under
+ * the city): the tree a supervisor's view and a decomposed task follow. Provincial units have no parent.
+ */
+export const unit = sqliteTable(
+	'unit',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		name: text('name').notNull().unique(),
+		kind: text('kind', { enum: UNIT_KINDS }).notNull(),
+		parentId: integer('parent_id').references((): AnySQLiteColumn => unit.id),
+		contactEmail: text('contact_email'),
+		position: integer('position').notNull().default(0),
+		createdAt: insertedAt()
+	},
+	(t) => [index('unit_parent_idx').on(t.parentId)]
+);
 
 export const unitGroup = sqliteTable('unit_group', {
 	id: integer('id').primaryKey({ autoIncrement: true }),

@@ -15,8 +15,32 @@ export const CITY_GOVERNMENTS = [
 	'丽水市政府'
 ] as const;
 
-/** Every unit named in the 2020 table, plus the city governments behind 各设区市政府. */
-export const UNITS: { name: string; kind: UnitKind }[] = [
+/**
+ * The 90 county-level divisions of 2020 (37 市辖区, 20 县级市, 33 县) under their city, as their governments are
+ * named in tables. Hangzhou's districts changed in 2021: a later plan year brings its own directory.
+ */
+const DIVISIONS_2020: Record<(typeof CITY_GOVERNMENTS)[number], string> = {
+	杭州市政府:
+		'上城区、下城区、江干区、拱墅区、西湖区、滨江区、萧山区、余杭区、富阳区、临安区、建德市、桐庐县、淳安县',
+	宁波市政府: '海曙区、江北区、北仑区、镇海区、鄞州区、奉化区、余姚市、慈溪市、宁海县、象山县',
+	温州市政府:
+		'鹿城区、龙湾区、瓯海区、洞头区、瑞安市、乐清市、龙港市、永嘉县、平阳县、苍南县、文成县、泰顺县',
+	嘉兴市政府: '南湖区、秀洲区、海宁市、平湖市、桐乡市、嘉善县、海盐县',
+	湖州市政府: '吴兴区、南浔区、德清县、长兴县、安吉县',
+	绍兴市政府: '越城区、柯桥区、上虞区、诸暨市、嵊州市、新昌县',
+	金华市政府: '婺城区、金东区、兰溪市、义乌市、东阳市、永康市、武义县、浦江县、磐安县',
+	衢州市政府: '柯城区、衢江区、江山市、常山县、开化县、龙游县',
+	舟山市政府: '定海区、普陀区、岱山县、嵊泗县',
+	台州市政府: '椒江区、黄岩区、路桥区、临海市、温岭市、玉环市、天台县、仙居县、三门县',
+	丽水市政府: '莲都区、龙泉市、青田县、缙云县、遂昌县、松阳县、云和县、庆元县、景宁畲族自治县'
+};
+export const COUNTIES_2020 = Object.entries(DIVISIONS_2020).map(([city, names]) => ({
+	city,
+	counties: names.split('、').map((division) => `${division}政府`)
+}));
+
+/** Every unit named in the 2020 table, plus the city governments behind 各设区市政府 and their counties. */
+export const UNITS: { name: string; kind: UnitKind; parent?: string }[] = [
 	...[
 		'省大数据局',
 		'省发展改革委',
@@ -62,7 +86,10 @@ export const UNITS: { name: string; kind: UnitKind }[] = [
 	...['浙江省税务局', '杭州海关', '宁波海关', '省银保监局', '省电力公司', '杭州市中院'].map((name) => ({
 		name,
 		kind: 'other' as const
-	}))
+	})),
+	...COUNTIES_2020.flatMap(({ city, counties }) =>
+		counties.map((name) => ({ name, kind: 'county' as const, parent: city }))
+	)
 ];
 
 export const GROUPS: { name: string; kind: 'members' | 'placeholder'; members: readonly string[] }[] = [
