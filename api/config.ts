@@ -40,6 +40,11 @@ const envSchema = z.object({
 	WEB_PROCESSES: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default('auto'),
 	/** 0 turns the scheduled jobs off in this process (extra web instances; run `duban tasks worker` once). */
 	DUBAN_JOBS: flag.default(true),
+	/**
+	 * Job runners sharing the database elect one leader (tasks/leader.ts); on SQLite its lease lasts this
+	 * long without renewal (renewed every third of it), so a standby takes over within it of the leader dying.
+	 */
+	JOB_LEASE_SECONDS: z.coerce.number().min(0.3).max(600).default(30),
 	/** clamd to scan uploads with (tcp://host:3310, unix:///run/clamav/clamd.ctl); unset: no scan. */
 	CLAMD_URL: z
 		.string()
@@ -77,6 +82,7 @@ export type Config = {
 	publicUrl: string;
 	webProcesses: number;
 	jobs: boolean;
+	jobLeaseMs: number;
 	clamdUrl: string | undefined;
 	clamdTimeoutMs: number;
 	reportSaveLimit: number;
@@ -114,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
 		webProcesses: e.WEB_PROCESSES === 'auto' ? availableParallelism() : e.WEB_PROCESSES,
 		jobs: e.DUBAN_JOBS,
+		jobLeaseMs: Math.round(e.JOB_LEASE_SECONDS * 1000),
 		clamdUrl: e.CLAMD_URL,
 		clamdTimeoutMs: e.CLAMD_TIMEOUT_MS,
 		reportSaveLimit: e.REPORT_SAVE_LIMIT,

@@ -2,13 +2,20 @@ import './lib/module-hooks.ts';
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
+import type { Deps } from './context.ts';
+
+/**
+ * Starts the scheduled jobs in this process and returns their stop: tasks/index.ts's startJobs, handed
+ * in by the composition root (bin/duban.mjs), as api/ does not import tasks/.
+ */
+export type StartJobs = (deps: Deps) => Promise<() => Promise<void>>;
 
 /**
  * Starts the service on an initialised database (see `duban init`): with WEB_PROCESSES > 1 as a
  * supervisor of that many web processes and one job process (processes.ts), else as one process that
- * serves and runs the jobs. The supervisor loads none of the application.
+ * serves and, given `startJobs`, runs the jobs. The supervisor loads none of the application.
  */
-export async function startServer() {
+export async function startServer(startJobs?: StartJobs) {
 	// Loaded once the module hooks are in place (everything but node: modules is, here).
 	const { loadConfig } = await import('./config.ts');
 	const config = loadConfig();
@@ -16,11 +23,11 @@ export async function startServer() {
 		const { superviseProcesses } = await import('./processes.ts');
 		return superviseProcesses(config);
 	}
-	await serveHttp(config);
+	await serveHttp(config, startJobs);
 }
 
 /** Serves HTTP in this process; closes cleanly on SIGINT/SIGTERM. */
-async function serveHttp(config: Config) {
+async function serveHttp(config: Config, startJobs: StartJobs | undefined) {
 	const startedAt = performance.now();
 	const [
 		{ createAdaptorServer },
@@ -56,10 +63,11 @@ async function serveHttp(config: Config) {
 			`督办 Duban 已启动: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}  (数据目录 ${config.dataDir}，今日 ${clock.today()}，进程 ${process.pid}，用时 ${ms} ms)`
 		);
 		// Jobs start once the server listens, so a catch-up run does not delay readiness.
-		if (config.jobs)
-			void import('../tasks/index.ts')
-				.then(({ startScheduler }) => startScheduler({ db, clock, mailer, config }))
-				.then((stop) => (stopJobs = stop));
+		if (config.jobs && startJobs)
+			void startJobs({ db, clock, mailer, config }).then((stop) => (stopJobs = stop));
+		// Started as a file (a web process of several, processes.ts) it has no jobs to start.
+		else if (config.jobs)
+			console.warn('[duban] 本进程不运行定时任务：请用 duban serve 或 duban tasks worker 启动');
 	});
 	const shutdown = async () => {
 		await stopJobs?.();

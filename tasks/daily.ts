@@ -1,25 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { shanghaiDay } from '../api/lib/clock.ts';
 import { writeReminders } from '../api/services/reminders.ts';
-import type { JobDeps } from './context.ts';
+import type { JobContext } from './context.ts';
 import { runEvaluate } from './evaluate.ts';
 import { query } from '../db/client.ts';
 
 /** The daily round: evaluate the lights, then write the day's reminder digests and notifications. */
-export async function runDaily(deps: JobDeps) {
-	const { openedAlerts, ...evaluation } = await runEvaluate(deps);
+export async function runDaily(ctx: JobContext) {
+	const { openedAlerts, ...evaluation } = await runEvaluate(ctx);
 	const reminders = await writeReminders(
-		{
-			db: deps.db,
-			day: shanghaiDay(deps.now),
-			now: deps.now,
-			settings: deps.settings,
-			publicUrl: deps.config.publicUrl
-		},
+		ctx,
 		openedAlerts.filter((a) => a.light === 'red')
 	);
 	// Deleted rows (ended sessions, reset secrets) are zeroed by secure_delete in the database file; folding
 	// the WAL back and truncating it removes the older copies of those pages as well.
-	await query(deps.db, sql`pragma wal_checkpoint(TRUNCATE)`);
+	await query(ctx.db, sql`pragma wal_checkpoint(TRUNCATE)`);
 	return { ...evaluation, ...reminders };
 }

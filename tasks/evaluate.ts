@@ -1,13 +1,12 @@
 import { evaluateAlerts } from '../api/services/alerts.ts';
-import { shanghaiDay } from '../api/lib/clock.ts';
-import type { JobDeps } from './context.ts';
+import type { JobContext } from './context.ts';
 
 /**
  * The passing of a day (Asia/Shanghai): lights that a date crossed (due soon, overdue, a report now
  * missing) come on with their real dates. Writes keep everything else current as they happen.
  */
-export async function runEvaluate({ db, now }: JobDeps) {
-	const result = await evaluateAlerts(db, shanghaiDay(now));
+export async function runEvaluate(ctx: JobContext) {
+	const result = await evaluateAlerts(ctx);
 	return {
 		day: result.day,
 		opened: result.opened.length,

@@ -7,7 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { closeDb, connect } from '../db/client.ts';
 import type { Config } from '../api/config.ts';
 import { fromWorkerContext, type WorkerContext } from '../api/lib/worker-context.ts';
-import { runJob, type JobName } from './index.ts';
+import type { JobName } from '../web/src/lib/rules/jobs.ts';
+import { runJob } from './index.ts';
 
 export type JobThreadData = { job: JobName; context: WorkerContext };
 export type JobThreadReply = { ok: true } | { ok: false; message: string };

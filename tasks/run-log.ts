@@ -1,15 +1,14 @@
 import { and, eq } from 'drizzle-orm';
 import { jobRun } from '../db/schema/index.ts';
 import { type Db, withTransaction } from '../db/client.ts';
+import type { JobContext } from './context.ts';
 
 /** Records a job run (start, end, outcome, counts); a failure is recorded and rethrown. */
-export async function recordRun<T>(
-	db: Db,
-	job: string,
-	scheduledAt: Date,
-	day: string,
-	run: () => T | Promise<T>
-): Promise<T> {
+export async function recordRun<T>(ctx: JobContext, run: () => T | Promise<T>): Promise<T> {
+	const { db } = ctx;
+	const job = ctx.actor.job;
+	const scheduledAt = ctx.clock.now();
+	const day = ctx.clock.today();
 	const id = await withTransaction({ db }, async ({ db }) => {
 		const [row] = await db
 			.insert(jobRun)

@@ -1,7 +1,7 @@
 import { sendQueued } from '../api/services/mail.ts';
-import type { JobDeps } from './context.ts';
+import type { JobContext } from './context.ts';
 
 /** Delivers due mail from the outbox, with retries and backoff. */
-export function runSendMail({ db, now, mailer, settings, config }: JobDeps) {
-	return sendQueued({ db, now, mailer, settings, from: config.mailFrom });
+export function runSendMail(ctx: JobContext) {
+	return sendQueued(ctx, ctx.mailer);
 }

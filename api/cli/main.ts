@@ -5,7 +5,6 @@ import { ApiError } from '../errors.ts';
 import { PERSON_ROLES, type Role } from '../../db/schema/index.ts';
 import { cliContext, UsageError, type CliContext } from './context.ts';
 import { runInit } from './init.ts';
-import { alertsCommand, tasksCommand } from './tasks.ts';
 import { bulletinCommand } from './bulletin.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { auditCommand } from './audit.ts';
@@ -16,6 +15,15 @@ import { importTable } from '../services/imports.ts';
 import { createUser } from '../services/users.ts';
 import { exportPlan, EXPORT_FORMATS, type ExportFormat } from '../services/exports.ts';
 import { listPlans } from '../services/plans.ts';
+import type { StartJobs } from '../server.ts';
+
+type Command = (ctx: CliContext, args: string[]) => Promise<void>;
+
+/**
+ * What the composition root (bin/duban.mjs) plugs in: api/ does not import tasks/ (a layer rule in
+ * eslint.config.js), so the scheduled jobs and the `tasks`/`alerts` commands come from there.
+ */
+export type CliPlugins = { startJobs: StartJobs; tasks: Command; alerts: Command };
 
 const USAGE = `用法 (usage):
   duban init [--demo]                       创建/迁移数据库，载入单位名录和 2020 年计划；--demo 加演示账号
@@ -138,7 +146,7 @@ async function exportCommand(ctx: CliContext, args: string[]) {
 	else process.stdout.write(file.body);
 }
 
-async function main(argv: string[]) {
+async function main(argv: string[], plugins: CliPlugins) {
 	const [command, ...rest] = argv;
 	if (!command || command === '--help' || command === 'help') {
 		console.log(USAGE);
@@ -152,7 +160,7 @@ async function main(argv: string[]) {
 			if (rest.includes('--init-only')) return;
 		}
 		const { startServer } = await import('../server.ts');
-		await startServer();
+		await startServer(plugins.startJobs);
 		return;
 	}
 	if (command === 'backup') return backupCommand(rest);
@@ -164,8 +172,8 @@ async function main(argv: string[]) {
 		else if (command === 'user' && rest[0] === 'add') await userAdd(ctx, rest.slice(1));
 		else if (command === 'import') await importCommand(ctx, rest);
 		else if (command === 'export') await exportCommand(ctx, rest);
-		else if (command === 'tasks') await tasksCommand(ctx, rest);
-		else if (command === 'alerts') await alertsCommand(ctx, rest);
+		else if (command === 'tasks') await plugins.tasks(ctx, rest);
+		else if (command === 'alerts') await plugins.alerts(ctx, rest);
 		else if (command === 'bulletin') await bulletinCommand(ctx, rest);
 		else if (command === 'audit') await auditCommand(ctx, rest);
 		else if (command === 'service-account') await serviceAccountCommand(ctx, rest);
@@ -175,15 +183,17 @@ async function main(argv: string[]) {
 	}
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-	if (err instanceof UsageError) {
-		console.error(`${err.message}\n\n${USAGE}`);
-		process.exitCode = 2;
-	} else if (err instanceof ApiError) {
-		console.error(`错误：${err.message}`);
-		process.exitCode = 1;
-	} else {
-		console.error(err);
-		process.exitCode = 1;
-	}
-});
+/** Runs one command line; a usage error prints the usage (exit 2), any other error its message (exit 1). */
+export const runCli = (argv: string[], plugins: CliPlugins) =>
+	main(argv, plugins).catch((err: unknown) => {
+		if (err instanceof UsageError) {
+			console.error(`${err.message}\n\n${USAGE}`);
+			process.exitCode = 2;
+		} else if (err instanceof ApiError) {
+			console.error(`错误：${err.message}`);
+			process.exitCode = 1;
+		} else {
+			console.error(err);
+			process.exitCode = 1;
+		}
+	});

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { UNIT_KINDS } from '../../db/schema/index.ts';
+import { UNIT_KINDS } from '../../web/src/lib/rules/enums.ts';
 import type { Env } from '../context.ts';
 import { dateSchema, doc, periodSchema, v } from '../lib/validate.ts';
 import { requireAuth, svc } from '../middleware/auth.ts';

@@ -5,12 +5,11 @@ import { flag } from './common.ts';
 import { fail } from '../errors.ts';
 import { dateSchema, doc, userText, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
-import { importTableJson, type ImportReport } from '../services/imports.ts';
+import { COLUMN_KEYS, importTableJson, type ColumnKey, type ImportReport } from '../services/imports.ts';
 import { getImportProgress } from '../services/import-progress.ts';
 import type { importTemplate } from '../services/import-template.ts';
 import { readInWorker } from '../lib/worker-pool.ts';
 import { contentDisposition } from '../lib/http.ts';
-import { COLUMN_KEYS, type ColumnKey } from '../../db/import/columns.ts';
 
 export const MAX_TABLE_BYTES = 10 * 1024 * 1024;
 

@@ -11,7 +11,7 @@ import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
 import { getIndicator, listIndicators } from '../services/indicators.ts';
 import { resolvePendingGroup } from '../services/pending-groups.ts';
 import { setIndicatorKind } from '../services/responsibility.ts';
-import { INDICATOR_KINDS } from '../../db/schema/index.ts';
+import { INDICATOR_KINDS } from '../../web/src/lib/rules/enums.ts';
 import { dueDateHistory, indicatorReports, indicatorTimeline } from '../services/indicator-history.ts';
 
 export const indicatorListQuery = z.object({

@@ -5,7 +5,6 @@ import { idParam, paging } from './common.ts';
 import { doc, userText, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';
 import { getMail, listMail, retryMail, sendQueued } from '../services/mail.ts';
-import { getSettings } from '../services/settings.ts';
 import { fail } from '../errors.ts';
 import { listJobRuns } from '../services/job-runs.ts';
 
@@ -27,18 +26,9 @@ export const mailRoutes = new Hono<Env>()
 		async (c) => c.json(await listJobRuns(svc(c), c.req.valid('query')), 200)
 	)
 	.post('/send-now', doc('立即发送队列中的邮件', ['mail']), requireRole('admin'), async (c) => {
-		const { db, clock, mailer, config } = c.var.deps;
+		const { mailer } = c.var.deps;
 		if (!mailer) throw fail('conflict', 'mail.smtp_missing');
-		return c.json(
-			await sendQueued({
-				db,
-				now: clock.now(),
-				mailer,
-				from: config.mailFrom,
-				settings: await getSettings(db)
-			}),
-			200
-		);
+		return c.json(await sendQueued(svc(c), mailer), 200);
 	})
 	.get('/:id', doc('邮件内容', ['mail']), requireRole('admin'), v('param', idParam), async (c) =>
 		c.json(await getMail(svc(c), c.req.valid('param').id), 200)

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { NOTICE_LEVELS, NOTICE_STATES } from '../../db/schema/index.ts';
+import { NOTICE_LEVELS, NOTICE_STATES } from '../../web/src/lib/rules/enums.ts';
 import type { Env } from '../context.ts';
 import { flag, idParam, paging } from './common.ts';
 import { dateSchema, doc, userText, v } from '../lib/validate.ts';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { exportLang } from '../lib/export-headers.ts';
 import { z } from 'zod';
-import { PROGRESS_STATUSES, REPORT_STATUSES, UNIT_KINDS } from '../../db/schema/index.ts';
+import { PROGRESS_STATUSES, REPORT_STATUSES, UNIT_KINDS } from '../../web/src/lib/rules/enums.ts';
 import type { Env } from '../context.ts';
 import { flag, idParam, paging } from './common.ts';
 import { doc, periodSchema, userText, v } from '../lib/validate.ts';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { REQUEST_KINDS, REQUEST_STATUSES } from '../../db/schema/index.ts';
+import { REQUEST_KINDS, REQUEST_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import type { Env } from '../context.ts';
 import { idParam, paging } from './common.ts';
 import { dateSchema, doc, userText, v } from '../lib/validate.ts';

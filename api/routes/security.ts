@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ROLES } from '../../db/schema/index.ts';
+import { ROLES } from '../../web/src/lib/rules/enums.ts';
 import type { Env } from '../context.ts';
 import { doc, v } from '../lib/validate.ts';
 import { requireRole, svc } from '../middleware/auth.ts';

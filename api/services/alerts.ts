@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { alert, alertEvent, indicator, task, unit } from '../../db/schema/index.ts';
 import { type Db, withTransaction, query } from '../../db/client.ts';
-import type { ServiceContext } from '../context.ts';
+import type { Caller, ServiceContext } from '../context.ts';
+import { audit } from './audit.ts';
 import { reasonText, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
 import { alertKey, desiredAlerts, type DesiredAlert, type Scope } from './lights.ts';
 import { getSettings } from './settings.ts';
@@ -159,8 +160,18 @@ function sinceOf(d: DesiredAlert, day: string, lastOut: string | undefined) {
 }
 
 /** The daily round's share: the lights of every assignment on `day` (dates crossed since yesterday). */
-export async function evaluateAlerts(db: Db, day: string): Promise<EvaluationResult> {
-	return await withTransaction({ db }, async ({ db: tx }) => refreshSupervision(tx, day, {}, 'date'));
+/** The passing of a day: every light brought up to date on the context's day, audited with its counts. */
+export async function evaluateAlerts(ctx: ServiceContext<Caller | null>): Promise<EvaluationResult> {
+	return await withTransaction(ctx, async (tx) => {
+		const result = await refreshSupervision(tx.db, tx.clock.today(), {}, 'date');
+		const { day, changed, open } = result;
+		await audit(tx, {
+			action: 'alert.evaluate',
+			objectType: 'alert',
+			after: { day, opened: result.opened.length, resolved: result.resolved.length, changed, open }
+		});
+		return result;
+	});
 }
 
 export type AlertView = {

@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { auditHead, auditLog } from '../../db/schema/index.ts';
 import { type Db, withTransaction, query, execute } from '../../db/client.ts';
-import type { ServiceContext } from '../context.ts';
+import type { Caller, ServiceContext } from '../context.ts';
+import { systemUsername } from '../../web/src/lib/rules/jobs.ts';
 import {
 	auditChainWalker,
 	auditRowHash,
@@ -22,13 +23,19 @@ export type AuditEntry = {
 };
 
 /** Appends one row to the hash chain; call it inside the transaction of the change it records
- * (alone, it opens its own). */
-export async function audit(ctx: Pick<ServiceContext, 'db' | 'actor' | 'ip' | 'clock'>, entry: AuditEntry) {
+ * (alone, it opens its own). The system running a job is recorded as the username `system:<job>`. */
+export async function audit(
+	ctx: Pick<ServiceContext<Caller | null>, 'db' | 'actor' | 'ip' | 'clock'>,
+	entry: AuditEntry
+) {
+	const user = ctx.actor?.kind === 'user' ? ctx.actor : null;
 	const raw = {
 		at: ctx.clock.now().getTime(),
-		user_id: ctx.actor?.id ?? null,
-		username: entry.username ?? ctx.actor?.username ?? null,
-		unit_id: ctx.actor?.unit?.id ?? null,
+		user_id: user?.id ?? null,
+		username:
+			entry.username ??
+			(ctx.actor?.kind === 'system' ? systemUsername(ctx.actor.job) : (user?.username ?? null)),
+		unit_id: user?.unit?.id ?? null,
 		action: entry.action,
 		object_type: entry.objectType ?? null,
 		object_id: entry.objectId === undefined ? null : String(entry.objectId),

@@ -192,6 +192,7 @@ async function loadAccount(db: Db, where: SQL) {
 function toActor(account: UserRow, unitName: string | null): Actor | null {
 	if (account.disabled) return null;
 	return {
+		kind: 'user',
 		id: account.id,
 		username: account.username,
 		name: account.name,

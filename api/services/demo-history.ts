@@ -88,7 +88,12 @@ export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 	let evaluated = addDays(PLAN_START, -1);
 	const passDaysUntil = async (day: string) => {
 		for (const d of daysFromTo(addDays(evaluated, 1), day))
-			if (crossings.has(d)) await evaluateAlerts(ctx.db, d);
+			if (crossings.has(d))
+				await evaluateAlerts({
+					...base,
+					clock: manualClock(new Date(`${d}T06:00:00+08:00`)),
+					actor: { kind: 'system', job: 'daily' }
+				});
 		if (day > evaluated) evaluated = day;
 	};
 	const advance = async (at: Date) => {
@@ -152,6 +157,7 @@ export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 				await ctx.db.select({ name: unit.name }).from(unit).where(eq(unit.id, unitId)).limit(1)
 			)[0]!;
 			actor = {
+				kind: 'user',
 				id,
 				username: `demo-unit-${unitId}`,
 				name: '演示填报员',

@@ -41,6 +41,9 @@ export type PlanInput = {
 	issuedOn?: string;
 };
 
+/** The columns a hand-made mapping may name (the route validates `mapping` against them). */
+export { COLUMN_KEYS, type ColumnKey } from '../../db/import/columns.ts';
+
 export type ImportInput = {
 	data: Uint8Array;
 	fileName: string;

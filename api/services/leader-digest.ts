@@ -1,6 +1,8 @@
 import { and, eq, gt, inArray, lte } from 'drizzle-orm';
 import { bulletin, indicator, task, unit, user } from '../../db/schema/index.ts';
-import { type Db, withTransaction } from '../../db/client.ts';
+import { withTransaction } from '../../db/client.ts';
+import type { Caller, ServiceContext } from '../context.ts';
+import { audit } from './audit.ts';
 import { addDays } from '../lib/dates.ts';
 import { lightRowsOn } from './alerts.ts';
 import { bulletinNumber } from './bulletins.ts';
@@ -13,11 +15,13 @@ const RED_KIND_TEXT: Record<string, string> = {
 };
 
 /**
- * The leaders' weekly digest for the week ending on `day`: the red lights lit that day (from the lights'
- * real dates), and the bulletins published in the seven days up to it. One mail per leader, once.
+ * The leaders' weekly digest for the week ending on the context's day: the red lights lit that day (from
+ * the lights' real dates), and the bulletins published in the seven days up to it. One mail per leader, once.
  */
-export async function writeLeaderDigest(c: { db: Db; day: string; now: Date; publicUrl: string }) {
-	const { db, day } = c;
+export async function writeLeaderDigest(ctx: ServiceContext<Caller | null>) {
+	const { db } = ctx;
+	const day = ctx.clock.today();
+	const c = { now: ctx.clock.now(), publicUrl: ctx.config.publicUrl };
 	const reds = (await lightRowsOn(db, day)).filter((r) => r.light === 'red');
 	const weekAgo = new Date(`${addDays(day, -7)}T00:00:00+08:00`);
 	const dayEnd = new Date(`${addDays(day, 1)}T00:00:00+08:00`);
@@ -80,10 +84,10 @@ export async function writeLeaderDigest(c: { db: Db; day: string; now: Date; pub
 		footer: MAIL_FOOTER
 	});
 	let mails = 0;
-	await withTransaction({ db }, async ({ db: tx }) => {
+	await withTransaction(ctx, async (tx) => {
 		for (const recipient of new Set(leaders)) {
 			const queued = await enqueueMail(
-				tx,
+				tx.db,
 				{
 					dedupeKey: `leader-digest|${day}|${recipient}`,
 					recipient,
@@ -95,6 +99,8 @@ export async function writeLeaderDigest(c: { db: Db; day: string; now: Date; pub
 			);
 			if (queued) mails++;
 		}
+		const after = { day, reds: reds.length, bulletins: bulletins.length, mails };
+		await audit(tx, { action: 'mail.leader_digest', objectType: 'outbox', after });
 	});
 	return { day, reds: reds.length, bulletins: bulletins.length, mails };
 }

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.ts';
 import { type Db, withTransaction } from '../../db/client.ts';
-import type { ServiceContext } from '../context.ts';
+import type { Caller, ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
 import { isPermanentFailure, type Mailer } from '../lib/mailer.ts';
 import { assertRole } from './access.ts';
 import { audit } from './audit.ts';
-import type { Settings } from './settings.ts';
+import { getSettings } from './settings.ts';
 
 export type NewMail = { dedupeKey: string; recipient: string; subject: string; text: string; html: string };
 
@@ -31,15 +31,17 @@ const SEND_CONCURRENCY = 4;
 
 export type SendResult = { sent: number; retried: number; failed: number; queued: number };
 
-/** Delivers what is due in the outbox; a temporary failure is retried later, a permanent one or the last attempt fails it. */
-export async function sendQueued(opts: {
-	db: Db;
-	now: Date;
-	mailer: Mailer | null;
-	from: string;
-	settings: Settings;
-	limit?: number;
-}): Promise<SendResult> {
+/**
+ * Delivers what is due in the outbox (null mailer: none, it stays queued); a temporary failure is retried
+ * later, a permanent one or the last attempt fails it. Each batch's outcome is audited as the caller.
+ */
+export async function sendQueued(
+	ctx: ServiceContext<Caller | null>,
+	mailer: Mailer | null,
+	limit = 200
+): Promise<SendResult> {
+	const settings = await getSettings(ctx.db);
+	const opts = { db: ctx.db, now: ctx.clock.now(), mailer, from: ctx.config.mailFrom, settings };
 	const result = { sent: 0, retried: 0, failed: 0, queued: 0 };
 	if (opts.mailer) {
 		const due = await opts.db
@@ -47,7 +49,7 @@ export async function sendQueued(opts: {
 			.from(outbox)
 			.where(and(eq(outbox.status, 'queued'), lte(outbox.nextAttemptAt, opts.now)))
 			.orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-			.limit(opts.limit ?? 200);
+			.limit(limit);
 		// A few at a time, as many as the pool has connections.
 		for (let i = 0; i < due.length; i += SEND_CONCURRENCY) {
 			const batch = due.slice(i, i + SEND_CONCURRENCY);
@@ -63,7 +65,9 @@ export async function sendQueued(opts: {
 					})
 				)
 			);
-			await withTransaction(opts, async ({ db }) => {
+			await withTransaction(ctx, async (tx) => {
+				const { db } = tx;
+				const done: Record<'sent' | 'retried' | 'failed', number[]> = { sent: [], retried: [], failed: [] };
 				for (const [k, outcome] of outcomes.entries()) {
 					const mail = batch[k]!;
 					const attempts = mail.attempts + 1;
@@ -73,6 +77,7 @@ export async function sendQueued(opts: {
 							.set({ status: 'sent', sentAt: opts.now, attempts, lastError: null })
 							.where(eq(outbox.id, mail.id));
 						result.sent++;
+						done.sent.push(mail.id);
 						continue;
 					}
 					const give = isPermanentFailure(outcome.reason) || attempts >= opts.settings.mailMaxAttempts;
@@ -87,7 +92,9 @@ export async function sendQueued(opts: {
 						.where(eq(outbox.id, mail.id));
 					if (give) result.failed++;
 					else result.retried++;
+					done[give ? 'failed' : 'retried'].push(mail.id);
 				}
+				await audit(tx, { action: 'mail.send', objectType: 'outbox', after: done });
 			});
 		}
 	}

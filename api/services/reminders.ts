@@ -13,6 +13,8 @@ import {
 	user
 } from '../../db/schema/index.ts';
 import { type Db, withTransaction } from '../../db/client.ts';
+import type { Caller, ServiceContext } from '../context.ts';
+import { audit } from './audit.ts';
 import { daysBetween, periodOf, reportDueOn } from '../lib/dates.ts';
 import { enqueueMail } from './mail.ts';
 import { unitRecipients } from './recipients.ts';
@@ -22,7 +24,7 @@ import { overdueUnanswered } from './notice-answers.ts';
 import { LEVEL_TEXT } from './notices.ts';
 import { addNotification, reminderTopic } from './notifications.ts';
 import { workCalendar } from './work-calendar.ts';
-import type { Settings } from './settings.ts';
+import { getSettings, type Settings } from './settings.ts';
 import { messageText, type NoticeMessage } from '../../web/src/lib/rules/messages.ts';
 import { reasonText } from '../../web/src/lib/rules/reasons.ts';
 import type { DesiredAlert } from './lights.ts';
@@ -200,13 +202,20 @@ async function needingNotice<T extends { id: number; unitId: number; dueOn: stri
 }
 
 /**
- * Writes today's digests: one mail per recipient (never an empty one) and in-app notifications, in one
- * transaction with dedupe keys, so a second run of the same day adds nothing.
+ * Writes today's digests (the context's day): one mail per recipient (never an empty one) and in-app
+ * notifications, in one transaction with dedupe keys, so a second run of the same day adds nothing.
  */
 export async function writeReminders(
-	c: Ctx,
+	ctx: ServiceContext<Caller | null>,
 	openedRed: Pick<DesiredAlert, 'kind' | 'indicatorId' | 'unitId' | 'params'>[]
 ): Promise<ReminderResult> {
+	const c: Ctx = {
+		db: ctx.db,
+		day: ctx.clock.today(),
+		now: ctx.clock.now(),
+		settings: await getSettings(ctx.db),
+		publicUrl: ctx.config.publicUrl
+	};
 	const { items, escalations, overdueNotices } = await unitItems(c);
 	const toEscalate = await needingNotice(c.db, escalations);
 	const unitNames = new Map(
@@ -232,7 +241,7 @@ export async function writeReminders(
 		escalations: toEscalate.length + overdueNotices.length
 	};
 
-	return await withTransaction(c, async (tx) => {
+	return await withTransaction(ctx, async (tx) => {
 		const notify = async (userId: number, item: DigestItem) => {
 			const inserted = await addNotification(tx.db, {
 				userId,
@@ -395,6 +404,7 @@ export async function writeReminders(
 					result.mails++;
 			}
 		}
+		await audit(tx, { action: 'mail.reminders', objectType: 'outbox', after: { day: c.day, ...result } });
 		return result;
 	});
 }

@@ -10,6 +10,7 @@ import { withTransaction } from '../../db/client.ts';
 
 /** The command line acts as the office when it loads plans, and as the administrator when it adds users. */
 export const SYSTEM_OFFICE: Actor = {
+	kind: 'user',
 	id: 0,
 	username: 'system',
 	name: '系统初始化',

@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { archiveAudit, verifyAuditChain } from '../../api/services/audit.ts';
 import { importPlan, startTestServer } from '../support/harness.ts';
 import { query, execute, withTransaction, writerOf } from '../../db/client.ts';
+import { smtpMailer } from '../../api/lib/mailer.ts';
+import { runJob } from '../../tasks/index.ts';
+import { startSmtp } from '../support/smtp.ts';
+import { actorText } from '../../web/src/lib/rules/jobs.ts';
 
 describe('audit log', () => {
 	it('records sign-ins and changes in a hash chain that the database keeps append-only', async () => {
@@ -65,6 +69,51 @@ describe('audit log', () => {
 		);
 		expect(await verifyAuditChain(s.db)).toMatchObject({ ok: true, rows: total - n });
 		expect(() => writerOf(s.db).$client.exec('delete from audit_log')).toThrow(/append-only/);
+		await s.close();
+	});
+
+	it('a job’s writes are audited as the system running it: system:<job>, shown as 系统：每日巡检', async () => {
+		const s = await startTestServer({ start: new Date('2020-06-20T02:00:00Z') });
+		const office = await s.as('office');
+		await importPlan(office, [['领域', '', '审计任务', '逾期指标', '2020年6月底前', '省大数据局']]);
+		await s.as('unit', '省大数据局', 'dsj@example.test');
+		const smtp = await startSmtp();
+		const mailer = smtpMailer(smtp.url)!;
+		try {
+			await runJob('daily', { ...s.deps, mailer: null }, new Date('2020-07-01T06:00:00+08:00'));
+			await runJob('send-mail', { ...s.deps, mailer }, new Date('2020-07-01T06:01:00+08:00'));
+		} finally {
+			mailer.close();
+			await smtp.stop();
+		}
+		expect(smtp.received.length).toBeGreaterThan(0);
+		const rows = await query<{ action: string; username: string; user_id: number | null; after: string }>(
+			s.db,
+			sql`select action, username, user_id, after from audit_log where username like 'system:%' order by id`
+		);
+		expect(rows.map((r) => [r.username, r.action, r.user_id])).toEqual([
+			['system:daily', 'alert.evaluate', null],
+			['system:daily', 'mail.reminders', null],
+			['system:send-mail', 'mail.send', null]
+		]);
+		expect(JSON.parse(rows[0]!.after)).toMatchObject({ day: '2020-07-01', opened: expect.any(Number) });
+		expect(JSON.parse(rows[1]!.after)).toMatchObject({ day: '2020-07-01', mails: smtp.received.length });
+		expect(JSON.parse(rows[2]!.after)).toMatchObject({ sent: expect.any(Array), failed: [] });
+		expect(await verifyAuditChain(s.db)).toMatchObject({ ok: true });
+
+		// The auditor finds them by that name.
+		const auditor = await s.as('auditor');
+		const found = await auditor.get('/api/v1/audit?username=system%3Adaily&page=1&pageSize=20');
+		expect(found.status).toBe(200);
+		expect(found.data.items.map((r: any) => [r.username, r.action])).toEqual([
+			['system:daily', 'mail.reminders'],
+			['system:daily', 'alert.evaluate']
+		]);
+		expect(found.data.items.map((r: any) => actorText(r.username))).toEqual([
+			'系统：每日巡检',
+			'系统：每日巡检'
+		]);
+		expect(actorText(auditor.username)).toBe(auditor.username);
 		await s.close();
 	});
 });

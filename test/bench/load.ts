@@ -174,6 +174,7 @@ async function setUp(dataDir: string) {
 		clock.set(new Date(`${reportDueOn(period, 0)}T02:00:00Z`));
 		for (const a of accounts) {
 			const actor = {
+				kind: 'user' as const,
 				id: a.id,
 				username: a.username,
 				name: a.username,

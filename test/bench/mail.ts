@@ -6,7 +6,8 @@ import { loadConfig } from '../../api/config.ts';
 import { closeDb, openDb, withTransaction } from '../../db/client.ts';
 import { smtpMailer } from '../../api/lib/mailer.ts';
 import { enqueueMail, sendQueued } from '../../api/services/mail.ts';
-import { getSettings } from '../../api/services/settings.ts';
+import { manualClock } from '../../api/lib/clock.ts';
+import { jobContext } from '../../tasks/context.ts';
 import { startSmtp } from '../support/smtp.ts';
 
 export async function benchMail(count = 500) {
@@ -33,9 +34,8 @@ export async function benchMail(count = 500) {
 	const mailer = smtpMailer(smtp.url)!;
 	const started = performance.now();
 	let sent = 0;
-	while (sent < count)
-		sent += (await sendQueued({ db, now, mailer, from: config.mailFrom, settings: await getSettings(db) }))
-			.sent;
+	const ctx = jobContext({ db, clock: manualClock(now), config, mailer }, 'send-mail', now);
+	while (sent < count) sent += (await sendQueued(ctx, mailer)).sent;
 	const seconds = (performance.now() - started) / 1000;
 	mailer.close();
 	await smtp.stop();

@@ -23,4 +23,5 @@ const ctx = await cliContext();
 await runInit(ctx, { demo: true });
 ctx.close();
 const { startServer } = await import('../../api/server.ts');
-await startServer();
+const { startJobs } = await import('../../tasks/index.ts');
+await startServer(async (deps) => startJobs(deps));

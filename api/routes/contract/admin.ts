@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACCOUNT_KINDS, ROLES } from '../../../db/schema/constants.ts';
+import { ACCOUNT_KINDS, ROLES } from '../../../web/src/lib/rules/enums.ts';
 import { CSV, XLSX, count, date, file, id, json, list, obj, page, timestamp, unitRef } from './shapes.ts';
 import type { Contract } from './types.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../../../db/schema/constants.ts';
+import { ROLES } from '../../../web/src/lib/rules/enums.ts';
 import { id, obj, okReply, timestamp, unitRef } from './shapes.ts';
 import type { Contract } from './types.ts';
 

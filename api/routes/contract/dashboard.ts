@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASSIGNMENT_ROLES, UNIT_KINDS } from '../../../db/schema/constants.ts';
+import { ASSIGNMENT_ROLES, UNIT_KINDS } from '../../../web/src/lib/rules/enums.ts';
 import { count, date, id, list, obj, okReply, period, stateCounts, timestamp, unitRef } from './shapes.ts';
 import { alertRow, noticeRow } from './requests.ts';
 import type { Contract } from './types.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INDICATOR_KINDS, INDICATOR_STATUSES } from '../../../db/schema/constants.ts';
+import { INDICATOR_KINDS, INDICATOR_STATUSES } from '../../../web/src/lib/rules/enums.ts';
 import { STATES } from '../../../web/src/lib/rules/enums.ts';
 import {
 	CSV,

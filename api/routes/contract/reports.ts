@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROGRESS_STATUSES, REPORT_STATUSES } from '../../../db/schema/constants.ts';
+import { PROGRESS_STATUSES, REPORT_STATUSES } from '../../../web/src/lib/rules/enums.ts';
 import { CSV, XLSX, file, id, json, list, obj, page, period, stateCounts } from './shapes.ts';
 import type { Contract } from './types.ts';
 

@@ -6,7 +6,7 @@ import {
 	NOTICE_STATES,
 	REQUEST_KINDS,
 	REQUEST_STATUSES
-} from '../../../db/schema/constants.ts';
+} from '../../../web/src/lib/rules/enums.ts';
 import {
 	DOCX,
 	XLSX,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_KINDS, LIGHTS } from '../../../db/schema/constants.ts';
+import { ALERT_KINDS, LIGHTS } from '../../../web/src/lib/rules/enums.ts';
 import { ERROR_CODES } from '../../errors.ts';
 import { errorsZh } from '../../../web/src/lib/i18n/errors.zh.ts';
 

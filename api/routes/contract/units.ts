@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UNIT_KINDS } from '../../../db/schema/constants.ts';
+import { UNIT_KINDS } from '../../../web/src/lib/rules/enums.ts';
 import { date, id, list, obj, row } from './shapes.ts';
 import type { Contract } from './types.ts';
 

@@ -241,6 +241,7 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'audit.object.indicator': 'Indicator',
 	'audit.object.attachment': 'Attachment',
 	'audit.object.outbox': 'Mail',
+	'audit.object.alert': 'Alert',
 
 	'audit.family.auth': 'Sign-in and account',
 	'audit.family.authz': 'Refused access',
@@ -256,6 +257,7 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'audit.family.indicator': 'Indicators',
 	'audit.family.attachment': 'Attachments',
 	'audit.family.mail': 'Mail',
+	'audit.family.alert': 'Alerts',
 
 	'audit.action.auth.login': 'Sign in',
 	'audit.action.auth.logout': 'Sign out',
@@ -296,5 +298,9 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'audit.action.indicator.resolve_group': 'Units resolved',
 	'audit.action.attachment.upload': 'Attachment uploaded',
 	'audit.action.attachment.rejected': 'Attachment refused',
-	'audit.action.mail.retry': 'Mail resent'
+	'audit.action.mail.retry': 'Mail resent',
+	'audit.action.mail.send': 'Mail sent',
+	'audit.action.mail.reminders': 'Reminders written',
+	'audit.action.mail.leader_digest': 'Leaders’ digest written',
+	'audit.action.alert.evaluate': 'Alerts evaluated'
 };

@@ -229,6 +229,7 @@ export const accountsZh = {
 	'audit.object.indicator': '指标',
 	'audit.object.attachment': '附件',
 	'audit.object.outbox': '邮件',
+	'audit.object.alert': '预警',
 
 	'audit.family.auth': '登录与账户',
 	'audit.family.authz': '越权访问',
@@ -244,6 +245,7 @@ export const accountsZh = {
 	'audit.family.indicator': '指标',
 	'audit.family.attachment': '附件',
 	'audit.family.mail': '邮件',
+	'audit.family.alert': '预警',
 
 	'audit.action.auth.login': '登录',
 	'audit.action.auth.logout': '退出登录',
@@ -284,5 +286,9 @@ export const accountsZh = {
 	'audit.action.indicator.resolve_group': '明确责任单位',
 	'audit.action.attachment.upload': '上传附件',
 	'audit.action.attachment.rejected': '附件被拒',
-	'audit.action.mail.retry': '重发邮件'
+	'audit.action.mail.retry': '重发邮件',
+	'audit.action.mail.send': '发送邮件',
+	'audit.action.mail.reminders': '生成督办提醒',
+	'audit.action.mail.leader_digest': '生成领导周报',
+	'audit.action.alert.evaluate': '评估预警'
 } as const;

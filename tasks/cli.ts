@@ -1,12 +1,19 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { outbox } from '../../db/schema/index.ts';
-import { openAlerts, evaluateAlerts } from '../services/alerts.ts';
-import { DATE_WINDOW_MESSAGE, daysFromTo, inDateWindow } from '../lib/dates.ts';
-import { manualClock } from '../lib/clock.ts';
-import { smtpMailer } from '../lib/mailer.ts';
-import { JOBS, runJob, startScheduler, type JobName } from '../../tasks/index.ts';
-import { UsageError, type CliContext } from './context.ts';
+import { outbox } from '../db/schema/index.ts';
+import { openAlerts, evaluateAlerts } from '../api/services/alerts.ts';
+import { DATE_WINDOW_MESSAGE, daysFromTo, inDateWindow } from '../api/lib/dates.ts';
+import { manualClock } from '../api/lib/clock.ts';
+import { smtpMailer } from '../api/lib/mailer.ts';
+import { UsageError, type CliContext } from '../api/cli/context.ts';
+import type { JobName } from '../web/src/lib/rules/jobs.ts';
+import { jobContext } from './context.ts';
+import { JOBS, runJob, startJobs } from './index.ts';
+
+/*
+ * The `duban tasks …` and `duban alerts` commands: api/cli/main.ts parses the command line and reaches
+ * these through bin/duban.mjs, since api/ does not import tasks/.
+ */
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 const isDay = (value: string) => ISO.test(value) && inDateWindow(value);
@@ -75,7 +82,7 @@ export async function tasksCommand(ctx: CliContext, args: string[]) {
 			}
 		} else if (sub === 'worker') {
 			console.log('督办定时任务已启动（仅任务，不提供网页服务）；Ctrl+C 退出。');
-			const stop = await startScheduler({ ...ctx, mailer });
+			const stop = startJobs({ ...ctx, mailer });
 			await new Promise<void>((resolve) => {
 				process.once('SIGINT', resolve);
 				process.once('SIGTERM', resolve);
@@ -105,9 +112,9 @@ async function countMail(ctx: CliContext) {
 /** duban alerts --as-of D [--json]: the open alerts after that day's evaluation, one JSON object a line. */
 export async function alertsCommand(ctx: CliContext, args: string[]) {
 	const { values } = parseArgs({ args, options: { 'as-of': { type: 'string' }, json: { type: 'boolean' } } });
-	const day = values['as-of'] ?? ctx.clock.today();
-	if (!isDay(day)) throw new UsageError(`--as-of 应为 YYYY-MM-DD，${DATE_WINDOW_MESSAGE}`);
-	await evaluateAlerts(ctx.db, day);
+	const evaluation = jobContext({ ...ctx, mailer: null }, 'evaluate', asOf(values['as-of'], ctx));
+	const day = evaluation.clock.today();
+	await evaluateAlerts(evaluation);
 	for (const a of await openAlerts(ctx.db, day)) {
 		const line = {
 			kind: a.kind,
