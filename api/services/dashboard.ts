@@ -242,24 +242,30 @@ async function monthlyTrend(
 		statuses.map((s, k) => sql`(${s.period}, ${ends[k]})`),
 		sql`, `
 	);
-	const rows = new Map(
+	// Completions by day, once (counted up to each month's end below), not the scope once per month.
+	const completions = await query<{ completedOn: string; n: number }>(
+		db,
+		sql`${scope} select completedOn, count(*) as n from ind
+			where completedOn is not null and completedOn <= ${day} group by completedOn`
+	);
+	const overdue = new Map(
 		(
-			await query<{ period: string; completed: number; overdue: number }>(
+			await query<{ period: string; n: number }>(
 				db,
 				sql`
 				${scope}, m(period, e) as (values ${months})
-				select m.period,
-					(select count(*) from ind where ind.completedOn is not null and ind.completedOn <= m.e) as completed,
-					(select count(distinct al.indicator_id) from alert al where al.kind = 'overdue' and ${litOn(sql`m.e`)}
-						and ${unitMatch(f, sql`al.unit_id`)} and ${inScope(f, sql`al.indicator_id`)}) as overdue
-				from m`
+				select m.period, count(distinct al.indicator_id) as n
+				from m join alert al on al.kind = 'overdue' and ${litOn(sql`m.e`)}
+				where ${unitMatch(f, sql`al.unit_id`)} and ${inScope(f, sql`al.indicator_id`)}
+				group by m.period`
 			)
-		).map((r) => [r.period, r])
+		).map((r) => [r.period, r.n])
 	);
-	return statuses.map((s) => ({
+	const completedBy = (end: string) => completions.reduce((n, c) => n + (c.completedOn <= end ? c.n : 0), 0);
+	return statuses.map((s, k) => ({
 		period: s.period,
-		completed: rows.get(s.period)?.completed ?? 0,
-		overdue: rows.get(s.period)?.overdue ?? 0,
+		completed: completedBy(ends[k]!),
+		overdue: overdue.get(s.period) ?? 0,
 		submissionRate: s.due < day ? countStatuses(s.status).rate : null
 	}));
 }
