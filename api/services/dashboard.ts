@@ -256,7 +256,9 @@ async function monthlyTrend(
 	);
 	const overdueAt = (end: string) =>
 		new Set(
-			lit.filter((a) => a.since <= end && (a.resolvedOn === null || a.resolvedOn > end)).map((a) => a.indicatorId)
+			lit
+				.filter((a) => a.since <= end && (a.resolvedOn === null || a.resolvedOn > end))
+				.map((a) => a.indicatorId)
 		).size;
 	const completedBy = (end: string) => completions.reduce((n, c) => n + (c.completedOn <= end ? c.n : 0), 0);
 	return statuses.map((s, k) => ({

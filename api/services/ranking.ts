@@ -27,8 +27,7 @@ export type ScoreItem = {
 	cause: string;
 	indicatorId: number | null;
 };
-const CAUSES = ['missing', 'late', 'behind', 'redLead', 'redCo', 'returns', 'adjustments'] as const;
-export type ScoreCause = (typeof CAUSES)[number];
+export type ScoreCause = 'missing' | 'late' | 'behind' | 'redLead' | 'redCo' | 'returns' | 'adjustments';
 export type ScoreCounts = Record<ScoreCause, number>;
 export type ScoredUnit = {
 	unit: { id: number; name: string; kind: UnitKind };

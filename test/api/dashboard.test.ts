@@ -152,7 +152,11 @@ describe('office dashboard', () => {
 		// Each score is 100 plus its traced items.
 		for (const r of mine)
 			expect(
-				100 + (await scoreItems(s.db, '2020-03', '2020-03-31', r.unit.id, r.counts)).reduce((a, i) => a + i.points, 0)
+				100 +
+					(await scoreItems(s.db, '2020-03', '2020-03-31', r.unit.id, r.counts)).reduce(
+						(a, i) => a + i.points,
+						0
+					)
 			).toBe(r.score);
 	});
 
