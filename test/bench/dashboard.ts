@@ -48,7 +48,7 @@ function timeSql(db: Database.Database, runs: number, statements: [string, ...un
 const LIT = `lit as (select indicator_id as id, max(case when light = 'red' then 1 else 0 end) as red from alert
 	where indicator_id is not null and since <= :day and (resolved_on is null or resolved_on > :day) group by indicator_id)`;
 /** Each indicator's state on :day: completed (on time / late), else its worst lit light, else green. */
-const STATE = `with ${LIT}, st as (select i.id, i.due_on, case
+const STATE = `with ${LIT}, st as (select i.id, i.task_id, i.due_on, case
 	when i.completed_on is not null and i.completed_on <= :day then
 		case when i.original_due_on is not null and i.completed_on > i.original_due_on then 'completed_late' else 'completed_on_time' end
 	when lit.red = 1 then 'red' when lit.red = 0 then 'yellow' else 'green' end as state
@@ -196,14 +196,27 @@ export async function benchDashboard(dataDir: string, today: string) {
 	const db = new Database(`${dataDir}/duban.db`, { readonly: true });
 	const cutoff = (day: string) => endOfDay(day).getTime();
 	const bare = {
-		// The tiles: indicators by state, the red ones' units, the month's reports.
+		// The tiles and sections (indicators by section and state), the red indicators' units, the report
+		// matrix of the months so far (the tiles' month, December, and January) and the trend's month-end figures.
 		dashboard_summary: timeSql(db, runs, [
-			[`${STATE} select state, count(*) from st group by state`, { day: today }],
+			[
+				`${STATE} select t.section_id, st.state, count(*) from st join task t on t.id = st.task_id group by t.section_id, st.state`,
+				{ day: today }
+			],
 			[
 				`select count(distinct unit_id) from alert where light = 'red' and indicator_id is not null and since <= :day and (resolved_on is null or resolved_on > :day)`,
 				{ day: today }
 			],
-			[`select count(*), sum(late), sum(submitted) from (${REPORTS})`, { period, cutoff: cutoff(today) }]
+			[REPORTS, { period, cutoff: cutoff(today) }],
+			[REPORTS, { period: today.slice(0, 7), cutoff: cutoff(today) }],
+			[
+				`select completed_on, count(*) from indicator where completed_on is not null and completed_on <= :day group by completed_on`,
+				{ day: today }
+			],
+			[
+				`select count(distinct indicator_id) from alert where kind = 'overdue' and since <= :day and (resolved_on is null or resolved_on > :day)`,
+				{ day: today }
+			]
 		]),
 		// The month's (up to today) and the previous month's counts per unit (the change of rank).
 		ranking: timeSql(db, runs, [
