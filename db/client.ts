@@ -121,13 +121,17 @@ export const fileOf = (db: Db) => (db as unknown as { $client: Database.Database
 /** The write side whose transaction the current async call chain runs in. */
 const inside = new AsyncLocalStorage<Writer>();
 
-/** Waits for the write connection's turn; resolves with the release. */
+/**
+ * Waits for the write connection's turn; resolves with the release. The turn begins on a later pass of
+ * the event loop (setImmediate): handed on as a bare promise, the whole line of waiting transactions ran
+ * back to back in one pass, and a request that arrived meanwhile (a dashboard read) waited for all of them.
+ */
 function takeTurn(w: Writer): Promise<() => void> {
 	let release!: () => void;
 	const done = new Promise<void>((resolve) => (release = resolve));
 	const before = w.turn;
 	w.turn = before.then(() => done);
-	return before.then(() => release);
+	return before.then(() => new Promise<() => void>((resolve) => setImmediate(() => resolve(release))));
 }
 
 /**

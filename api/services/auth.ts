@@ -237,9 +237,12 @@ export async function validateSessionToken(deps: Deps, token: string): Promise<V
 	// Skipped while a worker writes an import (write-gate.ts): the next request refreshes it instead.
 	if (now.getTime() - row.lastSeenAt.getTime() > 60_000 && !workerWriting()) {
 		expiresAt = new Date(Math.min(now.getTime() + deps.config.sessionIdleMs, hardLimit));
-		await withTransaction(deps, ({ db }) =>
-			db.update(session).set({ expiresAt, lastSeenAt: now }).where(eq(session.id, id))
-		);
+		// Written when its turn comes, not awaited: a read would otherwise wait behind every write in line
+		// (the month-end rush). Lost with the process, the next request after a minute writes it again.
+		const until = expiresAt;
+		withTransaction(deps, ({ db }) =>
+			db.update(session).set({ expiresAt: until, lastSeenAt: now }).where(eq(session.id, id))
+		).catch((err: unknown) => console.error(`[duban] session refresh failed: ${String(err)}`));
 		refreshed = true;
 	}
 	return {

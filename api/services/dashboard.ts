@@ -238,28 +238,33 @@ async function monthlyTrend(
 ) {
 	if (!statuses.length) return [];
 	const ends = statuses.map((s) => (periodEnd(s.period) < day ? periodEnd(s.period) : day));
-	const months = sql.join(
-		statuses.map((s, k) => sql`(${s.period}, ${ends[k]})`),
-		sql`, `
+	// Completions by day, once (counted up to each month's end below), not the scope once per month.
+	const completions = await query<{ completedOn: string; n: number }>(
+		db,
+		sql`${scope} select completedOn, count(*) as n from ind
+			where completedOn is not null and completedOn <= ${day} group by completedOn`
 	);
-	const rows = new Map(
-		(
-			await query<{ period: string; completed: number; overdue: number }>(
-				db,
-				sql`
-				${scope}, m(period, e) as (values ${months})
-				select m.period,
-					(select count(*) from ind where ind.completedOn is not null and ind.completedOn <= m.e) as completed,
-					(select count(distinct al.indicator_id) from alert al where al.kind = 'overdue' and ${litOn(sql`m.e`)}
-						and ${unitMatch(f, sql`al.unit_id`)} and ${inScope(f, sql`al.indicator_id`)}) as overdue
-				from m`
-			)
-		).map((r) => [r.period, r])
+	// The overdue lights lit at some month's end, read once; counted per month here (one grouped distinct
+	// count per month cost ten times more).
+	const lit = await query<{ indicatorId: number; since: string; resolvedOn: string | null }>(
+		db,
+		sql`
+		${scope}
+		select al.indicator_id as indicatorId, al.since, al.resolved_on as resolvedOn from alert al
+		where al.kind = 'overdue' and al.since <= ${ends.at(-1)!} and (al.resolved_on is null or al.resolved_on > ${ends[0]!})
+			and ${unitMatch(f, sql`al.unit_id`)} and ${inScope(f, sql`al.indicator_id`)}`
 	);
-	return statuses.map((s) => ({
+	const overdueAt = (end: string) =>
+		new Set(
+			lit
+				.filter((a) => a.since <= end && (a.resolvedOn === null || a.resolvedOn > end))
+				.map((a) => a.indicatorId)
+		).size;
+	const completedBy = (end: string) => completions.reduce((n, c) => n + (c.completedOn <= end ? c.n : 0), 0);
+	return statuses.map((s, k) => ({
 		period: s.period,
-		completed: rows.get(s.period)?.completed ?? 0,
-		overdue: rows.get(s.period)?.overdue ?? 0,
+		completed: completedBy(ends[k]!),
+		overdue: overdueAt(ends[k]!),
 		submissionRate: s.due < day ? countStatuses(s.status).rate : null
 	}));
 }

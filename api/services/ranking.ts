@@ -27,8 +27,7 @@ export type ScoreItem = {
 	cause: string;
 	indicatorId: number | null;
 };
-const CAUSES = ['missing', 'late', 'behind', 'redLead', 'redCo', 'returns', 'adjustments'] as const;
-export type ScoreCause = (typeof CAUSES)[number];
+export type ScoreCause = 'missing' | 'late' | 'behind' | 'redLead' | 'redCo' | 'returns' | 'adjustments';
 export type ScoreCounts = Record<ScoreCause, number>;
 export type ScoredUnit = {
 	unit: { id: number; name: string; kind: UnitKind };
@@ -38,9 +37,8 @@ export type ScoredUnit = {
 	/** Rank within the category. */
 	rank: number;
 	counts: ScoreCounts;
+	/** 100 plus these is the score; the items behind them: scoreItems. */
 	components: Record<Component, number>;
-	/** 100 plus these points is the score. */
-	items: ScoreItem[];
 };
 
 export const weightsOf = (s: Settings) => ({
@@ -63,150 +61,109 @@ export function categoryOf(categories: RankingCategory[], u: { name: string; kin
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /**
+ * Why units lose points for a month, one row per (unit, kind, indicator), as of the end of `asOf`: the
+ * units' overdue ('redLead') and lagging ('behind') items lit then, and the co-units of joint indicators
+ * whose lead has let them fall overdue ('redCo'; each-owes parts are their own overdue items). The counts
+ * behind every score and the traced items of one unit's score are both read from it.
+ */
+function indicatorCauses(asOf: string) {
+	const lit = litOn(asOf);
+	return sql`causes(unitId, kind, indicatorId) as (
+		select distinct al.unit_id, case when al.kind = 'overdue' then 'redLead' else 'behind' end, al.indicator_id
+		from alert al
+		where al.kind in ('overdue', 'behind_schedule', 'reported_behind') and al.unit_id is not null and ${lit}
+		union all
+		select a.unit_id, 'redCo', a.indicator_id
+		from assignment a join indicator i on i.id = a.indicator_id
+		where a.role = 'co' and i.kind = 'joint' and (a.completed_on is null or a.completed_on > ${asOf})
+			and exists (select 1 from alert al where al.indicator_id = a.indicator_id and al.kind = 'overdue' and ${lit})
+	)`;
+}
+
+/** The returns of a month's reports made before the end of `asOf`, per unit. */
+const returnsBy = (period: string, asOf: string) => sql`
+	select r.unit_id as unitId, count(*) as n from report_version v join report r on r.id = v.report_id
+	where r.period = ${period} and v.action = 'return' and v.at < ${endOfDay(asOf).getTime()} group by r.unit_id`;
+
+/**
  * Every unit's score for a month from the supervision state at the end of `asOf` (the one day a bulletin
- * or the dashboard speaks of; a day not yet over, today, as it stands): 100, minus the weights per missing or late report, per indicator behind 序时进度
- * (or as its unit reports), per overdue indicator (lead: accountable for it; co: supporting a joint one the lead
- * has let fall overdue), per return of the month's report, plus the office's 加分/减分. Ranked within
- * categories by TIE_RULE.
+ * or the dashboard speaks of; a day not yet over, today, as it stands): 100, minus the weights per missing
+ * or late report, per indicator behind 序时进度 (or as its unit reports), per overdue indicator (lead:
+ * accountable for it; co: supporting a joint one the lead has let fall overdue), per return of the month's
+ * report, plus the office's 加分/减分. Ranked within categories by TIE_RULE. Counted in SQL, one row per
+ * unit: the items behind one unit's score are scoreItems'.
  */
 export async function scoreUnits(db: Db, period: string, asOf: string, today: string) {
 	const settings = await getSettings(db);
 	const w = weightsOf(settings);
 	const cutoff = endOfDay(asOf).getTime();
 	const [status] = await reportStatuses(db, {}, asOf, [period], asOf < today);
-	const units = new Map(
-		(
-			await query<{ id: number; name: string; kind: UnitKind; position: number }>(
-				db,
-				sql`select id, name, kind, position from unit`
-			)
-		).map((u) => [u.id, u])
-	);
-	const items = new Map<number, ScoreItem[]>();
-	const add = (unitId: number, item: ScoreItem) => items.get(unitId)?.push(item);
-	for (const [unitId, s] of status!.status) {
-		items.set(unitId, []);
-		if (s === 'missing')
-			add(unitId, {
-				component: 'timeliness',
-				kind: 'missing',
-				points: -w.missing,
-				cause: `${period} 月报未报送`,
-				indicatorId: null
-			});
-		if (s === 'late')
-			add(unitId, {
-				component: 'timeliness',
-				kind: 'late',
-				points: -w.late,
-				cause: `${period} 月报逾期报送`,
-				indicatorId: null
-			});
-	}
-
-	// The units' overdue and lagging items lit at the end of `asOf`, and the co-units of joint indicators
-	// whose lead has let them fall overdue (each-owes parts are their own overdue items).
-	const lit = litOn(asOf);
-	for (const r of await query<{
-		unitId: number;
-		indicatorId: number;
-		kind: 'redLead' | 'redCo' | 'behind';
-		text: string;
+	const rows = await query<{
+		id: number;
+		name: string;
+		kind: UnitKind;
+		position: number;
+		behind: number;
+		redLead: number;
+		redCo: number;
+		returns: number;
+		adjustments: number;
+		points: number;
+		at: number | null;
 	}>(
 		db,
 		sql`
-		select distinct al.unit_id as unitId, al.indicator_id as indicatorId,
-			case when al.kind = 'overdue' then 'redLead' else 'behind' end as kind, i.text
-		from alert al join indicator i on i.id = al.indicator_id
-		where al.kind in ('overdue', 'behind_schedule', 'reported_behind') and al.unit_id is not null and ${lit}
-		union all
-		select a.unit_id, a.indicator_id, 'redCo', i.text
-		from assignment a join indicator i on i.id = a.indicator_id
-		where a.role = 'co' and i.kind = 'joint' and (a.completed_on is null or a.completed_on > ${asOf})
-			and exists (select 1 from alert al where al.indicator_id = a.indicator_id and al.kind = 'overdue' and ${lit})
-		order by 1, 2`
-	)) {
-		if (r.kind === 'redLead')
-			add(r.unitId, {
-				component: 'overdue',
-				kind: 'redLead',
-				points: -w.redLead,
-				cause: `牵头指标逾期未完成：${r.text}`,
-				indicatorId: r.indicatorId
-			});
-		else if (r.kind === 'redCo')
-			add(r.unitId, {
-				component: 'overdue',
-				kind: 'redCo',
-				points: -w.redCo,
-				cause: `配合指标逾期未完成：${r.text}`,
-				indicatorId: r.indicatorId
-			});
-		else
-			add(r.unitId, {
-				component: 'progress',
-				kind: 'behind',
-				points: -w.behind,
-				cause: `进度滞后于序时进度：${r.text}`,
-				indicatorId: r.indicatorId
-			});
-	}
-	for (const r of await query<{ unitId: number; n: number }>(
-		db,
-		sql`
-		select r.unit_id as unitId, count(*) as n from report_version v join report r on r.id = v.report_id
-		where r.period = ${period} and v.action = 'return' and v.at < ${cutoff} group by r.unit_id`
-	)) {
-		for (let i = 0; i < r.n; i++)
-			add(r.unitId, {
-				component: 'quality',
-				kind: 'returns',
-				points: -w.returned,
-				cause: `${period} 月报被退回修改（第${i + 1}次）`,
-				indicatorId: null
-			});
-	}
-	for (const a of await query<{ unitId: number; points: number; reason: string }>(
-		db,
-		sql`
-		select unit_id as unitId, points, reason from score_adjustment where period = ${period} order by id`
-	)) {
-		add(a.unitId, {
-			component: 'adjustment',
-			kind: 'adjustments',
-			points: a.points,
-			cause: `${a.points > 0 ? '加分' : '减分'}：${a.reason}`,
-			indicatorId: null
-		});
-	}
-	const submitted = new Map(
-		(
-			await query<{ unitId: number; at: number }>(
-				db,
-				sql`select unit_id as unitId, first_submitted_at as at from report where period = ${period} and first_submitted_at < ${cutoff}`
-			)
-		).map((r) => [r.unitId, r.at])
+		with ${indicatorCauses(asOf)},
+		c as (
+			select unitId, sum(case when kind = 'behind' then 1 else 0 end) as behind,
+				sum(case when kind = 'redLead' then 1 else 0 end) as redLead,
+				sum(case when kind = 'redCo' then 1 else 0 end) as redCo
+			from causes group by unitId
+		),
+		ret as (${returnsBy(period, asOf)}),
+		adj as (
+			select unit_id as unitId, count(*) as n, sum(points) as points from score_adjustment
+			where period = ${period} group by unit_id
+		)
+		select u.id, u.name, u.kind, u.position, coalesce(c.behind, 0) as behind, coalesce(c.redLead, 0) as redLead,
+			coalesce(c.redCo, 0) as redCo, coalesce(ret.n, 0) as returns, coalesce(adj.n, 0) as adjustments,
+			coalesce(adj.points, 0) as points, r.first_submitted_at as at
+		from unit u left join c on c.unitId = u.id left join ret on ret.unitId = u.id
+			left join adj on adj.unitId = u.id
+			left join report r on r.unit_id = u.id and r.period = ${period} and r.first_submitted_at < ${cutoff}`
 	);
 
 	const scored: (ScoredUnit & { position: number; at: number })[] = [];
-	for (const [unitId, list] of items) {
-		const u = units.get(unitId)!;
+	for (const u of rows) {
+		const s = status!.status.get(u.id);
+		if (s === undefined) continue;
+		const counts: ScoreCounts = {
+			missing: s === 'missing' ? 1 : 0,
+			late: s === 'late' ? 1 : 0,
+			behind: u.behind,
+			redLead: u.redLead,
+			redCo: u.redCo,
+			returns: u.returns,
+			adjustments: u.adjustments
+		};
+		const components: Record<Component, number> = {
+			timeliness: round(-counts.missing * w.missing - counts.late * w.late),
+			progress: round(-counts.behind * w.behind),
+			overdue: round(-counts.redLead * w.redLead - counts.redCo * w.redCo),
+			quality: round(-counts.returns * w.returned),
+			adjustment: round(u.points)
+		};
 		const category = categoryOf(settings.rankingCategories, u);
-		const components = Object.fromEntries(COMPONENTS.map((c) => [c, 0])) as Record<Component, number>;
-		for (const i of list) components[i.component] = round(components[i.component] + i.points);
 		scored.push({
 			unit: { id: u.id, name: u.name, kind: u.kind },
 			category: category?.name ?? '未分类',
 			public: category?.public ?? false,
-			score: round(100 + list.reduce((sum, i) => sum + i.points, 0)),
+			score: round(100 + COMPONENTS.reduce((sum, k) => sum + components[k], 0)),
 			rank: 0,
-			counts: Object.fromEntries(
-				CAUSES.map((k) => [k, list.filter((i) => i.kind === k).length])
-			) as ScoreCounts,
+			counts,
 			components,
-			items: list,
 			position: u.position,
-			at: submitted.get(unitId) ?? Number.MAX_SAFE_INTEGER
+			at: u.at ?? Number.MAX_SAFE_INTEGER
 		});
 	}
 	// TIE_RULE: score, then fewer overdue lead indicators, then the earlier report; still equal: same rank.
@@ -228,6 +185,89 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 	};
 }
 
+/**
+ * The items behind one unit's score, each deduction or addition with its cause (an indicator's named):
+ * the causes scoreUnits counted, as `counts` (its row) says, itemised.
+ */
+export async function scoreItems(
+	db: Db,
+	period: string,
+	asOf: string,
+	unitId: number,
+	counts: ScoreCounts
+): Promise<ScoreItem[]> {
+	const w = weightsOf(await getSettings(db));
+	const items: ScoreItem[] = [];
+	if (counts.missing)
+		items.push({
+			component: 'timeliness',
+			kind: 'missing',
+			points: -w.missing,
+			cause: `${period} 月报未报送`,
+			indicatorId: null
+		});
+	if (counts.late)
+		items.push({
+			component: 'timeliness',
+			kind: 'late',
+			points: -w.late,
+			cause: `${period} 月报逾期报送`,
+			indicatorId: null
+		});
+	for (const r of await query<{ kind: 'redLead' | 'redCo' | 'behind'; indicatorId: number; text: string }>(
+		db,
+		sql`
+		with ${indicatorCauses(asOf)}
+		select c.kind, c.indicatorId, i.text from causes c join indicator i on i.id = c.indicatorId
+		where c.unitId = ${unitId} order by c.indicatorId`
+	)) {
+		if (r.kind === 'redLead')
+			items.push({
+				component: 'overdue',
+				kind: 'redLead',
+				points: -w.redLead,
+				cause: `牵头指标逾期未完成：${r.text}`,
+				indicatorId: r.indicatorId
+			});
+		else if (r.kind === 'redCo')
+			items.push({
+				component: 'overdue',
+				kind: 'redCo',
+				points: -w.redCo,
+				cause: `配合指标逾期未完成：${r.text}`,
+				indicatorId: r.indicatorId
+			});
+		else
+			items.push({
+				component: 'progress',
+				kind: 'behind',
+				points: -w.behind,
+				cause: `进度滞后于序时进度：${r.text}`,
+				indicatorId: r.indicatorId
+			});
+	}
+	for (let i = 0; i < counts.returns; i++)
+		items.push({
+			component: 'quality',
+			kind: 'returns',
+			points: -w.returned,
+			cause: `${period} 月报被退回修改（第${i + 1}次）`,
+			indicatorId: null
+		});
+	for (const a of await query<{ points: number; reason: string }>(
+		db,
+		sql`select points, reason from score_adjustment where period = ${period} and unit_id = ${unitId} order by id`
+	))
+		items.push({
+			component: 'adjustment',
+			kind: 'adjustments',
+			points: a.points,
+			cause: `${a.points > 0 ? '加分' : '减分'}：${a.reason}`,
+			indicatorId: null
+		});
+	return items;
+}
+
 export type Scores = Awaited<ReturnType<typeof scoreUnits>>;
 
 /** The day a month's ranking speaks of on the dashboard: the month's last day, or today within it. */
@@ -236,7 +276,7 @@ export const rankingAsOf = (period: string, today: string) => {
 	return today < end ? today : end;
 };
 
-/** The ranking as the dashboard shows it: by category, with the change of rank against the previous month. */
+/** The ranking as the dashboard shows it: in category order, with the change of rank against the previous month. */
 export async function unitRanking(ctx: ServiceContext, period: string, unitKind?: UnitKind) {
 	const role = ctx.actor?.role;
 	if (role !== 'office' && role !== 'leader' && role !== 'service') throw fail('forbidden', 'role.ranking');
@@ -245,7 +285,9 @@ export async function unitRanking(ctx: ServiceContext, period: string, unitKind?
 	if (`${period}-01` > today) throw fail('bad_request', 'period.not_begun');
 	const current = await scoreUnits(ctx.db, period, rankingAsOf(period, today), today);
 	const previous = await scoreUnits(ctx.db, addMonths(period, -1), periodEnd(addMonths(period, -1)), today);
-	return { ...current, final: isFinal(period, today), items: withChange(current, previous, unitKind) };
+	const { categories: _c, ...head } = current;
+	// The rows once, in category order (a unit's traced items are on its own page: unitScoreOf).
+	return { ...head, final: isFinal(period, today), items: withChange(current, previous, unitKind) };
 }
 
 /** Rows in category order, each with its change of rank (within its category) since the previous scores. */
@@ -279,7 +321,7 @@ export async function unitScoreOf(db: Db, period: string, today: string, unitId:
 				category: c.name,
 				counts: mine.counts,
 				components: mine.components,
-				items: mine.items
+				items: await scoreItems(db, period, scores.asOf, unitId, mine.counts)
 			};
 	}
 	return null;

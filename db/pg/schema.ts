@@ -403,7 +403,8 @@ export const report = pgTable(
 	},
 	(t) => [
 		uniqueIndex('report_unit_period_uq').on(t.unitId, t.period),
-		index('report_period_status_idx').on(t.period, t.status)
+		index('report_period_status_idx').on(t.period, t.status),
+		index('report_unit_period_state_idx').on(t.unitId, t.period, t.status, t.firstSubmittedAt, t.late)
 	]
 );
 export const reportItem = pgTable(

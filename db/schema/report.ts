@@ -37,7 +37,9 @@ export const report = sqliteTable(
 	},
 	(t) => [
 		uniqueIndex('report_unit_period_uq').on(t.unitId, t.period),
-		index('report_period_status_idx').on(t.period, t.status)
+		index('report_period_status_idx').on(t.period, t.status),
+		// Report statuses per (unit, month) (dashboards, scores, matrices): read from this index alone.
+		index('report_unit_period_state_idx').on(t.unitId, t.period, t.status, t.firstSubmittedAt, t.late)
 	]
 );
 

@@ -4,6 +4,7 @@ import { loadDemoHistory } from '../../api/services/demo-history.ts';
 import { createDemoAccounts, loadPlan2020 } from '../../api/services/setup.ts';
 import { startTestServer, type Client, type TestServer } from '../support/harness.ts';
 import { query } from '../../db/client.ts';
+import { scoreItems, type ScoreItem } from '../../api/services/ranking.ts';
 
 /**
  * The demo year up to 2020-10-15 (the 2020 table, its units and a simulated history), and the bulletins an
@@ -124,18 +125,16 @@ describe('the 2020-09 bulletin as of 2020-09-30', () => {
 			expect(names).not.toContain(hidden);
 		expect(rows.filter((r: any) => r.category === '设区市')).toHaveLength(11);
 		for (const cat of ['省级部门', '设区市']) expect(rows.find((r: any) => r.category === cat).rank).toBe(1);
+		const items = new Map<number, ScoreItem[]>();
 		for (const r of rows) {
 			expect(r.score).toBe(await scoreOf(r.unit.id, '2020-09', '2020-09-30'));
-			expect(100 + r.items.reduce((a: number, i: any) => a + i.points, 0)).toBeCloseTo(r.score, 6);
+			items.set(r.unit.id, await scoreItems(s.db, '2020-09', '2020-09-30', r.unit.id, r.counts));
+			expect(100 + items.get(r.unit.id)!.reduce((a, i) => a + i.points, 0)).toBeCloseTo(r.score, 6);
 		}
 		// Units leading an overdue indicator carry its deduction, named by the indicator.
 		for (const o of september.content.tables.overdue)
 			for (const u of o.lead)
-				expect(
-					rows
-						.find((r: any) => r.unit.id === u.id)
-						?.items.some((i: any) => i.indicatorId === o.indicatorId) ?? true
-				).toBe(true);
+				expect(items.get(u.id)?.some((i) => i.indicatorId === o.indicatorId) ?? true).toBe(true);
 		const board = (await office.get('/api/v1/dashboard/ranking?period=2020-09')).data;
 		expect(board.asOf).toBe('2020-09-30');
 		const shown = new Map(board.items.map((r: any) => [r.unit.id, [r.category, r.rank, r.score]]));
@@ -166,7 +165,8 @@ describe('the 2020-09 bulletin as of 2020-09-30', () => {
 			(r: any) => r.unit.id === unitId
 		);
 		expect(after.score).toBe(before.score + 2);
-		expect(after.items.at(-1)).toMatchObject({
+		// The unit's traced items (its own page's) end with the 加分.
+		expect((await scoreItems(s.db, '2020-09', '2020-09-30', unitId, after.counts)).at(-1)).toMatchObject({
 			component: 'adjustment',
 			points: 2,
 			cause: '加分：公共数据平台经验被国务院办公厅推广'

@@ -1,7 +1,7 @@
 // A synthetic province-wide database: 3,000 units, 10,000 indicators in five yearly plans (2016–2020),
 // 30,000 assignments and five years of monthly reports (~1.8 million report items), written with raw
 // prepared statements in one transaction (the services would take hours for this volume).
-import { closeDb, openDb } from '../../db/client.ts';
+import { closeDb, openDb, writerOf } from '../../db/client.ts';
 import { seedDirectory } from '../../api/services/setup.ts';
 import { systemClock } from '../../api/lib/clock.ts';
 import type { Config } from '../../api/config.ts';
@@ -19,7 +19,8 @@ export async function buildSynthetic(config: Config, until = '2021-01-15') {
 	const started = performance.now();
 	const db = openDb(config.dbFile);
 	await seedDirectory({ db, config, clock: systemClock(), actor: null, ip: null });
-	const sqlite = db.$client;
+	// Raw writes on the write connection (the read one is query_only).
+	const sqlite = writerOf(db).$client;
 	let seed = 7;
 	const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
 	const now = Date.parse(`${until}T02:00:00Z`);

@@ -36,7 +36,7 @@ const scoreCounts = obj({
 	adjustments: count
 });
 const SCORE_COMPONENTS = ['overdue', 'progress', 'timeliness', 'quality', 'adjustment'] as const;
-/** A unit's score: its points by component and each deduction with its cause. */
+/** A unit's score: its points by component. */
 const score = {
 	category: z.string(),
 	score: z.number(),
@@ -48,7 +48,10 @@ const score = {
 		timeliness: z.number(),
 		quality: z.number(),
 		adjustment: z.number()
-	}),
+	})
+};
+/** Each deduction or addition of a unit's score with its cause (the unit's own page). */
+const scoreItems = {
 	items: z.array(
 		obj({
 			component: z.enum(SCORE_COMPONENTS),
@@ -77,8 +80,7 @@ const ranking = obj({
 		returned: z.number()
 	}),
 	tieRule: z.string(),
-	items: z.array(rankedUnit.extend({ change: z.number().int().nullable() })),
-	categories: z.array(obj({ name: z.string(), public: z.boolean(), items: z.array(rankedUnit) }))
+	items: z.array(rankedUnit.extend({ change: z.number().int().nullable() }))
 });
 const unitDashboard = obj({
 	unitId: id,
@@ -96,7 +98,7 @@ const unitDashboard = obj({
 		})
 	),
 	history: z.array(obj({ period, status: z.string() })),
-	score: obj({ period, asOf: date, final: z.boolean(), of: count, ...score }).nullable(),
+	score: obj({ period, asOf: date, final: z.boolean(), of: count, ...score, ...scoreItems }).nullable(),
 	notices: z.array(noticeRow)
 });
 const scoringSettings = obj({

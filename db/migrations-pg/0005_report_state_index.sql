@@ -1,0 +1,1 @@
+CREATE INDEX "report_unit_period_state_idx" ON "report" USING btree ("unit_id","period","status","first_submitted_at","late");
