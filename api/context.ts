@@ -19,7 +19,11 @@ export type Deps = { db: Db; clock: Clock; config: Config; mailer: Mailer | null
  * What every service verb receives: the dependencies plus who is asking and from where; `requestId` (the
  * X-Request-Id) when the verb serves an HTTP request, so its log lines name the request the error body names.
  */
-export type ServiceContext = Omit<Deps, 'mailer'> & { actor: Actor | null; ip: string | null; requestId?: string };
+export type ServiceContext = Omit<Deps, 'mailer'> & {
+	actor: Actor | null;
+	ip: string | null;
+	requestId?: string;
+};
 
 export type Env = {
 	Variables: {
