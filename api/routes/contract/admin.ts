@@ -4,7 +4,6 @@ import {
 	CSV,
 	XLSX,
 	count,
-	date,
 	file,
 	id,
 	importReport,
