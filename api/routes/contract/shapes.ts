@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ACCOUNT_KINDS, ALERT_KINDS, LIGHTS, ROLES } from '../../../db/schema/constants.ts';
+import {
+	ACCOUNT_KINDS,
+	ALERT_KINDS,
+	ASSIGNMENT_ROLES,
+	LIGHTS,
+	ROLES,
+	TARGET_OPS
+} from '../../../db/schema/constants.ts';
 import { ERROR_CODES } from '../../errors.ts';
 import { errorsZh } from '../../../web/src/lib/i18n/errors.zh.ts';
 
@@ -94,8 +101,26 @@ export const importReport = obj({
 				dueOn: date.nullable(),
 				recurrence: z.enum(['monthly']).nullable(),
 				unitsText: z.string(),
-				units: z.array(z.unknown()),
-				targets: z.array(z.unknown())
+				units: z.array(
+					obj({
+						type: z.enum(['unit', 'group', 'placeholder', 'new']),
+						name: z.string(),
+						role: z.enum(ASSIGNMENT_ROLES)
+					})
+				),
+				targets: z.array(
+					obj({
+						label: z.string(),
+						op: z.enum(TARGET_OPS),
+						value: z.number(),
+						scale: z.number(),
+						valueMax: z.number().nullable(),
+						unit: z.string(),
+						relative: z.enum(['factor', 'points', 'percent']).nullable(),
+						aggregation: z.enum(['each', 'sum']),
+						text: z.string()
+					})
+				)
 			})
 		)
 		.describe('the rows as read (the preview of a dry run)'),
