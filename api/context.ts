@@ -29,6 +29,8 @@ export type Deps = { db: Db; clock: Clock; config: Config; mailer: Mailer | null
 export type ServiceContext<A extends Caller | null = Actor | null> = Omit<Deps, 'mailer'> & {
 	actor: A;
 	ip: string | null;
+	/** The X-Request-Id when the verb serves an HTTP request, so its log lines name the request the error body names. */
+	requestId?: string;
 };
 
 /** Who a mutation is audited as: a user, or the system running a job. */

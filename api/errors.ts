@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import { errorsZh } from '../web/src/lib/i18n/errors.zh.ts';
+import type { ErrorDetails } from './routes/contract/shapes.ts';
 
 const STATUS = {
 	bad_request: 400,
@@ -34,7 +35,7 @@ export type ErrorBody = {
 		key: string;
 		message: string;
 		params?: Params;
-		details?: unknown;
+		details?: ErrorDetails;
 		requestId: string;
 	};
 };
@@ -54,10 +55,10 @@ export function fillIn(text: string, params?: Params) {
  */
 export class ApiError extends Error {
 	readonly code: ErrorCode;
-	readonly details: unknown;
+	readonly details: ErrorDetails | undefined;
 	readonly key: string;
 	readonly params: Params | undefined;
-	constructor(code: ErrorCode, message: string, details?: unknown, key?: string, params?: Params) {
+	constructor(code: ErrorCode, message: string, details?: ErrorDetails, key?: string, params?: Params) {
 		super(message);
 		this.code = code;
 		this.details = details;
@@ -75,7 +76,7 @@ export type WireError = {
 	code?: ErrorCode;
 	key?: string;
 	params?: Params;
-	details?: unknown;
+	details?: ErrorDetails;
 };
 
 export function toWire(err: unknown): WireError {
@@ -88,7 +89,7 @@ export const fromWire = (w: WireError): Error =>
 	w.code ? new ApiError(w.code, w.message, w.details, w.key, w.params) : new Error(w.message);
 
 /** A refusal for a known cause: the Chinese message comes from the catalogue, filled with `params`. */
-export function fail(code: ErrorCode, key: ErrorKey, params?: Params, details?: unknown) {
+export function fail(code: ErrorCode, key: ErrorKey, params?: Params, details?: ErrorDetails) {
 	return new ApiError(code, fillIn(errorsZh[`error.${key}`], params), details, key, params);
 }
 
@@ -159,8 +160,8 @@ export const requestIdOf = (header: string | undefined) =>
 export function handleError(err: Error, c: Context) {
 	const requestId: string = c.get('requestId') ?? requestIdOf(undefined);
 	if (err instanceof ApiError) {
-		const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-		if (typeof retry === 'number') c.header('Retry-After', String(retry));
+		const d = err.details;
+		if (d && 'retryAfterSeconds' in d) c.header('Retry-After', String(d.retryAfterSeconds));
 		return c.json(body(err, requestId), err.status);
 	}
 	if (err instanceof ZodError)

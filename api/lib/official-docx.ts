@@ -2,7 +2,7 @@
 // 22 lines × 28 characters of 3号仿宋, red masthead and line, 版记 on the last (even) page, page numbers
 // "— 1 —" at the outside edge. Fonts are named as Chinese Windows knows them (eastAsia), with Latin
 // fallbacks; on Linux LibreOffice substitutes a CJK font (Noto Serif/Sans CJK when installed).
-import type { DocBlock, OfficialDocument, TableSpec } from './doc-model.ts';
+import type { DocBlock, OfficialDocument, TableSpec } from '../../web/src/lib/rules/doc-model.ts';
 import { xmlSafe } from './text.ts';
 import {
 	CHARS_PER_LINE,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import Excel from 'exceljs';
 import { inferColumns, printWorkbook } from './print-workbook.ts';
-import type { TableSpec } from './doc-model.ts';
+import type { TableSpec } from '../../web/src/lib/rules/doc-model.ts';
 
 const spec: TableSpec = {
 	title: '量化目标完成情况',

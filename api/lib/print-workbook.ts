@@ -3,7 +3,7 @@
 // wrapped text), a Chinese font, real numbers, dates and percentages with formats, a merged title row
 // and a bold 合计 row. Pure: tables in, bytes out.
 import type { Workbook, Worksheet } from 'exceljs';
-import type { ColumnKind, TableCell, TableColumn, TableSpec } from './doc-model.ts';
+import type { ColumnKind, TableCell, TableColumn, TableSpec } from '../../web/src/lib/rules/doc-model.ts';
 import { xmlSafe } from './text.ts';
 import { cellText, textWidth } from '../../web/src/lib/rules/official-doc.ts';
 

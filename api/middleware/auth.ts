@@ -111,5 +111,5 @@ export function requireRole(...roles: Role[]) {
 
 /** The service context of the current request. */
 export function svc(c: Context<Env>): ServiceContext {
-	return { ...c.var.deps, actor: c.var.actor, ip: c.var.ip };
+	return { ...c.var.deps, actor: c.var.actor, ip: c.var.ip, requestId: c.var.requestId };
 }

@@ -4,7 +4,7 @@ import type { Env } from '../context.ts';
 import { contentDisposition } from '../lib/http.ts';
 import { dateSchema, doc, periodSchema, userText, v } from '../lib/validate.ts';
 import { requireAuth, requireRole, svc } from '../middleware/auth.ts';
-import type { OfficialDocument } from '../lib/doc-model.ts';
+import type { OfficialDocument } from '../../web/src/lib/rules/doc-model.ts';
 import { bulletinDocument as officialDocument } from './contract/requests.ts';
 import { runInWorker, writeInWorker } from '../lib/worker-pool.ts';
 import { TEXT_KEYS } from '../services/bulletin-content.ts';

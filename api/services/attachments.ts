@@ -119,7 +119,7 @@ async function virusScan(ctx: ServiceContext, url: string, name: string, data: U
 		verdict = await scanBytes(url, data, { timeoutMs: ctx.config.clamdTimeoutMs });
 	} catch (err) {
 		const reason = (err as Error).message;
-		console.error(`[duban] virus scan failed, upload refused: ${reason}`);
+		console.error(`[duban] request ${ctx.requestId ?? '-'}: virus scan failed, upload refused: ${reason}`);
 		await refuse('failed', { scanError: reason });
 		throw fail('service_unavailable', 'attachment.scan_unavailable');
 	}

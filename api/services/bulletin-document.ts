@@ -1,4 +1,9 @@
-import type { DocBlock, OfficialDocument, TableColumn, TableSpec } from '../lib/doc-model.ts';
+import type {
+	DocBlock,
+	OfficialDocument,
+	TableColumn,
+	TableSpec
+} from '../../web/src/lib/rules/doc-model.ts';
 import { chineseNumber } from '../../web/src/lib/rules/chinese.ts';
 import { unitsText } from './bulletin-facts.ts';
 import { HEADINGS, TEXT_KEYS, type BulletinContent } from './bulletin-content.ts';

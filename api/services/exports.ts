@@ -5,7 +5,7 @@ import { listIndicators, type IndicatorFilter, type IndicatorView } from './indi
 import { csvText, tableFile, type Cell } from '../lib/table-file.ts';
 import { namesIn, type ExportLang } from '../lib/export-headers.ts';
 import { addPrintSheet } from '../lib/print-workbook.ts';
-import type { TableColumn, TableSpec } from '../lib/doc-model.ts';
+import type { TableColumn, TableSpec } from '../../web/src/lib/rules/doc-model.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { query } from '../../db/client.ts';
 

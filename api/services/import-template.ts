@@ -4,7 +4,7 @@ import { unit, unitGroup } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { assertOffice } from './access.ts';
 import { addPrintSheet } from '../lib/print-workbook.ts';
-import type { TableColumn } from '../lib/doc-model.ts';
+import type { TableColumn } from '../../web/src/lib/rules/doc-model.ts';
 
 const COLUMNS: TableColumn[] = [
 	{ header: '一级领域', kind: 'text', width: 8 },

@@ -52,7 +52,22 @@ const ITEM_FIELDS = [
 	'values'
 ] as const;
 
-export type Change = { indicatorId: number; field: string; from: unknown; to: unknown };
+type ItemField = (typeof ITEM_FIELDS)[number];
+type Diff<F extends string, V> = { indicatorId: number; field: F; from: V | null; to: V | null };
+type ItemValues = { [F in ItemField]: KeptItem[F] };
+/** An item field's change, its values of the field's type (a client narrows them by `field`). */
+type ItemChange<K extends ItemField = ItemField> = {
+	[F in K]: { indicatorId: number; field: F; from: ItemValues[F] | null; to: ItemValues[F] | null };
+}[K];
+export type Change =
+	Diff<'status', Snapshot['status']> | ItemChange | Diff<'attachment', { id: number; name: string }>;
+
+const itemChange = <K extends ItemField>(
+	indicatorId: number,
+	field: K,
+	from: ItemValues[K] | null,
+	to: ItemValues[K] | null
+): ItemChange<K> => ({ indicatorId, field, from, to });
 
 /**
  * What differs from `a` to `b`, field by field: the report's status (indicator 0), each item's fields,
@@ -67,8 +82,7 @@ export function snapshotChanges(a: KeptSnapshot | null, b: KeptSnapshot): Change
 		for (const field of ITEM_FIELDS) {
 			const x = old?.[field] ?? null;
 			const y = item[field] ?? null;
-			if (JSON.stringify(x) !== JSON.stringify(y))
-				changes.push({ indicatorId: item.indicatorId, field, from: x, to: y });
+			if (JSON.stringify(x) !== JSON.stringify(y)) changes.push(itemChange(item.indicatorId, field, x, y));
 		}
 		const before = old ? old.attachments : [];
 		if (!before || !item.attachments) continue;

@@ -33,7 +33,7 @@ export async function unitDashboard(ctx: ServiceContext, requested?: number) {
 	const periods = Array.from({ length: 12 }, (_, i) => addMonths(last, i - 11)).filter((p) => p >= first);
 	const history = (await reportStatuses(ctx.db, { unitId }, today, periods)).map((s) => ({
 		period: s.period,
-		status: s.status.get(unitId) ?? 'none'
+		status: s.status.get(unitId) ?? ('none' as const)
 	}));
 	return {
 		unitId,

@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { hc, InferResponseType } from 'hono/client';
-import { describe, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import type { AppType } from '../../api/app.ts';
 import type { reportForm } from '../../api/routes/contract/reports.ts';
@@ -46,5 +48,43 @@ describe('replies through the typed client', () => {
 	it('the one error body has a type from its schema', () => {
 		expectTypeOf<ApiErrorBody['error']['requestId']>().toEqualTypeOf<string>();
 		expectTypeOf<ApiErrorBody['error']['key']>().toEqualTypeOf<string>();
+	});
+
+	it('error details, version changes and report states narrow by their fields (no cast needed)', () => {
+		type Details = NonNullable<ApiErrorBody['error']['details']>;
+		expectTypeOf<Extract<Details, { pending: unknown }>['pending']>().toEqualTypeOf<'password' | 'totp'>();
+		expectTypeOf<
+			Extract<Details, { retryAfterSeconds: unknown }>['retryAfterSeconds']
+		>().toEqualTypeOf<number>();
+		expectTypeOf<Extract<Details, { problems: unknown }>['problems']>().toEqualTypeOf<string[]>();
+		expectTypeOf<Extract<Details, unknown[]>[number]['path']>().toEqualTypeOf<string>();
+
+		type Change = InferResponseType<Api['reports'][':id']['compare']['$get'], 200>['changes'][number];
+		expectTypeOf<Extract<Change, { field: 'status' }>['to']>().toEqualTypeOf<
+			'draft' | 'submitted' | 'returned' | 'accepted' | null
+		>();
+		expectTypeOf<Extract<Change, { field: 'percent' }>['from']>().toEqualTypeOf<number | null>();
+		expectTypeOf<Extract<Change, { field: 'attachment' }>['to']>().toEqualTypeOf<{
+			id: number;
+			name: string;
+		} | null>();
+
+		type History = InferResponseType<Api['dashboard']['unit']['$get'], 200>['history'][number];
+		expectTypeOf<History['status']>().toEqualTypeOf<'on_time' | 'late' | 'missing' | 'not_due' | 'none'>();
+	});
+});
+
+describe('the web app', () => {
+	const files = (dir: string): string[] =>
+		readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+			e.isDirectory() ? files(join(dir, e.name)) : /\.(ts|svelte)$/.test(e.name) ? [join(dir, e.name)] : []
+		);
+
+	it('casts no reply through unknown and writes no reply type by hand', () => {
+		const casts = files('web/src').filter((f) => /\bas unknown as\b/.test(readFileSync(f, 'utf8')));
+		expect(casts).toEqual([]);
+		// Reply types come from the typed client (InferResponseType), never from an interface of its own.
+		const replies = readFileSync('web/src/lib/replies.ts', 'utf8');
+		expect(replies).not.toMatch(/^export (interface|type \w+ = \{)/m);
 	});
 });

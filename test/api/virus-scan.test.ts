@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../api/config.ts';
 import { ClamdError, parseClamdUrl, ping, scanBytes } from '../../api/lib/clamd.ts';
 import { attachmentsDir } from '../../api/services/attachments.ts';
@@ -119,11 +119,18 @@ describe('uploads scanned by clamd (CLAMD_URL set)', () => {
 		const files = storedFiles();
 		const audited = (await rejections()).length;
 		await clamd.stop();
+		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
 		try {
+			unit.headers['x-request-id'] = 'scan-req-42';
 			const up = await unit.post('/api/v1/attachments', uploadForm(pdf(), '报告.pdf'));
 			expect(up.status).toBe(503);
 			expect(up.data.error.code).toBe('service_unavailable');
 			expect(up.data.error.message).toContain('病毒扫描服务暂时不可用');
+			// The log line names the request the error body names, so an operator finds one from the other.
+			expect(up.data.error.requestId).toBe('scan-req-42');
+			expect(logged.mock.calls.map((c) => String(c[0]))).toContainEqual(
+				expect.stringMatching(/request scan-req-42: virus scan failed.*ECONNREFUSED/)
+			);
 			expect(await attachmentRows()).toBe(rows);
 			expect(storedFiles()).toEqual(files);
 			const entry = (await rejections()).slice(audited);
@@ -131,6 +138,8 @@ describe('uploads scanned by clamd (CLAMD_URL set)', () => {
 			expect(entry[0]!.result).toBe('failed');
 			expect(JSON.parse(entry[0]!.after).scanError).toMatch(/ECONNREFUSED/);
 		} finally {
+			logged.mockRestore();
+			delete unit.headers['x-request-id'];
 			await clamd.start();
 		}
 		const again = await unit.post('/api/v1/attachments', uploadForm(pdf(), '报告.pdf'));

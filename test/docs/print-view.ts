@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from 'svelte/compiler';
 import { render } from 'svelte/server';
-import type { OfficialDocument } from '../../api/lib/doc-model.ts';
+import type { OfficialDocument } from '../../web/src/lib/rules/doc-model.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 

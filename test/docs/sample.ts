@@ -1,5 +1,5 @@
 // A document with every part GB/T 9704 names, for checking the .docx writer on its own.
-import type { OfficialDocument, TableSpec } from '../../api/lib/doc-model.ts';
+import type { OfficialDocument, TableSpec } from '../../web/src/lib/rules/doc-model.ts';
 
 const units = [
 	'省发展改革委',

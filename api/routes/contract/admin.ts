@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { ACCOUNT_KINDS, ROLES } from '../../../web/src/lib/rules/enums.ts';
-import { CSV, XLSX, count, date, file, id, json, list, obj, page, timestamp, unitRef } from './shapes.ts';
+import {
+	CSV,
+	XLSX,
+	count,
+	file,
+	id,
+	importReport,
+	json,
+	list,
+	obj,
+	page,
+	timestamp,
+	unitRef
+} from './shapes.ts';
 import type { Contract } from './types.ts';
 
 const role = z.enum(ROLES);
@@ -90,51 +103,6 @@ const jobRunRow = obj({
 	startedAt: timestamp,
 	finishedAt: timestamp.nullable()
 });
-const importCounts = {
-	sections: count,
-	tasks: count,
-	indicators: count,
-	assignments: count,
-	targets: count
-};
-const importIssue = obj({ row: z.number().int(), column: z.string(), message: z.string() });
-const importReport = obj({
-	...importCounts,
-	planId: id.nullable(),
-	committed: z.boolean(),
-	created: obj({ ...importCounts, units: count }),
-	errors: z.array(importIssue),
-	warnings: z.array(importIssue),
-	notes: z.array(importIssue),
-	newUnits: z.array(z.string()),
-	dataRows: count,
-	layout: obj({
-		headerRows: z.array(z.number().int()),
-		headers: z.array(z.string()),
-		columns: z.record(z.string(), obj({ index: z.number().int(), header: z.string() })),
-		signature: z.string(),
-		recognised: z.boolean()
-	}).describe('where the header rows and columns were found'),
-	rows: z
-		.array(
-			obj({
-				row: z.number().int(),
-				section1: z.string().nullable(),
-				section2: z.string().nullable(),
-				task: z.string(),
-				indicator: z.string(),
-				deadlineText: z.string(),
-				dueOn: date.nullable(),
-				recurrence: z.enum(['monthly']).nullable(),
-				unitsText: z.string(),
-				units: z.array(z.unknown()),
-				targets: z.array(z.unknown())
-			})
-		)
-		.describe('the rows as read (the preview of a dry run)'),
-	replayed: z.boolean().optional().describe('true when an Idempotency-Key repeated an earlier import')
-});
-
 export const adminContract: Contract = {
 	'GET /users': { id: 'listUsers', description: '业务账户和管理员账户（按职责可见）。', ok: list(userRow) },
 	'POST /users': {

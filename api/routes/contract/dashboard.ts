@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ASSIGNMENT_ROLES, UNIT_KINDS } from '../../../web/src/lib/rules/enums.ts';
 import { count, date, id, list, obj, okReply, period, stateCounts, timestamp, unitRef } from './shapes.ts';
 import { alertRow, noticeRow } from './requests.ts';
+import { REPORT_STATES } from '../../../web/src/lib/rules/enums.ts';
 import type { Contract } from './types.ts';
 
 export const dashboardSummary = obj({
@@ -97,7 +98,7 @@ const unitDashboard = obj({
 			daysLeft: z.number().int()
 		})
 	),
-	history: z.array(obj({ period, status: z.string() })),
+	history: z.array(obj({ period, status: z.enum([...REPORT_STATES, 'none']) })),
 	score: obj({ period, asOf: date, final: z.boolean(), of: count, ...score, ...scoreItems }).nullable(),
 	notices: z.array(noticeRow)
 });

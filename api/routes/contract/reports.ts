@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PROGRESS_STATUSES, REPORT_STATUSES } from '../../../web/src/lib/rules/enums.ts';
-import { CSV, XLSX, file, id, json, list, obj, page, period, stateCounts } from './shapes.ts';
+import { CSV, XLSX, file, id, list, obj, page, period, stateCounts } from './shapes.ts';
 import type { Contract } from './types.ts';
 
 export const reportInfo = obj({ id, status: z.enum(REPORT_STATUSES), revision: z.number().int() });
@@ -15,6 +15,22 @@ export const reportForm = obj({
 	items: z.array(reportFormItem),
 	counts: stateCounts
 });
+/** One difference between two versions: `field` names it and the type of its values (null: none). */
+const diff = <F extends string, V extends z.ZodType>(field: F, value: V) =>
+	obj({
+		indicatorId: z.number().int().nonnegative().describe('0: the report as a whole (its status)'),
+		field: z.literal(field),
+		from: value.nullable(),
+		to: value.nullable()
+	});
+const versionChange = z.discriminatedUnion('field', [
+	diff('status', z.enum(REPORT_STATUSES)),
+	diff('progressStatus', z.enum(PROGRESS_STATUSES)),
+	diff('percent', z.number()),
+	...(['progress', 'problems', 'nextSteps', 'returnReason'] as const).map((f) => diff(f, z.string())),
+	diff('values', z.record(z.string(), z.number()).describe('the figures by target id')),
+	diff('attachment', obj({ id, name: z.string() }).describe('added (from null) or removed (to null)'))
+]);
 export const reportRow = obj({ id, period, status: z.enum(REPORT_STATUSES) });
 
 export const reportContract: Contract = {
@@ -76,7 +92,7 @@ export const reportContract: Contract = {
 		ok: obj({
 			from: id,
 			to: id,
-			changes: z.array(obj({ indicatorId: id, field: z.string(), from: json, to: json }))
+			changes: z.array(versionChange)
 		})
 	}
 };

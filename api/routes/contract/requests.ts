@@ -24,7 +24,7 @@ import {
 	unitRef
 } from './shapes.ts';
 import type { Contract } from './types.ts';
-import type { OfficialDocument } from '../../lib/doc-model.ts';
+import type { OfficialDocument } from '../../../web/src/lib/rules/doc-model.ts';
 import { ATTACHMENT_CONTENT_TYPES } from '../../lib/file-types.ts';
 
 export const requestRow = obj({
@@ -142,7 +142,7 @@ const notification = obj({
 	link: z.string().nullable(),
 	light: z.enum(LIGHTS).nullable()
 });
-/** The official document's model (api/lib/doc-model.ts), as /bulletins/{id}/document answers it. */
+/** The official document's model (web/src/lib/rules/doc-model.ts), as /bulletins/{id}/document answers it. */
 export const bulletinDocument = obj({
 	issuer: z.string(),
 	docNumber: z.string().nullable(),

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ALERT_KINDS, LIGHTS } from '../../../web/src/lib/rules/enums.ts';
+import {
+	ACCOUNT_KINDS,
+	ALERT_KINDS,
+	ASSIGNMENT_ROLES,
+	LIGHTS,
+	ROLES,
+	TARGET_OPS
+} from '../../../web/src/lib/rules/enums.ts';
 import { ERROR_CODES } from '../../errors.ts';
 import { errorsZh } from '../../../web/src/lib/i18n/errors.zh.ts';
 
@@ -56,6 +63,70 @@ export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessin
 export const CSV = 'text/csv';
 export const file = (...files: string[]): FileReply => ({ files });
 
+const importCounts = {
+	sections: count,
+	tasks: count,
+	indicators: count,
+	assignments: count,
+	targets: count
+};
+const importIssue = obj({ row: z.number().int(), column: z.string(), message: z.string() });
+/** An import's report: counts, problems by row, where the columns were found, the rows as read. */
+export const importReport = obj({
+	...importCounts,
+	planId: id.nullable(),
+	committed: z.boolean(),
+	created: obj({ ...importCounts, units: count }),
+	errors: z.array(importIssue),
+	warnings: z.array(importIssue),
+	notes: z.array(importIssue),
+	newUnits: z.array(z.string()),
+	dataRows: count,
+	layout: obj({
+		headerRows: z.array(z.number().int()),
+		headers: z.array(z.string()),
+		columns: z.record(z.string(), obj({ index: z.number().int(), header: z.string() })),
+		signature: z.string(),
+		recognised: z.boolean()
+	}).describe('where the header rows and columns were found'),
+	rows: z
+		.array(
+			obj({
+				row: z.number().int(),
+				section1: z.string().nullable(),
+				section2: z.string().nullable(),
+				task: z.string(),
+				indicator: z.string(),
+				deadlineText: z.string(),
+				dueOn: date.nullable(),
+				recurrence: z.enum(['monthly']).nullable(),
+				unitsText: z.string(),
+				units: z.array(
+					obj({
+						type: z.enum(['unit', 'group', 'placeholder', 'new']),
+						name: z.string(),
+						role: z.enum(ASSIGNMENT_ROLES)
+					})
+				),
+				targets: z.array(
+					obj({
+						label: z.string(),
+						op: z.enum(TARGET_OPS),
+						value: z.number(),
+						scale: z.number(),
+						valueMax: z.number().nullable(),
+						unit: z.string(),
+						relative: z.enum(['factor', 'points', 'percent']).nullable(),
+						aggregation: z.enum(['each', 'sum']),
+						text: z.string()
+					})
+				)
+			})
+		)
+		.describe('the rows as read (the preview of a dry run)'),
+	replayed: z.boolean().optional().describe('true when an Idempotency-Key repeated an earlier import')
+});
+
 const keyOf = (k: string) => k.slice('error.'.length);
 /** Every refusal's stable cause (`report.stale` …) and every field problem's code (`required` …). */
 export const ERROR_KEYS = Object.keys(errorsZh)
@@ -72,6 +143,46 @@ export const fieldProblem = z.object({
 	params: z.record(z.string(), z.union([z.string(), z.number()])).optional()
 });
 
+/**
+ * What a refusal's `details` carries, one shape per cause (its `key` says which). Closed objects, so that a
+ * client narrows them by a field (`'pending' in details`).
+ */
+export const errorDetails = z
+	.union([
+		z
+			.array(
+				fieldProblem.extend({
+					indicatorId: id.optional().describe('report.incomplete: the item'),
+					field: z
+						.enum(['progressStatus', 'progress'])
+						.optional()
+						.describe('report.incomplete: what it lacks')
+				})
+			)
+			.describe('request.invalid, report.incomplete: the problems by field'),
+		z
+			.object(importReport.omit({ rows: true }).shape)
+			.describe('import.has_errors: the import report, without its rows'),
+		z.object({ currentRevision: z.number().int().nullable() }).describe('report.stale: the stored revision'),
+		z
+			.object({
+				retryAfterSeconds: z.number().int().nonnegative(),
+				reason: z.literal('heavy_work_queue_full').optional()
+			})
+			.describe('429 and 503: the seconds to wait (also in Retry-After)'),
+		z.object({ retryAt: timestamp }).describe('auth.locked: when sign-in opens again'),
+		z.object({ maxBytes: count }).describe('413: the size allowed'),
+		z
+			.object({ kind: z.enum(ACCOUNT_KINDS), roles: z.array(z.enum(ROLES)).readonly() })
+			.describe('user.kind_change: the roles the account may have'),
+		z.object({ totpRequired: z.literal(true) }).describe('auth.totp_required, auth.totp_wrong'),
+		z.object({ pending: z.enum(['password', 'totp']) }).describe('auth.*_pending: the step to take first'),
+		z.object({ signature: z.string() }).describe('attachment.infected: what the scanner found'),
+		z.object({ problems: z.array(z.string()) }).describe('password.policy: each rule the password breaks')
+	])
+	.describe("the cause's own data");
+export type ErrorDetails = z.infer<typeof errorDetails>;
+
 /** The one error body of every 4xx and 5xx. */
 export const errorBody = z.object({
 	error: z.object({
@@ -81,10 +192,7 @@ export const errorBody = z.object({
 			.describe('the stable cause, e.g. report.stale; texts in both languages by this key'),
 		message: z.string().describe('the Chinese text'),
 		params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
-		details: z
-			.union([z.array(fieldProblem), z.array(z.unknown()), z.record(z.string(), z.unknown())])
-			.optional()
-			.describe("a 400's or 422's problems by field (path, code), or the cause's own data"),
+		details: errorDetails.optional(),
 		requestId: z.string().describe('the X-Request-Id of the request, also in the server log')
 	})
 });

@@ -10,7 +10,7 @@ export const api = hc<AppType>('/api/v1', { init: { credentials: 'same-origin' }
 
 type Refusal = ApiErrorBody['error'];
 /** One field's problem in a 400's or 422's details (`items.3.progress`, code `required`). */
-export type FieldProblem = z.infer<typeof fieldProblem>;
+type FieldProblem = z.infer<typeof fieldProblem>;
 
 /**
  * A failure whose reply is not the API's error body (a proxy's page, a network error's status): no key, so
@@ -30,9 +30,9 @@ export function refusalText(body: Refusal): string {
 }
 
 /** One field's problem in the user's language (Chinese: the server's own words, which name the field). */
-function fieldText(d: Partial<FieldProblem>): string {
+function fieldText(d: FieldProblem): string {
 	const key = `field.${d.code}` as MessageKey;
-	if (locale.current === 'zh' || !d.code || t(key) === key) return d.message ?? '';
+	if (locale.current === 'zh' || t(key) === key) return d.message;
 	return d.path ? `${d.path}: ${t(key, d.params)}` : t(key, d.params);
 }
 
@@ -76,9 +76,7 @@ export type Pending = 'password' | 'totp';
 
 /** A 403 that says the account has a pending step (details.pending) rather than lacking a right. */
 function pendingOf(status: number, body: Refusal): Pending | null {
-	if (status !== 403 || !body.details || typeof body.details !== 'object') return null;
-	const pending = (body.details as { pending?: unknown }).pending;
-	return pending === 'password' || pending === 'totp' ? pending : null;
+	return status === 403 && body.details && 'pending' in body.details ? body.details.pending : null;
 }
 
 let onPending: ((pending: Pending) => void) | null = null;
@@ -97,7 +95,7 @@ export function errorText(err: unknown): string {
 	if (err instanceof ApiFailure) {
 		const details = err.body.details;
 		if (Array.isArray(details)) {
-			const reasons = details.map((d) => (d && typeof d === 'object' ? fieldText(d) : '')).filter(Boolean);
+			const reasons = details.map(fieldText).filter(Boolean);
 			if (reasons.length)
 				return `${err.message}${colon()}${[...new Set(reasons)].join(locale.current === 'zh' ? '；' : '; ')}`;
 		}

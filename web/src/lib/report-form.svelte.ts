@@ -1,4 +1,4 @@
-import { api, ApiFailure, call, errorText, type FieldProblem } from './api.ts';
+import { api, ApiFailure, call, errorText } from './api.ts';
 import { t, type MessageKey } from './i18n/index.svelte.ts';
 import {
 	copyPrevious,
@@ -23,10 +23,13 @@ const FIELD_OF: Record<string, string> = {
  * `items.<index>.values.<n>.value`) names the item and field, the code says what is wrong. Problems
  * that name no item (a refusal of the whole body) are left to the message above the form.
  */
-export function serverProblems(details: unknown, items: Pick<ReportFormItem, 'indicatorId'>[]): Problem[] {
+export function serverProblems(
+	details: ApiFailure['body']['details'],
+	items: Pick<ReportFormItem, 'indicatorId'>[]
+): Problem[] {
 	if (!Array.isArray(details)) return [];
-	return (details as Partial<FieldProblem>[]).flatMap((d) => {
-		const m = /^items\.(\d+)\.(\w+)(?:\.(\d+))?/.exec(d.path ?? '');
+	return details.flatMap((d) => {
+		const m = /^items\.(\d+)\.(\w+)(?:\.(\d+))?/.exec(d.path);
 		const index = m ? Number(m[1]) : -1;
 		const item = items[index];
 		if (!m || !item) return [];
@@ -35,15 +38,17 @@ export function serverProblems(details: unknown, items: Pick<ReportFormItem, 'in
 			return [missingProblem(item.indicatorId, index, FIELD_OF[name] as 'status' | 'progress')];
 		const field = FIELD_OF[name] ?? name;
 		const key = `field.${d.code}` as MessageKey;
-		const reason = d.code && t(key) !== key ? t(key, d.params) : (d.message ?? '');
+		const reason = t(key) !== key ? t(key, d.params) : d.message;
 		return [
 			{ indicatorId: item.indicatorId, field, message: `${t('report.itemN', { n: index + 1 })}${reason}` }
 		];
 	});
 }
 
-const retryAfterSeconds = (err: ApiFailure) =>
-	Number((err.body.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds) || 0;
+const retryAfterSeconds = (err: ApiFailure) => {
+	const d = err.body.details;
+	return d && 'retryAfterSeconds' in d ? d.retryAfterSeconds : 0;
+};
 
 /**
  * One unit's monthly report as the form edits it: loading a month, editing the items, saving the draft a

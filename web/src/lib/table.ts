@@ -1,5 +1,5 @@
 import type { Snippet } from 'svelte';
-import type { ColumnKind, TableCell, TableSpec } from '../../../api/lib/doc-model.ts';
+import type { ColumnKind, TableCell, TableSpec } from './rules/doc-model.ts';
 import { cellText } from './rules/official-doc.ts';
 
 /**
@@ -18,6 +18,8 @@ export type Column<R> = {
 	sortable?: boolean;
 	/** Class of the column's cells (`nowrap`, `no-print` …). */
 	class?: string;
+	/** On a phone's card (a stacked table) the cell stands without its column's name: the row's title. */
+	bare?: boolean;
 };
 
 const NUMERIC = new Set<ColumnKind | undefined>(['integer', 'decimal', 'percent']);

@@ -1,5 +1,6 @@
 // The shape of the documents the office sends (GB/T 9704-2012 党政机关公文格式), independent of any
-// file format: the .docx writer, the print view in the browser and the document checks all read this.
+// file format: the .docx writer, the workbooks, the print view and the tables on screen (DataTable's
+// columns are a TableSpec's) all read this. It imports nothing, so the server and the web app share it.
 
 /**
  * How a column's values are written: real numbers and dates in workbooks, aligned in documents. A percent
