@@ -57,6 +57,13 @@ export const REQUEST_KINDS = ['completion', 'extension'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 export const REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
 
+/**
+ * A unit's monthly milestone plan (挂图作战), one row per version: draft → submitted → approved (in force
+ * until a later version is approved: superseded) or → returned (the next change is a new version).
+ */
+export const MILESTONE_PLAN_STATUSES = ['draft', 'submitted', 'approved', 'returned', 'superseded'] as const;
+export type MilestonePlanStatus = (typeof MILESTONE_PLAN_STATUSES)[number];
+
 export const NOTICE_LEVELS = ['blue', 'yellow', 'red'] as const;
 export type NoticeLevel = (typeof NOTICE_LEVELS)[number];
 /** An answer waits for the office, which accepts it or asks again (the unit then answers anew). */
