@@ -7,6 +7,7 @@ import { addMonths, assertPeriod, endOfDay, periodEnd } from '../lib/dates.ts';
 import { reportStatuses } from './dashboard.ts';
 import { litOn } from './dashboard-scope.ts';
 import { getSettings, type RankingCategory, type Settings } from './settings.ts';
+import { LAG_KINDS, MILESTONE_KINDS } from '../../web/src/lib/rules/enums.ts';
 
 /** The named parts of a score; each deduction or addition is one traceable item. */
 export const COMPONENTS = ['timeliness', 'progress', 'overdue', 'quality', 'adjustment'] as const;
@@ -64,7 +65,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 /**
  * Every unit's score for a month from the supervision state at the end of `asOf` (the one day a bulletin
- * or the dashboard speaks of; a day not yet over, today, as it stands): 100, minus the weights per missing or late report, per indicator behind 序时进度
+ * or the dashboard speaks of; a day not yet over, today, as it stands): 100, minus the weights per missing or late report, per indicator behind 序时进度 or its milestone
  * (or as its unit reports), per overdue indicator (lead: accountable for it; co: supporting a joint one the lead
  * has let fall overdue), per return of the month's report, plus the office's 加分/减分. Ranked within
  * categories by TIE_RULE.
@@ -107,18 +108,20 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 	// The units' overdue and lagging items lit at the end of `asOf`, and the co-units of joint indicators
 	// whose lead has let them fall overdue (each-owes parts are their own overdue items).
 	const lit = litOn(asOf);
+	const lagging = new Map<string, { unitId: number; indicatorId: number; kind: string; text: string }>();
 	for (const r of await query<{
 		unitId: number;
 		indicatorId: number;
-		kind: 'redLead' | 'redCo' | 'behind';
+		kind: 'redLead' | 'redCo' | 'behind' | 'milestone';
 		text: string;
 	}>(
 		db,
 		sql`
 		select distinct al.unit_id as unitId, al.indicator_id as indicatorId,
-			case when al.kind = 'overdue' then 'redLead' else 'behind' end as kind, i.text
+			case when al.kind = 'overdue' then 'redLead' when al.kind in ${MILESTONE_KINDS} then 'milestone'
+				else 'behind' end as kind, i.text
 		from alert al join indicator i on i.id = al.indicator_id
-		where al.kind in ('overdue', 'behind_schedule', 'reported_behind') and al.unit_id is not null and ${lit}
+		where al.kind in ${['overdue', ...LAG_KINDS]} and al.unit_id is not null and ${lit}
 		union all
 		select a.unit_id, a.indicator_id, 'redCo', i.text
 		from assignment a join indicator i on i.id = a.indicator_id
@@ -142,15 +145,20 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 				cause: `配合指标逾期未完成：${r.text}`,
 				indicatorId: r.indicatorId
 			});
-		else
-			add(r.unitId, {
-				component: 'progress',
-				kind: 'behind',
-				points: -w.behind,
-				cause: `进度滞后于序时进度：${r.text}`,
-				indicatorId: r.indicatorId
-			});
+		else {
+			// One lag per indicator, however many lights say so; a milestone plan's words where there is one.
+			const key = `${r.unitId}|${r.indicatorId}`;
+			if (r.kind === 'milestone' || !lagging.has(key)) lagging.set(key, r);
+		}
 	}
+	for (const r of lagging.values())
+		add(r.unitId, {
+			component: 'progress',
+			kind: 'behind',
+			points: -w.behind,
+			cause: `${r.kind === 'milestone' ? '进度滞后于月度里程碑' : '进度滞后于序时进度'}：${r.text}`,
+			indicatorId: r.indicatorId
+		});
 	for (const r of await query<{ unitId: number; n: number }>(
 		db,
 		sql`

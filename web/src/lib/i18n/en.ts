@@ -372,6 +372,8 @@ export const en: Messages = {
 	'alert.kind.reported_behind': 'Reported behind',
 	'alert.kind.behind_schedule': 'Behind schedule',
 	'alert.kind.report_missing': 'Report missing',
+	'alert.kind.behind_milestone': 'Behind milestone',
+	'alert.kind.milestone_missed': 'Milestone missed',
 
 	'progress.not_started': 'Not started',
 	'progress.on_track': 'On track',

@@ -12,9 +12,24 @@ export const ALERT_KINDS = [
 	'due_soon',
 	'reported_behind',
 	'behind_schedule',
-	'report_missing'
+	'report_missing',
+	'behind_milestone',
+	'milestone_missed'
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** Lights that say progress lags (scored as 推进进度): reported 滞后, behind 序时进度, or behind / missed milestones. */
+export const LAG_KINDS = [
+	'reported_behind',
+	'behind_schedule',
+	'behind_milestone',
+	'milestone_missed'
+] as const satisfies readonly AlertKind[];
+/** The milestone lights (挂图作战), which take the place of 序时进度 where a plan is approved. */
+export const MILESTONE_KINDS = [
+	'behind_milestone',
+	'milestone_missed'
+] as const satisfies readonly AlertKind[];
 
 export const LIGHTS = ['red', 'yellow'] as const;
 export type Light = (typeof LIGHTS)[number];
