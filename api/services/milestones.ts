@@ -233,7 +233,7 @@ async function versionsWhere(
 		.innerJoin(task, eq(task.id, indicator.taskId))
 		.leftJoin(user, eq(user.id, milestonePlan.createdBy))
 		.where(where)
-		.orderBy(desc(milestonePlan.submittedAt), desc(milestonePlan.version), desc(milestonePlan.id));
+		.orderBy(desc(milestonePlan.id));
 	const rows = limit
 		? await base.limit(limit.pageSize).offset((limit.page - 1) * limit.pageSize)
 		: await base;
