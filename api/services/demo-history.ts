@@ -313,9 +313,12 @@ export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 					schedule(atTime('2020-03-04', 100), async () => {
 						const again = await send(p.indicatorId, milestones, '已细化各月交付成果');
 						schedule(atTime('2020-03-05', 100), () => approve(again));
-						const revision = milestones.map((m) => ({ ...m, percent: Math.max(0, m.percent - 5) }));
+						// Every stage but the last a little later: the same deliverables, lower interim percents.
+						const revision = milestones.map((m, k) =>
+							k === milestones.length - 1 ? m : { ...m, percent: Math.max(0, m.percent - 5) }
+						);
 						schedule(atTime(addDays(demoDate, -3), 200), () =>
-							send(p.indicatorId, revision, '受疫情影响，下半年节点整体后移，申请调整')
+							send(p.indicatorId, revision, '受疫情影响，中间节点略有后移，申请调整')
 						);
 					});
 				});
