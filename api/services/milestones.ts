@@ -24,6 +24,7 @@ import { targetUnit } from '../../web/src/lib/rules/targets.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
 import { ownUnitId } from './report-form.ts';
+import { notifyUnit } from './notifications.ts';
 
 export type MilestoneInput = { period: string; deliverable: string; percent: number; value: number | null };
 export type MilestonePlanInput = { milestones: MilestoneInput[]; note: string; submit: boolean };
@@ -189,6 +190,23 @@ export async function decideMilestonePlan(ctx: ServiceContext, id: number, appro
 		if (approve)
 			// The unit's scope (its monthly-report lights with it): an indicator-and-unit scope would miss them.
 			await refreshSupervision(tx.db, today, { unitIds: [row.unitId] }, 'milestone_plan');
+		const text = (
+			await tx.db
+				.select({ text: indicator.text })
+				.from(indicator)
+				.where(eq(indicator.id, row.indicatorId))
+				.limit(1)
+		)[0]!.text;
+		await notifyUnit(tx, {
+			unitId: row.unitId,
+			key: `milestone.decide|${id}`,
+			message: {
+				code: 'milestone.decided',
+				params: { approved: approve, text, version: row.version, note: note.trim() || null }
+			},
+			link: `/milestones?indicator=${row.indicatorId}`,
+			light: approve ? null : 'yellow'
+		});
 		await audit(tx, {
 			action: `milestone_plan.${approve ? 'approve' : 'return'}`,
 			objectType: 'milestone_plan',

@@ -103,6 +103,11 @@ describe('milestone plans', () => {
 			note: '3月目标偏低'
 		});
 		expect(back.data).toMatchObject({ status: 'returned', decisionNote: '3月目标偏低' });
+		const bell = (await civ.get('/api/v1/notifications')).data.items[0];
+		expect(bell).toMatchObject({
+			title: '里程碑计划第 1 版被退回：日活跃用户数达到120万人',
+			link: `/milestones?indicator=${id}`
+		});
 
 		const v2 = await save(civ, id, { milestones: RAMP, note: '已按意见调整', submit: true });
 		expect(v2.data).toMatchObject({ version: 2, status: 'submitted' });
