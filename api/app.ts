@@ -25,6 +25,7 @@ import { placeholderRoutes } from './routes/placeholders.ts';
 import { userRoutes } from './routes/users.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { indicatorMilestoneRoutes, milestonePlanRoutes } from './routes/milestones.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { alertRoutes } from './routes/alerts.ts';
@@ -74,6 +75,8 @@ function buildApi(deps: Deps) {
 		.route('/plans', planRoutes)
 		.route('/indicators', indicatorRoutes)
 		.route('/indicators', deadlineEventRoutes)
+		.route('/indicators', indicatorMilestoneRoutes)
+		.route('/milestone-plans', milestonePlanRoutes)
 		.route('/work-calendar', calendarRoutes)
 		.route('/imports', importRoutes)
 		.route('/users', userRoutes)

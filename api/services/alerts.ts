@@ -30,7 +30,8 @@ export type Cause =
 	| 'settings'
 	| 'kind_changed'
 	| 'deadline_event'
-	| 'target_meaning';
+	| 'target_meaning'
+	| 'milestone_plan';
 
 const openInScope = (scope: Scope): SQL | undefined =>
 	and(

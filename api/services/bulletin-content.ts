@@ -277,7 +277,7 @@ export async function buildBulletin(
 								5
 							)}逾期报送${reportMonth}月报`
 						: '',
-					behind.length ? `部分指标进度滞后于序时进度，涉及${listNames(behind, 5)}` : ''
+					behind.length ? `部分指标进度滞后于序时进度或月度里程碑，涉及${listNames(behind, 5)}` : ''
 				].filter(Boolean)
 			) || '本期未发现突出问题。',
 		rectification: named.size

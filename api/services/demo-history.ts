@@ -13,7 +13,38 @@ import { getReportForm } from './report-form.ts';
 import { acceptReport, returnReport } from './report-review.ts';
 import { writeReport, type ItemInput } from './reports.ts';
 import { createRequest, decideRequest } from './requests.ts';
+import {
+	decideMilestonePlan,
+	myMilestonePlans,
+	saveMilestonePlan,
+	type MilestoneInput
+} from './milestones.ts';
 import { getSettings, putSetting } from './settings.ts';
+
+/**
+ * A demo milestone plan: from March to the month an indicator is due, an even climb to 100%, with a
+ * deliverable per stage that names the work.
+ */
+function milestoneRamp(dueOn: string, text: string): MilestoneInput[] {
+	const months = periodsBetween('2020-03', periodOf(dueOn < '2020-12-31' ? dueOn : '2020-12-31'));
+	const topic = text.replace(/^\d{4}年底前，/, '').slice(0, 14);
+	const stages = [
+		'完成工作方案和需求调研',
+		'完成建设方案评审',
+		'推进建设和试点应用',
+		'扩大应用范围',
+		'完成验收和总结'
+	];
+	return months.map((period, i) => {
+		const share = (i + 1) / months.length;
+		return {
+			period,
+			deliverable: `${topic}：${stages[Math.min(stages.length - 1, Math.floor(share * stages.length - 1e-9))]}`,
+			percent: Math.round(share * 100),
+			value: null
+		};
+	});
+}
 
 /** A small seeded generator (mulberry32): the same history on every machine. */
 function random(seed: number) {
@@ -256,6 +287,49 @@ export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 					);
 			});
 		}
+	}
+
+	// 挂图作战: 省大数据局 sends its monthly milestone plans by the end of February (row 75 of the table asks
+	// every unit for its 月度任务计划); the office returns the first for more concrete deliverables and
+	// approves the rest, so from March its lights judge by its milestones, not 序时进度. A revision of the
+	// first waits in the office's queue on the demo date. Deterministic: the history's random draws stay as they were.
+	const bigData = unitIdOf.get('省大数据局');
+	if (bigData !== undefined) {
+		const actor = await actorFor(bigData);
+		const planned = (await myMilestonePlans(as(actor))).filter(
+			(p) => p.year === 2020 && p.dueOn && p.dueOn >= '2020-04-01'
+		);
+		const send = (indicatorId: number, milestones: MilestoneInput[], note = '') =>
+			saveMilestonePlan(as(actor), indicatorId, { milestones, note, submit: true });
+		const approve = async (id: number) => {
+			await decideMilestonePlan(as(office), id, true, '同意，请按计划推进');
+		};
+		planned.forEach((p, i) => {
+			const milestones = milestoneRamp(p.dueOn!, p.text);
+			schedule(atTime('2020-02-26', 60 + i * 7), async () => {
+				const sent = await send(p.indicatorId, milestones);
+				if (i > 0) return schedule(atTime('2020-03-02', 120 + i * 5), () => approve(sent));
+				schedule(atTime('2020-03-02', 90), async () => {
+					await decideMilestonePlan(
+						as(office),
+						sent,
+						false,
+						'各月交付成果请写具体，如“完成需求调研并形成报告”'
+					);
+					schedule(atTime('2020-03-04', 100), async () => {
+						const again = await send(p.indicatorId, milestones, '已细化各月交付成果');
+						schedule(atTime('2020-03-05', 100), () => approve(again));
+						// Every stage but the last a little later: the same deliverables, lower interim percents.
+						const revision = milestones.map((m, k) =>
+							k === milestones.length - 1 ? m : { ...m, percent: Math.max(0, m.percent - 5) }
+						);
+						schedule(atTime(addDays(demoDate, -3), 200), () =>
+							send(p.indicatorId, revision, '受疫情影响，中间节点略有后移，申请调整')
+						);
+					});
+				});
+			});
+		});
 	}
 
 	// Monthly reports: most on time, some late, some missing; the office reviews each within days.

@@ -4,6 +4,8 @@ import {
 	assignment,
 	indicator,
 	indicatorTarget,
+	milestone,
+	milestonePlan,
 	pendingGroup,
 	plan,
 	report,
@@ -12,11 +14,19 @@ import {
 	type Light
 } from '../../db/schema/index.ts';
 import { type Db, query } from '../../db/client.ts';
-import { accountable, dateLight } from '../../web/src/lib/rules/lights.ts';
+import { accountable, dateLight, milestoneLight, type Milestone } from '../../web/src/lib/rules/lights.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { expectedProgress, type BehindFigure, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
 import { actualUnit, targetProgress } from '../../web/src/lib/rules/targets.ts';
-import { addDays, endOfDay, lastPeriodDue, periodOf, periodsBetween, reportDueOn } from '../lib/dates.ts';
+import {
+	addDays,
+	addMonths,
+	endOfDay,
+	lastPeriodDue,
+	periodOf,
+	periodsBetween,
+	reportDueOn
+} from '../lib/dates.ts';
 import { actualsOf, latestReports, type LatestReport, type LatestReports } from './latest-reports.ts';
 import type { Settings } from './settings.ts';
 
@@ -52,7 +62,8 @@ const inScope = (scope: Scope, indicatorCol: SQLiteColumn, unitCol: SQLiteColumn
  * Every alert that should be open on `day` within a scope, from the rules of the design: red when past
  * due and not signed off (the accountable units only: every unit of an each-owes indicator, the lead of
  * a joint one; "待明确" when only placeholders owe it), or a monthly report missing after its due day;
- * yellow when due soon, when the unit reports 滞后, or when its figures lag 序时进度.
+ * yellow when due soon, when the unit reports 滞后, or when its figures lag 序时进度 — or, where the unit's
+ * milestone plan is approved, its month's milestone (挂图作战), missed once that month is over.
  */
 export async function desiredAlerts(
 	db: Db,
@@ -114,6 +125,8 @@ export async function desiredAlerts(
 			for (const [id, units] of await latestReports(db, day, { indicatorIds: shared })) latest.set(id, units);
 	}
 
+	const plans = await plansInForce(db, day, scope);
+
 	for (const r of rows) {
 		const base = { indicatorId: r.indicatorId, unitId: r.unitId, period: null };
 		const push = (kind: AlertKind, light: Light, params: ReasonParams, onset: string) =>
@@ -127,6 +140,31 @@ export async function desiredAlerts(
 		const last = latest.get(r.indicatorId)?.get(r.unitId);
 		if (!last) continue;
 		if (last.status === 'behind') push('reported_behind', 'yellow', { period: last.period }, day);
+		const planned = plans.get(`${r.indicatorId}|${r.unitId}`);
+		if (planned) {
+			const target = targets.get(r.indicatorId)?.find((t) => t.id === planned.targetId);
+			const value = target ? (last.values.get(target.id) ?? null) : null;
+			const lag = milestoneLight(
+				planned.milestones,
+				{ period: last.period, percent: last.percent, value },
+				day,
+				target ? target.op === '<' || target.op === '<=' : false
+			);
+			if (lag) {
+				const m = lag.milestone;
+				const params = {
+					period: m.period,
+					deliverable: m.deliverable,
+					planned: m.percent,
+					reportPeriod: last.period,
+					actual: last.percent,
+					...(target && m.value !== null ? { plannedValue: m.value, value, ...actualUnit(target) } : {})
+				};
+				const onset = lag.kind === 'milestone_missed' ? `${addMonths(m.period, 1)}-01` : day;
+				push(lag.kind, 'yellow', params, onset);
+			}
+			continue;
+		}
 		if (!r.dueOn || r.recurrence) continue;
 		const worst = laggingFigure(last, targets.get(r.indicatorId) ?? [], latest);
 		if (worst && expectedProgress(r.planStart, r.dueOn, day) - worst.actual > settings.behindPoints) {
@@ -136,6 +174,43 @@ export async function desiredAlerts(
 
 	if (!scope.unitIds) out.push(...(await placeholderAlerts(db, day, scope)));
 	out.push(...(await missingReports(db, day, settings, scope)));
+	return out;
+}
+
+/**
+ * The approved milestone plans in force on `day` within a scope, by `indicatorId|unitId`: one query over
+ * the in-force index, the milestones with it.
+ */
+async function plansInForce(db: Db, day: string, scope: Scope) {
+	const out = new Map<string, { targetId: number | null; milestones: Milestone[] }>();
+	for (const r of await db
+		.select({
+			indicatorId: milestonePlan.indicatorId,
+			unitId: milestonePlan.unitId,
+			targetId: milestonePlan.targetId,
+			period: milestone.period,
+			deliverable: milestone.deliverable,
+			percent: milestone.percent,
+			value: milestone.value
+		})
+		.from(milestonePlan)
+		.innerJoin(milestone, eq(milestone.planId, milestonePlan.id))
+		.where(
+			and(
+				eq(milestonePlan.status, 'approved'),
+				sql`${milestonePlan.inForceOn} <= ${day}`,
+				inScope(scope, milestonePlan.indicatorId, milestonePlan.unitId)
+			)
+		)) {
+		const key = `${r.indicatorId}|${r.unitId}`;
+		const plan = out.get(key) ?? out.set(key, { targetId: r.targetId, milestones: [] }).get(key)!;
+		plan.milestones.push({
+			period: r.period,
+			deliverable: r.deliverable,
+			percent: r.percent,
+			value: r.value
+		});
+	}
 	return out;
 }
 

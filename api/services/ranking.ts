@@ -7,6 +7,7 @@ import { addMonths, assertPeriod, endOfDay, periodEnd } from '../lib/dates.ts';
 import { reportStatuses } from './dashboard.ts';
 import { litOn } from './dashboard-scope.ts';
 import { getSettings, type RankingCategory, type Settings } from './settings.ts';
+import { LAG_KINDS, MILESTONE_KINDS } from '../../web/src/lib/rules/enums.ts';
 
 /** The named parts of a score; each deduction or addition is one traceable item. */
 export const COMPONENTS = ['timeliness', 'progress', 'overdue', 'quality', 'adjustment'] as const;
@@ -71,7 +72,7 @@ function indicatorCauses(asOf: string) {
 	return sql`causes(unitId, kind, indicatorId) as (
 		select distinct al.unit_id, case when al.kind = 'overdue' then 'redLead' else 'behind' end, al.indicator_id
 		from alert al
-		where al.kind in ('overdue', 'behind_schedule', 'reported_behind') and al.unit_id is not null and ${lit}
+		where al.kind in ${['overdue', ...LAG_KINDS]} and al.unit_id is not null and ${lit}
 		union all
 		select a.unit_id, 'redCo', a.indicator_id
 		from assignment a join indicator i on i.id = a.indicator_id
@@ -88,7 +89,7 @@ const returnsBy = (period: string, asOf: string) => sql`
 /**
  * Every unit's score for a month from the supervision state at the end of `asOf` (the one day a bulletin
  * or the dashboard speaks of; a day not yet over, today, as it stands): 100, minus the weights per missing
- * or late report, per indicator behind 序时进度 (or as its unit reports), per overdue indicator (lead:
+ * or late report, per indicator behind 序时进度 or its milestone (or as its unit reports), per overdue indicator (lead:
  * accountable for it; co: supporting a joint one the lead has let fall overdue), per return of the month's
  * report, plus the office's 加分/减分. Ranked within categories by TIE_RULE. Counted in SQL, one row per
  * unit: the items behind one unit's score are scoreItems'.
@@ -214,11 +215,20 @@ export async function scoreItems(
 			cause: `${period} 月报逾期报送`,
 			indicatorId: null
 		});
-	for (const r of await query<{ kind: 'redLead' | 'redCo' | 'behind'; indicatorId: number; text: string }>(
+	// A lag is named after the unit's milestone plan where one of its milestone lights says so.
+	const milestoneLit = sql`exists (select 1 from alert al where al.unit_id = c.unitId
+		and al.indicator_id = c.indicatorId and al.kind in ${MILESTONE_KINDS} and ${litOn(asOf)})`;
+	for (const r of await query<{
+		kind: 'redLead' | 'redCo' | 'behind';
+		indicatorId: number;
+		text: string;
+		milestone: number;
+	}>(
 		db,
 		sql`
 		with ${indicatorCauses(asOf)}
-		select c.kind, c.indicatorId, i.text from causes c join indicator i on i.id = c.indicatorId
+		select c.kind, c.indicatorId, i.text, case when ${milestoneLit} then 1 else 0 end as milestone
+		from causes c join indicator i on i.id = c.indicatorId
 		where c.unitId = ${unitId} order by c.indicatorId`
 	)) {
 		if (r.kind === 'redLead')
@@ -242,7 +252,7 @@ export async function scoreItems(
 				component: 'progress',
 				kind: 'behind',
 				points: -w.behind,
-				cause: `进度滞后于序时进度：${r.text}`,
+				cause: `${r.milestone ? '进度滞后于月度里程碑' : '进度滞后于序时进度'}：${r.text}`,
 				indicatorId: r.indicatorId
 			});
 	}

@@ -19,6 +19,7 @@ import { firstPlanMonth } from './plans.ts';
 import { getSettings } from './settings.ts';
 import { targetView } from './target-view.ts';
 import { targetsProgress } from './latest-reports.ts';
+import { milestonesFor } from './milestones.ts';
 import { unitCounts } from './unit-counts.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { partOriginalDueOn } from '../../web/src/lib/rules/lights.ts';
@@ -140,6 +141,7 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 				.orderBy(asc(indicatorTarget.position))
 		: [];
 	const progress = await targetsProgress(ctx.db, today, targets);
+	const milestones = await milestonesFor(ctx.db, unitId, indicatorIds, period);
 	const saved = await itemsWithValues(ctx.db, eq(reportItem.reportId, row?.id ?? -1));
 	// Per indicator, the item of the latest earlier report that reached the office: the text to copy or
 	// carry forward. Chosen in SQL, so a unit with years of reports loads one item per indicator.
@@ -187,6 +189,8 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 			targets: targets
 				.filter((t) => t.indicatorId === a.indicatorId)
 				.map((t) => ({ id: t.id, ...targetView(t), progress: progress.get(t.id)! })),
+			/** The approved plan's milestone for the month (or the latest before it): shown beside the actual. */
+			milestone: milestones.get(a.indicatorId) ?? null,
 			progressStatus: item?.progressStatus ?? null,
 			percent: item?.percent ?? null,
 			progress: item?.progress ?? '',

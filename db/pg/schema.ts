@@ -22,7 +22,15 @@ export const alert = pgTable(
 	{
 		id: serial('id').primaryKey(),
 		kind: text('kind', {
-			enum: ['overdue', 'due_soon', 'reported_behind', 'behind_schedule', 'report_missing']
+			enum: [
+				'overdue',
+				'due_soon',
+				'reported_behind',
+				'behind_schedule',
+				'report_missing',
+				'behind_milestone',
+				'milestone_missed'
+			]
 		}).notNull(),
 		light: text('light', { enum: ['red', 'yellow'] }).notNull(),
 		indicatorId: integer('indicator_id').references((): AnyPgColumn => indicator.id, { onDelete: 'cascade' }),
@@ -286,6 +294,57 @@ export const jobRun = pgTable(
 		error: text('error')
 	},
 	(t) => [index('job_run_job_day_idx').on(t.job, t.day)]
+);
+export const milestone = pgTable(
+	'milestone',
+	{
+		planId: integer('plan_id')
+			.notNull()
+			.references((): AnyPgColumn => milestonePlan.id, { onDelete: 'cascade' }),
+		period: text('period').notNull(),
+		deliverable: text('deliverable').notNull(),
+		percent: doublePrecision('percent').notNull(),
+		value: doublePrecision('value')
+	},
+	(t) => [primaryKey({ columns: [t.planId, t.period] })]
+);
+export const milestonePlan = pgTable(
+	'milestone_plan',
+	{
+		id: serial('id').primaryKey(),
+		indicatorId: integer('indicator_id')
+			.notNull()
+			.references((): AnyPgColumn => indicator.id, { onDelete: 'cascade' }),
+		unitId: integer('unit_id')
+			.notNull()
+			.references((): AnyPgColumn => unit.id),
+		version: integer('version').notNull(),
+		status: text('status', { enum: ['draft', 'submitted', 'approved', 'returned', 'superseded'] })
+			.notNull()
+			.default('draft'),
+		targetId: integer('target_id').references((): AnyPgColumn => indicatorTarget.id, {
+			onDelete: 'set null'
+		}),
+		note: text('note').notNull().default(''),
+		createdAt: timestampMs('created_at').notNull(),
+		createdBy: integer('created_by').references((): AnyPgColumn => user.id),
+		submittedAt: timestampMs('submitted_at'),
+		decidedAt: timestampMs('decided_at'),
+		decidedBy: integer('decided_by').references((): AnyPgColumn => user.id),
+		decisionNote: text('decision_note'),
+		inForceOn: text('in_force_on')
+	},
+	(t) => [
+		uniqueIndex('milestone_plan_version_idx').on(t.indicatorId, t.unitId, t.version),
+		uniqueIndex('milestone_plan_in_force_idx')
+			.on(t.indicatorId, t.unitId)
+			.where(sql`${t.status} = 'approved'`),
+		uniqueIndex('milestone_plan_open_idx')
+			.on(t.indicatorId, t.unitId)
+			.where(sql`${t.status} in ('draft', 'submitted')`),
+		index('milestone_plan_status_idx').on(t.status, t.submittedAt),
+		index('milestone_plan_unit_idx').on(t.unitId, t.status)
+	]
 );
 export const noticeAnswer = pgTable(
 	'notice_answer',

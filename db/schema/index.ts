@@ -10,3 +10,4 @@ export * from './alert.ts';
 export * from './score.ts';
 export * from './import.ts';
 export * from './lease.ts';
+export * from './milestone.ts';

@@ -43,7 +43,8 @@ const id = {
 	user: 0,
 	session: '',
 	service: 0,
-	token: 0
+	token: 0,
+	milestonePlan: 0
 };
 
 beforeAll(async () => {
@@ -92,6 +93,12 @@ beforeAll(async () => {
 			indicatorId: id.indicator,
 			newDueOn: '2020-09-30',
 			statement: '理由'
+		})
+	).data.id;
+	id.milestonePlan = (
+		await as.U.put(`/api/v1/indicators/${id.indicator}/milestones`, {
+			milestones: [{ period: '2020-03', deliverable: '完成', percent: 100 }],
+			submit: true
 		})
 	).data.id;
 	id.notice = (
@@ -247,6 +254,20 @@ const cases = (): Record<string, Case> => ({
 		path: `/requests/${id.request}/decide`,
 		body: { approve: true },
 		allow: 'O'
+	},
+	'GET /api/v1/milestone-plans': { path: '/milestone-plans', allow: 'AOLUX' },
+	'GET /api/v1/milestone-plans/mine': { path: '/milestone-plans/mine', allow: 'UX' },
+	'GET /api/v1/milestone-plans/:id': { path: `/milestone-plans/${id.milestonePlan}`, allow: 'AOLU' },
+	'POST /api/v1/milestone-plans/:id/decide': {
+		path: `/milestone-plans/${id.milestonePlan}/decide`,
+		body: { approve: false, note: '退回' },
+		allow: 'O'
+	},
+	'GET /api/v1/indicators/:id/milestones': { path: `/indicators/${id.indicator}/milestones`, allow: 'AOLUM' },
+	'PUT /api/v1/indicators/:id/milestones': {
+		path: `/indicators/${id.indicator}/milestones`,
+		body: { milestones: [{ period: '2020-03', deliverable: '冒名', percent: 50 }] },
+		allow: 'U'
 	},
 	'POST /api/v1/notices': {
 		path: '/notices',

@@ -5,6 +5,7 @@ import { createDemoAccounts, loadPlan2020 } from '../../api/services/setup.ts';
 import { startTestServer, type Client, type TestServer } from '../support/harness.ts';
 import { query } from '../../db/client.ts';
 import { scoreItems, type ScoreItem } from '../../api/services/ranking.ts';
+import { LAG_KINDS } from '../../web/src/lib/rules/enums.ts';
 
 /**
  * The demo year up to 2020-10-15 (the 2020 table, its units and a simulated history), and the bulletins an
@@ -45,7 +46,7 @@ async function scoreOf(unitId: number, period: string, day: string) {
 	);
 	const redLead = rows.filter((r) => r.kind === 'overdue').length;
 	const behind = new Set(
-		rows.filter((r) => r.kind === 'behind_schedule' || r.kind === 'reported_behind').map((r) => r.indicatorId)
+		rows.filter((r) => (LAG_KINDS as readonly string[]).includes(r.kind)).map((r) => r.indicatorId)
 	).size;
 	const redCo = (
 		await query<{ id: number }>(

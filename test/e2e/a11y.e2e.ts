@@ -75,6 +75,7 @@ const UNIT_PAGES: Check[] = [
 	{ path: indicator, ready: heading },
 	{ path: '/requests', ready: heading },
 	{ path: '/notices', ready: heading },
+	{ path: '/milestones', ready: rows('tr[data-indicator-id]') },
 	{ path: '/bulletins', ready: heading },
 	{ path: '/notifications', ready: heading },
 	{ path: '/account', ready: heading }
@@ -104,6 +105,7 @@ const SUITES: { user: string | null; size: 'desktop' | 'phone'; pages: Check[] }
 			{ path: '/review?status=accepted', ready: rows('tr[data-report-id]') },
 			{ path: '/requests?status=all', ready: rows('tr[data-request-id]') },
 			{ path: '/notices', ready: rows('[data-notice-id]') },
+			{ path: '/milestones', ready: rows('[data-plan-id]') },
 			{ path: '/bulletins', ready: heading },
 			{ path: '/import', ready: heading },
 			{ path: '/pending', ready: heading },

@@ -1,6 +1,7 @@
 import { adminContract } from './admin.ts';
 import { authContract } from './auth.ts';
 import { dashboardContract } from './dashboard.ts';
+import { milestoneContract } from './milestones.ts';
 import { planContract } from './plans.ts';
 import { reportContract } from './reports.ts';
 import { serviceAccountContract } from './service-accounts.ts';
@@ -19,6 +20,7 @@ export const CONTRACT: Contract = {
 	...planContract,
 	...reportContract,
 	...workflowContract,
+	...milestoneContract,
 	...dashboardContract,
 	...adminContract,
 	...serviceAccountContract
@@ -36,6 +38,7 @@ export const TAGS = [
 	{ name: 'imports', description: '导入任务分工表' },
 	{ name: 'indicators', description: '指标：列表、详情、动态、责任方式、期限' },
 	{ name: 'mail', description: '邮件日志和定时任务' },
+	{ name: 'milestones', description: '月度里程碑计划（挂图作战）：填报、提交、审核、版本' },
 	{ name: 'notices', description: '督办通知：发出、签收、反馈、审核' },
 	{ name: 'notifications', description: '站内通知' },
 	{ name: 'plans', description: '计划（任务分工表）及其导出' },

@@ -2,11 +2,15 @@ import { z } from 'zod';
 import { PROGRESS_STATUSES, REPORT_STATUSES } from '../../../web/src/lib/rules/enums.ts';
 import { CSV, XLSX, file, id, list, obj, page, period, stateCounts } from './shapes.ts';
 import type { Contract } from './types.ts';
+import { milestoneRow } from './milestones.ts';
 
 export const reportInfo = obj({ id, status: z.enum(REPORT_STATUSES), revision: z.number().int() });
 export const reportFormItem = obj({
 	indicatorId: id,
 	progressStatus: z.enum(PROGRESS_STATUSES).nullable(),
+	milestone: milestoneRow
+		.extend({ due: z.boolean().describe("the month's own milestone (false: an earlier one still in force)") })
+		.nullable(),
 	attachments: z.array(obj({ id, name: z.string() }))
 });
 export const reportForm = obj({

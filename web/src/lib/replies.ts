@@ -62,3 +62,12 @@ export type SecurityPolicy = InferResponseType<typeof api.security.policy.$get, 
 export type AuditPage = InferResponseType<typeof api.audit.$get, 200>;
 export type AuditRow = AuditPage['items'][number];
 export type AuditCheck = InferResponseType<typeof api.audit.verify.$get, 200>;
+export type MyMilestonePlan = InferResponseType<
+	(typeof api)['milestone-plans']['mine']['$get'],
+	200
+>['items'][number];
+export type MilestonePlanVersion = InferResponseType<(typeof api)['milestone-plans'][':id']['$get'], 200>;
+export type IndicatorMilestones = InferResponseType<
+	(typeof api.indicators)[':id']['milestones']['$get'],
+	200
+>;

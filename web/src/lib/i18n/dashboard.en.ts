@@ -110,7 +110,8 @@ export const dashboardEn: Record<keyof typeof dashboardZh, string> = {
 	'dash.rank.deducted': '{n} of {of} units lost points',
 	'dash.rank.private': ' (not ranked publicly)',
 	'dash.rank.col.behind': 'Behind',
-	'dash.rank.col.behindHint': 'Indicators behind the time-proportional schedule or reported behind',
+	'dash.rank.col.behindHint':
+		'Indicators behind the time-proportional schedule or their monthly milestones, or reported behind',
 	'dash.rank.empty': 'No unit was expected to report that month',
 	'dash.rank.col.rank': 'Rank',
 	'dash.rank.col.unit': 'Unit',

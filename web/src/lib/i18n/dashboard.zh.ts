@@ -107,7 +107,7 @@ export const dashboardZh = {
 	'dash.rank.deducted': '{n}/{of} 个单位有扣分',
 	'dash.rank.private': '（不公开排名）',
 	'dash.rank.col.behind': '滞后',
-	'dash.rank.col.behindHint': '进度滞后于序时进度或自报滞后的指标（项）',
+	'dash.rank.col.behindHint': '进度滞后于序时进度或月度里程碑、或自报滞后的指标（项）',
 	'dash.rank.empty': '该月没有应报月报的单位',
 	'dash.rank.col.rank': '排名',
 	'dash.rank.col.unit': '单位',

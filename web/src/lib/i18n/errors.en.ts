@@ -52,6 +52,7 @@ export const errorsEn: Record<keyof typeof errorsZh, string> = {
 	'error.not_found.bulletin': 'The bulletin does not exist or you may not see it',
 	'error.not_found.report': 'The report does not exist or you may not see it',
 	'error.not_found.attachment': 'The attachment does not exist or you may not see it',
+	'error.not_found.milestone_plan': 'The milestone plan does not exist or you may not see it',
 	'error.not_found.request': 'The request does not exist or you may not see it',
 	'error.not_found.alert': 'The alert does not exist or you may not see it',
 	'error.not_found.notice': 'The urge notice does not exist or you may not see it',
@@ -88,6 +89,21 @@ export const errorsEn: Record<keyof typeof errorsZh, string> = {
 	'error.report.return_reason_required': 'Please give a reason for returning the report',
 	'error.report.item_not_in_report': 'Indicator {indicatorId} is not in this report',
 	'error.attachment.not_linkable': 'The attachment does not exist, is not your unit’s, or is used elsewhere',
+	'error.milestone.not_accountable':
+		'Your unit is not accountable for this indicator (the lead of a joint indicator plans its milestones)',
+	'error.milestone.indicator_completed':
+		'This indicator (your part of it) is signed off; no milestone plan is needed',
+	'error.milestone.pending': 'A milestone plan is awaiting review; change it after the decision',
+	'error.milestone.period_out_of_year': 'Milestone months must lie in the plan year {year}',
+	'error.milestone.period_repeated': 'The milestone for {period} is given twice',
+	'error.milestone.percent_decreasing':
+		'The percent for {period} ({percent}%) is below the previous milestone',
+	'error.milestone.value_without_target':
+		'This indicator has no numeric target; milestones cannot carry values',
+	'error.milestone.value_decreasing': 'The value for {period} is below the previous milestone',
+	'error.milestone.not_submitted': 'This milestone plan is not awaiting review',
+	'error.milestone.note_required': 'Please give the reasons for returning it',
+	'error.milestone.not_supervisor': "Only the unit's supervisor may review its milestone plan",
 	'error.request.indicator_completed': 'This indicator is already signed off',
 	'error.request.part_completed': 'Your unit’s part is already signed off',
 	'error.request.lead_only':

@@ -12,9 +12,24 @@ export const ALERT_KINDS = [
 	'due_soon',
 	'reported_behind',
 	'behind_schedule',
-	'report_missing'
+	'report_missing',
+	'behind_milestone',
+	'milestone_missed'
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** Lights that say progress lags (scored as 推进进度): reported 滞后, behind 序时进度, or behind / missed milestones. */
+export const LAG_KINDS = [
+	'reported_behind',
+	'behind_schedule',
+	'behind_milestone',
+	'milestone_missed'
+] as const satisfies readonly AlertKind[];
+/** The milestone lights (挂图作战), which take the place of 序时进度 where a plan is approved. */
+export const MILESTONE_KINDS = [
+	'behind_milestone',
+	'milestone_missed'
+] as const satisfies readonly AlertKind[];
 
 export const LIGHTS = ['red', 'yellow'] as const;
 export type Light = (typeof LIGHTS)[number];
@@ -81,6 +96,13 @@ export type ReportStatus = (typeof REPORT_STATUSES)[number];
 export const REQUEST_KINDS = ['completion', 'extension'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 export const REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
+
+/**
+ * A unit's monthly milestone plan (挂图作战), one row per version: draft → submitted → approved (in force
+ * until a later version is approved: superseded) or → returned (the next change is a new version).
+ */
+export const MILESTONE_PLAN_STATUSES = ['draft', 'submitted', 'approved', 'returned', 'superseded'] as const;
+export type MilestonePlanStatus = (typeof MILESTONE_PLAN_STATUSES)[number];
 
 export const NOTICE_LEVELS = ['blue', 'yellow', 'red'] as const;
 export type NoticeLevel = (typeof NOTICE_LEVELS)[number];

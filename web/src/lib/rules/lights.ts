@@ -66,3 +66,39 @@ export function partsDone(parts: { completedOn: string | null }[], day?: string)
 		of: parts.length
 	};
 }
+
+/** One month's milestone of an approved plan (挂图作战): due by the end of `period`. */
+export type Milestone = { period: string; deliverable: string; percent: number; value: number | null };
+
+/** The milestone a month's report is judged against: the latest due by that month's end. */
+export const milestoneFor = <M extends Milestone>(milestones: readonly M[], period: string): M | null =>
+	milestones.reduce<M | null>(
+		(due, m) => (m.period <= period && (!due || m.period > due.period) ? m : due),
+		null
+	);
+
+/** A unit's figures in one month's report, judged against that month's milestone. */
+export type ReportedFigures = { period: string; percent: number | null; value: number | null };
+
+/**
+ * 挂图作战, in place of 序时进度 where a unit's milestone plan is approved: a report is judged against the
+ * milestone in force for its month (the latest due by that month's end). Below it (the percent, or the
+ * value; a ceiling target's value above it) is behind while that milestone's month runs, and a missed
+ * milestone once its month's end has passed. Null: no milestone due yet, nothing to compare, or met.
+ */
+export function milestoneLight(
+	milestones: readonly Milestone[],
+	reported: ReportedFigures,
+	day: string,
+	ceiling = false
+): { kind: Extract<AlertKind, 'behind_milestone' | 'milestone_missed'>; milestone: Milestone } | null {
+	const due = milestoneFor(milestones, reported.period);
+	if (!due) return null;
+	const short =
+		(reported.percent !== null && reported.percent < due.percent) ||
+		(due.value !== null &&
+			reported.value !== null &&
+			(ceiling ? reported.value > due.value : reported.value < due.value));
+	if (!short) return null;
+	return { kind: day.slice(0, 7) > due.period ? 'milestone_missed' : 'behind_milestone', milestone: due };
+}

@@ -23,6 +23,7 @@ export type MessageParams = {
 		newDueOn: string | null;
 		note: string | null;
 	};
+	'milestone.decided': { approved: boolean; text: string; version: number; note: string | null };
 	'plan.due_moved': { text: string; dueOn: string; previous: string | null };
 	'plan.assigned': { role: Role; task: string; text: string; dueOn: string | null };
 	'plan.changed': {
@@ -85,6 +86,12 @@ const zh: Renderers = {
 		body:
 			(p.approved && p.newDueOn ? `截止日期调整为 ${p.newDueOn}。` : '') +
 			(p.note ? `联席办意见：${p.note}` : p.approved ? '联席办已同意。' : '')
+	}),
+	'milestone.decided': (p) => ({
+		title: `里程碑计划第 ${p.version} 版${p.approved ? '已批准' : '被退回'}：${short(p.text)}`,
+		body: p.approved
+			? '即日起，月报和预警灯按该计划的月度里程碑判断进度。'
+			: `退回理由：${p.note ?? ''}；请修改后重新提交，原批准的计划继续有效。`
 	}),
 	'plan.due_moved': (p) => ({
 		title: `计划调整：截止日期调整为 ${p.dueOn}`,
@@ -177,6 +184,12 @@ const en: Renderers = {
 		body:
 			(p.approved && p.newDueOn ? `New due date ${p.newDueOn}. ` : '') +
 			(p.note ? `Office's note: ${p.note}` : p.approved ? 'The office agreed.' : '')
+	}),
+	'milestone.decided': (p) => ({
+		title: `Milestone plan version ${p.version} ${p.approved ? 'approved' : 'returned'}: ${short(p.text)}`,
+		body: p.approved
+			? 'From today, reports and lights are judged against its monthly milestones.'
+			: `Reasons: ${p.note ?? ''}; please revise and submit again (the approved plan stays in force).`
 	}),
 	'plan.due_moved': (p) => ({
 		title: `Plan change: due date moved to ${p.dueOn}`,

@@ -1,6 +1,6 @@
 import { daysBetween } from './days.ts';
 import type { AlertKind } from './enums.ts';
-import { amountOfGoal } from './targets.ts';
+import { amountOfGoal, targetUnit } from './targets.ts';
 
 /**
  * The figure a behind-schedule light is about: `actual` is the percent of the way to the goal; for a target,
@@ -17,6 +17,22 @@ export type BehindFigure = {
 };
 
 /**
+ * A milestone light's facts: the milestone's month, deliverable and planned figures, the report's month and
+ * figures; values in the plan's target's own unit and scale.
+ */
+export type MilestoneParams = {
+	period: string;
+	deliverable: string;
+	planned: number;
+	plannedValue?: number;
+	reportPeriod: string;
+	actual: number | null;
+	value?: number | null;
+	scale?: number;
+	unit?: string;
+};
+
+/**
  * A light's reason is stored as its kind and these parameters, and rendered when read, for the day it is
  * read on: "逾期 N 天" grows by itself, and nothing rewrites stored reasons every day.
  */
@@ -24,7 +40,8 @@ export type ReasonParams =
 	| { dueOn: string; pending?: string }
 	| { period: string }
 	| ({ start: string; dueOn: string } & BehindFigure)
-	| { period: string; dueOn: string };
+	| { period: string; dueOn: string }
+	| MilestoneParams;
 
 /** 序时进度: the share of the time from the plan's start to the due date that has passed, in percent. */
 export function expectedProgress(start: string, due: string, day: string): number {
@@ -46,6 +63,18 @@ function figureText(p: P, locale: 'zh' | 'en') {
 	return locale === 'zh' ? `${p.label}（${sum}${amount}）` : `${p.label} (${sum}${amount})`;
 }
 
+/** “完成比例 40%，数值 30 万人”: the planned or the actual figures of a milestone light. */
+function milestoneFigures(p: P, side: 'planned' | 'actual', locale: 'zh' | 'en') {
+	const percent = side === 'planned' ? p.planned : p.actual;
+	const value = side === 'planned' ? p.plannedValue : p.value;
+	const unit = targetUnit({ scale: Number(p.scale ?? 0), unit: String(p.unit ?? '') });
+	const parts = [
+		percent === undefined || percent === null ? '' : `${locale === 'zh' ? '完成比例' : ''}${percent}%`,
+		value === undefined || value === null ? '' : `${value}${locale === 'zh' ? '' : ' '}${unit}`
+	].filter(Boolean);
+	return parts.join(locale === 'zh' ? '，' : ', ') || '—';
+}
+
 const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string>> = {
 	zh: {
 		overdue: (p, day) =>
@@ -57,7 +86,11 @@ const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string
 			return `序时进度 ${Math.round(expected)}%，${figureText(p, 'zh')}实际 ${Math.round(Number(p.actual))}%，落后 ${Math.round(expected - Number(p.actual))} 个百分点`;
 		},
 		report_missing: (p, day) =>
-			`${p.period} 月报未报送（应于 ${p.dueOn} 前报送，已超期 ${daysBetween(String(p.dueOn), day)} 天）`
+			`${p.period} 月报未报送（应于 ${p.dueOn} 前报送，已超期 ${daysBetween(String(p.dueOn), day)} 天）`,
+		behind_milestone: (p) =>
+			`落后于 ${p.period} 月度里程碑“${p.deliverable}”：计划${milestoneFigures(p, 'planned', 'zh')}，${p.reportPeriod} 月报实际${milestoneFigures(p, 'actual', 'zh')}`,
+		milestone_missed: (p) =>
+			`${p.period} 月度里程碑“${p.deliverable}”未按期完成：计划${milestoneFigures(p, 'planned', 'zh')}，${p.reportPeriod} 月报实际${milestoneFigures(p, 'actual', 'zh')}`
 	},
 	en: {
 		overdue: (p, day) =>
@@ -69,7 +102,11 @@ const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string
 			return `Expected ${Math.round(expected)}% by now; ${figureText(p, 'en')} at ${Math.round(Number(p.actual))}%, ${Math.round(expected - Number(p.actual))} points behind`;
 		},
 		report_missing: (p, day) =>
-			`The ${p.period} report is missing (due ${p.dueOn}, ${daysBetween(String(p.dueOn), day)} days late)`
+			`The ${p.period} report is missing (due ${p.dueOn}, ${daysBetween(String(p.dueOn), day)} days late)`,
+		behind_milestone: (p) =>
+			`Behind the ${p.period} milestone "${p.deliverable}": planned ${milestoneFigures(p, 'planned', 'en')}, the ${p.reportPeriod} report has ${milestoneFigures(p, 'actual', 'en')}`,
+		milestone_missed: (p) =>
+			`The ${p.period} milestone "${p.deliverable}" was missed: planned ${milestoneFigures(p, 'planned', 'en')}, the ${p.reportPeriod} report has ${milestoneFigures(p, 'actual', 'en')}`
 	}
 };
 
