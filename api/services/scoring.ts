@@ -1,9 +1,9 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { scoreAdjustment, unit } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
 import { assertPeriod } from '../lib/dates.ts';
-import { assertProvincialOffice, assertRole } from './access.ts';
+import { assertProvincialOffice, assertRole, visibleUnits } from './access.ts';
 import { audit } from './audit.ts';
 import { getSettings, putSetting, SETTINGS } from './settings.ts';
 import { withTransaction } from '../../db/client.ts';
@@ -64,7 +64,7 @@ export async function listAdjustments(ctx: ServiceContext, period: string) {
 			})
 			.from(scoreAdjustment)
 			.innerJoin(unit, eq(unit.id, scoreAdjustment.unitId))
-			.where(eq(scoreAdjustment.period, period))
+			.where(and(eq(scoreAdjustment.period, period), visibleUnits(ctx.actor, sql`${scoreAdjustment.unitId}`)))
 			.orderBy(desc(scoreAdjustment.id))
 	).map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }));
 }
