@@ -1,5 +1,4 @@
-export const UNIT_KINDS = ['provincial', 'city', 'county', 'other'] as const;
-export type UnitKind = (typeof UNIT_KINDS)[number];
+export { UNIT_KINDS, type UnitKind } from '../../web/src/lib/rules/enums.ts';
 
 /**
  * 三员分立: the system admin (accounts, units, settings), the security admin (roles, policies, locks,
