@@ -53,8 +53,11 @@ export function maySeeUnit(viewer: Viewer, unitId: number | null, lineage: reado
 export function mayDecideFor(viewer: Viewer, unitId: number, lineage: readonly number[]): boolean {
 	const scope = unitScope(viewer);
 	if (scope.kind === 'all') return true;
-	return scope.kind === 'subtree' && unitId !== scope.rootId && lineage.includes(scope.rootId);
+	return scope.kind === 'subtree' && !isOwnLevel(viewer, unitId) && lineage.includes(scope.rootId);
 }
+
+/** Whether a unit is a level's supervisor's own government (its work goes to the level above). */
+export const isOwnLevel = (viewer: Viewer, unitId: number) => subtreeRoot(viewer) === unitId;
 
 /**
  * Why a unit cannot move under a new parent: itself, or one of its own descendants (the new parent's
