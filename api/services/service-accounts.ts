@@ -22,7 +22,8 @@ function keeperOnly(ctx: ServiceContext) {
 	if (ctx.actor && !(SERVICE_ACCOUNT_KEEPERS as readonly string[]).includes(ctx.actor.role))
 		throw fail('forbidden', 'auth.role_forbidden');
 	// A machine client reads the whole province: not a level's supervisor's to hand out.
-	if (ctx.actor?.role === 'office' && !isProvincial(ctx.actor)) throw fail('forbidden', 'role.provincial_only');
+	if (ctx.actor?.role === 'office' && !isProvincial(ctx.actor))
+		throw fail('forbidden', 'role.provincial_only');
 }
 
 async function serviceAccount(ctx: ServiceContext, id: number) {

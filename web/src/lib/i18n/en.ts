@@ -341,7 +341,8 @@ export const en: Messages = {
 	'users.role': 'Role',
 	'users.unit': 'Unit',
 	'users.unitPlaceholder': 'Type to search units',
-	'users.officeUnitHint': "Empty: a provincial supervisor; a city or county government: that level's supervisor, over its own units only",
+	'users.officeUnitHint':
+		"Empty: a provincial supervisor; a city or county government: that level's supervisor, over its own units only",
 	'users.unitRequired': 'A unit reporter needs a unit',
 	'users.email': 'Email (optional)',
 	'users.password': 'Initial password',
@@ -351,7 +352,8 @@ export const en: Messages = {
 	'users.adminOnly': 'administrators',
 
 	'units.title': 'Units',
-	'units.intro': 'Provincial departments, city governments, their counties and their own units, with who answers to whom. Supervisors add units below their level (departments, townships) or move them.',
+	'units.intro':
+		'Provincial departments, city governments, their counties and their own units, with who answers to whom. Supervisors add units below their level (departments, townships) or move them.',
 	'units.col.name': 'Unit',
 	'units.col.kind': 'Kind',
 	'units.col.parent': 'Parent unit',

@@ -182,7 +182,8 @@ export const errorsEn: Record<keyof typeof errorsZh, string> = {
 	'error.bulletin.as_of_before_period': "The statistics date cannot be before the bulletin's month",
 	'error.role.scoring': 'Only the office and leaders may see the scoring rules and adjustments',
 	'error.not_found.adjustment': 'This score adjustment does not exist',
-	'error.role.provincial_only': 'Only the provincial office can do this (city and county supervisors manage their own level and below)',
+	'error.role.provincial_only':
+		'Only the provincial office can do this (city and county supervisors manage their own level and below)',
 	'error.not_found.unit': 'This unit does not exist or is outside your supervision',
 	'error.unit.cycle': 'A unit cannot move under itself or one of its own subunits',
 	'error.unit.name_taken': 'The directory already has “{name}”',

@@ -339,7 +339,8 @@ export const zh = {
 	'users.role': '角色',
 	'users.unit': '所属单位',
 	'users.unitPlaceholder': '输入单位名称搜索',
-	'users.officeUnitHint': '留空为省级督查员；选择设区市或县（市、区）政府，则为该级督查员，只督查本级及下属单位',
+	'users.officeUnitHint':
+		'留空为省级督查员；选择设区市或县（市、区）政府，则为该级督查员，只督查本级及下属单位',
 	'users.unitRequired': '单位填报员必须指定所属单位',
 	'users.email': '邮箱（选填）',
 	'users.password': '初始密码',
@@ -349,7 +350,8 @@ export const zh = {
 	'users.adminOnly': '系统管理员',
 
 	'units.title': '单位名录',
-	'units.intro': '省级部门、设区市政府及其县（市、区）和下属单位的上下级关系。督查员在本级之下新增单位（部门、乡镇街道）或调整其上级单位。',
+	'units.intro':
+		'省级部门、设区市政府及其县（市、区）和下属单位的上下级关系。督查员在本级之下新增单位（部门、乡镇街道）或调整其上级单位。',
 	'units.col.name': '单位',
 	'units.col.kind': '类别',
 	'units.col.parent': '上级单位',
