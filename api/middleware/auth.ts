@@ -10,6 +10,7 @@ import { shareWriteGate } from '../lib/write-gate.ts';
 import { audit } from '../services/audit.ts';
 import { validateServiceToken } from '../services/service-accounts.ts';
 import { validateSessionToken } from '../services/auth.ts';
+import { assertProvincialOffice } from '../services/access.ts';
 
 /** Over HTTPS the cookie is `__Host-` prefixed: Secure, no Domain, Path=/ (the browser enforces all three). */
 const SESSION_COOKIE = 'duban_session';
@@ -108,6 +109,12 @@ export function requireRole(...roles: Role[]) {
 		await next();
 	});
 }
+
+/** The provincial office alone (no unit): the plan itself, before any body is read (imports are large). */
+export const requireProvincialOffice = createMiddleware<Env>(async (c, next) => {
+	assertProvincialOffice(c.var.actor);
+	await next();
+});
 
 /** The service context of the current request. */
 export function svc(c: Context<Env>): ServiceContext {

@@ -4,7 +4,7 @@ import type { Env } from '../context.ts';
 import { flag } from './common.ts';
 import { fail } from '../errors.ts';
 import { dateSchema, doc, userText, v } from '../lib/validate.ts';
-import { requireRole, svc } from '../middleware/auth.ts';
+import { requireProvincialOffice, requireRole, svc } from '../middleware/auth.ts';
 import { COLUMN_KEYS, importTableJson, type ColumnKey, type ImportReport } from '../services/imports.ts';
 import { getImportProgress } from '../services/import-progress.ts';
 import type { importTemplate } from '../services/import-template.ts';
@@ -76,7 +76,7 @@ export const importRoutes = new Hono<Env>()
 	.post(
 		'/',
 		doc('导入任务分工表（dryRun=1 为预览；Idempotency-Key 使重试不会重复导入）', ['imports']),
-		requireRole('office'),
+		requireProvincialOffice,
 		v('form', importForm),
 		v('header', idempotencyKey),
 		async (c) => {

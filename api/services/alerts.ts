@@ -9,6 +9,7 @@ import { getSettings } from './settings.ts';
 import { refreshReportSpans } from './report-spans.ts';
 import { notFound } from '../errors.ts';
 import { maySeeUnit, ownUnitOnly } from '../../web/src/lib/rules/access.ts';
+import { lineageOf, visibleUnits } from './access.ts';
 
 export type EvaluationResult = {
 	day: string;
@@ -192,7 +193,7 @@ export type AlertView = {
 export async function openAlerts(
 	db: Db,
 	day: string,
-	filter: { unitId?: number; indicatorIds?: number[] } = {}
+	filter: { unitId?: number; indicatorIds?: number[]; within?: SQL } = {}
 ): Promise<AlertView[]> {
 	return (
 		await db
@@ -218,6 +219,7 @@ export async function openAlerts(
 				and(
 					isNotNull(alert.openKey),
 					filter.unitId ? eq(alert.unitId, filter.unitId) : undefined,
+					filter.within,
 					filter.indicatorIds ? inArray(alert.indicatorId, filter.indicatorIds) : undefined
 				)
 			)
@@ -237,10 +239,14 @@ export async function openAlerts(
 	}));
 }
 
-/** The alerts a caller may see: a unit user its own unit's, the office and leaders all. */
+/** The alerts a caller may see: a unit user its own unit's, a supervisor its subtree's (provincial: all). */
 export function visibleOpenAlerts(ctx: ServiceContext, filter: { unitId?: number; indicatorIds?: number[] }) {
 	const unitId = ownUnitOnly(ctx.actor!) ?? filter.unitId;
-	return openAlerts(ctx.db, ctx.clock.today(), { ...filter, unitId });
+	return openAlerts(ctx.db, ctx.clock.today(), {
+		...filter,
+		unitId,
+		within: visibleUnits(ctx.actor!, sql`${alert.unitId}`)
+	});
 }
 
 /** The history of one alert, for those who may see the alert. */
@@ -248,7 +254,9 @@ export async function alertHistory(ctx: ServiceContext, alertId: number) {
 	const row = (
 		await ctx.db.select({ unitId: alert.unitId }).from(alert).where(eq(alert.id, alertId)).limit(1)
 	)[0];
-	if (!row || !maySeeUnit(ctx.actor!, row.unitId)) throw notFound('alert');
+	if (!row) throw notFound('alert');
+	const lineage = row.unitId === null ? [] : await lineageOf(ctx, row.unitId);
+	if (!maySeeUnit(ctx.actor!, row.unitId, lineage)) throw notFound('alert');
 	return await ctx.db
 		.select()
 		.from(alertEvent)

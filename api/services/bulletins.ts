@@ -5,7 +5,8 @@ import { chineseDate } from '../../web/src/lib/rules/official-doc.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
 import { assertPeriod } from '../lib/dates.ts';
-import { assertOffice } from './access.ts';
+import { assertProvincialOffice } from './access.ts';
+import { subtreeRoot } from '../../web/src/lib/rules/access.ts';
 import { notifyRole } from './notifications.ts';
 import { audit } from './audit.ts';
 import {
@@ -65,7 +66,8 @@ export async function createBulletin(
 	input: { period: string; week: string | null; asOf?: string | null }
 ) {
 	const { period, week } = input;
-	assertOffice(ctx.actor);
+	// A bulletin names every unit of the plan: the provincial office's to write (a level's own: to come).
+	assertProvincialOffice(ctx.actor);
 	assertPeriod(period);
 	if (week && new Date(`${week}T00:00:00Z`).getUTCDay() !== 1)
 		throw fail('bad_request', 'bulletin.week_monday');
@@ -101,8 +103,10 @@ export async function createBulletin(
 
 async function load(ctx: ServiceContext, id: number) {
 	const row = (await ctx.db.select().from(bulletin).where(eq(bulletin.id, id)).limit(1))[0];
-	// Drafts are the office's; published bulletins are for everyone.
-	if (!row || (row.status === 'draft' && ctx.actor?.role !== 'office')) throw notFound('bulletin');
+	// Drafts are the office's; published bulletins are for everyone but a level's supervisor, whose
+	// subtree they go beyond (they name every city's units).
+	if (!row || subtreeRoot(ctx.actor!) !== null || (row.status === 'draft' && ctx.actor?.role !== 'office'))
+		throw notFound('bulletin');
 	return row;
 }
 
@@ -114,7 +118,7 @@ export async function editBulletin(
 	id: number,
 	input: { title?: string; texts: Partial<BulletinTexts> }
 ) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	const row = await load(ctx, id);
 	if (row.status !== 'draft') throw fail('conflict', 'bulletin.published_locked');
 	const before = row.content as BulletinContent;
@@ -141,7 +145,7 @@ export async function editBulletin(
  * answer due by the 整改要求's deadline) to every unit it names: the units answer them like any urge notice.
  */
 export async function publishBulletin(ctx: ServiceContext, id: number) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	const row = await load(ctx, id);
 	if (row.status !== 'draft') throw fail('conflict', 'bulletin.published');
 	const today = ctx.clock.today();
@@ -207,7 +211,12 @@ export async function publishBulletin(ctx: ServiceContext, id: number) {
 }
 
 export async function listBulletins(ctx: ServiceContext, f: { page: number; pageSize: number }) {
-	const where = ctx.actor?.role === 'office' ? undefined : eq(bulletin.status, 'published');
+	const where =
+		subtreeRoot(ctx.actor!) !== null
+			? sql`1 = 0`
+			: ctx.actor?.role === 'office'
+				? undefined
+				: eq(bulletin.status, 'published');
 	const rows = await ctx.db
 		.select()
 		.from(bulletin)

@@ -1,13 +1,25 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { UnitKind } from '../../db/schema/index.ts';
 import { partOriginalDue } from './lights.ts';
+import { unitsUnder } from './access.ts';
 
-export type DashboardFilter = { planId?: number; sectionId?: number; unitKind?: UnitKind; unitId?: number };
+/** `under`: a level's supervisor's subtree (rules/access.ts), set by the service, never by the caller. */
+export type DashboardFilter = {
+	planId?: number;
+	sectionId?: number;
+	unitKind?: UnitKind;
+	unitId?: number;
+	under?: number;
+};
+
+/** Whether a filter narrows the units (else: every unit and 待明确). */
+export const narrowsUnits = (f: DashboardFilter) => !!(f.unitId || f.unitKind || f.under);
 
 /** The units a filter narrows to, as a condition on a unit id column (no unit filter: every unit and 待明确). */
 export function unitMatch(f: DashboardFilter, column: SQL): SQL {
 	const parts = [
 		f.unitId ? sql`${column} = ${f.unitId}` : undefined,
+		f.under ? sql`${column} in ${unitsUnder(f.under)}` : undefined,
 		f.unitKind ? sql`${column} in (select id from unit where kind = ${f.unitKind})` : undefined
 	].filter((p) => p !== undefined);
 	return parts.length ? sql.join(parts, sql` and `) : sql`1 = 1`;
@@ -38,10 +50,9 @@ export const litOn = (day: string | SQL) =>
  */
 export function scopeWith(f: DashboardFilter, day: string): SQL {
 	const part = f.unitId ? sql`join assignment a on a.indicator_id = i.id and a.unit_id = ${f.unitId}` : sql``;
-	const narrowed =
-		f.unitId || f.unitKind
-			? sql`and exists (select 1 from assignment x where x.indicator_id = i.id and ${unitMatch(f, sql`x.unit_id`)})`
-			: sql``;
+	const narrowed = narrowsUnits(f)
+		? sql`and exists (select 1 from assignment x where x.indicator_id = i.id and ${unitMatch(f, sql`x.unit_id`)})`
+		: sql``;
 	return sql`with ind as (
 		select i.id, i.plan_id as planId, i.position, i.text, i.task_id as taskId, i.due_on as dueOn, i.recurrence,
 			coalesce(s2.parent_id, t.section_id) as s1Id, s2.id as s2Id,
@@ -73,7 +84,7 @@ export const inScope = (f: DashboardFilter, column: SQL) =>
 
 /** The units a filter looks at, as a condition on a unit id column: those with an assignment in scope. */
 export function unitsInScope(f: DashboardFilter, column: SQL): SQL {
-	if (!f.unitId && !f.unitKind) return sql`1 = 1`;
+	if (!narrowsUnits(f)) return sql`1 = 1`;
 	return sql`${column} in (select a.unit_id from assignment a join indicator i on i.id = a.indicator_id join task t on t.id = i.task_id
 		where ${unitMatch(f, sql`a.unit_id`)} and ${planAndSection(f)})`;
 }

@@ -6,12 +6,14 @@ import { addDays, daysBetween, endOfDay, lastPeriodDue, periodEnd, reportDueOn }
 import {
 	inScope,
 	litOn,
+	narrowsUnits,
 	scopeWith,
 	unitMatch,
 	unitsInScope,
 	type DashboardFilter
 } from './dashboard-scope.ts';
 import { getSettings } from './settings.ts';
+import { subtreeRoot } from '../../web/src/lib/rules/access.ts';
 import {
 	SUBMITTED_STATUSES,
 	type ReportState,
@@ -101,7 +103,13 @@ export function dashboardSummary(ctx: ServiceContext, f: DashboardFilter, day: s
 	assertSupervisor(ctx);
 	const today = ctx.clock.today();
 	if (day > today) throw fail('bad_request', 'dashboard.future_day');
-	return summaryData(ctx.db, f, day, today);
+	return summaryData(ctx.db, scoped(ctx, f), day, today);
+}
+
+/** The caller's filter within the caller's subtree (a level's supervisor; provincial: as asked). */
+function scoped(ctx: ServiceContext, f: DashboardFilter): DashboardFilter {
+	const under = subtreeRoot(ctx.actor!);
+	return under === null ? f : { ...f, under };
 }
 
 /** The dashboard's figures for a day, without the caller check (bulletins use them too). */
@@ -282,7 +290,7 @@ export function dashboardList(
 	pageSize: number
 ) {
 	assertSupervisor(ctx);
-	return listData(ctx.db, f, day, ctx.clock.today(), kind, sort, page, pageSize);
+	return listData(ctx.db, scoped(ctx, f), day, ctx.clock.today(), kind, sort, page, pageSize);
 }
 
 export async function listData(
@@ -339,7 +347,7 @@ export async function listData(
 		order by a.indicator_id, a.position`
 	);
 	const pending = new Set(
-		f.unitId || f.unitKind
+		narrowsUnits(f)
 			? []
 			: (
 					await query<{ id: number }>(

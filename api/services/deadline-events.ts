@@ -5,7 +5,7 @@ import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
 import { addDays } from '../lib/dates.ts';
 import { addWorkingDays } from '../lib/workdays.ts';
-import { assertRole } from './access.ts';
+import { assertProvincialOffice, assertRole } from './access.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
 import { notifyingPlanChanges } from './plan-changes.ts';
@@ -21,6 +21,8 @@ import { withTransaction } from '../../db/client.ts';
  */
 export async function recordDeadlineEvent(ctx: ServiceContext, indicatorId: number, occurredOn: string) {
 	assertRole(ctx.actor, ['office', 'unit'], 'role.deadline_event');
+	// The event moves the whole indicator's date, for every unit: the province's, not a city's, to record.
+	if (ctx.actor.role === 'office') assertProvincialOffice(ctx.actor);
 	const before = await getIndicator(ctx, indicatorId); // 404 unless visible (a unit: assigned to it)
 	const row = (
 		await ctx.db

@@ -92,9 +92,14 @@ export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 	const clock = demoStartClock();
 	const base = { db: ctx.db, config: ctx.config, ip: 'demo', clock };
 	const as = (actor: Actor) => ({ ...base, actor });
-	const officeId = (
-		await ctx.db.select({ id: user.id }).from(user).where(eq(user.role, 'office')).limit(1)
-	)[0]?.id;
+	const officeId = // The provincial office (no unit): the history spans every city.
+		(
+			await ctx.db
+				.select({ id: user.id })
+				.from(user)
+				.where(and(eq(user.role, 'office'), isNull(user.unitId)))
+				.limit(1)
+		)[0]?.id;
 	if (!officeId) throw new Error('demo history needs the demo office account');
 	const office = (await actorOf(ctx, officeId))!;
 	const counts = { reports: 0, late: 0, missing: 0, returned: 0, completed: 0, extensions: 0, notices: 0 };

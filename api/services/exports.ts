@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { subtreeOnly } from './access.ts';
 import type { ServiceContext } from '../context.ts';
 import { getPlan } from './plans.ts';
 import { listIndicators, type IndicatorFilter, type IndicatorView } from './indicators.ts';
@@ -180,6 +181,7 @@ export async function statusColumns(ctx: ServiceContext, views: IndicatorView[])
 				sql`select ri.indicator_id as indicatorId, ri.progress, r.period, u.name as unit from report_item ri
 					join report r on r.id = ri.report_id join unit u on u.id = r.unit_id
 					where r.status in ${SUBMITTED_STATUSES} and ri.progress <> ''
+						and ${subtreeOnly(ctx.actor!, sql`r.unit_id`) ?? sql`1 = 1`}
 					order by r.period, ri.role = 'lead', r.submitted_at`
 			)
 		).map((r) => [r.indicatorId, `${r.period} ${r.unit}：${r.progress}`])

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import type { ServiceContext } from '../context.ts';
 import { broadcast, onBroadcast } from '../processes.ts';
-import { assertOffice } from './access.ts';
+import { assertProvincialOffice } from './access.ts';
 import type { Progress } from './import-worker.ts';
 
 /** In-memory progress of running imports, by user and the client's key; the page polls it while it waits. */
@@ -28,7 +28,7 @@ export function setImportProgress(ctx: ServiceContext, key: string | undefined, 
 }
 
 export function getImportProgress(ctx: ServiceContext, key: string): Progress | null {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	const p = running.get(slot(ctx.actor.id, key));
 	return p ? { phase: p.phase, done: p.done, total: p.total } : null;
 }

@@ -2,7 +2,7 @@ import { asc } from 'drizzle-orm';
 import type { DataValidation } from 'exceljs';
 import { unit, unitGroup } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { assertOffice } from './access.ts';
+import { assertProvincialOffice } from './access.ts';
 import { addPrintSheet } from '../lib/print-workbook.ts';
 import type { TableColumn } from '../../web/src/lib/rules/doc-model.ts';
 
@@ -35,7 +35,7 @@ const DEADLINE_WORDS = ['前', '内', '底', '日', '月', '年', '季度'];
  * without a date), 责任单位 offers the directory (a warning, not a refusal: a cell may name several units).
  */
 export async function importTemplate(ctx: ServiceContext) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	const { default: Excel } = await import('exceljs');
 	const wb = new Excel.Workbook();
 	// The header stays the first row: the importer reads the filled-in template back.

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import {
 	assignment,
@@ -29,7 +29,7 @@ import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
 import { refreshSupervision } from './alerts.ts';
 import { notifyingPlanChanges } from './plan-changes.ts';
-import { assertOffice } from './access.ts';
+import { assertProvincialOffice } from './access.ts';
 import { audit } from './audit.ts';
 
 export type PlanInput = {
@@ -103,7 +103,7 @@ export async function importTableJson(
 	input: ImportInput,
 	options: ImportOptions = {}
 ): Promise<{ json: string; replayed: boolean }> {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	const year = input.plan.year ?? (await planYear(ctx.db, input.plan.planId));
 	const digest = requestDigest(input);
 	const replay = options.key && !input.dryRun ? await storedAnswer(ctx, options.key, digest) : null;
@@ -192,6 +192,12 @@ export async function analysisContext(db: Db) {
 		units: (await db.select({ name: unit.name }).from(unit)).map((u) => u.name),
 		groups: await groupNames(db, 'members'),
 		placeholders: await groupNames(db, 'placeholder'),
+		retired: (
+			await db
+				.select({ name: unit.name, retiredIn: unit.retiredIn })
+				.from(unit)
+				.where(isNotNull(unit.retiredIn))
+		).map((u): [string, number] => [u.name, u.retiredIn!]),
 		remembered: await rememberedMappings(db)
 	};
 }

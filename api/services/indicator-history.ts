@@ -12,6 +12,7 @@ import {
 	user
 } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
+import { subtreeOnly } from './access.ts';
 import { getIndicator } from './indicators.ts';
 import { noticeNumber } from './notices.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
@@ -25,7 +26,7 @@ export async function indicatorReports(ctx: ServiceContext, indicatorId: number,
 		.select({ unitId: unit.id, name: unit.name, role: assignment.role })
 		.from(assignment)
 		.innerJoin(unit, eq(unit.id, assignment.unitId))
-		.where(eq(assignment.indicatorId, indicatorId))
+		.where(and(eq(assignment.indicatorId, indicatorId), subtreeOnly(ctx.actor!, sql`${assignment.unitId}`)))
 		.orderBy(asc(assignment.position));
 	const items = await ctx.db
 		.select({
@@ -79,7 +80,13 @@ export async function indicatorTimeline(ctx: ServiceContext, indicatorId: number
 		.from(reportItem)
 		.innerJoin(report, eq(report.id, reportItem.reportId))
 		.innerJoin(unit, eq(unit.id, report.unitId))
-		.where(and(eq(reportItem.indicatorId, indicatorId), inArray(report.status, [...SUBMITTED_STATUSES])));
+		.where(
+			and(
+				eq(reportItem.indicatorId, indicatorId),
+				inArray(report.status, [...SUBMITTED_STATUSES]),
+				subtreeOnly(ctx.actor!, sql`${report.unitId}`)
+			)
+		);
 	for (const r of reports) {
 		events.push({
 			at: r.submittedAt!.toISOString(),
@@ -102,7 +109,7 @@ export async function indicatorTimeline(ctx: ServiceContext, indicatorId: number
 		})
 		.from(request)
 		.innerJoin(unit, eq(unit.id, request.unitId))
-		.where(eq(request.indicatorId, indicatorId));
+		.where(and(eq(request.indicatorId, indicatorId), subtreeOnly(ctx.actor!, sql`${request.unitId}`)));
 	for (const r of requests) {
 		const label = r.kind === 'completion' ? '办结申请' : `延期申请（至 ${r.newDueOn}）`;
 		events.push({
@@ -136,7 +143,12 @@ export async function indicatorTimeline(ctx: ServiceContext, indicatorId: number
 		.from(urgeNoticeIndicator)
 		.innerJoin(urgeNotice, eq(urgeNotice.id, urgeNoticeIndicator.noticeId))
 		.innerJoin(unit, eq(unit.id, urgeNotice.unitId))
-		.where(eq(urgeNoticeIndicator.indicatorId, indicatorId));
+		.where(
+			and(
+				eq(urgeNoticeIndicator.indicatorId, indicatorId),
+				subtreeOnly(ctx.actor!, sql`${urgeNotice.unitId}`)
+			)
+		);
 	for (const n of notices) {
 		events.push({
 			at: n.issuedAt.toISOString(),

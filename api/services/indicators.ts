@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import {
+	alert,
 	assignment,
 	indicator,
 	indicatorTarget,
@@ -13,7 +14,7 @@ import {
 import type { Db } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { visibleIndicators } from './access.ts';
+import { subtreeOnly, visibleIndicators } from './access.ts';
 import { openAlerts } from './alerts.ts';
 import { targetView } from './target-view.ts';
 import { targetsProgress } from './latest-reports.ts';
@@ -113,8 +114,14 @@ const baseQuery = (db: Db) => withSections(db.select(baseColumns).from(indicator
 
 type BaseRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['all']>>[number];
 
-/** Units, placeholders and targets for a page of indicators, in three queries. */
-async function attachDetails(db: Db, day: string, rows: BaseRow[]) {
+/**
+ * Units, placeholders and targets for a page of indicators, in three queries. A level's supervisor sees
+ * the units of its subtree only (a 各设区市政府 indicator names eleven cities; 杭州's sees 杭州's part).
+ */
+async function attachDetails(ctx: ServiceContext, rows: BaseRow[]) {
+	const db = ctx.db;
+	const day = ctx.clock.today();
+	const within = subtreeOnly(ctx.actor!, sql`${assignment.unitId}`);
 	const ids = rows.map((r) => r.id);
 	const units = ids.length
 		? await db
@@ -132,7 +139,7 @@ async function attachDetails(db: Db, day: string, rows: BaseRow[]) {
 				.from(assignment)
 				.innerJoin(unit, eq(unit.id, assignment.unitId))
 				.leftJoin(unitGroup, eq(unitGroup.id, assignment.viaGroupId))
-				.where(inArray(assignment.indicatorId, ids))
+				.where(and(inArray(assignment.indicatorId, ids), within))
 				.orderBy(asc(assignment.position))
 		: [];
 	const pending = ids.length
@@ -155,7 +162,12 @@ async function attachDetails(db: Db, day: string, rows: BaseRow[]) {
 				.where(inArray(indicatorTarget.indicatorId, ids))
 				.orderBy(asc(indicatorTarget.position))
 		: [];
-	const alerts = ids.length ? await openAlerts(db, day, { indicatorIds: ids }) : [];
+	const alerts = ids.length
+		? await openAlerts(db, day, {
+				indicatorIds: ids,
+				within: subtreeOnly(ctx.actor!, sql`${alert.unitId}`)
+			})
+		: [];
 	const progress = await targetsProgress(db, day, targets);
 	return rows.map((r) => {
 		const mine = units.filter((u) => u.indicatorId === r.id);
@@ -244,7 +256,7 @@ export async function listIndicators(ctx: ServiceContext, f: IndicatorFilter) {
 			).where(where)
 		)[0]?.n ?? 0;
 	return {
-		items: await attachDetails(ctx.db, ctx.clock.today(), rows),
+		items: await attachDetails(ctx, rows),
 		total,
 		page: f.page,
 		pageSize: f.pageSize
@@ -256,5 +268,5 @@ export async function getIndicator(ctx: ServiceContext, id: number): Promise<Ind
 		.where(and(eq(indicator.id, id), visibleIndicators(ctx.actor!)))
 		.limit(1);
 	if (!row) throw notFound('indicator');
-	return (await attachDetails(ctx.db, ctx.clock.today(), [row]))[0]!;
+	return (await attachDetails(ctx, [row]))[0]!;
 }

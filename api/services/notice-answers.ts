@@ -3,7 +3,7 @@ import { noticeAnswer, urgeNotice, urgeNoticeIndicator, type NoticeLevel } from 
 import { type Db, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
-import { assertOffice } from './access.ts';
+import { assertOffice, visibleUnits } from './access.ts';
 import { linkAttachments } from './attachments.ts';
 import { audit } from './audit.ts';
 import { defaultAnswerDueOn, getNotice, noticeNumber, noticeState, ownNotice } from './notices.ts';
@@ -36,15 +36,20 @@ export async function answerNotice(
 		await linkAttachments(tx.db, input.attachmentIds, row.unitId, 'notice_answer', answer.id);
 		await withdrawReminders(tx.db, reminderTopic.notice(id), now);
 		const number = noticeNumber(row.year, row.seq);
-		await notifyRole(txCtx, 'office', {
-			key: `notice.answer|${answer.id}`,
-			message: {
-				code: 'notice.answered',
-				params: { number, unit: ctx.actor!.unit?.name ?? '', text: answer.text }
+		await notifyRole(
+			txCtx,
+			'office',
+			{
+				key: `notice.answer|${answer.id}`,
+				message: {
+					code: 'notice.answered',
+					params: { number, unit: ctx.actor!.unit?.name ?? '', text: answer.text }
+				},
+				link: `/notices?notice=${id}`,
+				light: null
 			},
-			link: `/notices?notice=${id}`,
-			light: null
-		});
+			row.unitId
+		);
 		await audit(txCtx, {
 			action: 'notice.answer',
 			objectType: 'urge_notice',
@@ -74,7 +79,13 @@ export async function reviewAnswer(
 	input: { accept: boolean; note: string; answerDueOn?: string }
 ) {
 	assertOffice(ctx.actor);
-	const row = (await ctx.db.select().from(urgeNotice).where(eq(urgeNotice.id, id)).limit(1))[0];
+	const row = (
+		await ctx.db
+			.select()
+			.from(urgeNotice)
+			.where(and(eq(urgeNotice.id, id), visibleUnits(ctx.actor, sql`${urgeNotice.unitId}`)))
+			.limit(1)
+	)[0];
 	if (!row) throw notFound('notice');
 	const answer = await pendingAnswer(ctx.db, id);
 	if (!answer) throw fail('conflict', 'notice.no_answer');

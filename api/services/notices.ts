@@ -13,7 +13,7 @@ import {
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
 import { addWorkingDays } from '../lib/workdays.ts';
-import { assertOffice } from './access.ts';
+import { assertOffice, assertUnitVisible, visibleUnits } from './access.ts';
 import { isAssigned } from './attachments.ts';
 import { audit } from './audit.ts';
 import { notifyUnit } from './notifications.ts';
@@ -21,7 +21,6 @@ import { ownUnitId } from './report-form.ts';
 import { getSettings } from './settings.ts';
 import { workCalendar } from './work-calendar.ts';
 import { type Db, withTransaction } from '../../db/client.ts';
-import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 
 export const noticeNumber = (year: number, seq: number) => `督办〔${year}〕${seq}号`;
 
@@ -41,6 +40,7 @@ export async function issueNotice(
 	if (!input.message.trim()) throw fail('bad_request', 'notice.message_required');
 	if (!(await ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.id, input.unitId)).limit(1))[0])
 		throw fail('bad_request', 'notice.unit_unknown');
+	await assertUnitVisible(ctx, input.unitId);
 	for (const indicatorId of input.indicatorIds) {
 		if (!(await isAssigned(ctx, indicatorId, input.unitId)))
 			throw fail('bad_request', 'notice.indicator_not_assigned', { indicatorId });
@@ -255,10 +255,7 @@ async function noticeAnswers(db: Db, noticeIds: number[]) {
 	}));
 }
 
-function visibleNotices(ctx: ServiceContext) {
-	const own = ownUnitOnly(ctx.actor!);
-	return own === null ? undefined : eq(urgeNotice.unitId, own);
-}
+const visibleNotices = (ctx: ServiceContext) => visibleUnits(ctx.actor!, sql`${urgeNotice.unitId}`);
 
 export async function listNotices(
 	ctx: ServiceContext,

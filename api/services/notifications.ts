@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { notification, unit, unitNews, user, type Light, type Role } from '../../db/schema/index.ts';
 import { type Db, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
@@ -6,6 +6,7 @@ import { enqueueMail } from './mail.ts';
 import { MAIL_FOOTER, renderDigest } from './mail-templates.ts';
 import { unitRecipients } from './recipients.ts';
 import { messageText, type NoticeMessage } from '../../web/src/lib/rules/messages.ts';
+import { lineageOf } from './access.ts';
 
 /** Adds one notification in the caller's transaction; its dedupe key makes it at most once. */
 export async function addNotification(tx: Db, n: typeof notification.$inferInsert): Promise<boolean> {
@@ -135,11 +136,24 @@ export async function notifyUnit(ctx: ServiceContext, news: News) {
 }
 
 /** Bell notifications for everyone in a role (leaders hear of published bulletins), once per key. */
-export async function notifyRole(ctx: ServiceContext, role: Role, news: Omit<News, 'unitId' | 'urgent'>) {
+export async function notifyRole(
+	ctx: ServiceContext,
+	role: Role,
+	news: Omit<News, 'unitId' | 'urgent'>,
+	/** The unit the news is about: only those whose supervision covers it (provincial, or its level above) hear. */
+	aboutUnitId?: number
+) {
+	const lineage = aboutUnitId === undefined ? null : await lineageOf(ctx, aboutUnitId);
 	const users = await ctx.db
 		.select({ id: user.id })
 		.from(user)
-		.where(and(eq(user.role, role), eq(user.disabled, false)));
+		.where(
+			and(
+				eq(user.role, role),
+				eq(user.disabled, false),
+				lineage ? or(isNull(user.unitId), inArray(user.unitId, lineage)) : undefined
+			)
+		);
 	await bellFor(ctx, users, news);
 }
 

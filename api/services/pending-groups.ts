@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { assignment, pendingGroup, unit, unitGroup } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
-import { assertOffice } from './access.ts';
+import { assertProvincialOffice } from './access.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
 import { getIndicator } from './indicators.ts';
@@ -17,7 +17,7 @@ export async function resolvePendingGroup(
 	unitIds: number[],
 	reason?: string
 ) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	const pending = (
 		await ctx.db
 			.select()

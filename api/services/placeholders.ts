@@ -13,7 +13,7 @@ import { splitUnits } from '../../db/import/parse/units.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
 import { daysBetween } from '../lib/dates.ts';
-import { assertOffice } from './access.ts';
+import { assertProvincialOffice } from './access.ts';
 import { audit } from './audit.ts';
 import { withTransaction } from '../../db/client.ts';
 
@@ -24,7 +24,7 @@ import { withTransaction } from '../../db/client.ts';
  * patterns found.
  */
 export async function listPlaceholders(ctx: ServiceContext) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	return await ctx.db
 		.select({
 			id: unitGroup.id,
@@ -41,7 +41,7 @@ export async function listPlaceholders(ctx: ServiceContext) {
 }
 
 export async function addPlaceholder(ctx: ServiceContext, raw: string) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	// Normalised as the importer reads a 责任单位 cell, so the name matches what it will meet.
 	const names = splitUnits(raw);
 	if (names.length !== 1)
@@ -67,7 +67,7 @@ export async function addPlaceholder(ctx: ServiceContext, raw: string) {
 }
 
 export async function removePlaceholder(ctx: ServiceContext, id: number) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	const row = (
 		await ctx.db
 			.select()
@@ -110,7 +110,7 @@ export async function removePlaceholder(ctx: ServiceContext, id: number) {
  * light the dashboard counts), not worked out again here.
  */
 export async function listPendingIndicators(ctx: ServiceContext) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	const day = ctx.clock.today();
 	const rows = await ctx.db
 		.select({

@@ -6,6 +6,7 @@ import { fail } from '../errors.ts';
 import { addMonths, assertPeriod, endOfDay, periodEnd } from '../lib/dates.ts';
 import { reportStatuses } from './dashboard.ts';
 import { litOn } from './dashboard-scope.ts';
+import { visibleUnitIds } from './access.ts';
 import { getSettings, type RankingCategory, type Settings } from './settings.ts';
 import { LAG_KINDS, MILESTONE_KINDS } from '../../web/src/lib/rules/enums.ts';
 
@@ -295,9 +296,39 @@ export async function unitRanking(ctx: ServiceContext, period: string, unitKind?
 	if (`${period}-01` > today) throw fail('bad_request', 'period.not_begun');
 	const current = await scoreUnits(ctx.db, period, rankingAsOf(period, today), today);
 	const previous = await scoreUnits(ctx.db, addMonths(period, -1), periodEnd(addMonths(period, -1)), today);
-	const { categories: _c, ...head } = current;
+	const visible = await visibleUnitIds(ctx);
+	const scoped = (scores: Scores) => (visible ? within(scores, visible) : scores);
+	const { categories: _c, ...head } = scoped(current);
 	// The rows once, in category order (a unit's traced items are on its own page: unitScoreOf).
-	return { ...head, final: isFinal(period, today), items: withChange(current, previous, unitKind) };
+	return {
+		...head,
+		final: isFinal(period, today),
+		items: withChange(scoped(current), scoped(previous), unitKind)
+	};
+}
+
+/**
+ * A level's ranking: its own units, ranked among themselves (a city's districts against each other), in
+ * the province's order, ties kept tied.
+ */
+function within(scores: Scores, units: Set<number>): Scores {
+	return {
+		...scores,
+		categories: scores.categories
+			.map((c) => {
+				let rank = 0;
+				let last: number | null = null;
+				const items = c.items
+					.filter((r) => units.has(r.unit.id))
+					.map((r, i) => {
+						if (r.rank !== last) rank = i + 1;
+						last = r.rank;
+						return { ...r, rank };
+					});
+				return { ...c, items };
+			})
+			.filter((c) => c.items.length)
+	};
 }
 
 /** Rows in category order, each with its change of rank (within its category) since the previous scores. */

@@ -29,6 +29,7 @@ import { messageText, type NoticeMessage } from '../../web/src/lib/rules/message
 import { reasonText } from '../../web/src/lib/rules/reasons.ts';
 import type { DesiredAlert } from './lights.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
+import { isProvincial } from '../../web/src/lib/rules/access.ts';
 
 export type ReminderResult = {
 	mails: number;
@@ -366,7 +367,13 @@ export async function writeReminders(
 				items: officeItems,
 				footer: '点击“建议发督办通知”或“逾期未反馈”的链接可一键发出督办通知。'
 			});
-			for (const p of people.filter((p) => p.role === 'office')) {
+			// The province's digest names every city's units: for the provincial office (a level's own: to come).
+			const provincial = people.filter(
+				(p) =>
+					p.role === 'office' &&
+					isProvincial({ role: p.role, unit: p.unitId === null ? null : { id: p.unitId } })
+			);
+			for (const p of provincial) {
 				const digest: NoticeMessage = {
 					code: 'office.digest',
 					params: {

@@ -11,7 +11,7 @@ import {
 } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
-import { assertOffice, visibleReports } from './access.ts';
+import { assertMayDecideFor, assertOffice, visibleReports } from './access.ts';
 import { audit } from './audit.ts';
 import { getReportForm } from './report-form.ts';
 import {
@@ -157,6 +157,7 @@ async function review(
 	items: { indicatorId: number; reason: string }[]
 ) {
 	const row = await loadVisible(ctx, id);
+	await assertMayDecideFor(ctx, row.unitId);
 	if (row.status !== 'submitted') {
 		throw fail('conflict', row.status === 'accepted' ? 'report.already_accepted' : 'report.not_submitted');
 	}

@@ -12,14 +12,13 @@ import {
 } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
-import { assertOffice, visibleIndicators } from './access.ts';
+import { assertMayDecideFor, assertOffice, visibleIndicators, visibleUnits } from './access.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
 import { maySignOff } from '../../web/src/lib/rules/lights.ts';
 import { linkAttachments } from './attachments.ts';
 import { notifyUnit, reminderTopic, withdrawReminders } from './notifications.ts';
 import { ownUnitId } from './report-form.ts';
-import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 import { withTransaction } from '../../db/client.ts';
 
 export type NewRequest = {
@@ -122,8 +121,15 @@ export async function createRequest(ctx: ServiceContext, input: NewRequest) {
  */
 export async function decideRequest(ctx: ServiceContext, id: number, approve: boolean, note: string) {
 	assertOffice(ctx.actor);
-	const row = (await ctx.db.select().from(request).where(eq(request.id, id)).limit(1))[0];
+	const row = (
+		await ctx.db
+			.select()
+			.from(request)
+			.where(and(eq(request.id, id), visibleUnits(ctx.actor, sql`${request.unitId}`)))
+			.limit(1)
+	)[0];
 	if (!row) throw notFound('request');
+	await assertMayDecideFor(ctx, row.unitId);
 	if (row.status !== 'pending') throw fail('conflict', 'request.decided');
 	if (!approve && !note.trim()) throw fail('bad_request', 'request.note_required');
 	const today = ctx.clock.today();
@@ -301,9 +307,8 @@ export async function listRequests(
 		pageSize: number;
 	}
 ) {
-	const own = ownUnitOnly(ctx.actor!);
 	const where = and(
-		own === null ? undefined : eq(request.unitId, own),
+		visibleUnits(ctx.actor!, sql`${request.unitId}`),
 		f.status ? eq(request.status, f.status) : undefined,
 		f.kind ? eq(request.kind, f.kind) : undefined,
 		f.indicatorId ? eq(request.indicatorId, f.indicatorId) : undefined
@@ -343,7 +348,7 @@ export async function getRequest(ctx: ServiceContext, id: number) {
 			.innerJoin(task, eq(task.id, indicator.taskId))
 			.innerJoin(unit, eq(unit.id, request.unitId))
 			.leftJoin(user, eq(user.id, request.createdBy))
-			.where(and(eq(request.id, id), visibleIndicators(actor)))
+			.where(and(eq(request.id, id), visibleIndicators(actor), visibleUnits(actor, sql`${request.unitId}`)))
 			.limit(1)
 	)[0];
 	if (!row) throw notFound('request');

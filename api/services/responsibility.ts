@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { indicator, type IndicatorKind } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
-import { assertOffice } from './access.ts';
+import { assertProvincialOffice } from './access.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
 import { getIndicator } from './indicators.ts';
@@ -13,7 +13,7 @@ import { withTransaction } from '../../db/client.ts';
  * each-owes (every unit signs off its own part). Lights and counts follow in the same transaction.
  */
 export async function setIndicatorKind(ctx: ServiceContext, indicatorId: number, kind: IndicatorKind) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	const row = (await ctx.db.select().from(indicator).where(eq(indicator.id, indicatorId)).limit(1))[0];
 	if (!row) throw notFound('indicator');
 	if (row.status === 'completed') throw fail('conflict', 'indicator.kind_completed');

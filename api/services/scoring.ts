@@ -1,9 +1,9 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { scoreAdjustment, unit } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
 import { assertPeriod } from '../lib/dates.ts';
-import { assertOffice, assertRole } from './access.ts';
+import { assertProvincialOffice, assertRole, visibleUnits } from './access.ts';
 import { audit } from './audit.ts';
 import { getSettings, putSetting, SETTINGS } from './settings.ts';
 import { withTransaction } from '../../db/client.ts';
@@ -32,7 +32,7 @@ export async function updateScoring(
 	ctx: ServiceContext,
 	patch: Partial<Awaited<ReturnType<typeof getScoring>>>
 ) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	const before = SCORING.parse(await getSettings(ctx.db));
 	const now = ctx.clock.now();
 	await withTransaction(ctx, async (tx) => {
@@ -64,7 +64,7 @@ export async function listAdjustments(ctx: ServiceContext, period: string) {
 			})
 			.from(scoreAdjustment)
 			.innerJoin(unit, eq(unit.id, scoreAdjustment.unitId))
-			.where(eq(scoreAdjustment.period, period))
+			.where(and(eq(scoreAdjustment.period, period), visibleUnits(ctx.actor, sql`${scoreAdjustment.unitId}`)))
 			.orderBy(desc(scoreAdjustment.id))
 	).map((a) => ({ ...a, createdAt: a.createdAt.toISOString() }));
 }
@@ -74,7 +74,7 @@ export async function addAdjustment(
 	ctx: ServiceContext,
 	input: { period: string; unitId: number; points: number; reason: string }
 ) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	assertPeriod(input.period);
 	if (!(await ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.id, input.unitId)).limit(1))[0])
 		throw fail('bad_request', 'unit.unknown');
@@ -96,7 +96,7 @@ export async function addAdjustment(
 }
 
 export async function removeAdjustment(ctx: ServiceContext, id: number) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	const row = (
 		await ctx.db
 			.select()

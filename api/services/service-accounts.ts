@@ -8,6 +8,7 @@ import { sessionIdFromToken } from '../lib/token.ts';
 import { workerWriting } from '../lib/write-gate.ts';
 import { audit } from './audit.ts';
 import { actorOf } from './auth.ts';
+import { isProvincial } from '../../web/src/lib/rules/access.ts';
 import { withTransaction } from '../../db/client.ts';
 
 /** The roles that create, list and revoke service accounts and their tokens. */
@@ -20,6 +21,9 @@ function keeperOnly(ctx: ServiceContext) {
 	// The command line (no actor) may too.
 	if (ctx.actor && !(SERVICE_ACCOUNT_KEEPERS as readonly string[]).includes(ctx.actor.role))
 		throw fail('forbidden', 'auth.role_forbidden');
+	// A machine client reads the whole province: not a level's supervisor's to hand out.
+	if (ctx.actor?.role === 'office' && !isProvincial(ctx.actor))
+		throw fail('forbidden', 'role.provincial_only');
 }
 
 async function serviceAccount(ctx: ServiceContext, id: number) {

@@ -28,7 +28,7 @@ export async function seedDirectory(ctx: ServiceContext) {
 			const parentId = u.parent ? await idOf(u.parent) : null;
 			await tx.db
 				.insert(unit)
-				.values({ name: u.name, kind: u.kind, parentId, position })
+				.values({ name: u.name, kind: u.kind, parentId, position, retiredIn: u.retiredIn ?? null })
 				.onConflictDoNothing();
 			if (parentId !== null)
 				await tx.db
@@ -76,7 +76,9 @@ export const DEMO_ACCOUNTS = [
 	{ username: 'dsj', name: '省大数据局填报员', role: 'unit', unitName: '省大数据局' },
 	{ username: 'fgw', name: '省发展改革委填报员', role: 'unit', unitName: '省发展改革委' },
 	{ username: 'scjg', name: '省市场监管局填报员', role: 'unit', unitName: '省市场监管局' },
-	{ username: 'hangzhou', name: '杭州市政府填报员', role: 'unit', unitName: '杭州市政府' }
+	{ username: 'hangzhou', name: '杭州市政府填报员', role: 'unit', unitName: '杭州市政府' },
+	{ username: 'hzdb', name: '杭州市督查员', role: 'office', unitName: '杭州市政府' },
+	{ username: 'xihu', name: '西湖区政府填报员', role: 'unit', unitName: '西湖区政府' }
 ] as const;
 
 /** Creates the demo accounts that do not exist yet; returns those created. */

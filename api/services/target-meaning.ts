@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { indicatorTarget } from '../../db/schema/index.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
-import { assertOffice } from './access.ts';
+import { assertProvincialOffice } from './access.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
 import { getIndicator } from './indicators.ts';
@@ -20,7 +20,7 @@ export async function setTargetMeaning(
 	targetId: number,
 	change: TargetMeaning
 ) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	await getIndicator(ctx, indicatorId);
 	const where = and(eq(indicatorTarget.id, targetId), eq(indicatorTarget.indicatorId, indicatorId));
 	const before = (await ctx.db.select().from(indicatorTarget).where(where).limit(1))[0];

@@ -10,6 +10,7 @@ import { unitScoreOf } from './ranking.ts';
 import { getSettings } from './settings.ts';
 import { unitCounts } from './unit-counts.ts';
 import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
+import { assertUnitVisible } from './access.ts';
 import { query } from '../../db/client.ts';
 
 /** A unit's own dashboard: its lights, deadlines ahead, report history, score and rank, notices. */
@@ -19,6 +20,7 @@ export async function unitDashboard(ctx: ServiceContext, requested?: number) {
 	if (!unitId || unitId < 0)
 		throw fail(actor.role === 'unit' ? 'forbidden' : 'bad_request', 'unit_dashboard.unit_required');
 	if (actor.role === 'admin') throw fail('forbidden', 'role.admin_no_business');
+	await assertUnitVisible(ctx, unitId);
 	const today = ctx.clock.today();
 	const settings = await getSettings(ctx.db);
 	const deadlines = (

@@ -23,13 +23,20 @@ export type NewUser = {
 	temporary?: boolean;
 };
 
-/** The unit a role needs: a unit user belongs to exactly one unit, nobody else to any. */
+/**
+ * The unit a role needs: a unit user belongs to exactly one unit; an office supervisor may belong to one
+ * (a city's or county's supervisor, over that unit's subtree: rules/access.ts) or to none (provincial);
+ * nobody else to any.
+ */
 async function unitIdFor(ctx: Pick<ServiceContext, 'db'>, role: Role, unitName: string | undefined) {
-	if (role !== 'unit') {
+	if (role !== 'unit' && role !== 'office') {
 		if (unitName) throw fail('bad_request', 'user.unit_for_unit_only');
 		return null;
 	}
-	if (!unitName) throw fail('bad_request', 'user.unit_required');
+	if (!unitName) {
+		if (role === 'office') return null;
+		throw fail('bad_request', 'user.unit_required');
+	}
 	const found = (await ctx.db.select({ id: unit.id }).from(unit).where(eq(unit.name, unitName)).limit(1))[0];
 	if (!found) throw fail('bad_request', 'user.unit_unknown', { unit: unitName });
 	return found.id;

@@ -4,7 +4,7 @@ import { type Db, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
 import { isWeekday, type WorkCalendar } from '../lib/workdays.ts';
-import { assertOffice } from './access.ts';
+import { assertProvincialOffice } from './access.ts';
 import { audit } from './audit.ts';
 
 /** The PRC working-day calendar: Monday–Friday, amended by the holiday table (holidays and 调休 days). */
@@ -36,7 +36,7 @@ export async function setCalendarDay(
 	day: string,
 	change: Omit<CalendarDay, 'day'> | null
 ) {
-	assertOffice(ctx.actor);
+	assertProvincialOffice(ctx.actor);
 	const before = (await ctx.db.select().from(holiday).where(eq(holiday.day, day)).limit(1))[0] ?? null;
 	if (!change && !before) throw fail('not_found', 'not_found.holiday', { day });
 	await withTransaction(ctx, async (tx) => {

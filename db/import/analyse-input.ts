@@ -14,6 +14,7 @@ export type AnalyseInput = {
 	units: string[];
 	groups: string[];
 	placeholders: string[];
+	retired: [string, number][];
 	createUnits: boolean;
 	mapping?: ManualMapping;
 	/** Hand mappings the office chose before, by layout signature. */
@@ -32,7 +33,8 @@ export async function analyseInput(
 		directory: {
 			units: new Set(input.units),
 			groups: new Set(input.groups),
-			placeholders: new Set(input.placeholders)
+			placeholders: new Set(input.placeholders),
+			retired: new Map(input.retired)
 		},
 		createUnits: input.createUnits,
 		mapping,

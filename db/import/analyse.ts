@@ -7,6 +7,7 @@ import { isPlaceholderName } from './parse/placeholders.ts';
 import { closestNames, splitUnitNote, splitUnits } from './parse/units.ts';
 import { parseTargets, type Target } from './parse/targets.ts';
 import type { RawTable } from './read-table.ts';
+import { inDirectoryOf } from '../../web/src/lib/rules/access.ts';
 
 export type Issue = { row: number; column: string; message: string };
 
@@ -38,6 +39,8 @@ export type Directory = {
 	groups: ReadonlySet<string>;
 	/** The office's list of placeholders (placeholder groups). */
 	placeholders: ReadonlySet<string>;
+	/** Units retired from the directory, with the first year they no longer exist in (下城区政府: 2021). */
+	retired?: ReadonlyMap<string, number>;
 };
 
 /** The structure found, for the preview and for mapping columns by hand. */
@@ -200,7 +203,10 @@ export function analyseTable(table: RawTable, opts: Options): Analysis {
 			splitUnits(text).forEach((name, i) => {
 				const role: AssignmentRole =
 					allLead || (firstIsLead && i === 0 && units.length === 0) ? 'lead' : 'co';
-				if (opts.directory.placeholders.has(name)) units.push({ type: 'placeholder', name, role });
+				const retiredIn = opts.directory.retired?.get(name);
+				if (retiredIn !== undefined && !inDirectoryOf(opts.planYear, retiredIn))
+					fail(key, `“${name}”自${retiredIn}年起已撤销，不能承担${opts.planYear}年的任务`);
+				else if (opts.directory.placeholders.has(name)) units.push({ type: 'placeholder', name, role });
 				else if (opts.directory.groups.has(name)) units.push({ type: 'group', name, role });
 				else if (opts.directory.units.has(name)) units.push({ type: 'unit', name, role });
 				else if (isPlaceholderName(name)) {

@@ -660,6 +660,7 @@ export const unit = pgTable(
 		name: text('name').notNull().unique(),
 		kind: text('kind', { enum: ['provincial', 'city', 'county', 'other'] }).notNull(),
 		parentId: integer('parent_id').references((): AnyPgColumn => unit.id),
+		retiredIn: integer('retired_in'),
 		contactEmail: text('contact_email'),
 		position: integer('position').notNull().default(0),
 		createdAt: timestampMs('created_at')

@@ -13,6 +13,11 @@ export const unit = sqliteTable(
 		name: text('name').notNull().unique(),
 		kind: text('kind', { enum: UNIT_KINDS }).notNull(),
 		parentId: integer('parent_id').references((): AnySQLiteColumn => unit.id),
+		/**
+		 * The first plan year the unit no longer exists in (下城区 and 江干区 were merged away in 2021): plans of
+		 * that year on neither offer nor import it, while older plans keep their history. Null: current.
+		 */
+		retiredIn: integer('retired_in'),
 		contactEmail: text('contact_email'),
 		position: integer('position').notNull().default(0),
 		createdAt: insertedAt()

@@ -39,8 +39,14 @@ export const COUNTIES_2020 = Object.entries(DIVISIONS_2020).map(([city, names]) 
 	counties: names.split('、').map((division) => `${division}政府`)
 }));
 
+/**
+ * 2021's change to Hangzhou's districts (国函〔2021〕23号): 下城区 merged into 拱墅区, 江干区 into 上城区 (its east into
+ * the new 钱塘区), so from 2021 on their governments are no longer in the directory (their 2020 history stays).
+ */
+const RETIRED_IN: Record<string, number> = { 下城区政府: 2021, 江干区政府: 2021 };
+
 /** Every unit named in the 2020 table, plus the city governments behind 各设区市政府 and their counties. */
-export const UNITS: { name: string; kind: UnitKind; parent?: string }[] = [
+export const UNITS: { name: string; kind: UnitKind; parent?: string; retiredIn?: number }[] = [
 	...[
 		'省大数据局',
 		'省发展改革委',
@@ -88,7 +94,7 @@ export const UNITS: { name: string; kind: UnitKind; parent?: string }[] = [
 		kind: 'other' as const
 	})),
 	...COUNTIES_2020.flatMap(({ city, counties }) =>
-		counties.map((name) => ({ name, kind: 'county' as const, parent: city }))
+		counties.map((name) => ({ name, kind: 'county' as const, parent: city, retiredIn: RETIRED_IN[name] }))
 	)
 ];
 

@@ -16,12 +16,13 @@ import { query } from '../../db/client.ts';
 /**
  * The authorisation matrix: every route of the router table × every role (system admin, security admin,
  * audit admin, office, leader, the unit that owns the data, another unit, a machine client with a
- * service token). Who may call what is written down here per route; a route
+ * service token, and a city's supervisor (杭州市督查员: the office role over 杭州市政府's subtree), to whom
+ * the provincial department's data does not exist). Who may call what is written down here per route; a route
  * missing from the table fails the test, so a new route cannot be forgotten. A caller who may not
  * gets 403 or 404, and a refused change changes nothing.
  */
-type Who = 'A' | 'S' | 'D' | 'O' | 'L' | 'U' | 'X' | 'M';
-const EVERYONE: Who[] = ['A', 'S', 'D', 'O', 'L', 'U', 'X', 'M'];
+type Who = 'A' | 'S' | 'D' | 'O' | 'L' | 'U' | 'X' | 'M' | 'C';
+const EVERYONE: Who[] = ['A', 'S', 'D', 'O', 'L', 'U', 'X', 'M', 'C'];
 type Case = { path: string; body?: unknown; allow: string; skip?: string };
 
 let s: TestServer;
@@ -60,6 +61,7 @@ beforeAll(async () => {
 	as.L = await s.as('leader');
 	as.U = await s.as('unit', '省司法厅', 'sf@matrix.test');
 	as.X = await s.as('unit', '省信访局');
+	as.C = await s.as('office', '杭州市政府');
 	const machine = (await as.O.post('/api/v1/service-accounts', { username: 'cockpit', name: '领导驾驶舱' }))
 		.data;
 	as.M = Object.assign(s.anonymous(), { username: 'cockpit' });
@@ -132,27 +134,33 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 const cases = (): Record<string, Case> => ({
-	'GET /api/v1/health': { path: '/health', allow: 'ASDOLUXM' },
+	'GET /api/v1/health': { path: '/health', allow: 'ASDOLUXMC' },
 	'POST /api/v1/auth/login': { path: '', allow: '', skip: 'anyone may try to sign in' },
-	'GET /api/v1/auth/me': { path: '/auth/me', allow: 'ASDOLUX' },
+	'GET /api/v1/auth/me': { path: '/auth/me', allow: 'ASDOLUXC' },
 	'POST /api/v1/auth/logout': { path: '', allow: '', skip: 'ends the caller’s own session' },
 	'POST /api/v1/auth/password': { path: '', allow: '', skip: 'changes the caller’s own password' },
 	'POST /api/v1/auth/totp/setup': { path: '', allow: '', skip: 'the caller’s own second factor' },
 	'POST /api/v1/auth/totp/enable': { path: '', allow: '', skip: 'the caller’s own second factor' },
 	'POST /api/v1/auth/totp/disable': { path: '', allow: '', skip: 'the caller’s own second factor' },
-	'GET /api/v1/meta': { path: '/meta', allow: 'AOLUXM' },
-	'GET /api/v1/units': { path: '/units', allow: 'ASOLUXM' },
-	'GET /api/v1/units/groups': { path: '/units/groups', allow: 'ASOLUXM' },
+	'GET /api/v1/meta': { path: '/meta', allow: 'AOLUXMC' },
+	'GET /api/v1/units': { path: '/units', allow: 'ASOLUXMC' },
+	'POST /api/v1/units': {
+		path: '/units',
+		body: { name: '矩阵新单位', kind: 'other', parentId: id.unit },
+		allow: 'O'
+	},
+	'PATCH /api/v1/units/:id': { path: `/units/${id.unit}`, body: { retiredIn: 2030 }, allow: 'O' },
+	'GET /api/v1/units/groups': { path: '/units/groups', allow: 'ASOLUXMC' },
 	'GET /api/v1/placeholders': { path: '/placeholders', allow: 'O' },
 	'POST /api/v1/placeholders': { path: '/placeholders', body: { name: '矩阵待明确名称' }, allow: 'O' },
 	'DELETE /api/v1/placeholders/:id': { path: `/placeholders/${id.group}`, allow: 'O' },
 	'GET /api/v1/placeholders/indicators': { path: '/placeholders/indicators', allow: 'O' },
-	'GET /api/v1/plans': { path: '/plans', allow: 'AOLUXM' },
-	'GET /api/v1/plans/:id': { path: `/plans/${id.plan}`, allow: 'AOLUXM' },
-	'GET /api/v1/plans/:id/stats': { path: `/plans/${id.plan}/stats`, allow: 'AOLUXM' },
-	'GET /api/v1/plans/:id/export': { path: `/plans/${id.plan}/export?format=json`, allow: 'AOLUXM' },
-	'GET /api/v1/indicators': { path: '/indicators', allow: 'AOLUXM' },
-	'GET /api/v1/indicators/export': { path: '/indicators/export?format=csv', allow: 'AOLUXM' },
+	'GET /api/v1/plans': { path: '/plans', allow: 'AOLUXMC' },
+	'GET /api/v1/plans/:id': { path: `/plans/${id.plan}`, allow: 'AOLUXMC' },
+	'GET /api/v1/plans/:id/stats': { path: `/plans/${id.plan}/stats`, allow: 'AOLUXMC' },
+	'GET /api/v1/plans/:id/export': { path: `/plans/${id.plan}/export?format=json`, allow: 'AOLUXMC' },
+	'GET /api/v1/indicators': { path: '/indicators', allow: 'AOLUXMC' },
+	'GET /api/v1/indicators/export': { path: '/indicators/export?format=csv', allow: 'AOLUXMC' },
 	'GET /api/v1/indicators/:id': { path: `/indicators/${id.indicator}`, allow: 'AOLUM' },
 	'GET /api/v1/indicators/:id/timeline': { path: `/indicators/${id.indicator}/timeline`, allow: 'AOLUM' },
 	'GET /api/v1/indicators/:id/due-dates': { path: `/indicators/${id.indicator}/due-dates`, allow: 'AOLUM' },
@@ -184,7 +192,7 @@ const cases = (): Record<string, Case> => ({
 		body: { aggregation: 'each' },
 		allow: 'O'
 	},
-	'GET /api/v1/work-calendar/:year': { path: '/work-calendar/2020', allow: 'AOLUX' },
+	'GET /api/v1/work-calendar/:year': { path: '/work-calendar/2020', allow: 'AOLUXC' },
 	'PUT /api/v1/work-calendar/days/:day': {
 		path: '/work-calendar/days/2020-10-01',
 		body: { kind: 'workday', name: '冒名' },
@@ -232,8 +240,8 @@ const cases = (): Record<string, Case> => ({
 		body: { revision: null, items: [] },
 		allow: 'UX'
 	},
-	'GET /api/v1/reports': { path: '/reports', allow: 'OLUX' },
-	'GET /api/v1/reports/export': { path: '/reports/export?format=csv', allow: 'OLUX' },
+	'GET /api/v1/reports': { path: '/reports', allow: 'OLUXC' },
+	'GET /api/v1/reports/export': { path: '/reports/export?format=csv', allow: 'OLUXC' },
 	'GET /api/v1/reports/:id': { path: `/reports/${id.report}`, allow: 'OLU' },
 	'POST /api/v1/reports/:id/accept': { path: `/reports/${id.report}/accept`, allow: 'O' },
 	'POST /api/v1/reports/:id/return': {
@@ -248,7 +256,7 @@ const cases = (): Record<string, Case> => ({
 		body: { kind: 'completion', indicatorId: id.indicator, statement: '完成' },
 		allow: 'U'
 	},
-	'GET /api/v1/requests': { path: '/requests', allow: 'AOLUX' },
+	'GET /api/v1/requests': { path: '/requests', allow: 'AOLUXC' },
 	'GET /api/v1/requests/:id': { path: `/requests/${id.request}`, allow: 'AOLU' },
 	'POST /api/v1/requests/:id/decide': {
 		path: `/requests/${id.request}/decide`,
@@ -274,7 +282,7 @@ const cases = (): Record<string, Case> => ({
 		body: { unitId: id.unit, indicatorIds: [id.indicator], level: 'red', message: '冒名' },
 		allow: 'O'
 	},
-	'GET /api/v1/notices': { path: '/notices', allow: 'AOLUX' },
+	'GET /api/v1/notices': { path: '/notices', allow: 'AOLUXC' },
 	'GET /api/v1/notices/:id': { path: `/notices/${id.notice}`, allow: 'AOLU' },
 	'POST /api/v1/notices/:id/acknowledge': { path: `/notices/${id.notice}/acknowledge`, allow: 'U' },
 	'POST /api/v1/notices/:id/answers': {
@@ -293,17 +301,17 @@ const cases = (): Record<string, Case> => ({
 		skip: 'uploads only ever belong to the caller’s own unit'
 	},
 	'GET /api/v1/attachments/:id': { path: `/attachments/${id.attachment}`, allow: 'OLU' },
-	'GET /api/v1/alerts': { path: '/alerts', allow: 'AOLUXM' },
+	'GET /api/v1/alerts': { path: '/alerts', allow: 'AOLUXMC' },
 	'GET /api/v1/alerts/:id/history': { path: `/alerts/${id.alert}/history`, allow: 'AOLUM' },
-	'GET /api/v1/notifications': { path: '/notifications', allow: 'AOLUX' },
+	'GET /api/v1/notifications': { path: '/notifications', allow: 'AOLUXC' },
 	'POST /api/v1/notifications/read-all': {
 		path: '',
-		allow: 'AOLUX',
+		allow: 'AOLUXC',
 		skip: 'marks only the caller’s own notifications'
 	},
 	'POST /api/v1/notifications/:id/read': {
 		path: '',
-		allow: 'AOLUX',
+		allow: 'AOLUXC',
 		skip: 'marks only the caller’s own notifications'
 	},
 	'GET /api/v1/mail': { path: '/mail', allow: 'A' },
@@ -311,11 +319,11 @@ const cases = (): Record<string, Case> => ({
 	'POST /api/v1/mail/send-now': { path: '/mail/send-now', allow: 'A' },
 	'GET /api/v1/mail/:id': { path: `/mail/${id.mail}`, allow: 'A' },
 	'POST /api/v1/mail/:id/retry': { path: `/mail/${id.mail}/retry`, allow: 'A' },
-	'GET /api/v1/dashboard/summary': { path: '/dashboard/summary?asOf=2020-04-01', allow: 'OLM' },
-	'GET /api/v1/dashboard/list': { path: '/dashboard/list?asOf=2020-04-01', allow: 'OLM' },
-	'GET /api/v1/dashboard/ranking': { path: '/dashboard/ranking?period=2020-03', allow: 'OLM' },
+	'GET /api/v1/dashboard/summary': { path: '/dashboard/summary?asOf=2020-04-01', allow: 'OLMC' },
+	'GET /api/v1/dashboard/list': { path: '/dashboard/list?asOf=2020-04-01', allow: 'OLMC' },
+	'GET /api/v1/dashboard/ranking': { path: '/dashboard/ranking?period=2020-03', allow: 'OLMC' },
 	'GET /api/v1/dashboard/unit': { path: `/dashboard/unit?unitId=${id.unit}`, allow: 'OLUXM' },
-	'GET /api/v1/bulletins': { path: '/bulletins', allow: 'AOLUX' },
+	'GET /api/v1/bulletins': { path: '/bulletins', allow: 'AOLUXC' },
 	'POST /api/v1/bulletins': { path: '/bulletins', body: { period: '2020-03' }, allow: 'O' },
 	'GET /api/v1/bulletins/:id': { path: `/bulletins/${id.draft}`, allow: 'O' },
 	'PUT /api/v1/bulletins/:id': {
@@ -329,9 +337,9 @@ const cases = (): Record<string, Case> => ({
 		allow: 'AOLUX'
 	},
 	'GET /api/v1/bulletins/:id/document': { path: `/bulletins/${id.draft}/document`, allow: 'O' },
-	'GET /api/v1/scoring/settings': { path: '/scoring/settings', allow: 'OL' },
+	'GET /api/v1/scoring/settings': { path: '/scoring/settings', allow: 'OLC' },
 	'PUT /api/v1/scoring/settings': { path: '/scoring/settings', body: { scoreBehind: 2 }, allow: 'O' },
-	'GET /api/v1/scoring/adjustments': { path: '/scoring/adjustments?period=2020-03', allow: 'OL' },
+	'GET /api/v1/scoring/adjustments': { path: '/scoring/adjustments?period=2020-03', allow: 'OLC' },
 	'POST /api/v1/scoring/adjustments': {
 		path: '/scoring/adjustments',
 		body: { period: '2020-03', unitId: id.unit, points: 2, reason: '经验被推广' },

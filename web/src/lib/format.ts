@@ -17,6 +17,9 @@ export function roleLabel(role: Role): string {
 	return t(`role.${role}`);
 }
 
+/** The level a government's supervisor works at, as its title names it: 杭州市政府 → 杭州市 (杭州市督查员). */
+export const levelOf = (unitName: string) => unitName.replace(/(人民)?政府$/, '');
+
 const OPS: Record<string, string> = { '>=': '≥', '>': '>', '=': '=', '<=': '≤', '<': '<' };
 export const opSymbol = (op: string) => OPS[op] ?? op;
 

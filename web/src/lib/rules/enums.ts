@@ -47,6 +47,7 @@ export const countsAsSubmitted = (status: string) =>
 export const REPORT_STATES = ['on_time', 'late', 'missing', 'not_due'] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
 
+/** Kinds of unit in the directory: provincial departments, city governments, county-level governments, others. */
 export const UNIT_KINDS = ['provincial', 'city', 'county', 'other'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
