@@ -20,6 +20,7 @@ import { fail, notFound } from '../errors.ts';
 import { accountable, milestoneFor } from '../../web/src/lib/rules/lights.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { maySeeUnit, ownUnitOnly } from '../../web/src/lib/rules/access.ts';
+import { assertMayDecideFor, lineageOf, visibleUnits } from './access.ts';
 import { targetUnit } from '../../web/src/lib/rules/targets.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
@@ -30,18 +31,13 @@ export type MilestoneInput = { period: string; deliverable: string; percent: num
 export type MilestonePlanInput = { milestones: MilestoneInput[]; note: string; submit: boolean };
 
 /**
- * Who supervises a unit (reviews its milestone plans): the unit id of its supervisor, or null for the
- * provincial office. Today the office supervises every unit; subtree supervisors answer here when they come.
+ * Refuses unless the actor supervises `unitId`: the provincial office, or the level above the unit (a
+ * city's supervisor for its counties, not for its own government: access.ts).
  */
-export async function supervisorOf(_db: Db, _unitId: number): Promise<number | null> {
-	return null;
-}
-
-/** Refuses unless the actor supervises `unitId` (today: the office; a subtree supervisor will match its unit here). */
 async function assertSupervises(ctx: ServiceContext, unitId: number) {
 	if (!ctx.actor) throw fail('unauthorized', 'auth.login_required');
-	const supervisor = await supervisorOf(ctx.db, unitId);
-	if (supervisor !== null || ctx.actor.role !== 'office') throw fail('forbidden', 'milestone.not_supervisor');
+	if (ctx.actor.role !== 'office') throw fail('forbidden', 'milestone.not_supervisor');
+	await assertMayDecideFor(ctx, unitId);
 }
 
 /** The (indicator, unit) part a milestone plan is for, with what its checks need; null when not assigned. */
@@ -277,7 +273,7 @@ export async function getMilestonePlan(ctx: ServiceContext, id: number) {
 	const row = (await versionsWhere(ctx.db, eq(milestonePlan.id, id)))[0];
 	if (
 		!row ||
-		!maySeeUnit(ctx.actor!, row.unitId) ||
+		!maySeeUnit(ctx.actor!, row.unitId, await lineageOf(ctx, row.unitId)) ||
 		(row.status === 'draft' && ownUnitOnly(ctx.actor!) === null)
 	)
 		throw notFound('milestone_plan');
@@ -295,6 +291,7 @@ export async function listMilestonePlans(
 	const own = ownUnitOnly(ctx.actor!);
 	const where = and(
 		own === null ? sql`${milestonePlan.status} <> 'draft'` : eq(milestonePlan.unitId, own),
+		visibleUnits(ctx.actor!, sql`${milestonePlan.unitId}`),
 		f.status ? eq(milestonePlan.status, f.status) : undefined,
 		f.indicatorId ? eq(milestonePlan.indicatorId, f.indicatorId) : undefined
 	);
@@ -329,7 +326,7 @@ export async function indicatorMilestones(ctx: ServiceContext, indicatorId: numb
 				.from(assignment)
 				.innerJoin(unit, eq(unit.id, assignment.unitId))
 				.where(
-					and(eq(assignment.indicatorId, indicatorId), own === null ? undefined : eq(assignment.unitId, own))
+					and(eq(assignment.indicatorId, indicatorId), visibleUnits(ctx.actor!, sql`${assignment.unitId}`))
 				)
 				.orderBy(asc(unit.id))
 		: [];
