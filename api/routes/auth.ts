@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Env } from '../context.ts';
+import type { Actor, Env } from '../context.ts';
 import { doc, nameText, v } from '../lib/validate.ts';
 import { clearSessionCookie, requireAuth, setSessionCookie, svc } from '../middleware/auth.ts';
 import {
@@ -31,6 +31,9 @@ const codeBody = z.object({
 		.regex(/^\d{6}$/, '请输入 6 位数字验证码')
 });
 
+/** The signed-in user as the client knows it (that a user, not the system, acts is the server's business). */
+const userReply = ({ kind: _kind, ...user }: Actor) => user;
+
 export const authRoutes = new Hono<Env>()
 	.post('/login', doc('登录', ['auth']), v('json', loginBody), async (c) => {
 		const result = await login(svc(c), {
@@ -38,12 +41,12 @@ export const authRoutes = new Hono<Env>()
 			userAgent: c.req.header('user-agent') ?? null
 		});
 		setSessionCookie(c, result.token, result.expiresAt);
-		return c.json({ user: result.actor, pending: result.pending }, 200);
+		return c.json({ user: userReply(result.actor), pending: result.pending }, 200);
 	})
 	.get('/me', doc('当前用户', ['auth']), requireAuth, async (c) =>
 		c.json(
 			{
-				user: c.var.actor!,
+				user: userReply(c.var.actor!),
 				pending: c.var.pending,
 				passwordPolicy: await passwordPolicy(c.var.deps),
 				...(await accountState(svc(c)))
