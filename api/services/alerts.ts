@@ -52,7 +52,8 @@ export async function refreshSupervision(
 ): Promise<EvaluationResult> {
 	// The months owed follow the assignments (a unit scope: its own; no scope: everyone's), which a report
 	// never changes.
-	if ((scope.unitIds || !scope.indicatorIds) && cause !== 'report') await refreshReportSpans(tx, scope.unitIds);
+	if ((scope.unitIds || !scope.indicatorIds) && cause !== 'report')
+		await refreshReportSpans(tx, scope.unitIds);
 	const desired = await desiredAlerts(tx, day, await getSettings(tx), scope);
 	const open = new Map(
 		(
