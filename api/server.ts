@@ -49,7 +49,11 @@ async function serveHttp(config: Config) {
 	server.headersTimeout = 66_000;
 	// A web process of several binds the port itself, next to its siblings (processes.ts).
 	const own = cluster.isWorker && REUSE_PORT;
-	server.listen({ port: config.port, host: config.host, reusePort: own, exclusive: own }, () => {
+	// A month-end rush opens thousands of connections at once: those the event loop has not yet accepted wait
+	// in the kernel's queue (up to net.core.somaxconn) instead of having their SYNs dropped (Node's default
+	// is 511), which the client sees as a connect timeout.
+	const backlog = 4096;
+	server.listen({ port: config.port, host: config.host, reusePort: own, exclusive: own, backlog }, () => {
 		const ms = Math.round(performance.now() - startedAt);
 		const port = (server.address() as AddressInfo).port;
 		console.log(
