@@ -1,4 +1,4 @@
-import './lib/module-hooks.ts';
+import { keepCompiled } from './lib/module-hooks.ts';
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
@@ -59,6 +59,7 @@ async function serveHttp(config: Config) {
 		console.log(
 			`督办 Duban 已启动: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}  (数据目录 ${config.dataDir}，今日 ${clock.today()}，进程 ${process.pid}，用时 ${ms} ms)`
 		);
+		keepCompiled();
 		// Jobs start once the server listens, so a catch-up run does not delay readiness.
 		if (config.jobs)
 			void import('../tasks/index.ts')
