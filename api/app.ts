@@ -9,7 +9,7 @@ import { fail, handleError, requestIdOf } from './errors.ts';
 import { doc } from './lib/validate.ts';
 import { loadSession } from './middleware/auth.ts';
 import { bodyLimits } from './middleware/body-limit.ts';
-import { heavyWork, writeTurns } from './middleware/heavy-work.ts';
+import { arrivalOrder, heavyWork, writeTurns } from './middleware/heavy-work.ts';
 import { auditDenials, enforceDuties } from './middleware/duties.ts';
 import { inlineScriptHashes, sameOrigin, securityHeaders } from './middleware/security.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -60,6 +60,7 @@ function buildApi(deps: Deps) {
 			await next();
 			c.header('Cache-Control', 'no-store');
 		})
+		.use(arrivalOrder(deps.config))
 		.use(auditDenials)
 		.use(sameOrigin)
 		.use(loadSession)

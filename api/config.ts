@@ -58,7 +58,9 @@ const envSchema = z.object({
 	/** Imports, exports and documents made at the same time; more wait in line (see HEAVY_QUEUE). */
 	HEAVY_JOBS: z.coerce.number().int().positive().max(64).default(2),
 	/** Requests for such work that may wait in line; beyond it they are answered 503 with Retry-After. */
-	HEAVY_QUEUE: z.coerce.number().int().min(0).max(10_000).default(20)
+	HEAVY_QUEUE: z.coerce.number().int().min(0).max(10_000).default(20),
+	/** Other requests a web process works on at once; the rest wait their turn in arrival order. */
+	REQUESTS_AT_ONCE: z.coerce.number().int().positive().max(10_000).default(32)
 });
 
 export type Config = {
@@ -89,6 +91,7 @@ export type Config = {
 	serviceRateLimit: number;
 	heavyJobs: number;
 	heavyQueue: number;
+	requestsAtOnce: number;
 };
 
 /** Reads the environment once at start-up; nothing else reads process.env. */
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		reportSaveLimit: e.REPORT_SAVE_LIMIT,
 		serviceRateLimit: e.SERVICE_RATE_LIMIT,
 		heavyJobs: e.HEAVY_JOBS,
-		heavyQueue: e.HEAVY_QUEUE
+		heavyQueue: e.HEAVY_QUEUE,
+		requestsAtOnce: e.REQUESTS_AT_ONCE
 	};
 }

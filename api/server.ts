@@ -1,4 +1,4 @@
-import './lib/module-hooks.ts';
+import { keepCompiled } from './lib/module-hooks.ts';
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
@@ -56,12 +56,17 @@ async function serveHttp(config: Config, startJobs: StartJobs | undefined) {
 	server.headersTimeout = 66_000;
 	// A web process of several binds the port itself, next to its siblings (processes.ts).
 	const own = cluster.isWorker && REUSE_PORT;
-	server.listen({ port: config.port, host: config.host, reusePort: own, exclusive: own }, () => {
+	// A month-end rush opens thousands of connections at once: those the event loop has not yet accepted wait
+	// in the kernel's queue (up to net.core.somaxconn) instead of having their SYNs dropped (Node's default
+	// is 511), which the client sees as a connect timeout.
+	const backlog = 4096;
+	server.listen({ port: config.port, host: config.host, reusePort: own, exclusive: own, backlog }, () => {
 		const ms = Math.round(performance.now() - startedAt);
 		const port = (server.address() as AddressInfo).port;
 		console.log(
 			`督办 Duban 已启动: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}  (数据目录 ${config.dataDir}，今日 ${clock.today()}，进程 ${process.pid}，用时 ${ms} ms)`
 		);
+		keepCompiled();
 		// Jobs start once the server listens, so a catch-up run does not delay readiness.
 		if (config.jobs && startJobs)
 			void startJobs({ db, clock, mailer, config }).then((stop) => (stopJobs = stop));

@@ -1,6 +1,10 @@
 #!/usr/bin/env -S node --max-semi-space-size=16
 // The `duban` command: Node >= 22.18 runs the TypeScript sources directly.
-import '../api/lib/module-hooks.ts';
+import { enableCompileCache } from 'node:module';
+// Before the first TypeScript module, so that with a warm cache this process never loads Node's type
+// stripper either (api/lib/module-hooks.ts, which keeps it on for the processes started from here).
+enableCompileCache();
+await import('../api/lib/module-hooks.ts');
 // The composition root: api/ does not import tasks/ (a layer rule in eslint.config.js), so the scheduled
 // jobs and the commands that run them are plugged into the server and the command line here.
 const startJobs = async (deps) => (await import('../tasks/index.ts')).startJobs(deps);

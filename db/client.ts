@@ -20,9 +20,16 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 
 /**
  * The write side of a database: one connection whose transactions take turns (`turn` is the tail of
- * the line), opened on first use so that read-only threads never open it.
+ * the line, `waiting` how many stand in it), opened on first use so that read-only threads never open
+ * it; `group` is the commit in progress of the transactions that ran back to back (see withTransaction).
  */
-type Writer = { file: string; db: Connection | null; turn: Promise<void> };
+type Writer = {
+	file: string;
+	db: Connection | null;
+	turn: Promise<void>;
+	waiting: number;
+	group: Group | null;
+};
 type Connection = ReturnType<typeof open>;
 const writers = new WeakMap<Db, Writer>();
 /** The write connections: a ctx whose db is one of these is inside a transaction. */
@@ -88,7 +95,7 @@ export function openDb(file: string) {
 export function connect(file: string) {
 	const read = open(file);
 	read.$client.pragma('query_only = ON');
-	writers.set(read, { file, db: null, turn: Promise.resolve() });
+	writers.set(read, { file, db: null, turn: Promise.resolve(), waiting: 0, group: null });
 	return read;
 }
 
@@ -135,10 +142,57 @@ function takeTurn(w: Writer): Promise<() => void> {
 }
 
 /**
+ * Transactions that ran back to back on the write connection, committed together: each ran in a savepoint
+ * of one SQLite transaction, and none is answered before the commit (`done`) that makes them all durable.
+ */
+type Group = { size: number; done: Promise<void>; settle: (err?: unknown) => void };
+
+/** At most this many transactions share one commit: the file's write lock is not held longer. */
+const GROUP_MAX = 16;
+
+function newGroup(): Group {
+	let settle!: Group['settle'];
+	const done = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
+	// A group that failed is answered through each member's own await (no unhandled rejection here).
+	done.catch(() => {});
+	return { size: 0, done, settle };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Takes the file's write lock (BEGIN IMMEDIATE), waiting for another process's without blocking this
+ * one: SQLite's own busy handler would sleep on the event loop, and the process would neither accept
+ * connections nor answer reads meanwhile. Gives up with SQLITE_BUSY after BUSY_TIMEOUT_MS.
+ */
+async function beginImmediate(client: Database.Database) {
+	const started = performance.now();
+	for (let pause = 1; ; pause = Math.min(pause * 2, 8)) {
+		client.exec('PRAGMA busy_timeout = 0');
+		try {
+			client.exec('BEGIN IMMEDIATE');
+			return;
+		} catch (err) {
+			if ((err as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() - started > BUSY_TIMEOUT_MS)
+				throw err;
+		} finally {
+			client.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+		}
+		await sleep(pause);
+	}
+}
+
+/**
  * Runs `fn` in one write transaction and hands it a ctx whose `db` is the transaction: committed when
  * `fn` resolves, rolled back when it throws. Transactions take turns on the one write connection (an
  * `await` inside never lets another request's statements in); reads outside go through the read
  * connection and see only committed work. Called inside a transaction, it joins that one.
+ *
+ * Commits are grouped: with `synchronous = FULL` every commit waits for the disk (about 7 ms here), which
+ * would cap all writers together at some 150 a second. A transaction that ends while others wait in line
+ * leaves the SQLite transaction open for them (each runs in its own savepoint, so a failing one undoes
+ * only its own work), and the last in line, or the GROUP_MAX-th, commits for all. Each caller resolves
+ * only once its work is on disk, so durability is that of one commit each.
  */
 export async function withTransaction<C extends { db: Db }, T>(
 	ctx: C,
@@ -146,24 +200,60 @@ export async function withTransaction<C extends { db: Db }, T>(
 ): Promise<T> {
 	if (writeConnections.has(ctx.db)) return fn(ctx);
 	const w = writer(ctx.db);
+	w.waiting++;
 	const release = await takeTurn(w);
+	w.waiting--;
+	let group: Group | null = null;
+	let result!: T;
+	let failure: { err: unknown } | null = null;
+	const db = writerOf(ctx.db);
+	const client = db.$client;
 	try {
-		const db = writerOf(ctx.db);
-		const client = db.$client;
-		// The write lock is taken at the start, waiting (busy_timeout) for another process's like any writer: a
-		// deferred transaction that has read cannot wait (SQLITE_BUSY_SNAPSHOT once the other commits).
-		client.exec('BEGIN IMMEDIATE');
-		try {
-			const result = await inside.run(w, () => fn({ ...ctx, db }));
-			client.exec('COMMIT');
-			return result;
-		} catch (err) {
-			if (client.inTransaction) client.exec('ROLLBACK');
-			throw err;
+		if (!w.group) {
+			// The write lock is taken at the start: a deferred transaction that has read cannot wait for
+			// another process's (SQLITE_BUSY_SNAPSHOT once the other commits).
+			await beginImmediate(client);
+			w.group = newGroup();
 		}
+		group = w.group;
+		group.size++;
+		client.exec('SAVEPOINT tx');
+		try {
+			result = await inside.run(w, () => fn({ ...ctx, db }));
+			client.exec('RELEASE tx');
+		} catch (err) {
+			failure = { err };
+			if (client.inTransaction) client.exec('ROLLBACK TO tx; RELEASE tx');
+			// SQLite rolled the whole transaction back (disk full, I/O error): the group's work is gone.
+			else endGroup(w, group, err);
+		}
+		if (w.group === group && (!w.waiting || group.size >= GROUP_MAX)) {
+			try {
+				client.exec('COMMIT');
+				endGroup(w, group);
+			} catch (err) {
+				if (client.inTransaction) client.exec('ROLLBACK');
+				endGroup(w, group, err);
+			}
+		}
+	} catch (err) {
+		// BEGIN failed (the lock not had in time), or the savepoint or rollback did: nothing of the group stays.
+		if (group) {
+			if (client.inTransaction) client.exec('ROLLBACK');
+			endGroup(w, group, err);
+		}
+		throw err;
 	} finally {
 		release();
 	}
+	if (failure) throw failure.err;
+	await group.done;
+	return result;
+}
+
+function endGroup(w: Writer, group: Group, err?: unknown) {
+	if (w.group === group) w.group = null;
+	group.settle(err);
 }
 
 /** Rows of a raw SQL query (raw SQL only where the query builder cannot say it). */

@@ -1,8 +1,9 @@
 /**
  * Both cores (api/processes.ts): the real server with WEB_PROCESSES=2 and its job process. Both web
  * processes answer on the one port, a write through one is read at once through the other, a write
- * waits out another process's long write transaction instead of failing, the job process runs the
- * day's round (`duban tasks worker`), a killed web process is started again, and SIGTERM stops them all.
+ * waits out another process's long write transaction instead of failing (and its process answers reads
+ * meanwhile), the job process runs the day's round (`duban tasks worker`), a killed web process is
+ * started again, and SIGTERM stops them all.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -153,7 +154,20 @@ describe('WEB_PROCESSES=2', () => {
 			revision: read.data.report.revision,
 			items: items.map((i: { progress: string }) => ({ ...i, progress: `${i.progress}，又经进程 ${b!.pid}` }))
 		});
-		await sleep(6_000);
+		// Meanwhile that process answers reads at once, on another connection: it waits for the lock without
+		// blocking its event loop.
+		await sleep(1_000);
+		let reader = await connection(cookie);
+		for (let i = 0; i < 200 && reader.pid !== b!.pid; i++) {
+			reader.close();
+			reader = await connection(cookie);
+		}
+		expect(reader.pid).toBe(b!.pid);
+		const during = performance.now();
+		expect((await reader.send('GET', `/reports/mine/${PERIOD}`)).status).toBe(200);
+		expect(performance.now() - during).toBeLessThan(2_000);
+		reader.close();
+		await sleep(6_000 - (performance.now() - held));
 		other.exec('commit');
 		other.close();
 		const second = await save;

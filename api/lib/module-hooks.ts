@@ -6,8 +6,18 @@
  * every process and thread that loads the application (`node --import ./api/lib/module-hooks.ts`).
  */
 import { existsSync } from 'node:fs';
-import { registerHooks } from 'node:module';
+import { enableCompileCache, flushCompileCache, registerHooks } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// Node's compile cache keeps the stripped TypeScript (and V8's compiled code) on disk, keyed by content:
+// a process whose sources are all in it never loads Node's TypeScript stripper, a WebAssembly module of
+// about 20 MB resident a process, and starts sooner. Set in the environment, so that the web and job
+// processes and worker threads started from here find it from their first module on.
+const cache = enableCompileCache();
+if (cache.directory) process.env.NODE_COMPILE_CACHE ??= cache.directory;
+
+/** Writes what this process compiled to the cache now (Node writes it only at exit): once it has started. */
+export const keepCompiled = () => flushCompileCache();
 
 const root = pathToFileURL(fileURLToPath(import.meta.resolve('drizzle-orm')).replace(/index\.js$/, '')).href;
 const PACKAGE = /^drizzle-orm(\/.*)?$/;

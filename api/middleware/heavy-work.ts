@@ -44,6 +44,33 @@ export const writeTurns = createMiddleware<Env>(async (c, next) => {
 });
 
 /**
+ * Not in the line: liveness (a supervisor or proxy asking must not wait), and uploads, whose bodies arrive
+ * at the client's pace and would hold a place in the line meanwhile.
+ */
+const UNQUEUED = new Set(['GET /api/v1/health', 'POST /api/v1/attachments']);
+
+/**
+ * Every other request waits its turn in arrival order: at most `REQUESTS_AT_ONCE` are worked on at once
+ * (their awaits interleave), the rest wait, holding only their connection and headers, until one ends.
+ * Without it a rush has every request in progress at once: each holds its body, queries and answer in
+ * memory, and one that awaits a write turn falls behind those that arrived after it. Heavy work has its
+ * own line below.
+ */
+export function arrivalOrder(config: Pick<Config, 'requestsAtOnce'>) {
+	const line = admission({ running: config.requestsAtOnce, waiting: Infinity });
+	return createMiddleware<Env>(async (c, next) => {
+		const key = routeKey(c) ?? '';
+		if (UNQUEUED.has(key) || HEAVY_ROUTES.has(key)) return next();
+		const release = (await line.enter())!;
+		try {
+			await next();
+		} finally {
+			release();
+		}
+	});
+}
+
+/**
  * At most `HEAVY_JOBS` imports, exports and documents at once and `HEAVY_QUEUE` more waiting, served in
  * arrival order; beyond that a clear 503 with Retry-After instead of waiting without end.
  */

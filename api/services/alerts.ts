@@ -53,8 +53,10 @@ export async function refreshSupervision(
 	scope: Scope,
 	cause: Cause
 ): Promise<EvaluationResult> {
-	// The months owed follow the assignments (a unit scope: its own; no scope: everyone's).
-	if (scope.unitIds || !scope.indicatorIds) await refreshReportSpans(tx, scope.unitIds);
+	// The months owed follow the assignments (a unit scope: its own; no scope: everyone's), which a report
+	// never changes.
+	if ((scope.unitIds || !scope.indicatorIds) && cause !== 'report')
+		await refreshReportSpans(tx, scope.unitIds);
 	const desired = await desiredAlerts(tx, day, await getSettings(tx), scope);
 	const open = new Map(
 		(

@@ -1,5 +1,5 @@
 import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import { indicatorTarget, report, reportItem, reportItemValue } from '../../db/schema/index.ts';
+import { assignment, indicatorTarget, report, reportItem, reportItemValue } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { targetProgress, type TargetProgress } from '../../web/src/lib/rules/targets.ts';
@@ -44,9 +44,23 @@ export async function latestReports(
 				status: reportItem.progressStatus,
 				percent: reportItem.percent
 			})
-			.from(reportItem)
-			.innerJoin(report, eq(report.id, reportItem.reportId))
-			.where(and(window, ids ? inArray(reportItem.indicatorId, ids) : undefined))) {
+			// From the owners' assignments to their reports in the window, then to the items: a few rows an owner
+			// however long the history. (Led by report_item's indicator index, SQLite read every month's item of
+			// each indicator; a cross join keeps this order there.) A report's items are only ever on its unit's
+			// assignments, and no assignment is removed, so this is every unit's report on the indicators.
+			.from(assignment)
+			.crossJoin(report)
+			.crossJoin(reportItem)
+			.where(
+				and(
+					eq(report.unitId, assignment.unitId),
+					eq(reportItem.reportId, report.id),
+					eq(reportItem.indicatorId, assignment.indicatorId),
+					window,
+					ids ? inArray(assignment.indicatorId, ids) : undefined,
+					only.unitIds ? inArray(assignment.unitId, only.unitIds) : undefined
+				)
+			)) {
 			const units = latest.get(r.indicatorId) ?? latest.set(r.indicatorId, new Map()).get(r.indicatorId)!;
 			if ((units.get(r.unitId)?.period ?? '') < r.period) units.set(r.unitId, { ...r, values: new Map() });
 		}

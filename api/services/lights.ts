@@ -95,10 +95,12 @@ export async function desiredAlerts(
 		);
 
 	const targets = new Map<number, (typeof indicatorTarget.$inferSelect)[]>();
+	// A unit scope needs its own indicators' targets only, not the whole plan's (a submission's refresh).
+	const targetsOf = scope.indicatorIds ?? (scope.unitIds && [...new Set(rows.map((r) => r.indicatorId))]);
 	for (const t of await db
 		.select()
 		.from(indicatorTarget)
-		.where(scope.indicatorIds ? inArray(indicatorTarget.indicatorId, scope.indicatorIds) : undefined))
+		.where(targetsOf ? inArray(indicatorTarget.indicatorId, targetsOf) : undefined))
 		targets.set(t.indicatorId, [...(targets.get(t.indicatorId) ?? []), t]);
 	// The latest reports in scope; a summed target adds every owner's part, so with a unit scope the other
 	// owners' reports on such indicators too.

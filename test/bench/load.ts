@@ -345,7 +345,8 @@ const server = await startChildServer(
 		// e.g. SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" for a profile of each process.
 		...(process.env.SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVER_NODE_OPTIONS } : {})
 	},
-	{ port: await freePort() }
+	// LOAD_PORT: a fixed port (a shared machine hands each user of it a range of its own).
+	{ port: process.env.LOAD_PORT ? Number(process.env.LOAD_PORT) : await freePort() }
 );
 const pid = server.proc.pid!;
 const base = `${server.base}/api/v1`;
