@@ -25,6 +25,7 @@ import { placeholderRoutes } from './routes/placeholders.ts';
 import { userRoutes } from './routes/users.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { partRoutes } from './routes/parts.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { alertRoutes } from './routes/alerts.ts';
@@ -79,6 +80,7 @@ function buildApi(deps: Deps) {
 		.route('/users', userRoutes)
 		.route('/reports', reportRoutes)
 		.route('/requests', requestRoutes)
+		.route('/parts', partRoutes)
 		.route('/notices', noticeRoutes)
 		.route('/attachments', attachmentRoutes)
 		.route('/alerts', alertRoutes)

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import {
 	assignment,
@@ -132,7 +132,8 @@ async function attachDetails(db: Db, day: string, rows: BaseRow[]) {
 				.from(assignment)
 				.innerJoin(unit, eq(unit.id, assignment.unitId))
 				.leftJoin(unitGroup, eq(unitGroup.id, assignment.viaGroupId))
-				.where(inArray(assignment.indicatorId, ids))
+				// The plan's own parts: handed-down ones are in their parents' roll-up (decomposition.ts).
+				.where(and(inArray(assignment.indicatorId, ids), isNull(assignment.parentId)))
 				.orderBy(asc(assignment.position))
 		: [];
 	const pending = ids.length

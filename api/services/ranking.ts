@@ -5,7 +5,7 @@ import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
 import { addMonths, assertPeriod, endOfDay, periodEnd } from '../lib/dates.ts';
 import { reportStatuses } from './dashboard.ts';
-import { litOn } from './dashboard-scope.ts';
+import { litOn, planPart } from './dashboard-scope.ts';
 import { getSettings, type RankingCategory, type Settings } from './settings.ts';
 
 /** The named parts of a score; each deduction or addition is one traceable item. */
@@ -119,10 +119,11 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 			case when al.kind = 'overdue' then 'redLead' else 'behind' end as kind, i.text
 		from alert al join indicator i on i.id = al.indicator_id
 		where al.kind in ('overdue', 'behind_schedule', 'reported_behind') and al.unit_id is not null and ${lit}
+			and ${planPart(sql`al.indicator_id`, sql`al.unit_id`)}
 		union all
 		select a.unit_id, a.indicator_id, 'redCo', i.text
 		from assignment a join indicator i on i.id = a.indicator_id
-		where a.role = 'co' and i.kind = 'joint' and (a.completed_on is null or a.completed_on > ${asOf})
+		where a.role = 'co' and i.kind = 'joint' and a.parent_id is null and (a.completed_on is null or a.completed_on > ${asOf})
 			and exists (select 1 from alert al where al.indicator_id = a.indicator_id and al.kind = 'overdue' and ${lit})
 		order by 1, 2`
 	)) {

@@ -22,7 +22,15 @@ export const alert = pgTable(
 	{
 		id: serial('id').primaryKey(),
 		kind: text('kind', {
-			enum: ['overdue', 'due_soon', 'reported_behind', 'behind_schedule', 'report_missing']
+			enum: [
+				'overdue',
+				'due_soon',
+				'reported_behind',
+				'behind_schedule',
+				'report_missing',
+				'unsigned',
+				'child_lagging'
+			]
 		}).notNull(),
 		light: text('light', { enum: ['red', 'yellow'] }).notNull(),
 		indicatorId: integer('indicator_id').references((): AnyPgColumn => indicator.id, { onDelete: 'cascade' }),
@@ -67,11 +75,17 @@ export const assignment = pgTable(
 		dueOn: text('due_on'),
 		originalDueOn: text('original_due_on'),
 		position: integer('position').notNull(),
-		completedOn: text('completed_on')
+		completedOn: text('completed_on'),
+		parentId: integer('parent_id').references((): AnyPgColumn => assignment.id, { onDelete: 'cascade' }),
+		handedOn: text('handed_on'),
+		signBy: text('sign_by'),
+		signedOn: text('signed_on'),
+		shares: json('shares').$type<(typeof sqlite.assignment.$inferSelect)['shares']>()
 	},
 	(t) => [
 		uniqueIndex('assignment_indicator_unit_uq').on(t.indicatorId, t.unitId),
-		index('assignment_unit_idx').on(t.unitId, t.indicatorId)
+		index('assignment_unit_idx').on(t.unitId, t.indicatorId),
+		index('assignment_parent_idx').on(t.parentId)
 	]
 );
 export const attachment = pgTable(

@@ -372,6 +372,8 @@ export const en: Messages = {
 	'alert.kind.reported_behind': 'Reported behind',
 	'alert.kind.behind_schedule': 'Behind schedule',
 	'alert.kind.report_missing': 'Report missing',
+	'alert.kind.unsigned': 'Not signed for',
+	'alert.kind.child_lagging': 'Lower unit lit',
 
 	'progress.not_started': 'Not started',
 	'progress.on_track': 'On track',

@@ -370,6 +370,8 @@ export const zh = {
 	'alert.kind.reported_behind': '报告滞后',
 	'alert.kind.behind_schedule': '落后序时进度',
 	'alert.kind.report_missing': '月报缺报',
+	'alert.kind.unsigned': '逾期未签收',
+	'alert.kind.child_lagging': '下级亮灯',
 
 	'progress.not_started': '未启动',
 	'progress.on_track': '按计划推进',

@@ -12,7 +12,11 @@ export const ALERT_KINDS = [
 	'due_soon',
 	'reported_behind',
 	'behind_schedule',
-	'report_missing'
+	'report_missing',
+	// A handed-down part not signed for (签收) by its sign-by day.
+	'unsigned',
+	// A decomposed part lit by its children: the worst of them, named.
+	'child_lagging'
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -24,7 +24,18 @@ export type ReasonParams =
 	| { dueOn: string; pending?: string }
 	| { period: string }
 	| ({ start: string; dueOn: string } & BehindFigure)
-	| { period: string; dueOn: string };
+	| { period: string; dueOn: string }
+	| { signBy: string }
+	| ChildReason;
+
+/** A decomposed part's light from its worst child: the child's unit, light and own reason, and how many more are lit. */
+export type ChildReason = {
+	child: string;
+	childLight: 'red' | 'yellow';
+	childKind: AlertKind;
+	childParams: ReasonParams;
+	others: number;
+};
 
 /** 序时进度: the share of the time from the plan's start to the due date that has passed, in percent. */
 export function expectedProgress(start: string, due: string, day: string): number {
@@ -57,7 +68,13 @@ const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string
 			return `序时进度 ${Math.round(expected)}%，${figureText(p, 'zh')}实际 ${Math.round(Number(p.actual))}%，落后 ${Math.round(expected - Number(p.actual))} 个百分点`;
 		},
 		report_missing: (p, day) =>
-			`${p.period} 月报未报送（应于 ${p.dueOn} 前报送，已超期 ${daysBetween(String(p.dueOn), day)} 天）`
+			`${p.period} 月报未报送（应于 ${p.dueOn} 前报送，已超期 ${daysBetween(String(p.dueOn), day)} 天）`,
+		unsigned: (p, day) => `交办任务应于 ${p.signBy} 前签收，已超期 ${daysBetween(String(p.signBy), day)} 天未签收`,
+		child_lagging: (p, day) => {
+			const c = p as unknown as ChildReason;
+			const more = c.others ? `（另有 ${c.others} 个下级单位亮灯）` : '';
+			return `下级单位${c.child}${c.childLight === 'red' ? '红灯' : '黄灯'}：${reasonText(c.childKind, c.childParams, day, 'zh')}${more}`;
+		}
 	},
 	en: {
 		overdue: (p, day) =>
@@ -69,7 +86,14 @@ const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string
 			return `Expected ${Math.round(expected)}% by now; ${figureText(p, 'en')} at ${Math.round(Number(p.actual))}%, ${Math.round(expected - Number(p.actual))} points behind`;
 		},
 		report_missing: (p, day) =>
-			`The ${p.period} report is missing (due ${p.dueOn}, ${daysBetween(String(p.dueOn), day)} days late)`
+			`The ${p.period} report is missing (due ${p.dueOn}, ${daysBetween(String(p.dueOn), day)} days late)`,
+		unsigned: (p, day) =>
+			`Handed-down task to be signed for by ${p.signBy}, ${daysBetween(String(p.signBy), day)} days late`,
+		child_lagging: (p, day) => {
+			const c = p as unknown as ChildReason;
+			const more = c.others ? ` (${c.others} more lower units lit)` : '';
+			return `Lower unit ${c.child} is ${c.childLight}: ${reasonText(c.childKind, c.childParams, day, 'en')}${more}`;
+		}
 	}
 };
 
