@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { alert, alertEvent, assignment, unit } from '../../db/schema/index.ts';
 import type { Db } from '../../db/client.ts';
 import type { AlertKind, Light } from '../../web/src/lib/rules/enums.ts';
-import type { ChildReason, ReasonParams } from '../../web/src/lib/rules/reasons.ts';
+import type { ChildReason, OwnReason, ReasonParams } from '../../web/src/lib/rules/reasons.ts';
 import { laggingChild } from '../../web/src/lib/rules/rollup.ts';
 import { alertKey, type Scope } from './lights.ts';
 
@@ -166,11 +166,13 @@ async function relight(tx: Db, day: string, parent: Part, children: Part[], lit:
 		return;
 	}
 	const worst = lag.child.worst!;
+	// A child lit by its own child: the reason goes down to the unit whose own light it is.
+	const root = worst.kind === 'child_lagging' ? (worst.params as ChildReason) : null;
 	const params: ChildReason = {
-		child: lag.child.unitName,
+		child: root ? `${lag.child.unitName} › ${root.child}` : lag.child.unitName,
 		childLight: worst.light,
-		childKind: worst.kind,
-		childParams: worst.params,
+		childKind: root ? root.childKind : (worst.kind as ChildReason['childKind']),
+		childParams: root ? root.childParams : (worst.params as OwnReason),
 		others: lag.others
 	};
 	if (current) {

@@ -20,20 +20,25 @@ export type BehindFigure = {
  * A light's reason is stored as its kind and these parameters, and rendered when read, for the day it is
  * read on: "逾期 N 天" grows by itself, and nothing rewrites stored reasons every day.
  */
-export type ReasonParams =
+export type ReasonParams = OwnReason | ChildReason;
+
+/** The reasons of a part's own lights. */
+export type OwnReason =
 	| { dueOn: string; pending?: string }
 	| { period: string }
 	| ({ start: string; dueOn: string } & BehindFigure)
 	| { period: string; dueOn: string }
-	| { signBy: string }
-	| ChildReason;
+	| { signBy: string };
 
-/** A decomposed part's light from its worst child: the child's unit, light and own reason, and how many more are lit. */
+/**
+ * A decomposed part's light from its worst child: the child's unit (through its own lit child, at any
+ * depth: "萧山区政府 › 某镇"), the light and the root reason, and how many more children are lit.
+ */
 export type ChildReason = {
 	child: string;
 	childLight: 'red' | 'yellow';
-	childKind: AlertKind;
-	childParams: ReasonParams;
+	childKind: Exclude<AlertKind, 'child_lagging'>;
+	childParams: OwnReason;
 	others: number;
 };
 
