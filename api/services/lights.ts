@@ -75,7 +75,8 @@ export async function desiredAlerts(
 			shares: assignment.shares,
 			dueOn: sql<string | null>`coalesce(${assignment.dueOn}, ${indicator.dueOn})`,
 			recurrence: indicator.recurrence,
-			planStart: sql<string>`coalesce(${plan.issuedOn}, ${plan.year} || '-01-01')`
+			// 序时进度 runs from the plan's start, or for a handed-down part from the day it was handed down.
+			planStart: sql<string>`coalesce(${assignment.handedOn}, ${plan.issuedOn}, ${plan.year} || '-01-01')`
 		})
 		.from(assignment)
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
