@@ -3,7 +3,7 @@ import { assignment, indicator, indicatorTarget, task, unit, type AssignmentRole
 import { type Db, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, forbidden, notFound } from '../errors.ts';
-import { assertOffice } from './access.ts';
+import { assertOffice, assertRole } from './access.ts';
 import { audit } from './audit.ts';
 import { openAlerts, refreshSupervision, type AlertView } from './alerts.ts';
 import { latestReports } from './latest-reports.ts';
@@ -54,6 +54,7 @@ async function unitsBelow(db: Db, unitId: number): Promise<Map<number, string>> 
  * those its unit handed down (at any depth), so a city follows its counties' parts.
  */
 async function assertMaySee(ctx: ServiceContext, part: PartRow) {
+	assertRole(ctx.actor, ['office', 'leader', 'service', 'unit'], 'role.admin_no_business');
 	const own = ownUnitOnly(ctx.actor!);
 	if (own === null) return;
 	for (let p: PartRow | undefined = part; p; p = p.parentId ? await partById(ctx.db, p.parentId) : undefined)
@@ -342,6 +343,7 @@ export async function getPart(ctx: ServiceContext, partId: number) {
  * of one indicator (the first step of the drill-down indicator → city → county).
  */
 export async function listParts(ctx: ServiceContext, indicatorId: number | undefined) {
+	assertRole(ctx.actor, ['office', 'leader', 'service', 'unit'], 'role.admin_no_business');
 	const own = ownUnitOnly(ctx.actor!);
 	if (own === null && !indicatorId) throw fail('bad_request', 'part.indicator_required');
 	const rows = await ctx.db

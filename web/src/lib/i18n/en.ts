@@ -76,6 +76,7 @@ export const en: Messages = {
 	'parts.override.done': 'Signed off',
 	'parts.askCompletion': 'Ask for sign-off',
 	'parts.childrenOpen': 'Parts below are still open: ask for sign-off once all are done',
+	'parts.reported': ' (reported {value})',
 	'parts.open': 'Open',
 	'parts.drill': 'Drill down',
 	'parts.myPart': "Your unit's part",

@@ -76,6 +76,7 @@ export const zh = {
 	'parts.override.done': '已办结',
 	'parts.askCompletion': '申请办结',
 	'parts.childrenOpen': '下级单位尚有未办结的任务，全部办结后才能申请办结',
+	'parts.reported': '（已报 {value}）',
 	'parts.open': '查看',
 	'parts.drill': '逐级下钻',
 	'parts.myPart': '本单位承担的部分',
