@@ -1,5 +1,12 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { assignment, indicator, indicatorTarget, task, unit, type AssignmentRole } from '../../db/schema/index.ts';
+import {
+	assignment,
+	indicator,
+	indicatorTarget,
+	task,
+	unit,
+	type AssignmentRole
+} from '../../db/schema/index.ts';
 import { type Db, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, forbidden, notFound } from '../errors.ts';
@@ -100,7 +107,11 @@ export async function decompose(ctx: ServiceContext, partId: number, input: Deco
 		if (parentDueOn && c.dueOn > parentDueOn)
 			throw fail('bad_request', 'decompose.due_after_parent', { unit: name, dueOn: c.dueOn, parentDueOn });
 		if (input.signBy > c.dueOn)
-			throw fail('bad_request', 'decompose.sign_by_after_due', { unit: name, signBy: input.signBy, dueOn: c.dueOn });
+			throw fail('bad_request', 'decompose.sign_by_after_due', {
+				unit: name,
+				signBy: input.signBy,
+				dueOn: c.dueOn
+			});
 	}
 	const targets = await ctx.db.select().from(indicatorTarget).where(eq(indicatorTarget.indicatorId, ind.id));
 	const ids = new Set(targets.filter(divisible).map((t) => t.id));
@@ -161,7 +172,12 @@ export async function signPart(ctx: ServiceContext, partId: number) {
 	const today = ctx.clock.today();
 	await withTransaction(ctx, async (tx) => {
 		await tx.db.update(assignment).set({ signedOn: today }).where(eq(assignment.id, part.id));
-		await refreshSupervision(tx.db, today, { unitIds: [part.unitId], indicatorIds: [part.indicatorId] }, 'signed');
+		await refreshSupervision(
+			tx.db,
+			today,
+			{ unitIds: [part.unitId], indicatorIds: [part.indicatorId] },
+			'signed'
+		);
 		await audit(tx, {
 			action: 'part.sign',
 			objectType: 'assignment',
@@ -191,7 +207,14 @@ export async function overrideSignOff(ctx: ServiceContext, partId: number, reaso
 	const ind = (await ctx.db.select().from(indicator).where(eq(indicator.id, part.indicatorId)).limit(1))[0]!;
 	const today = ctx.clock.today();
 	await withTransaction(ctx, async (tx) => {
-		await signOffPart(tx, ind.id, part.unitId, ind.kind === 'joint' && !part.parentId, today, ctx.clock.now());
+		await signOffPart(
+			tx,
+			ind.id,
+			part.unitId,
+			ind.kind === 'joint' && !part.parentId,
+			today,
+			ctx.clock.now()
+		);
 		await refreshSupervision(tx.db, today, { indicatorIds: [ind.id] }, 'signed_off');
 		await refreshSupervision(tx.db, today, { unitIds: [part.unitId] }, 'signed_off');
 		await audit(tx, {
@@ -216,7 +239,11 @@ function figuresOf(
 	const children = parts.filter((p) => p.parentId === id);
 	if (!children.length) return latest.get(self.indicatorId)?.get(self.unitId)?.values ?? new Map();
 	const out = new Map<number, number>();
-	for (const f of rollUpFigures(targets, self.shares, children.map((c) => childOf(c, parts, targets, latest))))
+	for (const f of rollUpFigures(
+		targets,
+		self.shares,
+		children.map((c) => childOf(c, parts, targets, latest))
+	))
 		if (f.actual !== null) out.set(f.targetId, f.actual);
 	return out;
 }
@@ -332,9 +359,7 @@ export async function getPart(ctx: ServiceContext, partId: number) {
 		},
 		children,
 		mayDecompose,
-		candidates: [...below]
-			.filter(([id]) => !takenUnits.has(id))
-			.map(([id, name]) => ({ id, name }))
+		candidates: [...below].filter(([id]) => !takenUnits.has(id)).map(([id, name]) => ({ id, name }))
 	};
 }
 

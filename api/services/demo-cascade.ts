@@ -151,8 +151,11 @@ async function report(
 				.from(assignment)
 				.where(and(eq(assignment.indicatorId, indicatorId), eq(assignment.unitId, actor.unit!.id)))
 		)[0]?.shares ?? [];
-	const elapsed = Math.min(1, (Date.parse(reportDueOn(period, h.dueReportDay)) - Date.parse(HANDED_ON)) /
-		(Date.parse(dueOn) - Date.parse(HANDED_ON)));
+	const elapsed = Math.min(
+		1,
+		(Date.parse(reportDueOn(period, h.dueReportDay)) - Date.parse(HANDED_ON)) /
+			(Date.parse(dueOn) - Date.parse(HANDED_ON))
+	);
 	const percent = Math.min(100, Math.round(elapsed * pace * 100));
 	const items = form.items.map((item) => ({
 		indicatorId: item.indicatorId,

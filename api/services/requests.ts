@@ -283,7 +283,12 @@ export async function signOffPart(
 			.update(indicator)
 			.set({ status: 'completed', completedOn: today })
 			.where(eq(indicator.id, indicatorId));
-	await withdrawReminders(tx.db, reminderTopic.indicator(indicatorId), now, whole || !open ? undefined : unitId);
+	await withdrawReminders(
+		tx.db,
+		reminderTopic.indicator(indicatorId),
+		now,
+		whole || !open ? undefined : unitId
+	);
 }
 
 /** A decomposed part is signed off when all its children are (the office may override: decomposition.ts). */

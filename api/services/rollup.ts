@@ -20,7 +20,9 @@ const pairKey = (p: { indicatorId: number; unitId: number }) => `${p.indicatorId
 
 /** The worst open light of a part: red over yellow, then the one lit longest. */
 const worstOf = (lit: Lit[]) =>
-	[...lit].sort((a, b) => (a.light === b.light ? a.since.localeCompare(b.since) : a.light === 'red' ? -1 : 1))[0];
+	[...lit].sort((a, b) =>
+		a.light === b.light ? a.since.localeCompare(b.since) : a.light === 'red' ? -1 : 1
+	)[0];
 
 /**
  * Decomposed parts whose roll-up light a write may have changed: those of the indicators in scope, or the
@@ -115,11 +117,7 @@ export async function refreshRollup(tx: Db, day: string, scope: Scope, cause: st
 		})
 		.from(alert)
 		.where(
-			and(
-				isNotNull(alert.openKey),
-				inArray(alert.indicatorId, indicatorIds),
-				inArray(alert.unitId, unitIds)
-			)
+			and(isNotNull(alert.openKey), inArray(alert.indicatorId, indicatorIds), inArray(alert.unitId, unitIds))
 		)) {
 		const key = pairKey({ indicatorId: a.indicatorId!, unitId: a.unitId! });
 		lit.set(key, [...(lit.get(key) ?? []), a]);
@@ -137,7 +135,14 @@ export async function refreshRollup(tx: Db, day: string, scope: Scope, cause: st
 	}
 }
 
-async function relight(tx: Db, day: string, parent: Part, children: Part[], lit: Map<string, Lit[]>, cause: string) {
+async function relight(
+	tx: Db,
+	day: string,
+	parent: Part,
+	children: Part[],
+	lit: Map<string, Lit[]>,
+	cause: string
+) {
 	const key = pairKey(parent);
 	const mine = lit.get(key) ?? [];
 	const current = mine.find((a) => a.kind === 'child_lagging');
@@ -157,12 +162,20 @@ async function relight(tx: Db, day: string, parent: Part, children: Part[], lit:
 				})
 			)
 		: null;
-	const openKey = alertKey({ kind: 'child_lagging', indicatorId: parent.indicatorId, unitId: parent.unitId, period: null });
+	const openKey = alertKey({
+		kind: 'child_lagging',
+		indicatorId: parent.indicatorId,
+		unitId: parent.unitId,
+		period: null
+	});
 	if (!lag) {
 		if (!current) return;
 		await tx.update(alert).set({ openKey: null, resolvedOn: day }).where(eq(alert.id, current.id));
 		await tx.insert(alertEvent).values({ alertId: current.id, on: day, event: 'resolved', cause: { cause } });
-		lit.set(key, mine.filter((a) => a !== current));
+		lit.set(
+			key,
+			mine.filter((a) => a !== current)
+		);
 		return;
 	}
 	const worst = lag.child.worst!;
@@ -178,7 +191,9 @@ async function relight(tx: Db, day: string, parent: Part, children: Part[], lit:
 	if (current) {
 		if (JSON.stringify(current.params) === JSON.stringify(params) && current.light === worst.light) return;
 		await tx.update(alert).set({ params, light: worst.light }).where(eq(alert.id, current.id));
-		await tx.insert(alertEvent).values({ alertId: current.id, on: day, event: 'changed', cause: { cause, ...params } });
+		await tx
+			.insert(alertEvent)
+			.values({ alertId: current.id, on: day, event: 'changed', cause: { cause, ...params } });
 		lit.set(key, [...mine.filter((a) => a !== current), { ...current, light: worst.light, params }]);
 		return;
 	}
@@ -213,6 +228,8 @@ async function relight(tx: Db, day: string, parent: Part, children: Part[], lit:
 			})
 			.returning({ id: alert.id })
 	)[0]!;
-	await tx.insert(alertEvent).values({ alertId: row.id, on: since, event: 'opened', cause: { cause, ...params } });
+	await tx
+		.insert(alertEvent)
+		.values({ alertId: row.id, on: since, event: 'opened', cause: { cause, ...params } });
 	lit.set(key, [...mine, { id: row.id, kind: 'child_lagging', light: worst.light, since, params }]);
 }

@@ -17,7 +17,8 @@ describe('decomposition (分解/交办/签收) and roll-up', () => {
 	let targetId: number;
 	let hzPart: number;
 
-	const daily = (day: string) => runJob('daily', { ...s.deps, mailer: null }, new Date(`${day}T06:00:00+08:00`));
+	const daily = (day: string) =>
+		runJob('daily', { ...s.deps, mailer: null }, new Date(`${day}T06:00:00+08:00`));
 	const at = (day: string) => s.clock.set(new Date(`${day}T02:00:00Z`));
 	const unitId = async (name: string) =>
 		(await query<{ id: number }>(s.db, sql`select id from unit where name = ${name}`))[0]!.id;
@@ -69,16 +70,21 @@ describe('decomposition (分解/交办/签收) and roll-up', () => {
 			(await hz.post(`/api/v1/parts/${hzPart}/children`, { signBy, children })).data.error?.key;
 		expect(await post([await child('海曙区政府', '2020-08-31', 5)])).toBe('decompose.unit_not_below');
 		expect(await post([await child('西湖区政府', '2020-10-31', 5)])).toBe('decompose.due_after_parent');
-		expect(await post([await child('西湖区政府', '2020-08-31', 3), await child('萧山区政府', '2020-08-31', 1)])).toBe(
-			'decompose.shares_sum'
-		);
 		expect(
-			await post([await child('西湖区政府', '2020-08-31', 3), await child('萧山区政府', '2020-08-31', 2, 'at_least')])
+			await post([await child('西湖区政府', '2020-08-31', 3), await child('萧山区政府', '2020-08-31', 1)])
+		).toBe('decompose.shares_sum');
+		expect(
+			await post([
+				await child('西湖区政府', '2020-08-31', 3),
+				await child('萧山区政府', '2020-08-31', 2, 'at_least')
+			])
 		).toBe('decompose.share_mode_mixed');
-		expect(await post([await child('西湖区政府', '2020-08-31', 3), await child('西湖区政府', '2020-08-31', 2)])).toBe(
-			'decompose.duplicate_unit'
+		expect(
+			await post([await child('西湖区政府', '2020-08-31', 3), await child('西湖区政府', '2020-08-31', 2)])
+		).toBe('decompose.duplicate_unit');
+		expect(await post([await child('西湖区政府', '2020-08-31', 5)], '2020-05-01')).toBe(
+			'decompose.sign_by_past'
 		);
-		expect(await post([await child('西湖区政府', '2020-08-31', 5)], '2020-05-01')).toBe('decompose.sign_by_past');
 		const missing = await hz.post(`/api/v1/parts/${hzPart}/children`, {
 			signBy: '2020-05-15',
 			children: [{ unitId: await unitId('西湖区政府'), dueOn: '2020-08-31' }]
@@ -109,7 +115,10 @@ describe('decomposition (分解/交办/签收) and roll-up', () => {
 		});
 		expect(again.status).toBe(409);
 		expect(again.data.error.key).toBe('decompose.already_decomposed');
-		const audit = await query<{ action: string }>(s.db, sql`select action from audit_log where action = 'part.decompose'`);
+		const audit = await query<{ action: string }>(
+			s.db,
+			sql`select action from audit_log where action = 'part.decompose'`
+		);
 		expect(audit).toHaveLength(1);
 		// The provincial view keeps its 11 parts: the counties' parts roll up, they are not counted beside them.
 		expect((await office.get(`/api/v1/indicators/${indicatorId}`)).data.parts).toEqual({ done: 0, of: 11 });
@@ -158,7 +167,11 @@ describe('decomposition (分解/交办/签收) and roll-up', () => {
 
 	it('the worst child makes the parent red, naming it; provincial views count the city, not its counties', async () => {
 		const xihuPart = (await xihu.get('/api/v1/parts')).data.items[0].id;
-		const done = await xihu.post('/api/v1/requests', { kind: 'completion', indicatorId, statement: '已完成3个' });
+		const done = await xihu.post('/api/v1/requests', {
+			kind: 'completion',
+			indicatorId,
+			statement: '已完成3个'
+		});
 		expect(done.status, JSON.stringify(done.data)).toBe(201);
 		at('2020-08-20');
 		await office.post(`/api/v1/requests/${done.data.id}/decide`, { approve: true });
@@ -185,9 +198,14 @@ describe('decomposition (分解/交办/签收) and roll-up', () => {
 	it('the city cannot ask for sign-off while a child is open; the office may override, audited', async () => {
 		const refused = await hz.post('/api/v1/requests', { kind: 'completion', indicatorId, statement: '完成' });
 		expect(refused.status).toBe(409);
-		expect(refused.data.error).toMatchObject({ key: 'request.children_open', message: expect.stringContaining('1 个') });
+		expect(refused.data.error).toMatchObject({
+			key: 'request.children_open',
+			message: expect.stringContaining('1 个')
+		});
 		expect((await hz.post(`/api/v1/parts/${hzPart}/override-sign-off`, { reason: 'x' })).status).toBe(403);
-		const res = await office.post(`/api/v1/parts/${hzPart}/override-sign-off`, { reason: '萧山区已由市里统筹完成' });
+		const res = await office.post(`/api/v1/parts/${hzPart}/override-sign-off`, {
+			reason: '萧山区已由市里统筹完成'
+		});
 		expect(res.status, JSON.stringify(res.data)).toBe(200);
 		expect(res.data).toMatchObject({ completedOn: '2020-09-02', state: 'completed_on_time', reason: null });
 		const audit = await query<{ after: string }>(
@@ -196,8 +214,8 @@ describe('decomposition (分解/交办/签收) and roll-up', () => {
 		);
 		expect(audit[0]!.after).toContain('萧山区已由市里统筹完成');
 		expect((await office.get(`/api/v1/indicators/${indicatorId}`)).data.parts).toEqual({ done: 1, of: 11 });
-		expect((await office.post(`/api/v1/parts/${hzPart}/override-sign-off`, { reason: 'y' })).data.error.key).toBe(
-			'part.override_completed'
-		);
+		expect(
+			(await office.post(`/api/v1/parts/${hzPart}/override-sign-off`, { reason: 'y' })).data.error.key
+		).toBe('part.override_completed');
 	});
 });

@@ -96,7 +96,9 @@ test('the cascade: 杭州 hands its part down, 西湖区 signs and reports, 杭�
 	await expect(hzRow).toContainText('下级单位余杭区政府红灯');
 	await shoot(page, 'drill-indicator');
 	await hzRow.getByRole('link', { name: '杭州市政府' }).click();
-	await expect(page.locator('[data-testid="reason"]')).toContainText('下级单位余杭区政府红灯：已超过完成时限');
+	await expect(page.locator('[data-testid="reason"]')).toContainText(
+		'下级单位余杭区政府红灯：已超过完成时限'
+	);
 	await expect(page.locator('tr[data-unit="西湖区政府"]')).toContainText('按期完成');
 	await shoot(page, 'drill-city');
 	await page.locator('tr[data-unit="余杭区政府"]').getByRole('link', { name: '余杭区政府' }).click();

@@ -15,7 +15,10 @@ const reason = obj({
 const figure = obj({
 	targetId: id,
 	actual: z.number().nullable().describe("the children's latest figures summed"),
-	goal: z.number().nullable().describe("the part's own goal: its share, or the target's value for each owner"),
+	goal: z
+		.number()
+		.nullable()
+		.describe("the part's own goal: its share, or the target's value for each owner"),
 	percent: z.number().nullable(),
 	reported: count
 });
@@ -79,7 +82,8 @@ const partRow = obj({
 export const partContract: Contract = {
 	'GET /parts': {
 		id: 'listParts',
-		description: '单位：本单位承担的任务（含交办来的）；督查：一项指标的各责任单位任务及其下级汇总（下钻第一层）。',
+		description:
+			'单位：本单位承担的任务（含交办来的）；督查：一项指标的各责任单位任务及其下级汇总（下钻第一层）。',
 		ok: list(partRow)
 	},
 	'GET /parts/{id}': {
@@ -89,7 +93,8 @@ export const partContract: Contract = {
 	},
 	'POST /parts/{id}/children': {
 		id: 'decomposePart',
-		description: '分解交办：向下级单位交办本单位任务的份额（完成时限不晚于本单位、份额合计等于目标或各自不少于），设签收期限。',
+		description:
+			'分解交办：向下级单位交办本单位任务的份额（完成时限不晚于本单位、份额合计等于目标或各自不少于），设签收期限。',
 		ok: partDetail,
 		status: 201,
 		errors: [409, 415]

@@ -29,9 +29,11 @@ export const en: Messages = {
 	'nav.my': 'My unit',
 	'nav.parts': 'Hand down',
 	'parts.title': 'Handing down',
-	'parts.intro': "Your unit's parts (including those handed to it). Hand a part down to units below yours and follow their signing, progress and roll-up.",
+	'parts.intro':
+		"Your unit's parts (including those handed to it). Hand a part down to units below yours and follow their signing, progress and roll-up.",
 	'parts.drillTitle': 'Drill down',
-	'parts.drillIntro': "Each responsible unit's part, with the roll-up and lights of the units it handed it to.",
+	'parts.drillIntro':
+		"Each responsible unit's part, with the roll-up and lights of the units it handed it to.",
 	'parts.none': 'Nothing here',
 	'parts.col.indicator': 'Indicator',
 	'parts.col.unit': 'Unit',
@@ -59,7 +61,8 @@ export const en: Messages = {
 	'parts.rollup.done': 'Done below {done}/{of}',
 	'parts.rollup.lagging': 'Lit unit below: {unit}',
 	'parts.decompose': 'Hand down',
-	'parts.decompose.hint': 'Due dates no later than your {due}; shares of a numeric target add up to {goal}, or each unit must reach at least a value.',
+	'parts.decompose.hint':
+		'Due dates no later than your {due}; shares of a numeric target add up to {goal}, or each unit must reach at least a value.',
 	'parts.decompose.signBy': 'Sign by',
 	'parts.decompose.add': 'Add a unit',
 	'parts.decompose.remove': 'Remove',
@@ -70,7 +73,8 @@ export const en: Messages = {
 	'parts.decompose.submit': 'Hand down',
 	'parts.decompose.done': 'Handed down to {n} units',
 	'parts.override': 'Sign off anyway',
-	'parts.override.hint': '{n} parts below are still open. The office may sign this part off with a reason (audited).',
+	'parts.override.hint':
+		'{n} parts below are still open. The office may sign this part off with a reason (audited).',
 	'parts.override.reason': 'Reason',
 	'parts.override.submit': 'Sign off',
 	'parts.override.done': 'Signed off',

@@ -113,8 +113,10 @@ export const errorsEn: Record<keyof typeof errorsZh, string> = {
 	'error.decompose.share_unknown_target': 'A share names a target this indicator does not have',
 	'error.decompose.share_missing': 'Give every unit its share of "{target}"',
 	'error.decompose.share_mode_mixed': 'Divide "{target}" one way: all by shares, or all "each at least"',
-	'error.decompose.share_each_not_allowed': '"{target}" is owed as a sum: it cannot be divided as "each at least"',
-	'error.decompose.shares_sum': 'The shares of "{target}" add up to {sum}; they must add up to your part\'s {goal}',
+	'error.decompose.share_each_not_allowed':
+		'"{target}" is owed as a sum: it cannot be divided as "each at least"',
+	'error.decompose.shares_sum':
+		'The shares of "{target}" add up to {sum}; they must add up to your part\'s {goal}',
 	'error.part.indicator_required': 'Name an indicator',
 	'error.not_found.part': 'No such part',
 	'error.part.sign_not_own': 'Only the unit the part was handed to can sign for it',

@@ -29,7 +29,8 @@ export const zh = {
 	'nav.my': '本单位任务',
 	'nav.parts': '分解交办',
 	'parts.title': '分解交办',
-	'parts.intro': '本单位承担的任务（含上级交办来的）。可将本单位的任务分解交办给下级单位，并查看下级的签收、进展和汇总。',
+	'parts.intro':
+		'本单位承担的任务（含上级交办来的）。可将本单位的任务分解交办给下级单位，并查看下级的签收、进展和汇总。',
 	'parts.drillTitle': '逐级下钻',
 	'parts.drillIntro': '各责任单位承担的部分，及其分解给下级单位后的汇总与亮灯。',
 	'parts.none': '暂无任务',
@@ -59,7 +60,8 @@ export const zh = {
 	'parts.rollup.done': '下级办结 {done}/{of}',
 	'parts.rollup.lagging': '亮灯的下级单位：{unit}',
 	'parts.decompose': '分解交办',
-	'parts.decompose.hint': '完成时限不得晚于本单位的 {due}；数值目标按份额分解时各单位合计须等于 {goal}，也可要求各单位各自不少于某值。',
+	'parts.decompose.hint':
+		'完成时限不得晚于本单位的 {due}；数值目标按份额分解时各单位合计须等于 {goal}，也可要求各单位各自不少于某值。',
 	'parts.decompose.signBy': '签收期限',
 	'parts.decompose.add': '添加单位',
 	'parts.decompose.remove': '移除',

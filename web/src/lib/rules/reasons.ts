@@ -74,7 +74,8 @@ const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string
 		},
 		report_missing: (p, day) =>
 			`${p.period} 月报未报送（应于 ${p.dueOn} 前报送，已超期 ${daysBetween(String(p.dueOn), day)} 天）`,
-		unsigned: (p, day) => `交办任务应于 ${p.signBy} 前签收，已超期 ${daysBetween(String(p.signBy), day)} 天未签收`,
+		unsigned: (p, day) =>
+			`交办任务应于 ${p.signBy} 前签收，已超期 ${daysBetween(String(p.signBy), day)} 天未签收`,
 		child_lagging: (p, day) => {
 			const c = p as unknown as ChildReason;
 			const more = c.others ? `（另有 ${c.others} 个下级单位亮灯）` : '';
