@@ -122,7 +122,10 @@ export async function refreshRollup(tx: Db, day: string, scope: Scope, cause: st
 		const key = pairKey({ indicatorId: a.indicatorId!, unitId: a.unitId! });
 		lit.set(key, [...(lit.get(key) ?? []), a]);
 	}
-	const childrenOf = (id: number) => [...parts.values()].filter((p) => p.parentId === id);
+	const children = new Map<number, Part[]>();
+	for (const p of parts.values())
+		if (p.parentId !== null) children.set(p.parentId, [...(children.get(p.parentId) ?? []), p]);
+	const childrenOf = (id: number) => children.get(id) ?? [];
 	// Deepest first: a parent is taken once none of its children waits for its own roll-up.
 	const waiting = new Set(parentIds);
 	while (waiting.size) {

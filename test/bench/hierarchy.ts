@@ -2,7 +2,7 @@
 // 各设区市政府 (each of the 11 cities its own part), every city's part handed down to all its counties
 // (the 90 of the directory), signed for, with the counties' monthly reports on them. Raw prepared
 // statements in one transaction, like synthetic.ts; run after buildSynthetic, before the daily rounds.
-import { closeDb, openDb } from '../../db/client.ts';
+import { closeDb, openDb, writerOf } from '../../db/client.ts';
 import type { Config } from '../../api/config.ts';
 import { addDays, reportDueOn } from '../../api/lib/dates.ts';
 
@@ -23,7 +23,8 @@ export const HIERARCHY = {
 export async function addHierarchy(config: Config, until = '2021-01-15', opts = HIERARCHY) {
 	const started = performance.now();
 	const db = openDb(config.dbFile);
-	const sqlite = db.$client;
+	// Writes go through the writer connection (openDb's own is for reads).
+	const sqlite = writerOf(db).$client;
 	const added = { indicators: 0, cityParts: 0, countyParts: 0, reportItems: 0 };
 	sqlite.transaction(() => {
 		const group = sqlite.prepare(`select id from unit_group where name = '各设区市政府'`).get() as
