@@ -171,17 +171,18 @@ async function relight(
 		unitId: parent.unitId,
 		period: null
 	});
-	if (!lag) {
-		if (!current) return;
+	// A light that goes out, or turns from yellow to red (or back), ends this alert: an earlier day's state
+	// reads the light an alert had, so a light is never changed in place.
+	const worst = lag?.child.worst;
+	if (current && (!worst || worst.light !== current.light)) {
 		await tx.update(alert).set({ openKey: null, resolvedOn: day }).where(eq(alert.id, current.id));
 		await tx.insert(alertEvent).values({ alertId: current.id, on: day, event: 'resolved', cause: { cause } });
 		lit.set(
 			key,
 			mine.filter((a) => a !== current)
 		);
-		return;
 	}
-	const worst = lag.child.worst!;
+	if (!lag || !worst) return;
 	// A child lit by its own child: the reason goes down to the unit whose own light it is.
 	const root = worst.kind === 'child_lagging' ? (worst.params as ChildReason) : null;
 	const params: ChildReason = {
@@ -191,13 +192,13 @@ async function relight(
 		childParams: root ? root.childParams : (worst.params as OwnReason),
 		others: lag.others
 	};
-	if (current) {
-		if (JSON.stringify(current.params) === JSON.stringify(params) && current.light === worst.light) return;
-		await tx.update(alert).set({ params, light: worst.light }).where(eq(alert.id, current.id));
+	if (current && current.light === worst.light) {
+		if (JSON.stringify(current.params) === JSON.stringify(params)) return;
+		await tx.update(alert).set({ params }).where(eq(alert.id, current.id));
 		await tx
 			.insert(alertEvent)
 			.values({ alertId: current.id, on: day, event: 'changed', cause: { cause, ...params } });
-		lit.set(key, [...mine.filter((a) => a !== current), { ...current, light: worst.light, params }]);
+		lit.set(key, [...mine.filter((a) => a !== current), { ...current, params }]);
 		return;
 	}
 	// On since the child's light came on, but not before the same light last went out, nor after today.
@@ -234,5 +235,8 @@ async function relight(
 	await tx
 		.insert(alertEvent)
 		.values({ alertId: row.id, on: since, event: 'opened', cause: { cause, ...params } });
-	lit.set(key, [...mine, { id: row.id, kind: 'child_lagging', light: worst.light, since, params }]);
+	lit.set(key, [
+		...(lit.get(key) ?? []),
+		{ id: row.id, kind: 'child_lagging', light: worst.light, since, params }
+	]);
 }
