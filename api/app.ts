@@ -26,6 +26,7 @@ import { userRoutes } from './routes/users.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { indicatorMilestoneRoutes, milestonePlanRoutes } from './routes/milestones.ts';
+import { partRoutes } from './routes/parts.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { alertRoutes } from './routes/alerts.ts';
@@ -83,6 +84,7 @@ function buildApi(deps: Deps) {
 		.route('/users', userRoutes)
 		.route('/reports', reportRoutes)
 		.route('/requests', requestRoutes)
+		.route('/parts', partRoutes)
 		.route('/notices', noticeRoutes)
 		.route('/attachments', attachmentRoutes)
 		.route('/alerts', alertRoutes)

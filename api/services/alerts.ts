@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
 import { alert, alertEvent, indicator, task, unit } from '../../db/schema/index.ts';
 import { type Db, withTransaction, query } from '../../db/client.ts';
 import type { Caller, ServiceContext } from '../context.ts';
@@ -7,6 +7,7 @@ import { reasonText, type ReasonParams } from '../../web/src/lib/rules/reasons.t
 import { alertKey, desiredAlerts, type DesiredAlert, type Scope } from './lights.ts';
 import { getSettings } from './settings.ts';
 import { refreshReportSpans } from './report-spans.ts';
+import { refreshRollup } from './rollup.ts';
 import { notFound } from '../errors.ts';
 import { maySeeUnit, ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 import { lineageOf, visibleUnits } from './access.ts';
@@ -32,11 +33,15 @@ export type Cause =
 	| 'kind_changed'
 	| 'deadline_event'
 	| 'target_meaning'
-	| 'milestone_plan';
+	| 'milestone_plan'
+	| 'decomposed'
+	| 'signed';
 
+/** The parts' own lights; the roll-up's (`child_lagging`) are kept by `refreshRollup` after them. */
 const openInScope = (scope: Scope): SQL | undefined =>
 	and(
 		isNotNull(alert.openKey),
+		ne(alert.kind, 'child_lagging'),
 		scope.indicatorIds ? inArray(alert.indicatorId, scope.indicatorIds) : undefined,
 		scope.unitIds ? inArray(alert.unitId, scope.unitIds) : undefined
 	);
@@ -119,6 +124,7 @@ export async function refreshSupervision(
 			.insert(alertEvent)
 			.values(ids.map((id) => ({ alertId: id, on: day, event: 'resolved' as const, cause: { cause } })));
 	}
+	await refreshRollup(tx, day, scope, cause);
 	return { day, opened, resolved, changed, open: desired.length };
 }
 

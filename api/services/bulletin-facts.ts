@@ -19,7 +19,7 @@ async function owners(db: Db) {
 		db,
 		sql`
 		select a.indicator_id as indicatorId, a.unit_id as unitId, u.name, a.role, a.completed_on as completedOn
-		from assignment a join unit u on u.id = a.unit_id order by a.indicator_id, a.role desc, u.position, u.id`
+		from assignment a join unit u on u.id = a.unit_id where a.parent_id is null order by a.indicator_id, a.role desc, u.position, u.id`
 	))
 		by.set(o.indicatorId, [...(by.get(o.indicatorId) ?? []), o]);
 	return by;

@@ -38,6 +38,17 @@ function planAndSection(f: DashboardFilter): SQL {
 	);
 }
 
+/**
+ * Whether (indicator, unit) is not a handed-down part: provincial counts stay at the plan's parts, whose
+ * roll-up lights already carry their children's (a county's red makes its city red, counted once).
+ */
+export const planPart = (indicatorColumn: SQL, unitColumn: SQL) =>
+	sql`not exists (select 1 from assignment sp where sp.indicator_id = ${indicatorColumn} and sp.unit_id = ${unitColumn} and sp.parent_id is not null)`;
+
+/** The units owing parts of the plan itself (not only handed-down parts), as a condition on a unit id column. */
+export const planPartUnit = (unitColumn: SQL) =>
+	sql`exists (select 1 from assignment tp where tp.unit_id = ${unitColumn} and tp.parent_id is null)`;
+
 /** The lit-light condition of alert `al` on a day: came on by then and not yet out. */
 export const litOn = (day: string | SQL) =>
 	sql`al.since <= ${day} and (al.resolved_on is null or al.resolved_on > ${day})`;
@@ -84,7 +95,7 @@ export const inScope = (f: DashboardFilter, column: SQL) =>
 
 /** The units a filter looks at, as a condition on a unit id column: those with an assignment in scope. */
 export function unitsInScope(f: DashboardFilter, column: SQL): SQL {
-	if (!narrowsUnits(f)) return sql`1 = 1`;
+	if (!narrowsUnits(f)) return planPartUnit(column);
 	return sql`${column} in (select a.unit_id from assignment a join indicator i on i.id = a.indicator_id join task t on t.id = i.task_id
 		where ${unitMatch(f, sql`a.unit_id`)} and ${planAndSection(f)})`;
 }

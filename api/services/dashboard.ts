@@ -7,6 +7,7 @@ import {
 	inScope,
 	litOn,
 	narrowsUnits,
+	planPart,
 	scopeWith,
 	unitMatch,
 	unitsInScope,
@@ -143,6 +144,7 @@ export async function summaryData(db: Db, f: DashboardFilter, day: string, today
 		${scope}
 		select count(distinct al.unit_id) + max(case when al.unit_id is null then 1 else 0 end) as redUnits
 		from alert al where al.light = 'red' and al.indicator_id is not null and ${litOn(day)} and ${unitMatch(f, sql`al.unit_id`)}
+			and ${planPart(sql`al.indicator_id`, sql`al.unit_id`)}
 			and ${inScope(f, sql`al.indicator_id`)}`
 		)
 	)[0]!;
@@ -343,7 +345,7 @@ export async function listData(
 		db,
 		sql`
 		select a.indicator_id as indicatorId, u.id, u.name, a.role from assignment a join unit u on u.id = a.unit_id
-		where a.indicator_id in (${ids}) and ${unitMatch(f, sql`a.unit_id`)} and ${kind === 'red' ? red : sql`1 = 1`}
+		where a.indicator_id in (${ids}) and a.parent_id is null and ${unitMatch(f, sql`a.unit_id`)} and ${kind === 'red' ? red : sql`1 = 1`}
 		order by a.indicator_id, a.position`
 	);
 	const pending = new Set(

@@ -19,6 +19,7 @@ import {
 	saveMilestonePlan,
 	type MilestoneInput
 } from './milestones.ts';
+import { scheduleCascade } from './demo-cascade.ts';
 import { getSettings, putSetting } from './settings.ts';
 
 /**
@@ -231,6 +232,18 @@ export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 				.orderBy(asc(assignment.position))
 				.limit(kind === 'joint' ? 1 : 1000)
 		).map((a) => a.unitId);
+	const openChildren = async (indicatorId: number, unitId: number) =>
+		(
+			await ctx.db
+				.select({ n: sql<number>`count(*)` })
+				.from(assignment)
+				.where(
+					and(
+						isNull(assignment.completedOn),
+						sql`${assignment.parentId} in (select id from assignment where indicator_id = ${indicatorId} and unit_id = ${unitId})`
+					)
+				)
+		)[0]!.n > 0;
 	const overdue: { id: number; unitId: number }[] = [];
 	for (const ind of indicators) {
 		if (!ind.dueOn || ind.dueOn >= demoDate) continue;
@@ -240,6 +253,8 @@ export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 		const fate = rand();
 		const complete = (day: string, statement: string) =>
 			schedule(atTime(day, rand() * 300), async () => {
+				// A part handed down further waits for its children (杭州's, in the cascade below).
+				if (await openChildren(ind.id, lead)) return;
 				const req = await createRequest(as(await actorFor(lead)), {
 					kind: 'completion',
 					indicatorId: ind.id,
@@ -441,6 +456,20 @@ export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 		if (submit && !form.report?.submittedAt) counts.reports++;
 		return reportId;
 	}
+
+	// 杭州市政府 hands its part of a 各设区市政府 indicator down to its districts (demo-cascade.ts).
+	await scheduleCascade({
+		db: ctx.db,
+		demoDate,
+		dueReportDay: dueDay,
+		schedule,
+		atTime,
+		as,
+		actorFor,
+		office,
+		crossings,
+		dueSoonDays: settings.dueSoonDays
+	});
 
 	// Run everything in time order; events may schedule follow-ups, which join the queue.
 	let done = 0;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import {
 	alert,
@@ -139,7 +139,8 @@ async function attachDetails(ctx: ServiceContext, rows: BaseRow[]) {
 				.from(assignment)
 				.innerJoin(unit, eq(unit.id, assignment.unitId))
 				.leftJoin(unitGroup, eq(unitGroup.id, assignment.viaGroupId))
-				.where(and(inArray(assignment.indicatorId, ids), within))
+				// The plan's own parts: handed-down ones are in their parents' roll-up (decomposition.ts).
+				.where(and(inArray(assignment.indicatorId, ids), isNull(assignment.parentId), within))
 				.orderBy(asc(assignment.position))
 		: [];
 	const pending = ids.length

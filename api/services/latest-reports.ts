@@ -11,6 +11,8 @@ export type LatestReport = {
 	percent: number | null;
 	/** Actual values by target id, in each target's own unit and scale. */
 	values: Map<number, number>;
+	/** A handed-down part's report: its figures roll up into its parent's, not into the owners' sum. */
+	sub: boolean;
 };
 
 /** By indicator id, then unit id. */
@@ -42,7 +44,9 @@ export async function latestReports(
 				period: report.period,
 				itemId: reportItem.id,
 				status: reportItem.progressStatus,
-				percent: reportItem.percent
+				percent: reportItem.percent,
+				sub: sql<boolean>`exists (select 1 from assignment sp where sp.indicator_id = ${reportItem.indicatorId}
+					and sp.unit_id = ${report.unitId} and sp.parent_id is not null)`.mapWith(Boolean)
 			})
 			// From the owners' assignments to their reports in the window, then to the items: a few rows an owner
 			// however long the history. (Led by report_item's indicator index, SQLite read every month's item of
@@ -79,10 +83,11 @@ export async function latestReports(
 	return latest;
 }
 
-/** Every owner's latest actual of a target, from `latestReports`. */
+/** Every owner's latest actual of a target, from `latestReports` (the plan's owners: handed-down parts roll up). */
 export function actualsOf(latest: LatestReports, t: { id: number; indicatorId: number }) {
 	const out: number[] = [];
 	for (const r of latest.get(t.indicatorId)?.values() ?? []) {
+		if (r.sub) continue;
 		const v = r.values.get(t.id);
 		if (v !== undefined) out.push(v);
 	}

@@ -18,6 +18,7 @@ import { accountable, dateLight, milestoneLight, type Milestone } from '../../we
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { expectedProgress, type BehindFigure, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
 import { actualUnit, targetProgress } from '../../web/src/lib/rules/targets.ts';
+import type { PartShare } from '../../web/src/lib/rules/rollup.ts';
 import {
 	addDays,
 	addMonths,
@@ -79,9 +80,14 @@ export async function desiredAlerts(
 			unitId: assignment.unitId,
 			role: assignment.role,
 			kind: indicator.kind,
+			parentId: assignment.parentId,
+			signBy: assignment.signBy,
+			signedOn: assignment.signedOn,
+			shares: assignment.shares,
 			dueOn: sql<string | null>`coalesce(${assignment.dueOn}, ${indicator.dueOn})`,
 			recurrence: indicator.recurrence,
-			planStart: sql<string>`coalesce(${plan.issuedOn}, ${plan.year} || '-01-01')`
+			// 序时进度 runs from the plan's start, or for a handed-down part from the day it was handed down.
+			planStart: sql<string>`coalesce(${assignment.handedOn}, ${plan.issuedOn}, ${plan.year} || '-01-01')`
 		})
 		.from(assignment)
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
@@ -133,12 +139,17 @@ export async function desiredAlerts(
 		const base = { indicatorId: r.indicatorId, unitId: r.unitId, period: null };
 		const push = (kind: AlertKind, light: Light, params: ReasonParams, onset: string) =>
 			out.push({ ...base, key: alertKey({ ...base, kind }), kind, light, params, onset });
+		const handedDown = r.parentId !== null;
 		const date =
-			r.recurrence || !accountable(r.kind, r.role) ? null : dateLight(r.dueOn, day, settings.dueSoonDays);
+			r.recurrence || !accountable(r.kind, r.role, handedDown)
+				? null
+				: dateLight(r.dueOn, day, settings.dueSoonDays);
 		if (date && r.dueOn) {
 			const onset = date.kind === 'overdue' ? addDays(r.dueOn, 1) : addDays(r.dueOn, -settings.dueSoonDays);
 			push(date.kind, date.light, { dueOn: r.dueOn }, onset);
 		}
+		if (handedDown && r.signBy && r.signBy < day && !(r.signedOn && r.signedOn <= day))
+			push('unsigned', 'yellow', { signBy: r.signBy }, addDays(r.signBy, 1));
 		const last = latest.get(r.indicatorId)?.get(r.unitId);
 		if (!last) continue;
 		if (last.status === 'behind') push('reported_behind', 'yellow', { period: last.period }, day);
@@ -168,7 +179,8 @@ export async function desiredAlerts(
 			continue;
 		}
 		if (!r.dueOn || r.recurrence) continue;
-		const worst = laggingFigure(last, targets.get(r.indicatorId) ?? [], latest);
+		const own = targets.get(r.indicatorId) ?? [];
+		const worst = laggingFigure(last, handedDown ? ownShares(own, r.shares) : own, latest);
 		if (worst && expectedProgress(r.planStart, r.dueOn, day) - worst.actual > settings.behindPoints) {
 			push('behind_schedule', 'yellow', { start: r.planStart, dueOn: r.dueOn, ...worst }, day);
 		}
@@ -245,6 +257,14 @@ function laggingFigure(
 	return figures.sort((a, b) => a.actual - b.actual)[0] ?? null;
 }
 
+/** A handed-down part's targets as it owes them: its own share of each (or each at least), its own figures alone. */
+const ownShares = (targets: (typeof indicatorTarget.$inferSelect)[], shares: PartShare[] | null) =>
+	targets.map((t) => ({
+		...t,
+		value: shares?.find((s) => s.targetId === t.id)?.value ?? t.value,
+		aggregation: 'each' as const
+	}));
+
 /**
  * Indicators whose lead is an unresolved placeholder (省级有关单位 …; co-units, if any, only support):
  * overdue under "待明确" once due, until the office names the units.
@@ -294,7 +314,7 @@ async function missingReports(
 	const unitFilter = scope.unitIds ? sql`and a.unit_id in ${scope.unitIds}` : sql``;
 	const spans = await query<{ unitId: number; start: string; completedOn: string | null }>(
 		db,
-		sql`select distinct a.unit_id as unitId, coalesce(p.issued_on, p.year || '-01-01') as start, a.completed_on as completedOn
+		sql`select distinct a.unit_id as unitId, coalesce(a.handed_on, p.issued_on, p.year || '-01-01') as start, a.completed_on as completedOn
 			from assignment a join indicator i on i.id = a.indicator_id join plan p on p.id = i.plan_id where 1 = 1 ${unitFilter}`
 	);
 	const reported = new Set(
@@ -311,7 +331,8 @@ async function missingReports(
 				)
 		).map((r) => `${r.unitId}|${r.period}`)
 	);
-	// Each assignment makes its unit report from its plan's start month to its completion month.
+	// Each assignment makes its unit report from its plan's start month (a handed-down part: the month it
+	// was handed down) to its completion month.
 	const ranges = new Map<number, [string, string][]>();
 	for (const x of spans) {
 		ranges.set(x.unitId, [

@@ -77,7 +77,7 @@ function indicatorCauses(asOf: string) {
 		union all
 		select a.unit_id, 'redCo', a.indicator_id
 		from assignment a join indicator i on i.id = a.indicator_id
-		where a.role = 'co' and i.kind = 'joint' and (a.completed_on is null or a.completed_on > ${asOf})
+		where a.role = 'co' and i.kind = 'joint' and a.parent_id is null and (a.completed_on is null or a.completed_on > ${asOf})
 			and exists (select 1 from alert al where al.indicator_id = a.indicator_id and al.kind = 'overdue' and ${lit})
 	)`;
 }

@@ -34,11 +34,11 @@ export function ownUnitId(ctx: ServiceContext): number {
 
 /**
  * Whether an indicator is reported on in a month: its plan has started by the month's end (the plan's
- * issue date, or 1 January of its year) and it was not completed before the month began.
+ * issue date, or 1 January of its year; a handed-down part, the day it was handed down) and it was not completed before the month began.
  */
 export function reportableIn(period: string): SQL {
 	return and(
-		sql`coalesce(${plan.issuedOn}, ${plan.year} || '-01-01') <= ${periodEnd(period)}`,
+		sql`coalesce(${assignment.handedOn}, ${plan.issuedOn}, ${plan.year} || '-01-01') <= ${periodEnd(period)}`,
 		or(isNull(assignment.completedOn), gte(assignment.completedOn, periodStart(period)))
 	)!;
 }

@@ -43,7 +43,13 @@ export async function createRequest(ctx: ServiceContext, input: NewRequest) {
 	const unitId = ownUnitId(ctx);
 	const own = (
 		await ctx.db
-			.select({ role: assignment.role, dueOn: assignment.dueOn, completedOn: assignment.completedOn })
+			.select({
+				id: assignment.id,
+				role: assignment.role,
+				dueOn: assignment.dueOn,
+				completedOn: assignment.completedOn,
+				parentId: assignment.parentId
+			})
 			.from(assignment)
 			.where(and(eq(assignment.indicatorId, input.indicatorId), eq(assignment.unitId, unitId)))
 			.limit(1)
@@ -52,8 +58,9 @@ export async function createRequest(ctx: ServiceContext, input: NewRequest) {
 	const ind = (await ctx.db.select().from(indicator).where(eq(indicator.id, input.indicatorId)).limit(1))[0]!;
 	if (ind.status === 'completed') throw fail('conflict', 'request.indicator_completed');
 	if (own.completedOn) throw fail('conflict', 'request.part_completed');
-	if (input.kind === 'completion' && !maySignOff(ind.kind, own.role))
+	if (input.kind === 'completion' && !maySignOff(ind.kind, own.role, own.parentId !== null))
 		throw fail('forbidden', 'request.lead_only');
+	if (input.kind === 'completion') await assertChildrenDone(ctx.db, own.id);
 	if (!input.statement.trim())
 		throw fail(
 			'bad_request',
@@ -149,31 +156,12 @@ export async function decideRequest(ctx: ServiceContext, id: number, approve: bo
 				decisionNote: note.trim() || null
 			})
 			.where(eq(request.id, id));
-		const whole = ind.kind === 'joint';
+		// A handed-down part is its own unit's alone, whatever the indicator's kind.
+		const whole = ind.kind === 'joint' && !part?.parentId;
 		if (approve && row.kind === 'completion') {
-			await tx.db
-				.update(assignment)
-				.set({ completedOn: today })
-				.where(whole ? eq(assignment.indicatorId, ind.id) : own);
-			const open = (
-				await tx.db
-					.select({ n: sql<number>`count(*)` })
-					.from(assignment)
-					.where(and(eq(assignment.indicatorId, ind.id), isNull(assignment.completedOn)))
-					.limit(1)
-			)[0]!.n;
-			if (!open)
-				await tx.db
-					.update(indicator)
-					.set({ status: 'completed', completedOn: today })
-					.where(eq(indicator.id, ind.id));
-			// The signed-off part's reminders leave the bell: every unit's when the indicator is done.
-			await withdrawReminders(
-				tx.db,
-				reminderTopic.indicator(ind.id),
-				now,
-				whole || !open ? undefined : row.unitId
-			);
+			// Children may have been handed down since the request was made.
+			if (part) await assertChildrenDone(tx.db, part.id);
+			await signOffPart(tx, ind.id, row.unitId, whole, today, now);
 		}
 		if (approve && row.kind === 'extension') {
 			if (whole) {
@@ -263,6 +251,62 @@ async function notifyDecision(
 			link,
 			light: null
 		});
+}
+
+/**
+ * Signs off a unit's part (or, for the lead of a joint indicator, the whole), inside the caller's
+ * transaction: the indicator is complete when every part of the plan is; the part's reminders leave the
+ * bell (every unit's when the indicator is done). The caller refreshes the lights.
+ */
+export async function signOffPart(
+	tx: ServiceContext,
+	indicatorId: number,
+	unitId: number,
+	whole: boolean,
+	today: string,
+	now: Date
+) {
+	const own = and(eq(assignment.indicatorId, indicatorId), eq(assignment.unitId, unitId));
+	await tx.db
+		.update(assignment)
+		.set({ completedOn: today })
+		.where(whole ? and(eq(assignment.indicatorId, indicatorId), isNull(assignment.parentId)) : own);
+	const open = (
+		await tx.db
+			.select({ n: sql<number>`count(*)` })
+			.from(assignment)
+			.where(
+				and(
+					eq(assignment.indicatorId, indicatorId),
+					isNull(assignment.completedOn),
+					isNull(assignment.parentId)
+				)
+			)
+			.limit(1)
+	)[0]!.n;
+	if (!open)
+		await tx.db
+			.update(indicator)
+			.set({ status: 'completed', completedOn: today })
+			.where(eq(indicator.id, indicatorId));
+	await withdrawReminders(
+		tx.db,
+		reminderTopic.indicator(indicatorId),
+		now,
+		whole || !open ? undefined : unitId
+	);
+}
+
+/** A decomposed part is signed off when all its children are (the office may override: decomposition.ts). */
+async function assertChildrenDone(db: ServiceContext['db'], partId: number) {
+	const open = (
+		await db
+			.select({ n: sql<number>`count(*)` })
+			.from(assignment)
+			.where(and(eq(assignment.parentId, partId), isNull(assignment.completedOn)))
+			.limit(1)
+	)[0]!.n;
+	if (open) throw fail('conflict', 'request.children_open', { open });
 }
 
 const unitsOf = async (tx: ServiceContext['db'], indicatorId: number) =>

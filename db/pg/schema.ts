@@ -29,7 +29,9 @@ export const alert = pgTable(
 				'behind_schedule',
 				'report_missing',
 				'behind_milestone',
-				'milestone_missed'
+				'milestone_missed',
+				'unsigned',
+				'child_lagging'
 			]
 		}).notNull(),
 		light: text('light', { enum: ['red', 'yellow'] }).notNull(),
@@ -75,11 +77,17 @@ export const assignment = pgTable(
 		dueOn: text('due_on'),
 		originalDueOn: text('original_due_on'),
 		position: integer('position').notNull(),
-		completedOn: text('completed_on')
+		completedOn: text('completed_on'),
+		parentId: integer('parent_id').references((): AnyPgColumn => assignment.id, { onDelete: 'cascade' }),
+		handedOn: text('handed_on'),
+		signBy: text('sign_by'),
+		signedOn: text('signed_on'),
+		shares: json('shares').$type<(typeof sqlite.assignment.$inferSelect)['shares']>()
 	},
 	(t) => [
 		uniqueIndex('assignment_indicator_unit_uq').on(t.indicatorId, t.unitId),
-		index('assignment_unit_idx').on(t.unitId, t.indicatorId)
+		index('assignment_unit_idx').on(t.unitId, t.indicatorId),
+		index('assignment_parent_idx').on(t.parentId)
 	]
 );
 export const attachment = pgTable(

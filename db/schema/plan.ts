@@ -4,6 +4,7 @@ import { INDICATOR_STATUSES, INDICATOR_KINDS, TARGET_OPS, ASSIGNMENT_ROLES } fro
 import { insertedAt } from './columns.ts';
 import { unit, unitGroup } from './unit.ts';
 import { user } from './auth.ts';
+import type { PartShare } from '../../web/src/lib/rules/rollup.ts';
 
 export const plan = sqliteTable('plan', {
 	id: integer('id').primaryKey({ autoIncrement: true }),
@@ -133,11 +134,24 @@ export const assignment = sqliteTable(
 		originalDueOn: text('original_due_on'),
 		position: integer('position').notNull(),
 		/** The day this unit's part was signed off (on time or late against its original date). */
-		completedOn: text('completed_on')
+		completedOn: text('completed_on'),
+		/**
+		 * The part this one was decomposed from (分解/交办: 杭州市政府's part handed to 西湖区政府); null: a part
+		 * of the plan itself, the level provincial views count.
+		 */
+		parentId: integer('parent_id').references((): AnySQLiteColumn => assignment.id, { onDelete: 'cascade' }),
+		/** The day a part was handed down: its unit reports on it from that month. */
+		handedOn: text('handed_on'),
+		/** A handed-down part is signed for (签收) by its unit by this day; unsigned after it, it is lit. */
+		signBy: text('sign_by'),
+		signedOn: text('signed_on'),
+		/** A handed-down part's share of each numeric target: an amount of the parent's sum, or each at least. */
+		shares: text('shares', { mode: 'json' }).$type<PartShare[]>()
 	},
 	(t) => [
 		uniqueIndex('assignment_indicator_unit_uq').on(t.indicatorId, t.unitId),
-		index('assignment_unit_idx').on(t.unitId, t.indicatorId)
+		index('assignment_unit_idx').on(t.unitId, t.indicatorId),
+		index('assignment_parent_idx').on(t.parentId)
 	]
 );
 

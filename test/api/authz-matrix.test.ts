@@ -45,7 +45,8 @@ const id = {
 	session: '',
 	service: 0,
 	token: 0,
-	milestonePlan: 0
+	milestonePlan: 0,
+	part: 0
 };
 
 beforeAll(async () => {
@@ -82,6 +83,7 @@ beforeAll(async () => {
 		(g: any) => g.name === '省级有关单位'
 	).id;
 	id.unit = (await as.O.get('/api/v1/units')).data.items.find((u: any) => u.name === '省司法厅').id;
+	id.part = (await as.U.get('/api/v1/parts')).data.items[0].id;
 	id.attachment = (await as.U.post('/api/v1/attachments', uploadForm(SAMPLE_FILES.pdf, '证明.pdf'))).data.id;
 	const items = [
 		{ indicatorId: id.indicator, progressStatus: 'behind', progress: '进展', attachmentIds: [id.attachment] }
@@ -280,6 +282,19 @@ const cases = (): Record<string, Case> => ({
 	'POST /api/v1/notices': {
 		path: '/notices',
 		body: { unitId: id.unit, indicatorIds: [id.indicator], level: 'red', message: '冒名' },
+		allow: 'O'
+	},
+	'GET /api/v1/parts': { path: `/parts?indicatorId=${id.indicator}`, allow: 'OLUX' },
+	'GET /api/v1/parts/:id': { path: `/parts/${id.part}`, allow: 'OLU' },
+	'POST /api/v1/parts/:id/children': {
+		path: `/parts/${id.part}/children`,
+		body: { signBy: '2020-04-10', children: [{ unitId: id.unit, dueOn: '2020-04-20' }] },
+		allow: 'U'
+	},
+	'POST /api/v1/parts/:id/sign': { path: `/parts/${id.part}/sign`, allow: 'U' },
+	'POST /api/v1/parts/:id/override-sign-off': {
+		path: `/parts/${id.part}/override-sign-off`,
+		body: { reason: '越级' },
 		allow: 'O'
 	},
 	'GET /api/v1/notices': { path: '/notices', allow: 'AOLUXC' },

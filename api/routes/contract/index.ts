@@ -2,6 +2,7 @@ import { adminContract } from './admin.ts';
 import { authContract } from './auth.ts';
 import { dashboardContract } from './dashboard.ts';
 import { milestoneContract } from './milestones.ts';
+import { partContract } from './parts.ts';
 import { planContract } from './plans.ts';
 import { reportContract } from './reports.ts';
 import { serviceAccountContract } from './service-accounts.ts';
@@ -18,6 +19,7 @@ export const CONTRACT: Contract = {
 	...authContract,
 	...unitContract,
 	...planContract,
+	...partContract,
 	...reportContract,
 	...workflowContract,
 	...milestoneContract,
@@ -41,6 +43,7 @@ export const TAGS = [
 	{ name: 'milestones', description: '月度里程碑计划（挂图作战）：填报、提交、审核、版本' },
 	{ name: 'notices', description: '督办通知：发出、签收、反馈、审核' },
 	{ name: 'notifications', description: '站内通知' },
+	{ name: 'parts', description: '分解交办、签收、逐级汇总与下钻' },
 	{ name: 'plans', description: '计划（任务分工表）及其导出' },
 	{ name: 'reports', description: '月报：填报、提交、审核、版本' },
 	{ name: 'requests', description: '办结与延期申请' },

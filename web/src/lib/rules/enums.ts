@@ -14,7 +14,11 @@ export const ALERT_KINDS = [
 	'behind_schedule',
 	'report_missing',
 	'behind_milestone',
-	'milestone_missed'
+	'milestone_missed',
+	// A handed-down part not signed for (签收) by its sign-by day.
+	'unsigned',
+	// A decomposed part lit by its children: the worst of them, named.
+	'child_lagging'
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

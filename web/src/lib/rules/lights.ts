@@ -40,8 +40,10 @@ export function stateOf(
 /**
  * Who is accountable for the dates of an assignment: every unit of an each-owes indicator, the lead of a
  * joint one. Co-units of a joint indicator support the lead: no date lights, a lighter weight in scores.
+ * A handed-down part is its unit's own when handed down as lead (each lead child owes its share).
  */
-export const accountable = (kind: IndicatorKind, role: 'lead' | 'co') => kind === 'each' || role === 'lead';
+export const accountable = (kind: IndicatorKind, role: 'lead' | 'co', handedDown = false) =>
+	role === 'lead' || (kind === 'each' && !handedDown);
 
 /** Who may ask for sign-off (办结): the lead of a joint indicator, any unit of an each-owes one. */
 export const maySignOff = accountable;

@@ -36,12 +36,28 @@ export type MilestoneParams = {
  * A light's reason is stored as its kind and these parameters, and rendered when read, for the day it is
  * read on: "逾期 N 天" grows by itself, and nothing rewrites stored reasons every day.
  */
-export type ReasonParams =
+export type ReasonParams = OwnReason | ChildReason;
+
+/** The reasons of a part's own lights. */
+export type OwnReason =
 	| { dueOn: string; pending?: string }
 	| { period: string }
 	| ({ start: string; dueOn: string } & BehindFigure)
 	| { period: string; dueOn: string }
-	| MilestoneParams;
+	| MilestoneParams
+	| { signBy: string };
+
+/**
+ * A decomposed part's light from its worst child: the child's unit (through its own lit child, at any
+ * depth: "萧山区政府 › 某镇"), the light and the root reason, and how many more children are lit.
+ */
+export type ChildReason = {
+	child: string;
+	childLight: 'red' | 'yellow';
+	childKind: Exclude<AlertKind, 'child_lagging'>;
+	childParams: OwnReason;
+	others: number;
+};
 
 /** 序时进度: the share of the time from the plan's start to the due date that has passed, in percent. */
 export function expectedProgress(start: string, due: string, day: string): number {
@@ -90,7 +106,14 @@ const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string
 		behind_milestone: (p) =>
 			`落后于 ${p.period} 月度里程碑“${p.deliverable}”：计划${milestoneFigures(p, 'planned', 'zh')}，${p.reportPeriod} 月报实际${milestoneFigures(p, 'actual', 'zh')}`,
 		milestone_missed: (p) =>
-			`${p.period} 月度里程碑“${p.deliverable}”未按期完成：计划${milestoneFigures(p, 'planned', 'zh')}，${p.reportPeriod} 月报实际${milestoneFigures(p, 'actual', 'zh')}`
+			`${p.period} 月度里程碑“${p.deliverable}”未按期完成：计划${milestoneFigures(p, 'planned', 'zh')}，${p.reportPeriod} 月报实际${milestoneFigures(p, 'actual', 'zh')}`,
+		unsigned: (p, day) =>
+			`交办任务应于 ${p.signBy} 前签收，已超期 ${daysBetween(String(p.signBy), day)} 天未签收`,
+		child_lagging: (p, day) => {
+			const c = p as unknown as ChildReason;
+			const more = c.others ? `（另有 ${c.others} 个下级单位亮灯）` : '';
+			return `下级单位${c.child}${c.childLight === 'red' ? '红灯' : '黄灯'}：${reasonText(c.childKind, c.childParams, day, 'zh')}${more}`;
+		}
 	},
 	en: {
 		overdue: (p, day) =>
@@ -106,7 +129,14 @@ const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string
 		behind_milestone: (p) =>
 			`Behind the ${p.period} milestone "${p.deliverable}": planned ${milestoneFigures(p, 'planned', 'en')}, the ${p.reportPeriod} report has ${milestoneFigures(p, 'actual', 'en')}`,
 		milestone_missed: (p) =>
-			`The ${p.period} milestone "${p.deliverable}" was missed: planned ${milestoneFigures(p, 'planned', 'en')}, the ${p.reportPeriod} report has ${milestoneFigures(p, 'actual', 'en')}`
+			`The ${p.period} milestone "${p.deliverable}" was missed: planned ${milestoneFigures(p, 'planned', 'en')}, the ${p.reportPeriod} report has ${milestoneFigures(p, 'actual', 'en')}`,
+		unsigned: (p, day) =>
+			`Handed-down task to be signed for by ${p.signBy}, ${daysBetween(String(p.signBy), day)} days late`,
+		child_lagging: (p, day) => {
+			const c = p as unknown as ChildReason;
+			const more = c.others ? ` (${c.others} more lower units lit)` : '';
+			return `Lower unit ${c.child} is ${c.childLight}: ${reasonText(c.childKind, c.childParams, day, 'en')}${more}`;
+		}
 	}
 };
 
