@@ -8,14 +8,14 @@ import {
 	type AssignmentRole
 } from '../../db/schema/index.ts';
 import { type Db, withTransaction } from '../../db/client.ts';
-import type { ServiceContext } from '../context.ts';
+import type { Actor, ServiceContext } from '../context.ts';
 import { fail, forbidden, notFound } from '../errors.ts';
-import { assertOffice, assertRole } from './access.ts';
+import { assertMayDecideFor, assertOffice, assertRole, lineageOf, visibleUnits } from './access.ts';
 import { audit } from './audit.ts';
 import { openAlerts, refreshSupervision, type AlertView } from './alerts.ts';
 import { latestReports } from './latest-reports.ts';
 import { signOffPart } from './requests.ts';
-import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
+import { maySeeUnit, ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 import { partOriginalDueOn, stateOf } from '../../web/src/lib/rules/lights.ts';
 import { actualUnit } from '../../web/src/lib/rules/targets.ts';
 import {
@@ -57,13 +57,18 @@ async function unitsBelow(db: Db, unitId: number): Promise<Map<number, string>> 
 }
 
 /**
- * Whether an actor may read a part: the office, leaders and machine clients all; a unit the part's own and
+ * Whether an actor may read a part: the provincial office, leaders and machine clients all, a level's
+ * supervisor those of its subtree; a unit the part's own and
  * those its unit handed down (at any depth), so a city follows its counties' parts.
  */
 async function assertMaySee(ctx: ServiceContext, part: PartRow) {
 	assertRole(ctx.actor, ['office', 'leader', 'service', 'unit'], 'role.admin_no_business');
 	const own = ownUnitOnly(ctx.actor!);
-	if (own === null) return;
+	if (own === null) {
+		// A level's supervisor reads the parts of its subtree (rules/access.ts), as if the rest did not exist.
+		if (maySeeUnit(ctx.actor!, part.unitId, await lineageOf(ctx, part.unitId))) return;
+		throw notFound('part');
+	}
 	for (let p: PartRow | undefined = part; p; p = p.parentId ? await partById(ctx.db, p.parentId) : undefined)
 		if (p.unitId === own) return;
 	throw notFound('part');
@@ -197,6 +202,7 @@ export async function overrideSignOff(ctx: ServiceContext, partId: number, reaso
 	assertOffice(ctx.actor);
 	const part = await partById(ctx.db, partId);
 	if (!part) throw notFound('part');
+	await assertMayDecideFor(ctx, part.unitId);
 	if (part.completedOn) throw fail('conflict', 'part.override_completed');
 	const open = await ctx.db
 		.select({ id: assignment.id, unit: unit.name })
@@ -364,6 +370,20 @@ export async function getPart(ctx: ServiceContext, partId: number) {
 }
 
 /**
+ * The first parts a supervisor's drill-down shows: the plan's own (the province), or the parts of its
+ * subtree not handed down from within it (a city's supervisor: the city's parts).
+ */
+function topOfView(actor: Actor) {
+	const visible = visibleUnits(actor, sql`${assignment.unitId}`);
+	if (!visible) return isNull(assignment.parentId);
+	return and(
+		visible,
+		sql`(${assignment.parentId} is null or not exists (select 1 from assignment pa where pa.id = ${assignment.parentId}
+			and ${visibleUnits(actor, sql`pa.unit_id`)}))`
+	);
+}
+
+/**
  * The parts to look at: a unit's own (optionally of one indicator), or, for supervisors, the plan's parts
  * of one indicator (the first step of the drill-down indicator → city → county).
  */
@@ -376,7 +396,7 @@ export async function listParts(ctx: ServiceContext, indicatorId: number | undef
 		.from(assignment)
 		.where(
 			and(
-				own === null ? isNull(assignment.parentId) : eq(assignment.unitId, own),
+				own === null ? topOfView(ctx.actor!) : eq(assignment.unitId, own),
 				indicatorId ? eq(assignment.indicatorId, indicatorId) : undefined
 			)
 		)

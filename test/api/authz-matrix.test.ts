@@ -284,7 +284,7 @@ const cases = (): Record<string, Case> => ({
 		body: { unitId: id.unit, indicatorIds: [id.indicator], level: 'red', message: '冒名' },
 		allow: 'O'
 	},
-	'GET /api/v1/parts': { path: `/parts?indicatorId=${id.indicator}`, allow: 'OLUX' },
+	'GET /api/v1/parts': { path: `/parts?indicatorId=${id.indicator}`, allow: 'OLUXC' },
 	'GET /api/v1/parts/:id': { path: `/parts/${id.part}`, allow: 'OLU' },
 	'POST /api/v1/parts/:id/children': {
 		path: `/parts/${id.part}/children`,
