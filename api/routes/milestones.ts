@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { MILESTONE_PLAN_STATUSES } from '../../db/schema/index.ts';
+import { MILESTONE_PLAN_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import type { Env } from '../context.ts';
 import { idParam, paging } from './common.ts';
 import { doc, periodSchema, userText, v } from '../lib/validate.ts';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ASSIGNMENT_ROLES } from '../../db/schema/index.ts';
+import { ASSIGNMENT_ROLES } from '../../web/src/lib/rules/enums.ts';
 import { SHARE_MODES } from '../../web/src/lib/rules/rollup.ts';
 import type { Env } from '../context.ts';
 import { idParam } from './common.ts';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { UNIT_KINDS } from '../../db/schema/index.ts';
+import { UNIT_KINDS } from '../../web/src/lib/rules/enums.ts';
 import type { Env } from '../context.ts';
 import { idParam } from './common.ts';
 import { doc, nameText, v } from '../lib/validate.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MILESTONE_PLAN_STATUSES } from '../../../db/schema/constants.ts';
+import { MILESTONE_PLAN_STATUSES } from '../../../web/src/lib/rules/enums.ts';
 import { date, id, list, obj, page, period, timestamp, unitRef } from './shapes.ts';
 import type { Contract } from './types.ts';
 

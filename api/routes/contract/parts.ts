@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASSIGNMENT_ROLES, ALERT_KINDS, LIGHTS } from '../../../db/schema/constants.ts';
+import { ASSIGNMENT_ROLES, ALERT_KINDS, LIGHTS } from '../../../web/src/lib/rules/enums.ts';
 import { STATES } from '../../../web/src/lib/rules/enums.ts';
 import { SHARE_MODES } from '../../../web/src/lib/rules/rollup.ts';
 import { count, date, id, list, obj, unitRef } from './shapes.ts';

@@ -1,3 +1,4 @@
+import { resolve } from '$app/paths';
 import { api, call } from './api.ts';
 import type { Notification } from './replies.ts';
 
@@ -35,3 +36,10 @@ class Bell {
 }
 
 export const bell = new Bell();
+
+/**
+ * A notification's link (a path of this app the server wrote) resolved against the base path. Route types
+ * cannot check a path known only at run time, and with this many routes TypeScript gives up matching a
+ * union of them, so `resolve` is called here untyped, once.
+ */
+export const notificationHref = (link: string) => (resolve as (path: string) => string)(link);
