@@ -148,7 +148,7 @@ async function main(argv: string[]) {
 		if (command === 'start') {
 			const ctx = await cliContext();
 			await runInit(ctx, { demo: ctx.config.demo });
-			ctx.close();
+			await ctx.close();
 			if (rest.includes('--init-only')) return;
 		}
 		const { startServer } = await import('../server.ts');
@@ -171,7 +171,7 @@ async function main(argv: string[]) {
 		else if (command === 'service-account') await serviceAccountCommand(ctx, rest);
 		else throw new UsageError(`未知命令：${argv.join(' ')}`);
 	} finally {
-		ctx.close();
+		await ctx.close();
 	}
 }
 

@@ -27,7 +27,7 @@ import { runInWorker } from '../lib/worker-pool.ts';
 import { daysBetween } from '../lib/dates.ts';
 import { notifyUnit } from './notifications.ts';
 import { getSettings } from './settings.ts';
-import { withTransaction, query } from '../../db/client.ts';
+import { rowsAffected, withTransaction, query } from '../../db/client.ts';
 
 export type ReportFilter = {
 	period?: string;
@@ -168,7 +168,7 @@ async function review(
 				.update(reportItem)
 				.set(action === 'accept' ? { acceptComment: item.reason } : { returnReason: item.reason })
 				.where(and(eq(reportItem.reportId, id), eq(reportItem.indicatorId, item.indicatorId)));
-			if (!updated.changes)
+			if (!rowsAffected(updated))
 				throw fail('bad_request', 'report.item_not_in_report', { indicatorId: item.indicatorId });
 		}
 		const revision = row.revision + 1;

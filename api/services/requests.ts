@@ -20,7 +20,7 @@ import { linkAttachments } from './attachments.ts';
 import { notifyUnit, reminderTopic, withdrawReminders } from './notifications.ts';
 import { ownUnitId } from './report-form.ts';
 import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
-import { withTransaction } from '../../db/client.ts';
+import { isUniqueViolation, withTransaction } from '../../db/client.ts';
 
 export type NewRequest = {
 	kind: RequestKind;
@@ -83,11 +83,10 @@ export async function createRequest(ctx: ServiceContext, input: NewRequest) {
 				)
 				.limit(1)
 		)[0];
-		if (pending)
-			throw fail(
-				'conflict',
-				input.kind === 'completion' ? 'request.pending_completion' : 'request.pending_extension'
-			);
+		const pendingConflict = () =>
+			fail('conflict', input.kind === 'completion' ? 'request.pending_completion' : 'request.pending_extension');
+		if (pending) throw pendingConflict();
+		// On PostgreSQL another instance's ask may commit between the check and the insert: the index says so.
 		const row = (
 			await tx.db
 				.insert(request)
@@ -102,6 +101,9 @@ export async function createRequest(ctx: ServiceContext, input: NewRequest) {
 					createdBy: ctx.actor!.id
 				})
 				.returning()
+				.catch((err: unknown) => {
+					throw isUniqueViolation(err, 'request_one_pending_idx') ? pendingConflict() : err;
+				})
 		)[0]!;
 		await linkAttachments(tx.db, input.attachmentIds, unitId, 'request', row.id);
 		await audit(tx, {

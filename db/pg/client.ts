@@ -3,11 +3,16 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.ts';
+import { registerPostgres, type Db } from '../client.ts';
 
 // bigint (epoch milliseconds, count(*)) and numeric (avg, sum of reals) come back as numbers, as SQLite
 // gives them: every value the application keeps in them is far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, Number);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
+// json comes back as the text stored, as SQLite's JSON columns give it: the services' tables (the SQLite
+// ones, db/client.ts `Db`) parse it themselves, raw queries see the same text on both databases, and the
+// audit hash covers exactly the text written (json, unlike jsonb, keeps it as it was).
+pg.types.setTypeParser(pg.types.builtins.JSON, (text: string) => text);
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
@@ -16,26 +21,36 @@ export const pgMigrationsFolder = fileURLToPath(new URL('../migrations-pg', impo
 /** Several instances may start at once: one migrates while the others wait on this advisory lock. */
 const MIGRATION_LOCK = 0x647562616e; // "duban"
 
-/** A connection pool on the database at `url` (postgres://…), without migrating. */
-export function connectPg(url: string, opts: { max?: number } = {}): PgDb {
-	const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+/**
+ * A connection pool on the database at `url` (postgres://…), without migrating. `readOnly`: every
+ * transaction is read-only unless begun `read write` (as withTransaction begins them), so a write outside
+ * one fails instead of committing on its own, as on SQLite's read connection.
+ */
+export function connectPg(url: string, opts: { max?: number; readOnly?: boolean } = {}): PgDb {
+	const pool = new pg.Pool({
+		connectionString: url,
+		max: opts.max ?? 10,
+		...(opts.readOnly ? { options: '-c default_transaction_read_only=on' } : {})
+	});
 	// An idle connection the server dropped (restart, failover) is discarded, not a crash.
 	pool.on('error', () => {});
 	return drizzle(pool, { schema });
 }
 
-/** Opens a pool on `url` and brings the database up to the committed PostgreSQL migrations. */
-export async function openPg(url: string, opts: { max?: number } = {}): Promise<PgDb> {
-	const db = connectPg(url, opts);
-	const client = await db.$client.connect();
+/** Brings the database up to the committed PostgreSQL migrations, then opens a pool on `url`. */
+export async function openPg(url: string, opts: { max?: number; readOnly?: boolean } = {}): Promise<PgDb> {
+	const client = new pg.Client({ connectionString: url });
+	await client.connect();
 	try {
 		await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
 		await migrate(drizzle(client, { schema }), { migrationsFolder: pgMigrationsFolder });
 	} finally {
-		await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-		client.release();
+		await client.end();
 	}
-	return db;
+	return connectPg(url, opts);
 }
+
+/** A pool on `url` as the services' `Db` (see db/client.ts: one set of services on both databases). */
+export const pgAsDb = (db: PgDb, url: string): Db => registerPostgres(db, url);
 
 export { schema as pgSchema };

@@ -5,8 +5,8 @@ import { unit } from '../../db/schema/index.ts';
 import { freshDb } from '../support/database.ts';
 
 /** The database comes from a factory, so the same test runs on every dialect the data layer supports. */
-let store: ReturnType<typeof freshDb>;
-beforeEach(() => (store = freshDb()));
+let store: Awaited<ReturnType<typeof freshDb>>;
+beforeEach(async () => (store = await freshDb()));
 afterEach(() => store.close());
 
 const names = async (db: Db) =>
