@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import type { BaseSQLiteDatabase, SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -217,6 +217,13 @@ export async function execute(db: Db, statement: SQL): Promise<void> {
 	else db.run(statement);
 }
 
+/**
+ * The values of a group joined by `separator`, in no particular order: SQLite's group_concat,
+ * PostgreSQL's string_agg (neither is standard SQL; the one aggregate that needs the dialect).
+ */
+export const joinedText = (db: Db, value: SQL | SQLiteColumn, separator: string) =>
+	isPostgres(db) ? sql`string_agg(${value}, ${separator})` : sql`group_concat(${value}, ${separator})`;
+
 /** How many rows an insert/update/delete without `returning()` touched, on either database. */
 export const rowsAffected = (result: Database.RunResult): number =>
 	(result as Partial<Database.RunResult>).changes ?? (result as unknown as { rowCount: number }).rowCount;
@@ -235,7 +242,10 @@ export async function lockCounter(tx: Db, counter: string, year: number) {
  * names the columns, not the index, so there any unique violation counts.
  */
 export function isUniqueViolation(err: unknown, index: string): boolean {
-	const e = ((err as { cause?: unknown } | null)?.cause ?? err) as { code?: string; constraint?: string } | null;
+	const e = ((err as { cause?: unknown } | null)?.cause ?? err) as {
+		code?: string;
+		constraint?: string;
+	} | null;
 	return (e?.code === '23505' && e.constraint === index) || e?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 

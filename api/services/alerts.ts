@@ -256,6 +256,6 @@ export type LightRow = {
 export const lightRowsOn = async (db: Db, day: string) =>
 	await query<LightRow>(
 		db,
-		sql`select kind, light, indicator_id as indicatorId, unit_id as unitId, period from alert
+		sql`select kind, light, indicator_id as "indicatorId", unit_id as "unitId", period from alert
 			where since <= ${day} and (resolved_on is null or resolved_on > ${day})`
 	);

@@ -158,7 +158,7 @@ async function canRead(ctx: ServiceContext, row: typeof attachment.$inferSelect)
 				.select({
 					indicatorId: reportItem.indicatorId,
 					status: report.status,
-					visible: sql<number>`coalesce(${visibleReports(ctx) ?? sql`1`}, 0)`
+					visible: sql<number>`case when ${visibleReports(ctx) ?? sql`1 = 1`} then 1 else 0 end`
 				})
 				.from(reportItem)
 				.innerJoin(report, eq(report.id, reportItem.reportId))

@@ -31,7 +31,7 @@ async function rectificationNotices(db: Db, bulletinId: number) {
 			closedAt: number | null;
 		}>(
 			db,
-			sql`select n.id, n.year, n.seq, u.name as unit, n.answer_due_on as answerDueOn, n.closed_at as closedAt,
+			sql`select n.id, n.year, n.seq, u.name as unit, n.answer_due_on as "answerDueOn", n.closed_at as "closedAt",
 				(select count(*) from notice_answer a where a.notice_id = n.id) as answers
 				from urge_notice n join unit u on u.id = n.unit_id where n.bulletin_id = ${bulletinId} order by n.seq`
 		)

@@ -455,7 +455,9 @@ async function writeRows(
 			await tx.update(indicator).set({ kind: 'each' }).where(eq(indicator.id, indicatorId));
 		// One statement per row (a 各设区市政府 row is eleven assignments).
 		if (assignments.length)
-			counts.assignments += rowsAffected(await tx.insert(assignment).values(assignments).onConflictDoNothing());
+			counts.assignments += rowsAffected(
+				await tx.insert(assignment).values(assignments).onConflictDoNothing()
+			);
 	}
 	onProgress(rows.length, rows.length);
 	return { counts, assignmentsTotal };

@@ -50,7 +50,7 @@ async function unlocksSince(db: Db, since: Date): Promise<Map<string, number>> {
 		.select({ after: auditLog.after, at: auditLog.at })
 		.from(auditLog)
 		.where(and(eq(auditLog.action, UNLOCK_ACTION), gte(auditLog.at, since)));
-	return new Map(rows.map((r) => [(r.after as { username?: string } | null)?.username, r.at.getTime()]));
+	return new Map(rows.map((r) => [(r.after as { username: string }).username, r.at.getTime()]));
 }
 
 /**

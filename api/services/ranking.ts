@@ -115,7 +115,7 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 	}>(
 		db,
 		sql`
-		select distinct al.unit_id as unitId, al.indicator_id as indicatorId,
+		select distinct al.unit_id as "unitId", al.indicator_id as "indicatorId",
 			case when al.kind = 'overdue' then 'redLead' else 'behind' end as kind, i.text
 		from alert al join indicator i on i.id = al.indicator_id
 		where al.kind in ('overdue', 'behind_schedule', 'reported_behind') and al.unit_id is not null and ${lit}
@@ -154,7 +154,7 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 	for (const r of await query<{ unitId: number; n: number }>(
 		db,
 		sql`
-		select r.unit_id as unitId, count(*) as n from report_version v join report r on r.id = v.report_id
+		select r.unit_id as "unitId", count(*) as n from report_version v join report r on r.id = v.report_id
 		where r.period = ${period} and v.action = 'return' and v.at < ${cutoff} group by r.unit_id`
 	)) {
 		for (let i = 0; i < r.n; i++)
@@ -169,7 +169,7 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 	for (const a of await query<{ unitId: number; points: number; reason: string }>(
 		db,
 		sql`
-		select unit_id as unitId, points, reason from score_adjustment where period = ${period} order by id`
+		select unit_id as "unitId", points, reason from score_adjustment where period = ${period} order by id`
 	)) {
 		add(a.unitId, {
 			component: 'adjustment',
@@ -183,7 +183,7 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 		(
 			await query<{ unitId: number; at: number }>(
 				db,
-				sql`select unit_id as unitId, first_submitted_at as at from report where period = ${period} and first_submitted_at < ${cutoff}`
+				sql`select unit_id as "unitId", first_submitted_at as at from report where period = ${period} and first_submitted_at < ${cutoff}`
 			)
 		).map((r) => [r.unitId, r.at])
 	);

@@ -319,7 +319,7 @@ export async function exportReports(
 				returnReason: string | null;
 			}>(
 				ctx.db,
-				sql`select ri.report_id as reportId, i.text, ri.role, ri.progress_status as progressStatus, ri.percent, ri.progress, ri.problems, ri.next_steps as nextSteps, ri.return_reason as returnReason
+				sql`select ri.report_id as "reportId", i.text, ri.role, ri.progress_status as "progressStatus", ri.percent, ri.progress, ri.problems, ri.next_steps as "nextSteps", ri.return_reason as "returnReason"
 					from report_item ri join indicator i on i.id = ri.indicator_id where ri.report_id in ${ids} order by ri.report_id, ri.role = 'co', i.position`
 			)
 		: [];

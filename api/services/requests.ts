@@ -84,7 +84,10 @@ export async function createRequest(ctx: ServiceContext, input: NewRequest) {
 				.limit(1)
 		)[0];
 		const pendingConflict = () =>
-			fail('conflict', input.kind === 'completion' ? 'request.pending_completion' : 'request.pending_extension');
+			fail(
+				'conflict',
+				input.kind === 'completion' ? 'request.pending_completion' : 'request.pending_extension'
+			);
 		if (pending) throw pendingConflict();
 		// On PostgreSQL another instance's ask may commit between the check and the insert: the index says so.
 		const row = (

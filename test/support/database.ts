@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SQL } from 'drizzle-orm';
+import { execute, withTransaction, type Db } from '../../db/client.ts';
 import { openDatabase, type OpenDatabase } from '../../db/open.ts';
 import { createPgDatabase } from './pg.ts';
 
@@ -42,4 +44,21 @@ export async function freshDb() {
 			rmSync(dir, { recursive: true, force: true });
 		}
 	};
+}
+
+/** Runs a raw statement in a transaction of its own: a test's write behind the services' back. */
+export const rawWrite = (db: Db, statement: SQL) =>
+	withTransaction({ db }, ({ db: tx }) => execute(tx, statement));
+
+/**
+ * The database's own message of the failure `run` ends in (drizzle wraps PostgreSQL's errors in "Failed
+ * query: …" with the server's error as the cause); throws when `run` succeeds.
+ */
+export async function failureOf(run: Promise<unknown>): Promise<string> {
+	try {
+		await run;
+	} catch (err) {
+		return ((err as { cause?: Error }).cause ?? (err as Error)).message;
+	}
+	throw new Error('expected the statement to fail');
 }
