@@ -1,5 +1,7 @@
 import pg from 'pg';
+import { getTableName, is, sql, Table, type SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { PgDialect, PgTable } from 'drizzle-orm/pg-core';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.ts';
@@ -51,6 +53,35 @@ export async function openPg(url: string, opts: { max?: number; readOnly?: boole
 }
 
 /** A pool on `url` as the services' `Db` (see db/client.ts: one set of services on both databases). */
-export const pgAsDb = (db: PgDb, url: string): Db => registerPostgres(db, url);
+export function pgAsDb(db: PgDb, url: string): Db {
+	joinAliasedTables((db as unknown as { dialect: PgDialect }).dialect);
+	return registerPostgres(db, url);
+}
+
+type Join = { table: unknown };
+
+/**
+ * drizzle's PostgreSQL dialect names a joined table `"original" "alias"` only when it is a pgTable; an
+ * aliased SQLite table (`alias(section, 'section2')` in the services) would be joined by its alias alone.
+ * This database's dialect hands such a join over as that SQL, which it renders as it is.
+ */
+function joinAliasedTables(dialect: PgDialect) {
+	const self = dialect as unknown as { buildJoins(joins: Join[] | undefined): SQL | undefined };
+	const buildJoins = self.buildJoins.bind(dialect);
+	self.buildJoins = (joins) =>
+		buildJoins(
+			joins?.map((join) => {
+				const t = join.table as Record<symbol, unknown>;
+				if (!is(join.table, Table) || is(join.table, PgTable) || !t[IS_ALIAS]) return join;
+				return {
+					...join,
+					table: sql`${sql.identifier(t[ORIGINAL_NAME] as string)} ${sql.identifier(getTableName(join.table))}`
+				};
+			})
+		);
+}
+/** drizzle's own keys of a table's alias flag and original name (drizzle-orm/table.js). */
+const IS_ALIAS = Symbol.for('drizzle:IsAlias');
+const ORIGINAL_NAME = Symbol.for('drizzle:OriginalName');
 
 export { schema as pgSchema };
