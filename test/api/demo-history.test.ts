@@ -14,7 +14,7 @@ async function demoDatabase() {
 	const counts = await loadDemoHistory(ctx, '2020-04-15');
 	const rows = await query(
 		s.db,
-		sql`select r.period, u.name, r.status, r.late, r.submitted_at, count(i.id) as items from report r join unit u on u.id = r.unit_id left join report_item i on i.report_id = r.id group by r.id order by r.id`
+		sql`select r.period, u.name, r.status, r.late, r.submitted_at, count(i.id) as items from report r join unit u on u.id = r.unit_id left join report_item i on i.report_id = r.id group by r.id, u.id order by r.id`
 	);
 	const again = await loadDemoHistory(ctx, '2020-04-15');
 	const demoDate = (
