@@ -229,12 +229,13 @@ export const rowsAffected = (result: Database.RunResult): number =>
 	(result as Partial<Database.RunResult>).changes ?? (result as unknown as { rowCount: number }).rowCount;
 
 /**
- * Takes the lock that numbers of one kind and year are allocated under (`max(seq) + 1`), until the
- * transaction ends. SQLite's one writer already serialises them; on PostgreSQL two transactions (of two
- * instances) would read the same maximum, so they queue on an advisory lock keyed by the counter.
+ * Takes a named lock until the transaction ends, for work that reads and then writes what a concurrent
+ * transaction may write too: numbers allocated as `max(seq) + 1` (keyed by kind and year), the lights a
+ * write brings up to date. SQLite's one writer already serialises it; on PostgreSQL two transactions (of
+ * two instances) would read the same state, so they queue on an advisory lock.
  */
-export async function lockCounter(tx: Db, counter: string, year: number) {
-	if (isPostgres(tx)) await execute(tx, sql`select pg_advisory_xact_lock(hashtext(${counter}), ${year})`);
+export async function takeLock(tx: Db, name: string, key = 0) {
+	if (isPostgres(tx)) await execute(tx, sql`select pg_advisory_xact_lock(hashtext(${name}), ${key})`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { alert, alertEvent, indicator, task, unit } from '../../db/schema/index.ts';
-import { type Db, withTransaction, query } from '../../db/client.ts';
+import { type Db, takeLock, withTransaction, query } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { reasonText, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
 import { alertKey, desiredAlerts, type DesiredAlert, type Scope } from './lights.ts';
@@ -50,6 +50,9 @@ export async function refreshSupervision(
 	scope: Scope,
 	cause: Cause
 ): Promise<EvaluationResult> {
+	// Concurrent writes (of several instances on PostgreSQL) refresh overlapping lights one after another:
+	// each reads the open lights and writes the difference, which two at once would both open or deadlock on.
+	await takeLock(tx, 'supervision');
 	// The months owed follow the assignments (a unit scope: its own; no scope: everyone's).
 	if (scope.unitIds || !scope.indicatorIds) await refreshReportSpans(tx, scope.unitIds);
 	const desired = await desiredAlerts(tx, day, await getSettings(tx), scope);

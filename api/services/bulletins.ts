@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { bulletin, urgeNotice } from '../../db/schema/index.ts';
-import { type Db, lockCounter, withTransaction, query } from '../../db/client.ts';
+import { type Db, takeLock, withTransaction, query } from '../../db/client.ts';
 import { chineseDate } from '../../web/src/lib/rules/official-doc.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
@@ -161,7 +161,7 @@ export async function publishBulletin(ctx: ServiceContext, id: number) {
 		rectification: { ...content.rectification, dueOn }
 	};
 	await withTransaction(ctx, async (tx) => {
-		await lockCounter(tx.db, 'bulletin', row.year);
+		await takeLock(tx.db, 'bulletin', row.year);
 		const seq =
 			((
 				await tx.db
