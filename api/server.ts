@@ -32,19 +32,19 @@ async function serveHttp(config: Config, startJobs: StartJobs | undefined) {
 	const [
 		{ createAdaptorServer },
 		{ createApp },
-		{ openDb, closeDb },
+		{ openDatabase },
 		{ appClock },
 		{ smtpMailer },
 		{ REUSE_PORT }
 	] = await Promise.all([
 		import('@hono/node-server'),
 		import('./app.ts'),
-		import('../db/client.ts'),
+		import('../db/open.ts'),
 		import('./lib/app-clock.ts'),
 		import('./lib/mailer.ts'),
 		import('./processes.ts')
 	]);
-	const db = openDb(config.dbFile);
+	const { db, close } = await openDatabase(config);
 	const clock = await appClock(config, db);
 	const mailer = smtpMailer(config.smtpUrl);
 	const app = createApp({ db, clock, config, mailer });
@@ -77,10 +77,7 @@ async function serveHttp(config: Config, startJobs: StartJobs | undefined) {
 	const shutdown = async () => {
 		await stopJobs?.();
 		mailer?.close();
-		server.close(() => {
-			closeDb(db);
-			process.exit(0);
-		});
+		server.close(() => void close().finally(() => process.exit(0)));
 		server.closeIdleConnections();
 		setTimeout(() => process.exit(0), 3000).unref();
 	};

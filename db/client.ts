@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import type { SQL } from 'drizzle-orm';
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { sql, type SQL } from 'drizzle-orm';
+import type { BaseSQLiteDatabase, SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,8 +13,32 @@ import * as schema from './schema/index.ts';
  * A database connection: outside a transaction the read-only one, inside `withTransaction` the write
  * one. Services write queries as `await db.select()…` (drizzle queries are thenable on every driver),
  * never `.all()/.get()/.run()`, and raw SQL through `query`/`execute` below.
+ *
+ * On PostgreSQL (`DATABASE_URL`) the value is a node-postgres drizzle database (db/pg/client.ts
+ * `asDb`) carrying this type: drizzle's PostgreSQL builder accepts the SQLite table objects and maps
+ * their columns (epoch-ms dates, JSON text, 0/1 booleans) the same way, so one set of services, typed
+ * once, runs on both. What differs is here: transactions, raw SQL, rows affected.
  */
 export type Db = BaseSQLiteDatabase<'sync', Database.RunResult, typeof schema>;
+
+/** The PostgreSQL side of a `Db` as this module uses it (no import of pg here: SQLite never loads it). */
+type PgLike = {
+	transaction<T>(fn: (tx: PgLike) => Promise<T>, config: { accessMode: 'read write' }): Promise<T>;
+	execute(statement: SQL): Promise<{ rows: unknown[]; rowCount: number | null }>;
+};
+/** Databases (pools) that are PostgreSQL, registered by db/pg/client.ts, with their URLs. */
+const postgres = new WeakMap<object, string>();
+/** PostgreSQL transactions in progress: a ctx whose db is one of these is inside a transaction. */
+const pgTransactions = new WeakSet<object>();
+
+/** Marks a PostgreSQL database as one (db/pg/client.ts); it is then a `Db` to the services. */
+export function registerPostgres(db: object, url: string): Db {
+	postgres.set(db, url);
+	return db as unknown as Db;
+}
+
+/** Whether `db` (a database or a transaction on one) is PostgreSQL. */
+export const isPostgres = (db: Db) => postgres.has(db) || pgTransactions.has(db);
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -122,8 +146,12 @@ export function closeDb(db: Connection) {
 	db.$client.close();
 }
 
-/** The file a database is open on, for a worker thread to open its own. */
-export const fileOf = (db: Db) => (db as unknown as { $client: Database.Database }).$client.name;
+/**
+ * Where a database is, for a worker thread to connect its own (db/open.ts connectDatabase): the
+ * PostgreSQL URL, else the SQLite file.
+ */
+export const addressOf = (db: Db) =>
+	postgres.get(db) ?? (db as unknown as { $client: Database.Database }).$client.name;
 
 /** The write side whose transaction the current async call chain runs in. */
 const inside = new AsyncLocalStorage<Writer>();
@@ -198,7 +226,19 @@ export async function withTransaction<C extends { db: Db }, T>(
 	ctx: C,
 	fn: (tx: C) => Promise<T>
 ): Promise<T> {
-	if (writeConnections.has(ctx.db)) return fn(ctx);
+	if (writeConnections.has(ctx.db) || pgTransactions.has(ctx.db)) return fn(ctx);
+	// PostgreSQL: a pooled connection of its own per transaction (BEGIN … COMMIT, ROLLBACK on a throw,
+	// released after), so transactions of this and other instances run side by side; reads outside one go
+	// to the pool and see committed work only. Each invariant that SQLite's single writer kept takes its
+	// own lock (lockCounter, the audit head row, unique indexes).
+	if (postgres.has(ctx.db))
+		return (ctx.db as unknown as PgLike).transaction(
+			(tx) => {
+				pgTransactions.add(tx);
+				return fn({ ...ctx, db: tx as unknown as Db });
+			},
+			{ accessMode: 'read write' }
+		);
 	const w = writer(ctx.db);
 	w.waiting++;
 	const release = await takeTurn(w);
@@ -256,14 +296,52 @@ function endGroup(w: Writer, group: Group, err?: unknown) {
 	group.settle(err);
 }
 
-/** Rows of a raw SQL query (raw SQL only where the query builder cannot say it). */
+/**
+ * Rows of a raw SQL query (raw SQL only where the query builder cannot say it). Standard SQL only, and
+ * camelCase aliases in double quotes (`as "dueOn"`): PostgreSQL folds unquoted names to lower case.
+ */
 export async function query<T>(db: Db, statement: SQL): Promise<T[]> {
+	if (isPostgres(db)) return (await (db as unknown as PgLike).execute(statement)).rows as T[];
 	return db.all<T>(statement);
 }
 
 /** Runs a raw SQL statement that returns no rows. */
 export async function execute(db: Db, statement: SQL): Promise<void> {
-	db.run(statement);
+	if (isPostgres(db)) await (db as unknown as PgLike).execute(statement);
+	else db.run(statement);
+}
+
+/**
+ * The values of a group joined by `separator`, in no particular order: SQLite's group_concat,
+ * PostgreSQL's string_agg (neither is standard SQL; the one aggregate that needs the dialect).
+ */
+export const joinedText = (db: Db, value: SQL | SQLiteColumn, separator: string) =>
+	isPostgres(db) ? sql`string_agg(${value}, ${separator})` : sql`group_concat(${value}, ${separator})`;
+
+/** How many rows an insert/update/delete without `returning()` touched, on either database. */
+export const rowsAffected = (result: Database.RunResult): number =>
+	(result as Partial<Database.RunResult>).changes ?? (result as unknown as { rowCount: number }).rowCount;
+
+/**
+ * Takes a named lock until the transaction ends, for work that reads and then writes what a concurrent
+ * transaction may write too: numbers allocated as `max(seq) + 1` (keyed by kind and year), the lights a
+ * write brings up to date. SQLite's one writer already serialises it; on PostgreSQL two transactions (of
+ * two instances) would read the same state, so they queue on an advisory lock.
+ */
+export async function takeLock(tx: Db, name: string, key = 0) {
+	if (isPostgres(tx)) await execute(tx, sql`select pg_advisory_xact_lock(hashtext(${name}), ${key})`);
+}
+
+/**
+ * Whether `err` is a unique-constraint violation: on PostgreSQL of the index named; SQLite's message
+ * names the columns, not the index, so there any unique violation counts.
+ */
+export function isUniqueViolation(err: unknown, index: string): boolean {
+	const e = ((err as { cause?: unknown } | null)?.cause ?? err) as {
+		code?: string;
+		constraint?: string;
+	} | null;
+	return (e?.code === '23505' && e.constraint === index) || e?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 export { schema };

@@ -1,23 +1,33 @@
-import { closeDb, openDb } from './client.ts';
-import { openPg, type PgDb } from './pg/client.ts';
+import { closeDb, connect, openDb, type Db } from './client.ts';
 
 /** Where the database is: `DATABASE_URL` (PostgreSQL) when set, else the SQLite file in the data folder. */
 export type DatabaseTarget = { databaseUrl: string | undefined; dbFile: string };
 
-export type OpenDatabase =
-	| { dialect: 'sqlite'; db: ReturnType<typeof openDb>; close(): Promise<void> }
-	| { dialect: 'postgres'; db: PgDb; close(): Promise<void> };
+export type OpenDatabase = { dialect: 'sqlite' | 'postgres'; db: Db; close(): Promise<void> };
 
-/** Opens and migrates the configured database. */
+const isUrl = (address: string) => /^postgres(ql)?:\/\//.test(address);
+
+/** Opens and migrates the configured database (PostgreSQL's driver is loaded only when it is the one). */
 export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
 	if (target.databaseUrl) {
-		const db = await openPg(target.databaseUrl);
-		return { dialect: 'postgres', db, close: () => db.$client.end() };
+		const { openPg, pgAsDb } = await import('./pg/client.ts');
+		const pg = await openPg(target.databaseUrl, { readOnly: true });
+		return { dialect: 'postgres', db: pgAsDb(pg, target.databaseUrl), close: () => pg.$client.end() };
 	}
 	const db = openDb(target.dbFile);
-	return {
-		dialect: 'sqlite',
-		db,
-		close: async () => closeDb(db)
-	};
+	return { dialect: 'sqlite', db, close: async () => closeDb(db) };
+}
+
+/**
+ * Connects a worker thread to an already migrated database at `address` (db/client.ts addressOf): a
+ * small pool of its own on PostgreSQL, its own connections on the SQLite file.
+ */
+export async function connectDatabase(address: string): Promise<{ db: Db; close(): Promise<void> }> {
+	if (isUrl(address)) {
+		const { connectPg, pgAsDb } = await import('./pg/client.ts');
+		const pg = connectPg(address, { max: 2, readOnly: true });
+		return { db: pgAsDb(pg, address), close: () => pg.$client.end() };
+	}
+	const db = connect(address);
+	return { db, close: async () => closeDb(db) };
 }

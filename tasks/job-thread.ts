@@ -4,7 +4,7 @@
  * so the request thread keeps serving meanwhile. Mail it queues is sent by the send-mail job.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { closeDb, connect } from '../db/client.ts';
+import { connectDatabase } from '../db/open.ts';
 import type { Config } from '../api/config.ts';
 import { fromWorkerContext, type WorkerContext } from '../api/lib/worker-context.ts';
 import type { JobName } from '../web/src/lib/rules/jobs.ts';
@@ -14,7 +14,7 @@ export type JobThreadData = { job: JobName; context: WorkerContext };
 export type JobThreadReply = { ok: true } | { ok: false; message: string };
 
 const { job, context } = workerData as JobThreadData;
-const db = connect(context.dbFile);
+const { db, close } = await connectDatabase(context.dbAddress);
 const { clock } = fromWorkerContext(context, db);
 try {
 	await runJob(job, { db, clock, mailer: null, config: context.config as Config });
@@ -22,5 +22,5 @@ try {
 } catch (err) {
 	parentPort!.postMessage({ ok: false, message: (err as Error).message } satisfies JobThreadReply);
 } finally {
-	closeDb(db);
+	await close();
 }

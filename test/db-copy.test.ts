@@ -12,10 +12,10 @@ const bin = new URL('../bin/duban.mjs', import.meta.url).pathname;
 let dataDir: string;
 let target: Awaited<ReturnType<typeof createPgDatabase>>;
 
-const duban = (args: string[]) =>
+const duban = (args: string[], env: Record<string, string> = {}) =>
 	spawnSync(process.execPath, [bin, ...args], {
 		// A short demo history: reports, returns, notices and an audit trail, quickly.
-		env: { ...process.env, DATA_DIR: dataDir, DUBAN_DEMO_DATE: '2020-04-20' },
+		env: { ...process.env, DATA_DIR: dataDir, DUBAN_DEMO_DATE: '2020-04-20', ...env },
 		encoding: 'utf8'
 	});
 
@@ -72,6 +72,13 @@ describe('duban db copy --to postgres://…', () => {
 		expect(copy.stdout).toMatch(
 			/已复制 \d+ 张表、\d+ 行到 PostgreSQL，各表行数与源库一致；审计日志哈希链完整（\d+ 行）。用时 [\d.]+ 秒/
 		);
+
+		// Served from the copy (DATABASE_URL), the services export the same plan as from the SQLite file.
+		const exported = duban(['export', 'plan', '--format', 'json']);
+		expect(exported.status, exported.stderr).toBe(0);
+		const fromCopy = duban(['export', 'plan', '--format', 'json'], { DATABASE_URL: target.url });
+		expect(fromCopy.status, fromCopy.stderr).toBe(0);
+		expect(JSON.parse(fromCopy.stdout)).toEqual(JSON.parse(exported.stdout));
 
 		// JSON columns as the text stored (the audit hash covers it), not parsed.
 		const client = new pg.Client({

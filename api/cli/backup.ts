@@ -63,6 +63,7 @@ export async function backupCommand(args: string[]) {
 	const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
 	if (!values.out) throw new UsageError('需要 --out DIR');
 	const config = loadConfig();
+	refusePostgres(config.databaseUrl);
 	if (!existsSync(config.dbFile)) throw new UsageError(`数据目录中没有数据库：${config.dbFile}`);
 	if (existsSync(values.out) && readdirSync(values.out).length)
 		throw new UsageError(`备份目录不为空：${values.out}`);
@@ -94,11 +95,20 @@ export async function backupCommand(args: string[]) {
 	);
 }
 
+/** The backup commands copy the SQLite file; a PostgreSQL database is backed up by its own tools. */
+function refusePostgres(databaseUrl: string | undefined) {
+	if (databaseUrl)
+		throw new UsageError(
+			'数据库在 PostgreSQL 上（DATABASE_URL）：请用 pg_dump / pg_restore 备份与恢复数据库，附件目录另行复制（见 README“迁移到 PostgreSQL”）'
+		);
+}
+
 /** duban restore DIR: into an empty data folder, after checking every checksum; integrity-checked after. */
 export function restoreCommand(args: string[]) {
 	const dir = args[0];
 	if (!dir) throw new UsageError('用法：duban restore DIR');
 	const config = loadConfig();
+	refusePostgres(config.databaseUrl);
 	if (existsSync(config.dbFile))
 		throw new UsageError(`数据目录已有数据库，只能恢复到空的数据目录：${config.dataDir}`);
 	const started = performance.now();

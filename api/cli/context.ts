@@ -1,21 +1,21 @@
 import { loadConfig, type Config } from '../config.ts';
-import { closeDb, openDb } from '../../db/client.ts';
+import { openDatabase } from '../../db/open.ts';
 import { appClock } from '../lib/app-clock.ts';
 import type { ServiceContext } from '../context.ts';
 
-export type CliContext = ServiceContext & { config: Config; close(): void };
+export type CliContext = ServiceContext & { config: Config; close(): Promise<void> };
 
-/** Opens the data folder's database (creating and migrating it) for one command-line run. */
+/** Opens the configured database (DATABASE_URL, else the data folder's; migrated) for one command-line run. */
 export async function cliContext(): Promise<CliContext> {
 	const config = loadConfig();
-	const db = openDb(config.dbFile);
+	const { db, close } = await openDatabase(config);
 	return {
 		db,
 		config,
 		clock: await appClock(config, db),
 		actor: null,
 		ip: 'cli',
-		close: () => closeDb(db)
+		close
 	};
 }
 

@@ -156,7 +156,7 @@ async function main(argv: string[], plugins: CliPlugins) {
 		if (command === 'start') {
 			const ctx = await cliContext();
 			await runInit(ctx, { demo: ctx.config.demo });
-			ctx.close();
+			await ctx.close();
 			if (rest.includes('--init-only')) return;
 		}
 		const { startServer } = await import('../server.ts');
@@ -179,7 +179,7 @@ async function main(argv: string[], plugins: CliPlugins) {
 		else if (command === 'service-account') await serviceAccountCommand(ctx, rest);
 		else throw new UsageError(`未知命令：${argv.join(' ')}`);
 	} finally {
-		ctx.close();
+		await ctx.close();
 	}
 }
 

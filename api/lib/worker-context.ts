@@ -1,9 +1,9 @@
 /**
- * A service context that can cross to a worker thread: the database as its file (the worker opens its
- * own connection), the application clock as its distance from the real one, the caller as data.
+ * A service context that can cross to a worker thread: the database as its address (file or URL: the
+ * worker opens its own connection), the application clock as its distance from the real one, the caller as data.
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { fileOf, type Db } from '../../db/client.ts';
+import { addressOf, type Db } from '../../db/client.ts';
 import type { Config } from '../config.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 import { shanghaiDay } from './clock.ts';
@@ -23,7 +23,7 @@ export function startThread(entry: URL, options: WorkerOptions = {}) {
 }
 
 export type WorkerContext = {
-	dbFile: string;
+	dbAddress: string;
 	clockOffsetMs: number;
 	config: Config;
 	actor: Actor | null;
@@ -32,7 +32,7 @@ export type WorkerContext = {
 
 export function toWorkerContext(ctx: ServiceContext): WorkerContext {
 	return {
-		dbFile: fileOf(ctx.db),
+		dbAddress: addressOf(ctx.db),
 		clockOffsetMs: ctx.clock.now().getTime() - Date.now(),
 		config: ctx.config,
 		actor: ctx.actor,

@@ -1,7 +1,8 @@
 /** A thread of the worker pool (worker-pool.ts): runs the named export of a module, answers its result. */
 import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
-import { connect } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
+import { connectDatabase } from '../../db/open.ts';
 import { toWire } from '../errors.ts';
 import { fromWorkerContext } from './worker-context.ts';
 import type { PoolReply, PoolTask } from './worker-pool.ts';
@@ -18,15 +19,16 @@ function transferable(result: unknown): ArrayBuffer[] {
 }
 
 /**
- * This thread's own database per file: it reads on its read connection; a caller holding the write gate
- * (writeInWorker) writes through withTransaction on its write connection, opened then.
+ * This thread's own database per address (file or URL): it reads on its read connection; a caller
+ * holding the write gate (writeInWorker) writes through withTransaction on its write connection, opened
+ * then.
  */
-const connections = new Map<string, ReturnType<typeof connect>>();
-function connection(file: string) {
-	let db = connections.get(file);
+const connections = new Map<string, Promise<Db>>();
+function connection(address: string) {
+	let db = connections.get(address);
 	if (!db) {
-		db = connect(file);
-		connections.set(file, db);
+		db = connectDatabase(address).then((c) => c.db);
+		connections.set(address, db);
 	}
 	return db;
 }
@@ -37,7 +39,7 @@ async function answer({ id, module, name, args, context }: PoolTask) {
 		const fn = mod[name];
 		if (typeof fn !== 'function') throw new Error(`${module} has no function ${name}`);
 		const result: unknown = context
-			? await fn(fromWorkerContext(context, connection(context.dbFile)), ...args)
+			? await fn(fromWorkerContext(context, await connection(context.dbAddress)), ...args)
 			: await fn(...args);
 		parentPort!.postMessage({ id, ok: true, result } satisfies PoolReply, transferable(result));
 	} catch (err) {

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
 import { alert, alertEvent, indicator, task, unit } from '../../db/schema/index.ts';
-import { type Db, withTransaction, query } from '../../db/client.ts';
+import { type Db, takeLock, withTransaction, query } from '../../db/client.ts';
 import type { Caller, ServiceContext } from '../context.ts';
 import { audit } from './audit.ts';
 import { reasonText, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
@@ -58,6 +58,9 @@ export async function refreshSupervision(
 	scope: Scope,
 	cause: Cause
 ): Promise<EvaluationResult> {
+	// Concurrent writes (of several instances on PostgreSQL) refresh overlapping lights one after another:
+	// each reads the open lights and writes the difference, which two at once would both open or deadlock on.
+	await takeLock(tx, 'supervision');
 	// The months owed follow the assignments (a unit scope: its own; no scope: everyone's), which a report
 	// never changes.
 	if ((scope.unitIds || !scope.indicatorIds) && cause !== 'report')
@@ -284,6 +287,6 @@ export type LightRow = {
 export const lightRowsOn = async (db: Db, day: string) =>
 	await query<LightRow>(
 		db,
-		sql`select kind, light, indicator_id as indicatorId, unit_id as unitId, period from alert
+		sql`select kind, light, indicator_id as "indicatorId", unit_id as "unitId", period from alert
 			where since <= ${day} and (resolved_on is null or resolved_on > ${day})`
 	);

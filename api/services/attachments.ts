@@ -3,7 +3,7 @@ import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, readF
 import { join } from 'node:path';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { assignment, attachment, noticeAnswer, report, reportItem, request } from '../../db/schema/index.ts';
-import { type Db, withTransaction } from '../../db/client.ts';
+import { type Db, rowsAffected, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
 import { scanBytes } from '../lib/clamd.ts';
@@ -158,7 +158,7 @@ async function canRead(ctx: ServiceContext, row: typeof attachment.$inferSelect)
 				.select({
 					indicatorId: reportItem.indicatorId,
 					status: report.status,
-					visible: sql<number>`coalesce(${visibleReports(ctx) ?? sql`1`}, 0)`
+					visible: sql<number>`case when ${visibleReports(ctx) ?? sql`1 = 1`} then 1 else 0 end`
 				})
 				.from(reportItem)
 				.innerJoin(report, eq(report.id, reportItem.reportId))
@@ -206,7 +206,7 @@ export async function linkAttachments(
 		.update(attachment)
 		.set({ ownerType, ownerId })
 		.where(and(inArray(attachment.id, ids), eq(attachment.unitId, unitId), isNull(attachment.ownerId)));
-	if (linked.changes !== new Set(ids).size) throw fail('bad_request', 'attachment.not_linkable');
+	if (rowsAffected(linked) !== new Set(ids).size) throw fail('bad_request', 'attachment.not_linkable');
 }
 
 export async function isAssigned(ctx: ServiceContext, indicatorId: number, unitId: number) {

@@ -150,7 +150,7 @@ export async function buildBulletin(
 	const targets = await targetFigures(db, asOf, before);
 	const nextUntil = week ? addDays(asOf, 7) : periodEnd(addMonths(period, 1));
 	const dueNext = await dueBetween(db, asOf, nextUntil);
-	const facts = week ? weekFacts(db, week, asOf) : null;
+	const facts = week ? await weekFacts(db, week, asOf) : null;
 	const names = new Map(scores.categories.flatMap((c) => c.items.map((r) => [r.unit.id, r.unit.name])));
 	const t = now.tiles;
 	const completed = t.completedOnTime + t.completedLate;

@@ -18,7 +18,7 @@ async function owners(db: Db) {
 	for (const o of await query<Owner>(
 		db,
 		sql`
-		select a.indicator_id as indicatorId, a.unit_id as unitId, u.name, a.role, a.completed_on as completedOn
+		select a.indicator_id as "indicatorId", a.unit_id as "unitId", u.name, a.role, a.completed_on as "completedOn"
 		from assignment a join unit u on u.id = a.unit_id where a.parent_id is null order by a.indicator_id, a.role desc, u.position, u.id`
 	))
 		by.set(o.indicatorId, [...(by.get(o.indicatorId) ?? []), o]);
@@ -84,7 +84,7 @@ async function actualsOn(db: Db, day: string) {
 	for (const r of await query<{ targetId: number; unitId: number; period: string; value: number }>(
 		db,
 		sql`
-		select v.target_id as targetId, r.unit_id as unitId, r.period, v.value from report_item_value v
+		select v.target_id as "targetId", r.unit_id as "unitId", r.period, v.value from report_item_value v
 		join report_item i on i.id = v.item_id join report r on r.id = i.report_id
 		where r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}`
 	)) {
@@ -123,7 +123,7 @@ export async function targetFigures(db: Db, asOf: string, previousAsOf: string):
 			aggregation: string;
 		}>(
 			db,
-			sql`select t.id, t.indicator_id as indicatorId, i.text as indicator, t.label, t.op, t.value, t.scale, t.unit, t.aggregation
+			sql`select t.id, t.indicator_id as "indicatorId", i.text as indicator, t.label, t.op, t.value, t.scale, t.unit, t.aggregation
 				from indicator_target t join indicator i on i.id = t.indicator_id
 				where i.recurrence is null and t.relative is null order by i.plan_id, i.position, t.position`
 		)
@@ -159,7 +159,7 @@ export async function dueBetween(db: Db, asOf: string, until: string): Promise<D
 	return (
 		await query<{ id: number; task: string; text: string; dueOn: string }>(
 			db,
-			sql`select i.id, t.title as task, i.text, i.due_on as dueOn from indicator i join task t on t.id = i.task_id
+			sql`select i.id, t.title as task, i.text, i.due_on as "dueOn" from indicator i join task t on t.id = i.task_id
 				where i.recurrence is null and i.due_on > ${asOf} and i.due_on <= ${until}
 				and (i.completed_on is null or i.completed_on > ${asOf}) order by i.due_on, i.plan_id, i.position`
 		)

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { bulletin, urgeNotice } from '../../db/schema/index.ts';
-import { type Db, withTransaction, query } from '../../db/client.ts';
+import { type Db, takeLock, withTransaction, query } from '../../db/client.ts';
 import { chineseDate } from '../../web/src/lib/rules/official-doc.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
@@ -32,7 +32,7 @@ async function rectificationNotices(db: Db, bulletinId: number) {
 			closedAt: number | null;
 		}>(
 			db,
-			sql`select n.id, n.year, n.seq, u.name as unit, n.answer_due_on as answerDueOn, n.closed_at as closedAt,
+			sql`select n.id, n.year, n.seq, u.name as unit, n.answer_due_on as "answerDueOn", n.closed_at as "closedAt",
 				(select count(*) from notice_answer a where a.notice_id = n.id) as answers
 				from urge_notice n join unit u on u.id = n.unit_id where n.bulletin_id = ${bulletinId} order by n.seq`
 		)
@@ -165,6 +165,7 @@ export async function publishBulletin(ctx: ServiceContext, id: number) {
 		rectification: { ...content.rectification, dueOn }
 	};
 	await withTransaction(ctx, async (tx) => {
+		await takeLock(tx.db, 'bulletin', row.year);
 		const seq =
 			((
 				await tx.db

@@ -65,10 +65,10 @@ export function scopeWith(f: DashboardFilter, day: string): SQL {
 		? sql`and exists (select 1 from assignment x where x.indicator_id = i.id and ${unitMatch(f, sql`x.unit_id`)})`
 		: sql``;
 	return sql`with ind as (
-		select i.id, i.plan_id as planId, i.position, i.text, i.task_id as taskId, i.due_on as dueOn, i.recurrence,
-			coalesce(s2.parent_id, t.section_id) as s1Id, s2.id as s2Id,
-			${f.unitId ? sql`a.completed_on` : sql`i.completed_on`} as completedOn,
-			${f.unitId ? partOriginalDue : sql`i.original_due_on`} as originalDueOn
+		select i.id, i.plan_id as "planId", i.position, i.text, i.task_id as "taskId", i.due_on as "dueOn", i.recurrence,
+			coalesce(s2.parent_id, t.section_id) as "s1Id", s2.id as "s2Id",
+			${f.unitId ? sql`a.completed_on` : sql`i.completed_on`} as "completedOn",
+			${f.unitId ? partOriginalDue : sql`i.original_due_on`} as "originalDueOn"
 		from indicator i join task t on t.id = i.task_id
 			left join section s2 on s2.id = t.section_id and s2.level = 2
 			${part}
@@ -79,8 +79,8 @@ export function scopeWith(f: DashboardFilter, day: string): SQL {
 		group by al.indicator_id
 	), st as (
 		select ind.*, case
-			when ind.completedOn is not null and ind.completedOn <= ${day} then
-				case when ind.originalDueOn is not null and ind.completedOn > ind.originalDueOn then 'completed_late' else 'completed_on_time' end
+			when ind."completedOn" is not null and ind."completedOn" <= ${day} then
+				case when ind."originalDueOn" is not null and ind."completedOn" > ind."originalDueOn" then 'completed_late' else 'completed_on_time' end
 			when lit.red = 1 then 'red' when lit.red = 0 then 'yellow' else 'green' end as state
 		from ind left join lit on lit.id = ind.id
 	)`;

@@ -53,7 +53,7 @@ export async function reportStatuses(
 		db,
 		sql`
 		with m(period) as (values ${months})
-		select m.period, u.id as unitId, r.late, case when r.id is null then 0 else 1 end as submitted
+		select m.period, u.id as "unitId", r.late, case when r.id is null then 0 else 1 end as submitted
 		from m join unit u on ${unitsInScope(f, sql`u.id`)}
 			left join report r on r.unit_id = u.id and r.period = m.period
 				and r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}
@@ -128,10 +128,10 @@ export async function summaryData(db: Db, f: DashboardFilter, day: string, today
 		db,
 		sql`
 		${scope}
-		select s1Id, s2Id, state,
-			case when dueOn is not null and recurrence is null and dueOn >= ${day} and dueOn <= ${soonEnd} then 1 else 0 end as soon,
+		select "s1Id", "s2Id", state,
+			case when "dueOn" is not null and recurrence is null and "dueOn" >= ${day} and "dueOn" <= ${soonEnd} then 1 else 0 end as soon,
 			count(*) as n
-		from st group by s1Id, s2Id, state, soon`
+		from st group by "s1Id", "s2Id", state, soon`
 	);
 	const count = (l: SupervisionState) => groups.reduce((n, g) => n + (g.state === l ? g.n : 0), 0);
 	const isOpen = (g: { state: SupervisionState }) =>
@@ -142,7 +142,7 @@ export async function summaryData(db: Db, f: DashboardFilter, day: string, today
 			db,
 			sql`
 		${scope}
-		select count(distinct al.unit_id) + max(case when al.unit_id is null then 1 else 0 end) as redUnits
+		select count(distinct al.unit_id) + max(case when al.unit_id is null then 1 else 0 end) as "redUnits"
 		from alert al where al.light = 'red' and al.indicator_id is not null and ${litOn(day)} and ${unitMatch(f, sql`al.unit_id`)}
 			and ${planPart(sql`al.indicator_id`, sql`al.unit_id`)}
 			and ${inScope(f, sql`al.indicator_id`)}`
@@ -166,7 +166,7 @@ export async function summaryData(db: Db, f: DashboardFilter, day: string, today
 			await query<{ id: number; name: string; planId: number; position: number }>(
 				db,
 				// 0 matches no section and keeps the list non-empty when the scope has none.
-				sql`select id, name, plan_id as planId, position from section where id in (${sql.join(
+				sql`select id, name, plan_id as "planId", position from section where id in (${sql.join(
 					[...new Set([0, ...groups.flatMap((g) => [g.s1Id, g.s2Id])])]
 						.filter((id) => id !== null)
 						.map((id) => sql`${id}`),
@@ -260,7 +260,7 @@ async function monthlyTrend(
 		db,
 		sql`
 		${scope}
-		select al.indicator_id as indicatorId, al.since, al.resolved_on as resolvedOn from alert al
+		select al.indicator_id as "indicatorId", al.since, al.resolved_on as "resolvedOn" from alert al
 		where al.kind = 'overdue' and al.since <= ${ends.at(-1)!} and (al.resolved_on is null or al.resolved_on > ${ends[0]!})
 			and ${unitMatch(f, sql`al.unit_id`)} and ${inScope(f, sql`al.indicator_id`)}`
 	);
@@ -308,8 +308,8 @@ export async function listData(
 	const picked =
 		kind === 'red'
 			? sql`st.state = 'red'`
-			: sql`st.state not in ('completed_on_time', 'completed_late') and st.dueOn is not null and st.recurrence is null
-				and st.dueOn >= ${day} and st.dueOn <= ${addDays(day, 30)}`;
+			: sql`st.state not in ('completed_on_time', 'completed_late') and st."dueOn" is not null and st.recurrence is null
+				and st."dueOn" >= ${day} and st."dueOn" <= ${addDays(day, 30)}`;
 	const direction = sort === '-due' ? sql`desc` : sql`asc`;
 	// An indicator without a date sorts as the empty text did: first ascending, last descending.
 	const slice = await query<{
@@ -324,12 +324,12 @@ export async function listData(
 		db,
 		sql`
 		${scopeWith(f, day)}
-		select st.id, st.text, t.title as task, coalesce(s2.name, s1.name) as section, st.dueOn, st.state as light,
+		select st.id, st.text, t.title as task, coalesce(s2.name, s1.name) as section, st."dueOn", st.state as light,
 			count(*) over () as total
-		from st join task t on t.id = st.taskId
-			left join section s2 on s2.id = st.s2Id left join section s1 on s1.id = st.s1Id
+		from st join task t on t.id = st."taskId"
+			left join section s2 on s2.id = st."s2Id" left join section s1 on s1.id = st."s1Id"
 		where ${picked}
-		order by coalesce(st.dueOn, '') ${direction}, st.id
+		order by coalesce(st."dueOn", '') ${direction}, st.id
 		limit ${pageSize} offset ${(page - 1) * pageSize}`
 	);
 	const ids = slice.length
@@ -344,7 +344,7 @@ export async function listData(
 	const units = await query<{ indicatorId: number; id: number; name: string; role: 'lead' | 'co' }>(
 		db,
 		sql`
-		select a.indicator_id as indicatorId, u.id, u.name, a.role from assignment a join unit u on u.id = a.unit_id
+		select a.indicator_id as "indicatorId", u.id, u.name, a.role from assignment a join unit u on u.id = a.unit_id
 		where a.indicator_id in (${ids}) and a.parent_id is null and ${unitMatch(f, sql`a.unit_id`)} and ${kind === 'red' ? red : sql`1 = 1`}
 		order by a.indicator_id, a.position`
 	);

@@ -178,7 +178,7 @@ export async function statusColumns(ctx: ServiceContext, views: IndicatorView[])
 		(
 			await query<{ indicatorId: number; progress: string; period: string; unit: string }>(
 				ctx.db,
-				sql`select ri.indicator_id as indicatorId, ri.progress, r.period, u.name as unit from report_item ri
+				sql`select ri.indicator_id as "indicatorId", ri.progress, r.period, u.name as unit from report_item ri
 					join report r on r.id = ri.report_id join unit u on u.id = r.unit_id
 					where r.status in ${SUBMITTED_STATUSES} and ri.progress <> ''
 						and ${subtreeOnly(ctx.actor!, sql`r.unit_id`) ?? sql`1 = 1`}

@@ -4,7 +4,7 @@
  * file (WAL: the request thread's connection keeps reading meanwhile), and answers the report as JSON.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { closeDb, connect } from '../../db/client.ts';
+import { connectDatabase } from '../../db/open.ts';
 import { analyseInput } from '../../db/import/analyse-input.ts';
 import { TableReadError } from '../../db/import/read-table.ts';
 import { fail, toWire } from '../errors.ts';
@@ -18,7 +18,7 @@ const progress = (phase: Progress['phase']) => (done: number, total: number) =>
 	post({ type: 'progress', progress: { phase, done, total } });
 
 async function run() {
-	const db = connect(job.context.dbFile);
+	const { db, close } = await connectDatabase(job.context.dbAddress);
 	try {
 		const ctx = fromWorkerContext(job.context, db);
 		const { input } = job;
@@ -44,7 +44,7 @@ async function run() {
 			refused: !input.dryRun && report.errors.length ? summary : null
 		});
 	} finally {
-		closeDb(db);
+		await close();
 	}
 }
 

@@ -17,7 +17,7 @@ import {
 	type AssignmentRole,
 	type UnitKind
 } from '../../db/schema/index.ts';
-import { type Db, withTransaction } from '../../db/client.ts';
+import { type Db, rowsAffected, withTransaction } from '../../db/client.ts';
 import { toWorkerContext } from '../lib/worker-context.ts';
 import { type Analysis, type ImportRow, type Issue, type LayoutSummary } from '../../db/import/analyse.ts';
 import type { DeadlineRule } from '../../db/import/parse/deadline.ts';
@@ -464,7 +464,9 @@ async function writeRows(
 			await tx.update(indicator).set({ kind: 'each' }).where(eq(indicator.id, indicatorId));
 		// One statement per row (a 各设区市政府 row is eleven assignments).
 		if (assignments.length)
-			counts.assignments += (await tx.insert(assignment).values(assignments).onConflictDoNothing()).changes;
+			counts.assignments += rowsAffected(
+				await tx.insert(assignment).values(assignments).onConflictDoNothing()
+			);
 	}
 	onProgress(rows.length, rows.length);
 	return { counts, assignmentsTotal };

@@ -13,7 +13,7 @@ import {
 	type AlertKind,
 	type Light
 } from '../../db/schema/index.ts';
-import { type Db, query } from '../../db/client.ts';
+import { type Db, joinedText, query } from '../../db/client.ts';
 import { accountable, dateLight, milestoneLight, type Milestone } from '../../web/src/lib/rules/lights.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { expectedProgress, type BehindFigure, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
@@ -275,7 +275,7 @@ async function placeholderAlerts(db: Db, day: string, scope: Scope): Promise<Des
 			.select({
 				indicatorId: indicator.id,
 				dueOn: indicator.dueOn,
-				pending: sql<string>`group_concat(${unitGroup.name}, '、')`
+				pending: sql<string>`${joinedText(db, unitGroup.name, '、')}`
 			})
 			.from(pendingGroup)
 			.innerJoin(indicator, eq(indicator.id, pendingGroup.indicatorId))
@@ -314,7 +314,7 @@ async function missingReports(
 	const unitFilter = scope.unitIds ? sql`and a.unit_id in ${scope.unitIds}` : sql``;
 	const spans = await query<{ unitId: number; start: string; completedOn: string | null }>(
 		db,
-		sql`select distinct a.unit_id as unitId, coalesce(a.handed_on, p.issued_on, p.year || '-01-01') as start, a.completed_on as completedOn
+		sql`select distinct a.unit_id as "unitId", coalesce(a.handed_on, p.issued_on, p.year || '-01-01') as start, a.completed_on as "completedOn"
 			from assignment a join indicator i on i.id = a.indicator_id join plan p on p.id = i.plan_id where 1 = 1 ${unitFilter}`
 	);
 	const reported = new Set(

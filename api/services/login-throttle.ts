@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray } from 'drizzle-orm';
 import { auditLog, user } from '../../db/schema/index.ts';
 import { type Db, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
@@ -45,11 +45,12 @@ async function rowsSince(db: Db, since: Date, username?: string): Promise<Row[]>
 
 /** When the security administrator last lifted each account's throttles (within the window). */
 async function unlocksSince(db: Db, since: Date): Promise<Map<string, number>> {
+	// The name is read from the JSON here, not in SQL (json_extract is SQLite's, ->> PostgreSQL's).
 	const rows = await db
-		.select({ username: sql<string>`json_extract(${auditLog.after}, '$.username')`, at: auditLog.at })
+		.select({ after: auditLog.after, at: auditLog.at })
 		.from(auditLog)
 		.where(and(eq(auditLog.action, UNLOCK_ACTION), gte(auditLog.at, since)));
-	return new Map(rows.map((r) => [r.username, r.at.getTime()]));
+	return new Map(rows.map((r) => [(r.after as { username: string }).username, r.at.getTime()]));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.ts';
-import { type Db, withTransaction } from '../../db/client.ts';
+import { type Db, rowsAffected, withTransaction } from '../../db/client.ts';
 import type { Caller, ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
 import { isPermanentFailure, type Mailer } from '../lib/mailer.ts';
@@ -21,7 +21,7 @@ export async function enqueueMail(tx: Db, mail: NewMail, now: Date): Promise<boo
 		.insert(outbox)
 		.values({ ...mail, messageId: `<${hash}@duban>`, nextAttemptAt: now, createdAt: now })
 		.onConflictDoNothing({ target: outbox.dedupeKey });
-	return inserted.changes > 0;
+	return rowsAffected(inserted) > 0;
 }
 
 /** Backoff after the n-th failed attempt: 1, 2, 4, … minutes, at most 6 hours. */

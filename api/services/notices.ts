@@ -20,7 +20,7 @@ import { notifyUnit } from './notifications.ts';
 import { ownUnitId } from './report-form.ts';
 import { getSettings } from './settings.ts';
 import { workCalendar } from './work-calendar.ts';
-import { type Db, withTransaction } from '../../db/client.ts';
+import { type Db, takeLock, withTransaction } from '../../db/client.ts';
 
 export const noticeNumber = (year: number, seq: number) => `督办〔${year}〕${seq}号`;
 
@@ -50,6 +50,7 @@ export async function issueNotice(
 	const answerDueOn = input.answerDueOn ?? (await defaultAnswerDueOn(ctx.db, input.level, today));
 	const year = Number(today.slice(0, 4));
 	return await withTransaction(ctx, async (tx) => {
+		await takeLock(tx.db, 'urge_notice', year);
 		const seq =
 			((
 				await tx.db

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { notification, unit, unitNews, user, type Light, type Role } from '../../db/schema/index.ts';
-import { type Db, withTransaction } from '../../db/client.ts';
+import { type Db, rowsAffected, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { enqueueMail } from './mail.ts';
 import { MAIL_FOOTER, renderDigest } from './mail-templates.ts';
@@ -10,7 +10,7 @@ import { lineageOf } from './access.ts';
 
 /** Adds one notification in the caller's transaction; its dedupe key makes it at most once. */
 export async function addNotification(tx: Db, n: typeof notification.$inferInsert): Promise<boolean> {
-	return (await tx.insert(notification).values(n).onConflictDoNothing()).changes > 0;
+	return rowsAffected(await tx.insert(notification).values(n).onConflictDoNothing()) > 0;
 }
 
 /** The bell: the caller's own notifications (withdrawn reminders left out), unread first counted. */
@@ -52,7 +52,7 @@ export async function listNotifications(
 
 /** Marks one notification (or, without an id, all of them) as read; only the caller's own. */
 export async function markRead(ctx: ServiceContext, id?: number) {
-	const changed = (
+	const changed = rowsAffected(
 		await withTransaction(ctx, ({ db }) =>
 			db
 				.update(notification)
@@ -65,7 +65,7 @@ export async function markRead(ctx: ServiceContext, id?: number) {
 					)
 				)
 		)
-	).changes;
+	);
 	return { marked: changed };
 }
 
@@ -104,7 +104,7 @@ export async function notifyUnit(ctx: ServiceContext, news: News) {
 			mailedOn: news.urgent ? today : null
 		})
 		.onConflictDoNothing();
-	if (!inserted.changes) return;
+	if (!rowsAffected(inserted)) return;
 	const users = await ctx.db
 		.select({ id: user.id })
 		.from(user)

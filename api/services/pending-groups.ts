@@ -7,7 +7,7 @@ import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
 import { getIndicator } from './indicators.ts';
 import { notifyUnit } from './notifications.ts';
-import { withTransaction } from '../../db/client.ts';
+import { rowsAffected, withTransaction } from '../../db/client.ts';
 
 /** Replaces a placeholder (省级有关单位) on one indicator by concrete units, keeping the placeholder's role. */
 export async function resolvePendingGroup(
@@ -43,7 +43,7 @@ export async function resolvePendingGroup(
 				.insert(assignment)
 				.values({ indicatorId, unitId, role: pending.role, viaGroupId: groupId, position: position++ })
 				.onConflictDoNothing();
-			if (added.changes)
+			if (rowsAffected(added))
 				await notifyUnit(tx, {
 					unitId,
 					key: `plan.assign|${indicatorId}|${unitId}`,

@@ -15,7 +15,7 @@ import { fail, notFound } from '../errors.ts';
 import { daysBetween } from '../lib/dates.ts';
 import { assertProvincialOffice } from './access.ts';
 import { audit } from './audit.ts';
-import { withTransaction } from '../../db/client.ts';
+import { joinedText, withTransaction } from '../../db/client.ts';
 
 /**
  * The office's list of placeholder names (省级有关单位, 首批试点所在县（市、区）政府 …): names that stand for
@@ -122,8 +122,8 @@ export async function listPendingIndicators(ctx: ServiceContext) {
 			task: task.title,
 			dueOn: indicator.dueOn,
 			deadlineText: indicator.deadlineText,
-			pending: sql<string>`group_concat(${unitGroup.name}, '、')`,
-			lead: sql<number>`max(${pendingGroup.role} = 'lead')`,
+			pending: sql<string>`${joinedText(ctx.db, unitGroup.name, '、')}`,
+			lead: sql<number>`max(case when ${pendingGroup.role} = 'lead' then 1 else 0 end)`,
 			overdueSince: sql<string | null>`(select a.since from ${alert} a where a.indicator_id = ${indicator.id}
 				and a.unit_id is null and a.kind = 'overdue' and a.open_key is not null)`
 		})
@@ -133,7 +133,7 @@ export async function listPendingIndicators(ctx: ServiceContext) {
 		.innerJoin(task, eq(task.id, indicator.taskId))
 		.innerJoin(plan, eq(plan.id, indicator.planId))
 		.where(and(isNull(pendingGroup.resolvedAt), ne(indicator.status, 'completed')))
-		.groupBy(indicator.id)
+		.groupBy(indicator.id, task.id, plan.id)
 		.orderBy(sql`${indicator.dueOn} is null`, asc(indicator.dueOn), asc(indicator.id));
 	const items = rows.map(({ overdueSince, lead, ...r }) => ({
 		...r,

@@ -91,10 +91,10 @@ export async function planStats(ctx: ServiceContext, id: number) {
 		await ctx.db
 			.select({
 				indicators: sql<number>`count(*)`,
-				completedOnTime: sql<number>`coalesce(sum(${indicator.status} = 'completed' and (${indicator.originalDueOn} is null or ${indicator.completedOn} <= ${indicator.originalDueOn})), 0)`,
-				completedLate: sql<number>`coalesce(sum(${indicator.status} = 'completed' and ${indicator.completedOn} > ${indicator.originalDueOn}), 0)`,
-				open: sql<number>`coalesce(sum(${indicator.status} = 'open'), 0)`,
-				overdue: sql<number>`coalesce(sum(${indicator.status} = 'open' and ${indicator.dueOn} < ${today}), 0)`
+				completedOnTime: sql<number>`count(*) filter (where ${indicator.status} = 'completed' and (${indicator.originalDueOn} is null or ${indicator.completedOn} <= ${indicator.originalDueOn}))`,
+				completedLate: sql<number>`count(*) filter (where ${indicator.status} = 'completed' and ${indicator.completedOn} > ${indicator.originalDueOn})`,
+				open: sql<number>`count(*) filter (where ${indicator.status} = 'open')`,
+				overdue: sql<number>`count(*) filter (where ${indicator.status} = 'open' and ${indicator.dueOn} < ${today})`
 			})
 			.from(indicator)
 			.where(and(eq(indicator.planId, id), visibleIndicators(ctx.actor!)))

@@ -127,8 +127,8 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 			select unit_id as unitId, count(*) as n, sum(points) as points from score_adjustment
 			where period = ${period} group by unit_id
 		)
-		select u.id, u.name, u.kind, u.position, coalesce(c.behind, 0) as behind, coalesce(c.redLead, 0) as redLead,
-			coalesce(c.redCo, 0) as redCo, coalesce(ret.n, 0) as returns, coalesce(adj.n, 0) as adjustments,
+		select u.id, u.name, u.kind, u.position, coalesce(c.behind, 0) as behind, coalesce(c.redLead, 0) as "redLead",
+			coalesce(c.redCo, 0) as "redCo", coalesce(ret.n, 0) as returns, coalesce(adj.n, 0) as adjustments,
 			coalesce(adj.points, 0) as points, r.first_submitted_at as at
 		from unit u left join c on c.unitId = u.id left join ret on ret.unitId = u.id
 			left join adj on adj.unitId = u.id

@@ -154,7 +154,7 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 			from report r join report_item ri on ri.report_id = r.id
 			where r.unit_id = ${unitId} and r.period < ${period}
 				and r.status in ${SUBMITTED_STATUSES}
-		) where n = 1`
+		) as latest where n = 1`
 	);
 	const previous = await itemsWithValues(
 		ctx.db,
@@ -237,7 +237,7 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 			: null,
 		items,
 		/** The unit's items today by state: the header's counts, the same on every page. */
-		counts: unitCounts(ctx.db, unitId, today)
+		counts: await unitCounts(ctx.db, unitId, today)
 	};
 }
 

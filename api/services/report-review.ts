@@ -27,7 +27,7 @@ import { runInWorker } from '../lib/worker-pool.ts';
 import { daysBetween } from '../lib/dates.ts';
 import { notifyUnit } from './notifications.ts';
 import { getSettings } from './settings.ts';
-import { withTransaction, query } from '../../db/client.ts';
+import { rowsAffected, withTransaction, query } from '../../db/client.ts';
 
 export type ReportFilter = {
 	period?: string;
@@ -169,7 +169,7 @@ async function review(
 				.update(reportItem)
 				.set(action === 'accept' ? { acceptComment: item.reason } : { returnReason: item.reason })
 				.where(and(eq(reportItem.reportId, id), eq(reportItem.indicatorId, item.indicatorId)));
-			if (!updated.changes)
+			if (!rowsAffected(updated))
 				throw fail('bad_request', 'report.item_not_in_report', { indicatorId: item.indicatorId });
 		}
 		const revision = row.revision + 1;
@@ -320,7 +320,7 @@ export async function exportReports(
 				returnReason: string | null;
 			}>(
 				ctx.db,
-				sql`select ri.report_id as reportId, i.text, ri.role, ri.progress_status as progressStatus, ri.percent, ri.progress, ri.problems, ri.next_steps as nextSteps, ri.return_reason as returnReason
+				sql`select ri.report_id as "reportId", i.text, ri.role, ri.progress_status as "progressStatus", ri.percent, ri.progress, ri.problems, ri.next_steps as "nextSteps", ri.return_reason as "returnReason"
 					from report_item ri join indicator i on i.id = ri.indicator_id where ri.report_id in ${ids} order by ri.report_id, ri.role = 'co', i.position`
 			)
 		: [];

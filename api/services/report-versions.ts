@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { attachment, report, reportItem, reportItemValue, reportVersion } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { type Db, rowsAffected } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 
 /** The report and its items (with their attachments) as they are now: what a version keeps. */
@@ -133,7 +133,7 @@ export async function recordVersion(
 	const row = { version, status: snapshot.status, snapshot, at: ctx.clock.now(), by: ctx.actor?.id || null };
 	const draft = and(eq(reportVersion.reportId, reportId), eq(reportVersion.action, 'save'));
 	if (action === 'save') {
-		if ((await tx.update(reportVersion).set(row).where(draft)).changes) return snapshot;
+		if (rowsAffected(await tx.update(reportVersion).set(row).where(draft))) return snapshot;
 	} else await tx.delete(reportVersion).where(draft);
 	await tx.insert(reportVersion).values({ ...row, reportId, action });
 	return snapshot;

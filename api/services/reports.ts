@@ -7,7 +7,7 @@ import {
 	indicatorTarget,
 	type ProgressStatus
 } from '../../db/schema/index.ts';
-import { type Db, withTransaction } from '../../db/client.ts';
+import { type Db, rowsAffected, withTransaction } from '../../db/client.ts';
 import { refreshSupervision } from './alerts.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, tooManyRequests, type ErrorKey, type FieldProblem } from '../errors.ts';
@@ -174,7 +174,7 @@ async function writeItems(
 					or(isNull(attachment.ownerId), eq(attachment.ownerId, itemId))
 				)
 			);
-		if (linked.changes !== new Set(input.attachmentIds).size) {
+		if (rowsAffected(linked) !== new Set(input.attachmentIds).size) {
 			throw fail('bad_request', 'attachment.not_linkable');
 		}
 	}

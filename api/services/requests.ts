@@ -19,7 +19,7 @@ import { maySignOff } from '../../web/src/lib/rules/lights.ts';
 import { linkAttachments } from './attachments.ts';
 import { notifyUnit, reminderTopic, withdrawReminders } from './notifications.ts';
 import { ownUnitId } from './report-form.ts';
-import { withTransaction } from '../../db/client.ts';
+import { isUniqueViolation, withTransaction } from '../../db/client.ts';
 
 export type NewRequest = {
 	kind: RequestKind;
@@ -89,11 +89,13 @@ export async function createRequest(ctx: ServiceContext, input: NewRequest) {
 				)
 				.limit(1)
 		)[0];
-		if (pending)
-			throw fail(
+		const pendingConflict = () =>
+			fail(
 				'conflict',
 				input.kind === 'completion' ? 'request.pending_completion' : 'request.pending_extension'
 			);
+		if (pending) throw pendingConflict();
+		// On PostgreSQL another instance's ask may commit between the check and the insert: the index says so.
 		const row = (
 			await tx.db
 				.insert(request)
@@ -108,6 +110,9 @@ export async function createRequest(ctx: ServiceContext, input: NewRequest) {
 					createdBy: ctx.actor!.id
 				})
 				.returning()
+				.catch((err: unknown) => {
+					throw isUniqueViolation(err, 'request_one_pending_idx') ? pendingConflict() : err;
+				})
 		)[0]!;
 		await linkAttachments(tx.db, input.attachmentIds, unitId, 'request', row.id);
 		await audit(tx, {

@@ -1,6 +1,6 @@
 import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { session, unit, user } from '../../db/schema/index.ts';
-import { type Db, withTransaction } from '../../db/client.ts';
+import { type Db, rowsAffected, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
 import { generateSessionToken, sessionIdFromToken } from '../lib/token.ts';
@@ -33,7 +33,7 @@ export async function openSession(
 /** Ends every session of a user (but `keep`); returns how many ended. */
 export async function endSessionsOf(db: Db, userId: number, keep?: string): Promise<number> {
 	const where = keep ? and(eq(session.userId, userId), ne(session.id, keep)) : eq(session.userId, userId);
-	return (await db.delete(session).where(where)).changes;
+	return rowsAffected(await db.delete(session).where(where));
 }
 
 /** The sessions alive now, newest activity first (the security admin's view). */

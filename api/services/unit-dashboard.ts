@@ -26,7 +26,7 @@ export async function unitDashboard(ctx: ServiceContext, requested?: number) {
 	const deadlines = (
 		await query<{ id: number; text: string; task: string; dueOn: string; role: 'lead' | 'co' }>(
 			ctx.db,
-			sql`select i.id, i.text, t.title as task, coalesce(a.due_on, i.due_on) as dueOn, a.role from assignment a join indicator i on i.id = a.indicator_id join task t on t.id = i.task_id
+			sql`select i.id, i.text, t.title as task, coalesce(a.due_on, i.due_on) as "dueOn", a.role from assignment a join indicator i on i.id = a.indicator_id join task t on t.id = i.task_id
 				where a.unit_id = ${unitId} and a.completed_on is null and coalesce(a.due_on, i.due_on) is not null order by 4 limit 50`
 		)
 	).map((d) => ({ ...d, daysLeft: daysBetween(today, d.dueOn) }));
@@ -41,7 +41,7 @@ export async function unitDashboard(ctx: ServiceContext, requested?: number) {
 		unitId,
 		today,
 		alerts: await visibleOpenAlerts(ctx, { unitId }),
-		counts: unitCounts(ctx.db, unitId, today),
+		counts: await unitCounts(ctx.db, unitId, today),
 		deadlines,
 		history,
 		score: await unitScoreOf(ctx.db, last, today, unitId),

@@ -493,11 +493,14 @@ describe('input outside the limits, on every route of the matrix', () => {
 
 describe('separation of duties (三员分立)', () => {
 	it('the audit admin gets 403 on everything but the audit log, and every refusal is an audit row', async () => {
-		const denials = () =>
-			s.db.$client
-				.prepare("select count(*) n from audit_log where action = 'authz.denied' and username = ?")
-				.get(as.D.username) as { n: number };
-		const before = denials().n;
+		const denials = async () =>
+			(
+				await query<{ n: number }>(
+					s.db,
+					sql`select count(*) as n from audit_log where action = 'authz.denied' and username = ${as.D.username}`
+				)
+			)[0]!;
+		const before = (await denials()).n;
 		let refused = 0;
 		for (const [route, c] of Object.entries(cases())) {
 			if (c.skip || /^\/(audit|auth|health)\b/.test(c.path)) continue;
@@ -507,7 +510,7 @@ describe('separation of duties (三员分立)', () => {
 		}
 		expect(refused).toBeGreaterThan(60);
 		console.log(`audit admin: ${refused} routes outside the audit log refused, each an audit row`);
-		expect(denials().n - before).toBe(refused);
+		expect((await denials()).n - before).toBe(refused);
 	});
 
 	it('the security admin reaches only accounts, sessions and policies; no administrator makes business decisions', async () => {

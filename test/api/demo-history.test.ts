@@ -4,6 +4,7 @@ import { loadDemoHistory } from '../../api/services/demo-history.ts';
 import { createDemoAccounts, loadPlan2020 } from '../../api/services/setup.ts';
 import { startTestServer } from '../support/harness.ts';
 import { query } from '../../db/client.ts';
+import { testDialect } from '../support/database.ts';
 
 /** A short demo history (to mid-April) is enough to see it is deterministic and marked as demo data. */
 async function demoDatabase() {
@@ -14,7 +15,7 @@ async function demoDatabase() {
 	const counts = await loadDemoHistory(ctx, '2020-04-15');
 	const rows = await query(
 		s.db,
-		sql`select r.period, u.name, r.status, r.late, r.submitted_at, count(i.id) as items from report r join unit u on u.id = r.unit_id left join report_item i on i.report_id = r.id group by r.id order by r.id`
+		sql`select r.period, u.name, r.status, r.late, r.submitted_at, count(i.id) as items from report r join unit u on u.id = r.unit_id left join report_item i on i.report_id = r.id group by r.id, u.id order by r.id`
 	);
 	const again = await loadDemoHistory(ctx, '2020-04-15');
 	const demoDate = (
@@ -25,15 +26,20 @@ async function demoDatabase() {
 }
 
 describe('demo history', () => {
-	it('is the same on every run, has on-time, late and missing reports, and loads only once', async () => {
-		const a = await demoDatabase();
-		const b = await demoDatabase();
-		expect(a.rows).toEqual(b.rows);
-		expect({ ...a.counts, ms: 0 }).toEqual({ ...b.counts, ms: 0 });
-		expect(a.counts!.reports).toBeGreaterThan(100);
-		expect(a.counts!.late).toBeGreaterThan(0);
-		expect(a.counts!.missing).toBeGreaterThan(0);
-		expect(a.again).toBeNull();
-		expect(JSON.parse(a.demoDate!)).toBe('2020-04-15');
-	}, 120_000);
+	it(
+		'is the same on every run, has on-time, late and missing reports, and loads only once',
+		async () => {
+			const a = await demoDatabase();
+			const b = await demoDatabase();
+			expect(a.rows).toEqual(b.rows);
+			expect({ ...a.counts, ms: 0 }).toEqual({ ...b.counts, ms: 0 });
+			expect(a.counts!.reports).toBeGreaterThan(100);
+			expect(a.counts!.late).toBeGreaterThan(0);
+			expect(a.counts!.missing).toBeGreaterThan(0);
+			expect(a.again).toBeNull();
+			expect(JSON.parse(a.demoDate!)).toBe('2020-04-15');
+			// Two demo histories: on PostgreSQL each statement is a round trip to the server.
+		},
+		testDialect === 'postgres' ? 300_000 : 120_000
+	);
 });

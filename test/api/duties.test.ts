@@ -1,4 +1,6 @@
-import { writerOf } from '../../db/client.ts';
+import { sql } from 'drizzle-orm';
+import { query } from '../../db/client.ts';
+import { failureOf, rawWrite } from '../support/database.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../db/schema/index.ts';
 import { PASSWORD, startTestServer, type Client, type TestServer } from '../support/harness.ts';
@@ -24,12 +26,13 @@ const BUSINESS: Role[] = ['office', 'leader', 'unit'];
 const ADMINS: Role[] = ['admin', 'security', 'auditor'];
 const unitFor = (role: Role) => (role === 'unit' ? '省大数据局' : undefined);
 
-function account(username: string) {
-	return s.db.$client.prepare('select id, role, kind from user where username = ?').get(username) as {
-		id: number;
-		role: Role;
-		kind: string;
-	};
+async function account(username: string) {
+	return (
+		await query<{ id: number; role: Role; kind: string }>(
+			s.db,
+			sql`select id, role, kind from "user" where username = ${username}`
+		)
+	)[0]!;
 }
 const signIn = (username: string, password: string) =>
 	s.anonymous().post('/api/v1/auth/login', { username, password });
@@ -38,15 +41,18 @@ const setRole = (id: number, role: Role) =>
 		role,
 		...(unitFor(role) ? { unitName: unitFor(role) } : {})
 	});
-const auditRows = (action: string, id: number) =>
-	s.db.$client
-		.prepare('select count(*) n from audit_log where action = ? and object_id = ? and result = ?')
-		.get(action, String(id), 'ok') as { n: number };
+const auditRows = async (action: string, id: number) =>
+	(
+		await query<{ n: number }>(
+			s.db,
+			sql`select count(*) as n from audit_log where action = ${action} and object_id = ${String(id)} and result = 'ok'`
+		)
+	)[0]!;
 
 describe('role changes never cross the account kind', () => {
 	it('the take-over round trip fails at its first step: office → security is refused, the reset is refused, the office password still works', async () => {
 		const office = await s.as('office');
-		const { id } = account(office.username);
+		const { id } = await account(office.username);
 		const toSecurity = await setRole(id, 'security');
 		expect(toSecurity.status).toBe(422);
 		expect(toSecurity.data.error).toMatchObject({
@@ -54,13 +60,13 @@ describe('role changes never cross the account kind', () => {
 			message: '业务账户与管理员账户之间不能变更角色；如需管理员账户，请新建账户',
 			details: { kind: 'business', roles: ['office', 'leader', 'unit'] }
 		});
-		expect(account(office.username).role).toBe('office');
+		expect((await account(office.username)).role).toBe('office');
 		// The office user's session is untouched by the refused change.
 		expect((await office.get('/api/v1/auth/me')).status).toBe(200);
 		const reset = await sec.post(`/api/v1/users/${id}/reset-password`);
 		expect(reset.status).toBe(403);
 		expect(reset.data.temporaryPassword).toBeUndefined();
-		expect(account(office.username).role).toBe('office');
+		expect((await account(office.username)).role).toBe('office');
 		expect((await signIn(office.username, PASSWORD)).status).toBe(200);
 	});
 
@@ -68,58 +74,58 @@ describe('role changes never cross the account kind', () => {
 		for (const from of BUSINESS) {
 			for (const to of ADMINS) {
 				const username = await s.createAccount(from, unitFor(from));
-				const { id } = account(username);
+				const { id } = await account(username);
 				// Reset first, then the role change, then the reset again.
 				expect((await sec.post(`/api/v1/users/${id}/reset-password`)).status, `${from} reset`).toBe(403);
 				expect((await setRole(id, to)).status, `${from} → ${to}`).toBe(422);
 				expect((await sec.post(`/api/v1/users/${id}/reset-password`)).status).toBe(403);
-				expect(account(username)).toMatchObject({ role: from, kind: 'business' });
+				expect(await account(username)).toMatchObject({ role: from, kind: 'business' });
 				expect((await signIn(username, PASSWORD)).status).toBe(200);
 			}
 		}
 		for (const from of ADMINS) {
 			for (const to of BUSINESS) {
 				const username = await s.createAccount(from);
-				const { id } = account(username);
+				const { id } = await account(username);
 				expect((await setRole(id, to)).status, `${from} → ${to}`).toBe(422);
 				// The system admin cannot reset it before or after the refused change.
 				expect((await admin.post(`/api/v1/users/${id}/reset-password`)).status).toBe(403);
-				expect(account(username)).toMatchObject({ role: from, kind: 'administrator' });
+				expect(await account(username)).toMatchObject({ role: from, kind: 'administrator' });
 			}
 		}
 	});
 
 	it('a change within the kind is allowed, ends the sessions and is audited; the kind keeps deciding who resets', async () => {
 		const leader = await s.as('leader');
-		const { id } = account(leader.username);
+		const { id } = await account(leader.username);
 		expect((await setRole(id, 'unit')).status).toBe(200);
 		expect((await leader.get('/api/v1/auth/me')).status).toBe(401);
-		expect(auditRows('user.role', id).n).toBe(1);
+		expect((await auditRows('user.role', id)).n).toBe(1);
 		expect((await sec.post(`/api/v1/users/${id}/reset-password`)).status).toBe(403);
 		expect((await admin.post(`/api/v1/users/${id}/reset-password`)).status).toBe(200);
 
 		const auditor = await s.as('auditor');
-		const aid = account(auditor.username).id;
+		const aid = (await account(auditor.username)).id;
 		expect((await setRole(aid, 'security')).status).toBe(200);
 		expect((await auditor.get('/api/v1/auth/me')).status).toBe(401);
-		expect(auditRows('user.role', aid).n).toBe(1);
+		expect((await auditRows('user.role', aid)).n).toBe(1);
 		expect((await admin.post(`/api/v1/users/${aid}/reset-password`)).status).toBe(403);
 		const reset = await sec.post(`/api/v1/users/${aid}/reset-password`);
 		expect(reset.status).toBe(200);
 		// Back to auditor: still an administrator account, still the security admin's to reset.
 		expect((await setRole(aid, 'auditor')).status).toBe(200);
-		expect(auditRows('user.role', aid).n).toBe(2);
+		expect((await auditRows('user.role', aid)).n).toBe(2);
 		expect((await admin.post(`/api/v1/users/${aid}/reset-password`)).status).toBe(403);
 	});
 
 	it('the system admin can neither change roles nor reach administrator accounts', async () => {
 		const office = await s.createAccount('office');
-		const { id } = account(office);
+		const { id } = await account(office);
 		const change = await admin.put(`/api/v1/security/users/${id}/role`, { role: 'admin' });
 		expect(change.status).toBe(403);
 		for (const role of ['security', 'auditor'] as Role[]) {
 			const target = await s.as(role);
-			const tid = account(target.username).id;
+			const tid = (await account(target.username)).id;
 			expect((await admin.post(`/api/v1/users/${tid}/disable`)).status, `disable ${role}`).toBe(403);
 			expect((await admin.post(`/api/v1/users/${tid}/reset-password`)).status).toBe(403);
 			expect((await target.get('/api/v1/auth/me')).status).toBe(200);
@@ -136,12 +142,15 @@ describe('role changes never cross the account kind', () => {
 		).toBe(403);
 	});
 
-	it('the database itself refuses a role of the other kind or a change of kind', () => {
-		const { id } = account(admin.username);
-		const db = writerOf(s.db).$client;
-		expect(() => db.prepare("update user set role = 'office' where id = ?").run(id)).toThrow(/kind/);
-		expect(() => db.prepare("update user set kind = 'business' where id = ?").run(id)).toThrow(/kind/);
-		expect(account(admin.username)).toMatchObject({ role: 'admin', kind: 'administrator' });
+	it('the database itself refuses a role of the other kind or a change of kind', async () => {
+		const { id } = await account(admin.username);
+		expect(await failureOf(rawWrite(s.db, sql`update "user" set role = 'office' where id = ${id}`))).toMatch(
+			/kind/
+		);
+		expect(
+			await failureOf(rawWrite(s.db, sql`update "user" set kind = 'business' where id = ${id}`))
+		).toMatch(/kind/);
+		expect(await account(admin.username)).toMatchObject({ role: 'admin', kind: 'administrator' });
 	});
 });
 
@@ -165,13 +174,13 @@ describe('the duties table of 三员分立, route by route', () => {
 	async function call(actor: Client, op: string, kind: 'business' | 'administrator') {
 		const role: Role = kind === 'business' ? 'leader' : 'auditor';
 		const target = await s.as(role);
-		const { id } = account(target.username);
+		const { id } = await account(target.username);
 		const other = kind === 'business' ? 'office' : 'security';
 		switch (op) {
 			case 'disable':
 				return actor.post(`/api/v1/users/${id}/disable`);
 			case 'enable':
-				writerOf(s.db).$client.prepare('update user set disabled = 1 where id = ?').run(id);
+				await rawWrite(s.db, sql`update "user" set disabled = true where id = ${id}`);
 				return actor.post(`/api/v1/users/${id}/enable`);
 			case 'resetPassword':
 				return actor.post(`/api/v1/users/${id}/reset-password`);
@@ -182,10 +191,8 @@ describe('the duties table of 三员分立, route by route', () => {
 			case 'endSessions':
 				return actor.post(`/api/v1/security/users/${id}/end-sessions`);
 			case 'endOneSession': {
-				const row = s.db.$client.prepare('select id from session where user_id = ?').get(id) as {
-					id: string;
-				};
-				return actor.request('DELETE', `/api/v1/security/sessions/${row.id}`);
+				const [row] = await query<{ id: string }>(s.db, sql`select id from session where user_id = ${id}`);
+				return actor.request('DELETE', `/api/v1/security/sessions/${row!.id}`);
 			}
 			default:
 				return actor.put(`/api/v1/security/users/${id}/role`, { role: other });

@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { query } from '../../db/client.ts';
 import { generateHOTP } from '@oslojs/otp';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,8 +20,8 @@ afterAll(() => s.close());
 const login = (client: Client, username: string, password: string, code?: string) =>
 	client.post('/api/v1/auth/login', { username, password, ...(code ? { code } : {}) });
 
-function userId(username: string): number {
-	return (s.db.$client.prepare('select id from user where username = ?').get(username) as { id: number }).id;
+async function userId(username: string): Promise<number> {
+	return (await query<{ id: number }>(s.db, sql`select id from "user" where username = ${username}`))[0]!.id;
 }
 
 let seq = 0;
@@ -110,7 +112,7 @@ describe('forced and periodic change', () => {
 			currentPassword: 'Temp@Pass2020',
 			newPassword: 'Mine#Own2020x'
 		});
-		const id = userId(username);
+		const id = await userId(username);
 		const reset = await admin.post(`/api/v1/users/${id}/reset-password`);
 		expect(reset.status).toBe(200);
 		expect((await user.get('/api/v1/auth/me')).status).toBe(401);
@@ -119,7 +121,7 @@ describe('forced and periodic change', () => {
 		expect(temp.data.pending).toBe('password');
 
 		const auditor = await s.as('auditor');
-		const auditorId = userId(auditor.username);
+		const auditorId = await userId(auditor.username);
 		expect((await admin.post(`/api/v1/users/${auditorId}/reset-password`)).status).toBe(403);
 		expect((await sec.post(`/api/v1/users/${auditorId}/reset-password`)).status).toBe(200);
 		expect((await sec.post(`/api/v1/users/${id}/reset-password`)).status).toBe(403);
@@ -156,14 +158,14 @@ describe('forced and periodic change', () => {
 describe('sessions', () => {
 	it('disabling an account ends its sessions at once; enabling lets it sign in again', async () => {
 		const user = await s.as('office');
-		const id = userId(user.username);
+		const id = await userId(user.username);
 		const res = await admin.post(`/api/v1/users/${id}/disable`);
 		expect(res.data).toEqual({ disabled: true, endedSessions: 1 });
 		expect((await user.get('/api/v1/auth/me')).status).toBe(401);
 		expect((await login(s.anonymous(), user.username, PASSWORD)).status).toBe(401);
 		await admin.post(`/api/v1/users/${id}/enable`);
 		expect((await login(s.anonymous(), user.username, PASSWORD)).status).toBe(200);
-		expect((await admin.post(`/api/v1/users/${userId(admin.username)}/disable`)).status).toBe(403);
+		expect((await admin.post(`/api/v1/users/${await userId(admin.username)}/disable`)).status).toBe(403);
 	});
 
 	it('the security admin sees who is signed in from where and can end any session', async () => {
@@ -183,7 +185,7 @@ describe('sessions', () => {
 		expect((await sec.request('DELETE', `/api/v1/security/sessions/${mine[0].id}`)).status).toBe(200);
 		const alive = [(await a.get('/api/v1/auth/me')).status, (await b.get('/api/v1/auth/me')).status].sort();
 		expect(alive).toEqual([200, 401]);
-		const ended = await sec.post(`/api/v1/security/users/${userId(a.username)}/end-sessions`);
+		const ended = await sec.post(`/api/v1/security/users/${await userId(a.username)}/end-sessions`);
 		expect(ended.data).toEqual({ ended: 1 });
 		expect((await a.get('/api/v1/auth/me')).status).toBe(401);
 		expect((await b.get('/api/v1/auth/me')).status).toBe(401);
@@ -191,7 +193,7 @@ describe('sessions', () => {
 
 	it('a role change by the security admin replaces the role (one per account), within the account kind, and ends the sessions', async () => {
 		const user = await s.as('office');
-		const id = userId(user.username);
+		const id = await userId(user.username);
 		const across = await sec.put(`/api/v1/security/users/${id}/role`, { role: 'auditor' });
 		expect(across.status).toBe(422);
 		expect((await user.get('/api/v1/auth/me')).status).toBe(200);
@@ -203,7 +205,7 @@ describe('sessions', () => {
 		expect((await again.get('/api/v1/auth/me')).data.user.role).toBe('leader');
 		expect((await again.get('/api/v1/reports/mine/2020-02')).status).toBe(403);
 		expect((await again.get('/api/v1/dashboard/summary')).status).toBe(200);
-		const self = await sec.put(`/api/v1/security/users/${userId(sec.username)}/role`, {
+		const self = await sec.put(`/api/v1/security/users/${await userId(sec.username)}/role`, {
 			role: 'office'
 		});
 		expect(self.status).toBe(403);
@@ -293,7 +295,9 @@ describe('second factor (TOTP, RFC 6238)', () => {
 			const office = await s.as('office');
 			expect((await office.get('/api/v1/auth/me')).data.pending).toBeNull();
 			// The security admin resets a lost authenticator: the user enrols again.
-			expect((await sec.post(`/api/v1/security/users/${userId(sys.username)}/reset-totp`)).status).toBe(200);
+			expect((await sec.post(`/api/v1/security/users/${await userId(sys.username)}/reset-totp`)).status).toBe(
+				200
+			);
 			const again = s.anonymous();
 			expect((await login(again, sys.username, PASSWORD)).data.pending).toBe('totp');
 		} finally {

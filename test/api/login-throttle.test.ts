@@ -1,8 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
-import { closeDb, openDb } from '../../db/client.ts';
+import { query } from '../../db/client.ts';
+import { openDatabase } from '../../db/open.ts';
 import { Client, PASSWORD, startTestServer, type TestServer } from '../support/harness.ts';
 
 /**
@@ -31,18 +33,16 @@ function from(address = `10.0.${Math.floor(++addressSeq / 250)}.${(addressSeq % 
 const login = (c: Client, username: string, password: string) =>
 	c.post('/api/v1/auth/login', { username, password });
 
-function notifications(username: string) {
-	return s.db.$client
-		.prepare(
-			'select n.title, n.body from notification n join user u on u.id = n.user_id where u.username = ? order by n.id'
-		)
-		.all(username) as { title: string; body: string }[];
-}
+const notifications = (username: string) =>
+	query<{ title: string; body: string }>(
+		s.db,
+		sql`select n.title, n.body from notification n join "user" u on u.id = n.user_id where u.username = ${username} order by n.id`
+	);
 const mailsTo = (address: string) =>
-	s.db.$client.prepare('select subject, text from outbox where recipient = ?').all(address) as {
-		subject: string;
-		text: string;
-	}[];
+	query<{ subject: string; text: string }>(
+		s.db,
+		sql`select subject, text from outbox where recipient = ${address}`
+	);
 
 describe('an attack on one account does not lock its owner out', () => {
 	it('50 failures from an attacker address: the owner still signs in from another; the attacker address is refused even with the right password', async () => {
@@ -73,22 +73,23 @@ describe('an attack on one account does not lock its owner out', () => {
 		const attacker = from();
 		for (let i = 0; i < 20; i++) await login(attacker, owner, `Wrong#${i}y`);
 		for (const who of [owner, sec.username, other.username]) {
-			const list = notifications(who).filter((n) => n.body.includes(owner));
+			const list = (await notifications(who)).filter((n) => n.body.includes(owner));
 			expect(list, who).toHaveLength(1);
 			expect(list[0]!.title).toBe('账户正遭受登录尝试');
 			expect(list[0]!.body).toContain(owner);
 		}
-		expect(mailsTo('victim@throttle.test')).toHaveLength(1);
-		expect(mailsTo('victim@throttle.test')[0]!.subject).toBe('【督办系统】您的账户正遭受登录尝试');
-		expect(mailsTo('sec2@throttle.test')).toHaveLength(1);
+		expect(await mailsTo('victim@throttle.test')).toHaveLength(1);
+		expect((await mailsTo('victim@throttle.test'))[0]!.subject).toBe('【督办系统】您的账户正遭受登录尝试');
+		expect(await mailsTo('sec2@throttle.test')).toHaveLength(1);
 		// The next window brings the next alert.
 		s.clock.advance(16 * 60_000);
 		for (let i = 0; i < 12; i++) await login(from(), owner, `Wrong#${i}z`);
-		expect(notifications(owner)).toHaveLength(2);
-		const audit = s.db.$client
-			.prepare("select count(*) n from audit_log where action = 'auth.attack_alert' and username = ?")
-			.get(owner) as { n: number };
-		expect(audit.n).toBe(2);
+		expect(await notifications(owner)).toHaveLength(2);
+		const [audit] = await query<{ n: number }>(
+			s.db,
+			sql`select count(*) as n from audit_log where action = 'auth.attack_alert' and username = ${owner}`
+		);
+		expect(audit!.n).toBe(2);
 	});
 
 	it('a few own typing errors alert nobody; the security admin lifts an address throttle by unlocking', async () => {
@@ -96,7 +97,7 @@ describe('an attack on one account does not lock its owner out', () => {
 		const home = from();
 		for (let i = 0; i < 5; i++) await login(home, owner, `Wrong#${i}x`);
 		expect((await login(home, owner, PASSWORD)).status).toBe(429);
-		expect(notifications(owner)).toEqual([]);
+		expect(await notifications(owner)).toEqual([]);
 		const listed = (await sec.get('/api/v1/users')).data.items.find((u: any) => u.username === owner);
 		expect(listed).toMatchObject({ locked: true, lockedUntil: expect.any(String) });
 		expect((await sec.post(`/api/v1/security/users/${listed.id}/unlock`)).status).toBe(200);
@@ -105,7 +106,7 @@ describe('an attack on one account does not lock its owner out', () => {
 
 	it('the throttle is kept in the database: a second instance on the same data refuses the attacker too', async () => {
 		const owner = await s.createAccount('office');
-		const db = openDb(s.config.dbFile);
+		const { db, close } = await openDatabase(s.config);
 		const app = createApp({ ...s.deps, db });
 		const server: ServerType = await new Promise((resolve) => {
 			const srv = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv));
@@ -117,7 +118,7 @@ describe('an attack on one account does not lock its owner out', () => {
 			expect((await login(from('10.9.9.10', second), owner, PASSWORD)).status).toBe(200);
 		} finally {
 			await new Promise((r) => server.close(r));
-			closeDb(db);
+			await close();
 		}
 	});
 });

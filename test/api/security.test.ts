@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionIdFromToken } from '../../api/lib/token.ts';
 import { runJob } from '../../tasks/index.ts';
+import { testDialect } from '../support/database.ts';
 import { PASSWORD, startTestServer, type TestServer } from '../support/harness.ts';
 
 let s: TestServer;
@@ -58,22 +59,26 @@ describe('web hardening', () => {
 });
 
 describe('residual data', () => {
-	it('an ended session leaves no trace in the database or WAL files after the daily checkpoint', async () => {
-		const client = await s.as('leader');
-		const id = sessionIdFromToken(client.cookie.split('=')[1]!);
-		const traces = () =>
-			[s.config.dbFile, `${s.config.dbFile}-wal`]
-				.map((f) => {
-					try {
-						return readFileSync(f).toString('latin1').split(id).length - 1;
-					} catch {
-						return 0; // no WAL file at the moment
-					}
-				})
-				.reduce((a, b) => a + b, 0);
-		expect(traces()).toBeGreaterThan(0);
-		await client.post('/api/v1/auth/logout');
-		await runJob('daily', { ...s.deps, mailer: null }, s.clock.now());
-		expect(traces()).toBe(0);
-	});
+	// SQLite's file and WAL, read as bytes (on PostgreSQL the server's storage and vacuum are the database's).
+	it.skipIf(testDialect === 'postgres')(
+		'an ended session leaves no trace in the database or WAL files after the daily checkpoint',
+		async () => {
+			const client = await s.as('leader');
+			const id = sessionIdFromToken(client.cookie.split('=')[1]!);
+			const traces = () =>
+				[s.config.dbFile, `${s.config.dbFile}-wal`]
+					.map((f) => {
+						try {
+							return readFileSync(f).toString('latin1').split(id).length - 1;
+						} catch {
+							return 0; // no WAL file at the moment
+						}
+					})
+					.reduce((a, b) => a + b, 0);
+			expect(traces()).toBeGreaterThan(0);
+			await client.post('/api/v1/auth/logout');
+			await runJob('daily', { ...s.deps, mailer: null }, s.clock.now());
+			expect(traces()).toBe(0);
+		}
+	);
 });

@@ -159,7 +159,7 @@ describe('the 2020 plan, per unit', () => {
 		(
 			await query<{ id: number; kind: string; dueOn: string }>(
 				s.db,
-				sql`select id, kind, due_on as dueOn from indicator where position = ${position}`
+				sql`select id, kind, due_on as "dueOn" from indicator where position = ${position}`
 			)
 		)[0]!;
 

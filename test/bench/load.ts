@@ -5,10 +5,12 @@
 // steps, as people do, joining in steps of THINK_STEP users every THINK_STEP_SECONDS; then a count check
 // in the database that every submission the server acknowledged is there, submitted, with all its items.
 // Ends with one JSON line of figures; exits 1 on any error or lost submission.
+// DATABASE_URL=postgres://… (an empty database) runs it on PostgreSQL; INSTANCES=N starts N servers on the
+// same database (each WEB_PROCESSES as set) and spreads the users over them, as a reverse proxy would.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../api/config.ts';
 import { manualClock } from '../../api/lib/clock.ts';
 import { addMonths, reportDueOn } from '../../api/lib/dates.ts';
@@ -17,7 +19,8 @@ import { writeReport } from '../../api/services/reports.ts';
 import { importTable } from '../../api/services/imports.ts';
 import { seedDirectory, SYSTEM_OFFICE } from '../../api/services/setup.ts';
 import { createUser } from '../../api/services/users.ts';
-import { closeDb, openDb } from '../../db/client.ts';
+import { isPostgres, query } from '../../db/client.ts';
+import { openDatabase } from '../../db/open.ts';
 import { freePort, startChildServer } from '../support/child-server.ts';
 import { csvTable } from '../support/harness.ts';
 import { cpuSeconds, peakRssMb, processTree, rssMb, signIn } from './server.ts';
@@ -30,6 +33,8 @@ const THINK_STEP_SECONDS = Number(process.env.THINK_STEP_SECONDS ?? 20);
 /** Virtual users with think time per unit account: each works on months of its own. */
 const THINK_PER_ACCOUNT = Math.ceil(THINK_USERS / USERS);
 const PASSWORD = 'Load@Test2020';
+const INSTANCES = Number(process.env.INSTANCES ?? 1);
+const DATABASE_URL = process.env.DATABASE_URL;
 /** A three-year plan, so that every unit has many months to report on. */
 const PLAN = {
 	title: '数字化改革三年行动计划（2018—2020年）任务分工（压测）',
@@ -117,8 +122,12 @@ function planTable() {
 
 /** The data folder: directory, plan, USERS unit accounts and HISTORY months already submitted. */
 async function setUp(dataDir: string) {
-	const config = loadConfig({ DATA_DIR: dataDir, SECURE_COOKIES: '0' });
-	const db = openDb(config.dbFile);
+	const config = loadConfig({
+		DATA_DIR: dataDir,
+		SECURE_COOKIES: '0',
+		...(DATABASE_URL ? { DATABASE_URL } : {})
+	});
+	const { db, close } = await openDatabase(config);
 	const clock = manualClock(new Date(`${PLAN.issuedOn}T02:00:00Z`));
 	const ctx = { db, config, clock, actor: null, ip: null };
 	await seedDirectory(ctx);
@@ -164,10 +173,7 @@ async function setUp(dataDir: string) {
 
 	t = performance.now();
 	const unitIds = new Map(
-		(db.$client.prepare('select id, name from unit').all() as { id: number; name: string }[]).map((u) => [
-			u.name,
-			u.id
-		])
+		(await query<{ id: number; name: string }>(db, sql`select id, name from unit`)).map((u) => [u.name, u.id])
 	);
 	const accounts = users.map((u) => ({ ...u, unitId: unitIds.get(u.unitName)! }));
 	for (const period of HISTORY) {
@@ -190,8 +196,8 @@ async function setUp(dataDir: string) {
 		}
 	}
 	log(`${HISTORY.length} months of history submitted per unit (${seconds(performance.now() - t)} s)`);
-	db.$client.pragma('wal_checkpoint(TRUNCATE)');
-	closeDb(db);
+	if (!isPostgres(db)) await query(db, sql`pragma wal_checkpoint(TRUNCATE)`);
+	await close();
 	return { accounts, perUnit: table.perUnit, config };
 }
 
@@ -295,26 +301,25 @@ async function unitUser(
 }
 
 /** Every acknowledged submission in the database, submitted, with every item filled and every value. */
-function countCheck(dbFile: string, submitted: Set<string>) {
-	const db = new Database(dbFile, { readonly: true });
-	const rows = db
-		.prepare(
-			`select r.unit_id as unitId, r.period,
-			        (select count(*) from report_item i where i.report_id = r.id and i.progress_status is not null and i.progress <> '') as filled,
-			        (select count(*) from assignment a where a.unit_id = r.unit_id) as assigned,
-			        (select count(*) from report_item_value v join report_item i on i.id = v.item_id where i.report_id = r.id) as vals,
-			        (select count(*) from assignment a join indicator_target t on t.indicator_id = a.indicator_id where a.unit_id = r.unit_id) as targets
-			   from report r where r.status = 'submitted' and r.period >= ?`
-		)
-		.all(PERIODS[0]) as {
+async function countCheck(config: ReturnType<typeof loadConfig>, submitted: Set<string>) {
+	const { db, close } = await openDatabase(config);
+	const rows = await query<{
 		unitId: number;
 		period: string;
 		filled: number;
 		assigned: number;
 		vals: number;
 		targets: number;
-	}[];
-	db.close();
+	}>(
+		db,
+		sql`select r.unit_id as "unitId", r.period,
+			        (select count(*) from report_item i where i.report_id = r.id and i.progress_status is not null and i.progress <> '') as filled,
+			        (select count(*) from assignment a where a.unit_id = r.unit_id) as assigned,
+			        (select count(*) from report_item_value v join report_item i on i.id = v.item_id where i.report_id = r.id) as vals,
+			        (select count(*) from assignment a join indicator_target t on t.indicator_id = a.indicator_id where a.unit_id = r.unit_id) as targets
+			   from report r where r.status = 'submitted' and r.period >= ${PERIODS[0]}`
+	);
+	await close();
 	const inDb = new Set(rows.map((r) => `${r.unitId}|${r.period}`));
 	return {
 		inDb: inDb.size,
@@ -331,40 +336,49 @@ const { accounts, perUnit, config } = await setUp(dataDir);
 const setupS = seconds(performance.now() - setupStarted);
 log(`setup ${setupS} s; assignments per unit ${Math.min(...perUnit)}–${Math.max(...perUnit)}`);
 
-const server = await startChildServer(
-	{
-		DATA_DIR: dataDir,
-		DUBAN_DEMO: '0',
-		DUBAN_JOBS: '0',
-		DUBAN_TODAY: TODAY,
-		SECURE_COOKIES: '0',
-		STATIC_DIR: join(dataDir, 'no-static'),
-		SESSION_IDLE_MINUTES: '600',
-		// Users here save with no pause at all; the per-user save limit is for people, not this rush.
-		REPORT_SAVE_LIMIT: '100000',
-		// e.g. SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" for a profile of each process.
-		...(process.env.SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVER_NODE_OPTIONS } : {})
-	},
-	// LOAD_PORT: a fixed port (a shared machine hands each user of it a range of its own).
-	{ port: process.env.LOAD_PORT ? Number(process.env.LOAD_PORT) : await freePort() }
+const servers = await Promise.all(
+	Array.from({ length: INSTANCES }, async (_, i) =>
+		startChildServer(
+			{
+				DATA_DIR: dataDir,
+				DUBAN_DEMO: '0',
+				DUBAN_JOBS: '0',
+				DUBAN_TODAY: TODAY,
+				SECURE_COOKIES: '0',
+				STATIC_DIR: join(dataDir, 'no-static'),
+				SESSION_IDLE_MINUTES: '600',
+				// Users here save with no pause at all; the per-user save limit is for people, not this rush.
+				REPORT_SAVE_LIMIT: '100000',
+				// e.g. SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" for a profile of each process.
+				...(process.env.SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVER_NODE_OPTIONS } : {}),
+				...(DATABASE_URL ? { DATABASE_URL } : {})
+			},
+			// LOAD_PORT: fixed ports from there (a shared machine hands each user of it a range of its own).
+			{ port: process.env.LOAD_PORT ? Number(process.env.LOAD_PORT) + i : await freePort() }
+		)
+	)
 );
-const pid = server.proc.pid!;
-const base = `${server.base}/api/v1`;
+/** The users are spread over the instances (user i on instance i mod N). */
+const server = servers[0]!;
+const origins = servers.map((s) => s.base);
+const bases = origins.map((o) => `${o}/api/v1`);
 let pass = false;
 try {
 	// The supervisor and its web processes (or the one process, WEB_PROCESSES=1), settled after start.
 	await sleep(3_000);
-	const pids = processTree(pid);
+	const pids = servers.flatMap((s) => processTree(s.proc.pid!));
 	const idleRssMb = pids.map(rssMb);
 	const treeCpu = () => pids.reduce((sum, p) => sum + cpuSeconds(p), 0);
 	log(
-		`== server ${server.base}: ${pids.length} processes (${pids.join(', ')}), idle ${idleRssMb.join(' / ')} MB; ` +
+		`== ${INSTANCES > 1 ? `${INSTANCES} instances ${origins.join(', ')}` : `server ${server.base}`}: ${pids.length} processes (${pids.join(', ')}), idle ${idleRssMb.join(' / ')} MB; ` +
 			`today ${TODAY}; signing in ${USERS} users`
 	);
 	let t = performance.now();
 	const sessions: Record<string, string>[] = [];
 	for (let i = 0; i < accounts.length; i += 8) {
-		const batch = accounts.slice(i, i + 8).map((a) => signIn(base, a.username, PASSWORD));
+		const batch = accounts
+			.slice(i, i + 8)
+			.map((a, k) => signIn(bases[(i + k) % INSTANCES]!, a.username, PASSWORD));
 		sessions.push(...(await Promise.all(batch)));
 	}
 	const signInS = seconds(performance.now() - t);
@@ -379,7 +393,17 @@ try {
 	t = performance.now();
 	// Node's fetch keeps one connection per user busy (its global undici Agent has no cap per origin).
 	const users = await Promise.all(
-		accounts.map((a, i) => unitUser(base, server.base, a, sessions[i]!, t + SECONDS * 1000, rec, PERIODS))
+		accounts.map((a, i) =>
+			unitUser(
+				bases[i % INSTANCES]!,
+				origins[i % INSTANCES]!,
+				a,
+				sessions[i]!,
+				t + SECONDS * 1000,
+				rec,
+				PERIODS
+			)
+		)
 	);
 	const elapsedS = (performance.now() - t) / 1000;
 	const serverCpuS = treeCpu() - cpuBefore;
@@ -405,7 +429,16 @@ try {
 		const joinAt = Math.floor(i / THINK_STEP) * THINK_STEP_SECONDS * 1000;
 		const a = accounts[u.account]!;
 		return sleep(joinAt).then(() =>
-			unitUser(base, server.base, a, sessions[u.account]!, thinkEnd, thinkRec, u.periods, true)
+			unitUser(
+				bases[u.account % INSTANCES]!,
+				origins[u.account % INSTANCES]!,
+				a,
+				sessions[u.account]!,
+				thinkEnd,
+				thinkRec,
+				u.periods,
+				true
+			)
 		);
 	});
 	await Promise.all(running);
@@ -429,11 +462,11 @@ try {
 
 	const serverPeakRssEach = pids.map(peakRssMb);
 	const serverPeakRssMb = Math.max(...serverPeakRssEach);
-	server.proc.kill('SIGTERM');
-	const exit = await server.exited;
-	log(`server stopped (exit ${exit.code}); load average ${loadavg()[0]!.toFixed(2)}`);
+	for (const s of servers) s.proc.kill('SIGTERM');
+	const [exit] = await Promise.all(servers.map((s) => s.exited));
+	log(`server stopped (exit ${exit!.code}); load average ${loadavg()[0]!.toFixed(2)}`);
 
-	const check = countCheck(config.dbFile, rec.submitted);
+	const check = await countCheck(config, rec.submitted);
 	const all = [...rec.times.open, ...rec.times.save, ...rec.times.submit];
 	const thinkAll = [...thinkRec.times.open, ...thinkRec.times.save, ...thinkRec.times.submit];
 	const thinkOverall = percentiles(thinkAll);
@@ -465,6 +498,8 @@ try {
 		errors: rec.failures.length + thinkRec.failures.length,
 		users_without_submission: users.filter((u) => u.submitted === 0).length,
 		users_out_of_periods: users.filter((u) => u.outOfPeriods).length,
+		instances: INSTANCES,
+		database: DATABASE_URL ? 'postgres' : 'sqlite',
 		processes: pids.length,
 		web_processes: pids.length > 1 ? pids.length - 1 : 1,
 		server_idle_rss_mb: Math.max(...idleRssMb),
@@ -525,8 +560,8 @@ try {
 	for (const r of check.incomplete.slice(0, 5)) log(`  incomplete: ${JSON.stringify(r)}`);
 	console.log(JSON.stringify(figures));
 } finally {
-	server.proc.kill('SIGTERM');
-	await server.exited;
+	for (const s of servers) s.proc.kill('SIGTERM');
+	await Promise.all(servers.map((s) => s.exited));
 	if (pass) rmSync(dataDir, { recursive: true, force: true });
 	else log(`data kept in ${dataDir}`);
 }

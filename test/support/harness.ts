@@ -10,24 +10,29 @@ import { manualClock } from '../../api/lib/clock.ts';
 import { seedDirectory } from '../../api/services/setup.ts';
 import { putSetting } from '../../api/services/settings.ts';
 import { createUser } from '../../api/services/users.ts';
-import { closeDb, openDb } from '../../db/client.ts';
+import { testDatabase } from './database.ts';
 import { checkResponse } from './contract.ts';
 import type { Role } from '../../db/schema/index.ts';
 
 export const PASSWORD = 'Test@Pass2020';
 
-/** A real HTTP server on a fresh SQLite file in a temp folder, with the unit directory loaded. */
+/**
+ * A real HTTP server on a fresh database (SQLite in a temp folder, or PostgreSQL under
+ * DUBAN_TEST_DB=postgres: test/support/database.ts), with the unit directory loaded.
+ */
 export async function startTestServer(
 	opts: { start?: Date; env?: Record<string, string>; passwordExpiry?: boolean } = {}
 ) {
 	const dataDir = mkdtempSync(join(tmpdir(), 'duban-test-'));
+	const database = await testDatabase(dataDir, 'api');
 	const config = loadConfig({
 		DATA_DIR: dataDir,
 		STATIC_DIR: join(dataDir, 'no-static'),
 		SECURE_COOKIES: '0',
+		...database.env,
 		...opts.env
 	});
-	const db = openDb(config.dbFile);
+	const { db } = database;
 	const clock = manualClock(opts.start ?? new Date('2020-03-15T02:00:00Z'));
 	const deps = { db, clock, config, mailer: null };
 	await seedDirectory({ ...deps, actor: null, ip: null });
@@ -62,6 +67,7 @@ export async function startTestServer(
 	return {
 		base,
 		db,
+		dialect: database.dialect,
 		clock,
 		config,
 		deps,
@@ -70,7 +76,7 @@ export async function startTestServer(
 		createAccount,
 		async close() {
 			await new Promise((r) => server.close(r));
-			closeDb(db);
+			await database.close();
 			rmSync(dataDir, { recursive: true, force: true });
 		}
 	};
