@@ -251,8 +251,8 @@ async function monthlyTrend(
 	// Completions by day, once (counted up to each month's end below), not the scope once per month.
 	const completions = await query<{ completedOn: string; n: number }>(
 		db,
-		sql`${scope} select completedOn, count(*) as n from ind
-			where completedOn is not null and completedOn <= ${day} group by completedOn`
+		sql`${scope} select "completedOn", count(*) as n from ind
+			where "completedOn" is not null and "completedOn" <= ${day} group by "completedOn"`
 	);
 	// The overdue lights lit at some month's end, read once; counted per month here (one grouped distinct
 	// count per month cost ten times more).

@@ -228,7 +228,7 @@ export async function scoreItems(
 		db,
 		sql`
 		with ${indicatorCauses(asOf)}
-		select c.kind, c.indicatorId, i.text, case when ${milestoneLit} then 1 else 0 end as milestone
+		select c.kind, c.indicatorId as "indicatorId", i.text, case when ${milestoneLit} then 1 else 0 end as milestone
 		from causes c join indicator i on i.id = c.indicatorId
 		where c.unitId = ${unitId} order by c.indicatorId`
 	)) {
