@@ -5,7 +5,7 @@
  * sends what was queued since — every mail arrives at the SMTP server exactly once.
  *
  * The database is a `DatabaseTarget`: SQLite in a data folder, or PostgreSQL (DATABASE_URL; the advisory
- * lock) — that run waits for the command line's services to open PostgreSQL: set DUBAN_TEST_PG_WORKERS=1.
+ * lock).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +15,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../db/client.ts';
 import { openDatabase, type DatabaseTarget, type OpenDatabase } from '../db/open.ts';
 import { outbox } from '../db/schema/index.ts';
-import { pgSchema } from '../db/pg/client.ts';
 import { startSmtp } from './support/smtp.ts';
 import { createPgDatabase } from './support/pg.ts';
 
@@ -63,8 +62,7 @@ async function queueMail(open: OpenDatabase, keys: string[]) {
 		nextAttemptAt: new Date(Date.now() - 1_000),
 		createdAt: new Date()
 	}));
-	if (open.dialect === 'postgres') await open.db.insert(pgSchema.outbox).values(rows);
-	else await withTransaction({ db: open.db }, ({ db }) => db.insert(outbox).values(rows));
+	await withTransaction({ db: open.db }, ({ db }) => db.insert(outbox).values(rows));
 }
 
 async function standbyTakesOver(target: DatabaseTarget, dataDir: string) {
@@ -131,21 +129,18 @@ describe('job runners under leader election (SQLite: the lease row)', () => {
 		standbyTakesOver({ databaseUrl: undefined, dbFile: join(dataDir, 'duban.db') }, dataDir));
 });
 
-describe.skipIf(!process.env.DUBAN_TEST_PG_WORKERS)(
-	'job runners under leader election (PostgreSQL: the advisory lock)',
-	() => {
-		let dataDir: string;
-		let database: Awaited<ReturnType<typeof createPgDatabase>>;
-		beforeAll(async () => {
-			dataDir = mkdtempSync(join(tmpdir(), 'duban-standby-pg-'));
-			database = await createPgDatabase('standby');
-		});
-		afterAll(async () => {
-			await database?.drop();
-			rmSync(dataDir, { recursive: true, force: true });
-		});
+describe('job runners under leader election (PostgreSQL: the advisory lock)', () => {
+	let dataDir: string;
+	let database: Awaited<ReturnType<typeof createPgDatabase>>;
+	beforeAll(async () => {
+		dataDir = mkdtempSync(join(tmpdir(), 'duban-standby-pg-'));
+		database = await createPgDatabase('standby');
+	});
+	afterAll(async () => {
+		await database?.drop();
+		rmSync(dataDir, { recursive: true, force: true });
+	});
 
-		it('two workers: one sends the outbox; killed (kill -9), the standby takes over and no mail goes twice', () =>
-			standbyTakesOver({ databaseUrl: database.url, dbFile: join(dataDir, 'duban.db') }, dataDir));
-	}
-);
+	it('two workers: one sends the outbox; killed (kill -9), the standby takes over and no mail goes twice', () =>
+		standbyTakesOver({ databaseUrl: database.url, dbFile: join(dataDir, 'duban.db') }, dataDir));
+});
