@@ -9,6 +9,7 @@ import { benchReporting } from './reporting.ts';
 import { benchMail } from './mail.ts';
 import { buildSynthetic } from './synthetic.ts';
 import { benchDashboard } from './dashboard.ts';
+import { addHierarchy } from './hierarchy.ts';
 
 const started = performance.now();
 const figures: Record<string, number> = {};
@@ -42,6 +43,8 @@ console.log('== synthetic province-wide volume');
 const synDir = mkdtempSync(join(tmpdir(), 'duban-syn-'));
 const syn = await buildSynthetic(loadConfig({ DATA_DIR: synDir }));
 console.log(JSON.stringify(syn));
+// Supervision down the levels: 各设区市 indicators handed down by every city to its counties.
+console.log(JSON.stringify({ hierarchy: await addHierarchy(loadConfig({ DATA_DIR: synDir })) }));
 // A system that runs every day crossed the year's end: its lights came on with their real dates.
 phase('daily', synDir, '2020-12-31');
 const first = phase('daily', synDir, '2021-01-15');
