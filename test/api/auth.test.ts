@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startTestServer, type TestServer } from '../support/harness.ts';
+import { sql } from 'drizzle-orm';
+import { query } from '../../db/client.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -68,6 +70,19 @@ describe('sign-in', () => {
 		while (s.clock.now().getTime() + 20 * 60_000 < signedInAt + s.config.sessionMaxMs) {
 			s.clock.advance(20 * 60_000);
 			expect((await client.get('/api/v1/auth/me')).status).toBe(200);
+			// The request does not wait for its session's refresh to be written; twenty real minutes would.
+			const seen = s.clock.now().getTime();
+			await expect
+				.poll(
+					async () =>
+						(
+							await query<{ n: number }>(
+								s.db,
+								sql`select count(*) as n from session where last_seen_at = ${seen}`
+							)
+						)[0]!.n
+				)
+				.toBeGreaterThan(0);
 		}
 		s.clock.advance(20 * 60_000);
 		expect((await client.get('/api/v1/auth/me')).status).toBe(401);

@@ -91,7 +91,10 @@ function milestoneFigures(p: P, side: 'planned' | 'actual', locale: 'zh' | 'en')
 	return parts.join(locale === 'zh' ? '，' : ', ') || '—';
 }
 
-const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string>> = {
+const TEXTS: Record<
+	'zh' | 'en',
+	Record<Exclude<AlertKind, 'child_lagging'>, (p: P, day: string) => string>
+> = {
 	zh: {
 		overdue: (p, day) =>
 			`${p.pending ? `责任单位待明确（${p.pending}），` : ''}已超过完成时限 ${p.dueOn}（逾期 ${daysBetween(String(p.dueOn), day)} 天），尚未办结`,
@@ -108,12 +111,7 @@ const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string
 		milestone_missed: (p) =>
 			`${p.period} 月度里程碑“${p.deliverable}”未按期完成：计划${milestoneFigures(p, 'planned', 'zh')}，${p.reportPeriod} 月报实际${milestoneFigures(p, 'actual', 'zh')}`,
 		unsigned: (p, day) =>
-			`交办任务应于 ${p.signBy} 前签收，已超期 ${daysBetween(String(p.signBy), day)} 天未签收`,
-		child_lagging: (p, day) => {
-			const c = p as unknown as ChildReason;
-			const more = c.others ? `（另有 ${c.others} 个下级单位亮灯）` : '';
-			return `下级单位${c.child}${c.childLight === 'red' ? '红灯' : '黄灯'}：${reasonText(c.childKind, c.childParams, day, 'zh')}${more}`;
-		}
+			`交办任务应于 ${p.signBy} 前签收，已超期 ${daysBetween(String(p.signBy), day)} 天未签收`
 	},
 	en: {
 		overdue: (p, day) =>
@@ -131,16 +129,26 @@ const TEXTS: Record<'zh' | 'en', Record<AlertKind, (p: P, day: string) => string
 		milestone_missed: (p) =>
 			`The ${p.period} milestone "${p.deliverable}" was missed: planned ${milestoneFigures(p, 'planned', 'en')}, the ${p.reportPeriod} report has ${milestoneFigures(p, 'actual', 'en')}`,
 		unsigned: (p, day) =>
-			`Handed-down task to be signed for by ${p.signBy}, ${daysBetween(String(p.signBy), day)} days late`,
-		child_lagging: (p, day) => {
-			const c = p as unknown as ChildReason;
-			const more = c.others ? ` (${c.others} more lower units lit)` : '';
-			return `Lower unit ${c.child} is ${c.childLight}: ${reasonText(c.childKind, c.childParams, day, 'en')}${more}`;
-		}
+			`Handed-down task to be signed for by ${p.signBy}, ${daysBetween(String(p.signBy), day)} days late`
 	}
 };
 
 /** The reason of a light as read on `day`, in Chinese or English. */
-export function reasonText(kind: AlertKind, params: ReasonParams, day: string, locale: 'zh' | 'en' = 'zh') {
+export function reasonText(
+	kind: AlertKind,
+	params: ReasonParams,
+	day: string,
+	locale: 'zh' | 'en' = 'zh'
+): string {
+	if (kind === 'child_lagging') return childText(params as ChildReason, day, locale);
 	return TEXTS[locale][kind](params as P, day);
+}
+
+/** A decomposed part's light: its worst child named, with the child's own reason as read on `day`. */
+function childText(c: ChildReason, day: string, locale: 'zh' | 'en'): string {
+	const reason = reasonText(c.childKind, c.childParams, day, locale);
+	if (locale === 'en')
+		return `Lower unit ${c.child} is ${c.childLight}: ${reason}${c.others ? ` (${c.others} more lower units lit)` : ''}`;
+	const light = c.childLight === 'red' ? '红灯' : '黄灯';
+	return `下级单位${c.child}${light}：${reason}${c.others ? `（另有 ${c.others} 个下级单位亮灯）` : ''}`;
 }
