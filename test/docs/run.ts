@@ -82,7 +82,7 @@ const files: Record<string, string> = {
 		files.reports!,
 		(await exportReports({ ...ctx, actor: SYSTEM_OFFICE }, { period: '2020-09' }, 'xlsx')).body
 	);
-	ctx.close();
+	await ctx.close();
 }
 
 // One LibreOffice run converts them all, with a profile of its own (another soffice may be running).

@@ -21,7 +21,7 @@ const { cliContext } = await import('../../api/cli/context.ts');
 const { runInit } = await import('../../api/cli/init.ts');
 const ctx = await cliContext();
 await runInit(ctx, { demo: true });
-ctx.close();
+await ctx.close();
 const { startServer } = await import('../../api/server.ts');
 const { startJobs } = await import('../../tasks/index.ts');
 await startServer(async (deps) => startJobs(deps));
