@@ -1,8 +1,10 @@
-import type {
-	DocBlock,
-	OfficialDocument,
-	TableColumn,
-	TableSpec
+import {
+	OVERDUE_COLUMNS,
+	RANKING_COLUMNS,
+	type DocBlock,
+	type OfficialDocument,
+	type TableColumn,
+	type TableSpec
 } from '../../web/src/lib/rules/doc-model.ts';
 import { chineseNumber } from '../../web/src/lib/rules/chinese.ts';
 import { unitsText } from './bulletin-facts.ts';
@@ -87,12 +89,12 @@ export function bulletinTables(c: BulletinContent): TableSpec[] {
 		out.push({
 			title: '各单位得分排名',
 			columns: [
-				col('类别', 'text', 6),
-				col('排名', 'integer', 3),
-				col('单位', 'text', 10),
-				col('得分', 'decimal', 4),
+				RANKING_COLUMNS.category,
+				RANKING_COLUMNS.rank,
+				RANKING_COLUMNS.unit,
+				RANKING_COLUMNS.score,
 				...COMPONENTS.map((k) => col(COMPONENT_NAMES[k], 'decimal', 4)),
-				col('名次变化', 'text', 4)
+				RANKING_COLUMNS.change
 			],
 			rows: t.ranking.map((r) => [
 				r.category,
@@ -108,10 +110,10 @@ export function bulletinTables(c: BulletinContent): TableSpec[] {
 		title: '逾期未完成指标清单',
 		columns: [
 			NO,
-			col('具体指标', 'text', 20),
-			col('责任单位', 'text', 16),
-			col('完成时限', 'date', 8),
-			col('逾期天数', 'integer', 4)
+			OVERDUE_COLUMNS.indicator,
+			OVERDUE_COLUMNS.units,
+			OVERDUE_COLUMNS.dueOn,
+			OVERDUE_COLUMNS.daysOverdue
 		],
 		rows: overdueRows,
 		total: ['合计', `${overdueRows.length}项`, '', null, null]

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { hc, InferResponseType } from 'hono/client';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
@@ -86,5 +86,36 @@ describe('the web app', () => {
 		// Reply types come from the typed client (InferResponseType), never from an interface of its own.
 		const replies = readFileSync('web/src/lib/replies.ts', 'utf8');
 		expect(replies).not.toMatch(/^export (interface|type \w+ = \{)/m);
+	});
+
+	it('draws its tables with DataTable', () => {
+		// DataTable is the one table (issue 16); OfficialDocument lays out the printed document's page.
+		const owners = ['lib/components/DataTable.svelte', 'lib/components/OfficialDocument.svelte'];
+		// Tables still drawn by hand, being moved onto DataTable: this list only ever shrinks.
+		const notYet = [
+			'routes/(app)/bulletins/ScoringRules.svelte',
+			'routes/(app)/import/ImportReport.svelte',
+			'routes/(app)/import/ImportRows.svelte',
+			'routes/(app)/indicators/[id]/+page.svelte',
+			'routes/(app)/indicators/[id]/PlanVsActual.svelte',
+			'routes/(app)/milestones/MilestoneEditor.svelte',
+			'routes/(app)/plans/[id]/IndicatorTable.svelte',
+			'routes/(app)/review/[id]/AcrossUnits.svelte',
+			'routes/(app)/review/[id]/VersionHistory.svelte',
+			'routes/(app)/security/Policy.svelte',
+			'routes/(app)/unit-dashboard/UnitItems.svelte'
+		];
+		const drawn = files('web/src')
+			.filter((f) => f.endsWith('.svelte') && /<table\b/.test(readFileSync(f, 'utf8')))
+			.map((f) => relative('web/src', f).split(sep).join('/'))
+			.filter((f) => !owners.includes(f));
+		expect(
+			drawn.filter((f) => !notYet.includes(f)),
+			'a <table> of its own: use DataTable'
+		).toEqual([]);
+		expect(
+			notYet.filter((f) => !drawn.includes(f)),
+			'moved onto DataTable: strike from the list'
+		).toEqual([]);
 	});
 });

@@ -1,4 +1,5 @@
 import type { Snippet } from 'svelte';
+import type { ClassValue } from 'svelte/elements';
 import type { ColumnKind, TableCell, TableSpec } from './rules/doc-model.ts';
 import { cellText } from './rules/official-doc.ts';
 
@@ -13,11 +14,18 @@ export type Column<R> = {
 	/** Relative width, as in a TableSpec; the table scales all widths to its own. */
 	width?: number;
 	value?: (row: R) => TableCell;
-	cell?: Snippet<[R]>;
+	/** Draws the cell, given the row and the column's index (one snippet for many alike columns). */
+	cell?: Snippet<[R, number]>;
 	/** Sorting by the column's value is offered in its header. */
 	sortable?: boolean;
 	/** Class of the column's cells (`nowrap`, `no-print` …). */
 	class?: string;
+	/** A cell's own class, from its row: a status colour (a low score, a count that costs points). */
+	cellClass?: (row: R) => ClassValue | false | undefined;
+	/** The header's tooltip: what the column counts, when its short name does not say it. */
+	hint?: string;
+	/** The cell names its row (`<th scope="row">`); in a `sticky` table it stays in view when scrolling sideways. */
+	rowHeader?: boolean;
 	/** On a phone's card (a stacked table) the cell stands without its column's name: the row's title. */
 	bare?: boolean;
 };

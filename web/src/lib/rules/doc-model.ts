@@ -50,3 +50,24 @@ export type OfficialDocument = {
 	printedBy: string;
 	printedOn: string;
 };
+
+/**
+ * Columns a document's table shares with the screen's table of the same thing: the kind (how a value is
+ * aligned and written) and the width. The documents print these headers; the screen names the columns in
+ * the user's language. The ranking: the bulletin's 各单位得分排名 and the dashboard's ranking card.
+ */
+export const RANKING_COLUMNS = {
+	category: { header: '类别', kind: 'text', width: 6 },
+	rank: { header: '排名', kind: 'integer', width: 3 },
+	unit: { header: '单位', kind: 'text', width: 10 },
+	score: { header: '得分', kind: 'decimal', width: 4 },
+	change: { header: '名次变化', kind: 'text', width: 4 }
+} as const satisfies Record<string, TableColumn>;
+
+/** The overdue indicators: the bulletin's 逾期未完成指标清单 and the dashboard's red list. */
+export const OVERDUE_COLUMNS = {
+	indicator: { header: '具体指标', kind: 'text', width: 20 },
+	units: { header: '责任单位', kind: 'text', width: 16 },
+	dueOn: { header: '完成时限', kind: 'date', width: 8 },
+	daysOverdue: { header: '逾期天数', kind: 'integer', width: 4 }
+} as const satisfies Record<string, TableColumn>;
