@@ -103,6 +103,22 @@ function reuseStatements(sqlite: Database.Database) {
 	}) as typeof sqlite.prepare;
 }
 
+/**
+ * A query of fixed shape (its values only `sql.placeholder`s), built once per database and run with
+ * `.execute(values)`: drizzle otherwise builds the SQL text and its column list again on every call,
+ * which cost more than running the small queries of the hot routes (form, save, session check). Kept per
+ * connection, pool or transaction (the prepared query is bound to it); both drivers' `.execute` resolve to
+ * the mapped rows.
+ */
+export function prepared<Q>(build: (db: Db) => Q): (db: Db) => Q {
+	const built = new WeakMap<Db, Q>();
+	return (db) => {
+		let q = built.get(db);
+		if (!q) built.set(db, (q = build(db)));
+		return q;
+	};
+}
+
 /** Opens (creating if needed) the SQLite file with the pragmas the design asks for, and migrates it. */
 export function openDb(file: string) {
 	mkdirSync(dirname(file), { recursive: true });

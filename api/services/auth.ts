@@ -1,7 +1,7 @@
 import { workerWriting } from '../lib/write-gate.ts';
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { ADMIN_ROLES, auditLog, session, unit, user, type Role } from '../../db/schema/index.ts';
-import { type Db, withTransaction } from '../../db/client.ts';
+import { type Db, prepared, withTransaction } from '../../db/client.ts';
 import type { Actor, Deps, ServiceContext } from '../context.ts';
 import { fail } from '../errors.ts';
 import { verifyPassword } from '../lib/password.ts';
@@ -206,6 +206,18 @@ export async function actorOf(deps: Pick<Deps, 'db'>, userId: number): Promise<A
 	return found ? toActor(found.account, found.unitName) : null;
 }
 
+/** A session with its account and the account's unit: the one query every signed-in request makes. */
+const sessionWithAccount = prepared((db) =>
+	db
+		.select({ session, account: user, unitName: unit.name })
+		.from(session)
+		.innerJoin(user, eq(user.id, session.userId))
+		.leftJoin(unit, eq(unit.id, user.unitId))
+		.where(eq(session.id, sql.placeholder('id')))
+		.limit(1)
+		.prepare()
+);
+
 export type ValidSession = {
 	sessionId: string;
 	actor: Actor;
@@ -220,8 +232,9 @@ export type ValidSession = {
  */
 export async function validateSessionToken(deps: Deps, token: string): Promise<ValidSession | null> {
 	const id = sessionIdFromToken(token);
-	const row = (await deps.db.select().from(session).where(eq(session.id, id)).limit(1))[0];
-	if (!row) return null;
+	const found = (await sessionWithAccount(deps.db).execute({ id }))[0];
+	if (!found) return null;
+	const row = found.session;
 	const now = deps.clock.now();
 	const hardLimit = row.createdAt.getTime() + deps.config.sessionMaxMs;
 	if (now.getTime() >= row.expiresAt.getTime() || now.getTime() >= hardLimit) {
@@ -229,8 +242,7 @@ export async function validateSessionToken(deps: Deps, token: string): Promise<V
 			await withTransaction(deps, ({ db }) => db.delete(session).where(eq(session.id, id)));
 		return null;
 	}
-	const found = await loadAccount(deps.db, eq(user.id, row.userId));
-	const actor = found && toActor(found.account, found.unitName);
+	const actor = toActor(found.account, found.unitName);
 	if (!actor) return null;
 	let expiresAt = row.expiresAt;
 	let refreshed = false;

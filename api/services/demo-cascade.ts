@@ -170,5 +170,5 @@ async function report(
 				: [],
 		attachmentIds: []
 	}));
-	return await writeReport(ctx, { period, revision: form.report?.revision ?? null, items }, true);
+	return (await writeReport(ctx, { period, revision: form.report?.revision ?? null, items }, true)).id;
 }

@@ -448,7 +448,7 @@ export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 				attachmentIds: []
 			};
 		});
-		const reportId = await writeReport(
+		const { id: reportId } = await writeReport(
 			as(actor),
 			{ period, revision: form.report?.revision ?? null, items },
 			submit

@@ -1,4 +1,6 @@
-import { and, asc, eq, gte, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+
+const { placeholder } = sql;
 import {
 	assignment,
 	attachment,
@@ -11,11 +13,13 @@ import {
 	task,
 	unit
 } from '../../db/schema/index.ts';
-import { type Db, query } from '../../db/client.ts';
+import { type Db, prepared, query } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, forbidden } from '../errors.ts';
 import { assertPeriod, daysBetween, periodEnd, periodOf, periodStart, reportDueOn } from '../lib/dates.ts';
+import { groupBy } from '../lib/group.ts';
 import { firstPlanMonth } from './plans.ts';
+import { reportFilesOf, reportItemsOf, reportValuesOf } from './report-versions.ts';
 import { getSettings } from './settings.ts';
 import { targetView } from './target-view.ts';
 import { targetsProgress } from './latest-reports.ts';
@@ -37,18 +41,34 @@ export function ownUnitId(ctx: ServiceContext): number {
  * issue date, or 1 January of its year; a handed-down part, the day it was handed down) and it was not completed before the month began.
  */
 export function reportableIn(period: string): SQL {
+	return reportableBetween(periodStart(period), periodEnd(period));
+}
+
+/** `reportableIn` for the month from `start` to `end` (values or placeholders of a prepared query). */
+function reportableBetween(start: unknown, end: unknown): SQL {
 	return and(
-		sql`coalesce(${assignment.handedOn}, ${plan.issuedOn}, ${plan.year} || '-01-01') <= ${periodEnd(period)}`,
-		or(isNull(assignment.completedOn), gte(assignment.completedOn, periodStart(period)))
+		sql`coalesce(${assignment.handedOn}, ${plan.issuedOn}, ${plan.year} || '-01-01') <= ${end}`,
+		or(isNull(assignment.completedOn), sql`${assignment.completedOn} >= ${start}`)
 	)!;
 }
+
+/** The month's bounds as the prepared queries below take them. */
+const monthOf = (unitId: number, period: string) => ({
+	unitId,
+	start: periodStart(period),
+	end: periodEnd(period)
+});
 
 /**
  * The assignments a unit reports on for a month: indicators of plans of that year or earlier that
  * are still open for the unit, or whose part it signed off in or after that month.
  */
 export async function reportableAssignments(db: Db, unitId: number, period: string) {
-	return await db
+	return await reportable(db).execute(monthOf(unitId, period));
+}
+
+const reportable = prepared((db) =>
+	db
 		.select({
 			indicatorId: indicator.id,
 			role: assignment.role,
@@ -70,14 +90,37 @@ export async function reportableAssignments(db: Db, unitId: number, period: stri
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
 		.innerJoin(task, eq(task.id, indicator.taskId))
 		.innerJoin(plan, eq(plan.id, indicator.planId))
-		.where(and(eq(assignment.unitId, unitId), reportableIn(period)))
+		.where(
+			and(
+				eq(assignment.unitId, placeholder('unitId')),
+				reportableBetween(placeholder('start'), placeholder('end'))
+			)
+		)
 		.orderBy(
 			sql`${assignment.role} = 'co'`,
 			sql`${indicator.dueOn} is null`,
 			asc(indicator.dueOn),
 			asc(indicator.position)
-		);
+		)
+		.prepare()
+);
+
+/** The report as a form shows it in its header (the form's `report`): its state after a write. */
+export function reportInfo(row: typeof report.$inferSelect) {
+	return {
+		id: row.id,
+		status: row.status,
+		version: row.version,
+		revision: row.revision,
+		late: row.late,
+		submittedAt: row.submittedAt?.toISOString() ?? null,
+		returnReason: row.returnReason,
+		acceptComment: row.acceptComment,
+		updatedAt: row.updatedAt.toISOString()
+	};
 }
+
+export type ReportInfo = ReturnType<typeof reportInfo>;
 
 /** A month not yet begun has no report: filing it early would count as on time before the work. */
 function assertBegun(ctx: ServiceContext, period: string) {
@@ -88,17 +131,39 @@ function assertBegun(ctx: ServiceContext, period: string) {
 /** The months a unit owes: begun, and with at least one indicator it reports on (from its plan's start). */
 export async function assertOwedPeriod(ctx: ServiceContext, unitId: number, period: string) {
 	assertBegun(ctx, period);
-	const owed = (
-		await ctx.db
-			.select({ id: assignment.id })
-			.from(assignment)
-			.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
-			.innerJoin(plan, eq(plan.id, indicator.planId))
-			.where(and(eq(assignment.unitId, unitId), reportableIn(period)))
-			.limit(1)
-	)[0];
+	const owed = (await anyReportable(ctx.db).execute(monthOf(unitId, period)))[0];
 	if (!owed) throw fail('not_found', 'report.nothing_owed', { period });
 }
+
+const anyReportable = prepared((db) =>
+	db
+		.select({ id: assignment.id })
+		.from(assignment)
+		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
+		.innerJoin(plan, eq(plan.id, indicator.planId))
+		.where(
+			and(
+				eq(assignment.unitId, placeholder('unitId')),
+				reportableBetween(placeholder('start'), placeholder('end'))
+			)
+		)
+		.limit(1)
+		.prepare()
+);
+
+/** A unit's report of a month, if there is one (the form's, and the one a save writes). */
+export async function reportOf(db: Db, unitId: number, period: string) {
+	return (await reportByMonth(db).execute({ unitId, period }))[0];
+}
+
+const reportByMonth = prepared((db) =>
+	db
+		.select()
+		.from(report)
+		.where(and(eq(report.unitId, placeholder('unitId')), eq(report.period, placeholder('period'))))
+		.limit(1)
+		.prepare()
+);
 
 /** Report items chosen by `where`, with their target values and attachments. */
 async function itemsWithValues(db: Db, where: SQL) {
@@ -119,18 +184,20 @@ async function itemsWithValues(db: Db, where: SQL) {
 	return { items, values, files };
 }
 
+/** A report's saved items with their values and attachments (none for a report not yet saved). */
+async function savedItems(db: Db, reportId: number | undefined) {
+	const items = reportId === undefined ? [] : await reportItemsOf(db).execute({ reportId });
+	if (reportId === undefined || !items.length) return { items, values: [], files: [] };
+	const values = await reportValuesOf(db).execute({ reportId });
+	return { items, values, files: await reportFilesOf(db).execute({ reportId }) };
+}
+
 /** The month's report form: every reportable assignment, merged with what was saved, plus last month's text. */
 export async function getReportForm(ctx: ServiceContext, unitId: number, period: string) {
 	assertPeriod(period);
 	const today = ctx.clock.today();
 	const dueOn = reportDueOn(period, (await getSettings(ctx.db)).reportDueDay);
-	const row = (
-		await ctx.db
-			.select()
-			.from(report)
-			.where(and(eq(report.unitId, unitId), eq(report.period, period)))
-			.limit(1)
-	)[0];
+	const row = await reportOf(ctx.db, unitId, period);
 	const assignments = await reportableAssignments(ctx.db, unitId, period);
 	const indicatorIds = assignments.map((a) => a.indicatorId);
 	const targets = indicatorIds.length
@@ -142,7 +209,7 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 		: [];
 	const progress = await targetsProgress(ctx.db, today, targets);
 	const milestones = await milestonesFor(ctx.db, unitId, indicatorIds, period);
-	const saved = await itemsWithValues(ctx.db, eq(reportItem.reportId, row?.id ?? -1));
+	const saved = await savedItems(ctx.db, row?.id);
 	// Per indicator, the item of the latest earlier report that reached the office: the text to copy or
 	// carry forward. Chosen in SQL, so a unit with years of reports loads one item per indicator.
 	const latest = await query<{ id: number; period: string }>(
@@ -165,11 +232,15 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 	);
 	const periodOfItem = new Map(latest.map((l) => [l.id, l.period]));
 	const latestPrevious = new Map(previous.items.map((item) => [item.indicatorId, item]));
-	const valuesOf = (itemId: number, list: typeof saved.values) =>
-		Object.fromEntries(list.filter((v) => v.itemId === itemId).map((v) => [v.targetId, v.value]));
+	const savedOf = new Map(saved.items.map((item) => [item.indicatorId, item]));
+	const valuesByItem = groupBy([...saved.values, ...previous.values], (v) => v.itemId);
+	const valuesOf = (itemId: number) =>
+		Object.fromEntries((valuesByItem.get(itemId) ?? []).map((v) => [v.targetId, v.value]));
+	const filesOf = groupBy(saved.files, (f) => f.ownerId);
+	const targetsOf = groupBy(targets, (t) => t.indicatorId);
 
 	const items = assignments.map((a) => {
-		const item = saved.items.find((i) => i.indicatorId === a.indicatorId);
+		const item = savedOf.get(a.indicatorId);
 		const prev = latestPrevious.get(a.indicatorId);
 		return {
 			indicatorId: a.indicatorId,
@@ -186,9 +257,11 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 				completedOn: a.completedOn
 			},
 			daysLeft: a.dueOn ? daysBetween(today, a.dueOn) : null,
-			targets: targets
-				.filter((t) => t.indicatorId === a.indicatorId)
-				.map((t) => ({ id: t.id, ...targetView(t), progress: progress.get(t.id)! })),
+			targets: (targetsOf.get(a.indicatorId) ?? []).map((t) => ({
+				id: t.id,
+				...targetView(t),
+				progress: progress.get(t.id)!
+			})),
 			/** The approved plan's milestone for the month (or the latest before it): shown beside the actual. */
 			milestone: milestones.get(a.indicatorId) ?? null,
 			progressStatus: item?.progressStatus ?? null,
@@ -196,10 +269,10 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 			progress: item?.progress ?? '',
 			problems: item?.problems ?? '',
 			nextSteps: item?.nextSteps ?? '',
-			values: item ? valuesOf(item.id, saved.values) : {},
+			values: item ? valuesOf(item.id) : {},
 			returnReason: item?.returnReason ?? null,
 			acceptComment: item?.acceptComment ?? null,
-			attachments: item ? saved.files.filter((f) => f.ownerId === item.id) : [],
+			attachments: item ? (filesOf.get(item.id) ?? []) : [],
 			previous: prev
 				? {
 						period: periodOfItem.get(prev.id)!,
@@ -208,7 +281,7 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 						progress: prev.progress,
 						problems: prev.problems,
 						nextSteps: prev.nextSteps,
-						values: valuesOf(prev.id, previous.values)
+						values: valuesOf(prev.id)
 					}
 				: null
 		};
@@ -222,19 +295,7 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 		firstPeriod: await firstPlanMonth(ctx.db),
 		dueOn,
 		daysLeft: daysBetween(today, dueOn),
-		report: row
-			? {
-					id: row.id,
-					status: row.status,
-					version: row.version,
-					revision: row.revision,
-					late: row.late,
-					submittedAt: row.submittedAt?.toISOString() ?? null,
-					returnReason: row.returnReason,
-					acceptComment: row.acceptComment,
-					updatedAt: row.updatedAt.toISOString()
-				}
-			: null,
+		report: row ? reportInfo(row) : null,
 		items,
 		/** The unit's items today by state: the header's counts, the same on every page. */
 		counts: await unitCounts(ctx.db, unitId, today)

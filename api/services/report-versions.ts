@@ -1,24 +1,70 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
+
+const { placeholder } = sql;
 import { attachment, report, reportItem, reportItemValue, reportVersion } from '../../db/schema/index.ts';
-import { type Db, rowsAffected } from '../../db/client.ts';
+import { type Db, prepared, rowsAffected } from '../../db/client.ts';
+import { groupBy } from '../lib/group.ts';
 import type { ServiceContext } from '../context.ts';
+
+/**
+ * A report's items, their values and their attachments, each in one prepared query by the report's id
+ * (the form, the save and the version read them on every request of the month-end rush).
+ */
+export const reportItemsOf = prepared((db) =>
+	db
+		.select()
+		.from(reportItem)
+		.where(eq(reportItem.reportId, placeholder('reportId')))
+		.prepare()
+);
+export const reportValuesOf = prepared((db) =>
+	db
+		.select({
+			itemId: reportItemValue.itemId,
+			targetId: reportItemValue.targetId,
+			value: reportItemValue.value
+		})
+		.from(reportItemValue)
+		.innerJoin(reportItem, eq(reportItem.id, reportItemValue.itemId))
+		.where(eq(reportItem.reportId, placeholder('reportId')))
+		.prepare()
+);
+export const reportFilesOf = prepared((db) =>
+	db
+		.select({
+			id: attachment.id,
+			ownerId: attachment.ownerId,
+			name: attachment.originalName,
+			size: attachment.size,
+			contentType: attachment.contentType
+		})
+		.from(attachment)
+		.innerJoin(
+			reportItem,
+			and(eq(attachment.ownerType, 'report_item'), eq(attachment.ownerId, reportItem.id))
+		)
+		.where(eq(reportItem.reportId, placeholder('reportId')))
+		.orderBy(asc(attachment.id))
+		.prepare()
+);
+const reportState = prepared((db) =>
+	db
+		.select({ status: report.status, returnReason: report.returnReason })
+		.from(report)
+		.where(eq(report.id, placeholder('reportId')))
+		.limit(1)
+		.prepare()
+);
 
 /** The report and its items (with their attachments) as they are now: what a version keeps. */
 export async function snapshotReport(db: Db, reportId: number) {
-	const row = (await db.select().from(report).where(eq(report.id, reportId)).limit(1))[0]!;
-	const items = await db.select().from(reportItem).where(eq(reportItem.reportId, reportId));
-	const itemIds = items.map((i) => i.id);
-	const values = itemIds.length
-		? await db.select().from(reportItemValue).where(inArray(reportItemValue.itemId, itemIds))
-		: [];
-	const files = itemIds.length
-		? await db
-				.select({ id: attachment.id, name: attachment.originalName, ownerId: attachment.ownerId })
-				.from(attachment)
-				.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, itemIds)))
-				.orderBy(asc(attachment.id))
-		: [];
+	const row = (await reportState(db).execute({ reportId }))[0]!;
+	const items = await reportItemsOf(db).execute({ reportId });
+	const values = items.length ? await reportValuesOf(db).execute({ reportId }) : [];
+	const files = items.length ? await reportFilesOf(db).execute({ reportId }) : [];
+	const valuesOf = groupBy(values, (v) => v.itemId);
+	const filesOf = groupBy(files, (f) => f.ownerId);
 	return {
 		status: row.status,
 		returnReason: row.returnReason,
@@ -30,8 +76,8 @@ export async function snapshotReport(db: Db, reportId: number) {
 			problems: i.problems,
 			nextSteps: i.nextSteps,
 			returnReason: i.returnReason,
-			values: Object.fromEntries(values.filter((v) => v.itemId === i.id).map((v) => [v.targetId, v.value])),
-			attachments: files.filter((f) => f.ownerId === i.id).map(({ id, name }) => ({ id, name }))
+			values: Object.fromEntries((valuesOf.get(i.id) ?? []).map((v) => [v.targetId, v.value])),
+			attachments: (filesOf.get(i.id) ?? []).map(({ id, name }) => ({ id, name }))
 		}))
 	};
 }

@@ -15,7 +15,14 @@ import { shanghaiDay } from '../lib/clock.ts';
 import { reportDueOn } from '../lib/dates.ts';
 import { takeSlot } from '../lib/rate-limit.ts';
 import { audit } from './audit.ts';
-import { assertOwedPeriod, getReportForm, ownUnitId, reportableAssignments } from './report-form.ts';
+import {
+	assertOwedPeriod,
+	ownUnitId,
+	reportableAssignments,
+	reportInfo,
+	reportOf,
+	type ReportInfo
+} from './report-form.ts';
 import {
 	auditedChanges,
 	recordVersion,
@@ -209,22 +216,20 @@ function missingFields(
  * Saves the unit's draft (and, with `submit`, submits it) in one transaction. `revision` is the one the
  * form was loaded with: saving over a newer revision is refused with 409. A submission is the next
  * version (v1, v2 …); a draft save changes no version number, keeps one draft, and is audited as the
- * fields it changed. A draft save that changes nothing writes nothing.
+ * fields it changed. A draft save that changes nothing writes nothing. Returns the report as now stored.
  */
-export async function writeReport(ctx: ServiceContext, input: SaveInput, submit: boolean): Promise<number> {
+export async function writeReport(
+	ctx: ServiceContext,
+	input: SaveInput,
+	submit: boolean
+): Promise<ReportInfo> {
 	const unitId = ownUnitId(ctx);
 	await assertOwedPeriod(ctx, unitId, input.period);
 	const now = ctx.clock.now();
 	const dueOn = reportDueOn(input.period, (await getSettings(ctx.db)).reportDueDay);
 	return await withTransaction(ctx, async (tx) => {
 		const txCtx = tx;
-		let row = (
-			await tx.db
-				.select()
-				.from(report)
-				.where(and(eq(report.unitId, unitId), eq(report.period, input.period)))
-				.limit(1)
-		)[0];
+		let row = await reportOf(tx.db, unitId, input.period);
 		if (row && (row.status === 'submitted' || row.status === 'accepted')) {
 			throw fail(
 				'conflict',
@@ -291,27 +296,25 @@ export async function writeReport(ctx: ServiceContext, input: SaveInput, submit:
 		}
 		// A draft's state is final here (the update below changes only the numbering): kept as it is.
 		const draft = submit ? null : await snapshotReport(tx.db, row.id);
-		if (draft && before && !snapshotChanges(before, draft).length) return row.id;
+		if (draft && before && !snapshotChanges(before, draft).length) return reportInfo(row);
 		const version = row.version + (submit ? 1 : 0);
 		const revision = row.revision + 1;
 		const firstSubmittedAt = row.firstSubmittedAt ?? (submit ? now : null);
-		await tx.db
-			.update(report)
-			.set({
-				version,
-				revision,
-				updatedAt: now,
-				updatedBy: ctx.actor!.id,
-				...(submit
-					? {
-							status: 'submitted' as const,
-							submittedAt: now,
-							firstSubmittedAt,
-							late: shanghaiDay(firstSubmittedAt!) > row.dueOn
-						}
-					: {})
-			})
-			.where(eq(report.id, row.id));
+		const changes = {
+			version,
+			revision,
+			updatedAt: now,
+			updatedBy: ctx.actor!.id,
+			...(submit
+				? {
+						status: 'submitted' as const,
+						submittedAt: now,
+						firstSubmittedAt,
+						late: shanghaiDay(firstSubmittedAt!) > row.dueOn
+					}
+				: {})
+		};
+		await tx.db.update(report).set(changes).where(eq(report.id, row.id));
 		if (submit) {
 			await withdrawReminders(tx.db, reminderTopic.report(unitId, input.period), now);
 			await refreshSupervision(tx.db, ctx.clock.today(), { unitIds: [unitId] }, 'report');
@@ -335,7 +338,7 @@ export async function writeReport(ctx: ServiceContext, input: SaveInput, submit:
 				changes: auditedChanges(snapshotChanges(before, after))
 			}
 		});
-		return row.id;
+		return reportInfo({ ...row, ...changes });
 	});
 }
 
@@ -343,11 +346,13 @@ export async function writeReport(ctx: ServiceContext, input: SaveInput, submit:
 const SAVE_WINDOW_MS = 60_000;
 
 /**
- * Saves (or submits) and answers with the form as it now stands. Draft saves are limited per user
+ * Saves (or submits) and answers with the report's state (its new revision, status, version): the form
+ * in the browser holds the items already, and answering with the whole form cost as much as the write.
+ * Draft saves are limited per user
  * (`REPORT_SAVE_LIMIT`), so no one can fill the audit log with saves; a submission is not.
  */
 export async function saveReport(ctx: ServiceContext, input: SaveInput, submit: boolean) {
-	const unitId = ownUnitId(ctx);
+	ownUnitId(ctx);
 	if (!submit) {
 		const waitMs = takeSlot(
 			ctx.db,
@@ -361,6 +366,5 @@ export async function saveReport(ctx: ServiceContext, input: SaveInput, submit: 
 			throw tooManyRequests('report.save_limit', { seconds, limit: ctx.config.reportSaveLimit }, seconds);
 		}
 	}
-	await writeReport(ctx, input, submit);
-	return getReportForm(ctx, unitId, input.period);
+	return { period: input.period, report: await writeReport(ctx, input, submit) };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { dateSchema } from '../lib/validate.ts';
 import { setting, UNIT_KINDS } from '../../db/schema/index.ts';
-import { type Db, withTransaction } from '../../db/client.ts';
+import { type Db, prepared, withTransaction } from '../../db/client.ts';
 
 /** A ranking category: units listed by name, or of these kinds; a private one is scored but not published. */
 export const RANKING_CATEGORY = z.object({
@@ -121,12 +121,15 @@ export const POLICY = SETTINGS.pick(
 );
 export type Policy = z.infer<typeof POLICY>;
 
+/** The stored rows, read on nearly every request (the session check, the report form). */
+const allSettings = prepared((db) => db.select().from(setting).prepare());
+
 /** The settings last parsed and the stored rows they came from: nearly every read finds them unchanged. */
 let last: { stored: string; settings: Settings } | null = null;
 
 /** Every setting (parsed again only when the stored rows changed; callers must not modify the result). */
 export async function getSettings(db: Db): Promise<Settings> {
-	const rows = await db.select().from(setting);
+	const rows = await allSettings(db).execute();
 	const stored = JSON.stringify(rows.map((s) => [s.key, s.value]));
 	if (last?.stored !== stored)
 		last = {

@@ -4,7 +4,7 @@ import type { hc, InferResponseType } from 'hono/client';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import type { AppType } from '../../api/app.ts';
-import type { reportForm } from '../../api/routes/contract/reports.ts';
+import type { reportForm, reportSaved } from '../../api/routes/contract/reports.ts';
 import type { requestDetail } from '../../api/routes/contract/requests.ts';
 import type { ApiErrorBody } from '../../api/routes/contract/shapes.ts';
 
@@ -30,7 +30,7 @@ describe('replies through the typed client', () => {
 		type Form = InferResponseType<Api['reports']['mine'][':period']['$get'], 200>;
 		expectTypeOf<Form>().toExtend<z.infer<typeof reportForm>>();
 		type Saved = InferResponseType<Api['reports']['mine'][':period']['submit']['$post'], 200>;
-		expectTypeOf<Saved>().toExtend<z.infer<typeof reportForm>>();
+		expectTypeOf<Saved>().toExtend<z.infer<typeof reportSaved>>();
 
 		type Plans = InferResponseType<Api['plans']['$get'], 200>['items'][number];
 		expectTypeOf<Plans['title']>().toEqualTypeOf<string>();

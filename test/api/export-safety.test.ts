@@ -151,7 +151,8 @@ describe('XML-forbidden characters', () => {
 			items: items('正常', text)
 		});
 		expect(saved.status).toBe(200);
-		expect(saved.data.items.find((i: any) => i.indicatorId === id).progress).toBe('进展甲乙');
+		const form = (await unit.get('/api/v1/reports/mine/2020-08')).data;
+		expect(form.items.find((i: any) => i.indicatorId === id).progress).toBe('进展甲乙');
 		// Text already stored before this fix, and the office's own bulletin text, are cleaned when written.
 		// (PostgreSQL's text cannot hold NUL at all: the stored text there is the rest; its JSON is edited
 		// with its own function.)

@@ -176,7 +176,7 @@ describe('report versions', () => {
 			items: fill(form, { progress: '第31稿' })
 		});
 		expect(again.status).toBe(200);
-		expect(again.data.items[0].progress).toBe('第31稿');
+		expect((await unit.get(path)).data.items[0].progress).toBe('第31稿');
 	});
 
 	it('compare shows the attachments added and removed between versions', async () => {

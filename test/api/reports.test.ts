@@ -71,7 +71,10 @@ describe('monthly report lifecycle', () => {
 		});
 		expect(draft.status).toBe(200);
 		expect(draft.data.report).toMatchObject({ status: 'draft', version: 0, revision: 1 });
-		expect(draft.data.items.find((i: any) => i.indicatorId === mine[0].indicatorId).values).toEqual({
+		// A save answers with the report's state; the form read again has what was saved.
+		expect(draft.data).toEqual({ period: '2020-03', report: expect.objectContaining({ revision: 1 }) });
+		const reread = (await unit.get('/api/v1/reports/mine/2020-03')).data;
+		expect(reread.items.find((i: any) => i.indicatorId === mine[0].indicatorId).values).toEqual({
 			[mine[0].targets[0].id]: 50
 		});
 		// The office does not see drafts.
@@ -130,7 +133,8 @@ describe('monthly report lifecycle', () => {
 			items: fill(back, { progress: '已补充：平台完成招标，进度 40%' })
 		});
 		expect(resubmitted.data.report).toMatchObject({ status: 'submitted', late: false, version: 2 });
-		expect(resubmitted.data.items.every((i: any) => i.returnReason === null)).toBe(true);
+		const resubmittedForm = (await unit.get('/api/v1/reports/mine/2020-03')).data;
+		expect(resubmittedForm.items.every((i: any) => i.returnReason === null)).toBe(true);
 
 		const accepted = await office.post(`/api/v1/reports/${reportId}/accept`);
 		expect(accepted.data.report).toMatchObject({ status: 'accepted', version: 2 });

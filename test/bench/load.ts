@@ -57,6 +57,8 @@ const TODAY = '2026-01-05';
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 const log = (line: string) => console.log(line);
 
+/** A save's or submission's answer: the report's new state. */
+type Saved = { report: { revision: number } };
 type FormItem = Pick<ReportForm['items'][number], 'indicatorId' | 'targets'>;
 
 /** What a unit writes into its form: every item filled; a draft (the first autosave) has the text half done. */
@@ -279,19 +281,19 @@ async function unitUser(
 			continue;
 		}
 		let revision = form.report?.revision ?? null;
-		const first = await call<ReportForm>('save', period, 'PUT', path, {
+		const first = await call<Saved>('save', period, 'PUT', path, {
 			revision,
 			items: fill(form.items, period, true)
 		});
 		if (!first || !live()) continue;
 		const items = fill(form.items, period, false);
-		const second = await call<ReportForm>('save', period, 'PUT', path, {
-			revision: first.report!.revision,
+		const second = await call<Saved>('save', period, 'PUT', path, {
+			revision: first.report.revision,
 			items
 		});
 		if (!second || !live()) continue;
-		revision = second.report!.revision;
-		if (await call<ReportForm>('submit', period, 'POST', `${path}/submit`, { revision, items })) {
+		revision = second.report.revision;
+		if (await call<Saved>('submit', period, 'POST', `${path}/submit`, { revision, items })) {
 			rec.submitted.add(`${account.unitId}|${period}`);
 			submitted++;
 			p++;

@@ -5,7 +5,8 @@ import { ReportForm, serverProblems } from './report-form.svelte.ts';
 /**
  * A unit's report form against a stand-in for the three report endpoints (GET/PUT /reports/mine/:period,
  * POST …/submit): only `fetch` is replaced. The stand-in keeps a revision like the server: a save over
- * another revision is refused with 409, a submission with empty required fields with 422 and field paths.
+ * another revision is refused with 409, a submission with empty required fields with 422 and field paths;
+ * a save or submission answers with the report's new state only, as the server does.
  */
 type Item = { indicatorId: number; progressStatus: string | null; progress: string; percent: number | null };
 type Report = { status: string; revision: number; updatedAt: string } | null;
@@ -20,13 +21,15 @@ function standIn() {
 		/** The next answers to send instead of the normal one (status and body). */
 		refuse: [] as { status: number; body: unknown }[]
 	};
+	const reportBody = () =>
+		state.report && { id: 1, version: 0, late: false, submittedAt: null, ...state.report };
 	const formBody = (period: string) => ({
 		unit: { id: 7, name: '省发展改革委' },
 		period,
 		firstPeriod: '2020-01',
 		dueOn: '2020-10-05',
 		daysLeft: 5,
-		report: state.report && { id: 1, version: 0, late: false, submittedAt: null, ...state.report },
+		report: reportBody(),
 		items: state.items.map((i) => ({
 			...i,
 			role: 'lead',
@@ -95,7 +98,7 @@ function standIn() {
 			revision: (state.report?.revision ?? 0) + 1,
 			updatedAt: '2020-09-30T02:00:00.000Z'
 		};
-		return json(200, formBody(period));
+		return json(200, { period, report: reportBody() });
 	});
 	return { state, fetch };
 }
@@ -224,6 +227,10 @@ describe('ReportForm', () => {
 		expect(rf.form?.report?.status).toBe('submitted');
 		expect(rf.editable).toBe(false);
 		expect(rf.dirty).toBe(false);
+		// The answer is the report's state: the form as stored is read again after it.
+		const [url, init] = server.fetch.mock.calls.at(-1)!;
+		expect([String(url), init?.method ?? 'GET']).toEqual([expect.stringMatching(/mine\/2020-09$/), 'GET']);
+		expect(rf.form?.items[0]!.progress).toBe('按计划推进');
 	});
 
 	it('copies last month into the empty fields of every item that has one', async () => {

@@ -199,14 +199,26 @@ export class ReportForm {
 		this.submitting = true;
 		if (this.#savePromise) await this.#savePromise;
 		try {
-			const f = await call(
+			const { period } = form;
+			const sent = await call(
 				api.reports.mine[':period'].submit.$post({
-					param: { period: form.period },
+					param: { period },
 					json: { revision: form.report?.revision ?? null, items: this.drafts.map(toInput) }
 				})
 			);
-			this.#set(f);
+			form.report = sent.report;
+			this.savedJson = JSON.stringify(this.drafts.map(toInput));
+			this.savedAt = sent.report.updatedAt;
+			this.issues = [];
 			this.submitted = true;
+			// The answer is the report's new state only: the form as now stored (read-only, return reasons
+			// cleared, the header's counts) is read again, without blanking the page meanwhile.
+			try {
+				const f = await call(api.reports.mine[':period'].$get({ param: { period } }));
+				if (this.#period === period) this.#set(f);
+			} catch {
+				// Submitted all the same: the state above shows it; the next load shows the rest.
+			}
 			return true;
 		} catch (err) {
 			const found =
