@@ -12,7 +12,7 @@ import { bodyLimits } from './middleware/body-limit.ts';
 import { arrivalOrder, heavyWork, writeTurns } from './middleware/heavy-work.ts';
 import { auditDenials, enforceDuties } from './middleware/duties.ts';
 import { inlineScriptHashes, sameOrigin, securityHeaders } from './middleware/security.ts';
-import { buildOpenApi } from './openapi.ts';
+import type { buildOpenApi } from './openapi.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metaRoutes } from './routes/meta.ts';
@@ -117,9 +117,11 @@ export function createApp(deps: Deps) {
 		.use(compress())
 		.use(securityHeaders(inlineScriptHashes(index ?? ''), deps.config))
 		.route(API_PREFIX, api);
+	// Built on first request, with its contract's response schemas (about 3 MB of heap a process would
+	// otherwise hold from start-up for a document few ask for).
 	let openapi: ReturnType<typeof buildOpenApi> | undefined;
 	app.get(`${API_PREFIX}/openapi.json`, doc('OpenAPI 文档', ['system']), async (c) =>
-		c.json(await (openapi ??= buildOpenApi(app, API_PREFIX)), 200)
+		c.json(await (openapi ??= import('./openapi.ts').then((m) => m.buildOpenApi(app, API_PREFIX))), 200)
 	);
 	app.all(`${API_PREFIX}/*`, () => {
 		throw fail('not_found', 'route.not_found');

@@ -16,6 +16,16 @@ const cliFile = fileURLToPath(new URL('../bin/duban.mjs', import.meta.url));
 /** Each web process binds the port itself (SO_REUSEPORT) where the kernel balances such sockets. */
 export const REUSE_PORT = process.platform === 'linux';
 
+/**
+ * glibc's malloc raises its mmap threshold to the size of each large block freed, up to 32 MB: after the
+ * first password check (argon2, 19 MB on a libuv thread: api/lib/password.ts) such blocks come from that
+ * thread's arena and stay resident when freed, about 19 MB for each of the four threads that ever hashed
+ * (a web process 246 MB after 150 sign-ins, its heap 37 MB). A fixed threshold turns that adjustment
+ * off: blocks from 4 MB up are mapped and handed back when freed; smaller ones (request bodies, zlib
+ * states) stay in the arenas.
+ */
+const MALLOC_TUNING = 'glibc.malloc.mmap_threshold=4194304';
+
 /** A child that ends this soon after its start is restarted only after a pause (a crash at start-up). */
 const QUICK_EXIT_MS = 5_000;
 /** Children still running this long after SIGTERM are killed. */
@@ -50,7 +60,11 @@ export function superviseProcesses(config: Config) {
 				? { exec: serverFile, args: [], silent: false }
 				: { exec: cliFile, args: ['tasks', 'worker'], silent: false }
 		);
-		const worker = cluster.fork({ DUBAN_JOBS: role === 'jobs' ? '1' : '0', DUBAN_PROCESS_ROLE: role });
+		const worker = cluster.fork({
+			DUBAN_JOBS: role === 'jobs' ? '1' : '0',
+			DUBAN_PROCESS_ROLE: role,
+			GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? MALLOC_TUNING
+		});
 		roles.set(worker, { role, startedAt: Date.now() });
 		worker.once('exit', (code, signal) => {
 			const { startedAt } = roles.get(worker)!;

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=16
+#!/usr/bin/env -S node --max-semi-space-size=16 --expose-gc
 // The `duban` command: Node >= 22.18 runs the TypeScript sources directly.
 import { enableCompileCache } from 'node:module';
 // Before the first TypeScript module, so that with a warm cache this process never loads Node's type

@@ -10,5 +10,5 @@ STATIC_DIR="${STATIC_DIR:-$(node scripts/build-select.ts)}"
 export STATIC_DIR
 # Initialised in a process of its own, so the server's (a supervisor of WEB_PROCESSES web processes and a
 # job process) loads only what it runs.
-node --max-semi-space-size=16 bin/duban.mjs start --init-only
-exec node --max-semi-space-size=16 bin/duban.mjs serve
+node --max-semi-space-size=16 --expose-gc bin/duban.mjs start --init-only
+exec node --max-semi-space-size=16 --expose-gc bin/duban.mjs serve

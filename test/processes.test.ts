@@ -13,6 +13,7 @@ import { loadPlan2020, seedDirectory } from '../api/services/setup.ts';
 import { createUser } from '../api/services/users.ts';
 import { freePort, startChildServer, type ChildServer, childData } from './support/child-server.ts';
 import { PASSWORD } from './support/harness.ts';
+import { rssMb } from './bench/server.ts';
 import { closeDb } from '../db/client.ts';
 
 const TODAY = '2020-09-15';
@@ -123,6 +124,16 @@ describe('WEB_PROCESSES=2', () => {
 			db.close();
 		}
 	}, 90_000);
+
+	it('each web process idles within 120 MB resident (issue 17), the start-up garbage handed back', async () => {
+		const web = await oneConnectionEach(2);
+		try {
+			expect(web).toHaveLength(2);
+			for (const { pid } of web) expect(rssMb(pid), `web process ${pid}`).toBeLessThanOrEqual(120);
+		} finally {
+			for (const c of web) c.close();
+		}
+	});
 
 	it('serves from both web processes; a write through one is read at once through the other', async () => {
 		const anyone = await connection();

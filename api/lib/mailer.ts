@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export type MailMessage = {
 	from: string;
@@ -17,12 +17,18 @@ export function smtpMailer(url: string | undefined): Mailer | null {
 	const pooled = new URL(url);
 	if (!pooled.searchParams.has('pool')) pooled.searchParams.set('pool', 'true');
 	if (!pooled.searchParams.has('maxConnections')) pooled.searchParams.set('maxConnections', '4');
-	const transport = nodemailer.createTransport(pooled.toString());
+	// nodemailer (about 4.5 MB of heap) is loaded with the first message: a web process rarely sends one
+	// (the job process does, and the admin's "send now").
+	let transport: Promise<Transporter> | null = null;
+	const connect = () =>
+		(transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+			nodemailer.createTransport(pooled.toString())
+		));
 	return {
 		async send(message) {
-			await transport.sendMail(message);
+			await (await connect()).sendMail(message);
 		},
-		close: () => transport.close()
+		close: () => void transport?.then((t) => t.close())
 	};
 }
 

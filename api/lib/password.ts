@@ -1,7 +1,23 @@
 import { argon2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
-const argon2Async = promisify(argon2);
+import { admission } from './admission.ts';
+
+const argon2Raw = promisify(argon2);
+/**
+ * At most two hashes at a time in a process: each holds 19 MB while it runs (four libuv threads would
+ * hold 76 MB in a burst of sign-ins during the month-end rush), and one process a core gains nothing
+ * from more threads hashing at once. The others wait their turn in arrival order.
+ */
+const hashing = admission({ running: 2, waiting: Infinity });
+async function argon2Async(...args: Parameters<typeof argon2Raw>) {
+	const release = (await hashing.enter())!;
+	try {
+		return await argon2Raw(...args);
+	} finally {
+		release();
+	}
+}
 
 // OWASP's minimum argon2id parameters: 19 MiB, 2 passes, 1 lane.
 const PARAMS = { memory: 19_456, passes: 2, parallelism: 1, tagLength: 32 } as const;

@@ -9,6 +9,7 @@
 // same database (each WEB_PROCESSES as set) and spreads the users over them, as a reverse proxy would.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../api/config.ts';
@@ -427,6 +428,11 @@ try {
 	const thinkStart = performance.now();
 	const thinkEnd = thinkStart + steps * THINK_STEP_SECONDS * 1000;
 	const thinkCpuBefore = treeCpu();
+	// This one event loop drives every user: its own CPU and how late its timers and callbacks ran tell
+	// whether the figures are the server's or the client's (on two cores it shares them with the server).
+	const thinkDriverBefore = process.cpuUsage();
+	const driverLag = monitorEventLoopDelay({ resolution: 20 });
+	driverLag.enable();
 	const running = thinkUsers.map((u, i) => {
 		const joinAt = Math.floor(i / THINK_STEP) * THINK_STEP_SECONDS * 1000;
 		const a = accounts[u.account]!;
@@ -445,6 +451,10 @@ try {
 	});
 	await Promise.all(running);
 	const thinkCpuS = treeCpu() - thinkCpuBefore;
+	const thinkS = (performance.now() - thinkStart) / 1000;
+	driverLag.disable();
+	const thinkDriverCpu = process.cpuUsage(thinkDriverBefore);
+	const thinkDriverCpuS = (thinkDriverCpu.user + thinkDriverCpu.system) / 1e6;
 	const stepFigures = Array.from({ length: steps }, (_, k) => {
 		const from = thinkStart + k * THINK_STEP_SECONDS * 1000;
 		const inStep = thinkRec.samples.filter((x) => x.at >= from && x.at < from + THINK_STEP_SECONDS * 1000);
@@ -512,6 +522,8 @@ try {
 		// What a request costs the server, whatever share of the cores it got on a busy machine.
 		server_cpu_ms_per_request: Math.round((serverCpuS * 1000) / Math.max(1, all.length)),
 		driver_cpu_s: Math.round(((driverCpu.user + driverCpu.system) / 1e6) * 10) / 10,
+		driver_cpu_ms_per_request:
+			Math.round((driverCpu.user + driverCpu.system) / 100 / Math.max(1, all.length)) / 10,
 		think_users: THINK_USERS,
 		think_requests: thinkAll.length,
 		think_p50_ms: thinkOverall.p50,
@@ -520,6 +532,13 @@ try {
 		[`think_${lastStep.users}_users_p95_ms`]: lastStep.p95,
 		think_submissions: thinkRec.submitted.size,
 		think_server_cpu_ms_per_request: Math.round((thinkCpuS * 1000) / Math.max(1, thinkAll.length)),
+		// The load driver's side: its CPU (per request, and as a share of one core over the phase) and the
+		// 99th percentile of its event loop's delay, which a driver short of CPU would show first.
+		think_driver_cpu_s: Math.round(thinkDriverCpuS * 10) / 10,
+		think_driver_cpu_ms_per_request:
+			Math.round((thinkDriverCpuS * 10_000) / Math.max(1, thinkAll.length)) / 10,
+		think_driver_core_share: Math.round((thinkDriverCpuS / Math.max(1, thinkS)) * 100) / 100,
+		think_driver_loop_delay_p99_ms: Math.round(driverLag.percentile(99) / 1e5) / 10,
 		/** The most users of the steps before the first whose p95 exceeded 1 s. */
 		think_max_users_p95_1s:
 			thinkMaxUsers === -1 ? lastStep.users : thinkMaxUsers === 0 ? 0 : stepFigures[thinkMaxUsers - 1]!.users,
@@ -538,6 +557,11 @@ try {
 		`${figures.users_without_submission} users got no submission through; CPU: server ${figures.server_cpu_s} s ` +
 			`(${figures.server_cpu_ms_per_request} ms a request), ` +
 			`load driver ${figures.driver_cpu_s} s (the machine's cores are shared)`
+	);
+	log(
+		`with think time: server ${Math.round(thinkCpuS * 10) / 10} s CPU, load driver ${figures.think_driver_cpu_s} s ` +
+			`(${figures.think_driver_cpu_ms_per_request} ms a request, ${figures.think_driver_core_share} of a core), ` +
+			`its event loop's delay p99 ${figures.think_driver_loop_delay_p99_ms} ms`
 	);
 	log(`errors: ${rec.failures.length} in the rush, ${thinkRec.failures.length} with think time`);
 	for (const f of [...rec.failures, ...thinkRec.failures].slice(0, 5))

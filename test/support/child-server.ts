@@ -43,7 +43,7 @@ export async function startChildServer(
 ): Promise<ChildServer> {
 	const base = `http://127.0.0.1:${opts.port}`;
 	// As `npm start` runs it (a young generation of 16 MB semi-spaces: see README, Memory).
-	const proc = spawn(process.execPath, ['--max-semi-space-size=16', serverFile], {
+	const proc = spawn(process.execPath, ['--max-semi-space-size=16', '--expose-gc', serverFile], {
 		cwd: repoRoot,
 		env: { ...process.env, ...env, PORT: String(opts.port), HOST: '127.0.0.1' },
 		stdio: ['ignore', 'pipe', 'pipe']
