@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../tasks/index.ts';
-import { query } from '../../db/client.ts';
+import { execute, query, withTransaction } from '../../db/client.ts';
 import { importPlan, startTestServer, type Client, type TestServer } from '../support/harness.ts';
 
 const LONG = { SESSION_IDLE_MINUTES: '500000', SESSION_MAX_HOURS: '9000' };
@@ -217,5 +217,20 @@ describe('decomposition (分解/交办/签收) and roll-up', () => {
 		expect(
 			(await office.post(`/api/v1/parts/${hzPart}/override-sign-off`, { reason: 'y' })).data.error.key
 		).toBe('part.override_completed');
+	});
+
+	it('deleting a part deletes the parts handed down from it, on both databases', async () => {
+		const parts = sql`select count(*) as n from assignment where parent_id = ${hzPart}`;
+		expect(Number((await query<{ n: number }>(s.db, parts))[0]!.n)).toBe(2);
+		await withTransaction({ db: s.db }, ({ db }) =>
+			execute(db, sql`delete from assignment where id = ${hzPart}`)
+		);
+		expect(Number((await query<{ n: number }>(s.db, parts))[0]!.n)).toBe(0);
+		const left = await query<{ unit: string }>(
+			s.db,
+			sql`select u.name as unit from assignment a join unit u on u.id = a.unit_id where a.indicator_id = ${indicatorId}
+				and u.name in ('杭州市政府', '西湖区政府', '萧山区政府')`
+		);
+		expect(left).toEqual([]);
 	});
 });
