@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import {
 	assignment,
@@ -192,12 +192,11 @@ export async function desiredAlerts(
 }
 
 /**
- * The approved milestone plans in force on `day` within a scope, by `indicatorId|unitId`: one query over
- * the in-force index, the milestones with it.
+ * The milestones of approved plans, each with its plan's indicator, unit and measured target, narrowed by
+ * `where`: the one join the lights (plans in force) and the report form (a unit's milestone of a month) read.
  */
-async function plansInForce(db: Db, day: string, scope: Scope) {
-	const out = new Map<string, { targetId: number | null; milestones: Milestone[] }>();
-	for (const r of await db
+export const approvedMilestones = (db: Db, ...where: (SQL | undefined)[]) =>
+	db
 		.select({
 			indicatorId: milestonePlan.indicatorId,
 			unitId: milestonePlan.unitId,
@@ -209,13 +208,19 @@ async function plansInForce(db: Db, day: string, scope: Scope) {
 		})
 		.from(milestonePlan)
 		.innerJoin(milestone, eq(milestone.planId, milestonePlan.id))
-		.where(
-			and(
-				eq(milestonePlan.status, 'approved'),
-				sql`${milestonePlan.inForceOn} <= ${day}`,
-				inScope(scope, milestonePlan.indicatorId, milestonePlan.unitId)
-			)
-		)) {
+		.where(and(eq(milestonePlan.status, 'approved'), ...where));
+
+/**
+ * The approved milestone plans in force on `day` within a scope, by `indicatorId|unitId`: one query over
+ * the in-force index, the milestones with it.
+ */
+async function plansInForce(db: Db, day: string, scope: Scope) {
+	const out = new Map<string, { targetId: number | null; milestones: Milestone[] }>();
+	for (const r of await approvedMilestones(
+		db,
+		sql`${milestonePlan.inForceOn} <= ${day}`,
+		inScope(scope, milestonePlan.indicatorId, milestonePlan.unitId)
+	)) {
 		const key = `${r.indicatorId}|${r.unitId}`;
 		const plan = out.get(key) ?? out.set(key, { targetId: r.targetId, milestones: [] }).get(key)!;
 		plan.milestones.push({

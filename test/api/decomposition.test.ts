@@ -120,6 +120,23 @@ describe('decomposition (分解/交办/签收) and roll-up', () => {
 			sql`select action from audit_log where action = 'part.decompose'`
 		);
 		expect(audit).toHaveLength(1);
+		// Each district hears it on the bell (and in its next digest mail): who handed what, by when to sign.
+		const bell = (await xihu.get('/api/v1/notifications')).data.items;
+		expect(bell).toEqual([
+			expect.objectContaining({
+				title: '杭州市政府交办任务，请于 2020-05-15 前签收',
+				body: `任务：${TEXT}（牵头，截止 2020-08-31）；本单位分解目标：设区市数字化应用 3个`,
+				link: `/parts/${res.data.children[0].id}`
+			})
+		]);
+		const news = await query<{ unitId: number; title: string }>(
+			s.db,
+			sql`select unit_id as "unitId", title from unit_news where dedupe_key like 'part.handed|%' order by unit_id`
+		);
+		expect(news.map((n) => n.title)).toEqual([
+			'杭州市政府交办任务，请于 2020-05-15 前签收',
+			'杭州市政府交办任务，请于 2020-05-15 前签收'
+		]);
 		// The provincial view keeps its 11 parts: the counties' parts roll up, they are not counted beside them.
 		expect((await office.get(`/api/v1/indicators/${indicatorId}`)).data.parts).toEqual({ done: 0, of: 11 });
 	});
