@@ -18,7 +18,7 @@ import { accountable, dateLight, milestoneLight, type Milestone } from '../../we
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { expectedProgress, type BehindFigure, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
 import { actualUnit, targetProgress } from '../../web/src/lib/rules/targets.ts';
-import type { PartShare } from '../../web/src/lib/rules/rollup.ts';
+import { partTarget } from '../../web/src/lib/rules/rollup.ts';
 import {
 	addDays,
 	addMonths,
@@ -180,7 +180,11 @@ export async function desiredAlerts(
 		}
 		if (!r.dueOn || r.recurrence) continue;
 		const own = targets.get(r.indicatorId) ?? [];
-		const worst = laggingFigure(last, handedDown ? ownShares(own, r.shares) : own, latest);
+		const worst = laggingFigure(
+			last,
+			own.map((t) => partTarget(t, r)),
+			latest
+		);
 		if (worst && expectedProgress(r.planStart, r.dueOn, day) - worst.actual > settings.behindPoints) {
 			push('behind_schedule', 'yellow', { start: r.planStart, dueOn: r.dueOn, ...worst }, day);
 		}
@@ -261,14 +265,6 @@ function laggingFigure(
 	}
 	return figures.sort((a, b) => a.actual - b.actual)[0] ?? null;
 }
-
-/** A handed-down part's targets as it owes them: its own share of each (or each at least), its own figures alone. */
-const ownShares = (targets: (typeof indicatorTarget.$inferSelect)[], shares: PartShare[] | null) =>
-	targets.map((t) => ({
-		...t,
-		value: shares?.find((s) => s.targetId === t.id)?.value ?? t.value,
-		aggregation: 'each' as const
-	}));
 
 /**
  * Indicators whose lead is an unresolved placeholder (省级有关单位 …; co-units, if any, only support):

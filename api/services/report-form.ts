@@ -17,7 +17,7 @@ import { fail, forbidden } from '../errors.ts';
 import { assertPeriod, daysBetween, periodEnd, periodOf, periodStart, reportDueOn } from '../lib/dates.ts';
 import { firstPlanMonth } from './plans.ts';
 import { getSettings } from './settings.ts';
-import { targetView } from './target-view.ts';
+import { ownParts, targetView } from './target-view.ts';
 import { targetsProgress } from './latest-reports.ts';
 import { milestonesFor } from './milestones.ts';
 import { unitCounts } from './unit-counts.ts';
@@ -64,7 +64,9 @@ export async function reportableAssignments(db: Db, unitId: number, period: stri
 				'open' | 'completed'
 			>`case when ${assignment.completedOn} is null then 'open' else 'completed' end`,
 			completedOn: assignment.completedOn,
-			kind: indicator.kind
+			kind: indicator.kind,
+			parentId: assignment.parentId,
+			shares: assignment.shares
 		})
 		.from(assignment)
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
@@ -140,7 +142,8 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 				.where(inArray(indicatorTarget.indicatorId, indicatorIds))
 				.orderBy(asc(indicatorTarget.position))
 		: [];
-	const progress = await targetsProgress(ctx.db, today, targets);
+	const parts = await ownParts(ctx.db, assignments);
+	const progress = await targetsProgress(ctx.db, today, targets, (id) => ({ unitId, ...parts.get(id)! }));
 	const milestones = await milestonesFor(ctx.db, unitId, indicatorIds, period);
 	const saved = await itemsWithValues(ctx.db, eq(reportItem.reportId, row?.id ?? -1));
 	// Per indicator, the item of the latest earlier report that reached the office: the text to copy or
@@ -188,7 +191,11 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 			daysLeft: a.dueOn ? daysBetween(today, a.dueOn) : null,
 			targets: targets
 				.filter((t) => t.indicatorId === a.indicatorId)
-				.map((t) => ({ id: t.id, ...targetView(t), progress: progress.get(t.id)! })),
+				.map((t) => ({
+					id: t.id,
+					...targetView(t, parts.get(a.indicatorId)),
+					progress: progress.get(t.id)!
+				})),
 			/** The approved plan's milestone for the month (or the latest before it): shown beside the actual. */
 			milestone: milestones.get(a.indicatorId) ?? null,
 			progressStatus: item?.progressStatus ?? null,

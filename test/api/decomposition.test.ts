@@ -170,8 +170,27 @@ describe('decomposition (分解/交办/签收) and roll-up', () => {
 		const form = (await xihu.get('/api/v1/reports/mine/2020-05')).data;
 		expect(form.items.map((i: any) => i.indicatorId)).toEqual([indicatorId]);
 		expect((await xihu.get('/api/v1/reports/mine/2020-04')).data.items ?? []).toEqual([]);
+		// 西湖区's form and its own list hold it to its share (3 of 杭州's 5), judged on its own figure.
+		expect(form.items[0].targets[0]).toMatchObject({
+			value: 3,
+			aggregation: 'each',
+			share: { mode: 'share', of: '杭州市政府', whole: 5 },
+			progress: { state: 'no_actual', goal: 3 }
+		});
 		await report(xihu, '2020-05', 2);
 		await report(xiaoshan, '2020-05', 1);
+		const after = (await xihu.get('/api/v1/reports/mine/2020-06')).data.items[0].targets[0];
+		expect(after.progress).toMatchObject({ state: 'measured', actual: 2, goal: 3, met: false });
+		const mine = (await xihu.get(`/api/v1/indicators?unitId=${await unitId('西湖区政府')}&role=lead`)).data
+			.items;
+		expect(mine.find((i: any) => i.id === indicatorId).targets[0]).toMatchObject({
+			value: 3,
+			share: { of: '杭州市政府', whole: 5 },
+			progress: { actual: 2, goal: 3 }
+		});
+		// 杭州's own view of the indicator still shows the plan's target, 5 each.
+		const hzView = (await hz.get(`/api/v1/indicators/${indicatorId}`)).data.targets[0];
+		expect(hzView).toMatchObject({ value: 5, share: null });
 		const part = (await hz.get(`/api/v1/parts/${hzPart}`)).data;
 		expect(part.rollup.figures).toEqual([{ targetId, actual: 3, goal: 5, percent: 60, reported: 2 }]);
 		expect(part.actuals).toEqual([{ targetId, value: 3 }]);
