@@ -69,7 +69,8 @@ test('the cascade: 杭州 hands its part down, 西湖区 signs and reports, 杭�
 	expect(bell.items.map((n) => n.title)).toContain('杭州市政府交办任务，请于 2020-10-20 前签收');
 	await xihuPage.goto('/workspace?period=2020-10');
 	await expect(xihuPage.locator(`article[data-indicator-id="${indicatorId}"]`)).toContainText(
-		'本单位分解目标 ≥ 3个（杭州市政府目标 5个）'
+		'本单位分解目标 ≥ 3个（杭州市政府目标 5个）',
+		{ timeout: 30_000 }
 	);
 	await shoot(xihuPage, 'part-xihu-form');
 	const formData = await getJson<{ items: { indicatorId: number; targets: { id: number }[] }[] }>(
