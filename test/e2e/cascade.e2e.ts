@@ -20,7 +20,8 @@ test('the cascade: 杭州 hands its part down, 西湖区 signs and reports, 杭�
 	browser,
 	page
 }) => {
-	test.setTimeout(120_000);
+	// Three users, the workspace and the drill-down: minutes on a busy machine.
+	test.setTimeout(180_000);
 	await signIn(page.context(), 'office');
 	const text = unique('设区市各推出5个以上数字化应用');
 	const { indicators } = await importPlan(page.context().request, [
