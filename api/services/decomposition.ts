@@ -12,12 +12,13 @@ import type { Actor, ServiceContext } from '../context.ts';
 import { fail, forbidden, notFound } from '../errors.ts';
 import { assertMayDecideFor, assertOffice, assertRole, lineageOf, visibleUnits } from './access.ts';
 import { audit } from './audit.ts';
-import { openAlerts, refreshSupervision, type AlertView } from './alerts.ts';
+import { openAlerts, refreshSupervision } from './alerts.ts';
 import { latestReports } from './latest-reports.ts';
 import { signOffPart } from './requests.ts';
+import { notifyUnit } from './notifications.ts';
 import { maySeeUnit, ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 import { partOriginalDueOn, stateOf } from '../../web/src/lib/rules/lights.ts';
-import { actualUnit } from '../../web/src/lib/rules/targets.ts';
+import { actualUnit, targetUnit } from '../../web/src/lib/rules/targets.ts';
 import {
 	childrenDone,
 	divisible,
@@ -131,6 +132,9 @@ export async function decompose(ctx: ServiceContext, partId: number, input: Deco
 			...(problem.goal !== undefined ? { goal: problem.goal, sum: problem.sum! } : {})
 		});
 	}
+	const from = (await ctx.db.select({ name: unit.name }).from(unit).where(eq(unit.id, part.unitId)))[0]!.name;
+	const taskTitle = (await ctx.db.select({ title: task.title }).from(task).where(eq(task.id, ind.taskId)))[0]!
+		.title;
 	await withTransaction(ctx, async (tx) => {
 		const position = (
 			await tx.db
@@ -156,6 +160,36 @@ export async function decompose(ctx: ServiceContext, partId: number, input: Deco
 			)
 			.returning();
 		await refreshSupervision(tx.db, today, { unitIds: input.children.map((c) => c.unitId) }, 'decomposed');
+		// Each receiving unit hears who handed it what, by when to sign (its digest mails it, like a new assignment).
+		for (const c of input.children) {
+			const row = rows.find((r) => r.unitId === c.unitId)!;
+			await notifyUnit(tx, {
+				unitId: c.unitId,
+				key: `part.handed|${row.id}`,
+				message: {
+					code: 'part.handed',
+					params: {
+						from,
+						task: taskTitle,
+						text: ind.text,
+						role: c.role,
+						dueOn: c.dueOn,
+						signBy: input.signBy,
+						shares: c.shares.map((s) => {
+							const t = targets.find((x) => x.id === s.targetId)!;
+							return {
+								label: t.label,
+								value: s.value,
+								unit: targetUnit(actualUnit(t)),
+								atLeast: s.mode === 'at_least'
+							};
+						})
+					}
+				},
+				link: `/parts/${row.id}`,
+				light: null
+			});
+		}
 		await audit(tx, {
 			action: 'part.decompose',
 			objectType: 'assignment',
@@ -234,13 +268,10 @@ export async function overrideSignOff(ctx: ServiceContext, partId: number, reaso
 	return await getPart(ctx, partId);
 }
 
+type Latest = Awaited<ReturnType<typeof latestReports>>;
+
 /** A part's figures, by target id: its own latest report's, or for a decomposed part its children's summed. */
-function figuresOf(
-	id: number,
-	parts: PartRow[],
-	targets: Target[],
-	latest: Awaited<ReturnType<typeof latestReports>>
-): Map<number, number> {
+function figuresOf(id: number, parts: PartRow[], targets: Target[], latest: Latest): Map<number, number> {
 	const self = parts.find((p) => p.id === id)!;
 	const children = parts.filter((p) => p.parentId === id);
 	if (!children.length) return latest.get(self.indicatorId)?.get(self.unitId)?.values ?? new Map();
@@ -254,12 +285,7 @@ function figuresOf(
 	return out;
 }
 
-const childOf = (
-	c: PartRow,
-	parts: PartRow[],
-	targets: Target[],
-	latest: Awaited<ReturnType<typeof latestReports>>
-): ChildPart => ({
+const childOf = (c: PartRow, parts: PartRow[], targets: Target[], latest: Latest): ChildPart => ({
 	unitName: '',
 	completedOn: c.completedOn,
 	light: null,
@@ -268,48 +294,54 @@ const childOf = (
 });
 
 /**
- * One part with its roll-up: its own state and lights, its children (unit, role, dates, 签收, state, worst
- * reason, figures, how many children of their own), the targets summed from them against its goal,
- * "n/m 已完成", and the lagging child. For the owner of the part, the units it may still hand down to.
+ * The views of the parts of some indicators, read in a fixed number of queries however many parts are
+ * shown (the indicators, their parts with their units' names, targets, latest reports and open alerts):
+ * `view` is one part's own state and lights, dates, 签收, worst reason, figures and how many children of
+ * its own; `rollup` its children's figures summed against its goal, and the lagging child.
  */
-export async function getPart(ctx: ServiceContext, partId: number) {
-	const part = await partById(ctx.db, partId);
-	if (!part) throw notFound('part');
-	await assertMaySee(ctx, part);
-	const day = ctx.clock.today();
-	const ind = (
-		await ctx.db
-			.select({
-				id: indicator.id,
-				text: indicator.text,
-				task: task.title,
-				kind: indicator.kind,
-				dueOn: indicator.dueOn,
-				originalDueOn: indicator.originalDueOn
-			})
-			.from(indicator)
-			.innerJoin(task, eq(task.id, indicator.taskId))
-			.where(eq(indicator.id, part.indicatorId))
-	)[0]!;
-	const parts = await ctx.db.select().from(assignment).where(eq(assignment.indicatorId, ind.id));
-	const names = new Map(
+async function partViews(db: Db, day: string, indicatorIds: number[]) {
+	const indicators = new Map(
 		(
-			await ctx.db
-				.select({ id: unit.id, name: unit.name })
-				.from(unit)
-				.where(inArray(unit.id, [...new Set(parts.map((p) => p.unitId))]))
-		).map((u) => [u.id, u.name])
+			await db
+				.select({
+					id: indicator.id,
+					text: indicator.text,
+					task: task.title,
+					kind: indicator.kind,
+					dueOn: indicator.dueOn,
+					originalDueOn: indicator.originalDueOn
+				})
+				.from(indicator)
+				.innerJoin(task, eq(task.id, indicator.taskId))
+				.where(inArray(indicator.id, indicatorIds))
+		).map((i) => [i.id, i])
 	);
-	const targets = await ctx.db
+	const rows = await db
+		.select({ part: assignment, unitName: unit.name })
+		.from(assignment)
+		.innerJoin(unit, eq(unit.id, assignment.unitId))
+		.where(inArray(assignment.indicatorId, indicatorIds));
+	const names = new Map(rows.map((r) => [r.part.unitId, r.unitName]));
+	const partsOf = new Map<number, PartRow[]>();
+	for (const { part } of rows)
+		(partsOf.get(part.indicatorId) ?? partsOf.set(part.indicatorId, []).get(part.indicatorId)!).push(part);
+	const targetsOf = new Map<number, Target[]>();
+	for (const t of await db
 		.select()
 		.from(indicatorTarget)
-		.where(eq(indicatorTarget.indicatorId, ind.id))
-		.orderBy(asc(indicatorTarget.position));
-	const latest = await latestReports(ctx.db, day, { indicatorIds: [ind.id] });
-	const alerts = await openAlerts(ctx.db, day, { indicatorIds: [ind.id] });
+		.where(inArray(indicatorTarget.indicatorId, indicatorIds))
+		.orderBy(asc(indicatorTarget.indicatorId), asc(indicatorTarget.position)))
+		(targetsOf.get(t.indicatorId) ?? targetsOf.set(t.indicatorId, []).get(t.indicatorId)!).push(t);
+	const latest = await latestReports(db, day, { indicatorIds });
+	const alerts = await openAlerts(db, day, { indicatorIds });
+	const context = (p: PartRow) => ({
+		ind: indicators.get(p.indicatorId)!,
+		parts: partsOf.get(p.indicatorId)!,
+		targets: targetsOf.get(p.indicatorId) ?? []
+	});
 	const view = (p: PartRow) => {
-		const lit = alerts.filter((a) => a.unit?.id === p.unitId);
-		const worst = lit[0] as AlertView | undefined;
+		const { ind, parts, targets } = context(p);
+		const worst = alerts.find((a) => a.indicator?.id === p.indicatorId && a.unit?.id === p.unitId);
 		const kids = parts.filter((c) => c.parentId === p.id);
 		const figures = figuresOf(p.id, parts, targets, latest);
 		return {
@@ -325,7 +357,9 @@ export async function getPart(ctx: ServiceContext, partId: number) {
 			shares: p.shares ?? [],
 			state: stateOf(
 				{ completedOn: p.completedOn, originalDueOn: partOriginalDueOn(p, ind) },
-				lit.map((a) => a.light),
+				alerts
+					.filter((a) => a.indicator?.id === p.indicatorId && a.unit?.id === p.unitId)
+					.map((a) => a.light),
 				day
 			),
 			reason: worst ? { kind: worst.kind, light: worst.light, since: worst.since, text: worst.reason } : null,
@@ -333,25 +367,54 @@ export async function getPart(ctx: ServiceContext, partId: number) {
 			children: { done: childrenDone(kids), of: kids.length }
 		};
 	};
-	const self = view(part);
-	const kids = parts.filter((c) => c.parentId === part.id);
-	const children = kids.map(view);
-	const asChildren: ChildPart[] = kids.map((c, k) => ({
-		unitName: children[k]!.unit.name,
-		completedOn: c.completedOn,
-		light: children[k]!.reason?.light ?? null,
-		since: children[k]!.reason?.since ?? null,
-		actuals: figuresOf(c.id, parts, targets, latest)
-	}));
-	const lag = laggingChild(asChildren);
-	const parent = part.parentId ? parts.find((p) => p.id === part.parentId) : undefined;
+	type View = ReturnType<typeof view>;
+	/** A part's children's views, and its roll-up from them. */
+	const rollup = (p: PartRow) => {
+		const { parts, targets } = context(p);
+		const kids = parts.filter((c) => c.parentId === p.id);
+		const children: View[] = kids.map(view);
+		const asChildren: ChildPart[] = kids.map((c, k) => ({
+			unitName: children[k]!.unit.name,
+			completedOn: c.completedOn,
+			light: children[k]!.reason?.light ?? null,
+			since: children[k]!.reason?.since ?? null,
+			actuals: figuresOf(c.id, parts, targets, latest)
+		}));
+		const lag = laggingChild(asChildren);
+		return {
+			children,
+			rollup: {
+				figures: rollUpFigures(targets, p.shares, asChildren),
+				lagging: lag ? { unit: lag.child.unitName, light: lag.child.light!, others: lag.others } : null
+			}
+		};
+	};
+	const parentOf = (p: PartRow) => {
+		const parent = p.parentId ? context(p).parts.find((q) => q.id === p.parentId) : undefined;
+		return parent ? { id: parent.id, unit: { id: parent.unitId, name: names.get(parent.unitId)! } } : null;
+	};
+	return { context, view, rollup, parentOf };
+}
+
+/**
+ * One part with its roll-up: its own state and lights, its children (unit, role, dates, 签收, state, worst
+ * reason, figures, how many children of their own), the targets summed from them against its goal,
+ * "n/m 已完成", and the lagging child. For the owner of the part, the units it may still hand down to.
+ */
+export async function getPart(ctx: ServiceContext, partId: number) {
+	const part = await partById(ctx.db, partId);
+	if (!part) throw notFound('part');
+	await assertMaySee(ctx, part);
+	const views = await partViews(ctx.db, ctx.clock.today(), [part.indicatorId]);
+	const { ind, parts, targets } = views.context(part);
+	const { children, rollup } = views.rollup(part);
 	const mayDecompose = ownUnitOnly(ctx.actor!) === part.unitId && !part.completedOn;
 	const below = mayDecompose ? await unitsBelow(ctx.db, part.unitId) : new Map<number, string>();
 	const takenUnits = new Set(parts.map((p) => p.unitId));
 	return {
-		...self,
+		...views.view(part),
 		indicator: ind,
-		parent: parent ? { id: parent.id, unit: { id: parent.unitId, name: names.get(parent.unitId)! } } : null,
+		parent: views.parentOf(part),
 		targets: targets.filter(divisible).map((t) => ({
 			id: t.id,
 			label: t.label,
@@ -359,10 +422,7 @@ export async function getPart(ctx: ServiceContext, partId: number) {
 			aggregation: t.aggregation,
 			goal: partGoal(t, part.shares)
 		})),
-		rollup: {
-			figures: rollUpFigures(targets, part.shares, asChildren),
-			lagging: lag ? { unit: lag.child.unitName, light: lag.child.light!, others: lag.others } : null
-		},
+		rollup,
 		children,
 		mayDecompose,
 		candidates: [...below].filter(([id]) => !takenUnits.has(id)).map(([id, name]) => ({ id, name }))
@@ -392,7 +452,7 @@ export async function listParts(ctx: ServiceContext, indicatorId: number | undef
 	const own = ownUnitOnly(ctx.actor!);
 	if (own === null && !indicatorId) throw fail('bad_request', 'part.indicator_required');
 	const rows = await ctx.db
-		.select({ id: assignment.id })
+		.select()
 		.from(assignment)
 		.where(
 			and(
@@ -401,25 +461,27 @@ export async function listParts(ctx: ServiceContext, indicatorId: number | undef
 			)
 		)
 		.orderBy(asc(assignment.indicatorId), asc(assignment.position));
-	const out = [];
-	for (const r of rows) {
-		const p = await getPart(ctx, r.id);
-		out.push({
+	if (!rows.length) return [];
+	// Every row is the caller's own part or one of its view's top: seen without asking per row.
+	const views = await partViews(ctx.db, ctx.clock.today(), [...new Set(rows.map((p) => p.indicatorId))]);
+	return rows.map((p) => {
+		const { ind } = views.context(p);
+		const { state, reason, children, ...own } = views.view(p);
+		return {
 			id: p.id,
-			indicator: { id: p.indicator.id, text: p.indicator.text, task: p.indicator.task },
-			unit: p.unit,
-			role: p.role,
-			dueOn: p.dueOn,
-			completedOn: p.completedOn,
-			signBy: p.signBy,
-			signedOn: p.signedOn,
-			signLate: p.signLate,
-			state: p.state,
-			reason: p.reason,
-			parent: p.parent,
-			children: p.children.length ? { done: childrenDone(p.children), of: p.children.length } : null,
-			rollup: p.rollup
-		});
-	}
-	return out;
+			indicator: { id: ind.id, text: ind.text, task: ind.task },
+			unit: own.unit,
+			role: own.role,
+			dueOn: own.dueOn,
+			completedOn: own.completedOn,
+			signBy: own.signBy,
+			signedOn: own.signedOn,
+			signLate: own.signLate,
+			state,
+			reason,
+			parent: views.parentOf(p),
+			children: children.of ? children : null,
+			rollup: views.rollup(p).rollup
+		};
+	});
 }

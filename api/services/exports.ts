@@ -23,7 +23,14 @@ export type PlanExportRow = {
 	lead_unit: string;
 	co_units: string[];
 	units_text: string;
-	targets: { label: string; op: string; value: number; unit: string }[];
+	targets: {
+		label: string;
+		op: string;
+		value: number;
+		unit: string;
+		/** A unit's handed-down part: the value is its share of this whole (its parent's goal, or the plan's). */
+		share: { of: string | null; whole: number } | null;
+	}[];
 };
 
 const OPS: Record<string, string> = { '>=': '≥', '>': '>', '=': '=', '<=': '≤', '<': '<' };
@@ -60,12 +67,20 @@ export function toExportRow(view: IndicatorView): PlanExportRow {
 		lead_unit: namesOf(view, 'lead').join('、'),
 		co_units: namesOf(view, 'co'),
 		units_text: view.unitsText,
-		targets: view.targets.map(({ label, op, value, unit }) => ({ label, op, value, unit }))
+		targets: view.targets.map(({ label, op, value, unit, share }) => ({
+			label,
+			op,
+			value,
+			unit,
+			share: share && { of: share.of, whole: share.whole }
+		}))
 	};
 }
 
+/** “应用≥5个”; a unit's share “应用≥3个（本单位分解目标，杭州市政府目标5个）”, as its form says it. */
 export const formatTarget = (t: PlanExportRow['targets'][number]) =>
-	`${t.label}${OPS[t.op]}${t.value}${t.unit}`;
+	`${t.label}${OPS[t.op]}${t.value}${t.unit}` +
+	(t.share ? `（本单位分解目标，${t.share.of ?? '全省'}目标${t.share.whole}${t.unit}）` : '');
 
 export async function planViews(ctx: ServiceContext, planId: number): Promise<IndicatorView[]> {
 	return (await listIndicators(ctx, { planId, page: 1, pageSize: 1_000_000, sort: 'position' })).items;

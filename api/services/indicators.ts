@@ -16,7 +16,8 @@ import type { ServiceContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { subtreeOnly, visibleIndicators } from './access.ts';
 import { openAlerts } from './alerts.ts';
-import { targetView } from './target-view.ts';
+import { ownParts, targetView, type OwnPart } from './target-view.ts';
+import { ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 import { targetsProgress } from './latest-reports.ts';
 import {
 	accountable,
@@ -169,7 +170,25 @@ async function attachDetails(ctx: ServiceContext, rows: BaseRow[]) {
 				within: subtreeOnly(ctx.actor!, sql`${alert.unitId}`)
 			})
 		: [];
-	const progress = await targetsProgress(db, day, targets);
+	// A unit's own list holds it to its own parts: a handed-down part's share, its own figures alone.
+	const own = ownUnitOnly(ctx.actor!);
+	const ownOf =
+		own !== null && ids.length
+			? await ownParts(
+					db,
+					await db
+						.select({
+							indicatorId: assignment.indicatorId,
+							parentId: assignment.parentId,
+							shares: assignment.shares
+						})
+						.from(assignment)
+						.where(and(eq(assignment.unitId, own), inArray(assignment.indicatorId, ids)))
+				)
+			: new Map<number, OwnPart>();
+	const progress = await targetsProgress(db, day, targets, (id) =>
+		ownOf.has(id) ? { unitId: own!, ...ownOf.get(id)! } : undefined
+	);
 	return rows.map((r) => {
 		const mine = units.filter((u) => u.indicatorId === r.id);
 		const lit = alerts.filter((a) => a.indicator?.id === r.id);
@@ -227,7 +246,11 @@ async function attachDetails(ctx: ServiceContext, rows: BaseRow[]) {
 				.map((p) => ({ groupId: p.groupId, name: p.name, role: p.role, resolved: p.resolvedAt !== null })),
 			targets: targets
 				.filter((t) => t.indicatorId === r.id)
-				.map((t) => ({ ...targetView(t), text: t.sourceText, progress: progress.get(t.id)! }))
+				.map((t) => ({
+					...targetView(t, ownOf.get(r.id)),
+					text: t.sourceText,
+					progress: progress.get(t.id)!
+				}))
 		};
 	});
 }

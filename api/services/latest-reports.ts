@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { targetProgress, type TargetProgress } from '../../web/src/lib/rules/targets.ts';
 import { addMonths, endOfDay, periodOf } from '../lib/dates.ts';
+import { partTarget, type PartShare } from '../../web/src/lib/rules/rollup.ts';
 
 export type LatestReport = {
 	period: string;
@@ -94,17 +95,30 @@ export function actualsOf(latest: LatestReports, t: { id: number; indicatorId: n
 	return out;
 }
 
-/** Progress of each target of some indicators, by target id: the shared rule on the owners' latest actuals. */
+/**
+ * Progress of each target of some indicators, by target id: the shared rule on the owners' latest actuals;
+ * for a unit's handed-down part (`partOf` its indicator), the unit's own actual against its share.
+ */
 export async function targetsProgress(
 	db: Db,
 	day: string,
-	targets: (typeof indicatorTarget.$inferSelect)[]
+	targets: (typeof indicatorTarget.$inferSelect)[],
+	partOf?: (
+		indicatorId: number
+	) => { unitId: number; parentId: number | null; shares: PartShare[] | null } | undefined
 ): Promise<Map<number, TargetProgress>> {
 	if (!targets.length) return new Map();
 	const latest = await latestReports(db, day, {
 		indicatorIds: [...new Set(targets.map((t) => t.indicatorId))]
 	});
-	return new Map(targets.map((t) => [t.id, targetProgress(t, actualsOf(latest, t))]));
+	return new Map(
+		targets.map((t) => {
+			const part = partOf?.(t.indicatorId);
+			if (!part?.parentId) return [t.id, targetProgress(t, actualsOf(latest, t))];
+			const own = latest.get(t.indicatorId)?.get(part.unitId)?.values.get(t.id);
+			return [t.id, targetProgress(partTarget(t, part), own === undefined ? [] : [own])];
+		})
+	);
 }
 
 function* chunks(ids: number[] | undefined): Generator<number[] | undefined> {

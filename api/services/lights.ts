@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import {
 	assignment,
@@ -18,7 +18,7 @@ import { accountable, dateLight, milestoneLight, type Milestone } from '../../we
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { expectedProgress, type BehindFigure, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
 import { actualUnit, targetProgress } from '../../web/src/lib/rules/targets.ts';
-import type { PartShare } from '../../web/src/lib/rules/rollup.ts';
+import { partTarget } from '../../web/src/lib/rules/rollup.ts';
 import {
 	addDays,
 	addMonths,
@@ -180,7 +180,11 @@ export async function desiredAlerts(
 		}
 		if (!r.dueOn || r.recurrence) continue;
 		const own = targets.get(r.indicatorId) ?? [];
-		const worst = laggingFigure(last, handedDown ? ownShares(own, r.shares) : own, latest);
+		const worst = laggingFigure(
+			last,
+			own.map((t) => partTarget(t, r)),
+			latest
+		);
 		if (worst && expectedProgress(r.planStart, r.dueOn, day) - worst.actual > settings.behindPoints) {
 			push('behind_schedule', 'yellow', { start: r.planStart, dueOn: r.dueOn, ...worst }, day);
 		}
@@ -192,12 +196,11 @@ export async function desiredAlerts(
 }
 
 /**
- * The approved milestone plans in force on `day` within a scope, by `indicatorId|unitId`: one query over
- * the in-force index, the milestones with it.
+ * The milestones of approved plans, each with its plan's indicator, unit and measured target, narrowed by
+ * `where`: the one join the lights (plans in force) and the report form (a unit's milestone of a month) read.
  */
-async function plansInForce(db: Db, day: string, scope: Scope) {
-	const out = new Map<string, { targetId: number | null; milestones: Milestone[] }>();
-	for (const r of await db
+export const approvedMilestones = (db: Db, ...where: (SQL | undefined)[]) =>
+	db
 		.select({
 			indicatorId: milestonePlan.indicatorId,
 			unitId: milestonePlan.unitId,
@@ -209,13 +212,19 @@ async function plansInForce(db: Db, day: string, scope: Scope) {
 		})
 		.from(milestonePlan)
 		.innerJoin(milestone, eq(milestone.planId, milestonePlan.id))
-		.where(
-			and(
-				eq(milestonePlan.status, 'approved'),
-				sql`${milestonePlan.inForceOn} <= ${day}`,
-				inScope(scope, milestonePlan.indicatorId, milestonePlan.unitId)
-			)
-		)) {
+		.where(and(eq(milestonePlan.status, 'approved'), ...where));
+
+/**
+ * The approved milestone plans in force on `day` within a scope, by `indicatorId|unitId`: one query over
+ * the in-force index, the milestones with it.
+ */
+async function plansInForce(db: Db, day: string, scope: Scope) {
+	const out = new Map<string, { targetId: number | null; milestones: Milestone[] }>();
+	for (const r of await approvedMilestones(
+		db,
+		sql`${milestonePlan.inForceOn} <= ${day}`,
+		inScope(scope, milestonePlan.indicatorId, milestonePlan.unitId)
+	)) {
 		const key = `${r.indicatorId}|${r.unitId}`;
 		const plan = out.get(key) ?? out.set(key, { targetId: r.targetId, milestones: [] }).get(key)!;
 		plan.milestones.push({
@@ -256,14 +265,6 @@ function laggingFigure(
 	}
 	return figures.sort((a, b) => a.actual - b.actual)[0] ?? null;
 }
-
-/** A handed-down part's targets as it owes them: its own share of each (or each at least), its own figures alone. */
-const ownShares = (targets: (typeof indicatorTarget.$inferSelect)[], shares: PartShare[] | null) =>
-	targets.map((t) => ({
-		...t,
-		value: shares?.find((s) => s.targetId === t.id)?.value ?? t.value,
-		aggregation: 'each' as const
-	}));
 
 /**
  * Indicators whose lead is an unresolved placeholder (省级有关单位 …; co-units, if any, only support):

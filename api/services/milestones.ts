@@ -24,6 +24,7 @@ import { assertMayDecideFor, lineageOf, visibleUnits } from './access.ts';
 import { targetUnit } from '../../web/src/lib/rules/targets.ts';
 import { audit } from './audit.ts';
 import { refreshSupervision } from './alerts.ts';
+import { approvedMilestones } from './lights.ts';
 import { ownUnitId } from './report-form.ts';
 import { notifyUnit } from './notifications.ts';
 
@@ -401,24 +402,12 @@ export async function indicatorMilestones(ctx: ServiceContext, indicatorId: numb
 export async function milestonesFor(db: Db, unitId: number, indicatorIds: number[], period: string) {
 	const out = new Map<number, MilestoneInput & { due: boolean }>();
 	if (!indicatorIds.length) return out;
-	const rows = await db
-		.select({
-			indicatorId: milestonePlan.indicatorId,
-			period: milestone.period,
-			deliverable: milestone.deliverable,
-			percent: milestone.percent,
-			value: milestone.value
-		})
-		.from(milestonePlan)
-		.innerJoin(milestone, eq(milestone.planId, milestonePlan.id))
-		.where(
-			and(
-				eq(milestonePlan.unitId, unitId),
-				eq(milestonePlan.status, 'approved'),
-				inArray(milestonePlan.indicatorId, indicatorIds),
-				sql`${milestone.period} <= ${period}`
-			)
-		);
+	const rows = await approvedMilestones(
+		db,
+		eq(milestonePlan.unitId, unitId),
+		inArray(milestonePlan.indicatorId, indicatorIds),
+		sql`${milestone.period} <= ${period}`
+	);
 	for (const id of indicatorIds) {
 		const m = milestoneFor(
 			rows.filter((r) => r.indicatorId === id),

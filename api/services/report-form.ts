@@ -21,7 +21,7 @@ import { groupBy } from '../lib/group.ts';
 import { firstPlanMonth } from './plans.ts';
 import { reportFilesOf, reportItemsOf, reportValuesOf } from './report-versions.ts';
 import { getSettings } from './settings.ts';
-import { targetView } from './target-view.ts';
+import { ownParts, targetView } from './target-view.ts';
 import { targetsProgress } from './latest-reports.ts';
 import { milestonesFor } from './milestones.ts';
 import { unitCounts } from './unit-counts.ts';
@@ -84,7 +84,9 @@ const reportable = prepared((db) =>
 				'open' | 'completed'
 			>`case when ${assignment.completedOn} is null then 'open' else 'completed' end`,
 			completedOn: assignment.completedOn,
-			kind: indicator.kind
+			kind: indicator.kind,
+			parentId: assignment.parentId,
+			shares: assignment.shares
 		})
 		.from(assignment)
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
@@ -207,7 +209,8 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 				.where(inArray(indicatorTarget.indicatorId, indicatorIds))
 				.orderBy(asc(indicatorTarget.position))
 		: [];
-	const progress = await targetsProgress(ctx.db, today, targets);
+	const parts = await ownParts(ctx.db, assignments);
+	const progress = await targetsProgress(ctx.db, today, targets, (id) => ({ unitId, ...parts.get(id)! }));
 	const milestones = await milestonesFor(ctx.db, unitId, indicatorIds, period);
 	const saved = await savedItems(ctx.db, row?.id);
 	// Per indicator, the item of the latest earlier report that reached the office: the text to copy or
@@ -259,7 +262,7 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 			daysLeft: a.dueOn ? daysBetween(today, a.dueOn) : null,
 			targets: (targetsOf.get(a.indicatorId) ?? []).map((t) => ({
 				id: t.id,
-				...targetView(t),
+				...targetView(t, parts.get(a.indicatorId)),
 				progress: progress.get(t.id)!
 			})),
 			/** The approved plan's milestone for the month (or the latest before it): shown beside the actual. */

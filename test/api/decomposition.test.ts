@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../tasks/index.ts';
-import { query } from '../../db/client.ts';
+import { execute, query, withTransaction } from '../../db/client.ts';
 import { importPlan, startTestServer, type Client, type TestServer } from '../support/harness.ts';
 
 const LONG = { SESSION_IDLE_MINUTES: '500000', SESSION_MAX_HOURS: '9000' };
@@ -120,6 +120,23 @@ describe('decomposition (分解/交办/签收) and roll-up', () => {
 			sql`select action from audit_log where action = 'part.decompose'`
 		);
 		expect(audit).toHaveLength(1);
+		// Each district hears it on the bell (and in its next digest mail): who handed what, by when to sign.
+		const bell = (await xihu.get('/api/v1/notifications')).data.items;
+		expect(bell).toEqual([
+			expect.objectContaining({
+				title: '杭州市政府交办任务，请于 2020-05-15 前签收',
+				body: `任务：${TEXT}（牵头，截止 2020-08-31）；本单位分解目标：设区市数字化应用 3个`,
+				link: `/parts/${res.data.children[0].id}`
+			})
+		]);
+		const news = await query<{ unitId: number; title: string }>(
+			s.db,
+			sql`select unit_id as "unitId", title from unit_news where dedupe_key like 'part.handed|%' order by unit_id`
+		);
+		expect(news.map((n) => n.title)).toEqual([
+			'杭州市政府交办任务，请于 2020-05-15 前签收',
+			'杭州市政府交办任务，请于 2020-05-15 前签收'
+		]);
 		// The provincial view keeps its 11 parts: the counties' parts roll up, they are not counted beside them.
 		expect((await office.get(`/api/v1/indicators/${indicatorId}`)).data.parts).toEqual({ done: 0, of: 11 });
 	});
@@ -153,8 +170,27 @@ describe('decomposition (分解/交办/签收) and roll-up', () => {
 		const form = (await xihu.get('/api/v1/reports/mine/2020-05')).data;
 		expect(form.items.map((i: any) => i.indicatorId)).toEqual([indicatorId]);
 		expect((await xihu.get('/api/v1/reports/mine/2020-04')).data.items ?? []).toEqual([]);
+		// 西湖区's form and its own list hold it to its share (3 of 杭州's 5), judged on its own figure.
+		expect(form.items[0].targets[0]).toMatchObject({
+			value: 3,
+			aggregation: 'each',
+			share: { mode: 'share', of: '杭州市政府', whole: 5 },
+			progress: { state: 'no_actual', goal: 3 }
+		});
 		await report(xihu, '2020-05', 2);
 		await report(xiaoshan, '2020-05', 1);
+		const after = (await xihu.get('/api/v1/reports/mine/2020-06')).data.items[0].targets[0];
+		expect(after.progress).toMatchObject({ state: 'measured', actual: 2, goal: 3, met: false });
+		const mine = (await xihu.get(`/api/v1/indicators?unitId=${await unitId('西湖区政府')}&role=lead`)).data
+			.items;
+		expect(mine.find((i: any) => i.id === indicatorId).targets[0]).toMatchObject({
+			value: 3,
+			share: { of: '杭州市政府', whole: 5 },
+			progress: { actual: 2, goal: 3 }
+		});
+		// 杭州's own view of the indicator still shows the plan's target, 5 each.
+		const hzView = (await hz.get(`/api/v1/indicators/${indicatorId}`)).data.targets[0];
+		expect(hzView).toMatchObject({ value: 5, share: null });
 		const part = (await hz.get(`/api/v1/parts/${hzPart}`)).data;
 		expect(part.rollup.figures).toEqual([{ targetId, actual: 3, goal: 5, percent: 60, reported: 2 }]);
 		expect(part.actuals).toEqual([{ targetId, value: 3 }]);
@@ -217,5 +253,20 @@ describe('decomposition (分解/交办/签收) and roll-up', () => {
 		expect(
 			(await office.post(`/api/v1/parts/${hzPart}/override-sign-off`, { reason: 'y' })).data.error.key
 		).toBe('part.override_completed');
+	});
+
+	it('deleting a part deletes the parts handed down from it, on both databases', async () => {
+		const parts = sql`select count(*) as n from assignment where parent_id = ${hzPart}`;
+		expect(Number((await query<{ n: number }>(s.db, parts))[0]!.n)).toBe(2);
+		await withTransaction({ db: s.db }, ({ db }) =>
+			execute(db, sql`delete from assignment where id = ${hzPart}`)
+		);
+		expect(Number((await query<{ n: number }>(s.db, parts))[0]!.n)).toBe(0);
+		const left = await query<{ unit: string }>(
+			s.db,
+			sql`select u.name as unit from assignment a join unit u on u.id = a.unit_id where a.indicator_id = ${indicatorId}
+				and u.name in ('杭州市政府', '西湖区政府', '萧山区政府')`
+		);
+		expect(left).toEqual([]);
 	});
 });

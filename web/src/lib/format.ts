@@ -43,16 +43,35 @@ function writtenTarget(target: TargetMeaning): string {
 	return `${range ? '' : `${opSymbol(target.op)} `}${amount}${target.aggregation === 'each' ? t('target.each') : ''}`;
 }
 
+/** A handed-down part's share of a target: the whole it came from, its parent's goal or (`of` null) the plan's. */
+type Shared = { share?: { of: string | null; whole: number } | null };
+
+/** “本单位分解目标 ≥ 3个（杭州市政府目标 5个）”: a share says what it owes beside the whole it came from. */
+function withShare(target: TargetMeaning & Shared, goal: string): string {
+	if (!target.share) return goal;
+	const u = actualUnit(target);
+	return t('target.share', {
+		goal,
+		of: target.share.of ?? t('target.plan'),
+		whole: formatValue(target.share.whole, u.unit, u.scale)
+	});
+}
+
 /** “日活跃用户数 ≥ 120万”, “试点 3–5个”, “数量 ≥ 基数×2”, “应用 ≥ 5个（每个单位）” */
-export function targetText(target: TargetMeaning & { label: string }): string {
-	return `${target.label} ${writtenTarget(target)}`;
+export function targetText(target: TargetMeaning & Shared & { label: string }): string {
+	return `${target.label} ${target.share ? goalText(target) : writtenTarget(target)}`;
 }
 
 /**
  * What must be reached, in the actuals' unit: “≥ 120万人”, “≥ 200（基数 100）”; a relative target without
  * its baseline as written (“≥ 基数×2”), its progress saying the baseline is awaited.
  */
-export function goalText(target: TargetMeaning): string {
+export function goalText(target: TargetMeaning & Shared): string {
+	if (target.share) {
+		// A share is the unit's own amount to reach: no “each unit” beside it.
+		const u = actualUnit(target);
+		return withShare(target, `${opSymbol(target.op)} ${formatValue(target.value, u.unit, u.scale)}`);
+	}
 	const goal = targetGoal(target);
 	if (goal === null) return writtenTarget(target);
 	const u = actualUnit(target);
@@ -67,11 +86,15 @@ export function goalText(target: TargetMeaning): string {
 }
 
 /** “合计 30 万 / 120 万人 · 25%”: a target's progress by the shared rule, as the page shows it. */
-export function progressText(target: TargetMeaning & { progress: TargetProgress }): string {
+export function progressText(target: TargetMeaning & Shared & { progress: TargetProgress }): string {
 	const p = target.progress;
 	if (p.state === 'no_baseline') return t('target.noBaseline');
 	if (p.state === 'no_actual') return t('target.noActual');
-	const who = p.summed ? t('target.sum') : target.aggregation === 'each' ? t('target.lowest') : '';
+	const who = p.summed
+		? t('target.sum')
+		: target.aggregation === 'each' && !target.share
+			? t('target.lowest')
+			: '';
 	const how = p.percent !== null ? `${Math.round(p.percent)}%` : t(p.met ? 'target.met' : 'target.notMet');
 	return `${who}${amountOfGoal(p.actual, p.goal, actualUnit(target))} · ${how}`;
 }

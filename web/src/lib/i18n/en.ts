@@ -534,6 +534,8 @@ export const en: Messages = {
 	'report.target': 'target',
 	'target.factor': 'baseline × {n}',
 	'target.each': ' (each unit)',
+	'target.share': 'your share {goal} (of {of}’s {whole})',
+	'target.plan': 'the plan',
 	'target.noBaseline': 'baseline not yet entered by the office',
 	'target.fromBaseline': ' (baseline {baseline})',
 	'target.noActual': 'not reported yet',

@@ -528,6 +528,8 @@ export const zh = {
 	'report.target': '目标',
 	'target.factor': '基数×{n}',
 	'target.each': '（每个单位）',
+	'target.share': '本单位分解目标 {goal}（{of}目标 {whole}）',
+	'target.plan': '全省',
 	'target.noBaseline': '基数待联席办录入',
 	'target.fromBaseline': '（基数 {baseline}）',
 	'target.noActual': '尚无填报',

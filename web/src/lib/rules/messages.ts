@@ -26,6 +26,15 @@ export type MessageParams = {
 	'milestone.decided': { approved: boolean; text: string; version: number; note: string | null };
 	'plan.due_moved': { text: string; dueOn: string; previous: string | null };
 	'plan.assigned': { role: Role; task: string; text: string; dueOn: string | null };
+	'part.handed': {
+		from: string;
+		task: string;
+		text: string;
+		role: Role;
+		dueOn: string;
+		signBy: string;
+		shares: { label: string; value: number; unit: string; atLeast: boolean }[];
+	};
 	'plan.changed': {
 		added: { text: string; role: Role }[];
 		removed: { text: string; role: Role }[];
@@ -100,6 +109,13 @@ const zh: Renderers = {
 	'plan.assigned': (p) => ({
 		title: `计划调整：新增${ROLE.zh[p.role]}任务`,
 		body: `${p.task}：${p.text}${p.dueOn ? `（截止 ${p.dueOn}）` : ''}`
+	}),
+	'part.handed': (p) => ({
+		title: `${p.from}交办任务，请于 ${p.signBy} 前签收`,
+		body: [
+			`${p.task}：${p.text}（${ROLE.zh[p.role]}，截止 ${p.dueOn}）`,
+			...p.shares.map((s) => `本单位分解目标：${s.label}${s.atLeast ? '不少于' : ''} ${s.value}${s.unit}`)
+		].join('；')
 	}),
 	'plan.changed': (p) => ({
 		title: `计划调整：${[
@@ -198,6 +214,13 @@ const en: Renderers = {
 	'plan.assigned': (p) => ({
 		title: `Plan change: a new ${ROLE.en[p.role]} assignment`,
 		body: `${p.task}: ${p.text}${p.dueOn ? ` (due ${p.dueOn})` : ''}`
+	}),
+	'part.handed': (p) => ({
+		title: `${p.from} handed you a part: please sign for it by ${p.signBy}`,
+		body: [
+			`${p.task}: ${p.text} (${ROLE.en[p.role]}, due ${p.dueOn})`,
+			...p.shares.map((s) => `Your share: ${s.label}${s.atLeast ? ' at least' : ''} ${s.value}${s.unit}`)
+		].join('; ')
 	}),
 	'plan.changed': (p) => ({
 		title: `Plan change: ${[

@@ -32,6 +32,19 @@ export function partGoal(t: Target, shares: PartShare[] | null): number | null {
 	return t.aggregation === 'each' ? t.value : null;
 }
 
+/**
+ * A target as a part owes it: a handed-down part its own share of a divided target (the plan's value of
+ * the others), reached by its own figures alone; a part of the plan, the target itself. The report form,
+ * the unit's lists and the lights all hold a part to this.
+ */
+export function partTarget<
+	T extends { id: number; value: number; valueMax: number | null; aggregation: 'each' | 'sum' }
+>(t: T, part: { parentId: number | null; shares: PartShare[] | null }): T {
+	if (part.parentId === null) return t;
+	const own = part.shares?.find((s) => s.targetId === t.id);
+	return { ...t, ...(own ? { value: own.value, valueMax: null } : {}), aggregation: 'each' };
+}
+
 /** Whether "each at least" is open to a part's children: its own goal is one each owner must reach. */
 const eachType = (t: Target, shares: PartShare[] | null) => {
 	const own = shares?.find((s) => s.targetId === t.id);
