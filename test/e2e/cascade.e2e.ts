@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { createUnitUser, getJson, importPlan, signIn, unique } from './utils.ts';
 
-/** Screenshots for the eye (not committed): shots/ in the checkout. */
-const SHOTS = new URL('../../shots/', import.meta.url).pathname;
+/** Screenshots for the eye (not committed), beside the other browser tests' screens. */
+const SHOTS = new URL('../../test-results/screens/', import.meta.url).pathname;
 async function shoot(page: Page, name: string) {
 	mkdirSync(SHOTS, { recursive: true });
 	for (const [width, height] of [
