@@ -23,8 +23,9 @@ async function timeMany(runs: number, fn: () => Promise<Response>) {
 	for (let i = 0; i < runs; i++) {
 		const t = performance.now();
 		const res = await fn();
-		await res.arrayBuffer();
-		if (!res.ok) throw new Error(`HTTP ${res.status} ${res.url}`);
+		const body = await res.arrayBuffer();
+		if (!res.ok)
+			throw new Error(`HTTP ${res.status} ${res.url} ${Buffer.from(body).toString('utf8', 0, 500)}`);
 		times.push(performance.now() - t);
 	}
 	return stats(times);
