@@ -165,11 +165,21 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 	);
 	const periodOfItem = new Map(latest.map((l) => [l.id, l.period]));
 	const latestPrevious = new Map(previous.items.map((item) => [item.indicatorId, item]));
-	const valuesOf = (itemId: number, list: typeof saved.values) =>
-		Object.fromEntries(list.filter((v) => v.itemId === itemId).map((v) => [v.targetId, v.value]));
+	// Looked up by key, not searched per item: a county's form carries hundreds of handed-down parts.
+	const byKey = <T, K>(rows: T[], key: (row: T) => K) => {
+		const groups = new Map<K, T[]>();
+		for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
+		return groups;
+	};
+	const savedItem = new Map(saved.items.map((i) => [i.indicatorId, i]));
+	const targetsOf = byKey(targets, (t) => t.indicatorId);
+	const filesOf = byKey(saved.files, (f) => f.ownerId);
+	const valuesByItem = byKey([...saved.values, ...previous.values], (v) => v.itemId);
+	const valuesOf = (itemId: number) =>
+		Object.fromEntries((valuesByItem.get(itemId) ?? []).map((v) => [v.targetId, v.value]));
 
 	const items = assignments.map((a) => {
-		const item = saved.items.find((i) => i.indicatorId === a.indicatorId);
+		const item = savedItem.get(a.indicatorId);
 		const prev = latestPrevious.get(a.indicatorId);
 		return {
 			indicatorId: a.indicatorId,
@@ -186,9 +196,11 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 				completedOn: a.completedOn
 			},
 			daysLeft: a.dueOn ? daysBetween(today, a.dueOn) : null,
-			targets: targets
-				.filter((t) => t.indicatorId === a.indicatorId)
-				.map((t) => ({ id: t.id, ...targetView(t), progress: progress.get(t.id)! })),
+			targets: (targetsOf.get(a.indicatorId) ?? []).map((t) => ({
+				id: t.id,
+				...targetView(t),
+				progress: progress.get(t.id)!
+			})),
 			/** The approved plan's milestone for the month (or the latest before it): shown beside the actual. */
 			milestone: milestones.get(a.indicatorId) ?? null,
 			progressStatus: item?.progressStatus ?? null,
@@ -196,10 +208,10 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 			progress: item?.progress ?? '',
 			problems: item?.problems ?? '',
 			nextSteps: item?.nextSteps ?? '',
-			values: item ? valuesOf(item.id, saved.values) : {},
+			values: item ? valuesOf(item.id) : {},
 			returnReason: item?.returnReason ?? null,
 			acceptComment: item?.acceptComment ?? null,
-			attachments: item ? saved.files.filter((f) => f.ownerId === item.id) : [],
+			attachments: item ? (filesOf.get(item.id) ?? []) : [],
 			previous: prev
 				? {
 						period: periodOfItem.get(prev.id)!,
@@ -208,7 +220,7 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 						progress: prev.progress,
 						problems: prev.problems,
 						nextSteps: prev.nextSteps,
-						values: valuesOf(prev.id, previous.values)
+						values: valuesOf(prev.id)
 					}
 				: null
 		};
