@@ -4,10 +4,10 @@ import { UNIT_KINDS } from '../../web/src/lib/rules/enums.ts';
 import type { Env } from '../context.ts';
 import { dateSchema, doc, periodSchema, v } from '../lib/validate.ts';
 import { requireAuth, svc } from '../middleware/auth.ts';
-import type { dashboardList, dashboardSummary } from '../services/dashboard.ts';
+import { dashboardList, dashboardSummary } from '../services/dashboard.ts';
 import { unitDashboard } from '../services/unit-dashboard.ts';
-import type { unitRanking } from '../services/ranking.ts';
-import { readInWorker } from '../lib/worker-pool.ts';
+import { unitRanking } from '../services/ranking.ts';
+import { readOffThread as offThread } from '../lib/worker-pool.ts';
 import { paging } from './common.ts';
 
 const filter = {
@@ -24,9 +24,7 @@ const listQuery = z.object({
 	...paging
 });
 
-// The office's views read the whole province (hundreds of milliseconds of synchronous SQLite at province
-// scale): on a pool thread with its own read-only connection, so the request thread stays free for the
-// writes of the month-end rush meanwhile, and a read never waits behind a write transaction.
+// The office's views read the whole province: off the request thread on SQLite (worker-pool.ts readOffThread).
 export const dashboardRoutes = new Hono<Env>()
 	.get(
 		'/summary',
@@ -36,10 +34,10 @@ export const dashboardRoutes = new Hono<Env>()
 		async (c) => {
 			const { asOf, ...f } = c.req.valid('query');
 			return c.json(
-				await readInWorker<typeof dashboardSummary>(
+				await offThread(
 					svc(c),
 					'api/services/dashboard.ts',
-					'dashboardSummary',
+					dashboardSummary,
 					f,
 					asOf ?? c.var.deps.clock.today()
 				),
@@ -50,10 +48,10 @@ export const dashboardRoutes = new Hono<Env>()
 	.get('/list', doc('红灯清单 / 临期清单', ['dashboard']), requireAuth, v('query', listQuery), async (c) => {
 		const { asOf, kind, sort, page, pageSize, ...f } = c.req.valid('query');
 		return c.json(
-			await readInWorker<typeof dashboardList>(
+			await offThread(
 				svc(c),
 				'api/services/dashboard.ts',
-				'dashboardList',
+				dashboardList,
 				f,
 				asOf ?? c.var.deps.clock.today(),
 				kind,
@@ -71,16 +69,7 @@ export const dashboardRoutes = new Hono<Env>()
 		v('query', z.object({ period: periodSchema, unitKind: z.enum(UNIT_KINDS).optional() })),
 		async (c) => {
 			const { period, unitKind } = c.req.valid('query');
-			return c.json(
-				await readInWorker<typeof unitRanking>(
-					svc(c),
-					'api/services/ranking.ts',
-					'unitRanking',
-					period,
-					unitKind
-				),
-				200
-			);
+			return c.json(await offThread(svc(c), 'api/services/ranking.ts', unitRanking, period, unitKind), 200);
 		}
 	)
 	.get(
