@@ -11,6 +11,7 @@ import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { ServiceContext } from '../context.ts';
+import { isPostgres } from '../../db/client.ts';
 import { fromWire, type WireError } from '../errors.ts';
 import { startThread, toWorkerContext, type WorkerContext } from './worker-context.ts';
 import { holdWriteGate } from './write-gate.ts';
@@ -133,6 +134,23 @@ export function readInWorker<F extends (ctx: ServiceContext, ...rest: never[]) =
 	...args: Rest<F>
 ): Promise<Awaited<ReturnType<F>>> {
 	return enqueue(module, name, args, toWorkerContext(ctx));
+}
+
+/**
+ * A read heavy enough to matter (the office's province-wide views): on SQLite, whose reads are hundreds of
+ * milliseconds of synchronous work, on a pool thread (readInWorker), so the request thread stays free for
+ * the writes of a month-end rush and the read never waits behind a write transaction; PostgreSQL's reads
+ * already wait off the thread, and run in place (a pool thread's connections would outlive a test's database).
+ */
+export function readOffThread<F extends (ctx: ServiceContext, ...rest: never[]) => unknown>(
+	ctx: ServiceContext,
+	module: string,
+	fn: F,
+	...args: Rest<F>
+): Promise<Awaited<ReturnType<F>>> {
+	return isPostgres(ctx.db)
+		? (fn(ctx, ...args) as Promise<Awaited<ReturnType<F>>>)
+		: readInWorker<F>(ctx, module, fn.name, ...args);
 }
 
 /**

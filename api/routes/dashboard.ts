@@ -7,6 +7,7 @@ import { requireAuth, svc } from '../middleware/auth.ts';
 import { dashboardList, dashboardSummary } from '../services/dashboard.ts';
 import { unitDashboard } from '../services/unit-dashboard.ts';
 import { unitRanking } from '../services/ranking.ts';
+import { readOffThread as offThread } from '../lib/worker-pool.ts';
 import { paging } from './common.ts';
 
 const filter = {
@@ -23,6 +24,7 @@ const listQuery = z.object({
 	...paging
 });
 
+// The office's views read the whole province: off the request thread on SQLite (worker-pool.ts readOffThread).
 export const dashboardRoutes = new Hono<Env>()
 	.get(
 		'/summary',
@@ -31,13 +33,32 @@ export const dashboardRoutes = new Hono<Env>()
 		v('query', z.object(filter)),
 		async (c) => {
 			const { asOf, ...f } = c.req.valid('query');
-			return c.json(await dashboardSummary(svc(c), f, asOf ?? c.var.deps.clock.today()), 200);
+			return c.json(
+				await offThread(
+					svc(c),
+					'api/services/dashboard.ts',
+					dashboardSummary,
+					f,
+					asOf ?? c.var.deps.clock.today()
+				),
+				200
+			);
 		}
 	)
 	.get('/list', doc('红灯清单 / 临期清单', ['dashboard']), requireAuth, v('query', listQuery), async (c) => {
 		const { asOf, kind, sort, page, pageSize, ...f } = c.req.valid('query');
 		return c.json(
-			await dashboardList(svc(c), f, asOf ?? c.var.deps.clock.today(), kind, sort, page, pageSize),
+			await offThread(
+				svc(c),
+				'api/services/dashboard.ts',
+				dashboardList,
+				f,
+				asOf ?? c.var.deps.clock.today(),
+				kind,
+				sort,
+				page,
+				pageSize
+			),
 			200
 		);
 	})
@@ -48,7 +69,7 @@ export const dashboardRoutes = new Hono<Env>()
 		v('query', z.object({ period: periodSchema, unitKind: z.enum(UNIT_KINDS).optional() })),
 		async (c) => {
 			const { period, unitKind } = c.req.valid('query');
-			return c.json(await unitRanking(svc(c), period, unitKind), 200);
+			return c.json(await offThread(svc(c), 'api/services/ranking.ts', unitRanking, period, unitKind), 200);
 		}
 	)
 	.get(

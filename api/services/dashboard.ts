@@ -61,23 +61,21 @@ export async function reportStatuses(
 			and ${f.planId ? sql`s.plan_id = ${f.planId}` : sql`1 = 1`})
 		order by u.id`
 	);
-	return periods.map((period) => {
-		const due = reportDueOn(period, dueDay);
-		const status = new Map<number, ReportState>();
-		for (const r of rows)
-			if (r.period === period)
-				status.set(
-					r.unitId,
-					r.submitted
-						? r.late
-							? 'late'
-							: 'on_time'
-						: due < day || (closed && due <= day)
-							? 'missing'
-							: 'not_due'
-				);
-		return { period, due, status };
-	});
+	const byPeriod = new Map(
+		periods.map((period) => {
+			const due = reportDueOn(period, dueDay);
+			return [
+				period,
+				{ period, due, overdue: due < day || (closed && due <= day), status: new Map<number, ReportState>() }
+			];
+		})
+	);
+	// One pass over the rows (a year's matrix at province scale is tens of thousands of them).
+	for (const r of rows) {
+		const m = byPeriod.get(r.period)!;
+		m.status.set(r.unitId, r.submitted ? (r.late ? 'late' : 'on_time') : m.overdue ? 'missing' : 'not_due');
+	}
+	return [...byPeriod.values()].map(({ period, due, status }) => ({ period, due, status }));
 }
 
 export function countStatuses(status: Map<number, string>) {
@@ -264,17 +262,25 @@ async function monthlyTrend(
 		where al.kind = 'overdue' and al.since <= ${ends.at(-1)!} and (al.resolved_on is null or al.resolved_on > ${ends[0]!})
 			and ${unitMatch(f, sql`al.unit_id`)} and ${inScope(f, sql`al.indicator_id`)}`
 	);
-	const overdueAt = (end: string) =>
-		new Set(
-			lit
-				.filter((a) => a.since <= end && (a.resolvedOn === null || a.resolvedOn > end))
-				.map((a) => a.indicatorId)
-		).size;
+	// Per indicator, the months at whose end it had an overdue light (bit k: month k): one pass over the lights.
+	const monthsLit = new Map<number, number>();
+	for (const a of lit) {
+		let bits = monthsLit.get(a.indicatorId) ?? 0;
+		ends.forEach((end, k) => {
+			if (a.since <= end && (a.resolvedOn === null || a.resolvedOn > end)) bits |= 1 << k;
+		});
+		monthsLit.set(a.indicatorId, bits);
+	}
+	const overdueAt = (k: number) => {
+		let n = 0;
+		for (const bits of monthsLit.values()) if (bits & (1 << k)) n++;
+		return n;
+	};
 	const completedBy = (end: string) => completions.reduce((n, c) => n + (c.completedOn <= end ? c.n : 0), 0);
 	return statuses.map((s, k) => ({
 		period: s.period,
 		completed: completedBy(ends[k]!),
-		overdue: overdueAt(ends[k]!),
+		overdue: overdueAt(k),
 		submissionRate: s.due < day ? countStatuses(s.status).rate : null
 	}));
 }
