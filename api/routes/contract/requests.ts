@@ -109,6 +109,9 @@ const bulletinRow = obj({
 	week: date.nullable(),
 	status: z.enum(['draft', 'published']),
 	title: z.string(),
+	issuer: obj({ unitId: id, name: z.string() })
+		.nullable()
+		.describe('the issuing level (its government); null: the province'),
 	number: z.string().nullable(),
 	createdAt: timestamp,
 	publishedAt: timestamp.nullable()
