@@ -306,7 +306,15 @@ export async function listBulletins(
 			.where(where)
 			.limit(1)
 	)[0]!.n;
+	// The levels whose bulletins the caller reads (for its filter): named as their governments are today.
+	const issuers = await ctx.db
+		.selectDistinct({ unitId: unit.id, name: unit.name })
+		.from(bulletin)
+		.innerJoin(unit, eq(unit.id, bulletin.issuerUnitId))
+		.where(await visibleBulletins(ctx))
+		.orderBy(unit.name);
 	return {
+		issuers,
 		items: await Promise.all(
 			rows.map(async (r) => ({ ...(await shape(r, ctx.db)), content: undefined, rectification: undefined }))
 		),
