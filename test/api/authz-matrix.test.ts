@@ -51,6 +51,7 @@ const id = {
 	part: 0
 };
 
+// Setting up makes bulletins of two levels: longer than the default hook time on a loaded machine.
 beforeAll(async () => {
 	s = await startTestServer({
 		start: new Date('2020-04-05T02:00:00Z'),
@@ -137,7 +138,7 @@ beforeAll(async () => {
 	id.session = (await as.S.get('/api/v1/security/sessions?pageSize=500')).data.items.find(
 		(x: any) => x.userId === id.user
 	).id;
-});
+}, 180_000);
 afterAll(() => s.close());
 
 const cases = (): Record<string, Case> => ({

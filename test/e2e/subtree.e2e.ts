@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { signIn, taskTableXlsx, unique } from './utils.ts';
 
@@ -135,7 +136,7 @@ test('hzdb generates and publishes 杭州’s own bulletin', async ({ page }) =>
 	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '通报' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: '通报' })).toBeVisible();
 	// The scoring rules are the province's.
-	await expect(page.getByRole('link', { name: '计分规则' })).toHaveCount(0);
+	await expect(page.getByRole('link', { name: '评分规则' })).toHaveCount(0);
 	await page.getByLabel('月度通报').check();
 	await page.getByLabel('通报月份').fill('2020-09');
 	await page.getByRole('button', { name: '生成草稿' }).click();
@@ -144,6 +145,12 @@ test('hzdb generates and publishes 杭州’s own bulletin', async ({ page }) =>
 	await page.getByRole('button', { name: '发布', exact: true }).click();
 	await page.getByRole('dialog', { name: '发布通报' }).getByRole('button', { name: '发布' }).click();
 	await expect(page.getByTestId('bulletin-number')).toHaveText(/^杭州市督查通报〔2020〕\d+号$/);
+	// The .docx as downloaded, kept beside the screenshots for the documents check to render.
+	const id = Number(page.url().split('/').at(-1));
+	mkdirSync(SHOTS, { recursive: true });
+	const docx = await page.request.get(`/api/v1/bulletins/${id}/export?format=docx`);
+	expect(docx.status()).toBe(200);
+	writeFileSync(`${SHOTS}/subtree-bulletin.docx`, await docx.body());
 	const body = await page.locator('main').textContent();
 	for (const other of ['宁波市政府', '海曙区政府', '省大数据局']) expect(body).not.toContain(other);
 	for (const [width, height] of [
