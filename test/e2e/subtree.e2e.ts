@@ -140,11 +140,14 @@ test('hzdb generates and publishes 杭州’s own bulletin', async ({ page }) =>
 	await page.getByLabel('月度通报').check();
 	await page.getByLabel('通报月份').fill('2020-09');
 	await page.getByRole('button', { name: '生成草稿' }).click();
-	await expect(page).toHaveURL(/\/bulletins\/\d+$/);
+	// Made on a worker thread: slow on a loaded machine.
+	await expect(page).toHaveURL(/\/bulletins\/\d+$/, { timeout: 60_000 });
 	await expect(page.locator('.mast-office')).toHaveText('杭州市推进政府数字化转型联席会议办公室');
 	await page.getByRole('button', { name: '发布', exact: true }).click();
 	await page.getByRole('dialog', { name: '发布通报' }).getByRole('button', { name: '发布' }).click();
-	await expect(page.getByTestId('bulletin-number')).toHaveText(/^杭州市督查通报〔2020〕\d+号$/);
+	await expect(page.getByTestId('bulletin-number')).toHaveText(/^杭州市督查通报〔2020〕\d+号$/, {
+		timeout: 30_000
+	});
 	// The .docx as downloaded, kept beside the screenshots for the documents check to render.
 	const id = Number(page.url().split('/').at(-1));
 	mkdirSync(SHOTS, { recursive: true });
