@@ -33,8 +33,14 @@ const edit = z.object({
 	texts: z.object(Object.fromEntries(TEXT_KEYS.map((k) => [k, userText.max(20_000)]))).partial()
 });
 
+const listQuery = z.object({
+	...paging,
+	/** One level's bulletins (its government's unit id), or the province's own. */
+	issuer: z.union([z.literal('province'), z.coerce.number().int().positive()]).optional()
+});
+
 export const bulletinRoutes = new Hono<Env>()
-	.get('/', doc('通报列表', ['bulletins']), requireAuth, v('query', z.object(paging)), async (c) =>
+	.get('/', doc('通报列表', ['bulletins']), requireAuth, v('query', listQuery), async (c) =>
 		c.json(await listBulletins(svc(c), c.req.valid('query')), 200)
 	)
 	.post(

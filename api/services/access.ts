@@ -1,5 +1,5 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
-import { query } from '../../db/client.ts';
+import { type Db, query } from '../../db/client.ts';
 import { indicator, report, type Role } from '../../db/schema/index.ts';
 import type { Actor, ServiceContext } from '../context.ts';
 import { fail, forbidden, notFound, type ErrorKey } from '../errors.ts';
@@ -48,11 +48,14 @@ export function subtreeOnly(actor: Actor, column: SQL): SQL | undefined {
 /** The ids of the units an actor may see, or null for every unit (a provincial supervisor). */
 export async function visibleUnitIds(ctx: ServiceContext): Promise<Set<number> | null> {
 	const units = visibleUnits(ctx.actor!, sql`id`);
-	if (!units) return null;
-	return new Set(
-		(await query<{ id: number }>(ctx.db, sql`select id from unit where ${units}`)).map((u) => u.id)
-	);
+	return units ? unitIdsWhere(ctx.db, units) : null;
 }
+
+/** The ids of a unit and every unit under it (a level's bulletin ranks these). */
+export const unitIdsUnder = (db: Db, rootId: number) => unitIdsWhere(db, sql`id in ${unitsUnder(rootId)}`);
+
+const unitIdsWhere = async (db: Db, where: SQL) =>
+	new Set((await query<{ id: number }>(db, sql`select id from unit where ${where}`)).map((u) => u.id));
 
 /** The indicators an actor may read: everything, or those assigned to a unit it may see. */
 export function visibleIndicators(actor: Actor): SQL | undefined {

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import { enumerate, listNames } from '../../web/src/lib/rules/chinese.ts';
-import { chineseDate } from '../../web/src/lib/rules/official-doc.ts';
+import { chineseDate, levelOffice, placeOf } from '../../web/src/lib/rules/official-doc.ts';
+import { unitIdsUnder } from './access.ts';
 import { addDays, addMonths, lastPeriodDue, periodEnd } from '../lib/dates.ts';
 import { addWorkingDays } from '../lib/workdays.ts';
 import {
@@ -13,7 +14,8 @@ import {
 } from './bulletin-facts.ts';
 import { weekFacts, type WeekFacts } from './bulletin-week.ts';
 import { countStatuses, reportStatuses, summaryData } from './dashboard.ts';
-import { COMPONENT_NAMES, scoreUnits, withChange } from './ranking.ts';
+import type { DashboardFilter } from './dashboard-scope.ts';
+import { COMPONENT_NAMES, scoresWithin, scoreUnits, withChange, type Scores } from './ranking.ts';
 import { getSettings } from './settings.ts';
 import { workCalendar } from './work-calendar.ts';
 
@@ -44,9 +46,15 @@ export const HEADINGS: Record<TextKey, string> = {
 
 export type RankingRow = ReturnType<typeof withChange>[number];
 
+/** The level issuing a bulletin: its government (a city's), as named when the bulletin was made. */
+export type BulletinIssuer = { unitId: number; name: string };
+
 export type BulletinContent = {
 	title: string;
+	/** The issuing office (masthead and signature). */
 	office: string;
+	/** The level it speaks of and is numbered by; null or absent (bulletins made before levels issued): the province. */
+	issuer?: BulletinIssuer | null;
 	/** The day it was generated (成文日期 until published). */
 	date: string;
 	/** 统计日期: every figure, list and ranking is the supervision state on this day. */
@@ -121,36 +129,44 @@ export function previousAsOf(period: string, week: string | null, asOf: string):
 /**
  * A bulletin from the supervision state on one day (`asOf`) and on the previous period's (`previousAsOf`):
  * a month's figures, targets, ranking by category, praise and criticism, 整改要求 and what falls due next;
- * a week's reports, completions, new overdue items, due dates and notices of its seven days.
+ * a week's reports, completions, new overdue items, due dates and notices of its seven days. A level's
+ * (`issuer`) speaks of its subtree only, through the filter and re-ranking its dashboard uses.
  */
 export async function buildBulletin(
 	db: Db,
 	input: { period: string; week: string | null; asOf?: string | null },
-	today: string
+	today: string,
+	issuer: BulletinIssuer | null = null
 ): Promise<BulletinContent> {
 	const { period, week } = input;
 	const settings = await getSettings(db);
+	const f: DashboardFilter = issuer ? { under: issuer.unitId } : {};
+	const units = issuer ? await unitIdsUnder(db, issuer.unitId) : null;
+	const level = (s: Scores) => (units ? scoresWithin(s, units) : s);
 	const asOf = bulletinAsOf(period, week, today, input.asOf);
 	const before = previousAsOf(period, week, asOf);
-	const now = await summaryData(db, {}, asOf, today);
-	const then = await summaryData(db, {}, before, today);
+	const now = await summaryData(db, f, asOf, today);
+	const then = await summaryData(db, f, before, today);
 	const reportPeriod = week ? lastPeriodDue(asOf, settings.reportDueDay, true) : period;
-	const [reports] = await reportStatuses(db, {}, asOf, [reportPeriod], asOf < today);
-	const scores = await scoreUnits(db, reportPeriod, asOf, today);
+	const [reports] = await reportStatuses(db, f, asOf, [reportPeriod], asOf < today);
+	const scores = level(await scoreUnits(db, reportPeriod, asOf, today));
 	const ranking = withChange(
 		scores,
-		await scoreUnits(
-			db,
-			addMonths(reportPeriod, -1),
-			previousAsOf(reportPeriod, null, periodEnd(reportPeriod)),
-			today
+		level(
+			await scoreUnits(
+				db,
+				addMonths(reportPeriod, -1),
+				previousAsOf(reportPeriod, null, periodEnd(reportPeriod)),
+				today
+			)
 		)
 	);
-	const overdue = await overdueOn(db, asOf, today);
-	const targets = await targetFigures(db, asOf, before);
+	const overdue = await overdueOn(db, asOf, today, f);
+	const targets = await targetFigures(db, asOf, before, f);
 	const nextUntil = week ? addDays(asOf, 7) : periodEnd(addMonths(period, 1));
-	const dueNext = await dueBetween(db, asOf, nextUntil);
-	const facts = week ? await weekFacts(db, week, asOf) : null;
+	const dueNext = await dueBetween(db, asOf, nextUntil, f);
+	const facts = week ? await weekFacts(db, week, asOf, f) : null;
+	const place = issuer ? placeOf(issuer.name) : null;
 	const names = new Map(scores.categories.flatMap((c) => c.items.map((r) => [r.unit.id, r.unit.name])));
 	const t = now.tiles;
 	const completed = t.completedOnTime + t.completedLate;
@@ -221,7 +237,7 @@ export async function buildBulletin(
 			? `${label}，各单位报送月报${facts!.reported.length}份；本周完成指标${facts!.completed.length}项，累计完成${completed}项；` +
 				`本周新增逾期指标${facts!.fellOverdue.length}项，截至${monthDay(asOf)}逾期未完成${t.red}项（较上周${signed(t.red - then.tiles.red)}）；` +
 				`本周到期指标${facts!.becameDue.length}项；本周发出督办通知${facts!.urged.length}份，今年累计${facts!.urgedSoFar}份。`
-			: `截至${day}（统计日期），全省工作要点共${t.indicators}项指标，累计完成${completed}项（按期${t.completedOnTime}项、逾期${t.completedLate}项），` +
+			: `截至${day}（统计日期），${place ? `${place}承担的` : '全省'}工作要点共${t.indicators}项指标，累计完成${completed}项（按期${t.completedOnTime}项、逾期${t.completedLate}项），` +
 				`完成率${pct(t.indicators ? Math.round((completed / t.indicators) * 1000) / 10 : null)}，本期完成${completed - completedBefore}项；` +
 				`逾期未完成（红灯）指标${t.red}项，涉及${t.redUnits}个单位，较上期${signed(t.red - then.tiles.red)}；黄灯指标${t.yellow}项。` +
 				`${reportMonth}月报应报${counts.expected}个单位，按时报送${counts.onTime}个、逾期报送${counts.late}个、未报送${counts.missing}个，报送率${pct(counts.rate)}。`,
@@ -289,8 +305,9 @@ export async function buildBulletin(
 	};
 
 	return {
-		title: `关于${label}政府数字化转型工作进展情况的通报`,
-		office: settings.officeName,
+		title: `关于${label}${place ?? ''}政府数字化转型工作进展情况的通报`,
+		office: issuer ? levelOffice(settings.officeName, issuer.name) : settings.officeName,
+		issuer,
 		date: today,
 		asOf,
 		previousAsOf: before,

@@ -7,6 +7,7 @@ import {
 	type TableSpec
 } from '../../web/src/lib/rules/doc-model.ts';
 import { chineseNumber } from '../../web/src/lib/rules/chinese.ts';
+import { placeOf } from '../../web/src/lib/rules/official-doc.ts';
 import { unitsText } from './bulletin-facts.ts';
 import { HEADINGS, TEXT_KEYS, type BulletinContent } from './bulletin-content.ts';
 import { COMPONENT_NAMES, COMPONENTS } from './ranking.ts';
@@ -176,7 +177,8 @@ export function bulletinDocument(c: BulletinContent, number: string | null): Off
 		docNumber: number,
 		year: Number(c.date.slice(0, 4)),
 		title: c.title,
-		mainRecipients: '各设区市政府，省级有关单位：',
+		// A level's goes to the units under it; the province's to the cities and the provincial departments.
+		mainRecipients: c.issuer ? `${placeOf(c.issuer.name)}各有关单位：` : '各设区市政府，省级有关单位：',
 		body: [
 			...keys.flatMap((k, i): DocBlock[] => [
 				{ kind: 'heading1', text: `${chineseNumber(i + 1)}、${HEADINGS[k]}` },

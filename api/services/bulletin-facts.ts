@@ -4,6 +4,7 @@ import { type Db, query } from '../../db/client.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { targetUnit } from '../../web/src/lib/rules/targets.ts';
 import { listData } from './dashboard.ts';
+import { concernsUnits, unitMatch, type DashboardFilter } from './dashboard-scope.ts';
 
 type Owner = {
 	indicatorId: number;
@@ -13,13 +14,14 @@ type Owner = {
 	completedOn: string | null;
 };
 
-async function owners(db: Db) {
+/** The units of every indicator, those of the filter's units only (a level's bulletin names no others). */
+async function owners(db: Db, f: DashboardFilter) {
 	const by = new Map<number, Owner[]>();
 	for (const o of await query<Owner>(
 		db,
 		sql`
 		select a.indicator_id as "indicatorId", a.unit_id as "unitId", u.name, a.role, a.completed_on as "completedOn"
-		from assignment a join unit u on u.id = a.unit_id where a.parent_id is null order by a.indicator_id, a.role desc, u.position, u.id`
+		from assignment a join unit u on u.id = a.unit_id where a.parent_id is null and ${unitMatch(f, sql`a.unit_id`)} order by a.indicator_id, a.role desc, u.position, u.id`
 	))
 		by.set(o.indicatorId, [...(by.get(o.indicatorId) ?? []), o]);
 	return by;
@@ -37,10 +39,18 @@ export type OverdueRow = {
 	co: { id: number; name: string }[];
 };
 
-/** The indicators red (past due, not signed off) on `asOf`: one row each, the lead(s) and co-units named apart. */
-export async function overdueOn(db: Db, asOf: string, today: string): Promise<OverdueRow[]> {
-	const byIndicator = await owners(db);
-	return (await listData(db, {}, asOf, today, 'red', 'due', 1, 100_000)).items.map((i) => ({
+/**
+ * The indicators red (past due, not signed off) on `asOf` among the filter's units: one row each, the lead(s)
+ * and co-units named apart.
+ */
+export async function overdueOn(
+	db: Db,
+	asOf: string,
+	today: string,
+	f: DashboardFilter = {}
+): Promise<OverdueRow[]> {
+	const byIndicator = await owners(db, f);
+	return (await listData(db, f, asOf, today, 'red', 'due', 1, 100_000)).items.map((i) => ({
 		indicatorId: i.id,
 		task: i.task,
 		indicator: i.text,
@@ -78,15 +88,16 @@ export type TargetRow = {
 	reporters: number;
 };
 
-/** The latest actual each unit reported against each target, as reports stood on `day`. */
-async function actualsOn(db: Db, day: string) {
+/** The latest actual each of the filter's units reported against each target, as reports stood on `day`. */
+async function actualsOn(db: Db, day: string, f: DashboardFilter) {
 	const latest = new Map<string, { period: string; value: number }>();
 	for (const r of await query<{ targetId: number; unitId: number; period: string; value: number }>(
 		db,
 		sql`
 		select v.target_id as "targetId", r.unit_id as "unitId", r.period, v.value from report_item_value v
 		join report_item i on i.id = v.item_id join report r on r.id = i.report_id
-		where r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}`
+		where r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}
+		and ${unitMatch(f, sql`r.unit_id`)}`
 	)) {
 		const key = `${r.targetId}|${r.unitId}`;
 		if ((latest.get(key)?.period ?? '') < r.period) latest.set(key, r);
@@ -99,10 +110,15 @@ async function actualsOn(db: Db, day: string) {
 	return byTarget;
 }
 
-/** Every numeric target with its latest actual on `asOf` and on `previousAsOf`, in plan order. */
-export async function targetFigures(db: Db, asOf: string, previousAsOf: string): Promise<TargetRow[]> {
-	const now = await actualsOn(db, asOf);
-	const before = await actualsOn(db, previousAsOf);
+/** Every numeric target of the filter's units with its latest actual on `asOf` and on `previousAsOf`, in plan order. */
+export async function targetFigures(
+	db: Db,
+	asOf: string,
+	previousAsOf: string,
+	f: DashboardFilter = {}
+): Promise<TargetRow[]> {
+	const now = await actualsOn(db, asOf, f);
+	const before = await actualsOn(db, previousAsOf, f);
 	// Parts add up to a count (数据集, 件); a rate (%) is each owner's own and cannot be summed.
 	const combine = (values: number[] | undefined, aggregation: string, unit: string) =>
 		!values?.length
@@ -125,7 +141,8 @@ export async function targetFigures(db: Db, asOf: string, previousAsOf: string):
 			db,
 			sql`select t.id, t.indicator_id as "indicatorId", i.text as indicator, t.label, t.op, t.value, t.scale, t.unit, t.aggregation
 				from indicator_target t join indicator i on i.id = t.indicator_id
-				where i.recurrence is null and t.relative is null order by i.plan_id, i.position, t.position`
+				where i.recurrence is null and t.relative is null and ${concernsUnits(f, sql`i.id`)}
+				order by i.plan_id, i.position, t.position`
 		)
 	).map((t) => {
 		const actual = combine(now.get(t.id), t.aggregation, t.unit);
@@ -153,15 +170,21 @@ export type DueRow = {
 	co: string;
 };
 
-/** Open indicators (on `asOf`) falling due after `asOf` up to `until`: what the next period must deliver. */
-export async function dueBetween(db: Db, asOf: string, until: string): Promise<DueRow[]> {
-	const byIndicator = await owners(db);
+/** Open indicators (on `asOf`) of the filter's units falling due after `asOf` up to `until`: what the next period must deliver. */
+export async function dueBetween(
+	db: Db,
+	asOf: string,
+	until: string,
+	f: DashboardFilter = {}
+): Promise<DueRow[]> {
+	const byIndicator = await owners(db, f);
 	return (
 		await query<{ id: number; task: string; text: string; dueOn: string }>(
 			db,
 			sql`select i.id, t.title as task, i.text, i.due_on as "dueOn" from indicator i join task t on t.id = i.task_id
 				where i.recurrence is null and i.due_on > ${asOf} and i.due_on <= ${until}
-				and (i.completed_on is null or i.completed_on > ${asOf}) order by i.due_on, i.plan_id, i.position`
+				and (i.completed_on is null or i.completed_on > ${asOf}) and ${concernsUnits(f, sql`i.id`)}
+				order by i.due_on, i.plan_id, i.position`
 		)
 	).map((i) => {
 		const list = byIndicator.get(i.id) ?? [];

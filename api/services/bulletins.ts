@@ -1,23 +1,49 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
-import { bulletin, urgeNotice } from '../../db/schema/index.ts';
+import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { bulletin, unit, urgeNotice } from '../../db/schema/index.ts';
 import { type Db, takeLock, withTransaction, query } from '../../db/client.ts';
-import { chineseDate } from '../../web/src/lib/rules/official-doc.ts';
+import { chineseDate, placeOf } from '../../web/src/lib/rules/official-doc.ts';
 import type { ServiceContext } from '../context.ts';
-import { fail, notFound } from '../errors.ts';
+import { fail, forbidden, notFound } from '../errors.ts';
 import { assertPeriod } from '../lib/dates.ts';
-import { assertProvincialOffice } from './access.ts';
-import { subtreeRoot } from '../../web/src/lib/rules/access.ts';
+import { assertOffice, lineageOf, unitsUnder } from './access.ts';
+import { bulletinIssuer, bulletinScope, mayIssueBulletin } from '../../web/src/lib/rules/access.ts';
 import { notifyRole } from './notifications.ts';
 import { audit } from './audit.ts';
 import {
 	buildBulletin,
 	rectificationDueOn,
 	type BulletinContent,
+	type BulletinIssuer,
 	type BulletinTexts
 } from './bulletin-content.ts';
 import { issueNotice, noticeNumber } from './notices.ts';
 
-export const bulletinNumber = (year: number, seq: number) => `督查通报〔${year}〕${seq}号`;
+/** 督查通报〔2020〕3号 for the province's series; a level's carries its place: 杭州市督查通报〔2020〕1号. */
+export const bulletinNumber = (year: number, seq: number, issuer?: BulletinIssuer | null) =>
+	`${issuer ? placeOf(issuer.name) : ''}督查通报〔${year}〕${seq}号`;
+
+/**
+ * The bulletins the caller may read (rules/access.ts bulletinScope), as a condition: by issuing level, and
+ * drafts for the office only.
+ */
+async function visibleBulletins(ctx: ServiceContext): Promise<SQL | undefined> {
+	const actor = ctx.actor!;
+	const scope = bulletinScope(actor);
+	let issued: SQL | undefined;
+	if (scope.kind === 'issuedUnder') issued = sql`${bulletin.issuerUnitId} in ${unitsUnder(scope.rootId)}`;
+	else if (scope.kind === 'issuedOver') {
+		const above = await lineageOf(ctx, scope.unitId);
+		issued = above.length
+			? or(isNull(bulletin.issuerUnitId), inArray(bulletin.issuerUnitId, above))
+			: isNull(bulletin.issuerUnitId);
+	}
+	return and(issued, actor.role === 'office' ? undefined : eq(bulletin.status, 'published'));
+}
+
+/** A draft or a published bulletin is changed by the office of its own level only (the province reads a city's). */
+function assertIssuer(ctx: ServiceContext, row: typeof bulletin.$inferSelect) {
+	if (!mayIssueBulletin(ctx.actor!, row.issuerUnitId)) throw forbidden('bulletin.other_level');
+}
 
 /** The rectification notices a published bulletin issued, with where each stands. */
 async function rectificationNotices(db: Db, bulletinId: number) {
@@ -46,13 +72,15 @@ async function rectificationNotices(db: Db, bulletinId: number) {
 }
 
 async function shape(row: typeof bulletin.$inferSelect, db: Db) {
+	const issuer = (row.content as BulletinContent).issuer ?? null;
 	return {
 		id: row.id,
 		period: row.period,
 		week: row.week,
 		status: row.status,
 		title: row.title,
-		number: row.seq ? bulletinNumber(row.year, row.seq) : null,
+		issuer,
+		number: row.seq ? bulletinNumber(row.year, row.seq, issuer) : null,
 		content: row.content as BulletinContent,
 		createdAt: row.createdAt.toISOString(),
 		publishedAt: row.publishedAt?.toISOString() ?? null,
@@ -60,14 +88,16 @@ async function shape(row: typeof bulletin.$inferSelect, db: Db) {
 	};
 }
 
-/** The office generates a draft bulletin for a month (or a week, given its Monday) from the data. */
+/**
+ * The office generates a draft bulletin for a month (or a week, given its Monday) from the data: the
+ * provincial office about every unit, a level's supervisor about its subtree, as its own level's.
+ */
 export async function createBulletin(
 	ctx: ServiceContext,
 	input: { period: string; week: string | null; asOf?: string | null }
 ) {
 	const { period, week } = input;
-	// A bulletin names every unit of the plan: the provincial office's to write (a level's own: to come).
-	assertProvincialOffice(ctx.actor);
+	assertOffice(ctx.actor);
 	assertPeriod(period);
 	if (week && new Date(`${week}T00:00:00Z`).getUTCDay() !== 1)
 		throw fail('bad_request', 'bulletin.week_monday');
@@ -75,7 +105,18 @@ export async function createBulletin(
 	if (`${period}-01` > today) throw fail('bad_request', 'bulletin.month_not_begun');
 	if (input.asOf && input.asOf > today) throw fail('bad_request', 'bulletin.as_of_future');
 	if (input.asOf && input.asOf < `${period}-01`) throw fail('bad_request', 'bulletin.as_of_before_period');
-	const content = await buildBulletin(ctx.db, input, today);
+	const issuerUnitId = bulletinIssuer(ctx.actor);
+	const issuer =
+		issuerUnitId === null
+			? null
+			: (
+					await ctx.db
+						.select({ unitId: unit.id, name: unit.name })
+						.from(unit)
+						.where(eq(unit.id, issuerUnitId))
+						.limit(1)
+				)[0]!;
+	const content = await buildBulletin(ctx.db, input, today, issuer);
 	return await withTransaction(ctx, async (tx) => {
 		const row = (
 			await tx.db
@@ -83,6 +124,7 @@ export async function createBulletin(
 				.values({
 					period,
 					week,
+					issuerUnitId,
 					year: Number(today.slice(0, 4)),
 					title: content.title,
 					content,
@@ -95,18 +137,22 @@ export async function createBulletin(
 			action: 'bulletin.create',
 			objectType: 'bulletin',
 			objectId: row.id,
-			after: { period, week, asOf: content.asOf }
+			after: { period, week, asOf: content.asOf, issuerUnitId }
 		});
 		return shape(row, tx.db);
 	});
 }
 
+/** A bulletin the caller may read; any other is 404 (another level's do not exist for it). */
 async function load(ctx: ServiceContext, id: number) {
-	const row = (await ctx.db.select().from(bulletin).where(eq(bulletin.id, id)).limit(1))[0];
-	// Drafts are the office's; published bulletins are for everyone but a level's supervisor, whose
-	// subtree they go beyond (they name every city's units).
-	if (!row || subtreeRoot(ctx.actor!) !== null || (row.status === 'draft' && ctx.actor?.role !== 'office'))
-		throw notFound('bulletin');
+	const row = (
+		await ctx.db
+			.select()
+			.from(bulletin)
+			.where(and(eq(bulletin.id, id), await visibleBulletins(ctx)))
+			.limit(1)
+	)[0];
+	if (!row) throw notFound('bulletin');
 	return row;
 }
 
@@ -118,8 +164,9 @@ export async function editBulletin(
 	id: number,
 	input: { title?: string; texts: Partial<BulletinTexts> }
 ) {
-	assertProvincialOffice(ctx.actor);
+	assertOffice(ctx.actor);
 	const row = await load(ctx, id);
+	assertIssuer(ctx, row);
 	if (row.status !== 'draft') throw fail('conflict', 'bulletin.published_locked');
 	const before = row.content as BulletinContent;
 	const content: BulletinContent = {
@@ -141,12 +188,13 @@ export async function editBulletin(
 }
 
 /**
- * Publishing numbers the bulletin (per year), freezes it, and issues a rectification notice (整改通知,
+ * Publishing numbers the bulletin (in its level's series, per year), freezes it, and issues a rectification notice (整改通知,
  * answer due by the 整改要求's deadline) to every unit it names: the units answer them like any urge notice.
  */
 export async function publishBulletin(ctx: ServiceContext, id: number) {
-	assertProvincialOffice(ctx.actor);
+	assertOffice(ctx.actor);
 	const row = await load(ctx, id);
+	assertIssuer(ctx, row);
 	if (row.status !== 'draft') throw fail('conflict', 'bulletin.published');
 	const today = ctx.clock.today();
 	const content = row.content as BulletinContent;
@@ -165,16 +213,30 @@ export async function publishBulletin(ctx: ServiceContext, id: number) {
 		rectification: { ...content.rectification, dueOn }
 	};
 	await withTransaction(ctx, async (tx) => {
+		// One lock per year for every level's series (publishing is rare); the partial unique indexes are the
+		// guarantee, the lock keeps concurrent publishers on PostgreSQL from failing on them.
 		await takeLock(tx.db, 'bulletin', row.year);
+		// The draft is re-read under the lock: a concurrent publish of the same draft numbers it once.
+		const current = (
+			await tx.db.select({ status: bulletin.status }).from(bulletin).where(eq(bulletin.id, id))
+		)[0];
+		if (current?.status !== 'draft') throw fail('conflict', 'bulletin.published');
 		const seq =
 			((
 				await tx.db
 					.select({ n: sql<number>`coalesce(max(${bulletin.seq}), 0)` })
 					.from(bulletin)
-					.where(eq(bulletin.year, row.year))
+					.where(
+						and(
+							eq(bulletin.year, row.year),
+							row.issuerUnitId === null
+								? isNull(bulletin.issuerUnitId)
+								: eq(bulletin.issuerUnitId, row.issuerUnitId)
+						)
+					)
 					.limit(1)
 			)[0]?.n ?? 0) + 1;
-		const number = bulletinNumber(row.year, seq);
+		const number = bulletinNumber(row.year, seq, content.issuer);
 		await tx.db
 			.update(bulletin)
 			.set({
@@ -195,12 +257,18 @@ export async function publishBulletin(ctx: ServiceContext, id: number) {
 			});
 			await tx.db.update(urgeNotice).set({ bulletinId: id }).where(eq(urgeNotice.id, notice.id));
 		}
-		await notifyRole(tx, 'leader', {
-			key: `bulletin.publish|${id}`,
-			message: { code: 'bulletin.published', params: { number, title: row.title } },
-			link: `/bulletins/${id}`,
-			light: null
-		});
+		// A level's bulletin reaches the leaders who read it: the province's and its own level's.
+		await notifyRole(
+			tx,
+			'leader',
+			{
+				key: `bulletin.publish|${id}`,
+				message: { code: 'bulletin.published', params: { number, title: row.title } },
+				link: `/bulletins/${id}`,
+				light: null
+			},
+			row.issuerUnitId ?? undefined
+		);
 		await audit(tx, {
 			action: 'bulletin.publish',
 			objectType: 'bulletin',
@@ -211,17 +279,23 @@ export async function publishBulletin(ctx: ServiceContext, id: number) {
 	return getBulletin(ctx, id);
 }
 
-export async function listBulletins(ctx: ServiceContext, f: { page: number; pageSize: number }) {
-	const where =
-		subtreeRoot(ctx.actor!) !== null
-			? sql`1 = 0`
-			: ctx.actor?.role === 'office'
-				? undefined
-				: eq(bulletin.status, 'published');
+/** The bulletins the caller reads, newest first; `issuer` narrows to one level's (or the province's). */
+export async function listBulletins(
+	ctx: ServiceContext,
+	f: { page: number; pageSize: number; issuer?: number | 'province' }
+) {
+	const where = and(
+		await visibleBulletins(ctx),
+		f.issuer === undefined
+			? undefined
+			: f.issuer === 'province'
+				? isNull(bulletin.issuerUnitId)
+				: eq(bulletin.issuerUnitId, f.issuer)
+	);
 	const rows = await ctx.db
 		.select()
 		.from(bulletin)
-		.where(and(where))
+		.where(where)
 		.orderBy(desc(bulletin.id))
 		.limit(f.pageSize)
 		.offset((f.page - 1) * f.pageSize);
@@ -232,7 +306,15 @@ export async function listBulletins(ctx: ServiceContext, f: { page: number; page
 			.where(where)
 			.limit(1)
 	)[0]!.n;
+	// The levels whose bulletins the caller reads (for its filter): named as their governments are today.
+	const issuers = await ctx.db
+		.selectDistinct({ unitId: unit.id, name: unit.name })
+		.from(bulletin)
+		.innerJoin(unit, eq(unit.id, bulletin.issuerUnitId))
+		.where(await visibleBulletins(ctx))
+		.orderBy(unit.name);
 	return {
+		issuers,
 		items: await Promise.all(
 			rows.map(async (r) => ({ ...(await shape(r, ctx.db)), content: undefined, rectification: undefined }))
 		),

@@ -25,6 +25,12 @@ export function unitMatch(f: DashboardFilter, column: SQL): SQL {
 	return parts.length ? sql.join(parts, sql` and `) : sql`1 = 1`;
 }
 
+/** Whether an indicator is assigned to a unit the filter narrows to (no unit filter: every indicator, 待明确's too). */
+export const concernsUnits = (f: DashboardFilter, indicatorColumn: SQL): SQL =>
+	narrowsUnits(f)
+		? sql`exists (select 1 from assignment x where x.indicator_id = ${indicatorColumn} and ${unitMatch(f, sql`x.unit_id`)})`
+		: sql`1 = 1`;
+
 /** Indicators of the filter's plan and section (its own tasks, or those of its level-2 sections). */
 function planAndSection(f: DashboardFilter): SQL {
 	return sql.join(
@@ -61,9 +67,6 @@ export const litOn = (day: string | SQL) =>
  */
 export function scopeWith(f: DashboardFilter, day: string): SQL {
 	const part = f.unitId ? sql`join assignment a on a.indicator_id = i.id and a.unit_id = ${f.unitId}` : sql``;
-	const narrowed = narrowsUnits(f)
-		? sql`and exists (select 1 from assignment x where x.indicator_id = i.id and ${unitMatch(f, sql`x.unit_id`)})`
-		: sql``;
 	return sql`with ind as (
 		select i.id, i.plan_id as "planId", i.position, i.text, i.task_id as "taskId", i.due_on as "dueOn", i.recurrence,
 			coalesce(s2.parent_id, t.section_id) as "s1Id", s2.id as "s2Id",
@@ -72,7 +75,7 @@ export function scopeWith(f: DashboardFilter, day: string): SQL {
 		from indicator i join task t on t.id = i.task_id
 			left join section s2 on s2.id = t.section_id and s2.level = 2
 			${part}
-		where ${planAndSection(f)} ${narrowed}
+		where ${planAndSection(f)} and ${concernsUnits(f, sql`i.id`)}
 	), lit as (
 		select al.indicator_id as id, max(case when al.light = 'red' then 1 else 0 end) as red from alert al
 		where ${litOn(day)} and ${unitMatch(f, sql`al.unit_id`)}

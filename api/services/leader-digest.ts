@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, lte } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
 import { bulletin, indicator, task, unit, user } from '../../db/schema/index.ts';
 import { withTransaction } from '../../db/client.ts';
 import type { Caller, ServiceContext } from '../context.ts';
@@ -16,7 +16,7 @@ const RED_KIND_TEXT: Record<string, string> = {
 
 /**
  * The leaders' weekly digest for the week ending on the context's day: the red lights lit that day (from
- * the lights' real dates), and the bulletins published in the seven days up to it. One mail per leader, once.
+ * the lights' real dates), and the province's bulletins published in the seven days up to it. One mail per leader, once.
  */
 export async function writeLeaderDigest(ctx: ServiceContext<Caller | null>) {
 	const { db } = ctx;
@@ -31,6 +31,8 @@ export async function writeLeaderDigest(ctx: ServiceContext<Caller | null>) {
 		.where(
 			and(
 				eq(bulletin.status, 'published'),
+				// The province's series: the digest speaks of the whole province (a level's reaches its leaders' bell).
+				isNull(bulletin.issuerUnitId),
 				gt(bulletin.publishedAt, weekAgo),
 				lte(bulletin.publishedAt, dayEnd)
 			)

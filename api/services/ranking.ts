@@ -297,7 +297,7 @@ export async function unitRanking(ctx: ServiceContext, period: string, unitKind?
 	const current = await scoreUnits(ctx.db, period, rankingAsOf(period, today), today);
 	const previous = await scoreUnits(ctx.db, addMonths(period, -1), periodEnd(addMonths(period, -1)), today);
 	const visible = await visibleUnitIds(ctx);
-	const scoped = (scores: Scores) => (visible ? within(scores, visible) : scores);
+	const scoped = (scores: Scores) => (visible ? scoresWithin(scores, visible) : scores);
 	const { categories: _c, ...head } = scoped(current);
 	// The rows once, in category order (a unit's traced items are on its own page: unitScoreOf).
 	return {
@@ -311,7 +311,7 @@ export async function unitRanking(ctx: ServiceContext, period: string, unitKind?
  * A level's ranking: its own units, ranked among themselves (a city's districts against each other), in
  * the province's order, ties kept tied.
  */
-function within(scores: Scores, units: Set<number>): Scores {
+export function scoresWithin(scores: Scores, units: Set<number>): Scores {
 	return {
 		...scores,
 		categories: scores.categories

@@ -147,6 +147,7 @@ export const bulletin = pgTable(
 		id: serial('id').primaryKey(),
 		period: text('period').notNull(),
 		week: text('week'),
+		issuerUnitId: integer('issuer_unit_id').references((): AnyPgColumn => unit.id),
 		year: integer('year').notNull(),
 		seq: integer('seq'),
 		status: text('status', { enum: ['draft', 'published'] })
@@ -159,7 +160,14 @@ export const bulletin = pgTable(
 		publishedAt: timestampMs('published_at'),
 		publishedBy: integer('published_by')
 	},
-	(t) => [uniqueIndex('bulletin_year_seq_idx').on(t.year, t.seq)]
+	(t) => [
+		uniqueIndex('bulletin_year_seq_idx')
+			.on(t.year, t.seq)
+			.where(sql`${t.issuerUnitId} is null`),
+		uniqueIndex('bulletin_issuer_year_seq_idx')
+			.on(t.issuerUnitId, t.year, t.seq)
+			.where(sql`${t.issuerUnitId} is not null`)
+	]
 );
 export const dueDateChange = pgTable(
 	'due_date_change',

@@ -140,16 +140,6 @@ describe('a city supervisor sees its subtree only', () => {
 		expect(namesIn(csv).sort()).toEqual([...HANGZHOU].sort());
 	});
 
-	it('bulletins: the provincial ones name every city, so a city supervisor has none and cannot write one', async () => {
-		const id = (await office.post('/api/v1/bulletins', { period: '2020-03' })).data.id;
-		expect((await office.post(`/api/v1/bulletins/${id}/publish`)).status).toBe(200);
-		expect((await hzdb.get('/api/v1/bulletins')).data.total).toBe(0);
-		expect((await hzdb.get(`/api/v1/bulletins/${id}`)).status).toBe(404);
-		const refused = await hzdb.post('/api/v1/bulletins', { period: '2020-03' });
-		expect(refused.status).toBe(403);
-		expect(refused.data.error.key).toBe('role.provincial_only');
-	});
-
 	it('guessed ids of 宁波 and the province are 404, reading or writing', async () => {
 		for (const unit of OTHERS) {
 			expect((await hzdb.get(`/api/v1/reports/${reportOf[unit]}`)).status).toBe(404);
@@ -195,6 +185,145 @@ describe('a city supervisor sees its subtree only', () => {
 			importForm(csvTable([['a']]), { title: 'x', year: '2020' })
 		);
 		expect(imported.status).toBe(403);
+	});
+});
+
+describe('bulletins per level', () => {
+	type Bulletin = { id: number; number: string | null; issuer: { name: string } | null };
+	const provincial: number[] = [];
+	let own = 0;
+	const publish = (c: Client, id: number) => c.post(`/api/v1/bulletins/${id}/publish`);
+	const draft = async (c: Client) =>
+		(await c.post('/api/v1/bulletins', { period: '2020-03' })).data.id as number;
+
+	it('a city supervisor writes and publishes its own: about 杭州 only, in its own series, beside the province’s', async () => {
+		provincial.push(await draft(office));
+		expect((await publish(office, provincial[0]!)).data.number).toBe('督查通报〔2020〕1号');
+
+		// As of today, when 杭州's indicators (due at the end of March) are overdue.
+		const made = await hzdb.post('/api/v1/bulletins', { period: '2020-03', asOf: '2020-04-05' });
+		expect(made.status).toBe(201);
+		own = made.data.id;
+		expect(made.data.issuer).toEqual({ unitId: unitIds['杭州市政府'], name: '杭州市政府' });
+		expect(made.data.title).toBe('关于2020年3月杭州市政府数字化转型工作进展情况的通报');
+		expect(made.data.content.office).toBe('杭州市推进政府数字化转型联席会议办公室');
+		const content = JSON.stringify(made.data.content);
+		for (const name of HANGZHOU) expect(content).toContain(name);
+		for (const name of OTHERS) expect(content).not.toContain(name);
+		expect(made.data.content.texts.overview).toContain('杭州市承担的工作要点共2项指标');
+		// The red list, report matrix and ranking are the dashboard's for 杭州, re-ranked from 1.
+		const overdue = made.data.content.tables.overdue.map((r: { indicator: string }) => r.indicator);
+		expect(overdue).toContain('杭州市指标');
+		for (const text of overdue) expect(['杭州市指标', '西湖指标']).toContain(text);
+		const reported = made.data.content.tables.reportStatus.map((r: { unit: string }) => r.unit);
+		expect(reported.sort()).toEqual([...HANGZHOU].sort());
+		const ranking = made.data.content.tables.ranking as { unit: { name: string }; rank: number }[];
+		expect(ranking.length).toBeGreaterThan(0);
+		for (const r of ranking) expect(HANGZHOU).toContain(r.unit.name);
+		expect(ranking.some((r) => r.rank === 1)).toBe(true);
+
+		const edited = await hzdb.put(`/api/v1/bulletins/${own}`, { texts: { next: '杭州下月安排' } });
+		expect(edited.status).toBe(200);
+		const published = await publish(hzdb, own);
+		expect(published.status).toBe(200);
+		expect(published.data.number).toBe('杭州市督查通报〔2020〕1号');
+		const rectified = published.data.rectification.map((n: { unit: string }) => n.unit);
+		expect(rectified).toContain('杭州市政府');
+		for (const name of rectified) expect(HANGZHOU).toContain(name);
+		const doc = (await hzdb.get(`/api/v1/bulletins/${own}/document`)).data;
+		expect(doc.issuer).toBe('杭州市推进政府数字化转型联席会议办公室');
+		expect(doc.docNumber).toBe('杭州市督查通报〔2020〕1号');
+		expect(doc.mainRecipients).toBe('杭州市各有关单位：');
+		const docx = await hzdb.get(`/api/v1/bulletins/${own}/export?format=docx`);
+		expect(docx.status).toBe(200);
+
+		// The province's series goes on from its own last number.
+		provincial.push(await draft(office));
+		expect((await publish(office, provincial[1]!)).data.number).toBe('督查通报〔2020〕2号');
+	});
+
+	it('concurrent publishes, of both levels, get distinct numbers in their own series', async () => {
+		const drafts = [await draft(hzdb), await draft(hzdb), await draft(hzdb)];
+		const theirs = [await draft(office), await draft(office)];
+		const done = await Promise.all([
+			...drafts.map((id) => publish(hzdb, id)),
+			...theirs.map((id) => publish(office, id)),
+			publish(hzdb, drafts[0]!)
+		]);
+		const numbers = done.filter((r) => r.status === 200).map((r) => r.data.number as string);
+		// The same draft published twice at once is numbered once; the second is refused.
+		expect(done.filter((r) => r.status === 409)).toHaveLength(1);
+		expect(numbers.filter((n) => n.startsWith('杭州市')).sort()).toEqual(
+			[2, 3, 4].map((n) => `杭州市督查通报〔2020〕${n}号`)
+		);
+		expect(numbers.filter((n) => !n.startsWith('杭州市')).sort()).toEqual(
+			[3, 4].map((n) => `督查通报〔2020〕${n}号`)
+		);
+		provincial.push(...theirs);
+	});
+
+	it('each level lists its own; the province all, by issuer; units the levels above them', async () => {
+		const list = async (c: Client, q = '') =>
+			(await c.get(`/api/v1/bulletins?pageSize=100${q}`)).data.items as Bulletin[];
+		const mine = await list(hzdb);
+		expect(mine).toHaveLength(4);
+		for (const b of mine) expect(b.issuer?.name).toBe('杭州市政府');
+		expect((await hzdb.get(`/api/v1/bulletins/${provincial[0]}`)).status).toBe(404);
+		expect(await list(office)).toHaveLength(8);
+		expect((await list(office, '&issuer=province')).map((b) => b.issuer)).toEqual([null, null, null, null]);
+		expect(await list(office, `&issuer=${unitIds['杭州市政府']}`)).toHaveLength(4);
+		// The province reads 杭州's but does not write in its name.
+		const other = await draft(hzdb);
+		expect((await office.get(`/api/v1/bulletins/${other}`)).status).toBe(200);
+		const refused = await publish(office, other);
+		expect(refused.status).toBe(403);
+		expect(refused.data.error.key).toBe('bulletin.other_level');
+		expect((await office.put(`/api/v1/bulletins/${other}`, { texts: { next: '改' } })).status).toBe(403);
+		expect((await hzdb.put(`/api/v1/bulletins/${provincial[0]}`, { texts: { next: '改' } })).status).toBe(
+			404
+		);
+
+		// 西湖区 reads 杭州's and the province's; 海曙区 the province's only.
+		const xihu = await s.as('unit', '西湖区政府');
+		const xihuReads = await list(xihu);
+		expect(xihuReads.map((b) => b.id)).toContain(own);
+		expect(xihuReads.filter((b) => b.issuer === null)).toHaveLength(4);
+		expect(xihuReads.map((b) => b.id)).not.toContain(other);
+		const haishu = await s.as('unit', '海曙区政府');
+		expect((await list(haishu)).every((b) => b.issuer === null)).toBe(true);
+		expect((await haishu.get(`/api/v1/bulletins/${own}`)).status).toBe(404);
+	});
+
+	it('宁波’s supervisor, made through the API, reads none of 杭州’s', async () => {
+		const admin = await s.as('admin');
+		const made = await admin.post('/api/v1/users', {
+			username: 'nbdb',
+			name: '宁波市督查员',
+			role: 'office',
+			unitName: '宁波市政府',
+			password: 'Ningbo#Supervise2020'
+		});
+		expect(made.status, JSON.stringify(made.data)).toBe(201);
+		const nbdb = s.anonymous();
+		expect(
+			(await nbdb.post('/api/v1/auth/login', { username: 'nbdb', password: 'Ningbo#Supervise2020' })).status
+		).toBe(200);
+		// Its first password is the administrator's: changed before anything else.
+		const changed = await nbdb.post('/api/v1/auth/password', {
+			currentPassword: 'Ningbo#Supervise2020',
+			newPassword: 'Yongjiang#Watch2020'
+		});
+		expect(changed.status).toBe(200);
+		expect((await nbdb.get('/api/v1/bulletins')).data.total).toBe(0);
+		for (const path of [`/${own}`, `/${own}/document`, `/${own}/export?format=docx`])
+			expect((await nbdb.get(`/api/v1/bulletins${path}`)).status).toBe(404);
+		expect((await nbdb.put(`/api/v1/bulletins/${own}`, { texts: { next: '改' } })).status).toBe(404);
+		// Its own series starts at 1 too.
+		const ningbo = (await nbdb.post('/api/v1/bulletins', { period: '2020-03' })).data;
+		expect(JSON.stringify(ningbo.content)).toContain('海曙区政府');
+		expect(JSON.stringify(ningbo.content)).not.toContain('西湖区政府');
+		expect((await publish(nbdb, ningbo.id)).data.number).toBe('宁波市督查通报〔2020〕1号');
+		expect((await hzdb.get(`/api/v1/bulletins/${ningbo.id}`)).status).toBe(404);
 	});
 });
 

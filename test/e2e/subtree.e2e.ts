@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { signIn, taskTableXlsx, unique } from './utils.ts';
 
@@ -121,5 +122,57 @@ test('hzdb supervises 杭州市政府 and its districts only: dashboard, review 
 	] as const) {
 		await page.setViewportSize({ width, height });
 		await page.screenshot({ path: `${SHOTS}/subtree-units-${width}.png`, fullPage: true });
+	}
+});
+
+/**
+ * hzdb writes 杭州's own bulletin: from the menu, numbered in 杭州's series (杭州市督查通报〔year〕N号), under
+ * 杭州's masthead, naming 杭州's units only; the list says who issued each.
+ */
+test('hzdb generates and publishes 杭州’s own bulletin', async ({ page }) => {
+	test.setTimeout(180_000);
+	await signIn(page.context(), 'hzdb');
+	await page.goto('/dashboard');
+	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '通报' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: '通报' })).toBeVisible();
+	// The scoring rules are the province's.
+	await expect(page.getByRole('link', { name: '评分规则' })).toHaveCount(0);
+	await page.getByLabel('月度通报').check();
+	await page.getByLabel('通报月份').fill('2020-09');
+	await page.getByRole('button', { name: '生成草稿' }).click();
+	// Made on a worker thread: slow on a loaded machine.
+	await expect(page).toHaveURL(/\/bulletins\/\d+$/, { timeout: 60_000 });
+	await expect(page.locator('.mast-office')).toHaveText('杭州市推进政府数字化转型联席会议办公室');
+	await page.getByRole('button', { name: '发布', exact: true }).click();
+	await page.getByRole('dialog', { name: '发布通报' }).getByRole('button', { name: '发布' }).click();
+	await expect(page.getByTestId('bulletin-number')).toHaveText(/^杭州市督查通报〔2020〕\d+号$/, {
+		timeout: 30_000
+	});
+	// The .docx as downloaded, kept beside the screenshots for the documents check to render.
+	const id = Number(page.url().split('/').at(-1));
+	mkdirSync(SHOTS, { recursive: true });
+	const docx = await page.request.get(`/api/v1/bulletins/${id}/export?format=docx`);
+	expect(docx.status()).toBe(200);
+	writeFileSync(`${SHOTS}/subtree-bulletin.docx`, await docx.body());
+	const body = await page.locator('main').textContent();
+	for (const other of ['宁波市政府', '海曙区政府', '省大数据局']) expect(body).not.toContain(other);
+	for (const [width, height] of [
+		[1440, 900],
+		[390, 844]
+	] as const) {
+		await page.setViewportSize({ width, height });
+		await page.screenshot({ path: `${SHOTS}/subtree-bulletin-${width}.png`, fullPage: true });
+	}
+	await page.setViewportSize({ width: 1440, height: 900 });
+	await page.goto('/bulletins');
+	const row = page.locator('tbody tr').first();
+	await expect(row).toContainText('杭州市政府');
+	await expect(row).toContainText('杭州市督查通报〔2020〕');
+	for (const [width, height] of [
+		[1440, 900],
+		[390, 844]
+	] as const) {
+		await page.setViewportSize({ width, height });
+		await page.screenshot({ path: `${SHOTS}/subtree-bulletins-${width}.png`, fullPage: true });
 	}
 });

@@ -109,6 +109,9 @@ const bulletinRow = obj({
 	week: date.nullable(),
 	status: z.enum(['draft', 'published']),
 	title: z.string(),
+	issuer: obj({ unitId: id, name: z.string() })
+		.nullable()
+		.describe('the issuing level (its government); null: the province'),
 	number: z.string().nullable(),
 	createdAt: timestamp,
 	publishedAt: timestamp.nullable()
@@ -254,7 +257,15 @@ export const workflowContract: Contract = {
 		description: '一条通知标为已读。',
 		ok: marked
 	},
-	'GET /bulletins': { id: 'listBulletins', description: '通报（月报、周报），分页。', ok: page(bulletinRow) },
+	'GET /bulletins': {
+		id: 'listBulletins',
+		description: '通报（月报、周报），分页；issuer 筛选发文层级（province：省级）。',
+		ok: page(bulletinRow).extend({
+			issuers: z
+				.array(obj({ unitId: id, name: z.string() }))
+				.describe('the levels (besides the province) whose bulletins the caller reads')
+		})
+	},
 	'POST /bulletins': {
 		id: 'createBulletin',
 		description: '按统计日期从数据生成通报草稿（月报或周报）。',

@@ -186,6 +186,8 @@ export const errorsEn: Record<keyof typeof errorsZh, string> = {
 	'error.bulletin.month_not_begun': 'That month has not begun: no bulletin yet',
 	'error.bulletin.published_locked': 'The bulletin is published and can no longer be changed',
 	'error.bulletin.published': 'The bulletin is already published',
+	'error.bulletin.other_level':
+		'A bulletin is edited and published by the office of the level that issues it',
 	'error.import.too_large': 'The file is larger than 10 MB',
 	'error.import.plan_required': 'Pick an existing plan, or give the new plan’s title and year',
 	'error.import.has_errors': 'The file has {n} errors: nothing was imported',

@@ -171,6 +171,7 @@ export const errorsZh = {
 	'error.bulletin.month_not_begun': '该月尚未开始，不能生成通报',
 	'error.bulletin.published_locked': '通报已发布，不能再修改',
 	'error.bulletin.published': '通报已发布',
+	'error.bulletin.other_level': '通报由发文的本级督查员修改和发布',
 	'error.import.too_large': '文件超过 10 MB',
 	'error.import.plan_required': '请选择已有计划，或填写新计划的名称和年度',
 	'error.import.has_errors': '导入文件有 {n} 处错误，未导入任何数据',

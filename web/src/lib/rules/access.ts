@@ -60,6 +60,28 @@ export function mayDecideFor(viewer: Viewer, unitId: number, lineage: readonly n
 export const isOwnLevel = (viewer: Viewer, unitId: number) => subtreeRoot(viewer) === unitId;
 
 /**
+ * Which bulletins a viewer reads, by their issuing level (null: the province). A supervisor reads those of
+ * its level and the levels under it (the province: all); a unit, the province's and those of the levels
+ * above it (a county, its city's: they speak of it). A level's supervisor never reads the province's,
+ * which name every city's units.
+ */
+export type BulletinScope =
+	{ kind: 'all' } | { kind: 'issuedUnder'; rootId: number } | { kind: 'issuedOver'; unitId: number };
+
+export function bulletinScope(viewer: Viewer): BulletinScope {
+	const scope = unitScope(viewer);
+	if (scope.kind === 'own') return { kind: 'issuedOver', unitId: scope.unitId };
+	return scope.kind === 'all' ? scope : { kind: 'issuedUnder', rootId: scope.rootId };
+}
+
+/** The level whose bulletins an office account writes and numbers: its unit's (null: the province's). */
+export const bulletinIssuer = (viewer: Viewer): number | null => subtreeRoot(viewer);
+
+/** Whether a viewer writes a bulletin of this issuer: the office of that very level, no other. */
+export const mayIssueBulletin = (viewer: Viewer, issuerUnitId: number | null) =>
+	viewer.role === 'office' && bulletinIssuer(viewer) === issuerUnitId;
+
+/**
  * Why a unit cannot move under a new parent: itself, or one of its own descendants (the new parent's
  * lineage passes through the unit). Null when the move keeps the directory a tree.
  */

@@ -31,6 +31,16 @@ export function chineseDate(iso: string): string {
 /** The 发文字号 line: the number, or on a draft the year with the number left blank. */
 export const docNumberText = (docNumber: string | null, year: number) => docNumber ?? `〔${year}〕 号`;
 
+/** A level's place, from its government's name (杭州市政府 → 杭州市, 西湖区人民政府 → 西湖区). */
+export const placeOf = (unitName: string) => unitName.replace(/(人民)?政府$/, '') || unitName;
+
+/**
+ * A level's issuing office: the provincial office's name with the level's place for 省
+ * (省推进…办公室 → 杭州市推进…办公室), so a renamed provincial office renames the levels' too.
+ */
+export const levelOffice = (provincialOffice: string, unitName: string) =>
+	`${placeOf(unitName)}${provincialOffice.replace(/^省/, '')}`;
+
 /**
  * How wide text prints in characters: CJK, full-width and curly quotes (full-width in CJK fonts) count 1,
  * Latin letters and digits ½, plus ¼ on each side of a Latin run for the space CJK layout puts around it.
