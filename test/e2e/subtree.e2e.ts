@@ -174,5 +174,7 @@ test('hzdb generates and publishes 杭州’s own bulletin', async ({ page }) =>
 	] as const) {
 		await page.setViewportSize({ width, height });
 		await page.screenshot({ path: `${SHOTS}/subtree-bulletins-${width}.png`, fullPage: true });
+		// The level's longer menu (通报 included) fits the screen: nothing pushes the page wider.
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 	}
 });
