@@ -6,7 +6,12 @@ import { listIndicators, type IndicatorFilter, type IndicatorView } from './indi
 import { csvText, tableFile, type Cell } from '../lib/table-file.ts';
 import { namesIn, type ExportLang } from '../lib/export-headers.ts';
 import { addPrintSheet } from '../lib/print-workbook.ts';
-import type { TableColumn, TableSpec } from '../../web/src/lib/rules/doc-model.ts';
+import {
+	PLAN_COLUMNS,
+	PLAN_STATUS_COLUMNS,
+	type TableColumn,
+	type TableSpec
+} from '../../web/src/lib/rules/doc-model.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { query } from '../../db/client.ts';
 
@@ -209,25 +214,8 @@ export async function statusColumns(ctx: ServiceContext, views: IndicatorView[])
 	}));
 }
 
-// Widths in characters: about 90 in all, so the page prints one wide at three quarters of full size.
-// 牵头单位 and 配合单位 stand for the table's 责任单位 (placeholders resolved); CSV and JSON keep its text.
-const PLAN_COLUMNS: TableColumn[] = [
-	{ header: '一级领域', kind: 'text', width: 3 },
-	{ header: '二级领域', kind: 'text', width: 4 },
-	{ header: '工作任务', kind: 'text', width: 7 },
-	{ header: '具体指标', kind: 'text', width: 17 },
-	{ header: '完成时间', kind: 'text', width: 5 },
-	{ header: '截止日期', kind: 'date', width: 6 },
-	{ header: '牵头单位', kind: 'text', width: 6 },
-	{ header: '配合单位', kind: 'text', width: 9 },
-	{ header: '量化目标', kind: 'text', width: 7 }
-];
-const STATUS_COLUMNS: TableColumn[] = [
-	{ header: '状态', kind: 'text', width: 3 },
-	{ header: '原定日期', kind: 'date', width: 6 },
-	{ header: '完成日期', kind: 'date', width: 6 },
-	{ header: '最新进展', kind: 'text', width: 13 }
-];
+const PLAN: TableColumn[] = Object.values(PLAN_COLUMNS);
+const STATUS: TableColumn[] = Object.values(PLAN_STATUS_COLUMNS);
 
 /**
  * The plan in the original table's layout (sections and tasks merged) on A4 landscape, one page wide,
@@ -239,7 +227,7 @@ export async function toXlsx(
 	planStatus?: StatusColumns[],
 	lang: ExportLang = 'zh'
 ): Promise<Uint8Array<ArrayBuffer>> {
-	const columns = planStatus ? [...PLAN_COLUMNS, ...STATUS_COLUMNS] : PLAN_COLUMNS;
+	const columns = planStatus ? [...PLAN, ...STATUS] : PLAN;
 	const headers = namesIn(
 		lang,
 		columns.map((c) => c.header)
@@ -262,7 +250,7 @@ export async function toXlsx(
 		name: '任务分工表',
 		mergeLeading: 3,
 		fill: (row, col) =>
-			planStatus && col === PLAN_COLUMNS.length ? (LIGHT_FILL[planStatus[row]!.light] ?? null) : null
+			planStatus && col === PLAN.length ? (LIGHT_FILL[planStatus[row]!.light] ?? null) : null
 	});
 	return new Uint8Array(await wb.xlsx.writeBuffer());
 }

@@ -75,7 +75,8 @@ test('the review page’s version compare shows an attachment added on resubmiss
 	await expect(table).toBeVisible();
 	const row = table.getByRole('row').filter({ hasText: '新增附件' });
 	await expect(row).toHaveCount(1);
-	await expect(row).toContainText('建成统一数据平台');
+	// The item's name heads its changes: one cell down its rows, so it is the table's, not every row's.
+	await expect(table).toContainText('建成统一数据平台');
 	await expect(row.getByRole('link', { name: '平台验收报告.pdf' })).toBeVisible();
 	await expect(table).not.toContainText('系统联调记录.pdf');
 	await page.screenshot({ path: 'test-results/screens/review-versions-attachment-1440.png' });

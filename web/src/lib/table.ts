@@ -28,7 +28,28 @@ export type Column<R> = {
 	rowHeader?: boolean;
 	/** On a phone's card (a stacked table) the cell stands without its column's name: the row's title. */
 	bare?: boolean;
+	/**
+	 * How far a row's cell reaches: `rows` > 1 covers the rows below (a task over its indicators), 0 leaves
+	 * the cell out (one above covers it); `cols` > 1 covers the next columns too (a note across the figures).
+	 */
+	span?: (row: R) => { rows?: number; cols?: number } | undefined;
 };
+
+/** One drawn cell of a row: its column and how many rows and columns it covers. */
+export type RowCell<R> = { column: Column<R>; index: number; rows: number; cols: number };
+
+/** A row's cells as drawn: those covered by a cell above (rows 0) or to the left (cols) are left out. */
+export function rowCells<R>(columns: Column<R>[], row: R): RowCell<R>[] {
+	const out: RowCell<R>[] = [];
+	for (let i = 0; i < columns.length;) {
+		const column = columns[i]!;
+		const span = column.span?.(row);
+		const cols = Math.max(1, Math.min(span?.cols ?? 1, columns.length - i));
+		if (span?.rows !== 0) out.push({ column, index: i, rows: span?.rows ?? 1, cols });
+		i += cols;
+	}
+	return out;
+}
 
 const NUMERIC = new Set<ColumnKind | undefined>(['integer', 'decimal', 'percent']);
 

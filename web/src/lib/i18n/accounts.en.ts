@@ -183,6 +183,8 @@ export const accountsEn: Record<keyof typeof accountsZh, string> = {
 	'policy.mlps': 'Fill in MLPS level 3 defaults',
 	'policy.confirm': 'Change the security policy?',
 	'policy.changes': 'These changes will be made:',
+	'policy.col.setting': 'Setting',
+	'policy.col.change': 'Change',
 	'policy.noChanges': 'Nothing changed',
 	'policy.saved': 'Security policy saved',
 	'policy.on': 'on',

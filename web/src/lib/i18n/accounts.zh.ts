@@ -173,6 +173,8 @@ export const accountsZh = {
 	'policy.mlps': '填入等保三级默认值',
 	'policy.confirm': '确认修改安全策略？',
 	'policy.changes': '将作如下修改：',
+	'policy.col.setting': '设置项',
+	'policy.col.change': '修改',
 	'policy.noChanges': '策略没有改动',
 	'policy.saved': '安全策略已保存',
 	'policy.on': '开启',

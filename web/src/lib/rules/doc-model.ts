@@ -1,6 +1,7 @@
 // The shape of the documents the office sends (GB/T 9704-2012 党政机关公文格式), independent of any
 // file format: the .docx writer, the workbooks, the print view and the tables on screen (DataTable's
-// columns are a TableSpec's) all read this. It imports nothing, so the server and the web app share it.
+// columns are a TableSpec's) all read this, and the column specs of tables both printed and shown. It
+// imports nothing, so the server and the web app share it.
 
 /**
  * How a column's values are written: real numbers and dates in workbooks, aligned in documents. A percent
@@ -16,6 +17,33 @@ export type TableColumn = {
 };
 
 export type TableCell = string | number | null;
+
+// Widths in characters: about 90 in all, so the plan's workbook prints one page wide at three quarters
+// of full size. 牵头单位 and 配合单位 stand for the table's 责任单位 (placeholders resolved).
+/**
+ * The plan's table (任务分工表) as the workbook prints it, column by column. The plan page draws the
+ * same task, indicator, deadline and unit columns (its sections are heading rows there, its headers in
+ * the reader's language) with these kinds and widths.
+ */
+export const PLAN_COLUMNS = {
+	section1: { header: '一级领域', kind: 'text', width: 3 },
+	section2: { header: '二级领域', kind: 'text', width: 4 },
+	task: { header: '工作任务', kind: 'text', width: 7 },
+	indicator: { header: '具体指标', kind: 'text', width: 17 },
+	deadline: { header: '完成时间', kind: 'text', width: 5 },
+	dueOn: { header: '截止日期', kind: 'date', width: 6 },
+	lead: { header: '牵头单位', kind: 'text', width: 6 },
+	co: { header: '配合单位', kind: 'text', width: 9 },
+	targets: { header: '量化目标', kind: 'text', width: 7 }
+} as const satisfies Record<string, TableColumn>;
+
+/** Today's status after the plan's columns (the workbook's 状态 is the light the plan page shows). */
+export const PLAN_STATUS_COLUMNS = {
+	light: { header: '状态', kind: 'text', width: 3 },
+	originalDueOn: { header: '原定日期', kind: 'date', width: 6 },
+	completedOn: { header: '完成日期', kind: 'date', width: 6 },
+	progress: { header: '最新进展', kind: 'text', width: 13 }
+} as const satisfies Record<string, TableColumn>;
 
 /** One table as printed: 序号 is a column like any other; `total` is the 合计 row, when there is one. */
 export type TableSpec = {
