@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../api/services/audit.ts';
@@ -20,7 +21,7 @@ import { importTable } from '../api/services/imports.ts';
 import { snapshotReport } from '../api/services/report-versions.ts';
 import { SYSTEM_OFFICE, seedDirectory } from '../api/services/setup.ts';
 import { createUser } from '../api/services/users.ts';
-import { closeDb, schema } from '../db/client.ts';
+import { query, schema } from '../db/client.ts';
 import { freePort, startChildServer, type ChildServer, childData } from './support/child-server.ts';
 import { Client, csvTable, PASSWORD, SAMPLE_FILES } from './support/harness.ts';
 
@@ -482,7 +483,8 @@ describe('crash safety', () => {
 			);
 			// The schema, the unit directory, a small plan and the accounts, before the first start; the
 			// server's own clock (DUBAN_TODAY), so password ages and the like agree with it.
-			const data = childData('crash', TODAY);
+			// SQLite only (the checks below read the file a killed server left): the `node` project.
+			const data = await childData('crash', TODAY);
 			dataDir = data.dataDir;
 			const { env, db, config } = data;
 			const ctx = { db, clock: data.clock, config, mailer: null };
@@ -516,10 +518,9 @@ describe('crash safety', () => {
 					{ ...ctx, actor: null, ip: null },
 					{ username, name: `${unitName}填报员`, role: 'unit', unitName, password: PASSWORD }
 				);
-				const unitId = db.$client
-					.prepare('select id from unit where name = ?')
-					.pluck()
-					.get(unitName) as number;
+				const unitId = (
+					await query<{ id: number }>(db, sql`select id from unit where name = ${unitName}`)
+				)[0]!.id;
 				users.push({ username, unitName, unitId, next: 0 });
 			}
 			await createUser(
@@ -528,13 +529,13 @@ describe('crash safety', () => {
 			);
 			const expectedItems = new Map(
 				(
-					db.$client.prepare('select unit_id, count(*) as n from assignment group by unit_id').all() as {
-						unit_id: number;
-						n: number;
-					}[]
+					await query<{ unit_id: number; n: number }>(
+						db,
+						sql`select unit_id, count(*) as n from assignment group by unit_id`
+					)
 				).map((r) => [r.unit_id, r.n])
 			);
-			closeDb(db);
+			await data.close();
 
 			const port = await freePort();
 			const acks: Acks = { uploads: [], saves: [], submissions: [] };

@@ -4,14 +4,15 @@
  * every 50 ms and must always answer quickly. Before (everything on the request thread) the worst
  * /health wait was the length of the work itself: seconds.
  */
-import { rmSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../api/config.ts';
 import { verifyAuditChain } from '../api/services/audit.ts';
 import { seedDirectory } from '../api/services/setup.ts';
 import { createUser } from '../api/services/users.ts';
-import { closeDb, openDb } from '../db/client.ts';
+import { query } from '../db/client.ts';
+import { openDatabase } from '../db/open.ts';
 import { freePort, startChildServer, type ChildServer, childData } from './support/child-server.ts';
 import { Client, csvTable, importForm, PASSWORD } from './support/harness.ts';
 
@@ -27,19 +28,18 @@ const ROWS = Number(process.env.OFFLOAD_ROWS ?? 20_000);
 const HEALTH_BOUND_MS = Number(process.env.OFFLOAD_HEALTH_BOUND_MS ?? 2_000);
 const TODAY = '2020-09-15';
 
-let dataDir: string;
+let data: Awaited<ReturnType<typeof childData>>;
 let server: ChildServer;
 let office: Client;
 
 beforeAll(async () => {
-	const data = childData('offload', TODAY);
-	dataDir = data.dataDir;
-	const { env, db } = data;
+	data = await childData('offload', TODAY);
+	const { env } = data;
 	const ctx = { ...data, actor: null, ip: null };
 	await seedDirectory(ctx);
 	await createUser(ctx, { username: 'offload-office', name: '联席办', role: 'office', password: PASSWORD });
 	await createUser(ctx, { username: 'offload-leader', name: '领导', role: 'leader', password: PASSWORD });
-	closeDb(db);
+	await data.close();
 	server = await startChildServer(env, { port: await freePort(), readyTimeoutMs: 60_000 });
 	office = new Client(server.base);
 	const login = await office.post('/api/v1/auth/login', { username: 'offload-office', password: PASSWORD });
@@ -49,7 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	server?.proc.kill('SIGTERM');
 	await server?.exited;
-	rmSync(dataDir, { recursive: true, force: true });
+	await data?.remove();
 });
 
 /**
@@ -187,15 +187,15 @@ describe('long work off the request thread', () => {
 		expect(commit.worstMs).toBeLessThan(HEALTH_BOUND_MS);
 
 		// Written through the worker's own connection: the audit chain still holds, one row for the import.
-		const db = openDb(loadConfig({ DATA_DIR: dataDir }).dbFile);
+		const { db, close } = await openDatabase(loadConfig(data.env));
+		const count = async (statement: ReturnType<typeof sql>) =>
+			Number((await query<{ n: number }>(db, statement))[0]!.n);
 		try {
 			expect((await verifyAuditChain(db)).ok).toBe(true);
-			expect(
-				db.$client.prepare(`select count(*) from audit_log where action = 'plan.import'`).pluck().get()
-			).toBe(1);
-			expect(db.$client.prepare('select count(*) from indicator').pluck().get()).toBe(ROWS);
+			expect(await count(sql`select count(*) as n from audit_log where action = 'plan.import'`)).toBe(1);
+			expect(await count(sql`select count(*) as n from indicator`)).toBe(ROWS);
 		} finally {
-			closeDb(db);
+			await close();
 		}
 	}, 900_000);
 

@@ -1,10 +1,10 @@
 // Dashboard endpoints against the real HTTP server (its own process) on the synthetic province-wide
 // database: median and p95 latency, the server's peak memory, and the bare SQL each endpoint cannot avoid.
 import { fork, spawnSync } from 'node:child_process';
-import Database from 'better-sqlite3';
 import { freePort, startChildServer } from '../support/child-server.ts';
 import { peakRssMb, signIn, submitFullForm } from './server.ts';
 import { endOfDay } from '../../api/lib/dates.ts';
+import { benchDatabaseEnv, openBareSql } from './database.ts';
 
 const bin = new URL('../../bin/duban.mjs', import.meta.url).pathname;
 
@@ -31,19 +31,21 @@ async function timeMany(runs: number, fn: () => Promise<Response>) {
 	return stats(times);
 }
 
+type BareSql = Awaited<ReturnType<typeof openBareSql>>;
+
 /** Runs the statements one after another, `runs` times; the figures are per run (all statements). */
-function timeSql(db: Database.Database, runs: number, statements: [string, ...unknown[]][]) {
+async function timeSql(db: BareSql, runs: number, statements: [string, ...unknown[]][]) {
 	const prepared = statements.map(([query, ...params]) => [db.prepare(query), params] as const);
 	const times: number[] = [];
 	for (let i = 0; i < runs; i++) {
 		const t = performance.now();
-		for (const [statement, params] of prepared) statement.all(...params);
+		for (const [statement, params] of prepared) await statement(...params);
 		times.push(performance.now() - t);
 	}
 	return stats(times);
 }
 
-// The bare SQL of each endpoint's question, written by hand against the file (what no implementation can
+// The bare SQL of each endpoint's question, written by hand against the database (what no implementation can
 // avoid reading), so that the ratios compare like with like:
 /** The lights lit at the end of :day, per indicator: red if any is red. */
 const LIT = `lit as (select indicator_id as id, max(case when light = 'red' then 1 else 0 end) as red from alert
@@ -112,20 +114,26 @@ function startWriter(
 }
 
 export async function benchDashboard(dataDir: string, today: string) {
-	const env = { DATA_DIR: dataDir, DUBAN_TODAY: today, DUBAN_JOBS: '0', DUBAN_DEMO: '0', WEB_PROCESSES: '1' };
+	const env = {
+		DATA_DIR: dataDir,
+		DUBAN_TODAY: today,
+		DUBAN_JOBS: '0',
+		DUBAN_DEMO: '0',
+		WEB_PROCESSES: '1',
+		...benchDatabaseEnv()
+	};
 	const password = 'Bench@2021pass';
 	// The units that owe the month in progress, largest form first: the busiest is measured alone (its
 	// form, its submission); the rush's writers are spread over the whole range of form sizes (every
 	// (units / WRITERS)-th, from the second largest), as the month-end rush is every unit filing once. The
 	// 16 largest alone were all counties with the hierarchy's 400-odd handed-down parts (3% of the units),
 	// a rush of nothing but the heaviest forms.
+	const db = await openBareSql(dataDir);
 	const owing = (
-		new Database(`${dataDir}/duban.db`, { readonly: true })
-			.prepare(
-				`select u.name from assignment a join unit u on u.id = a.unit_id
-				where a.completed_on is null or a.completed_on >= ? group by u.id order by count(*) desc, u.id`
-			)
-			.all(`${today.slice(0, 7)}-01`) as { name: string }[]
+		(await db.prepare(
+			`select u.name from assignment a join unit u on u.id = a.unit_id
+			where a.completed_on is null or a.completed_on >= ? group by u.id, u.name order by count(*) desc, u.id`
+		)(`${today.slice(0, 7)}-01`)) as { name: string }[]
 	).map((u) => u.name);
 	const busiest = [
 		owing[0]!,
@@ -204,12 +212,11 @@ export async function benchDashboard(dataDir: string, today: string) {
 	server.proc.kill('SIGTERM');
 	await server.exited;
 
-	const db = new Database(`${dataDir}/duban.db`, { readonly: true });
 	const cutoff = (day: string) => endOfDay(day).getTime();
 	const bare = {
 		// The tiles and sections (indicators by section and state), the red indicators' units, the report
 		// matrix of the months so far (the tiles' month, December, and January) and the trend's month-end figures.
-		dashboard_summary: timeSql(db, runs, [
+		dashboard_summary: await timeSql(db, runs, [
 			[
 				`${STATE} select t.section_id, st.state, count(*) from st join task t on t.id = st.task_id group by t.section_id, st.state`,
 				{ day: today }
@@ -230,12 +237,12 @@ export async function benchDashboard(dataDir: string, today: string) {
 			]
 		]),
 		// The month's (up to today) and the previous month's counts per unit (the change of rank).
-		ranking: timeSql(db, runs, [
+		ranking: await timeSql(db, runs, [
 			[SCORE_COUNTS, { day: '2020-12-31', period, cutoff: cutoff('2020-12-31') }],
 			[SCORE_COUNTS, { day: '2020-11-30', period: '2020-11', cutoff: cutoff('2020-11-30') }]
 		]),
 		// The first 50 red indicators by due date, how many there are, and their red units.
-		red_list: timeSql(db, runs, [
+		red_list: await timeSql(db, runs, [
 			[
 				`${STATE} , page as (select id, due_on, count(*) over () as total from st where state = 'red' order by coalesce(due_on, ''), id limit 50)
 				select page.id, page.total, i.text, a.unit_id from page join indicator i on i.id = page.id
@@ -245,14 +252,14 @@ export async function benchDashboard(dataDir: string, today: string) {
 				{ day: today }
 			]
 		]),
-		report_form: timeSql(db, runs, [
+		report_form: await timeSql(db, runs, [
 			[
 				`select * from assignment a join indicator i on i.id = a.indicator_id where a.unit_id = (select id from unit where name = ?)`,
 				unitName
 			]
 		])
 	};
-	db.close();
+	await db.close();
 	const ratio = (k: keyof typeof bare) =>
 		Math.round((http[k].median / Math.max(0.01, bare[k].median)) * 10) / 10;
 	return {

@@ -3,17 +3,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../api/config.ts';
-import { closeDb, openDb, withTransaction } from '../../db/client.ts';
+import { withTransaction } from '../../db/client.ts';
+import { openDatabase } from '../../db/open.ts';
 import { smtpMailer } from '../../api/lib/mailer.ts';
 import { enqueueMail, sendQueued } from '../../api/services/mail.ts';
 import { manualClock } from '../../api/lib/clock.ts';
 import { jobContext } from '../../tasks/context.ts';
 import { startSmtp } from '../support/smtp.ts';
+import { benchDatabaseEnv, freshBenchDatabase } from './database.ts';
 
 export async function benchMail(count = 500) {
 	const dataDir = mkdtempSync(join(tmpdir(), 'duban-mail-'));
-	const config = loadConfig({ DATA_DIR: dataDir });
-	const db = openDb(config.dbFile);
+	const config = loadConfig({ DATA_DIR: dataDir, ...benchDatabaseEnv() });
+	await freshBenchDatabase();
+	const { db, close } = await openDatabase(config);
 	const smtp = await startSmtp();
 	const now = new Date();
 	await withTransaction({ db }, async ({ db: tx }) => {
@@ -39,7 +42,7 @@ export async function benchMail(count = 500) {
 	const seconds = (performance.now() - started) / 1000;
 	mailer.close();
 	await smtp.stop();
-	closeDb(db);
+	await close();
 	rmSync(dataDir, { recursive: true, force: true });
 	return { mails: count, received: smtp.received.length, mails_per_second: Math.round(count / seconds) };
 }

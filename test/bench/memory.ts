@@ -1,25 +1,27 @@
 /**
  * Memory of the real server (`node api/server.ts`, VmRSS from /proc): idle after start, after the first
  * exports and documents (made on pool threads, with exceljs and docx loaded there only), and once the
- * pool's idle threads have ended. `node test/bench/memory.ts`; the last line is one JSON object.
+ * pool's idle threads have ended. `node test/bench/memory.ts` (DATABASE_URL=postgres://…: on that
+ * database, emptied first); the last line is one JSON object.
  */
-import { rmSync } from 'node:fs';
-import { closeDb } from '../../db/client.ts';
 import { rssMb } from './server.ts';
 import { loadPlan2020, seedDirectory } from '../../api/services/setup.ts';
 import { createUser } from '../../api/services/users.ts';
 import { freePort, startChildServer, childData } from '../support/child-server.ts';
 import { Client, PASSWORD } from '../support/harness.ts';
+import { BENCH_DATABASE_URL, freshBenchDatabase } from './database.ts';
 
 const TODAY = '2020-09-15';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const { dataDir, env, db, config, clock } = childData('memory', TODAY);
+await freshBenchDatabase();
+const data = await childData('memory', TODAY, { databaseUrl: BENCH_DATABASE_URL });
+const { env, db, config, clock } = data;
 const ctx = { db, clock, config, actor: null, ip: null };
 await seedDirectory(ctx);
 const plan = await loadPlan2020(ctx);
 await createUser(ctx, { username: 'memory-office', name: '联席办', role: 'office', password: PASSWORD });
-closeDb(db);
+await data.close();
 
 const server = await startChildServer(env, { port: await freePort(), readyTimeoutMs: 60_000 });
 const pid = server.proc.pid!;
@@ -53,5 +55,5 @@ try {
 } finally {
 	server.proc.kill('SIGTERM');
 	await server.exited;
-	rmSync(dataDir, { recursive: true, force: true });
+	await data.remove();
 }

@@ -1,14 +1,16 @@
 // Runs one measured phase in its own process, so that peak memory (maxRSS) belongs to that phase alone.
 // Usage: node test/bench/phase.ts PHASE DATA_DIR [ARG]  → prints {"ms":…, "peak_rss_mb":…, …}
+// (on DATABASE_URL's database when set: test/bench/database.ts).
 import { loadConfig } from '../../api/config.ts';
-import { closeDb, openDb } from '../../db/client.ts';
+import { openDatabase } from '../../db/open.ts';
 import { addDays } from '../../api/lib/dates.ts';
 import { runJob } from '../../tasks/index.ts';
 import { manualClock } from '../../api/lib/clock.ts';
+import { benchDatabaseEnv } from './database.ts';
 
 const [phase, dataDir, arg] = process.argv.slice(2);
-const config = loadConfig({ DATA_DIR: dataDir, SECURE_COOKIES: '0' });
-const db = openDb(config.dbFile);
+const config = loadConfig({ DATA_DIR: dataDir, SECURE_COOKIES: '0', ...benchDatabaseEnv() });
+const { db, close } = await openDatabase(config);
 const morning = (day: string) => new Date(`${day}T06:00:00+08:00`);
 const started = performance.now();
 const extra: Record<string, unknown> = {};
@@ -36,4 +38,4 @@ console.log(
 		...extra
 	})
 );
-closeDb(db);
+await close();

@@ -12,29 +12,47 @@ import { appClock } from '../../api/lib/app-clock.ts';
 import { loadDemoHistory } from '../../api/services/demo-history.ts';
 import { createDemoAccounts, loadPlan2020, seedDirectory } from '../../api/services/setup.ts';
 import { createUser } from '../../api/services/users.ts';
-import { closeDb, openDb } from '../../db/client.ts';
+import { query, writerOf } from '../../db/client.ts';
+import { openDatabase } from '../../db/open.ts';
 import { systemClock } from '../../api/lib/clock.ts';
 import { periodOf } from '../../api/lib/dates.ts';
 import { signIn, submitFullForm } from './server.ts';
+import { benchDatabaseEnv, freshBenchDatabase } from './database.ts';
 
 const RUNS = 30;
 
 /** Returns the figures and leaves the demo database in place (its folder) for the next measurements. */
 export async function benchReporting() {
 	const dataDir = mkdtempSync(join(tmpdir(), 'duban-bench-'));
-	const config = loadConfig({ DATA_DIR: dataDir, STATIC_DIR: join(dataDir, 'none'), SECURE_COOKIES: '0' });
-	const db = openDb(config.dbFile);
+	const config = loadConfig({
+		DATA_DIR: dataDir,
+		STATIC_DIR: join(dataDir, 'none'),
+		SECURE_COOKIES: '0',
+		...benchDatabaseEnv()
+	});
+	await freshBenchDatabase();
+	const { db, dialect, close } = await openDatabase(config);
 	const setupCtx = { db, config, clock: systemClock('2020-01-22'), actor: null, ip: null };
 	await seedDirectory(setupCtx);
 	await loadPlan2020(setupCtx);
 	await createDemoAccounts(setupCtx);
 	const history = (await loadDemoHistory(setupCtx, config.demoDate))!;
-	db.$client.pragma('wal_checkpoint(TRUNCATE)');
-	const dbBytes = statSync(config.dbFile).size;
+	let dbBytes: number;
+	if (dialect === 'postgres') {
+		const [size] = await query<{ bytes: number }>(
+			db,
+			sql`select pg_database_size(current_database()) as bytes`
+		);
+		dbBytes = size!.bytes;
+	} else {
+		writerOf(db).$client.pragma('wal_checkpoint(TRUNCATE)');
+		dbBytes = statSync(config.dbFile).size;
+	}
 
-	const busiest = db.get<{ name: string; n: number }>(
-		sql`select u.name, count(*) as n from assignment a join unit u on u.id = a.unit_id group by u.id order by n desc limit 1`
-	)!;
+	const [busiest] = await query<{ name: string; n: number }>(
+		db,
+		sql`select u.name, count(*) as n from assignment a join unit u on u.id = a.unit_id group by u.id, u.name order by n desc, u.id limit 1`
+	);
 	const clock = await appClock(config, db);
 	// Created on the application's date, so the password is not already past its maximum age there.
 	for (const [username, role] of [
@@ -47,7 +65,7 @@ export async function benchReporting() {
 				username,
 				name: username,
 				role,
-				...(role === 'unit' ? { unitName: busiest.name } : {}),
+				...(role === 'unit' ? { unitName: busiest!.name } : {}),
 				password: 'Rush#Month2020'
 			}
 		);
@@ -85,13 +103,13 @@ export async function benchReporting() {
 		demo_history_load_ms: history.ms,
 		demo_reports: history.reports,
 		db_size_mb: Math.round((dbBytes / 1024 / 1024) * 10) / 10,
-		busiest_unit_assignments: busiest.n,
+		busiest_unit_assignments: busiest!.n,
 		report_form_median_ms: Math.round(stats(formTimes).median * 10) / 10,
 		report_form_p95_ms: Math.round(stats(formTimes).p95 * 10) / 10,
 		report_submit_median_ms: Math.round(stats(submitTimes).median * 10) / 10,
 		report_submit_p95_ms: Math.round(stats(submitTimes).p95 * 10) / 10
 	};
 	server.close();
-	closeDb(db);
+	await close();
 	return { figures, dataDir };
 }

@@ -1,12 +1,14 @@
 // The real server (`node api/server.ts`) as a child process, for tests that must kill it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../api/config.ts';
 import { systemClock } from '../../api/lib/clock.ts';
-import { openDb } from '../../db/client.ts';
+import { openDatabase } from '../../db/open.ts';
+import { testDialect } from './database.ts';
+import { createPgDatabase } from './pg.ts';
 
 const serverFile = new URL('../../api/server.ts', import.meta.url).pathname;
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -83,10 +85,15 @@ export async function startChildServer(
 
 /**
  * A fresh data folder for a server run as a child process: its environment (no demo, no jobs, the
- * given day) and the database opened here, to set data up before the server starts.
+ * given day) and the database opened here, to set data up before the server starts. The database is
+ * the tests' (test/support/database.ts: a new PostgreSQL database in the `node-pg` project, else the
+ * folder's SQLite file) or `opts.databaseUrl`'s. `close` ends this process's connections (the server's
+ * stay); `remove`, after the server has ended, drops the test database and deletes the folder.
  */
-export function childData(name: string, today: string) {
+export async function childData(name: string, today: string, opts: { databaseUrl?: string } = {}) {
 	const dataDir = mkdtempSync(join(tmpdir(), `duban-${name}-`));
+	const pg = !opts.databaseUrl && testDialect === 'postgres' ? await createPgDatabase(name) : null;
+	const databaseUrl = opts.databaseUrl ?? pg?.url;
 	const env = {
 		DATA_DIR: dataDir,
 		DUBAN_DEMO: '0',
@@ -95,8 +102,21 @@ export function childData(name: string, today: string) {
 		WEB_PROCESSES: '1',
 		DUBAN_TODAY: today,
 		SECURE_COOKIES: '0',
-		STATIC_DIR: join(dataDir, 'no-static')
+		STATIC_DIR: join(dataDir, 'no-static'),
+		...(databaseUrl ? { DATABASE_URL: databaseUrl } : {})
 	};
 	const config = loadConfig(env);
-	return { dataDir, env, config, db: openDb(config.dbFile), clock: systemClock(today) };
+	const { db, close } = await openDatabase(config);
+	return {
+		dataDir,
+		env,
+		config,
+		db,
+		clock: systemClock(today),
+		close,
+		async remove() {
+			await pg?.drop();
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
 }

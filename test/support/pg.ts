@@ -6,14 +6,15 @@ export const PG_SERVER_URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127
 
 let made = 0;
 
-const withDatabase = (name: string) => {
-	const url = new URL(PG_SERVER_URL);
+/** `server` (a URL of any database on it) with the database `name` instead. */
+const withDatabase = (name: string, server = PG_SERVER_URL) => {
+	const url = new URL(server);
 	url.pathname = `/${name}`;
 	return url.toString();
 };
 
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({ connectionString: PG_SERVER_URL });
+async function admin<T>(run: (client: pg.Client) => Promise<T>, server = PG_SERVER_URL): Promise<T> {
+	const client = new pg.Client({ connectionString: server });
 	await client.connect();
 	try {
 		return await run(client);
@@ -35,6 +36,23 @@ export async function createPgDatabase(label: string) {
 		url: withDatabase(name),
 		drop: () => admin((c) => c.query(`drop database if exists "${name}" with (force)`))
 	};
+}
+
+/**
+ * Drops the database at `url` (ending its connections) and creates it again, empty: the benchmarks'
+ * DATABASE_URL, given anew to each of their measurements. Works through the server's `postgres` database.
+ */
+export async function recreatePgDatabase(url: string) {
+	const name = decodeURIComponent(new URL(url).pathname.slice(1));
+	if (!name) throw new Error(`no database named in ${url}`);
+	const quoted = `"${name.replaceAll('"', '""')}"`;
+	await admin(
+		async (c) => {
+			await c.query(`drop database if exists ${quoted} with (force)`);
+			await c.query(`create database ${quoted}`);
+		},
+		withDatabase('postgres', url)
+	);
 }
 
 /** A fresh database with the committed PostgreSQL migrations applied, and a pool on it. */
