@@ -19,6 +19,13 @@ import {
 } from '../services/report-review.ts';
 import { saveReport } from '../services/reports.ts';
 
+/**
+ * A save or submission answers with the whole form, as /api/v1 always has; a client that needs only the
+ * report's new state (revision, status) asks `Prefer: return=minimal` (RFC 7240), as the web app does,
+ * and is spared the form's dozen queries on every autosave.
+ */
+const prefersMinimal = (prefer: string | undefined) => /(^|[\s,;])return=minimal\b/i.test(prefer ?? '');
+
 const text = (max: number) => userText.max(max, `不超过 ${max} 字`).default('');
 
 const itemInput = z.object({
@@ -94,11 +101,13 @@ export const reportRoutes = new Hono<Env>()
 		requireRole('unit'),
 		v('param', z.object({ period: periodSchema })),
 		v('json', saveBody),
-		async (c) =>
-			c.json(
-				await saveReport(svc(c), { period: c.req.valid('param').period, ...c.req.valid('json') }, false),
-				200
-			)
+		async (c) => {
+			const { period } = c.req.valid('param');
+			const saved = await saveReport(svc(c), { period, ...c.req.valid('json') }, false);
+			if (!prefersMinimal(c.req.header('prefer'))) return c.json(await getOwnReportForm(svc(c), period), 200);
+			c.header('Preference-Applied', 'return=minimal');
+			return c.json(saved, 200);
+		}
 	)
 	.post(
 		'/mine/:period/submit',
@@ -106,11 +115,13 @@ export const reportRoutes = new Hono<Env>()
 		requireRole('unit'),
 		v('param', z.object({ period: periodSchema })),
 		v('json', saveBody),
-		async (c) =>
-			c.json(
-				await saveReport(svc(c), { period: c.req.valid('param').period, ...c.req.valid('json') }, true),
-				200
-			)
+		async (c) => {
+			const { period } = c.req.valid('param');
+			const saved = await saveReport(svc(c), { period, ...c.req.valid('json') }, true);
+			if (!prefersMinimal(c.req.header('prefer'))) return c.json(await getOwnReportForm(svc(c), period), 200);
+			c.header('Preference-Applied', 'return=minimal');
+			return c.json(saved, 200);
+		}
 	)
 	.get('/', doc('月报列表（审核队列）', ['reports']), requireAuth, v('query', listQuery), async (c) =>
 		c.json(await listReports(svc(c), c.req.valid('query')), 200)

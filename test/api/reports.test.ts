@@ -71,10 +71,7 @@ describe('monthly report lifecycle', () => {
 		});
 		expect(draft.status).toBe(200);
 		expect(draft.data.report).toMatchObject({ status: 'draft', version: 0, revision: 1 });
-		// A save answers with the report's state; the form read again has what was saved.
-		expect(draft.data).toEqual({ period: '2020-03', report: expect.objectContaining({ revision: 1 }) });
-		const reread = (await unit.get('/api/v1/reports/mine/2020-03')).data;
-		expect(reread.items.find((i: any) => i.indicatorId === mine[0].indicatorId).values).toEqual({
+		expect(draft.data.items.find((i: any) => i.indicatorId === mine[0].indicatorId).values).toEqual({
 			[mine[0].targets[0].id]: 50
 		});
 		// The office does not see drafts.
@@ -85,11 +82,16 @@ describe('monthly report lifecycle', () => {
 		expect(incomplete.data.error.message).toMatch(/必填内容未完成/);
 		expect(incomplete.data.error.details.some((d: any) => d.message.includes('请填写当月进展'))).toBe(true);
 
+		// As the web app sends it: the answer is the report's new state only (Prefer: return=minimal).
+		unit.headers.prefer = 'return=minimal';
 		const submitted = await unit.post('/api/v1/reports/mine/2020-03/submit', {
 			revision: 1,
 			items: fill(form)
 		});
+		delete unit.headers.prefer;
 		expect(submitted.status).toBe(200);
+		expect(submitted.headers.get('preference-applied')).toBe('return=minimal');
+		expect(submitted.data).toEqual({ period: '2020-03', report: expect.any(Object) });
 		expect(submitted.data.report).toMatchObject({
 			status: 'submitted',
 			late: false,
@@ -133,8 +135,7 @@ describe('monthly report lifecycle', () => {
 			items: fill(back, { progress: '已补充：平台完成招标，进度 40%' })
 		});
 		expect(resubmitted.data.report).toMatchObject({ status: 'submitted', late: false, version: 2 });
-		const resubmittedForm = (await unit.get('/api/v1/reports/mine/2020-03')).data;
-		expect(resubmittedForm.items.every((i: any) => i.returnReason === null)).toBe(true);
+		expect(resubmitted.data.items.every((i: any) => i.returnReason === null)).toBe(true);
 
 		const accepted = await office.post(`/api/v1/reports/${reportId}/accept`);
 		expect(accepted.data.report).toMatchObject({ status: 'accepted', version: 2 });

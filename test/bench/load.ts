@@ -246,7 +246,8 @@ async function unitUser(
 		try {
 			const res = await fetch(base + path, {
 				method,
-				headers: body ? { ...headers, origin } : headers,
+				// A save answers with the report's state only, as the web app asks (routes/reports.ts).
+				headers: body ? { ...headers, origin, prefer: 'return=minimal' } : headers,
 				body: body ? JSON.stringify(body) : undefined
 			});
 			const text = await res.text();

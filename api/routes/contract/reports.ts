@@ -36,8 +36,11 @@ const versionChange = z.discriminatedUnion('field', [
 	diff('attachment', obj({ id, name: z.string() }).describe('added (from null) or removed (to null)'))
 ]);
 export const reportRow = obj({ id, period, status: z.enum(REPORT_STATUSES) });
-/** A save's or submission's answer: the report's new state (revision, status, version), not the whole form. */
-export const reportSaved = obj({ period, report: reportInfo });
+/**
+ * A save's or submission's answer: the whole form, or with `Prefer: return=minimal` only the report's new
+ * state (revision, status, version).
+ */
+export const reportSaved = z.union([reportForm, obj({ period, report: reportInfo })]);
 
 export const reportContract: Contract = {
 	'GET /reports/mine/{period}': {
@@ -49,14 +52,14 @@ export const reportContract: Contract = {
 	'PUT /reports/mine/{period}': {
 		id: 'saveMyReport',
 		description:
-			'保存月报草稿（只写变化的项）。带上读到的 revision：已被更新则 409 report.stale；保存过于频繁则 429。答复为月报的新状态（revision、status、version），不含表单各项。',
+			'保存月报草稿（只写变化的项）。带上读到的 revision：已被更新则 409 report.stale；保存过于频繁则 429。答复为保存后的整张表单；请求头带 Prefer: return=minimal 时只答复月报的新状态（revision、status、version），不含表单各项（网页端如此）。',
 		ok: reportSaved,
 		errors: [409, 415, 422, 429]
 	},
 	'POST /reports/mine/{period}/submit': {
 		id: 'submitMyReport',
 		description:
-			'提交月报：每项须有进展状态和当月进展，缺项为 422 report.incomplete，details 逐项列出 path（items.N.progress）和 code（required）。答复为月报的新状态，表单须重新读取。',
+			'提交月报：每项须有进展状态和当月进展，缺项为 422 report.incomplete，details 逐项列出 path（items.N.progress）和 code（required）。答复为提交后的整张表单；带 Prefer: return=minimal 时只答复月报的新状态。',
 		ok: reportSaved,
 		errors: [409, 415, 422]
 	},

@@ -49,10 +49,13 @@ export class ApiFailure extends Error {
 /** A page's own 404 (the thing it shows is not in the list it read). */
 export const notFound = () => new ApiFailure(404, localRefusal('not_found', t('common.notFound')));
 
+/** The JSON of a client call's reply; of each kind of reply where a route answers in several shapes. */
+type ReplyOf<R> = R extends ClientResponse<infer T> ? T : never;
+
 /** Awaits a client call and returns its JSON, or throws ApiFailure with the server's Chinese message. */
-export async function call<T>(request: Promise<ClientResponse<T>>): Promise<T> {
+export async function call<R extends ClientResponse<unknown>>(request: Promise<R>): Promise<ReplyOf<R>> {
 	const res = await request;
-	if (res.ok) return (await res.json()) as T;
+	if (res.ok) return (await res.json()) as ReplyOf<R>;
 	let body = localRefusal(
 		'internal',
 		t('common.requestFailed', { status: res.status }),

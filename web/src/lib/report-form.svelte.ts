@@ -12,6 +12,9 @@ import {
 import type { ReportForm as FormData, ReportFormItem } from './replies.ts';
 
 /** The form's own field names for the request body's (`progressStatus` is the 进展状态 select, `status`). */
+/** A save or submission answers with the report's new state only, not the whole form (RFC 7240). */
+const ONLY_STATE = { headers: { prefer: 'return=minimal' } };
+
 const FIELD_OF: Record<string, string> = {
 	progressStatus: 'status',
 	progress: 'progress',
@@ -148,10 +151,10 @@ export class ReportForm {
 		this.saving = true;
 		this.saveError = '';
 		this.#savePromise = call(
-			api.reports.mine[':period'].$put({
-				param: { period },
-				json: { revision: form.report?.revision ?? null, items }
-			})
+			api.reports.mine[':period'].$put(
+				{ param: { period }, json: { revision: form.report?.revision ?? null, items } },
+				ONLY_STATE
+			)
 		)
 			.then((f) => {
 				if (this.form?.period === period) {
@@ -201,14 +204,17 @@ export class ReportForm {
 		try {
 			const { period } = form;
 			const sent = await call(
-				api.reports.mine[':period'].submit.$post({
-					param: { period },
-					json: { revision: form.report?.revision ?? null, items: this.drafts.map(toInput) }
-				})
+				api.reports.mine[':period'].submit.$post(
+					{
+						param: { period },
+						json: { revision: form.report?.revision ?? null, items: this.drafts.map(toInput) }
+					},
+					ONLY_STATE
+				)
 			);
 			form.report = sent.report;
 			this.savedJson = JSON.stringify(this.drafts.map(toInput));
-			this.savedAt = sent.report.updatedAt;
+			this.savedAt = sent.report?.updatedAt ?? null;
 			this.issues = [];
 			this.submitted = true;
 			// The answer is the report's new state only: the form as now stored (read-only, return reasons
