@@ -51,7 +51,7 @@ describe('every code the API can send is in both catalogues', () => {
 	it('each notification code renders in English without Chinese of its own', async () => {
 		const { messageText } = await import('../../web/src/lib/rules/messages.ts');
 		// Every parameter a date-like text (it is only read), the lists empty, the light reason an overdue one.
-		const lists = new Set(['items', 'added', 'removed', 'moved']);
+		const lists = new Set(['items', 'added', 'removed', 'moved', 'shares']);
 		const sample = new Proxy(
 			{},
 			{
