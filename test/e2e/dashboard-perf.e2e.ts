@@ -10,7 +10,11 @@ import { signIn } from './utils.ts';
  *   figures, measured in the page (performance.now()); the median of three visits, after one visit
  *   that only warms the server (its first requests pay for the server's own start-up).
  */
-const JS_BUDGET_KB = 250;
+/**
+ * 250 KB until the dashboard's tables moved onto the app's one DataTable (2026-12: 254.6 KB measured, the
+ * shared table, pager and empty state now in the dashboard's bundle); the chart engine is ~156 KB of it.
+ */
+const JS_BUDGET_KB = 260;
 /**
  * On this 2-core machine (2026-12) the code of the previous release measures 1.63 s fastest and this one
  * 1.54 s; the dashboard API itself answers in about 20 ms. The gate sits above that with room for a busy
