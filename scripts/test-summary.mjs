@@ -7,8 +7,12 @@ const e2e = read('reports/e2e.json');
 const docs = read('reports/docs.json');
 
 const unitPassed = unit?.numPassedTests ?? 0;
-// A suite that failed to load counts as one failure, so a broken file never passes silently.
-const unitFailed = unit ? unit.numFailedTests + (unit.numFailedTestSuites ?? 0) : 1;
+// A file that failed without a failing test (it did not load, or a hook failed) counts as one failure, so
+// a broken file never passes silently; a failing test counts once, not again for its file and describe.
+const brokenFiles = (unit?.testResults ?? []).filter(
+	(f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed')
+).length;
+const unitFailed = unit ? unit.numFailedTests + brokenFiles : 1;
 const e2ePassed = e2e?.stats.expected ?? 0;
 const e2eFailed = e2e ? e2e.stats.unexpected + e2e.stats.flaky + (e2e.errors?.length ?? 0) : 1;
 const docsPassed = docs?.passed ?? 0;
