@@ -23,21 +23,25 @@ export const bulletinNumber = (year: number, seq: number, issuer?: BulletinIssue
 	`${issuer ? placeOf(issuer.name) : ''}督查通报〔${year}〕${seq}号`;
 
 /**
- * The bulletins the caller may read (rules/access.ts bulletinScope), as a condition: by issuing level, and
- * drafts for the office only.
+ * The bulletins the caller may read (rules/access.ts bulletinScope), as a condition: the published ones of
+ * the levels over it, and those issued in its subtree (drafts for the office only).
  */
 async function visibleBulletins(ctx: ServiceContext): Promise<SQL | undefined> {
 	const actor = ctx.actor!;
 	const scope = bulletinScope(actor);
-	let issued: SQL | undefined;
-	if (scope.kind === 'issuedUnder') issued = sql`${bulletin.issuerUnitId} in ${unitsUnder(scope.rootId)}`;
-	else if (scope.kind === 'issuedOver') {
-		const above = await lineageOf(ctx, scope.unitId);
-		issued = above.length
+	const published = eq(bulletin.status, 'published');
+	const mayReadDrafts = actor.role === 'office';
+	if (scope.kind === 'all') return mayReadDrafts ? undefined : published;
+	const above = await lineageOf(ctx, scope.over);
+	const fromAbove = and(
+		published,
+		above.length
 			? or(isNull(bulletin.issuerUnitId), inArray(bulletin.issuerUnitId, above))
-			: isNull(bulletin.issuerUnitId);
-	}
-	return and(issued, actor.role === 'office' ? undefined : eq(bulletin.status, 'published'));
+			: isNull(bulletin.issuerUnitId)
+	);
+	if (scope.under === null) return fromAbove;
+	const issuedUnder = sql`${bulletin.issuerUnitId} in ${unitsUnder(scope.under)}`;
+	return or(mayReadDrafts ? issuedUnder : and(issuedUnder, published), fromAbove);
 }
 
 /** A draft or a published bulletin is changed by the office of its own level only (the province reads a city's). */

@@ -355,7 +355,7 @@ const cases = (): Record<string, Case> => ({
 	'POST /api/v1/bulletins/:id/publish': { path: `/bulletins/${id.draft}/publish`, allow: 'O' },
 	'GET /api/v1/bulletins/:id/export': {
 		path: `/bulletins/${id.bulletin}/export?format=xlsx`,
-		allow: 'AOLUX'
+		allow: 'AOLUXC'
 	},
 	'GET /api/v1/bulletins/:id/document': { path: `/bulletins/${id.draft}/document`, allow: 'O' },
 	'GET /api/v1/scoring/settings': { path: '/scoring/settings', allow: 'OLC' },
@@ -383,8 +383,10 @@ const cases = (): Record<string, Case> => ({
 /**
  * The bulletin routes again on 杭州's own bulletins (the table above has the province's): the province reads
  * them but writes only its own; 杭州 writes its own; the provincial units, outside 杭州, do not read them.
+ * 杭州 reads the province's published bulletin (sent to every city), never its drafts.
  */
 const levelCases = (): [string, Case][] => [
+	['GET /api/v1/bulletins/:id', { path: `/bulletins/${id.bulletin}`, allow: 'AOLUXC' }],
 	['GET /api/v1/bulletins/:id', { path: `/bulletins/${id.cityDraft}`, allow: 'OC' }],
 	['GET /api/v1/bulletins/:id', { path: `/bulletins/${id.cityBulletin}`, allow: 'AOLC' }],
 	[

@@ -262,15 +262,25 @@ describe('bulletins per level', () => {
 		provincial.push(...theirs);
 	});
 
-	it('each level lists its own; the province all, by issuer; units the levels above them', async () => {
+	it('each level lists its own and the published ones above it; the province all, by issuer; units the levels above them', async () => {
 		const list = async (c: Client, q = '') =>
 			(await c.get(`/api/v1/bulletins?pageSize=100${q}`)).data.items as Bulletin[];
+		// 杭州's supervisor reads its own four and the province's four published ones (sent to every city),
+		// never the province's drafts.
+		const provincialDraft = await draft(office);
 		const mine = await list(hzdb);
-		expect(mine).toHaveLength(4);
-		for (const b of mine) expect(b.issuer?.name).toBe('杭州市政府');
-		expect((await hzdb.get(`/api/v1/bulletins/${provincial[0]}`)).status).toBe(404);
-		expect(await list(office)).toHaveLength(8);
-		expect((await list(office, '&issuer=province')).map((b) => b.issuer)).toEqual([null, null, null, null]);
+		expect(mine.filter((b) => b.issuer?.name === '杭州市政府')).toHaveLength(4);
+		expect(
+			mine
+				.filter((b) => b.issuer === null)
+				.map((b) => b.id)
+				.sort()
+		).toEqual([...provincial].sort());
+		expect(mine).toHaveLength(8);
+		expect((await hzdb.get(`/api/v1/bulletins/${provincial[0]}`)).status).toBe(200);
+		expect((await hzdb.get(`/api/v1/bulletins/${provincialDraft}`)).status).toBe(404);
+		expect(await list(office)).toHaveLength(9);
+		expect((await list(office, '&issuer=province')).map((b) => b.issuer)).toEqual(Array(5).fill(null));
 		expect(await list(office, `&issuer=${unitIds['杭州市政府']}`)).toHaveLength(4);
 		// The province reads 杭州's but does not write in its name.
 		const other = await draft(hzdb);
@@ -279,9 +289,10 @@ describe('bulletins per level', () => {
 		expect(refused.status).toBe(403);
 		expect(refused.data.error.key).toBe('bulletin.other_level');
 		expect((await office.put(`/api/v1/bulletins/${other}`, { texts: { next: '改' } })).status).toBe(403);
-		expect((await hzdb.put(`/api/v1/bulletins/${provincial[0]}`, { texts: { next: '改' } })).status).toBe(
-			404
-		);
+		// 杭州 reads the province's but does not write in its name either.
+		const overwritten = await hzdb.put(`/api/v1/bulletins/${provincial[0]}`, { texts: { next: '改' } });
+		expect(overwritten.status).toBe(403);
+		expect(overwritten.data.error.key).toBe('bulletin.other_level');
 
 		// 西湖区 reads 杭州's and the province's; 海曙区 the province's only.
 		const xihu = await s.as('unit', '西湖区政府');
@@ -314,7 +325,9 @@ describe('bulletins per level', () => {
 			newPassword: 'Yongjiang#Watch2020'
 		});
 		expect(changed.status).toBe(200);
-		expect((await nbdb.get('/api/v1/bulletins')).data.total).toBe(0);
+		// The province's published bulletins, and nothing of 杭州's.
+		const reads = (await nbdb.get('/api/v1/bulletins?pageSize=100')).data.items as Bulletin[];
+		expect(reads.map((b) => b.id).sort()).toEqual([...provincial].sort());
 		for (const path of [`/${own}`, `/${own}/document`, `/${own}/export?format=docx`])
 			expect((await nbdb.get(`/api/v1/bulletins${path}`)).status).toBe(404);
 		expect((await nbdb.put(`/api/v1/bulletins/${own}`, { texts: { next: '改' } })).status).toBe(404);

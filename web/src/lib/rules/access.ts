@@ -60,18 +60,18 @@ export function mayDecideFor(viewer: Viewer, unitId: number, lineage: readonly n
 export const isOwnLevel = (viewer: Viewer, unitId: number) => subtreeRoot(viewer) === unitId;
 
 /**
- * Which bulletins a viewer reads, by their issuing level (null: the province). A supervisor reads those of
- * its level and the levels under it (the province: all); a unit, the province's and those of the levels
- * above it (a county, its city's: they speak of it). A level's supervisor never reads the province's,
- * which name every city's units.
+ * Which bulletins a viewer reads, by their issuing level (null: the province). Everyone reads the published
+ * bulletins of its own level and the levels above it (`over`: a county's unit reads its city's and the
+ * province's; a city's supervisor the province's, which go to every city). A supervisor also reads those
+ * issued in its subtree (`under`: its level's and the levels' below; the province: all), its office their
+ * drafts too.
  */
-export type BulletinScope =
-	{ kind: 'all' } | { kind: 'issuedUnder'; rootId: number } | { kind: 'issuedOver'; unitId: number };
+export type BulletinScope = { kind: 'all' } | { kind: 'levels'; over: number; under: number | null };
 
 export function bulletinScope(viewer: Viewer): BulletinScope {
 	const scope = unitScope(viewer);
-	if (scope.kind === 'own') return { kind: 'issuedOver', unitId: scope.unitId };
-	return scope.kind === 'all' ? scope : { kind: 'issuedUnder', rootId: scope.rootId };
+	if (scope.kind === 'own') return { kind: 'levels', over: scope.unitId, under: null };
+	return scope.kind === 'all' ? scope : { kind: 'levels', over: scope.rootId, under: scope.rootId };
 }
 
 /** The level whose bulletins an office account writes and numbers: its unit's (null: the province's). */
