@@ -3,7 +3,7 @@ import { joinedText, query, type Db } from '../../db/client.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { addDays, endOfDay } from '../lib/dates.ts';
 import { concernsUnits, unitMatch, type DashboardFilter } from './dashboard-scope.ts';
-import { noticeNumber } from './notices.ts';
+import { issuerNameOf, noticeNumber } from './notices.ts';
 
 /** What happened among the filter's units in the days from `from` to `to` (both included): a weekly bulletin's facts. */
 export async function weekFacts(db: Db, from: string, to: string, f: DashboardFilter = {}) {
@@ -32,14 +32,21 @@ export async function weekFacts(db: Db, from: string, to: string, f: DashboardFi
 	);
 	const becameDue = await indicators(sql`i.due_on >= ${from} and i.due_on <= ${to}`);
 	const urged = (
-		await query<{ year: number; seq: number; unit: string; level: string; issuedOn: string }>(
+		await query<{
+			year: number;
+			seq: number;
+			issuerName: string | null;
+			unit: string;
+			level: string;
+			issuedOn: string;
+		}>(
 			db,
 			sql`
-			select n.year, n.seq, u.name as unit, n.level, n.issued_on as "issuedOn" from urge_notice n join unit u on u.id = n.unit_id
+			select n.year, n.seq, ${issuerNameOf(sql`n.issuer_unit_id`)} as "issuerName", u.name as unit, n.level, n.issued_on as "issuedOn" from urge_notice n join unit u on u.id = n.unit_id
 			where n.issued_on >= ${from} and n.issued_on <= ${to} and ${unitMatch(f, sql`n.unit_id`)} order by n.year, n.seq`
 		)
 	).map((n) => ({
-		number: noticeNumber(n.year, n.seq),
+		number: noticeNumber(n.year, n.seq, n.issuerName),
 		unit: n.unit,
 		level: n.level,
 		issuedOn: n.issuedOn

@@ -16,7 +16,7 @@ import {
 	type BulletinIssuer,
 	type BulletinTexts
 } from './bulletin-content.ts';
-import { issueNotice, noticeNumber } from './notices.ts';
+import { issueNotice, issuerNameOf, noticeNumber } from './notices.ts';
 
 /** 督查通报〔2020〕3号 for the province's series; a level's carries its place: 杭州市督查通报〔2020〕1号. */
 export const bulletinNumber = (year: number, seq: number, issuer?: BulletinIssuer | null) =>
@@ -56,19 +56,20 @@ async function rectificationNotices(db: Db, bulletinId: number) {
 			id: number;
 			year: number;
 			seq: number;
+			issuerName: string | null;
 			unit: string;
 			answerDueOn: string | null;
 			answers: number;
 			closedAt: number | null;
 		}>(
 			db,
-			sql`select n.id, n.year, n.seq, u.name as unit, n.answer_due_on as "answerDueOn", n.closed_at as "closedAt",
+			sql`select n.id, n.year, n.seq, ${issuerNameOf(sql`n.issuer_unit_id`)} as "issuerName", u.name as unit, n.answer_due_on as "answerDueOn", n.closed_at as "closedAt",
 				(select count(*) from notice_answer a where a.notice_id = n.id) as answers
 				from urge_notice n join unit u on u.id = n.unit_id where n.bulletin_id = ${bulletinId} order by n.seq`
 		)
 	).map((n) => ({
 		id: n.id,
-		number: noticeNumber(n.year, n.seq),
+		number: noticeNumber(n.year, n.seq, n.issuerName),
 		unit: n.unit,
 		answerDueOn: n.answerDueOn,
 		state: n.closedAt ? ('closed' as const) : n.answers ? ('answered' as const) : ('waiting' as const)

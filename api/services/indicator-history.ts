@@ -14,7 +14,7 @@ import {
 import type { ServiceContext } from '../context.ts';
 import { subtreeOnly } from './access.ts';
 import { getIndicator } from './indicators.ts';
-import { noticeNumber } from './notices.ts';
+import { issuerNameOf, noticeNumber } from './notices.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 
 /** Reports that reached the office: a unit sees those of every unit on an indicator it shares. */
@@ -134,6 +134,7 @@ export async function indicatorTimeline(ctx: ServiceContext, indicatorId: number
 			id: urgeNotice.id,
 			year: urgeNotice.year,
 			seq: urgeNotice.seq,
+			issuerName: issuerNameOf(urgeNotice.issuerUnitId),
 			level: urgeNotice.level,
 			message: urgeNotice.message,
 			issuedAt: urgeNotice.issuedAt,
@@ -154,7 +155,7 @@ export async function indicatorTimeline(ctx: ServiceContext, indicatorId: number
 			at: n.issuedAt.toISOString(),
 			kind: `notice.${n.level}`,
 			unit: n.unit,
-			title: `${noticeNumber(n.year, n.seq)}督办通知`,
+			title: `${noticeNumber(n.year, n.seq, n.issuerName)}督办通知`,
 			detail: n.message
 		});
 		if (n.acknowledgedAt)
@@ -162,7 +163,7 @@ export async function indicatorTimeline(ctx: ServiceContext, indicatorId: number
 				at: n.acknowledgedAt.toISOString(),
 				kind: 'notice.acknowledged',
 				unit: n.unit,
-				title: `${noticeNumber(n.year, n.seq)}已签收`,
+				title: `${noticeNumber(n.year, n.seq, n.issuerName)}已签收`,
 				detail: ''
 			});
 	}
@@ -179,7 +180,7 @@ export async function indicatorTimeline(ctx: ServiceContext, indicatorId: number
 		: [];
 	for (const a of answers) {
 		const n = notices.find((x) => x.id === a.noticeId)!;
-		const number = noticeNumber(n.year, n.seq);
+		const number = noticeNumber(n.year, n.seq, n.issuerName);
 		events.push({
 			at: a.createdAt.toISOString(),
 			kind: 'notice.answer',

@@ -6,7 +6,15 @@ import { fail, notFound } from '../errors.ts';
 import { assertOffice, visibleUnits } from './access.ts';
 import { linkAttachments } from './attachments.ts';
 import { audit } from './audit.ts';
-import { defaultAnswerDueOn, getNotice, noticeNumber, noticeState, ownNotice } from './notices.ts';
+import {
+	defaultAnswerDueOn,
+	getNotice,
+	issuerNameOf,
+	noticeNumber,
+	noticeState,
+	numberOfNotice,
+	ownNotice
+} from './notices.ts';
 import { notifyRole, notifyUnit, reminderTopic, withdrawReminders } from './notifications.ts';
 
 /** The unit answers a notice (办理情况反馈) with text and attachments; answering also signs for it. */
@@ -35,7 +43,7 @@ export async function answerNotice(
 		)[0]!;
 		await linkAttachments(tx.db, input.attachmentIds, row.unitId, 'notice_answer', answer.id);
 		await withdrawReminders(tx.db, reminderTopic.notice(id), now);
-		const number = noticeNumber(row.year, row.seq);
+		const number = await numberOfNotice(tx.db, row);
 		await notifyRole(
 			txCtx,
 			'office',
@@ -94,7 +102,7 @@ export async function reviewAnswer(
 	const today = ctx.clock.today();
 	if (input.answerDueOn && input.answerDueOn < today) throw fail('bad_request', 'notice.due_before_today');
 	const now = ctx.clock.now();
-	const number = noticeNumber(row.year, row.seq);
+	const number = await numberOfNotice(ctx.db, row);
 	const answerDueOn = input.accept
 		? row.answerDueOn
 		: (input.answerDueOn ?? (await defaultAnswerDueOn(ctx.db, row.level, today)));
@@ -157,6 +165,7 @@ export async function overdueUnanswered(db: Db, day: string): Promise<OverdueNot
 			id: urgeNotice.id,
 			year: urgeNotice.year,
 			seq: urgeNotice.seq,
+			issuerName: issuerNameOf(urgeNotice.issuerUnitId),
 			unitId: urgeNotice.unitId,
 			level: urgeNotice.level,
 			answerDueOn: urgeNotice.answerDueOn,
@@ -179,7 +188,7 @@ export async function overdueUnanswered(db: Db, day: string): Promise<OverdueNot
 	return rows
 		.map((r) => ({
 			id: r.id,
-			number: noticeNumber(r.year, r.seq),
+			number: noticeNumber(r.year, r.seq, r.issuerName),
 			unitId: r.unitId,
 			level: r.level,
 			answerDueOn: r.answerDueOn!,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import {
 	attachment,
 	indicator,
@@ -21,10 +21,33 @@ import { ownUnitId } from './report-form.ts';
 import { getSettings } from './settings.ts';
 import { workCalendar } from './work-calendar.ts';
 import { type Db, takeLock, withTransaction } from '../../db/client.ts';
+import { subtreeRoot } from '../../web/src/lib/rules/access.ts';
+import { placeOf } from '../../web/src/lib/rules/official-doc.ts';
 
-export const noticeNumber = (year: number, seq: number) => `督办〔${year}〕${seq}号`;
+/** 督办〔2020〕12号 in the province's series; a level's carries its place: 杭州市督办〔2020〕3号. */
+export const noticeNumber = (year: number, seq: number, issuerName: string | null) =>
+	`${issuerName ? placeOf(issuerName) : ''}督办〔${year}〕${seq}号`;
 
-/** The office issues a numbered urge notice (numbering restarts each year) to one unit. */
+/** The name of a notice's issuing level (null: the province), for `noticeNumber`, from its issuer column. */
+export const issuerNameOf = (issuerUnitId: SQL | typeof urgeNotice.issuerUnitId) =>
+	sql<string | null>`(select iu.name from unit iu where iu.id = ${issuerUnitId})`;
+
+/** A notice's number, its issuing level named as that government is called today. */
+export async function numberOfNotice(
+	db: Db,
+	row: { year: number; seq: number; issuerUnitId: number | null }
+): Promise<string> {
+	const issuer =
+		row.issuerUnitId === null
+			? undefined
+			: (await db.select({ name: unit.name }).from(unit).where(eq(unit.id, row.issuerUnitId)).limit(1))[0];
+	return noticeNumber(row.year, row.seq, issuer?.name ?? null);
+}
+
+/**
+ * The office issues a numbered urge notice to one unit, in its level's series (a city's office: the city's;
+ * the province's: the province's), numbering restarting each year.
+ */
 export async function issueNotice(
 	ctx: ServiceContext,
 	input: {
@@ -49,6 +72,7 @@ export async function issueNotice(
 	if (input.answerDueOn && input.answerDueOn < today) throw fail('bad_request', 'notice.due_before_today');
 	const answerDueOn = input.answerDueOn ?? (await defaultAnswerDueOn(ctx.db, input.level, today));
 	const year = Number(today.slice(0, 4));
+	const issuerUnitId = subtreeRoot(ctx.actor!);
 	return await withTransaction(ctx, async (tx) => {
 		await takeLock(tx.db, 'urge_notice', year);
 		const seq =
@@ -56,7 +80,14 @@ export async function issueNotice(
 				await tx.db
 					.select({ n: sql<number>`coalesce(max(${urgeNotice.seq}), 0)` })
 					.from(urgeNotice)
-					.where(eq(urgeNotice.year, year))
+					.where(
+						and(
+							eq(urgeNotice.year, year),
+							issuerUnitId === null
+								? isNull(urgeNotice.issuerUnitId)
+								: eq(urgeNotice.issuerUnitId, issuerUnitId)
+						)
+					)
 					.limit(1)
 			)[0]?.n ?? 0) + 1;
 		const row = (
@@ -71,18 +102,20 @@ export async function issueNotice(
 					issuedOn: today,
 					issuedAt: ctx.clock.now(),
 					issuedBy: ctx.actor!.id || null,
-					answerDueOn
+					answerDueOn,
+					issuerUnitId
 				})
 				.returning()
 		)[0]!;
 		for (const indicatorId of new Set(input.indicatorIds))
 			await tx.db.insert(urgeNoticeIndicator).values({ noticeId: row.id, indicatorId });
-		await notifyIssued(tx, row, noticeNumber(year, seq));
+		const number = await numberOfNotice(tx.db, row);
+		await notifyIssued(tx, row, number);
 		await audit(tx, {
 			action: 'notice.issue',
 			objectType: 'urge_notice',
 			objectId: row.id,
-			after: { ...row, number: noticeNumber(year, seq), indicatorIds: input.indicatorIds }
+			after: { ...row, number, indicatorIds: input.indicatorIds }
 		});
 		return getNotice(ctx, row.id, tx.db);
 	});
@@ -167,6 +200,7 @@ async function noticeRows(
 			id: urgeNotice.id,
 			year: urgeNotice.year,
 			seq: urgeNotice.seq,
+			issuerName: issuerNameOf(urgeNotice.issuerUnitId),
 			level: urgeNotice.level,
 			message: urgeNotice.message,
 			issuedOn: urgeNotice.issuedOn,
@@ -199,9 +233,9 @@ async function noticeRows(
 				.where(inArray(urgeNoticeIndicator.noticeId, ids))
 		: [];
 	const answers = await noticeAnswers(db, ids);
-	return rows.map(({ unitId, unitName, issuedAt, acknowledgedAt, closedAt, ...r }) => ({
+	return rows.map(({ unitId, unitName, issuedAt, acknowledgedAt, closedAt, issuerName, ...r }) => ({
 		...r,
-		number: noticeNumber(r.year, r.seq),
+		number: noticeNumber(r.year, r.seq, issuerName),
 		issuedAt: issuedAt.toISOString(),
 		acknowledgedAt: acknowledgedAt?.toISOString() ?? null,
 		closedAt: closedAt?.toISOString() ?? null,

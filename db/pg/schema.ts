@@ -737,11 +737,17 @@ export const urgeNotice = pgTable(
 		acknowledgedBy: integer('acknowledged_by').references((): AnyPgColumn => user.id),
 		answerDueOn: text('answer_due_on'),
 		closedAt: timestampMs('closed_at'),
-		bulletinId: integer('bulletin_id').references((): AnyPgColumn => bulletin.id)
+		bulletinId: integer('bulletin_id').references((): AnyPgColumn => bulletin.id),
+		issuerUnitId: integer('issuer_unit_id').references((): AnyPgColumn => unit.id)
 	},
 	(t) => [
 		index('urge_notice_unit_idx').on(t.unitId),
-		uniqueIndex('urge_notice_year_seq_idx').on(t.year, t.seq)
+		uniqueIndex('urge_notice_year_seq_idx')
+			.on(t.year, t.seq)
+			.where(sql`${t.issuerUnitId} is null`),
+		uniqueIndex('urge_notice_issuer_year_seq_idx')
+			.on(t.issuerUnitId, t.year, t.seq)
+			.where(sql`${t.issuerUnitId} is not null`)
 	]
 );
 export const urgeNoticeIndicator = pgTable(

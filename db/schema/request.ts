@@ -82,11 +82,20 @@ export const urgeNotice = sqliteTable(
 		/** Set when the office accepts an answer (已办结). */
 		closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
 		/** The bulletin whose 整改要求 issued this notice (null for an ordinary urge notice). */
-		bulletinId: integer('bulletin_id').references(() => bulletin.id)
+		bulletinId: integer('bulletin_id').references(() => bulletin.id),
+		/** The level that issued it, numbering in its own series (杭州市督办〔2020〕1号); null: the province. */
+		issuerUnitId: integer('issuer_unit_id').references(() => unit.id)
 	},
+	// A number (issuer, year, seq) is given once. Two partial indexes, since a unique index treats nulls as
+	// distinct on both databases and the province's issuer is null.
 	(t) => [
 		index('urge_notice_unit_idx').on(t.unitId),
-		uniqueIndex('urge_notice_year_seq_idx').on(t.year, t.seq)
+		uniqueIndex('urge_notice_year_seq_idx')
+			.on(t.year, t.seq)
+			.where(sql`${t.issuerUnitId} is null`),
+		uniqueIndex('urge_notice_issuer_year_seq_idx')
+			.on(t.issuerUnitId, t.year, t.seq)
+			.where(sql`${t.issuerUnitId} is not null`)
 	]
 );
 

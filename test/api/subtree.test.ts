@@ -179,6 +179,29 @@ describe('a city supervisor sees its subtree only', () => {
 			message: '请于三日内报送进展'
 		});
 		expect(urged.status).toBe(201);
+		// In 杭州's own series; issued at once with the province's, each series stays gapless and distinct.
+		expect(urged.data.number).toBe('杭州市督办〔2020〕1号');
+		const urge = (c: Client) =>
+			c.post('/api/v1/notices', {
+				unitId: unitIds['西湖区政府'],
+				indicatorIds: [ids['西湖指标']],
+				level: 'blue',
+				message: '请加快进度'
+			});
+		const numbers = (await Promise.all([urge(hzdb), urge(hzdb), urge(office), urge(office)])).map(
+			(r) => r.data.number as string
+		);
+		const issuedBefore = Object.keys(noticeOf).length;
+		expect(numbers.filter((n) => n.startsWith('杭州市')).sort()).toEqual([
+			'杭州市督办〔2020〕2号',
+			'杭州市督办〔2020〕3号'
+		]);
+		expect(numbers.filter((n) => !n.startsWith('杭州市')).sort()).toEqual(
+			[issuedBefore + 1, issuedBefore + 2].map((n) => `督办〔2020〕${n}号`).sort()
+		);
+		// The unit reads the number as issued.
+		const xihu = await s.as('unit', '西湖区政府');
+		expect((await xihu.get(`/api/v1/notices/${urged.data.id}`)).data.number).toBe('杭州市督办〔2020〕1号');
 		// The plan itself stays the province's.
 		const imported = await hzdb.post(
 			'/api/v1/imports',
