@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { signIn } from './utils.ts';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { getJson, signIn } from './utils.ts';
 
 /**
  * Reporting from a phone (390 × 844, touch, as in 浙政钉): 省大数据局 (dsj) opens this month's form, which
@@ -168,3 +168,158 @@ test('the unit pages fit a 390 px phone and the office pages a 768 px tablet', a
 	}
 	await tablet.close();
 });
+
+type Ids = { plan: number; indicator: number; unit: number; bulletin: number };
+
+/**
+ * A published bulletin every role may read: the demo has none, so the office makes and publishes the
+ * 2020-08 monthly one through the API the first time (bulletins.e2e.ts works on 2020-09).
+ */
+async function publishedBulletin(browser: Browser) {
+	const office = await browser.newContext();
+	await signIn(office, 'office');
+	const { items } = await getJson<{ items: { id: number; status: string }[] }>(
+		office.request,
+		'/api/v1/bulletins'
+	);
+	let id = items.find((b) => b.status === 'published')?.id;
+	if (!id) {
+		const made = await office.request.post('/api/v1/bulletins', { data: { period: '2020-08' } });
+		expect(made.status(), await made.text()).toBe(201);
+		id = ((await made.json()) as { id: number }).id;
+		const published = await office.request.post(`/api/v1/bulletins/${id}/publish`);
+		expect(published.status(), await published.text()).toBe(200);
+	}
+	await office.close();
+	return id;
+}
+
+async function idsFor(browser: Browser, context: BrowserContext): Promise<Ids> {
+	const plan = (
+		await getJson<{ items: { id: number; year: number }[] }>(context.request, '/api/v1/plans')
+	).items.find((p) => p.year === 2020)!.id;
+	const indicator = (
+		await getJson<{ items: { id: number }[] }>(
+			context.request,
+			`/api/v1/indicators?planId=${plan}&pageSize=1`
+		)
+	).items[0]!.id;
+	const unit = (
+		await getJson<{ items: { id: number; name: string }[] }>(context.request, '/api/v1/units')
+	).items.find((u) => u.name === '省大数据局')!.id;
+	return { plan, indicator, unit, bulletin: await publishedBulletin(browser) };
+}
+
+/**
+ * What sticks out past the screen's right edge: the outermost such elements, leaving out those inside a
+ * box that scrolls or clips (the menu bar, a DataTable's own scroll box), which do not widen the page.
+ */
+function outermostWide(page: Page) {
+	return page.evaluate(() => {
+		const inScrollBox = (el: Element) => {
+			for (let a = el.parentElement; a && a !== document.body; a = a.parentElement)
+				if (getComputedStyle(a).overflowX !== 'visible') return true;
+			return false;
+		};
+		const wide = [...document.querySelectorAll('body *')].filter(
+			(el) => el.getBoundingClientRect().right > innerWidth + 1 && !inScrollBox(el)
+		);
+		return wide
+			.filter((el) => !wide.includes(el.parentElement!))
+			.slice(0, 5)
+			.map(
+				(el) =>
+					`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} → ${Math.round(el.getBoundingClientRect().right)}`
+			);
+	});
+}
+
+type Visit = { path: (ids: Ids) => string; open?: (page: Page) => Promise<void> };
+const at = (path: string): Visit => ({ path: () => path });
+const PLAN: Visit = { path: (ids) => `/plans/${ids.plan}` };
+const INDICATOR: Visit = { path: (ids) => `/indicators/${ids.indicator}` };
+const BULLETIN: Visit = { path: (ids) => `/bulletins/${ids.bulletin}` };
+const UNIT_DASHBOARD: Visit = { path: (ids) => `/unit-dashboard?unitId=${ids.unit}` };
+/** The first report in the review queue, opened from its row as the office does. */
+const REPORT: Visit = {
+	path: () => '/review?status=all',
+	open: async (page) => {
+		await page.locator('tr[data-report-id]').first().getByRole('link').first().click();
+		await expect(page.locator('article[data-indicator-id]').first()).toBeVisible({ timeout: 30_000 });
+	}
+};
+
+/** Every page each role reaches from its menu (and the pages one tap further), as it uses them on a phone. */
+const ROLE_PAGES: Record<string, Visit[]> = {
+	dsj: [
+		at('/workspace'),
+		at('/my'),
+		at('/parts'),
+		at('/unit-dashboard'),
+		PLAN,
+		INDICATOR,
+		at('/requests'),
+		at('/milestones'),
+		at('/notices'),
+		at('/bulletins'),
+		BULLETIN,
+		at('/notifications'),
+		at('/account')
+	],
+	office: [
+		at('/dashboard'),
+		UNIT_DASHBOARD,
+		at('/plans'),
+		PLAN,
+		INDICATOR,
+		at('/review'),
+		REPORT,
+		at('/requests?status=all'),
+		at('/milestones'),
+		at('/notices'),
+		at('/bulletins'),
+		BULLETIN,
+		at('/units'),
+		at('/import'),
+		at('/pending'),
+		at('/notifications'),
+		at('/account')
+	],
+	leader: [
+		at('/dashboard'),
+		UNIT_DASHBOARD,
+		PLAN,
+		INDICATOR,
+		at('/review'),
+		REPORT,
+		at('/bulletins'),
+		BULLETIN,
+		at('/notifications'),
+		at('/account')
+	]
+};
+
+for (const [user, visits] of Object.entries(ROLE_PAGES)) {
+	test(`every page ${user} uses fits a 390 px phone`, async ({ browser }) => {
+		test.setTimeout(300_000);
+		const context = await browser.newContext(PHONE);
+		await signIn(context, user);
+		const ids = await idsFor(browser, context);
+		const page = await context.newPage();
+		for (const visit of visits) {
+			await page.goto(visit.path(ids));
+			await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible({ timeout: 30_000 });
+			await page.waitForLoadState('networkidle');
+			if (visit.open) await visit.open(page);
+			const width = await page.evaluate(() => document.documentElement.scrollWidth);
+			const where = page.url().replace(/^https?:\/\/[^/]+/, '');
+			// One line per page in the report: the widths, and what sticks out when the page is too wide.
+			const wide = width > 390 ? await outermostWide(page) : [];
+			console.log(JSON.stringify({ user, path: where, scrollWidth: width, wide }));
+			const name = `phone-fit-${user}${where.replace(/[/?=&]+/g, '-')}`.replace(/-+$/, '');
+			await page.screenshot({ path: `${DIR}/${name}-390.png`, fullPage: true });
+			expect.soft(width, `${where} scrollWidth at 390`).toBeLessThanOrEqual(390);
+		}
+		await context.close();
+	});
+}
