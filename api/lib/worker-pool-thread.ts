@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.ts';
 import { connectDatabase } from '../../db/open.ts';
 import { toWire } from '../errors.ts';
 import { fromWorkerContext } from './worker-context.ts';
+import { toJsonBytes } from './json-bytes.ts';
 import type { PoolReply, PoolTask } from './worker-pool.ts';
 
 /** A byte result moves to the request thread without a copy (a view of a larger buffer is copied instead). */
@@ -33,14 +34,15 @@ function connection(address: string) {
 	return db;
 }
 
-async function answer({ id, module, name, args, context }: PoolTask) {
+async function answer({ id, module, name, args, context, json }: PoolTask) {
 	try {
 		const mod = (await import(pathToFileURL(module).href)) as Record<string, unknown>;
 		const fn = mod[name];
 		if (typeof fn !== 'function') throw new Error(`${module} has no function ${name}`);
-		const result: unknown = context
+		const value: unknown = context
 			? await fn(fromWorkerContext(context, await connection(context.dbAddress)), ...args)
 			: await fn(...args);
+		const result = json ? toJsonBytes(value) : value;
 		parentPort!.postMessage({ id, ok: true, result } satisfies PoolReply, transferable(result));
 	} catch (err) {
 		parentPort!.postMessage({ id, ok: false, ...toWire(err) } satisfies PoolReply);

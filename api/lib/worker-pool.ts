@@ -15,6 +15,7 @@ import { isPostgres } from '../../db/client.ts';
 import { fromWire, type WireError } from '../errors.ts';
 import { startThread, toWorkerContext, type WorkerContext } from './worker-context.ts';
 import { holdWriteGate } from './write-gate.ts';
+import { toJsonBytes, type JsonBytes } from './json-bytes.ts';
 
 /** With a context, the function is called as fn(ctx, ...args) on the thread's own connection. */
 export type PoolTask = {
@@ -25,6 +26,8 @@ export type PoolTask = {
 	context?: WorkerContext;
 	/** The connection may write: the caller holds the write gate for the job (writeInWorker). */
 	writes?: boolean;
+	/** The result is answered as its JSON text in bytes (readJsonOffThread). */
+	json?: boolean;
 };
 export type PoolReply = { id: number; ok: true; result: unknown } | ({ id: number; ok: false } & WireError);
 
@@ -90,7 +93,8 @@ function enqueue<T>(
 	name: string,
 	args: unknown[],
 	context?: WorkerContext,
-	writes?: boolean
+	writes?: boolean,
+	json?: boolean
 ): Promise<T> {
 	const file = resolve(ROOT, module);
 	if (!file.startsWith(ROOT) || file.includes(`${sep}node_modules${sep}`))
@@ -103,6 +107,7 @@ function enqueue<T>(
 			args,
 			context,
 			writes,
+			json,
 			resolve: res as (v: unknown) => void,
 			reject: rej
 		});
@@ -137,20 +142,22 @@ export function readInWorker<F extends (ctx: ServiceContext, ...rest: never[]) =
 }
 
 /**
- * A read heavy enough to matter (the office's province-wide views): on SQLite, whose reads are hundreds of
- * milliseconds of synchronous work, on a pool thread (readInWorker), so the request thread stays free for
- * the writes of a month-end rush and the read never waits behind a write transaction; PostgreSQL's reads
- * already wait off the thread, and run in place (a pool thread's connections would outlive a test's database).
+ * A read heavy enough to matter (the office's province-wide views), answered as JSON (sendJson): on
+ * SQLite, whose reads are hundreds of milliseconds of synchronous work, on a pool thread (readInWorker),
+ * so the request thread stays free for the writes of a month-end rush and the read never waits behind a
+ * write transaction. The thread writes the JSON text too, and its bytes move here without a copy: an
+ * answer of thousands of rows is neither cloned into the request thread nor serialised on it.
+ * PostgreSQL's reads already wait off the thread, and run in place (a pool thread's connections would
+ * outlive a test's database).
  */
-export function readOffThread<F extends (ctx: ServiceContext, ...rest: never[]) => unknown>(
+export async function readJsonOffThread<F extends (ctx: ServiceContext, ...rest: never[]) => unknown>(
 	ctx: ServiceContext,
 	module: string,
 	fn: F,
 	...args: Rest<F>
-): Promise<Awaited<ReturnType<F>>> {
-	return isPostgres(ctx.db)
-		? (fn(ctx, ...args) as Promise<Awaited<ReturnType<F>>>)
-		: readInWorker<F>(ctx, module, fn.name, ...args);
+): Promise<JsonBytes<Awaited<ReturnType<F>>>> {
+	if (isPostgres(ctx.db)) return toJsonBytes((await fn(ctx, ...args)) as Awaited<ReturnType<F>>);
+	return enqueue(module, fn.name, args, toWorkerContext(ctx), false, true);
 }
 
 /**

@@ -7,7 +7,8 @@ import { requireAuth, svc } from '../middleware/auth.ts';
 import { dashboardList, dashboardSummary } from '../services/dashboard.ts';
 import { unitDashboard } from '../services/unit-dashboard.ts';
 import { unitRanking } from '../services/ranking.ts';
-import { readOffThread as offThread } from '../lib/worker-pool.ts';
+import { readJsonOffThread as offThread } from '../lib/worker-pool.ts';
+import { sendJson } from '../lib/json-bytes.ts';
 import { paging } from './common.ts';
 
 const filter = {
@@ -24,7 +25,8 @@ const listQuery = z.object({
 	...paging
 });
 
-// The office's views read the whole province: off the request thread on SQLite (worker-pool.ts readOffThread).
+// The office's views read the whole province: off the request thread on SQLite, their JSON text made
+// there too (worker-pool.ts readJsonOffThread).
 export const dashboardRoutes = new Hono<Env>()
 	.get(
 		'/summary',
@@ -33,21 +35,22 @@ export const dashboardRoutes = new Hono<Env>()
 		v('query', z.object(filter)),
 		async (c) => {
 			const { asOf, ...f } = c.req.valid('query');
-			return c.json(
+			return sendJson(
+				c,
 				await offThread(
 					svc(c),
 					'api/services/dashboard.ts',
 					dashboardSummary,
 					f,
 					asOf ?? c.var.deps.clock.today()
-				),
-				200
+				)
 			);
 		}
 	)
 	.get('/list', doc('红灯清单 / 临期清单', ['dashboard']), requireAuth, v('query', listQuery), async (c) => {
 		const { asOf, kind, sort, page, pageSize, ...f } = c.req.valid('query');
-		return c.json(
+		return sendJson(
+			c,
 			await offThread(
 				svc(c),
 				'api/services/dashboard.ts',
@@ -58,8 +61,7 @@ export const dashboardRoutes = new Hono<Env>()
 				sort,
 				page,
 				pageSize
-			),
-			200
+			)
 		);
 	})
 	.get(
@@ -69,7 +71,7 @@ export const dashboardRoutes = new Hono<Env>()
 		v('query', z.object({ period: periodSchema, unitKind: z.enum(UNIT_KINDS).optional() })),
 		async (c) => {
 			const { period, unitKind } = c.req.valid('query');
-			return c.json(await offThread(svc(c), 'api/services/ranking.ts', unitRanking, period, unitKind), 200);
+			return sendJson(c, await offThread(svc(c), 'api/services/ranking.ts', unitRanking, period, unitKind));
 		}
 	)
 	.get(

@@ -42,40 +42,68 @@ export async function reportStatuses(
 	day: string,
 	periods: string[],
 	closed = false
-) {
+): Promise<{ period: string; due: string; status: Map<number, ReportState> }[]> {
 	const dueDay = (await getSettings(db)).reportDueDay;
 	if (!periods.length) return [];
-	const months = sql.join(
-		periods.map((p) => sql`(${p})`),
-		sql`, `
-	);
-	const rows = await query<{ period: string; unitId: number; late: number | null; submitted: number }>(
+	// A month is a bit of a sum below: 31 of them at most (a year's matrix is 13).
+	if (periods.length > 31)
+		return [
+			...(await reportStatuses(db, f, day, periods.slice(0, 31), closed)),
+			...(await reportStatuses(db, f, day, periods.slice(31), closed))
+		];
+	const first = periods.reduce((a, b) => (b < a ? b : a));
+	const last = periods.reduce((a, b) => (b > a ? b : a));
+	// Month k counts 2^k (numbers in the text: PostgreSQL cannot type a sum of parameters).
+	const bitOf = sql`case r.period ${sql.join(
+		periods.map((p, k) => sql`when ${p} then ${sql.raw(String(2 ** k))}`),
+		sql` `
+	)} else 0 end`;
+	// Per unit: its report spans over these months (a few plans each), and its reports in by the end of
+	// the day as bits, one row a unit: thousands of rows at province scale, not units × months.
+	// A unit's spans of different plans mostly cover the same of these months: clipped to them, told once.
+	const spans = await query<{ unitId: number; fromPeriod: string; toPeriod: string }>(
 		db,
-		sql`
-		with m(period) as (values ${months})
-		select m.period, u.id as "unitId", r.late, case when r.id is null then 0 else 1 end as submitted
-		from m join unit u on ${unitsInScope(f, sql`u.id`)}
-			left join report r on r.unit_id = u.id and r.period = m.period
-				and r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}
-		where exists (select 1 from report_span s where s.unit_id = u.id and s.from_period <= m.period and s.to_period >= m.period
-			and ${f.planId ? sql`s.plan_id = ${f.planId}` : sql`1 = 1`})
-		order by u.id`
+		sql`select s.unit_id as "unitId", case when s.from_period < ${first} then ${first} else s.from_period end as "fromPeriod",
+			case when s.to_period > ${last} then ${last} else s.to_period end as "toPeriod"
+		from report_span s
+		where s.from_period <= ${last} and s.to_period >= ${first}
+			and ${f.planId ? sql`s.plan_id = ${f.planId}` : sql`1 = 1`} and ${unitsInScope(f, sql`s.unit_id`)}
+		group by 1, 2, 3`
 	);
-	const byPeriod = new Map(
-		periods.map((period) => {
-			const due = reportDueOn(period, dueDay);
-			return [
-				period,
-				{ period, due, overdue: due < day || (closed && due <= day), status: new Map<number, ReportState>() }
-			];
-		})
+	const reports = await query<{ unitId: number; submitted: number; late: number }>(
+		db,
+		sql`select r.unit_id as "unitId", sum(${bitOf}) as submitted, sum(case when r.late then ${bitOf} else 0 end) as late
+		from report r
+		where r.unit_id in (select s.unit_id from report_span s where s.from_period <= ${last} and s.to_period >= ${first})
+			and r.period >= ${first} and r.period <= ${last}
+			and r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}
+		group by r.unit_id`
 	);
-	// One pass over the rows (a year's matrix at province scale is tens of thousands of them).
-	for (const r of rows) {
-		const m = byPeriod.get(r.period)!;
-		m.status.set(r.unitId, r.submitted ? (r.late ? 'late' : 'on_time') : m.overdue ? 'missing' : 'not_due');
+	const expected = new Map<number, number>();
+	for (const s of spans) {
+		let bits = expected.get(s.unitId) ?? 0;
+		periods.forEach((p, k) => {
+			if (s.fromPeriod <= p && s.toPeriod >= p) bits |= 2 ** k;
+		});
+		expected.set(s.unitId, bits);
 	}
-	return [...byPeriod.values()].map(({ period, due, status }) => ({ period, due, status }));
+	const filed = new Map(reports.map((r) => [r.unitId, r]));
+	const units = [...expected.keys()].sort((a, b) => a - b);
+	return periods.map((period, k) => {
+		const due = reportDueOn(period, dueDay);
+		const overdue = due < day || (closed && due <= day);
+		const bit = 2 ** k;
+		const status = new Map<number, ReportState>();
+		for (const unitId of units) {
+			if (!(expected.get(unitId)! & bit)) continue;
+			const r = filed.get(unitId);
+			status.set(
+				unitId,
+				r && r.submitted & bit ? (r.late & bit ? 'late' : 'on_time') : overdue ? 'missing' : 'not_due'
+			);
+		}
+		return { period, due, status };
+	});
 }
 
 export function countStatuses(status: Map<number, string>) {
@@ -135,15 +163,19 @@ export async function summaryData(db: Db, f: DashboardFilter, day: string, today
 	const isOpen = (g: { state: SupervisionState }) =>
 		g.state !== 'completed_on_time' && g.state !== 'completed_late';
 	const open = groups.filter(isOpen);
+	// The units with a red plan part lit, each found by its first such light (one count distinct over every
+	// red light cost twice as much), and 1 for 待明确 if any.
+	const red = sql`al.light = 'red' and al.indicator_id is not null and ${litOn(day)}
+		and ${planPart(sql`al.indicator_id`, sql`al.unit_id`)} and ${inScope(f, sql`al.indicator_id`)}`;
 	const { redUnits } = (
-		await query<{ redUnits: number | null }>(
+		await query<{ redUnits: number }>(
 			db,
 			sql`
 		${scope}
-		select count(distinct al.unit_id) + max(case when al.unit_id is null then 1 else 0 end) as "redUnits"
-		from alert al where al.light = 'red' and al.indicator_id is not null and ${litOn(day)} and ${unitMatch(f, sql`al.unit_id`)}
-			and ${planPart(sql`al.indicator_id`, sql`al.unit_id`)}
-			and ${inScope(f, sql`al.indicator_id`)}`
+		select (select count(*) from unit u where ${unitMatch(f, sql`u.id`)}
+				and exists (select 1 from alert al where al.unit_id = u.id and ${red}))
+			+ (select count(*) from (select 1 from alert al where al.unit_id is null and ${unitMatch(f, sql`al.unit_id`)} and ${red} limit 1) x)
+			as "redUnits"`
 		)
 	)[0]!;
 	const dueDay = (await getSettings(db)).reportDueDay;
@@ -216,7 +248,7 @@ export async function summaryData(db: Db, f: DashboardFilter, day: string, today
 			inProgress: open.reduce((n, g) => n + g.n, 0),
 			red: count('red'),
 			/** The units (and "待明确") behind the red indicators: "红灯指标 12 项，涉及 34 个单位". */
-			redUnits: redUnits ?? 0,
+			redUnits,
 			yellow: count('yellow'),
 			dueWithin30: open.reduce((n, g) => n + (g.soon ? g.n : 0), 0),
 			reports: { period, due: thisPeriod.due, ...countStatuses(thisPeriod.status) }
