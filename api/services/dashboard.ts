@@ -49,13 +49,16 @@ export async function reportStatuses(
 		periods.map((p) => sql`(${p})`),
 		sql`, `
 	);
+	// `r.period in (…)` repeats what `= m.period` implies: PostgreSQL then looks each unit's months up in
+	// (unit_id, period) instead of reading all of a unit's reports and filtering them (743 → 215 ms for two
+	// months of the synthetic province; SQLite already looked them up).
 	const rows = await query<{ period: string; unitId: number; late: number | null; submitted: number }>(
 		db,
 		sql`
 		with m(period) as (values ${months})
 		select m.period, u.id as "unitId", r.late, case when r.id is null then 0 else 1 end as submitted
 		from m join unit u on ${unitsInScope(f, sql`u.id`)}
-			left join report r on r.unit_id = u.id and r.period = m.period
+			left join report r on r.unit_id = u.id and r.period = m.period and r.period in ${periods}
 				and r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}
 		where exists (select 1 from report_span s where s.unit_id = u.id and s.from_period <= m.period and s.to_period >= m.period
 			and ${f.planId ? sql`s.plan_id = ${f.planId}` : sql`1 = 1`})
