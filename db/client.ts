@@ -169,8 +169,25 @@ export function closeDb(db: Connection) {
 export const addressOf = (db: Db) =>
 	postgres.get(db) ?? (db as unknown as { $client: Database.Database }).$client.name;
 
-/** The write side whose transaction the current async call chain runs in. */
-const inside = new AsyncLocalStorage<Writer>();
+/** The SQLite transaction (its memo, see transactionMemo) the current async call chain runs in. */
+const inside = new AsyncLocalStorage<Map<unknown, unknown>>();
+/** PostgreSQL transactions' memos (see transactionMemo). */
+const pgMemos = new WeakMap<object, Map<unknown, unknown>>();
+
+/**
+ * What a transaction keeps for its own duration, by key (settings, read once a transaction instead of once
+ * a service call), or null outside one. A transaction sees what it wrote, and on SQLite no other writer
+ * changes anything meanwhile; so a value kept here stays right as long as the transaction's own writes of it
+ * drop it (putSetting). On PostgreSQL a concurrent commit is seen as of the transaction's first read.
+ */
+export function transactionMemo(db: Db): Map<unknown, unknown> | null {
+	if (pgTransactions.has(db)) {
+		let memo = pgMemos.get(db);
+		if (!memo) pgMemos.set(db, (memo = new Map()));
+		return memo;
+	}
+	return (writeConnections.has(db) && inside.getStore()) || null;
+}
 
 /**
  * Waits for the write connection's turn; resolves with the release. The turn begins on a later pass of
@@ -275,7 +292,7 @@ export async function withTransaction<C extends { db: Db }, T>(
 		group.size++;
 		client.exec('SAVEPOINT tx');
 		try {
-			result = await inside.run(w, () => fn({ ...ctx, db }));
+			result = await inside.run(new Map(), () => fn({ ...ctx, db }));
 			client.exec('RELEASE tx');
 		} catch (err) {
 			failure = { err };

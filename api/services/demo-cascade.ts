@@ -5,7 +5,7 @@ import type { Actor, ServiceContext } from '../context.ts';
 import { addDays, periodsBetween, reportDueOn } from '../lib/dates.ts';
 import { divisible, partGoal, type PartShare } from '../../web/src/lib/rules/rollup.ts';
 import { decompose, signPart } from './decomposition.ts';
-import { getReportForm } from './report-form.ts';
+import { reportFormBasis } from './report-form.ts';
 import { acceptReport } from './report-review.ts';
 import { writeReport } from './reports.ts';
 import { createRequest, decideRequest } from './requests.ts';
@@ -143,7 +143,7 @@ async function report(
 	dueOn: string
 ) {
 	const ctx = h.as(actor);
-	const form = await getReportForm(ctx, actor.unit!.id, period);
+	const { row, assignments } = await reportFormBasis(h.db, actor.unit!.id, period);
 	const shares =
 		(
 			await h.db
@@ -157,7 +157,7 @@ async function report(
 			(Date.parse(dueOn) - Date.parse(HANDED_ON))
 	);
 	const percent = Math.min(100, Math.round(elapsed * pace * 100));
-	const items = form.items.map((item) => ({
+	const items = assignments.map((item) => ({
 		indicatorId: item.indicatorId,
 		progressStatus: lags && item.indicatorId === indicatorId ? ('behind' as const) : ('on_track' as const),
 		percent,
@@ -170,5 +170,5 @@ async function report(
 				: [],
 		attachmentIds: []
 	}));
-	return (await writeReport(ctx, { period, revision: form.report?.revision ?? null, items }, true)).id;
+	return (await writeReport(ctx, { period, revision: row?.revision ?? null, items }, true)).id;
 }

@@ -9,7 +9,9 @@ import { actorOf } from './auth.ts';
 import { evaluateAlerts } from './alerts.ts';
 import { issueNotice, acknowledgeNotice } from './notices.ts';
 import { resolvePendingGroup } from './pending-groups.ts';
-import { getReportForm } from './report-form.ts';
+import { reportableAssignments, reportFormBasis } from './report-form.ts';
+import { targetView } from './target-view.ts';
+import { groupBy } from '../lib/group.ts';
 import { acceptReport, returnReport } from './report-review.ts';
 import { writeReport, type ItemInput } from './reports.ts';
 import { createRequest, decideRequest } from './requests.ts';
@@ -383,7 +385,7 @@ export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 				const lag = addDays(due, 31) >= demoDate && rand() < 0.5 ? 30 : 1 + Math.floor(rand() * 3);
 				schedule(atTime(addDays(day, lag), 300), async () => {
 					if (!returned) return acceptReport(as(office), reportId);
-					const first = (await getReportForm(as(office), unitId, period)).items[0];
+					const first = (await reportableAssignments(base.db, unitId, period))[0];
 					await returnReport(
 						as(office),
 						reportId,
@@ -400,11 +402,16 @@ export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 		}
 	}
 
-	/** The unit's report for the month; none when it owes none (all its indicators were done before). */
+	/**
+	 * The unit's report for the month; none when it owes none (all its indicators were done before). Filled
+	 * from what the form is made of (its items in order, their targets as the unit's parts read them), not
+	 * the whole form: what is shown beside the fields (progress, last month's text, counts) is not used here.
+	 */
 	async function fileReport(unitId: number, period: string, submit: boolean) {
 		const actor = await actorFor(unitId);
-		const form = await getReportForm(as(actor), unitId, period);
-		if (!form.items.length) return null;
+		const { row, assignments, targets, parts } = await reportFormBasis(base.db, unitId, period);
+		if (!assignments.length) return null;
+		const targetsOf = groupBy(targets, (t) => t.indicatorId);
 		const today = clock.today();
 		// A summed target is shared: each owner reports its part of the figure, not the whole.
 		const owners = new Map(
@@ -415,20 +422,20 @@ export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 					.where(
 						inArray(
 							assignment.indicatorId,
-							form.items.map((i) => i.indicatorId)
+							assignments.map((a) => a.indicatorId)
 						)
 					)
 					.groupBy(assignment.indicatorId)
 			).map((o) => [o.indicatorId, o.n])
 		);
-		const items: ItemInput[] = form.items.map((item) => {
-			const due = item.indicator.dueOn ?? '2020-12-31';
+		const items: ItemInput[] = assignments.map((item) => {
+			const due = item.dueOn ?? '2020-12-31';
 			const span = Math.max(1, Date.parse(due) - Date.parse(PLAN_START));
 			const share = Math.min(1, Math.max(0, (Date.parse(today) - Date.parse(PLAN_START)) / span));
-			const done = item.indicator.status === 'completed';
+			const done = item.status === 'completed';
 			const percent = done ? 100 : Math.max(0, Math.min(95, Math.round(share * 100 - 15 + rand() * 25)));
 			const behind = !done && (due < today || rand() < 0.08);
-			const topic = item.indicator.text.replace(/^\d{4}年底前，/, '').slice(0, 18);
+			const topic = item.text.replace(/^\d{4}年底前，/, '').slice(0, 18);
 			return {
 				indicatorId: item.indicatorId,
 				progressStatus: done ? 'done' : behind ? 'behind' : percent < 5 ? 'not_started' : 'on_track',
@@ -440,21 +447,24 @@ export async function loadDemoHistory(ctx: ServiceContext, demoDate: string) {
 				nextSteps: done
 					? '巩固成果，做好总结。'
 					: pick(['加快系统开发和试点应用。', '加强部门协同，推进数据共享。', '抓紧完成招标采购。']),
-				values: item.targets.map((t) => ({
-					targetId: t.id,
-					value: Math.round(
-						(t.value * percent) / 100 / (t.aggregation === 'sum' ? (owners.get(item.indicatorId) ?? 1) : 1)
-					)
-				})),
+				values: (targetsOf.get(item.indicatorId) ?? []).map((target) => {
+					const t = targetView(target, parts.get(item.indicatorId));
+					return {
+						targetId: target.id,
+						value: Math.round(
+							(t.value * percent) / 100 / (t.aggregation === 'sum' ? (owners.get(item.indicatorId) ?? 1) : 1)
+						)
+					};
+				}),
 				attachmentIds: []
 			};
 		});
 		const { id: reportId } = await writeReport(
 			as(actor),
-			{ period, revision: form.report?.revision ?? null, items },
+			{ period, revision: row?.revision ?? null, items },
 			submit
 		);
-		if (submit && !form.report?.submittedAt) counts.reports++;
+		if (submit && !row?.submittedAt) counts.reports++;
 		return reportId;
 	}
 

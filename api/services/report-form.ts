@@ -194,22 +194,34 @@ async function savedItems(db: Db, reportId: number | undefined) {
 	return { items, values, files: await reportFilesOf(db).execute({ reportId }) };
 }
 
-/** The month's report form: every reportable assignment, merged with what was saved, plus last month's text. */
-export async function getReportForm(ctx: ServiceContext, unitId: number, period: string) {
+/**
+ * What a month's form is made of before anything shown beside it: the unit's report of the month (if
+ * any), its reportable assignments in the form's order, their targets and the unit's own parts of them.
+ * The demo history fills its forms from this alone (getReportForm reads all the rest too).
+ */
+export async function reportFormBasis(db: Db, unitId: number, period: string) {
 	assertPeriod(period);
-	const today = ctx.clock.today();
-	const dueOn = reportDueOn(period, (await getSettings(ctx.db)).reportDueDay);
-	const row = await reportOf(ctx.db, unitId, period);
-	const assignments = await reportableAssignments(ctx.db, unitId, period);
+	const row = await reportOf(db, unitId, period);
+	const assignments = await reportableAssignments(db, unitId, period);
 	const indicatorIds = assignments.map((a) => a.indicatorId);
 	const targets = indicatorIds.length
-		? await ctx.db
+		? await db
 				.select()
 				.from(indicatorTarget)
 				.where(inArray(indicatorTarget.indicatorId, indicatorIds))
 				.orderBy(asc(indicatorTarget.position))
 		: [];
-	const parts = await ownParts(ctx.db, assignments);
+	const parts = await ownParts(db, assignments);
+	return { row, assignments, targets, parts };
+}
+
+/** The month's report form: every reportable assignment, merged with what was saved, plus last month's text. */
+export async function getReportForm(ctx: ServiceContext, unitId: number, period: string) {
+	assertPeriod(period);
+	const today = ctx.clock.today();
+	const dueOn = reportDueOn(period, (await getSettings(ctx.db)).reportDueDay);
+	const { row, assignments, targets, parts } = await reportFormBasis(ctx.db, unitId, period);
+	const indicatorIds = assignments.map((a) => a.indicatorId);
 	const progress = await targetsProgress(ctx.db, today, targets, (id) => ({ unitId, ...parts.get(id)! }));
 	const milestones = await milestonesFor(ctx.db, unitId, indicatorIds, period);
 	const saved = await savedItems(ctx.db, row?.id);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { dateSchema } from '../lib/validate.ts';
 import { setting, UNIT_KINDS } from '../../db/schema/index.ts';
-import { type Db, prepared, withTransaction } from '../../db/client.ts';
+import { type Db, prepared, transactionMemo, withTransaction } from '../../db/client.ts';
 
 /** A ranking category: units listed by name, or of these kinds; a private one is scored but not published. */
 export const RANKING_CATEGORY = z.object({
@@ -127,8 +127,23 @@ const allSettings = prepared((db) => db.select().from(setting).prepare());
 /** The settings last parsed and the stored rows they came from: nearly every read finds them unchanged. */
 let last: { stored: string; settings: Settings } | null = null;
 
-/** Every setting (parsed again only when the stored rows changed; callers must not modify the result). */
+/** The key of the settings in a transaction's memo: read once a transaction (a demo day calls hundreds of services). */
+const MEMO_KEY = Symbol('settings');
+
+/**
+ * Every setting (parsed again only when the stored rows changed; callers must not modify the result).
+ * Inside a transaction, read once: its own putSetting drops what it kept.
+ */
 export async function getSettings(db: Db): Promise<Settings> {
+	const memo = transactionMemo(db);
+	const kept = memo?.get(MEMO_KEY) as Settings | undefined;
+	if (kept) return kept;
+	const settings = await readSettings(db);
+	memo?.set(MEMO_KEY, settings);
+	return settings;
+}
+
+async function readSettings(db: Db): Promise<Settings> {
 	const rows = await allSettings(db).execute();
 	const stored = JSON.stringify(rows.map((s) => [s.key, s.value]));
 	if (last?.stored !== stored)
@@ -146,10 +161,11 @@ function deepFreeze<T>(value: T): T {
 
 export async function putSetting<K extends keyof Settings>(db: Db, key: K, value: Settings[K], now: Date) {
 	SETTINGS.shape[key].parse(value);
-	await withTransaction({ db }, ({ db }) =>
-		db
+	await withTransaction({ db }, async ({ db }) => {
+		await db
 			.insert(setting)
 			.values({ key, value, updatedAt: now })
-			.onConflictDoUpdate({ target: setting.key, set: { value, updatedAt: now } })
-	);
+			.onConflictDoUpdate({ target: setting.key, set: { value, updatedAt: now } });
+		transactionMemo(db)?.delete(MEMO_KEY);
+	});
 }

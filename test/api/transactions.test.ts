@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { withTransaction, writerOf, type Db } from '../../db/client.ts';
 import { unit } from '../../db/schema/index.ts';
 import { failureOf, freshDb, testDialect } from '../support/database.ts';
+import { getSettings, putSetting } from '../../api/services/settings.ts';
 
 /** The database comes from a factory, so the same test runs on every dialect the data layer supports. */
 let store: Awaited<ReturnType<typeof freshDb>>;
@@ -114,6 +115,38 @@ describe('withTransaction', () => {
 			}
 		}
 	);
+
+	it('reads the settings once a transaction, and again after its own change of them', async () => {
+		const ctx = { db: store.db };
+		const now = new Date();
+		const inside = await withTransaction(ctx, async ({ db }) => {
+			const first = await getSettings(db);
+			const again = await getSettings(db);
+			await putSetting(db, 'dueSoonDays', first.dueSoonDays + 1, now);
+			return { first, again, changed: await getSettings(db) };
+		});
+		expect(inside.again).toBe(inside.first);
+		expect(inside.changed.dueSoonDays).toBe(inside.first.dueSoonDays + 1);
+		// Committed: the next transaction and a read outside one see it; neither keeps the other's memo.
+		expect((await getSettings(store.db)).dueSoonDays).toBe(inside.changed.dueSoonDays);
+		expect((await withTransaction(ctx, async ({ db }) => getSettings(db))).dueSoonDays).toBe(
+			inside.changed.dueSoonDays
+		);
+		// A failing transaction's change is gone with it, and with its memo.
+		let seenBeforeFailing = 0;
+		await failureOf(
+			withTransaction(ctx, async ({ db }) => {
+				await getSettings(db);
+				await putSetting(db, 'dueSoonDays', 60, now);
+				seenBeforeFailing = (await getSettings(db)).dueSoonDays;
+				throw new Error('undone');
+			})
+		);
+		expect(seenBeforeFailing).toBe(60);
+		expect((await withTransaction(ctx, async ({ db }) => getSettings(db))).dueSoonDays).toBe(
+			inside.changed.dueSoonDays
+		);
+	});
 
 	it('refuses a write outside a transaction', async () => {
 		expect(
