@@ -24,9 +24,15 @@ const OWN_WRITE_TURN = new Set(['POST /api/v1/imports', 'POST /api/v1/bulletins'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Each request's route key, found once: three middlewares ask, and matchedRoutes builds its list anew. */
+const routeKeys = new WeakMap<Context<Env>, string | undefined>();
+
 function routeKey(c: Context<Env>): string | undefined {
+	if (routeKeys.has(c)) return routeKeys.get(c);
 	const route = matchedRoutes(c).find((r) => r.method === c.req.method);
-	return route && `${route.method} ${route.path}`;
+	const key = route && `${route.method} ${route.path}`;
+	routeKeys.set(c, key);
+	return key;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
+
+const { placeholder } = sql;
 import { auditHead, auditLog } from '../../db/schema/index.ts';
-import { type Db, withTransaction, query, execute } from '../../db/client.ts';
+import { type Db, withTransaction, query, execute, prepared } from '../../db/client.ts';
 import type { Caller, ServiceContext } from '../context.ts';
 import { systemUsername } from '../../web/src/lib/rules/jobs.ts';
 import {
@@ -51,12 +53,11 @@ export async function audit(
 		// The head row (seeded by the migration) is locked first, then read and moved on, in this transaction:
 		// concurrent appends take turns on it (SQLite's write lock; on PostgreSQL the row lock, after which the
 		// read sees the other append's head), so two writers never link to the same previous row.
-		await db.update(auditHead).set({ id: 1 }).where(eq(auditHead.id, 1));
-		const prevHash =
-			(await db.select({ hash: auditHead.hash }).from(auditHead).limit(1))[0]?.hash ?? GENESIS_HASH;
+		// (The update's returning reads the head as locked: on PostgreSQL the row as the other append left it.)
+		const prevHash = (await lockHead(db).execute())[0]?.hash ?? GENESIS_HASH;
 		const hash = auditRowHash(prevHash, raw);
-		await db.update(auditHead).set({ hash }).where(eq(auditHead.id, 1));
-		await db.insert(auditLog).values({
+		await moveHead(db).execute({ hash });
+		await appendRow(db).execute({
 			at: new Date(raw.at),
 			userId: raw.user_id,
 			username: raw.username,
@@ -64,15 +65,48 @@ export async function audit(
 			action: raw.action,
 			objectType: raw.object_type,
 			objectId: raw.object_id,
-			result: raw.result as 'ok' | 'denied' | 'failed',
+			result: raw.result,
 			ip: raw.ip,
-			before: entry.before ?? null,
-			after: entry.after ?? null,
+			before: raw.before,
+			after: raw.after,
 			prevHash,
 			hash
 		});
 	});
 }
+
+// Every write of the month-end rush appends a row: its statements are built once (db/client.ts prepared).
+const lockHead = prepared((db) =>
+	db.update(auditHead).set({ id: 1 }).where(eq(auditHead.id, 1)).returning({ hash: auditHead.hash }).prepare()
+);
+const moveHead = prepared((db) =>
+	db
+		.update(auditHead)
+		.set({ hash: sql`${placeholder('hash')}` })
+		.where(eq(auditHead.id, 1))
+		.prepare()
+);
+const appendRow = prepared((db) =>
+	db
+		.insert(auditLog)
+		.values({
+			at: placeholder('at'),
+			userId: placeholder('userId'),
+			username: placeholder('username'),
+			unitId: placeholder('unitId'),
+			action: placeholder('action'),
+			objectType: placeholder('objectType'),
+			objectId: placeholder('objectId'),
+			result: placeholder('result'),
+			ip: placeholder('ip'),
+			// The JSON text as hashed, as it is (a placeholder of the column would store null as the text "null").
+			before: sql`${placeholder('before')}`,
+			after: sql`${placeholder('after')}`,
+			prevHash: placeholder('prevHash'),
+			hash: placeholder('hash')
+		})
+		.prepare()
+);
 
 /** Walks the chain from the oldest row kept (see auditChainWalker). */
 export async function verifyAuditChain(db: Db): Promise<ChainCheck> {

@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { indicator, plan, section, task } from '../../db/schema/index.ts';
+import { prepared } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { visibleIndicators } from './access.ts';
@@ -30,14 +31,18 @@ export async function listPlans(ctx: ServiceContext) {
  * plan). Month pickers and the unit's 12-month strip start there; null while there is no plan.
  */
 export async function firstPlanMonth(db: ServiceContext['db']): Promise<string | null> {
-	const row = (
-		await db
-			.select({ year: sql<number | null>`min(${plan.year})` })
-			.from(plan)
-			.limit(1)
-	)[0];
+	const row = (await firstPlanYear(db).execute())[0];
 	return row?.year ? `${row.year}-01` : null;
 }
+
+/** Prepared: every report form shows it. */
+const firstPlanYear = prepared((db) =>
+	db
+		.select({ year: sql<number | null>`min(${plan.year})` })
+		.from(plan)
+		.limit(1)
+		.prepare()
+);
 
 /** One plan with its section tree; counts are of the indicators the caller may see. */
 export async function getPlan(ctx: ServiceContext, id: number) {

@@ -1,9 +1,8 @@
-import { and, asc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 
 const { placeholder } = sql;
 import {
 	assignment,
-	attachment,
 	indicator,
 	indicatorTarget,
 	plan,
@@ -13,7 +12,7 @@ import {
 	task,
 	unit
 } from '../../db/schema/index.ts';
-import { type Db, prepared, query } from '../../db/client.ts';
+import { type Db, prepared } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, forbidden } from '../errors.ts';
 import { assertPeriod, daysBetween, periodEnd, periodOf, periodStart, reportDueOn } from '../lib/dates.ts';
@@ -167,24 +166,87 @@ const reportByMonth = prepared((db) =>
 		.prepare()
 );
 
-/** Report items chosen by `where`, with their target values and attachments. */
-async function itemsWithValues(db: Db, where: SQL) {
-	const items = await db.select().from(reportItem).where(where);
-	const itemIds = items.map((i) => i.id);
-	if (!itemIds.length) return { items, values: [], files: [] };
-	const values = await db.select().from(reportItemValue).where(inArray(reportItemValue.itemId, itemIds));
-	const files = await db
+/**
+ * The targets of every indicator a unit is assigned, in their order: one prepared query by the unit, for
+ * the form and the save (each keeps those of the indicators it needs).
+ */
+export const unitTargets = prepared((db) =>
+	db
+		.select(getTableColumns(indicatorTarget))
+		.from(indicatorTarget)
+		.innerJoin(assignment, eq(assignment.indicatorId, indicatorTarget.indicatorId))
+		.where(eq(assignment.unitId, placeholder('unitId')))
+		.orderBy(asc(indicatorTarget.position), asc(indicatorTarget.id))
+		.prepare()
+);
+
+/**
+ * Per indicator, the item of a unit's latest report before `period` that reached the office: the text to
+ * copy or carry forward. Chosen in SQL, so a unit with years of reports loads one item per indicator.
+ */
+const latestEarlierItems = (db: Db) =>
+	db
 		.select({
-			id: attachment.id,
-			ownerId: attachment.ownerId,
-			name: attachment.originalName,
-			size: attachment.size,
-			contentType: attachment.contentType
+			id: reportItem.id,
+			period: report.period,
+			n: sql<number>`row_number() over (partition by ${reportItem.indicatorId} order by ${report.period} desc)`.as(
+				'n'
+			)
 		})
-		.from(attachment)
-		.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, itemIds)));
-	return { items, values, files };
-}
+		.from(report)
+		.innerJoin(reportItem, eq(reportItem.reportId, report.id))
+		.where(
+			and(
+				eq(report.unitId, placeholder('unitId')),
+				sql`${report.period} < ${placeholder('period')}`,
+				inArray(report.status, [...SUBMITTED_STATUSES])
+			)
+		)
+		.as('latest');
+
+/** `latestEarlierItems` with their fields (one prepared query by unit and month). */
+const previousItems = prepared((db) => {
+	const latest = latestEarlierItems(db);
+	return db
+		.select({
+			id: reportItem.id,
+			indicatorId: reportItem.indicatorId,
+			period: latest.period,
+			progressStatus: reportItem.progressStatus,
+			percent: reportItem.percent,
+			progress: reportItem.progress,
+			problems: reportItem.problems,
+			nextSteps: reportItem.nextSteps
+		})
+		.from(latest)
+		.innerJoin(reportItem, eq(reportItem.id, latest.id))
+		.where(eq(latest.n, 1))
+		.prepare();
+});
+
+/** The target values of `previousItems` (one prepared query by unit and month). */
+const previousValues = prepared((db) => {
+	const latest = latestEarlierItems(db);
+	return db
+		.select({
+			itemId: reportItemValue.itemId,
+			targetId: reportItemValue.targetId,
+			value: reportItemValue.value
+		})
+		.from(latest)
+		.innerJoin(reportItemValue, eq(reportItemValue.itemId, latest.id))
+		.where(eq(latest.n, 1))
+		.prepare();
+});
+
+const unitById = prepared((db) =>
+	db
+		.select({ id: unit.id, name: unit.name })
+		.from(unit)
+		.where(eq(unit.id, placeholder('unitId')))
+		.limit(1)
+		.prepare()
+);
 
 /** A report's saved items with their values and attachments (none for a report not yet saved). */
 async function savedItems(db: Db, reportId: number | undefined) {
@@ -204,12 +266,9 @@ export async function reportFormBasis(db: Db, unitId: number, period: string) {
 	const row = await reportOf(db, unitId, period);
 	const assignments = await reportableAssignments(db, unitId, period);
 	const indicatorIds = assignments.map((a) => a.indicatorId);
+	const reportable = new Set(indicatorIds);
 	const targets = indicatorIds.length
-		? await db
-				.select()
-				.from(indicatorTarget)
-				.where(inArray(indicatorTarget.indicatorId, indicatorIds))
-				.orderBy(asc(indicatorTarget.position))
+		? (await unitTargets(db).execute({ unitId })).filter((t) => reportable.has(t.indicatorId))
 		: [];
 	const parts = await ownParts(db, assignments);
 	return { row, assignments, targets, parts };
@@ -225,27 +284,10 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 	const progress = await targetsProgress(ctx.db, today, targets, (id) => ({ unitId, ...parts.get(id)! }));
 	const milestones = await milestonesFor(ctx.db, unitId, indicatorIds, period);
 	const saved = await savedItems(ctx.db, row?.id);
-	// Per indicator, the item of the latest earlier report that reached the office: the text to copy or
-	// carry forward. Chosen in SQL, so a unit with years of reports loads one item per indicator.
-	const latest = await query<{ id: number; period: string }>(
-		ctx.db,
-		sql`
-		select id, period from (
-			select ri.id, r.period,
-				row_number() over (partition by ri.indicator_id order by r.period desc) as n
-			from report r join report_item ri on ri.report_id = r.id
-			where r.unit_id = ${unitId} and r.period < ${period}
-				and r.status in ${SUBMITTED_STATUSES}
-		) as latest where n = 1`
-	);
-	const previous = await itemsWithValues(
-		ctx.db,
-		inArray(
-			reportItem.id,
-			latest.map((l) => l.id)
-		)
-	);
-	const periodOfItem = new Map(latest.map((l) => [l.id, l.period]));
+	const previous = {
+		items: await previousItems(ctx.db).execute({ unitId, period }),
+		values: await previousValues(ctx.db).execute({ unitId, period })
+	};
 	const latestPrevious = new Map(previous.items.map((item) => [item.indicatorId, item]));
 	const savedOf = new Map(saved.items.map((item) => [item.indicatorId, item]));
 	const valuesByItem = groupBy([...saved.values, ...previous.values], (v) => v.itemId);
@@ -290,7 +332,7 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 			attachments: item ? (filesOf.get(item.id) ?? []) : [],
 			previous: prev
 				? {
-						period: periodOfItem.get(prev.id)!,
+						period: prev.period,
 						progressStatus: prev.progressStatus,
 						percent: prev.percent,
 						progress: prev.progress,
@@ -301,9 +343,7 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 				: null
 		};
 	});
-	const unitRow = (
-		await ctx.db.select({ id: unit.id, name: unit.name }).from(unit).where(eq(unit.id, unitId)).limit(1)
-	)[0]!;
+	const unitRow = (await unitById(ctx.db).execute({ unitId }))[0]!;
 	return {
 		unit: unitRow,
 		period,

@@ -4,7 +4,6 @@ import {
 	report,
 	reportItem,
 	reportItemValue,
-	indicatorTarget,
 	type ProgressStatus
 } from '../../db/schema/index.ts';
 import { type Db, rowsAffected, withTransaction } from '../../db/client.ts';
@@ -21,7 +20,8 @@ import {
 	reportableAssignments,
 	reportInfo,
 	reportOf,
-	type ReportInfo
+	type ReportInfo,
+	unitTargets
 } from './report-form.ts';
 import {
 	auditedChanges,
@@ -94,29 +94,11 @@ async function writeItems(
 		if (!allowed.has(input.indicatorId))
 			throw fail('bad_request', 'report.not_in_scope', { indicatorId: input.indicatorId });
 	}
-	const inputs = sent.filter(
-		(input) =>
-			!unchanged(
-				input,
-				stored.find((i) => i.indicatorId === input.indicatorId)
-			)
-	);
+	const storedOf = new Map(stored.map((i) => [i.indicatorId, i]));
+	const inputs = sent.filter((input) => !unchanged(input, storedOf.get(input.indicatorId)));
 	if (!inputs.length) return assignments;
 	const targetsOf = new Map<number, Map<number, { label: string; value: number }>>();
-	for (const t of await tx
-		.select({
-			id: indicatorTarget.id,
-			indicatorId: indicatorTarget.indicatorId,
-			label: indicatorTarget.label,
-			value: indicatorTarget.value
-		})
-		.from(indicatorTarget)
-		.where(
-			inArray(
-				indicatorTarget.indicatorId,
-				inputs.map((i) => i.indicatorId)
-			)
-		)) {
+	for (const t of await unitTargets(tx).execute({ unitId })) {
 		targetsOf.set(t.indicatorId, (targetsOf.get(t.indicatorId) ?? new Map()).set(t.id, t));
 	}
 	for (const input of inputs) {

@@ -1,0 +1,281 @@
+// node test/bench/request-cpu.ts — CPU per request of the month-end rush's three steps (open the monthly
+// form, save it twice, submit), in one process through the Hono app (app.request: no sockets, no load
+// driver on the same cores), on a database seeded like test/bench/load.ts's (a three-year plan, units with
+// 15–36 assignments, three months of history). CPU time (process.cpuUsage), not wall time: robust on a
+// shared machine. PROFILE=file.cpuprofile writes a CPU profile of the measured rounds only (not the set-up),
+// with the top of its self time by function on stderr.
+// UNITS (default 60) units; ROUNDS (default 4) months each unit works through after a warm-up month.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { createApp } from '../../api/app.ts';
+import { loadConfig } from '../../api/config.ts';
+import { manualClock } from '../../api/lib/clock.ts';
+import { addMonths, reportDueOn } from '../../api/lib/dates.ts';
+import { getReportForm, type ReportForm } from '../../api/services/report-form.ts';
+import { writeReport } from '../../api/services/reports.ts';
+import { importTable } from '../../api/services/imports.ts';
+import { seedDirectory, SYSTEM_OFFICE } from '../../api/services/setup.ts';
+import { createUser } from '../../api/services/users.ts';
+import { query } from '../../db/client.ts';
+import { openDatabase } from '../../db/open.ts';
+import { csvTable } from '../support/harness.ts';
+
+const UNITS = Number(process.env.UNITS ?? 60);
+const ROUNDS = Number(process.env.ROUNDS ?? 4);
+const PASSWORD = 'Load@Test2020';
+const PLAN = {
+	title: '三年行动计划（压测）',
+	year: 2018,
+	issuer: '省领导小组办公室',
+	issuedOn: '2018-01-15'
+};
+const MONTHS = Array.from({ length: 96 }, (_, i) => addMonths('2018-01', i));
+const HISTORY = MONTHS.slice(0, 3);
+const TODAY = '2026-01-05';
+
+type FormItem = Pick<ReportForm['items'][number], 'indicatorId' | 'targets'>;
+function fill(items: FormItem[], period: string, draft: boolean) {
+	const month = MONTHS.indexOf(period) + 1;
+	return items.map((item, i) => ({
+		indicatorId: item.indicatorId,
+		progressStatus: (['on_track', 'on_track', 'on_track', 'behind', 'not_started'] as const)[
+			(i + month) % 5
+		]!,
+		percent: Math.min(100, month * 3 + (i % 7)),
+		progress: draft
+			? `${period}：已召开专题推进会`
+			: `${period}：已召开专题推进会，制定实施方案并印发各地，覆盖${10 + i}个县。`,
+		problems: draft ? '' : i % 3 === 0 ? '部分县数据共享接口尚未打通。' : '',
+		nextSteps: draft ? '' : '下月继续推进。',
+		values: item.targets.map((t) => ({ targetId: t.id, value: Math.round((t.value * (month % 12)) / 12) })),
+		attachmentIds: []
+	}));
+}
+
+/** load.ts's plan: unit i in 15 + (7i mod 22) indicators, about five units an indicator. */
+function planTable() {
+	let seed = 11;
+	const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+	const units = Array.from({ length: UNITS }, (_, i) => `压测单位${String(i + 1).padStart(3, '0')}`);
+	const perUnit = units.map((_, i) => 15 + ((7 * i) % 22));
+	const indicators = Math.max(36, Math.round(perUnit.reduce((a, b) => a + b, 0) / 5));
+	const unitsOf: string[][] = Array.from({ length: indicators }, () => []);
+	units.forEach((name, i) => {
+		const chosen = new Set<number>();
+		while (chosen.size < perUnit[i]!) chosen.add(Math.floor(rand() * indicators));
+		for (const j of chosen) unitsOf[j]!.splice(Math.floor(rand() * (unitsOf[j]!.length + 1)), 0, name);
+	});
+	const texts = [
+		(j: number) => `推进第${j}批政务服务事项“一网通办”，网上可办率达到${80 + (j % 20)}%`,
+		(j: number) => `围绕第${j}号重点场景建成${2 + (j % 9)}个数字化应用，覆盖${20 + (j % 70)}个乡镇（街道）`,
+		(j: number) => `完善第${j}号工作机制，健全数据共享和业务协同规范，形成工作闭环`,
+		(j: number) => `第${j}项改革事项办理时间压缩至${1 + (j % 5)}个工作日以内，群众满意率不低于95%`
+	];
+	const rows = unitsOf.flatMap((names, j) => {
+		if (!names.length) return [];
+		const deadline = j % 5 === 0 ? '每月底前' : `${2018 + (j % 3)}年${1 + (j % 12)}月底前`;
+		const task = Math.floor(j / 5);
+		return [
+			[
+				`领域${1 + (task % 4)}`,
+				`子领域${1 + (task % 4)}`,
+				`重点任务${task + 1}`,
+				texts[j % 4]!(j + 1),
+				deadline,
+				names.join('、')
+			]
+		];
+	});
+	return { units, rows };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'duban-reqcpu-'));
+const config = loadConfig({
+	DATA_DIR: dataDir,
+	SECURE_COOKIES: '0',
+	STATIC_DIR: join(dataDir, 'no-static'),
+	REPORT_SAVE_LIMIT: '100000',
+	SESSION_IDLE_MINUTES: '600',
+	...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {})
+});
+const { db, close } = await openDatabase(config);
+const clock = manualClock(new Date(`${PLAN.issuedOn}T02:00:00Z`));
+const ctx = { db, config, clock, actor: null, ip: null };
+await seedDirectory(ctx);
+const table = planTable();
+const imported = await importTable(
+	{ ...ctx, actor: SYSTEM_OFFICE },
+	{
+		data: new TextEncoder().encode(csvTable(table.rows)),
+		fileName: 'p.csv',
+		plan: PLAN,
+		createUnits: true,
+		dryRun: false
+	}
+);
+if (!imported.committed) throw new Error('import failed');
+const accountsCtx = { ...ctx, clock: manualClock(new Date(`${TODAY}T00:00:00+08:00`)) };
+const users: { username: string; id: number; unitName: string }[] = [];
+for (let i = 0; i < UNITS; i += 4)
+	users.push(
+		...(await Promise.all(
+			table.units.slice(i, i + 4).map(async (unitName, k) => {
+				const username = `load${String(i + k + 1).padStart(3, '0')}`;
+				const u = await createUser(accountsCtx, {
+					username,
+					name: username,
+					role: 'unit',
+					unitName,
+					password: PASSWORD
+				});
+				return { username, id: u.id, unitName };
+			})
+		))
+	);
+const unitIds = new Map(
+	(await query<{ id: number; name: string }>(db, sql`select id, name from unit`)).map((u) => [u.name, u.id])
+);
+for (const period of HISTORY) {
+	clock.set(new Date(`${reportDueOn(period, 0)}T02:00:00Z`));
+	for (const a of users) {
+		const unitId = unitIds.get(a.unitName)!;
+		const actor = {
+			kind: 'user' as const,
+			id: a.id,
+			username: a.username,
+			name: a.username,
+			role: 'unit' as const,
+			unit: { id: unitId, name: a.unitName }
+		};
+		const form = await getReportForm({ ...ctx, actor }, unitId, period);
+		await writeReport(
+			{ ...ctx, actor },
+			{ period, revision: null, items: fill(form.items, period, false) },
+			true
+		);
+	}
+}
+clock.set(new Date(`${TODAY}T02:00:00Z`));
+const app = createApp({ db, clock, config, mailer: null });
+const origin = 'http://localhost';
+const sessions: Record<string, string>[] = [];
+for (const a of users) {
+	const res = await app.request('/api/v1/auth/login', {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin },
+		body: JSON.stringify({ username: a.username, password: PASSWORD })
+	});
+	if (!res.ok) throw new Error(`login ${res.status} ${await res.text()}`);
+	sessions.push({
+		cookie: res.headers.getSetCookie()[0]!.split(';')[0]!,
+		'content-type': 'application/json',
+		origin
+	});
+}
+
+type Kind = 'open' | 'save' | 'submit';
+const cpu: Record<Kind, number> = { open: 0, save: 0, submit: 0 };
+const count: Record<Kind, number> = { open: 0, save: 0, submit: 0 };
+async function call<T>(
+	kind: Kind | null,
+	headers: Record<string, string>,
+	method: string,
+	path: string,
+	body?: unknown
+) {
+	const before = process.cpuUsage();
+	const res = await app.request(`/api/v1${path}`, {
+		method,
+		headers: body ? { ...headers, prefer: 'return=minimal' } : headers,
+		body: body ? JSON.stringify(body) : undefined
+	});
+	const text = await res.text();
+	const used = process.cpuUsage(before);
+	if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+	if (kind) {
+		cpu[kind] += (used.user + used.system) / 1000;
+		count[kind]++;
+	}
+	return JSON.parse(text) as T;
+}
+async function month(kind: boolean, headers: Record<string, string>, period: string) {
+	const path = `/reports/mine/${period}`;
+	const form = await call<ReportForm>(kind ? 'open' : null, headers, 'GET', path);
+	const first = await call<{ report: { revision: number } }>(kind ? 'save' : null, headers, 'PUT', path, {
+		revision: form.report?.revision ?? null,
+		items: fill(form.items, period, true)
+	});
+	const items = fill(form.items, period, false);
+	const second = await call<{ report: { revision: number } }>(kind ? 'save' : null, headers, 'PUT', path, {
+		revision: first.report.revision,
+		items
+	});
+	await call(kind ? 'submit' : null, headers, 'POST', `${path}/submit`, {
+		revision: second.report.revision,
+		items
+	});
+}
+// Warm-up month (JIT, statement caches), then the measured rounds.
+for (const h of sessions) await month(false, h, MONTHS[3]!);
+const inspector = process.env.PROFILE ? new Session() : null;
+if (inspector) {
+	inspector.connect();
+	await inspector.post('Profiler.enable');
+	await inspector.post('Profiler.setSamplingInterval', { interval: 200 });
+	await inspector.post('Profiler.start');
+}
+const total = process.cpuUsage();
+for (let r = 1; r <= ROUNDS; r++) for (const h of sessions) await month(true, h, MONTHS[3 + r]!);
+const used = process.cpuUsage(total);
+if (inspector) {
+	const { profile } = await inspector.post('Profiler.stop');
+	writeFileSync(process.env.PROFILE!, JSON.stringify(profile));
+	console.error(topSelfTime(profile).join('\n'));
+}
+const per = (k: Kind) => Math.round((cpu[k] / count[k]) * 100) / 100;
+const requests = count.open + count.save + count.submit;
+console.log(
+	JSON.stringify({
+		units: UNITS,
+		rounds: ROUNDS,
+		database: process.env.DATABASE_URL ? 'postgres' : 'sqlite',
+		open_cpu_ms: per('open'),
+		save_cpu_ms: per('save'),
+		submit_cpu_ms: per('submit'),
+		cpu_ms_per_request: Math.round(((used.user + used.system) / 1000 / requests) * 100) / 100,
+		requests
+	})
+);
+await close();
+rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);
+
+type Profile = {
+	nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+	samples?: number[];
+	timeDeltas?: number[];
+};
+/** Self time by function (name, file:line), the 25 largest, as lines of "ms  share  name  where". */
+function topSelfTime(profile: Profile) {
+	const byNode = new Map<number, number>();
+	profile.samples?.forEach((id, i) => byNode.set(id, (byNode.get(id) ?? 0) + (profile.timeDeltas?.[i] ?? 0)));
+	const byFn = new Map<string, number>();
+	let all = 0;
+	for (const n of profile.nodes) {
+		const us = byNode.get(n.id) ?? 0;
+		all += us;
+		const f = n.callFrame;
+		const key = `${f.functionName || '(anonymous)'}  ${f.url.replace(/^.*\/(node_modules|cheapreq)\//, '')}:${f.lineNumber + 1}`;
+		byFn.set(key, (byFn.get(key) ?? 0) + us);
+	}
+	return [...byFn]
+		.sort((a, b) => b[1] - a[1])
+		.slice(0, 25)
+		.map(
+			([k, us]) =>
+				`${(us / 1000).toFixed(0).padStart(6)} ms ${((us / all) * 100).toFixed(1).padStart(5)}%  ${k}`
+		);
+}
