@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../api/config.ts';
 import { manualClock } from '../../api/lib/clock.ts';
-import { addMonths, reportDueOn } from '../../api/lib/dates.ts';
+import { reportDueOn } from '../../api/lib/dates.ts';
 import { getReportForm, type ReportForm } from '../../api/services/report-form.ts';
 import { writeReport } from '../../api/services/reports.ts';
 import { importTable } from '../../api/services/imports.ts';
@@ -24,6 +24,7 @@ import { isPostgres, query } from '../../db/client.ts';
 import { openDatabase } from '../../db/open.ts';
 import { freePort, startChildServer } from '../support/child-server.ts';
 import { csvTable } from '../support/harness.ts';
+import { fill, HISTORY, PASSWORD, PERIODS, PLAN, planTable, TODAY } from './rush-plan.ts';
 import { cpuSeconds, peakRssMb, processTree, rssMb, signIn } from './server.ts';
 
 const USERS = Number(process.env.USERS ?? 300);
@@ -33,96 +34,13 @@ const THINK_STEP = Number(process.env.THINK_STEP ?? 500);
 const THINK_STEP_SECONDS = Number(process.env.THINK_STEP_SECONDS ?? 20);
 /** Virtual users with think time per unit account: each works on months of its own. */
 const THINK_PER_ACCOUNT = Math.ceil(THINK_USERS / USERS);
-const PASSWORD = 'Load@Test2020';
 const INSTANCES = Number(process.env.INSTANCES ?? 1);
 const DATABASE_URL = process.env.DATABASE_URL;
-/** A three-year plan, so that every unit has many months to report on. */
-const PLAN = {
-	title: '数字化改革三年行动计划（2018—2020年）任务分工（压测）',
-	year: 2018,
-	issuer: '省数字化改革领导小组办公室',
-	issuedOn: '2018-01-15'
-};
-/** From the plan's first month to the server's; every one of them is owed (the plan's work stays open). */
-const MONTHS = Array.from({ length: 96 }, (_, i) => addMonths('2018-01', i));
-/**
- * Months every unit has already submitted before the rush (through the service, ~50 ms each), so that
- * forms carry last month's text to copy; the users' own submissions add to it during the rush.
- */
-const HISTORY = MONTHS.slice(0, 3);
-/** The months the users work through during the rush, one after another (the think-time users from the end). */
-const PERIODS = MONTHS.slice(HISTORY.length);
-/** The server's "today": the first working day after the last period. */
-const TODAY = '2026-01-05';
-
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 const log = (line: string) => console.log(line);
 
 /** A save's or submission's answer: the report's new state. */
 type Saved = { report: { revision: number } };
-type FormItem = Pick<ReportForm['items'][number], 'indicatorId' | 'targets'>;
-
-/** What a unit writes into its form: every item filled; a draft (the first autosave) has the text half done. */
-function fill(items: FormItem[], period: string, draft: boolean) {
-	const month = MONTHS.indexOf(period) + 1;
-	return items.map((item, i) => ({
-		indicatorId: item.indicatorId,
-		progressStatus: (['on_track', 'on_track', 'on_track', 'behind', 'not_started'] as const)[
-			(i + month) % 5
-		]!,
-		percent: Math.min(100, month * 3 + (i % 7)),
-		progress: draft
-			? `${period}：已召开专题推进会`
-			: `${period}：已召开专题推进会，制定实施方案并印发各地；完成系统对接和数据归集，累计覆盖${10 + i}个县（市、区），` +
-				`形成典型案例${1 + (i % 4)}个，整体进展符合序时要求。`,
-		problems: draft ? '' : i % 3 === 0 ? '部分县（市、区）数据共享接口尚未打通，基层人员培训不足。' : '',
-		nextSteps: draft ? '' : '下月继续推进系统迭代和推广应用，加强督促指导，按期完成年度目标。',
-		values: item.targets.map((t) => ({ targetId: t.id, value: Math.round((t.value * (month % 12)) / 12) })),
-		attachmentIds: []
-	}));
-}
-
-/**
- * The plan as the office would import it: USERS units, unit i in 15 + (7i mod 22) ∈ 15..36 indicators
- * (the busiest real unit has 36), about five units an indicator, the first of them the lead unit; a fifth
- * of the deadlines monthly, the rest month ends over the three years; most texts with numeric targets.
- */
-function planTable() {
-	let seed = 11;
-	const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
-	const units = Array.from({ length: USERS }, (_, i) => `压测单位${String(i + 1).padStart(3, '0')}`);
-	const perUnit = units.map((_, i) => 15 + ((7 * i) % 22));
-	const indicators = Math.max(36, Math.round(perUnit.reduce((a, b) => a + b, 0) / 5));
-	const unitsOf: string[][] = Array.from({ length: indicators }, () => []);
-	units.forEach((name, i) => {
-		const chosen = new Set<number>();
-		while (chosen.size < perUnit[i]!) chosen.add(Math.floor(rand() * indicators));
-		for (const j of chosen) unitsOf[j]!.splice(Math.floor(rand() * (unitsOf[j]!.length + 1)), 0, name);
-	});
-	const texts = [
-		(j: number) => `推进第${j}批政务服务事项“一网通办”，网上可办率达到${80 + (j % 20)}%`,
-		(j: number) => `围绕第${j}号重点场景建成${2 + (j % 9)}个数字化应用，覆盖${20 + (j % 70)}个乡镇（街道）`,
-		(j: number) => `完善第${j}号工作机制，健全数据共享和业务协同规范，形成工作闭环`,
-		(j: number) => `第${j}项改革事项办理时间压缩至${1 + (j % 5)}个工作日以内，群众满意率不低于95%`
-	];
-	const rows = unitsOf.flatMap((names, j) => {
-		if (!names.length) return [];
-		const deadline = j % 5 === 0 ? '每月底前' : `${2018 + (j % 3)}年${1 + (j % 12)}月底前`;
-		const task = Math.floor(j / 5);
-		return [
-			[
-				`领域${1 + (task % 4)}`,
-				`子领域${1 + (task % 4)}-${1 + (Math.floor(task / 4) % 5)}`,
-				`重点任务${task + 1}`,
-				texts[j % texts.length]!(j + 1),
-				deadline,
-				names.join('、')
-			]
-		];
-	});
-	return { units, perUnit, rows };
-}
-
 /** The data folder: directory, plan, USERS unit accounts and HISTORY months already submitted. */
 async function setUp(dataDir: string) {
 	const config = loadConfig({
@@ -136,7 +54,7 @@ async function setUp(dataDir: string) {
 	await seedDirectory(ctx);
 
 	let t = performance.now();
-	const table = planTable();
+	const table = planTable(USERS);
 	const imported = await importTable(
 		{ ...ctx, actor: SYSTEM_OFFICE },
 		{

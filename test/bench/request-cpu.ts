@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import { createApp } from '../../api/app.ts';
 import { loadConfig } from '../../api/config.ts';
 import { manualClock } from '../../api/lib/clock.ts';
-import { addMonths, reportDueOn } from '../../api/lib/dates.ts';
+import { reportDueOn } from '../../api/lib/dates.ts';
 import { getReportForm, type ReportForm } from '../../api/services/report-form.ts';
 import { writeReport } from '../../api/services/reports.ts';
 import { importTable } from '../../api/services/imports.ts';
@@ -22,76 +22,10 @@ import { createUser } from '../../api/services/users.ts';
 import { query } from '../../db/client.ts';
 import { openDatabase } from '../../db/open.ts';
 import { csvTable } from '../support/harness.ts';
+import { fill, HISTORY, MONTHS, PASSWORD, PLAN, planTable, TODAY } from './rush-plan.ts';
 
 const UNITS = Number(process.env.UNITS ?? 60);
 const ROUNDS = Number(process.env.ROUNDS ?? 4);
-const PASSWORD = 'Load@Test2020';
-const PLAN = {
-	title: '三年行动计划（压测）',
-	year: 2018,
-	issuer: '省领导小组办公室',
-	issuedOn: '2018-01-15'
-};
-const MONTHS = Array.from({ length: 96 }, (_, i) => addMonths('2018-01', i));
-const HISTORY = MONTHS.slice(0, 3);
-const TODAY = '2026-01-05';
-
-type FormItem = Pick<ReportForm['items'][number], 'indicatorId' | 'targets'>;
-function fill(items: FormItem[], period: string, draft: boolean) {
-	const month = MONTHS.indexOf(period) + 1;
-	return items.map((item, i) => ({
-		indicatorId: item.indicatorId,
-		progressStatus: (['on_track', 'on_track', 'on_track', 'behind', 'not_started'] as const)[
-			(i + month) % 5
-		]!,
-		percent: Math.min(100, month * 3 + (i % 7)),
-		progress: draft
-			? `${period}：已召开专题推进会`
-			: `${period}：已召开专题推进会，制定实施方案并印发各地，覆盖${10 + i}个县。`,
-		problems: draft ? '' : i % 3 === 0 ? '部分县数据共享接口尚未打通。' : '',
-		nextSteps: draft ? '' : '下月继续推进。',
-		values: item.targets.map((t) => ({ targetId: t.id, value: Math.round((t.value * (month % 12)) / 12) })),
-		attachmentIds: []
-	}));
-}
-
-/** load.ts's plan: unit i in 15 + (7i mod 22) indicators, about five units an indicator. */
-function planTable() {
-	let seed = 11;
-	const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
-	const units = Array.from({ length: UNITS }, (_, i) => `压测单位${String(i + 1).padStart(3, '0')}`);
-	const perUnit = units.map((_, i) => 15 + ((7 * i) % 22));
-	const indicators = Math.max(36, Math.round(perUnit.reduce((a, b) => a + b, 0) / 5));
-	const unitsOf: string[][] = Array.from({ length: indicators }, () => []);
-	units.forEach((name, i) => {
-		const chosen = new Set<number>();
-		while (chosen.size < perUnit[i]!) chosen.add(Math.floor(rand() * indicators));
-		for (const j of chosen) unitsOf[j]!.splice(Math.floor(rand() * (unitsOf[j]!.length + 1)), 0, name);
-	});
-	const texts = [
-		(j: number) => `推进第${j}批政务服务事项“一网通办”，网上可办率达到${80 + (j % 20)}%`,
-		(j: number) => `围绕第${j}号重点场景建成${2 + (j % 9)}个数字化应用，覆盖${20 + (j % 70)}个乡镇（街道）`,
-		(j: number) => `完善第${j}号工作机制，健全数据共享和业务协同规范，形成工作闭环`,
-		(j: number) => `第${j}项改革事项办理时间压缩至${1 + (j % 5)}个工作日以内，群众满意率不低于95%`
-	];
-	const rows = unitsOf.flatMap((names, j) => {
-		if (!names.length) return [];
-		const deadline = j % 5 === 0 ? '每月底前' : `${2018 + (j % 3)}年${1 + (j % 12)}月底前`;
-		const task = Math.floor(j / 5);
-		return [
-			[
-				`领域${1 + (task % 4)}`,
-				`子领域${1 + (task % 4)}`,
-				`重点任务${task + 1}`,
-				texts[j % 4]!(j + 1),
-				deadline,
-				names.join('、')
-			]
-		];
-	});
-	return { units, rows };
-}
-
 const dataDir = mkdtempSync(join(tmpdir(), 'duban-reqcpu-'));
 const config = loadConfig({
 	DATA_DIR: dataDir,
@@ -105,7 +39,7 @@ const { db, close } = await openDatabase(config);
 const clock = manualClock(new Date(`${PLAN.issuedOn}T02:00:00Z`));
 const ctx = { db, config, clock, actor: null, ip: null };
 await seedDirectory(ctx);
-const table = planTable();
+const table = planTable(UNITS);
 const imported = await importTable(
 	{ ...ctx, actor: SYSTEM_OFFICE },
 	{
