@@ -74,6 +74,59 @@ describe('replies through the typed client', () => {
 	});
 });
 
+/** The text from `open` (an opening bracket's index) to its closing bracket; strings and comments are skipped. */
+function balanced(text: string, open: number): string {
+	let depth = 0;
+	for (let i = open; i < text.length; i++) {
+		const ch = text[i]!;
+		if (ch === "'" || ch === '"' || ch === '`') {
+			for (i++; i < text.length && text[i] !== ch; i++) if (text[i] === '\\') i++;
+		} else if (text.startsWith('//', i)) i = text.indexOf('\n', i);
+		else if (text.startsWith('/*', i)) i = text.indexOf('*/', i) + 1;
+		else if ('([{'.includes(ch)) depth++;
+		else if (')]}'.includes(ch) && --depth === 0) return text.slice(open, i + 1);
+		if (i <= 0) break;
+	}
+	return text.slice(open);
+}
+
+/**
+ * The `$effect`s of a component's script that ask the API for data: directly (`call(`, `api.`) or through
+ * one of the component's own functions that does. Page data comes through `Resource` or a `load`
+ * function, which keep only the latest answer; an effect that fetches lets a slow, stale answer win.
+ */
+function effectsThatFetch(source: string): string[] {
+	const script = [...source.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]!).join('\n');
+	const asks = (code: string) => /\bcall\(|\bapi\./.test(code);
+	// The component's own functions: `function f(…) {…}` and `const f = (…) => …`.
+	const bodies = new Map<string, string>();
+	for (const m of script.matchAll(/\bfunction (\w+)\s*\(/g)) {
+		const params = m.index + m[0].length - 1;
+		bodies.set(m[1]!, balanced(script, script.indexOf('{', params + balanced(script, params).length)));
+	}
+	for (const m of script.matchAll(/\bconst (\w+) = (?:async )?(?:\([^)]*\)|\w+) =>/g)) {
+		const rest = script.slice(m.index + m[0].length);
+		const end = rest.search(/;\n/);
+		bodies.set(m[1]!, end < 0 ? rest : rest.slice(0, end));
+	}
+	// A function fetches if it asks the API or calls one of the component's functions that does.
+	const fetching = new Set<string>();
+	for (let grew = true; grew;) {
+		grew = false;
+		for (const [name, body] of bodies)
+			if (
+				!fetching.has(name) &&
+				(asks(body) || [...fetching].some((f) => new RegExp(`\\b${f}\\b`).test(body)))
+			) {
+				fetching.add(name);
+				grew = true;
+			}
+	}
+	return [...script.matchAll(/\$effect\(/g)]
+		.map((m) => balanced(script, m.index + m[0].length - 1))
+		.filter((body) => asks(body) || [...fetching].some((f) => new RegExp(`\\b${f}\\b`).test(body)));
+}
+
 describe('the web app', () => {
 	const files = (dir: string): string[] =>
 		readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -86,6 +139,25 @@ describe('the web app', () => {
 		// Reply types come from the typed client (InferResponseType), never from an interface of its own.
 		const replies = readFileSync('web/src/lib/replies.ts', 'utf8');
 		expect(replies).not.toMatch(/^export (interface|type \w+ = \{)/m);
+	});
+
+	it('fetches no page data inside $effect (Resource or a load function instead)', () => {
+		const offenders = files('web/src')
+			.filter((f) => f.endsWith('.svelte'))
+			.flatMap((f) =>
+				effectsThatFetch(readFileSync(f, 'utf8')).map(
+					(body) => `${relative('web/src', f).split(sep).join('/')}: ${body.split('\n')[0]}`
+				)
+			);
+		expect(offenders, 'an $effect that asks the API: use Resource (lib/resource.svelte.ts)').toEqual([]);
+		// The check sees what it is meant to see.
+		const page = (effect: string) =>
+			`<script lang="ts">\n\tfunction load(id: number) {\n\t\tcall(api.plans.$get()).then((r) => (plans = r.items));\n\t}\n\tconst reload = () => load(1);\n\t${effect}\n</script>`;
+		expect(effectsThatFetch(page('$effect(() => {\n\t\tcall(api.units.$get());\n\t});'))).toHaveLength(1);
+		expect(effectsThatFetch(page('$effect(() => load(id));'))).toHaveLength(1);
+		expect(effectsThatFetch(page('$effect(() => {\n\t\tif (open) untrack(reload);\n\t});'))).toHaveLength(1);
+		expect(effectsThatFetch(page('$effect(load);'))).toHaveLength(1);
+		expect(effectsThatFetch(page('$effect(() => {\n\t\tdocument.title = title;\n\t});'))).toEqual([]);
 	});
 
 	it('draws its tables with DataTable', () => {

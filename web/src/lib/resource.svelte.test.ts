@@ -51,14 +51,49 @@ describe('Resource', () => {
 		stop();
 	});
 
-	it('shows a failure as the error text', async () => {
+	it('fresh: drops the previous answer when what it reads changes, keeps it across reload', async () => {
+		let id = $state(1);
+		let resource!: Resource<string>;
+		const stop = $effect.root(() => {
+			resource = new Resource(() => Promise.resolve(`indicator ${id}`), { fresh: true });
+		});
+		flushSync();
+		await new Promise((r) => setTimeout(r, 0));
+		expect(resource.value).toBe('indicator 1');
+		resource.reload();
+		expect(resource.value).toBe('indicator 1');
+		id = 2;
+		flushSync();
+		expect(resource.value).toBeNull();
+		await new Promise((r) => setTimeout(r, 0));
+		expect(resource.value).toBe('indicator 2');
+		stop();
+	});
+
+	it('stops loading when the fetcher has nothing more to load', () => {
+		let allowed = $state(true);
 		let resource!: Resource<number>;
 		const stop = $effect.root(() => {
-			resource = new Resource(() => Promise.reject(new Error('服务暂不可用')));
+			resource = new Resource(() => (allowed ? new Promise<number>(() => {}) : null));
+		});
+		flushSync();
+		expect(resource.loading).toBe(true);
+		allowed = false;
+		flushSync();
+		expect(resource.loading).toBe(false);
+		stop();
+	});
+
+	it('shows a failure as the error text and keeps what was thrown', async () => {
+		const thrown = new Error('服务暂不可用');
+		let resource!: Resource<number>;
+		const stop = $effect.root(() => {
+			resource = new Resource(() => Promise.reject(thrown));
 		});
 		flushSync();
 		await new Promise((r) => setTimeout(r, 0));
 		expect(resource.error).toBe('服务暂不可用');
+		expect(resource.failure).toBe(thrown);
 		expect(resource.value).toBeNull();
 		stop();
 	});

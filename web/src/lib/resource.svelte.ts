@@ -5,21 +5,28 @@ import { errorText } from './api.ts';
  * Data a page shows that follows its filters: `fetch` is run again whenever the state it reads changes
  * (the address's query, a page number, the session), and only the answer to the latest request is kept,
  * so an earlier, slower answer never replaces a newer one. The last answer stays shown while the next
- * loads (`loading`). `fetch` returns null when there is nothing to load (a role without the right).
+ * loads (`loading`), unless `fresh` is set: a page about one thing (an indicator, a plan) drops the
+ * previous thing's answer as soon as the address names another, and keeps it only across `reload`.
+ * `fetch` returns null when there is nothing to load (a role without the right).
  * Create it while a component initialises (it runs in that component's effect).
  */
 export class Resource<T> {
 	value = $state<T | null>(null);
 	error = $state('');
+	/** What the failed request threw (a page tells a 404 from other failures by it); null otherwise. */
+	failure = $state<unknown>(null);
 	loading = $state(false);
 	#fetch: () => Promise<T> | null;
 	#latest: Promise<T> | null = null;
 
-	constructor(fetch: () => Promise<T> | null) {
+	constructor(fetch: () => Promise<T> | null, { fresh = false }: { fresh?: boolean } = {}) {
 		this.#fetch = fetch;
 		$effect(() => {
 			const request = fetch();
-			untrack(() => this.#follow(request));
+			untrack(() => {
+				if (fresh) this.value = null;
+				this.#follow(request);
+			});
 		});
 	}
 
@@ -30,15 +37,18 @@ export class Resource<T> {
 
 	#follow(request: Promise<T> | null) {
 		this.#latest = request;
-		if (!request) return;
-		this.loading = true;
+		this.loading = request !== null;
 		this.error = '';
+		this.failure = null;
+		if (!request) return;
 		request
 			.then((value) => {
 				if (this.#latest === request) this.value = value;
 			})
 			.catch((err: unknown) => {
-				if (this.#latest === request) this.error = errorText(err);
+				if (this.#latest !== request) return;
+				this.error = errorText(err);
+				this.failure = err;
 			})
 			.finally(() => {
 				if (this.#latest === request) this.loading = false;

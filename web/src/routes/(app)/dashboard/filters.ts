@@ -18,6 +18,8 @@ export type DashFilters = {
 
 export const UNIT_KINDS: UnitKind[] = ['provincial', 'city', 'county', 'other'];
 export const LIST_PAGE_SIZE = 10;
+/** What the page's load function depends on besides the scope: invalidating it asks for the figures again. */
+export const SUMMARY = 'app:dashboard-summary';
 
 const id = (v: string | null) => (/^\d+$/.test(v ?? '') ? v! : '');
 
