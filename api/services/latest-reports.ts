@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { assignment, indicatorTarget, report, reportItem, reportItemValue } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { prepared, type Db } from '../../db/client.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { targetProgress, type TargetProgress } from '../../web/src/lib/rules/targets.ts';
 import { addMonths, endOfDay, periodOf } from '../lib/dates.ts';
@@ -131,17 +131,21 @@ function* chunks(ids: number[] | undefined): Generator<number[] | undefined> {
  * progress (and lights) on them moves with this unit's part.
  */
 export async function summedIndicatorIds(db: Db, reportId: number): Promise<number[]> {
-	return (
-		await db
-			.selectDistinct({ id: reportItem.indicatorId })
-			.from(reportItem)
-			.innerJoin(indicatorTarget, eq(indicatorTarget.indicatorId, reportItem.indicatorId))
-			.where(
-				and(
-					eq(reportItem.reportId, reportId),
-					eq(indicatorTarget.aggregation, 'sum'),
-					sql`(select count(*) from assignment a where a.indicator_id = ${reportItem.indicatorId}) > 1`
-				)
-			)
-	).map((r) => r.id);
+	return (await summedOfReport(db).execute({ reportId })).map((r) => r.id);
 }
+
+// Every submission asks (the month-end rush): built once.
+const summedOfReport = prepared((db) =>
+	db
+		.selectDistinct({ id: reportItem.indicatorId })
+		.from(reportItem)
+		.innerJoin(indicatorTarget, eq(indicatorTarget.indicatorId, reportItem.indicatorId))
+		.where(
+			and(
+				eq(reportItem.reportId, sql.placeholder('reportId')),
+				eq(indicatorTarget.aggregation, 'sum'),
+				sql`(select count(*) from assignment a where a.indicator_id = ${reportItem.indicatorId}) > 1`
+			)
+		)
+		.prepare()
+);

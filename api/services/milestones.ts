@@ -14,7 +14,7 @@ import {
 	user,
 	type MilestonePlanStatus
 } from '../../db/schema/index.ts';
-import { type Db, withTransaction } from '../../db/client.ts';
+import { type Db, prepared, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, notFound } from '../errors.ts';
 import { accountable, milestoneFor } from '../../web/src/lib/rules/lights.ts';
@@ -402,12 +402,7 @@ export async function indicatorMilestones(ctx: ServiceContext, indicatorId: numb
 export async function milestonesFor(db: Db, unitId: number, indicatorIds: number[], period: string) {
 	const out = new Map<number, MilestoneInput & { due: boolean }>();
 	if (!indicatorIds.length) return out;
-	const rows = await approvedMilestones(
-		db,
-		eq(milestonePlan.unitId, unitId),
-		inArray(milestonePlan.indicatorId, indicatorIds),
-		sql`${milestone.period} <= ${period}`
-	);
+	const rows = await unitMilestones(db).execute({ unitId, period });
 	for (const id of indicatorIds) {
 		const m = milestoneFor(
 			rows.filter((r) => r.indicatorId === id),
@@ -424,6 +419,15 @@ export async function milestonesFor(db: Db, unitId: number, indicatorIds: number
 	}
 	return out;
 }
+
+/** A unit's approved milestones due by a month (every indicator's: the form keeps its own). Built once. */
+const unitMilestones = prepared((db) =>
+	approvedMilestones(
+		db,
+		eq(milestonePlan.unitId, sql.placeholder('unitId')),
+		sql`${milestone.period} <= ${sql.placeholder('period')}`
+	).prepare()
+);
 
 /**
  * The caller's unit's indicators that want a milestone plan (those it is accountable for and has not signed

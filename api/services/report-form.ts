@@ -1,4 +1,5 @@
-import { and, asc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 const { placeholder } = sql;
 import {
@@ -181,63 +182,71 @@ export const unitTargets = prepared((db) =>
 );
 
 /**
- * Per indicator, the item of a unit's latest report before `period` that reached the office: the text to
- * copy or carry forward. Chosen in SQL, so a unit with years of reports loads one item per indicator.
+ * Per assignment of a unit, the id of its item in the unit's latest report before `period` that reached the
+ * office: the text to copy or carry forward. One index probe per month looked back (newest first), so a
+ * unit with years of reports reads one item per indicator (a window over all its earlier items cost more
+ * than the rest of the form). Only assignments: a report's items are only ever on its unit's assignments.
  */
-const latestEarlierItems = (db: Db) =>
+const latestEarlierItem = (db: Db, unitId: SQLiteColumn, indicatorId: SQLiteColumn) => {
+	const earlier = alias(report, 'earlier');
+	const earlierItem = alias(reportItem, 'earlier_item');
+	return db
+		.select({ id: earlierItem.id })
+		.from(earlier)
+		.innerJoin(
+			earlierItem,
+			and(eq(earlierItem.reportId, earlier.id), eq(earlierItem.indicatorId, indicatorId))
+		)
+		.where(
+			and(
+				eq(earlier.unitId, unitId),
+				sql`${earlier.period} < ${placeholder('period')}`,
+				inArray(earlier.status, [...SUBMITTED_STATUSES])
+			)
+		)
+		.orderBy(desc(earlier.period))
+		.limit(1);
+};
+
+/** The items of `latestEarlierItem` with their fields (one prepared query by unit and month). */
+const previousItems = prepared((db) =>
 	db
 		.select({
 			id: reportItem.id,
-			period: report.period,
-			n: sql<number>`row_number() over (partition by ${reportItem.indicatorId} order by ${report.period} desc)`.as(
-				'n'
-			)
-		})
-		.from(report)
-		.innerJoin(reportItem, eq(reportItem.reportId, report.id))
-		.where(
-			and(
-				eq(report.unitId, placeholder('unitId')),
-				sql`${report.period} < ${placeholder('period')}`,
-				inArray(report.status, [...SUBMITTED_STATUSES])
-			)
-		)
-		.as('latest');
-
-/** `latestEarlierItems` with their fields (one prepared query by unit and month). */
-const previousItems = prepared((db) => {
-	const latest = latestEarlierItems(db);
-	return db
-		.select({
-			id: reportItem.id,
 			indicatorId: reportItem.indicatorId,
-			period: latest.period,
+			period: report.period,
 			progressStatus: reportItem.progressStatus,
 			percent: reportItem.percent,
 			progress: reportItem.progress,
 			problems: reportItem.problems,
 			nextSteps: reportItem.nextSteps
 		})
-		.from(latest)
-		.innerJoin(reportItem, eq(reportItem.id, latest.id))
-		.where(eq(latest.n, 1))
-		.prepare();
-});
+		.from(assignment)
+		.innerJoin(
+			reportItem,
+			eq(reportItem.id, latestEarlierItem(db, assignment.unitId, assignment.indicatorId))
+		)
+		.innerJoin(report, eq(report.id, reportItem.reportId))
+		.where(eq(assignment.unitId, placeholder('unitId')))
+		.prepare()
+);
 
 /** The target values of `previousItems` (one prepared query by unit and month). */
-const previousValues = prepared((db) => {
-	const latest = latestEarlierItems(db);
-	return db
+const previousValues = prepared((db) =>
+	db
 		.select({
 			itemId: reportItemValue.itemId,
 			targetId: reportItemValue.targetId,
 			value: reportItemValue.value
 		})
-		.from(latest)
-		.innerJoin(reportItemValue, eq(reportItemValue.itemId, latest.id))
-		.where(eq(latest.n, 1))
-		.prepare();
-});
+		.from(assignment)
+		.innerJoin(
+			reportItemValue,
+			eq(reportItemValue.itemId, latestEarlierItem(db, assignment.unitId, assignment.indicatorId))
+		)
+		.where(eq(assignment.unitId, placeholder('unitId')))
+		.prepare()
+);
 
 const unitById = prepared((db) =>
 	db

@@ -76,7 +76,7 @@ function actualValueProblem(value: number, targetValue: number): ErrorKey | null
 
 /**
  * Writes the items that differ from what is stored (`stored`: the report's items now); returns the
- * assignments the unit reports on that month.
+ * assignments the unit reports on that month, and whether anything was written.
  */
 async function writeItems(
 	tx: Db,
@@ -96,7 +96,7 @@ async function writeItems(
 	}
 	const storedOf = new Map(stored.map((i) => [i.indicatorId, i]));
 	const inputs = sent.filter((input) => !unchanged(input, storedOf.get(input.indicatorId)));
-	if (!inputs.length) return assignments;
+	if (!inputs.length) return { assignments, written: false };
 	const targetsOf = new Map<number, Map<number, { label: string; value: number }>>();
 	for (const t of await unitTargets(tx).execute({ unitId })) {
 		targetsOf.set(t.indicatorId, (targetsOf.get(t.indicatorId) ?? new Map()).set(t.id, t));
@@ -167,7 +167,7 @@ async function writeItems(
 			throw fail('bad_request', 'attachment.not_linkable');
 		}
 	}
-	return assignments;
+	return { assignments, written: true };
 }
 
 /**
@@ -238,7 +238,7 @@ export async function writeReport(
 					.returning()
 			)[0]!;
 		}
-		const assignments = await writeItems(
+		const { assignments, written } = await writeItems(
 			tx.db,
 			row.id,
 			unitId,
@@ -246,20 +246,13 @@ export async function writeReport(
 			input.items,
 			before?.items ?? []
 		);
+		// The report as now stored (its state before the numbering below): as read before if no item was written.
+		const current = before && !written ? before : await snapshotReport(tx.db, row.id);
+		// A draft save that changed nothing is kept as it is.
+		if (!submit && before && !snapshotChanges(before, current).length) return reportInfo(row);
 		if (submit) {
 			// Every item of the form, in its order, as now stored.
-			const stored = new Map(
-				(
-					await tx.db
-						.select({
-							indicatorId: reportItem.indicatorId,
-							progressStatus: reportItem.progressStatus,
-							progress: reportItem.progress
-						})
-						.from(reportItem)
-						.where(eq(reportItem.reportId, row.id))
-				).map((i) => [i.indicatorId, i])
-			);
+			const stored = new Map(current.items.map((i) => [i.indicatorId, i]));
 			const problems = missingFields(
 				assignments.map((a) => ({
 					indicatorId: a.indicatorId,
@@ -271,14 +264,12 @@ export async function writeReport(
 			if (problems.length) {
 				throw fail('unprocessable', 'report.incomplete', { n: problems.length }, problems);
 			}
-			await tx.db
-				.update(reportItem)
-				.set({ returnReason: null })
-				.where(and(eq(reportItem.reportId, row.id), isNotNull(reportItem.returnReason)));
+			if (current.items.some((i) => i.returnReason !== null))
+				await tx.db
+					.update(reportItem)
+					.set({ returnReason: null })
+					.where(and(eq(reportItem.reportId, row.id), isNotNull(reportItem.returnReason)));
 		}
-		// A draft's state is final here (the update below changes only the numbering): kept as it is.
-		const draft = submit ? null : await snapshotReport(tx.db, row.id);
-		if (draft && before && !snapshotChanges(before, draft).length) return reportInfo(row);
 		const version = row.version + (submit ? 1 : 0);
 		const revision = row.revision + 1;
 		const firstSubmittedAt = row.firstSubmittedAt ?? (submit ? now : null);
@@ -304,9 +295,14 @@ export async function writeReport(
 			if (shared.length)
 				await refreshSupervision(tx.db, ctx.clock.today(), { indicatorIds: shared }, 'report');
 		}
+		// A submission's state: the items as stored, their return reasons cleared, the status submitted.
 		const after = submit
-			? await recordVersion(txCtx, tx.db, row.id, version, 'submit')
-			: await recordVersion(txCtx, tx.db, row.id, version + 1, 'save', draft!);
+			? await recordVersion(txCtx, tx.db, row.id, version, 'submit', {
+					...current,
+					status: 'submitted',
+					items: current.items.map((i) => ({ ...i, returnReason: null }))
+				})
+			: await recordVersion(txCtx, tx.db, row.id, version + 1, 'save', current);
 		await audit(txCtx, {
 			action: submit ? 'report.submit' : 'report.save',
 			objectType: 'report',

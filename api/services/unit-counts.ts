@@ -1,5 +1,9 @@
-import { sql } from 'drizzle-orm';
-import { joinedText, query, type Db } from '../../db/client.ts';
+import { and, eq, lte, sql } from 'drizzle-orm';
+
+const { placeholder } = sql;
+import { alert, assignment, indicator, plan } from '../../db/schema/index.ts';
+import { alias } from 'drizzle-orm/sqlite-core';
+import { joinedText, prepared, type Db } from '../../db/client.ts';
 import { partOriginalDue } from './lights.ts';
 import { stateOf } from '../../web/src/lib/rules/lights.ts';
 import { STATES, type Light, type SupervisionState } from '../../web/src/lib/rules/enums.ts';
@@ -16,34 +20,43 @@ export type UnitCounts = Record<SupervisionState, number> & {
  * else the worst light lit on it that day): the numbers every page shows for a unit.
  */
 export async function unitCounts(db: Db, unitId: number, day: string): Promise<UnitCounts> {
-	const rows = await query<{
-		completedOn: string | null;
-		originalDueOn: string | null;
-		lights: string | null;
-	}>(
-		db,
-		sql`
-		select a.completed_on as "completedOn", ${partOriginalDue} as "originalDueOn", ${joinedText(db, sql`al.light`, ',')} as lights
-		from assignment a
-		join indicator i on i.id = a.indicator_id
-		join plan p on p.id = i.plan_id
-		left join alert al on al.indicator_id = a.indicator_id and al.unit_id = a.unit_id
-			and al.since <= ${day} and (al.resolved_on is null or al.resolved_on > ${day})
-		where a.unit_id = ${unitId} and p.year <= ${Number(day.slice(0, 4))}
-		group by a.id, i.id`
-	);
+	const rows = await unitItems(db).execute({ unitId, day, year: Number(day.slice(0, 4)) });
 	const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<SupervisionState, number>;
 	for (const r of rows) {
 		const lights = (r.lights?.split(',') ?? []) as Light[];
 		counts[stateOf(r, lights, day)]++;
 	}
-	const reportsMissing = (
-		await query<{ n: number }>(
-			db,
-			sql`
-		select count(*) as n from alert where kind = 'report_missing' and unit_id = ${unitId}
-			and since <= ${day} and (resolved_on is null or resolved_on > ${day})`
-		)
-	)[0]!.n;
+	const reportsMissing = (await missingReports(db).execute({ unitId, day }))[0]!.n;
 	return { ...counts, items: rows.length, reportsMissing };
 }
+
+/** An alert lit on the day (`day` a placeholder). */
+const litOn = sql`${alert.since} <= ${placeholder('day')} and (${alert.resolvedOn} is null or ${alert.resolvedOn} > ${placeholder('day')})`;
+
+// Every page a unit opens shows these counts (the report form of the month-end rush too): prepared once.
+// (Assignment and indicator as `a` and `i`, the names partOriginalDue reads.)
+const a = alias(assignment, 'a');
+const i = alias(indicator, 'i');
+const unitItems = prepared((db) =>
+	db
+		.select({
+			completedOn: a.completedOn,
+			originalDueOn: sql<string | null>`${partOriginalDue}`,
+			// The lights lit on each item, looked up by its own indicator and unit.
+			lights: sql<string | null>`(select ${joinedText(db, alert.light, ',')} from ${alert}
+				where ${alert.indicatorId} = ${a.indicatorId} and ${alert.unitId} = ${a.unitId} and ${litOn})`
+		})
+		.from(a)
+		.innerJoin(i, eq(i.id, a.indicatorId))
+		.innerJoin(plan, eq(plan.id, i.planId))
+		.where(and(eq(a.unitId, placeholder('unitId')), lte(plan.year, placeholder('year'))))
+		.prepare()
+);
+
+const missingReports = prepared((db) =>
+	db
+		.select({ n: sql<number>`count(*)`.mapWith(Number) })
+		.from(alert)
+		.where(and(eq(alert.kind, 'report_missing'), eq(alert.unitId, placeholder('unitId')), litOn))
+		.prepare()
+);
