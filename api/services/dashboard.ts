@@ -16,7 +16,9 @@ import {
 import { getSettings } from './settings.ts';
 import { subtreeRoot } from '../../web/src/lib/rules/access.ts';
 import {
+	REPORT_CELL_CODES,
 	SUBMITTED_STATUSES,
+	type ReportCell,
 	type ReportState,
 	type SupervisionState
 } from '../../web/src/lib/rules/enums.ts';
@@ -30,27 +32,15 @@ export function assertSupervisor(ctx: ServiceContext) {
 	if (role !== 'office' && role !== 'leader' && role !== 'service') throw fail('forbidden', 'role.dashboard');
 }
 
+/** A unit's months among some (bit k: the k-th): those it is expected to report, and those filed. */
+type ReportBits = { unitId: number; expected: number; submitted: number; late: number };
+
 /**
- * Report status of every expected (unit, month) among the units in scope: on time, late, missing, or not
- * yet due. A unit is expected in a month its report spans cover (report-spans.ts, kept with the lights).
- * With `closed` (a past day, seen as at its end: bulletins and scores), a report not in by the end of its
- * due day is missing.
+ * Per unit expected in some of these months (at most 31: a month is a bit of a sum below), in unit
+ * order: the months its report spans cover (report-spans.ts, kept with the lights) and its reports in by
+ * the end of the day. One row a unit: thousands of rows at province scale, not units × months.
  */
-export async function reportStatuses(
-	db: Db,
-	f: DashboardFilter,
-	day: string,
-	periods: string[],
-	closed = false
-): Promise<{ period: string; due: string; status: Map<number, ReportState> }[]> {
-	const dueDay = (await getSettings(db)).reportDueDay;
-	if (!periods.length) return [];
-	// A month is a bit of a sum below: 31 of them at most (a year's matrix is 13).
-	if (periods.length > 31)
-		return [
-			...(await reportStatuses(db, f, day, periods.slice(0, 31), closed)),
-			...(await reportStatuses(db, f, day, periods.slice(31), closed))
-		];
+async function reportBits(db: Db, f: DashboardFilter, day: string, periods: string[]): Promise<ReportBits[]> {
 	const first = periods.reduce((a, b) => (b < a ? b : a));
 	const last = periods.reduce((a, b) => (b > a ? b : a));
 	// Month k counts 2^k (numbers in the text: PostgreSQL cannot type a sum of parameters).
@@ -58,8 +48,6 @@ export async function reportStatuses(
 		periods.map((p, k) => sql`when ${p} then ${sql.raw(String(2 ** k))}`),
 		sql` `
 	)} else 0 end`;
-	// Per unit: its report spans over these months (a few plans each), and its reports in by the end of
-	// the day as bits, one row a unit: thousands of rows at province scale, not units × months.
 	// A unit's spans of different plans mostly cover the same of these months: clipped to them, told once.
 	const spans = await query<{ unitId: number; fromPeriod: string; toPeriod: string }>(
 		db,
@@ -70,47 +58,84 @@ export async function reportStatuses(
 			and ${f.planId ? sql`s.plan_id = ${f.planId}` : sql`1 = 1`} and ${unitsInScope(f, sql`s.unit_id`)}
 		group by 1, 2, 3`
 	);
+	// Every unit's reports of these months when the filter takes every unit (only the expected ones are
+	// kept below): one pass over the months' reports, cheaper than a lookup per unit with a span.
 	const reports = await query<{ unitId: number; submitted: number; late: number }>(
 		db,
 		sql`select r.unit_id as "unitId", sum(${bitOf}) as submitted, sum(case when r.late then ${bitOf} else 0 end) as late
 		from report r
-		where r.unit_id in (select s.unit_id from report_span s where s.from_period <= ${last} and s.to_period >= ${first})
-			and r.period >= ${first} and r.period <= ${last}
+		where r.period >= ${first} and r.period <= ${last} and ${narrowsUnits(f) ? unitsInScope(f, sql`r.unit_id`) : sql`1 = 1`}
 			and r.status in ${SUBMITTED_STATUSES} and r.first_submitted_at < ${endOfDay(day).getTime()}
 		group by r.unit_id`
 	);
-	const expected = new Map<number, number>();
+	const units = new Map<number, ReportBits>();
 	for (const s of spans) {
-		let bits = expected.get(s.unitId) ?? 0;
+		const u = units.get(s.unitId) ?? { unitId: s.unitId, expected: 0, submitted: 0, late: 0 };
 		periods.forEach((p, k) => {
-			if (s.fromPeriod <= p && s.toPeriod >= p) bits |= 2 ** k;
+			if (s.fromPeriod <= p && s.toPeriod >= p) u.expected |= 2 ** k;
 		});
-		expected.set(s.unitId, bits);
+		units.set(s.unitId, u);
 	}
-	const filed = new Map(reports.map((r) => [r.unitId, r]));
-	const units = [...expected.keys()].sort((a, b) => a - b);
+	for (const r of reports) {
+		const u = units.get(r.unitId);
+		if (!u) continue;
+		u.submitted = r.submitted;
+		u.late = r.late;
+	}
+	return [...units.values()].sort((a, b) => a.unitId - b.unitId);
+}
+
+/** One unit's report state in month k: on time, late, missing once overdue, not yet due, or none expected. */
+function cellOf(u: ReportBits, k: number, overdue: boolean): ReportCell {
+	const bit = 2 ** k;
+	if (!(u.expected & bit)) return 'none';
+	if (u.submitted & bit) return u.late & bit ? 'late' : 'on_time';
+	return overdue ? 'missing' : 'not_due';
+}
+
+/**
+ * A month's report is missing once its due day has passed; with `closed` (a past day, seen as at its
+ * end: bulletins and scores), once the due day itself is over.
+ */
+const overdueOn = (due: string, day: string, closed: boolean) => due < day || (closed && due <= day);
+
+/**
+ * Report status of every expected (unit, month) among the units in scope: on time, late, missing, or not
+ * yet due. A unit is expected in a month its report spans cover.
+ */
+export async function reportStatuses(
+	db: Db,
+	f: DashboardFilter,
+	day: string,
+	periods: string[],
+	closed = false
+): Promise<{ period: string; due: string; status: Map<number, ReportState> }[]> {
+	const dueDay = (await getSettings(db)).reportDueDay;
+	if (!periods.length) return [];
+	if (periods.length > 31)
+		return [
+			...(await reportStatuses(db, f, day, periods.slice(0, 31), closed)),
+			...(await reportStatuses(db, f, day, periods.slice(31), closed))
+		];
+	const units = await reportBits(db, f, day, periods);
 	return periods.map((period, k) => {
 		const due = reportDueOn(period, dueDay);
-		const overdue = due < day || (closed && due <= day);
-		const bit = 2 ** k;
+		const overdue = overdueOn(due, day, closed);
 		const status = new Map<number, ReportState>();
-		for (const unitId of units) {
-			if (!(expected.get(unitId)! & bit)) continue;
-			const r = filed.get(unitId);
-			status.set(
-				unitId,
-				r && r.submitted & bit ? (r.late & bit ? 'late' : 'on_time') : overdue ? 'missing' : 'not_due'
-			);
+		for (const u of units) {
+			const cell = cellOf(u, k, overdue);
+			if (cell !== 'none') status.set(u.unitId, cell);
 		}
 		return { period, due, status };
 	});
 }
 
-export function countStatuses(status: Map<number, string>) {
+/** How many of a month's expected reports are in on time, late or missing, and the share in. */
+function countCells(cells: Iterable<string>) {
 	let onTime = 0;
 	let late = 0;
 	let missing = 0;
-	for (const s of status.values()) {
+	for (const s of cells) {
 		if (s === 'on_time') onTime++;
 		else if (s === 'late') late++;
 		else if (s === 'missing') missing++;
@@ -124,6 +149,8 @@ export function countStatuses(status: Map<number, string>) {
 		rate: expected ? Math.round(((onTime + late) / expected) * 1000) / 10 : null
 	};
 }
+
+export const countStatuses = (status: Map<number, string>) => countCells(status.values());
 
 /** The office dashboard as of a day: tiles, sections by light, monthly trend, report matrix. */
 export function dashboardSummary(ctx: ServiceContext, f: DashboardFilter, day: string) {
@@ -187,9 +214,15 @@ export async function summaryData(db: Db, f: DashboardFilter, day: string, today
 	const closed = day < today;
 	const soFar = months.filter((p) => `${p}-01` <= day);
 	// The months of the year so far and the month the tiles speak of (in January, December's), in one query.
-	const all = await reportStatuses(db, f, day, soFar.includes(period) ? soFar : [period, ...soFar], closed);
-	const statuses = all.filter((s) => soFar.includes(s.period));
-	const thisPeriod = all.find((s) => s.period === period)!;
+	const periods = soFar.includes(period) ? soFar : [period, ...soFar];
+	const units = await reportBits(db, f, day, periods);
+	const reportMonths = periods.map((p, k) => {
+		const due = reportDueOn(p, dueDay);
+		const overdue = overdueOn(due, day, closed);
+		return { period: p, due, cells: units.map((u) => cellOf(u, k, overdue)) };
+	});
+	const statuses = reportMonths.filter((m) => soFar.includes(m.period));
+	const thisPeriod = reportMonths.find((m) => m.period === period)!;
 
 	const names = new Map(
 		(
@@ -232,11 +265,27 @@ export async function summaryData(db: Db, f: DashboardFilter, day: string, today
 		return pa - pb || xa - xb;
 	});
 
-	const trend = await monthlyTrend(db, f, day, scope, statuses);
+	const trend = await monthlyTrend(
+		db,
+		f,
+		day,
+		scope,
+		statuses.map((m) => ({ period: m.period, due: m.due, rate: countCells(m.cells).rate }))
+	);
 	const unitNames = new Map(
 		(await query<{ id: number; name: string }>(db, sql`select id, name from unit`)).map((u) => [u.id, u.name])
 	);
-	const matrixUnits = [...new Set(statuses.flatMap((s) => [...s.status.keys()]))].sort((a, b) => a - b);
+	// The units expected in some month so far, each with a letter a month (REPORT_CELL_CODES).
+	const rows = units.flatMap((u, i) =>
+		statuses.some((m) => m.cells[i] !== 'none')
+			? [
+					{
+						unit: { id: u.unitId, name: unitNames.get(u.unitId) ?? String(u.unitId) },
+						cells: statuses.map((m) => REPORT_CELL_CODES[m.cells[i]!]).join('')
+					}
+				]
+			: []
+	);
 	return {
 		day,
 		today,
@@ -251,17 +300,11 @@ export async function summaryData(db: Db, f: DashboardFilter, day: string, today
 			redUnits,
 			yellow: count('yellow'),
 			dueWithin30: open.reduce((n, g) => n + (g.soon ? g.n : 0), 0),
-			reports: { period, due: thisPeriod.due, ...countStatuses(thisPeriod.status) }
+			reports: { period, due: thisPeriod.due, ...countCells(thisPeriod.cells) }
 		},
 		sections: inOrder,
 		trend,
-		matrix: {
-			periods: statuses.map((s) => s.period),
-			rows: matrixUnits.map((unitId) => ({
-				unit: { id: unitId, name: unitNames.get(unitId) ?? String(unitId) },
-				cells: statuses.map((s) => s.status.get(unitId) ?? 'none')
-			}))
-		}
+		matrix: { periods: statuses.map((m) => m.period), rows }
 	};
 }
 
@@ -274,46 +317,64 @@ async function monthlyTrend(
 	f: DashboardFilter,
 	day: string,
 	scope: SQL,
-	statuses: Awaited<ReturnType<typeof reportStatuses>>
+	reports: { period: string; due: string; rate: number | null }[]
 ) {
-	if (!statuses.length) return [];
-	const ends = statuses.map((s) => (periodEnd(s.period) < day ? periodEnd(s.period) : day));
+	if (!reports.length) return [];
+	const ends = reports.map((s) => (periodEnd(s.period) < day ? periodEnd(s.period) : day));
+	const first = ends[0]!;
+	const last = ends.at(-1)!;
 	// Completions by day, once (counted up to each month's end below), not the scope once per month.
 	const completions = await query<{ completedOn: string; n: number }>(
 		db,
 		sql`${scope} select "completedOn", count(*) as n from ind
 			where "completedOn" is not null and "completedOn" <= ${day} group by "completedOn"`
 	);
-	// The overdue lights lit at some month's end, read once; counted per month here (one grouped distinct
-	// count per month cost ten times more).
-	const lit = await query<{ indicatorId: number; since: string; resolvedOn: string | null }>(
+	// The overdue lights lit at some month's end, counted in SQL: an indicator whose lights stay on through
+	// the last month's end is lit at every month's end from its first light's day, so those are counted by
+	// that day. Only an indicator with a light that went out within the months comes as its lights, counted
+	// per month here (one grouped distinct count per month cost ten times more).
+	const overdue = sql`al.kind = 'overdue' and al.since <= ${last} and (al.resolved_on is null or al.resolved_on > ${first})
+		and ${unitMatch(f, sql`al.unit_id`)} and ${inScope(f, sql`al.indicator_id`)}`;
+	const lit = await query<{
+		indicatorId: number | null;
+		since: string;
+		resolvedOn: string | null;
+		n: number;
+	}>(
 		db,
 		sql`
-		${scope}
-		select al.indicator_id as "indicatorId", al.since, al.resolved_on as "resolvedOn" from alert al
-		where al.kind = 'overdue' and al.since <= ${ends.at(-1)!} and (al.resolved_on is null or al.resolved_on > ${ends[0]!})
-			and ${unitMatch(f, sql`al.unit_id`)} and ${inScope(f, sql`al.indicator_id`)}`
+		${scope}, lit as (
+			select al.indicator_id as id, min(al.since) as since, max(case when al.resolved_on <= ${last} then 1 else 0 end) as outs
+			from alert al where ${overdue} group by al.indicator_id
+		)
+		select null as "indicatorId", since, null as "resolvedOn", count(*) as n from lit where outs = 0 group by since
+		union all
+		select al.indicator_id, al.since, al.resolved_on, 1 from alert al
+		where ${overdue} and al.indicator_id in (select id from lit where outs = 1)`
 	);
-	// Per indicator, the months at whose end it had an overdue light (bit k: month k): one pass over the lights.
+	const overdueAt = ends.map(() => 0);
+	// Per indicator whose light went out, the months at whose end it had one (bit k: month k).
 	const monthsLit = new Map<number, number>();
 	for (const a of lit) {
+		if (a.indicatorId === null) {
+			ends.forEach((end, k) => {
+				if (a.since <= end) overdueAt[k]! += a.n;
+			});
+			continue;
+		}
 		let bits = monthsLit.get(a.indicatorId) ?? 0;
 		ends.forEach((end, k) => {
 			if (a.since <= end && (a.resolvedOn === null || a.resolvedOn > end)) bits |= 1 << k;
 		});
 		monthsLit.set(a.indicatorId, bits);
 	}
-	const overdueAt = (k: number) => {
-		let n = 0;
-		for (const bits of monthsLit.values()) if (bits & (1 << k)) n++;
-		return n;
-	};
+	for (const bits of monthsLit.values()) ends.forEach((_, k) => (overdueAt[k]! += bits & (1 << k) ? 1 : 0));
 	const completedBy = (end: string) => completions.reduce((n, c) => n + (c.completedOn <= end ? c.n : 0), 0);
-	return statuses.map((s, k) => ({
+	return reports.map((s, k) => ({
 		period: s.period,
 		completed: completedBy(ends[k]!),
-		overdue: overdueAt(k),
-		submissionRate: s.due < day ? countStatuses(s.status).rate : null
+		overdue: overdueAt[k]!,
+		submissionRate: s.due < day ? s.rate : null
 	}));
 }
 

@@ -44,7 +44,7 @@ export const alert = pgTable(
 		params: json('params').$type<(typeof sqlite.alert.$inferSelect)['params']>().notNull()
 	},
 	(t) => [
-		index('alert_indicator_idx').on(t.indicatorId),
+		index('alert_indicator_idx').on(t.indicatorId, t.since, t.resolvedOn, t.light, t.kind, t.unitId),
 		index('alert_unit_idx').on(t.unitId, t.resolvedOn),
 		index('alert_day_idx').on(t.since, t.resolvedOn, t.light, t.kind, t.indicatorId, t.unitId)
 	]
@@ -86,7 +86,7 @@ export const assignment = pgTable(
 	},
 	(t) => [
 		uniqueIndex('assignment_indicator_unit_uq').on(t.indicatorId, t.unitId),
-		index('assignment_unit_idx').on(t.unitId, t.indicatorId),
+		index('assignment_unit_idx').on(t.unitId, t.indicatorId, t.parentId),
 		index('assignment_parent_idx').on(t.parentId)
 	]
 );

@@ -29,7 +29,9 @@ export const alert = sqliteTable(
 		params: text('params', { mode: 'json' }).$type<ReasonParams>().notNull()
 	},
 	(t) => [
-		index('alert_indicator_idx').on(t.indicatorId),
+		// An indicator's lights on a day (the dashboards' state of each open indicator, the trend's overdue
+		// lights per indicator): read from this index alone.
+		index('alert_indicator_idx').on(t.indicatorId, t.since, t.resolvedOn, t.light, t.kind, t.unitId),
 		index('alert_unit_idx').on(t.unitId, t.resolvedOn),
 		// The lights lit on a day (dashboards, ranking, any earlier day): read from this index alone.
 		index('alert_day_idx').on(t.since, t.resolvedOn, t.light, t.kind, t.indicatorId, t.unitId)

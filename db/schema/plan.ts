@@ -150,7 +150,8 @@ export const assignment = sqliteTable(
 	},
 	(t) => [
 		uniqueIndex('assignment_indicator_unit_uq').on(t.indicatorId, t.unitId),
-		index('assignment_unit_idx').on(t.unitId, t.indicatorId),
+		// With the parent: whether a unit owes parts of the plan itself (dashboards' units) without reading rows.
+		index('assignment_unit_idx').on(t.unitId, t.indicatorId, t.parentId),
 		index('assignment_parent_idx').on(t.parentId)
 	]
 );

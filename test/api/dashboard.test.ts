@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../tasks/index.ts';
 import { scoreItems } from '../../api/services/ranking.ts';
 import { importPlan, startTestServer, type Client, type TestServer } from '../support/harness.ts';
+import { reportCellOf } from '../../web/src/lib/rules/enums.ts';
 
 /**
  * A small world built by the test, so every dashboard figure can be counted independently:
@@ -106,7 +107,9 @@ describe('office dashboard', () => {
 		// A unit whose only indicator was completed before the month is not expected: 省水利厅 in February had B (due 02-29, completed 03-10) — still expected.
 		const res = await office.get(`/api/v1/dashboard/summary?planId=${planId}`);
 		const matrix = res.data.matrix;
-		const row = (name: string) => matrix.rows.find((r: any) => r.unit.name === name).cells;
+		// Each unit's months come as one letter each.
+		const row = (name: string) =>
+			[...matrix.rows.find((r: any) => r.unit.name === name).cells].map(reportCellOf);
 		expect(matrix.periods).toEqual(['2020-01', '2020-02', '2020-03', '2020-04']);
 		expect(row('省财政厅')).toEqual(['missing', 'missing', 'on_time', 'not_due']);
 		expect(row('省商务厅')).toEqual(['missing', 'missing', 'late', 'not_due']);

@@ -5,6 +5,7 @@ import { loadPlan2020 } from '../../api/services/setup.ts';
 import { runJob } from '../../tasks/index.ts';
 import { importPlan, startTestServer, type Client, type TestServer } from '../support/harness.ts';
 import { query, execute, withTransaction } from '../../db/client.ts';
+import { reportCellOf } from '../../web/src/lib/rules/enums.ts';
 
 const LONG = { SESSION_IDLE_MINUTES: '500000', SESSION_MAX_HOURS: '9000' };
 const daily = (s: TestServer, day: string) =>
@@ -138,7 +139,7 @@ describe('a unit’s own original date', () => {
 		const { matrix } = (await office.get(`/api/v1/dashboard/summary?unitId=${unitId}`)).data;
 		expect(matrix.rows).toHaveLength(1);
 		expect(matrix.periods.slice(2)).toEqual(['2020-03', '2020-04', '2020-05', '2020-06']);
-		expect(matrix.rows[0].cells.slice(2).map((c: string) => c !== 'none')).toEqual([
+		expect([...matrix.rows[0].cells.slice(2)].map((c: string) => reportCellOf(c) !== 'none')).toEqual([
 			true,
 			true,
 			false,

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { ASSIGNMENT_ROLES, UNIT_KINDS } from '../../../web/src/lib/rules/enums.ts';
 import { count, date, id, list, obj, okReply, period, stateCounts, timestamp, unitRef } from './shapes.ts';
 import { alertRow, noticeRow } from './requests.ts';
-import { REPORT_STATES } from '../../../web/src/lib/rules/enums.ts';
+import { REPORT_CELL_CODES, REPORT_STATES } from '../../../web/src/lib/rules/enums.ts';
 import type { Contract } from './types.ts';
 
+const REPORT_CELLS_PATTERN = new RegExp(`^[${Object.values(REPORT_CELL_CODES).join('')}]*$`);
 export const dashboardSummary = obj({
 	day: date,
 	today: date,
@@ -16,6 +17,11 @@ export const dashboardSummary = obj({
 		red: count,
 		redUnits: count,
 		yellow: count
+	}),
+	/** Units × months so far: each row's months as one letter each (REPORT_CELL_CODES: o l m n -). */
+	matrix: obj({
+		periods: z.array(period),
+		rows: z.array(obj({ unit: unitRef, cells: z.string().regex(REPORT_CELLS_PATTERN) }))
 	})
 });
 const dashboardItem = obj({ id, text: z.string(), dueOn: date.nullable(), light: z.string() });
@@ -132,7 +138,7 @@ export const dashboardContract: Contract = {
 	'GET /dashboard/summary': {
 		id: 'getDashboard',
 		description:
-			'督查看板（某日 asOf，默认今天，Asia/Shanghai）：总数和灯色、分领域进度、月度趋势、单位×月份的月报矩阵。',
+			'督查看板（某日 asOf，默认今天，Asia/Shanghai）：总数和灯色、分领域进度、月度趋势、单位×月份的月报矩阵（每单位一串，每月一个字母：o 按时、l 逾期、m 未报、n 未到期、- 无需报送）。',
 		ok: dashboardSummary,
 		example: {
 			day: '2020-10-15',
@@ -145,6 +151,13 @@ export const dashboardContract: Contract = {
 				red: 9,
 				redUnits: 14,
 				yellow: 12
+			},
+			matrix: {
+				periods: ['2020-07', '2020-08', '2020-09', '2020-10'],
+				rows: [
+					{ unit: { id: 3, name: '省发展改革委' }, cells: 'oolm' },
+					{ unit: { id: 7, name: '杭州市政府' }, cells: '-oon' }
+				]
 			}
 		}
 	},

@@ -51,6 +51,25 @@ export const countsAsSubmitted = (status: string) =>
 export const REPORT_STATES = ['on_time', 'late', 'missing', 'not_due'] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
 
+/** A (unit, month) of a report matrix: its report state, or none (not expected that month). */
+export type ReportCell = ReportState | 'none';
+/**
+ * A matrix row's months travel as one letter each ("ooolm-"): thousands of units × twelve months as
+ * words were most of the office dashboard's answer.
+ */
+export const REPORT_CELL_CODES = {
+	on_time: 'o',
+	late: 'l',
+	missing: 'm',
+	not_due: 'n',
+	none: '-'
+} as const satisfies Record<ReportCell, string>;
+const CELL_OF_CODE = new Map<string, ReportCell>(
+	Object.entries(REPORT_CELL_CODES).map(([cell, code]) => [code, cell as ReportCell])
+);
+/** The cell a matrix row's letter stands for. */
+export const reportCellOf = (code: string): ReportCell => CELL_OF_CODE.get(code) ?? 'none';
+
 /** Kinds of unit in the directory: provincial departments, city governments, county-level governments, others. */
 export const UNIT_KINDS = ['provincial', 'city', 'county', 'other'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];

@@ -7,7 +7,7 @@ export type Tiles = Summary['tiles'];
 export type SectionRow = Summary['sections'][number];
 export type TrendPoint = Summary['trend'][number];
 export type Matrix = Summary['matrix'];
-export type ReportCell = Matrix['rows'][number]['cells'][number];
+export type { ReportCell } from '#lib/rules/enums.ts';
 export type DashList = InferResponseType<typeof api.dashboard.list.$get, 200>;
 export type DashListItem = DashList['items'][number];
 export type Ranking = InferResponseType<typeof api.dashboard.ranking.$get, 200>;
