@@ -29,8 +29,12 @@ export const alert = sqliteTable(
 		params: text('params', { mode: 'json' }).$type<ReasonParams>().notNull()
 	},
 	(t) => [
-		index('alert_indicator_idx').on(t.indicatorId),
+		// An indicator's lights read from the index alone: its state on a day (dashboard-scope.ts scopeWith), the
+		// red units of the red list, whether its lead's part is overdue (ranking.ts indicatorCauses).
+		index('alert_indicator_idx').on(t.indicatorId, t.light, t.kind, t.since, t.resolvedOn, t.unitId),
 		index('alert_unit_idx').on(t.unitId, t.resolvedOn),
+		// A kind's lights per unit and indicator in order: the ranking's counts, distinct without a sort.
+		index('alert_kind_unit_idx').on(t.kind, t.unitId, t.indicatorId, t.since, t.resolvedOn),
 		// The lights lit on a day (dashboards, ranking, any earlier day): read from this index alone.
 		index('alert_day_idx').on(t.since, t.resolvedOn, t.light, t.kind, t.indicatorId, t.unitId)
 	]
