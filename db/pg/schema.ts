@@ -44,7 +44,7 @@ export const alert = pgTable(
 		params: json('params').$type<(typeof sqlite.alert.$inferSelect)['params']>().notNull()
 	},
 	(t) => [
-		index('alert_indicator_idx').on(t.indicatorId, t.light, t.kind, t.since, t.resolvedOn, t.unitId),
+		index('alert_indicator_idx').on(t.indicatorId, t.since, t.resolvedOn, t.light, t.kind, t.unitId),
 		index('alert_unit_idx').on(t.unitId, t.resolvedOn),
 		index('alert_kind_unit_idx').on(t.kind, t.unitId, t.indicatorId, t.since, t.resolvedOn),
 		index('alert_day_idx').on(t.since, t.resolvedOn, t.light, t.kind, t.indicatorId, t.unitId)

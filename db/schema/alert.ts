@@ -29,9 +29,9 @@ export const alert = sqliteTable(
 		params: text('params', { mode: 'json' }).$type<ReasonParams>().notNull()
 	},
 	(t) => [
-		// An indicator's lights read from the index alone: its state on a day (dashboard-scope.ts scopeWith), the
-		// red units of the red list, whether its lead's part is overdue (ranking.ts indicatorCauses).
-		index('alert_indicator_idx').on(t.indicatorId, t.light, t.kind, t.since, t.resolvedOn, t.unitId),
+		// An indicator's lights on a day read from the index alone: its state (dashboard-scope.ts scopeWith), the
+		// red units of the red list, whether it is overdue for its co-units (ranking.ts indicatorCauses).
+		index('alert_indicator_idx').on(t.indicatorId, t.since, t.resolvedOn, t.light, t.kind, t.unitId),
 		index('alert_unit_idx').on(t.unitId, t.resolvedOn),
 		// A kind's lights per unit and indicator in order: the ranking's counts, distinct without a sort.
 		index('alert_kind_unit_idx').on(t.kind, t.unitId, t.indicatorId, t.since, t.resolvedOn),
