@@ -410,7 +410,10 @@ export async function listData(
 			: sql`st.state not in ('completed_on_time', 'completed_late') and st."dueOn" is not null and st.recurrence is null
 				and st."dueOn" >= ${day} and st."dueOn" <= ${addDays(day, 30)}`;
 	const direction = sort === '-due' ? sql`desc` : sql`asc`;
-	// An indicator without a date sorts as the empty text did: first ascending, last descending.
+	const order = (t: SQL) => sql`order by coalesce(${t}."dueOn", '') ${direction}, ${t}.id`;
+	// An indicator without a date sorts as the empty text did: first ascending, last descending. The page is
+	// picked by id and date alone, its texts, task and section read for its own rows (not for every one
+	// picked); a red list's rows are red by the filter, their light not looked up a second time.
 	const slice = await query<{
 		id: number;
 		text: string;
@@ -422,14 +425,17 @@ export async function listData(
 	}>(
 		db,
 		sql`
-		${scopeWith(f, day)}
-		select st.id, st.text, t.title as task, coalesce(s2.name, s1.name) as section, st."dueOn", st.state as light,
-			count(*) over () as total
-		from st join task t on t.id = st."taskId"
-			left join section s2 on s2.id = st."s2Id" left join section s1 on s1.id = st."s1Id"
-		where ${picked}
-		order by coalesce(st."dueOn", '') ${direction}, st.id
-		limit ${pageSize} offset ${(page - 1) * pageSize}`
+		${scopeWith(f, day)}, page as (
+			select st.id, st."taskId", st."s1Id", st."s2Id", st."dueOn", ${kind === 'red' ? sql`'red'` : sql`st.state`} as light,
+				count(*) over () as total
+			from st where ${picked}
+			${order(sql`st`)}
+			limit ${pageSize} offset ${(page - 1) * pageSize}
+		)
+		select page.id, i.text, t.title as task, coalesce(s2.name, s1.name) as section, page."dueOn", page.light, page.total
+		from page join indicator i on i.id = page.id join task t on t.id = page."taskId"
+			left join section s2 on s2.id = page."s2Id" left join section s1 on s1.id = page."s1Id"
+		${order(sql`page`)}`
 	);
 	const ids = slice.length
 		? sql.join(
@@ -437,14 +443,16 @@ export async function listData(
 				sql`, `
 			)
 		: sql`0`;
-	// On the red list, the units that are red; on the due-soon list, every unit concerned.
+	// On the red list, the units that are red; on the due-soon list, every unit concerned. Found by the page's
+	// indicators: `+` keeps SQLite from reading every plan part by assignment_parent_idx instead (its
+	// statistics count the many null parents as one value of a few rows).
 	const red = sql`exists (select 1 from alert al where al.indicator_id = a.indicator_id and al.unit_id = a.unit_id
 		and al.light = 'red' and ${litOn(day)})`;
 	const units = await query<{ indicatorId: number; id: number; name: string; role: 'lead' | 'co' }>(
 		db,
 		sql`
 		select a.indicator_id as "indicatorId", u.id, u.name, a.role from assignment a join unit u on u.id = a.unit_id
-		where a.indicator_id in (${ids}) and a.parent_id is null and ${unitMatch(f, sql`a.unit_id`)} and ${kind === 'red' ? red : sql`1 = 1`}
+		where a.indicator_id in (${ids}) and +a.parent_id is null and ${unitMatch(f, sql`a.unit_id`)} and ${kind === 'red' ? red : sql`1 = 1`}
 		order by a.indicator_id, a.position`
 	);
 	const pending = new Set(

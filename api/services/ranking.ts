@@ -63,22 +63,32 @@ export function categoryOf(categories: RankingCategory[], u: { name: string; kin
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /**
- * Why units lose points for a month, one row per (unit, kind, indicator), as of the end of `asOf`: the
- * units' overdue ('redLead') and lagging ('behind') items lit then, and the co-units of joint indicators
- * whose lead has let them fall overdue ('redCo'; each-owes parts are their own overdue items). The counts
- * behind every score and the traced items of one unit's score are both read from it.
+ * Why units lose points for a month, as of the end of `asOf`: the units' overdue items lit then
+ * (`redLead`), their lagging ones (`behind`), and the co-units of joint indicators whose lead has let them
+ * fall overdue (`redCo`; each-owes parts are their own overdue items), one row per (unit, indicator) each,
+ * and `causes`, all three with their kind. The counts behind every score (each kind counted on its own)
+ * and the traced items of one unit's score are both read from them. Each is read from an index alone: the
+ * overdue lights in alert_kind_unit_idx's order (kind, unit, indicator), distinct without a sort of every
+ * lit light; the co-units' parts from assignment_role_idx, against the joint indicators found overdue once
+ * (not once a co-unit).
  */
 function indicatorCauses(asOf: string) {
 	const lit = litOn(asOf);
-	return sql`causes(unitId, kind, indicatorId) as (
-		select distinct al.unit_id, case when al.kind = 'overdue' then 'redLead' else 'behind' end, al.indicator_id
-		from alert al
-		where al.kind in ${['overdue', ...LAG_KINDS]} and al.unit_id is not null and ${lit}
-		union all
-		select a.unit_id, 'redCo', a.indicator_id
-		from assignment a join indicator i on i.id = a.indicator_id
-		where a.role = 'co' and i.kind = 'joint' and a.parent_id is null and (a.completed_on is null or a.completed_on > ${asOf})
-			and exists (select 1 from alert al where al.indicator_id = a.indicator_id and al.kind = 'overdue' and ${lit})
+	return sql`redLead(unitId, indicatorId) as (
+		select distinct al.unit_id, al.indicator_id from alert al
+		where al.kind = 'overdue' and al.unit_id is not null and ${lit}
+	), behind(unitId, indicatorId) as (
+		select distinct al.unit_id, al.indicator_id from alert al
+		where al.kind in ${LAG_KINDS} and al.unit_id is not null and ${lit}
+	), redCo(unitId, indicatorId) as (
+		select a.unit_id, a.indicator_id from assignment a
+		where a.role = 'co' and a.parent_id is null and (a.completed_on is null or a.completed_on > ${asOf})
+			and a.indicator_id in (select i.id from indicator i where i.kind = 'joint'
+				and exists (select 1 from alert al where al.indicator_id = i.id and al.kind = 'overdue' and ${lit}))
+	), causes(unitId, kind, indicatorId) as (
+		select unitId, 'redLead', indicatorId from redLead
+		union all select unitId, 'behind', indicatorId from behind
+		union all select unitId, 'redCo', indicatorId from redCo
 	)`;
 }
 
@@ -116,21 +126,19 @@ export async function scoreUnits(db: Db, period: string, asOf: string, today: st
 		db,
 		sql`
 		with ${indicatorCauses(asOf)},
-		c as (
-			select unitId, sum(case when kind = 'behind' then 1 else 0 end) as behind,
-				sum(case when kind = 'redLead' then 1 else 0 end) as redLead,
-				sum(case when kind = 'redCo' then 1 else 0 end) as redCo
-			from causes group by unitId
-		),
+		lead_n as (select unitId, count(*) as n from redLead group by unitId),
+		behind_n as (select unitId, count(*) as n from behind group by unitId),
+		co_n as (select unitId, count(*) as n from redCo group by unitId),
 		ret as (${returnsBy(period, asOf)}),
 		adj as (
 			select unit_id as unitId, count(*) as n, sum(points) as points from score_adjustment
 			where period = ${period} group by unit_id
 		)
-		select u.id, u.name, u.kind, u.position, coalesce(c.behind, 0) as behind, coalesce(c.redLead, 0) as "redLead",
-			coalesce(c.redCo, 0) as "redCo", coalesce(ret.n, 0) as returns, coalesce(adj.n, 0) as adjustments,
+		select u.id, u.name, u.kind, u.position, coalesce(behind_n.n, 0) as behind, coalesce(lead_n.n, 0) as "redLead",
+			coalesce(co_n.n, 0) as "redCo", coalesce(ret.n, 0) as returns, coalesce(adj.n, 0) as adjustments,
 			coalesce(adj.points, 0) as points, r.first_submitted_at as at
-		from unit u left join c on c.unitId = u.id left join ret on ret.unitId = u.id
+		from unit u left join lead_n on lead_n.unitId = u.id left join behind_n on behind_n.unitId = u.id
+			left join co_n on co_n.unitId = u.id left join ret on ret.unitId = u.id
 			left join adj on adj.unitId = u.id
 			left join report r on r.unit_id = u.id and r.period = ${period} and r.first_submitted_at < ${cutoff}`
 	);

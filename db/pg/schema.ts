@@ -46,6 +46,7 @@ export const alert = pgTable(
 	(t) => [
 		index('alert_indicator_idx').on(t.indicatorId, t.since, t.resolvedOn, t.light, t.kind, t.unitId),
 		index('alert_unit_idx').on(t.unitId, t.resolvedOn),
+		index('alert_kind_unit_idx').on(t.kind, t.unitId, t.indicatorId, t.since, t.resolvedOn),
 		index('alert_day_idx').on(t.since, t.resolvedOn, t.light, t.kind, t.indicatorId, t.unitId)
 	]
 );
@@ -87,7 +88,8 @@ export const assignment = pgTable(
 	(t) => [
 		uniqueIndex('assignment_indicator_unit_uq').on(t.indicatorId, t.unitId),
 		index('assignment_unit_idx').on(t.unitId, t.indicatorId, t.parentId),
-		index('assignment_parent_idx').on(t.parentId)
+		index('assignment_parent_idx').on(t.parentId),
+		index('assignment_role_idx').on(t.role, t.parentId, t.unitId, t.indicatorId, t.completedOn)
 	]
 );
 export const attachment = pgTable(

@@ -29,10 +29,13 @@ export const alert = sqliteTable(
 		params: text('params', { mode: 'json' }).$type<ReasonParams>().notNull()
 	},
 	(t) => [
-		// An indicator's lights on a day (the dashboards' state of each open indicator, the trend's overdue
-		// lights per indicator): read from this index alone.
+		// An indicator's lights on a day read from the index alone: its state (dashboard-scope.ts scopeWith), the
+		// trend's overdue lights per indicator, the red units of the red list, whether it is overdue for its
+		// co-units (ranking.ts indicatorCauses).
 		index('alert_indicator_idx').on(t.indicatorId, t.since, t.resolvedOn, t.light, t.kind, t.unitId),
 		index('alert_unit_idx').on(t.unitId, t.resolvedOn),
+		// A kind's lights per unit and indicator in order: the ranking's counts, distinct without a sort.
+		index('alert_kind_unit_idx').on(t.kind, t.unitId, t.indicatorId, t.since, t.resolvedOn),
 		// The lights lit on a day (dashboards, ranking, any earlier day): read from this index alone.
 		index('alert_day_idx').on(t.since, t.resolvedOn, t.light, t.kind, t.indicatorId, t.unitId)
 	]

@@ -152,7 +152,9 @@ export const assignment = sqliteTable(
 		uniqueIndex('assignment_indicator_unit_uq').on(t.indicatorId, t.unitId),
 		// With the parent: whether a unit owes parts of the plan itself (dashboards' units) without reading rows.
 		index('assignment_unit_idx').on(t.unitId, t.indicatorId, t.parentId),
-		index('assignment_parent_idx').on(t.parentId)
+		index('assignment_parent_idx').on(t.parentId),
+		// A role's parts of the plan itself per unit, read from the index alone (the ranking's co-units).
+		index('assignment_role_idx').on(t.role, t.parentId, t.unitId, t.indicatorId, t.completedOn)
 	]
 );
 

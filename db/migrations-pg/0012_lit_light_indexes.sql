@@ -1,0 +1,2 @@
+CREATE INDEX "alert_kind_unit_idx" ON "alert" USING btree ("kind","unit_id","indicator_id","since","resolved_on");--> statement-breakpoint
+CREATE INDEX "assignment_role_idx" ON "assignment" USING btree ("role","parent_id","unit_id","indicator_id","completed_on");
