@@ -8,23 +8,22 @@
 // DATABASE_URL=postgres://… (an empty database) runs it on PostgreSQL; INSTANCES=N starts N servers on the
 // same database (each WEB_PROCESSES as set) and spreads the users over them, as a reverse proxy would.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../api/config.ts';
 import { manualClock } from '../../api/lib/clock.ts';
 import { reportDueOn } from '../../api/lib/dates.ts';
 import { getReportForm, type ReportForm } from '../../api/services/report-form.ts';
 import { writeReport } from '../../api/services/reports.ts';
-import { importTable } from '../../api/services/imports.ts';
-import { seedDirectory, SYSTEM_OFFICE } from '../../api/services/setup.ts';
 import { createUser } from '../../api/services/users.ts';
 import { isPostgres, query } from '../../db/client.ts';
 import { openDatabase } from '../../db/open.ts';
 import { freePort, startChildServer } from '../support/child-server.ts';
-import { csvTable } from '../support/harness.ts';
-import { fill, HISTORY, PASSWORD, PERIODS, PLAN, planTable, TODAY } from './rush-plan.ts';
+import { fill, HISTORY, importRushPlan, PASSWORD, PERIODS, PLAN, TODAY } from './rush-plan.ts';
 import { cpuSeconds, peakRssMb, processTree, rssMb, signIn } from './server.ts';
 
 const USERS = Number(process.env.USERS ?? 300);
@@ -51,21 +50,9 @@ async function setUp(dataDir: string) {
 	const { db, close } = await openDatabase(config);
 	const clock = manualClock(new Date(`${PLAN.issuedOn}T02:00:00Z`));
 	const ctx = { db, config, clock, actor: null, ip: null };
-	await seedDirectory(ctx);
 
 	let t = performance.now();
-	const table = planTable(USERS);
-	const imported = await importTable(
-		{ ...ctx, actor: SYSTEM_OFFICE },
-		{
-			data: new TextEncoder().encode(csvTable(table.rows)),
-			fileName: 'load-plan.csv',
-			plan: PLAN,
-			createUnits: true,
-			dryRun: false
-		}
-	);
-	if (!imported.committed) throw new Error(`import failed: ${JSON.stringify(imported.errors.slice(0, 3))}`);
+	const { table, imported } = await importRushPlan(ctx, USERS);
 	log(
 		`plan imported: ${imported.indicators} indicators, ${imported.assignments} assignments, ${imported.targets} targets, ` +
 			`${imported.created.units} units (${seconds(performance.now() - t)} s)`
@@ -143,6 +130,36 @@ function percentiles(xs: number[]) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Kept-alive connections, one a user at a time (a user waits for each answer before the next step). */
+const agent = new Agent({ keepAlive: true });
+
+/**
+ * One request of a user, on node:http: the driver shares the server's two cores, and fetch (undici's
+ * WHATWG streams and headers) cost it several times the CPU a request. It asks for gzip as fetch and
+ * browsers do, so the server compresses its answers as it would for them.
+ */
+function send(url: string, method: string, headers: Record<string, string>, body?: string) {
+	return new Promise<{ status: number; text: string }>((resolve, reject) => {
+		const extra = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
+		const req = request(
+			url,
+			{ method, agent, headers: { ...headers, ...extra, 'accept-encoding': 'gzip' } },
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (chunk: Buffer) => chunks.push(chunk));
+				res.on('error', reject);
+				res.on('end', () => {
+					const raw = Buffer.concat(chunks);
+					const text = (res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString();
+					resolve({ status: res.statusCode!, text });
+				});
+			}
+		);
+		req.on('error', reject);
+		req.end(body);
+	});
+}
+
 /**
  * One unit user: period after period of `periods`, open the form, autosave twice, submit, until the time
  * is up; with `think`, a pause of 5–20 s before each step.
@@ -162,16 +179,17 @@ async function unitUser(
 		if (performance.now() >= deadline) return null;
 		const started = performance.now();
 		try {
-			const res = await fetch(base + path, {
+			const res = await send(
+				base + path,
 				method,
 				// A save answers with the report's state only, as the web app asks (routes/reports.ts).
-				headers: body ? { ...headers, origin, prefer: 'return=minimal' } : headers,
-				body: body ? JSON.stringify(body) : undefined
-			});
-			const text = await res.text();
+				body ? { ...headers, origin, prefer: 'return=minimal' } : headers,
+				body ? JSON.stringify(body) : undefined
+			);
+			const text = res.text;
 			rec.times[kind].push(performance.now() - started);
 			rec.samples.push({ at: started, ms: performance.now() - started });
-			if (res.ok) return JSON.parse(text) as T;
+			if (res.status >= 200 && res.status < 300) return JSON.parse(text) as T;
 			rec.failures.push({
 				kind,
 				user: account.username,
@@ -313,7 +331,7 @@ try {
 	const cpuBefore = treeCpu();
 	const driverBefore = process.cpuUsage();
 	t = performance.now();
-	// Node's fetch keeps one connection per user busy (its global undici Agent has no cap per origin).
+	// One connection per user busy (the agent has no cap per origin).
 	const users = await Promise.all(
 		accounts.map((a, i) =>
 			unitUser(

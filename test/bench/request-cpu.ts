@@ -16,13 +16,10 @@ import { manualClock } from '../../api/lib/clock.ts';
 import { reportDueOn } from '../../api/lib/dates.ts';
 import { getReportForm, type ReportForm } from '../../api/services/report-form.ts';
 import { writeReport } from '../../api/services/reports.ts';
-import { importTable } from '../../api/services/imports.ts';
-import { seedDirectory, SYSTEM_OFFICE } from '../../api/services/setup.ts';
 import { createUser } from '../../api/services/users.ts';
 import { query } from '../../db/client.ts';
 import { openDatabase } from '../../db/open.ts';
-import { csvTable } from '../support/harness.ts';
-import { fill, HISTORY, MONTHS, PASSWORD, PLAN, planTable, TODAY } from './rush-plan.ts';
+import { fill, HISTORY, importRushPlan, MONTHS, PASSWORD, PLAN, TODAY } from './rush-plan.ts';
 
 const UNITS = Number(process.env.UNITS ?? 60);
 const ROUNDS = Number(process.env.ROUNDS ?? 4);
@@ -38,19 +35,7 @@ const config = loadConfig({
 const { db, close } = await openDatabase(config);
 const clock = manualClock(new Date(`${PLAN.issuedOn}T02:00:00Z`));
 const ctx = { db, config, clock, actor: null, ip: null };
-await seedDirectory(ctx);
-const table = planTable(UNITS);
-const imported = await importTable(
-	{ ...ctx, actor: SYSTEM_OFFICE },
-	{
-		data: new TextEncoder().encode(csvTable(table.rows)),
-		fileName: 'p.csv',
-		plan: PLAN,
-		createUnits: true,
-		dryRun: false
-	}
-);
-if (!imported.committed) throw new Error('import failed');
+const { table } = await importRushPlan(ctx, UNITS);
 const accountsCtx = { ...ctx, clock: manualClock(new Date(`${TODAY}T00:00:00+08:00`)) };
 const users: { username: string; id: number; unitName: string }[] = [];
 for (let i = 0; i < UNITS; i += 4)

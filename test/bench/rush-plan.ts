@@ -1,7 +1,11 @@
 // The month-end rush's data, shared by npm run bench:load (load.ts) and npm run bench:requests
 // (request-cpu.ts): the three-year plan as the office would import it, its months, and what a unit writes.
+import type { ServiceContext } from '../../api/context.ts';
 import { addMonths } from '../../api/lib/dates.ts';
+import { importTable } from '../../api/services/imports.ts';
 import type { ReportForm } from '../../api/services/report-form.ts';
+import { seedDirectory, SYSTEM_OFFICE } from '../../api/services/setup.ts';
+import { csvTable } from '../support/harness.ts';
 
 /** Every unit account's password. */
 export const PASSWORD = 'Load@Test2020';
@@ -85,4 +89,25 @@ export function planTable(count: number) {
 		];
 	});
 	return { units, perUnit, rows };
+}
+
+/**
+ * A fresh database's directory and the rush's plan for `count` units, imported through the table
+ * importer as the office would (creating the units); returns the table and the import's report.
+ */
+export async function importRushPlan(ctx: ServiceContext, count: number) {
+	await seedDirectory(ctx);
+	const table = planTable(count);
+	const imported = await importTable(
+		{ ...ctx, actor: SYSTEM_OFFICE },
+		{
+			data: new TextEncoder().encode(csvTable(table.rows)),
+			fileName: 'rush-plan.csv',
+			plan: PLAN,
+			createUnits: true,
+			dryRun: false
+		}
+	);
+	if (!imported.committed) throw new Error(`import failed: ${JSON.stringify(imported.errors.slice(0, 3))}`);
+	return { table, imported };
 }
