@@ -1,12 +1,12 @@
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { matchedRoutes } from 'hono/route';
 import type { Env } from '../context.ts';
 import { fail, type ErrorKey } from '../errors.ts';
 import { MAX_TABLE_BYTES } from '../routes/imports.ts';
 import { REPORT_SAVE_MAX_BYTES } from '../routes/reports.ts';
 import { getSettings } from '../services/settings.ts';
+import { routeKey } from './route-key.ts';
 
 const MB = 1024 * 1024;
 /** Every request body unless the table below says otherwise, and every anonymous one. */
@@ -39,11 +39,6 @@ const reportLimit: Limit = {
 };
 
 /** The route that will answer: the first registered for this method (middlewares are ALL). */
-function routeKey(c: Context<Env>): string | undefined {
-	const route = matchedRoutes(c).find((r) => r.method === c.req.method);
-	return route && `${route.method} ${route.path}`;
-}
-
 /**
  * One body limit for the whole API, enforced while the body streams in (Content-Length first, else
  * counted chunk by chunk), so an oversized body is answered 413 before it is buffered. The larger

@@ -1,11 +1,10 @@
 import { createMiddleware } from 'hono/factory';
-import { matchedRoutes } from 'hono/route';
-import type { Context } from 'hono';
 import type { Config } from '../config.ts';
 import type { Env } from '../context.ts';
 import { fail } from '../errors.ts';
 import { admission } from '../lib/admission.ts';
 import { shareWriteGate } from '../lib/write-gate.ts';
+import { routeKey } from './route-key.ts';
 
 /** Imports, exports and documents: the routes that wait in the bounded line (keyed like the router). */
 export const HEAVY_ROUTES = new Set([
@@ -23,17 +22,6 @@ export const HEAVY_ROUTES = new Set([
 const OWN_WRITE_TURN = new Set(['POST /api/v1/imports', 'POST /api/v1/bulletins']);
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** Each request's route key, found once: three middlewares ask, and matchedRoutes builds its list anew. */
-const routeKeys = new WeakMap<Context<Env>, string | undefined>();
-
-function routeKey(c: Context<Env>): string | undefined {
-	if (routeKeys.has(c)) return routeKeys.get(c);
-	const route = matchedRoutes(c).find((r) => r.method === c.req.method);
-	const key = route && `${route.method} ${route.path}`;
-	routeKeys.set(c, key);
-	return key;
-}
 
 /**
  * A request that may write takes its turn at the write gate for as long as it runs, so that it never
