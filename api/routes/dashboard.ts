@@ -4,7 +4,7 @@ import { UNIT_KINDS } from '../../web/src/lib/rules/enums.ts';
 import type { Env } from '../context.ts';
 import { dateSchema, doc, periodSchema, v } from '../lib/validate.ts';
 import { requireAuth, svc } from '../middleware/auth.ts';
-import { dashboardList, dashboardSummary } from '../services/dashboard.ts';
+import { dashboardList, dashboardSummary, MATRIX_PAGE_SIZE } from '../services/dashboard.ts';
 import { unitDashboard } from '../services/unit-dashboard.ts';
 import { unitRanking } from '../services/ranking.ts';
 import { readJsonOffThread as offThread } from '../lib/worker-pool.ts';
@@ -18,6 +18,11 @@ const filter = {
 	unitKind: z.enum(UNIT_KINDS).optional(),
 	unitId: z.coerce.number().int().positive().optional()
 };
+const summaryQuery = z.object({
+	...filter,
+	matrixPage: paging.page,
+	matrixPageSize: z.coerce.number().int().min(1).max(500).default(MATRIX_PAGE_SIZE)
+});
 const listQuery = z.object({
 	...filter,
 	kind: z.enum(['red', 'due_soon']).default('red'),
@@ -32,9 +37,9 @@ export const dashboardRoutes = new Hono<Env>()
 		'/summary',
 		doc('督查看板：总数、分领域、趋势、月报矩阵', ['dashboard']),
 		requireAuth,
-		v('query', z.object(filter)),
+		v('query', summaryQuery),
 		async (c) => {
-			const { asOf, ...f } = c.req.valid('query');
+			const { asOf, matrixPage, matrixPageSize, ...f } = c.req.valid('query');
 			return sendJson(
 				c,
 				await offThread(
@@ -42,7 +47,8 @@ export const dashboardRoutes = new Hono<Env>()
 					'api/services/dashboard.ts',
 					dashboardSummary,
 					f,
-					asOf ?? c.var.deps.clock.today()
+					asOf ?? c.var.deps.clock.today(),
+					{ page: matrixPage, pageSize: matrixPageSize }
 				)
 			);
 		}

@@ -153,12 +153,21 @@ function countCells(cells: Iterable<string>) {
 export const countStatuses = (status: Map<number, string>) => countCells(status.values());
 
 /** The office dashboard as of a day: tiles, sections by light, monthly trend, report matrix. */
-export function dashboardSummary(ctx: ServiceContext, f: DashboardFilter, day: string) {
+export function dashboardSummary(
+	ctx: ServiceContext,
+	f: DashboardFilter,
+	day: string,
+	matrixPage?: MatrixPage
+) {
 	assertSupervisor(ctx);
 	const today = ctx.clock.today();
 	if (day > today) throw fail('bad_request', 'dashboard.future_day');
-	return summaryData(ctx.db, scoped(ctx, f), day, today);
+	return summaryData(ctx.db, scoped(ctx, f), day, today, matrixPage);
 }
+
+/** The report matrix's page: at province scale thousands of units, of which a screen shows a hundred-odd. */
+export type MatrixPage = { page: number; pageSize: number };
+export const MATRIX_PAGE_SIZE = 120;
 
 /** The caller's filter within the caller's subtree (a level's supervisor; provincial: as asked). */
 function scoped(ctx: ServiceContext, f: DashboardFilter): DashboardFilter {
@@ -167,7 +176,13 @@ function scoped(ctx: ServiceContext, f: DashboardFilter): DashboardFilter {
 }
 
 /** The dashboard's figures for a day, without the caller check (bulletins use them too). */
-export async function summaryData(db: Db, f: DashboardFilter, day: string, today: string) {
+export async function summaryData(
+	db: Db,
+	f: DashboardFilter,
+	day: string,
+	today: string,
+	matrixPage: MatrixPage = { page: 1, pageSize: MATRIX_PAGE_SIZE }
+) {
 	const scope = scopeWith(f, day);
 	const soonEnd = addDays(day, 30);
 	// One row per (section, state, due within 30 days): the tiles and the sections are sums of these.
@@ -272,20 +287,29 @@ export async function summaryData(db: Db, f: DashboardFilter, day: string, today
 		scope,
 		statuses.map((m) => ({ period: m.period, due: m.due, rate: countCells(m.cells).rate }))
 	);
+	// The units expected in some month so far (the matrix's rows, in unit order) and their reports' tally.
+	const expected = units.flatMap((_, i) => (statuses.some((m) => m.cells[i] !== 'none') ? [i] : []));
+	const tally = countCells(expected.flatMap((i) => statuses.map((m) => m.cells[i]!)));
+	const { page, pageSize } = matrixPage;
+	const shown = expected.slice((page - 1) * pageSize, page * pageSize);
 	const unitNames = new Map(
-		(await query<{ id: number; name: string }>(db, sql`select id, name from unit`)).map((u) => [u.id, u.name])
-	);
-	// The units expected in some month so far, each with a letter a month (REPORT_CELL_CODES).
-	const rows = units.flatMap((u, i) =>
-		statuses.some((m) => m.cells[i] !== 'none')
-			? [
-					{
-						unit: { id: u.unitId, name: unitNames.get(u.unitId) ?? String(u.unitId) },
-						cells: statuses.map((m) => REPORT_CELL_CODES[m.cells[i]!]).join('')
-					}
-				]
+		shown.length
+			? (
+					await query<{ id: number; name: string }>(
+						db,
+						sql`select id, name from unit where id in (${sql.join(
+							shown.map((i) => sql`${units[i]!.unitId}`),
+							sql`, `
+						)})`
+					)
+				).map((u) => [u.id, u.name])
 			: []
 	);
+	// Each with a letter a month (REPORT_CELL_CODES).
+	const rows = shown.map((i) => ({
+		unit: { id: units[i]!.unitId, name: unitNames.get(units[i]!.unitId) ?? String(units[i]!.unitId) },
+		cells: statuses.map((m) => REPORT_CELL_CODES[m.cells[i]!]).join('')
+	}));
 	return {
 		day,
 		today,
@@ -304,7 +328,14 @@ export async function summaryData(db: Db, f: DashboardFilter, day: string, today
 		},
 		sections: inOrder,
 		trend,
-		matrix: { periods: statuses.map((m) => m.period), rows }
+		matrix: {
+			periods: statuses.map((m) => m.period),
+			total: expected.length,
+			tally: { onTime: tally.onTime, late: tally.late, missing: tally.missing },
+			page,
+			pageSize,
+			rows
+		}
 	};
 }
 

@@ -118,6 +118,26 @@ describe('office dashboard', () => {
 		expect(trend).toEqual({ period: '2020-03', completed: 2, overdue: 0, submissionRate: 66.7 });
 	});
 
+	it('the report matrix comes a page of units at a time, with the count and tally of all of them', async () => {
+		const all = (await office.get(`/api/v1/dashboard/summary?planId=${planId}`)).data.matrix;
+		expect(all).toMatchObject({ total: 3, page: 1, pageSize: 120 });
+		// 省财政厅 m m o, 省商务厅 m m l, 省水利厅 m m m (April not yet due).
+		expect(all.tally).toEqual({ onTime: 1, late: 1, missing: 7 });
+		const pageOf = async (n: number) =>
+			(await office.get(`/api/v1/dashboard/summary?planId=${planId}&matrixPage=${n}&matrixPageSize=2`)).data
+				.matrix;
+		const [first, second, beyond] = [await pageOf(1), await pageOf(2), await pageOf(3)];
+		expect(first.rows.map((r: any) => r.unit.name)).toEqual(
+			all.rows.slice(0, 2).map((r: any) => r.unit.name)
+		);
+		expect(second.rows).toEqual(all.rows.slice(2));
+		expect(beyond.rows).toEqual([]);
+		for (const m of [first, second, beyond])
+			expect(m).toMatchObject({ total: 3, tally: all.tally, pageSize: 2 });
+		const refused = await office.get(`/api/v1/dashboard/summary?matrixPageSize=501`);
+		expect(refused.status).toBe(400);
+	});
+
 	it('an earlier day replays the lights of that day', async () => {
 		const res = await office.get(`/api/v1/dashboard/summary?planId=${planId}&asOf=2020-03-05`);
 		expect(res.data.tiles).toMatchObject({ completedOnTime: 0, completedLate: 0, inProgress: 5, red: 1 });

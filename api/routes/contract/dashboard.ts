@@ -18,9 +18,16 @@ export const dashboardSummary = obj({
 		redUnits: count,
 		yellow: count
 	}),
-	/** Units × months so far: each row's months as one letter each (REPORT_CELL_CODES: o l m n -). */
+	/**
+	 * Units × months so far, a page of units: each row's months as one letter each (REPORT_CELL_CODES:
+	 * o l m n -); `total` units and the `tally` of their reports over every page.
+	 */
 	matrix: obj({
 		periods: z.array(period),
+		total: count,
+		tally: obj({ onTime: count, late: count, missing: count }),
+		page: count,
+		pageSize: count,
 		rows: z.array(obj({ unit: unitRef, cells: z.string().regex(REPORT_CELLS_PATTERN) }))
 	})
 });
@@ -138,7 +145,7 @@ export const dashboardContract: Contract = {
 	'GET /dashboard/summary': {
 		id: 'getDashboard',
 		description:
-			'督查看板（某日 asOf，默认今天，Asia/Shanghai）：总数和灯色、分领域进度、月度趋势、单位×月份的月报矩阵（每单位一串，每月一个字母：o 按时、l 逾期、m 未报、n 未到期、- 无需报送）。',
+			'督查看板（某日 asOf，默认今天，Asia/Shanghai）：总数和灯色、分领域进度、月度趋势、单位×月份的月报矩阵（每单位一串，每月一个字母：o 按时、l 逾期、m 未报、n 未到期、- 无需报送；按单位分页 matrixPage / matrixPageSize，默认每页 120 个单位，total 和 tally 为全部单位的合计）。',
 		ok: dashboardSummary,
 		example: {
 			day: '2020-10-15',
@@ -154,6 +161,10 @@ export const dashboardContract: Contract = {
 			},
 			matrix: {
 				periods: ['2020-07', '2020-08', '2020-09', '2020-10'],
+				total: 2,
+				tally: { onTime: 4, late: 1, missing: 1 },
+				page: 1,
+				pageSize: 120,
 				rows: [
 					{ unit: { id: 3, name: '省发展改革委' }, cells: 'oolm' },
 					{ unit: { id: 7, name: '杭州市政府' }, cells: '-oon' }

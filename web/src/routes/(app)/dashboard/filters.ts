@@ -14,6 +14,8 @@ export type DashFilters = {
 	list: 'red' | 'due_soon';
 	sort: 'due' | '-due';
 	page: number;
+	/** The report matrix's page of units. */
+	mpage: number;
 };
 
 export const UNIT_KINDS: UnitKind[] = ['provincial', 'city', 'county', 'other'];
@@ -21,6 +23,7 @@ export const LIST_PAGE_SIZE = 10;
 /** What the page's load function depends on besides the scope: invalidating it asks for the figures again. */
 export const SUMMARY = 'app:dashboard-summary';
 
+const pageOf = (v: string | null) => Math.max(1, Math.floor(Number(v)) || 1);
 const id = (v: string | null) => (/^\d+$/.test(v ?? '') ? v! : '');
 
 export function readFilters(params: Pick<URLSearchParams, 'get'>): DashFilters {
@@ -36,7 +39,8 @@ export function readFilters(params: Pick<URLSearchParams, 'get'>): DashFilters {
 		month: PERIOD_RE.test(month) ? month : '',
 		list: params.get('list') === 'due_soon' ? 'due_soon' : 'red',
 		sort: params.get('sort') === '-due' ? '-due' : 'due',
-		page: Math.max(1, Number(params.get('page')) || 1)
+		page: pageOf(params.get('page')),
+		mpage: pageOf(params.get('mpage'))
 	};
 }
 
@@ -62,9 +66,11 @@ export function withQuery(path: string, query: Record<string, string>): string {
 	return qs ? `${path}?${qs}` : path;
 }
 
-/** The scope of the figures straight from the URL (only those keys are read). */
-export function scopeFromUrl(params: Pick<URLSearchParams, 'get'>) {
-	const f = readFilters({ get: (k) => (SCOPE_KEYS.includes(k) ? params.get(k) : null) });
-	return scopeQuery(f);
+/** The figures' query straight from the URL: the scope and the matrix's page (only those keys are read). */
+export function summaryFromUrl(params: Pick<URLSearchParams, 'get'>) {
+	const f = readFilters({ get: (k) => (SUMMARY_KEYS.includes(k) ? params.get(k) : null) });
+	return f.mpage > 1 ? { ...scopeQuery(f), matrixPage: String(f.mpage) } : scopeQuery(f);
 }
-const SCOPE_KEYS = ['date', 'plan', 'section', 'kind', 'unit'];
+/** The URL's keys that change the figures; a change of scope starts the matrix at its first page again. */
+export const SCOPE_KEYS = ['date', 'plan', 'section', 'kind', 'unit'];
+const SUMMARY_KEYS = [...SCOPE_KEYS, 'mpage'];
