@@ -99,6 +99,15 @@ function cellOf(u: ReportBits, k: number, overdue: boolean): ReportCell {
  */
 const overdueOn = (due: string, day: string, closed: boolean) => due < day || (closed && due <= day);
 
+/** Each month's due day and cells, a cell per unit in `units`' order. */
+function monthCells(units: ReportBits[], periods: string[], dueDay: number, day: string, closed: boolean) {
+	return periods.map((period, k) => {
+		const due = reportDueOn(period, dueDay);
+		const overdue = overdueOn(due, day, closed);
+		return { period, due, cells: units.map((u) => cellOf(u, k, overdue)) };
+	});
+}
+
 /**
  * Report status of every expected (unit, month) among the units in scope: on time, late, missing, or not
  * yet due. A unit is expected in a month its report spans cover.
@@ -118,14 +127,11 @@ export async function reportStatuses(
 			...(await reportStatuses(db, f, day, periods.slice(31), closed))
 		];
 	const units = await reportBits(db, f, day, periods);
-	return periods.map((period, k) => {
-		const due = reportDueOn(period, dueDay);
-		const overdue = overdueOn(due, day, closed);
+	return monthCells(units, periods, dueDay, day, closed).map(({ period, due, cells }) => {
 		const status = new Map<number, ReportState>();
-		for (const u of units) {
-			const cell = cellOf(u, k, overdue);
-			if (cell !== 'none') status.set(u.unitId, cell);
-		}
+		cells.forEach((cell, i) => {
+			if (cell !== 'none') status.set(units[i]!.unitId, cell);
+		});
 		return { period, due, status };
 	});
 }
@@ -231,11 +237,7 @@ export async function summaryData(
 	// The months of the year so far and the month the tiles speak of (in January, December's), in one query.
 	const periods = soFar.includes(period) ? soFar : [period, ...soFar];
 	const units = await reportBits(db, f, day, periods);
-	const reportMonths = periods.map((p, k) => {
-		const due = reportDueOn(p, dueDay);
-		const overdue = overdueOn(due, day, closed);
-		return { period: p, due, cells: units.map((u) => cellOf(u, k, overdue)) };
-	});
+	const reportMonths = monthCells(units, periods, dueDay, day, closed);
 	const statuses = reportMonths.filter((m) => soFar.includes(m.period));
 	const thisPeriod = reportMonths.find((m) => m.period === period)!;
 
