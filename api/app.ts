@@ -9,9 +9,10 @@ import { fail, handleError, requestIdOf } from './errors.ts';
 import { doc } from './lib/validate.ts';
 import { loadSession } from './middleware/auth.ts';
 import { bodyLimits } from './middleware/body-limit.ts';
+import { compressJson } from './middleware/compress.ts';
 import { arrivalOrder, heavyWork, writeTurns } from './middleware/heavy-work.ts';
 import { auditDenials, enforceDuties } from './middleware/duties.ts';
-import { inlineScriptHashes, sameOrigin, securityHeaders } from './middleware/security.ts';
+import { inlineScriptHashes, sameOrigin, securityHeaders, withHeaders } from './middleware/security.ts';
 import type { buildOpenApi } from './openapi.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -56,13 +57,14 @@ function clientIp(c: Context, trustProxy: boolean): string | null {
 	}
 }
 
+const NO_STORE: [string, string][] = [['Cache-Control', 'no-store']];
+
 function buildApi(deps: Deps) {
 	return new Hono<Env>()
-		.use(async (c, next) => {
+		.use((c, next) => {
 			c.set('deps', deps);
 			c.set('ip', clientIp(c, deps.config.trustProxy));
-			await next();
-			c.header('Cache-Control', 'no-store');
+			return withHeaders(c, NO_STORE, next);
 		})
 		.use(arrivalOrder(deps.config))
 		.use(auditDenials)
@@ -118,6 +120,7 @@ export function createApp(deps: Deps) {
 		})
 		// Compressed responses: the SPA's JavaScript and the API's JSON travel gzip'd.
 		.use(compress())
+		.use(compressJson)
 		.use(securityHeaders(inlineScriptHashes(index ?? ''), deps.config))
 		.route(API_PREFIX, api);
 	// Built on first request, with its contract's response schemas (about 3 MB of heap a process would

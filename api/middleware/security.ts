@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Context } from 'hono';
+import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Env } from '../context.ts';
 import type { Config } from '../config.ts';
@@ -35,15 +35,30 @@ export function securityHeaders(scriptHashes: string[], config: Config) {
 		"form-action 'self'",
 		"frame-ancestors 'none'"
 	].join('; ');
-	return createMiddleware(async (c, next) => {
-		await next();
-		c.header('Content-Security-Policy', csp);
-		c.header('X-Content-Type-Options', 'nosniff');
-		c.header('Referrer-Policy', 'same-origin');
-		c.header('X-Frame-Options', 'DENY');
-		c.header('Cross-Origin-Opener-Policy', 'same-origin');
-		if (isHttps(c, config)) c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-	});
+	const always: [string, string][] = [
+		['Content-Security-Policy', csp],
+		['X-Content-Type-Options', 'nosniff'],
+		['Referrer-Policy', 'same-origin'],
+		['X-Frame-Options', 'DENY'],
+		['Cross-Origin-Opener-Policy', 'same-origin']
+	];
+	const overHttps: [string, string][] = [
+		...always,
+		['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']
+	];
+	return createMiddleware((c, next) => withHeaders(c, isHttps(c, config) ? overHttps : always, next));
+}
+
+/**
+ * Headers every answer carries, whatever the handler set. Set before the handler runs, so that c.json
+ * builds them in: c.header on a finished answer rebuilds it from its body stream, which takes it off
+ * @hono/node-server's fast path for bodies in memory. Afterwards set again only where the answer lacks
+ * or changed them (one not built through c).
+ */
+export async function withHeaders(c: Context, headers: [string, string][], next: Next) {
+	for (const [name, value] of headers) c.header(name, value);
+	await next();
+	for (const [name, value] of headers) if (c.res.headers.get(name) !== value) c.header(name, value);
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -28,6 +28,21 @@ const shanghaiTime = (at: Date) =>
 
 type UserRow = typeof user.$inferSelect;
 
+/** What a request's actor and its pending step are made of (see toActor, pendingFor). */
+const ACCOUNT_STATE = {
+	id: user.id,
+	username: user.username,
+	name: user.name,
+	role: user.role,
+	unitId: user.unitId,
+	disabled: user.disabled,
+	mustChangePassword: user.mustChangePassword,
+	passwordChangedAt: user.passwordChangedAt,
+	totpEnabledAt: user.totpEnabledAt,
+	createdAt: user.createdAt
+};
+type AccountState = Pick<UserRow, keyof typeof ACCOUNT_STATE>;
+
 /** Failed sign-ins from one address within the window, read from the audit log (durable, shared by instances). */
 async function recentIpFailures(db: Db, ip: string, since: Date): Promise<number> {
 	return (
@@ -94,7 +109,7 @@ async function recordFailure(
 /** What a signed-in user must do before anything else: change the password, or enrol a second factor. */
 export type Pending = 'password' | 'totp' | null;
 
-function pendingFor(row: UserRow, role: Role, now: Date, settings: Settings): Pending {
+function pendingFor(row: AccountState, role: Role, now: Date, settings: Settings): Pending {
 	const changedAt = row.passwordChangedAt ?? row.createdAt;
 	const expired =
 		settings.passwordMaxAgeDays > 0 &&
@@ -189,7 +204,7 @@ async function loadAccount(db: Db, where: SQL) {
 	)[0];
 }
 
-function toActor(account: UserRow, unitName: string | null): Actor | null {
+function toActor(account: AccountState, unitName: string | null): Actor | null {
 	if (account.disabled) return null;
 	return {
 		kind: 'user',
@@ -206,10 +221,17 @@ export async function actorOf(deps: Pick<Deps, 'db'>, userId: number): Promise<A
 	return found ? toActor(found.account, found.unitName) : null;
 }
 
-/** A session with its account and the account's unit: the one query every signed-in request makes. */
+/**
+ * A session with its account and the account's unit: the one query every signed-in request makes, so
+ * only the columns it needs (not the password hash, the TOTP secret, the user agent).
+ */
 const sessionWithAccount = prepared((db) =>
 	db
-		.select({ session, account: user, unitName: unit.name })
+		.select({
+			session: { expiresAt: session.expiresAt, lastSeenAt: session.lastSeenAt, createdAt: session.createdAt },
+			account: ACCOUNT_STATE,
+			unitName: unit.name
+		})
 		.from(session)
 		.innerJoin(user, eq(user.id, session.userId))
 		.leftJoin(unit, eq(unit.id, user.unitId))
