@@ -1,16 +1,19 @@
 import { and, asc, eq, inArray, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
 import { alert, alertEvent, indicator, task, unit } from '../../db/schema/index.ts';
-import { type Db, takeLock, withTransaction, query } from '../../db/client.ts';
+import { type Db, prepared, takeLock, withTransaction, query } from '../../db/client.ts';
 import type { Caller, ServiceContext } from '../context.ts';
 import { audit } from './audit.ts';
 import { reasonText, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
-import { alertKey, desiredAlerts, type DesiredAlert, type Scope } from './lights.ts';
-import { getSettings } from './settings.ts';
+import { alertKey, desiredAlerts, submissionAlerts, type DesiredAlert, type Scope } from './lights.ts';
+import { getSettings, type Settings } from './settings.ts';
 import { refreshReportSpans } from './report-spans.ts';
-import { refreshRollup } from './rollup.ts';
+import { decomposedParts, refreshRollup, submissionParts } from './rollup.ts';
+import { summedOfReport } from './latest-reports.ts';
 import { notFound } from '../errors.ts';
 import { maySeeUnit, ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 import { lineageOf, visibleUnits } from './access.ts';
+
+const { placeholder } = sql;
 
 export type EvaluationResult = {
 	day: string;
@@ -37,6 +40,8 @@ export type Cause =
 	| 'decomposed'
 	| 'signed';
 
+const openColumns = { id: alert.id, key: alert.openKey, unitId: alert.unitId, params: alert.params };
+
 /** The parts' own lights; the roll-up's (`child_lagging`) are kept by `refreshRollup` after them. */
 const openInScope = (scope: Scope): SQL | undefined =>
 	and(
@@ -50,7 +55,8 @@ const openInScope = (scope: Scope): SQL | undefined =>
  * Brings the supervision state of a scope up to date on `day`, inside the caller's transaction: opens the
  * lights the rules call for (since the day their condition began), puts out those that no longer apply
  * (on `day`, with the cause) and records each change as an event. Every write that can change a light
- * calls this for what it touched; the daily round calls it for everything when a date is crossed.
+ * calls this for what it touched (a submission: `refreshSubmission`); the daily round calls it for
+ * everything when a date is crossed.
  */
 export async function refreshSupervision(
 	tx: Db,
@@ -61,107 +67,192 @@ export async function refreshSupervision(
 	// Concurrent writes (of several instances on PostgreSQL) refresh overlapping lights one after another:
 	// each reads the open lights and writes the difference, which two at once would both open or deadlock on.
 	await takeLock(tx, 'supervision');
-	// The months owed follow the assignments (a unit scope: its own; no scope: everyone's), which a report
-	// never changes.
-	if ((scope.unitIds || !scope.indicatorIds) && cause !== 'report')
-		await refreshReportSpans(tx, scope.unitIds);
-	const desired = await desiredAlerts(tx, day, await getSettings(tx), scope);
-	const open = new Map(
-		(
-			await tx
-				.select({ id: alert.id, key: alert.openKey, params: alert.params })
-				.from(alert)
-				.where(openInScope(scope))
-		).map((a) => [a.key!, a])
-	);
+	// The months owed follow the assignments (a unit scope: its own; no scope: everyone's).
+	if (scope.unitIds || !scope.indicatorIds) await refreshReportSpans(tx, scope.unitIds);
+	return await relight(tx, day, cause, {
+		desired: (settings) => desiredAlerts(tx, day, settings, scope),
+		open: () => tx.select(openColumns).from(alert).where(openInScope(scope)),
+		lastResolved: () => lastResolved(tx, scope),
+		rollup: () => decomposedParts(tx, scope)
+	});
+}
+
+/**
+ * `refreshSupervision` for a unit's submission of report `reportId`, in one pass of queries built once (the
+ * month-end rush submits thousands): the unit's lights, and every owner's on the indicators whose summed
+ * target the report shares with other units (`submissionAlerts`). A report never changes the months owed.
+ */
+export async function refreshSubmission(
+	tx: Db,
+	day: string,
+	unitId: number,
+	reportId: number
+): Promise<EvaluationResult> {
+	await takeLock(tx, 'supervision');
+	const at = { unitId, reportId };
+	return await relight(tx, day, 'report', {
+		desired: (settings) => submissionAlerts(tx, day, settings, unitId, reportId),
+		open: () => openOfSubmission(tx).execute(at),
+		lastResolved: () => resolvedOfSubmission(tx).execute(at),
+		rollup: () => submissionParts(tx, unitId, reportId),
+		firstRound: (light) => light.unitId === unitId
+	});
+}
+
+/** Where a refresh looks: the lights it wants, the open ones it keeps, the roll-up parts it may move. */
+type Reach = {
+	desired: (settings: Settings) => Promise<DesiredAlert[]>;
+	/** The parts' own open lights (not `child_lagging`) in reach. */
+	open: () => Promise<{ id: number; key: string | null; unitId: number | null; params: ReasonParams }[]>;
+	/** When each light in reach last went out (`resolvedQuery`). */
+	lastResolved: () => Promise<Resolved[]>;
+	/** The decomposed parts whose roll-up light may have moved (`decomposedParts`). */
+	rollup: () => Promise<number[]>;
+	/**
+	 * The lights taken in a first round (opened, changed, put out), the rest in a second: a submission's
+	 * own unit's, then the other owners', in the order its two refreshes wrote them (events included).
+	 */
+	firstRound?: (light: { unitId: number | null }) => boolean;
+};
+
+/** Opens, changes and puts out the lights in reach, each with its event (`refreshSupervision`). */
+async function relight(tx: Db, day: string, cause: Cause, reach: Reach): Promise<EvaluationResult> {
+	const desired = await reach.desired(await getSettings(tx));
+	const open = await reach.open();
+	const first = reach.firstRound;
+	const rounds = first ? [first, (l: { unitId: number | null }) => !first(l)] : [() => true];
 	const opened: DesiredAlert[] = [];
+	const resolved: number[] = [];
 	let changed = 0;
-	for (const d of desired) {
-		const existing = open.get(d.key);
-		if (!existing) {
-			opened.push(d);
-			continue;
+	let lastOut: Map<string, string> | null = null;
+	for (const round of rounds) {
+		const left = new Map(open.filter(round).map((a) => [a.key!, a]));
+		const opening: DesiredAlert[] = [];
+		for (const d of desired.filter(round)) {
+			const existing = left.get(d.key);
+			if (!existing) {
+				opening.push(d);
+				continue;
+			}
+			left.delete(d.key);
+			if (JSON.stringify(existing.params) !== JSON.stringify(d.params)) {
+				await changeAlert(tx).execute({ id: existing.id, params: JSON.stringify(d.params), light: d.light });
+				await addEvent(tx).execute({
+					alertId: existing.id,
+					on: day,
+					event: 'changed',
+					cause: JSON.stringify({ cause, ...d.params })
+				});
+				changed++;
+			}
 		}
-		open.delete(d.key);
-		if (JSON.stringify(existing.params) !== JSON.stringify(d.params)) {
-			await tx.update(alert).set({ params: d.params, light: d.light }).where(eq(alert.id, existing.id));
+		// New lights and their events go in a few multi-row statements: a daily round opens hundreds.
+		if (opening.length)
+			lastOut ??= new Map((await reach.lastResolved()).map((r) => [alertKey(r), r.on] as const));
+		for (let i = 0; i < opening.length; i += BATCH) {
+			const rows = opening.slice(i, i + BATCH).map((d) => ({
+				kind: d.kind,
+				light: d.light,
+				indicatorId: d.indicatorId,
+				unitId: d.unitId,
+				period: d.period,
+				openKey: d.key,
+				since: sinceOf(d, day, lastOut!.get(d.key)),
+				params: d.params
+			}));
+			const ids = new Map(
+				(await tx.insert(alert).values(rows).returning({ id: alert.id, key: alert.openKey })).map((r) => [
+					r.key!,
+					r.id
+				])
+			);
+			await tx.insert(alertEvent).values(
+				rows.map((r) => ({
+					alertId: ids.get(r.openKey)!,
+					on: r.since,
+					event: 'opened' as const,
+					cause: { cause, ...r.params }
+				}))
+			);
+		}
+		const out = [...left.values()].map((a) => a.id);
+		for (let i = 0; i < out.length; i += BATCH) {
+			const ids = out.slice(i, i + BATCH);
+			await tx.update(alert).set({ openKey: null, resolvedOn: day }).where(inArray(alert.id, ids));
 			await tx
 				.insert(alertEvent)
-				.values({ alertId: existing.id, on: day, event: 'changed', cause: { cause, ...d.params } });
-			changed++;
+				.values(ids.map((id) => ({ alertId: id, on: day, event: 'resolved' as const, cause: { cause } })));
 		}
+		opened.push(...opening);
+		resolved.push(...out);
 	}
-	// New lights and their events go in a few multi-row statements: a daily round opens hundreds.
-	const lastOut = opened.length ? await lastResolved(tx, scope) : new Map<string, string>();
-	for (let i = 0; i < opened.length; i += BATCH) {
-		const rows = opened.slice(i, i + BATCH).map((d) => ({
-			kind: d.kind,
-			light: d.light,
-			indicatorId: d.indicatorId,
-			unitId: d.unitId,
-			period: d.period,
-			openKey: d.key,
-			since: sinceOf(d, day, lastOut.get(d.key)),
-			params: d.params
-		}));
-		const ids = new Map(
-			(await tx.insert(alert).values(rows).returning({ id: alert.id, key: alert.openKey })).map((r) => [
-				r.key!,
-				r.id
-			])
-		);
-		await tx.insert(alertEvent).values(
-			rows.map((r) => ({
-				alertId: ids.get(r.openKey)!,
-				on: r.since,
-				event: 'opened' as const,
-				cause: { cause, ...r.params }
-			}))
-		);
-	}
-	const resolved = [...open.values()].map((a) => a.id);
-	for (let i = 0; i < resolved.length; i += BATCH) {
-		const ids = resolved.slice(i, i + BATCH);
-		await tx.update(alert).set({ openKey: null, resolvedOn: day }).where(inArray(alert.id, ids));
-		await tx
-			.insert(alertEvent)
-			.values(ids.map((id) => ({ alertId: id, on: day, event: 'resolved' as const, cause: { cause } })));
-	}
-	await refreshRollup(tx, day, scope, cause);
+	await refreshRollup(tx, day, await reach.rollup(), cause);
 	return { day, opened, resolved, changed, open: desired.length };
 }
+
+// A submission changes several lights' reasons (the month-end rush): built once. JSON as text, as stored.
+const changeAlert = prepared((db) =>
+	db
+		.update(alert)
+		.set({ params: sql`${placeholder('params')}`, light: sql`${placeholder('light')}` })
+		.where(eq(alert.id, placeholder('id')))
+		.prepare()
+);
+const addEvent = prepared((db) =>
+	db
+		.insert(alertEvent)
+		.values({
+			alertId: placeholder('alertId'),
+			on: placeholder('on'),
+			event: placeholder('event'),
+			cause: sql`${placeholder('cause')}`
+		})
+		.prepare()
+);
 
 /** Rows per multi-row statement (SQLite allows 32,766 bound values; an alert row binds nine). */
 const BATCH = 500;
 
-/** The day each light of a scope last went out, by its key. */
-async function lastResolved(tx: Db, scope: Scope) {
-	return new Map(
-		(
-			await tx
-				.select({
-					kind: alert.kind,
-					indicatorId: alert.indicatorId,
-					unitId: alert.unitId,
-					period: alert.period,
-					on: sql<string>`max(${alert.resolvedOn})`
-				})
-				.from(alert)
-				.where(
-					and(
-						isNotNull(alert.resolvedOn),
-						// A unit scope brings no placeholder lights; an indicator scope alone no monthly-report ones.
-						scope.unitIds
-							? inArray(alert.unitId, scope.unitIds)
-							: scope.indicatorIds
-								? inArray(alert.indicatorId, scope.indicatorIds)
-								: undefined
-					)
-				)
-				.groupBy(alert.kind, alert.indicatorId, alert.unitId, alert.period)
-		).map((r) => [alertKey(r), r.on])
+type Resolved = Pick<DesiredAlert, 'kind' | 'indicatorId' | 'unitId' | 'period'> & { on: string };
+
+/** The last day each light went out (of those that ever did), narrowed by `where`. */
+const resolvedQuery = (tx: Db, where: SQL | undefined) =>
+	tx
+		.select({
+			kind: alert.kind,
+			indicatorId: alert.indicatorId,
+			unitId: alert.unitId,
+			period: alert.period,
+			on: sql<string>`max(${alert.resolvedOn})`
+		})
+		.from(alert)
+		.where(and(isNotNull(alert.resolvedOn), where))
+		.groupBy(alert.kind, alert.indicatorId, alert.unitId, alert.period);
+
+/** The day each light of a scope last went out. */
+const lastResolved = (tx: Db, scope: Scope) =>
+	resolvedQuery(
+		tx,
+		// A unit scope brings no placeholder lights; an indicator scope alone no monthly-report ones.
+		scope.unitIds
+			? inArray(alert.unitId, scope.unitIds)
+			: scope.indicatorIds
+				? inArray(alert.indicatorId, scope.indicatorIds)
+				: undefined
 	);
-}
+
+/** In a submission's reach (`refreshSubmission`): the unit's lights, and those on its shared summed targets. */
+const submissionLights = sql`(${alert.unitId} = ${placeholder('unitId')} or ${alert.indicatorId} in (${summedOfReport(placeholder('reportId'))}))`;
+
+const openOfSubmission = prepared((db) =>
+	db
+		.select(openColumns)
+		.from(alert)
+		.where(and(isNotNull(alert.openKey), ne(alert.kind, 'child_lagging'), submissionLights))
+		.prepare()
+);
+
+const resolvedOfSubmission = prepared((db) => resolvedQuery(db, submissionLights).prepare());
 
 /**
  * The day a light really came on: when its condition began (the day after the due date …), but never

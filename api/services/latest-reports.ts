@@ -1,10 +1,12 @@
-import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { assignment, indicatorTarget, report, reportItem, reportItemValue } from '../../db/schema/index.ts';
 import { prepared, type Db } from '../../db/client.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { targetProgress, type TargetProgress } from '../../web/src/lib/rules/targets.ts';
 import { addMonths, endOfDay, periodOf } from '../lib/dates.ts';
 import { partTarget, type PartShare } from '../../web/src/lib/rules/rollup.ts';
+
+const { placeholder } = sql;
 
 export type LatestReport = {
 	period: string;
@@ -30,38 +32,15 @@ export async function latestReports(
 	only: { indicatorIds?: number[]; unitIds?: number[] } = {}
 ): Promise<LatestReports> {
 	const latest: Map<number, Map<number, LatestReport & { itemId: number }>> = new Map();
-	const window = and(
-		inArray(report.status, [...SUBMITTED_STATUSES]),
-		gte(report.period, addMonths(periodOf(day), -2)),
-		lte(report.period, periodOf(day)),
-		sql`${report.firstSubmittedAt} < ${endOfDay(day).getTime()}`,
-		only.unitIds ? inArray(report.unitId, only.unitIds) : undefined
-	);
 	for (const ids of chunks(only.indicatorIds)) {
 		for (const r of await db
-			.select({
-				unitId: report.unitId,
-				indicatorId: reportItem.indicatorId,
-				period: report.period,
-				itemId: reportItem.id,
-				status: reportItem.progressStatus,
-				percent: reportItem.percent,
-				sub: sql<boolean>`exists (select 1 from assignment sp where sp.indicator_id = ${reportItem.indicatorId}
-					and sp.unit_id = ${report.unitId} and sp.parent_id is not null)`.mapWith(Boolean)
-			})
-			// From the owners' assignments to their reports in the window, then to the items: a few rows an owner
-			// however long the history. (Led by report_item's indicator index, SQLite read every month's item of
-			// each indicator; a cross join keeps this order there.) A report's items are only ever on its unit's
-			// assignments, and no assignment is removed, so this is every unit's report on the indicators.
+			.select(itemColumns)
 			.from(assignment)
 			.crossJoin(report)
 			.crossJoin(reportItem)
 			.where(
 				and(
-					eq(report.unitId, assignment.unitId),
-					eq(reportItem.reportId, report.id),
-					eq(reportItem.indicatorId, assignment.indicatorId),
-					window,
+					windowOf(addMonths(periodOf(day), -2), periodOf(day), endOfDay(day).getTime()),
 					ids ? inArray(assignment.indicatorId, ids) : undefined,
 					only.unitIds ? inArray(assignment.unitId, only.unitIds) : undefined
 				)
@@ -83,6 +62,75 @@ export async function latestReports(
 	}
 	return latest;
 }
+
+/**
+ * The latest reports a unit's submission moves lights on: the unit's own, and every owner's on the unit's
+ * indicators with a summed target (the sum takes all their parts). One query of fixed shape, the values
+ * with the items (the month-end rush submits thousands).
+ */
+export async function latestAroundUnit(db: Db, day: string, unitId: number): Promise<LatestReports> {
+	const latest: Map<number, Map<number, LatestReport & { itemId: number }>> = new Map();
+	for (const r of await aroundUnit(db).execute({
+		unitId,
+		from: addMonths(periodOf(day), -2),
+		to: periodOf(day),
+		before: endOfDay(day).getTime()
+	})) {
+		const units = latest.get(r.indicatorId) ?? latest.set(r.indicatorId, new Map()).get(r.indicatorId)!;
+		let last = units.get(r.unitId);
+		if ((last?.period ?? '') < r.period) units.set(r.unitId, (last = { ...r, values: new Map() }));
+		if (last!.itemId === r.itemId && r.targetId !== null) last!.values.set(r.targetId, r.value!);
+	}
+	return latest;
+}
+
+/**
+ * What is read of each item of the owners' reports, taken from the owners' assignments to their reports
+ * in a window (`windowOf`), then to the items: a few rows an owner however long the history. (Led by
+ * report_item's indicator index, SQLite read every month's item of each indicator; a cross join keeps this
+ * order there.) A report's items are only ever on its unit's assignments, and no assignment is removed, so
+ * these are every unit's reports on the assignments' indicators.
+ */
+const itemColumns = {
+	unitId: report.unitId,
+	indicatorId: reportItem.indicatorId,
+	period: report.period,
+	itemId: reportItem.id,
+	status: reportItem.progressStatus,
+	percent: reportItem.percent,
+	sub: sql<boolean>`exists (select 1 from assignment sp where sp.indicator_id = ${reportItem.indicatorId}
+		and sp.unit_id = ${report.unitId} and sp.parent_id is not null)`.mapWith(Boolean)
+};
+
+/** Reports sent before `before` (epoch ms) on months `from`…`to`, joined to their assignments and items. */
+const windowOf = (from: unknown, to: unknown, before: unknown) =>
+	and(
+		eq(report.unitId, assignment.unitId),
+		eq(reportItem.reportId, report.id),
+		eq(reportItem.indicatorId, assignment.indicatorId),
+		inArray(report.status, [...SUBMITTED_STATUSES]),
+		sql`${report.period} >= ${from}`,
+		sql`${report.period} <= ${to}`,
+		sql`${report.firstSubmittedAt} < ${before}`
+	);
+
+const aroundUnit = prepared((db) =>
+	db
+		.select({ ...itemColumns, targetId: reportItemValue.targetId, value: reportItemValue.value })
+		.from(assignment)
+		.crossJoin(report)
+		.crossJoin(reportItem)
+		.leftJoin(reportItemValue, eq(reportItemValue.itemId, reportItem.id))
+		.where(
+			and(
+				windowOf(placeholder('from'), placeholder('to'), placeholder('before')),
+				sql`(${assignment.unitId} = ${placeholder('unitId')} or ${assignment.indicatorId} in (
+					select t.indicator_id from indicator_target t join assignment x on x.indicator_id = t.indicator_id
+					where x.unit_id = ${placeholder('unitId')} and t.aggregation = 'sum'))`
+			)
+		)
+		.prepare()
+);
 
 /** Every owner's latest actual of a target, from `latestReports` (the plan's owners: handed-down parts roll up). */
 export function actualsOf(latest: LatestReports, t: { id: number; indicatorId: number }) {
@@ -127,25 +175,10 @@ function* chunks(ids: number[] | undefined): Generator<number[] | undefined> {
 }
 
 /**
- * The indicators of a report that carry a summed target shared with other units: the other owners'
- * progress (and lights) on them moves with this unit's part.
+ * The indicators of a report (`reportId`, a value or placeholder) that carry a summed target shared with
+ * other units, as a subquery: the other owners' progress (and lights) on them moves with this unit's part.
  */
-export async function summedIndicatorIds(db: Db, reportId: number): Promise<number[]> {
-	return (await summedOfReport(db).execute({ reportId })).map((r) => r.id);
-}
-
-// Every submission asks (the month-end rush): built once.
-const summedOfReport = prepared((db) =>
-	db
-		.selectDistinct({ id: reportItem.indicatorId })
-		.from(reportItem)
-		.innerJoin(indicatorTarget, eq(indicatorTarget.indicatorId, reportItem.indicatorId))
-		.where(
-			and(
-				eq(reportItem.reportId, sql.placeholder('reportId')),
-				eq(indicatorTarget.aggregation, 'sum'),
-				sql`(select count(*) from assignment a where a.indicator_id = ${reportItem.indicatorId}) > 1`
-			)
-		)
-		.prepare()
-);
+export const summedOfReport = (reportId: unknown) =>
+	sql`select ri.indicator_id from report_item ri where ri.report_id = ${reportId}
+		and exists (select 1 from indicator_target t where t.indicator_id = ri.indicator_id and t.aggregation = 'sum')
+		and (select count(*) from assignment x where x.indicator_id = ri.indicator_id) > 1`;

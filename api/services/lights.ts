@@ -13,7 +13,7 @@ import {
 	type AlertKind,
 	type Light
 } from '../../db/schema/index.ts';
-import { type Db, joinedText, query } from '../../db/client.ts';
+import { type Db, joinedText, prepared } from '../../db/client.ts';
 import { accountable, dateLight, milestoneLight, type Milestone } from '../../web/src/lib/rules/lights.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { expectedProgress, type BehindFigure, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
@@ -28,8 +28,17 @@ import {
 	periodsBetween,
 	reportDueOn
 } from '../lib/dates.ts';
-import { actualsOf, latestReports, type LatestReport, type LatestReports } from './latest-reports.ts';
+import {
+	actualsOf,
+	latestAroundUnit,
+	latestReports,
+	summedOfReport,
+	type LatestReport,
+	type LatestReports
+} from './latest-reports.ts';
 import type { Settings } from './settings.ts';
+
+const { placeholder } = sql;
 
 export type DesiredAlert = {
 	key: string;
@@ -72,36 +81,14 @@ export async function desiredAlerts(
 	settings: Settings,
 	scope: Scope = {}
 ): Promise<DesiredAlert[]> {
-	const out: DesiredAlert[] = [];
-	const year = Number(day.slice(0, 4));
-	const rows = await db
-		.select({
-			indicatorId: indicator.id,
-			unitId: assignment.unitId,
-			role: assignment.role,
-			kind: indicator.kind,
-			parentId: assignment.parentId,
-			signBy: assignment.signBy,
-			signedOn: assignment.signedOn,
-			shares: assignment.shares,
-			dueOn: sql<string | null>`coalesce(${assignment.dueOn}, ${indicator.dueOn})`,
-			recurrence: indicator.recurrence,
-			// 序时进度 runs from the plan's start, or for a handed-down part from the day it was handed down.
-			planStart: sql<string>`coalesce(${assignment.handedOn}, ${plan.issuedOn}, ${plan.year} || '-01-01')`
-		})
-		.from(assignment)
-		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
-		.innerJoin(plan, eq(plan.id, indicator.planId))
-		.where(
-			and(
-				or(isNull(assignment.completedOn), sql`${assignment.completedOn} > ${day}`),
-				sql`${plan.year} <= ${year}`,
-				inScope(scope, assignment.indicatorId, assignment.unitId)
-			)
-		);
-
-	const targets = new Map<number, (typeof indicatorTarget.$inferSelect)[]>();
-	// A unit scope needs its own indicators' targets only, not the whole plan's (a submission's refresh).
+	const rows = await assignmentsInForce(
+		db,
+		day,
+		Number(day.slice(0, 4)),
+		inScope(scope, assignment.indicatorId, assignment.unitId)
+	);
+	const targets = new Map<number, Target[]>();
+	// A unit scope needs its own indicators' targets only, not the whole plan's.
 	const targetsOf = scope.indicatorIds ?? (scope.unitIds && [...new Set(rows.map((r) => r.indicatorId))]);
 	for (const t of await db
 		.select()
@@ -132,9 +119,159 @@ export async function desiredAlerts(
 		if (shared.length)
 			for (const [id, units] of await latestReports(db, day, { indicatorIds: shared })) latest.set(id, units);
 	}
+	const plans = plansByPair(
+		await approvedMilestones(
+			db,
+			sql`${milestonePlan.inForceOn} <= ${day}`,
+			inScope(scope, milestonePlan.indicatorId, milestonePlan.unitId)
+		)
+	);
+	return [
+		...judged(rows, { targets, latest, plans }, day, settings),
+		...(scope.unitIds
+			? []
+			: placeholderAlerts(
+					await placeholdersOwingQuery(
+						db,
+						day,
+						scope.indicatorIds ? inArray(indicator.id, scope.indicatorIds) : undefined
+					)
+				)),
+		...(scope.indicatorIds && !scope.unitIds ? [] : await missingReports(db, day, settings, scope.unitIds))
+	];
+}
 
-	const plans = await plansInForce(db, day, scope);
+/**
+ * `desiredAlerts` for what a unit's submission of report `reportId` moves, in one pass of fixed-shape
+ * queries (the month-end rush submits thousands): the unit's own lights, and every owner's on the
+ * indicators whose summed target the report shares with other units (`summedOfReport`), with the
+ * placeholders' on those. In the order the two scopes' refreshes gave them (the unit's first).
+ */
+export async function submissionAlerts(
+	db: Db,
+	day: string,
+	settings: Settings,
+	unitId: number,
+	reportId: number
+): Promise<DesiredAlert[]> {
+	const at = { day, year: Number(day.slice(0, 4)), unitId, reportId };
+	const rows = (await submissionAssignments(db).execute(at)).sort(
+		(a, b) =>
+			Number(b.unitId === unitId) - Number(a.unitId === unitId) ||
+			a.indicatorId - b.indicatorId ||
+			a.unitId - b.unitId
+	);
+	const targets = new Map<number, Target[]>();
+	for (const t of await unitTargets(db).execute(at))
+		targets.set(t.indicatorId, [...(targets.get(t.indicatorId) ?? []), t]);
+	const latest = await latestAroundUnit(db, day, unitId);
+	const plans = plansByPair(await submissionPlans(db).execute(at));
+	const own = (d: DesiredAlert) => d.unitId === unitId;
+	const desired = [
+		...judged(rows, { targets, latest, plans }, day, settings),
+		...reportsMissing(
+			await unitSpans(db).execute(at),
+			await unitReported(db).execute({ ...at, before: endOfDay(day).getTime() }),
+			day,
+			settings
+		)
+	];
+	return [
+		...desired.filter(own),
+		...desired.filter((d) => !own(d)),
+		...placeholderAlerts(await submissionPlaceholders(db).execute(at))
+	];
+}
 
+type Target = typeof indicatorTarget.$inferSelect;
+
+/**
+ * The day an assignment's part begins: its plan's start, or for a handed-down part the day it was handed
+ * down (序时进度 runs from it; its unit reports from its month).
+ */
+const partStart = sql<string>`coalesce(${assignment.handedOn}, ${plan.issuedOn}, ${plan.year} || '-01-01')`;
+
+/** The columns of an assignment in force the rules read (`assignmentsInForce`). */
+const inForceColumns = {
+	indicatorId: indicator.id,
+	unitId: assignment.unitId,
+	role: assignment.role,
+	kind: indicator.kind,
+	parentId: assignment.parentId,
+	signBy: assignment.signBy,
+	signedOn: assignment.signedOn,
+	shares: assignment.shares,
+	dueOn: sql<string | null>`coalesce(${assignment.dueOn}, ${indicator.dueOn})`,
+	recurrence: indicator.recurrence,
+	planStart: partStart
+};
+
+/** The assignments not signed off by `day` in plans of its `year` or earlier, narrowed by `where`. */
+const assignmentsInForce = (db: Db, day: unknown, year: unknown, where: SQL | undefined) =>
+	db
+		.select(inForceColumns)
+		.from(assignment)
+		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
+		.innerJoin(plan, eq(plan.id, indicator.planId))
+		.where(
+			and(
+				or(isNull(assignment.completedOn), sql`${assignment.completedOn} > ${day}`),
+				sql`${plan.year} <= ${year}`,
+				where
+			)
+		);
+
+type InForce = Awaited<ReturnType<typeof assignmentsInForce>>[number];
+
+/** Within a submission's reach (`submissionAlerts`): the unit's own, or on an indicator of `summedOfReport`. */
+const unitOrShared = (indicatorCol: SQLiteColumn, unitCol: SQLiteColumn) =>
+	sql`(${unitCol} = ${placeholder('unitId')} or ${indicatorCol} in (${summedOfReport(placeholder('reportId'))}))`;
+
+const submissionAssignments = prepared((db) =>
+	assignmentsInForce(
+		db,
+		placeholder('day'),
+		placeholder('year'),
+		unitOrShared(assignment.indicatorId, assignment.unitId)
+	).prepare()
+);
+
+// Every indicator the unit owes (those of the shared targets among them).
+const unitTargets = prepared((db) =>
+	db
+		.select()
+		.from(indicatorTarget)
+		.where(
+			sql`${indicatorTarget.indicatorId} in (select a.indicator_id from assignment a where a.unit_id = ${placeholder('unitId')})`
+		)
+		.prepare()
+);
+
+const submissionPlans = prepared((db) =>
+	approvedMilestones(
+		db,
+		sql`${milestonePlan.inForceOn} <= ${placeholder('day')}`,
+		unitOrShared(milestonePlan.indicatorId, milestonePlan.unitId)
+	).prepare()
+);
+
+const submissionPlaceholders = prepared((db) =>
+	placeholdersOwingQuery(
+		db,
+		placeholder('day'),
+		sql`${indicator.id} in (${summedOfReport(placeholder('reportId'))})`
+	).prepare()
+);
+
+/** The lights of assignments in force, by the rules (`desiredAlerts`), from what was read of them. */
+function judged(
+	rows: InForce[],
+	facts: { targets: Map<number, Target[]>; latest: LatestReports; plans: Map<string, PlanInForce> },
+	day: string,
+	settings: Settings
+): DesiredAlert[] {
+	const { targets, latest, plans } = facts;
+	const out: DesiredAlert[] = [];
 	for (const r of rows) {
 		const base = { indicatorId: r.indicatorId, unitId: r.unitId, period: null };
 		const push = (kind: AlertKind, light: Light, params: ReasonParams, onset: string) =>
@@ -190,8 +327,6 @@ export async function desiredAlerts(
 		}
 	}
 
-	if (!scope.unitIds) out.push(...(await placeholderAlerts(db, day, scope)));
-	out.push(...(await missingReports(db, day, settings, scope)));
 	return out;
 }
 
@@ -214,17 +349,15 @@ export const approvedMilestones = (db: Db, ...where: (SQL | undefined)[]) =>
 		.innerJoin(milestone, eq(milestone.planId, milestonePlan.id))
 		.where(and(eq(milestonePlan.status, 'approved'), ...where));
 
+type PlanInForce = { targetId: number | null; milestones: Milestone[] };
+
 /**
- * The approved milestone plans in force on `day` within a scope, by `indicatorId|unitId`: one query over
- * the in-force index, the milestones with it.
+ * The approved milestone plans in force (`approvedMilestones` read over the in-force index), by
+ * `indicatorId|unitId`, each with its milestones.
  */
-async function plansInForce(db: Db, day: string, scope: Scope) {
-	const out = new Map<string, { targetId: number | null; milestones: Milestone[] }>();
-	for (const r of await approvedMilestones(
-		db,
-		sql`${milestonePlan.inForceOn} <= ${day}`,
-		inScope(scope, milestonePlan.indicatorId, milestonePlan.unitId)
-	)) {
+function plansByPair(rows: Awaited<ReturnType<typeof approvedMilestones>>) {
+	const out = new Map<string, PlanInForce>();
+	for (const r of rows) {
 		const key = `${r.indicatorId}|${r.unitId}`;
 		const plan = out.get(key) ?? out.set(key, { targetId: r.targetId, milestones: [] }).get(key)!;
 		plan.milestones.push({
@@ -267,32 +400,34 @@ function laggingFigure(
 }
 
 /**
- * Indicators whose lead is an unresolved placeholder (省级有关单位 …; co-units, if any, only support):
- * overdue under "待明确" once due, until the office names the units.
+ * Indicators whose lead is an unresolved placeholder (省级有关单位 …; co-units, if any, only support), due
+ * before `day`, narrowed by `where`: overdue under "待明确" once due, until the office names the units.
  */
-async function placeholderAlerts(db: Db, day: string, scope: Scope): Promise<DesiredAlert[]> {
-	return (
-		await db
-			.select({
-				indicatorId: indicator.id,
-				dueOn: indicator.dueOn,
-				pending: sql<string>`${joinedText(db, unitGroup.name, '、')}`
-			})
-			.from(pendingGroup)
-			.innerJoin(indicator, eq(indicator.id, pendingGroup.indicatorId))
-			.innerJoin(unitGroup, eq(unitGroup.id, pendingGroup.groupId))
-			.where(
-				and(
-					isNull(pendingGroup.resolvedAt),
-					eq(pendingGroup.role, 'lead'),
-					isNull(indicator.completedOn),
-					isNull(indicator.recurrence),
-					sql`${indicator.dueOn} < ${day}`,
-					scope.indicatorIds ? inArray(indicator.id, scope.indicatorIds) : undefined
-				)
+const placeholdersOwingQuery = (db: Db, day: unknown, where: SQL | undefined) =>
+	db
+		.select({
+			indicatorId: indicator.id,
+			dueOn: indicator.dueOn,
+			pending: sql<string>`${joinedText(db, unitGroup.name, '、')}`
+		})
+		.from(pendingGroup)
+		.innerJoin(indicator, eq(indicator.id, pendingGroup.indicatorId))
+		.innerJoin(unitGroup, eq(unitGroup.id, pendingGroup.groupId))
+		.where(
+			and(
+				isNull(pendingGroup.resolvedAt),
+				eq(pendingGroup.role, 'lead'),
+				isNull(indicator.completedOn),
+				isNull(indicator.recurrence),
+				sql`${indicator.dueOn} < ${day}`,
+				where
 			)
-			.groupBy(indicator.id)
-	).map((p) => {
+		)
+		.groupBy(indicator.id);
+
+/** The placeholders' lights (`placeholdersOwingQuery`). */
+const placeholderAlerts = (rows: Awaited<ReturnType<typeof placeholdersOwingQuery>>): DesiredAlert[] =>
+	rows.map((p) => {
 		const a = { kind: 'overdue' as const, indicatorId: p.indicatorId, unitId: null, period: null };
 		return {
 			...a,
@@ -302,36 +437,52 @@ async function placeholderAlerts(db: Db, day: string, scope: Scope): Promise<Des
 			onset: addDays(p.dueOn!, 1)
 		};
 	});
-}
 
-/** Monthly reports missing after their due day, for every month a unit had an open assignment. */
+/** Monthly reports missing after their due day, for every month a unit (of `unitIds`, or any) had an open assignment. */
 async function missingReports(
 	db: Db,
 	day: string,
 	settings: Settings,
-	scope: Scope
+	unitIds: number[] | undefined
 ): Promise<DesiredAlert[]> {
-	if (scope.indicatorIds && !scope.unitIds) return [];
-	const unitFilter = scope.unitIds ? sql`and a.unit_id in ${scope.unitIds}` : sql``;
-	const spans = await query<{ unitId: number; start: string; completedOn: string | null }>(
-		db,
-		sql`select distinct a.unit_id as "unitId", coalesce(a.handed_on, p.issued_on, p.year || '-01-01') as start, a.completed_on as "completedOn"
-			from assignment a join indicator i on i.id = a.indicator_id join plan p on p.id = i.plan_id where 1 = 1 ${unitFilter}`
+	return reportsMissing(
+		await spansQuery(db, unitIds && inArray(assignment.unitId, unitIds)),
+		await reportedQuery(db, endOfDay(day).getTime(), unitIds && inArray(report.unitId, unitIds)),
+		day,
+		settings
 	);
-	const reported = new Set(
-		(
-			await db
-				.select({ unitId: report.unitId, period: report.period })
-				.from(report)
-				.where(
-					and(
-						inArray(report.status, [...SUBMITTED_STATUSES]),
-						sql`${report.firstSubmittedAt} < ${endOfDay(day).getTime()}`,
-						scope.unitIds ? inArray(report.unitId, scope.unitIds) : undefined
-					)
-				)
-		).map((r) => `${r.unitId}|${r.period}`)
-	);
+}
+
+/** The start (`partStart`) and end of each assignment, narrowed by `where`. */
+const spansQuery = (db: Db, where: SQL | undefined) =>
+	db
+		.selectDistinct({ unitId: assignment.unitId, start: partStart, completedOn: assignment.completedOn })
+		.from(assignment)
+		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
+		.innerJoin(plan, eq(plan.id, indicator.planId))
+		.where(where);
+
+/** The months reported (submitted before `before`, epoch ms), narrowed by `where`. */
+const reportedQuery = (db: Db, before: unknown, where: SQL | undefined) =>
+	db
+		.select({ unitId: report.unitId, period: report.period })
+		.from(report)
+		.where(
+			and(inArray(report.status, [...SUBMITTED_STATUSES]), sql`${report.firstSubmittedAt} < ${before}`, where)
+		);
+
+const unitSpans = prepared((db) => spansQuery(db, eq(assignment.unitId, placeholder('unitId'))).prepare());
+const unitReported = prepared((db) =>
+	reportedQuery(db, placeholder('before'), eq(report.unitId, placeholder('unitId'))).prepare()
+);
+
+function reportsMissing(
+	spans: Awaited<ReturnType<typeof spansQuery>>,
+	reportedRows: Awaited<ReturnType<typeof reportedQuery>>,
+	day: string,
+	settings: Settings
+): DesiredAlert[] {
+	const reported = new Set(reportedRows.map((r) => `${r.unitId}|${r.period}`));
 	// Each assignment makes its unit report from its plan's start month (a handed-down part: the month it
 	// was handed down) to its completion month.
 	const ranges = new Map<number, [string, string][]>();

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { notification, unit, unitNews, user, type Light, type Role } from '../../db/schema/index.ts';
-import { type Db, rowsAffected, withTransaction } from '../../db/client.ts';
+import { type Db, prepared, rowsAffected, withTransaction } from '../../db/client.ts';
 import type { ServiceContext } from '../context.ts';
 import { enqueueMail } from './mail.ts';
 import { MAIL_FOOTER, renderDigest } from './mail-templates.ts';
@@ -185,6 +185,10 @@ export const reminderTopic = {
  * `unitId`, only that unit's people's (its own part of an each-owes indicator was signed off).
  */
 export async function withdrawReminders(tx: Db, topic: string, now: Date, unitId?: number) {
+	if (unitId === undefined) {
+		await withdrawTopic(tx).execute({ topic, at: now.getTime() });
+		return;
+	}
 	await tx
 		.update(notification)
 		.set({ withdrawnAt: now })
@@ -192,9 +196,17 @@ export async function withdrawReminders(tx: Db, topic: string, now: Date, unitId
 			and(
 				eq(notification.topic, topic),
 				isNull(notification.withdrawnAt),
-				unitId === undefined
-					? undefined
-					: inArray(notification.userId, tx.select({ id: user.id }).from(user).where(eq(user.unitId, unitId)))
+				inArray(notification.userId, tx.select({ id: user.id }).from(user).where(eq(user.unitId, unitId)))
 			)
 		);
 }
+
+// Every submission withdraws its month's reminders (the month-end rush): built once.
+const withdrawTopic = prepared((db) =>
+	db
+		.update(notification)
+		// Epoch ms, as the column stores it on both databases (the column's own mapping takes no placeholder here).
+		.set({ withdrawnAt: sql`${sql.placeholder('at')}` })
+		.where(and(eq(notification.topic, sql.placeholder('topic')), isNull(notification.withdrawnAt)))
+		.prepare()
+);

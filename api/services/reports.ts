@@ -7,7 +7,7 @@ import {
 	type ProgressStatus
 } from '../../db/schema/index.ts';
 import { type Db, rowsAffected, withTransaction } from '../../db/client.ts';
-import { refreshSupervision } from './alerts.ts';
+import { refreshSubmission } from './alerts.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, tooManyRequests, type ErrorKey, type FieldProblem } from '../errors.ts';
 import { shanghaiDay } from '../lib/clock.ts';
@@ -31,7 +31,6 @@ import {
 	type Snapshot
 } from './report-versions.ts';
 import { getSettings } from './settings.ts';
-import { summedIndicatorIds } from './latest-reports.ts';
 import { reminderTopic, withdrawReminders } from './notifications.ts';
 
 export type ItemInput = {
@@ -290,10 +289,7 @@ export async function writeReport(
 		await tx.db.update(report).set(changes).where(eq(report.id, row.id));
 		if (submit) {
 			await withdrawReminders(tx.db, reminderTopic.report(unitId, input.period), now);
-			await refreshSupervision(tx.db, ctx.clock.today(), { unitIds: [unitId] }, 'report');
-			const shared = await summedIndicatorIds(tx.db, row.id);
-			if (shared.length)
-				await refreshSupervision(tx.db, ctx.clock.today(), { indicatorIds: shared }, 'report');
+			await refreshSubmission(tx.db, ctx.clock.today(), unitId, row.id);
 		}
 		// A submission's state: the items as stored, their return reasons cleared, the status submitted.
 		const after = submit

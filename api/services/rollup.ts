@@ -1,10 +1,11 @@
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { alert, alertEvent, assignment, unit } from '../../db/schema/index.ts';
-import type { Db } from '../../db/client.ts';
+import { query, type Db } from '../../db/client.ts';
 import type { AlertKind, Light } from '../../web/src/lib/rules/enums.ts';
 import type { ChildReason, OwnReason, ReasonParams } from '../../web/src/lib/rules/reasons.ts';
 import { laggingChild } from '../../web/src/lib/rules/rollup.ts';
 import { alertKey, type Scope } from './lights.ts';
+import { summedOfReport } from './latest-reports.ts';
 
 type Part = {
 	id: number;
@@ -28,7 +29,7 @@ const worstOf = (lit: Lit[]) =>
  * Decomposed parts whose roll-up light a write may have changed: those of the indicators in scope, or the
  * ancestors of the scoped units' parts (a county's report moves its city's light), or all.
  */
-async function decomposedParts(tx: Db, scope: Scope): Promise<number[]> {
+export async function decomposedParts(tx: Db, scope: Scope): Promise<number[]> {
 	if (!scope.unitIds) {
 		return (
 			await tx
@@ -76,13 +77,32 @@ async function decomposedParts(tx: Db, scope: Scope): Promise<number[]> {
 }
 
 /**
- * The roll-up share of `refreshSupervision`, after the parts' own lights are current: each decomposed part
- * in scope, deepest first, takes the worst light of its open children as a `child_lagging` light whose
- * reason names the child (and carries the child's own reason); it goes out when no child is lit or the
- * part is signed off. Each change is an event, like any light.
+ * `decomposedParts` for what a unit's submission of report `reportId` moves (`submissionAlerts`): the unit's
+ * parts that have children and every ancestor of its parts, and the parents on the indicators whose summed
+ * target the report shares (`summedOfReport`). One query.
  */
-export async function refreshRollup(tx: Db, day: string, scope: Scope, cause: string) {
-	const parentIds = await decomposedParts(tx, scope);
+export async function submissionParts(tx: Db, unitId: number, reportId: number): Promise<number[]> {
+	return (
+		await query<{ id: number }>(
+			tx,
+			sql`with recursive up(id) as (
+				select parent_id from assignment where unit_id = ${unitId} and parent_id is not null
+				union select a.parent_id from assignment a join up on a.id = up.id where a.parent_id is not null)
+			select id from up
+			union select c.parent_id from assignment c where c.parent_id in (select id from assignment where unit_id = ${unitId})
+			union select c.parent_id from assignment c
+				where c.parent_id is not null and c.indicator_id in (${summedOfReport(reportId)})`
+		)
+	).map((r) => r.id);
+}
+
+/**
+ * The roll-up share of `refreshSupervision`, after the parts' own lights are current: each decomposed part
+ * the write may have moved (`decomposedParts`), deepest first, takes the worst light of its open children
+ * as a `child_lagging` light whose reason names the child (and carries the child's own reason); it goes
+ * out when no child is lit or the part is signed off. Each change is an event, like any light.
+ */
+export async function refreshRollup(tx: Db, day: string, parentIds: number[], cause: string) {
 	if (!parentIds.length) return;
 	const parts = new Map<number, Part>();
 	const columns = {
