@@ -119,6 +119,40 @@ export function prepared<Q>(build: (db: Db) => Q): (db: Db) => Q {
 	};
 }
 
+/** The most rows one statement of `preparedRows` takes (a larger set goes in pieces of this many). */
+const ROWS_PER_STATEMENT = 50;
+
+/**
+ * A statement of many rows, of fixed shape but for their number (an insert's values): drizzle builds one
+ * at a cost that grows with its rows, more than writing them costs (a save's 30 items). `build(db, n)`
+ * makes the prepared query of `n` rows, row r's values the placeholders `rowPlaceholder(field, r)`; it is
+ * built once per database (as `prepared`) and row count. The function returned runs it for any number of
+ * rows (each row's fields by name, `shared` values for all) and resolves with each piece's result.
+ */
+export function preparedRows<R>(
+	build: (db: Db, n: number) => { execute(values: Record<string, unknown>): R }
+) {
+	const bySize = prepared(() => new Map<number, ReturnType<typeof build>>());
+	return async (db: Db, rows: Record<string, unknown>[], shared: Record<string, unknown> = {}) => {
+		const results: Awaited<R>[] = [];
+		for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+			const piece = rows.slice(start, start + ROWS_PER_STATEMENT);
+			const built = bySize(db);
+			let q = built.get(piece.length);
+			if (!q) built.set(piece.length, (q = build(db, piece.length)));
+			const values = { ...shared };
+			piece.forEach((row, r) => {
+				for (const field in row) values[`${field}${r}`] = row[field];
+			});
+			results.push(await q.execute(values));
+		}
+		return results;
+	};
+}
+
+/** Row `r`'s value of `field` in a statement of `preparedRows`. */
+export const rowPlaceholder = (field: string, r: number) => sql.placeholder(`${field}${r}`);
+
 /** Opens (creating if needed) the SQLite file with the pragmas the design asks for, and migrates it. */
 export function openDb(file: string) {
 	mkdirSync(dirname(file), { recursive: true });

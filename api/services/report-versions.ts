@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 const { placeholder } = sql;
 import { attachment, report, reportItem, reportItemValue, reportVersion } from '../../db/schema/index.ts';
@@ -40,11 +41,20 @@ export const reportFilesOf = prepared((db) =>
 			contentType: attachment.contentType
 		})
 		.from(attachment)
-		.innerJoin(
-			reportItem,
-			and(eq(attachment.ownerType, 'report_item'), eq(attachment.ownerId, reportItem.id))
+		// The items' ids first, then their attachments by the owner index (as a join, SQLite without
+		// statistics walked every attachment of every report item instead).
+		.where(
+			and(
+				eq(attachment.ownerType, 'report_item'),
+				inArray(
+					attachment.ownerId,
+					db
+						.select({ id: reportItem.id })
+						.from(reportItem)
+						.where(eq(reportItem.reportId, placeholder('reportId')))
+				)
+			)
 		)
-		.where(eq(reportItem.reportId, placeholder('reportId')))
 		.orderBy(asc(attachment.id))
 		.prepare()
 );
@@ -57,9 +67,41 @@ const reportState = prepared((db) =>
 		.prepare()
 );
 
-/** The report and its items (with their attachments) as they are now: what a version keeps. */
-export async function snapshotReport(db: Db, reportId: number) {
-	const row = (await reportState(db).execute({ reportId }))[0]!;
+type StoredItem = Pick<
+	typeof reportItem.$inferSelect,
+	'indicatorId' | 'progressStatus' | 'percent' | 'progress' | 'problems' | 'nextSteps' | 'returnReason'
+>;
+
+/** An item as a version keeps it: its fields, its values by target, its attachments in id order. */
+export function snapshotItem(
+	i: StoredItem,
+	values: { targetId: number; value: number }[],
+	attachments: { id: number; name: string }[]
+) {
+	return {
+		indicatorId: i.indicatorId,
+		progressStatus: i.progressStatus,
+		percent: i.percent,
+		progress: i.progress,
+		problems: i.problems,
+		nextSteps: i.nextSteps,
+		returnReason: i.returnReason,
+		values: Object.fromEntries(values.map((v) => [v.targetId, v.value])),
+		attachments: attachments.map(({ id, name }) => ({ id, name }))
+	};
+}
+
+/**
+ * The report and its items (with their attachments) as they are now: what a version keeps. Items in
+ * indicator order (PostgreSQL returns rows in no set order), as a save builds them (writeItems).
+ * `state`: the report's status and return reason when the caller has just read them.
+ */
+export async function snapshotReport(
+	db: Db,
+	reportId: number,
+	state?: Pick<typeof report.$inferSelect, 'status' | 'returnReason'>
+) {
+	const row = state ?? (await reportState(db).execute({ reportId }))[0]!;
 	const items = await reportItemsOf(db).execute({ reportId });
 	const values = items.length ? await reportValuesOf(db).execute({ reportId }) : [];
 	const files = items.length ? await reportFilesOf(db).execute({ reportId }) : [];
@@ -68,17 +110,9 @@ export async function snapshotReport(db: Db, reportId: number) {
 	return {
 		status: row.status,
 		returnReason: row.returnReason,
-		items: items.map((i) => ({
-			indicatorId: i.indicatorId,
-			progressStatus: i.progressStatus,
-			percent: i.percent,
-			progress: i.progress,
-			problems: i.problems,
-			nextSteps: i.nextSteps,
-			returnReason: i.returnReason,
-			values: Object.fromEntries((valuesOf.get(i.id) ?? []).map((v) => [v.targetId, v.value])),
-			attachments: (filesOf.get(i.id) ?? []).map(({ id, name }) => ({ id, name }))
-		}))
+		items: items
+			.map((i) => snapshotItem(i, valuesOf.get(i.id) ?? [], filesOf.get(i.id) ?? []))
+			.sort((a, b) => a.indicatorId - b.indicatorId)
 	};
 }
 
@@ -123,12 +157,14 @@ export function snapshotChanges(a: KeptSnapshot | null, b: KeptSnapshot): Change
 	const changes: Change[] = [];
 	if (a?.status !== b.status)
 		changes.push({ indicatorId: 0, field: 'status', from: a?.status ?? null, to: b.status });
+	const olds = new Map<number, KeptItem>();
+	for (const i of a?.items ?? []) if (!olds.has(i.indicatorId)) olds.set(i.indicatorId, i);
 	for (const item of b.items) {
-		const old = a?.items.find((i) => i.indicatorId === item.indicatorId);
+		const old = olds.get(item.indicatorId);
 		for (const field of ITEM_FIELDS) {
 			const x = old?.[field] ?? null;
 			const y = item[field] ?? null;
-			if (JSON.stringify(x) !== JSON.stringify(y)) changes.push(itemChange(item.indicatorId, field, x, y));
+			if (!sameJson(x, y)) changes.push(itemChange(item.indicatorId, field, x, y));
 		}
 		const before = old ? old.attachments : [];
 		if (!before || !item.attachments) continue;
@@ -144,6 +180,15 @@ export function snapshotChanges(a: KeptSnapshot | null, b: KeptSnapshot): Change
 	}
 	return changes;
 }
+
+/** Whether two field values are the same as JSON; only objects (values by target) are serialised to tell. */
+const sameJson = (x: unknown, y: unknown) =>
+	x === y ||
+	(typeof x === 'object' &&
+		typeof y === 'object' &&
+		x !== null &&
+		y !== null &&
+		JSON.stringify(x) === JSON.stringify(y));
 
 /** Text longer than this goes into the audit log as its length and a digest, never as a copy. */
 const AUDIT_TEXT_MAX = 64;
@@ -176,11 +221,52 @@ export async function recordVersion(
 	given?: Snapshot
 ) {
 	const snapshot = given ?? (await snapshotReport(tx, reportId));
-	const row = { version, status: snapshot.status, snapshot, at: ctx.clock.now(), by: ctx.actor?.id || null };
-	const draft = and(eq(reportVersion.reportId, reportId), eq(reportVersion.action, 'save'));
+	const row = {
+		reportId,
+		version,
+		status: snapshot.status,
+		snapshot,
+		at: ctx.clock.now(),
+		by: ctx.actor?.id || null
+	};
 	if (action === 'save') {
-		if (rowsAffected(await tx.update(reportVersion).set(row).where(draft))) return snapshot;
-	} else await tx.delete(reportVersion).where(draft);
-	await tx.insert(reportVersion).values({ ...row, reportId, action });
+		if (rowsAffected(await updateDraft(tx).execute(row))) return snapshot;
+	} else await deleteDraft(tx).execute({ reportId });
+	await insertVersion(tx).execute({ ...row, action });
 	return snapshot;
 }
+
+// Every save and submission of the month-end rush keeps a version: its statements are built once.
+/** The report's one kept draft ('save' as a literal: SQLite then finds it by its partial index). */
+const draftOf = () =>
+	and(eq(reportVersion.reportId, placeholder('reportId')), eq(reportVersion.action, sql`'save'`));
+/** A placeholder's value as `column` stores it (JSON text, epoch ms): `set` takes no bare placeholder. */
+const stored = (name: string, column: SQLiteColumn) => sql`${sql.param(placeholder(name), column)}`;
+const updateDraft = prepared((db) =>
+	db
+		.update(reportVersion)
+		.set({
+			version: stored('version', reportVersion.version),
+			status: stored('status', reportVersion.status),
+			snapshot: stored('snapshot', reportVersion.snapshot),
+			at: stored('at', reportVersion.at),
+			by: stored('by', reportVersion.by)
+		})
+		.where(draftOf())
+		.prepare()
+);
+const deleteDraft = prepared((db) => db.delete(reportVersion).where(draftOf()).prepare());
+const insertVersion = prepared((db) =>
+	db
+		.insert(reportVersion)
+		.values({
+			reportId: placeholder('reportId'),
+			version: placeholder('version'),
+			action: placeholder('action'),
+			status: placeholder('status'),
+			snapshot: placeholder('snapshot'),
+			at: placeholder('at'),
+			by: placeholder('by')
+		})
+		.prepare()
+);

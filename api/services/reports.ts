@@ -6,7 +6,7 @@ import {
 	reportItemValue,
 	type ProgressStatus
 } from '../../db/schema/index.ts';
-import { type Db, rowsAffected, withTransaction } from '../../db/client.ts';
+import { type Db, preparedRows, rowPlaceholder, withTransaction } from '../../db/client.ts';
 import { refreshSubmission } from './alerts.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, tooManyRequests, type ErrorKey, type FieldProblem } from '../errors.ts';
@@ -27,11 +27,14 @@ import {
 	auditedChanges,
 	recordVersion,
 	snapshotChanges,
+	snapshotItem,
 	snapshotReport,
 	type Snapshot
 } from './report-versions.ts';
 import { getSettings } from './settings.ts';
 import { reminderTopic, withdrawReminders } from './notifications.ts';
+
+const { placeholder } = sql;
 
 export type ItemInput = {
 	indicatorId: number;
@@ -75,7 +78,8 @@ function actualValueProblem(value: number, targetValue: number): ErrorKey | null
 
 /**
  * Writes the items that differ from what is stored (`stored`: the report's items now); returns the
- * assignments the unit reports on that month, and whether anything was written.
+ * assignments the unit reports on that month and the report's items as now stored (built from what
+ * was written: the report is not read again).
  */
 async function writeItems(
 	tx: Db,
@@ -95,7 +99,7 @@ async function writeItems(
 	}
 	const storedOf = new Map(stored.map((i) => [i.indicatorId, i]));
 	const inputs = sent.filter((input) => !unchanged(input, storedOf.get(input.indicatorId)));
-	if (!inputs.length) return { assignments, written: false };
+	if (!inputs.length) return { assignments, items: stored };
 	const targetsOf = new Map<number, Map<number, { label: string; value: number }>>();
 	for (const t of await unitTargets(tx).execute({ unitId })) {
 		targetsOf.set(t.indicatorId, (targetsOf.get(t.indicatorId) ?? new Map()).set(t.id, t));
@@ -108,11 +112,10 @@ async function writeItems(
 			if (problem) throw fail('bad_request', problem, { label: target.label });
 		}
 	}
-	const rows = await tx
-		.insert(reportItem)
-		.values(
+	const rows = (
+		await upsertItems(
+			tx,
 			inputs.map((input) => ({
-				reportId,
 				indicatorId: input.indicatorId,
 				role: allowed.get(input.indicatorId)!,
 				progressStatus: input.progressStatus,
@@ -120,35 +123,41 @@ async function writeItems(
 				progress: input.progress,
 				problems: input.problems,
 				nextSteps: input.nextSteps
-			}))
+			})),
+			{ reportId }
 		)
-		.onConflictDoUpdate({
-			target: [reportItem.reportId, reportItem.indicatorId],
-			set: {
-				progressStatus: sql`excluded.progress_status`,
-				percent: sql`excluded.percent`,
-				progress: sql`excluded.progress`,
-				problems: sql`excluded.problems`,
-				nextSteps: sql`excluded.next_steps`
-			}
-		})
-		.returning({ id: reportItem.id, indicatorId: reportItem.indicatorId });
+	).flat();
 	const itemOf = new Map(rows.map((r) => [r.indicatorId, r.id]));
-	const itemIds = rows.map((r) => r.id);
-	await tx.delete(reportItemValue).where(inArray(reportItemValue.itemId, itemIds));
-	const values = inputs.flatMap((input) =>
-		[...new Map(input.values.map((v) => [v.targetId, v.value]))].map(([targetId, value]) => ({
-			itemId: itemOf.get(input.indicatorId)!,
-			targetId,
-			value
-		}))
+	// The values and attachments of the items written are replaced: only those of items that had some to drop.
+	const itemIdsHolding = (has: (item: Snapshot['items'][number]) => boolean) =>
+		inputs.flatMap((input) => {
+			const item = storedOf.get(input.indicatorId);
+			return item && has(item) ? [itemOf.get(input.indicatorId)!] : [];
+		});
+	const withValues = itemIdsHolding((item) => Object.keys(item.values).length > 0);
+	if (withValues.length) await tx.delete(reportItemValue).where(inArray(reportItemValue.itemId, withValues));
+	const valuesOf = new Map(
+		inputs.map((input) => [
+			input.indicatorId,
+			// The last entry of a target wins.
+			[...new Map(input.values.map((v) => [v.targetId, v.value]))].map(([targetId, value]) => ({
+				targetId,
+				value
+			}))
+		])
 	);
-	if (values.length) await tx.insert(reportItemValue).values(values);
+	const values = inputs.flatMap((input) =>
+		valuesOf.get(input.indicatorId)!.map((v) => ({ itemId: itemOf.get(input.indicatorId)!, ...v }))
+	);
+	if (values.length) await insertValues(tx, values);
 	// Attachments: the unit's own uploads, either unlinked or already on this item.
-	await tx
-		.update(attachment)
-		.set({ ownerType: null, ownerId: null })
-		.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, itemIds)));
+	const withFiles = itemIdsHolding((item) => item.attachments.length > 0);
+	if (withFiles.length)
+		await tx
+			.update(attachment)
+			.set({ ownerType: null, ownerId: null })
+			.where(and(eq(attachment.ownerType, 'report_item'), inArray(attachment.ownerId, withFiles)));
+	const filesOf = new Map<number, { id: number; name: string }[]>();
 	for (const input of inputs) {
 		if (!input.attachmentIds.length) continue;
 		const itemId = itemOf.get(input.indicatorId)!;
@@ -161,13 +170,71 @@ async function writeItems(
 					eq(attachment.unitId, unitId),
 					or(isNull(attachment.ownerId), eq(attachment.ownerId, itemId))
 				)
-			);
-		if (rowsAffected(linked) !== new Set(input.attachmentIds).size) {
+			)
+			.returning({ id: attachment.id, name: attachment.originalName });
+		if (linked.length !== new Set(input.attachmentIds).size) {
 			throw fail('bad_request', 'attachment.not_linkable');
 		}
+		filesOf.set(
+			input.indicatorId,
+			linked.sort((a, b) => a.id - b.id)
+		);
 	}
-	return { assignments, written: true };
+	// The items as now stored: those written as sent (their return reasons kept), the others as they were.
+	const now = new Map(stored.map((i) => [i.indicatorId, i]));
+	for (const input of inputs)
+		now.set(
+			input.indicatorId,
+			snapshotItem(
+				{ ...input, returnReason: storedOf.get(input.indicatorId)?.returnReason ?? null },
+				valuesOf.get(input.indicatorId)!,
+				filesOf.get(input.indicatorId) ?? []
+			)
+		);
+	return { assignments, items: [...now.values()].sort((a, b) => a.indicatorId - b.indicatorId) };
 }
+
+// A save writes its items and their values in statements built once per row count (see preparedRows).
+const upsertItems = preparedRows((db, n) =>
+	db
+		.insert(reportItem)
+		.values(
+			Array.from({ length: n }, (_, r) => ({
+				reportId: placeholder('reportId'),
+				indicatorId: rowPlaceholder('indicatorId', r),
+				role: rowPlaceholder('role', r),
+				progressStatus: rowPlaceholder('progressStatus', r),
+				percent: rowPlaceholder('percent', r),
+				progress: rowPlaceholder('progress', r),
+				problems: rowPlaceholder('problems', r),
+				nextSteps: rowPlaceholder('nextSteps', r)
+			}))
+		)
+		.onConflictDoUpdate({
+			target: [reportItem.reportId, reportItem.indicatorId],
+			set: {
+				progressStatus: sql`excluded.progress_status`,
+				percent: sql`excluded.percent`,
+				progress: sql`excluded.progress`,
+				problems: sql`excluded.problems`,
+				nextSteps: sql`excluded.next_steps`
+			}
+		})
+		.returning({ id: reportItem.id, indicatorId: reportItem.indicatorId })
+		.prepare()
+);
+const insertValues = preparedRows((db, n) =>
+	db
+		.insert(reportItemValue)
+		.values(
+			Array.from({ length: n }, (_, r) => ({
+				itemId: rowPlaceholder('itemId', r),
+				targetId: rowPlaceholder('targetId', r),
+				value: rowPlaceholder('value', r)
+			}))
+		)
+		.prepare()
+);
 
 /**
  * What a submission still lacks: per item, the field (`progressStatus`, `progress`) with the code
@@ -220,7 +287,7 @@ export async function writeReport(
 		if (row ? row.revision !== input.revision : input.revision !== null) {
 			throw fail('conflict', 'report.stale', undefined, { currentRevision: row?.revision ?? null });
 		}
-		const before = row ? await snapshotReport(tx.db, row.id) : null;
+		const before = row ? await snapshotReport(tx.db, row.id, row) : null;
 		if (!row) {
 			row = (
 				await tx.db
@@ -237,7 +304,7 @@ export async function writeReport(
 					.returning()
 			)[0]!;
 		}
-		const { assignments, written } = await writeItems(
+		const { assignments, items } = await writeItems(
 			tx.db,
 			row.id,
 			unitId,
@@ -245,10 +312,11 @@ export async function writeReport(
 			input.items,
 			before?.items ?? []
 		);
-		// The report as now stored (its state before the numbering below): as read before if no item was written.
-		const current = before && !written ? before : await snapshotReport(tx.db, row.id);
-		// A draft save that changed nothing is kept as it is.
-		if (!submit && before && !snapshotChanges(before, current).length) return reportInfo(row);
+		// The report as now stored (its state before the numbering below).
+		const current: Snapshot = { status: row.status, returnReason: row.returnReason, items };
+		// A draft save's changes (a draft keeps the report as stored); one that changed nothing is kept as it is.
+		const saved = submit ? null : snapshotChanges(before, current);
+		if (saved && before && !saved.length) return reportInfo(row);
 		if (submit) {
 			// Every item of the form, in its order, as now stored.
 			const stored = new Map(current.items.map((i) => [i.indicatorId, i]));
@@ -309,7 +377,7 @@ export async function writeReport(
 				status: after.status,
 				version,
 				revision,
-				changes: auditedChanges(snapshotChanges(before, after))
+				changes: auditedChanges(saved ?? snapshotChanges(before, after))
 			}
 		});
 		return reportInfo({ ...row, ...changes });
