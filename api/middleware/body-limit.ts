@@ -23,7 +23,7 @@ const OVERRIDES: Record<string, (c: Context<Env>) => Limit | Promise<Limit>> = {
 	'PUT /api/v1/reports/mine/:period': () => reportLimit,
 	'POST /api/v1/reports/mine/:period/submit': () => reportLimit,
 	'POST /api/v1/attachments': async (c) => {
-		const maxMb = (await getSettings(c.var.deps.db)).attachmentMaxMb;
+		const maxMb = (await getSettings(c.get('deps').db)).attachmentMaxMb;
 		return { bytes: maxMb * MB + FORM_OVERHEAD, key: 'body.file_too_large', size: mb(maxMb * MB) };
 	},
 	'POST /api/v1/imports': () => ({
@@ -38,23 +38,31 @@ const reportLimit: Limit = {
 	size: mb(REPORT_SAVE_MAX_BYTES)
 };
 
-/** The route that will answer: the first registered for this method (middlewares are ALL). */
+/** GET and HEAD carry no body (a web Request cannot have one). */
+const BODILESS = new Set(['GET', 'HEAD']);
+
 /**
  * One body limit for the whole API, enforced while the body streams in (Content-Length first, else
  * counted chunk by chunk), so an oversized body is answered 413 before it is buffered. The larger
  * limits of the table are for signed-in callers only.
+ *
+ * A declared length is judged here, as hono's bodyLimit would, without asking for the body: on
+ * @hono/node-server the first look at `c.req.raw.body` builds a whole web Request and stream around the
+ * socket, for a GET too, and the JSON body is then read through that stream instead of in one piece.
  */
 export const bodyLimits = createMiddleware<Env>(async (c, next) => {
-	const key = c.var.actor ? routeKey(c) : undefined;
+	if (BODILESS.has(c.req.method)) return next();
+	const key = c.get('actor') ? routeKey(c) : undefined;
 	const limit: Limit = (key && (await OVERRIDES[key]?.(c))) || {
 		bytes: DEFAULT_BODY_LIMIT,
 		key: 'body.too_large',
 		size: mb(DEFAULT_BODY_LIMIT)
 	};
-	return bodyLimit({
-		maxSize: limit.bytes,
-		onError: () => {
-			throw fail('payload_too_large', limit.key, { size: limit.size }, { maxBytes: limit.bytes });
-		}
-	})(c, next);
+	const tooLarge = () => {
+		throw fail('payload_too_large', limit.key, { size: limit.size }, { maxBytes: limit.bytes });
+	};
+	const declared = c.req.header('content-length');
+	if (declared !== undefined && c.req.header('transfer-encoding') === undefined)
+		return parseInt(declared, 10) > limit.bytes ? tooLarge() : next();
+	return bodyLimit({ maxSize: limit.bytes, onError: tooLarge })(c, next);
 });
