@@ -17,10 +17,11 @@ const SESSION_COOKIE = 'duban_session';
 const HOST_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 
 function isHttps(c: Context<Env>): boolean {
-	const { config } = c.var.deps;
+	const { config } = c.get('deps');
 	if (config.secureCookies !== 'auto') return config.secureCookies === 'always';
 	if (config.trustProxy && c.req.header('x-forwarded-proto') === 'https') return true;
-	return new URL(c.req.url).protocol === 'https:';
+	// The request's URL is absolute and serialized (scheme in lower case): no URL parse every request.
+	return c.req.url.startsWith('https:');
 }
 
 const cookieName = (c: Context<Env>) => (isHttps(c) ? HOST_SESSION_COOKIE : SESSION_COOKIE);
@@ -32,7 +33,7 @@ export function setSessionCookie(c: Context<Env>, token: string, expiresAt: Date
 		secure: isHttps(c),
 		path: '/',
 		// A relative lifetime: the application's clock may run on a replayed date, the browser's does not.
-		maxAge: Math.max(1, Math.floor((expiresAt.getTime() - c.var.deps.clock.now().getTime()) / 1000))
+		maxAge: Math.max(1, Math.floor((expiresAt.getTime() - c.get('deps').clock.now().getTime()) / 1000))
 	});
 }
 
@@ -46,7 +47,7 @@ export function clearSessionCookie(c: Context<Env>) {
  * call it makes is an audit row (a refused one is already audited as `authz.denied`).
  */
 async function serviceCall(c: Context<Env>, next: () => Promise<void>, token: string) {
-	const { deps } = c.var;
+	const deps = c.get('deps');
 	const found = await validateServiceToken(deps, token);
 	if (!found) throw fail('unauthorized', 'auth.token_invalid');
 	c.set('actor', found.actor);
@@ -67,7 +68,7 @@ async function serviceCall(c: Context<Env>, next: () => Promise<void>, token: st
 			result: c.res.status < 400 ? 'ok' : 'failed',
 			objectType: 'route',
 			objectId: `${c.req.method} ${route && !route.includes('*') ? route : c.req.path}`,
-			after: { path: c.req.path, status: c.res.status, tokenId: found.tokenId, requestId: c.var.requestId }
+			after: { path: c.req.path, status: c.res.status, tokenId: found.tokenId, requestId: c.get('requestId') }
 		});
 	} finally {
 		release();
@@ -83,7 +84,7 @@ export const loadSession = createMiddleware<Env>(async (c, next) => {
 	if (bearer) return serviceCall(c, next, bearer);
 	const token = getCookie(c, cookieName(c));
 	if (token) {
-		const valid = await validateSessionToken(c.var.deps, token);
+		const valid = await validateSessionToken(c.get('deps'), token);
 		if (valid) {
 			c.set('actor', valid.actor);
 			c.set('sessionId', valid.sessionId);
@@ -97,13 +98,13 @@ export const loadSession = createMiddleware<Env>(async (c, next) => {
 });
 
 export const requireAuth = createMiddleware<Env>(async (c, next) => {
-	if (!c.var.actor) throw fail('unauthorized', 'auth.login_required');
+	if (!c.get('actor')) throw fail('unauthorized', 'auth.login_required');
 	await next();
 });
 
 export function requireRole(...roles: Role[]) {
 	return createMiddleware<Env>(async (c, next) => {
-		const actor = c.var.actor;
+		const actor = c.get('actor');
 		if (!actor) throw fail('unauthorized', 'auth.login_required');
 		if (!roles.includes(actor.role)) throw fail('forbidden', 'auth.role_forbidden');
 		await next();
@@ -112,11 +113,11 @@ export function requireRole(...roles: Role[]) {
 
 /** The provincial office alone (no unit): the plan itself, before any body is read (imports are large). */
 export const requireProvincialOffice = createMiddleware<Env>(async (c, next) => {
-	assertProvincialOffice(c.var.actor);
+	assertProvincialOffice(c.get('actor'));
 	await next();
 });
 
-/** The service context of the current request. */
+/** The service context of the current request (c.get: each read of c.var copies every variable into an object). */
 export function svc(c: Context<Env>): ServiceContext {
-	return { ...c.var.deps, actor: c.var.actor, ip: c.var.ip, requestId: c.var.requestId };
+	return { ...c.get('deps'), actor: c.get('actor'), ip: c.get('ip'), requestId: c.get('requestId') };
 }

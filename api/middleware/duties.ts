@@ -24,10 +24,10 @@ const within = (path: string, prefixes: readonly string[]) =>
 
 export function enforceDuties(prefix: string) {
 	return createMiddleware<Env>(async (c, next) => {
-		const actor = c.var.actor;
+		const actor = c.get('actor');
 		if (actor) {
 			const path = c.req.path.slice(prefix.length);
-			const pending = c.var.pending;
+			const pending = c.get('pending');
 			if (pending && !within(path, PENDING_ALLOWED))
 				throw fail(
 					'forbidden',

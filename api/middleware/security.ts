@@ -14,7 +14,8 @@ export function inlineScriptHashes(html: string): string[] {
 
 function isHttps(c: Context, config: Config) {
 	if (config.trustProxy && c.req.header('x-forwarded-proto') === 'https') return true;
-	return new URL(c.req.url).protocol === 'https:';
+	// The request's URL is absolute and serialized (scheme in lower case): no URL parse every request.
+	return c.req.url.startsWith('https:');
 }
 
 /**
@@ -69,7 +70,7 @@ export const sameOrigin = createMiddleware<Env>(async (c, next) => {
 		const origin = c.req.header('origin');
 		const site = c.req.header('sec-fetch-site');
 		const self = new URL(c.req.url).origin;
-		const forwardedSelf = c.var.deps.config.trustProxy
+		const forwardedSelf = c.get('deps').config.trustProxy
 			? `${c.req.header('x-forwarded-proto') ?? 'http'}://${c.req.header('x-forwarded-host') ?? c.req.header('host')}`
 			: null;
 		if ((origin && origin !== self && origin !== forwardedSelf) || site === 'cross-site') {
