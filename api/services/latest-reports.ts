@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { assignment, indicatorTarget, report, reportItem, reportItemValue } from '../../db/schema/index.ts';
 import { prepared, type Db } from '../../db/client.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
@@ -68,9 +68,24 @@ export async function latestReports(
  * indicators with a summed target (the sum takes all their parts). One query of fixed shape, the values
  * with the items (the month-end rush submits thousands).
  */
-export async function latestAroundUnit(db: Db, day: string, unitId: number): Promise<LatestReports> {
+export const latestAroundUnit = (db: Db, day: string, unitId: number) =>
+	latestOfWindow(aroundUnit(db), day, unitId);
+
+/**
+ * Every owner's latest report on the indicators with targets of a unit: what its report form's progress
+ * is judged on (`targetsProgress` on the unit's targets gives the same), in one query of fixed shape.
+ */
+export const latestOnUnitTargets = (db: Db, day: string, unitId: number) =>
+	latestOfWindow(onUnitTargets(db), day, unitId);
+
+/** `latestReports` from a query of `windowItems` for a unit's scope, the values with the items. */
+async function latestOfWindow(
+	query: ReturnType<typeof windowItems>,
+	day: string,
+	unitId: number
+): Promise<LatestReports> {
 	const latest: Map<number, Map<number, LatestReport & { itemId: number }>> = new Map();
-	for (const r of await aroundUnit(db).execute({
+	for (const r of await query.execute({
 		unitId,
 		from: addMonths(periodOf(day), -2),
 		to: periodOf(day),
@@ -114,22 +129,34 @@ const windowOf = (from: unknown, to: unknown, before: unknown) =>
 		sql`${report.firstSubmittedAt} < ${before}`
 	);
 
-const aroundUnit = prepared((db) =>
+/**
+ * The window's items with their values (a left join: an item may have none) on the assignments `scope`
+ * picks, given the placeholders of `latestOfWindow`; prepared.
+ */
+const windowItems = (db: Db, scope: SQL) =>
 	db
 		.select({ ...itemColumns, targetId: reportItemValue.targetId, value: reportItemValue.value })
 		.from(assignment)
 		.crossJoin(report)
 		.crossJoin(reportItem)
 		.leftJoin(reportItemValue, eq(reportItemValue.itemId, reportItem.id))
-		.where(
-			and(
-				windowOf(placeholder('from'), placeholder('to'), placeholder('before')),
-				sql`(${assignment.unitId} = ${placeholder('unitId')} or ${assignment.indicatorId} in (
-					select t.indicator_id from indicator_target t join assignment x on x.indicator_id = t.indicator_id
-					where x.unit_id = ${placeholder('unitId')} and t.aggregation = 'sum'))`
-			)
-		)
-		.prepare()
+		.where(and(windowOf(placeholder('from'), placeholder('to'), placeholder('before')), scope))
+		.prepare();
+
+/** The indicators of the unit (placeholder `unitId`) with a target (`summed`: a summed one), as a subquery. */
+const targetedOfUnit = (summed: boolean) =>
+	sql`select t.indicator_id from indicator_target t join assignment x on x.indicator_id = t.indicator_id
+		where x.unit_id = ${placeholder('unitId')}${summed ? sql` and t.aggregation = 'sum'` : sql``}`;
+
+const aroundUnit = prepared((db) =>
+	windowItems(
+		db,
+		sql`(${assignment.unitId} = ${placeholder('unitId')} or ${assignment.indicatorId} in (${targetedOfUnit(true)}))`
+	)
+);
+
+const onUnitTargets = prepared((db) =>
+	windowItems(db, sql`${assignment.indicatorId} in (${targetedOfUnit(false)})`)
 );
 
 /** Every owner's latest actual of a target, from `latestReports` (the plan's owners: handed-down parts roll up). */
@@ -143,6 +170,10 @@ export function actualsOf(latest: LatestReports, t: { id: number; indicatorId: n
 	return out;
 }
 
+type PartOf = (
+	indicatorId: number
+) => { unitId: number; parentId: number | null; shares: PartShare[] | null } | undefined;
+
 /**
  * Progress of each target of some indicators, by target id: the shared rule on the owners' latest actuals;
  * for a unit's handed-down part (`partOf` its indicator), the unit's own actual against its share.
@@ -151,14 +182,19 @@ export async function targetsProgress(
 	db: Db,
 	day: string,
 	targets: (typeof indicatorTarget.$inferSelect)[],
-	partOf?: (
-		indicatorId: number
-	) => { unitId: number; parentId: number | null; shares: PartShare[] | null } | undefined
+	partOf?: PartOf
 ): Promise<Map<number, TargetProgress>> {
 	if (!targets.length) return new Map();
-	const latest = await latestReports(db, day, {
-		indicatorIds: [...new Set(targets.map((t) => t.indicatorId))]
-	});
+	const indicatorIds = [...new Set(targets.map((t) => t.indicatorId))];
+	return progressOf(await latestReports(db, day, { indicatorIds }), targets, partOf);
+}
+
+/** `targetsProgress` on latest reports already read (holding at least every owner's on the targets' indicators). */
+export function progressOf(
+	latest: LatestReports,
+	targets: (typeof indicatorTarget.$inferSelect)[],
+	partOf?: PartOf
+): Map<number, TargetProgress> {
 	return new Map(
 		targets.map((t) => {
 			const part = partOf?.(t.indicatorId);
