@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, inArray, notExists, sql, type SQL } from 'drizzle-orm';
+import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { assignment, indicatorTarget, report, reportItem, reportItemValue } from '../../db/schema/index.ts';
 import { prepared, type Db } from '../../db/client.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
@@ -78,7 +79,7 @@ export const latestAroundUnit = (db: Db, day: string, unitId: number) =>
 export const latestOnUnitTargets = (db: Db, day: string, unitId: number) =>
 	latestOfWindow(onUnitTargets(db), day, unitId);
 
-/** `latestReports` from a query of `windowItems` for a unit's scope, the values with the items. */
+/** `latestReports` from a query of `windowItems` for a unit's scope (a row per latest item and value). */
 async function latestOfWindow(
 	query: ReturnType<typeof windowItems>,
 	day: string,
@@ -92,9 +93,8 @@ async function latestOfWindow(
 		before: endOfDay(day).getTime()
 	})) {
 		const units = latest.get(r.indicatorId) ?? latest.set(r.indicatorId, new Map()).get(r.indicatorId)!;
-		let last = units.get(r.unitId);
-		if ((last?.period ?? '') < r.period) units.set(r.unitId, (last = { ...r, values: new Map() }));
-		if (last!.itemId === r.itemId && r.targetId !== null) last!.values.set(r.targetId, r.value!);
+		const last = units.get(r.unitId) ?? units.set(r.unitId, { ...r, values: new Map() }).get(r.unitId)!;
+		if (r.targetId !== null) last.values.set(r.targetId, r.value!);
 	}
 	return latest;
 }
@@ -123,11 +123,25 @@ const windowOf = (from: unknown, to: unknown, before: unknown) =>
 		eq(report.unitId, assignment.unitId),
 		eq(reportItem.reportId, report.id),
 		eq(reportItem.indicatorId, assignment.indicatorId),
-		inArray(report.status, [...SUBMITTED_STATUSES]),
-		sql`${report.period} >= ${from}`,
-		sql`${report.period} <= ${to}`,
-		sql`${report.firstSubmittedAt} < ${before}`
+		sentIn(report, from, to, before)
 	);
+
+/** Report `r` was sent before `before` (epoch ms), on a month `from`…`to`. */
+const sentIn = (
+	r: { status: SQLiteColumn; period: SQLiteColumn; firstSubmittedAt: SQLiteColumn },
+	from: unknown,
+	to: unknown,
+	before: unknown
+) =>
+	and(
+		inArray(r.status, [...SUBMITTED_STATUSES]),
+		sql`${r.period} >= ${from}`,
+		sql`${r.period} <= ${to}`,
+		sql`${r.firstSubmittedAt} < ${before}`
+	);
+
+const laterReport = alias(report, 'later_report');
+const laterItem = alias(reportItem, 'later_item');
 
 /**
  * The window's items with their values (a left join: an item may have none) on the assignments `scope`
@@ -140,7 +154,29 @@ const windowItems = (db: Db, scope: SQL) =>
 		.crossJoin(report)
 		.crossJoin(reportItem)
 		.leftJoin(reportItemValue, eq(reportItemValue.itemId, reportItem.id))
-		.where(and(windowOf(placeholder('from'), placeholder('to'), placeholder('before')), scope))
+		.where(
+			and(
+				windowOf(placeholder('from'), placeholder('to'), placeholder('before')),
+				scope,
+				// Only each unit's latest item on an indicator: the values of earlier ones are not read.
+				notExists(
+					db
+						.select({ id: laterItem.id })
+						.from(laterReport)
+						.innerJoin(
+							laterItem,
+							and(eq(laterItem.reportId, laterReport.id), eq(laterItem.indicatorId, reportItem.indicatorId))
+						)
+						.where(
+							and(
+								eq(laterReport.unitId, report.unitId),
+								gt(laterReport.period, report.period),
+								sentIn(laterReport, placeholder('from'), placeholder('to'), placeholder('before'))
+							)
+						)
+				)
+			)
+		)
 		.prepare();
 
 /** The indicators of the unit (placeholder `unitId`) with a target (`summed`: a summed one), as a subquery. */
