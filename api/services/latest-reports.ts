@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, notExists, sql, type SQL } from 'drizzle-orm';
+import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { assignment, indicatorTarget, report, reportItem, reportItemValue } from '../../db/schema/index.ts';
 import { prepared, type Db } from '../../db/client.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
@@ -68,18 +69,32 @@ export async function latestReports(
  * indicators with a summed target (the sum takes all their parts). One query of fixed shape, the values
  * with the items (the month-end rush submits thousands).
  */
-export async function latestAroundUnit(db: Db, day: string, unitId: number): Promise<LatestReports> {
+export const latestAroundUnit = (db: Db, day: string, unitId: number) =>
+	latestOfWindow(aroundUnit(db), day, unitId);
+
+/**
+ * Every owner's latest report on the indicators with targets of a unit: what its report form's progress
+ * is judged on (`targetsProgress` on the unit's targets gives the same), in one query of fixed shape.
+ */
+export const latestOnUnitTargets = (db: Db, day: string, unitId: number) =>
+	latestOfWindow(onUnitTargets(db), day, unitId);
+
+/** `latestReports` from a query of `windowItems` for a unit's scope (a row per latest item and value). */
+async function latestOfWindow(
+	query: ReturnType<typeof windowItems>,
+	day: string,
+	unitId: number
+): Promise<LatestReports> {
 	const latest: Map<number, Map<number, LatestReport & { itemId: number }>> = new Map();
-	for (const r of await aroundUnit(db).execute({
+	for (const r of await query.execute({
 		unitId,
 		from: addMonths(periodOf(day), -2),
 		to: periodOf(day),
 		before: endOfDay(day).getTime()
 	})) {
 		const units = latest.get(r.indicatorId) ?? latest.set(r.indicatorId, new Map()).get(r.indicatorId)!;
-		let last = units.get(r.unitId);
-		if ((last?.period ?? '') < r.period) units.set(r.unitId, (last = { ...r, values: new Map() }));
-		if (last!.itemId === r.itemId && r.targetId !== null) last!.values.set(r.targetId, r.value!);
+		const last = units.get(r.unitId) ?? units.set(r.unitId, { ...r, values: new Map() }).get(r.unitId)!;
+		if (r.targetId !== null) last.values.set(r.targetId, r.value!);
 	}
 	return latest;
 }
@@ -108,13 +123,31 @@ const windowOf = (from: unknown, to: unknown, before: unknown) =>
 		eq(report.unitId, assignment.unitId),
 		eq(reportItem.reportId, report.id),
 		eq(reportItem.indicatorId, assignment.indicatorId),
-		inArray(report.status, [...SUBMITTED_STATUSES]),
-		sql`${report.period} >= ${from}`,
-		sql`${report.period} <= ${to}`,
-		sql`${report.firstSubmittedAt} < ${before}`
+		sentIn(report, from, to, before)
 	);
 
-const aroundUnit = prepared((db) =>
+/** Report `r` was sent before `before` (epoch ms), on a month `from`…`to`. */
+const sentIn = (
+	r: { status: SQLiteColumn; period: SQLiteColumn; firstSubmittedAt: SQLiteColumn },
+	from: unknown,
+	to: unknown,
+	before: unknown
+) =>
+	and(
+		inArray(r.status, [...SUBMITTED_STATUSES]),
+		sql`${r.period} >= ${from}`,
+		sql`${r.period} <= ${to}`,
+		sql`${r.firstSubmittedAt} < ${before}`
+	);
+
+const laterReport = alias(report, 'later_report');
+const laterItem = alias(reportItem, 'later_item');
+
+/**
+ * The window's items with their values (a left join: an item may have none) on the assignments `scope`
+ * picks, given the placeholders of `latestOfWindow`; prepared.
+ */
+const windowItems = (db: Db, scope: SQL) =>
 	db
 		.select({ ...itemColumns, targetId: reportItemValue.targetId, value: reportItemValue.value })
 		.from(assignment)
@@ -124,12 +157,42 @@ const aroundUnit = prepared((db) =>
 		.where(
 			and(
 				windowOf(placeholder('from'), placeholder('to'), placeholder('before')),
-				sql`(${assignment.unitId} = ${placeholder('unitId')} or ${assignment.indicatorId} in (
-					select t.indicator_id from indicator_target t join assignment x on x.indicator_id = t.indicator_id
-					where x.unit_id = ${placeholder('unitId')} and t.aggregation = 'sum'))`
+				scope,
+				// Only each unit's latest item on an indicator: the values of earlier ones are not read.
+				notExists(
+					db
+						.select({ id: laterItem.id })
+						.from(laterReport)
+						.innerJoin(
+							laterItem,
+							and(eq(laterItem.reportId, laterReport.id), eq(laterItem.indicatorId, reportItem.indicatorId))
+						)
+						.where(
+							and(
+								eq(laterReport.unitId, report.unitId),
+								gt(laterReport.period, report.period),
+								sentIn(laterReport, placeholder('from'), placeholder('to'), placeholder('before'))
+							)
+						)
+				)
 			)
 		)
-		.prepare()
+		.prepare();
+
+/** The indicators of the unit (placeholder `unitId`) with a target (`summed`: a summed one), as a subquery. */
+const targetedOfUnit = (summed: boolean) =>
+	sql`select t.indicator_id from indicator_target t join assignment x on x.indicator_id = t.indicator_id
+		where x.unit_id = ${placeholder('unitId')}${summed ? sql` and t.aggregation = 'sum'` : sql``}`;
+
+const aroundUnit = prepared((db) =>
+	windowItems(
+		db,
+		sql`(${assignment.unitId} = ${placeholder('unitId')} or ${assignment.indicatorId} in (${targetedOfUnit(true)}))`
+	)
+);
+
+const onUnitTargets = prepared((db) =>
+	windowItems(db, sql`${assignment.indicatorId} in (${targetedOfUnit(false)})`)
 );
 
 /** Every owner's latest actual of a target, from `latestReports` (the plan's owners: handed-down parts roll up). */
@@ -143,6 +206,10 @@ export function actualsOf(latest: LatestReports, t: { id: number; indicatorId: n
 	return out;
 }
 
+type PartOf = (
+	indicatorId: number
+) => { unitId: number; parentId: number | null; shares: PartShare[] | null } | undefined;
+
 /**
  * Progress of each target of some indicators, by target id: the shared rule on the owners' latest actuals;
  * for a unit's handed-down part (`partOf` its indicator), the unit's own actual against its share.
@@ -151,14 +218,19 @@ export async function targetsProgress(
 	db: Db,
 	day: string,
 	targets: (typeof indicatorTarget.$inferSelect)[],
-	partOf?: (
-		indicatorId: number
-	) => { unitId: number; parentId: number | null; shares: PartShare[] | null } | undefined
+	partOf?: PartOf
 ): Promise<Map<number, TargetProgress>> {
 	if (!targets.length) return new Map();
-	const latest = await latestReports(db, day, {
-		indicatorIds: [...new Set(targets.map((t) => t.indicatorId))]
-	});
+	const indicatorIds = [...new Set(targets.map((t) => t.indicatorId))];
+	return progressOf(await latestReports(db, day, { indicatorIds }), targets, partOf);
+}
+
+/** `targetsProgress` on latest reports already read (holding at least every owner's on the targets' indicators). */
+export function progressOf(
+	latest: LatestReports,
+	targets: (typeof indicatorTarget.$inferSelect)[],
+	partOf?: PartOf
+): Map<number, TargetProgress> {
 	return new Map(
 		targets.map((t) => {
 			const part = partOf?.(t.indicatorId);

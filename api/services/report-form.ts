@@ -22,7 +22,7 @@ import { firstPlanMonth } from './plans.ts';
 import { reportFilesOf, reportItemsOf, reportValuesOf } from './report-versions.ts';
 import { getSettings } from './settings.ts';
 import { ownParts, targetView } from './target-view.ts';
-import { targetsProgress } from './latest-reports.ts';
+import { latestOnUnitTargets, progressOf } from './latest-reports.ts';
 import { milestonesFor } from './milestones.ts';
 import { unitCounts } from './unit-counts.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
@@ -290,7 +290,11 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 	const dueOn = reportDueOn(period, (await getSettings(ctx.db)).reportDueDay);
 	const { row, assignments, targets, parts } = await reportFormBasis(ctx.db, unitId, period);
 	const indicatorIds = assignments.map((a) => a.indicatorId);
-	const progress = await targetsProgress(ctx.db, today, targets, (id) => ({ unitId, ...parts.get(id)! }));
+	const progress = progressOf(
+		targets.length ? await latestOnUnitTargets(ctx.db, today, unitId) : new Map(),
+		targets,
+		(id) => ({ unitId, ...parts.get(id)! })
+	);
 	const milestones = await milestonesFor(ctx.db, unitId, indicatorIds, period);
 	const saved = await savedItems(ctx.db, row?.id);
 	const previous = {
