@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionIdFromToken } from '../../api/lib/token.ts';
 import { runJob } from '../../tasks/index.ts';
@@ -10,6 +12,45 @@ beforeAll(async () => {
 	s = await startTestServer({ env: { TRUST_PROXY: '1' } });
 });
 afterAll(() => s.close());
+
+/** A GET over node:http (fetch would decode the body): status, headers and the raw bytes. */
+function rawGet(url: string, headers: Record<string, string>) {
+	return new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>(
+		(resolve, reject) =>
+			get(url, { headers }, (res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+				res.on('error', reject);
+			}).on('error', reject)
+	);
+}
+
+describe('compressed answers', () => {
+	it('gzips JSON of 1 KB and more whole, sends smaller JSON plain with its length, and honours a preference for deflate', async () => {
+		const big = await rawGet(`${s.base}/api/v1/openapi.json`, { 'accept-encoding': 'gzip, deflate' });
+		expect(big.headers['content-encoding']).toBe('gzip');
+		expect(big.headers.vary).toContain('Accept-Encoding');
+		expect(big.headers['content-security-policy']).toBeTruthy();
+		expect(JSON.parse(gunzipSync(big.body).toString()).openapi).toMatch(/^3\./);
+
+		const small = await rawGet(`${s.base}/api/v1/health`, { 'accept-encoding': 'gzip' });
+		expect(small.headers['content-encoding']).toBeUndefined();
+		expect(Number(small.headers['content-length'])).toBe(small.body.byteLength);
+		expect(small.body.byteLength).toBeLessThan(1024);
+		expect(JSON.parse(small.body.toString())).toBeTruthy();
+
+		const plain = await rawGet(`${s.base}/api/v1/openapi.json`, {});
+		expect(plain.headers['content-encoding']).toBeUndefined();
+		expect(JSON.parse(plain.body.toString()).openapi).toMatch(/^3\./);
+
+		const deflate = await rawGet(`${s.base}/api/v1/openapi.json`, {
+			'accept-encoding': 'deflate, gzip;q=0.5'
+		});
+		expect(deflate.headers['content-encoding']).toBe('deflate');
+		expect(JSON.parse(inflateSync(deflate.body).toString()).openapi).toMatch(/^3\./);
+	});
+});
 
 describe('web hardening', () => {
 	it('sends the security headers on every response, errors included', async () => {
