@@ -5,6 +5,7 @@ import type { Role } from '../../db/schema/index.ts';
 import type { Env, ServiceContext } from '../context.ts';
 import { routePath } from 'hono/route';
 import { fail, tooManyRequests } from '../errors.ts';
+import { arrivedOverHttps } from '../lib/http.ts';
 import { takeSlot } from '../lib/rate-limit.ts';
 import { shareWriteGate } from '../lib/write-gate.ts';
 import { audit } from '../services/audit.ts';
@@ -16,21 +17,20 @@ import { assertProvincialOffice } from '../services/access.ts';
 const SESSION_COOKIE = 'duban_session';
 const HOST_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 
-function isHttps(c: Context<Env>): boolean {
+/** Whether the session cookie is Secure: as configured, or (auto) when the request came over HTTPS. */
+function secureCookie(c: Context<Env>): boolean {
 	const { config } = c.get('deps');
 	if (config.secureCookies !== 'auto') return config.secureCookies === 'always';
-	if (config.trustProxy && c.req.header('x-forwarded-proto') === 'https') return true;
-	// The request's URL is absolute and serialized (scheme in lower case): no URL parse every request.
-	return c.req.url.startsWith('https:');
+	return arrivedOverHttps(c, config);
 }
 
-const cookieName = (c: Context<Env>) => (isHttps(c) ? HOST_SESSION_COOKIE : SESSION_COOKIE);
+const cookieName = (c: Context<Env>) => (secureCookie(c) ? HOST_SESSION_COOKIE : SESSION_COOKIE);
 
 export function setSessionCookie(c: Context<Env>, token: string, expiresAt: Date) {
 	setCookie(c, cookieName(c), token, {
 		httpOnly: true,
 		sameSite: 'Lax',
-		secure: isHttps(c),
+		secure: secureCookie(c),
 		path: '/',
 		// A relative lifetime: the application's clock may run on a replayed date, the browser's does not.
 		maxAge: Math.max(1, Math.floor((expiresAt.getTime() - c.get('deps').clock.now().getTime()) / 1000))
@@ -38,7 +38,7 @@ export function setSessionCookie(c: Context<Env>, token: string, expiresAt: Date
 }
 
 export function clearSessionCookie(c: Context<Env>) {
-	deleteCookie(c, cookieName(c), { path: '/', secure: isHttps(c) });
+	deleteCookie(c, cookieName(c), { path: '/', secure: secureCookie(c) });
 }
 
 /**

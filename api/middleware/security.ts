@@ -4,18 +4,13 @@ import { createMiddleware } from 'hono/factory';
 import type { Env } from '../context.ts';
 import type { Config } from '../config.ts';
 import { fail } from '../errors.ts';
+import { arrivedOverHttps } from '../lib/http.ts';
 
 /** The SHA-256 sources of the inline scripts of a page (SvelteKit's SPA bootstrap), for script-src. */
 export function inlineScriptHashes(html: string): string[] {
 	return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
 		(m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`
 	);
-}
-
-function isHttps(c: Context, config: Config) {
-	if (config.trustProxy && c.req.header('x-forwarded-proto') === 'https') return true;
-	// The request's URL is absolute and serialized (scheme in lower case): no URL parse every request.
-	return c.req.url.startsWith('https:');
 }
 
 /**
@@ -47,7 +42,7 @@ export function securityHeaders(scriptHashes: string[], config: Config) {
 		...always,
 		['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']
 	];
-	return createMiddleware((c, next) => withHeaders(c, isHttps(c, config) ? overHttps : always, next));
+	return createMiddleware((c, next) => withHeaders(c, arrivedOverHttps(c, config) ? overHttps : always, next));
 }
 
 /**
