@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { pbkdf2 } from 'node:crypto';
 import { withTransaction, writerOf, type Db } from '../../db/client.ts';
 import { unit } from '../../db/schema/index.ts';
 import { failureOf, freshDb, testDialect } from '../support/database.ts';
@@ -153,4 +154,36 @@ describe('withTransaction', () => {
 			await failureOf((async () => store.db.update(unit).set({ position: 1 }).where(eq(unit.id, 1)))())
 		).toMatch(/readonly|read-only/);
 	});
+
+	it.runIf(testDialect === 'sqlite')(
+		'answers a commit only after the WAL is flushed to disk, off the event loop',
+		async () => {
+			// Jobs that occupy the thread pool: the flush (an fsync there) queues behind them. Were the commit
+			// answered without it, it would be answered before the first of them ends.
+			const ended: number[] = [];
+			const busy = Array.from(
+				{ length: 8 },
+				() =>
+					new Promise<void>((resolve) =>
+						pbkdf2('x', 'salt', 200_000, 32, 'sha256', () => resolve(void ended.push(Date.now())))
+					)
+			);
+			let answeredAt = 0;
+			const answered = withTransaction({ db: store.db }, (tx) =>
+				tx.db.insert(unit).values({ name: '已提交', kind: 'provincial' })
+			).then(() => (answeredAt = Date.now()));
+			// Committed and visible to readers first; the event loop goes on meanwhile.
+			let visible = false;
+			for (let turn = 0; turn < 1000 && !visible && !answeredAt; turn++) {
+				await new Promise((resolve) => setImmediate(resolve));
+				visible = (await names(store.db)).includes('已提交');
+			}
+			expect(visible).toBe(true);
+			expect(answeredAt).toBe(0);
+			await answered;
+			expect(ended.length).toBeGreaterThan(0);
+			expect(answeredAt).toBeGreaterThanOrEqual(Math.min(...ended));
+			await Promise.all(busy);
+		}
+	);
 });
