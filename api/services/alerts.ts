@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
 import { alert, alertEvent, indicator, task, unit } from '../../db/schema/index.ts';
-import { type Db, prepared, takeLock, withTransaction, query } from '../../db/client.ts';
+import { type Db, inJsonIds, prepared, takeLock, withTransaction, query } from '../../db/client.ts';
 import type { Caller, ServiceContext } from '../context.ts';
 import { audit } from './audit.ts';
 import { reasonText, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
@@ -8,7 +8,7 @@ import { alertKey, desiredAlerts, submissionAlerts, type DesiredAlert, type Scop
 import { getSettings, type Settings } from './settings.ts';
 import { refreshReportSpans } from './report-spans.ts';
 import { decomposedParts, refreshRollup, submissionParts } from './rollup.ts';
-import { summedOfReport } from './latest-reports.ts';
+import { sharedOfReport } from './latest-reports.ts';
 import { notFound } from '../errors.ts';
 import { maySeeUnit, ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 import { lineageOf, visibleUnits } from './access.ts';
@@ -89,12 +89,14 @@ export async function refreshSubmission(
 	reportId: number
 ): Promise<EvaluationResult> {
 	await takeLock(tx, 'supervision');
-	const at = { unitId, reportId };
+	// Read once for every query of the refresh (each evaluating it again cost as much as a query).
+	const shared = JSON.stringify(await sharedOfReport(tx, reportId));
+	const at = { unitId, shared };
 	return await relight(tx, day, 'report', {
-		desired: (settings) => submissionAlerts(tx, day, settings, unitId, reportId),
+		desired: (settings) => submissionAlerts(tx, day, settings, unitId, shared),
 		open: () => openOfSubmission(tx).execute(at),
 		lastResolved: () => resolvedOfSubmission(tx).execute(at),
-		rollup: () => submissionParts(tx, unitId, reportId),
+		rollup: () => submissionParts(tx, unitId, shared),
 		firstRound: (light) => light.unitId === unitId
 	});
 }
@@ -241,18 +243,22 @@ const lastResolved = (tx: Db, scope: Scope) =>
 				: undefined
 	);
 
-/** In a submission's reach (`refreshSubmission`): the unit's lights, and those on its shared summed targets. */
-const submissionLights = sql`(${alert.unitId} = ${placeholder('unitId')} or ${alert.indicatorId} in (${summedOfReport(placeholder('reportId'))}))`;
+/**
+ * In a submission's reach (`refreshSubmission`): the unit's lights, and those on its shared summed targets
+ * (`shared`, a JSON array of `sharedOfReport`).
+ */
+const submissionLights = (db: Db) =>
+	sql`(${alert.unitId} = ${placeholder('unitId')} or ${inJsonIds(db, alert.indicatorId, placeholder('shared'))})`;
 
 const openOfSubmission = prepared((db) =>
 	db
 		.select(openColumns)
 		.from(alert)
-		.where(and(isNotNull(alert.openKey), ne(alert.kind, 'child_lagging'), submissionLights))
+		.where(and(isNotNull(alert.openKey), ne(alert.kind, 'child_lagging'), submissionLights(db)))
 		.prepare()
 );
 
-const resolvedOfSubmission = prepared((db) => resolvedQuery(db, submissionLights).prepare());
+const resolvedOfSubmission = prepared((db) => resolvedQuery(db, submissionLights(db)).prepare());
 
 /**
  * The day a light really came on: when its condition began (the day after the due date …), but never

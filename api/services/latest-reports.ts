@@ -247,10 +247,23 @@ function* chunks(ids: number[] | undefined): Generator<number[] | undefined> {
 }
 
 /**
- * The indicators of a report (`reportId`, a value or placeholder) that carry a summed target shared with
- * other units, as a subquery: the other owners' progress (and lights) on them moves with this unit's part.
+ * The indicators of report `reportId` that carry a summed target shared with other units (another
+ * assignment on them): the other owners' progress (and lights) on them moves with this unit's part.
  */
-export const summedOfReport = (reportId: unknown) =>
-	sql`select ri.indicator_id from report_item ri where ri.report_id = ${reportId}
-		and exists (select 1 from indicator_target t where t.indicator_id = ri.indicator_id and t.aggregation = 'sum')
-		and (select count(*) from assignment x where x.indicator_id = ri.indicator_id) > 1`;
+export const sharedOfReport = async (db: Db, reportId: number) =>
+	(await sharedOfReportQuery(db).execute({ reportId })).map((r) => r.indicatorId);
+
+const sharedOfReportQuery = prepared((db) =>
+	db
+		.select({ indicatorId: reportItem.indicatorId })
+		.from(reportItem)
+		.where(
+			and(
+				eq(reportItem.reportId, placeholder('reportId')),
+				sql`exists (select 1 from indicator_target t where t.indicator_id = ${reportItem.indicatorId} and t.aggregation = 'sum')`,
+				// A second assignment, the first one found (not a count of them all).
+				sql`exists (select 1 from assignment x where x.indicator_id = ${reportItem.indicatorId} limit 1 offset 1)`
+			)
+		)
+		.prepare()
+);

@@ -13,7 +13,7 @@ import {
 	type AlertKind,
 	type Light
 } from '../../db/schema/index.ts';
-import { type Db, joinedText, prepared } from '../../db/client.ts';
+import { type Db, inJsonIds, joinedText, prepared } from '../../db/client.ts';
 import { accountable, dateLight, milestoneLight, type Milestone } from '../../web/src/lib/rules/lights.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { expectedProgress, type BehindFigure, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
@@ -32,7 +32,6 @@ import {
 	actualsOf,
 	latestAroundUnit,
 	latestReports,
-	summedOfReport,
 	type LatestReport,
 	type LatestReports
 } from './latest-reports.ts';
@@ -142,19 +141,19 @@ export async function desiredAlerts(
 }
 
 /**
- * `desiredAlerts` for what a unit's submission of report `reportId` moves, in one pass of fixed-shape
- * queries (the month-end rush submits thousands): the unit's own lights, and every owner's on the
- * indicators whose summed target the report shares with other units (`summedOfReport`), with the
- * placeholders' on those. In the order the two scopes' refreshes gave them (the unit's first).
+ * `desiredAlerts` for what a unit's submission moves, in one pass of fixed-shape queries (the month-end
+ * rush submits thousands): the unit's own lights, and every owner's on the indicators whose summed target
+ * its report shares with other units (`shared`, a JSON array of `sharedOfReport`), with the placeholders'
+ * on those. In the order the two scopes' refreshes gave them (the unit's first).
  */
 export async function submissionAlerts(
 	db: Db,
 	day: string,
 	settings: Settings,
 	unitId: number,
-	reportId: number
+	shared: string
 ): Promise<DesiredAlert[]> {
-	const at = { day, year: Number(day.slice(0, 4)), unitId, reportId };
+	const at = { day, year: Number(day.slice(0, 4)), unitId, shared };
 	const rows = (await submissionAssignments(db).execute(at)).sort(
 		(a, b) =>
 			Number(b.unitId === unitId) - Number(a.unitId === unitId) ||
@@ -179,7 +178,8 @@ export async function submissionAlerts(
 	return [
 		...desired.filter(own),
 		...desired.filter((d) => !own(d)),
-		...placeholderAlerts(await submissionPlaceholders(db).execute(at))
+		// No shared indicator, no placeholder's light in reach.
+		...(shared === '[]' ? [] : placeholderAlerts(await submissionPlaceholders(db).execute(at)))
 	];
 }
 
@@ -223,16 +223,16 @@ const assignmentsInForce = (db: Db, day: unknown, year: unknown, where: SQL | un
 
 type InForce = Awaited<ReturnType<typeof assignmentsInForce>>[number];
 
-/** Within a submission's reach (`submissionAlerts`): the unit's own, or on an indicator of `summedOfReport`. */
-const unitOrShared = (indicatorCol: SQLiteColumn, unitCol: SQLiteColumn) =>
-	sql`(${unitCol} = ${placeholder('unitId')} or ${indicatorCol} in (${summedOfReport(placeholder('reportId'))}))`;
+/** Within a submission's reach (`submissionAlerts`): the unit's own, or on one of its `shared` indicators. */
+const unitOrShared = (db: Db, indicatorCol: SQLiteColumn, unitCol: SQLiteColumn) =>
+	sql`(${unitCol} = ${placeholder('unitId')} or ${inJsonIds(db, indicatorCol, placeholder('shared'))})`;
 
 const submissionAssignments = prepared((db) =>
 	assignmentsInForce(
 		db,
 		placeholder('day'),
 		placeholder('year'),
-		unitOrShared(assignment.indicatorId, assignment.unitId)
+		unitOrShared(db, assignment.indicatorId, assignment.unitId)
 	).prepare()
 );
 
@@ -251,7 +251,7 @@ const submissionPlans = prepared((db) =>
 	approvedMilestones(
 		db,
 		sql`${milestonePlan.inForceOn} <= ${placeholder('day')}`,
-		unitOrShared(milestonePlan.indicatorId, milestonePlan.unitId)
+		unitOrShared(db, milestonePlan.indicatorId, milestonePlan.unitId)
 	).prepare()
 );
 
@@ -259,7 +259,7 @@ const submissionPlaceholders = prepared((db) =>
 	placeholdersOwingQuery(
 		db,
 		placeholder('day'),
-		sql`${indicator.id} in (${summedOfReport(placeholder('reportId'))})`
+		inJsonIds(db, indicator.id, placeholder('shared'))
 	).prepare()
 );
 

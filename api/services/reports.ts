@@ -274,9 +274,10 @@ export async function writeReport(
 	const unitId = ownUnitId(ctx);
 	await assertOwedPeriod(ctx, unitId, input.period);
 	const now = ctx.clock.now();
-	const dueOn = reportDueOn(input.period, (await getSettings(ctx.db)).reportDueDay);
 	return await withTransaction(ctx, async (tx) => {
 		const txCtx = tx;
+		// Read in the transaction: kept there for the submission's lights (getSettings).
+		const dueOn = reportDueOn(input.period, (await getSettings(tx.db)).reportDueDay);
 		let row = await reportOf(tx.db, unitId, input.period);
 		if (row && (row.status === 'submitted' || row.status === 'accepted')) {
 			throw fail(
