@@ -272,11 +272,12 @@ export async function writeReport(
 	submit: boolean
 ): Promise<ReportInfo> {
 	const unitId = ownUnitId(ctx);
-	await assertOwedPeriod(ctx, unitId, input.period);
 	const now = ctx.clock.now();
 	return await withTransaction(ctx, async (tx) => {
 		const txCtx = tx;
-		// Read in the transaction: kept there for the submission's lights (getSettings).
+		// Read in the transaction, where the pages are cached (the read connection drops them at each
+		// commit) and the settings kept for the submission's lights (getSettings).
+		await assertOwedPeriod(tx, unitId, input.period);
 		const dueOn = reportDueOn(input.period, (await getSettings(tx.db)).reportDueDay);
 		let row = await reportOf(tx.db, unitId, input.period);
 		if (row && (row.status === 'submitted' || row.status === 'accepted')) {
