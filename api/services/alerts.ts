@@ -4,11 +4,17 @@ import { type Db, inJsonIds, prepared, takeLock, withTransaction, query } from '
 import type { Caller, ServiceContext } from '../context.ts';
 import { audit } from './audit.ts';
 import { reasonText, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
-import { alertKey, desiredAlerts, submissionAlerts, type DesiredAlert, type Scope } from './lights.ts';
+import {
+	alertKey,
+	desiredAlerts,
+	submissionAlerts,
+	submissionReach,
+	type DesiredAlert,
+	type Scope
+} from './lights.ts';
 import { getSettings, type Settings } from './settings.ts';
 import { refreshReportSpans } from './report-spans.ts';
 import { decomposedParts, refreshRollup, submissionParts } from './rollup.ts';
-import { sharedOfReport } from './latest-reports.ts';
 import { notFound } from '../errors.ts';
 import { maySeeUnit, ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 import { lineageOf, visibleUnits } from './access.ts';
@@ -78,25 +84,25 @@ export async function refreshSupervision(
 }
 
 /**
- * `refreshSupervision` for a unit's submission of report `reportId`, in one pass of queries built once (the
- * month-end rush submits thousands): the unit's lights, and every owner's on the indicators whose summed
- * target the report shares with other units (`submissionAlerts`). A report never changes the months owed.
+ * `refreshSupervision` for a unit's submission of a report on `reported` (its items' indicators), in one
+ * pass of queries built once (the month-end rush submits thousands): the unit's lights, and every owner's
+ * on the indicators whose summed target the report shares with other units (`submissionReach`, read once
+ * for all the queries). A report never changes the months owed.
  */
 export async function refreshSubmission(
 	tx: Db,
 	day: string,
 	unitId: number,
-	reportId: number
+	reported: number[]
 ): Promise<EvaluationResult> {
 	await takeLock(tx, 'supervision');
-	// Read once for every query of the refresh (each evaluating it again cost as much as a query).
-	const shared = JSON.stringify(await sharedOfReport(tx, reportId));
-	const at = { unitId, shared };
+	const reach = await submissionReach(tx, unitId, reported);
+	const at = { unitId, shared: reach.shared };
 	return await relight(tx, day, 'report', {
-		desired: (settings) => submissionAlerts(tx, day, settings, unitId, shared),
+		desired: (settings) => submissionAlerts(tx, day, settings, unitId, reach),
 		open: () => openOfSubmission(tx).execute(at),
 		lastResolved: () => resolvedOfSubmission(tx).execute(at),
-		rollup: () => submissionParts(tx, unitId, shared),
+		rollup: () => submissionParts(tx, unitId, reach.shared),
 		firstRound: (light) => light.unitId === unitId
 	});
 }
@@ -245,7 +251,7 @@ const lastResolved = (tx: Db, scope: Scope) =>
 
 /**
  * In a submission's reach (`refreshSubmission`): the unit's lights, and those on its shared summed targets
- * (`shared`, a JSON array of `sharedOfReport`).
+ * (`shared`, a JSON array: `submissionReach`).
  */
 const submissionLights = (db: Db) =>
 	sql`(${alert.unitId} = ${placeholder('unitId')} or ${inJsonIds(db, alert.indicatorId, placeholder('shared'))})`;

@@ -245,25 +245,3 @@ function* chunks(ids: number[] | undefined): Generator<number[] | undefined> {
 	if (!ids) return yield undefined;
 	for (let i = 0; i < ids.length; i += 5000) yield ids.slice(i, i + 5000);
 }
-
-/**
- * The indicators of report `reportId` that carry a summed target shared with other units (another
- * assignment on them): the other owners' progress (and lights) on them moves with this unit's part.
- */
-export const sharedOfReport = async (db: Db, reportId: number) =>
-	(await sharedOfReportQuery(db).execute({ reportId })).map((r) => r.indicatorId);
-
-const sharedOfReportQuery = prepared((db) =>
-	db
-		.select({ indicatorId: reportItem.indicatorId })
-		.from(reportItem)
-		.where(
-			and(
-				eq(reportItem.reportId, placeholder('reportId')),
-				sql`exists (select 1 from indicator_target t where t.indicator_id = ${reportItem.indicatorId} and t.aggregation = 'sum')`,
-				// A second assignment, the first one found (not a count of them all).
-				sql`exists (select 1 from assignment x where x.indicator_id = ${reportItem.indicatorId} limit 1 offset 1)`
-			)
-		)
-		.prepare()
-);

@@ -141,18 +141,46 @@ export async function desiredAlerts(
 }
 
 /**
- * `desiredAlerts` for what a unit's submission moves, in one pass of fixed-shape queries (the month-end
- * rush submits thousands): the unit's own lights, and every owner's on the indicators whose summed target
- * its report shares with other units (`shared`, a JSON array of `sharedOfReport`), with the placeholders'
- * on those. In the order the two scopes' refreshes gave them (the unit's first).
+ * What a unit's submission reaches: the targets of the unit's indicators, and `shared`, the indicators of
+ * its report (`reported`, those of its items) that carry a summed target other units own parts of too (a
+ * second assignment), as a JSON array for the refresh's queries: the other owners' progress (and lights)
+ * on them moves with this unit's part. (A report's items are only on its unit's indicators, whose targets
+ * are read here.)
+ */
+export async function submissionReach(db: Db, unitId: number, reported: number[]) {
+	const targets = await unitTargets(db).execute({ unitId });
+	const summed = new Set(targets.filter((t) => t.aggregation === 'sum').map((t) => t.indicatorId));
+	const candidates = [...new Set(reported)].filter((id) => summed.has(id));
+	const shared = candidates.length
+		? (await ownedByMany(db).execute({ ids: JSON.stringify(candidates) })).map((r) => r.indicatorId)
+		: [];
+	return { targets, shared: JSON.stringify(shared) };
+}
+
+const ownedByMany = prepared((db) =>
+	db
+		.select({ indicatorId: assignment.indicatorId })
+		.from(assignment)
+		.where(inJsonIds(db, assignment.indicatorId, placeholder('ids')))
+		.groupBy(assignment.indicatorId)
+		.having(sql`count(*) > 1`)
+		.prepare()
+);
+
+/**
+ * `desiredAlerts` for what a unit's submission moves (`submissionReach`), in one pass of fixed-shape
+ * queries (the month-end rush submits thousands): the unit's own lights, and every owner's on the `shared`
+ * indicators, with the placeholders' on those. In the order the two scopes' refreshes gave them (the
+ * unit's first).
  */
 export async function submissionAlerts(
 	db: Db,
 	day: string,
 	settings: Settings,
 	unitId: number,
-	shared: string
+	reach: Awaited<ReturnType<typeof submissionReach>>
 ): Promise<DesiredAlert[]> {
+	const { shared } = reach;
 	const at = { day, year: Number(day.slice(0, 4)), unitId, shared };
 	const rows = (await submissionAssignments(db).execute(at)).sort(
 		(a, b) =>
@@ -161,8 +189,7 @@ export async function submissionAlerts(
 			a.unitId - b.unitId
 	);
 	const targets = new Map<number, Target[]>();
-	for (const t of await unitTargets(db).execute(at))
-		targets.set(t.indicatorId, [...(targets.get(t.indicatorId) ?? []), t]);
+	for (const t of reach.targets) targets.set(t.indicatorId, [...(targets.get(t.indicatorId) ?? []), t]);
 	const latest = await latestAroundUnit(db, day, unitId);
 	const plans = plansByPair(await submissionPlans(db).execute(at));
 	const own = (d: DesiredAlert) => d.unitId === unitId;
@@ -256,11 +283,7 @@ const submissionPlans = prepared((db) =>
 );
 
 const submissionPlaceholders = prepared((db) =>
-	placeholdersOwingQuery(
-		db,
-		placeholder('day'),
-		inJsonIds(db, indicator.id, placeholder('shared'))
-	).prepare()
+	placeholdersOwingQuery(db, placeholder('day'), inJsonIds(db, indicator.id, placeholder('shared'))).prepare()
 );
 
 /** The lights of assignments in force, by the rules (`desiredAlerts`), from what was read of them. */

@@ -359,7 +359,12 @@ export async function writeReport(
 		await tx.db.update(report).set(changes).where(eq(report.id, row.id));
 		if (submit) {
 			await withdrawReminders(tx.db, reminderTopic.report(unitId, input.period), now);
-			await refreshSubmission(tx.db, ctx.clock.today(), unitId, row.id);
+			await refreshSubmission(
+				tx.db,
+				ctx.clock.today(),
+				unitId,
+				current.items.map((i) => i.indicatorId)
+			);
 		}
 		// A submission's state: the items as stored, their return reasons cleared, the status submitted.
 		const after = submit

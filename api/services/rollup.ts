@@ -78,7 +78,7 @@ export async function decomposedParts(tx: Db, scope: Scope): Promise<number[]> {
 /**
  * `decomposedParts` for what a unit's submission moves (`submissionAlerts`): the unit's parts that have
  * children and every ancestor of its parts, and the parents on the indicators whose summed target its
- * report shares (`shared`, a JSON array of `sharedOfReport`). One query.
+ * report shares (`shared`, a JSON array: `submissionReach`). One query.
  */
 export async function submissionParts(tx: Db, unitId: number, shared: string): Promise<number[]> {
 	return (
