@@ -476,6 +476,15 @@ export async function execute(db: Db, statement: SQL): Promise<void> {
 export const joinedText = (db: Db, value: SQL | SQLiteColumn, separator: string) =>
 	isPostgres(db) ? sql`string_agg(${value}, ${separator})` : sql`group_concat(${value}, ${separator})`;
 
+/**
+ * `column in` a list of ids bound as one value, their JSON array (`JSON.stringify(ids)`): a prepared
+ * statement keeps one shape whatever the list's length (SQLite's json_each, PostgreSQL's jsonb).
+ */
+export const inJsonIds = (db: Db, column: SQL | SQLiteColumn, ids: unknown) =>
+	isPostgres(db)
+		? sql`${column} in (select jsonb_array_elements_text(${ids}::jsonb)::integer)`
+		: sql`${column} in (select value from json_each(${ids}))`;
+
 /** How many rows an insert/update/delete without `returning()` touched, on either database. */
 export const rowsAffected = (result: Database.RunResult): number =>
 	(result as Partial<Database.RunResult>).changes ?? (result as unknown as { rowCount: number }).rowCount;

@@ -1,14 +1,20 @@
 import { and, asc, eq, inArray, isNotNull, ne, sql, type SQL } from 'drizzle-orm';
 import { alert, alertEvent, indicator, task, unit } from '../../db/schema/index.ts';
-import { type Db, prepared, takeLock, withTransaction, query } from '../../db/client.ts';
+import { type Db, inJsonIds, prepared, takeLock, withTransaction, query } from '../../db/client.ts';
 import type { Caller, ServiceContext } from '../context.ts';
 import { audit } from './audit.ts';
 import { reasonText, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
-import { alertKey, desiredAlerts, submissionAlerts, type DesiredAlert, type Scope } from './lights.ts';
+import {
+	alertKey,
+	desiredAlerts,
+	submissionAlerts,
+	submissionReach,
+	type DesiredAlert,
+	type Scope
+} from './lights.ts';
 import { getSettings, type Settings } from './settings.ts';
 import { refreshReportSpans } from './report-spans.ts';
 import { decomposedParts, refreshRollup, submissionParts } from './rollup.ts';
-import { summedOfReport } from './latest-reports.ts';
 import { notFound } from '../errors.ts';
 import { maySeeUnit, ownUnitOnly } from '../../web/src/lib/rules/access.ts';
 import { lineageOf, visibleUnits } from './access.ts';
@@ -78,23 +84,25 @@ export async function refreshSupervision(
 }
 
 /**
- * `refreshSupervision` for a unit's submission of report `reportId`, in one pass of queries built once (the
- * month-end rush submits thousands): the unit's lights, and every owner's on the indicators whose summed
- * target the report shares with other units (`submissionAlerts`). A report never changes the months owed.
+ * `refreshSupervision` for a unit's submission of a report on `reported` (its items' indicators), in one
+ * pass of queries built once (the month-end rush submits thousands): the unit's lights, and every owner's
+ * on the indicators whose summed target the report shares with other units (`submissionReach`, read once
+ * for all the queries). A report never changes the months owed.
  */
 export async function refreshSubmission(
 	tx: Db,
 	day: string,
 	unitId: number,
-	reportId: number
+	reported: number[]
 ): Promise<EvaluationResult> {
 	await takeLock(tx, 'supervision');
-	const at = { unitId, reportId };
+	const reach = await submissionReach(tx, unitId, reported);
+	const at = { unitId, shared: reach.shared };
 	return await relight(tx, day, 'report', {
-		desired: (settings) => submissionAlerts(tx, day, settings, unitId, reportId),
+		desired: (settings) => submissionAlerts(tx, day, settings, unitId, reach),
 		open: () => openOfSubmission(tx).execute(at),
 		lastResolved: () => resolvedOfSubmission(tx).execute(at),
-		rollup: () => submissionParts(tx, unitId, reportId),
+		rollup: () => submissionParts(tx, unitId, reach.shared),
 		firstRound: (light) => light.unitId === unitId
 	});
 }
@@ -241,18 +249,22 @@ const lastResolved = (tx: Db, scope: Scope) =>
 				: undefined
 	);
 
-/** In a submission's reach (`refreshSubmission`): the unit's lights, and those on its shared summed targets. */
-const submissionLights = sql`(${alert.unitId} = ${placeholder('unitId')} or ${alert.indicatorId} in (${summedOfReport(placeholder('reportId'))}))`;
+/**
+ * In a submission's reach (`refreshSubmission`): the unit's lights, and those on its shared summed targets
+ * (`shared`, a JSON array: `submissionReach`).
+ */
+const submissionLights = (db: Db) =>
+	sql`(${alert.unitId} = ${placeholder('unitId')} or ${inJsonIds(db, alert.indicatorId, placeholder('shared'))})`;
 
 const openOfSubmission = prepared((db) =>
 	db
 		.select(openColumns)
 		.from(alert)
-		.where(and(isNotNull(alert.openKey), ne(alert.kind, 'child_lagging'), submissionLights))
+		.where(and(isNotNull(alert.openKey), ne(alert.kind, 'child_lagging'), submissionLights(db)))
 		.prepare()
 );
 
-const resolvedOfSubmission = prepared((db) => resolvedQuery(db, submissionLights).prepare());
+const resolvedOfSubmission = prepared((db) => resolvedQuery(db, submissionLights(db)).prepare());
 
 /**
  * The day a light really came on: when its condition began (the day after the due date …), but never

@@ -245,12 +245,3 @@ function* chunks(ids: number[] | undefined): Generator<number[] | undefined> {
 	if (!ids) return yield undefined;
 	for (let i = 0; i < ids.length; i += 5000) yield ids.slice(i, i + 5000);
 }
-
-/**
- * The indicators of a report (`reportId`, a value or placeholder) that carry a summed target shared with
- * other units, as a subquery: the other owners' progress (and lights) on them moves with this unit's part.
- */
-export const summedOfReport = (reportId: unknown) =>
-	sql`select ri.indicator_id from report_item ri where ri.report_id = ${reportId}
-		and exists (select 1 from indicator_target t where t.indicator_id = ri.indicator_id and t.aggregation = 'sum')
-		and (select count(*) from assignment x where x.indicator_id = ri.indicator_id) > 1`;

@@ -13,7 +13,7 @@ import {
 	type AlertKind,
 	type Light
 } from '../../db/schema/index.ts';
-import { type Db, joinedText, prepared } from '../../db/client.ts';
+import { type Db, inJsonIds, joinedText, prepared } from '../../db/client.ts';
 import { accountable, dateLight, milestoneLight, type Milestone } from '../../web/src/lib/rules/lights.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { expectedProgress, type BehindFigure, type ReasonParams } from '../../web/src/lib/rules/reasons.ts';
@@ -32,7 +32,6 @@ import {
 	actualsOf,
 	latestAroundUnit,
 	latestReports,
-	summedOfReport,
 	type LatestReport,
 	type LatestReports
 } from './latest-reports.ts';
@@ -142,19 +141,47 @@ export async function desiredAlerts(
 }
 
 /**
- * `desiredAlerts` for what a unit's submission of report `reportId` moves, in one pass of fixed-shape
- * queries (the month-end rush submits thousands): the unit's own lights, and every owner's on the
- * indicators whose summed target the report shares with other units (`summedOfReport`), with the
- * placeholders' on those. In the order the two scopes' refreshes gave them (the unit's first).
+ * What a unit's submission reaches: the targets of the unit's indicators, and `shared`, the indicators of
+ * its report (`reported`, those of its items) that carry a summed target other units own parts of too (a
+ * second assignment), as a JSON array for the refresh's queries: the other owners' progress (and lights)
+ * on them moves with this unit's part. (A report's items are only on its unit's indicators, whose targets
+ * are read here.)
+ */
+export async function submissionReach(db: Db, unitId: number, reported: number[]) {
+	const targets = await unitTargets(db).execute({ unitId });
+	const summed = new Set(targets.filter((t) => t.aggregation === 'sum').map((t) => t.indicatorId));
+	const candidates = [...new Set(reported)].filter((id) => summed.has(id));
+	const shared = candidates.length
+		? (await ownedByMany(db).execute({ ids: JSON.stringify(candidates) })).map((r) => r.indicatorId)
+		: [];
+	return { targets, shared: JSON.stringify(shared) };
+}
+
+const ownedByMany = prepared((db) =>
+	db
+		.select({ indicatorId: assignment.indicatorId })
+		.from(assignment)
+		.where(inJsonIds(db, assignment.indicatorId, placeholder('ids')))
+		.groupBy(assignment.indicatorId)
+		.having(sql`count(*) > 1`)
+		.prepare()
+);
+
+/**
+ * `desiredAlerts` for what a unit's submission moves (`submissionReach`), in one pass of fixed-shape
+ * queries (the month-end rush submits thousands): the unit's own lights, and every owner's on the `shared`
+ * indicators, with the placeholders' on those. In the order the two scopes' refreshes gave them (the
+ * unit's first).
  */
 export async function submissionAlerts(
 	db: Db,
 	day: string,
 	settings: Settings,
 	unitId: number,
-	reportId: number
+	reach: Awaited<ReturnType<typeof submissionReach>>
 ): Promise<DesiredAlert[]> {
-	const at = { day, year: Number(day.slice(0, 4)), unitId, reportId };
+	const { shared } = reach;
+	const at = { day, year: Number(day.slice(0, 4)), unitId, shared };
 	const rows = (await submissionAssignments(db).execute(at)).sort(
 		(a, b) =>
 			Number(b.unitId === unitId) - Number(a.unitId === unitId) ||
@@ -162,8 +189,7 @@ export async function submissionAlerts(
 			a.unitId - b.unitId
 	);
 	const targets = new Map<number, Target[]>();
-	for (const t of await unitTargets(db).execute(at))
-		targets.set(t.indicatorId, [...(targets.get(t.indicatorId) ?? []), t]);
+	for (const t of reach.targets) targets.set(t.indicatorId, [...(targets.get(t.indicatorId) ?? []), t]);
 	const latest = await latestAroundUnit(db, day, unitId);
 	const plans = plansByPair(await submissionPlans(db).execute(at));
 	const own = (d: DesiredAlert) => d.unitId === unitId;
@@ -179,7 +205,8 @@ export async function submissionAlerts(
 	return [
 		...desired.filter(own),
 		...desired.filter((d) => !own(d)),
-		...placeholderAlerts(await submissionPlaceholders(db).execute(at))
+		// No shared indicator, no placeholder's light in reach.
+		...(shared === '[]' ? [] : placeholderAlerts(await submissionPlaceholders(db).execute(at)))
 	];
 }
 
@@ -223,16 +250,16 @@ const assignmentsInForce = (db: Db, day: unknown, year: unknown, where: SQL | un
 
 type InForce = Awaited<ReturnType<typeof assignmentsInForce>>[number];
 
-/** Within a submission's reach (`submissionAlerts`): the unit's own, or on an indicator of `summedOfReport`. */
-const unitOrShared = (indicatorCol: SQLiteColumn, unitCol: SQLiteColumn) =>
-	sql`(${unitCol} = ${placeholder('unitId')} or ${indicatorCol} in (${summedOfReport(placeholder('reportId'))}))`;
+/** Within a submission's reach (`submissionAlerts`): the unit's own, or on one of its `shared` indicators. */
+const unitOrShared = (db: Db, indicatorCol: SQLiteColumn, unitCol: SQLiteColumn) =>
+	sql`(${unitCol} = ${placeholder('unitId')} or ${inJsonIds(db, indicatorCol, placeholder('shared'))})`;
 
 const submissionAssignments = prepared((db) =>
 	assignmentsInForce(
 		db,
 		placeholder('day'),
 		placeholder('year'),
-		unitOrShared(assignment.indicatorId, assignment.unitId)
+		unitOrShared(db, assignment.indicatorId, assignment.unitId)
 	).prepare()
 );
 
@@ -251,16 +278,12 @@ const submissionPlans = prepared((db) =>
 	approvedMilestones(
 		db,
 		sql`${milestonePlan.inForceOn} <= ${placeholder('day')}`,
-		unitOrShared(milestonePlan.indicatorId, milestonePlan.unitId)
+		unitOrShared(db, milestonePlan.indicatorId, milestonePlan.unitId)
 	).prepare()
 );
 
 const submissionPlaceholders = prepared((db) =>
-	placeholdersOwingQuery(
-		db,
-		placeholder('day'),
-		sql`${indicator.id} in (${summedOfReport(placeholder('reportId'))})`
-	).prepare()
+	placeholdersOwingQuery(db, placeholder('day'), inJsonIds(db, indicator.id, placeholder('shared'))).prepare()
 );
 
 /** The lights of assignments in force, by the rules (`desiredAlerts`), from what was read of them. */

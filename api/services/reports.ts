@@ -272,11 +272,13 @@ export async function writeReport(
 	submit: boolean
 ): Promise<ReportInfo> {
 	const unitId = ownUnitId(ctx);
-	await assertOwedPeriod(ctx, unitId, input.period);
 	const now = ctx.clock.now();
-	const dueOn = reportDueOn(input.period, (await getSettings(ctx.db)).reportDueDay);
 	return await withTransaction(ctx, async (tx) => {
 		const txCtx = tx;
+		// Read in the transaction, where the pages are cached (the read connection drops them at each
+		// commit) and the settings kept for the submission's lights (getSettings).
+		await assertOwedPeriod(tx, unitId, input.period);
+		const dueOn = reportDueOn(input.period, (await getSettings(tx.db)).reportDueDay);
 		let row = await reportOf(tx.db, unitId, input.period);
 		if (row && (row.status === 'submitted' || row.status === 'accepted')) {
 			throw fail(
@@ -357,7 +359,12 @@ export async function writeReport(
 		await tx.db.update(report).set(changes).where(eq(report.id, row.id));
 		if (submit) {
 			await withdrawReminders(tx.db, reminderTopic.report(unitId, input.period), now);
-			await refreshSubmission(tx.db, ctx.clock.today(), unitId, row.id);
+			await refreshSubmission(
+				tx.db,
+				ctx.clock.today(),
+				unitId,
+				current.items.map((i) => i.indicatorId)
+			);
 		}
 		// A submission's state: the items as stored, their return reasons cleared, the status submitted.
 		const after = submit

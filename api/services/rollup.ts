@@ -1,11 +1,10 @@
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { alert, alertEvent, assignment, unit } from '../../db/schema/index.ts';
-import { query, type Db } from '../../db/client.ts';
+import { inJsonIds, query, type Db } from '../../db/client.ts';
 import type { AlertKind, Light } from '../../web/src/lib/rules/enums.ts';
 import type { ChildReason, OwnReason, ReasonParams } from '../../web/src/lib/rules/reasons.ts';
 import { laggingChild } from '../../web/src/lib/rules/rollup.ts';
 import { alertKey, type Scope } from './lights.ts';
-import { summedOfReport } from './latest-reports.ts';
 
 type Part = {
 	id: number;
@@ -77,11 +76,11 @@ export async function decomposedParts(tx: Db, scope: Scope): Promise<number[]> {
 }
 
 /**
- * `decomposedParts` for what a unit's submission of report `reportId` moves (`submissionAlerts`): the unit's
- * parts that have children and every ancestor of its parts, and the parents on the indicators whose summed
- * target the report shares (`summedOfReport`). One query.
+ * `decomposedParts` for what a unit's submission moves (`submissionAlerts`): the unit's parts that have
+ * children and every ancestor of its parts, and the parents on the indicators whose summed target its
+ * report shares (`shared`, a JSON array: `submissionReach`). One query.
  */
-export async function submissionParts(tx: Db, unitId: number, reportId: number): Promise<number[]> {
+export async function submissionParts(tx: Db, unitId: number, shared: string): Promise<number[]> {
 	return (
 		await query<{ id: number }>(
 			tx,
@@ -91,7 +90,7 @@ export async function submissionParts(tx: Db, unitId: number, reportId: number):
 			select id from up
 			union select c.parent_id from assignment c where c.parent_id in (select id from assignment where unit_id = ${unitId})
 			union select c.parent_id from assignment c
-				where c.parent_id is not null and c.indicator_id in (${summedOfReport(reportId)})`
+				where c.parent_id is not null and ${inJsonIds(tx, sql`c.indicator_id`, shared)}`
 		)
 	).map((r) => r.id);
 }
