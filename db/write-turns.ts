@@ -11,7 +11,7 @@
  * commit, the lock stood idle for the two messages: some 10 ms a turn on two loaded cores, 10–25% fewer
  * writes a second); a group that fails gives it back after its ROLLBACK. A holder that exits loses its
  * turn. A group still grows up to GROUP_MAX while another process waits: cut at four, the more frequent
- * turns cost a third of the writes a second, and the waits were not shorter (measured, db/client.ts).
+ * turns cost a third of the writes a second, and the waits were not shorter (two processes writing flat out).
  *
  * The turn only orders who goes next: `BEGIN IMMEDIATE` still takes the lock, so whatever is not in the
  * line (a worker thread's import, the command line, a process started by hand) stays safe, only unordered;
@@ -57,11 +57,10 @@ function listen() {
 		if (answer) answer(true);
 		else send('release', m.id);
 	});
+	// (A cluster worker's channel is held open by cluster itself, or let go by onBroadcast: untouched here.)
 	process.on('disconnect', () => {
 		for (const answer of asking.values()) answer(false);
 	});
-	// Listening keeps the channel to the supervisor open: the process still ends with it.
-	process.channel?.unref();
 }
 
 /**
