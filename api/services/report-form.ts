@@ -24,7 +24,7 @@ import { getSettings } from './settings.ts';
 import { ownParts, targetView } from './target-view.ts';
 import { latestOnUnitTargets, progressOf } from './latest-reports.ts';
 import { milestonesFor } from './milestones.ts';
-import { countItems, lightsLit } from './unit-counts.ts';
+import { countItems, lightsLit, reportsMissingOf } from './unit-counts.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { partOriginalDueOn } from '../../web/src/lib/rules/lights.ts';
 
@@ -283,13 +283,17 @@ async function previousOf(db: Db, unitId: number, period: string) {
 	return byIndicator;
 }
 
-/** The form's unit, with the earliest plan's year (`firstPlanMonth`'s) in the same statement. */
+/**
+ * The form's unit, with the earliest plan's year (`firstPlanMonth`'s) and its reports missing on `day`
+ * (the header's count) in the same statement.
+ */
 const unitById = prepared((db) =>
 	db
 		.select({
 			id: unit.id,
 			name: unit.name,
-			firstPlanYear: sql<number | null>`(select min(${plan.year}) from ${plan})`
+			firstPlanYear: sql<number | null>`(select min(${plan.year}) from ${plan})`,
+			reportsMissing: reportsMissingOf(unit.id)
 		})
 		.from(unit)
 		.where(eq(unit.id, placeholder('unitId')))
@@ -411,7 +415,9 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 				: null
 		};
 	});
-	const { firstPlanYear, ...unitRow } = (await unitById(ctx.db).execute({ unitId }))[0]!;
+	const { firstPlanYear, reportsMissing, ...unitRow } = (
+		await unitById(ctx.db).execute({ unitId, day: today })
+	)[0]!;
 	return {
 		unit: unitRow,
 		period,
@@ -421,17 +427,16 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 		report: row ? reportInfo(row) : null,
 		items,
 		/** The unit's items today by state: the header's counts, the same on every page. */
-		counts: await countItems(
-			ctx.db,
-			unitId,
-			today,
+		counts: countItems(
 			all
 				.filter((a) => a.counted)
 				.map((a) => ({
 					completedOn: a.completedOn,
 					originalDueOn: partOriginalDueOn({ originalDueOn: a.partOriginalDueOn }, a),
 					lights: a.lights
-				}))
+				})),
+			reportsMissing,
+			today
 		)
 	};
 }

@@ -1,4 +1,4 @@
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, lte, sql, type Placeholder } from 'drizzle-orm';
 
 const { placeholder } = sql;
 import { alert, assignment, indicator, plan } from '../../db/schema/index.ts';
@@ -20,30 +20,25 @@ export type UnitCounts = Record<SupervisionState, number> & {
  * else the worst light lit on it that day): the numbers every page shows for a unit.
  */
 export async function unitCounts(db: Db, unitId: number, day: string): Promise<UnitCounts> {
-	return countItems(
-		db,
-		unitId,
-		day,
-		await unitItems(db).execute({ unitId, day, year: Number(day.slice(0, 4)) })
-	);
+	const items = await unitItems(db).execute({ unitId, day, year: Number(day.slice(0, 4)) });
+	return countItems(items, (await missingReports(db).execute({ unitId, day }))[0]!.n, day);
 }
 
 /**
- * `unitCounts` of the unit's items already read (its assignments in plans begun by the day's year, each
- * with its own original due date and `lightsLit` on the day): the report form reads them with its own.
+ * `unitCounts` of what was read already: the unit's items (its assignments in plans begun by the day's
+ * year, each with its own original due date and `lightsLit` on the day) and `reportsMissingOf` it (the
+ * report form reads them with its own).
  */
-export async function countItems(
-	db: Db,
-	unitId: number,
-	day: string,
-	items: { completedOn: string | null; originalDueOn: string | null; lights: string | null }[]
-): Promise<UnitCounts> {
+export function countItems(
+	items: { completedOn: string | null; originalDueOn: string | null; lights: string | null }[],
+	reportsMissing: number,
+	day: string
+): UnitCounts {
 	const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<SupervisionState, number>;
 	for (const r of items) {
 		const lights = (r.lights?.split(',') ?? []) as Light[];
 		counts[stateOf(r, lights, day)]++;
 	}
-	const reportsMissing = (await missingReports(db).execute({ unitId, day }))[0]!.n;
 	return { ...counts, items: items.length, reportsMissing };
 }
 
@@ -73,10 +68,18 @@ const unitItems = prepared((db) =>
 		.prepare()
 );
 
+/** A unit's months whose report is missing, lit on the day (`day` a placeholder). */
+const missingOf = (unitId: SQLiteColumn | Placeholder) =>
+	and(eq(alert.kind, 'report_missing'), eq(alert.unitId, unitId), litOn);
+
 const missingReports = prepared((db) =>
 	db
 		.select({ n: sql<number>`count(*)`.mapWith(Number) })
 		.from(alert)
-		.where(and(eq(alert.kind, 'report_missing'), eq(alert.unitId, placeholder('unitId')), litOn))
+		.where(missingOf(placeholder('unitId')))
 		.prepare()
 );
+
+/** How many months' reports of unit `unitId` are missing on the day (`day` a placeholder), as a subquery. */
+export const reportsMissingOf = (unitId: SQLiteColumn) =>
+	sql<number>`(select count(*) from ${alert} where ${missingOf(unitId)})`.mapWith(Number);
