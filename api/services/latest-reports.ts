@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, notExists, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { assignment, indicatorTarget, report, reportItem, reportItemValue } from '../../db/schema/index.ts';
 import { prepared, type Db } from '../../db/client.ts';
@@ -140,43 +140,50 @@ const sentIn = (
 		sql`${r.firstSubmittedAt} < ${before}`
 	);
 
-const laterReport = alias(report, 'later_report');
-const laterItem = alias(reportItem, 'later_item');
+const windowReport = alias(report, 'window_report');
+const windowItem = alias(reportItem, 'window_item');
 
 /**
- * The window's items with their values (a left join: an item may have none) on the assignments `scope`
- * picks, given the placeholders of `latestOfWindow`; prepared.
+ * The id of the assignment's unit's item on its indicator in the latest report of the window (placeholders
+ * of `latestOfWindow`), as a subquery: one index probe per month of the window, newest first, stopping at
+ * the first with an item (all the window's items, each checked for a later one, cost twice as much).
+ */
+const latestInWindow = (db: Db) =>
+	db
+		.select({ id: windowItem.id })
+		.from(windowReport)
+		.innerJoin(
+			windowItem,
+			and(eq(windowItem.reportId, windowReport.id), eq(windowItem.indicatorId, assignment.indicatorId))
+		)
+		.where(
+			and(
+				eq(windowReport.unitId, assignment.unitId),
+				sentIn(windowReport, placeholder('from'), placeholder('to'), placeholder('before'))
+			)
+		)
+		.orderBy(desc(windowReport.period))
+		.limit(1);
+
+/**
+ * Each unit's latest item in the window on the assignments `scope` picks (only its: the values of earlier
+ * ones are not read), with its values (a left join: an item may have none), given the placeholders of
+ * `latestOfWindow`; prepared.
  */
 const windowItems = (db: Db, scope: SQL) =>
 	db
-		.select({ ...itemColumns, targetId: reportItemValue.targetId, value: reportItemValue.value })
+		.select({
+			...itemColumns,
+			// The item's own assignment is the one read here.
+			sub: sql<boolean>`${assignment.parentId} is not null`.mapWith(Boolean),
+			targetId: reportItemValue.targetId,
+			value: reportItemValue.value
+		})
 		.from(assignment)
-		.crossJoin(report)
-		.crossJoin(reportItem)
+		.innerJoin(reportItem, eq(reportItem.id, latestInWindow(db)))
+		.innerJoin(report, eq(report.id, reportItem.reportId))
 		.leftJoin(reportItemValue, eq(reportItemValue.itemId, reportItem.id))
-		.where(
-			and(
-				windowOf(placeholder('from'), placeholder('to'), placeholder('before')),
-				scope,
-				// Only each unit's latest item on an indicator: the values of earlier ones are not read.
-				notExists(
-					db
-						.select({ id: laterItem.id })
-						.from(laterReport)
-						.innerJoin(
-							laterItem,
-							and(eq(laterItem.reportId, laterReport.id), eq(laterItem.indicatorId, reportItem.indicatorId))
-						)
-						.where(
-							and(
-								eq(laterReport.unitId, report.unitId),
-								gt(laterReport.period, report.period),
-								sentIn(laterReport, placeholder('from'), placeholder('to'), placeholder('before'))
-							)
-						)
-				)
-			)
-		)
+		.where(scope)
 		.prepare();
 
 /** The indicators of the unit (placeholder `unitId`) with a target (`summed`: a summed one), as a subquery. */

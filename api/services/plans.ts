@@ -31,9 +31,11 @@ export async function listPlans(ctx: ServiceContext) {
  * plan). Month pickers and the unit's 12-month strip start there; null while there is no plan.
  */
 export async function firstPlanMonth(db: ServiceContext['db']): Promise<string | null> {
-	const row = (await firstPlanYear(db).execute())[0];
-	return row?.year ? `${row.year}-01` : null;
+	return planMonthOf((await firstPlanYear(db).execute())[0]?.year ?? null);
 }
+
+/** `firstPlanMonth` of the earliest plan's year (read with something else: the report form). */
+export const planMonthOf = (year: number | null) => (year ? `${year}-01` : null);
 
 /** Prepared: every report form shows it. */
 const firstPlanYear = prepared((db) =>

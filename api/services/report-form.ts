@@ -18,13 +18,13 @@ import type { ServiceContext } from '../context.ts';
 import { fail, forbidden } from '../errors.ts';
 import { assertPeriod, daysBetween, periodEnd, periodOf, periodStart, reportDueOn } from '../lib/dates.ts';
 import { groupBy } from '../lib/group.ts';
-import { firstPlanMonth } from './plans.ts';
+import { planMonthOf } from './plans.ts';
 import { reportFilesOf, reportItemsOf, reportValuesOf } from './report-versions.ts';
 import { getSettings } from './settings.ts';
 import { ownParts, targetView } from './target-view.ts';
 import { latestOnUnitTargets, progressOf } from './latest-reports.ts';
 import { milestonesFor } from './milestones.ts';
-import { unitCounts } from './unit-counts.ts';
+import { countItems, lightsLit, reportsMissingOf } from './unit-counts.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { partOriginalDueOn } from '../../web/src/lib/rules/lights.ts';
 
@@ -67,27 +67,42 @@ export async function reportableAssignments(db: Db, unitId: number, period: stri
 	return await reportable(db).execute(monthOf(unitId, period));
 }
 
+/** What the form and the save take of each assignment (`reportableAssignments`' columns). */
+const assignmentFields = {
+	indicatorId: indicator.id,
+	role: assignment.role,
+	text: indicator.text,
+	taskTitle: task.title,
+	deadlineText: indicator.deadlineText,
+	// The unit's own part: its due date (extended alone or with the indicator) and its sign-off.
+	dueOn: sql<string | null>`coalesce(${assignment.dueOn}, ${indicator.dueOn})`,
+	originalDueOn: indicator.originalDueOn,
+	partOriginalDueOn: assignment.originalDueOn,
+	recurrence: indicator.recurrence,
+	status: sql<
+		'open' | 'completed'
+	>`case when ${assignment.completedOn} is null then 'open' else 'completed' end`,
+	completedOn: assignment.completedOn,
+	kind: indicator.kind,
+	parentId: assignment.parentId,
+	shares: assignment.shares
+};
+
+/**
+ * The form's order of its items: the unit's leads first, then by due date (none last), then as in the plan;
+ * ties (indicators of two plans) by indicator, as SQLite read them, so on PostgreSQL too.
+ */
+const formOrder = [
+	sql`${assignment.role} = 'co'`,
+	sql`${indicator.dueOn} is null`,
+	asc(indicator.dueOn),
+	asc(indicator.position),
+	asc(indicator.id)
+];
+
 const reportable = prepared((db) =>
 	db
-		.select({
-			indicatorId: indicator.id,
-			role: assignment.role,
-			text: indicator.text,
-			taskTitle: task.title,
-			deadlineText: indicator.deadlineText,
-			// The unit's own part: its due date (extended alone or with the indicator) and its sign-off.
-			dueOn: sql<string | null>`coalesce(${assignment.dueOn}, ${indicator.dueOn})`,
-			originalDueOn: indicator.originalDueOn,
-			partOriginalDueOn: assignment.originalDueOn,
-			recurrence: indicator.recurrence,
-			status: sql<
-				'open' | 'completed'
-			>`case when ${assignment.completedOn} is null then 'open' else 'completed' end`,
-			completedOn: assignment.completedOn,
-			kind: indicator.kind,
-			parentId: assignment.parentId,
-			shares: assignment.shares
-		})
+		.select(assignmentFields)
 		.from(assignment)
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
 		.innerJoin(task, eq(task.id, indicator.taskId))
@@ -98,12 +113,31 @@ const reportable = prepared((db) =>
 				reportableBetween(placeholder('start'), placeholder('end'))
 			)
 		)
-		.orderBy(
-			sql`${assignment.role} = 'co'`,
-			sql`${indicator.dueOn} is null`,
-			asc(indicator.dueOn),
-			asc(indicator.position)
-		)
+		.orderBy(...formOrder)
+		.prepare()
+);
+
+/**
+ * Every assignment of a unit for its month's form, in the form's order, in one pass over them: whether it is
+ * `reportable` in the month, and what the header's counts take of those in plans begun by `day`'s year
+ * (`countItems`) with their lights lit on `day` (two queries read the same assignments and indicators).
+ */
+const formAssignments = prepared((db) =>
+	db
+		.select({
+			...assignmentFields,
+			reportable: sql<boolean>`${reportableBetween(placeholder('start'), placeholder('end'))}`.mapWith(
+				Boolean
+			),
+			counted: sql<boolean>`${plan.year} <= ${placeholder('year')}`.mapWith(Boolean),
+			lights: lightsLit(db, assignment.indicatorId, assignment.unitId)
+		})
+		.from(assignment)
+		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
+		.innerJoin(task, eq(task.id, indicator.taskId))
+		.innerJoin(plan, eq(plan.id, indicator.planId))
+		.where(eq(assignment.unitId, placeholder('unitId')))
+		.orderBy(...formOrder)
 		.prepare()
 );
 
@@ -208,18 +242,22 @@ const latestEarlierItem = (db: Db, unitId: SQLiteColumn, indicatorId: SQLiteColu
 		.limit(1);
 };
 
-/** The items of `latestEarlierItem` with their fields (one prepared query by unit and month). */
+/**
+ * The items of `latestEarlierItem` with their fields, a row per target value (one, its value null, for an
+ * item without values): one prepared query by unit and month.
+ */
 const previousItems = prepared((db) =>
 	db
 		.select({
-			id: reportItem.id,
 			indicatorId: reportItem.indicatorId,
 			period: report.period,
 			progressStatus: reportItem.progressStatus,
 			percent: reportItem.percent,
 			progress: reportItem.progress,
 			problems: reportItem.problems,
-			nextSteps: reportItem.nextSteps
+			nextSteps: reportItem.nextSteps,
+			targetId: reportItemValue.targetId,
+			value: reportItemValue.value
 		})
 		.from(assignment)
 		.innerJoin(
@@ -227,30 +265,36 @@ const previousItems = prepared((db) =>
 			eq(reportItem.id, latestEarlierItem(db, assignment.unitId, assignment.indicatorId))
 		)
 		.innerJoin(report, eq(report.id, reportItem.reportId))
+		.leftJoin(reportItemValue, eq(reportItemValue.itemId, reportItem.id))
 		.where(eq(assignment.unitId, placeholder('unitId')))
 		.prepare()
 );
 
-/** The target values of `previousItems` (one prepared query by unit and month). */
-const previousValues = prepared((db) =>
-	db
-		.select({
-			itemId: reportItemValue.itemId,
-			targetId: reportItemValue.targetId,
-			value: reportItemValue.value
-		})
-		.from(assignment)
-		.innerJoin(
-			reportItemValue,
-			eq(reportItemValue.itemId, latestEarlierItem(db, assignment.unitId, assignment.indicatorId))
-		)
-		.where(eq(assignment.unitId, placeholder('unitId')))
-		.prepare()
-);
+/** A unit's latest earlier item on each indicator before a month, with its values by target (`previousItems`). */
+async function previousOf(db: Db, unitId: number, period: string) {
+	const rows = await previousItems(db).execute({ unitId, period });
+	const byIndicator = new Map<number, (typeof rows)[number] & { values: Record<number, number> }>();
+	for (const r of rows) {
+		const prev =
+			byIndicator.get(r.indicatorId) ??
+			byIndicator.set(r.indicatorId, { ...r, values: {} }).get(r.indicatorId)!;
+		if (r.targetId !== null) prev.values[r.targetId] = r.value!;
+	}
+	return byIndicator;
+}
 
+/**
+ * The form's unit, with the earliest plan's year (`firstPlanMonth`'s) and its reports missing on `day`
+ * (the header's count) in the same statement.
+ */
 const unitById = prepared((db) =>
 	db
-		.select({ id: unit.id, name: unit.name })
+		.select({
+			id: unit.id,
+			name: unit.name,
+			firstPlanYear: sql<number | null>`(select min(${plan.year}) from ${plan})`,
+			reportsMissing: reportsMissingOf(unit.id)
+		})
 		.from(unit)
 		.where(eq(unit.id, placeholder('unitId')))
 		.limit(1)
@@ -272,8 +316,17 @@ async function savedItems(db: Db, reportId: number | undefined) {
  */
 export async function reportFormBasis(db: Db, unitId: number, period: string) {
 	assertPeriod(period);
+	return basisOf(db, unitId, period, await reportableAssignments(db, unitId, period));
+}
+
+/** `reportFormBasis` on the reportable assignments already read. */
+async function basisOf<A extends Awaited<ReturnType<typeof reportableAssignments>>[number]>(
+	db: Db,
+	unitId: number,
+	period: string,
+	assignments: A[]
+) {
 	const row = await reportOf(db, unitId, period);
-	const assignments = await reportableAssignments(db, unitId, period);
 	const indicatorIds = assignments.map((a) => a.indicatorId);
 	const reportable = new Set(indicatorIds);
 	const targets = indicatorIds.length
@@ -288,7 +341,17 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 	assertPeriod(period);
 	const today = ctx.clock.today();
 	const dueOn = reportDueOn(period, (await getSettings(ctx.db)).reportDueDay);
-	const { row, assignments, targets, parts } = await reportFormBasis(ctx.db, unitId, period);
+	const all = await formAssignments(ctx.db).execute({
+		...monthOf(unitId, period),
+		year: Number(today.slice(0, 4)),
+		day: today
+	});
+	const { row, assignments, targets, parts } = await basisOf(
+		ctx.db,
+		unitId,
+		period,
+		all.filter((a) => a.reportable)
+	);
 	const indicatorIds = assignments.map((a) => a.indicatorId);
 	const progress = progressOf(
 		targets.length ? await latestOnUnitTargets(ctx.db, today, unitId) : new Map(),
@@ -297,13 +360,9 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 	);
 	const milestones = await milestonesFor(ctx.db, unitId, indicatorIds, period);
 	const saved = await savedItems(ctx.db, row?.id);
-	const previous = {
-		items: await previousItems(ctx.db).execute({ unitId, period }),
-		values: await previousValues(ctx.db).execute({ unitId, period })
-	};
-	const latestPrevious = new Map(previous.items.map((item) => [item.indicatorId, item]));
+	const latestPrevious = await previousOf(ctx.db, unitId, period);
 	const savedOf = new Map(saved.items.map((item) => [item.indicatorId, item]));
-	const valuesByItem = groupBy([...saved.values, ...previous.values], (v) => v.itemId);
+	const valuesByItem = groupBy(saved.values, (v) => v.itemId);
 	const valuesOf = (itemId: number) =>
 		Object.fromEntries((valuesByItem.get(itemId) ?? []).map((v) => [v.targetId, v.value]));
 	const filesOf = groupBy(saved.files, (f) => f.ownerId);
@@ -351,22 +410,34 @@ export async function getReportForm(ctx: ServiceContext, unitId: number, period:
 						progress: prev.progress,
 						problems: prev.problems,
 						nextSteps: prev.nextSteps,
-						values: valuesOf(prev.id)
+						values: prev.values
 					}
 				: null
 		};
 	});
-	const unitRow = (await unitById(ctx.db).execute({ unitId }))[0]!;
+	const { firstPlanYear, reportsMissing, ...unitRow } = (
+		await unitById(ctx.db).execute({ unitId, day: today })
+	)[0]!;
 	return {
 		unit: unitRow,
 		period,
-		firstPeriod: await firstPlanMonth(ctx.db),
+		firstPeriod: planMonthOf(firstPlanYear),
 		dueOn,
 		daysLeft: daysBetween(today, dueOn),
 		report: row ? reportInfo(row) : null,
 		items,
 		/** The unit's items today by state: the header's counts, the same on every page. */
-		counts: await unitCounts(ctx.db, unitId, today)
+		counts: countItems(
+			all
+				.filter((a) => a.counted)
+				.map((a) => ({
+					completedOn: a.completedOn,
+					originalDueOn: partOriginalDueOn({ originalDueOn: a.partOriginalDueOn }, a),
+					lights: a.lights
+				})),
+			reportsMissing,
+			today
+		)
 	};
 }
 

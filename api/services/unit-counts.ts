@@ -1,8 +1,8 @@
-import { and, eq, lte, sql } from 'drizzle-orm';
+import { and, eq, lte, sql, type Placeholder } from 'drizzle-orm';
 
 const { placeholder } = sql;
 import { alert, assignment, indicator, plan } from '../../db/schema/index.ts';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { joinedText, prepared, type Db } from '../../db/client.ts';
 import { partOriginalDue } from './lights.ts';
 import { stateOf } from '../../web/src/lib/rules/lights.ts';
@@ -20,20 +20,37 @@ export type UnitCounts = Record<SupervisionState, number> & {
  * else the worst light lit on it that day): the numbers every page shows for a unit.
  */
 export async function unitCounts(db: Db, unitId: number, day: string): Promise<UnitCounts> {
-	const rows = await unitItems(db).execute({ unitId, day, year: Number(day.slice(0, 4)) });
+	const items = await unitItems(db).execute({ unitId, day, year: Number(day.slice(0, 4)) });
+	return countItems(items, (await missingReports(db).execute({ unitId, day }))[0]!.n, day);
+}
+
+/**
+ * `unitCounts` of what was read already: the unit's items (its assignments in plans begun by the day's
+ * year, each with its own original due date and `lightsLit` on the day) and `reportsMissingOf` it (the
+ * report form reads them with its own).
+ */
+export function countItems(
+	items: { completedOn: string | null; originalDueOn: string | null; lights: string | null }[],
+	reportsMissing: number,
+	day: string
+): UnitCounts {
 	const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<SupervisionState, number>;
-	for (const r of rows) {
+	for (const r of items) {
 		const lights = (r.lights?.split(',') ?? []) as Light[];
 		counts[stateOf(r, lights, day)]++;
 	}
-	const reportsMissing = (await missingReports(db).execute({ unitId, day }))[0]!.n;
-	return { ...counts, items: rows.length, reportsMissing };
+	return { ...counts, items: items.length, reportsMissing };
 }
 
 /** An alert lit on the day (`day` a placeholder). */
 const litOn = sql`${alert.since} <= ${placeholder('day')} and (${alert.resolvedOn} is null or ${alert.resolvedOn} > ${placeholder('day')})`;
 
-// Every page a unit opens shows these counts (the report form of the month-end rush too): prepared once.
+/** The lights lit on the day (`day` a placeholder) on an item, looked up by its own indicator and unit, joined by commas. */
+export const lightsLit = (db: Db, indicatorId: SQLiteColumn, unitId: SQLiteColumn) =>
+	sql<string | null>`(select ${joinedText(db, alert.light, ',')} from ${alert}
+		where ${alert.indicatorId} = ${indicatorId} and ${alert.unitId} = ${unitId} and ${litOn})`;
+
+// Every page a unit opens shows these counts: prepared once. (The report form reads its items with its own.)
 // (Assignment and indicator as `a` and `i`, the names partOriginalDue reads.)
 const a = alias(assignment, 'a');
 const i = alias(indicator, 'i');
@@ -42,9 +59,7 @@ const unitItems = prepared((db) =>
 		.select({
 			completedOn: a.completedOn,
 			originalDueOn: sql<string | null>`${partOriginalDue}`,
-			// The lights lit on each item, looked up by its own indicator and unit.
-			lights: sql<string | null>`(select ${joinedText(db, alert.light, ',')} from ${alert}
-				where ${alert.indicatorId} = ${a.indicatorId} and ${alert.unitId} = ${a.unitId} and ${litOn})`
+			lights: lightsLit(db, a.indicatorId, a.unitId)
 		})
 		.from(a)
 		.innerJoin(i, eq(i.id, a.indicatorId))
@@ -53,10 +68,18 @@ const unitItems = prepared((db) =>
 		.prepare()
 );
 
+/** A unit's months whose report is missing, lit on the day (`day` a placeholder). */
+const missingOf = (unitId: SQLiteColumn | Placeholder) =>
+	and(eq(alert.kind, 'report_missing'), eq(alert.unitId, unitId), litOn);
+
 const missingReports = prepared((db) =>
 	db
 		.select({ n: sql<number>`count(*)`.mapWith(Number) })
 		.from(alert)
-		.where(and(eq(alert.kind, 'report_missing'), eq(alert.unitId, placeholder('unitId')), litOn))
+		.where(missingOf(placeholder('unitId')))
 		.prepare()
 );
+
+/** How many months' reports of unit `unitId` are missing on the day (`day` a placeholder), as a subquery. */
+export const reportsMissingOf = (unitId: SQLiteColumn) =>
+	sql<number>`(select count(*) from ${alert} where ${missingOf(unitId)})`.mapWith(Number);
