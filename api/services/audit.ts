@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 
 const { placeholder } = sql;
 import { auditHead, auditLog } from '../../db/schema/index.ts';
-import { type Db, withTransaction, query, execute, prepared } from '../../db/client.ts';
+import { type Db, withTransaction, query, execute, prepared, isPostgres } from '../../db/client.ts';
 import type { Caller, ServiceContext } from '../context.ts';
 import { systemUsername } from '../../web/src/lib/rules/jobs.ts';
 import {
@@ -51,10 +51,12 @@ export async function audit(
 	// (an import on a worker thread, another process), a link read outside it could be stale.
 	await withTransaction(ctx, async ({ db }) => {
 		// The head row (seeded by the migration) is locked first, then read and moved on, in this transaction:
-		// concurrent appends take turns on it (SQLite's write lock; on PostgreSQL the row lock, after which the
-		// read sees the other append's head), so two writers never link to the same previous row.
+		// concurrent appends take turns on it (SQLite's write lock, held from the transaction's BEGIN IMMEDIATE,
+		// so there the head is only read; on PostgreSQL the row lock, after which the read sees the other
+		// append's head), so two writers never link to the same previous row.
 		// (The update's returning reads the head as locked: on PostgreSQL the row as the other append left it.)
-		const prevHash = (await lockHead(db).execute())[0]?.hash ?? GENESIS_HASH;
+		const head = isPostgres(db) ? await lockHead(db).execute() : await readHead(db).execute();
+		const prevHash = head[0]?.hash ?? GENESIS_HASH;
 		const hash = auditRowHash(prevHash, raw);
 		await moveHead(db).execute({ hash });
 		await appendRow(db).execute({
@@ -78,6 +80,9 @@ export async function audit(
 // Every write of the month-end rush appends a row: its statements are built once (db/client.ts prepared).
 const lockHead = prepared((db) =>
 	db.update(auditHead).set({ id: 1 }).where(eq(auditHead.id, 1)).returning({ hash: auditHead.hash }).prepare()
+);
+const readHead = prepared((db) =>
+	db.select({ hash: auditHead.hash }).from(auditHead).where(eq(auditHead.id, 1)).prepare()
 );
 const moveHead = prepared((db) =>
 	db

@@ -164,16 +164,22 @@ function assertBegun(ctx: ServiceContext, period: string) {
 	if (period > periodOf(ctx.clock.today())) throw fail('bad_request', 'report.period_not_begun', { period });
 }
 
-/** The months a unit owes: begun, and with at least one indicator it reports on (from its plan's start). */
-export async function assertOwedPeriod(ctx: ServiceContext, unitId: number, period: string) {
+/**
+ * The months a unit owes: begun, and with at least one indicator it reports on (from its plan's start).
+ * Answers those indicators in the form's order with what a save checks (the unit's role) and a submission
+ * names (the text): read once in the write's transaction for both.
+ */
+export async function owedAssignments(ctx: ServiceContext, unitId: number, period: string) {
 	assertBegun(ctx, period);
-	const owed = (await anyReportable(ctx.db).execute(monthOf(unitId, period)))[0];
-	if (!owed) throw fail('not_found', 'report.nothing_owed', { period });
+	const owed = await owedParts(ctx.db).execute(monthOf(unitId, period));
+	if (!owed.length) throw fail('not_found', 'report.nothing_owed', { period });
+	return owed;
 }
 
-const anyReportable = prepared((db) =>
+/** `reportable`'s rows with only the columns a write needs (no task: every indicator has one). */
+const owedParts = prepared((db) =>
 	db
-		.select({ id: assignment.id })
+		.select({ indicatorId: indicator.id, role: assignment.role, text: indicator.text })
 		.from(assignment)
 		.innerJoin(indicator, eq(indicator.id, assignment.indicatorId))
 		.innerJoin(plan, eq(plan.id, indicator.planId))
@@ -183,7 +189,7 @@ const anyReportable = prepared((db) =>
 				reportableBetween(placeholder('start'), placeholder('end'))
 			)
 		)
-		.limit(1)
+		.orderBy(...formOrder)
 		.prepare()
 );
 

@@ -1,12 +1,14 @@
 import { and, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import {
+	assignment,
 	attachment,
+	indicatorTarget,
 	report,
 	reportItem,
 	reportItemValue,
 	type ProgressStatus
 } from '../../db/schema/index.ts';
-import { type Db, preparedRows, rowPlaceholder, withTransaction } from '../../db/client.ts';
+import { type Db, prepared, preparedRows, rowPlaceholder, withTransaction } from '../../db/client.ts';
 import { refreshSubmission } from './alerts.ts';
 import type { ServiceContext } from '../context.ts';
 import { fail, tooManyRequests, type ErrorKey, type FieldProblem } from '../errors.ts';
@@ -14,15 +16,7 @@ import { shanghaiDay } from '../lib/clock.ts';
 import { reportDueOn } from '../lib/dates.ts';
 import { takeSlot } from '../lib/rate-limit.ts';
 import { audit } from './audit.ts';
-import {
-	assertOwedPeriod,
-	ownUnitId,
-	reportableAssignments,
-	reportInfo,
-	reportOf,
-	type ReportInfo,
-	unitTargets
-} from './report-form.ts';
+import { owedAssignments, ownUnitId, reportInfo, reportOf, type ReportInfo } from './report-form.ts';
 import {
 	auditedChanges,
 	recordVersion,
@@ -50,7 +44,11 @@ export type ItemInput = {
 /** `revision` is the one the form was loaded with (null: no report yet). */
 export type SaveInput = { period: string; revision: number | null; items: ItemInput[] };
 
-/** Whether an item as sent is what is stored already (values: the last entry of a target wins). */
+/** An item's values as sent, by target (the last entry of a target wins), as JSON to compare with those stored. */
+const valuesJson = (values: ItemInput['values']) =>
+	JSON.stringify(Object.fromEntries(values.map((v) => [v.targetId, v.value])));
+
+/** Whether an item as sent is what is stored already. */
 function unchanged(input: ItemInput, stored: Snapshot['items'][number] | undefined) {
 	const ids = (list: number[]) => JSON.stringify([...new Set(list)].sort((a, b) => a - b));
 	return (
@@ -60,8 +58,7 @@ function unchanged(input: ItemInput, stored: Snapshot['items'][number] | undefin
 		input.progress === stored.progress &&
 		input.problems === stored.problems &&
 		input.nextSteps === stored.nextSteps &&
-		JSON.stringify(Object.fromEntries(input.values.map((v) => [v.targetId, v.value]))) ===
-			JSON.stringify(stored.values) &&
+		valuesJson(input.values) === JSON.stringify(stored.values) &&
 		ids(input.attachmentIds) === ids(stored.attachments.map((a) => a.id))
 	);
 }
@@ -77,19 +74,18 @@ function actualValueProblem(value: number, targetValue: number): ErrorKey | null
 }
 
 /**
- * Writes the items that differ from what is stored (`stored`: the report's items now); returns the
- * assignments the unit reports on that month and the report's items as now stored (built from what
+ * Writes the items that differ from what is stored (`stored`: the report's items now; `assignments`:
+ * those the unit reports on that month); returns the report's items as now stored (built from what
  * was written: the report is not read again).
  */
 async function writeItems(
 	tx: Db,
 	reportId: number,
 	unitId: number,
-	period: string,
+	assignments: { indicatorId: number; role: 'lead' | 'co' }[],
 	items: ItemInput[],
 	stored: Snapshot['items']
 ) {
-	const assignments = await reportableAssignments(tx, unitId, period);
 	const allowed = new Map(assignments.map((a) => [a.indicatorId, a.role]));
 	// The last entry of an indicator wins, as when each was written in turn.
 	const sent = [...new Map(items.map((i) => [i.indicatorId, i])).values()];
@@ -99,9 +95,9 @@ async function writeItems(
 	}
 	const storedOf = new Map(stored.map((i) => [i.indicatorId, i]));
 	const inputs = sent.filter((input) => !unchanged(input, storedOf.get(input.indicatorId)));
-	if (!inputs.length) return { assignments, items: stored };
+	if (!inputs.length) return stored;
 	const targetsOf = new Map<number, Map<number, { label: string; value: number }>>();
-	for (const t of await unitTargets(tx).execute({ unitId })) {
+	for (const t of await targetBounds(tx).execute({ unitId })) {
 		targetsOf.set(t.indicatorId, (targetsOf.get(t.indicatorId) ?? new Map()).set(t.id, t));
 	}
 	for (const input of inputs) {
@@ -129,12 +125,16 @@ async function writeItems(
 	).flat();
 	const itemOf = new Map(rows.map((r) => [r.indicatorId, r.id]));
 	// The values and attachments of the items written are replaced: only those of items that had some to drop.
-	const itemIdsHolding = (has: (item: Snapshot['items'][number]) => boolean) =>
-		inputs.flatMap((input) => {
+	const itemIdsHolding = (of: ItemInput[], has: (item: Snapshot['items'][number]) => boolean) =>
+		of.flatMap((input) => {
 			const item = storedOf.get(input.indicatorId);
 			return item && has(item) ? [itemOf.get(input.indicatorId)!] : [];
 		});
-	const withValues = itemIdsHolding((item) => Object.keys(item.values).length > 0);
+	// Values as stored are kept (most saves change text only): rewritten, they dirtied as many pages again.
+	const revalued = inputs.filter(
+		(input) => valuesJson(input.values) !== JSON.stringify(storedOf.get(input.indicatorId)?.values ?? {})
+	);
+	const withValues = itemIdsHolding(revalued, (item) => Object.keys(item.values).length > 0);
 	if (withValues.length) await tx.delete(reportItemValue).where(inArray(reportItemValue.itemId, withValues));
 	const valuesOf = new Map(
 		inputs.map((input) => [
@@ -146,12 +146,12 @@ async function writeItems(
 			}))
 		])
 	);
-	const values = inputs.flatMap((input) =>
+	const values = revalued.flatMap((input) =>
 		valuesOf.get(input.indicatorId)!.map((v) => ({ itemId: itemOf.get(input.indicatorId)!, ...v }))
 	);
 	if (values.length) await insertValues(tx, values);
 	// Attachments: the unit's own uploads, either unlinked or already on this item.
-	const withFiles = itemIdsHolding((item) => item.attachments.length > 0);
+	const withFiles = itemIdsHolding(inputs, (item) => item.attachments.length > 0);
 	if (withFiles.length)
 		await tx
 			.update(attachment)
@@ -191,8 +191,23 @@ async function writeItems(
 				filesOf.get(input.indicatorId) ?? []
 			)
 		);
-	return { assignments, items: [...now.values()].sort((a, b) => a.indicatorId - b.indicatorId) };
+	return [...now.values()].sort((a, b) => a.indicatorId - b.indicatorId);
 }
+
+/** The bounds an actual value is checked against: the targets of the unit's indicators (in no order). */
+const targetBounds = prepared((db) =>
+	db
+		.select({
+			id: indicatorTarget.id,
+			indicatorId: indicatorTarget.indicatorId,
+			label: indicatorTarget.label,
+			value: indicatorTarget.value
+		})
+		.from(indicatorTarget)
+		.innerJoin(assignment, eq(assignment.indicatorId, indicatorTarget.indicatorId))
+		.where(eq(assignment.unitId, placeholder('unitId')))
+		.prepare()
+);
 
 // A save writes its items and their values in statements built once per row count (see preparedRows).
 const upsertItems = preparedRows((db, n) =>
@@ -276,9 +291,8 @@ export async function writeReport(
 	return await withTransaction(ctx, async (tx) => {
 		const txCtx = tx;
 		// Read in the transaction, where the pages are cached (the read connection drops them at each
-		// commit) and the settings kept for the submission's lights (getSettings).
-		await assertOwedPeriod(tx, unitId, input.period);
-		const dueOn = reportDueOn(input.period, (await getSettings(tx.db)).reportDueDay);
+		// commit): the set the items are checked against (and a submission names).
+		const assignments = await owedAssignments(txCtx, unitId, input.period);
 		let row = await reportOf(tx.db, unitId, input.period);
 		if (row && (row.status === 'submitted' || row.status === 'accepted')) {
 			throw fail(
@@ -297,7 +311,7 @@ export async function writeReport(
 					.values({
 						unitId,
 						period: input.period,
-						dueOn,
+						dueOn: reportDueOn(input.period, (await getSettings(tx.db)).reportDueDay),
 						updatedAt: now,
 						updatedBy: ctx.actor!.id,
 						version: 0,
@@ -306,14 +320,7 @@ export async function writeReport(
 					.returning()
 			)[0]!;
 		}
-		const { assignments, items } = await writeItems(
-			tx.db,
-			row.id,
-			unitId,
-			input.period,
-			input.items,
-			before?.items ?? []
-		);
+		const items = await writeItems(tx.db, row.id, unitId, assignments, input.items, before?.items ?? []);
 		// The report as now stored (its state before the numbering below).
 		const current: Snapshot = { status: row.status, returnReason: row.returnReason, items };
 		// A draft save's changes (a draft keeps the report as stored); one that changed nothing is kept as it is.
