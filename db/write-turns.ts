@@ -6,11 +6,10 @@
  * (the month-end rush's submissions: p99 3–5 s at a median under 1 s). So the supervisor hands the lock
  * round: before it begins a group, a process asks for a turn (`ask`); the supervisor keeps the asks in a
  * line and grants one turn at a time (`grant`); the holder gives it back (`release`) as its group stops
- * growing, just before the COMMIT, so that the grant travels while the commit is written and the next
- * process's `BEGIN IMMEDIATE` gets the lock as soon as the commit is done (given back after the commit,
- * the lock stood idle for the two messages: some 10 ms a turn on two loaded cores, 10–25% fewer writes a
- * second, measured while COMMIT still waited for the disk); a group that fails gives it back after its
- * ROLLBACK. A holder that exits loses its
+ * growing, just before the COMMIT, so that the grant travels while the commit waits for the disk and the
+ * next process's `BEGIN IMMEDIATE` gets the lock as soon as the commit is done (given back after the
+ * commit, the lock stood idle for the two messages: some 10 ms a turn on two loaded cores, 10–25% fewer
+ * writes a second); a group that fails gives it back after its ROLLBACK. A holder that exits loses its
  * turn. A group still grows up to GROUP_MAX while another process waits: cut at four, the more frequent
  * turns cost a third of the writes a second, and the waits were not shorter (two processes writing flat out).
  *
