@@ -3,13 +3,11 @@
  * processes (api/server.ts, DUBAN_JOBS=0) and, when jobs are on, one job process (`duban tasks worker`).
  * On Linux each web process listens on the port itself with SO_REUSEPORT, and the kernel spreads the
  * connections; elsewhere node:cluster hands them out from here. All of them open the same SQLite file
- * in WAL mode (readers in parallel, one writer at a time: db/client.ts), and take its write lock in
- * turns handed out here in arrival order (db/write-turns.ts). A child that dies is started again;
- * SIGINT/SIGTERM stops every child gracefully, then this process.
+ * in WAL mode (readers in parallel, one writer at a time: db/client.ts). A child that dies is started
+ * again; SIGINT/SIGTERM stops every child gracefully, then this process.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { isTurnMessage, writeTurns, WRITE_TURNS_ENV } from '../db/write-turns.ts';
 import type { Config } from './config.ts';
 
 const serverFile = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -55,7 +53,6 @@ export function onBroadcast<T>(topic: string, listener: (body: T) => void) {
 export function superviseProcesses(config: Config) {
 	let stopping = false;
 	const roles = new Map<Worker, { role: Role; startedAt: number }>();
-	const turns = writeTurns<Worker>();
 
 	const start = (role: Role) => {
 		cluster.setupPrimary(
@@ -66,13 +63,9 @@ export function superviseProcesses(config: Config) {
 		const worker = cluster.fork({
 			DUBAN_JOBS: role === 'jobs' ? '1' : '0',
 			DUBAN_PROCESS_ROLE: role,
-			GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? MALLOC_TUNING,
-			// PostgreSQL has no file lock to share (each transaction its own connection).
-			...(config.databaseUrl ? {} : { [WRITE_TURNS_ENV]: config.dbFile })
+			GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? MALLOC_TUNING
 		});
 		roles.set(worker, { role, startedAt: Date.now() });
-		// A child without its channel can no longer release its turn (exit follows disconnect).
-		worker.once('disconnect', () => turns.gone(worker));
 		worker.once('exit', (code, signal) => {
 			const { startedAt } = roles.get(worker)!;
 			roles.delete(worker);
@@ -90,7 +83,6 @@ export function superviseProcesses(config: Config) {
 	};
 
 	cluster.on('message', (from, message) => {
-		if (isTurnMessage(message)) return turns.message(from, message);
 		if (!isBroadcast(message)) return;
 		for (const [worker, { role }] of roles) if (worker !== from && role === 'web') worker.send(message);
 	});

@@ -9,7 +9,6 @@ import { open as openFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema/index.ts';
-import { askWriteTurn, type Turn } from './write-turns.ts';
 
 /**
  * A database connection: outside a transaction the read-only one, inside `withTransaction` the write
@@ -302,19 +301,18 @@ function takeTurn(w: Writer): Promise<() => void> {
 /**
  * Transactions that ran back to back on the write connection, committed together: each ran in a savepoint
  * of one SQLite transaction, and none is answered before the commit (`done`) that makes them all durable.
- * `turn` is this process's write turn among the supervisor's processes (db/write-turns.ts), if it has one.
  */
-type Group = { size: number; done: Promise<void>; settle: (err?: unknown) => void; turn: Turn | null };
+type Group = { size: number; done: Promise<void>; settle: (err?: unknown) => void };
 
 /** At most this many transactions share one commit: the file's write lock is not held longer. */
 const GROUP_MAX = 16;
 
-function newGroup(turn: Turn | null): Group {
+function newGroup(): Group {
 	let settle!: Group['settle'];
 	const done = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
 	// A group that failed is answered through each member's own await (no unhandled rejection here).
 	done.catch(() => {});
-	return { size: 0, done, settle, turn };
+	return { size: 0, done, settle };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -322,9 +320,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Takes the file's write lock (BEGIN IMMEDIATE), waiting for another process's without blocking this
  * one: SQLite's own busy handler would sleep on the event loop, and the process would neither accept
- * connections nor answer reads meanwhile. Gives up with SQLITE_BUSY after BUSY_TIMEOUT_MS. (Among the
- * supervisor's processes the turn, db/write-turns.ts, decides who goes next; this retry only waits out
- * the commit before, or a writer outside the line.)
+ * connections nor answer reads meanwhile. Gives up with SQLITE_BUSY after BUSY_TIMEOUT_MS.
  */
 async function beginImmediate(client: Database.Database) {
 	const started = performance.now();
@@ -383,17 +379,10 @@ export async function withTransaction<C extends { db: Db }, T>(
 	const client = db.$client;
 	try {
 		if (!w.group) {
-			// Under the supervisor, processes take the file's write lock in turns, in arrival order; the
-			// lock itself is still taken at the start: a deferred transaction that has read cannot wait for
+			// The write lock is taken at the start: a deferred transaction that has read cannot wait for
 			// another process's (SQLITE_BUSY_SNAPSHOT once the other commits).
-			const turn = await askWriteTurn(w.file);
-			try {
-				await beginImmediate(client);
-			} catch (err) {
-				turn?.release();
-				throw err;
-			}
-			w.group = newGroup(turn);
+			await beginImmediate(client);
+			w.group = newGroup();
 		}
 		group = w.group;
 		group.size++;
@@ -409,8 +398,6 @@ export async function withTransaction<C extends { db: Db }, T>(
 		}
 		if (w.group === group && (!w.waiting || group.size >= GROUP_MAX)) {
 			try {
-				// The group grows no more: the next process in line may start for the lock (db/write-turns.ts).
-				group.turn?.release();
 				client.exec('COMMIT');
 				const committed = group;
 				w.group = null;
@@ -464,8 +451,6 @@ function flushWal(w: Writer): Promise<void> {
 
 function endGroup(w: Writer, group: Group, err?: unknown) {
 	if (w.group === group) w.group = null;
-	// After a ROLLBACK (a COMMIT gave it back already).
-	group.turn?.release();
 	group.settle(err);
 }
 

@@ -2,9 +2,8 @@
  * Both cores (api/processes.ts): the real server with WEB_PROCESSES=2 and its job process. Both web
  * processes answer on the one port, a write through one is read at once through the other, a write
  * waits out another process's long write transaction instead of failing (and its process answers reads
- * meanwhile), the processes take the write lock in the order they asked for it (db/write-turns.ts) and a
- * process killed with its turn does not hold up the next, the job process runs the day's round
- * (`duban tasks worker`), a killed web process is started again, and SIGTERM stops them all.
+ * meanwhile), the job process runs the day's round (`duban tasks worker`), a killed web process is
+ * started again, and SIGTERM stops them all.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -15,7 +14,6 @@ import { createUser } from '../api/services/users.ts';
 import { freePort, startChildServer, type ChildServer, childData } from './support/child-server.ts';
 import { PASSWORD } from './support/harness.ts';
 import { rssMb } from './bench/server.ts';
-import { TURN_WAIT_MS } from '../db/write-turns.ts';
 
 const TODAY = '2020-09-15';
 const PERIOD = '2020-08';
@@ -74,39 +72,6 @@ async function oneConnectionEach(count: number, cookie = '') {
 	return [...byPid.values()];
 }
 
-/** `count` more connections that reach web process `pid`. */
-async function connectionsTo(pid: number, count: number, cookie: string) {
-	const found: Awaited<ReturnType<typeof connection>>[] = [];
-	for (let i = 0; i < 400 && found.length < count; i++) {
-		const c = await connection(cookie);
-		if (c.pid === pid) found.push(c);
-		else c.close();
-	}
-	return found;
-}
-
-/** A unit account's session cookie. */
-async function signIn(username = 'proc-unit') {
-	const anyone = await connection();
-	const login = await anyone.send('POST', '/auth/login', { username, password: PASSWORD });
-	expect(login.status).toBe(200);
-	anyone.close();
-	return login.setCookie[0]!.split(';')[0]!;
-}
-
-/** A month's report form: its revision and items to save (a progress text on each). */
-async function formOf(c: Awaited<ReturnType<typeof connection>>, month: string) {
-	const form = await c.send('GET', `/reports/mine/${month}`);
-	expect(form.status).toBe(200);
-	return {
-		revision: (form.data.report?.revision ?? null) as number | null,
-		items: form.data.items.map((i: { indicatorId: number }) => ({
-			indicatorId: i.indicatorId,
-			progress: `${month} 进展`
-		}))
-	};
-}
-
 const childrenOf = (pid: number) =>
 	readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
 
@@ -126,18 +91,6 @@ beforeAll(async () => {
 		password: PASSWORD,
 		temporary: false
 	});
-	for (const [n, unitName] of [
-		[2, '省司法厅'],
-		[3, '宁波市政府']
-	] as const)
-		await createUser(ctx, {
-			username: `proc-unit-${n}`,
-			name: '填报员',
-			role: 'unit',
-			unitName,
-			password: PASSWORD,
-			temporary: false
-		});
 	await data.close();
 	port = await freePort();
 	server = await startChildServer(
@@ -183,7 +136,11 @@ describe('WEB_PROCESSES=2', () => {
 	});
 
 	it('serves from both web processes; a write through one is read at once through the other', async () => {
-		const cookie = await signIn();
+		const anyone = await connection();
+		const login = await anyone.send('POST', '/auth/login', { username: 'proc-unit', password: PASSWORD });
+		expect(login.status).toBe(200);
+		anyone.close();
+		const cookie = login.setCookie[0]!.split(';')[0]!;
 		const [a, b] = await oneConnectionEach(2, cookie);
 		expect(a && b && a.pid !== b.pid).toBe(true);
 
@@ -230,81 +187,6 @@ describe('WEB_PROCESSES=2', () => {
 		expect((await a!.send('GET', `/reports/mine/${PERIOD}`)).data.items[0].progress).toMatch(/又经进程/);
 		a!.close();
 		b!.close();
-	}, 60_000);
-
-	it('hands the write lock to the processes in the order they asked (db/write-turns.ts)', async () => {
-		const users = ['proc-unit', 'proc-unit-2', 'proc-unit-3'];
-		const cookies = await Promise.all(users.map((u) => signIn(u)));
-		const [a, b] = await oneConnectionEach(2, cookies[0]);
-		// Each user's connection to each process (a connection's requests go one at a time).
-		const to = async (pid: number) =>
-			Promise.all(cookies.map(async (c) => (await connectionsTo(pid, 1, c))[0]!));
-		const [onA, onB] = [await to(a!.pid), await to(b!.pid)];
-		// Six rounds, a and b by turns asking first: another connection holds the lock while the first asks
-		// (its process takes the turn and waits for the lock), then the second. Each save is of a new report
-		// (three units' first four months), so the rows' ids are the order in which they were written.
-		const saves = users.flatMap((_, u) =>
-			['2020-01', '2020-02', '2020-03', '2020-04'].map((month) => ({ u, month }))
-		);
-		for (let round = 0; round < 6; round++) {
-			const [x, y] = round % 2 ? [onB, onA] : [onA, onB];
-			const [sx, sy] = [saves[2 * round]!, saves[2 * round + 1]!];
-			const [fx, fy] = [await formOf(x[sx.u]!, sx.month), await formOf(y[sy.u]!, sy.month)];
-			const other = new Database(dbFile);
-			other.exec('begin immediate');
-			const first = x[sx.u]!.send('PUT', `/reports/mine/${sx.month}`, fx);
-			await sleep(300);
-			const second = y[sy.u]!.send('PUT', `/reports/mine/${sy.month}`, fy);
-			await sleep(300);
-			other.exec('commit');
-			other.close();
-			expect((await first).status).toBe(200);
-			expect((await second).status).toBe(200);
-		}
-		const db = new Database(dbFile, { readonly: true });
-		const written = (
-			db
-				.prepare(
-					`select u.name || ' ' || r.period as report from report r join unit u on u.id = r.unit_id
-					 where r.period <= '2020-04' order by r.id`
-				)
-				.all() as { report: string }[]
-		).map((r) => r.report);
-		db.close();
-		// The first to ask was written first every time (by retry, whichever retried first won).
-		const names = ['省大数据局', '省司法厅', '宁波市政府'];
-		expect(written).toEqual(saves.map((s) => `${names[s.u]} ${s.month}`));
-		for (const c of [a!, b!, ...onA, ...onB]) c.close();
-	}, 90_000);
-
-	it('passes the turn of a process killed while holding it to the next in line', async () => {
-		const cookie = await signIn();
-		const [a, b] = await oneConnectionEach(2, cookie);
-		const [byA, byB] = [await formOf(a!, '2020-08'), await formOf(b!, '2020-01')];
-		const other = new Database(dbFile);
-		other.exec('begin immediate');
-		// a takes the turn and waits for the lock; b asks after it; a is killed with the turn.
-		void a!.send('PUT', `/reports/mine/2020-08`, byA).catch(() => null);
-		await sleep(400);
-		const asked = performance.now();
-		const saved = b!.send('PUT', `/reports/mine/2020-01`, byB);
-		await sleep(400);
-		process.kill(a!.pid, 'SIGKILL');
-		await sleep(400);
-		other.exec('commit');
-		other.close();
-		const answer = await saved;
-		expect(answer.status).toBe(200);
-		// Well before b would stop waiting for a grant (TURN_WAIT_MS) and take the lock by retry.
-		expect(performance.now() - asked).toBeLessThan(TURN_WAIT_MS - 1_500);
-		a!.close();
-		b!.close();
-		// The killed process is started again (the next test kills one too).
-		for (let i = 0; i < 300; i++) {
-			const pids = childrenOf(server.proc.pid!);
-			if (pids.length === 3 && !pids.includes(a!.pid)) break;
-			await sleep(100);
-		}
 	}, 60_000);
 
 	it('starts a killed web process again', async () => {
