@@ -42,7 +42,9 @@ export function securityHeaders(scriptHashes: string[], config: Config) {
 		...always,
 		['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']
 	];
-	return createMiddleware((c, next) => withHeaders(c, arrivedOverHttps(c, config) ? overHttps : always, next));
+	return createMiddleware((c, next) =>
+		withHeaders(c, arrivedOverHttps(c, config) ? overHttps : always, next)
+	);
 }
 
 /**
