@@ -67,6 +67,13 @@ const writeConnections = new WeakSet<Db>();
 export const BUSY_TIMEOUT_MS = 60_000;
 
 function open(file: string) {
+	const sqlite = sqliteConnection(file);
+	reuseStatements(sqlite);
+	return drizzle(sqlite, { schema });
+}
+
+/** A connection to the SQLite file with the pragmas every connection of the app has. */
+export function sqliteConnection(file: string) {
 	const sqlite = new Database(file);
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.pragma('foreign_keys = ON');
@@ -79,8 +86,7 @@ function open(file: string) {
 	sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
 	// Deleted rows (sessions, drafts) are overwritten, not left readable in free pages.
 	sqlite.pragma('secure_delete = ON');
-	reuseStatements(sqlite);
-	return drizzle(sqlite, { schema });
+	return sqlite;
 }
 
 /** Statements kept per connection (the most recently used), by their SQL. */

@@ -3,9 +3,11 @@
 // driver on the same cores), on a database seeded like test/bench/load.ts's (a three-year plan, units with
 // 15–36 assignments, three months of history). CPU time (process.cpuUsage), not wall time: robust on a
 // shared machine. PROFILE=file.cpuprofile writes a CPU profile of the measured rounds only (not the set-up),
-// with the top of its self time by function on stderr.
+// with the top of its self time by function on stderr. On SQLite it then measures the same requests' SQL
+// alone (test/bench/sql-replay.ts): the rounds run again on a copy of the database as it was before them,
+// their statements recorded, and are replayed without the app; `sql_*` is that CPU, `app_to_sql` the ratio.
 // UNITS (default 60) units; ROUNDS (default 4) months each unit works through after a warm-up month.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +19,10 @@ import { reportDueOn } from '../../api/lib/dates.ts';
 import { getReportForm, type ReportForm } from '../../api/services/report-form.ts';
 import { writeReport } from '../../api/services/reports.ts';
 import { createUser } from '../../api/services/users.ts';
-import { query } from '../../db/client.ts';
+import { query, writerOf, type Db } from '../../db/client.ts';
 import { openDatabase } from '../../db/open.ts';
 import { fill, HISTORY, importRushPlan, MONTHS, PASSWORD, PLAN, TODAY } from './rush-plan.ts';
+import { recordStatements, replayStatements } from './sql-replay.ts';
 
 const UNITS = Number(process.env.UNITS ?? 60);
 const ROUNDS = Number(process.env.ROUNDS ?? 4);
@@ -78,7 +81,8 @@ for (const period of HISTORY) {
 	}
 }
 clock.set(new Date(`${TODAY}T02:00:00Z`));
-const app = createApp({ db, clock, config, mailer: null });
+const serve = (on: Db) => createApp({ db: on, clock, config, mailer: null });
+let app = serve(db);
 const origin = 'http://localhost';
 const sessions: Record<string, string>[] = [];
 for (const a of users) {
@@ -98,6 +102,9 @@ for (const a of users) {
 type Kind = 'open' | 'save' | 'submit';
 const cpu: Record<Kind, number> = { open: 0, save: 0, submit: 0 };
 const count: Record<Kind, number> = { open: 0, save: 0, submit: 0 };
+/** The requests of the measured rounds, in order (the SQL replay's requests are their indexes). */
+const kinds: Kind[] = [];
+let measuring = true;
 async function call<T>(
 	kind: Kind | null,
 	headers: Record<string, string>,
@@ -105,6 +112,7 @@ async function call<T>(
 	path: string,
 	body?: unknown
 ) {
+	if (kind) kinds.push(kind);
 	const before = process.cpuUsage();
 	const sent = body ? JSON.stringify(body) : undefined;
 	// With its Content-Length, as browsers and bench:load send a body (the body limit judges it unread).
@@ -118,7 +126,7 @@ async function call<T>(
 	const text = await res.text();
 	const used = process.cpuUsage(before);
 	if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-	if (kind) {
+	if (kind && measuring) {
 		cpu[kind] += (used.user + used.system) / 1000;
 		count[kind]++;
 	}
@@ -143,6 +151,19 @@ async function month(kind: boolean, headers: Record<string, string>, period: str
 }
 // Warm-up month (JIT, statement caches), then the measured rounds.
 for (const h of sessions) await month(false, h, MONTHS[3]!);
+const sqlite = process.env.DATABASE_URL ? null : writerOf(db).$client;
+const before = sqlite && join(dataDir, 'before-rounds.db');
+if (sqlite && before) {
+	// The whole database in the file (no reader holds the WAL now), so that a copy of the file is all of it.
+	const [checkpoint] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+	if (checkpoint!.busy) throw new Error('the WAL could not be checkpointed before the rounds');
+	copyFileSync(sqlite.name, before);
+}
+const rounds = async () => {
+	const startedAt = clock.now();
+	for (let r = 1; r <= ROUNDS; r++) for (const h of sessions) await month(true, h, MONTHS[3 + r]!);
+	clock.set(startedAt);
+};
 const inspector = process.env.PROFILE ? new Session() : null;
 if (inspector) {
 	inspector.connect();
@@ -151,7 +172,7 @@ if (inspector) {
 	await inspector.post('Profiler.start');
 }
 const total = process.cpuUsage();
-for (let r = 1; r <= ROUNDS; r++) for (const h of sessions) await month(true, h, MONTHS[3 + r]!);
+await rounds();
 const used = process.cpuUsage(total);
 if (inspector) {
 	const { profile } = await inspector.post('Profiler.stop');
@@ -160,6 +181,9 @@ if (inspector) {
 }
 const per = (k: Kind) => Math.round((cpu[k] / count[k]) * 100) / 100;
 const requests = count.open + count.save + count.submit;
+const alone = before ? await sqlAlone(before) : null;
+const sqlPer = (k: Kind) => alone && Math.round((alone.cpu[k] / count[k]) * 100) / 100;
+const sqlPerRequest = alone && (alone.cpu.open + alone.cpu.save + alone.cpu.submit) / requests;
 console.log(
 	JSON.stringify({
 		units: UNITS,
@@ -169,12 +193,43 @@ console.log(
 		save_cpu_ms: per('save'),
 		submit_cpu_ms: per('submit'),
 		cpu_ms_per_request: Math.round(((used.user + used.system) / 1000 / requests) * 100) / 100,
-		requests
+		requests,
+		sql_open_cpu_ms: sqlPer('open'),
+		sql_save_cpu_ms: sqlPer('save'),
+		sql_submit_cpu_ms: sqlPer('submit'),
+		sql_cpu_ms_per_request: sqlPerRequest && Math.round(sqlPerRequest * 100) / 100,
+		app_to_sql:
+			sqlPerRequest && Math.round(((used.user + used.system) / 1000 / requests / sqlPerRequest) * 10) / 10,
+		sql_statements_per_request: alone && Math.round((alone.statements / requests) * 10) / 10
 	})
 );
 await close();
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);
+
+/**
+ * The measured rounds' SQL alone: the rounds again, from the copy `before` of the database, with their
+ * statements recorded (on a copy of the copy, so that the replay starts from the same state), then
+ * replayed; the CPU by kind of request.
+ */
+async function sqlAlone(before: string) {
+	const recorded = join(dataDir, 'recorded.db');
+	const replayed = join(dataDir, 'replayed.db');
+	copyFileSync(before, recorded);
+	copyFileSync(before, replayed);
+	const again = await openDatabase({ databaseUrl: undefined, dbFile: recorded });
+	app = serve(again.db);
+	measuring = false;
+	const first = kinds.length;
+	const recording = recordStatements(again.db.$client, writerOf(again.db).$client, () => kinds.length - 1);
+	await rounds();
+	const executed = recording.stop().filter((e) => e.request >= first);
+	await again.close();
+	const byRequest = replayStatements(replayed, executed);
+	const cpu: Record<Kind, number> = { open: 0, save: 0, submit: 0 };
+	for (const [request, ms] of byRequest) cpu[kinds[request]!] += ms;
+	return { cpu, statements: executed.length };
+}
 
 type Profile = {
 	nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
