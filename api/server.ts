@@ -46,7 +46,8 @@ async function serveHttp(config: Config, startJobs: StartJobs | undefined) {
 		import('./processes.ts')
 	]);
 	limitHeapGrowth();
-	const { db, close } = await openDatabase(config);
+	// A web process of several: the supervisor checkpoints the SQLite WAL (processes.ts).
+	const { db, close } = await openDatabase({ ...config, checkpointedBySupervisor: cluster.isWorker });
 	const clock = await appClock(config, db);
 	const mailer = smtpMailer(config.smtpUrl);
 	const app = createApp({ db, clock, config, mailer });
