@@ -97,7 +97,7 @@ export async function refreshSubmission(
 ): Promise<EvaluationResult> {
 	await takeLock(tx, 'supervision');
 	const reach = await submissionReach(tx, unitId, reported);
-	const at = { unitId, shared: reach.shared };
+	const at = { unitId, shared: JSON.stringify(reach.shared) };
 	return await relight(tx, day, 'report', {
 		desired: (settings) => submissionAlerts(tx, day, settings, unitId, reach),
 		open: () => openOfSubmission(tx).execute(at),
@@ -251,7 +251,7 @@ const lastResolved = (tx: Db, scope: Scope) =>
 
 /**
  * In a submission's reach (`refreshSubmission`): the unit's lights, and those on its shared summed targets
- * (`shared`, a JSON array: `submissionReach`).
+ * (`shared`, the JSON array of `submissionReach`'s).
  */
 const submissionLights = (db: Db) =>
 	sql`(${alert.unitId} = ${placeholder('unitId')} or ${inJsonIds(db, alert.indicatorId, placeholder('shared'))})`;

@@ -143,9 +143,8 @@ export async function desiredAlerts(
 /**
  * What a unit's submission reaches: the targets of the unit's indicators, and `shared`, the indicators of
  * its report (`reported`, those of its items) that carry a summed target other units own parts of too (a
- * second assignment), as a JSON array for the refresh's queries: the other owners' progress (and lights)
- * on them moves with this unit's part. (A report's items are only on its unit's indicators, whose targets
- * are read here.)
+ * second assignment): the other owners' progress (and lights) on them moves with this unit's part. (A
+ * report's items are only on its unit's indicators, whose targets are read here.)
  */
 export async function submissionReach(db: Db, unitId: number, reported: number[]) {
 	const targets = await unitTargets(db).execute({ unitId });
@@ -154,7 +153,7 @@ export async function submissionReach(db: Db, unitId: number, reported: number[]
 	const shared = candidates.length
 		? (await ownedByMany(db).execute({ ids: JSON.stringify(candidates) })).map((r) => r.indicatorId)
 		: [];
-	return { targets, shared: JSON.stringify(shared) };
+	return { targets, shared };
 }
 
 const ownedByMany = prepared((db) =>
@@ -181,7 +180,7 @@ export async function submissionAlerts(
 	reach: Awaited<ReturnType<typeof submissionReach>>
 ): Promise<DesiredAlert[]> {
 	const { shared } = reach;
-	const at = { day, year: Number(day.slice(0, 4)), unitId, shared };
+	const at = { day, year: Number(day.slice(0, 4)), unitId, shared: JSON.stringify(shared) };
 	const rows = (await submissionAssignments(db).execute(at)).sort(
 		(a, b) =>
 			Number(b.unitId === unitId) - Number(a.unitId === unitId) ||
@@ -206,7 +205,7 @@ export async function submissionAlerts(
 		...desired.filter(own),
 		...desired.filter((d) => !own(d)),
 		// No shared indicator, no placeholder's light in reach.
-		...(shared === '[]' ? [] : placeholderAlerts(await submissionPlaceholders(db).execute(at)))
+		...(shared.length ? placeholderAlerts(await submissionPlaceholders(db).execute(at)) : [])
 	];
 }
 

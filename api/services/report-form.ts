@@ -24,7 +24,7 @@ import { getSettings } from './settings.ts';
 import { ownParts, targetView } from './target-view.ts';
 import { latestOnUnitTargets, progressOf } from './latest-reports.ts';
 import { milestonesFor } from './milestones.ts';
-import { countItems, lightsLit, reportsMissingOf } from './unit-counts.ts';
+import { countedIn, countItems, lightsLit, reportsMissingOf } from './unit-counts.ts';
 import { SUBMITTED_STATUSES } from '../../web/src/lib/rules/enums.ts';
 import { partOriginalDueOn } from '../../web/src/lib/rules/lights.ts';
 
@@ -129,7 +129,7 @@ const formAssignments = prepared((db) =>
 			reportable: sql<boolean>`${reportableBetween(placeholder('start'), placeholder('end'))}`.mapWith(
 				Boolean
 			),
-			counted: sql<boolean>`${plan.year} <= ${placeholder('year')}`.mapWith(Boolean),
+			counted: sql<boolean>`${countedIn}`.mapWith(Boolean),
 			lights: lightsLit(db, assignment.indicatorId, assignment.unitId)
 		})
 		.from(assignment)

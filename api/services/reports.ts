@@ -48,8 +48,8 @@ export type SaveInput = { period: string; revision: number | null; items: ItemIn
 const valuesJson = (values: ItemInput['values']) =>
 	JSON.stringify(Object.fromEntries(values.map((v) => [v.targetId, v.value])));
 
-/** Whether an item as sent is what is stored already. */
-function unchanged(input: ItemInput, stored: Snapshot['items'][number] | undefined) {
+/** Whether an item as sent is what is stored already (`revalued`: its values differ from those stored). */
+function unchanged(input: ItemInput, stored: Snapshot['items'][number] | undefined, revalued: boolean) {
 	const ids = (list: number[]) => JSON.stringify([...new Set(list)].sort((a, b) => a - b));
 	return (
 		!!stored &&
@@ -58,7 +58,7 @@ function unchanged(input: ItemInput, stored: Snapshot['items'][number] | undefin
 		input.progress === stored.progress &&
 		input.problems === stored.problems &&
 		input.nextSteps === stored.nextSteps &&
-		valuesJson(input.values) === JSON.stringify(stored.values) &&
+		!revalued &&
 		ids(input.attachmentIds) === ids(stored.attachments.map((a) => a.id))
 	);
 }
@@ -94,7 +94,15 @@ async function writeItems(
 			throw fail('bad_request', 'report.not_in_scope', { indicatorId: input.indicatorId });
 	}
 	const storedOf = new Map(stored.map((i) => [i.indicatorId, i]));
-	const inputs = sent.filter((input) => !unchanged(input, storedOf.get(input.indicatorId)));
+	// The items whose values differ from those stored (none stored: as if empty), compared once for both uses.
+	const revalued = new Set(
+		sent.filter(
+			(input) => valuesJson(input.values) !== JSON.stringify(storedOf.get(input.indicatorId)?.values ?? {})
+		)
+	);
+	const inputs = sent.filter(
+		(input) => !unchanged(input, storedOf.get(input.indicatorId), revalued.has(input))
+	);
 	if (!inputs.length) return stored;
 	const targetsOf = new Map<number, Map<number, { label: string; value: number }>>();
 	for (const t of await targetBounds(tx).execute({ unitId })) {
@@ -131,10 +139,8 @@ async function writeItems(
 			return item && has(item) ? [itemOf.get(input.indicatorId)!] : [];
 		});
 	// Values as stored are kept (most saves change text only): rewritten, they dirtied as many pages again.
-	const revalued = inputs.filter(
-		(input) => valuesJson(input.values) !== JSON.stringify(storedOf.get(input.indicatorId)?.values ?? {})
-	);
-	const withValues = itemIdsHolding(revalued, (item) => Object.keys(item.values).length > 0);
+	const rewritten = inputs.filter((input) => revalued.has(input));
+	const withValues = itemIdsHolding(rewritten, (item) => Object.keys(item.values).length > 0);
 	if (withValues.length) await tx.delete(reportItemValue).where(inArray(reportItemValue.itemId, withValues));
 	const valuesOf = new Map(
 		inputs.map((input) => [
@@ -146,7 +152,7 @@ async function writeItems(
 			}))
 		])
 	);
-	const values = revalued.flatMap((input) =>
+	const values = rewritten.flatMap((input) =>
 		valuesOf.get(input.indicatorId)!.map((v) => ({ itemId: itemOf.get(input.indicatorId)!, ...v }))
 	);
 	if (values.length) await insertValues(tx, values);

@@ -78,9 +78,9 @@ export async function decomposedParts(tx: Db, scope: Scope): Promise<number[]> {
 /**
  * `decomposedParts` for what a unit's submission moves (`submissionAlerts`): the unit's parts that have
  * children and every ancestor of its parts, and the parents on the indicators whose summed target its
- * report shares (`shared`, a JSON array: `submissionReach`). One query.
+ * report shares (`shared`: `submissionReach`). One query.
  */
-export async function submissionParts(tx: Db, unitId: number, shared: string): Promise<number[]> {
+export async function submissionParts(tx: Db, unitId: number, shared: number[]): Promise<number[]> {
 	return (
 		await query<{ id: number }>(
 			tx,
@@ -90,7 +90,7 @@ export async function submissionParts(tx: Db, unitId: number, shared: string): P
 			select id from up
 			union select c.parent_id from assignment c where c.parent_id in (select id from assignment where unit_id = ${unitId})
 			union select c.parent_id from assignment c
-				where c.parent_id is not null and ${inJsonIds(tx, sql`c.indicator_id`, shared)}`
+				where c.parent_id is not null and ${inJsonIds(tx, sql`c.indicator_id`, JSON.stringify(shared))}`
 		)
 	).map((r) => r.id);
 }

@@ -42,6 +42,12 @@ export function countItems(
 	return { ...counts, items: items.length, reportsMissing };
 }
 
+/**
+ * An assignment counted in its unit's counts on a day: one in a plan begun by the day's year (`year` a
+ * placeholder; `plan` unaliased). `unitItems` reads only those; the report form reads it of each assignment.
+ */
+export const countedIn = lte(plan.year, placeholder('year'));
+
 /** An alert lit on the day (`day` a placeholder). */
 const litOn = sql`${alert.since} <= ${placeholder('day')} and (${alert.resolvedOn} is null or ${alert.resolvedOn} > ${placeholder('day')})`;
 
@@ -64,7 +70,7 @@ const unitItems = prepared((db) =>
 		.from(a)
 		.innerJoin(i, eq(i.id, a.indicatorId))
 		.innerJoin(plan, eq(plan.id, i.planId))
-		.where(and(eq(a.unitId, placeholder('unitId')), lte(plan.year, placeholder('year'))))
+		.where(and(eq(a.unitId, placeholder('unitId')), countedIn))
 		.prepare()
 );
 
