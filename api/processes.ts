@@ -3,14 +3,12 @@
  * processes (api/server.ts, DUBAN_JOBS=0) and, when jobs are on, one job process (`duban tasks worker`).
  * On Linux each web process listens on the port itself with SO_REUSEPORT, and the kernel spreads the
  * connections; elsewhere node:cluster hands them out from here. All of them open the same SQLite file
- * in WAL mode (readers in parallel, one writer at a time: db/client.ts); this process checkpoints its WAL
- * (db/wal-checkpoints.ts). A child that dies is started again; SIGINT/SIGTERM stops every child
- * gracefully, then this process.
+ * in WAL mode (readers in parallel, one writer at a time: db/client.ts). A child that dies is started
+ * again; SIGINT/SIGTERM stops every child gracefully, then this process.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
-import { checkpointWal } from '../db/wal-checkpoints.ts';
 
 const serverFile = fileURLToPath(new URL('./server.ts', import.meta.url));
 const cliFile = fileURLToPath(new URL('../bin/duban.mjs', import.meta.url));
@@ -88,8 +86,6 @@ export function superviseProcesses(config: Config) {
 		if (!isBroadcast(message)) return;
 		for (const [worker, { role }] of roles) if (worker !== from && role === 'web') worker.send(message);
 	});
-	// On SQLite this process copies the WAL into the database file, so that no web process's commit does.
-	const stopCheckpoints = config.databaseUrl ? null : checkpointWal(config.dbFile);
 	for (let i = 0; i < config.webProcesses; i++) start('web');
 	if (config.jobs) start('jobs');
 	console.log(
@@ -100,7 +96,6 @@ export function superviseProcesses(config: Config) {
 	const stop = () => {
 		if (stopping) return;
 		stopping = true;
-		stopCheckpoints?.();
 		if (!roles.size) process.exit(0);
 		for (const worker of roles.keys()) worker.process.kill('SIGTERM');
 		setTimeout(() => {

@@ -46,8 +46,7 @@ async function serveHttp(config: Config, startJobs: StartJobs | undefined) {
 		import('./processes.ts')
 	]);
 	limitHeapGrowth();
-	// A web process of several: the supervisor checkpoints the SQLite WAL (processes.ts).
-	const { db, close } = await openDatabase({ ...config, checkpointedBySupervisor: cluster.isWorker });
+	const { db, close } = await openDatabase(config);
 	const clock = await appClock(config, db);
 	const mailer = smtpMailer(config.smtpUrl);
 	const app = createApp({ db, clock, config, mailer });

@@ -9,7 +9,6 @@ import { open as openFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema/index.ts';
-import { BUSY_TIMEOUT_MS, sqliteConnection } from './sqlite-connection.ts';
 
 /**
  * A database connection: outside a transaction the read-only one, inside `withTransaction` the write
@@ -51,8 +50,6 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
  */
 type Writer = {
 	file: string;
-	/** `wal_autocheckpoint` of the write connection, when not SQLite's default (see connect). */
-	autocheckpointPages: number | undefined;
 	db: Connection | null;
 	turn: Promise<void>;
 	waiting: number;
@@ -66,11 +63,30 @@ const writers = new WeakMap<Db, Writer>();
 /** The write connections: a ctx whose db is one of these is inside a transaction. */
 const writeConnections = new WeakSet<Db>();
 
-function open(file: string, autocheckpointPages?: number) {
+/** How long a writer waits for another connection's write lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 60_000;
+
+function open(file: string) {
 	const sqlite = sqliteConnection(file);
-	if (autocheckpointPages) sqlite.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
 	reuseStatements(sqlite);
 	return drizzle(sqlite, { schema });
+}
+
+/** A connection to the SQLite file with the pragmas every connection of the app has. */
+export function sqliteConnection(file: string) {
+	const sqlite = new Database(file);
+	sqlite.pragma('journal_mode = WAL');
+	sqlite.pragma('foreign_keys = ON');
+	// The WAL is not fsynced inside COMMIT (that held the write lock and the event loop for the disk):
+	// withTransaction answers a transaction only once flushWal has, so what it confirms survives a power
+	// cut as with FULL. NORMAL still syncs around checkpoints, which keeps the file consistent.
+	sqlite.pragma('synchronous = NORMAL');
+	// Another process's write transaction (a large import's, in a web process next to this one) holds the
+	// file's one write lock for seconds: a writer here waits for it instead of failing.
+	sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+	// Deleted rows (sessions, drafts) are overwritten, not left readable in free pages.
+	sqlite.pragma('secure_delete = ON');
+	return sqlite;
 }
 
 /** Statements kept per connection (the most recently used), by their SQL. */
@@ -197,17 +213,10 @@ function withRowMapper<Q>(q: Q): Q {
 	return q;
 }
 
-/**
- * `autocheckpointPages`: how many WAL pages the write connection's commits let grow before one copies them
- * into the file (SQLite's default, 1,000, when absent); higher where another process checkpoints
- * (db/wal-checkpoints.ts).
- */
-export type ConnectOptions = { autocheckpointPages?: number };
-
 /** Opens (creating if needed) the SQLite file with the pragmas the design asks for, and migrates it. */
-export function openDb(file: string, options: ConnectOptions = {}) {
+export function openDb(file: string) {
 	mkdirSync(dirname(file), { recursive: true });
-	const db = connect(file, options);
+	const db = connect(file);
 	migrate(writerOf(db), { migrationsFolder });
 	return db;
 }
@@ -217,12 +226,11 @@ export function openDb(file: string, options: ConnectOptions = {}) {
  * in progress), with its write connection registered behind it. A write outside `withTransaction` fails
  * ("attempt to write a readonly database") instead of slipping into another request's transaction.
  */
-export function connect(file: string, { autocheckpointPages }: ConnectOptions = {}) {
+export function connect(file: string) {
 	const read = open(file);
 	read.$client.pragma('query_only = ON');
 	writers.set(read, {
 		file,
-		autocheckpointPages,
 		db: null,
 		turn: Promise.resolve(),
 		waiting: 0,
@@ -243,7 +251,7 @@ function writer(db: Db): Writer {
 export function writerOf(db: Db): Connection {
 	const w = writer(db);
 	if (!w.db) {
-		w.db = open(w.file, w.autocheckpointPages);
+		w.db = open(w.file);
 		writeConnections.add(w.db);
 	}
 	return w.db;

@@ -1,15 +1,7 @@
 import { closeDb, connect, openDb, type Db } from './client.ts';
-import { SUPERVISED_AUTOCHECKPOINT_PAGES } from './wal-checkpoints.ts';
 
-/**
- * Where the database is: `DATABASE_URL` (PostgreSQL) when set, else the SQLite file in the data folder;
- * `checkpointedBySupervisor`: a web process of several, whose supervisor checkpoints the WAL (api/processes.ts).
- */
-export type DatabaseTarget = {
-	databaseUrl: string | undefined;
-	dbFile: string;
-	checkpointedBySupervisor?: boolean;
-};
+/** Where the database is: `DATABASE_URL` (PostgreSQL) when set, else the SQLite file in the data folder. */
+export type DatabaseTarget = { databaseUrl: string | undefined; dbFile: string };
 
 export type OpenDatabase = { dialect: 'sqlite' | 'postgres'; db: Db; close(): Promise<void> };
 
@@ -22,10 +14,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
 		const pg = await openPg(target.databaseUrl, { readOnly: true });
 		return { dialect: 'postgres', db: pgAsDb(pg, target.databaseUrl), close: () => pg.$client.end() };
 	}
-	const db = openDb(
-		target.dbFile,
-		target.checkpointedBySupervisor ? { autocheckpointPages: SUPERVISED_AUTOCHECKPOINT_PAGES } : {}
-	);
+	const db = openDb(target.dbFile);
 	return { dialect: 'sqlite', db, close: async () => closeDb(db) };
 }
 

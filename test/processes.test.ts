@@ -2,10 +2,10 @@
  * Both cores (api/processes.ts): the real server with WEB_PROCESSES=2 and its job process. Both web
  * processes answer on the one port, a write through one is read at once through the other, a write
  * waits out another process's long write transaction instead of failing (and its process answers reads
- * meanwhile), the supervisor checkpoints the WAL, the job process runs the day's round (`duban tasks
- * worker`), a killed web process is started again, and SIGTERM stops them all.
+ * meanwhile), the job process runs the day's round (`duban tasks worker`), a killed web process is
+ * started again, and SIGTERM stops them all.
  */
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -188,33 +188,6 @@ describe('WEB_PROCESSES=2', () => {
 		a!.close();
 		b!.close();
 	}, 60_000);
-
-	it('the supervisor copies the WAL into the database file: the file alone holds the last save', async () => {
-		// The saves above are a few dozen pages, far below the 1,000 at which a commit of SQLite's own would
-		// copy them: without the supervisor's checkpoints they stayed in the WAL.
-		const copy = `${dataDir}/file-alone.db`;
-		let progress: string | undefined;
-		for (let i = 0; i < 30 && !progress?.includes('又经进程'); i++) {
-			await sleep(100);
-			copyFileSync(dbFile, copy);
-			rmSync(`${copy}-wal`, { force: true });
-			const alone = new Database(copy, { readonly: true });
-			try {
-				progress = (
-					alone
-						.prepare(
-							`select progress from report_item join report on report.id = report_id where period = ? order by report_item.id limit 1`
-						)
-						.get(PERIOD) as { progress: string } | undefined
-				)?.progress;
-			} catch {
-				// Copied while a checkpoint was writing it: copy again.
-			} finally {
-				alone.close();
-			}
-		}
-		expect(progress).toMatch(/又经进程/);
-	});
 
 	it('starts a killed web process again', async () => {
 		const [victim] = await oneConnectionEach(1);

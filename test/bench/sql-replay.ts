@@ -6,7 +6,7 @@
 // process, where the server's CPU already excludes it.
 import Database from 'better-sqlite3';
 import { openSync, fsyncSync, closeSync } from 'node:fs';
-import { sqliteConnection } from '../../db/sqlite-connection.ts';
+import { sqliteConnection } from '../../db/client.ts';
 
 type Method = 'run' | 'get' | 'all' | 'iterate' | 'exec';
 /** One statement as executed: on which connection, by which request (its index), with which values. */
