@@ -46,7 +46,7 @@ async function serveHttp(config: Config, startJobs: StartJobs | undefined) {
 		import('./processes.ts')
 	]);
 	limitHeapGrowth();
-	const { db, close } = await openDatabase(config);
+	const { db, close } = await openDatabase({ ...config, siblingWriters: cluster.isWorker });
 	const clock = await appClock(config, db);
 	const mailer = smtpMailer(config.smtpUrl);
 	const app = createApp({ db, clock, config, mailer });

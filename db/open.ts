@@ -1,7 +1,10 @@
 import { closeDb, connect, openDb, type Db } from './client.ts';
 
-/** Where the database is: `DATABASE_URL` (PostgreSQL) when set, else the SQLite file in the data folder. */
-export type DatabaseTarget = { databaseUrl: string | undefined; dbFile: string };
+/**
+ * Where the database is: `DATABASE_URL` (PostgreSQL) when set, else the SQLite file in the data folder;
+ * `siblingWriters`: a web process of several (api/processes.ts), which take turns at the file's write lock.
+ */
+export type DatabaseTarget = { databaseUrl: string | undefined; dbFile: string; siblingWriters?: boolean };
 
 export type OpenDatabase = { dialect: 'sqlite' | 'postgres'; db: Db; close(): Promise<void> };
 
@@ -14,7 +17,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
 		const pg = await openPg(target.databaseUrl, { readOnly: true });
 		return { dialect: 'postgres', db: pgAsDb(pg, target.databaseUrl), close: () => pg.$client.end() };
 	}
-	const db = openDb(target.dbFile);
+	const db = openDb(target.dbFile, { siblingWriters: target.siblingWriters });
 	return { dialect: 'sqlite', db, close: async () => closeDb(db) };
 }
 

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { pbkdf2 } from 'node:crypto';
-import { withTransaction, writerOf, type Db } from '../../db/client.ts';
+import { closeDb, connect, withTransaction, writerOf, type Db } from '../../db/client.ts';
+import { addressOf } from '../../db/client.ts';
 import { unit } from '../../db/schema/index.ts';
 import { failureOf, freshDb, testDialect } from '../support/database.ts';
 import { getSettings, putSetting } from '../../api/services/settings.ts';
@@ -184,6 +185,39 @@ describe('withTransaction', () => {
 			expect(ended.length).toBeGreaterThan(0);
 			expect(answeredAt).toBeGreaterThanOrEqual(Math.min(...ended));
 			await Promise.all(busy);
+		}
+	);
+
+	it.runIf(testDialect === 'sqlite')(
+		'a web process of several leaves the write lock free before every other group while no other writer commits',
+		async () => {
+			const file = addressOf(store.db);
+			const web = connect(file, { siblingWriters: true });
+			const sibling = new Database(file);
+			try {
+				/** How long each of nine transactions in turn waited before its work began (ms). */
+				const waits = async (between?: () => void) => {
+					const waited: number[] = [];
+					for (let n = 0; n < 9; n++) {
+						const asked = performance.now();
+						await withTransaction({ db: web }, async (tx) => {
+							waited.push(performance.now() - asked);
+							await tx.db.insert(unit).values({ name: `轮次 ${n} ${Math.random()}`, kind: 'provincial' });
+						});
+						between?.();
+					}
+					return waited.map((ms) => ms >= 5);
+				};
+				// Alone: from the 4th (after three in a row), every other one left the lock free for 5 ms first.
+				expect(await waits()).toEqual([false, false, false, true, false, true, false, true, false]);
+				// Another connection's commit between each: no one waits.
+				const other = sibling.prepare(`insert into unit (name, kind) values (?, 'provincial')`);
+				other.run('其他进程');
+				expect(await waits(() => other.run(`其他进程 ${Math.random()}`))).toEqual(Array(9).fill(false));
+			} finally {
+				sibling.close();
+				closeDb(web);
+			}
 		}
 	);
 });
