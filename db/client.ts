@@ -57,7 +57,10 @@ type Writer = {
 	/** The WAL flush that has not started yet (it will cover every commit until it starts), and the last one. */
 	nextFlush: Promise<void> | null;
 	lastFlush: Promise<void>;
-	/** Whether to let sibling processes' writers in (see yieldToSiblings); when, `data_version` and the streak. */
+	/**
+	 * Whether this connection leaves the lock to sibling processes now and then (yieldToSiblings), the
+	 * `data_version` it saw when it last took the lock, and its groups in a row with no other commit between.
+	 */
 	yields: boolean;
 	seenVersion: number;
 	ownStreak: number;
@@ -344,7 +347,7 @@ const YIELD_MS = 5;
  * Fair turns between sibling web processes: one whose transactions queue back to back would take the
  * write lock again the moment it committed, while the other retries on a timer and seldom finds it free;
  * that one's users waited seconds (bench:load's think-time phase: p95 at 3,000 users 3.3–7.2 s against
- * 0.8–1.8 s with this). After YIELD_AFTER_GROUPS groups in a row with no other connection's commit in
+ * 0.8–2.1 s with this). After YIELD_AFTER_GROUPS groups in a row with no other connection's commit in
  * between (`PRAGMA data_version`, noteStreak), a process leaves the lock free for YIELD_MS before its
  * next; the one after it counts as the first of the next run. With no sibling writing, a process yields
  * before every other group from the fourth: 5 ms each.
