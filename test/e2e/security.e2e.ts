@@ -285,6 +285,10 @@ test.describe('三员分立与账户安全', () => {
 
 		// The details of a change open under its row.
 		await clearFilters.click();
+		// As a person would, once the filters shown are cleared (a change made before the cleared address
+		// lands would build on the old one).
+		await expect(page).not.toHaveURL(/unitId=/);
+		await expect(unitFilter).toHaveValue('');
 		await page.getByLabel('操作').selectOption('audit.export');
 		const exportRow = rows.first();
 		await exportRow.getByRole('button', { name: '展开' }).click();
