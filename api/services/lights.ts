@@ -232,6 +232,12 @@ const inForceColumns = {
 	planStart: partStart
 };
 
+/**
+ * A plan in force in `year` (a value or a placeholder): one of that year or earlier — a plan's work
+ * carries on until signed off. Lights and every unit's counts read it (`countedIn`).
+ */
+export const planBegunBy = (year: unknown) => sql`${plan.year} <= ${year}`;
+
 /** The assignments not signed off by `day` in plans of its `year` or earlier, narrowed by `where`. */
 const assignmentsInForce = (db: Db, day: unknown, year: unknown, where: SQL | undefined) =>
 	db
@@ -242,7 +248,7 @@ const assignmentsInForce = (db: Db, day: unknown, year: unknown, where: SQL | un
 		.where(
 			and(
 				or(isNull(assignment.completedOn), sql`${assignment.completedOn} > ${day}`),
-				sql`${plan.year} <= ${year}`,
+				planBegunBy(year),
 				where
 			)
 		);

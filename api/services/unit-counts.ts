@@ -1,10 +1,10 @@
-import { and, eq, lte, sql, type Placeholder } from 'drizzle-orm';
+import { and, eq, sql, type Placeholder } from 'drizzle-orm';
 
 const { placeholder } = sql;
 import { alert, assignment, indicator, plan } from '../../db/schema/index.ts';
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { joinedText, prepared, type Db } from '../../db/client.ts';
-import { partOriginalDue } from './lights.ts';
+import { partOriginalDue, planBegunBy } from './lights.ts';
 import { stateOf } from '../../web/src/lib/rules/lights.ts';
 import { STATES, type Light, type SupervisionState } from '../../web/src/lib/rules/enums.ts';
 
@@ -46,7 +46,7 @@ export function countItems(
  * An assignment counted in its unit's counts on a day: one in a plan begun by the day's year (`year` a
  * placeholder; `plan` unaliased). `unitItems` reads only those; the report form reads it of each assignment.
  */
-export const countedIn = lte(plan.year, placeholder('year'));
+export const countedIn = planBegunBy(placeholder('year'));
 
 /** An alert lit on the day (`day` a placeholder). */
 const litOn = sql`${alert.since} <= ${placeholder('day')} and (${alert.resolvedOn} is null or ${alert.resolvedOn} > ${placeholder('day')})`;
