@@ -284,11 +284,24 @@ test.describe('三员分立与账户安全', () => {
 		await page.screenshot({ path: `${SHOTS}/audit-1440.png`, fullPage: true });
 
 		// The details of a change open under its row.
+		// Two filters set at once — the second before the first has landed — both hold.
 		await clearFilters.click();
-		// As a person would, once the filters shown are cleared (a change made before the cleared address
-		// lands would build on the old one).
+		await page.evaluate(() => {
+			for (const [id, value] of [
+				['af-action', 'auth.login'],
+				['af-result', 'failed']
+			]) {
+				const select = document.getElementById(id) as HTMLSelectElement;
+				select.value = value;
+				select.dispatchEvent(new Event('change', { bubbles: true }));
+			}
+		});
+		await expect(page).toHaveURL(/action=auth\.login/);
+		await expect(page).toHaveURL(/result=failed/);
 		await expect(page).not.toHaveURL(/unitId=/);
-		await expect(unitFilter).toHaveValue('');
+		await expect(rows.first()).toContainText('失败');
+
+		await clearFilters.click();
 		await page.getByLabel('操作').selectOption('audit.export');
 		const exportRow = rows.first();
 		await exportRow.getByRole('button', { name: '展开' }).click();
