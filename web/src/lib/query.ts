@@ -1,14 +1,22 @@
 import { goto } from '$app/navigation';
-import { page } from '$app/state';
+import { page, type ReadonlyURLSearchParams } from '$app/state';
+
+/** A value of a query key: empty, false or absent drops the key; true is written as 1. */
+type QueryValue = string | number | boolean | null | undefined;
 
 /**
- * A copy of a query with some keys set (empty values are dropped). Any change other than the page
- * number or a selection (`keep`) goes back to the first page.
+ * A copy of a query with some keys set. Any change other than the page number or a selection (`keep`)
+ * goes back to the first page.
  */
-function patchQuery(params: URLSearchParams, patch: Record<string, string>, keep: string[]): string {
-	const next = new URLSearchParams(params);
+function patchQuery(
+	params: ReadonlyURLSearchParams,
+	patch: Record<string, QueryValue>,
+	keep: string[]
+): string {
+	const next = new URLSearchParams(params.toString());
 	for (const [key, value] of Object.entries(patch)) {
-		if (value && !(key === 'page' && value === '1')) next.set(key, value);
+		const text = value === true ? '1' : value === false ? '' : String(value ?? '');
+		if (text && !(key === 'page' && text === '1')) next.set(key, text);
 		else next.delete(key);
 	}
 	if (!Object.keys(patch).some((k) => keep.includes(k))) next.delete('page');
@@ -25,13 +33,13 @@ let pending: URL | null = null;
  */
 export function setQuery(
 	path: string,
-	patch: Record<string, string>,
+	patch: Record<string, QueryValue>,
 	{ keep = ['page', 'id'], reset = false }: { keep?: string[]; reset?: boolean } = {}
 ): Promise<void> {
 	const shown = page.url;
 	const base = pending?.pathname === shown.pathname ? pending.searchParams : shown.searchParams;
 	const qs = patchQuery(base, patch, keep);
-	const target = new URL(qs ? `${path}?${qs}` : path, shown);
+	const target = new URL(qs ? `${path}?${qs}` : path, shown.href);
 	pending = target;
 	const arrived = () => {
 		if (pending === target) pending = null;

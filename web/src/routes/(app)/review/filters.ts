@@ -29,18 +29,6 @@ export function readFilters(params: ReadonlyURLSearchParams): ReviewFilters {
 	};
 }
 
-/** Writes changed filters into a copy of the query; any filter change goes back to page 1. */
-export function writeFilters(params: ReadonlyURLSearchParams, patch: Partial<ReviewFilters>) {
-	const next = new URLSearchParams(params.toString());
-	for (const [key, value] of Object.entries(patch)) {
-		const text = String(value ?? '');
-		if (text && !(key === 'page' && text === '1')) next.set(key, text);
-		else next.delete(key);
-	}
-	if (!('page' in patch)) next.delete('page');
-	return next;
-}
-
 export function reportQuery(f: ReviewFilters) {
 	const query: Record<string, string> = { page: String(f.page), pageSize: String(PAGE_SIZE) };
 	if (f.period) query.period = f.period;

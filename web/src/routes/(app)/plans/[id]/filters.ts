@@ -39,18 +39,6 @@ export function readFilters(params: ReadonlyURLSearchParams): Filters & { page: 
 	};
 }
 
-/** Writes changed filters into a copy of the query; any filter change goes back to page 1. */
-export function writeFilters(params: ReadonlyURLSearchParams, patch: Partial<Filters> & { page?: number }) {
-	const next = new URLSearchParams(params.toString());
-	for (const [key, value] of Object.entries(patch)) {
-		const text = typeof value === 'boolean' ? (value ? '1' : '') : String(value ?? '');
-		if (text && !(key === 'page' && text === '1')) next.set(key, text);
-		else next.delete(key);
-	}
-	if (!('page' in patch)) next.delete('page');
-	return next;
-}
-
 /** The /indicators query for a plan and its filters (all values as strings, as the URL carries them). */
 export function indicatorQuery(planId: number, f: Filters & { page: number }) {
 	const query: Record<string, string> = {
