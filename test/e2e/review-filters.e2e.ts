@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { getJson, signIn } from './utils.ts';
+import { getJson, selectAtOnce, signIn } from './utils.ts';
 
 test('the review queue keeps two filters set at once and lists what the API lists under them', async ({
 	page
@@ -11,16 +11,7 @@ test('the review queue keeps two filters set at once and lists what the API list
 
 	// Status and lateness set in one go, the second before the first has landed (all statuses: no status
 	// in the API's query).
-	await page.evaluate(() => {
-		for (const [id, value] of [
-			['rf-status', 'all'],
-			['rf-late', '1']
-		]) {
-			const select = document.getElementById(id) as HTMLSelectElement;
-			select.value = value;
-			select.dispatchEvent(new Event('change', { bubbles: true }));
-		}
-	});
+	await selectAtOnce(page, { 'rf-status': 'all', 'rf-late': '1' });
 	await expect(page).toHaveURL(/status=all/);
 	await expect(page).toHaveURL(/late=1/);
 

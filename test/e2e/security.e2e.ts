@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { generateHOTP, generateTOTP } from '@oslojs/otp';
 import { expect, request as playwrightRequest, test, type Page } from '@playwright/test';
-import { BASE_URL, createUnitUser, DEMO_PASSWORD, signIn, TEMP_PASSWORD, unique } from './utils.ts';
+import {
+	BASE_URL,
+	createUnitUser,
+	DEMO_PASSWORD,
+	selectAtOnce,
+	signIn,
+	TEMP_PASSWORD,
+	unique
+} from './utils.ts';
 
 /** Screenshots of the new pages, next to those of screens.e2e.ts. */
 const SHOTS = 'test-results/screens';
@@ -283,24 +291,15 @@ test.describe('三员分立与账户安全', () => {
 		await expect.poll(async () => [...new Set(await units.allTextContents())]).toEqual(['省市场监管局']);
 		await page.screenshot({ path: `${SHOTS}/audit-1440.png`, fullPage: true });
 
-		// The details of a change open under its row.
 		// Two filters set at once — the second before the first has landed — both hold.
 		await clearFilters.click();
-		await page.evaluate(() => {
-			for (const [id, value] of [
-				['af-action', 'auth.login'],
-				['af-result', 'failed']
-			]) {
-				const select = document.getElementById(id) as HTMLSelectElement;
-				select.value = value;
-				select.dispatchEvent(new Event('change', { bubbles: true }));
-			}
-		});
+		await selectAtOnce(page, { 'af-action': 'auth.login', 'af-result': 'failed' });
 		await expect(page).toHaveURL(/action=auth\.login/);
 		await expect(page).toHaveURL(/result=failed/);
 		await expect(page).not.toHaveURL(/unitId=/);
 		await expect(rows.first()).toContainText('失败');
 
+		// The details of a change open under its row.
 		await clearFilters.click();
 		await page.getByLabel('操作').selectOption('audit.export');
 		const exportRow = rows.first();

@@ -122,3 +122,17 @@ export function tinyPdf(): Buffer {
 		'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'
 	);
 }
+
+/**
+ * Chooses an option in each of several selects (by id) within one task: every change before the one
+ * before it has landed, as a quick hand might.
+ */
+export async function selectAtOnce(page: Page, choices: Record<string, string>) {
+	await page.evaluate((choices) => {
+		for (const [id, value] of Object.entries(choices)) {
+			const select = document.getElementById(id) as HTMLSelectElement;
+			select.value = value;
+			select.dispatchEvent(new Event('change', { bubbles: true }));
+		}
+	}, choices);
+}
