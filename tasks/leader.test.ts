@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, openDb } from '../db/client.ts';
@@ -24,22 +25,30 @@ async function until(condition: () => boolean, ms: number) {
 	return Date.now() - started;
 }
 
-function contender(target: DatabaseTarget, id: string, events: string[]) {
+function contender(target: DatabaseTarget, id: string, events: string[], whenLost?: () => Promise<void>) {
 	return startLeadership(target, {
 		name: 'jobs',
 		holder: id,
 		renewMs: RENEW_MS,
 		leaseMs: LEASE_MS,
 		onElected: () => void events.push(`${id} elected`),
-		onLost: () => void events.push(`${id} lost`)
+		onLost: async () => {
+			events.push(`${id} lost`);
+			await whenLost?.();
+		}
 	});
 }
 
-/** Two contenders: exactly one leads, and keeps leading; when it stops the other takes over at its next try. */
-async function oneLeadsThenHandsOver(target: DatabaseTarget) {
+/**
+ * Two contenders: exactly one leads, and keeps leading; when it stops the other takes over at its next
+ * try. `lockHeld` says whether the lock (or lease) is taken, as a third party sees it.
+ */
+async function oneLeadsThenHandsOver(target: DatabaseTarget, lockHeld: () => Promise<boolean>) {
 	const events: string[] = [];
-	const a = contender(target, 'a', events);
-	const b = contender(target, 'b', events);
+	const heldWhenLost: boolean[] = [];
+	const check = async () => void heldWhenLost.push(await lockHeld());
+	const a = contender(target, 'a', events, check);
+	const b = contender(target, 'b', events, check);
 	await until(() => a.leading || b.leading, 10_000);
 	await sleep(RENEW_MS * 4);
 	expect(a.leading).not.toBe(b.leading);
@@ -55,6 +64,8 @@ async function oneLeadsThenHandsOver(target: DatabaseTarget) {
 		`${standby.holder} elected`,
 		`${standby.holder} lost`
 	]);
+	// Each stepped down while it still held the lock: never a moment with two leaders.
+	expect(heldWhenLost).toEqual([true, true]);
 }
 
 describe('leader election on SQLite: a lease row', () => {
@@ -67,7 +78,15 @@ describe('leader election on SQLite: a lease row', () => {
 	});
 	afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-	it('two contenders: one leads; when it stops, the standby takes over', () => oneLeadsThenHandsOver(target));
+	it('two contenders: one leads; when it stops, the standby takes over', async () => {
+		const lease = new Database(target.dbFile, { readonly: true });
+		const live = lease.prepare(`select count(*) as n from job_lease where name = 'jobs' and expires_at > ?`);
+		try {
+			await oneLeadsThenHandsOver(target, async () => (live.get(Date.now()) as { n: number }).n === 1);
+		} finally {
+			lease.close();
+		}
+	});
 
 	it('a killed leader (kill -9, the lease not released) is replaced once its lease has run out', async () => {
 		const proc = spawn(process.execPath, [child, target.dbFile, String(LEASE_MS), String(RENEW_MS)]);
@@ -99,7 +118,21 @@ describe('leader election on PostgreSQL: a session-level advisory lock', () => {
 	});
 	afterAll(() => database?.drop());
 
-	it('two contenders: one leads; when it stops, the standby takes over', () => oneLeadsThenHandsOver(target));
+	it('two contenders: one leads; when it stops, the standby takes over', async () => {
+		const admin = new pg.Client({ connectionString: database.url });
+		await admin.connect();
+		try {
+			await oneLeadsThenHandsOver(target, async () => {
+				const { rows } = await admin.query<{ n: number }>(
+					`select count(*)::int as n from pg_locks where locktype = 'advisory' and granted
+					 and database = (select oid from pg_database where datname = current_database())`
+				);
+				return rows[0]!.n === 1;
+			});
+		} finally {
+			await admin.end();
+		}
+	});
 
 	it('the leader’s connection killed (pg_terminate_backend): it knows it lost, the standby takes over', async () => {
 		const events: string[] = [];

@@ -91,8 +91,13 @@ export function startLeadership(target: DatabaseTarget, options: LeadershipOptio
 			stopped = true;
 			wake();
 			await loop;
-			await contender.release().catch(() => {});
-			await settle(false);
+			// Step down (the rounds stopped) before the lock or lease is free: a standby that takes it at
+			// once never leads beside this process.
+			try {
+				await settle(false);
+			} finally {
+				await contender.release().catch(() => {});
+			}
 		}
 	};
 }
