@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.ts';
 import { type Db, rowsAffected, withTransaction } from '../../db/client.ts';
 import type { Caller, ServiceContext } from '../context.ts';
@@ -35,6 +35,46 @@ export type SendResult = { sent: number; retried: number; failed: number; queued
  * Delivers what is due in the outbox (null mailer: none, it stays queued); a temporary failure is retried
  * later, a permanent one or the last attempt fails it. Each batch's outcome is audited as the caller.
  */
+/**
+ * How long a sender holds the mail it took: another sender does not see it as due meanwhile. One that
+ * dies while sending leaves it to be sent again after this (with the same Message-ID).
+ */
+const CLAIM_MS = 10 * 60_000;
+
+/**
+ * The mail due at `now`, taken for this sender (its next attempt moved past the claim), so that two
+ * senders at once — the minute's round beside a standby's catch-up, 立即发送 in a web process beside the
+ * round — never send one mail twice. The update repeats the due condition: on PostgreSQL a concurrent
+ * claim may have committed since the read, and then its rows are no longer due.
+ */
+async function claimDue(ctx: ServiceContext<Caller | null>, now: Date, limit: number) {
+	const isDue = and(eq(outbox.status, 'queued'), lte(outbox.nextAttemptAt, now));
+	return withTransaction(ctx, async ({ db }) => {
+		const due = await db
+			.select()
+			.from(outbox)
+			.where(isDue)
+			.orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+			.limit(limit);
+		if (!due.length) return due;
+		const taken = await db
+			.update(outbox)
+			.set({ nextAttemptAt: new Date(now.getTime() + CLAIM_MS) })
+			.where(
+				and(
+					isDue,
+					inArray(
+						outbox.id,
+						due.map((m) => m.id)
+					)
+				)
+			)
+			.returning({ id: outbox.id });
+		const ids = new Set(taken.map((t) => t.id));
+		return due.filter((m) => ids.has(m.id));
+	});
+}
+
 export async function sendQueued(
 	ctx: ServiceContext<Caller | null>,
 	mailer: Mailer | null,
@@ -44,12 +84,7 @@ export async function sendQueued(
 	const opts = { db: ctx.db, now: ctx.clock.now(), mailer, from: ctx.config.mailFrom, settings };
 	const result = { sent: 0, retried: 0, failed: 0, queued: 0 };
 	if (opts.mailer) {
-		const due = await opts.db
-			.select()
-			.from(outbox)
-			.where(and(eq(outbox.status, 'queued'), lte(outbox.nextAttemptAt, opts.now)))
-			.orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-			.limit(limit);
+		const due = await claimDue(ctx, opts.now, limit);
 		// A few at a time, as many as the pool has connections.
 		for (let i = 0; i < due.length; i += SEND_CONCURRENCY) {
 			const batch = due.slice(i, i + SEND_CONCURRENCY);

@@ -6,7 +6,8 @@ import { openAlerts } from '../../api/services/alerts.ts';
 import { runJob } from '../../tasks/index.ts';
 import { importPlan, startTestServer, type Client, type TestServer } from '../support/harness.ts';
 import { startSmtp } from '../support/smtp.ts';
-import { query } from '../../db/client.ts';
+import { query, withTransaction } from '../../db/client.ts';
+import { outbox as outboxTable } from '../../db/schema/index.ts';
 
 let s: TestServer;
 let office: Client;
@@ -190,6 +191,35 @@ describe('sending through SMTP', () => {
 		const digest = smtp.received.find((m) => m.subject?.includes('省农业农村厅'))!;
 		expect(digest.text).toContain('已逾期');
 		expect(digest.html).toContain('红灯');
+		mailer.close();
+	});
+
+	it('two senders at once (the minute’s round beside a catch-up, 立即发送 beside the round) send each mail once', async () => {
+		const at = new Date('2020-08-10T02:00:00Z');
+		const keys = Array.from({ length: 6 }, (_, i) => `twice-${i}`);
+		await withTransaction({ db: s.db }, ({ db }) =>
+			db.insert(outboxTable).values(
+				keys.map((key) => ({
+					dedupeKey: key,
+					recipient: 'twice@example.test',
+					subject: `督办提醒 ${key}`,
+					text: key,
+					html: `<p>${key}</p>`,
+					messageId: `<${key}@duban>`,
+					nextAttemptAt: new Date(at.getTime() - 1_000),
+					createdAt: new Date(at.getTime() - 1_000)
+				}))
+			)
+		);
+		const mailer = smtpMailer(smtp.url)!;
+		const before = smtp.received.length;
+		await Promise.all([
+			runJob('send-mail', { ...s.deps, mailer }, at),
+			runJob('send-mail', { ...s.deps, mailer }, at)
+		]);
+		const ids = smtp.received.slice(before).map((m) => m.messageId);
+		expect(ids.filter((id) => id?.startsWith('<twice-')).sort()).toEqual(keys.map((k) => `<${k}@duban>`));
+		expect((await outbox('twice@%')).map((m) => m.status)).toEqual(keys.map(() => 'sent'));
 		mailer.close();
 	});
 
