@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../db/client.ts';
 import { openDatabase, type DatabaseTarget, type OpenDatabase } from '../db/open.ts';
 import { outbox } from '../db/schema/index.ts';
-import { startSmtp } from './support/smtp.ts';
+import { queuedMail, startSmtp } from './support/smtp.ts';
 import { createPgDatabase } from './support/pg.ts';
 
 const bin = new URL('../bin/duban.mjs', import.meta.url).pathname;
@@ -52,17 +52,9 @@ function startWorker(env: Record<string, string>): Worker {
 
 /** Mail waiting in the outbox, due now, as the reminders queue it. */
 async function queueMail(open: OpenDatabase, keys: string[]) {
-	const rows = keys.map((key) => ({
-		dedupeKey: key,
-		recipient: 'unit@example.test',
-		subject: `督办提醒 ${key}`,
-		text: key,
-		html: `<p>${key}</p>`,
-		messageId: `<${key}@duban>`,
-		nextAttemptAt: new Date(Date.now() - 1_000),
-		createdAt: new Date()
-	}));
-	await withTransaction({ db: open.db }, ({ db }) => db.insert(outbox).values(rows));
+	await withTransaction({ db: open.db }, ({ db }) =>
+		db.insert(outbox).values(queuedMail(keys, 'unit@example.test'))
+	);
 }
 
 async function standbyTakesOver(target: DatabaseTarget, dataDir: string) {

@@ -5,7 +5,7 @@ import { loadPlan2020 } from '../../api/services/setup.ts';
 import { openAlerts } from '../../api/services/alerts.ts';
 import { runJob } from '../../tasks/index.ts';
 import { importPlan, startTestServer, type Client, type TestServer } from '../support/harness.ts';
-import { startSmtp } from '../support/smtp.ts';
+import { queuedMail, startSmtp } from '../support/smtp.ts';
 import { query, withTransaction } from '../../db/client.ts';
 import { outbox as outboxTable } from '../../db/schema/index.ts';
 
@@ -198,18 +198,7 @@ describe('sending through SMTP', () => {
 		const at = new Date('2020-08-10T02:00:00Z');
 		const keys = Array.from({ length: 6 }, (_, i) => `twice-${i}`);
 		await withTransaction({ db: s.db }, ({ db }) =>
-			db.insert(outboxTable).values(
-				keys.map((key) => ({
-					dedupeKey: key,
-					recipient: 'twice@example.test',
-					subject: `督办提醒 ${key}`,
-					text: key,
-					html: `<p>${key}</p>`,
-					messageId: `<${key}@duban>`,
-					nextAttemptAt: new Date(at.getTime() - 1_000),
-					createdAt: new Date(at.getTime() - 1_000)
-				}))
-			)
+			db.insert(outboxTable).values(queuedMail(keys, 'twice@example.test', at))
 		);
 		const mailer = smtpMailer(smtp.url)!;
 		const before = smtp.received.length;

@@ -47,3 +47,18 @@ export async function startSmtp() {
 		start: listen
 	};
 }
+
+/** Outbox rows as the reminders queue them, one a key, due since a second before `dueAt`. */
+export function queuedMail(keys: string[], recipient: string, dueAt = new Date()) {
+	const since = new Date(dueAt.getTime() - 1_000);
+	return keys.map((key) => ({
+		dedupeKey: key,
+		recipient,
+		subject: `督办提醒 ${key}`,
+		text: key,
+		html: `<p>${key}</p>`,
+		messageId: `<${key}@duban>`,
+		nextAttemptAt: since,
+		createdAt: since
+	}));
+}
