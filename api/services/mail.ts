@@ -32,10 +32,6 @@ const SEND_CONCURRENCY = 4;
 export type SendResult = { sent: number; retried: number; failed: number; queued: number };
 
 /**
- * Delivers what is due in the outbox (null mailer: none, it stays queued); a temporary failure is retried
- * later, a permanent one or the last attempt fails it. Each batch's outcome is audited as the caller.
- */
-/**
  * How long a sender holds the mail it took: another sender does not see it as due meanwhile. One that
  * dies while sending leaves it to be sent again after this (with the same Message-ID).
  */
@@ -57,24 +53,21 @@ async function claimDue(ctx: ServiceContext<Caller | null>, now: Date, limit: nu
 			.orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
 			.limit(limit);
 		if (!due.length) return due;
+		const ids = due.map((m) => m.id);
 		const taken = await db
 			.update(outbox)
 			.set({ nextAttemptAt: new Date(now.getTime() + CLAIM_MS) })
-			.where(
-				and(
-					isDue,
-					inArray(
-						outbox.id,
-						due.map((m) => m.id)
-					)
-				)
-			)
+			.where(and(isDue, inArray(outbox.id, ids)))
 			.returning({ id: outbox.id });
-		const ids = new Set(taken.map((t) => t.id));
-		return due.filter((m) => ids.has(m.id));
+		const takenIds = new Set(taken.map((t) => t.id));
+		return due.filter((m) => takenIds.has(m.id));
 	});
 }
 
+/**
+ * Delivers what is due in the outbox (null mailer: none, it stays queued); a temporary failure is retried
+ * later, a permanent one or the last attempt fails it. Each batch's outcome is audited as the caller.
+ */
 export async function sendQueued(
 	ctx: ServiceContext<Caller | null>,
 	mailer: Mailer | null,
