@@ -297,6 +297,7 @@ test.describe('三员分立与账户安全', () => {
 		await expect(page).toHaveURL(/action=auth\.login/);
 		await expect(page).toHaveURL(/result=failed/);
 		await expect(page).not.toHaveURL(/unitId=/);
+		await expect(unitFilter).toHaveValue('');
 		await expect(rows.first()).toContainText('失败');
 
 		// The details of a change open under its row.
